@@ -1,0 +1,163 @@
+"""The test harness shared by ``tests/`` and ``e2e/``: real PostgreSQL and Redis.
+
+Each run creates its own owner role, database and application role on the
+local PostgreSQL, and a Redis key prefix of its own; at the end it drops them
+and deletes its keys, leaving the machine's services as it found them. The
+schema is made by the real ``confide migrate`` and two tenants by the real
+``confide tenants create``, so a cross-tenant test costs one line.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import secrets
+import subprocess
+import sys
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+import pytest
+
+ROOT = Path(__file__).parent
+ADMIN_URL = os.environ.get("CONFIDE_TEST_ADMIN_URL", "postgresql://postgres@localhost:5432/postgres")
+REDIS_URL = os.environ.get("CONFIDE_TEST_REDIS_URL", "redis://localhost:6379/0")
+RUN = secrets.token_hex(4)
+OWNER_ROLE = f"confide_owner_{RUN}"
+APP_ROLE = f"confide_app_{RUN}"
+DATABASE = f"confide_test_{RUN}"
+
+
+def _url(base: str, user: str, database: str) -> str:
+    rest = base.split("://", 1)[1].rsplit("@", 1)[-1]
+    host = rest.split("/", 1)[0]
+    return f"postgresql://{user}@{host}/{database}"
+
+
+OWNER_URL = _url(ADMIN_URL, OWNER_ROLE, DATABASE)
+APP_URL = _url(ADMIN_URL, APP_ROLE, DATABASE)
+
+# Settings are read from the environment, so they are set before Confide is imported.
+os.environ.update(
+    {
+        "DATABASE_URL": OWNER_URL,
+        "DATABASE_APP_ROLE": APP_ROLE,
+        "REDIS_URL": REDIS_URL,
+        "CONFIDE_REDIS_PREFIX": f"confide-test-{RUN}:",
+        "CONFIDE_SECRET_KEY": secrets.token_urlsafe(48),
+        "CONFIDE_LOG_LEVEL": "INFO",
+    }
+)
+for _name in ("DATABASE_APP_URL", "CELERY_BROKER_URL", "CONFIDE_BASE_DOMAIN"):
+    os.environ.pop(_name, None)
+
+
+@dataclass(frozen=True)
+class TenantRef:
+    id: UUID
+    slug: str
+    name: str
+
+
+TENANTS = {
+    "alpha": "Alphaton SEND Information, Advice and Support Service",
+    "beta": "Betaford SENDIASS",
+    "gamma": "Gammashire SENDIASS (suspended)",
+}
+
+
+def confide(*args: str, check: bool = True, env: dict[str, str] | None = None) -> Any:
+    """Run the real ``confide`` command."""
+    return subprocess.run(
+        [sys.executable, "-m", "confide.platform.cli", *args],
+        capture_output=True,
+        text=True,
+        check=check,
+        env={**os.environ, **(env or {})},
+        timeout=120,
+    )
+
+
+async def _create() -> None:
+    admin = await asyncpg.connect(ADMIN_URL)
+    try:
+        await admin.execute(f"CREATE ROLE {OWNER_ROLE} LOGIN CREATEROLE")
+        await admin.execute(f"CREATE DATABASE {DATABASE} OWNER {OWNER_ROLE}")
+    finally:
+        await admin.close()
+
+
+async def _drop() -> None:
+    admin = await asyncpg.connect(ADMIN_URL)
+    try:
+        await admin.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
+        await admin.execute(f"DROP ROLE IF EXISTS {APP_ROLE}")
+        await admin.execute(f"DROP ROLE IF EXISTS {OWNER_ROLE}")
+    finally:
+        await admin.close()
+
+
+def _clear_redis() -> None:
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL)
+    try:
+        keys = list(client.scan_iter(match=f"confide-test-{RUN}:*", count=500))
+        if keys:
+            client.delete(*keys)
+    finally:
+        client.close()
+
+
+@pytest.fixture(scope="session")
+def database() -> Iterator[dict[str, TenantRef]]:
+    """The run's database, migrated, with tenants alpha and beta (active) and gamma (suspended)."""
+    asyncio.run(_create())
+    try:
+        migrated = confide("migrate", check=False)
+        assert migrated.returncode == 0, migrated.stderr
+        for slug, name in TENANTS.items():
+            confide("tenants", "create", slug, "--name", name)
+        confide("tenants", "suspend", "gamma")
+        yield asyncio.run(_tenant_refs())
+    finally:
+        asyncio.run(_drop())
+        _clear_redis()
+
+
+async def _tenant_refs() -> dict[str, TenantRef]:
+    conn = await asyncpg.connect(OWNER_URL)
+    try:
+        rows = await conn.fetch("SELECT id, slug, display_name FROM tenants")
+    finally:
+        await conn.close()
+    return {r["slug"]: TenantRef(r["id"], r["slug"], r["display_name"]) for r in rows}
+
+
+@pytest.fixture(scope="session")
+def tenants(database: dict[str, TenantRef]) -> dict[str, TenantRef]:
+    return database
+
+
+@pytest.fixture
+async def owner_conn(database: Any) -> AsyncIterator[asyncpg.Connection]:
+    """A connection as the owner role, for setting up and inspecting what tests need."""
+    conn = await asyncpg.connect(OWNER_URL)
+    try:
+        yield conn
+    finally:
+        await conn.close()
+
+
+@pytest.fixture
+async def app_conn(database: Any) -> AsyncIterator[asyncpg.Connection]:
+    """A raw connection as the application role: what the app itself can do."""
+    conn = await asyncpg.connect(APP_URL)
+    try:
+        yield conn
+    finally:
+        await conn.close()

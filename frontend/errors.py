@@ -1,0 +1,62 @@
+"""Error responses: GOV.UK error pages for people, JSON for the API.
+
+A 404 never says whether a tenant exists. A 500 logs the exception's type
+and where it was raised, never its message, which may quote personal data.
+"""
+
+from __future__ import annotations
+
+import traceback
+from typing import Any
+
+from confide.frontend.templating import page_context
+from confide.platform.core.logs import get_logger
+from confide.tenants.resolution import request_tenant
+from litestar import MediaType, Request, Response
+from litestar.exceptions import HTTPException, ValidationException
+from litestar.response import Template
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+
+log = get_logger("confide.errors")
+
+_PAGES = {403: "errors/403.html", 404: "errors/404.html"}
+
+
+def _wants_json(request: Request[Any, Any, Any]) -> bool:
+    path = request.url.path
+    return "/api/" in path or path.startswith("/schema")
+
+
+def http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
+    status = exc.status_code
+    if _wants_json(request):
+        body: dict[str, Any] = {"status_code": status, "detail": exc.detail}
+        if isinstance(exc, ValidationException) and exc.extra:
+            body["errors"] = exc.extra
+        return Response(body, status_code=status, media_type=MediaType.JSON)
+    template = _PAGES.get(status)
+    if template is None:
+        if status >= 500:
+            return server_error(request, exc)
+        return Response(
+            {"status_code": status, "detail": exc.detail},
+            status_code=status,
+            media_type=MediaType.JSON,
+        )
+    return Template(template, context=page_context(request_tenant(request)), status_code=status)
+
+
+def server_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    frames = [f"{f.filename}:{f.lineno}:{f.name}" for f in traceback.extract_tb(exc.__traceback__)]
+    log.error("unhandled_error", error=type(exc).__name__, frames=frames[-8:])
+    if _wants_json(request):
+        return Response(
+            {"status_code": 500, "detail": "Internal Server Error"},
+            status_code=HTTP_500_INTERNAL_SERVER_ERROR,
+            media_type=MediaType.JSON,
+        )
+    return Template(
+        "errors/500.html",
+        context=page_context(request_tenant(request)),
+        status_code=HTTP_500_INTERNAL_SERVER_ERROR,
+    )

@@ -1,0 +1,38 @@
+"""Templates and static assets of the staff UI."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from confide.tenants.schemas import TenantView
+from litestar.contrib.jinja import JinjaTemplateEngine
+from litestar.router import Router
+from litestar.static_files import create_static_files_router
+from litestar.template.config import TemplateConfig
+
+HERE = Path(__file__).parent
+TEMPLATES = HERE / "templates"
+ASSETS = HERE / "assets"
+PLATFORM_NAME = "Confide"
+
+
+def template_config() -> TemplateConfig[JinjaTemplateEngine]:
+    return TemplateConfig(directory=TEMPLATES, engine=JinjaTemplateEngine)
+
+
+def assets_router() -> Router:
+    """GOV.UK Frontend's compiled CSS expects its images at ``/assets/``."""
+    return create_static_files_router(
+        path="/assets", directories=[ASSETS], include_in_schema=False, name="assets"
+    )
+
+
+def page_context(tenant: TenantView | None, **extra: Any) -> dict[str, Any]:
+    """What every page template needs: the service name and where home is."""
+    return {
+        "tenant": tenant,
+        "service_name": tenant.display_name if tenant else PLATFORM_NAME,
+        "home_url": f"/t/{tenant.slug}/" if tenant else "/",
+        **extra,
+    }

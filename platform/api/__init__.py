@@ -1,0 +1,1 @@
+"""The JSON API: thin controllers over the domain services."""

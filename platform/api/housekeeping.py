@@ -1,0 +1,35 @@
+"""Housekeeping API: a tenant's heartbeats, as its scheduled work recorded them."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from confide.platform.api.schemas import PageOut
+from confide.platform.core.pagination import MAX_PAGE_SIZE, PageRequest
+from confide.platform.housekeeping import services
+from confide.platform.housekeeping.schemas import HeartbeatView
+from litestar import Controller, get
+from litestar.exceptions import NotFoundException
+from litestar.params import Parameter
+
+
+class HousekeepingController(Controller):
+    path = "/api/housekeeping"
+    tags = ["housekeeping"]
+
+    @get("/heartbeats")
+    async def list_heartbeats(
+        self,
+        limit: int = Parameter(default=25, ge=1, le=MAX_PAGE_SIZE),
+        offset: int = Parameter(default=0, ge=0),
+    ) -> PageOut[HeartbeatView]:
+        """This tenant's heartbeats, newest first."""
+        return PageOut.of(await services.list_heartbeats(PageRequest(limit, offset)))
+
+    @get("/heartbeats/{heartbeat_id:uuid}")
+    async def get_heartbeat(self, heartbeat_id: UUID) -> HeartbeatView:
+        """One heartbeat; another tenant's is "not found", like one that never existed."""
+        heartbeat = await services.get_heartbeat(heartbeat_id)
+        if heartbeat is None:
+            raise NotFoundException()
+        return heartbeat

@@ -1,0 +1,40 @@
+"""The app factory: every surface assembled into one ASGI application."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from confide.frontend.errors import http_error, server_error
+from confide.frontend.pages import StartController
+from confide.frontend.templating import assets_router, template_config
+from confide.platform.api.health import HealthController
+from confide.platform.api.housekeeping import HousekeepingController
+from confide.platform.core.db import close_pool, start_pool
+from confide.platform.core.logs import configure_logging
+from confide.platform.core.settings import get_settings
+from confide.platform.core.web import RequestLayer
+from confide.tenants.resolution import SubdomainTenants, tenant_router
+from litestar import Litestar
+from litestar.exceptions import HTTPException
+from litestar.openapi import OpenAPIConfig
+
+
+def create_litestar() -> Litestar:
+    """The Litestar app: platform routes, and every tenant route under one middleware."""
+    tenant_routes = tenant_router([StartController, HousekeepingController])
+    return Litestar(
+        route_handlers=[HealthController, assets_router(), tenant_routes],
+        template_config=template_config(),
+        exception_handlers={HTTPException: http_error, Exception: server_error},
+        on_startup=[start_pool],
+        on_shutdown=[close_pool],
+        openapi_config=OpenAPIConfig(title="Confide API", version="0.1.0", path="/schema"),
+        logging_config=None,
+    )
+
+
+def create_app() -> Any:
+    """The ASGI app as served: request layer outside, subdomain tenants, then Litestar."""
+    settings = get_settings()
+    configure_logging(settings.core.log_level)
+    return RequestLayer(SubdomainTenants(create_litestar(), settings.web.base_domain))

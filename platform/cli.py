@@ -1,0 +1,176 @@
+"""The ``confide`` command.
+
+Administrative commands (``migrate``, ``tenants``, ``seed-demo``) connect as
+the owner role; ``serve`` and the web app connect as the application role.
+A missing or malformed setting stops any command with one line naming it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+import click
+from confide.platform.core.settings import SettingsError, get_settings
+
+R = TypeVar("R")
+
+DEMO_TENANTS = [
+    ("northmoor", "Northmoor SEND Information, Advice and Support Service", "council"),
+    ("eastdale", "Eastdale SENDIASS", "charity"),
+]
+
+
+def _fail(message: str) -> None:
+    click.echo(f"confide: {message}", err=True)
+    sys.exit(2)
+
+
+def _as_owner(body: Callable[[], Awaitable[R]]) -> R:
+    """Run an administrative coroutine as the owner role."""
+    from confide.platform.core.db import Role, use_role
+
+    use_role(Role.OWNER)
+    return asyncio.run(body())
+
+
+class _Group(click.Group):
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except SettingsError as error:
+            _fail(str(error))
+
+
+@click.group(cls=_Group)
+def main() -> None:
+    """Confide: case work for SEND Information, Advice and Support services."""
+
+
+@main.command()
+def migrate() -> None:
+    """Apply migrations, create the application role, grants and row-level security."""
+    from confide.platform.core.schema import SchemaError
+    from confide.platform.core.schema import migrate as run_migrate
+
+    database = get_settings().database
+    database.require_owner_url()
+    try:
+        tables = _as_owner(lambda: run_migrate(database.app_role, database.app_password))
+    except SchemaError as error:
+        _fail(str(error))
+    click.echo(f"migrated; row-level security on {len(tables)} tenant tables")
+
+
+@main.group()
+def tenants() -> None:
+    """Provision and manage tenants (platform operators)."""
+
+
+@tenants.command("create")
+@click.argument("slug")
+@click.option("--name", "display_name", required=True, help="The service's display name.")
+@click.option(
+    "--controller",
+    type=click.Choice(["council", "charity"]),
+    default="council",
+    show_default=True,
+    help="Who runs the service (the data controller's voice).",
+)
+def tenants_create(slug: str, display_name: str, controller: str) -> None:
+    """Create a tenant with SLUG (its address: /t/SLUG/)."""
+    from confide.tenants.services import TenantError, create_tenant
+    from confide.tenants.tables import ControllerKind
+
+    try:
+        tenant = _as_owner(lambda: create_tenant(slug, display_name, ControllerKind(controller)))
+    except TenantError as error:
+        _fail(str(error))
+    click.echo(f"created tenant {tenant.slug} ({tenant.id})")
+
+
+@tenants.command("list")
+@click.option("--limit", type=click.IntRange(1, 1000), default=100, show_default=True)
+@click.option("--offset", type=click.IntRange(0), default=0, show_default=True)
+def tenants_list(limit: int, offset: int) -> None:
+    """List tenants, a page at a time."""
+    from confide.tenants.services import list_tenants
+
+    for tenant in _as_owner(lambda: list_tenants(limit=limit, offset=offset)):
+        click.echo(
+            f"{tenant.slug}\t{tenant.status}\t{tenant.controller_kind}\t{tenant.display_name}"
+        )
+
+
+def _set_status(slug: str, status: str) -> None:
+    from confide.tenants.services import TenantError, set_status
+    from confide.tenants.tables import TenantStatus
+
+    try:
+        tenant = _as_owner(lambda: set_status(slug, TenantStatus(status)))
+    except TenantError as error:
+        _fail(str(error))
+    click.echo(f"tenant {tenant.slug} is {tenant.status}")
+
+
+@tenants.command("suspend")
+@click.argument("slug")
+def tenants_suspend(slug: str) -> None:
+    """Suspend a tenant: its pages and tasks stop at once; its data is kept."""
+    _set_status(slug, "suspended")
+
+
+@tenants.command("restore")
+@click.argument("slug")
+def tenants_restore(slug: str) -> None:
+    """Make a suspended tenant active again."""
+    _set_status(slug, "active")
+
+
+async def seed_demo_tenants() -> list[str]:
+    """Create the demo tenants that do not exist yet; safe to run again."""
+    from confide.tenants.services import create_tenant
+    from confide.tenants.tables import ControllerKind, Tenant
+
+    created = []
+    for slug, name, kind in DEMO_TENANTS:
+        if await Tenant.exists().where(Tenant.slug == slug):
+            continue
+        await create_tenant(slug, name, ControllerKind(kind))
+        created.append(slug)
+    return created
+
+
+@main.command("seed-demo")
+def seed_demo() -> None:
+    """Create the demo tenants (synthetic data only, never real)."""
+    created = _as_owner(seed_demo_tenants)
+    click.echo(f"demo tenants: {', '.join(s for s, _, _ in DEMO_TENANTS)} (new: {len(created)})")
+
+
+@main.command()
+@click.option("--host", default=None, help="Defaults to CONFIDE_HOST.")
+@click.option("--port", type=int, default=None, help="Defaults to CONFIDE_PORT.")
+def serve(host: str | None, port: int | None) -> None:
+    """Serve the web app (production); needs DATABASE_URL or DATABASE_APP_URL, and a secret key."""
+    import uvicorn
+
+    settings = get_settings()
+    settings.core.require_secret_key()
+    settings.database.application_url()
+    uvicorn.run(
+        "confide.platform.app:create_app",
+        factory=True,
+        host=host or settings.web.host,
+        port=port or settings.web.port,
+        proxy_headers=True,
+        forwarded_allow_ips=settings.web.trusted_proxies,
+        access_log=False,
+        log_config=None,
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""The kernel: settings, database and tenant context, logging, security primitives."""

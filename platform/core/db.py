@@ -1,0 +1,117 @@
+"""The database engine and the tenant context.
+
+The tenant is set in exactly one place: ``tenant_transaction``. It opens one
+transaction and sends ``set_config('app.tenant_id', ..., true)`` in the same
+round trip as ``BEGIN``, so the setting lives only as long as the transaction.
+Every tenant-owned table's row-level security policy reads that setting, and a
+query run without it sees no rows. Piccolo joins nested transactions to the
+outer one, so domain services may open their own ``transaction()`` freely.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from enum import StrEnum
+from uuid import UUID
+
+from confide.platform.core.settings import get_settings
+from piccolo.engine.postgres import PostgresEngine, PostgresTransaction
+
+
+# Piccolo finds its engine and apps through this module.
+os.environ.setdefault("PICCOLO_CONF", "confide.platform.core.piccolo_conf")
+
+
+class Role(StrEnum):
+    """Which PostgreSQL role this process connects as."""
+
+    APP = "app"  # owns nothing, no BYPASSRLS: the web app and the workers
+    OWNER = "owner"  # owns the schema: migrations and provisioning commands
+
+
+class NoTenantError(RuntimeError):
+    """Tenant-owned data was touched outside ``tenant_transaction``."""
+
+
+_role: Role = Role.APP
+_engine: PostgresEngine | None = None
+_current_tenant: contextvars.ContextVar[UUID | None] = contextvars.ContextVar(
+    "confide_tenant", default=None
+)
+
+
+def use_role(role: Role) -> None:
+    """Choose the role before the first query; entry points call this once."""
+    global _role, _engine
+    if _engine is not None and role is not _role:
+        raise RuntimeError("the database role is chosen before the engine is first used")
+    _role = role
+
+
+def get_engine() -> PostgresEngine:
+    """The process's engine (Piccolo's ``piccolo_conf.DB`` is this object)."""
+    global _engine
+    if _engine is None:
+        database = get_settings().database
+        dsn = database.require_owner_url() if _role is Role.OWNER else database.application_url()
+        _engine = PostgresEngine(config={"dsn": dsn}, log_queries=False, log_responses=False)
+    return _engine
+
+
+async def start_pool() -> None:
+    """Open the connection pool (web process start-up)."""
+    await get_engine().start_connection_pool(
+        min_size=1, max_size=get_settings().database.pool_max_size
+    )
+
+
+async def close_pool() -> None:
+    await get_engine().close_connection_pool()
+
+
+class _TenantTransaction(PostgresTransaction):
+    """A Piccolo transaction whose ``BEGIN`` carries the tenant setting."""
+
+    __slots__ = ("tenant_id",)
+
+    def __init__(self, engine: PostgresEngine, tenant_id: UUID) -> None:
+        super().__init__(engine, allow_nested=False)
+        self.tenant_id = tenant_id
+
+    async def begin(self) -> None:
+        # The UUID type guarantees the literal is safe; one round trip, not two.
+        await self.connection.execute(
+            f"BEGIN; SELECT set_config('app.tenant_id', '{self.tenant_id}', true)"
+        )
+
+    async def commit(self) -> None:
+        await self.connection.execute("COMMIT")
+        self._committed = True
+
+    async def rollback(self) -> None:
+        await self.connection.execute("ROLLBACK")
+        self._rolled_back = True
+
+
+@asynccontextmanager
+async def tenant_transaction(tenant_id: UUID) -> AsyncIterator[_TenantTransaction]:
+    """Run the block in one transaction scoped to one tenant. The only way in."""
+    if not isinstance(tenant_id, UUID):
+        raise TypeError("tenant_id must be a UUID")
+    token = _current_tenant.set(tenant_id)
+    try:
+        async with _TenantTransaction(get_engine(), tenant_id) as transaction:
+            yield transaction
+    finally:
+        _current_tenant.reset(token)
+
+
+def current_tenant_id() -> UUID:
+    """The tenant of the enclosing ``tenant_transaction``; raises outside one."""
+    tenant_id = _current_tenant.get()
+    if tenant_id is None:
+        raise NoTenantError("no tenant is set: use tenant_transaction()")
+    return tenant_id

@@ -1,0 +1,16 @@
+"""Piccolo's configuration module (``PICCOLO_CONF``): the engine and the apps.
+
+Apps are listed by import path, so the kernel does not import the domains.
+"""
+
+from confide.platform.core.db import get_engine
+from piccolo.conf.apps import AppRegistry
+
+DB = get_engine()
+
+APP_REGISTRY = AppRegistry(
+    apps=[
+        "confide.tenants.piccolo_app",
+        "confide.platform.housekeeping.piccolo_app",
+    ]
+)

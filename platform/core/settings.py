@@ -1,0 +1,155 @@
+"""Every setting Confide reads, from the environment only, behind one ``get_settings()``.
+
+One typed object per concern. A missing or malformed value raises
+``SettingsError`` whose message is a single line naming the variable, so the
+command line can stop start-up with exactly that line.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Literal, TypeVar
+from urllib.parse import quote, urlsplit, urlunsplit
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+_S = TypeVar("_S", bound=BaseSettings)
+
+
+class SettingsError(Exception):
+    """A setting is missing or malformed; the message names the variable."""
+
+
+def _check_postgres_url(value: str | None) -> str | None:
+    if value is None or value == "":
+        return None
+    parts = urlsplit(value)
+    if parts.scheme not in {"postgres", "postgresql"}:
+        raise ValueError("must be a postgresql:// URL")
+    return value
+
+
+class DatabaseSettings(BaseSettings):
+    """PostgreSQL: the owner connection for migrations, the application role for everything else."""
+
+    model_config = SettingsConfigDict(env_prefix="DATABASE_", extra="ignore")
+
+    url: str | None = Field(default=None, description="owner role: migrations and provisioning")
+    app_url: str | None = Field(default=None, description="application role; derived if unset")
+    app_role: str = Field(default="confide_app", pattern=r"^[a-z_][a-z0-9_]{0,62}$")
+    app_password: str | None = None
+    pool_max_size: int = Field(default=10, ge=1, le=200)
+
+    _check_urls = field_validator("url", "app_url")(_check_postgres_url)
+
+    def require_owner_url(self) -> str:
+        if not self.url:
+            raise SettingsError(
+                "DATABASE_URL is not set: the PostgreSQL owner connection is needed"
+            )
+        return self.url
+
+    def application_url(self) -> str:
+        """The application role's URL: ``DATABASE_APP_URL``, else ``DATABASE_URL`` as that role."""
+        if self.app_url:
+            return self.app_url
+        parts = urlsplit(self.require_owner_url())
+        host = parts.netloc.rpartition("@")[2]
+        user = quote(self.app_role, safe="")
+        if self.app_password:
+            user += ":" + quote(self.app_password, safe="")
+        return urlunsplit(parts._replace(netloc=f"{user}@{host}"))
+
+
+class RedisSettings(BaseSettings):
+    """Redis, the Celery broker and cache. Unset in the embedded default."""
+
+    model_config = SettingsConfigDict(extra="ignore")
+
+    redis_url: str | None = Field(default=None, validation_alias="REDIS_URL")
+    celery_broker_url: str | None = Field(default=None, validation_alias="CELERY_BROKER_URL")
+    broker_folder: Path | None = Field(default=None, validation_alias="CONFIDE_BROKER_FOLDER")
+    key_prefix: str = Field(
+        default="", validation_alias="CONFIDE_REDIS_PREFIX", pattern=r"^[A-Za-z0-9:_-]{0,40}$"
+    )
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_scheme(cls, value: str | None) -> str | None:
+        if value and urlsplit(value).scheme not in {"redis", "rediss", "unix"}:
+            raise ValueError("must be a redis:// or rediss:// URL")
+        return value or None
+
+    def broker_url(self) -> str:
+        if self.celery_broker_url:
+            return self.celery_broker_url
+        if self.redis_url:
+            return self.redis_url
+        raise SettingsError(
+            "REDIS_URL is not set: the Celery broker needs it (or CELERY_BROKER_URL)"
+        )
+
+
+class WebSettings(BaseSettings):
+    """The web process."""
+
+    model_config = SettingsConfigDict(env_prefix="CONFIDE_", extra="ignore")
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    base_domain: str | None = Field(
+        default=None, description="tenants also resolve as <slug>.<base_domain>"
+    )
+    trusted_proxies: str = Field(default="127.0.0.1", description="for X-Forwarded-Proto")
+
+
+class CoreSettings(BaseSettings):
+    """Process-wide settings."""
+
+    model_config = SettingsConfigDict(env_prefix="CONFIDE_", extra="ignore")
+
+    secret_key: str | None = Field(default=None, min_length=32)
+    data_dir: Path = Path(".confide")
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    heartbeat_minutes: int = Field(default=15, ge=1, le=1440)
+
+    def require_secret_key(self) -> str:
+        if not self.secret_key:
+            raise SettingsError(
+                "CONFIDE_SECRET_KEY is not set: give it 32 or more random characters"
+            )
+        return self.secret_key
+
+
+class Settings:
+    """All settings, one object per concern."""
+
+    def __init__(self) -> None:
+        self.core = _load(CoreSettings, "CONFIDE_")
+        self.database = _load(DatabaseSettings, "DATABASE_")
+        self.redis = _load(RedisSettings, "")
+        self.web = _load(WebSettings, "CONFIDE_")
+
+
+def _load(kind: type[_S], prefix: str) -> _S:
+    try:
+        return kind()
+    except ValidationError as error:
+        first = error.errors()[0]
+        field = str(first["loc"][0]) if first["loc"] else "?"
+        name = field.upper() if field.isupper() or not prefix else prefix + field.upper()
+        raise SettingsError(f"{name} is malformed: {first['msg']}") from None
+
+
+@cache
+def get_settings() -> Settings:
+    """The settings of this process, read once from the environment."""
+    return Settings()
+
+
+def reload_settings() -> Settings:
+    """Forget the cached settings (after the embedded launcher set its variables)."""
+    get_settings.cache_clear()
+    return get_settings()

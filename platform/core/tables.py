@@ -1,0 +1,20 @@
+"""Base classes for tables.
+
+Every tenant-owned table derives from ``TenantOwned``: a ``tenant_id`` that
+cannot be null and has no Python default, so a row never lands without its
+tenant, and ``confide migrate`` puts the row-level security policy on every
+table that has the column.
+"""
+
+from piccolo.columns import UUID
+from piccolo.table import Table
+
+# Table tags read by ``confide migrate`` to grant the application role.
+APP_READ = "app-read"  # platform-level table the application may read, never write
+APPEND_ONLY = "append-only"  # tenant-owned, the application may insert and read only
+
+
+class TenantOwned(Table):
+    """Columns shared by every tenant-owned table."""
+
+    tenant_id = UUID(null=False, index=True, default=None)

@@ -1,0 +1,1 @@
+"""Housekeeping: the per-tenant heartbeat that proves scheduled work reaches every tenant."""

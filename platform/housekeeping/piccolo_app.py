@@ -1,0 +1,14 @@
+"""Piccolo app: housekeeping."""
+
+import os
+
+from confide.platform.housekeeping.tables import Heartbeat
+from piccolo.conf.apps import AppConfig
+
+APP_CONFIG = AppConfig(
+    app_name="housekeeping",
+    migrations_folder_path=os.path.join(os.path.dirname(__file__), "piccolo_migrations"),
+    table_classes=[Heartbeat],
+    migration_dependencies=["confide.tenants.piccolo_app"],
+    commands=[],
+)

@@ -1,0 +1,1 @@
+"""The tenant registry, provisioning and resolution of the tenant from a request."""

@@ -1,0 +1,14 @@
+"""Piccolo app: the tenant registry."""
+
+import os
+
+from confide.tenants.tables import Tenant
+from piccolo.conf.apps import AppConfig
+
+APP_CONFIG = AppConfig(
+    app_name="tenants",
+    migrations_folder_path=os.path.join(os.path.dirname(__file__), "piccolo_migrations"),
+    table_classes=[Tenant],
+    migration_dependencies=[],
+    commands=[],
+)

@@ -1,0 +1,119 @@
+"""Finding the tenant of a request, and the one place its transaction is opened.
+
+A tenant is addressed by path (``/t/<slug>/``) or by subdomain
+(``<slug>.<base domain>``, rewritten here to the path form). Every route under
+``/t/{tenant_slug}`` passes through ``TenantTransactionMiddleware``: it
+resolves the tenant, opens ``tenant_transaction`` around the handler, and
+commits only when the response is not a server error. Because Litestar turns
+a handler's exception into a 500 response before a middleware sees it, the
+middleware holds the response back until it has decided, then sends it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from confide.platform.core.db import tenant_transaction
+from confide.platform.core.logs import add_context
+from confide.tenants.schemas import SLUG_PATTERN, TenantView
+from confide.tenants.services import get_active_tenant
+from litestar import Request, Router
+from litestar.di import Provide
+from litestar.exceptions import NotFoundException
+from litestar.middleware import ASGIMiddleware
+from litestar.types import ASGIApp, ControllerRouterHandler, Message, Receive, Scope, Send
+
+TENANT_PATH = "/t/{tenant_slug:str}"
+_STATE_KEY = "confide_tenant"
+
+
+class TenantTransactionMiddleware(ASGIMiddleware):
+    """Resolve the tenant and run the request in its transaction."""
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
+        slug = str(scope.get("path_params", {}).get("tenant_slug", ""))
+        tenant = await get_active_tenant(slug)
+        if tenant is None:
+            raise NotFoundException()
+        scope.setdefault("state", {})[_STATE_KEY] = tenant
+        add_context(tenant=tenant.slug)
+
+        held: list[Message] = []
+        status = 500
+
+        async def hold(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            held.append(message)
+
+        async with tenant_transaction(tenant.id) as transaction:
+            await next_app(scope, receive, hold)
+            if status >= 500:
+                await transaction.rollback()
+        for message in held:
+            await send(message)
+
+
+def tenant_router(route_handlers: Sequence[ControllerRouterHandler]) -> Router:
+    """Every tenant route goes through here: ``/t/{tenant_slug}/...`` in its transaction."""
+    return Router(
+        path=TENANT_PATH,
+        route_handlers=list(route_handlers),
+        middleware=[TenantTransactionMiddleware()],
+        dependencies={"tenant": Provide(provide_tenant, sync_to_thread=False)},
+    )
+
+
+def request_tenant(request: Request[Any, Any, Any]) -> TenantView | None:
+    """The tenant resolved for this request, if it is a tenant's route."""
+    tenant = request.scope.get("state", {}).get(_STATE_KEY)
+    return tenant if isinstance(tenant, TenantView) else None
+
+
+def provide_tenant(request: Request[Any, Any, Any]) -> TenantView:
+    """Dependency: the tenant the middleware resolved for this request."""
+    tenant = request_tenant(request)
+    if tenant is None:
+        raise RuntimeError("tenant route outside TenantTransactionMiddleware")
+    return tenant
+
+
+class SubdomainTenants:
+    """Outer ASGI layer: ``cumbria.example.org/x`` is served as ``/t/cumbria/x``.
+
+    On a tenant's own host, a path naming another tenant is not found, so one
+    tenant's host never serves another's pages (or receives its cookies).
+    """
+
+    def __init__(self, app: Any, base_domain: str | None) -> None:
+        self.app = app
+        self.suffix = "." + base_domain.lower().strip(".") if base_domain else None
+
+    def _slug(self, scope: Scope) -> str | None:
+        if not self.suffix:
+            return None
+        host = dict(scope.get("headers") or []).get(b"host", b"").decode("latin-1").lower()
+        host = host.rsplit(":", 1)[0] if not host.endswith("]") else host
+        if not host.endswith(self.suffix):
+            return None
+        slug = host[: -len(self.suffix)]
+        return slug if SLUG_PATTERN.match(slug) else None
+
+    async def __call__(self, scope: Any, receive: Receive, send: Send) -> None:
+        slug = self._slug(scope) if scope["type"] in {"http", "websocket"} else None
+        if slug:
+            path: str = scope["path"]
+            if path.startswith("/t/"):
+                named = path.split("/", 3)[2]
+                if named != slug:
+                    scope = {**scope, "path": "/t/-/", "raw_path": b"/t/-/"}
+            elif not _is_platform_path(path):
+                prefixed = f"/t/{slug}{path}"
+                scope = {**scope, "path": prefixed, "raw_path": prefixed.encode()}
+        await self.app(scope, receive, send)
+
+
+def _is_platform_path(path: str) -> bool:
+    return path.startswith(("/assets/", "/healthz", "/readyz", "/schema"))

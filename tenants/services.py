@@ -1,0 +1,95 @@
+"""The tenant registry: provision, list, suspend, resolve.
+
+Creating and suspending tenants is a platform operator's act and runs as the
+owner role; the application role may only read the registry.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from confide.tenants.schemas import SLUG_PATTERN, TenantView
+from confide.tenants.tables import ControllerKind, Tenant, TenantStatus
+
+RESERVED_SLUGS = frozenset({"api", "assets", "admin", "operator", "healthz", "readyz", "www"})
+
+
+class TenantError(ValueError):
+    """A provisioning request that cannot be carried out, with the reason."""
+
+
+def _view(row: dict[str, Any]) -> TenantView:
+    return TenantView(
+        id=row["id"],
+        slug=row["slug"],
+        display_name=row["display_name"],
+        status=TenantStatus(row["status"]),
+        controller_kind=ControllerKind(row["controller_kind"]),
+        created_at=row["created_at"],
+    )
+
+
+def check_slug(slug: str) -> str:
+    if not SLUG_PATTERN.match(slug) or slug in RESERVED_SLUGS:
+        raise TenantError(
+            f"slug {slug!r} is not allowed: use 1-40 lower-case letters, digits and hyphens"
+        )
+    return slug
+
+
+async def create_tenant(
+    slug: str, display_name: str, controller_kind: ControllerKind = ControllerKind.COUNCIL
+) -> TenantView:
+    check_slug(slug)
+    display_name = display_name.strip()
+    if not display_name or len(display_name) > 120:
+        raise TenantError("display name must be 1-120 characters")
+    if await Tenant.exists().where(Tenant.slug == slug):
+        raise TenantError(f"a tenant with slug {slug!r} already exists")
+    rows = await Tenant.insert(
+        Tenant(slug=slug, display_name=display_name, controller_kind=controller_kind)
+    ).returning(*Tenant.all_columns())
+    return _view(rows[0])
+
+
+async def list_tenants(*, limit: int = 100, offset: int = 0) -> list[TenantView]:
+    rows = await Tenant.select().order_by(Tenant.slug).limit(limit).offset(offset)
+    return [_view(row) for row in rows]
+
+
+async def list_active_tenant_ids() -> list[UUID]:
+    rows = await Tenant.select(Tenant.id).where(Tenant.status == TenantStatus.ACTIVE)
+    return [row["id"] for row in rows]
+
+
+async def set_status(slug: str, status: TenantStatus) -> TenantView:
+    rows = await (
+        Tenant.update({Tenant.status: status})
+        .where(Tenant.slug == slug)
+        .returning(*Tenant.all_columns())
+    )
+    if not rows:
+        raise TenantError(f"no tenant with slug {slug!r}")
+    return _view(rows[0])
+
+
+async def get_active_tenant(slug: str) -> TenantView | None:
+    """The tenant for a request, or None for unknown and suspended alike."""
+    if not SLUG_PATTERN.match(slug):
+        return None
+    row = (
+        await Tenant.select()
+        .where((Tenant.slug == slug) & (Tenant.status == TenantStatus.ACTIVE))
+        .first()
+    )
+    return _view(row) if row else None
+
+
+async def get_active_tenant_by_id(tenant_id: UUID) -> TenantView | None:
+    row = (
+        await Tenant.select()
+        .where((Tenant.id == tenant_id) & (Tenant.status == TenantStatus.ACTIVE))
+        .first()
+    )
+    return _view(row) if row else None

@@ -1,0 +1,83 @@
+"""The Celery app, configured from settings.
+
+Start it with Celery's own command line:
+``celery -A confide.workers.celery_app:celery_app worker`` (and ``beat``).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from celery import Celery, signals
+from confide.platform.core.logs import bind_context, configure_logging
+from confide.platform.core.settings import Settings, get_settings
+
+TASK_MODULES = ["confide.workers.housekeeping"]
+
+
+def _broker(settings: Settings) -> tuple[str, dict[str, Any]]:
+    url = settings.redis.broker_url()
+    if url.startswith("filesystem://"):
+        folder = settings.redis.broker_folder
+        if folder is None:
+            raise ValueError("CONFIDE_BROKER_FOLDER must be set for the filesystem:// broker")
+        queue = folder / "queue"
+        processed = folder / "processed"
+        for path in (queue, processed):
+            path.mkdir(parents=True, exist_ok=True)
+        return url, {
+            "data_folder_in": str(queue),
+            "data_folder_out": str(queue),
+            "processed_folder": str(processed),
+            "store_processed": False,
+        }
+    options: dict[str, Any] = {}
+    if settings.redis.key_prefix:
+        options["global_keyprefix"] = settings.redis.key_prefix
+    return url, options
+
+
+def create_celery(settings: Settings | None = None) -> Celery:
+    settings = settings or get_settings()
+    broker_url, transport_options = _broker(settings)
+    app = Celery("confide", broker=broker_url, include=TASK_MODULES)
+    app.conf.update(
+        broker_transport_options=transport_options,
+        broker_connection_retry_on_startup=True,
+        task_ignore_result=True,
+        task_acks_late=True,
+        task_reject_on_worker_lost=True,
+        worker_prefetch_multiplier=1,
+        task_serializer="json",
+        accept_content=["json"],
+        timezone="UTC",
+        enable_utc=True,
+        worker_hijack_root_logger=False,
+        beat_schedule={
+            "housekeeping-heartbeat": {
+                "task": "confide.housekeeping.fan_out_heartbeats",
+                "schedule": timedelta(minutes=settings.core.heartbeat_minutes),
+            },
+        },
+    )
+    return app
+
+
+celery_app = create_celery()
+
+
+@signals.setup_logging.connect
+def _logging(**_: Any) -> None:
+    configure_logging(get_settings().core.log_level)
+
+
+@signals.task_prerun.connect
+def _bind_task_context(task_id: str | None = None, task: Any = None, **_: Any) -> None:
+    """Each task starts with a fresh logging context: ids only."""
+    bind_context(task_id=task_id or "", task=getattr(task, "name", ""))
+
+
+@signals.task_postrun.connect
+def _clear_task_context(**_: Any) -> None:
+    bind_context()

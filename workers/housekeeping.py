@@ -1,0 +1,29 @@
+"""Housekeeping tasks: a heartbeat per active tenant, fanned out by beat."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+
+from celery import Task
+from confide.platform.core.settings import get_settings
+from confide.platform.housekeeping.services import period_start, record_heartbeat
+from confide.tenants.services import list_active_tenant_ids
+from confide.workers.celery_app import celery_app
+from confide.workers.tenant_task import tenant_task
+
+
+@tenant_task(celery_app, "confide.housekeeping.heartbeat")
+async def heartbeat(task: Task, period: str) -> bool:
+    """Write this tenant's heartbeat row for ``period``; a redelivery writes nothing new."""
+    return await record_heartbeat(datetime.fromisoformat(period), task.request.id or "")
+
+
+@celery_app.task(name="confide.housekeeping.fan_out_heartbeats", acks_late=True)
+def fan_out_heartbeats() -> int:
+    """Queue one heartbeat per active tenant for the current period."""
+    period = period_start(datetime.now(UTC), get_settings().core.heartbeat_minutes)
+    tenant_ids = asyncio.run(list_active_tenant_ids())
+    for tenant_id in tenant_ids:
+        heartbeat.delay(str(tenant_id), period.isoformat())
+    return len(tenant_ids)

@@ -1,0 +1,54 @@
+"""Tasks that act for one tenant.
+
+A tenant task takes the tenant's id as its first argument, explicitly, and
+runs its body inside ``tenant_transaction`` for that tenant: the same single
+place the web requests use. A task for a suspended or unknown tenant does
+nothing. Tasks acknowledge late, so a body must be idempotent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+from collections.abc import Awaitable, Callable
+from typing import Any, ParamSpec, TypeVar
+from uuid import UUID
+
+from celery import Celery, Task
+from confide.platform.core.db import tenant_transaction
+from confide.platform.core.logs import add_context, get_logger
+from confide.tenants.services import get_active_tenant_by_id
+
+P = ParamSpec("P")
+R = TypeVar("R")
+log = get_logger("confide.tasks")
+
+
+async def run_for_tenant(
+    tenant_id: str, body: Callable[..., Awaitable[R]], *args: Any, **kwargs: Any
+) -> R | None:
+    """Re-enter the tenant's context and run ``body`` in its transaction."""
+    tenant = await get_active_tenant_by_id(UUID(tenant_id))
+    if tenant is None:
+        log.info("task_skipped_inactive_tenant", tenant_id=tenant_id)
+        return None
+    add_context(tenant=tenant.slug, tenant_id=str(tenant.id))
+    async with tenant_transaction(tenant.id):
+        return await body(*args, **kwargs)
+
+
+def tenant_task(app: Celery, name: str) -> Callable[[Callable[..., Awaitable[R]]], Task]:
+    """Register ``body`` as a Celery task called as ``task.delay(tenant_id, ...)``.
+
+    The task receives its own request (``self``) so bodies can use its id.
+    """
+
+    def register(body: Callable[..., Awaitable[R]]) -> Task:
+        @app.task(name=name, bind=True, acks_late=True)
+        @functools.wraps(body)
+        def run(self: Task, tenant_id: str, *args: Any, **kwargs: Any) -> Any:
+            return asyncio.run(run_for_tenant(tenant_id, body, self, *args, **kwargs))
+
+        return run  # type: ignore[no-any-return]
+
+    return register
