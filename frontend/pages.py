@@ -5,6 +5,7 @@ from __future__ import annotations
 from confide.frontend.templating import page_context
 from confide.tenants.schemas import TenantView
 from litestar import Controller, get
+from litestar.di import NamedDependency
 from litestar.response import Template
 
 
@@ -13,7 +14,7 @@ class StartController(Controller):
     include_in_schema = False
 
     @get("/", name="start")
-    async def start(self, tenant: TenantView) -> Template:
+    async def start(self, tenant: NamedDependency[TenantView]) -> Template:
         """The tenant's start page, showing its service name."""
         return Template(
             "start.html",

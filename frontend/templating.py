@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from confide.tenants.schemas import TenantView
-from litestar.contrib.jinja import JinjaTemplateEngine
+from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.router import Router
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig

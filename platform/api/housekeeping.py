@@ -10,7 +10,7 @@ from confide.platform.housekeeping import services
 from confide.platform.housekeeping.schemas import HeartbeatView
 from litestar import Controller, get
 from litestar.exceptions import NotFoundException
-from litestar.params import Parameter
+from litestar.params import FromPath, Parameter
 
 
 class HousekeepingController(Controller):
@@ -27,7 +27,7 @@ class HousekeepingController(Controller):
         return PageOut.of(await services.list_heartbeats(PageRequest(limit, offset)))
 
     @get("/heartbeats/{heartbeat_id:uuid}")
-    async def get_heartbeat(self, heartbeat_id: UUID) -> HeartbeatView:
+    async def get_heartbeat(self, heartbeat_id: FromPath[UUID]) -> HeartbeatView:
         """One heartbeat; another tenant's is "not found", like one that never existed."""
         heartbeat = await services.get_heartbeat(heartbeat_id)
         if heartbeat is None:

@@ -31,7 +31,8 @@ def configure_logging(level: str = "INFO") -> None:
             structlog.processors.JSONRenderer(),
         ],
         wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level)),
-        logger_factory=structlog.PrintLoggerFactory(sys.stdout),
+        # No file given: each line goes to the sys.stdout of the moment (tests capture it).
+        logger_factory=structlog.PrintLoggerFactory(),
         cache_logger_on_first_use=False,
     )
     handler = logging.StreamHandler(sys.stdout)
@@ -50,6 +51,9 @@ def configure_logging(level: str = "INFO") -> None:
     root.setLevel(level)
     # Access logs carry raw paths and query strings: ours logs route templates instead.
     logging.getLogger("uvicorn.access").disabled = True
+    # HTTP client lines quote whole URLs, which may carry codes or search terms.
+    for noisy in ("httpx", "httpcore"):
+        logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))
 
 
 def bind_context(**values: str) -> None:

@@ -34,7 +34,7 @@ def _check_postgres_url(value: str | None) -> str | None:
 class DatabaseSettings(BaseSettings):
     """PostgreSQL: the owner connection for migrations, the application role for everything else."""
 
-    model_config = SettingsConfigDict(env_prefix="DATABASE_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="DATABASE_", extra="ignore", env_ignore_empty=True)
 
     url: str | None = Field(default=None, description="owner role: migrations and provisioning")
     app_url: str | None = Field(default=None, description="application role; derived if unset")
@@ -66,7 +66,7 @@ class DatabaseSettings(BaseSettings):
 class RedisSettings(BaseSettings):
     """Redis, the Celery broker and cache. Unset in the embedded default."""
 
-    model_config = SettingsConfigDict(extra="ignore")
+    model_config = SettingsConfigDict(extra="ignore", env_ignore_empty=True)
 
     redis_url: str | None = Field(default=None, validation_alias="REDIS_URL")
     celery_broker_url: str | None = Field(default=None, validation_alias="CELERY_BROKER_URL")
@@ -95,7 +95,7 @@ class RedisSettings(BaseSettings):
 class WebSettings(BaseSettings):
     """The web process."""
 
-    model_config = SettingsConfigDict(env_prefix="CONFIDE_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="CONFIDE_", extra="ignore", env_ignore_empty=True)
 
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
@@ -108,7 +108,7 @@ class WebSettings(BaseSettings):
 class CoreSettings(BaseSettings):
     """Process-wide settings."""
 
-    model_config = SettingsConfigDict(env_prefix="CONFIDE_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="CONFIDE_", extra="ignore", env_ignore_empty=True)
 
     secret_key: str | None = Field(default=None, min_length=32)
     data_dir: Path = Path(".confide")

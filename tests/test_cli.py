@@ -1,0 +1,59 @@
+"""The ``confide`` command: provisioning, and settings errors stated in one line."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from conftest import confide
+
+
+def test_tenants_create_list_suspend_restore(database: Any) -> None:
+    created = confide("tenants", "create", "delta", "--name", "Deltaborough SENDIASS",
+                      "--controller", "charity")
+    assert created.stdout.startswith("created tenant delta")
+    listed = confide("tenants", "list").stdout
+    assert "delta\tactive\tcharity\tDeltaborough SENDIASS" in listed
+    assert "gamma\tsuspended" in listed
+    assert confide("tenants", "suspend", "delta").stdout.strip() == "tenant delta is suspended"
+    assert confide("tenants", "restore", "delta").stdout.strip() == "tenant delta is active"
+
+
+def test_provisioning_mistakes_are_clear_errors(database: Any) -> None:
+    duplicate = confide("tenants", "create", "alpha", "--name", "Again", check=False)
+    assert duplicate.returncode == 2
+    assert duplicate.stderr.strip() == "confide: a tenant with slug 'alpha' already exists"
+    bad = confide("tenants", "create", "Bad Slug!", "--name", "X", check=False)
+    assert bad.returncode == 2
+    assert "slug 'Bad Slug!' is not allowed" in bad.stderr
+    reserved = confide("tenants", "create", "assets", "--name", "X", check=False)
+    assert reserved.returncode == 2
+    unknown = confide("tenants", "suspend", "nobody", check=False)
+    assert unknown.stderr.strip() == "confide: no tenant with slug 'nobody'"
+
+
+def test_migrate_is_repeatable(database: Any) -> None:
+    again = confide("migrate")
+    assert "row-level security on" in again.stdout
+
+
+def test_a_malformed_setting_stops_start_up_with_one_line_naming_it() -> None:
+    cases = {
+        "DATABASE_URL": ("mysql://nope", "DATABASE_URL is malformed"),
+        "CONFIDE_PORT": ("eighty", "CONFIDE_PORT is malformed"),
+        "REDIS_URL": ("http://x", "REDIS_URL is malformed"),
+        "CONFIDE_SECRET_KEY": ("short", "CONFIDE_SECRET_KEY is malformed"),
+    }
+    for name, (value, message) in cases.items():
+        result = confide("serve", check=False, env={name: value})
+        assert result.returncode == 2, name
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1, result.stderr
+        assert lines[0].startswith(f"confide: {message}")
+
+
+def test_a_missing_setting_is_named() -> None:
+    result = confide("serve", check=False, env={"CONFIDE_SECRET_KEY": ""})
+    assert result.returncode == 2
+    assert result.stderr.strip().startswith("confide: CONFIDE_SECRET_KEY is not set")
+    result = confide("migrate", check=False, env={"DATABASE_URL": ""})
+    assert result.stderr.strip().startswith("confide: DATABASE_URL is not set")

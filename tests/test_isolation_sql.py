@@ -1,0 +1,124 @@
+"""Raw SQL as the application role: one tenant's rows are invisible and untouchable to another."""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import asyncpg
+import pytest
+
+from conftest import TenantRef
+
+
+async def _as_tenant(conn: asyncpg.Connection, tenant: TenantRef | None) -> None:
+    await conn.execute("BEGIN")
+    if tenant is not None:
+        await conn.execute("SELECT set_config('app.tenant_id', $1, true)", str(tenant.id))
+
+
+async def _insert_heartbeat(conn: asyncpg.Connection, tenant: TenantRef) -> uuid.UUID:
+    heartbeat_id = uuid.uuid4()
+    await _as_tenant(conn, tenant)
+    await conn.execute(
+        "INSERT INTO housekeeping_heartbeats (id, tenant_id, period_start, recorded_at, task_id)"
+        " VALUES ($1, $2, $3, now(), 'sql-test')",
+        heartbeat_id,
+        tenant.id,
+        datetime(2000, 1, 1, tzinfo=UTC) + timedelta(seconds=secrets.randbelow(10**9)),
+    )
+    await conn.execute("COMMIT")
+    return heartbeat_id
+
+
+@pytest.fixture
+async def alpha_row(app_conn: asyncpg.Connection, tenants: dict[str, TenantRef]) -> uuid.UUID:
+    return await _insert_heartbeat(app_conn, tenants["alpha"])
+
+
+async def test_another_tenant_cannot_read_update_or_delete(
+    app_conn: asyncpg.Connection, tenants: dict[str, TenantRef], alpha_row: uuid.UUID
+) -> None:
+    await _as_tenant(app_conn, tenants["beta"])
+    assert await app_conn.fetchval(
+        "SELECT count(*) FROM housekeeping_heartbeats WHERE id = $1", alpha_row
+    ) == 0
+    updated = await app_conn.execute(
+        "UPDATE housekeeping_heartbeats SET task_id = 'stolen' WHERE id = $1", alpha_row
+    )
+    deleted = await app_conn.execute("DELETE FROM housekeeping_heartbeats WHERE id = $1", alpha_row)
+    await app_conn.execute("COMMIT")
+    assert updated == "UPDATE 0"
+    assert deleted == "DELETE 0"
+
+    await _as_tenant(app_conn, tenants["alpha"])
+    task_id = await app_conn.fetchval(
+        "SELECT task_id FROM housekeeping_heartbeats WHERE id = $1", alpha_row
+    )
+    await app_conn.execute("COMMIT")
+    assert task_id == "sql-test", "alpha's row was changed or removed by beta"
+
+
+async def test_no_tenant_set_sees_nothing_and_writes_nothing(
+    app_conn: asyncpg.Connection, tenants: dict[str, TenantRef], alpha_row: uuid.UUID
+) -> None:
+    assert await app_conn.fetchval("SELECT count(*) FROM housekeeping_heartbeats") == 0
+    with pytest.raises(asyncpg.InsufficientPrivilegeError):
+        await app_conn.execute(
+            "INSERT INTO housekeeping_heartbeats (id, tenant_id, period_start, task_id)"
+            " VALUES ($1, $2, now(), 'x')",
+            uuid.uuid4(),
+            tenants["alpha"].id,
+        )
+
+
+async def test_setting_ends_with_the_transaction_on_a_reused_connection(
+    app_conn: asyncpg.Connection, tenants: dict[str, TenantRef], alpha_row: uuid.UUID
+) -> None:
+    await _as_tenant(app_conn, tenants["alpha"])
+    assert await app_conn.fetchval("SELECT count(*) FROM housekeeping_heartbeats") >= 1
+    await app_conn.execute("COMMIT")
+    # The setting survives as '' on the connection: no error, and no rows.
+    assert await app_conn.fetchval("SELECT current_setting('app.tenant_id', true)") == ""
+    assert await app_conn.fetchval("SELECT count(*) FROM housekeeping_heartbeats") == 0
+
+
+async def test_cannot_write_a_row_into_another_tenant(
+    app_conn: asyncpg.Connection, tenants: dict[str, TenantRef], alpha_row: uuid.UUID
+) -> None:
+    await _as_tenant(app_conn, tenants["beta"])
+    with pytest.raises(asyncpg.InsufficientPrivilegeError):
+        await app_conn.execute(
+            "INSERT INTO housekeeping_heartbeats (id, tenant_id, period_start, task_id)"
+            " VALUES ($1, $2, now(), 'planted')",
+            uuid.uuid4(),
+            tenants["alpha"].id,
+        )
+    await app_conn.execute("ROLLBACK")
+    beta_row = await _insert_heartbeat(app_conn, tenants["beta"])
+    await _as_tenant(app_conn, tenants["beta"])
+    with pytest.raises(asyncpg.InsufficientPrivilegeError):
+        await app_conn.execute(
+            "UPDATE housekeeping_heartbeats SET tenant_id = $1 WHERE id = $2",
+            tenants["alpha"].id,
+            beta_row,
+        )
+    await app_conn.execute("ROLLBACK")
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "ALTER TABLE housekeeping_heartbeats DISABLE ROW LEVEL SECURITY",
+        "ALTER TABLE housekeeping_heartbeats NO FORCE ROW LEVEL SECURITY",
+        "DROP POLICY tenant_isolation ON housekeeping_heartbeats",
+        "UPDATE tenants SET status = 'active'",
+        "CREATE TABLE sneaky (id int)",
+    ],
+)
+async def test_application_role_cannot_loosen_the_rules(
+    app_conn: asyncpg.Connection, statement: str
+) -> None:
+    with pytest.raises(asyncpg.InsufficientPrivilegeError):
+        await app_conn.execute(statement)

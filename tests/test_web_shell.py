@@ -1,0 +1,93 @@
+"""The staff web shell: tenant start pages, error pages, security headers, health."""
+
+from __future__ import annotations
+
+import httpx
+
+from conftest import TenantRef
+from tests.conftest import http_client
+
+
+async def test_each_tenant_start_page_shows_its_own_service_name(
+    client: httpx.AsyncClient, tenants: dict[str, TenantRef]
+) -> None:
+    for mine, theirs in (("alpha", "beta"), ("beta", "alpha")):
+        response = await client.get(f"/t/{mine}/")
+        assert response.status_code == 200
+        assert response.headers["content-type"].startswith("text/html")
+        assert tenants[mine].name in response.text
+        assert tenants[theirs].name not in response.text
+        assert 'data-testid="service-name"' in response.text
+
+
+async def test_pages_use_our_assets_and_no_crown_or_inline_code(client: httpx.AsyncClient) -> None:
+    page = (await client.get("/t/alpha/")).text
+    assert "/assets/confide.css" in page
+    assert "<script>" not in page
+    assert "style=" not in page
+    assert "crown" not in page.lower()
+    css = await client.get("/assets/confide.css")
+    assert css.status_code == 200
+    assert "GDS Transport" not in css.text
+    assert "arial" in css.text.lower()
+
+
+async def test_error_pages_follow_govuk_patterns(client: httpx.AsyncClient) -> None:
+    missing = await client.get("/t/alpha/no-such-page")
+    assert missing.status_code == 404
+    assert "Page not found" in missing.text
+    api_missing = await client.get("/t/alpha/api/nothing-here")
+    assert api_missing.status_code == 404
+    assert api_missing.json()["status_code"] == 404
+
+
+async def test_every_response_carries_the_security_headers(client: httpx.AsyncClient) -> None:
+    for path in ("/t/alpha/", "/no/route/at/all", "/assets/confide.css", "/healthz"):
+        headers = (await client.get(path)).headers
+        csp = headers["content-security-policy"]
+        assert "script-src 'self'" in csp
+        assert "unsafe-inline" not in csp
+        assert "frame-ancestors 'none'" in csp
+        assert headers["x-frame-options"] == "DENY"
+        assert headers["x-content-type-options"] == "nosniff"
+        assert headers["referrer-policy"] == "same-origin"
+        assert "strict-transport-security" not in headers
+        assert headers["x-request-id"]
+
+
+async def test_hsts_only_over_https(pool: None) -> None:
+    from confide.platform.app import create_app
+
+    async with http_client(create_app(), "https://testserver") as http:
+        response = await http.get("/t/alpha/")
+    assert response.headers["strict-transport-security"].startswith("max-age=")
+
+
+async def test_health_and_readiness(client: httpx.AsyncClient) -> None:
+    assert (await client.get("/healthz")).json() == {"status": "ok"}
+    ready = await client.get("/readyz")
+    assert ready.status_code == 200
+    assert ready.json() == {"status": "ok", "database": True, "broker": True}
+
+
+async def test_readiness_fails_when_redis_is_unreachable(
+    client: httpx.AsyncClient, monkeypatch: object
+) -> None:
+    from confide.platform.core.settings import get_settings
+
+    settings = get_settings()
+    real = settings.redis.redis_url
+    settings.redis.redis_url = "redis://127.0.0.1:1/0"
+    try:
+        ready = await client.get("/readyz")
+    finally:
+        settings.redis.redis_url = real
+    assert ready.status_code == 503
+    assert ready.json()["broker"] is False
+    assert ready.json()["database"] is True
+
+
+async def test_openapi_document_is_served(client: httpx.AsyncClient) -> None:
+    schema = await client.get("/schema/openapi.json")
+    assert schema.status_code == 200
+    assert "/t/{tenant_slug}/api/housekeeping/heartbeats" in schema.json()["paths"]

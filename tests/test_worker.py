@@ -1,0 +1,106 @@
+"""A real Celery worker process, on Redis, does each tenant's scheduled work in that tenant."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import asyncpg
+import pytest
+
+from conftest import OWNER_URL, RUN, TenantRef
+
+
+@pytest.fixture(scope="module")
+def worker(database: Any) -> Iterator[subprocess.Popen[str]]:
+    proc = subprocess.Popen(
+        [
+            sys.executable, "-m", "celery", "-A", "confide.workers.celery_app:celery_app",
+            "worker", "--pool=solo", "--without-gossip", "--without-mingle",
+            "--without-heartbeat", "-n", f"test-{RUN}@localhost", "--loglevel=INFO",
+        ],
+        env=dict(os.environ),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    yield proc
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+async def _heartbeats(tenant: TenantRef, period: datetime) -> int:
+    conn = await asyncpg.connect(OWNER_URL)
+    try:
+        async with conn.transaction():
+            await conn.execute("SELECT set_config('app.tenant_id', $1, true)", str(tenant.id))
+            return int(
+                await conn.fetchval(
+                    "SELECT count(*) FROM housekeeping_heartbeats WHERE period_start = $1", period
+                )
+            )
+    finally:
+        await conn.close()
+
+
+async def _wait_for(tenant: TenantRef, period: datetime, proc: subprocess.Popen[str]) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if await _heartbeats(tenant, period):
+            return
+        assert proc.poll() is None, "the worker died"
+        await asyncio.sleep(0.2)
+    raise AssertionError(f"no heartbeat for {tenant.slug} at {period}")
+
+
+async def test_beat_fan_out_reaches_every_active_tenant_and_only_those(
+    worker: subprocess.Popen[str], tenants: dict[str, TenantRef]
+) -> None:
+    from confide.platform.core.settings import get_settings
+    from confide.platform.housekeeping.services import period_start
+    from confide.workers.housekeeping import fan_out_heartbeats
+
+    period = period_start(datetime.now(UTC), get_settings().core.heartbeat_minutes)
+    fan_out_heartbeats.delay()
+    await _wait_for(tenants["alpha"], period, worker)
+    await _wait_for(tenants["beta"], period, worker)
+    assert await _heartbeats(tenants["gamma"], period) == 0, "a suspended tenant was worked on"
+
+
+async def test_a_redelivered_task_writes_nothing_new(
+    worker: subprocess.Popen[str], tenants: dict[str, TenantRef]
+) -> None:
+    from confide.workers.housekeeping import heartbeat
+
+    alpha = tenants["alpha"]
+    period = datetime(1998, 6, 1, 12, 0, tzinfo=UTC)
+    sentinel = period + timedelta(minutes=15)
+    heartbeat.delay(str(alpha.id), period.isoformat())
+    heartbeat.delay(str(alpha.id), period.isoformat())
+    heartbeat.delay(str(alpha.id), sentinel.isoformat())
+    await _wait_for(alpha, sentinel, worker)  # the solo worker runs them in order
+    assert await _heartbeats(alpha, period) == 1
+    assert await _heartbeats(tenants["beta"], period) == 0
+
+
+async def test_a_task_for_a_suspended_tenant_does_nothing(
+    tenants: dict[str, TenantRef], pool: None
+) -> None:
+    from confide.platform.housekeeping.services import record_heartbeat
+    from confide.workers.tenant_task import run_for_tenant
+
+    period = datetime(1997, 1, 1, tzinfo=UTC)
+    result = await run_for_tenant(str(tenants["gamma"].id), record_heartbeat, period, "x")
+    assert result is None
+    assert await _heartbeats(tenants["gamma"], period) == 0
+    assert await run_for_tenant(str(tenants["beta"].id), record_heartbeat, period, "x") is True
+    assert await _heartbeats(tenants["beta"], period) == 1
