@@ -14,17 +14,21 @@ import os
 import secrets
 import subprocess
 import sys
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID
 
 import asyncpg
 import pytest
 
 ROOT = Path(__file__).parent
-ADMIN_URL = os.environ.get("CONFIDE_TEST_ADMIN_URL", "postgresql://postgres@localhost:5432/postgres")
+T = TypeVar("T")
+ADMIN_URL = os.environ.get(
+    "CONFIDE_TEST_ADMIN_URL", "postgresql://postgres@localhost:5432/postgres"
+)
 REDIS_URL = os.environ.get("CONFIDE_TEST_REDIS_URL", "redis://localhost:6379/0")
 RUN = secrets.token_hex(4)
 OWNER_ROLE = f"confide_owner_{RUN}"
@@ -68,6 +72,12 @@ TENANTS = {
     "beta": "Betaford SENDIASS",
     "gamma": "Gammashire SENDIASS (suspended)",
 }
+
+
+def _run(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Run set-up code on its own loop and thread: the browser journeys hold one here."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 def confide(*args: str, check: bool = True, env: dict[str, str] | None = None) -> Any:
@@ -116,16 +126,16 @@ def _clear_redis() -> None:
 @pytest.fixture(scope="session")
 def database() -> Iterator[dict[str, TenantRef]]:
     """The run's database, migrated, with tenants alpha and beta (active) and gamma (suspended)."""
-    asyncio.run(_create())
+    _run(_create())
     try:
         migrated = confide("migrate", check=False)
         assert migrated.returncode == 0, migrated.stderr
         for slug, name in TENANTS.items():
             confide("tenants", "create", slug, "--name", name)
         confide("tenants", "suspend", "gamma")
-        yield asyncio.run(_tenant_refs())
+        yield _run(_tenant_refs())
     finally:
-        asyncio.run(_drop())
+        _run(_drop())
         _clear_redis()
 
 

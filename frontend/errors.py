@@ -9,13 +9,14 @@ from __future__ import annotations
 import traceback
 from typing import Any
 
-from confide.frontend.templating import page_context
-from confide.platform.core.logs import get_logger
-from confide.tenants.resolution import request_tenant
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.response import Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+
+from confide.frontend.templating import page_context
+from confide.platform.core.logs import get_logger
+from confide.tenants.resolution import request_tenant
 
 log = get_logger("confide.errors")
 

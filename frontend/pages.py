@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from confide.frontend.templating import page_context
-from confide.tenants.schemas import TenantView
 from litestar import Controller, get
 from litestar.di import NamedDependency
 from litestar.response import Template
+
+from confide.frontend.templating import page_context
+from confide.tenants.schemas import TenantView
 
 
 class StartController(Controller):

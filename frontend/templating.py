@@ -5,11 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from confide.tenants.schemas import TenantView
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.router import Router
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
+
+from confide.tenants.schemas import TenantView
 
 HERE = Path(__file__).parent
 TEMPLATES = HERE / "templates"

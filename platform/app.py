@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from litestar import Litestar
+from litestar.exceptions import HTTPException
+from litestar.openapi import OpenAPIConfig
+
 from confide.frontend.errors import http_error, server_error
 from confide.frontend.pages import StartController
 from confide.frontend.templating import assets_router, template_config
@@ -14,9 +18,6 @@ from confide.platform.core.logs import configure_logging
 from confide.platform.core.settings import get_settings
 from confide.platform.core.web import RequestLayer
 from confide.tenants.resolution import SubdomainTenants, tenant_router
-from litestar import Litestar
-from litestar.exceptions import HTTPException
-from litestar.openapi import OpenAPIConfig
 
 
 def create_litestar() -> Litestar:

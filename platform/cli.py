@@ -8,12 +8,18 @@ A missing or malformed setting stops any command with one line naming it.
 from __future__ import annotations
 
 import asyncio
+import os
+import secrets
+import subprocess
 import sys
-from collections.abc import Awaitable, Callable
+import time
+from collections.abc import Callable, Coroutine
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
-from confide.platform.core.settings import SettingsError, get_settings
+
+from confide.platform.core.settings import SettingsError, get_settings, reload_settings
 
 R = TypeVar("R")
 
@@ -28,7 +34,7 @@ def _fail(message: str) -> None:
     sys.exit(2)
 
 
-def _as_owner(body: Callable[[], Awaitable[R]]) -> R:
+def _as_owner(body: Callable[[], Coroutine[Any, Any, R]]) -> R:
     """Run an administrative coroutine as the owner role."""
     from confide.platform.core.db import Role, use_role
 
@@ -170,6 +176,83 @@ def serve(host: str | None, port: int | None) -> None:
         access_log=False,
         log_config=None,
     )
+
+
+def _secret_key(data_dir: Path) -> str:
+    """The embedded instance's secret key: made once, kept in the data folder (mode 0600)."""
+    path = data_dir / "secret_key"
+    if not path.exists():
+        path.touch(mode=0o600)
+        path.write_text(secrets.token_urlsafe(48))
+    return path.read_text().strip()
+
+
+def _run_step(*args: str) -> None:
+    """Run a ``confide`` subcommand in its own process (administrative steps use the owner)."""
+    result = subprocess.run(  # noqa: S603 - our own interpreter and command
+        [sys.executable, "-m", "confide.platform.cli", *args], check=False
+    )
+    if result.returncode:
+        _fail(f"'confide {' '.join(args)}' failed")
+
+
+@main.command()
+@click.option("--port", type=int, default=None, help="Defaults to CONFIDE_PORT (8000).")
+def run(port: int | None) -> None:
+    """Run everything on this machine: PostgreSQL, migrations, demo tenants, web, worker, beat.
+
+    With nothing configured, PostgreSQL is embedded (data in CONFIDE_DATA_DIR,
+    kept across runs) and Celery uses a broker folder there; with DATABASE_URL
+    or REDIS_URL set, those servers are used instead. Ctrl-C stops it all.
+    """
+    import uvicorn
+
+    from confide.platform.embedded import (
+        start_embedded_celery,
+        start_embedded_postgres,
+        stop_processes,
+    )
+
+    settings = get_settings()
+    data_dir = settings.core.data_dir.expanduser().resolve()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    embedded_broker = not (settings.redis.redis_url or settings.redis.celery_broker_url)
+    started = time.monotonic()
+    postgres = None
+    workers: list[subprocess.Popen[bytes]] = []
+    try:
+        if not settings.database.url and not settings.database.app_url:
+            click.echo(f"starting embedded PostgreSQL (data in {data_dir / 'pg'})")
+            postgres = start_embedded_postgres(data_dir, app_role=settings.database.app_role)
+            os.environ["DATABASE_URL"] = postgres.owner_url
+        if not settings.core.secret_key:
+            os.environ["CONFIDE_SECRET_KEY"] = _secret_key(data_dir)
+        if embedded_broker:
+            os.environ["CELERY_BROKER_URL"] = "filesystem://"
+            os.environ["CONFIDE_BROKER_FOLDER"] = str(data_dir / "broker")
+        settings = reload_settings()
+        _run_step("migrate")
+        _run_step("seed-demo")
+        workers = start_embedded_celery({}, data_dir, filesystem_broker=embedded_broker)
+        port = port or settings.web.port
+        host = settings.web.host
+        click.echo(f"\nConfide is starting on http://{host}:{port}/ (ready in about a second)")
+        for slug, name, _ in DEMO_TENANTS:
+            click.echo(f"  {name}: http://{host}:{port}/t/{slug}/")
+        click.echo(f"  set up in {time.monotonic() - started:.1f} s; press Ctrl-C to stop\n")
+        uvicorn.run(
+            "confide.platform.app:create_app",
+            factory=True,
+            host=host,
+            port=port,
+            access_log=False,
+            log_config=None,
+        )
+    finally:
+        stop_processes(workers)
+        if postgres is not None:
+            postgres.stop()
+            click.echo("stopped; data kept in " + str(data_dir))
 
 
 if __name__ == "__main__":

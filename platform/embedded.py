@@ -27,7 +27,7 @@ The Celery side never imports the Celery app: it only sets
 ``CELERY_BROKER_URL=filesystem://`` and ``CONFIDE_BROKER_FOLDER`` for the
 child processes. The Celery app reads them (``RedisSettings`` in
 ``confide.platform.core.settings``) and, for ``filesystem://``, builds its
-``broker_transport_options`` with :func:`filesystem_transport_options`.
+``broker_transport_options`` with ``confide.workers.broker.filesystem_transport_options``.
 """
 
 from __future__ import annotations
@@ -46,13 +46,14 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from confide.workers.broker import filesystem_transport_options
+
 __all__ = [
     "BROKER_URL",
     "CELERY_APP",
     "DATABASE",
     "EmbeddedPostgres",
     "filesystem_broker_settings",
-    "filesystem_transport_options",
     "start_embedded_celery",
     "start_embedded_postgres",
     "stop_processes",
@@ -68,6 +69,9 @@ SUPERUSER = "postgres"
 CELERY_APP = "confide.workers.celery_app:celery_app"
 #: Kombu's file-system transport: works across processes on one machine.
 BROKER_URL = "filesystem://"
+
+#: How long consumed broker messages are kept in ``broker/processed``.
+PROCESSED_KEEP_SECONDS = 7 * 24 * 3600
 
 _HANDLE_LIST = ".handle_pids.json"  # pgserver's list of processes holding the server
 
@@ -166,7 +170,8 @@ def _socket_url(user: str, database: str, socket_dir: Path, port: int) -> str:
 _BOOTSTRAP_SQL = r"""
 SELECT format('CREATE ROLE %I', :'role')
  WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = :'role') \gexec
-SELECT format('ALTER ROLE %I LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE', :'role') \gexec
+SELECT format('ALTER ROLE %I LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE NOINHERIT',
+              :'role') \gexec
 SELECT format('CREATE DATABASE %I', :'db')
  WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = :'db') \gexec
 """
@@ -255,34 +260,19 @@ def _pg_ctl_stop(pgdata: Path, system_user: str | None) -> None:
     )
 
 
-def filesystem_transport_options(folder: Path) -> dict[str, Any]:
-    """Kombu ``broker_transport_options`` for the ``filesystem://`` transport in ``folder``.
-
-    Producers and consumers share one configuration, so ``data_folder_in`` and
-    ``data_folder_out`` are the same ``queue`` folder (a producer writes to
-    "out", a consumer reads "in"). A consumer claims a message by renaming it
-    into ``processed`` on the same file system, which is atomic, so two worker
-    processes never take the same message; processed messages are kept there.
-    ``control`` holds the exchange tables fanout needs (relative by default,
-    which would depend on the working folder). The transport polls: the
-    interval bounds the latency a task waits before it starts.
-    """
-    folder = folder.expanduser().resolve()
-    return {
-        "data_folder_in": str(folder / "queue"),
-        "data_folder_out": str(folder / "queue"),
-        "processed_folder": str(folder / "processed"),
-        "store_processed": True,
-        "control_folder": str(folder / "control"),
-        "polling_interval": 0.1,
-    }
-
-
 def filesystem_broker_settings(data_dir: Path) -> tuple[str, dict[str, Any]]:
-    """The broker URL and transport options under ``data_dir / "broker"``, folders created."""
+    """The broker URL and transport options under ``data_dir / "broker"``.
+
+    Creates the folders, and removes processed messages older than a week.
+    """
     options = filesystem_transport_options(data_dir / "broker")
     for key in ("data_folder_in", "data_folder_out", "processed_folder", "control_folder"):
         Path(options[key]).mkdir(parents=True, exist_ok=True)
+    cutoff = time.time() - PROCESSED_KEEP_SECONDS
+    for message in Path(options["processed_folder"]).glob("*.msg"):
+        with contextlib.suppress(OSError):
+            if message.stat().st_mtime < cutoff:
+                message.unlink()
     return BROKER_URL, options
 
 
@@ -302,10 +292,14 @@ def start_embedded_celery(
     data_dir: Path,
     *,
     app: str = CELERY_APP,
+    filesystem_broker: bool = True,
     concurrency: int = 2,
     loglevel: str = "INFO",
 ) -> list[subprocess.Popen[bytes]]:
-    """Start a Celery worker and a beat as subprocesses, over the file-system broker.
+    """Start a Celery worker and a beat as subprocesses, by default over the file-system broker.
+
+    With ``filesystem_broker=False`` the children use the broker the settings
+    name (``REDIS_URL``).
 
     ``env`` is added to this process's environment for the children (pass the
     database URLs, secret key and so on). On top of it the children get
@@ -314,17 +308,15 @@ def start_embedded_celery(
     Beat keeps its schedule in ``<data_dir>/celerybeat-schedule``.
 
     Each child runs in its own session, so stop them with :func:`stop_processes`;
-    on Linux they also receive SIGTERM if the thread that started them exits
-    (call this from the main thread).
+    on Linux they also receive SIGTERM if the thread that started them exits.
+    Call this from the main thread, before other threads are started (the
+    children are set up by a ``preexec_fn``).
     """
     data_dir = data_dir.expanduser().resolve()
-    url, _options = filesystem_broker_settings(data_dir)
-    child_env = {
-        **os.environ,
-        **env,
-        "CELERY_BROKER_URL": url,
-        "CONFIDE_BROKER_FOLDER": str(data_dir / "broker"),
-    }
+    child_env = {**os.environ, **env}
+    if filesystem_broker:
+        url, _options = filesystem_broker_settings(data_dir)
+        child_env |= {"CELERY_BROKER_URL": url, "CONFIDE_BROKER_FOLDER": str(data_dir / "broker")}
     base = [sys.executable, "-m", "celery", "-A", app]
     worker = [
         *base,
@@ -361,9 +353,11 @@ def start_embedded_celery(
     return procs
 
 
-def stop_processes(procs: list[subprocess.Popen[bytes]], timeout: float = 10.0) -> None:
+def stop_processes(procs: list[subprocess.Popen[bytes]], timeout: float = 15.0) -> None:
     """SIGTERM every process still running, wait up to ``timeout`` seconds, then SIGKILL.
 
+    A Celery worker over ``filesystem://`` needs 3 to 6 s for a warm shutdown
+    (its loop polls with a 2 s timeout), longer if a task is running.
     A process that leads its own process group (as those from
     :func:`start_embedded_celery` do) is killed with its group, so a Celery
     worker's pool children go with it.

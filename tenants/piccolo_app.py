@@ -2,8 +2,9 @@
 
 import os
 
-from confide.tenants.tables import Tenant
 from piccolo.conf.apps import AppConfig
+
+from confide.tenants.tables import Tenant
 
 APP_CONFIG = AppConfig(
     app_name="tenants",

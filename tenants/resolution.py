@@ -14,15 +14,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from confide.platform.core.db import tenant_transaction
-from confide.platform.core.logs import add_context
-from confide.tenants.schemas import SLUG_PATTERN, TenantView
-from confide.tenants.services import get_active_tenant
 from litestar import Request, Router
 from litestar.di import Provide
 from litestar.exceptions import NotFoundException
 from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, ControllerRouterHandler, Message, Receive, Scope, Send
+
+from confide.platform.core import web
+from confide.platform.core.db import tenant_transaction
+from confide.platform.core.logs import add_context
+from confide.tenants.schemas import SLUG_PATTERN, TenantView
+from confide.tenants.services import get_active_tenant
 
 TENANT_PATH = "/t/{tenant_slug:str}"
 _STATE_KEY = "confide_tenant"
@@ -87,11 +89,11 @@ class SubdomainTenants:
     tenant's host never serves another's pages (or receives its cookies).
     """
 
-    def __init__(self, app: Any, base_domain: str | None) -> None:
+    def __init__(self, app: web.ASGIApp, base_domain: str | None) -> None:
         self.app = app
         self.suffix = "." + base_domain.lower().strip(".") if base_domain else None
 
-    def _slug(self, scope: Scope) -> str | None:
+    def _slug(self, scope: web.Scope) -> str | None:
         if not self.suffix:
             return None
         host = dict(scope.get("headers") or []).get(b"host", b"").decode("latin-1").lower()
@@ -101,7 +103,7 @@ class SubdomainTenants:
         slug = host[: -len(self.suffix)]
         return slug if SLUG_PATTERN.match(slug) else None
 
-    async def __call__(self, scope: Any, receive: Receive, send: Send) -> None:
+    async def __call__(self, scope: web.Scope, receive: web.Receive, send: web.Send) -> None:
         slug = self._slug(scope) if scope["type"] in {"http", "websocket"} else None
         if slug:
             path: str = scope["path"]

@@ -2,10 +2,11 @@
 
 from enum import StrEnum
 
-from confide.platform.core.tables import APP_READ
 from piccolo.columns import UUID, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
+
+from confide.platform.core.tables import APP_READ
 
 
 class TenantStatus(StrEnum):

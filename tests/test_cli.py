@@ -8,8 +8,9 @@ from conftest import confide
 
 
 def test_tenants_create_list_suspend_restore(database: Any) -> None:
-    created = confide("tenants", "create", "delta", "--name", "Deltaborough SENDIASS",
-                      "--controller", "charity")
+    created = confide(
+        "tenants", "create", "delta", "--name", "Deltaborough SENDIASS", "--controller", "charity"
+    )
     assert created.stdout.startswith("created tenant delta")
     listed = confide("tenants", "list").stdout
     assert "delta\tactive\tcharity\tDeltaborough SENDIASS" in listed

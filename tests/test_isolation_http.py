@@ -59,9 +59,12 @@ async def test_no_route_updates_or_deletes_another_tenants_row(
         await owner_conn.execute(
             "SELECT set_config('app.tenant_id', $1, true)", str(tenants["alpha"].id)
         )
-        assert await owner_conn.fetchval(
-            "SELECT task_id FROM housekeeping_heartbeats WHERE id = $1", alpha_row
-        ) == "http-test"
+        assert (
+            await owner_conn.fetchval(
+                "SELECT task_id FROM housekeeping_heartbeats WHERE id = $1", alpha_row
+            )
+            == "http-test"
+        )
 
 
 async def test_unknown_and_suspended_tenants_get_the_same_not_found(

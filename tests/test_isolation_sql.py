@@ -41,9 +41,12 @@ async def test_another_tenant_cannot_read_update_or_delete(
     app_conn: asyncpg.Connection, tenants: dict[str, TenantRef], alpha_row: uuid.UUID
 ) -> None:
     await _as_tenant(app_conn, tenants["beta"])
-    assert await app_conn.fetchval(
-        "SELECT count(*) FROM housekeeping_heartbeats WHERE id = $1", alpha_row
-    ) == 0
+    assert (
+        await app_conn.fetchval(
+            "SELECT count(*) FROM housekeeping_heartbeats WHERE id = $1", alpha_row
+        )
+        == 0
+    )
     updated = await app_conn.execute(
         "UPDATE housekeeping_heartbeats SET task_id = 'stolen' WHERE id = $1", alpha_row
     )

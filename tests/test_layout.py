@@ -12,14 +12,21 @@ import pytest
 
 from conftest import ROOT
 
-FOLDERS = {"platform": "confide/platform", "tenants": "confide/tenants",
-           "frontend": "confide/frontend", "workers": "confide/workers"}
+FOLDERS = {
+    "platform": "confide/platform",
+    "tenants": "confide/tenants",
+    "frontend": "confide/frontend",
+    "workers": "confide/workers",
+}
 
 
 def test_import_platform_from_the_repository_root_is_the_standard_library() -> None:
     result = subprocess.run(
         [sys.executable, "-c", "import platform, sys; print(platform.__file__); platform.system()"],
-        cwd=ROOT, capture_output=True, text=True, check=True,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert Path(result.stdout.strip()).parent != ROOT / "platform"
     assert not (ROOT / "platform" / "__init__.py").exists()
@@ -30,9 +37,20 @@ def test_import_platform_from_the_repository_root_is_the_standard_library() -> N
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> zipfile.ZipFile:
     out = tmp_path_factory.mktemp("wheel")
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
-         "-w", str(out), str(ROOT)],
-        check=True, capture_output=True, text=True,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-w",
+            str(out),
+            str(ROOT),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
     )
     [built] = out.glob("confide-*.whl")
     return zipfile.ZipFile(built)
@@ -43,8 +61,11 @@ def _shipped_files(folder: str) -> list[Path]:
     wanted = {".py", ".html", ".css", ".js", ".mjs", ".svg"}
     skip = {"node_modules", "__pycache__", "styles"}
     return [
-        p for p in base.rglob("*")
-        if p.is_file() and p.suffix in wanted and not skip & set(p.relative_to(base).parts)
+        p
+        for p in base.rglob("*")
+        if p.is_file()
+        and p.suffix in wanted
+        and not skip & set(p.relative_to(base).parts)
         and p.name != "build.mjs"
     ]
 

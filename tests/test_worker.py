@@ -21,9 +21,19 @@ from conftest import OWNER_URL, RUN, TenantRef
 def worker(database: Any) -> Iterator[subprocess.Popen[str]]:
     proc = subprocess.Popen(
         [
-            sys.executable, "-m", "celery", "-A", "confide.workers.celery_app:celery_app",
-            "worker", "--pool=solo", "--without-gossip", "--without-mingle",
-            "--without-heartbeat", "-n", f"test-{RUN}@localhost", "--loglevel=INFO",
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "confide.workers.celery_app:celery_app",
+            "worker",
+            "--pool=solo",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "-n",
+            f"test-{RUN}@localhost",
+            "--loglevel=INFO",
         ],
         env=dict(os.environ),
         stdout=subprocess.PIPE,

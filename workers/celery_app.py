@@ -7,11 +7,14 @@ Start it with Celery's own command line:
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from celery import Celery, signals
+
 from confide.platform.core.logs import bind_context, configure_logging
 from confide.platform.core.settings import Settings, get_settings
+from confide.workers.broker import filesystem_transport_options
 
 TASK_MODULES = ["confide.workers.housekeeping"]
 
@@ -22,16 +25,10 @@ def _broker(settings: Settings) -> tuple[str, dict[str, Any]]:
         folder = settings.redis.broker_folder
         if folder is None:
             raise ValueError("CONFIDE_BROKER_FOLDER must be set for the filesystem:// broker")
-        queue = folder / "queue"
-        processed = folder / "processed"
-        for path in (queue, processed):
-            path.mkdir(parents=True, exist_ok=True)
-        return url, {
-            "data_folder_in": str(queue),
-            "data_folder_out": str(queue),
-            "processed_folder": str(processed),
-            "store_processed": False,
-        }
+        options = filesystem_transport_options(folder)
+        for key in ("data_folder_in", "processed_folder", "control_folder"):
+            Path(options[key]).mkdir(parents=True, exist_ok=True)
+        return url, options
     options: dict[str, Any] = {}
     if settings.redis.key_prefix:
         options["global_keyprefix"] = settings.redis.key_prefix

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime
+from typing import Any
 
 from celery import Task
+
 from confide.platform.core.settings import get_settings
 from confide.platform.housekeeping.services import period_start, record_heartbeat
 from confide.tenants.services import list_active_tenant_ids
@@ -14,7 +16,7 @@ from confide.workers.tenant_task import tenant_task
 
 
 @tenant_task(celery_app, "confide.housekeeping.heartbeat")
-async def heartbeat(task: Task, period: str) -> bool:
+async def heartbeat(task: Task[Any, Any], period: str) -> bool:
     """Write this tenant's heartbeat row for ``period``; a redelivery writes nothing new."""
     return await record_heartbeat(datetime.fromisoformat(period), task.request.id or "")
 

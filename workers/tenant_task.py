@@ -15,6 +15,7 @@ from typing import Any, ParamSpec, TypeVar
 from uuid import UUID
 
 from celery import Celery, Task
+
 from confide.platform.core.db import tenant_transaction
 from confide.platform.core.logs import add_context, get_logger
 from confide.tenants.services import get_active_tenant_by_id
@@ -37,18 +38,18 @@ async def run_for_tenant(
         return await body(*args, **kwargs)
 
 
-def tenant_task(app: Celery, name: str) -> Callable[[Callable[..., Awaitable[R]]], Task]:
+def tenant_task(app: Celery, name: str) -> Callable[[Callable[..., Awaitable[R]]], Task[Any, Any]]:
     """Register ``body`` as a Celery task called as ``task.delay(tenant_id, ...)``.
 
     The task receives its own request (``self``) so bodies can use its id.
     """
 
-    def register(body: Callable[..., Awaitable[R]]) -> Task:
+    def register(body: Callable[..., Awaitable[R]]) -> Task[Any, Any]:
         @app.task(name=name, bind=True, acks_late=True)
         @functools.wraps(body)
-        def run(self: Task, tenant_id: str, *args: Any, **kwargs: Any) -> Any:
+        def run(self: Task[Any, Any], tenant_id: str, *args: Any, **kwargs: Any) -> Any:
             return asyncio.run(run_for_tenant(tenant_id, body, self, *args, **kwargs))
 
-        return run  # type: ignore[no-any-return]
+        return run
 
     return register

@@ -5,12 +5,13 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from confide.platform.core.db import get_engine
-from confide.platform.core.settings import get_settings
 from litestar import Controller, Response, get
 from litestar.status_codes import HTTP_200_OK, HTTP_503_SERVICE_UNAVAILABLE
 from piccolo.querystring import QueryString
 from redis.asyncio import Redis
+
+from confide.platform.core.db import get_engine
+from confide.platform.core.settings import get_settings
 
 
 async def _database_ok() -> bool:

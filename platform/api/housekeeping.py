@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from uuid import UUID
 
+from litestar import Controller, get
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath, Parameter
+
 from confide.platform.api.schemas import PageOut
 from confide.platform.core.pagination import MAX_PAGE_SIZE, PageRequest
 from confide.platform.housekeeping import services
 from confide.platform.housekeeping.schemas import HeartbeatView
-from litestar import Controller, get
-from litestar.exceptions import NotFoundException
-from litestar.params import FromPath, Parameter
 
 
 class HousekeepingController(Controller):

@@ -17,9 +17,9 @@ from contextlib import asynccontextmanager
 from enum import StrEnum
 from uuid import UUID
 
-from confide.platform.core.settings import get_settings
 from piccolo.engine.postgres import PostgresEngine, PostgresTransaction
 
+from confide.platform.core.settings import get_settings
 
 # Piccolo finds its engine and apps through this module.
 os.environ.setdefault("PICCOLO_CONF", "confide.platform.core.piccolo_conf")
@@ -103,7 +103,8 @@ async def tenant_transaction(tenant_id: UUID) -> AsyncIterator[_TenantTransactio
         raise TypeError("tenant_id must be a UUID")
     token = _current_tenant.set(tenant_id)
     try:
-        async with _TenantTransaction(get_engine(), tenant_id) as transaction:
+        transaction = _TenantTransaction(get_engine(), tenant_id)
+        async with transaction:
             yield transaction
     finally:
         _current_tenant.reset(token)

@@ -3,8 +3,9 @@
 Apps are listed by import path, so the kernel does not import the domains.
 """
 
-from confide.platform.core.db import get_engine
 from piccolo.conf.apps import AppRegistry
+
+from confide.platform.core.db import get_engine
 
 DB = get_engine()
 

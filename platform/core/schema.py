@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from confide.platform.core.db import get_engine
-from confide.platform.core.logs import get_logger
-from confide.platform.core.tables import APP_READ, APPEND_ONLY
 from piccolo.apps.migrations.commands.forwards import run_forwards
 from piccolo.conf.apps import Finder
 from piccolo.querystring import QueryString
+
+from confide.platform.core.db import get_engine
+from confide.platform.core.logs import get_logger
+from confide.platform.core.tables import APP_READ, APPEND_ONLY
 
 log = get_logger(__name__)
 

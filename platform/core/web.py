@@ -18,7 +18,8 @@ Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
-ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+# Any ASGI callable (Litestar types its own scope and messages more narrowly).
+ASGIApp = Callable[..., Awaitable[None]]
 
 log = get_logger("confide.request")
 

@@ -2,8 +2,9 @@
 
 import os
 
-from confide.platform.housekeeping.tables import Heartbeat
 from piccolo.conf.apps import AppConfig
+
+from confide.platform.housekeeping.tables import Heartbeat
 
 APP_CONFIG = AppConfig(
     app_name="housekeeping",

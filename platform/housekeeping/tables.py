@@ -1,8 +1,9 @@
 """Housekeeping tables."""
 
-from confide.platform.core.tables import TenantOwned
 from piccolo.columns import UUID, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
+
+from confide.platform.core.tables import TenantOwned
 
 
 class Heartbeat(TenantOwned, tablename="housekeeping_heartbeats"):

@@ -4,7 +4,6 @@ from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.columns.defaults.uuid import UUID4
 from piccolo.columns.indexes import IndexMethod
 
-
 ID = "2026-11-25T18:04:17:033079"
 VERSION = "1.38.0"
 DESCRIPTION = "heartbeats"
