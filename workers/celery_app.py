@@ -25,14 +25,12 @@ def _broker(settings: Settings) -> tuple[str, dict[str, Any]]:
         folder = settings.redis.broker_folder
         if folder is None:
             raise ValueError("CONFIDE_BROKER_FOLDER must be set for the filesystem:// broker")
-        options = filesystem_transport_options(folder)
+        folders = filesystem_transport_options(folder)
         for key in ("data_folder_in", "processed_folder", "control_folder"):
-            Path(options[key]).mkdir(parents=True, exist_ok=True)
-        return url, options
-    options: dict[str, Any] = {}
-    if settings.redis.key_prefix:
-        options["global_keyprefix"] = settings.redis.key_prefix
-    return url, options
+            Path(folders[key]).mkdir(parents=True, exist_ok=True)
+        return url, folders
+    prefix = settings.redis.key_prefix
+    return url, {"global_keyprefix": prefix} if prefix else {}
 
 
 def create_celery(settings: Settings | None = None) -> Celery:
