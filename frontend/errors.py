@@ -1,12 +1,11 @@
 """Error responses: GOV.UK error pages for people, JSON for the API.
 
-A 404 never says whether a tenant exists. A 500 logs the exception's type
-and where it was raised, never its message, which may quote personal data.
+A 404 never says whether a tenant exists. A 500 is logged with the
+exception (the logging set-up keeps only its type and frames).
 """
 
 from __future__ import annotations
 
-import traceback
 from typing import Any
 
 from litestar import MediaType, Request, Response
@@ -48,8 +47,7 @@ def http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[
 
 
 def server_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
-    frames = [f"{f.filename}:{f.lineno}:{f.name}" for f in traceback.extract_tb(exc.__traceback__)]
-    log.error("unhandled_error", error=type(exc).__name__, frames=frames[-8:])
+    log.error("unhandled_error", exc_info=exc)
     if _wants_json(request):
         return Response(
             {"status_code": 500, "detail": "Internal Server Error"},

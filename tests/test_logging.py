@@ -59,3 +59,21 @@ async def test_a_server_error_is_logged_by_type_not_message(
     assert NAME not in response.text
     error = next(json.loads(line) for line in out.splitlines() if "unhandled_error" in line)
     assert error["error"] == "ValueError"
+
+
+def test_library_exceptions_are_logged_without_their_message(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import logging
+
+    capsys.readouterr()
+    try:
+        raise KeyError(f"no record for {NAME}, born {BIRTH}")
+    except KeyError:
+        logging.getLogger("some.library").exception("lookup failed")
+    out = capsys.readouterr().out
+    line = json.loads(out.strip().splitlines()[-1])
+    assert line["error"] == "KeyError"
+    assert line["frames"]
+    assert NAME not in out
+    assert BIRTH not in out

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import asyncpg
@@ -18,7 +20,13 @@ from conftest import OWNER_URL, RUN, TenantRef
 
 
 @pytest.fixture(scope="module")
-def worker(database: Any) -> Iterator[subprocess.Popen[str]]:
+def worker_log(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("worker") / "worker.log"
+
+
+@pytest.fixture(scope="module")
+def worker(database: Any, worker_log: Path) -> Iterator[subprocess.Popen[str]]:
+    out = worker_log.open("w")
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -36,7 +44,7 @@ def worker(database: Any) -> Iterator[subprocess.Popen[str]]:
             "--loglevel=INFO",
         ],
         env=dict(os.environ),
-        stdout=subprocess.PIPE,
+        stdout=out,
         stderr=subprocess.STDOUT,
         text=True,
     )
@@ -46,6 +54,7 @@ def worker(database: Any) -> Iterator[subprocess.Popen[str]]:
         proc.wait(timeout=20)
     except subprocess.TimeoutExpired:
         proc.kill()
+    out.close()
 
 
 async def _heartbeats(tenant: TenantRef, period: datetime) -> int:
@@ -114,3 +123,26 @@ async def test_a_task_for_a_suspended_tenant_does_nothing(
     assert await _heartbeats(tenants["gamma"], period) == 0
     assert await run_for_tenant(str(tenants["beta"].id), record_heartbeat, period, "x") is True
     assert await _heartbeats(tenants["beta"], period) == 1
+
+
+async def test_each_task_logs_with_its_own_ids_only(
+    worker: subprocess.Popen[str], worker_log: Path, tenants: dict[str, TenantRef]
+) -> None:
+    from confide.workers.housekeeping import heartbeat
+
+    alpha, beta = tenants["alpha"], tenants["beta"]
+    period = datetime(1996, 3, 1, tzinfo=UTC)
+    first = heartbeat.delay(str(alpha.id), period.isoformat())
+    second = heartbeat.delay(str(beta.id), period.isoformat())
+    await _wait_for(beta, period, worker)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        text = await asyncio.to_thread(worker_log.read_text)
+        lines = [json.loads(x) for x in text.splitlines() if x.startswith("{")]
+        finished = {x["task_id"]: x for x in lines if x["event"] == "tenant_task_finished"}
+        if second.id in finished:
+            break
+        await asyncio.sleep(0.2)
+    assert finished[first.id]["tenant"] == "alpha"
+    assert finished[second.id]["tenant"] == "beta", "the first task's context leaked"
+    assert finished[second.id]["task"] == "confide.housekeeping.heartbeat"

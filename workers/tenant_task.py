@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any, ParamSpec, TypeVar
 from uuid import UUID
@@ -34,8 +35,11 @@ async def run_for_tenant(
         log.info("task_skipped_inactive_tenant", tenant_id=tenant_id)
         return None
     add_context(tenant=tenant.slug, tenant_id=str(tenant.id))
+    started = time.perf_counter()
     async with tenant_transaction(tenant.id):
-        return await body(*args, **kwargs)
+        result = await body(*args, **kwargs)
+    log.info("tenant_task_finished", ms=round((time.perf_counter() - started) * 1000, 1))
+    return result
 
 
 def tenant_task(app: Celery, name: str) -> Callable[[Callable[..., Awaitable[R]]], Task[Any, Any]]:

@@ -2,19 +2,69 @@
 
 A log line carries ids only: request id, tenant slug, user id, task id. Never
 a name, a note, a query string or a request body. The request logger writes
-the route template (``/t/{tenant_slug}/...``), not the raw path.
+the route template (``/t/{tenant_slug}/...``), not the raw path. An exception
+is logged by its type and the frames it passed through, never its message,
+which may quote the data that caused it; this holds for every logger, ours
+and the libraries' alike.
 """
 
 from __future__ import annotations
 
 import logging
 import sys
+import traceback
+from collections.abc import MutableMapping
 from typing import Any
 
 import structlog
 
 # The only keys a caller may bind into the logging context.
 CONTEXT_KEYS = frozenset({"request_id", "tenant", "tenant_id", "user_id", "task_id", "task"})
+
+# Library loggers whose messages quote data: kept, with the message replaced.
+_CELERY_TRACE = "celery.app.trace"
+
+
+def exception_summary(_: Any, __: str, event: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
+    """Replace ``exc_info`` by the exception's type and frames: no message, no locals."""
+    exc_info = event.pop("exc_info", None)
+    if exc_info is True:
+        exc_info = sys.exc_info()
+    elif isinstance(exc_info, BaseException):
+        exc_info = (type(exc_info), exc_info, exc_info.__traceback__)
+    if isinstance(exc_info, tuple) and exc_info[0] is not None:
+        event["error"] = exc_info[0].__name__
+        event["frames"] = [
+            f"{frame.filename}:{frame.lineno}:{frame.name}"
+            for frame in traceback.extract_tb(exc_info[2])[-10:]
+        ]
+    return event
+
+
+class _StdoutHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to the ``sys.stdout`` of the moment, like the structlog side."""
+
+    def __init__(self) -> None:
+        super().__init__(sys.stdout)
+
+    @property
+    def stream(self) -> Any:
+        return sys.stdout
+
+    @stream.setter
+    def stream(self, _: Any) -> None:
+        pass
+
+
+class _TaskTraceFilter(logging.Filter):
+    """Celery's trace lines quote a task's return value or exception: keep the outcome only."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        data = record.args if isinstance(record.args, dict) else {}
+        outcome = "failed" if record.levelno >= logging.ERROR else "done"
+        record.msg = f"celery_task_{outcome} {data.get('name', '')}[{data.get('id', '')}]"
+        record.args = None
+        return True
 
 
 def configure_logging(level: str = "INFO") -> None:
@@ -25,25 +75,22 @@ def configure_logging(level: str = "INFO") -> None:
         structlog.processors.TimeStamper(fmt="iso", utc=True),
     ]
     structlog.configure(
-        processors=[
-            *shared,
-            structlog.processors.format_exc_info,
-            structlog.processors.JSONRenderer(),
-        ],
+        processors=[*shared, exception_summary, structlog.processors.JSONRenderer()],
         wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level)),
         # No file given: each line goes to the sys.stdout of the moment (tests capture it).
         logger_factory=structlog.PrintLoggerFactory(),
         cache_logger_on_first_use=False,
     )
-    handler = logging.StreamHandler(sys.stdout)
+    handler = _StdoutHandler()
     handler.setFormatter(
         structlog.stdlib.ProcessorFormatter(
             processors=[
                 structlog.stdlib.ProcessorFormatter.remove_processors_meta,
-                structlog.processors.format_exc_info,
+                exception_summary,
                 structlog.processors.JSONRenderer(),
             ],
             foreign_pre_chain=shared,
+            pass_foreign_args=False,
         )
     )
     root = logging.getLogger()
@@ -54,6 +101,9 @@ def configure_logging(level: str = "INFO") -> None:
     # HTTP client lines quote whole URLs, which may carry codes or search terms.
     for noisy in ("httpx", "httpcore"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))
+    trace = logging.getLogger(_CELERY_TRACE)
+    if not any(isinstance(f, _TaskTraceFilter) for f in trace.filters):
+        trace.addFilter(_TaskTraceFilter())
 
 
 def bind_context(**values: str) -> None:
