@@ -54,6 +54,10 @@ os.environ.update(
         "CONFIDE_REDIS_PREFIX": f"confide-test-{RUN}:",
         "CONFIDE_SECRET_KEY": secrets.token_urlsafe(48),
         "CONFIDE_LOG_LEVEL": "INFO",
+        # The test clients speak plain HTTP; one test checks the Secure flag over HTTPS.
+        "CONFIDE_SECURE_COOKIES": "false",
+        # Every test signs in from the same address; tests/test_signin.py checks the limit.
+        "CONFIDE_SIGNIN_LIMIT_PER_ADDRESS": "100000",
     }
 )
 for _name in ("DATABASE_APP_URL", "CELERY_BROKER_URL", "CONFIDE_BASE_DOMAIN"):
@@ -124,8 +128,18 @@ def _clear_redis() -> None:
 
 
 @pytest.fixture(scope="session")
-def database() -> Iterator[dict[str, TenantRef]]:
-    """The run's database, migrated, with tenants alpha and beta (active) and gamma (suspended)."""
+def dev_idp() -> Iterator[str]:
+    """The development OpenID provider, a real protocol server on loopback."""
+    from confide.platform.devidp import run_in_thread
+
+    with run_in_thread() as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def database(dev_idp: str) -> Iterator[dict[str, TenantRef]]:
+    """The run's database, migrated, with tenants alpha and beta (active), gamma (suspended),
+    and the demo tenants northmoor and eastdale signing in through the development provider."""
     _run(_create())
     try:
         migrated = confide("migrate", check=False)
@@ -133,6 +147,7 @@ def database() -> Iterator[dict[str, TenantRef]]:
         for slug, name in TENANTS.items():
             confide("tenants", "create", slug, "--name", name)
         confide("tenants", "suspend", "gamma")
+        confide("seed-demo", "--idp", dev_idp)
         yield _run(_tenant_refs())
     finally:
         _run(_drop())

@@ -7,15 +7,16 @@ exception (the logging set-up keeps only its type and frames).
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, ValidationException
-from litestar.response import Template
-from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+from litestar.response import Redirect, Template
+from litestar.status_codes import HTTP_303_SEE_OTHER, HTTP_500_INTERNAL_SERVER_ERROR
 
 from confide.frontend.templating import page_context
 from confide.platform.core.logs import get_logger
-from confide.tenants.resolution import request_tenant
+from confide.tenants.resolution import request_tenant, tenant_base_path
 
 log = get_logger("confide.errors")
 
@@ -34,6 +35,8 @@ def http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[
         if isinstance(exc, ValidationException) and exc.extra:
             body["errors"] = exc.extra
         return Response(body, status_code=status, media_type=MediaType.JSON)
+    if status == 401:
+        return _sign_in_first(request)
     template = _PAGES.get(status)
     if template is None:
         if status >= 500:
@@ -43,7 +46,7 @@ def http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[
             status_code=status,
             media_type=MediaType.JSON,
         )
-    return Template(template, context=page_context(request_tenant(request)), status_code=status)
+    return Template(template, context=page_context(request), status_code=status)
 
 
 def server_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
@@ -56,6 +59,16 @@ def server_error(request: Request[Any, Any, Any], exc: Exception) -> Response[An
         )
     return Template(
         "errors/500.html",
-        context=page_context(request_tenant(request)),
+        context=page_context(request),
         status_code=HTTP_500_INTERNAL_SERVER_ERROR,
     )
+
+
+def _sign_in_first(request: Request[Any, Any, Any]) -> Response[Any]:
+    """A page that needs a signed-in member of staff sends the browser to sign in."""
+    tenant = request_tenant(request)
+    if tenant is None:
+        return Redirect("/", status_code=HTTP_303_SEE_OTHER)
+    base = tenant_base_path(request, tenant)
+    target = request.url.path if request.method == "GET" else f"{base}/dashboard"
+    return Redirect(f"{base}/login?{urlencode({'next': target})}", status_code=HTTP_303_SEE_OTHER)

@@ -1,12 +1,16 @@
-"""Pages of a tenant's staff UI."""
+"""Pages of a tenant's staff UI: the start page and the dashboard."""
 
 from __future__ import annotations
 
-from litestar import Controller, get
+from typing import Any
+
+from litestar import Controller, Request, get
 from litestar.di import NamedDependency
-from litestar.response import Template
+from litestar.response import Redirect, Template
 
 from confide.frontend.templating import page_context
+from confide.platform.identity.web import current_staff, signed_in
+from confide.tenants.resolution import tenant_base_path
 from confide.tenants.schemas import TenantView
 
 
@@ -15,9 +19,16 @@ class StartController(Controller):
     include_in_schema = False
 
     @get("/", name="start")
-    async def start(self, tenant: NamedDependency[TenantView]) -> Template:
-        """The tenant's start page, showing its service name."""
-        return Template(
-            "start.html",
-            context=page_context(tenant, sign_in_url=f"/t/{tenant.slug}/login"),
-        )
+    async def start(
+        self, request: Request[Any, Any, Any], tenant: NamedDependency[TenantView]
+    ) -> Template | Redirect:
+        """The tenant's start page, showing its service name; staff go on to the dashboard."""
+        base = tenant_base_path(request, tenant)
+        if current_staff(request) is not None:
+            return Redirect(f"{base}/dashboard")
+        return Template("start.html", context=page_context(request, sign_in_url=f"{base}/login"))
+
+    @get("/dashboard", name="dashboard", guards=[signed_in])
+    async def dashboard(self, request: Request[Any, Any, Any]) -> Template:
+        """Where staff land after signing in (cases and tasks arrive with case work)."""
+        return Template("dashboard.html", context=page_context(request))

@@ -5,12 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from litestar import Request
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.router import Router
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
-from confide.tenants.schemas import TenantView
+from confide.platform.identity.web import current_staff
+from confide.tenants.resolution import request_tenant, tenant_base_path
 
 HERE = Path(__file__).parent
 TEMPLATES = HERE / "templates"
@@ -29,11 +31,15 @@ def assets_router() -> Router:
     )
 
 
-def page_context(tenant: TenantView | None, **extra: Any) -> dict[str, Any]:
-    """What every page template needs: the service name and where home is."""
+def page_context(request: Request[Any, Any, Any] | None, **extra: Any) -> dict[str, Any]:
+    """What every page template needs: the service name, where home is, who is signed in."""
+    tenant = request_tenant(request) if request is not None else None
+    base_path = tenant_base_path(request, tenant) if request is not None and tenant else ""
     return {
         "tenant": tenant,
         "service_name": tenant.display_name if tenant else PLATFORM_NAME,
-        "home_url": f"/t/{tenant.slug}/" if tenant else "/",
+        "home_url": f"{base_path}/" if tenant else "/",
+        "base_path": base_path,
+        "staff": current_staff(request) if request is not None else None,
         **extra,
     }

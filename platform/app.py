@@ -5,9 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Litestar
+from litestar.config.csrf import CSRFConfig
 from litestar.exceptions import HTTPException
 from litestar.openapi import OpenAPIConfig
 
+from confide.frontend.admin import AdminController
+from confide.frontend.auth import SignInController
 from confide.frontend.errors import http_error, server_error
 from confide.frontend.pages import StartController
 from confide.frontend.templating import assets_router, template_config
@@ -17,15 +20,29 @@ from confide.platform.core.db import close_pool, start_pool
 from confide.platform.core.logs import configure_logging
 from confide.platform.core.settings import get_settings
 from confide.platform.core.web import RequestLayer
+from confide.platform.identity.web import attach_staff
 from confide.tenants.resolution import SubdomainTenants, tenant_router
+
+CSRF_COOKIE = "confide_csrf"
 
 
 def create_litestar() -> Litestar:
     """The Litestar app: platform routes, and every tenant route under one middleware."""
-    tenant_routes = tenant_router([StartController, HousekeepingController])
+    settings = get_settings()
+    tenant_routes = tenant_router(
+        [StartController, SignInController, AdminController, HousekeepingController],
+        on_enter=[attach_staff],
+    )
     return Litestar(
         route_handlers=[HealthController, assets_router(), tenant_routes],
         template_config=template_config(),
+        csrf_config=CSRFConfig(
+            secret=settings.core.require_secret_key(),
+            cookie_name=CSRF_COOKIE,
+            cookie_secure=settings.web.secure_cookies,
+            cookie_httponly=True,
+            cookie_samesite="lax",
+        ),
         exception_handlers={HTTPException: http_error, Exception: server_error},
         on_startup=[start_pool],
         on_shutdown=[close_pool],

@@ -8,6 +8,7 @@ A missing or malformed setting stops any command with one line naming it.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import secrets
 import subprocess
@@ -135,24 +136,30 @@ def tenants_restore(slug: str) -> None:
     _set_status(slug, "active")
 
 
-async def seed_demo_tenants() -> list[str]:
-    """Create the demo tenants that do not exist yet; safe to run again."""
+async def seed_demo_tenants(idp: str | None) -> list[str]:
+    """Create the demo tenants that do not exist yet; safe to run again.
+
+    With ``idp``, both sign in through the development provider at that URL.
+    """
+    from confide.platform.devidp import point_tenant_at
     from confide.tenants.services import create_tenant
     from confide.tenants.tables import ControllerKind, Tenant
 
     created = []
     for slug, name, kind in DEMO_TENANTS:
-        if await Tenant.exists().where(Tenant.slug == slug):
-            continue
-        await create_tenant(slug, name, ControllerKind(kind))
-        created.append(slug)
+        if not await Tenant.exists().where(Tenant.slug == slug):
+            await create_tenant(slug, name, ControllerKind(kind))
+            created.append(slug)
+        if idp:
+            await point_tenant_at(slug, idp)
     return created
 
 
 @main.command("seed-demo")
-def seed_demo() -> None:
+@click.option("--idp", default=None, help="Sign demo tenants in through the dev provider here.")
+def seed_demo(idp: str | None) -> None:
     """Create the demo tenants (synthetic data only, never real)."""
-    created = _as_owner(seed_demo_tenants)
+    created = _as_owner(lambda: seed_demo_tenants(idp))
     click.echo(f"demo tenants: {', '.join(s for s, _, _ in DEMO_TENANTS)} (new: {len(created)})")
 
 
@@ -207,6 +214,7 @@ def run(port: int | None) -> None:
     """
     import uvicorn
 
+    from confide.platform.devidp import run_in_thread
     from confide.platform.embedded import (
         start_embedded_celery,
         start_embedded_postgres,
@@ -220,6 +228,7 @@ def run(port: int | None) -> None:
     started = time.monotonic()
     postgres = None
     workers: list[subprocess.Popen[bytes]] = []
+    stack = contextlib.ExitStack()
     try:
         if not settings.database.url and not settings.database.app_url:
             click.echo(f"starting embedded PostgreSQL (data in {data_dir / 'pg'})")
@@ -227,18 +236,21 @@ def run(port: int | None) -> None:
             os.environ["DATABASE_URL"] = postgres.owner_url
         if not settings.core.secret_key:
             os.environ["CONFIDE_SECRET_KEY"] = _secret_key(data_dir)
+        os.environ.setdefault("CONFIDE_SECURE_COOKIES", "false")  # plain HTTP on this machine
         if embedded_broker:
             os.environ["CELERY_BROKER_URL"] = "filesystem://"
             os.environ["CONFIDE_BROKER_FOLDER"] = str(data_dir / "broker")
         settings = reload_settings()
-        _run_step("migrate")
-        _run_step("seed-demo")
-        workers = start_embedded_celery({}, data_dir, filesystem_broker=embedded_broker)
         port = port or settings.web.port
         host = settings.web.host
+        idp = stack.enter_context(run_in_thread(port + 1))
+        _run_step("migrate")
+        _run_step("seed-demo", "--idp", idp)
+        workers = start_embedded_celery({}, data_dir, filesystem_broker=embedded_broker)
         click.echo(f"\nConfide is starting on http://{host}:{port}/ (ready in about a second)")
         for slug, name, _ in DEMO_TENANTS:
             click.echo(f"  {name}: http://{host}:{port}/t/{slug}/")
+        click.echo(f"  sign in as any demo user at the development provider, {idp}")
         click.echo(f"  set up in {time.monotonic() - started:.1f} s; press Ctrl-C to stop\n")
         uvicorn.run(
             "confide.platform.app:create_app",
@@ -249,10 +261,27 @@ def run(port: int | None) -> None:
             log_config=None,
         )
     finally:
+        stack.close()
         stop_processes(workers)
         if postgres is not None:
             postgres.stop()
             click.echo("stopped; data kept in " + str(data_dir))
+
+
+@main.group()
+def audit() -> None:
+    """The audit log: ``confide audit verify`` checks every tenant's chain."""
+
+
+def _attach_lazily() -> None:
+    from confide.platform.audit_commands import audit_verify
+    from confide.platform.devidp import dev_idp
+
+    audit.add_command(audit_verify)
+    main.add_command(dev_idp)
+
+
+_attach_lazily()
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ middleware holds the response back until it has decided, then sends it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from litestar import Request, Router
@@ -27,11 +27,22 @@ from confide.tenants.schemas import SLUG_PATTERN, TenantView
 from confide.tenants.services import get_active_tenant
 
 TENANT_PATH = "/t/{tenant_slug:str}"
+VIA_HOST = "confide.tenant_host"  # scope key: the tenant was addressed by its own host name
 _STATE_KEY = "confide_tenant"
 
 
+EnterHook = Callable[[Scope, TenantView], Awaitable[None]]
+
+
 class TenantTransactionMiddleware(ASGIMiddleware):
-    """Resolve the tenant and run the request in its transaction."""
+    """Resolve the tenant and run the request in its transaction.
+
+    ``on_enter`` hooks run first inside the transaction (the app passes the
+    one that finds who is signed in), so they see only this tenant's rows.
+    """
+
+    def __init__(self, on_enter: Sequence[EnterHook] = ()) -> None:
+        self.on_enter = tuple(on_enter)
 
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
         slug = str(scope.get("path_params", {}).get("tenant_slug", ""))
@@ -51,6 +62,8 @@ class TenantTransactionMiddleware(ASGIMiddleware):
             held.append(message)
 
         async with tenant_transaction(tenant.id) as transaction:
+            for hook in self.on_enter:
+                await hook(scope, tenant)
             await next_app(scope, receive, hold)
             if status >= 500:
                 await transaction.rollback()
@@ -58,12 +71,14 @@ class TenantTransactionMiddleware(ASGIMiddleware):
             await send(message)
 
 
-def tenant_router(route_handlers: Sequence[ControllerRouterHandler]) -> Router:
+def tenant_router(
+    route_handlers: Sequence[ControllerRouterHandler], on_enter: Sequence[EnterHook] = ()
+) -> Router:
     """Every tenant route goes through here: ``/t/{tenant_slug}/...`` in its transaction."""
     return Router(
         path=TENANT_PATH,
         route_handlers=list(route_handlers),
-        middleware=[TenantTransactionMiddleware()],
+        middleware=[TenantTransactionMiddleware(on_enter)],
         dependencies={"tenant": Provide(provide_tenant, sync_to_thread=False)},
     )
 
@@ -72,6 +87,11 @@ def request_tenant(request: Request[Any, Any, Any]) -> TenantView | None:
     """The tenant resolved for this request, if it is a tenant's route."""
     tenant = request.scope.get("state", {}).get(_STATE_KEY)
     return tenant if isinstance(tenant, TenantView) else None
+
+
+def tenant_base_path(request: Request[Any, Any, Any], tenant: TenantView) -> str:
+    """The path prefix the browser uses for this tenant: ``/t/<slug>``, or none on its own host."""
+    return "" if request.scope.get(VIA_HOST) else f"/t/{tenant.slug}"
 
 
 def provide_tenant(request: Request[Any, Any, Any]) -> TenantView:
@@ -113,7 +133,7 @@ class SubdomainTenants:
                     scope = {**scope, "path": "/t/-/", "raw_path": b"/t/-/"}
             elif not _is_platform_path(path):
                 prefixed = f"/t/{slug}{path}"
-                scope = {**scope, "path": prefixed, "raw_path": prefixed.encode()}
+                scope = {**scope, "path": prefixed, "raw_path": prefixed.encode(), VIA_HOST: True}
         await self.app(scope, receive, send)
 
 

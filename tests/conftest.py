@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
@@ -28,9 +30,43 @@ async def pool(database: dict[str, TenantRef]) -> AsyncIterator[None]:
 
 
 @pytest.fixture(scope="session")
-async def client(pool: None) -> AsyncIterator[httpx.AsyncClient]:
-    """The whole app as served, over HTTP."""
+def app(pool: None) -> Any:
+    """The whole app as served."""
     from confide.platform.app import create_app
 
-    async with http_client(create_app()) as http:
+    return create_app()
+
+
+@pytest.fixture(scope="session")
+async def client(app: Any) -> AsyncIterator[httpx.AsyncClient]:
+    """A browser-less client of the whole app, shared by tests that need no cookies."""
+    async with http_client(app) as http:
         yield http
+
+
+@pytest.fixture
+async def browser(app: Any) -> AsyncIterator[httpx.AsyncClient]:
+    """A client with a cookie jar of its own, like a fresh browser."""
+    async with http_client(app) as http:
+        yield http
+
+
+def csrf_token(page: str) -> str:
+    """The CSRF token from a page's form, as a browser would submit it."""
+    found = re.search(r'name="_csrf_token" value="([^"]+)"', page)
+    assert found, "the page has no CSRF token"
+    return found.group(1)
+
+
+async def sign_in(http: httpx.AsyncClient, slug: str, sub: str) -> httpx.Response:
+    """The whole sign-in as a browser does it, through the development provider."""
+    start = await http.get(f"/t/{slug}/login")
+    assert start.status_code == 303, start.text
+    authorize = start.headers["location"]
+    async with httpx.AsyncClient() as provider:
+        form = await provider.get(authorize)
+        assert form.status_code == 200, form.text
+        chosen = await provider.post(authorize, data={"sub": sub})
+    assert chosen.status_code == 302, chosen.text
+    back = urlsplit(chosen.headers["location"])
+    return await http.get(f"{back.path}?{back.query}")

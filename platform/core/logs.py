@@ -99,7 +99,7 @@ def configure_logging(level: str = "INFO") -> None:
     # Access logs carry raw paths and query strings: ours logs route templates instead.
     logging.getLogger("uvicorn.access").disabled = True
     # HTTP client lines quote whole URLs, which may carry codes or search terms.
-    for noisy in ("httpx", "httpcore"):
+    for noisy in ("httpx", "httpx2", "httpcore"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))
     trace = logging.getLogger(_CELERY_TRACE)
     if not any(isinstance(f, _TaskTraceFilter) for f in trace.filters):

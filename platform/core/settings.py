@@ -103,6 +103,11 @@ class WebSettings(BaseSettings):
         default=None, description="tenants also resolve as <slug>.<base_domain>"
     )
     trusted_proxies: str = Field(default="127.0.0.1", description="for X-Forwarded-Proto")
+    secure_cookies: bool = Field(
+        default=True, description="mark cookies Secure; only plain-HTTP local runs turn it off"
+    )
+    signin_limit_per_address: int = Field(default=30, ge=1, description="per 5 minutes")
+    signin_limit_per_tenant: int = Field(default=600, ge=1, description="per 5 minutes")
 
 
 class CoreSettings(BaseSettings):
@@ -111,6 +116,11 @@ class CoreSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="CONFIDE_", extra="ignore", env_ignore_empty=True)
 
     secret_key: str | None = Field(default=None, min_length=32)
+    encryption_keys: str | None = Field(
+        default=None,
+        repr=False,
+        description="comma-separated Fernet keys: the first encrypts, all decrypt (crypto.py)",
+    )
     data_dir: Path = Path(".confide")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     heartbeat_minutes: int = Field(default=15, ge=1, le=1440)

@@ -1,0 +1,193 @@
+"""The tenant admin's pages: the service's sign-in settings and its staff list."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from uuid import UUID
+
+from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
+from litestar.enums import RequestEncodingType
+from litestar.exceptions import NotFoundException
+from litestar.params import Body, FromPath, Parameter
+from litestar.response import Redirect, Template
+from litestar.status_codes import HTTP_303_SEE_OTHER, HTTP_400_BAD_REQUEST
+
+from confide.frontend.templating import page_context
+from confide.platform.core.pagination import PageRequest
+from confide.platform.identity import staff as staff_service
+from confide.platform.identity.schemas import StaffView
+from confide.platform.identity.tables import StaffStatus
+from confide.platform.identity.web import provide_staff, tenant_admin
+from confide.tenants.policy.services import get_policy, set_session_limits
+from confide.tenants.resolution import tenant_base_path
+from confide.tenants.roles import StaffRole
+from confide.tenants.schemas import TenantView
+from confide.tenants.sso.schemas import SsoSettings
+from confide.tenants.sso.services import SsoConfigError, get_sso, save_sso
+
+FormBody = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
+STAFF_PAGE = 20
+ROLE_FIELDS = {
+    "groups_caseworker": StaffRole.CASEWORKER,
+    "groups_manager": StaffRole.MANAGER,
+    "groups_admin": StaffRole.TENANT_ADMIN,
+}
+
+
+def _lines(value: str) -> list[str]:
+    return [line.strip() for line in value.splitlines() if line.strip()]
+
+
+def _mapping(form: dict[str, str]) -> dict[str, tuple[StaffRole, ...]]:
+    mapping: dict[str, set[StaffRole]] = {}
+    for field, role in ROLE_FIELDS.items():
+        for group in _lines(form.get(field, "")):
+            mapping.setdefault(group, set()).add(role)
+    return {group: tuple(sorted(roles)) for group, roles in mapping.items()}
+
+
+def _int(value: str | None, default: int) -> int | None:
+    try:
+        return int(value) if value not in (None, "") else default
+    except ValueError:
+        return None
+
+
+class AdminController(Controller):
+    path = "/admin"
+    include_in_schema = False
+    guards = [tenant_admin]
+
+    @get("/sso", name="admin-sso")
+    async def sso_form(
+        self,
+        request: Request[Any, Any, Any],
+        tenant: NamedDependency[TenantView],
+        saved: bool = Parameter(default=False),
+    ) -> Template:
+        """The provider settings form, filled in with what is stored (never the secret)."""
+        sso = await get_sso()
+        policy = await get_policy()
+        form: dict[str, str] = {
+            "issuer": sso.issuer if sso else "",
+            "client_id": sso.client_id if sso else "",
+            "scopes": sso.scopes if sso else "openid profile email",
+            "groups_claim": sso.groups_claim if sso else "groups",
+            "allowed_email_domains": ", ".join(sso.allowed_email_domains) if sso else "",
+            "idle_minutes": str(policy.session_idle_minutes),
+            "absolute_hours": str(policy.session_absolute_hours),
+        }
+        for field, role in ROLE_FIELDS.items():
+            groups = [g for g, roles in (sso.role_mapping if sso else {}).items() if role in roles]
+            form[field] = "\n".join(sorted(groups))
+        return self._render(request, tenant, form, {}, has_secret=sso is not None, saved=saved)
+
+    @post("/sso", name="admin-sso-save")
+    async def sso_save(
+        self,
+        request: Request[Any, Any, Any],
+        tenant: NamedDependency[TenantView],
+        data: FormBody,
+    ) -> Template | Redirect:
+        """Check and save; on any problem the form comes back with each field's error."""
+        me = provide_staff(request)
+        errors: dict[str, str] = {}
+        idle = _int(data.get("idle_minutes"), 30)
+        absolute = _int(data.get("absolute_hours"), 10)
+        if idle is None or not 5 <= idle <= 480:
+            errors["idle_minutes"] = "Enter a whole number of minutes between 5 and 480"
+        if absolute is None or not 1 <= absolute <= 24:
+            errors["absolute_hours"] = "Enter a whole number of hours between 1 and 24"
+        settings = SsoSettings(
+            issuer=data.get("issuer", "").strip(),
+            client_id=data.get("client_id", "").strip(),
+            client_secret=data.get("client_secret") or None,
+            scopes=data.get("scopes", "").strip(),
+            groups_claim=data.get("groups_claim", "").strip(),
+            role_mapping=_mapping(data),
+            allowed_email_domains=tuple(
+                d.strip().lower()
+                for d in data.get("allowed_email_domains", "").split(",")
+                if d.strip()
+            ),
+        )
+        sso = await get_sso()
+        if not errors:
+            try:
+                await save_sso(settings, changed_by=me.id)
+            except SsoConfigError as invalid:
+                errors.update(invalid.errors)
+        if errors:
+            form = {k: v for k, v in data.items() if k not in {"client_secret", "_csrf_token"}}
+            return self._render(
+                request,
+                tenant,
+                form,
+                errors,
+                has_secret=sso is not None,
+                saved=False,
+                status_code=HTTP_400_BAD_REQUEST,
+            )
+        assert idle is not None
+        assert absolute is not None
+        await set_session_limits(idle, absolute)
+        base = tenant_base_path(request, tenant)
+        return Redirect(f"{base}/admin/sso?saved=true", status_code=HTTP_303_SEE_OTHER)
+
+    def _render(
+        self,
+        request: Request[Any, Any, Any],
+        tenant: TenantView,
+        form: dict[str, str],
+        errors: dict[str, str],
+        *,
+        has_secret: bool,
+        saved: bool,
+        status_code: int = 200,
+    ) -> Template:
+        base = str(request.base_url).rstrip("/") + tenant_base_path(request, tenant)
+        return Template(
+            "admin/sso.html",
+            context=page_context(
+                request,
+                form=form,
+                errors=errors,
+                has_secret=has_secret,
+                saved=saved,
+                redirect_uri=f"{base}/auth/callback",
+            ),
+            status_code=status_code,
+        )
+
+    @get("/staff", name="admin-staff")
+    async def staff_list(
+        self, request: Request[Any, Any, Any], page: int = Parameter(default=1, ge=1, le=10_000)
+    ) -> Template:
+        """Everyone who has signed in, a page at a time, with suspend and restore."""
+        listed = await staff_service.list_staff(
+            PageRequest(limit=STAFF_PAGE, offset=(page - 1) * STAFF_PAGE)
+        )
+        pages = max(1, -(-listed.total // STAFF_PAGE))
+        return Template(
+            "admin/staff.html",
+            context=page_context(request, people=listed.items, page=page, pages=pages),
+        )
+
+    @post("/staff/{user_id:uuid}/status", name="admin-staff-status")
+    async def staff_status(
+        self,
+        request: Request[Any, Any, Any],
+        tenant: NamedDependency[TenantView],
+        user_id: FromPath[UUID],
+        data: FormBody,
+    ) -> Redirect:
+        """Suspend (ending every session of that person at once) or restore."""
+        me: StaffView = provide_staff(request)
+        wanted = data.get("status")
+        if wanted not in {StaffStatus.ACTIVE, StaffStatus.SUSPENDED} or user_id == me.id:
+            raise NotFoundException()
+        if await staff_service.set_status(user_id, StaffStatus(wanted), by=me.id) is None:
+            raise NotFoundException()
+        base = tenant_base_path(request, tenant)
+        return Redirect(f"{base}/admin/staff", status_code=HTTP_303_SEE_OTHER)

@@ -1,0 +1,190 @@
+"""Sign-in pages: start at the tenant's provider, come back, sign out.
+
+The controllers only translate HTTP; ``confide.platform.identity.signin``
+does the work and the auditing. Sign-in attempts are rate limited per tenant
+and per client address.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
+from litestar.exceptions import HTTPException
+from litestar.params import Parameter
+from litestar.response import Redirect, Template
+from litestar.status_codes import (
+    HTTP_303_SEE_OTHER,
+    HTTP_400_BAD_REQUEST,
+    HTTP_403_FORBIDDEN,
+    HTTP_429_TOO_MANY_REQUESTS,
+)
+
+from confide.frontend.templating import page_context
+from confide.platform.core.settings import get_settings
+from confide.platform.core.stores import RateLimiter
+from confide.platform.identity import sessions, signin
+from confide.platform.identity.oidc import SignInRejected
+from confide.platform.identity.web import current_session
+from confide.tenants.resolution import tenant_base_path
+from confide.tenants.schemas import TenantView
+
+BINDING_COOKIE = "confide_signin"
+WINDOW = 300
+
+# What a person is told, per reason code; the code itself goes to the audit log.
+MESSAGES = {
+    "not_configured": (
+        "Sign-in has not been set up for this service yet. Contact your administrator."
+    ),
+    "provider_unreachable": (
+        "Your organisation's sign-in service could not be reached. Try again later."
+    ),
+    "unknown_or_replayed_state": (
+        "This sign-in link has expired or has already been used. Start again."
+    ),
+    "state_for_another_tenant": "This sign-in was started for a different service. Start again.",
+    "state_from_another_browser": "This sign-in was started in a different browser. Start again.",
+    "provider_error": "Your organisation's sign-in service did not sign you in.",
+    "email_domain_not_allowed": "Your account's email domain is not allowed for this service.",
+    "group_overage": (
+        "Your account is in too many groups for this service to read. "
+        "Ask your administrator to assign groups to the application."
+    ),
+    "suspended": "Your access to this service has been suspended. Contact your manager.",
+}
+DEFAULT_MESSAGE = (
+    "We could not sign you in. Start again, and if it happens again contact your administrator."
+)
+
+
+def _client_address(request: Request[Any, Any, Any]) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+async def _within_limits(request: Request[Any, Any, Any], tenant: TenantView) -> None:
+    web = get_settings().web
+    per_address = RateLimiter("signin-address", web.signin_limit_per_address, WINDOW)
+    per_tenant = RateLimiter("signin-tenant", web.signin_limit_per_tenant, WINDOW)
+    allowed = await per_address.hit(f"{tenant.id}:{_client_address(request)}")
+    allowed = await per_tenant.hit(str(tenant.id)) and allowed
+    if not allowed:
+        raise HTTPException(
+            status_code=HTTP_429_TOO_MANY_REQUESTS,
+            detail="Too many sign-in attempts. Wait a few minutes and try again.",
+        )
+
+
+def _redirect_uri(request: Request[Any, Any, Any], tenant: TenantView) -> str:
+    base = str(request.base_url).rstrip("/")
+    return f"{base}{tenant_base_path(request, tenant)}/auth/callback"
+
+
+def _safe_next(next_path: str | None, base: str) -> str:
+    """Only a path inside this tenant: never another host or tenant."""
+    if next_path and next_path.startswith(f"{base}/") and "//" not in next_path[1:]:
+        return next_path
+    return f"{base}/dashboard"
+
+
+def _cookie_flags(request: Request[Any, Any, Any]) -> dict[str, Any]:
+    secure = get_settings().web.secure_cookies or request.url.scheme == "https"
+    return {"httponly": True, "secure": secure, "samesite": "lax"}
+
+
+class SignInController(Controller):
+    path = "/"
+    include_in_schema = False
+
+    @get("/login", name="login")
+    async def login(
+        self,
+        request: Request[Any, Any, Any],
+        tenant: NamedDependency[TenantView],
+        next_path: str | None = Parameter(query="next", default=None, max_length=500),
+    ) -> Redirect | Template:
+        """Send the browser to the tenant's provider."""
+        await _within_limits(request, tenant)
+        base = tenant_base_path(request, tenant)
+        try:
+            url, binding = await signin.begin(
+                tenant, _redirect_uri(request, tenant), _safe_next(next_path, base)
+            )
+        except SignInRejected as rejected:
+            return _error_page(request, rejected.reason)
+        response = Redirect(url, status_code=HTTP_303_SEE_OTHER)
+        response.set_cookie(
+            BINDING_COOKIE,
+            binding,
+            path=base or "/",
+            max_age=signin.PENDING_SECONDS,
+            **_cookie_flags(request),
+        )
+        return response
+
+    @get("/auth/callback", name="callback")
+    async def callback(
+        self,
+        request: Request[Any, Any, Any],
+        tenant: NamedDependency[TenantView],
+        code: str | None = Parameter(default=None, max_length=4000),
+        returned_state: str | None = Parameter(query="state", default=None, max_length=500),
+        error: str | None = Parameter(default=None, max_length=200),
+    ) -> Redirect | Template:
+        """Back from the provider: validate everything, then start a fresh session."""
+        await _within_limits(request, tenant)
+        base = tenant_base_path(request, tenant)
+        try:
+            signed_in, next_path = await signin.complete(
+                tenant,
+                state=returned_state,
+                code=code,
+                provider_error=error,
+                binding=request.cookies.get(BINDING_COOKIE),
+                redirect_uri=_redirect_uri(request, tenant),
+            )
+        except SignInRejected as rejected:
+            return _error_page(request, rejected.reason)
+        except signin.NoAccess:
+            return Template(
+                "auth/no_access.html",
+                context=page_context(request),
+                status_code=HTTP_403_FORBIDDEN,
+            )
+        # Rotation: whatever session this browser had is ended; the new one has a new id.
+        await sessions.end(request.cookies.get(sessions.COOKIE))
+        response = Redirect(next_path, status_code=HTTP_303_SEE_OTHER)
+        response.delete_cookie(BINDING_COOKIE, path=base or "/")
+        response.set_cookie(
+            sessions.COOKIE, signed_in.session_token, path=base or "/", **_cookie_flags(request)
+        )
+        return response
+
+    @post("/logout", name="logout", status_code=HTTP_303_SEE_OTHER)
+    async def logout(
+        self, request: Request[Any, Any, Any], tenant: NamedDependency[TenantView]
+    ) -> Redirect:
+        """End the session here, and at the provider where it offers that."""
+        base = tenant_base_path(request, tenant)
+        start = f"{str(request.base_url).rstrip('/')}{base}/"
+        target = f"{base}/"
+        held = current_session(request)
+        if held is not None:
+            token, session = held
+            end_session, id_token = await signin.sign_out(token, session)
+            if end_session:
+                query = {"post_logout_redirect_uri": start, "id_token_hint": id_token or ""}
+                target = f"{end_session}?{urlencode(query)}"
+        response = Redirect(target, status_code=HTTP_303_SEE_OTHER)
+        response.delete_cookie(sessions.COOKIE, path=base or "/")
+        return response
+
+
+def _error_page(request: Request[Any, Any, Any], reason: str) -> Template:
+    return Template(
+        "auth/error.html",
+        context=page_context(request, message=MESSAGES.get(reason, DEFAULT_MESSAGE)),
+        status_code=HTTP_400_BAD_REQUEST,
+    )

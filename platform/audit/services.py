@@ -1,0 +1,263 @@
+"""Audit service: record an act, list the log, verify its chain.
+
+Every function runs inside the caller's ``tenant_transaction``, so an entry
+commits or rolls back with the act it records. Entries hold ids and codes
+only, never personal data: free text is refused, not trimmed.
+
+Each tenant's entries form a hash chain (``seq`` 1, 2, 3...; each entry's
+``prev_hash`` is the hash of the one before). Writers take a transaction-level
+advisory lock per tenant before reading the chain head, so concurrent writers
+queue instead of forking the chain; the unique (tenant_id, seq) key backs that
+up. The lock is held until the caller's transaction ends, so record late in
+it. The caller's transaction must be READ COMMITTED (the default), so the head
+is read after the lock is granted.
+
+The chain detects a changed, removed or inserted entry, but not the removal of
+the newest entries, nor a rewrite of the whole chain by someone who holds the
+owner role: for those, keep the head hash somewhere else too.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import AsyncIterator, Mapping
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID, uuid4
+
+from confide.platform.audit.schemas import AuditRecord, ChainReport, DetailValue
+from confide.platform.audit.tables import ActorKind, AuditEntry
+from confide.platform.core.db import NoTenantError, current_tenant_id
+from confide.platform.core.pagination import Page, PageRequest
+
+GENESIS_HASH = "0" * 64
+CODE = re.compile(r"^[a-z][a-z0-9_.:-]{0,63}$")  # action, subject kind, grounds, reason code
+DETAIL_KEY = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+DETAIL_TOKEN = re.compile(r"^[A-Za-z0-9_.:-]{0,64}$")  # an id or enum value, never prose
+MAX_DETAIL_ITEMS = 16
+MAX_DETAIL_INT = 2**53  # exact in JSON everywhere
+_VERIFY_BATCH = 500
+
+
+def _code(name: str, value: str | None, *, required: bool = False) -> str | None:
+    if value is None and not required:
+        return None
+    if not isinstance(value, str) or not CODE.match(value):
+        # The value is not quoted: it might be the very text we refuse to store.
+        raise ValueError(f"audit {name} must be a lower-case code (letters, digits, _ . : -)")
+    return value
+
+
+def _detail(detail: Mapping[str, str | int | bool | UUID | None] | None) -> dict[str, DetailValue]:
+    """Ids, enum values, counts and flags only; ids are stored as their text."""
+    if not detail:
+        return {}
+    if len(detail) > MAX_DETAIL_ITEMS:
+        raise ValueError(f"audit detail holds at most {MAX_DETAIL_ITEMS} items")
+    clean: dict[str, DetailValue] = {}
+    for key, value in detail.items():
+        if not isinstance(key, str) or not DETAIL_KEY.match(key):
+            raise ValueError("audit detail keys must be lower-case identifiers")
+        if value is None or isinstance(value, bool):
+            clean[key] = value
+        elif isinstance(value, UUID):
+            clean[key] = str(value)
+        elif isinstance(value, int):
+            if abs(value) >= MAX_DETAIL_INT:
+                raise ValueError(f"audit detail {key!r} is out of range")
+            clean[key] = int(value)
+        elif isinstance(value, str) and DETAIL_TOKEN.match(value):
+            clean[key] = str(value)
+        else:
+            raise ValueError(f"audit detail {key!r} is not an id, code, count or flag")
+    return clean
+
+
+def _opt_str(value: UUID | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def entry_hash(tenant_id: UUID, row: Mapping[str, Any]) -> str:
+    """SHA-256 of the canonical JSON of an entry's fields and its predecessor's hash.
+
+    Canonical: keys sorted, no spaces, ASCII; ids as text; ``occurred_at`` in UTC
+    ISO 8601 with microseconds. Anyone can recompute it from an export.
+    """
+    occurred_at: datetime = row["occurred_at"]
+    payload = {
+        "tenant_id": str(tenant_id),
+        "seq": int(row["seq"]),
+        "occurred_at": occurred_at.astimezone(UTC).isoformat(timespec="microseconds"),
+        "actor_kind": row["actor_kind"],
+        "actor_id": _opt_str(row["actor_id"]),
+        "action": row["action"],
+        "subject_kind": row["subject_kind"],
+        "subject_id": _opt_str(row["subject_id"]),
+        "grounds": row["grounds"],
+        "reason_code": row["reason_code"],
+        "detail": dict(row["detail"]),
+        "prev_hash": row["prev_hash"],
+    }
+    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+    return hashlib.sha256(canonical.encode("ascii")).hexdigest()
+
+
+def _lock_key(tenant_id: UUID) -> int:
+    """A stable 64-bit advisory lock key for the tenant's chain, the same in every process."""
+    digest = hashlib.sha256(b"confide-audit-chain:" + tenant_id.bytes).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)
+
+
+def _record(row: Mapping[str, Any]) -> AuditRecord:
+    detail = row["detail"]
+    return AuditRecord(
+        id=row["id"],
+        seq=row["seq"],
+        occurred_at=row["occurred_at"],
+        actor_kind=row["actor_kind"],
+        actor_id=row["actor_id"],
+        action=row["action"],
+        subject_kind=row["subject_kind"],
+        subject_id=row["subject_id"],
+        grounds=row["grounds"],
+        reason_code=row["reason_code"],
+        detail=json.loads(detail) if isinstance(detail, str) else dict(detail),
+        prev_hash=row["prev_hash"],
+        hash=row["hash"],
+    )
+
+
+async def _raw(sql: str, *args: Any) -> list[dict[str, Any]]:
+    return list(await AuditEntry.raw(sql, *args))
+
+
+async def record(
+    action: str,
+    *,
+    actor_kind: str,
+    actor_id: UUID | None = None,
+    subject_kind: str | None = None,
+    subject_id: UUID | None = None,
+    grounds: str | None = None,
+    reason_code: str | None = None,
+    detail: Mapping[str, str | int | bool | UUID | None] | None = None,
+) -> AuditRecord:
+    """Append one entry to the current tenant's chain, in the caller's transaction."""
+    if actor_kind not in set(ActorKind):
+        raise ValueError(f"audit actor_kind must be one of {', '.join(ActorKind)}")
+    entry: dict[str, Any] = {
+        "actor_kind": str(actor_kind),
+        "actor_id": actor_id,
+        "action": _code("action", action, required=True),
+        "subject_kind": _code("subject_kind", subject_kind),
+        "subject_id": subject_id,
+        "grounds": _code("grounds", grounds),
+        "reason_code": _code("reason_code", reason_code),
+        "detail": _detail(detail),
+    }
+    tenant_id = current_tenant_id()
+    if not AuditEntry._meta.db.transaction_exists():
+        raise NoTenantError("audit.record needs the caller's tenant_transaction")
+    await _raw("SELECT pg_advisory_xact_lock({})", _lock_key(tenant_id))
+    # A statement of its own, after the lock: its snapshot sees the latest committed head.
+    [head] = await _raw(
+        "SELECT clock_timestamp() AS now, last.seq, last.hash FROM (VALUES (1)) AS one"
+        " LEFT JOIN LATERAL (SELECT seq, hash FROM audit_entries WHERE tenant_id = {}"
+        " ORDER BY seq DESC LIMIT 1) AS last ON true",
+        tenant_id,
+    )
+    entry["seq"] = (head["seq"] or 0) + 1
+    entry["prev_hash"] = head["hash"] or GENESIS_HASH
+    entry["occurred_at"] = head["now"]
+    entry["hash"] = entry_hash(tenant_id, entry)
+    [row] = await _raw(
+        "INSERT INTO audit_entries (id, tenant_id, seq, occurred_at, actor_kind, actor_id,"
+        " action, subject_kind, subject_id, grounds, reason_code, detail, prev_hash, hash)"
+        " VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}::jsonb, {}, {})"
+        " RETURNING id, seq, occurred_at, actor_kind, actor_id, action, subject_kind,"
+        " subject_id, grounds, reason_code, detail, prev_hash, hash",
+        uuid4(),
+        tenant_id,
+        entry["seq"],
+        entry["occurred_at"],
+        entry["actor_kind"],
+        entry["actor_id"],
+        entry["action"],
+        entry["subject_kind"],
+        entry["subject_id"],
+        entry["grounds"],
+        entry["reason_code"],
+        json.dumps(entry["detail"], sort_keys=True),
+        entry["prev_hash"],
+        entry["hash"],
+    )
+    return _record(row)
+
+
+async def list_entries(
+    page: PageRequest, *, subject_id: UUID | None = None, action: str | None = None
+) -> Page[AuditRecord]:
+    """The current tenant's entries, newest first, optionally for one subject or action."""
+    where = [AuditEntry.tenant_id == current_tenant_id()]
+    if subject_id is not None:
+        where.append(AuditEntry.subject_id == subject_id)
+    if action is not None:
+        where.append(AuditEntry.action == action)
+    rows = await (
+        AuditEntry.select(*(c for c in AuditEntry.all_columns() if c is not AuditEntry.tenant_id))
+        .where(*where)
+        .order_by(AuditEntry.seq, ascending=False)
+        .limit(page.limit)
+        .offset(page.offset)
+        .output(load_json=True)
+    )
+    total = await AuditEntry.count().where(*where)
+    return Page([_record(r) for r in rows], total=total, limit=page.limit, offset=page.offset)
+
+
+async def _walk(tenant_id: UUID) -> AsyncIterator[dict[str, Any]]:
+    """Every entry in seq order, a batch at a time (keyset, so memory stays flat)."""
+    after = 0
+    while True:
+        rows = await _raw(
+            "SELECT id, seq, occurred_at, actor_kind, actor_id, action, subject_kind, subject_id,"
+            " grounds, reason_code, detail, prev_hash, hash FROM audit_entries"
+            " WHERE tenant_id = {} AND seq > {} ORDER BY seq LIMIT {}",
+            tenant_id,
+            after,
+            _VERIFY_BATCH,
+        )
+        for row in rows:
+            if isinstance(row["detail"], str):
+                row["detail"] = json.loads(row["detail"])
+            yield row
+        if len(rows) < _VERIFY_BATCH:
+            return
+        after = rows[-1]["seq"]
+
+
+async def verify_chain() -> ChainReport:
+    """Recompute the current tenant's chain; report the first entry that does not hold."""
+    tenant_id = current_tenant_id()
+    expected_seq, prev_hash, checked = 1, GENESIS_HASH, 0
+    async for row in _walk(tenant_id):
+        checked += 1
+        why = None
+        if row["seq"] != expected_seq:
+            why = f"seq {row['seq']} follows {expected_seq - 1}: entries are missing"
+        elif entry_hash(tenant_id, row) != row["hash"]:
+            why = "its contents do not match its hash"
+        elif row["prev_hash"] != prev_hash:
+            why = "prev_hash does not match the entry before"
+        if why:
+            return ChainReport(
+                ok=False,
+                entries_checked=checked,
+                first_broken_seq=row["seq"],
+                first_broken_id=row["id"],
+                why=why,
+            )
+        expected_seq, prev_hash = expected_seq + 1, row["hash"]
+    return ChainReport(ok=True, entries_checked=checked)

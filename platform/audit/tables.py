@@ -1,0 +1,41 @@
+"""Audit tables.
+
+``APPEND_ONLY``: the application role may insert and read audit rows, never
+change or remove them. Each row carries the hash of the one before it in its
+tenant's chain, so a change made by anyone else (the owner role, a restored
+backup edited by hand) shows up in ``verify_chain``.
+"""
+
+from enum import StrEnum
+
+from piccolo.columns import JSONB, UUID, BigInt, Timestamptz, Varchar
+from piccolo.columns.defaults.timestamptz import TimestamptzNow
+
+from confide.platform.core.tables import APPEND_ONLY, TenantOwned
+
+
+class ActorKind(StrEnum):
+    """Who acted: a service's staff member, a platform operator, the system, or nobody known."""
+
+    STAFF = "staff"
+    OPERATOR = "operator"
+    SYSTEM = "system"
+    ANONYMOUS = "anonymous"
+
+
+class AuditEntry(TenantOwned, tablename="audit_entries", tags=[APPEND_ONLY]):
+    """One audited act; unique on (tenant_id, seq), see the second migration."""
+
+    id = UUID(primary_key=True)
+    seq = BigInt()
+    occurred_at = Timestamptz(default=TimestamptzNow())
+    actor_kind = Varchar(length=16)
+    actor_id = UUID(null=True, default=None)
+    action = Varchar(length=64)
+    subject_kind = Varchar(length=64, null=True, default=None)
+    subject_id = UUID(null=True, default=None)
+    grounds = Varchar(length=64, null=True, default=None)
+    reason_code = Varchar(length=64, null=True, default=None)
+    detail = JSONB(default="{}")
+    prev_hash = Varchar(length=64)
+    hash = Varchar(length=64)

@@ -1,0 +1,67 @@
+"""``confide audit verify``: recompute every tenant's audit chain and report breaks.
+
+It runs as the owner role, as the other administrative commands do, and still
+goes through ``tenant_transaction`` per tenant: the owner is subject to FORCE
+row-level security too, so without a tenant set it would see no entries.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+
+import click
+
+from confide.platform.audit.schemas import ChainReport
+from confide.platform.audit.services import verify_chain
+from confide.platform.core.db import Role, tenant_transaction, use_role
+from confide.tenants.schemas import TenantView
+from confide.tenants.services import list_tenants
+
+_TENANT_PAGE = 100
+
+
+async def _tenants(slug: str | None) -> list[TenantView]:
+    found: list[TenantView] = []
+    offset = 0
+    while True:
+        batch = await list_tenants(limit=_TENANT_PAGE, offset=offset)
+        found.extend(t for t in batch if slug is None or t.slug == slug)
+        if len(batch) < _TENANT_PAGE:
+            return found
+        offset += _TENANT_PAGE
+
+
+async def _verify(slug: str | None) -> list[tuple[TenantView, ChainReport]] | None:
+    tenants = await _tenants(slug)
+    if slug is not None and not tenants:
+        return None
+    results = []
+    for tenant in tenants:
+        async with tenant_transaction(tenant.id):
+            results.append((tenant, await verify_chain()))
+    return results
+
+
+def _line(tenant: TenantView, report: ChainReport) -> str:
+    if report.ok:
+        return f"{tenant.slug}: ok, {report.entries_checked} entries"
+    return (
+        f"{tenant.slug}: BROKEN at entry {report.first_broken_seq}"
+        f" ({report.first_broken_id}): {report.why}"
+    )
+
+
+@click.command("verify")
+@click.option("--tenant", "slug", default=None, help="Only this tenant (its slug).")
+def audit_verify(slug: str | None) -> None:
+    """Check each tenant's audit log is unchanged; exit 1 if any is broken."""
+    use_role(Role.OWNER)
+    results = asyncio.run(_verify(slug))
+    if results is None:
+        click.echo(f"confide: no tenant with slug {slug!r}", err=True)
+        sys.exit(2)
+    for tenant, report in results:
+        click.echo(_line(tenant, report))
+    if not all(report.ok for _, report in results):
+        sys.exit(1)

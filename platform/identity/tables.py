@@ -1,0 +1,29 @@
+"""Staff users, identified by (tenant, issuer, subject)."""
+
+from enum import StrEnum
+
+from piccolo.columns import JSONB, UUID, Timestamptz, Varchar
+from piccolo.columns.defaults.timestamptz import TimestamptzNow
+
+from confide.platform.core.tables import TenantOwned
+
+
+class StaffStatus(StrEnum):
+    ACTIVE = "active"
+    SUSPENDED = "suspended"
+
+
+class StaffUser(TenantOwned, tablename="staff_users"):
+    """Created at first sign-in; roles recomputed from the provider's groups at every sign-in."""
+
+    id = UUID(primary_key=True)
+    issuer = Varchar(length=300)
+    subject = Varchar(length=300)
+    email = Varchar(length=320, null=True, default=None)
+    display_name = Varchar(length=200)
+    roles = JSONB(default=[])
+    status = Varchar(length=16, choices=StaffStatus, default=StaffStatus.ACTIVE)
+    created_at = Timestamptz(default=TimestamptzNow())
+    last_sign_in_at = Timestamptz(null=True, default=None)
+    # Sessions created before this moment are void: suspension ends them at once.
+    sessions_valid_after = Timestamptz(default=TimestamptzNow())

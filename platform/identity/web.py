@@ -1,0 +1,99 @@
+"""HTTP glue shared by the API and the pages: who is signed in, and the role guards.
+
+``attach_staff`` runs inside the tenant's transaction (the tenant middleware
+calls it), reads the session cookie, and leaves the member of staff, or
+nobody, on the request. Guards are small named functions; the tenant admin
+role alone does not open case work.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from litestar import Request
+from litestar.connection import ASGIConnection
+from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
+from litestar.handlers.base import BaseRouteHandler
+
+from confide.platform.core.logs import add_context
+from confide.platform.identity import sessions, staff
+from confide.platform.identity.schemas import StaffView
+from confide.tenants.roles import StaffRole
+from confide.tenants.schemas import TenantView
+
+_STAFF = "confide_staff"
+_SESSION = "confide_session"
+
+
+def _cookie(scope: Any, name: str) -> str | None:
+    for key, value in scope.get("headers") or []:
+        if key == b"cookie":
+            for part in value.decode("latin-1").split(";"):
+                cookie_name, _, cookie_value = part.strip().partition("=")
+                if cookie_name == name:
+                    return str(cookie_value)
+    return None
+
+
+async def attach_staff(scope: Any, tenant: TenantView) -> None:
+    """Resolve the session cookie to a member of this tenant's staff, or to nobody."""
+    token = _cookie(scope, sessions.COOKIE)
+    session = await sessions.load(token, tenant.id)
+    if session is None:
+        return
+    user = await staff.session_allowed(session.user, datetime.fromtimestamp(session.started, UTC))
+    if user is None:
+        await sessions.end(token)
+        return
+    state = scope.setdefault("state", {})
+    state[_STAFF] = user
+    state[_SESSION] = (token, session)
+    add_context(user_id=str(user.id))
+
+
+def current_staff(connection: ASGIConnection[Any, Any, Any, Any]) -> StaffView | None:
+    user = connection.scope.get("state", {}).get(_STAFF)
+    return user if isinstance(user, StaffView) else None
+
+
+def current_session(
+    connection: ASGIConnection[Any, Any, Any, Any],
+) -> tuple[str, sessions.StaffSession] | None:
+    value = connection.scope.get("state", {}).get(_SESSION)
+    return value if isinstance(value, tuple) else None
+
+
+def provide_staff(request: Request[Any, Any, Any]) -> StaffView:
+    """Dependency: the signed-in member of staff (guards have made sure there is one)."""
+    user = current_staff(request)
+    if user is None:
+        raise NotAuthorizedException()
+    return user
+
+
+def _require(connection: ASGIConnection[Any, Any, Any, Any], *roles: StaffRole) -> StaffView:
+    user = current_staff(connection)
+    if user is None:
+        raise NotAuthorizedException()
+    if roles and not user.has(*roles):
+        raise PermissionDeniedException()
+    return user
+
+
+def signed_in(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    """Any member of staff with a role."""
+    _require(connection)
+
+
+def case_worker(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    """Case work is open to caseworkers and managers, not to the admin role alone."""
+    _require(connection, StaffRole.CASEWORKER, StaffRole.MANAGER)
+
+
+def manager(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    _require(connection, StaffRole.MANAGER)
+
+
+def tenant_admin(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    _require(connection, StaffRole.TENANT_ADMIN)

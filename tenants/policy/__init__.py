@@ -1,0 +1,1 @@
+"""Per-tenant policy settings (sessions now; consent, retention and more later)."""

@@ -1,0 +1,13 @@
+"""One row of policy settings per tenant."""
+
+from piccolo.columns import UUID, Integer, Timestamptz
+from piccolo.columns.defaults.timestamptz import TimestamptzNow
+
+from confide.platform.core.tables import TenantOwned
+
+
+class TenantPolicy(TenantOwned, tablename="tenant_policies"):
+    id = UUID(primary_key=True)
+    session_idle_minutes = Integer(default=30)
+    session_absolute_hours = Integer(default=10)
+    updated_at = Timestamptz(default=TimestamptzNow())

@@ -1,0 +1,145 @@
+"""Save and read the current tenant's identity provider configuration.
+
+Saving checks the provider's discovery document first, so an admin learns at
+once that the issuer is unreachable, not an OpenID provider, or calls itself
+something else. The client secret is encrypted with the platform's key and
+never returned; only the sign-in flow decrypts it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID
+
+from confide.platform.audit.services import record as audit
+from confide.platform.core.crypto import secret_box
+from confide.platform.core.db import current_tenant_id
+from confide.tenants.roles import StaffRole
+from confide.tenants.sso import discovery
+from confide.tenants.sso.schemas import SsoSettings, SsoView
+from confide.tenants.sso.tables import SsoProvider
+
+_DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9-]{1,63}\.)+[a-z]{2,63}$")
+_CLAIM = re.compile(r"^[A-Za-z0-9_:./-]{1,100}$")
+
+
+class SsoConfigError(ValueError):
+    """Fields that cannot be saved, each with the reason."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
+        self.errors = errors
+
+
+def _view(row: dict[str, Any]) -> SsoView:
+    raw = row["role_mapping"]
+    stored = json.loads(raw) if isinstance(raw, str) else raw
+    mapping = {group: tuple(StaffRole(role) for role in roles) for group, roles in stored.items()}
+    domains = tuple(d for d in (row["allowed_email_domains"] or "").split(",") if d)
+    return SsoView(
+        issuer=row["issuer"],
+        client_id=row["client_id"],
+        scopes=row["scopes"],
+        groups_claim=row["groups_claim"],
+        role_mapping=mapping,
+        allowed_email_domains=domains,
+        updated_at=row["updated_at"],
+    )
+
+
+async def get_sso() -> SsoView | None:
+    row = await SsoProvider.select(*_PUBLIC_COLUMNS).first()
+    return _view(row) if row else None
+
+
+async def client_secret() -> str | None:
+    """The decrypted client secret, for the token request only."""
+    row = await SsoProvider.select(SsoProvider.client_secret_encrypted).first()
+    return secret_box().decrypt(row["client_secret_encrypted"]) if row else None
+
+
+def _validate(settings: SsoSettings, has_secret: bool) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    try:
+        discovery.check_issuer_url(settings.issuer)
+    except discovery.DiscoveryError as error:
+        errors["issuer"] = str(error)
+    if not settings.client_id.strip() or len(settings.client_id) > 300:
+        errors["client_id"] = "Enter the client ID (application ID) the provider gave you"
+    if (settings.client_secret is None and not has_secret) or (
+        settings.client_secret is not None and not 1 <= len(settings.client_secret) <= 500
+    ):
+        errors["client_secret"] = "Enter the client secret"  # noqa: S105 - a message
+    scopes = settings.scopes.split()
+    if "openid" not in scopes or len(settings.scopes) > 300:
+        errors["scopes"] = "Scopes must include openid"
+    if not _CLAIM.match(settings.groups_claim):
+        errors["groups_claim"] = "Enter the name of the claim that carries groups, e.g. groups"
+    if not settings.role_mapping:
+        errors["role_mapping"] = "Map at least one group to a role"
+    elif any(not group.strip() or len(group) > 200 for group in settings.role_mapping):
+        errors["role_mapping"] = "Each group value must be 1 to 200 characters"
+    bad = [d for d in settings.allowed_email_domains if not _DOMAIN.match(d)]
+    if bad:
+        errors["allowed_email_domains"] = f"Not a domain: {', '.join(bad)}"
+    return errors
+
+
+async def save_sso(settings: SsoSettings, *, changed_by: UUID | None) -> SsoView:
+    """Check, then store, the tenant's provider configuration."""
+    existing = await SsoProvider.select(SsoProvider.id).first()
+    errors = _validate(settings, has_secret=existing is not None)
+    if not errors:
+        try:
+            await discovery.discover(settings.issuer, fresh=True)
+        except discovery.DiscoveryError as error:
+            errors["issuer"] = str(error)
+    if errors:
+        raise SsoConfigError(errors)
+    values: dict[Any, Any] = {
+        SsoProvider.issuer: settings.issuer,
+        SsoProvider.client_id: settings.client_id.strip(),
+        SsoProvider.scopes: " ".join(settings.scopes.split()),
+        SsoProvider.groups_claim: settings.groups_claim,
+        SsoProvider.role_mapping: {
+            group.strip(): sorted({role.value for role in roles})
+            for group, roles in settings.role_mapping.items()
+        },
+        SsoProvider.allowed_email_domains: ",".join(
+            sorted({d.lower() for d in settings.allowed_email_domains})
+        ),
+        SsoProvider.updated_at: datetime.now(UTC),
+    }
+    if settings.client_secret is not None:
+        values[SsoProvider.client_secret_encrypted] = secret_box().encrypt(settings.client_secret)
+    if existing:
+        await SsoProvider.update(values).where(SsoProvider.id == existing["id"])
+    else:
+        row = SsoProvider(tenant_id=current_tenant_id())
+        for column, value in values.items():
+            setattr(row, column._meta.name, value)
+        await SsoProvider.insert(row)
+    discovery.forget(settings.issuer)
+    await audit(
+        "sso_changed",
+        actor_kind="staff" if changed_by else "system",
+        actor_id=changed_by,
+        detail={"created": existing is None, "secret_changed": settings.client_secret is not None},
+    )
+    view = await get_sso()
+    assert view is not None
+    return view
+
+
+_PUBLIC_COLUMNS = (
+    SsoProvider.issuer,
+    SsoProvider.client_id,
+    SsoProvider.scopes,
+    SsoProvider.groups_claim,
+    SsoProvider.role_mapping,
+    SsoProvider.allowed_email_domains,
+    SsoProvider.updated_at,
+)
