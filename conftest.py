@@ -58,6 +58,7 @@ os.environ.update(
         "CONFIDE_SECURE_COOKIES": "false",
         # Every test signs in from the same address; tests/test_signin.py checks the limit.
         "CONFIDE_SIGNIN_LIMIT_PER_ADDRESS": "100000",
+        "CONFIDE_OPERATOR_SIGNIN_LIMIT_PER_ADDRESS": "100000",
     }
 )
 for _name in ("DATABASE_APP_URL", "CELERY_BROKER_URL", "CONFIDE_BASE_DOMAIN"):
@@ -84,13 +85,16 @@ def _run(coroutine: Coroutine[Any, Any, T]) -> T:
         return pool.submit(asyncio.run, coroutine).result()
 
 
-def confide(*args: str, check: bool = True, env: dict[str, str] | None = None) -> Any:
-    """Run the real ``confide`` command."""
+def confide(
+    *args: str, check: bool = True, env: dict[str, str] | None = None, stdin: str | None = None
+) -> Any:
+    """Run the real ``confide`` command (``stdin``: what it reads on standard input)."""
     return subprocess.run(
         [sys.executable, "-m", "confide.platform.cli", *args],
         capture_output=True,
         text=True,
         check=check,
+        input=stdin,
         env={**os.environ, **(env or {})},
         timeout=120,
     )

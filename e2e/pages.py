@@ -45,3 +45,31 @@ class StartPage(ConfidePage):
 
     def sign_in_link(self) -> str | None:
         return self.page.get_by_test_id("sign-in").get_attribute("href")
+
+
+class DevProviderPage:
+    """The development OpenID provider's sign-in page (not Confide's; no axe here)."""
+
+    def __init__(self, page: Page) -> None:
+        self.page = page
+
+    def choose(self, sub: str) -> None:
+        self.page.get_by_test_id(f"sign-in-{sub}").click()
+
+
+class DashboardPage(ConfidePage):
+    def signed_in_name(self) -> str:
+        return self.page.get_by_test_id("signed-in-name").inner_text().strip()
+
+    def sign_out(self) -> ConfidePage:
+        self.page.get_by_test_id("sign-out").click()
+        return ConfidePage(self.page)
+
+
+def sign_in_through_provider(page: Page, base_url: str, slug: str, sub: str) -> ConfidePage:
+    """From the tenant's start page, through the provider, back to Confide."""
+    start = StartPage.open(page, base_url, slug)
+    page.get_by_test_id("sign-in").click()
+    DevProviderPage(page).choose(sub)
+    page.wait_for_load_state()
+    return start

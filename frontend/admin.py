@@ -24,7 +24,7 @@ from confide.tenants.resolution import tenant_base_path
 from confide.tenants.roles import StaffRole
 from confide.tenants.schemas import TenantView
 from confide.tenants.sso.schemas import SsoSettings
-from confide.tenants.sso.services import SsoConfigError, get_sso, save_sso
+from confide.tenants.sso.services import SsoConfigError, get_sso, save_sso, validate_sso
 
 FormBody = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 STAFF_PAGE = 20
@@ -113,6 +113,7 @@ class AdminController(Controller):
             ),
         )
         sso = await get_sso()
+        errors.update(validate_sso(settings, has_secret=sso is not None))
         if not errors:
             try:
                 await save_sso(settings, changed_by=me.id)

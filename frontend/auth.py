@@ -8,7 +8,6 @@ and per client address.
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
 
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
@@ -166,20 +165,30 @@ class SignInController(Controller):
     async def logout(
         self, request: Request[Any, Any, Any], tenant: NamedDependency[TenantView]
     ) -> Redirect:
-        """End the session here, and at the provider where it offers that."""
+        """End the session, then offer to sign out at the provider too.
+
+        A redirect straight to the provider after this form would be blocked by
+        the pages' ``form-action 'self'`` policy, so the signed-out page links there.
+        """
         base = tenant_base_path(request, tenant)
-        start = f"{str(request.base_url).rstrip('/')}{base}/"
-        target = f"{base}/"
         held = current_session(request)
         if held is not None:
-            token, session = held
-            end_session, id_token = await signin.sign_out(token, session)
-            if end_session:
-                query = {"post_logout_redirect_uri": start, "id_token_hint": id_token or ""}
-                target = f"{end_session}?{urlencode(query)}"
-        response = Redirect(target, status_code=HTTP_303_SEE_OTHER)
+            await signin.sign_out(*held)
+        response = Redirect(f"{base}/signed-out", status_code=HTTP_303_SEE_OTHER)
         response.delete_cookie(sessions.COOKIE, path=base or "/")
         return response
+
+    @get("/signed-out", name="signed-out")
+    async def signed_out(
+        self, request: Request[Any, Any, Any], tenant: NamedDependency[TenantView]
+    ) -> Template:
+        start = f"{str(request.base_url).rstrip('/')}{tenant_base_path(request, tenant)}/"
+        return Template(
+            "auth/signed_out.html",
+            context=page_context(
+                request, provider_sign_out=await signin.provider_sign_out_url(start)
+            ),
+        )
 
 
 def _error_page(request: Request[Any, Any, Any], reason: str) -> Template:

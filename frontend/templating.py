@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from litestar import Request
 from litestar.plugins.jinja import JinjaTemplateEngine
@@ -20,8 +22,25 @@ ASSETS = HERE / "assets"
 PLATFORM_NAME = "Confide"
 
 
+UK = ZoneInfo("Europe/London")
+
+
+def uk_datetime(moment: datetime | None) -> str:
+    """A moment as people in England read it: 25 November 2026 at 6:40pm."""
+    if moment is None:
+        return ""
+    local = moment.astimezone(UK)
+    return f"{local.day} {local:%B %Y} at {local:%-I:%M%p}".replace("AM", "am").replace("PM", "pm")
+
+
+def _register_filters(engine: JinjaTemplateEngine) -> None:
+    engine.engine.filters["uk_datetime"] = uk_datetime
+
+
 def template_config() -> TemplateConfig[JinjaTemplateEngine]:
-    return TemplateConfig(directory=TEMPLATES, engine=JinjaTemplateEngine)
+    return TemplateConfig(
+        directory=TEMPLATES, engine=JinjaTemplateEngine, engine_callback=_register_filters
+    )
 
 
 def assets_router() -> Router:

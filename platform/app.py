@@ -12,6 +12,7 @@ from litestar.openapi import OpenAPIConfig
 from confide.frontend.admin import AdminController
 from confide.frontend.auth import SignInController
 from confide.frontend.errors import http_error, server_error
+from confide.frontend.operator import operator_router
 from confide.frontend.pages import StartController
 from confide.frontend.templating import assets_router, template_config
 from confide.platform.api.health import HealthController
@@ -34,7 +35,7 @@ def create_litestar() -> Litestar:
         on_enter=[attach_staff],
     )
     return Litestar(
-        route_handlers=[HealthController, assets_router(), tenant_routes],
+        route_handlers=[HealthController, assets_router(), operator_router(), tenant_routes],
         template_config=template_config(),
         csrf_config=CSRFConfig(
             secret=settings.core.require_secret_key(),

@@ -86,16 +86,97 @@ def tenants() -> None:
     show_default=True,
     help="Who runs the service (the data controller's voice).",
 )
-def tenants_create(slug: str, display_name: str, controller: str) -> None:
-    """Create a tenant with SLUG (its address: /t/SLUG/)."""
+@click.option("--sso-issuer", default=None, help="The tenant's OpenID provider (issuer URL).")
+@click.option("--sso-client-id", default=None, help="Client ID registered at the provider.")
+@click.option(
+    "--sso-client-secret-stdin", is_flag=True, help="Read the client secret from standard input."
+)
+@click.option("--sso-groups-claim", default="groups", show_default=True)
+@click.option("--sso-scopes", default="openid profile email", show_default=True)
+@click.option(
+    "--sso-role",
+    "sso_roles",
+    multiple=True,
+    metavar="GROUP=ROLE",
+    help="Map a provider group to caseworker, manager or tenant_admin (repeatable).",
+)
+@click.option("--sso-email-domain", "sso_domains", multiple=True, help="Allowed (repeatable).")
+def tenants_create(
+    slug: str,
+    display_name: str,
+    controller: str,
+    sso_issuer: str | None,
+    sso_client_id: str | None,
+    sso_client_secret_stdin: bool,
+    sso_groups_claim: str,
+    sso_scopes: str,
+    sso_roles: tuple[str, ...],
+    sso_domains: tuple[str, ...],
+) -> None:
+    """Create a tenant with SLUG (its address: /t/SLUG/), and its sign-in if given."""
     from confide.tenants.services import TenantError, create_tenant
+    from confide.tenants.sso.services import SsoConfigError, check_sso
     from confide.tenants.tables import ControllerKind
 
+    sso = None
+    if sso_issuer or sso_client_id:
+        secret = sys.stdin.readline().strip() if sso_client_secret_stdin else None
+        sso = _sso_settings(
+            sso_issuer or "",
+            sso_client_id or "",
+            secret,
+            sso_groups_claim,
+            sso_scopes,
+            sso_roles,
+            sso_domains,
+        )
+
+    async def provision() -> Any:
+        from confide.platform.core.db import tenant_transaction
+        from confide.tenants.sso.services import save_sso
+
+        if sso is not None:
+            await check_sso(sso, has_secret=False)
+        tenant = await create_tenant(slug, display_name, ControllerKind(controller))
+        if sso is not None:
+            async with tenant_transaction(tenant.id):
+                await save_sso(sso, changed_by=None)
+        return tenant
+
     try:
-        tenant = _as_owner(lambda: create_tenant(slug, display_name, ControllerKind(controller)))
-    except TenantError as error:
+        tenant = _as_owner(provision)
+    except (TenantError, SsoConfigError) as error:
         _fail(str(error))
-    click.echo(f"created tenant {tenant.slug} ({tenant.id})")
+    click.echo(f"created tenant {tenant.slug} ({tenant.id})" + (" with sign-in" if sso else ""))
+
+
+def _sso_settings(
+    issuer: str,
+    client_id: str,
+    secret: str | None,
+    groups_claim: str,
+    scopes: str,
+    roles: tuple[str, ...],
+    domains: tuple[str, ...],
+) -> Any:
+    from confide.tenants.roles import StaffRole
+    from confide.tenants.sso.schemas import SsoSettings
+
+    mapping: dict[str, set[StaffRole]] = {}
+    for pair in roles:
+        group, _, role = pair.rpartition("=")
+        if not group or role not in {r.value for r in StaffRole}:
+            _fail(f"--sso-role {pair!r}: use GROUP=caseworker, GROUP=manager or GROUP=tenant_admin")
+        mapping.setdefault(group, set()).add(StaffRole(role))
+    return SsoSettings(
+        issuer=issuer,
+        client_id=client_id,
+        client_secret=secret,
+        scopes=scopes,
+        groups_claim=groups_claim,
+        role_mapping={group: tuple(sorted(r)) for group, r in mapping.items()},
+        allowed_email_domains=tuple(d.lower() for d in domains),
+    )
 
 
 @tenants.command("list")
@@ -276,9 +357,11 @@ def audit() -> None:
 def _attach_lazily() -> None:
     from confide.platform.audit_commands import audit_verify
     from confide.platform.devidp import dev_idp
+    from confide.platform.operator_commands import operators
 
     audit.add_command(audit_verify)
     main.add_command(dev_idp)
+    main.add_command(operators)
 
 
 _attach_lazily()

@@ -1,7 +1,8 @@
 """The tenant registry: provision, list, suspend, resolve.
 
-Creating and suspending tenants is a platform operator's act and runs as the
-owner role; the application role may only read the registry.
+Creating and suspending tenants is a platform operator's act: from the
+``confide tenants`` commands (owner role) or the operator pages (application
+role, which may insert and update registry rows but never delete them).
 """
 
 from __future__ import annotations
@@ -16,7 +17,15 @@ RESERVED_SLUGS = frozenset({"api", "assets", "admin", "operator", "healthz", "re
 
 
 class TenantError(ValueError):
-    """A provisioning request that cannot be carried out, with the reason."""
+    """A provisioning request that cannot be carried out, with the reason.
+
+    ``field`` names the input at fault (``slug``, ``display_name``), so a form
+    can show the message beside it.
+    """
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 def _view(row: dict[str, Any]) -> TenantView:
@@ -33,29 +42,48 @@ def _view(row: dict[str, Any]) -> TenantView:
 def check_slug(slug: str) -> str:
     if not SLUG_PATTERN.match(slug) or slug in RESERVED_SLUGS:
         raise TenantError(
-            f"slug {slug!r} is not allowed: use 1-40 lower-case letters, digits and hyphens"
+            f"slug {slug!r} is not allowed: use 1-40 lower-case letters, digits and hyphens",
+            field="slug",
         )
     return slug
 
 
 async def create_tenant(
-    slug: str, display_name: str, controller_kind: ControllerKind = ControllerKind.COUNCIL
+    slug: str,
+    display_name: str,
+    controller_kind: ControllerKind = ControllerKind.COUNCIL,
+    *,
+    tenant_id: UUID | None = None,
 ) -> TenantView:
+    """Add a tenant; ``tenant_id`` lets a caller open its transaction first (to audit it)."""
     check_slug(slug)
     display_name = display_name.strip()
     if not display_name or len(display_name) > 120:
-        raise TenantError("display name must be 1-120 characters")
+        raise TenantError("display name must be 1-120 characters", field="display_name")
     if await Tenant.exists().where(Tenant.slug == slug):
-        raise TenantError(f"a tenant with slug {slug!r} already exists")
-    rows = await Tenant.insert(
-        Tenant(slug=slug, display_name=display_name, controller_kind=controller_kind)
-    ).returning(*Tenant.all_columns())
+        raise TenantError(f"a tenant with slug {slug!r} already exists", field="slug")
+    row = Tenant(slug=slug, display_name=display_name, controller_kind=controller_kind)
+    if tenant_id is not None:
+        row.id = tenant_id
+    rows = await Tenant.insert(row).returning(*Tenant.all_columns())
     return _view(rows[0])
 
 
 async def list_tenants(*, limit: int = 100, offset: int = 0) -> list[TenantView]:
     rows = await Tenant.select().order_by(Tenant.slug).limit(limit).offset(offset)
     return [_view(row) for row in rows]
+
+
+async def count_tenants() -> int:
+    return int(await Tenant.count())
+
+
+async def get_tenant(slug: str) -> TenantView | None:
+    """The tenant with this slug whatever its status (for operators, never for requests)."""
+    if not SLUG_PATTERN.match(slug):
+        return None
+    row = await Tenant.select().where(Tenant.slug == slug).first()
+    return _view(row) if row else None
 
 
 async def list_active_tenant_ids() -> list[UUID]:
@@ -70,7 +98,7 @@ async def set_status(slug: str, status: TenantStatus) -> TenantView:
         .returning(*Tenant.all_columns())
     )
     if not rows:
-        raise TenantError(f"no tenant with slug {slug!r}")
+        raise TenantError(f"no tenant with slug {slug!r}", field="slug")
     return _view(rows[0])
 
 

@@ -1,4 +1,8 @@
-"""The platform-level tenant registry. Not tenant-owned: it says which tenants exist."""
+"""The platform-level tenant registry. Not tenant-owned: it says which tenants exist.
+
+``APP_MANAGE``: platform operators provision and suspend tenants from the web
+app, so the application role may insert and update rows, never delete them.
+"""
 
 from enum import StrEnum
 
@@ -6,7 +10,7 @@ from piccolo.columns import UUID, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
-from confide.platform.core.tables import APP_READ
+from confide.platform.core.tables import APP_MANAGE
 
 
 class TenantStatus(StrEnum):
@@ -21,7 +25,7 @@ class ControllerKind(StrEnum):
     CHARITY = "charity"
 
 
-class Tenant(Table, tablename="tenants", tags=[APP_READ]):
+class Tenant(Table, tablename="tenants", tags=[APP_MANAGE]):
     id = UUID(primary_key=True)
     slug = Varchar(length=40, unique=True, index=True)
     display_name = Varchar(length=120)

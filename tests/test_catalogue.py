@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncpg
+import pytest
 
 from conftest import APP_ROLE, OWNER_ROLE
 
@@ -80,12 +81,35 @@ async def test_application_role_cannot_bypass_row_security(
     assert not member_of_owner
 
 
-async def test_application_role_reads_the_registry_but_cannot_change_it(
+async def _privileges(conn: asyncpg.Connection, table: str) -> set[str]:
+    rows = await conn.fetch(
+        "SELECT privilege_type FROM information_schema.role_table_grants"
+        " WHERE grantee = $1 AND table_name = $2",
+        APP_ROLE,
+        table,
+    )
+    return {r["privilege_type"] for r in rows}
+
+
+async def test_application_role_manages_the_registry_but_never_deletes_from_it(
     owner_conn: asyncpg.Connection,
 ) -> None:
-    privileges = await owner_conn.fetch(
-        "SELECT privilege_type FROM information_schema.role_table_grants"
-        " WHERE grantee = $1 AND table_name = 'tenants'",
-        APP_ROLE,
-    )
-    assert {p["privilege_type"] for p in privileges} == {"SELECT"}
+    """Operators provision and suspend tenants from the web app; a tenant is never removed."""
+    assert await _privileges(owner_conn, "tenants") == {"SELECT", "INSERT", "UPDATE"}
+
+
+async def test_platform_operators_belong_to_no_tenant_and_are_never_deleted(
+    owner_conn: asyncpg.Connection, app_conn: asyncpg.Connection
+) -> None:
+    columns = {
+        r["column_name"]
+        for r in await owner_conn.fetch(
+            "SELECT column_name FROM information_schema.columns"
+            " WHERE table_schema = 'public' AND table_name = 'platform_operators'"
+        )
+    }
+    assert {"email", "password_hash", "totp_secret_encrypted", "totp_last_step"} <= columns
+    assert "tenant_id" not in columns
+    assert await _privileges(owner_conn, "platform_operators") == {"SELECT", "INSERT", "UPDATE"}
+    with pytest.raises(asyncpg.InsufficientPrivilegeError):
+        await app_conn.execute("DELETE FROM platform_operators")

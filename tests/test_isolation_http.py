@@ -4,13 +4,31 @@ from __future__ import annotations
 
 import secrets
 import uuid
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import asyncpg
 import httpx
+import pytest
 
 from conftest import TenantRef
-from tests.conftest import http_client
+from tests.conftest import http_client, sign_in
+
+
+@pytest.fixture
+async def northmoor(app: Any) -> AsyncIterator[httpx.AsyncClient]:
+    """A browser signed in as northmoor's manager."""
+    async with http_client(app) as browser:
+        await sign_in(browser, "northmoor", "northmoor-manager")
+        yield browser
+
+
+@pytest.fixture
+async def eastdale(app: Any) -> AsyncIterator[httpx.AsyncClient]:
+    async with http_client(app) as browser:
+        await sign_in(browser, "eastdale", "eastdale-manager")
+        yield browser
 
 
 async def _heartbeat(owner: asyncpg.Connection, tenant: TenantRef) -> uuid.UUID:
@@ -28,24 +46,40 @@ async def _heartbeat(owner: asyncpg.Connection, tenant: TenantRef) -> uuid.UUID:
 
 
 async def test_a_tenant_sees_only_its_own_rows(
-    client: httpx.AsyncClient, owner_conn: asyncpg.Connection, tenants: dict[str, TenantRef]
+    northmoor: httpx.AsyncClient,
+    eastdale: httpx.AsyncClient,
+    owner_conn: asyncpg.Connection,
+    tenants: dict[str, TenantRef],
 ) -> None:
-    alpha_row = await _heartbeat(owner_conn, tenants["alpha"])
-    beta_row = await _heartbeat(owner_conn, tenants["beta"])
+    north_row = await _heartbeat(owner_conn, tenants["northmoor"])
+    east_row = await _heartbeat(owner_conn, tenants["eastdale"])
 
-    own = await client.get(f"/t/alpha/api/housekeeping/heartbeats/{alpha_row}")
+    own = await northmoor.get(f"/t/northmoor/api/housekeeping/heartbeats/{north_row}")
     assert own.status_code == 200
-    assert own.json()["id"] == str(alpha_row)
+    assert own.json()["id"] == str(north_row)
 
-    other = await client.get(f"/t/alpha/api/housekeeping/heartbeats/{beta_row}")
-    missing = await client.get(f"/t/alpha/api/housekeeping/heartbeats/{uuid.uuid4()}")
+    other = await northmoor.get(f"/t/northmoor/api/housekeeping/heartbeats/{east_row}")
+    missing = await northmoor.get(f"/t/northmoor/api/housekeeping/heartbeats/{uuid.uuid4()}")
     assert other.status_code == missing.status_code == 404
     assert other.json() == missing.json()
 
-    listed = (await client.get("/t/beta/api/housekeeping/heartbeats?limit=100")).json()
+    listed = (await eastdale.get("/t/eastdale/api/housekeeping/heartbeats?limit=100")).json()
     ids = {item["id"] for item in listed["items"]}
-    assert str(beta_row) in ids
-    assert str(alpha_row) not in ids
+    assert str(east_row) in ids
+    assert str(north_row) not in ids
+
+    # Northmoor's session asking at eastdale's address is no one there.
+    crossing = await northmoor.get(
+        "/t/eastdale/api/housekeeping/heartbeats",
+        cookies={"confide_session": northmoor.cookies["confide_session"]},
+    )
+    assert crossing.status_code == 401
+
+
+async def test_the_api_needs_a_signed_in_member_of_staff(client: httpx.AsyncClient) -> None:
+    response = await client.get("/t/northmoor/api/housekeeping/heartbeats")
+    assert response.status_code == 401
+    assert response.json()["status_code"] == 401
 
 
 async def test_no_route_updates_or_deletes_another_tenants_row(
@@ -80,13 +114,15 @@ async def test_unknown_and_suspended_tenants_get_the_same_not_found(
     assert api.status_code == 404
 
 
-async def test_pages_are_paged_and_bad_paging_is_a_clear_error(client: httpx.AsyncClient) -> None:
-    response = await client.get("/t/alpha/api/housekeeping/heartbeats?limit=1")
+async def test_pages_are_paged_and_bad_paging_is_a_clear_error(
+    northmoor: httpx.AsyncClient,
+) -> None:
+    response = await northmoor.get("/t/northmoor/api/housekeeping/heartbeats?limit=1")
     body = response.json()
     assert response.status_code == 200
     assert body["limit"] == 1
     assert len(body["items"]) <= 1
-    bad = await client.get("/t/alpha/api/housekeeping/heartbeats?limit=100000")
+    bad = await northmoor.get("/t/northmoor/api/housekeeping/heartbeats?limit=100000")
     assert bad.status_code == 400
     assert "limit" in bad.text
 

@@ -48,7 +48,10 @@ async def test_a_caseworker_signs_in_lands_on_the_dashboard_and_signs_out(
         "/t/northmoor/logout", data={"_csrf_token": csrf_token(dashboard.text)}
     )
     assert out.status_code == 303
-    assert "end_session" in out.headers["location"] or "logout" in out.headers["location"]
+    assert out.headers["location"] == "/t/northmoor/signed-out"
+    page = (await browser.get(out.headers["location"])).text
+    assert "You have signed out" in page
+    assert "/oauth2/end_session?client_id=confide-northmoor" in page
     after = await browser.get("/t/northmoor/dashboard")
     assert after.status_code == 303
     assert after.headers["location"].startswith("/t/northmoor/login")

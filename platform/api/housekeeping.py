@@ -12,11 +12,15 @@ from confide.platform.api.schemas import PageOut
 from confide.platform.core.pagination import MAX_PAGE_SIZE, PageRequest
 from confide.platform.housekeeping import services
 from confide.platform.housekeeping.schemas import HeartbeatView
+from confide.platform.identity.web import signed_in
 
 
 class HousekeepingController(Controller):
+    """Read by any signed-in member of staff of the tenant."""
+
     path = "/api/housekeeping"
     tags = ["housekeeping"]
+    guards = [signed_in]
 
     @get("/heartbeats")
     async def list_heartbeats(

@@ -17,7 +17,7 @@ from piccolo.querystring import QueryString
 
 from confide.platform.core.db import get_engine
 from confide.platform.core.logs import get_logger
-from confide.platform.core.tables import APP_READ, APPEND_ONLY
+from confide.platform.core.tables import APP_MANAGE, APP_READ, APPEND_ONLY
 
 log = get_logger(__name__)
 
@@ -104,7 +104,11 @@ async def secure_schema(app_role: str, app_password: str | None = None) -> list[
                 )
                 await _query(f"GRANT {allowed} ON {name} TO {role}")
         for table, table_tags in tags.items():
-            if APP_READ in table_tags and table not in tenant_owned:
+            if table in tenant_owned:
+                continue
+            if APP_MANAGE in table_tags:
+                await _query(f"GRANT SELECT, INSERT, UPDATE ON {_ident(table)} TO {role}")
+            elif APP_READ in table_tags:
                 await _query(f"GRANT SELECT ON {_ident(table)} TO {role}")
     return tenant_owned
 

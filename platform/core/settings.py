@@ -108,6 +108,9 @@ class WebSettings(BaseSettings):
     )
     signin_limit_per_address: int = Field(default=30, ge=1, description="per 5 minutes")
     signin_limit_per_tenant: int = Field(default=600, ge=1, description="per 5 minutes")
+    operator_signin_limit_per_address: int = Field(
+        default=10, ge=1, description="operator sign-in attempts per 5 minutes"
+    )
 
 
 class CoreSettings(BaseSettings):

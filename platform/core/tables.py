@@ -11,6 +11,9 @@ from piccolo.table import Table
 
 # Table tags read by ``confide migrate`` to grant the application role.
 APP_READ = "app-read"  # platform-level table the application may read, never write
+# Platform-level table the application may read, add to and change, never delete from
+# (the tenant registry, platform operators): rows are disabled or suspended, not removed.
+APP_MANAGE = "app-manage"
 APPEND_ONLY = "append-only"  # tenant-owned, the application may insert and read only
 
 

@@ -14,6 +14,7 @@ import json
 import secrets
 import time
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from confide.platform.audit.services import record as audit
 from confide.platform.core.stores import store
@@ -178,15 +179,28 @@ async def _complete(
     return SignedIn(user, token), pending["next"]
 
 
-async def sign_out(token: str, session: sessions.StaffSession) -> tuple[str | None, str | None]:
-    """End the session; returns the provider's end-session URL (if any) and the ID token hint."""
+async def sign_out(token: str, session: sessions.StaffSession) -> None:
+    """End the session here; the provider's own session is ended from the signed-out page."""
     await sessions.end(token)
     await audit("sign_out", actor_kind="staff", actor_id=session.user)
+
+
+async def provider_sign_out_url(post_logout_redirect_uri: str) -> str | None:
+    """Where to end the person's session at the provider too, if it offers that.
+
+    RP-initiated logout with ``client_id`` rather than ``id_token_hint``: the
+    link sits on a page, and an ID token in a URL would leak into logs.
+    """
     sso = await get_sso()
     if sso is None:
-        return None, None
+        return None
     try:
         metadata = await discover(sso.issuer)
     except DiscoveryError:
-        return None, None
-    return metadata.end_session_endpoint, session.id_token
+        return None
+    if not metadata.end_session_endpoint:
+        return None
+    query = urlencode(
+        {"client_id": sso.client_id, "post_logout_redirect_uri": post_logout_redirect_uri}
+    )
+    return f"{metadata.end_session_endpoint}?{query}"

@@ -61,7 +61,8 @@ async def client_secret() -> str | None:
     return secret_box().decrypt(row["client_secret_encrypted"]) if row else None
 
 
-def _validate(settings: SsoSettings, has_secret: bool) -> dict[str, str]:
+def validate_sso(settings: SsoSettings, *, has_secret: bool) -> dict[str, str]:
+    """What is wrong with the settings themselves, field by field (no network)."""
     errors: dict[str, str] = {}
     try:
         discovery.check_issuer_url(settings.issuer)
@@ -88,10 +89,9 @@ def _validate(settings: SsoSettings, has_secret: bool) -> dict[str, str]:
     return errors
 
 
-async def save_sso(settings: SsoSettings, *, changed_by: UUID | None) -> SsoView:
-    """Check, then store, the tenant's provider configuration."""
-    existing = await SsoProvider.select(SsoProvider.id).first()
-    errors = _validate(settings, has_secret=existing is not None)
+async def check_sso(settings: SsoSettings, *, has_secret: bool) -> None:
+    """Raise ``SsoConfigError`` unless the settings are complete and the provider answers."""
+    errors = validate_sso(settings, has_secret=has_secret)
     if not errors:
         try:
             await discovery.discover(settings.issuer, fresh=True)
@@ -99,6 +99,12 @@ async def save_sso(settings: SsoSettings, *, changed_by: UUID | None) -> SsoView
             errors["issuer"] = str(error)
     if errors:
         raise SsoConfigError(errors)
+
+
+async def save_sso(settings: SsoSettings, *, changed_by: UUID | None) -> SsoView:
+    """Check, then store, the tenant's provider configuration."""
+    existing = await SsoProvider.select(SsoProvider.id).first()
+    await check_sso(settings, has_secret=existing is not None)
     values: dict[Any, Any] = {
         SsoProvider.issuer: settings.issuer,
         SsoProvider.client_id: settings.client_id.strip(),

@@ -1,0 +1,68 @@
+"""Operator passwords: Argon2id (argon2-cffi's defaults, RFC 9106's second profile).
+
+Hashing costs about a fifth of a second of CPU on purpose, so it runs in a
+worker thread, never on the event loop. A stored hash made with older
+parameters is replaced at the next successful sign-in.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+from functools import cache
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+MIN_LENGTH = 12
+MAX_LENGTH = 1024  # past this, refuse rather than hash: nobody types that much
+
+_hasher = PasswordHasher()
+
+
+class WeakPassword(ValueError):
+    """The password does not meet the policy; the message says what is needed."""
+
+
+def check_policy(password: str) -> str:
+    if len(password) < MIN_LENGTH:
+        raise WeakPassword(f"the password must be at least {MIN_LENGTH} characters")
+    if len(password) > MAX_LENGTH:
+        raise WeakPassword(f"the password must be at most {MAX_LENGTH} characters")
+    if not password.strip():
+        raise WeakPassword("the password must not be only spaces")
+    return password
+
+
+async def hash_password(password: str) -> str:
+    return await asyncio.to_thread(_hasher.hash, password)
+
+
+def _verify(stored: str, password: str) -> bool:
+    try:
+        return _hasher.verify(stored, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+async def verify_password(stored: str, password: str) -> bool:
+    return await asyncio.to_thread(_verify, stored, password)
+
+
+def needs_rehash(stored: str) -> bool:
+    """True when ``stored`` was made with other parameters than today's."""
+    try:
+        return _hasher.check_needs_rehash(stored)
+    except InvalidHashError:
+        return True
+
+
+@cache
+def _dummy_hash() -> str:
+    return _hasher.hash(secrets.token_urlsafe(24))
+
+
+async def spend_as_long_as_a_check(password: str) -> None:
+    """Verify against a throw-away hash: an unknown email takes as long as a known one."""
+    dummy = await asyncio.to_thread(_dummy_hash)
+    await verify_password(dummy, password)

@@ -1,0 +1,22 @@
+"""Platform operators as the rest of Confide sees them: never their secrets."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from uuid import UUID
+
+from confide.platform.operators.tables import OperatorStatus
+
+
+@dataclass(frozen=True, slots=True)
+class OperatorView:
+    id: UUID
+    email: str
+    status: OperatorStatus
+    created_at: datetime
+    last_sign_in_at: datetime | None
+
+    @property
+    def is_active(self) -> bool:
+        return self.status is OperatorStatus.ACTIVE

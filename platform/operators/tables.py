@@ -1,0 +1,32 @@
+"""Platform operators. Not tenant-owned: an operator belongs to the platform, not to a service.
+
+``APP_MANAGE``: the web app records sign-ins (last step, failures) and the
+commands add and disable operators; no one deletes a row, so who was an
+operator stays known.
+"""
+
+from enum import StrEnum
+
+from piccolo.columns import UUID, BigInt, Integer, Text, Timestamptz, Varchar
+from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.table import Table
+
+from confide.platform.core.tables import APP_MANAGE
+
+
+class OperatorStatus(StrEnum):
+    ACTIVE = "active"
+    DISABLED = "disabled"
+
+
+class Operator(Table, tablename="platform_operators", tags=[APP_MANAGE]):
+    id = UUID(primary_key=True)
+    email = Varchar(length=320, unique=True)  # stored lower-case
+    password_hash = Text()  # Argon2id, PHC string
+    totp_secret_encrypted = Text()  # secret_box() token of the base32 secret
+    # The last time step whose code was accepted: a code for it or an earlier one is a replay.
+    totp_last_step = BigInt(default=0)
+    status = Varchar(length=16, choices=OperatorStatus, default=OperatorStatus.ACTIVE)
+    created_at = Timestamptz(default=TimestamptzNow())
+    last_sign_in_at = Timestamptz(null=True, default=None)
+    failed_attempts = Integer(default=0)  # since the last successful sign-in
