@@ -9,7 +9,7 @@ from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
 from litestar.enums import RequestEncodingType
 from litestar.exceptions import NotFoundException
-from litestar.params import Body, FromPath, Parameter
+from litestar.params import Body, FromPath, QueryParameter
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_303_SEE_OTHER, HTTP_400_BAD_REQUEST
 
@@ -64,7 +64,7 @@ class AdminController(Controller):
         self,
         request: Request[Any, Any, Any],
         tenant: NamedDependency[TenantView],
-        saved: bool = Parameter(default=False),
+        saved: Annotated[bool, QueryParameter()] = False,
     ) -> Template:
         """The provider settings form, filled in with what is stored (never the secret)."""
         sso = await get_sso()
@@ -163,7 +163,9 @@ class AdminController(Controller):
 
     @get("/staff", name="admin-staff")
     async def staff_list(
-        self, request: Request[Any, Any, Any], page: int = Parameter(default=1, ge=1, le=10_000)
+        self,
+        request: Request[Any, Any, Any],
+        page: Annotated[int, QueryParameter(ge=1, le=10_000)] = 1,
     ) -> Template:
         """Everyone who has signed in, a page at a time, with suspend and restore."""
         listed = await staff_service.list_staff(

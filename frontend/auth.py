@@ -7,12 +7,12 @@ and per client address.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
 from litestar.exceptions import HTTPException
-from litestar.params import Parameter
+from litestar.params import QueryParameter
 from litestar.response import Redirect, Template
 from litestar.status_codes import (
     HTTP_303_SEE_OTHER,
@@ -102,7 +102,7 @@ class SignInController(Controller):
         self,
         request: Request[Any, Any, Any],
         tenant: NamedDependency[TenantView],
-        next_path: str | None = Parameter(query="next", default=None, max_length=500),
+        next_path: Annotated[str | None, QueryParameter(name="next", max_length=500)] = None,
     ) -> Redirect | Template:
         """Send the browser to the tenant's provider."""
         await _within_limits(request, tenant)
@@ -128,9 +128,9 @@ class SignInController(Controller):
         self,
         request: Request[Any, Any, Any],
         tenant: NamedDependency[TenantView],
-        code: str | None = Parameter(default=None, max_length=4000),
-        returned_state: str | None = Parameter(query="state", default=None, max_length=500),
-        error: str | None = Parameter(default=None, max_length=200),
+        code: Annotated[str | None, QueryParameter(max_length=4000)] = None,
+        returned_state: Annotated[str | None, QueryParameter(name="state", max_length=500)] = None,
+        error: Annotated[str | None, QueryParameter(max_length=200)] = None,
     ) -> Redirect | Template:
         """Back from the provider: validate everything, then start a fresh session."""
         await _within_limits(request, tenant)

@@ -13,7 +13,7 @@ from typing import Annotated, Any
 from litestar import Controller, Request, Response, Router, get, post
 from litestar.enums import RequestEncodingType
 from litestar.exceptions import NotAuthorizedException, NotFoundException
-from litestar.params import Body, Parameter
+from litestar.params import Body, FromPath, QueryParameter
 from litestar.response import Redirect, Template
 from litestar.status_codes import (
     HTTP_303_SEE_OTHER,
@@ -134,8 +134,8 @@ class OperatorTenantsController(Controller):
     async def tenant_list(
         self,
         request: Request[Any, Any, Any],
-        page: int = Parameter(default=1, ge=1, le=10_000),
-        created: str | None = Parameter(default=None, max_length=40),
+        page: Annotated[int, QueryParameter(ge=1, le=10_000)] = 1,
+        created: Annotated[str | None, QueryParameter(max_length=40)] = None,
     ) -> Template:
         """Every tenant, a page at a time: registry fields only."""
         listed = await list_tenants(limit=TENANT_PAGE, offset=(page - 1) * TENANT_PAGE)
@@ -187,7 +187,7 @@ class OperatorTenantsController(Controller):
 
     @post("/{slug:str}/status", name="operator-tenant-status")
     async def change_status(
-        self, request: Request[Any, Any, Any], slug: str, data: FormBody
+        self, request: Request[Any, Any, Any], slug: FromPath[str], data: FormBody
     ) -> Redirect:
         """Suspend (its pages and tasks stop at once, its data is kept) or restore."""
         wanted = data.get("status")

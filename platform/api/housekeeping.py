@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Annotated
 from uuid import UUID
 
 from litestar import Controller, get
 from litestar.exceptions import NotFoundException
-from litestar.params import FromPath, Parameter
+from litestar.params import FromPath, QueryParameter
 
 from confide.platform.api.schemas import PageOut
 from confide.platform.core.pagination import MAX_PAGE_SIZE, PageRequest
@@ -25,8 +26,8 @@ class HousekeepingController(Controller):
     @get("/heartbeats")
     async def list_heartbeats(
         self,
-        limit: int = Parameter(default=25, ge=1, le=MAX_PAGE_SIZE),
-        offset: int = Parameter(default=0, ge=0),
+        limit: Annotated[int, QueryParameter(ge=1, le=MAX_PAGE_SIZE)] = 25,
+        offset: Annotated[int, QueryParameter(ge=0)] = 0,
     ) -> PageOut[HeartbeatView]:
         """This tenant's heartbeats, newest first."""
         return PageOut.of(await services.list_heartbeats(PageRequest(limit, offset)))
