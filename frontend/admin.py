@@ -171,10 +171,9 @@ class AdminController(Controller):
         listed = await staff_service.list_staff(
             PageRequest(limit=STAFF_PAGE, offset=(page - 1) * STAFF_PAGE)
         )
-        pages = max(1, -(-listed.total // STAFF_PAGE))
         return Template(
             "admin/staff.html",
-            context=page_context(request, people=listed.items, page=page, pages=pages),
+            context=page_context(request, people=listed.items, page=page, pages=listed.page_count),
         )
 
     @post("/staff/{user_id:uuid}/status", name="admin-staff-status")

@@ -21,6 +21,7 @@ from litestar.status_codes import (
     HTTP_429_TOO_MANY_REQUESTS,
 )
 
+from confide.platform.core.pagination import Page
 from confide.platform.core.settings import get_settings
 from confide.platform.core.stores import RateLimiter
 from confide.platform.operators import sessions, tenancy
@@ -139,7 +140,7 @@ class OperatorTenantsController(Controller):
     ) -> Template:
         """Every tenant, a page at a time: registry fields only."""
         listed = await list_tenants(limit=TENANT_PAGE, offset=(page - 1) * TENANT_PAGE)
-        pages = max(1, -(-(await count_tenants()) // TENANT_PAGE))
+        pages = Page(listed, await count_tenants(), TENANT_PAGE, 0).page_count
         return Template(
             "operator/tenants.html",
             context=_context(request, tenants=listed, page=page, pages=pages, created=created),

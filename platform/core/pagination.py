@@ -33,6 +33,11 @@ class Page(Generic[T]):
     offset: int
 
     @property
+    def page_count(self) -> int:
+        """How many pages of ``limit`` the whole list makes (at least one, even empty)."""
+        return max(1, -(-self.total // self.limit))
+
+    @property
     def next_offset(self) -> int | None:
         following = self.offset + self.limit
         return following if following < self.total else None
