@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -215,3 +216,109 @@ async def test_sign_in_attempts_are_rate_limited_per_address(
     # beta has no provider configured, so each attempt ends on the sign-in error page.
     answers = [(await browser.get("/t/beta/login")).status_code for _ in range(5)]
     assert answers == [400, 400, 400, 429, 429]
+
+
+async def _rewrite_session(token: str, **changes: float) -> None:
+    """Age a stored session, as time passing would (the store is the real one)."""
+    import hashlib
+    import json
+
+    from confide.platform.core.stores import store
+
+    sessions = store("sessions")
+    key = hashlib.sha256(token.encode()).hexdigest()
+    raw = await sessions.get(key)
+    assert raw is not None
+    await sessions.set(key, json.dumps({**json.loads(raw), **changes}), expires_in=3600)
+
+
+@pytest.mark.parametrize(
+    "aged",
+    [
+        {"last_seen": time.time() - 31 * 60},  # past the default 30 minutes idle
+        {"expires": time.time() - 1},  # past the absolute lifetime
+    ],
+)
+async def test_idle_and_absolute_timeouts_end_the_session(app: Any, aged: dict[str, float]) -> None:
+    async with http_client(app) as browser:
+        token = (await sign_in(browser, "northmoor", "northmoor-cw-1")).cookies["confide_session"]
+        assert (await browser.get("/t/northmoor/dashboard")).status_code == 200
+        await _rewrite_session(token, **aged)
+        assert (await browser.get("/t/northmoor/dashboard")).status_code == 303
+
+
+async def test_the_tenants_session_limits_apply_to_new_sessions(
+    app: Any, tenants: dict[str, TenantRef]
+) -> None:
+    import hashlib
+    import json
+
+    from confide.platform.core.db import tenant_transaction
+    from confide.platform.core.stores import store
+    from confide.tenants.policy.services import get_policy, set_session_limits
+
+    async with tenant_transaction(tenants["eastdale"].id):
+        before = await get_policy()
+        await set_session_limits(idle_minutes=7, absolute_hours=2)
+    try:
+        async with http_client(app) as browser:
+            back = await sign_in(browser, "eastdale", "eastdale-cw-1")
+            token = back.cookies["confide_session"]
+        key = hashlib.sha256(token.encode()).hexdigest()
+        stored = json.loads(await store("sessions").get(key) or b"{}")
+        assert stored["idle_seconds"] == 7 * 60
+        assert round((stored["expires"] - stored["started"]) / 3600) == 2
+    finally:
+        async with tenant_transaction(tenants["eastdale"].id):
+            await set_session_limits(before.session_idle_minutes, before.session_absolute_hours)
+
+
+async def test_roles_are_recomputed_at_every_sign_in_and_changes_audited(
+    app: Any, owner_conn: asyncpg.Connection, tenants: dict[str, TenantRef]
+) -> None:
+    from confide.platform.core.db import tenant_transaction
+    from confide.tenants.roles import StaffRole
+    from confide.tenants.sso.schemas import SsoSettings
+    from confide.tenants.sso.services import get_sso, save_sso
+
+    async def remap(extra: dict[str, tuple[StaffRole, ...]]) -> None:
+        async with tenant_transaction(tenants["eastdale"].id):
+            sso = await get_sso()
+            assert sso is not None
+            mapping = {**sso.role_mapping, **extra}
+            await save_sso(
+                SsoSettings(
+                    sso.issuer,
+                    sso.client_id,
+                    None,
+                    sso.scopes,
+                    sso.groups_claim,
+                    mapping,
+                    sso.allowed_email_domains,
+                ),
+                changed_by=None,
+            )
+
+    async with http_client(app) as browser:  # the person exists, as a caseworker
+        await sign_in(browser, "eastdale", "eastdale-cw-2")
+    await remap({"eastdale-caseworkers": (StaffRole.CASEWORKER, StaffRole.MANAGER)})
+    try:
+        async with http_client(app) as browser:
+            await sign_in(browser, "eastdale", "eastdale-cw-2")
+            page = (await browser.get("/t/eastdale/dashboard")).text
+            assert "Caseworker, Manager" in page
+    finally:
+        await remap({"eastdale-caseworkers": (StaffRole.CASEWORKER,)})
+    async with http_client(app) as browser:
+        await sign_in(browser, "eastdale", "eastdale-cw-2")
+        assert "(Caseworker)" in (await browser.get("/t/eastdale/dashboard")).text
+    async with owner_conn.transaction():
+        await owner_conn.execute(
+            "SELECT set_config('app.tenant_id', $1, true)", str(tenants["eastdale"].id)
+        )
+        changes = await owner_conn.fetch(
+            "SELECT detail::text AS detail FROM audit_entries WHERE action = 'roles_changed'"
+        )
+    details = [r["detail"] for r in changes]
+    assert any('"after": "caseworker.manager"' in d for d in details), details
+    assert any('"before": "caseworker.manager"' in d for d in details), details
