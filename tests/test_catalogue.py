@@ -113,3 +113,29 @@ async def test_platform_operators_belong_to_no_tenant_and_are_never_deleted(
     assert await _privileges(owner_conn, "platform_operators") == {"SELECT", "INSERT", "UPDATE"}
     with pytest.raises(asyncpg.InsufficientPrivilegeError):
         await app_conn.execute("DELETE FROM platform_operators")
+
+
+async def test_links_between_tenant_tables_carry_the_tenant(
+    owner_conn: asyncpg.Connection,
+) -> None:
+    """Every foreign key from one tenant table to another includes tenant_id, so a row can
+    never point into another tenant (and the schema can be distributed by tenant)."""
+    keys = await owner_conn.fetch(
+        """
+        SELECT c.conname, c.conrelid::regclass::text AS source,
+               c.confrelid::regclass::text AS target,
+               ARRAY(SELECT a.attname FROM unnest(c.conkey) k
+                     JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k) AS columns
+        FROM pg_constraint c
+        WHERE c.contype = 'f'
+          AND EXISTS (SELECT 1 FROM pg_attribute
+                      WHERE attrelid = c.conrelid AND attname = 'tenant_id')
+          AND EXISTS (SELECT 1 FROM pg_attribute
+                      WHERE attrelid = c.confrelid AND attname = 'tenant_id')
+        """
+    )
+    assert keys, "no links between tenant tables were found"
+    for key in keys:
+        assert "tenant_id" in key["columns"], (
+            f"{key['conname']} ({key['source']} -> {key['target']})"
+        )

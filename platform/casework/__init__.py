@@ -1,0 +1,1 @@
+"""Case work: people, enquiries (cases), contacts and notes, and who may open them."""

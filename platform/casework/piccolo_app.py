@@ -1,0 +1,23 @@
+"""Piccolo app: case work."""
+
+import os
+
+from piccolo.conf.apps import AppConfig
+
+from confide.platform.casework.tables import (
+    Assignment,
+    BreakGlass,
+    Case,
+    CasePerson,
+    Contact,
+    Note,
+    Person,
+)
+
+APP_CONFIG = AppConfig(
+    app_name="casework",
+    migrations_folder_path=os.path.join(os.path.dirname(__file__), "piccolo_migrations"),
+    table_classes=[Person, Case, CasePerson, Assignment, Contact, Note, BreakGlass],
+    migration_dependencies=["confide.platform.identity.piccolo_app"],
+    commands=[],
+)
