@@ -15,6 +15,7 @@ from confide.frontend.errors import http_error, server_error
 from confide.frontend.operator import operator_router
 from confide.frontend.pages import StartController
 from confide.frontend.templating import assets_router, template_config
+from confide.platform.api.casework import CaseworkController
 from confide.platform.api.health import HealthController
 from confide.platform.api.housekeeping import HousekeepingController
 from confide.platform.core.db import close_pool, start_pool
@@ -31,7 +32,13 @@ def create_litestar() -> Litestar:
     """The Litestar app: platform routes, and every tenant route under one middleware."""
     settings = get_settings()
     tenant_routes = tenant_router(
-        [StartController, SignInController, AdminController, HousekeepingController],
+        [
+            StartController,
+            SignInController,
+            AdminController,
+            HousekeepingController,
+            CaseworkController,
+        ],
         on_enter=[attach_staff],
     )
     return Litestar(

@@ -13,6 +13,7 @@ from confide.tenants.policy.tables import TenantPolicy
 class PolicyView:
     session_idle_minutes: int = 30
     session_absolute_hours: int = 10
+    break_glass_hours: int = 4
 
 
 async def get_policy() -> PolicyView:
@@ -20,7 +21,9 @@ async def get_policy() -> PolicyView:
     row = await TenantPolicy.select().first()
     if row is None:
         return PolicyView()
-    return PolicyView(row["session_idle_minutes"], row["session_absolute_hours"])
+    return PolicyView(
+        row["session_idle_minutes"], row["session_absolute_hours"], row["break_glass_hours"]
+    )
 
 
 async def set_session_limits(idle_minutes: int, absolute_hours: int) -> PolicyView:
@@ -42,4 +45,18 @@ async def set_session_limits(idle_minutes: int, absolute_hours: int) -> PolicyVi
                 session_absolute_hours=absolute_hours,
             )
         )
-    return PolicyView(idle_minutes, absolute_hours)
+    current = await get_policy()
+    return PolicyView(idle_minutes, absolute_hours, current.break_glass_hours)
+
+
+async def set_break_glass_hours(hours: int) -> PolicyView:
+    """How long a break-glass grant opens a case (the database also holds it to 1-72)."""
+    if not 1 <= hours <= 72:
+        raise ValueError("break-glass time box must be between 1 and 72 hours")
+    if await TenantPolicy.exists():
+        await TenantPolicy.update({TenantPolicy.break_glass_hours: hours}, force=True)
+    else:
+        await TenantPolicy.insert(
+            TenantPolicy(tenant_id=current_tenant_id(), break_glass_hours=hours)
+        )
+    return await get_policy()

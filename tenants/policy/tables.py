@@ -10,4 +10,6 @@ class TenantPolicy(TenantOwned, tablename="tenant_policies"):
     id = UUID(primary_key=True)
     session_idle_minutes = Integer(default=30)
     session_absolute_hours = Integer(default=10)
+    # How long a break-glass grant opens a case (added by migration 2026-11-25T19:10:00).
+    break_glass_hours = Integer(default=4)
     updated_at = Timestamptz(default=TimestamptzNow())

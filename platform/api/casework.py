@@ -1,0 +1,179 @@
+"""Case work API: thin handlers over ``casework.records`` and ``casework.access``.
+
+Errors: 400 with field-named ``errors``; 404 for a case that does not exist or
+is another tenant's (the same body); 403 ``{"restricted": true, "case_id": ...}``
+for a case of this tenant the person has no need-to-know for, with nothing of
+the case beyond its id.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from uuid import UUID
+
+from litestar import Controller, MediaType, Request, Response, get, post
+from litestar.di import NamedDependency, Provide
+from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.status_codes import HTTP_201_CREATED
+
+from confide.platform.api.schemas import PageOut
+from confide.platform.casework import access, records
+from confide.platform.casework.access import CaseNotFound, CaseRestricted, NotPermitted
+from confide.platform.casework.records import RecordNotFound
+from confide.platform.casework.schemas import (
+    AccessEntry,
+    AssignmentChange,
+    AssignmentView,
+    BreakGlassRequest,
+    BreakGlassView,
+    CaseSummary,
+    CaseView,
+    CaseworkError,
+    CloseCase,
+    ContactView,
+    NewContact,
+    NewEnquiry,
+    NewNote,
+    NoteCorrection,
+    NoteView,
+)
+from confide.platform.core.pagination import MAX_PAGE_SIZE, PageRequest
+from confide.platform.identity.schemas import StaffView
+from confide.platform.identity.web import case_worker, manager, provide_staff
+
+Limit = Annotated[int, QueryParameter(ge=1, le=MAX_PAGE_SIZE)]
+Offset = Annotated[int, QueryParameter(ge=0)]
+
+
+def _json(body: dict[str, Any], status: int) -> Response[Any]:
+    return Response(body, status_code=status, media_type=MediaType.JSON)
+
+
+def _invalid(_: Request[Any, Any, Any], exc: CaseworkError) -> Response[Any]:
+    return _json({"status_code": 400, "detail": "Check the fields", "errors": exc.errors}, 400)
+
+
+def _not_found(_: Request[Any, Any, Any], __: Exception) -> Response[Any]:
+    return _json({"status_code": 404, "detail": "Not Found"}, 404)
+
+
+def _restricted(_: Request[Any, Any, Any], exc: CaseRestricted) -> Response[Any]:
+    return _json(
+        {
+            "status_code": 403,
+            "restricted": True,
+            "case_id": str(exc.case_id),
+            "detail": "This case is restricted. Record a reason to open it with break-glass.",
+        },
+        403,
+    )
+
+
+def _not_permitted(_: Request[Any, Any, Any], __: NotPermitted) -> Response[Any]:
+    return _json({"status_code": 403, "detail": "Forbidden"}, 403)
+
+
+class CaseworkController(Controller):
+    """Open to caseworkers and managers; each case further behind need-to-know."""
+
+    path = "/api"
+    tags = ["casework"]
+    guards = [case_worker]
+    dependencies = {"staff": Provide(provide_staff, sync_to_thread=False)}
+    exception_handlers = {
+        CaseworkError: _invalid,
+        CaseNotFound: _not_found,
+        RecordNotFound: _not_found,
+        CaseRestricted: _restricted,
+        NotPermitted: _not_permitted,
+    }
+
+    @post("/enquiries", status_code=HTTP_201_CREATED)
+    async def create_enquiry(
+        self, data: JSONBody[NewEnquiry], staff: NamedDependency[StaffView]
+    ) -> CaseView:
+        """Record a new enquiry; you are assigned to it."""
+        return await records.create_enquiry(data, staff)
+
+    @get("/cases")
+    async def my_cases(
+        self, staff: NamedDependency[StaffView], limit: Limit = 25, offset: Offset = 0
+    ) -> PageOut[CaseSummary]:
+        """Your open cases."""
+        return PageOut.of(await records.list_my_cases(staff, PageRequest(limit, offset)))
+
+    @get("/cases/{case_id:uuid}")
+    async def get_case(
+        self, case_id: FromPath[UUID], staff: NamedDependency[StaffView]
+    ) -> CaseView:
+        """One case file (need-to-know; the read is audited)."""
+        return await records.get_case(case_id, staff, purpose="api")
+
+    @post("/cases/{case_id:uuid}/contacts", status_code=HTTP_201_CREATED)
+    async def add_contact(
+        self, case_id: FromPath[UUID], data: JSONBody[NewContact], staff: NamedDependency[StaffView]
+    ) -> ContactView:
+        return await records.add_contact(case_id, staff, data)
+
+    @post("/cases/{case_id:uuid}/notes", status_code=HTTP_201_CREATED)
+    async def add_note(
+        self, case_id: FromPath[UUID], data: JSONBody[NewNote], staff: NamedDependency[StaffView]
+    ) -> NoteView:
+        return await records.add_note(case_id, staff, data)
+
+    @post("/cases/{case_id:uuid}/notes/{note_id:uuid}/corrections", status_code=HTTP_201_CREATED)
+    async def correct_note(
+        self,
+        case_id: FromPath[UUID],
+        note_id: FromPath[UUID],
+        data: JSONBody[NoteCorrection],
+        staff: NamedDependency[StaffView],
+    ) -> NoteView:
+        """A new version of the note; the old one is kept, flagged as corrected."""
+        return await records.correct_note(case_id, note_id, staff, data)
+
+    @post("/cases/{case_id:uuid}/assignments", guards=[manager], status_code=200)
+    async def change_assignment(
+        self,
+        case_id: FromPath[UUID],
+        data: JSONBody[AssignmentChange],
+        staff: NamedDependency[StaffView],
+    ) -> list[AssignmentView]:
+        """Assign (``assigned: true``) or unassign a caseworker; managers only."""
+        return await records.change_assignment(
+            case_id, staff, data.staff_id, assigned=data.assigned
+        )
+
+    @post("/cases/{case_id:uuid}/close", status_code=200)
+    async def close_case(
+        self, case_id: FromPath[UUID], data: JSONBody[CloseCase], staff: NamedDependency[StaffView]
+    ) -> CaseView:
+        return await records.close_case(case_id, staff, data)
+
+    @post("/cases/{case_id:uuid}/break-glass", status_code=HTTP_201_CREATED)
+    async def break_glass(
+        self,
+        case_id: FromPath[UUID],
+        data: JSONBody[BreakGlassRequest],
+        staff: NamedDependency[StaffView],
+    ) -> BreakGlassView:
+        """Open a restricted case for a while, with a recorded reason managers are shown."""
+        return await access.break_glass(case_id, staff, data.reason)
+
+    @get("/cases/{case_id:uuid}/access-history", guards=[manager])
+    async def access_history(
+        self,
+        case_id: FromPath[UUID],
+        staff: NamedDependency[StaffView],
+        limit: Limit = 25,
+        offset: Offset = 0,
+    ) -> PageOut[AccessEntry]:
+        """Who opened the case, when, on what grounds; reading it is audited."""
+        return PageOut.of(await access.access_history(case_id, staff, PageRequest(limit, offset)))
+
+    @get("/break-glass-alerts", guards=[manager])
+    async def break_glass_alerts(
+        self, staff: NamedDependency[StaffView], limit: Limit = 25, offset: Offset = 0
+    ) -> PageOut[BreakGlassView]:
+        """Recent break-glass grants, newest first."""
+        return PageOut.of(await access.break_glass_alerts(staff, PageRequest(limit, offset)))

@@ -1,0 +1,254 @@
+"""Need-to-know: the one check between anyone and a case file (DESIGN rules 1 and 2).
+
+Every surface (API, pages, exports, tasks) opens a case through ``open_case``.
+It finds the grounds (manager, current assignment, unexpired break-glass),
+writes the audit entry, and refuses otherwise. A case of another tenant is
+invisible under row-level security, so it is "not found" exactly like a case
+that never existed; a case of this tenant without grounds is "restricted",
+and the caller offers break-glass.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID, uuid4
+
+from confide.platform.audit import services as audit
+from confide.platform.casework.schemas import (
+    AccessEntry,
+    BreakGlassRequest,
+    BreakGlassView,
+    CaseworkError,
+    Grounds,
+)
+from confide.platform.casework.tables import Assignment, BreakGlass, Case
+from confide.platform.core.db import current_tenant_id
+from confide.platform.core.pagination import Page, PageRequest
+from confide.platform.identity.schemas import StaffView
+from confide.platform.identity.tables import StaffStatus
+from confide.tenants.policy.services import get_policy
+from confide.tenants.roles import StaffRole
+
+CASE_READ = "case_read"
+
+
+class CaseNotFound(LookupError):
+    """No such case here: never existed, or another tenant's (the same to the caller)."""
+
+    def __init__(self) -> None:
+        super().__init__("case not found")
+
+
+class CaseRestricted(PermissionError):
+    """The case exists in this tenant but the person has no need-to-know grounds."""
+
+    def __init__(self, case_id: UUID) -> None:
+        super().__init__("case restricted")
+        self.case_id = case_id
+
+
+class NotPermitted(PermissionError):
+    """The person's role does not allow this act (e.g. assigning, reading access history)."""
+
+
+@dataclass(frozen=True, slots=True)
+class CaseAccess:
+    case_id: UUID
+    reference: str
+    status: str
+    grounds: Grounds
+
+
+async def _raw(sql: str, *args: Any) -> list[dict[str, Any]]:
+    return list(await Case.raw(sql, *args))
+
+
+def _works_cases(staff: StaffView) -> bool:
+    """Caseworkers and managers do case work; the tenant admin role alone does not."""
+    return staff.status is StaffStatus.ACTIVE and staff.has(StaffRole.CASEWORKER, StaffRole.MANAGER)
+
+
+async def _find(case_id: UUID) -> dict[str, Any]:
+    row = (
+        await Case.select(Case.id, Case.reference, Case.status)
+        .where(Case.id == case_id, Case.tenant_id == current_tenant_id())
+        .first()
+    )
+    if row is None:
+        raise CaseNotFound()
+    return row
+
+
+async def _grounds(case_id: UUID, staff: StaffView) -> Grounds | None:
+    if not _works_cases(staff):
+        return None
+    if staff.has(StaffRole.MANAGER):
+        return Grounds.MANAGER
+    assigned = await Assignment.exists().where(
+        Assignment.case_id == case_id,
+        Assignment.staff_id == staff.id,
+        Assignment.ended_at.is_null(),
+    )
+    if assigned:
+        return Grounds.ASSIGNED
+    [grant] = await _raw(
+        "SELECT EXISTS (SELECT 1 FROM break_glass_grants WHERE tenant_id = {} AND case_id = {}"
+        " AND staff_id = {} AND expires_at > now()) AS open",
+        current_tenant_id(),
+        case_id,
+        staff.id,
+    )
+    return Grounds.BREAK_GLASS if grant["open"] else None
+
+
+async def open_case(
+    case_id: UUID, staff: StaffView, *, purpose: str = "view", action: str = CASE_READ
+) -> CaseAccess:
+    """The need-to-know check. Audits ``action`` (a read by default) with the grounds found.
+
+    ``purpose`` is the audit reason code ("view", "api", "export", "parent_view"...);
+    a write passes its own ``action`` ("note_added"...) so one entry records the act.
+    A refusal is audited too (``case_access_refused``) and raises ``CaseRestricted``.
+    """
+    row = await _find(case_id)
+    grounds = await _grounds(case_id, staff)
+    if grounds is None:
+        await audit.record(
+            "case_access_refused",
+            actor_kind="staff",
+            actor_id=staff.id,
+            subject_kind="case",
+            subject_id=case_id,
+            reason_code=purpose,
+        )
+        raise CaseRestricted(case_id)
+    await audit.record(
+        action,
+        actor_kind="staff",
+        actor_id=staff.id,
+        subject_kind="case",
+        subject_id=case_id,
+        grounds=grounds.value,
+        reason_code=purpose,
+    )
+    return CaseAccess(case_id, row["reference"], row["status"], grounds)
+
+
+async def break_glass(case_id: UUID, staff: StaffView, reason: str) -> BreakGlassView:
+    """Open a case one has no need-to-know for: a recorded reason, a time box, an alert."""
+    BreakGlassRequest(reason=reason).validate()
+    if not _works_cases(staff):
+        raise NotPermitted("break-glass is for caseworkers")
+    row = await _find(case_id)
+    if staff.has(StaffRole.MANAGER):
+        raise CaseworkError({"case": "Managers can open every case: break-glass is not needed"})
+    grounds = await _grounds(case_id, staff)
+    if grounds is Grounds.ASSIGNED:
+        raise CaseworkError({"case": "You are assigned to this case: break-glass is not needed"})
+    hours = (await get_policy()).break_glass_hours
+    grant_id = uuid4()
+    [grant] = await _raw(
+        "INSERT INTO break_glass_grants (id, tenant_id, case_id, staff_id, reason, granted_at,"
+        " expires_at) VALUES ({}, {}, {}, {}, {}, now(), now() + make_interval(hours => {}))"
+        " RETURNING granted_at, expires_at",
+        grant_id,
+        current_tenant_id(),
+        case_id,
+        staff.id,
+        reason.strip(),
+        hours,
+    )
+    await audit.record(
+        "break_glass",
+        actor_kind="staff",
+        actor_id=staff.id,
+        subject_kind="case",
+        subject_id=case_id,
+        grounds=Grounds.BREAK_GLASS.value,
+        reason_code="break_glass_requested",
+        detail={"grant_id": grant_id, "hours": hours},
+    )
+    return BreakGlassView(
+        id=grant_id,
+        case_id=case_id,
+        case_reference=row["reference"],
+        staff_id=staff.id,
+        staff_name=staff.display_name,
+        reason=reason.strip(),
+        granted_at=grant["granted_at"],
+        expires_at=grant["expires_at"],
+    )
+
+
+def _require_manager(staff: StaffView) -> None:
+    if not (staff.status is StaffStatus.ACTIVE and staff.has(StaffRole.MANAGER)):
+        raise NotPermitted("managers only")
+
+
+async def break_glass_alerts(staff: StaffView, page: PageRequest) -> Page[BreakGlassView]:
+    """Recent break-glass grants, newest first, for managers' dashboards."""
+    _require_manager(staff)
+    tenant_id = current_tenant_id()
+    rows = await _raw(
+        "SELECT g.id, g.case_id, c.reference, g.staff_id, s.display_name, g.reason,"
+        " g.granted_at, g.expires_at FROM break_glass_grants g"
+        " JOIN cases c ON c.tenant_id = g.tenant_id AND c.id = g.case_id"
+        " JOIN staff_users s ON s.tenant_id = g.tenant_id AND s.id = g.staff_id"
+        " WHERE g.tenant_id = {} ORDER BY g.granted_at DESC, g.id LIMIT {} OFFSET {}",
+        tenant_id,
+        page.limit,
+        page.offset,
+    )
+    total = await BreakGlass.count().where(BreakGlass.tenant_id == tenant_id)
+    items = [
+        BreakGlassView(
+            id=r["id"],
+            case_id=r["case_id"],
+            case_reference=r["reference"],
+            staff_id=r["staff_id"],
+            staff_name=r["display_name"],
+            reason=r["reason"],
+            granted_at=r["granted_at"],
+            expires_at=r["expires_at"],
+        )
+        for r in rows
+    ]
+    return Page(items, total=total, limit=page.limit, offset=page.offset)
+
+
+async def access_history(case_id: UUID, staff: StaffView, page: PageRequest) -> Page[AccessEntry]:
+    """Who opened the case, when, on what grounds (managers only; reading it is audited)."""
+    _require_manager(staff)
+    await open_case(case_id, staff, purpose="access_history", action="case_access_history_read")
+    tenant_id = current_tenant_id()
+    rows = await _raw(
+        "SELECT a.seq, a.occurred_at, a.action, a.actor_id, s.display_name, a.grounds,"
+        " a.reason_code FROM audit_entries a"
+        " LEFT JOIN staff_users s ON s.tenant_id = a.tenant_id AND s.id = a.actor_id"
+        " WHERE a.tenant_id = {} AND a.subject_kind = 'case' AND a.subject_id = {}"
+        " ORDER BY a.seq DESC LIMIT {} OFFSET {}",
+        tenant_id,
+        case_id,
+        page.limit,
+        page.offset,
+    )
+    [count] = await _raw(
+        "SELECT count(*) AS n FROM audit_entries WHERE tenant_id = {} AND subject_kind = 'case'"
+        " AND subject_id = {}",
+        tenant_id,
+        case_id,
+    )
+    items = [
+        AccessEntry(
+            seq=r["seq"],
+            occurred_at=r["occurred_at"],
+            action=r["action"],
+            actor_id=r["actor_id"],
+            actor_name=r["display_name"],
+            grounds=r["grounds"],
+            reason_code=r["reason_code"],
+        )
+        for r in rows
+    ]
+    return Page(items, total=int(count["n"]), limit=page.limit, offset=page.offset)

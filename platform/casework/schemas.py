@@ -1,0 +1,405 @@
+"""What case work takes in and gives out.
+
+Inputs are msgspec Structs, so the API decodes them directly; their
+``validate()`` is called by the services (not the surfaces), so the API, the
+pages and the tasks get the same field-named errors. Views are frozen
+dataclasses built by the services only.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from enum import StrEnum
+from uuid import UUID
+
+import msgspec
+
+from confide.platform.casework.tables import (
+    ContactedBy,
+    ContactKind,
+    Direction,
+    PersonKind,
+    ReferralRoute,
+    Side,
+)
+
+DEFAULT_TOPICS = (
+    "EHC needs assessment",
+    "EHC plan",
+    "School placement",
+    "Exclusion",
+    "Transport",
+    "Tribunal or mediation",
+    "Other",
+)
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_POSTCODE = re.compile(r"^[A-Za-z0-9 ]{2,10}$")
+_CLOCK_SKEW = timedelta(minutes=5)
+
+
+class CaseworkError(Exception):
+    """Input that breaks a rule: messages keyed by the field they are about."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
+        self.errors = errors
+
+
+class Grounds(StrEnum):
+    """Why someone may open a case (DESIGN rule 1); recorded with every read (rule 2)."""
+
+    MANAGER = "manager"
+    ASSIGNED = "assigned"
+    BREAK_GLASS = "break_glass"
+
+
+def _text(
+    errors: dict[str, str],
+    field: str,
+    value: str | None,
+    *,
+    label: str,
+    low: int = 1,
+    high: int,
+    required: bool = True,
+) -> None:
+    stripped = (value or "").strip()
+    if not stripped:
+        if required:
+            errors[field] = f"Enter {label}"
+        return
+    if len(stripped) < low:
+        errors[field] = f"{label[0].upper()}{label[1:]} must be at least {low} characters"
+    elif len(stripped) > high:
+        errors[field] = f"{label[0].upper()}{label[1:]} must be {high} characters or fewer"
+
+
+def _not_future(errors: dict[str, str], field: str, when: datetime | None, label: str) -> None:
+    if when is None:
+        return
+    if when.tzinfo is None:
+        errors[field] = f"{label} must include a time zone"
+    elif when > datetime.now(UTC) + _CLOCK_SKEW:
+        errors[field] = f"{label} must not be in the future"
+
+
+class NewPerson(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """A person on an enquiry, with how they may safely be contacted (DESIGN rule 8)."""
+
+    first_name: str
+    last_name: str
+    date_of_birth: date | None = None
+    school_or_setting: str | None = None
+    primary_need: str | None = None
+    address: str | None = None
+    postcode: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    may_phone: bool = False
+    may_leave_voicemail: bool = False
+    may_text: bool = False
+    may_email: bool = False
+    may_post: bool = False
+    preferred_times: str = ""
+    safe_contact_note: str = ""
+
+    def validate(self, prefix: str = "") -> dict[str, str]:
+        errors: dict[str, str] = {}
+        _text(errors, f"{prefix}first_name", self.first_name, label="a first name", high=100)
+        _text(errors, f"{prefix}last_name", self.last_name, label="a last name", high=100)
+        if self.date_of_birth is not None:
+            if self.date_of_birth > date.today():
+                errors[f"{prefix}date_of_birth"] = "Date of birth must be in the past"
+            elif self.date_of_birth.year < 1900:
+                errors[f"{prefix}date_of_birth"] = "Enter a real date of birth"
+        for field, value, high in (
+            ("school_or_setting", self.school_or_setting, 200),
+            ("primary_need", self.primary_need, 100),
+            ("address", self.address, 500),
+            ("phone", self.phone, 40),
+            ("preferred_times", self.preferred_times, 200),
+            ("safe_contact_note", self.safe_contact_note, 500),
+        ):
+            _text(errors, prefix + field, value, label=field.replace("_", " "), high=high,
+                  required=False)  # fmt: skip
+        if self.postcode and not _POSTCODE.match(self.postcode.strip()):
+            errors[f"{prefix}postcode"] = "Enter a real postcode"
+        if self.email and (len(self.email) > 320 or not _EMAIL.match(self.email.strip())):
+            errors[f"{prefix}email"] = "Enter an email address like name@example.com"
+        if self.may_leave_voicemail and not self.may_phone:
+            errors[f"{prefix}may_leave_voicemail"] = "A voicemail needs permission to phone"
+        if self.may_phone and not self.phone:
+            errors[f"{prefix}phone"] = "Enter a phone number, or say they may not be phoned"
+        if self.may_email and not self.email:
+            errors[f"{prefix}email"] = "Enter an email address, or say they may not be emailed"
+        if self.may_post and not self.address:
+            errors[f"{prefix}address"] = "Enter an address, or say they may not be sent post"
+        return errors
+
+
+class NewEnquiry(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """A first contact: who it is about, who got in touch, how they came to us, what about."""
+
+    contacted_by: ContactedBy
+    anonymous: bool = False
+    young_person: NewPerson | None = None
+    parents: list[NewPerson] = msgspec.field(default_factory=list)
+    referral_route: ReferralRoute = ReferralRoute.SELF
+    referrer_consent_confirmed: bool = False
+    referrer_name: str | None = None
+    referrer_consent_on: date | None = None
+    topics: list[str] = msgspec.field(default_factory=list)
+    support_level: int = 1
+
+    def validate(self) -> None:
+        errors: dict[str, str] = {}
+        if self.anonymous:
+            if self.young_person is not None or self.parents:
+                errors["anonymous"] = "An anonymous enquiry records no people"
+        elif self.young_person is None:
+            errors["young_person"] = "Enter the child or young person, or mark it anonymous"
+        else:
+            errors.update(self.young_person.validate("young_person."))
+        if len(self.parents) > 10:
+            errors["parents"] = "Record at most 10 parents or carers"
+        for i, parent in enumerate(self.parents):
+            errors.update(parent.validate(f"parents.{i}."))
+        if self.referral_route is not ReferralRoute.SELF:
+            # DESIGN rule 3: another professional's referral needs the family's prior consent.
+            if not self.referrer_consent_confirmed:
+                errors["referrer_consent_confirmed"] = (
+                    "Confirm the referrer had the family's consent before referring"
+                )
+            _text(errors, "referrer_name", self.referrer_name, label="the referrer's name",
+                  high=200)  # fmt: skip
+            if self.referrer_consent_on is None:
+                errors["referrer_consent_on"] = "Enter the date the family gave consent"
+            elif self.referrer_consent_on > date.today():
+                errors["referrer_consent_on"] = "The consent date must not be in the future"
+        elif self.referrer_consent_confirmed or self.referrer_name or self.referrer_consent_on:
+            errors["referral_route"] = "A self-referral has no referrer"
+        if not self.topics:
+            errors["topics"] = "Choose at least one topic"
+        elif any(t not in DEFAULT_TOPICS for t in self.topics):
+            errors["topics"] = "Choose topics from the list"
+        elif len(set(self.topics)) != len(self.topics):
+            errors["topics"] = "Choose each topic once"
+        if not 1 <= self.support_level <= 4:
+            errors["support_level"] = "Support level must be between 1 and 4"
+        if errors:
+            raise CaseworkError(errors)
+
+
+class NewContact(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """A phone call, voicemail, email, meeting, letter or video call on a case."""
+
+    kind: ContactKind
+    direction: Direction
+    occurred_at: datetime
+    summary: str
+    duration_minutes: int | None = None
+    with_person_id: UUID | None = None
+    side: Side = Side.SHARED
+
+    def validate(self) -> None:
+        errors: dict[str, str] = {}
+        _not_future(errors, "occurred_at", self.occurred_at, "When it happened")
+        _text(errors, "summary", self.summary, label="a summary", high=10_000)
+        if self.duration_minutes is not None and not 0 <= self.duration_minutes <= 24 * 60:
+            errors["duration_minutes"] = "Duration must be between 0 and 1440 minutes"
+        if errors:
+            raise CaseworkError(errors)
+
+
+class NewNote(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    body: str
+    side: Side = Side.SHARED
+
+    def validate(self) -> None:
+        errors: dict[str, str] = {}
+        _text(errors, "body", self.body, label="the note", high=20_000)
+        if errors:
+            raise CaseworkError(errors)
+
+
+class NoteCorrection(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """A new version of a note; the old one is kept, flagged as corrected."""
+
+    body: str
+    reason: str
+
+    def validate(self) -> None:
+        errors: dict[str, str] = {}
+        _text(errors, "body", self.body, label="the corrected note", high=20_000)
+        _text(errors, "reason", self.reason, label="why the note is corrected", low=3, high=300)
+        if errors:
+            raise CaseworkError(errors)
+
+
+class CloseCase(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    outcome: str
+
+    def validate(self) -> None:
+        errors: dict[str, str] = {}
+        _text(errors, "outcome", self.outcome, label="the outcome", high=200)
+        if errors:
+            raise CaseworkError(errors)
+
+
+class AssignmentChange(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """Assign a caseworker to a case, or end their assignment (managers only)."""
+
+    staff_id: UUID
+    assigned: bool = True
+
+
+class BreakGlassRequest(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    reason: str
+
+    def validate(self) -> None:
+        errors: dict[str, str] = {}
+        _text(errors, "reason", self.reason, label="why you need this case", low=10, high=500)
+        if errors:
+            raise CaseworkError(errors)
+
+
+@dataclass(frozen=True, slots=True)
+class SafeContact:
+    """Shown wherever someone is about to make contact: nobody else may learn of us."""
+
+    may_phone: bool
+    may_leave_voicemail: bool
+    may_text: bool
+    may_email: bool
+    may_post: bool
+    preferred_times: str
+    note: str
+
+
+@dataclass(frozen=True, slots=True)
+class PersonView:
+    id: UUID
+    kind: PersonKind
+    first_name: str
+    last_name: str
+    date_of_birth: date | None
+    school_or_setting: str | None
+    primary_need: str | None
+    address: str | None
+    postcode: str | None
+    phone: str | None
+    email: str | None
+    safe_contact: SafeContact
+
+
+@dataclass(frozen=True, slots=True)
+class CasePersonView:
+    relationship: PersonKind
+    person: PersonView
+
+
+@dataclass(frozen=True, slots=True)
+class AssignmentView:
+    id: UUID
+    staff_id: UUID
+    staff_name: str
+    assigned_by: UUID
+    assigned_at: datetime
+    ended_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class ContactView:
+    id: UUID
+    kind: ContactKind
+    direction: Direction
+    occurred_at: datetime
+    duration_minutes: int | None
+    with_person_id: UUID | None
+    summary: str
+    side: Side
+    recorded_by: UUID
+    recorded_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class NoteVersionView:
+    id: UUID
+    version: int
+    body: str
+    correction_reason: str | None
+    recorded_by: UUID
+    recorded_at: datetime
+    corrected: bool  # a later version replaced it; kept, never overwritten
+
+
+@dataclass(frozen=True, slots=True)
+class NoteView:
+    note_id: UUID
+    side: Side
+    current: NoteVersionView
+    history: list[NoteVersionView]  # earlier versions, newest first
+
+
+@dataclass(frozen=True, slots=True)
+class CaseSummary:
+    id: UUID
+    reference: str
+    status: str
+    anonymous: bool
+    subject_name: str | None
+    support_level: int
+    topics: list[str]
+    opened_on: date
+
+
+@dataclass(frozen=True, slots=True)
+class CaseView:
+    id: UUID
+    reference: str
+    status: str
+    anonymous: bool
+    contacted_by: ContactedBy
+    referral_route: ReferralRoute
+    referrer_consent_confirmed: bool
+    referrer_name: str | None
+    referrer_consent_on: date | None
+    topics: list[str]
+    support_level: int
+    opened_on: date
+    closed_on: date | None
+    outcome: str | None
+    subject: PersonView | None
+    people: list[CasePersonView]
+    assignments: list[AssignmentView]
+    contacts: list[ContactView]
+    notes: list[NoteView]
+    grounds: Grounds
+    parent_view: bool = False  # young-person-only items were left out
+
+
+@dataclass(frozen=True, slots=True)
+class BreakGlassView:
+    id: UUID
+    case_id: UUID
+    case_reference: str
+    staff_id: UUID
+    staff_name: str
+    reason: str
+    granted_at: datetime
+    expires_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class AccessEntry:
+    """One line of a case's access history, from the audit log."""
+
+    seq: int
+    occurred_at: datetime
+    action: str
+    actor_id: UUID | None
+    actor_name: str | None
+    grounds: str | None
+    reason_code: str | None
