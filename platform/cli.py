@@ -217,11 +217,15 @@ def tenants_restore(slug: str) -> None:
     _set_status(slug, "active")
 
 
-async def seed_demo_tenants(idp: str | None) -> list[str]:
+async def seed_demo_tenants(
+    idp: str | None, cases: int = 40, say: Callable[[str], None] = click.echo
+) -> list[str]:
     """Create the demo tenants that do not exist yet; safe to run again.
 
-    With ``idp``, both sign in through the development provider at that URL.
+    With ``idp``, both sign in through the development provider at that URL,
+    and each that has no cases yet gets its demo staff and ``cases`` synthetic cases.
     """
+    from confide.platform.demo import seed_demo_cases
     from confide.platform.devidp import point_tenant_at
     from confide.tenants.services import create_tenant
     from confide.tenants.tables import ControllerKind, Tenant
@@ -233,14 +237,24 @@ async def seed_demo_tenants(idp: str | None) -> list[str]:
             created.append(slug)
         if idp:
             await point_tenant_at(slug, idp)
+            say((await seed_demo_cases(slug, idp, cases=cases)).describe())
+    if not idp:
+        say("demo cases skipped: they need the demo staff, who sign in through --idp")
     return created
 
 
 @main.command("seed-demo")
 @click.option("--idp", default=None, help="Sign demo tenants in through the dev provider here.")
-def seed_demo(idp: str | None) -> None:
-    """Create the demo tenants (synthetic data only, never real)."""
-    created = _as_owner(lambda: seed_demo_tenants(idp))
+@click.option(
+    "--cases",
+    type=click.IntRange(1, 2000),
+    default=40,
+    show_default=True,
+    help="Synthetic cases for each demo tenant that has none yet (needs --idp).",
+)
+def seed_demo(idp: str | None, cases: int) -> None:
+    """Create the demo tenants and their case work (synthetic data only, never real)."""
+    created = _as_owner(lambda: seed_demo_tenants(idp, cases))
     click.echo(f"demo tenants: {', '.join(s for s, _, _ in DEMO_TENANTS)} (new: {len(created)})")
 
 
