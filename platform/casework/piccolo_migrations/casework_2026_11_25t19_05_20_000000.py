@@ -1,0 +1,71 @@
+"""Indexes for finding people and cases: trigram names, normalised postcodes, references.
+
+``people.search_name`` is a generated column (lower-case "first last"). Row-level
+security lets a query condition drive an index only when every function in it is
+LEAKPROOF; ``lower()`` and ``||`` are not, so an expression index would never be used
+under the policy. On a plain column only the trigram operator's own function counts.
+
+``pg_trgm`` (and ``btree_gin``, so the trigram index also carries ``tenant_id``) are
+trusted extensions the database owner may create. Where they are not installed (the
+embedded PostgreSQL has neither) the trigram index is skipped and the search falls back
+to prefix matching; everything else is created everywhere.
+
+Marking ``word_similarity_commutator_op`` LEAKPROOF needs a superuser: done here when
+the migration runs as one, otherwise by a superuser once per database (README), else
+the search is correct but scans the tenant's people instead of using the index.
+"""
+
+from piccolo.apps.migrations.auto.migration_manager import MigrationManager
+from piccolo.table import Table
+
+ID = "2026-11-25T19:05:20:000000"
+VERSION = "1.38.0"
+DESCRIPTION = "case work search indexes"
+
+TRIGRAM = """
+DO $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'pg_trgm') THEN
+        CREATE EXTENSION IF NOT EXISTS pg_trgm;
+        IF EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'btree_gin') THEN
+            CREATE EXTENSION IF NOT EXISTS btree_gin;
+            CREATE INDEX people_search_name ON people
+                USING gin (tenant_id, search_name gin_trgm_ops);
+        ELSE
+            CREATE INDEX people_search_name ON people USING gin (search_name gin_trgm_ops);
+        END IF;
+        IF (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) THEN
+            ALTER FUNCTION word_similarity_commutator_op(text, text) LEAKPROOF;
+        END IF;
+    END IF;
+END
+$$
+"""
+
+STATEMENTS = [
+    # Must stay the expression of ``search.SEARCH_NAME``'s fallback comparisons.
+    "ALTER TABLE people ADD COLUMN search_name text"
+    " GENERATED ALWAYS AS (lower(first_name::text || ' ' || last_name::text)) STORED",
+    TRIGRAM,
+    "CREATE INDEX people_postcode_normalised ON people"
+    " (tenant_id, upper(replace(postcode::text, ' ', '')))",
+    "CREATE INDEX cases_reference_upper ON cases (tenant_id, upper(reference::text))",
+    # From a person to their cases, both ways a person is on one.
+    "CREATE INDEX cases_subject ON cases (tenant_id, subject_id)",
+    "CREATE INDEX case_people_person ON case_people (tenant_id, person_id)",
+]
+
+
+class _Raw(Table, tablename="people"):
+    pass
+
+
+async def forwards() -> MigrationManager:
+    manager = MigrationManager(migration_id=ID, app_name="casework", description=DESCRIPTION)
+
+    async def apply() -> None:
+        for statement in STATEMENTS:
+            await _Raw.raw(statement)
+
+    manager.add_raw(apply)
+    return manager

@@ -1,0 +1,365 @@
+"""Search for people and cases: typo-tolerant names, date of birth, postcode, reference,
+within the tenant, on a need-to-know basis, page by page.
+
+The test database (the machine's PostgreSQL) has ``pg_trgm``, so ``search`` takes the
+trigram path; the prefix fallback of the embedded database is forced with
+``trigram=False``.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+from uuid import UUID, uuid4
+
+import asyncpg
+import pytest
+
+from confide.platform.casework.search import (
+    SearchError,
+    SearchHit,
+    SearchKind,
+    SearchQuery,
+    search,
+    trigram_available,
+)
+from confide.platform.core.db import tenant_transaction
+from confide.platform.core.pagination import Page, PageRequest
+from confide.platform.identity.schemas import StaffView
+from confide.platform.identity.tables import StaffStatus
+from confide.tenants.roles import StaffRole
+from conftest import OWNER_URL, TenantRef
+
+RUN = secrets.token_hex(3).upper()
+
+
+@dataclass
+class World:
+    alpha: UUID
+    beta: UUID
+    worker: StaffView  # assigned to C1 only
+    other: StaffView  # break-glass on C2, an ended assignment on C1
+    manager: StaffView
+    beta_worker: StaffView
+    p1: UUID  # Jasmine Okonkwo, subject of C1
+    p2: UUID  # Adaeze Okonkwo, her mother, on C1
+    p3: UUID  # another Jasmine Okonkwo, subject of C2, nobody assigned
+    beta_person: UUID
+    refs: dict[str, str]
+
+
+def _staff(tenant: UUID, *roles: StaffRole) -> tuple[StaffView, tuple[Any, ...]]:
+    staff_id = uuid4()
+    view = StaffView(
+        id=staff_id,
+        display_name="Test Staff",
+        email=None,
+        roles=frozenset(roles),
+        status=StaffStatus.ACTIVE,
+        last_sign_in_at=None,
+    )
+    row = (tenant, staff_id, f"https://idp.test/{RUN}", f"sub-{staff_id}", "Test Staff")
+    return view, row
+
+
+async def _in_tenant(
+    conn: asyncpg.Connection, tenant: UUID, statements: list[tuple[str, list[tuple[Any, ...]]]]
+) -> None:
+    """Insert as the owner role, which row-level security binds too: set the tenant first."""
+    async with conn.transaction():
+        await conn.execute("SELECT set_config('app.tenant_id', $1, true)", str(tenant))
+        for sql, rows in statements:
+            await conn.executemany(sql, rows)
+
+
+STAFF_SQL = (
+    "INSERT INTO staff_users (tenant_id, id, issuer, subject, display_name, roles, status)"
+    " VALUES ($1, $2, $3, $4, $5, '[]', 'active')"
+)
+PERSON_SQL = (
+    "INSERT INTO people (tenant_id, id, kind, first_name, last_name, date_of_birth, postcode)"
+    " VALUES ($1, $2, $3, $4, $5, $6, $7)"
+)
+CASE_SQL = (
+    "INSERT INTO cases (tenant_id, id, reference, subject_id, anonymous, contacted_by, opened_on,"
+    " created_by) VALUES ($1, $2, $3, $4, $5, 'parent', current_date, $6)"
+)
+CASE_PERSON_SQL = (
+    "INSERT INTO case_people (tenant_id, id, case_id, person_id, relationship)"
+    " VALUES ($1, $2, $3, $4, 'parent_or_carer')"
+)
+ASSIGN_SQL = (
+    "INSERT INTO case_assignments (tenant_id, id, case_id, staff_id, assigned_by, ended_at)"
+    " VALUES ($1, $2, $3, $4, $4, $5)"
+)
+GRANT_SQL = (
+    "INSERT INTO break_glass_grants (tenant_id, id, case_id, staff_id, reason, granted_at,"
+    " expires_at) VALUES ($1, $2, $3, $4, 'test', now() - $5::interval, now() + $6::interval)"
+)
+
+
+@pytest.fixture(scope="module")
+async def world(tenants: dict[str, TenantRef], pool: None) -> World:
+    alpha, beta = tenants["alpha"].id, tenants["beta"].id
+    worker, worker_row = _staff(alpha, StaffRole.CASEWORKER)
+    other, other_row = _staff(alpha, StaffRole.CASEWORKER)
+    manager, manager_row = _staff(alpha, StaffRole.MANAGER)
+    beta_worker, beta_row = _staff(beta, StaffRole.CASEWORKER)
+    p1, p2, p3, bp = uuid4(), uuid4(), uuid4(), uuid4()
+    c1, c2, c3, bc = uuid4(), uuid4(), uuid4(), uuid4()
+    refs = {name: f"S{RUN}-2026-{n + 1}" for n, name in enumerate(["c1", "c2", "c3", "bc"])}
+    conn = await asyncpg.connect(OWNER_URL)
+    try:
+        dob = date(2011, 2, 17)
+        paging_people = [(uuid4(), uuid4(), f"Child{n}") for n in range(7)]
+        await _in_tenant(
+            conn,
+            alpha,
+            [
+                (STAFF_SQL, [worker_row, other_row, manager_row]),
+                (
+                    PERSON_SQL,
+                    [
+                        (alpha, p1, "child_or_young_person", "Jasmine", "Okonkwo", dob, "ZZ9 9ZZ"),
+                        (alpha, p2, "parent_or_carer", "Adaeze", "Okonkwo", None, "zz9 9zz"),
+                        (
+                            alpha,
+                            p3,
+                            "child_or_young_person",
+                            "Jasmine",
+                            "Okonkwo",
+                            date(2013, 5, 1),
+                            None,
+                        ),
+                        *[
+                            (alpha, pid, "child_or_young_person", first, "Quillfeather", None, None)
+                            for pid, _, first in paging_people
+                        ],
+                    ],
+                ),
+                (
+                    CASE_SQL,
+                    [
+                        (alpha, c1, refs["c1"], p1, False, worker.id),
+                        (alpha, c2, refs["c2"], p3, False, worker.id),
+                        (alpha, c3, refs["c3"], None, True, worker.id),
+                        *[
+                            (alpha, cid, f"Q{RUN}-2026-{n}", pid, False, worker.id)
+                            for n, (pid, cid, _) in enumerate(paging_people)
+                        ],
+                    ],
+                ),
+                (CASE_PERSON_SQL, [(alpha, uuid4(), c1, p2)]),
+                (
+                    ASSIGN_SQL,
+                    [
+                        (alpha, uuid4(), c1, worker.id, None),
+                        (alpha, uuid4(), c1, other.id, datetime(2026, 1, 1, tzinfo=UTC)),
+                        *[(alpha, uuid4(), cid, worker.id, None) for _, cid, _ in paging_people],
+                    ],
+                ),
+                (
+                    GRANT_SQL,
+                    [
+                        (alpha, uuid4(), c2, other.id, timedelta(hours=1), timedelta(hours=1)),
+                        (
+                            alpha,
+                            uuid4(),
+                            c1,
+                            other.id,
+                            timedelta(hours=3),
+                            timedelta(hours=-2),
+                        ),  # expired
+                    ],
+                ),
+            ],
+        )
+        await _in_tenant(
+            conn,
+            beta,
+            [
+                (STAFF_SQL, [beta_row]),
+                (
+                    PERSON_SQL,
+                    [(beta, bp, "child_or_young_person", "Jasmine", "Okonkwo", dob, "ZZ9 9ZZ")],
+                ),
+                (CASE_SQL, [(beta, bc, refs["bc"], bp, False, beta_worker.id)]),
+                (ASSIGN_SQL, [(beta, uuid4(), bc, beta_worker.id, None)]),
+            ],
+        )
+    finally:
+        await conn.close()
+    return World(alpha, beta, worker, other, manager, beta_worker, p1, p2, p3, bp, refs)
+
+
+async def run(
+    tenant: UUID,
+    staff: StaffView,
+    text: str,
+    kind: SearchKind | None = None,
+    page: PageRequest | None = None,
+    trigram: bool | None = None,
+) -> Page[SearchHit]:
+    async with tenant_transaction(tenant):
+        return await search(SearchQuery(text, kind), staff, page or PageRequest(), trigram=trigram)
+
+
+def people(result: Page[SearchHit]) -> set[UUID]:
+    return {h.person_id for h in result.items if h.person_id is not None}
+
+
+def restricted_refs(result: Page[SearchHit]) -> set[str]:
+    return {c.reference for h in result.items if h.restricted for c in h.cases}
+
+
+async def test_the_ci_database_has_trigrams(world: World) -> None:
+    async with tenant_transaction(world.alpha):
+        assert await trigram_available()
+
+
+@pytest.mark.parametrize("trigram", [None, False], ids=["trigram", "fallback"])
+async def test_typo_tolerant_name(world: World, trigram: bool | None) -> None:
+    found = await run(world.alpha, world.worker, "Jasmin Okonkow", trigram=trigram)
+    assert world.p1 in people(found)
+    hit = next(h for h in found.items if h.person_id == world.p1)
+    assert hit.name == "Jasmine Okonkwo"
+    assert not hit.restricted
+    assert [(c.reference, c.restricted) for c in hit.cases] == [(world.refs["c1"], False)]
+    assert hit.cases[0].case_id is not None
+    # The other Jasmine Okonkwo is on a case this caseworker has no grounds for.
+    assert world.p3 not in people(found)
+    assert world.refs["c2"] in restricted_refs(found)
+
+
+async def test_best_match_first(world: World) -> None:
+    found = await run(world.alpha, world.manager, "Jasmine Okonkwo")
+    assert {h.person_id for h in found.items[:2]} == {world.p1, world.p3}
+
+
+async def test_surname_alone(world: World) -> None:
+    found = await run(world.alpha, world.manager, "okonkwo")
+    assert {world.p1, world.p2, world.p3} <= people(found)
+
+
+async def test_restricted_hit_reveals_no_name(world: World) -> None:
+    found = await run(world.alpha, world.worker, "Jasmine Okonkwo")
+    restricted = [h for h in found.items if h.restricted]
+    assert len(restricted) == 1
+    hit = restricted[0]
+    assert hit.person_id is None
+    for field in ("name", "first_name", "last_name", "date_of_birth", "postcode", "kind"):
+        assert getattr(hit, field) is None
+    assert [(c.reference, c.restricted, c.case_id, c.status) for c in hit.cases] == [
+        (world.refs["c2"], True, None, None)
+    ]
+    assert "Okonkwo" not in repr(hit)
+    assert "Jasmine" not in repr(hit)
+
+
+async def test_manager_sees_full_hits(world: World) -> None:
+    found = await run(world.alpha, world.manager, "Jasmine Okonkwo")
+    assert not any(h.restricted for h in found.items)
+    assert {world.p1, world.p3} <= people(found)
+    for hit in found.items:
+        assert all(not c.restricted and c.case_id for c in hit.cases)
+
+
+async def test_break_glass_opens_only_its_case(world: World) -> None:
+    # ``other``: a current grant on C2; an ended assignment and an expired grant on C1.
+    found = await run(world.alpha, world.other, "Jasmine Okonkwo")
+    assert world.p3 in people(found)
+    assert world.p1 not in people(found)
+    assert world.refs["c1"] in restricted_refs(found)
+
+
+async def test_date_of_birth(world: World) -> None:
+    found = await run(world.alpha, world.worker, "17/02/2011")
+    assert people(found) == {world.p1}
+    same = await run(world.alpha, world.worker, "2011-02-17", SearchKind.DATE_OF_BIRTH)
+    assert people(same) == {world.p1}
+
+
+async def test_postcode_with_odd_spacing(world: World) -> None:
+    found = await run(world.alpha, world.worker, "  zz99  zz ")
+    assert people(found) == {world.p1, world.p2}
+    hit = next(h for h in found.items if h.person_id == world.p2)
+    assert hit.name == "Adaeze Okonkwo"  # on C1 through case_people
+    assert [c.reference for c in hit.cases] == [world.refs["c1"]]
+
+
+async def test_reference_any_case(world: World) -> None:
+    found = await run(world.alpha, world.worker, world.refs["c1"].lower())
+    assert people(found) == {world.p1, world.p2}
+    restricted = await run(world.alpha, world.worker, world.refs["c2"])
+    assert [h.restricted for h in restricted.items] == [True]
+    assert restricted_refs(restricted) == {world.refs["c2"]}
+    # An anonymous case has nobody on it and is still found by its reference.
+    anonymous = await run(world.alpha, world.manager, world.refs["c3"])
+    assert anonymous.total == 1
+    [hit] = anonymous.items
+    assert hit.person_id is None
+    assert not hit.restricted
+    assert [(c.reference, c.restricted) for c in hit.cases] == [(world.refs["c3"], False)]
+    # Nobody is assigned to it, so a caseworker gets its reference only.
+    unassigned = await run(world.alpha, world.worker, world.refs["c3"])
+    assert [(h.restricted, [c.case_id for c in h.cases]) for h in unassigned.items] == [
+        (True, [None])
+    ]
+
+
+async def test_other_tenant_never_appears(world: World) -> None:
+    for text in ("Jasmine Okonkwo", "17/02/2011", "ZZ9 9ZZ", world.refs["bc"]):
+        for staff in (world.worker, world.manager):
+            found = await run(world.alpha, staff, text)
+            assert world.beta_person not in people(found)
+            assert world.refs["bc"] not in {c.reference for h in found.items for c in h.cases}
+    beta = await run(world.beta, world.beta_worker, "Jasmine Okonkwo")
+    assert world.beta_person in people(beta)
+    assert not {world.p1, world.p2, world.p3} & people(beta)
+    assert not restricted_refs(beta) & set(world.refs.values())
+
+
+@pytest.mark.parametrize("trigram", [None, False], ids=["trigram", "fallback"])
+async def test_paging(world: World, trigram: bool | None) -> None:
+    seen: list[UUID] = []
+    offset = 0
+    while True:
+        found = await run(
+            world.alpha, world.worker, "Quillfeather", page=PageRequest(3, offset), trigram=trigram
+        )
+        assert found.total == 7
+        assert len(found.items) <= 3
+        seen.extend(people(found))
+        if found.next_offset is None:
+            break
+        offset = found.next_offset
+    assert len(seen) == len(set(seen)) == 7
+    past_end = await run(world.alpha, world.worker, "Quillfeather", page=PageRequest(3, 30))
+    assert past_end.items == []
+    assert past_end.total == 7
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("", None),
+        ("   ", None),
+        ("x" * 101, None),
+        ("q", None),
+        ("31/02/2011", None),
+        ("not a postcode", SearchKind.POSTCODE),
+        ("12", SearchKind.NAME),
+    ],
+)
+def test_invalid_queries(text: str, kind: SearchKind | None) -> None:
+    with pytest.raises(SearchError) as error:
+        SearchQuery(text, kind).resolved()
+    if text.strip():
+        assert text.strip() not in str(error.value)
+
+
+def test_page_size_is_bounded() -> None:
+    with pytest.raises(ValueError, match="limit"):
+        PageRequest(limit=101)
