@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Controller, Request, get
 from litestar.di import NamedDependency
+from litestar.params import QueryParameter
 from litestar.response import Redirect, Template
 
+from confide.frontend.casework import dashboard_context
 from confide.frontend.templating import page_context
-from confide.platform.identity.web import current_staff, signed_in
+from confide.platform.identity.web import current_staff, provide_staff, signed_in
 from confide.tenants.resolution import tenant_base_path
 from confide.tenants.schemas import TenantView
 
@@ -29,6 +31,11 @@ class StartController(Controller):
         return Template("start.html", context=page_context(request, sign_in_url=f"{base}/login"))
 
     @get("/dashboard", name="dashboard", guards=[signed_in])
-    async def dashboard(self, request: Request[Any, Any, Any]) -> Template:
-        """Where staff land after signing in (cases and tasks arrive with case work)."""
-        return Template("dashboard.html", context=page_context(request))
+    async def dashboard(
+        self,
+        request: Request[Any, Any, Any],
+        page: Annotated[int, QueryParameter(ge=1, le=10_000)] = 1,
+    ) -> Template:
+        """Where staff land after signing in: their open cases; managers' break-glass alerts."""
+        lists = await dashboard_context(provide_staff(request), page)
+        return Template("dashboard.html", context=page_context(request, **lists))

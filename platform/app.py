@@ -11,6 +11,7 @@ from litestar.openapi import OpenAPIConfig
 
 from confide.frontend.admin import AdminController
 from confide.frontend.auth import SignInController
+from confide.frontend.casework import CaseworkPages
 from confide.frontend.errors import http_error, server_error
 from confide.frontend.operator import operator_router
 from confide.frontend.pages import StartController
@@ -36,6 +37,7 @@ def create_litestar() -> Litestar:
             StartController,
             SignInController,
             AdminController,
+            CaseworkPages,
             HousekeepingController,
             CaseworkController,
         ],

@@ -1,0 +1,696 @@
+"""Staff pages for case work: new enquiries, the case page, break-glass, access history, search.
+
+Every page calls the same domain services as the JSON API (``casework.records``,
+``casework.access``, ``casework.search``), so need-to-know and the audit trail are
+theirs: opening a case page is ``records.get_case`` and so an audited read. Forms
+are plain HTML posts (no JavaScript needed); a form with problems comes back with
+an error summary, each field's message and everything that was typed; a form that
+worked redirects (Post/Redirect/Get).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Annotated, Any
+from urllib.parse import urlencode
+from uuid import UUID
+
+from litestar import Controller, Request, Response, get, post
+from litestar.di import NamedDependency, Provide
+from litestar.exceptions import NotFoundException, PermissionDeniedException
+from litestar.params import FromPath, QueryParameter
+from litestar.response import Redirect, Template
+from litestar.status_codes import HTTP_303_SEE_OTHER, HTTP_400_BAD_REQUEST, HTTP_403_FORBIDDEN
+
+from confide.frontend.casework_forms import (
+    PARENT,
+    SAFE_CONTACT_FIELDS,
+    YES,
+    YOUNG_PERSON,
+    Submitted,
+    anchor,
+    contact_from_form,
+    enquiry_field,
+    enquiry_from_form,
+    read_form,
+)
+from confide.frontend.errors import http_error
+from confide.frontend.templating import page_context
+from confide.platform.casework import access, records
+from confide.platform.casework.access import CaseNotFound, CaseRestricted, NotPermitted
+from confide.platform.casework.records import RecordNotFound
+from confide.platform.casework.schemas import (
+    DEFAULT_TOPICS,
+    CaseView,
+    CaseworkError,
+    CloseCase,
+    ContactView,
+    Grounds,
+    NewNote,
+    NoteCorrection,
+    NoteView,
+    PersonView,
+)
+from confide.platform.casework.search import SearchError, SearchQuery, search
+from confide.platform.casework.tables import (
+    ContactedBy,
+    ContactKind,
+    Direction,
+    ReferralRoute,
+    Side,
+)
+from confide.platform.core.pagination import PageRequest
+from confide.platform.identity import staff as staff_service
+from confide.platform.identity.schemas import StaffView
+from confide.platform.identity.tables import StaffStatus
+from confide.platform.identity.web import case_worker, current_staff, manager, provide_staff
+from confide.tenants.policy.services import get_policy
+from confide.tenants.resolution import tenant_base_path
+from confide.tenants.roles import StaffRole
+from confide.tenants.schemas import TenantView
+
+PAGE_SIZE = 20
+ALERTS_SHOWN = 10
+PageNumber = Annotated[int, QueryParameter(ge=1, le=10_000)]
+
+CONTACTED_BY_LABELS = {
+    ContactedBy.PARENT: "A parent",
+    ContactedBy.CARER: "A carer",
+    ContactedBy.YOUNG_PERSON: "The child or young person",
+    ContactedBy.PROFESSIONAL: "A professional",
+}
+REFERRAL_LABELS = {
+    ReferralRoute.SELF: "Self-referral (they contacted us themselves)",
+    ReferralRoute.PROFESSIONAL: "Referred by another professional",
+    ReferralRoute.EARLY_HELP: "Referred through an Early Help Assessment",
+}
+CONTACT_KIND_LABELS = {
+    ContactKind.PHONE: "Phone call",
+    ContactKind.VOICEMAIL: "Helpline voicemail",
+    ContactKind.EMAIL: "Email",
+    ContactKind.MEETING: "Meeting",
+    ContactKind.LETTER: "Letter",
+    ContactKind.VIDEO: "Video call",
+}
+DIRECTION_LABELS = {Direction.INCOMING: "Incoming", Direction.OUTGOING: "Outgoing"}
+SUPPORT_LEVELS = {
+    "1": "Level 1: information",
+    "2": "Level 2: advice",
+    "3": "Level 3: individual support",
+    "4": "Level 4: intensive casework",
+}
+GROUNDS_LABELS = {
+    Grounds.MANAGER.value: "Manager",
+    Grounds.ASSIGNED.value: "Assigned caseworker",
+    Grounds.BREAK_GLASS.value: "Break-glass",
+}
+ACTION_LABELS = {
+    "case_read": "Opened the case",
+    "case_created": "Recorded the enquiry",
+    "case_access_refused": "Was refused (restricted)",
+    "break_glass": "Broke glass",
+    "contact_added": "Added a contact",
+    "note_added": "Added a note",
+    "note_corrected": "Corrected a note",
+    "case_assigned": "Assigned a caseworker",
+    "case_unassigned": "Unassigned a caseworker",
+    "case_closed": "Closed the case",
+    "case_access_history_read": "Read the access history",
+}
+LABELS = {
+    "contacted_by": CONTACTED_BY_LABELS,
+    "referral": REFERRAL_LABELS,
+    "contact_kind": CONTACT_KIND_LABELS,
+    "direction": DIRECTION_LABELS,
+    "support": SUPPORT_LEVELS,
+    "grounds": GROUNDS_LABELS,
+    "action": ACTION_LABELS,
+}
+
+
+def safe_contact_rules(person: PersonView) -> list[str]:
+    """What nobody may do when contacting this person (DESIGN rule 8), said plainly."""
+    safe = person.safe_contact
+    rules = []
+    if not safe.may_phone:
+        rules.append("Do not phone.")
+    if not safe.may_leave_voicemail:
+        rules.append("Do not leave a voicemail.")
+    if not safe.may_text:
+        rules.append("Do not send texts.")
+    if not safe.may_email:
+        rules.append("Do not email.")
+    if not safe.may_post:
+        rules.append("Do not send post.")
+    return rules
+
+
+def safe_contact_allowed(person: PersonView) -> list[str]:
+    safe = person.safe_contact
+    allowed = [
+        ("Phone", safe.may_phone),
+        ("Voicemail", safe.may_leave_voicemail),
+        ("Text", safe.may_text),
+        ("Email", safe.may_email),
+        ("Post", safe.may_post),
+    ]
+    return [name for name, ok in allowed if ok]
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineItem:
+    when: datetime
+    contact: ContactView | None = None
+    note: NoteView | None = None
+
+
+def timeline(case: CaseView) -> list[TimelineItem]:
+    """Contacts and notes, newest first (a note dates from its first version)."""
+    items = [TimelineItem(c.occurred_at, contact=c) for c in case.contacts]
+    items += [
+        TimelineItem(n.history[-1].recorded_at if n.history else n.current.recorded_at, note=n)
+        for n in case.notes
+    ]
+    return sorted(items, key=lambda i: i.when, reverse=True)
+
+
+def _people(case: CaseView) -> list[tuple[str, PersonView]]:
+    people: list[tuple[str, PersonView]] = []
+    if case.subject is not None:
+        people.append(("Child or young person", case.subject))
+    people += [
+        ("Parent or carer" if p.relationship == "parent_or_carer" else "Other", p.person)
+        for p in case.people
+    ]
+    return people
+
+
+def _page(page: int) -> PageRequest:
+    return PageRequest(limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+
+
+async def dashboard_context(staff: StaffView, page: int) -> dict[str, Any]:
+    """The dashboard's lists: my open cases; for managers, recent break-glass alerts."""
+    context: dict[str, Any] = {"cases": None, "alerts": None, "page": page, "pages": 1}
+    if staff.status is StaffStatus.ACTIVE and staff.has(StaffRole.CASEWORKER, StaffRole.MANAGER):
+        mine = await records.list_my_cases(staff, _page(page))
+        context.update(cases=mine.items, pages=mine.page_count, total=mine.total)
+    if staff.status is StaffStatus.ACTIVE and staff.has(StaffRole.MANAGER):
+        alerts = await access.break_glass_alerts(staff, PageRequest(limit=ALERTS_SHOWN))
+        context.update(alerts=alerts.items, alerts_total=alerts.total)
+    return context
+
+
+def _not_found(request: Request[Any, Any, Any], _: Exception) -> Response[Any]:
+    return http_error(request, NotFoundException())
+
+
+def _forbidden(request: Request[Any, Any, Any], _: Exception) -> Response[Any]:
+    return http_error(request, PermissionDeniedException())
+
+
+def _side(form: Submitted) -> Side:
+    """A young person's confidences stay off the parent's side of the record (DESIGN rule 15)."""
+    return Side.YOUNG_PERSON_ONLY if form.get("side") == Side.YOUNG_PERSON_ONLY else Side.SHARED
+
+
+def _is_manager(request: Request[Any, Any, Any]) -> bool:
+    me = current_staff(request)
+    return me is not None and me.has(StaffRole.MANAGER)
+
+
+class CaseworkPages(Controller):
+    """Case work pages: caseworkers and managers; each case further behind need-to-know."""
+
+    path = "/"
+    include_in_schema = False
+    guards = [case_worker]
+    dependencies = {"staff": Provide(provide_staff, sync_to_thread=False)}
+    exception_handlers = {
+        CaseNotFound: _not_found,
+        RecordNotFound: _not_found,
+        NotPermitted: _forbidden,
+    }
+
+    # A new enquiry
+
+    @get("/enquiries/new", name="enquiry-new")
+    async def new_enquiry(self, request: Request[Any, Any, Any]) -> Template:
+        """The whole first contact on one page, laid out in sections."""
+        form = Submitted({"referral_route": ReferralRoute.SELF.value})
+        return self._enquiry_page(request, form, {})
+
+    @post("/enquiries/new", name="enquiry-create")
+    async def create_enquiry(
+        self,
+        request: Request[Any, Any, Any],
+        tenant: NamedDependency[TenantView],
+        staff: NamedDependency[StaffView],
+    ) -> Template | Redirect:
+        submitted = read_form(await request.form())
+        errors: dict[str, str] = {}
+        enquiry, contact = enquiry_from_form(submitted, errors)
+        # Check everything first, so one pass shows every problem.
+        for item, field_of in (
+            (enquiry, enquiry_field),
+            (contact, lambda k: f"contact-{k}"),
+        ):
+            if item is None:
+                continue
+            try:
+                item.validate()
+            except CaseworkError as invalid:
+                for key, message in invalid.errors.items():
+                    errors.setdefault(field_of(key), message)
+        if errors or contact is None:
+            return self._enquiry_page(request, submitted, errors, status_code=HTTP_400_BAD_REQUEST)
+        try:
+            case = await records.create_enquiry(enquiry, staff)
+        except CaseworkError as invalid:
+            errors = {enquiry_field(k): v for k, v in invalid.errors.items()}
+            return self._enquiry_page(request, submitted, errors, status_code=HTTP_400_BAD_REQUEST)
+        with_person = self._who_contacted(case)
+        if with_person is not None:
+            contact.with_person_id = with_person
+        await records.add_contact(case.id, staff, contact)
+        base = tenant_base_path(request, tenant)
+        return Redirect(f"{base}/cases/{case.id}?created=true", status_code=HTTP_303_SEE_OTHER)
+
+    @staticmethod
+    def _who_contacted(case: CaseView) -> UUID | None:
+        if case.contacted_by == ContactedBy.YOUNG_PERSON and case.subject is not None:
+            return case.subject.id
+        if case.contacted_by in (ContactedBy.PARENT, ContactedBy.CARER) and case.people:
+            return case.people[0].person.id
+        return None
+
+    def _enquiry_page(
+        self,
+        request: Request[Any, Any, Any],
+        form: Submitted,
+        errors: dict[str, str],
+        *,
+        status_code: int = 200,
+    ) -> Template:
+        return Template(
+            "cases/new_enquiry.html",
+            context=page_context(
+                request,
+                form=form,
+                errors=errors,
+                anchors={k: anchor(k) for k in errors},
+                topics=DEFAULT_TOPICS,
+                labels=LABELS,
+                safe_fields=SAFE_CONTACT_FIELDS,
+                yes=YES,
+                yp=YOUNG_PERSON,
+                parent=PARENT,
+            ),
+            status_code=status_code,
+        )
+
+    # The case page and what is done from it
+
+    @get("/cases/{case_id:uuid}", name="case")
+    async def case_page(
+        self,
+        request: Request[Any, Any, Any],
+        case_id: FromPath[UUID],
+        staff: NamedDependency[StaffView],
+        done: Annotated[str, QueryParameter()] = "",
+        created: Annotated[bool, QueryParameter()] = False,
+    ) -> Template:
+        """The case file (an audited read); a restricted case offers break-glass instead."""
+        try:
+            case = await records.get_case(case_id, staff, purpose="view")
+        except CaseRestricted:
+            return await self._restricted_page(request, case_id, "", {})
+        return await self._case_page(request, case, staff, done="created" if created else done)
+
+    async def _case_page(
+        self,
+        request: Request[Any, Any, Any],
+        case: CaseView,
+        staff: StaffView,
+        *,
+        done: str = "",
+        form: Mapping[str, str] | None = None,
+        errors: dict[str, str] | None = None,
+        status_code: int = 200,
+    ) -> Template:
+        caseworkers: list[StaffView] = []
+        if staff.has(StaffRole.MANAGER):
+            listed = await staff_service.list_staff(PageRequest(limit=100))
+            assigned = {a.staff_id for a in case.assignments if a.ended_at is None}
+            caseworkers = [
+                s
+                for s in listed.items
+                if s.status is StaffStatus.ACTIVE
+                and s.has(StaffRole.CASEWORKER, StaffRole.MANAGER)
+                and s.id not in assigned
+            ]
+        return Template(
+            "cases/case.html",
+            context=page_context(
+                request,
+                case=case,
+                people=_people(case),
+                timeline=timeline(case),
+                current=[a for a in case.assignments if a.ended_at is None],
+                caseworkers=caseworkers,
+                is_manager=staff.has(StaffRole.MANAGER),
+                may_close=case.status == "open" and case.grounds is not Grounds.BREAK_GLASS,
+                done=done,
+                form=form or {},
+                errors=errors or {},
+                anchors={k: k for k in errors or {}},
+                labels=LABELS,
+                rules=safe_contact_rules,
+                allowed=safe_contact_allowed,
+            ),
+            status_code=status_code,
+        )
+
+    async def _restricted_page(
+        self,
+        request: Request[Any, Any, Any],
+        case_id: UUID,
+        reason: str,
+        errors: dict[str, str],
+    ) -> Template:
+        hours = (await get_policy()).break_glass_hours
+        return Template(
+            "cases/restricted.html",
+            context=page_context(
+                request,
+                case_id=case_id,
+                hours=hours,
+                form={"reason": reason},
+                errors=errors,
+                anchors={k: k for k in errors},
+                is_manager=_is_manager(request),
+            ),
+            status_code=HTTP_400_BAD_REQUEST if errors else HTTP_403_FORBIDDEN,
+        )
+
+    @post("/cases/{case_id:uuid}/break-glass", name="case-break-glass")
+    async def break_glass(
+        self,
+        request: Request[Any, Any, Any],
+        tenant: NamedDependency[TenantView],
+        case_id: FromPath[UUID],
+        staff: NamedDependency[StaffView],
+    ) -> Template | Redirect:
+        """Open a restricted case with a recorded reason; managers are alerted."""
+        reason = str((await request.form()).get("reason", ""))
+        try:
+            await access.break_glass(case_id, staff, reason)
+        except CaseworkError as invalid:
+            return await self._restricted_page(request, case_id, reason, invalid.errors)
+        base = tenant_base_path(request, tenant)
+        return Redirect(f"{base}/cases/{case_id}", status_code=HTTP_303_SEE_OTHER)
+
+    async def _case_for_form(self, case_id: UUID, staff: StaffView, purpose: str) -> CaseView:
+        """The case behind a form page: the same need-to-know (and audited) read."""
+        return await records.get_case(case_id, staff, purpose=purpose)
+
+    async def _form_page(
+        self,
+        request: Request[Any, Any, Any],
+        template: str,
+        case_id: UUID,
+        staff: StaffView,
+        form: Mapping[str, str],
+        errors: dict[str, str],
+        **extra: Any,
+    ) -> Template | Redirect:
+        try:
+            case = await self._case_for_form(case_id, staff, "record")
+        except CaseRestricted:
+            return await self._restricted_page(request, case_id, "", {})
+        return Template(
+            template,
+            context=page_context(
+                request,
+                case=case,
+                people=_people(case),
+                form=form,
+                errors=errors,
+                anchors={k: anchor(k) for k in errors},
+                labels=LABELS,
+                rules=safe_contact_rules,
+                allowed=safe_contact_allowed,
+                **extra,
+            ),
+            status_code=HTTP_400_BAD_REQUEST if errors else 200,
+        )
+
+    def _back(
+        self, request: Request[Any, Any, Any], tenant: TenantView, case_id: UUID, done: str
+    ) -> Redirect:
+        base = tenant_base_path(request, tenant)
+        return Redirect(f"{base}/cases/{case_id}?done={done}", status_code=HTTP_303_SEE_OTHER)
+
+    @get("/cases/{case_id:uuid}/contacts/new", name="case-contact-new")
+    async def contact_form(
+        self,
+        request: Request[Any, Any, Any],
+        case_id: FromPath[UUID],
+        staff: NamedDependency[StaffView],
+    ) -> Template | Redirect:
+        """Record a contact, with everyone's safe-contact preferences shown first."""
+        return await self._form_page(request, "cases/contact.html", case_id, staff, {}, {})
+
+    @post("/cases/{case_id:uuid}/contacts", name="case-contact-add")
+    async def add_contact(
+        self,
+        request: Request[Any, Any, Any],
+        tenant: NamedDependency[TenantView],
+        case_id: FromPath[UUID],
+        staff: NamedDependency[StaffView],
+    ) -> Template | Redirect:
+        form = read_form(await request.form())
+        errors: dict[str, str] = {}
+        contact = contact_from_form(form.values, errors)
+        if contact is not None:
+            contact.side = _side(form)
+        with_person = form.get("with_person_id")
+        if contact is not None and with_person:
+            try:
+                contact.with_person_id = UUID(with_person)
+            except ValueError:
+                errors["with_person_id"] = "Choose someone on this case"
+        if contact is not None and not errors:
+            try:
+                await records.add_contact(case_id, staff, contact)
+            except CaseworkError as invalid:
+                errors.update(invalid.errors)
+            else:
+                return self._back(request, tenant, case_id, "contact")
+        return await self._form_page(
+            request, "cases/contact.html", case_id, staff, form.values, errors
+        )
+
+    @get("/cases/{case_id:uuid}/notes/new", name="case-note-new")
+    async def note_form(
+        self,
+        request: Request[Any, Any, Any],
+        case_id: FromPath[UUID],
+        staff: NamedDependency[StaffView],
+    ) -> Template | Redirect:
+        return await self._form_page(request, "cases/note.html", case_id, staff, {}, {})
+
+    @post("/cases/{case_id:uuid}/notes", name="case-note-add")
+    async def add_note(
+        self,
+        request: Request[Any, Any, Any],
+        tenant: NamedDependency[TenantView],
+        case_id: FromPath[UUID],
+        staff: NamedDependency[StaffView],
+    ) -> Template | Redirect:
+        form = read_form(await request.form())
+        try:
+            await records.add_note(case_id, staff, NewNote(body=form.get("body"), side=_side(form)))
+        except CaseworkError as invalid:
+            return await self._form_page(
+                request, "cases/note.html", case_id, staff, form.values, invalid.errors
+            )
+        return self._back(request, tenant, case_id, "note")
+
+    @get("/cases/{case_id:uuid}/notes/{note_id:uuid}/correct", name="case-note-correct-form")
+    async def correction_form(
+        self,
+        request: Request[Any, Any, Any],
+        case_id: FromPath[UUID],
+        note_id: FromPath[UUID],
+        staff: NamedDependency[StaffView],
+    ) -> Template | Redirect:
+        return await self._correction_page(request, case_id, note_id, staff, None, {})
+
+    async def _correction_page(
+        self,
+        request: Request[Any, Any, Any],
+        case_id: UUID,
+        note_id: UUID,
+        staff: StaffView,
+        form: Mapping[str, str] | None,
+        errors: dict[str, str],
+    ) -> Template | Redirect:
+        try:
+            case = await self._case_for_form(case_id, staff, "record")
+        except CaseRestricted:
+            return await self._restricted_page(request, case_id, "", {})
+        note = next((n for n in case.notes if n.note_id == note_id), None)
+        if note is None:
+            raise NotFoundException()
+        return Template(
+            "cases/correct_note.html",
+            context=page_context(
+                request,
+                case=case,
+                note=note,
+                form=form if form is not None else {"body": note.current.body},
+                errors=errors,
+                anchors={k: k for k in errors},
+            ),
+            status_code=HTTP_400_BAD_REQUEST if errors else 200,
+        )
+
+    @post("/cases/{case_id:uuid}/notes/{note_id:uuid}/corrections", name="case-note-correct")
+    async def correct_note(
+        self,
+        request: Request[Any, Any, Any],
+        tenant: NamedDependency[TenantView],
+        case_id: FromPath[UUID],
+        note_id: FromPath[UUID],
+        staff: NamedDependency[StaffView],
+    ) -> Template | Redirect:
+        form = read_form(await request.form())
+        correction = NoteCorrection(body=form.get("body"), reason=form.get("reason"))
+        try:
+            await records.correct_note(case_id, note_id, staff, correction)
+        except CaseworkError as invalid:
+            return await self._correction_page(
+                request, case_id, note_id, staff, form.values, invalid.errors
+            )
+        return self._back(request, tenant, case_id, "corrected")
+
+    @get("/cases/{case_id:uuid}/close", name="case-close-form")
+    async def close_form(
+        self,
+        request: Request[Any, Any, Any],
+        case_id: FromPath[UUID],
+        staff: NamedDependency[StaffView],
+    ) -> Template | Redirect:
+        return await self._form_page(request, "cases/close.html", case_id, staff, {}, {})
+
+    @post("/cases/{case_id:uuid}/close", name="case-close")
+    async def close_case(
+        self,
+        request: Request[Any, Any, Any],
+        tenant: NamedDependency[TenantView],
+        case_id: FromPath[UUID],
+        staff: NamedDependency[StaffView],
+    ) -> Template | Redirect:
+        form = read_form(await request.form())
+        try:
+            await records.close_case(case_id, staff, CloseCase(outcome=form.get("outcome")))
+        except CaseworkError as invalid:
+            errors = {("outcome" if k == "case" else k): v for k, v in invalid.errors.items()}
+            return await self._form_page(
+                request, "cases/close.html", case_id, staff, form.values, errors
+            )
+        return self._back(request, tenant, case_id, "closed")
+
+    @post("/cases/{case_id:uuid}/assignments", name="case-assign", guards=[manager])
+    async def change_assignment(
+        self,
+        request: Request[Any, Any, Any],
+        tenant: NamedDependency[TenantView],
+        case_id: FromPath[UUID],
+        staff: NamedDependency[StaffView],
+    ) -> Template | Redirect:
+        """Assign or unassign a caseworker (managers); history is kept."""
+        form = read_form(await request.form())
+        assigned = form.get("assigned", "true") != "false"
+        errors: dict[str, str] = {}
+        try:
+            staff_id = UUID(form.get("staff_id"))
+        except ValueError:
+            errors["staff_id"] = "Choose a caseworker"
+        else:
+            try:
+                await records.change_assignment(case_id, staff, staff_id, assigned=assigned)
+            except CaseworkError as invalid:
+                errors.update(invalid.errors)
+            else:
+                return self._back(
+                    request, tenant, case_id, "assigned" if assigned else "unassigned"
+                )
+        case = await records.get_case(case_id, staff, purpose="view")
+        return await self._case_page(
+            request, case, staff, form=form.values, errors=errors, status_code=HTTP_400_BAD_REQUEST
+        )
+
+    @get("/cases/{case_id:uuid}/access-history", name="case-access-history", guards=[manager])
+    async def access_history(
+        self,
+        request: Request[Any, Any, Any],
+        case_id: FromPath[UUID],
+        staff: NamedDependency[StaffView],
+        page: PageNumber = 1,
+    ) -> Template:
+        """Who opened the case, when, on what grounds (reading it is audited too)."""
+        history = await access.access_history(case_id, staff, _page(page))
+        return Template(
+            "cases/access_history.html",
+            context=page_context(
+                request,
+                case_id=case_id,
+                entries=history.items,
+                total=history.total,
+                page=page,
+                pages=history.page_count,
+                labels=LABELS,
+            ),
+        )
+
+    # Search
+
+    @get("/search", name="search")
+    async def search_page(
+        self,
+        request: Request[Any, Any, Any],
+        staff: NamedDependency[StaffView],
+        q: Annotated[str, QueryParameter(max_length=200)] = "",
+        page: PageNumber = 1,
+    ) -> Template:
+        """Find a person or case by name (typos allowed), date of birth, postcode or reference."""
+        errors: dict[str, str] = {}
+        hits = None
+        pages = 1
+        total = 0
+        if q.strip():
+            try:
+                found = await search(SearchQuery(q), staff, _page(page))
+            except SearchError as invalid:
+                errors["q"] = str(invalid)
+            else:
+                hits, pages, total = found.items, found.page_count, found.total
+        return Template(
+            "cases/search.html",
+            context=page_context(
+                request,
+                form={"q": q},
+                errors=errors,
+                anchors={k: k for k in errors},
+                hits=hits,
+                total=total,
+                page=page,
+                pages=pages,
+                query=urlencode({"q": q}) + "&" if q else "",
+            ),
+            status_code=HTTP_400_BAD_REQUEST if errors else 200,
+        )

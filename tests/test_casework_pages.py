@@ -1,0 +1,397 @@
+"""The case work pages over HTTP, as a browser without JavaScript uses them: plain form posts
+against the real app and database. Need-to-know, break-glass, alerts and audit through the pages."""
+
+from __future__ import annotations
+
+import html
+import re
+import uuid
+from collections.abc import AsyncIterator
+from typing import Any
+
+import asyncpg
+import httpx
+import pytest
+
+from conftest import TenantRef
+from tests.conftest import csrf_token, http_client, sign_in
+from tests.test_casework import _reads
+
+NM = "/t/northmoor"
+
+
+async def _signed_in(app: Any, sub: str) -> AsyncIterator[httpx.AsyncClient]:
+    async with http_client(app) as http:
+        await sign_in(http, "northmoor", sub)
+        yield http
+
+
+@pytest.fixture
+async def aisha(app: Any) -> AsyncIterator[httpx.AsyncClient]:
+    async for http in _signed_in(app, "northmoor-cw-1"):
+        yield http
+
+
+@pytest.fixture
+async def tom(app: Any) -> AsyncIterator[httpx.AsyncClient]:
+    async for http in _signed_in(app, "northmoor-cw-2"):
+        yield http
+
+
+@pytest.fixture
+async def fiona(app: Any) -> AsyncIterator[httpx.AsyncClient]:
+    async for http in _signed_in(app, "northmoor-manager"):
+        yield http
+
+
+@pytest.fixture
+async def gareth(app: Any) -> AsyncIterator[httpx.AsyncClient]:
+    async for http in _signed_in(app, "northmoor-admin"):
+        yield http
+
+
+def enquiry_form(**changes: Any) -> list[tuple[str, str]]:
+    """A parent phones about their child: the form as a browser posts it."""
+    fields: dict[str, Any] = {
+        "contacted_by": "parent",
+        "yp-first_name": "Jamie",
+        "yp-last_name": "Whitfield",
+        "yp-date_of_birth-day": "27",
+        "yp-date_of_birth-month": "3",
+        "yp-date_of_birth-year": "2013",
+        "yp-school_or_setting": "Northmoor Primary",
+        "yp-primary_need": "Autism",
+        "parent-first_name": "Claire",
+        "parent-last_name": "Whitfield",
+        "parent-phone": "07700 900456",
+        "parent-may_phone": "yes",
+        "parent-may_text": "yes",
+        "parent-preferred_times": "Weekdays after 3pm",
+        "parent-safe_contact_note": "Partner must not know",
+        "referral_route": "self",
+        "topics": ["EHC needs assessment", "Exclusion"],
+        "support_level": "2",
+        "contact-kind": "phone",
+        "contact-direction": "incoming",
+        "contact-duration_minutes": "25",
+        "contact-summary": "Asked how to request an EHC needs assessment.",
+    }
+    fields.update(changes)
+    pairs: list[tuple[str, str]] = []
+    for key, value in fields.items():
+        if value is None:
+            continue
+        for one in value if isinstance(value, list) else [value]:
+            pairs.append((key, one))
+    return pairs
+
+
+async def submit(
+    http: httpx.AsyncClient, form_path: str, action: str, pairs: list[tuple[str, str]]
+) -> httpx.Response:
+    """Open the form page, then post it with its CSRF token, as a browser does."""
+    page = await http.get(form_path)
+    assert page.status_code in (200, 403), page.text
+    body = [("_csrf_token", csrf_token(page.text)), *pairs]
+    return await http.post(
+        action,
+        content=httpx.QueryParams(body).__str__().encode(),
+        headers={"content-type": "application/x-www-form-urlencoded"},
+    )
+
+
+async def record_enquiry(http: httpx.AsyncClient, **changes: Any) -> str:
+    done = await submit(http, f"{NM}/enquiries/new", f"{NM}/enquiries/new", enquiry_form(**changes))
+    assert done.status_code == 303, done.text
+    found = re.fullmatch(rf"{NM}/cases/([0-9a-f-]+)\?created=true", done.headers["location"])
+    assert found, done.headers["location"]
+    return found.group(1)
+
+
+def text(response: httpx.Response) -> str:
+    return html.unescape(response.text)
+
+
+async def test_a_caseworker_records_an_enquiry_without_javascript(
+    aisha: httpx.AsyncClient,
+) -> None:
+    case_id = await record_enquiry(aisha)
+    page = await aisha.get(f"{NM}/cases/{case_id}?created=true")
+    assert page.status_code == 200
+    body = text(page)
+    assert "Enquiry recorded" in body
+    assert "Jamie Whitfield" in body
+    assert "Claire Whitfield" in body
+    # Safe contact, shown prominently for the parent: no voicemail, no post, no email.
+    assert "Do not leave a voicemail. Do not email. Do not send post." in body
+    assert "Partner must not know" in body
+    assert "Weekdays after 3pm" in body
+    assert "Asked how to request an EHC needs assessment." in body
+    assert "EHC needs assessment, Exclusion" in body
+    assert "Aisha Rahman" in body  # assigned
+
+    dashboard = text(await aisha.get(f"{NM}/dashboard"))
+    assert f"/cases/{case_id}" in dashboard
+    assert "Record a new enquiry" in dashboard
+
+    contact_page = text(await aisha.get(f"{NM}/cases/{case_id}/contacts/new"))
+    assert "Before you make contact" in contact_page
+    assert "Do not leave a voicemail." in contact_page
+
+
+async def test_notes_are_added_and_corrected_with_a_reason(aisha: httpx.AsyncClient) -> None:
+    case_id = await record_enquiry(aisha)
+    case_path = f"{NM}/cases/{case_id}"
+    added = await submit(
+        aisha, f"{case_path}/notes/new", f"{case_path}/notes", [("body", "Mum will call back.")]
+    )
+    assert added.status_code == 303
+    assert added.headers["location"] == f"{case_path}?done=note"
+    page = text(await aisha.get(case_path))
+    assert "Mum will call back." in page
+    note_id = re.search(r"/notes/([0-9a-f-]+)/correct", page)
+    assert note_id
+    correct_form = f"{case_path}/notes/{note_id.group(1)}/correct"
+    action = f"{case_path}/notes/{note_id.group(1)}/corrections"
+
+    no_reason = await submit(aisha, correct_form, action, [("body", "Dad will call back.")])
+    assert no_reason.status_code == 400
+    assert 'data-testid="error-summary"' in no_reason.text
+    assert "Enter why the note is corrected" in no_reason.text
+    assert "Dad will call back." in no_reason.text  # what was typed is kept
+
+    fixed = await submit(
+        aisha, correct_form, action, [("body", "Dad will call back."), ("reason", "Wrong parent")]
+    )
+    assert fixed.status_code == 303
+    page = text(await aisha.get(case_path))
+    assert "Corrected" in page
+    assert "Wrong parent" in page
+    assert "Dad will call back." in page
+    assert "Mum will call back." in page
+
+
+async def test_errors_come_back_with_everything_typed(aisha: httpx.AsyncClient) -> None:
+    response = await submit(
+        aisha,
+        f"{NM}/enquiries/new",
+        f"{NM}/enquiries/new",
+        enquiry_form(
+            contacted_by=None,
+            topics=["Transport"],
+            support_level=None,
+            referral_route="professional",
+            referrer_name="Dr Patel, community paediatrician",
+            **{"yp-date_of_birth-day": "31", "yp-date_of_birth-month": "2"},
+        ),
+    )
+    assert response.status_code == 400
+    body = text(response)
+    assert 'data-testid="error-summary"' in body
+    for message in (
+        "Select who got in touch",
+        "Select the level of support",
+        "Date of birth must be a real date",
+        "Confirm the referrer had the family's consent before referring",
+        "Enter the date the family gave consent",
+    ):
+        assert message in body, message
+    assert 'href="#contacted_by"' in body
+    assert 'href="#yp-date_of_birth-day"' in body
+    assert 'value="Jamie"' in body
+    assert 'value="Dr Patel, community paediatrician"' in body
+    assert 'value="Transport" checked' in body
+    assert (
+        'id="parent-may_phone" name="parent-may_phone" type="checkbox" value="yes" checked' in body
+    )
+    assert "Asked how to request an EHC needs assessment." in body
+
+
+async def test_a_voicemail_without_phone_permission_is_refused_on_the_field(
+    aisha: httpx.AsyncClient,
+) -> None:
+    response = await submit(
+        aisha,
+        f"{NM}/enquiries/new",
+        f"{NM}/enquiries/new",
+        enquiry_form(**{"parent-may_phone": None, "parent-may_leave_voicemail": "yes"}),
+    )
+    assert response.status_code == 400
+    assert 'href="#parent-may_leave_voicemail"' in response.text
+    assert "A voicemail needs permission to phone" in response.text
+
+
+async def test_an_anonymous_enquiry_records_no_people(aisha: httpx.AsyncClient) -> None:
+    pairs = [
+        (k, v)
+        for k, v in enquiry_form(contacted_by="young_person")
+        if not k.startswith(("yp-", "parent-"))
+    ]
+    done = await submit(
+        aisha, f"{NM}/enquiries/new", f"{NM}/enquiries/new", [*pairs, ("anonymous", "yes")]
+    )
+    assert done.status_code == 303, done.text
+    page = text(await aisha.get(done.headers["location"]))
+    assert "This is an anonymous enquiry" in page
+
+
+async def test_need_to_know_break_glass_alerts_and_access_history(
+    aisha: httpx.AsyncClient,
+    tom: httpx.AsyncClient,
+    fiona: httpx.AsyncClient,
+    owner_conn: asyncpg.Connection,
+    tenants: dict[str, TenantRef],
+) -> None:
+    case_id = await record_enquiry(aisha, **{"yp-first_name": "Rowan"})
+    case_path = f"{NM}/cases/{case_id}"
+    assert (await aisha.get(case_path)).status_code == 200
+
+    restricted = await tom.get(case_path)
+    assert restricted.status_code == 403
+    body = text(restricted)
+    assert "This case is restricted" in body
+    assert "Rowan" not in body
+    assert "Whitfield" not in body
+    assert "access ends after 4 hours" in body
+
+    too_short = await submit(tom, case_path, f"{case_path}/break-glass", [("reason", "urgent")])
+    assert too_short.status_code == 400
+    assert "must be at least 10 characters" in too_short.text
+    assert "urgent" in too_short.text
+
+    reason = "Covering the duty line: the parent rang back while Aisha is away"
+    opened = await submit(tom, case_path, f"{case_path}/break-glass", [("reason", reason)])
+    assert opened.status_code == 303
+    assert opened.headers["location"] == case_path
+    page = await tom.get(case_path)
+    assert page.status_code == 200
+    assert "Rowan Whitfield" in text(page)
+    assert "Opened with break-glass" in page.text
+
+    dashboard = text(await fiona.get(f"{NM}/dashboard"))
+    assert "Break-glass alerts" in dashboard
+    assert "Tom Hargreaves" in dashboard
+    assert reason in dashboard
+
+    history = await fiona.get(f"{case_path}/access-history")
+    assert history.status_code == 200
+    assert "Tom Hargreaves" in history.text
+    assert "Break-glass" in history.text
+    assert "Was refused (restricted)" in history.text
+    assert (await tom.get(f"{case_path}/access-history")).status_code == 403
+
+    reads = await _reads(owner_conn, tenants["northmoor"], case_id)
+    as_read = [(r["subject"], r["action"], r["grounds"], r["reason_code"]) for r in reads]
+    assert ("northmoor-cw-1", "case_read", "assigned", "view") in as_read
+    assert ("northmoor-cw-2", "case_access_refused", None, "view") in as_read
+    assert ("northmoor-cw-2", "case_read", "break_glass", "view") in as_read
+    assert ("northmoor-manager", "case_access_history_read", "manager", "access_history") in as_read
+
+
+async def test_managers_assign_and_unassign(
+    aisha: httpx.AsyncClient, tom: httpx.AsyncClient, fiona: httpx.AsyncClient
+) -> None:
+    await tom.get(f"{NM}/dashboard")  # Tom exists as staff
+    case_id = await record_enquiry(aisha)
+    case_path = f"{NM}/cases/{case_id}"
+    page = text(await fiona.get(case_path))
+    tom_id = re.search(r'<option value="([0-9a-f-]+)"[^>]*>Tom Hargreaves', page)
+    assert tom_id
+    assigned = await submit(
+        fiona,
+        case_path,
+        f"{case_path}/assignments",
+        [("assigned", "true"), ("staff_id", tom_id.group(1))],
+    )
+    assert assigned.status_code == 303
+    assert (await tom.get(case_path)).status_code == 200
+    unassigned = await submit(
+        fiona,
+        case_path,
+        f"{case_path}/assignments",
+        [("assigned", "false"), ("staff_id", tom_id.group(1))],
+    )
+    assert unassigned.status_code == 303
+    assert (await tom.get(case_path)).status_code == 403
+    refused = await submit(
+        aisha,
+        case_path,
+        f"{case_path}/assignments",
+        [("assigned", "true"), ("staff_id", tom_id.group(1))],
+    )
+    assert refused.status_code == 403
+
+
+async def test_closing_needs_an_outcome(aisha: httpx.AsyncClient) -> None:
+    case_id = await record_enquiry(aisha)
+    case_path = f"{NM}/cases/{case_id}"
+    empty = await submit(aisha, f"{case_path}/close", f"{case_path}/close", [("outcome", "")])
+    assert empty.status_code == 400
+    assert "Enter the outcome" in empty.text
+    closed = await submit(
+        aisha, f"{case_path}/close", f"{case_path}/close", [("outcome", "Information given")]
+    )
+    assert closed.status_code == 303
+    page = text(await aisha.get(case_path))
+    assert "Closed" in page
+    assert "Information given" in page
+    assert f"/cases/{case_id}" not in text(await aisha.get(f"{NM}/dashboard"))
+
+
+async def test_missing_cases_are_404_and_the_admin_role_has_no_case_pages(
+    aisha: httpx.AsyncClient, gareth: httpx.AsyncClient
+) -> None:
+    missing = await aisha.get(f"{NM}/cases/{uuid.uuid4()}")
+    assert missing.status_code == 404
+    assert "Page not found" in missing.text
+    assert (await gareth.get(f"{NM}/enquiries/new")).status_code == 403
+    dashboard = await gareth.get(f"{NM}/dashboard")
+    assert dashboard.status_code == 200
+    assert "Record a new enquiry" not in dashboard.text
+
+
+async def test_search_finds_misspelt_names_and_hides_restricted_hits(
+    aisha: httpx.AsyncClient, tom: httpx.AsyncClient
+) -> None:
+    surname = "Quennell" + uuid.uuid4().hex[:4]
+    case_id = await record_enquiry(aisha, **{"yp-last_name": surname, "parent-last_name": surname})
+    found = await aisha.get(f"{NM}/search", params={"q": f"Jamie {surname[:-1]}x"})
+    assert found.status_code == 200
+    assert f"/cases/{case_id}" in found.text
+    hidden = await tom.get(f"{NM}/search", params={"q": f"Jamie {surname}"})
+    assert hidden.status_code == 200
+    assert "Restricted" in hidden.text
+    results = hidden.text.split('data-testid="results"', 1)[1]
+    assert surname not in results
+    assert f"/cases/{case_id}" not in results
+    bad = await aisha.get(f"{NM}/search", params={"q": "x"})
+    assert bad.status_code == 400
+    assert 'data-testid="error-summary"' in bad.text
+
+
+async def test_contacts_are_added_with_the_young_persons_confidential_side(
+    aisha: httpx.AsyncClient,
+) -> None:
+    case_id = await record_enquiry(aisha, contacted_by="young_person")
+    case_path = f"{NM}/cases/{case_id}"
+    missing = await submit(
+        aisha, f"{case_path}/contacts/new", f"{case_path}/contacts", [("summary", "Rang")]
+    )
+    assert missing.status_code == 400
+    assert "Select the kind of contact" in missing.text
+    assert "Do not leave a voicemail." in html.unescape(missing.text)  # still shown
+    added = await submit(
+        aisha,
+        f"{case_path}/contacts/new",
+        f"{case_path}/contacts",
+        [
+            ("kind", "phone"),
+            ("direction", "outgoing"),
+            ("summary", "Jamie asked us not to tell Mum about the bullying."),
+            ("side", "young_person_only"),
+        ],
+    )
+    assert added.status_code == 303, added.text
+    page = text(await aisha.get(case_path))
+    assert "Jamie asked us not to tell Mum about the bullying." in page
+    assert "Young person only" in page
