@@ -657,6 +657,20 @@ class CaseworkPages(Controller):
             ),
         )
 
+    @get("/cases/by-reference/{reference:str}", name="case-by-reference")
+    async def case_by_reference(
+        self,
+        request: Request[Any, Any, Any],
+        tenant: NamedDependency[TenantView],
+        reference: FromPath[str],
+    ) -> Redirect:
+        """From a search hit's reference to the case page (restricted or not, as it is for you)."""
+        if len(reference) > 20:
+            raise NotFoundException()
+        case_id = await access.case_id_for(reference)
+        base = tenant_base_path(request, tenant)
+        return Redirect(f"{base}/cases/{case_id}", status_code=HTTP_303_SEE_OTHER)
+
     # Search
 
     @get("/search", name="search")

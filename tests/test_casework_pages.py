@@ -364,6 +364,17 @@ async def test_search_finds_misspelt_names_and_hides_restricted_hits(
     results = hidden.text.split('data-testid="results"', 1)[1]
     assert surname not in results
     assert f"/cases/{case_id}" not in results
+    # The restricted hit's reference leads to the restricted page, where glass can be broken.
+    link = results.split('data-testid="result-restricted-case"', 1)[0].rsplit('href="', 1)[1]
+    reached = await tom.get(link.split('"', 1)[0])
+    assert reached.status_code == 303
+    assert reached.headers["location"] == f"{NM}/cases/{case_id}"
+    restricted = await tom.get(reached.headers["location"])
+    assert restricted.status_code == 403
+    assert 'name="reason"' in restricted.text
+    assert surname not in restricted.text
+    unknown = await tom.get(f"{NM}/cases/by-reference/NOR-1999-99999")
+    assert unknown.status_code == 404
     bad = await aisha.get(f"{NM}/search", params={"q": "x"})
     assert bad.status_code == 400
     assert 'data-testid="error-summary"' in bad.text
@@ -395,3 +406,19 @@ async def test_contacts_are_added_with_the_young_persons_confidential_side(
     page = text(await aisha.get(case_path))
     assert "Jamie asked us not to tell Mum about the bullying." in page
     assert "Young person only" in page
+
+
+async def test_another_services_case_reference_is_not_found(
+    aisha: httpx.AsyncClient, app: Any
+) -> None:
+    case_id = await record_enquiry(aisha)
+    page = (await aisha.get(f"{NM}/cases/{case_id}")).text
+    reference = page.split("NOR-", 1)[1][:10]
+    own = await aisha.get(f"{NM}/cases/by-reference/NOR-{reference}")
+    assert own.headers["location"] == f"{NM}/cases/{case_id}"
+    async with http_client(app) as eastdale:
+        await sign_in(eastdale, "eastdale", "eastdale-manager")
+        by_reference = await eastdale.get(f"/t/eastdale/cases/by-reference/NOR-{reference}")
+        by_id = await eastdale.get(f"/t/eastdale/cases/{case_id}")
+        never = await eastdale.get(f"/t/eastdale/cases/{uuid.uuid4()}")
+    assert by_reference.status_code == by_id.status_code == never.status_code == 404

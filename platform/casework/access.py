@@ -80,6 +80,22 @@ async def _find(case_id: UUID) -> dict[str, Any]:
     return row
 
 
+async def case_id_for(reference: str) -> UUID:
+    """The id of this tenant's case with ``reference``: existence only, none of its content.
+
+    Search already shows a restricted case's reference; this lets the person reach
+    its restricted page (and break glass there) without the id ever being shown.
+    """
+    row = (
+        await Case.select(Case.id)
+        .where(Case.reference == reference.strip().upper(), Case.tenant_id == current_tenant_id())
+        .first()
+    )
+    if row is None:
+        raise CaseNotFound()
+    return UUID(str(row["id"]))
+
+
 async def _grounds(case_id: UUID, staff: StaffView) -> Grounds | None:
     if not _works_cases(staff):
         return None
