@@ -338,7 +338,10 @@ def run(port: int | None) -> None:
         settings = reload_settings()
         port = port or settings.web.port
         host = settings.web.host
-        idp = stack.enter_context(run_in_thread(port + 1))
+        try:
+            idp = stack.enter_context(run_in_thread(port + 1))
+        except OSError:  # the port next to ours is taken: any free one will do
+            idp = stack.enter_context(run_in_thread(0))
         _run_step("migrate")
         _run_step("seed-demo", "--idp", idp)
         workers = start_embedded_celery({}, data_dir, filesystem_broker=embedded_broker)

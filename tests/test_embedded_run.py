@@ -80,6 +80,10 @@ def test_confide_run_starts_everything_stops_cleanly_and_keeps_its_data(
 ) -> None:
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
+    # The development provider wants the port next to ours; when that is taken it takes another.
+    neighbour = socket.socket()
+    neighbour.bind(("127.0.0.1", port + 1))
+    neighbour.listen()
     first = _start(data_dir, port, tmp_path / "first.log")
     try:
         _wait_ready(first, f"{base}/t/northmoor/")
@@ -92,6 +96,7 @@ def test_confide_run_starts_everything_stops_cleanly_and_keeps_its_data(
             assert time.monotonic() < deadline, "the Celery worker or beat never started"
             time.sleep(0.2)
     finally:
+        neighbour.close()
         assert _stop(first) == 0
     assert _leftovers(data_dir) == [], "confide run left processes behind"
     assert (data_dir / "pg" / "PG_VERSION").exists()
