@@ -289,6 +289,18 @@ def _secret_key(data_dir: Path) -> str:
     return path.read_text().strip()
 
 
+def _port_if_free(port: int) -> int:
+    """``port`` when nothing listens there, else 0 (any free port)."""
+    import socket
+
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return 0
+    return port
+
+
 def _run_step(*args: str) -> None:
     """Run a ``confide`` subcommand in its own process (administrative steps use the owner)."""
     result = subprocess.run(  # noqa: S603 - our own interpreter and command
@@ -338,10 +350,7 @@ def run(port: int | None) -> None:
         settings = reload_settings()
         port = port or settings.web.port
         host = settings.web.host
-        try:
-            idp = stack.enter_context(run_in_thread(port + 1))
-        except OSError:  # the port next to ours is taken: any free one will do
-            idp = stack.enter_context(run_in_thread(0))
+        idp = stack.enter_context(run_in_thread(_port_if_free(port + 1)))
         _run_step("migrate")
         _run_step("seed-demo", "--idp", idp)
         workers = start_embedded_celery({}, data_dir, filesystem_broker=embedded_broker)
