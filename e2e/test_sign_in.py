@@ -49,7 +49,11 @@ def test_a_signed_in_session_does_not_carry_to_the_other_service(page: Page, bas
 
 def test_the_admin_pages_are_accessible(page: Page, base_url: str) -> None:
     sign_in_through_provider(page, base_url, "northmoor", "northmoor-admin")
-    for path, heading in (("/admin/sso", "Sign-in settings"), ("/admin/staff", "Staff")):
+    for path, heading in (
+        ("/admin/sso", "Sign-in settings"),
+        ("/admin/case-lists", "Enquiry topics and support levels"),
+        ("/admin/staff", "Staff"),
+    ):
         page.goto(f"{base_url}/t/northmoor{path}")
         admin_page = ConfidePage(page)
         assert admin_page.heading() == heading
@@ -61,3 +65,8 @@ def test_the_admin_pages_are_accessible(page: Page, base_url: str) -> None:
     with_errors = ConfidePage(page)
     assert page.get_by_test_id("error-summary").is_visible()
     with_errors.assert_accessible()
+    page.goto(f"{base_url}/t/northmoor/admin/case-lists")
+    page.get_by_test_id("field-topics").fill("")
+    page.get_by_test_id("save").click()
+    assert "Enter at least one topic" in page.get_by_test_id("error-summary").inner_text()
+    ConfidePage(page).assert_accessible()

@@ -1,4 +1,4 @@
-"""The tenant admin's pages: the service's sign-in settings and its staff list."""
+"""The tenant admin's pages: sign-in settings, enquiry topics and support levels, staff."""
 
 from __future__ import annotations
 
@@ -19,7 +19,12 @@ from confide.platform.identity import staff as staff_service
 from confide.platform.identity.schemas import StaffView
 from confide.platform.identity.tables import StaffStatus
 from confide.platform.identity.web import provide_staff, tenant_admin
-from confide.tenants.policy.services import get_policy, set_session_limits
+from confide.tenants.policy.services import (
+    CaseListsError,
+    get_policy,
+    set_case_lists,
+    set_session_limits,
+)
 from confide.tenants.resolution import tenant_base_path
 from confide.tenants.roles import StaffRole
 from confide.tenants.schemas import TenantView
@@ -158,6 +163,58 @@ class AdminController(Controller):
                 saved=saved,
                 redirect_uri=f"{base}/auth/callback",
             ),
+            status_code=status_code,
+        )
+
+    @get("/case-lists", name="admin-case-lists")
+    async def case_lists_form(
+        self,
+        request: Request[Any, Any, Any],
+        saved: Annotated[bool, QueryParameter()] = False,
+    ) -> Template:
+        """The enquiry topics (one a line) and the names of support levels 1-4."""
+        policy = await get_policy()
+        form = {"topics": "\n".join(policy.topics)}
+        for level, name in enumerate(policy.support_levels, start=1):
+            form[f"support_level_{level}"] = name
+        return self._case_lists_page(request, form, {}, saved=saved)
+
+    @post("/case-lists", name="admin-case-lists-save")
+    async def case_lists_save(
+        self,
+        request: Request[Any, Any, Any],
+        tenant: NamedDependency[TenantView],
+        data: FormBody,
+    ) -> Template | Redirect:
+        """Save both lists; on any problem the form comes back as typed, with the errors."""
+        me = provide_staff(request)
+        levels = [data.get(f"support_level_{level}", "") for level in range(1, 5)]
+        try:
+            await set_case_lists(_lines(data.get("topics", "")), levels, changed_by=me.id)
+        except CaseListsError as invalid:
+            errors = {
+                ("support_level_1" if k == "support_levels" else k): v
+                for k, v in invalid.errors.items()
+            }
+            form = {k: v for k, v in data.items() if k != "_csrf_token"}
+            return self._case_lists_page(
+                request, form, errors, saved=False, status_code=HTTP_400_BAD_REQUEST
+            )
+        base = tenant_base_path(request, tenant)
+        return Redirect(f"{base}/admin/case-lists?saved=true", status_code=HTTP_303_SEE_OTHER)
+
+    def _case_lists_page(
+        self,
+        request: Request[Any, Any, Any],
+        form: dict[str, str],
+        errors: dict[str, str],
+        *,
+        saved: bool,
+        status_code: int = 200,
+    ) -> Template:
+        return Template(
+            "admin/case_lists.html",
+            context=page_context(request, form=form, errors=errors, saved=saved),
             status_code=status_code,
         )
 

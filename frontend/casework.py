@@ -10,7 +10,7 @@ worked redirects (Post/Redirect/Get).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any
@@ -42,7 +42,6 @@ from confide.platform.casework import access, records
 from confide.platform.casework.access import CaseNotFound, CaseRestricted, NotPermitted
 from confide.platform.casework.records import RecordNotFound
 from confide.platform.casework.schemas import (
-    DEFAULT_TOPICS,
     CaseView,
     CaseworkError,
     CloseCase,
@@ -66,7 +65,7 @@ from confide.platform.identity import staff as staff_service
 from confide.platform.identity.schemas import StaffView
 from confide.platform.identity.tables import StaffStatus
 from confide.platform.identity.web import case_worker, current_staff, manager, provide_staff
-from confide.tenants.policy.services import get_policy
+from confide.tenants.policy.services import PolicyView, get_policy
 from confide.tenants.resolution import tenant_base_path
 from confide.tenants.roles import StaffRole
 from confide.tenants.schemas import TenantView
@@ -95,12 +94,6 @@ CONTACT_KIND_LABELS = {
     ContactKind.VIDEO: "Video call",
 }
 DIRECTION_LABELS = {Direction.INCOMING: "Incoming", Direction.OUTGOING: "Outgoing"}
-SUPPORT_LEVELS = {
-    "1": "Level 1: information",
-    "2": "Level 2: advice",
-    "3": "Level 3: individual support",
-    "4": "Level 4: intensive casework",
-}
 GROUNDS_LABELS = {
     Grounds.MANAGER.value: "Manager",
     Grounds.ASSIGNED.value: "Assigned caseworker",
@@ -124,10 +117,18 @@ LABELS = {
     "referral": REFERRAL_LABELS,
     "contact_kind": CONTACT_KIND_LABELS,
     "direction": DIRECTION_LABELS,
-    "support": SUPPORT_LEVELS,
     "grounds": GROUNDS_LABELS,
     "action": ACTION_LABELS,
 }
+
+
+def with_support_levels(policy: PolicyView) -> dict[str, object]:
+    """The labels with the tenant's names for support levels 1-4 (their own list)."""
+    support = {
+        str(level): f"Level {level}: {name}"
+        for level, name in enumerate(policy.support_levels, start=1)
+    }
+    return {**LABELS, "support": support}
 
 
 def safe_contact_rules(person: PersonView) -> list[str]:
@@ -240,7 +241,7 @@ class CaseworkPages(Controller):
     async def new_enquiry(self, request: Request[Any, Any, Any]) -> Template:
         """The whole first contact on one page, laid out in sections."""
         form = Submitted({"referral_route": ReferralRoute.SELF.value})
-        return self._enquiry_page(request, form, {})
+        return self._enquiry_page(request, await get_policy(), form, {})
 
     @post("/enquiries/new", name="enquiry-create")
     async def create_enquiry(
@@ -250,27 +251,32 @@ class CaseworkPages(Controller):
         staff: NamedDependency[StaffView],
     ) -> Template | Redirect:
         submitted = read_form(await request.form())
+        policy = await get_policy()
         errors: dict[str, str] = {}
         enquiry, contact = enquiry_from_form(submitted, errors)
         # Check everything first, so one pass shows every problem.
-        for item, field_of in (
-            (enquiry, enquiry_field),
-            (contact, lambda k: f"contact-{k}"),
-        ):
-            if item is None:
-                continue
+        checks: list[tuple[Callable[[], None], Callable[[str], str]]] = [
+            (lambda: enquiry.validate(topics=policy.topics), enquiry_field)
+        ]
+        if contact is not None:
+            checks.append((contact.validate, lambda k: f"contact-{k}"))
+        for check, field_of in checks:
             try:
-                item.validate()
+                check()
             except CaseworkError as invalid:
                 for key, message in invalid.errors.items():
                     errors.setdefault(field_of(key), message)
         if errors or contact is None:
-            return self._enquiry_page(request, submitted, errors, status_code=HTTP_400_BAD_REQUEST)
+            return self._enquiry_page(
+                request, policy, submitted, errors, status_code=HTTP_400_BAD_REQUEST
+            )
         try:
             case = await records.create_enquiry(enquiry, staff)
         except CaseworkError as invalid:
             errors = {enquiry_field(k): v for k, v in invalid.errors.items()}
-            return self._enquiry_page(request, submitted, errors, status_code=HTTP_400_BAD_REQUEST)
+            return self._enquiry_page(
+                request, policy, submitted, errors, status_code=HTTP_400_BAD_REQUEST
+            )
         with_person = self._who_contacted(case)
         if with_person is not None:
             contact.with_person_id = with_person
@@ -289,6 +295,7 @@ class CaseworkPages(Controller):
     def _enquiry_page(
         self,
         request: Request[Any, Any, Any],
+        policy: PolicyView,
         form: Submitted,
         errors: dict[str, str],
         *,
@@ -301,8 +308,8 @@ class CaseworkPages(Controller):
                 form=form,
                 errors=errors,
                 anchors={k: anchor(k) for k in errors},
-                topics=DEFAULT_TOPICS,
-                labels=LABELS,
+                topics=policy.topics,
+                labels=with_support_levels(policy),
                 safe_fields=SAFE_CONTACT_FIELDS,
                 yes=YES,
                 yp=YOUNG_PERSON,
@@ -366,7 +373,7 @@ class CaseworkPages(Controller):
                 form=form or {},
                 errors=errors or {},
                 anchors={k: k for k in errors or {}},
-                labels=LABELS,
+                labels=with_support_levels(await get_policy()),
                 rules=safe_contact_rules,
                 allowed=safe_contact_allowed,
             ),

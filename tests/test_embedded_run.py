@@ -26,6 +26,22 @@ from conftest import ROOT
 STARTED = ("embedded@", " ready.", "beat: Starting...")
 
 
+def _port_with_busy_neighbour() -> tuple[int, socket.socket]:
+    """A free port whose next port we hold: the development provider wants that one, and
+    must then take another."""
+    for _ in range(50):
+        port = _free_port()
+        neighbour = socket.socket()
+        try:
+            neighbour.bind(("127.0.0.1", port + 1))
+        except OSError:
+            neighbour.close()
+            continue
+        neighbour.listen()
+        return port, neighbour
+    raise RuntimeError("no free pair of ports")
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -78,12 +94,8 @@ def _leftovers(data_dir: Path) -> list[str]:
 def test_confide_run_starts_everything_stops_cleanly_and_keeps_its_data(
     data_dir: Path, tmp_path: Path
 ) -> None:
-    port = _free_port()
+    port, neighbour = _port_with_busy_neighbour()
     base = f"http://127.0.0.1:{port}"
-    # The development provider wants the port next to ours; when that is taken it takes another.
-    neighbour = socket.socket()
-    neighbour.bind(("127.0.0.1", port + 1))
-    neighbour.listen()
     first = _start(data_dir, port, tmp_path / "first.log")
     try:
         _wait_ready(first, f"{base}/t/northmoor/")

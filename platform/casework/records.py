@@ -52,6 +52,7 @@ from confide.platform.core.db import current_tenant_id
 from confide.platform.core.pagination import Page, PageRequest
 from confide.platform.identity.schemas import StaffView
 from confide.platform.identity.tables import StaffStatus, StaffUser
+from confide.tenants.policy.services import get_policy
 from confide.tenants.roles import StaffRole
 from confide.tenants.tables import Tenant
 
@@ -136,7 +137,7 @@ async def create_enquiry(data: NewEnquiry, staff: StaffView) -> CaseView:
     """Open a case for a first contact; the caseworker who records it is assigned to it."""
     if not _works_cases(staff):
         raise NotPermitted("case work is for caseworkers and managers")
-    data.validate()
+    data.validate(topics=(await get_policy()).topics)
     tenant_id = current_tenant_id()
     today = _today()
     subject = (

@@ -9,6 +9,7 @@ dataclasses built by the services only.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
@@ -24,16 +25,10 @@ from confide.platform.casework.tables import (
     ReferralRoute,
     Side,
 )
-
-DEFAULT_TOPICS = (
-    "EHC needs assessment",
-    "EHC plan",
-    "School placement",
-    "Exclusion",
-    "Transport",
-    "Tribunal or mediation",
-    "Other",
+from confide.tenants.policy.services import (
+    DEFAULT_TOPICS as DEFAULT_TOPICS,  # each tenant's own list: ``get_policy().topics``
 )
+
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _POSTCODE = re.compile(r"^[A-Za-z0-9 ]{2,10}$")
 _CLOCK_SKEW = timedelta(minutes=5)
@@ -153,7 +148,8 @@ class NewEnquiry(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     topics: list[str] = msgspec.field(default_factory=list)
     support_level: int = 1
 
-    def validate(self) -> None:
+    def validate(self, topics: Collection[str] = DEFAULT_TOPICS) -> None:
+        """``topics``: the tenant's current list (``get_policy().topics``)."""
         errors: dict[str, str] = {}
         if self.anonymous:
             if self.young_person is not None or self.parents:
@@ -182,7 +178,7 @@ class NewEnquiry(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
             errors["referral_route"] = "A self-referral has no referrer"
         if not self.topics:
             errors["topics"] = "Choose at least one topic"
-        elif any(t not in DEFAULT_TOPICS for t in self.topics):
+        elif any(t not in topics for t in self.topics):
             errors["topics"] = "Choose topics from the list"
         elif len(set(self.topics)) != len(self.topics):
             errors["topics"] = "Choose each topic once"

@@ -2,11 +2,42 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
+from uuid import UUID
 
+from confide.platform.audit.services import record as audit
 from confide.platform.core.db import current_tenant_id
 from confide.tenants.policy.tables import TenantPolicy
+
+DEFAULT_TOPICS: tuple[str, ...] = (
+    "EHC needs assessment",
+    "EHC plan",
+    "School placement",
+    "Exclusion",
+    "Transport",
+    "Tribunal or mediation",
+    "Other",
+)
+# The names of support levels 1-4, in order (the levels themselves are fixed: cases hold 1-4).
+DEFAULT_SUPPORT_LEVELS: tuple[str, ...] = (
+    "Information",
+    "Advice",
+    "Individual support",
+    "Intensive casework",
+)
+MAX_TOPICS = 30
+NAME_LENGTH = (2, 80)
+
+
+class CaseListsError(ValueError):
+    """Lists that cannot be saved: messages keyed by field (``topics``, ``support_level_1``...)."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__("; ".join(errors))  # field names only, never what was typed
+        self.errors = errors
 
 
 @dataclass(frozen=True, slots=True)
@@ -14,6 +45,19 @@ class PolicyView:
     session_idle_minutes: int = 30
     session_absolute_hours: int = 10
     break_glass_hours: int = 4
+    topics: tuple[str, ...] = DEFAULT_TOPICS
+    support_levels: tuple[str, ...] = DEFAULT_SUPPORT_LEVELS
+
+    def support_level_name(self, level: int) -> str:
+        """The tenant's name for support level 1-4."""
+        return self.support_levels[level - 1]
+
+
+def _names(value: Any, default: tuple[str, ...]) -> tuple[str, ...]:
+    if value is None:
+        return default
+    names = json.loads(value) if isinstance(value, str) else value
+    return tuple(str(n) for n in names) or default
 
 
 async def get_policy() -> PolicyView:
@@ -22,8 +66,19 @@ async def get_policy() -> PolicyView:
     if row is None:
         return PolicyView()
     return PolicyView(
-        row["session_idle_minutes"], row["session_absolute_hours"], row["break_glass_hours"]
+        row["session_idle_minutes"],
+        row["session_absolute_hours"],
+        row["break_glass_hours"],
+        _names(row["enquiry_topics"], DEFAULT_TOPICS),
+        _names(row["support_level_names"], DEFAULT_SUPPORT_LEVELS),
     )
+
+
+async def _save(values: dict[Any, Any], **new_row: Any) -> None:
+    if await TenantPolicy.exists():
+        await TenantPolicy.update(values, force=True)
+    else:
+        await TenantPolicy.insert(TenantPolicy(tenant_id=current_tenant_id(), **new_row))
 
 
 async def set_session_limits(idle_minutes: int, absolute_hours: int) -> PolicyView:
@@ -31,32 +86,89 @@ async def set_session_limits(idle_minutes: int, absolute_hours: int) -> PolicyVi
         raise ValueError("idle timeout must be between 5 and 480 minutes")
     if not 1 <= absolute_hours <= 24:
         raise ValueError("session lifetime must be between 1 and 24 hours")
-    values: dict[Any, Any] = {
-        TenantPolicy.session_idle_minutes: idle_minutes,
-        TenantPolicy.session_absolute_hours: absolute_hours,
-    }
-    if await TenantPolicy.exists():
-        await TenantPolicy.update(values, force=True)
-    else:
-        await TenantPolicy.insert(
-            TenantPolicy(
-                tenant_id=current_tenant_id(),
-                session_idle_minutes=idle_minutes,
-                session_absolute_hours=absolute_hours,
-            )
-        )
-    current = await get_policy()
-    return PolicyView(idle_minutes, absolute_hours, current.break_glass_hours)
+    await _save(
+        {
+            TenantPolicy.session_idle_minutes: idle_minutes,
+            TenantPolicy.session_absolute_hours: absolute_hours,
+        },
+        session_idle_minutes=idle_minutes,
+        session_absolute_hours=absolute_hours,
+    )
+    return await get_policy()
 
 
 async def set_break_glass_hours(hours: int) -> PolicyView:
     """How long a break-glass grant opens a case (the database also holds it to 1-72)."""
     if not 1 <= hours <= 72:
         raise ValueError("break-glass time box must be between 1 and 72 hours")
-    if await TenantPolicy.exists():
-        await TenantPolicy.update({TenantPolicy.break_glass_hours: hours}, force=True)
+    await _save({TenantPolicy.break_glass_hours: hours}, break_glass_hours=hours)
+    return await get_policy()
+
+
+def _bad_name(name: str) -> bool:
+    low, high = NAME_LENGTH
+    return not low <= len(name) <= high or not name.isprintable()
+
+
+def validate_case_lists(
+    topics: Sequence[str], support_levels: Sequence[str]
+) -> tuple[tuple[str, ...], tuple[str, ...], dict[str, str]]:
+    """The lists tidied (spaces trimmed), and each field's problem, if any."""
+    errors: dict[str, str] = {}
+    clean_topics = tuple(t.strip() for t in topics)
+    clean_levels = tuple(s.strip() for s in support_levels)
+    low, high = NAME_LENGTH
+    if not clean_topics:
+        errors["topics"] = "Enter at least one topic"
+    elif len(clean_topics) > MAX_TOPICS:
+        errors["topics"] = f"Enter {MAX_TOPICS} topics or fewer"
+    elif any(_bad_name(t) for t in clean_topics):
+        errors["topics"] = f"Each topic must be {low} to {high} characters, on its own line"
+    elif len({t.casefold() for t in clean_topics}) != len(clean_topics):
+        errors["topics"] = "Enter each topic once"
+    if len(clean_levels) != len(DEFAULT_SUPPORT_LEVELS):
+        errors["support_levels"] = "Name all four support levels"
     else:
-        await TenantPolicy.insert(
-            TenantPolicy(tenant_id=current_tenant_id(), break_glass_hours=hours)
-        )
+        for level, name in enumerate(clean_levels, start=1):
+            if not name:
+                errors[f"support_level_{level}"] = f"Enter a name for level {level}"
+            elif _bad_name(name):
+                errors[f"support_level_{level}"] = (
+                    f"The name for level {level} must be {low} to {high} characters"
+                )
+    return clean_topics, clean_levels, errors
+
+
+async def set_case_lists(
+    topics: Sequence[str], support_levels: Sequence[str], *, changed_by: UUID | None = None
+) -> PolicyView:
+    """The tenant's enquiry topics and support level names; the defaults are stored as NULL,
+    so a tenant that has not changed them follows the service's defaults. Cases keep the
+    topics they were recorded with, even ones later taken off the list."""
+    clean_topics, clean_levels, errors = validate_case_lists(topics, support_levels)
+    if errors:
+        raise CaseListsError(errors)
+    stored_topics = None if clean_topics == DEFAULT_TOPICS else json.dumps(list(clean_topics))
+    stored_levels = (
+        None if clean_levels == DEFAULT_SUPPORT_LEVELS else json.dumps(list(clean_levels))
+    )
+    await _save(
+        {
+            TenantPolicy.enquiry_topics: stored_topics,
+            TenantPolicy.support_level_names: stored_levels,
+        },
+        enquiry_topics=stored_topics,
+        support_level_names=stored_levels,
+    )
+    await audit(
+        "case_lists_changed",
+        actor_kind="staff" if changed_by else "system",
+        actor_id=changed_by,
+        detail={
+            "topic_count": len(clean_topics),
+            "support_level_count": len(clean_levels),
+            "default_topics": stored_topics is None,
+            "default_support_levels": stored_levels is None,
+        },
+    )
     return await get_policy()

@@ -1,6 +1,6 @@
 """One row of policy settings per tenant."""
 
-from piccolo.columns import UUID, Integer, Timestamptz
+from piccolo.columns import JSONB, UUID, Integer, Timestamptz
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 
 from confide.platform.core.tables import TenantOwned
@@ -12,4 +12,8 @@ class TenantPolicy(TenantOwned, tablename="tenant_policies"):
     session_absolute_hours = Integer(default=10)
     # How long a break-glass grant opens a case (added by migration 2026-11-25T19:10:00).
     break_glass_hours = Integer(default=4)
+    # The enquiry topics and the names of support levels 1-4, as JSON lists; NULL means the
+    # defaults (added by migration 2026-11-25T19:40:00).
+    enquiry_topics = JSONB(null=True, default=None)
+    support_level_names = JSONB(null=True, default=None)
     updated_at = Timestamptz(default=TimestamptzNow())
