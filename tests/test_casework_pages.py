@@ -149,6 +149,7 @@ async def test_notes_are_added_and_corrected_with_a_reason(aisha: httpx.AsyncCli
     assert added.headers["location"] == f"{case_path}?done=note"
     page = text(await aisha.get(case_path))
     assert "Mum will call back." in page
+    assert "by Aisha Rahman" in page, "the timeline does not say who recorded the note"
     note_id = re.search(r"/notes/([0-9a-f-]+)/correct", page)
     assert note_id
     correct_form = f"{case_path}/notes/{note_id.group(1)}/correct"

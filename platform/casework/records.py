@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
+from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID, uuid4
@@ -452,7 +453,7 @@ def _person(row: dict[str, Any]) -> PersonView:
     )
 
 
-def _contact(row: dict[str, Any]) -> ContactView:
+def _contact(row: dict[str, Any], names: Mapping[UUID, str] | None = None) -> ContactView:
     return ContactView(
         id=row["id"],
         kind=row["kind"],
@@ -464,10 +465,11 @@ def _contact(row: dict[str, Any]) -> ContactView:
         side=Side(row["side"]),
         recorded_by=row["recorded_by"],
         recorded_at=row["recorded_at"],
+        recorded_by_name=(names or {}).get(row["recorded_by"], ""),
     )
 
 
-def _notes(rows: list[dict[str, Any]]) -> list[NoteView]:
+def _notes(rows: list[dict[str, Any]], names: Mapping[UUID, str] | None = None) -> list[NoteView]:
     versions: dict[UUID, list[dict[str, Any]]] = defaultdict(list)
     for row in rows:
         versions[row["note_id"]].append(row)
@@ -483,6 +485,7 @@ def _notes(rows: list[dict[str, Any]]) -> list[NoteView]:
                 recorded_by=r["recorded_by"],
                 recorded_at=r["recorded_at"],
                 corrected=i > 0,
+                recorded_by_name=(names or {}).get(r["recorded_by"], ""),
             )
             for i, r in enumerate(group)
         ]
@@ -495,6 +498,16 @@ async def _note(case_id: UUID, note_id: UUID) -> NoteView:
     rows = await Note.select().where(Note.case_id == case_id, Note.note_id == note_id)
     [note] = _notes(rows)
     return note
+
+
+async def _staff_names(ids: set[UUID]) -> dict[UUID, str]:
+    """Who recorded each entry, by name, in one query for the whole timeline."""
+    if not ids:
+        return {}
+    rows = await StaffUser.select(StaffUser.id, StaffUser.display_name).where(
+        StaffUser.id.is_in(list(ids))
+    )
+    return {r["id"]: r["display_name"] for r in rows}
 
 
 async def _assignments(case_id: UUID) -> list[AssignmentView]:
@@ -545,6 +558,7 @@ async def _load(case_id: UUID, grounds: Grounds, *, for_parent: bool = False) ->
         note_query = note_query.where(Note.side == Side.SHARED)
     contacts = await contact_query.order_by(Contact.occurred_at)
     notes = await note_query.order_by(Note.recorded_at)
+    names = await _staff_names({r["recorded_by"] for r in [*contacts, *notes]})
     return CaseView(
         id=case["id"],
         reference=case["reference"],
@@ -563,8 +577,8 @@ async def _load(case_id: UUID, grounds: Grounds, *, for_parent: bool = False) ->
         subject=subject,
         people=people,
         assignments=await _assignments(case_id),
-        contacts=[_contact(r) for r in contacts],
-        notes=_notes(notes),
+        contacts=[_contact(r, names) for r in contacts],
+        notes=_notes(notes, names),
         grounds=grounds,
         parent_view=for_parent,
     )

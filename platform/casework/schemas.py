@@ -318,6 +318,7 @@ class ContactView:
     side: Side
     recorded_by: UUID
     recorded_at: datetime
+    recorded_by_name: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -329,6 +330,7 @@ class NoteVersionView:
     recorded_by: UUID
     recorded_at: datetime
     corrected: bool  # a later version replaced it; kept, never overwritten
+    recorded_by_name: str = ""
 
 
 @dataclass(frozen=True, slots=True)
