@@ -111,4 +111,8 @@ def test_record_restrict_break_glass_and_alert(browser: Browser, base_url: str) 
     assert "Tom Hargreaves" in history
     assert "Break-glass" in history
     assert "Aisha Rahman" in history
+    fiona.goto(f"{base_url}/t/northmoor/dashboard")
+    fiona.get_by_test_id("break-glass-log-link").click()
+    visit(fiona, "casework-break-glass-log")
+    assert REASON in fiona.get_by_test_id("alerts").inner_text()
     fiona.context.close()

@@ -664,6 +664,22 @@ class CaseworkPages(Controller):
             ),
         )
 
+    @get("/break-glass", name="break-glass-log", guards=[manager])
+    async def break_glass_log(
+        self,
+        request: Request[Any, Any, Any],
+        staff: NamedDependency[StaffView],
+        page: PageNumber = 1,
+    ) -> Template:
+        """The service's whole break-glass log, a page at a time (managers)."""
+        log = await access.break_glass_alerts(staff, _page(page))
+        return Template(
+            "cases/break_glass_log.html",
+            context=page_context(
+                request, alerts=log.items, total=log.total, page=page, pages=log.page_count
+            ),
+        )
+
     @get("/cases/by-reference/{reference:str}", name="case-by-reference")
     async def case_by_reference(
         self,

@@ -273,6 +273,10 @@ async def test_need_to_know_break_glass_alerts_and_access_history(
     assert "Break-glass alerts" in dashboard
     assert "Tom Hargreaves" in dashboard
     assert reason in dashboard
+    log = await fiona.get(f"{NM}/break-glass")
+    assert log.status_code == 200
+    assert reason in text(log)
+    assert (await tom.get(f"{NM}/break-glass")).status_code == 403
 
     history = await fiona.get(f"{case_path}/access-history")
     assert history.status_code == 200
