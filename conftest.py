@@ -3,8 +3,9 @@
 Each run creates its own owner role, database and application role on the
 local PostgreSQL, and a Redis key prefix of its own; at the end it drops them
 and deletes its keys, leaving the machine's services as it found them. The
-schema is made by the real ``confide migrate`` and two tenants by the real
-``confide tenants create``, so a cross-tenant test costs one line.
+schema is made by the real ``confide migrate`` (then, as infra/db/01-roles.sh does in
+production, a superuser marks the trigram operator LEAKPROOF) and two tenants by the
+real ``confide tenants create``, so a cross-tenant test costs one line.
 """
 
 from __future__ import annotations
@@ -109,6 +110,18 @@ async def _create() -> None:
         await admin.close()
 
 
+async def _leakproof() -> None:
+    """What infra/db/01-roles.sh has a superuser do in production: mark the trigram
+    operator's function LEAKPROOF, so that name search uses its index under the policy."""
+    from confide.platform.casework.search import LEAKPROOF_STATEMENT
+
+    admin = await asyncpg.connect(f"{ADMIN_URL.rsplit('/', 1)[0]}/{DATABASE}")
+    try:
+        await admin.execute(LEAKPROOF_STATEMENT)
+    finally:
+        await admin.close()
+
+
 async def _drop() -> None:
     admin = await asyncpg.connect(ADMIN_URL)
     try:
@@ -148,6 +161,7 @@ def database(dev_idp: str) -> Iterator[dict[str, TenantRef]]:
     try:
         migrated = confide("migrate", check=False)
         assert migrated.returncode == 0, migrated.stderr
+        _run(_leakproof())
         for slug, name in TENANTS.items():
             confide("tenants", "create", slug, "--name", name)
         confide("tenants", "suspend", "gamma")

@@ -3,12 +3,15 @@ within the tenant, on a need-to-know basis, page by page.
 
 The test database (the machine's PostgreSQL) has ``pg_trgm``, so ``search`` takes the
 trigram path; the prefix fallback of the embedded database is forced with
-``trigram=False``.
+``trigram=False``. The harness marks the trigram operator LEAKPROOF as production does
+(infra/db/01-roles.sh); ``not_leakproof`` undoes that for a test, as where no
+superuser has run it.
 """
 
 from __future__ import annotations
 
 import secrets
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -18,6 +21,7 @@ import asyncpg
 import pytest
 
 from confide.platform.casework.search import (
+    LEAKPROOF_STATEMENT,
     SearchError,
     SearchHit,
     SearchKind,
@@ -30,7 +34,7 @@ from confide.platform.core.pagination import Page, PageRequest
 from confide.platform.identity.schemas import StaffView
 from confide.platform.identity.tables import StaffStatus
 from confide.tenants.roles import StaffRole
-from conftest import OWNER_URL, TenantRef
+from conftest import ADMIN_URL, APP_URL, DATABASE, OWNER_URL, TenantRef
 
 RUN = secrets.token_hex(3).upper()
 
@@ -217,6 +221,53 @@ def restricted_refs(result: Page[SearchHit]) -> set[str]:
 async def test_the_ci_database_has_trigrams(world: World) -> None:
     async with tenant_transaction(world.alpha):
         assert await trigram_available()
+
+
+async def _as_superuser(statement: str) -> None:
+    conn = await asyncpg.connect(f"{ADMIN_URL.rsplit('/', 1)[0]}/{DATABASE}")
+    try:
+        await conn.execute(statement)
+    finally:
+        await conn.close()
+
+
+@pytest.fixture
+async def not_leakproof(database: Any) -> AsyncIterator[None]:
+    """The trigram operator as installed, where no superuser has marked it LEAKPROOF."""
+    await _as_superuser("ALTER FUNCTION word_similarity_commutator_op(text, text) NOT LEAKPROOF")
+    try:
+        yield
+    finally:
+        await _as_superuser(LEAKPROOF_STATEMENT)
+
+
+async def _leakproof() -> bool:
+    conn = await asyncpg.connect(APP_URL)
+    try:
+        return bool(
+            await conn.fetchval(
+                "SELECT proleakproof FROM pg_proc"
+                " WHERE oid = 'word_similarity_commutator_op(text, text)'::regprocedure"
+            )
+        )
+    finally:
+        await conn.close()
+
+
+async def test_trigram_operator_is_leakproof_as_in_production(world: World) -> None:
+    """So that the trigram index can serve name search under the policy (bench/search.py
+    measures the difference; on the tests' few rows the planner prefers other indexes)."""
+    assert await _leakproof()
+
+
+async def test_without_leakproof_search_is_still_correct(world: World, not_leakproof: None) -> None:
+    assert not await _leakproof()
+    found = await run(world.alpha, world.worker, "Jasmin Okonkow")
+    assert world.p1 in people(found)
+    assert world.refs["c2"] in restricted_refs(found)
+    beta = await run(world.beta, world.beta_worker, "Jasmine Okonkwo")
+    assert world.beta_person in people(beta)
+    assert not {world.p1, world.p2, world.p3} & people(beta)
 
 
 @pytest.mark.parametrize("trigram", [None, False], ids=["trigram", "fallback"])

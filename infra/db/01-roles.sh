@@ -9,6 +9,15 @@
 #   * the application role (CONFIDE_DB_APP_ROLE, default "confide_app"): logs in, is not a
 #     superuser, cannot bypass row-level security, creates nothing and owns nothing. Its
 #     table privileges are granted by `confide migrate`.
+#   * in that database, the extensions pg_trgm and btree_gin (name search), and the trigram
+#     operator `%>`'s function marked LEAKPROOF. Under row-level security PostgreSQL lets
+#     a query condition drive an index only when its function is LEAKPROOF, and only a
+#     superuser may say so; without it name search is correct but reads every person of
+#     the tenant instead of the trigram index (platform/casework/search.py).
+#     word_similarity_commutator_op only computes a similarity and compares it with the
+#     threshold; the one error it can raise that depends on a value is "out of memory"
+#     for a string of hundreds of megabytes (names are at most 201 characters), so it
+#     reveals nothing about rows the policy hides.
 # Passwords come from CONFIDE_DB_OWNER_PASSWORD and CONFIDE_DB_APP_PASSWORD.
 set -euo pipefail
 
@@ -46,4 +55,9 @@ psql --no-psqlrc -v ON_ERROR_STOP=1 \
 SELECT format('ALTER SCHEMA public OWNER TO %I', :'owner') \gexec
 REVOKE CREATE ON SCHEMA public FROM PUBLIC;
 SELECT format('GRANT USAGE ON SCHEMA public TO %I', :'app') \gexec
+
+-- Name search (see above): `confide migrate` finds these installed and builds its index.
+CREATE EXTENSION IF NOT EXISTS pg_trgm;
+CREATE EXTENSION IF NOT EXISTS btree_gin;
+ALTER FUNCTION word_similarity_commutator_op(text, text) LEAKPROOF;
 SQL

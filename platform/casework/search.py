@@ -46,7 +46,8 @@ FALLBACK_PREFIX = 3  # letters that must be right when there is no trigram index
 # A generated column, lower(first || ' ' || last): under row-level security only a plain
 # column lets the trigram index serve the query (see the search indexes migration).
 SEARCH_NAME = "p.search_name"
-# What a superuser runs once per database so that the trigram index is used at all.
+# What a superuser runs once per database so that the trigram index is used at all
+# (infra/db/01-roles.sh; the test harness too).
 LEAKPROOF_STATEMENT = "ALTER FUNCTION word_similarity_commutator_op(text, text) LEAKPROOF"
 
 _POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]?[0-9][A-Z]{2}$")

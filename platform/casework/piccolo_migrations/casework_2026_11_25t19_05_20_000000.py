@@ -11,7 +11,8 @@ embedded PostgreSQL has neither) the trigram index is skipped and the search fal
 to prefix matching; everything else is created everywhere.
 
 Marking ``word_similarity_commutator_op`` LEAKPROOF needs a superuser: done here when
-the migration runs as one, otherwise by a superuser once per database (README), else
+the migration runs as one, otherwise by a superuser once per database (infra/db/01-roles.sh
+does it when the database is first made; run it by hand on an older one), else
 the search is correct but scans the tenant's people instead of using the index.
 """
 

@@ -1,0 +1,403 @@
+"""Shared set-up for the benchmarks: their own database, the real CLI, seeding by COPY.
+
+Creates an owner role, application role and database on the local PostgreSQL (as the
+test harness does), runs the real ``confide migrate`` and ``confide tenants create``,
+and seeds 20 tenants with people, each the subject of a case assigned to one of a few
+caseworkers, optionally with contacts and notes on every case. ``drop()`` removes it all.
+
+Seeding uses COPY as the admin (superuser) connection: COPY FROM refuses tables under
+row-level security for any role the policy binds, and the superuser is not bound.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import random
+import secrets
+import subprocess
+import sys
+import time
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+from uuid import UUID, uuid4
+
+import asyncpg
+
+ADMIN_URL = os.environ.get(
+    "CONFIDE_BENCH_ADMIN_URL", "postgresql://postgres@localhost:5432/postgres"
+)
+RUN = secrets.token_hex(4)
+OWNER_ROLE = f"confide_owner_bench_{RUN}"
+APP_ROLE = f"confide_app_bench_{RUN}"
+DATABASE = f"confide_bench_{RUN}"
+TENANTS = 20
+CASEWORKERS = 6
+
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
+FIRST_NAMES = _words("""
+Oliver George Arthur Noah Muhammad Leo Harry Oscar Archie Henry Theodore Freddie Jack Charlie
+Theo Alfie Jacob Thomas Finley Arlo William Lucas Roman Tommy Isaac Teddy Alexander Luca
+Edward James Joshua Albie Elijah Max Mohammed Reggie Hudson Ethan Mason Sebastian Rory Louie
+Jude Ezra Adam Hugo Ronnie Reuben Zachary Joseph Daniel Samuel Jesse Dylan Benjamin Toby
+Olivia Amelia Isla Ava Ivy Freya Lily Florence Mia Willow Rosie Sophia Isabella Grace Daisy
+Sienna Poppy Elsie Emily Ella Evelyn Phoebe Sofia Evie Charlotte Harper Millie Matilda Maya
+Sophie Alice Emilia Isabelle Ruby Luna Maisie Aria Penelope Mila Bonnie Eva Hallie Eliza
+Ada Violet Esme Arabella Imogen Jessica Delilah Thea Layla Harriet Jasmine Aisha Priya Zara
+Amara Chloe Megan Bethan Siobhan Niamh Aoife Ciaran Declan Rhys Gareth Dafydd Callum Fraser
+Hamish Lachlan Kayden Tyler Connor Bradley Kieran Shannon Leanne Kelly Gemma Hayley Aaliyah
+Yusuf Ibrahim Hamza Zain Ayaan Omar Ali Fatima Maryam Khadija Inaya Anaya Arjun Rohan Aarav
+""")
+
+SURNAMES = _words("""
+Smith Jones Williams Taylor Brown Davies Evans Wilson Thomas Johnson Roberts Robinson
+Thompson Wright Walker White Edwards Hughes Green Hall Lewis Harris Clarke Patel Jackson
+Wood Turner Martin Cooper Hill Ward Morris Moore Clark Lee King Baker Harrison Morgan Allen
+James Scott Phillips Watson Davis Parker Price Bennett Young Griffiths Mitchell Kelly Cook
+Carter Richardson Bailey Collins Bell Shaw Murphy Miller Cox Richards Khan Marshall Anderson
+Simpson Ellis Adams Singh Begum Wilkinson Foster Chapman Powell Webb Rogers Gray Mason Ali
+Hunt Hussain Campbell Matthews Owen Palmer Holmes Mills Barnes Knight Lloyd Butler Russell
+Barker Fisher Stevens Jenkins Murray Dixon Harvey Graham Pearson Ahmed Fletcher Walsh Kaur
+Gibson Howard Andrews Stewart Elliott Reynolds Saunders Payne Fox Ford Pearce Day Brooks
+West Lawrence Cole Atkinson Bradley Spencer Gill Dawson Ball Burton O'Brien Watts Rose
+Booth Perry Ryan Grant Wells Armstrong Francis Rees Hayes Hart Hudson Newman Barrett Webster
+Hunter Gregory Carr Lowe Page Marsh Riley Dunn Woods Parsons Berry Stone Reid Holland Hawkins
+Harding Porter Robertson Newton Oliver Reed Kennedy Williamson Bird Gardner Shah Dean Lane
+Cooke Bates Henderson Parry Burgess Bishop Walton Burns Nicholson Shepherd Ross Cross Long
+Freeman Warren Nicholls Hamilton Byrne Sutton McDonald Yates Hodgson Robson Curtis Hopkins
+O'Connor Harper Coleman Watkins Moss McCarthy Chambers Okonkwo Adeyemi Mensah Nowak Kowalski
+Wojcik Costa Silva Ferreira Rossi Nguyen Chen Wang Yilmaz Demir Mahmood Iqbal Rahman Chowdhury
+""")
+
+POSTCODE_AREAS = ["NM", "ED", "LS", "M", "B", "S", "NE", "BS", "L", "CF", "G", "EH", "YO", "HU"]
+
+
+def _url(user: str, database: str) -> str:
+    rest = ADMIN_URL.split("://", 1)[1].rsplit("@", 1)[-1]
+    host = rest.split("/", 1)[0]
+    return f"postgresql://{user}@{host}/{database}"
+
+
+OWNER_URL = _url(OWNER_ROLE, DATABASE)
+BENCH_URL = f"{ADMIN_URL.rsplit('/', 1)[0]}/{DATABASE}"  # the admin, in the bench database
+
+
+def environment(workers: int, extra: dict[str, str] | None = None) -> None:
+    """Settings for the CLI, the app and this process (read when Confide is imported)."""
+    os.environ.update(
+        {
+            "DATABASE_URL": OWNER_URL,
+            "DATABASE_APP_ROLE": APP_ROLE,
+            "DATABASE_POOL_MAX_SIZE": str(workers),
+            "CONFIDE_SECRET_KEY": secrets.token_urlsafe(48),
+            "CONFIDE_LOG_LEVEL": "WARNING",
+            **(extra or {}),
+        }
+    )
+    for name in ("DATABASE_APP_URL", "CELERY_BROKER_URL", "CONFIDE_BASE_DOMAIN"):
+        os.environ.pop(name, None)
+
+
+def confide(*args: str) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "confide.platform.cli", *args],
+        capture_output=True,
+        text=True,
+        env=os.environ.copy(),
+        timeout=600,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"confide {args[0]} failed: {done.stderr[-2000:]}")
+
+
+async def create() -> None:
+    admin = await asyncpg.connect(ADMIN_URL)
+    try:
+        await admin.execute(f"CREATE ROLE {OWNER_ROLE} LOGIN CREATEROLE")
+        await admin.execute(f"CREATE DATABASE {DATABASE} OWNER {OWNER_ROLE}")
+    finally:
+        await admin.close()
+
+
+async def drop() -> None:
+    admin = await asyncpg.connect(ADMIN_URL)
+    try:
+        await admin.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
+        await admin.execute(f"DROP ROLE IF EXISTS {APP_ROLE}")
+        await admin.execute(f"DROP ROLE IF EXISTS {OWNER_ROLE}")
+    finally:
+        await admin.close()
+
+
+async def leakproof() -> None:
+    """What a superuser runs once per database (see ``search.LEAKPROOF_STATEMENT``)."""
+    from confide.platform.casework.search import LEAKPROOF_STATEMENT
+
+    admin = await asyncpg.connect(BENCH_URL)
+    try:
+        await admin.execute(LEAKPROOF_STATEMENT)
+    finally:
+        await admin.close()
+
+
+def _postcode(rng: random.Random) -> str:
+    area = rng.choice(POSTCODE_AREAS)
+    letters = "ABDEFGHJLNPQRSTUWXYZ"
+    return (
+        f"{area}{rng.randint(1, 20)} {rng.randint(0, 9)}{rng.choice(letters)}{rng.choice(letters)}"
+    )
+
+
+SUMMARIES = [
+    "Parent phoned about the EHC needs assessment request; explained the six-week decision"
+    " point and what evidence the local authority will ask the school for.",
+    "Talked through the draft EHC plan section by section; parent unhappy that section F"
+    " does not quantify the speech and language therapy. Agreed to send the checklist.",
+    "School meeting with the SENCo: reduced timetable since September. Explained that a"
+    " part-time timetable must be temporary and agreed with the parent.",
+    "Young person asked what an annual review is and whether they can speak for themselves"
+    " at it. Explained their right to be involved and offered to help prepare.",
+    "Email from parent with the refusal to assess letter. Explained the mediation"
+    " certificate and the two-month deadline to appeal to the tribunal.",
+    "Voicemail left on the helpline asking for a call back about school transport.",
+]
+NOTES = [
+    "Family prefer contact by email after 6pm; father works nights. Do not phone the house.",
+    "Agreed next steps: parent to request the annual review paperwork; we will check the"
+    " draft against the advice from the educational psychologist before the meeting.",
+    "Young person said in confidence that they are being bullied on the bus and do not"
+    " want their mum told yet. Talked about who they could tell at school.",
+    "Tribunal bundle received; hearing listed for March. Checked the deadlines with parent.",
+]
+KINDS = ["phone", "voicemail", "email", "meeting", "letter", "video"]
+
+
+def _timeline(
+    tenant: UUID,
+    case: UUID,
+    opened: date,
+    worker: UUID,
+    contacts: int,
+    notes: int,
+    rng: random.Random,
+    contact_rows: list[tuple[Any, ...]],
+    note_rows: list[tuple[Any, ...]],
+) -> None:
+    start = datetime(opened.year, opened.month, opened.day, 9, tzinfo=UTC)
+    for _ in range(contacts):
+        when = start + timedelta(minutes=rng.randint(0, 60 * 24 * 200))
+        contact_rows.append(
+            (
+                tenant,
+                uuid4(),
+                case,
+                rng.choice(KINDS),
+                rng.choice(("incoming", "outgoing")),
+                when,
+                rng.choice(SUMMARIES),
+                "young_person_only" if rng.random() < 0.1 else "shared",
+                worker,
+                when,
+            )
+        )
+    for _ in range(notes):
+        when = start + timedelta(minutes=rng.randint(0, 60 * 24 * 200))
+        note_rows.append(
+            (
+                tenant,
+                uuid4(),
+                case,
+                uuid4(),
+                1,
+                rng.choice(NOTES),
+                "young_person_only" if rng.random() < 0.1 else "shared",
+                worker,
+                when,
+            )
+        )
+
+
+async def seed(
+    people: int, rng: random.Random, *, contacts: int = 0, notes: int = 0
+) -> dict[UUID, dict[str, Any]]:
+    """COPY people, staff, cases and assignments (and ``contacts`` contacts and ``notes``
+    notes on every case); returns per tenant its slug, staff (caseworkers, then the
+    manager), names and cases as (case id, index of the assigned caseworker)."""
+    admin = await asyncpg.connect(BENCH_URL)
+    tenants: dict[UUID, dict[str, Any]] = {}
+    try:
+        rows = await admin.fetch("SELECT id, slug FROM tenants WHERE slug LIKE 'bench%'")
+        # Secondary indexes are rebuilt after the load (much faster than row by row);
+        # foreign key triggers are skipped for the load: the data is consistent by construction.
+        indexes = await admin.fetch(
+            "SELECT i.indexname, i.indexdef FROM pg_indexes i"
+            " WHERE i.schemaname = 'public'"
+            " AND i.tablename IN ('people', 'cases', 'case_assignments', 'case_contacts',"
+            " 'case_notes')"
+            " AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)"
+        )
+        for index in indexes:
+            await admin.execute(f'DROP INDEX "{index["indexname"]}"')
+        await admin.execute("SET session_replication_role = replica")
+        per_tenant = people // len(rows)
+        today = date(2026, 11, 25)
+        for n, row in enumerate(rows):
+            tenant = row["id"]
+            count = per_tenant + (people % len(rows) if n == 0 else 0)
+            staff = [uuid4() for _ in range(CASEWORKERS + 1)]  # the last one is the manager
+            await admin.copy_records_to_table(
+                "staff_users",
+                columns=["tenant_id", "id", "issuer", "subject", "display_name", "roles"],
+                records=[
+                    (
+                        tenant,
+                        s,
+                        "https://bench.invalid",
+                        f"sub-{s}",
+                        f"Staff {i}",
+                        '["manager"]' if i == CASEWORKERS else '["caseworker"]',
+                    )
+                    for i, s in enumerate(staff)
+                ],
+            )
+            person_rows = []
+            case_rows = []
+            assignment_rows = []
+            contact_rows: list[tuple[Any, ...]] = []
+            note_rows: list[tuple[Any, ...]] = []
+            names = []
+            cases = []
+            for i in range(count):
+                pid, cid = uuid4(), uuid4()
+                first, last = rng.choice(FIRST_NAMES), rng.choice(SURNAMES)
+                names.append((first, last))
+                born = today - timedelta(days=rng.randint(365 * 2, 365 * 25))
+                person_rows.append(
+                    (tenant, pid, "child_or_young_person", first, last, born, _postcode(rng))
+                )
+                w = rng.randrange(CASEWORKERS)
+                worker = staff[w]
+                cases.append((cid, w))
+                opened = today - timedelta(days=rng.randint(0, 2000))
+                case_rows.append(
+                    (tenant, cid, f"B{n:02d}-{opened.year}-{i:06d}", pid, "parent", opened, worker)
+                )
+                assignment_rows.append((tenant, uuid4(), cid, worker, staff[-1]))
+                if contacts or notes:
+                    _timeline(
+                        tenant, cid, opened, worker, contacts, notes, rng, contact_rows, note_rows
+                    )
+            await admin.copy_records_to_table(
+                "people",
+                columns=[
+                    "tenant_id",
+                    "id",
+                    "kind",
+                    "first_name",
+                    "last_name",
+                    "date_of_birth",
+                    "postcode",
+                ],
+                records=person_rows,
+            )
+            await admin.copy_records_to_table(
+                "cases",
+                columns=[
+                    "tenant_id",
+                    "id",
+                    "reference",
+                    "subject_id",
+                    "contacted_by",
+                    "opened_on",
+                    "created_by",
+                ],
+                records=case_rows,
+            )
+            await admin.copy_records_to_table(
+                "case_assignments",
+                columns=["tenant_id", "id", "case_id", "staff_id", "assigned_by"],
+                records=assignment_rows,
+            )
+            if contact_rows:
+                await admin.copy_records_to_table(
+                    "case_contacts",
+                    columns=[
+                        "tenant_id",
+                        "id",
+                        "case_id",
+                        "kind",
+                        "direction",
+                        "occurred_at",
+                        "summary",
+                        "side",
+                        "recorded_by",
+                        "recorded_at",
+                    ],
+                    records=contact_rows,
+                )
+            if note_rows:
+                await admin.copy_records_to_table(
+                    "case_notes",
+                    columns=[
+                        "tenant_id",
+                        "id",
+                        "case_id",
+                        "note_id",
+                        "version",
+                        "body",
+                        "side",
+                        "recorded_by",
+                        "recorded_at",
+                    ],
+                    records=note_rows,
+                )
+            tenants[tenant] = {"slug": row["slug"], "staff": staff, "names": names, "cases": cases}
+        await admin.execute("SET session_replication_role = origin")
+        for index in indexes:
+            await admin.execute(index["indexdef"])
+        await admin.execute("VACUUM ANALYZE")
+    finally:
+        await admin.close()
+    return tenants
+
+
+def prepare(
+    people: int, rng: random.Random, *, leakproof_trigram: bool = True, **timeline: int
+) -> dict[UUID, dict[str, Any]]:
+    """Migrate, (mark the trigram operator LEAKPROOF,) create the tenants and seed them."""
+    started = time.perf_counter()
+    confide("migrate")
+    if leakproof_trigram:
+        asyncio.run(leakproof())
+    for n in range(TENANTS):
+        confide("tenants", "create", f"bench{n:02d}", "--name", f"Bench SENDIASS {n:02d}")
+    prepared = time.perf_counter() - started
+    started = time.perf_counter()
+    tenants = asyncio.run(seed(people, rng, **timeline))
+    seeded = time.perf_counter() - started
+    extra = ""
+    if timeline.get("contacts") or timeline.get("notes"):
+        extra = (
+            f", {timeline.get('contacts', 0)} contacts and {timeline.get('notes', 0)} notes a case"
+        )
+    print(
+        f"trigram operator leakproof: {leakproof_trigram};"
+        f" schema and {TENANTS} tenants: {prepared:.1f} s; seeded {people:,} people,"
+        f" {people:,} cases and assignments{extra} (COPY, indexes, VACUUM ANALYZE):"
+        f" {seeded:.1f} s",
+        flush=True,
+    )
+    return tenants
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+
+
+def machine() -> str:
+    return f"{os.cpu_count()} CPUs (client, app and PostgreSQL share them)"
