@@ -290,3 +290,52 @@ async def test_the_verify_command_reports_tampering_and_exits_1(
     unknown = confide("audit", "verify", "--tenant", "nobody", check=False)
     assert unknown.returncode == 2
     assert unknown.stderr.strip() == "confide: no tenant with slug 'nobody'"
+
+
+async def _read_then_fail(tenant: TenantRef, subject: UUID) -> None:
+    from confide.platform.audit.services import record_at_commit
+
+    async with tenant_transaction(tenant.id):
+        record_at_commit(
+            "case_read",
+            actor_kind="staff",
+            subject_kind="case",
+            subject_id=subject,
+            grounds="assigned",
+        )
+        raise RuntimeError("the request failed")
+
+
+async def _read_with_a_name_in_it(tenant: TenantRef) -> None:
+    from confide.platform.audit.services import record_at_commit
+
+    async with tenant_transaction(tenant.id):
+        record_at_commit("case_read", actor_kind="staff", reason_code="Jasmine Smith")
+
+
+async def test_reads_are_chained_at_commit_and_not_at_all_on_rollback(
+    tenants: dict[str, TenantRef],
+) -> None:
+    from confide.platform.audit.services import record_at_commit
+
+    alpha = tenants["alpha"]
+    committed, rolled_back = uuid4(), uuid4()
+    async with tenant_transaction(alpha.id):
+        record_at_commit(
+            "case_read",
+            actor_kind="staff",
+            subject_kind="case",
+            subject_id=committed,
+            grounds="assigned",
+        )
+        # Nothing is written, and no chain lock taken, until the transaction commits.
+        listed = (await list_entries(PageRequest(limit=100, offset=0))).items
+        assert committed not in [entry.subject_id for entry in listed]
+    with pytest.raises(RuntimeError):
+        await _read_then_fail(alpha, rolled_back)
+    subjects = [e.subject_id for e in await _entries(alpha)]
+    assert committed in subjects
+    assert rolled_back not in subjects
+    assert (await _verify(alpha)).ok
+    with pytest.raises(ValueError):
+        await _read_with_a_name_in_it(alpha)

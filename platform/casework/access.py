@@ -118,6 +118,14 @@ async def _grounds(case_id: UUID, staff: StaffView) -> Grounds | None:
     return Grounds.BREAK_GLASS if grant["open"] else None
 
 
+async def _audit_access(action: str, **fields: Any) -> None:
+    """Reads are chained at commit (see ``audit.record_at_commit``); writes at once."""
+    if action == CASE_READ:
+        audit.record_at_commit(action, **fields)
+    else:
+        await audit.record(action, **fields)
+
+
 async def open_case(
     case_id: UUID, staff: StaffView, *, purpose: str = "view", action: str = CASE_READ
 ) -> CaseAccess:
@@ -139,7 +147,7 @@ async def open_case(
             reason_code=purpose,
         )
         raise CaseRestricted(case_id)
-    await audit.record(
+    await _audit_access(
         action,
         actor_kind="staff",
         actor_id=staff.id,

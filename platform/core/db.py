@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import contextvars
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from enum import StrEnum
+from typing import Any
 from uuid import UUID
 
 from piccolo.engine.postgres import PostgresEngine, PostgresTransaction
@@ -75,11 +76,12 @@ async def close_pool() -> None:
 class _TenantTransaction(PostgresTransaction):
     """A Piccolo transaction whose ``BEGIN`` carries the tenant setting."""
 
-    __slots__ = ("tenant_id",)
+    __slots__ = ("_before_commit", "tenant_id")
 
     def __init__(self, engine: PostgresEngine, tenant_id: UUID) -> None:
         super().__init__(engine, allow_nested=False)
         self.tenant_id = tenant_id
+        self._before_commit: list[Callable[[], Awaitable[object]]] = []
 
     async def begin(self) -> None:
         # The UUID type guarantees the literal is safe; one round trip, not two.
@@ -88,8 +90,26 @@ class _TenantTransaction(PostgresTransaction):
         )
 
     async def commit(self) -> None:
+        try:
+            for hook in self._before_commit:
+                await hook()
+        except BaseException:
+            await self.rollback()
+            raise
         await self.connection.execute("COMMIT")
         self._committed = True
+
+    async def __aexit__(self, *exc: Any) -> bool:
+        try:
+            return bool(await super().__aexit__(*exc))
+        except BaseException:
+            # A failed commit must still give the connection back.
+            if self.engine.pool:
+                await self.engine.pool.release(self.connection)
+            else:
+                await self.connection.close()
+            self.engine.current_transaction.reset(self.context)
+            raise
 
     async def rollback(self) -> None:
         await self.connection.execute("ROLLBACK")
@@ -108,6 +128,18 @@ async def tenant_transaction(tenant_id: UUID) -> AsyncIterator[_TenantTransactio
             yield transaction
     finally:
         _current_tenant.reset(token)
+
+
+def before_commit(hook: Callable[[], Awaitable[object]]) -> None:
+    """Run ``hook`` in the current tenant transaction just before it commits (not on rollback).
+
+    The audit chain uses this for reads: its per-tenant lock is then held for the
+    last few milliseconds of a transaction, not for the whole request.
+    """
+    transaction = get_engine().current_transaction.get()
+    if not isinstance(transaction, _TenantTransaction):
+        raise NoTenantError("no tenant transaction to attach to: use tenant_transaction()")
+    transaction._before_commit.append(hook)
 
 
 def current_tenant_id() -> UUID:
