@@ -36,11 +36,33 @@ def _fail(message: str) -> None:
 
 
 def _as_owner(body: Callable[[], Coroutine[Any, Any, R]]) -> R:
-    """Run an administrative coroutine as the owner role."""
-    from confide.platform.core.db import Role, use_role
+    """Run an administrative coroutine as the owner role.
+
+    The owner must be bound by row-level security like everyone else: as a
+    superuser (or with BYPASSRLS) a provisioning step for one tenant would see,
+    and could change, every tenant's rows. Such a role is refused.
+    """
+    from confide.platform.core.db import Role, get_engine, use_role
 
     use_role(Role.OWNER)
-    return asyncio.run(body())
+
+    async def checked() -> R:
+        from piccolo.querystring import QueryString
+
+        [role] = await get_engine().run_querystring(
+            QueryString(
+                "SELECT rolname, rolsuper OR rolbypassrls AS bypasses FROM pg_roles"
+                " WHERE rolname = current_user"
+            )
+        )
+        if role["bypasses"]:
+            _fail(
+                f"DATABASE_URL connects as {role['rolname']}, which bypasses row-level "
+                "security: use the schema's owner role, not a superuser"
+            )
+        return await body()
+
+    return asyncio.run(checked())
 
 
 class _Group(click.Group):

@@ -65,6 +65,8 @@ _log = logging.getLogger(__name__)
 DATABASE = "confide"
 #: The superuser pgserver's ``initdb`` creates.
 SUPERUSER = "postgres"
+#: The role that owns Confide's schema: migrations and provisioning, never a superuser.
+OWNER = "confide_owner"
 #: The Celery app the embedded worker and beat load.
 CELERY_APP = "confide.workers.celery_app:celery_app"
 #: Kombu's file-system transport: works across processes on one machine.
@@ -154,7 +156,7 @@ def start_embedded_postgres(
         pgdata=pgdata,
         socket_dir=socket_dir,
         port=port,
-        owner_url=_socket_url(SUPERUSER, database, socket_dir, port),
+        owner_url=_socket_url(OWNER, database, socket_dir, port),
         app_url=_socket_url(app_role, database, socket_dir, port),
         _server=server,
     )
@@ -167,13 +169,24 @@ def _socket_url(user: str, database: str, socket_dir: Path, port: int) -> str:
     )
 
 
+# The owner is not the superuser: row-level security (FORCE) must bind migrations and
+# provisioning too, as in production. A database made by an earlier version, owned by
+# the superuser, is handed over.
 _BOOTSTRAP_SQL = r"""
+SELECT format('CREATE ROLE %I', :'owner')
+ WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = :'owner') \gexec
+SELECT format('ALTER ROLE %I LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB CREATEROLE', :'owner') \gexec
 SELECT format('CREATE ROLE %I', :'role')
  WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = :'role') \gexec
 SELECT format('ALTER ROLE %I LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE NOINHERIT',
               :'role') \gexec
-SELECT format('CREATE DATABASE %I', :'db')
+SELECT format('CREATE DATABASE %I OWNER %I', :'db', :'owner')
  WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = :'db') \gexec
+SELECT format('ALTER DATABASE %I OWNER TO %I', :'db', :'owner') \gexec
+\connect :db
+SELECT format('ALTER SCHEMA public OWNER TO %I', :'owner') \gexec
+SELECT format('ALTER TABLE public.%I OWNER TO %I', tablename, :'owner')
+  FROM pg_tables WHERE schemaname = 'public' AND tableowner <> :'owner' \gexec
 """
 
 
@@ -189,6 +202,7 @@ def _bootstrap(socket_dir: Path, port: int, database: str, app_role: str) -> Non
             "--quiet",
             "--set=ON_ERROR_STOP=1",
             f"--set=role={app_role}",
+            f"--set=owner={OWNER}",
             f"--set=db={database}",
             f"--host={socket_dir}",
             f"--port={port}",

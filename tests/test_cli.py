@@ -58,3 +58,12 @@ def test_a_missing_setting_is_named() -> None:
     assert result.stderr.strip().startswith("confide: CONFIDE_SECRET_KEY is not set")
     result = confide("migrate", check=False, env={"DATABASE_URL": ""})
     assert result.stderr.strip().startswith("confide: DATABASE_URL is not set")
+
+
+def test_an_owner_that_bypasses_row_level_security_is_refused(database: Any) -> None:
+    from conftest import ADMIN_URL, DATABASE, _url
+
+    superuser = _url(ADMIN_URL, ADMIN_URL.split("://", 1)[1].split("@", 1)[0], DATABASE)
+    refused = confide("tenants", "list", check=False, env={"DATABASE_URL": superuser})
+    assert refused.returncode == 2
+    assert "bypasses row-level security" in refused.stderr

@@ -111,6 +111,9 @@ def test_confide_run_starts_everything_stops_cleanly_and_keeps_its_data(
         neighbour.close()
         assert _stop(first) == 0
     assert _leftovers(data_dir) == [], "confide run left processes behind"
+    seeded = (tmp_path / "first.log").read_text()
+    for slug in ("northmoor", "eastdale"):  # each tenant gets its own, none sees the other's
+        assert f"{slug}: 4 demo staff, 40 synthetic cases" in seeded
     assert (data_dir / "pg" / "PG_VERSION").exists()
     assert (data_dir / "secret_key").stat().st_mode & 0o077 == 0
 
