@@ -297,6 +297,7 @@ def serve(host: str | None, port: int | None) -> None:
         port=port or settings.web.port,
         proxy_headers=True,
         forwarded_allow_ips=settings.web.trusted_proxies,
+        workers=settings.web.web_workers,
         access_log=False,
         log_config=None,
     )

@@ -43,6 +43,7 @@ def test_a_malformed_setting_stops_start_up_with_one_line_naming_it() -> None:
         "CONFIDE_PORT": ("eighty", "CONFIDE_PORT is malformed"),
         "REDIS_URL": ("http://x", "REDIS_URL is malformed"),
         "CONFIDE_SECRET_KEY": ("short", "CONFIDE_SECRET_KEY is malformed"),
+        "CONFIDE_WEB_WORKERS": ("0", "CONFIDE_WEB_WORKERS is malformed"),
     }
     for name, (value, message) in cases.items():
         result = confide("serve", check=False, env={name: value})

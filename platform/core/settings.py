@@ -103,6 +103,7 @@ class WebSettings(BaseSettings):
         default=None, description="tenants also resolve as <slug>.<base_domain>"
     )
     trusted_proxies: str = Field(default="127.0.0.1", description="for X-Forwarded-Proto")
+    web_workers: int = Field(default=1, ge=1, le=64, description="web processes for serve")
     secure_cookies: bool = Field(
         default=True, description="mark cookies Secure; only plain-HTTP local runs turn it off"
     )
