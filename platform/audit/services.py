@@ -145,9 +145,25 @@ async def record(
     detail: Mapping[str, str | int | bool | UUID | None] | None = None,
 ) -> AuditRecord:
     """Append one entry to the current tenant's chain, in the caller's transaction."""
+    return await _append(
+        _entry(action, actor_kind, actor_id, subject_kind, subject_id, grounds, reason_code, detail)
+    )
+
+
+def _entry(
+    action: str,
+    actor_kind: str,
+    actor_id: UUID | None,
+    subject_kind: str | None,
+    subject_id: UUID | None,
+    grounds: str | None,
+    reason_code: str | None,
+    detail: Mapping[str, str | int | bool | UUID | None] | None,
+) -> dict[str, Any]:
+    """An entry's fields, checked: codes and ids only, never personal data."""
     if actor_kind not in set(ActorKind):
         raise ValueError(f"audit actor_kind must be one of {', '.join(ActorKind)}")
-    entry: dict[str, Any] = {
+    return {
         "actor_kind": str(actor_kind),
         "actor_id": actor_id,
         "action": _code("action", action, required=True),
@@ -157,6 +173,10 @@ async def record(
         "reason_code": _code("reason_code", reason_code),
         "detail": _detail(detail),
     }
+
+
+async def _append(entry: dict[str, Any]) -> AuditRecord:
+    """Chain ``entry`` after the tenant's latest one, under the tenant's chain lock."""
     tenant_id = current_tenant_id()
     if not AuditEntry._meta.db.transaction_exists():
         raise NoTenantError("audit.record needs the caller's tenant_transaction")
@@ -205,6 +225,7 @@ def record_at_commit(
     subject_id: UUID | None = None,
     grounds: str | None = None,
     reason_code: str | None = None,
+    detail: Mapping[str, str | int | bool | UUID | None] | None = None,
 ) -> None:
     """Like ``record``, but chained just before the caller's transaction commits.
 
@@ -213,28 +234,10 @@ def record_at_commit(
     length of a request. A rolled-back transaction records nothing, as nothing of
     it reached anyone. The entry is checked now, so a bad code fails here.
     """
-    if actor_kind not in set(ActorKind):
-        raise ValueError(f"audit actor_kind must be one of {', '.join(ActorKind)}")
-    for field, value in (
-        ("action", action),
-        ("subject_kind", subject_kind),
-        ("grounds", grounds),
-        ("reason_code", reason_code),
-    ):
-        _code(field, value, required=field == "action")
-
-    async def append() -> None:
-        await record(
-            action,
-            actor_kind=actor_kind,
-            actor_id=actor_id,
-            subject_kind=subject_kind,
-            subject_id=subject_id,
-            grounds=grounds,
-            reason_code=reason_code,
-        )
-
-    before_commit(append)
+    entry = _entry(
+        action, actor_kind, actor_id, subject_kind, subject_id, grounds, reason_code, detail
+    )
+    before_commit(lambda: _append(entry))
 
 
 async def list_entries(
