@@ -322,3 +322,39 @@ async def test_roles_are_recomputed_at_every_sign_in_and_changes_audited(
     details = [r["detail"] for r in changes]
     assert any('"after": "caseworker.manager"' in d for d in details), details
     assert any('"before": "caseworker.manager"' in d for d in details), details
+
+
+async def test_an_email_domain_outside_the_allowed_ones_is_refused(
+    app: Any, tenants: dict[str, TenantRef]
+) -> None:
+    from confide.platform.core.db import tenant_transaction
+    from confide.tenants.sso.schemas import SsoSettings
+    from confide.tenants.sso.services import get_sso, save_sso
+
+    async def allow(domains: tuple[str, ...]) -> None:
+        async with tenant_transaction(tenants["eastdale"].id):
+            sso = await get_sso()
+            assert sso is not None
+            await save_sso(
+                SsoSettings(
+                    sso.issuer,
+                    sso.client_id,
+                    None,
+                    sso.scopes,
+                    sso.groups_claim,
+                    sso.role_mapping,
+                    domains,
+                ),
+                changed_by=None,
+            )
+
+    await allow(("eastdale.gov.uk",))  # the demo users' addresses are @eastdale.example
+    try:
+        async with http_client(app) as browser:
+            refused = await sign_in(browser, "eastdale", "eastdale-cw-1")
+        assert refused.status_code == 400
+        assert "email domain is not allowed" in refused.text
+    finally:
+        await allow(())
+    async with http_client(app) as browser:
+        assert (await sign_in(browser, "eastdale", "eastdale-cw-1")).status_code == 303
