@@ -12,11 +12,14 @@ from litestar.openapi import OpenAPIConfig
 from confide.frontend.admin import AdminController
 from confide.frontend.auth import SignInController
 from confide.frontend.casework import CaseworkPages
+from confide.frontend.consent import ConsentPages
+from confide.frontend.disclosures import DisclosurePages
 from confide.frontend.errors import http_error, server_error
 from confide.frontend.operator import operator_router
 from confide.frontend.pages import StartController
 from confide.frontend.templating import assets_router, template_config
 from confide.platform.api.casework import CaseworkController
+from confide.platform.api.consent import ConsentController
 from confide.platform.api.health import HealthController
 from confide.platform.api.housekeeping import HousekeepingController
 from confide.platform.core.db import close_pool, start_pool
@@ -38,8 +41,11 @@ def create_litestar() -> Litestar:
             SignInController,
             AdminController,
             CaseworkPages,
+            ConsentPages,
+            DisclosurePages,
             HousekeepingController,
             CaseworkController,
+            ConsentController,
         ],
         on_enter=[attach_staff],
     )

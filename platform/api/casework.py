@@ -8,14 +8,15 @@ the case beyond its id.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 from uuid import UUID
 
-from litestar import Controller, MediaType, Request, Response, get, post
+from litestar import Controller, get, post
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_201_CREATED
 
+from confide.platform.api.errors import invalid, not_found, not_permitted, restricted
 from confide.platform.api.schemas import PageOut
 from confide.platform.casework import access, records
 from confide.platform.casework.access import CaseNotFound, CaseRestricted, NotPermitted
@@ -45,34 +46,6 @@ Limit = Annotated[int, QueryParameter(ge=1, le=MAX_PAGE_SIZE)]
 Offset = Annotated[int, QueryParameter(ge=0)]
 
 
-def _json(body: dict[str, Any], status: int) -> Response[Any]:
-    return Response(body, status_code=status, media_type=MediaType.JSON)
-
-
-def _invalid(_: Request[Any, Any, Any], exc: CaseworkError) -> Response[Any]:
-    return _json({"status_code": 400, "detail": "Check the fields", "errors": exc.errors}, 400)
-
-
-def _not_found(_: Request[Any, Any, Any], __: Exception) -> Response[Any]:
-    return _json({"status_code": 404, "detail": "Not Found"}, 404)
-
-
-def _restricted(_: Request[Any, Any, Any], exc: CaseRestricted) -> Response[Any]:
-    return _json(
-        {
-            "status_code": 403,
-            "restricted": True,
-            "case_id": str(exc.case_id),
-            "detail": "This case is restricted. Record a reason to open it with break-glass.",
-        },
-        403,
-    )
-
-
-def _not_permitted(_: Request[Any, Any, Any], __: NotPermitted) -> Response[Any]:
-    return _json({"status_code": 403, "detail": "Forbidden"}, 403)
-
-
 class CaseworkController(Controller):
     """Open to caseworkers and managers; each case further behind need-to-know."""
 
@@ -81,11 +54,11 @@ class CaseworkController(Controller):
     guards = [case_worker]
     dependencies = {"staff": Provide(provide_staff, sync_to_thread=False)}
     exception_handlers = {
-        CaseworkError: _invalid,
-        CaseNotFound: _not_found,
-        RecordNotFound: _not_found,
-        CaseRestricted: _restricted,
-        NotPermitted: _not_permitted,
+        CaseworkError: invalid,
+        CaseNotFound: not_found,
+        RecordNotFound: not_found,
+        CaseRestricted: restricted,
+        NotPermitted: not_permitted,
     }
 
     @post("/enquiries", status_code=HTTP_201_CREATED)

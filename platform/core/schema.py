@@ -17,7 +17,7 @@ from piccolo.querystring import QueryString
 
 from confide.platform.core.db import get_engine
 from confide.platform.core.logs import get_logger
-from confide.platform.core.tables import APP_MANAGE, APP_READ, APPEND_ONLY
+from confide.platform.core.tables import APP_MANAGE, APP_READ, APPEND_ONLY, NO_DELETE
 
 log = get_logger(__name__)
 
@@ -97,11 +97,12 @@ async def secure_schema(app_role: str, app_password: str | None = None) -> list[
                 f" WITH CHECK (tenant_id = {TENANT_SETTING})"
             )
             if table in tags:
-                allowed = (
-                    "SELECT, INSERT"
-                    if APPEND_ONLY in tags[table]
-                    else ("SELECT, INSERT, UPDATE, DELETE")
-                )
+                if APPEND_ONLY in tags[table]:
+                    allowed = "SELECT, INSERT"
+                elif NO_DELETE in tags[table]:
+                    allowed = "SELECT, INSERT, UPDATE"
+                else:
+                    allowed = "SELECT, INSERT, UPDATE, DELETE"
                 await _query(f"GRANT {allowed} ON {name} TO {role}")
         for table, table_tags in tags.items():
             if table in tenant_owned:

@@ -15,6 +15,9 @@ APP_READ = "app-read"  # platform-level table the application may read, never wr
 # (the tenant registry, platform operators): rows are disabled or suspended, not removed.
 APP_MANAGE = "app-manage"
 APPEND_ONLY = "append-only"  # tenant-owned, the application may insert and read only
+# Tenant-owned records that move through states (a disclosure awaiting authorisation, a
+# task to tell a client): the application may insert, read and update, never delete.
+NO_DELETE = "no-delete"
 
 
 class TenantOwned(Table):

@@ -28,12 +28,23 @@ DEFAULT_SUPPORT_LEVELS: tuple[str, ...] = (
     "Individual support",
     "Intensive casework",
 )
+# The professional roles a consent may be restricted to (policy 4.2).
+DEFAULT_PROFESSIONAL_ROLES: tuple[str, ...] = (
+    "School or SENCO",
+    "Local authority SEN team",
+    "Health",
+    "Social care",
+    "Educational psychologist",
+)
 MAX_TOPICS = 30
+MAX_ROLES = 30
+REVIEW_MONTHS = (1, 36)
+TELL_CLIENT_DAYS = (1, 60)
 NAME_LENGTH = (2, 80)
 
 
 class CaseListsError(ValueError):
-    """Lists that cannot be saved: messages keyed by field (``topics``, ``support_level_1``...)."""
+    """Settings that cannot be saved: messages keyed by field (``topics``, ``roles``...)."""
 
     def __init__(self, errors: dict[str, str]) -> None:
         super().__init__("; ".join(errors))  # field names only, never what was typed
@@ -47,6 +58,10 @@ class PolicyView:
     break_glass_hours: int = 4
     topics: tuple[str, ...] = DEFAULT_TOPICS
     support_levels: tuple[str, ...] = DEFAULT_SUPPORT_LEVELS
+    professional_roles: tuple[str, ...] = DEFAULT_PROFESSIONAL_ROLES
+    consent_review_months: int = 12
+    lapsed_consent_blocks: bool = True  # False: a lapsed consent still permits, with a warning
+    tell_client_days: int = 5
 
     def support_level_name(self, level: int) -> str:
         """The tenant's name for support level 1-4."""
@@ -71,6 +86,10 @@ async def get_policy() -> PolicyView:
         row["break_glass_hours"],
         _names(row["enquiry_topics"], DEFAULT_TOPICS),
         _names(row["support_level_names"], DEFAULT_SUPPORT_LEVELS),
+        _names(row["professional_roles"], DEFAULT_PROFESSIONAL_ROLES),
+        row["consent_review_months"],
+        row["lapsed_consent_blocks"],
+        row["tell_client_days"],
     )
 
 
@@ -169,6 +188,75 @@ async def set_case_lists(
             "support_level_count": len(clean_levels),
             "default_topics": stored_topics is None,
             "default_support_levels": stored_levels is None,
+        },
+    )
+    return await get_policy()
+
+
+def validate_consent_settings(
+    roles: Sequence[str], review_months: int, tell_client_days: int
+) -> tuple[tuple[str, ...], dict[str, str]]:
+    """The roles tidied (spaces trimmed, blank lines dropped), and each field's problem."""
+    errors: dict[str, str] = {}
+    clean = tuple(r.strip() for r in roles if r.strip())
+    low, high = NAME_LENGTH
+    if not clean:
+        errors["roles"] = "Enter at least one professional role"
+    elif len(clean) > MAX_ROLES:
+        errors["roles"] = f"Enter {MAX_ROLES} roles or fewer"
+    elif any(_bad_name(r) for r in clean):
+        errors["roles"] = f"Each role must be {low} to {high} characters, on its own line"
+    elif len({r.casefold() for r in clean}) != len(clean):
+        errors["roles"] = "Enter each role once"
+    if not REVIEW_MONTHS[0] <= review_months <= REVIEW_MONTHS[1]:
+        errors["review_months"] = (
+            f"The review interval must be between {REVIEW_MONTHS[0]} and {REVIEW_MONTHS[1]} months"
+        )
+    if not TELL_CLIENT_DAYS[0] <= tell_client_days <= TELL_CLIENT_DAYS[1]:
+        errors["tell_client_days"] = (
+            f"The days to tell a client must be between {TELL_CLIENT_DAYS[0]}"
+            f" and {TELL_CLIENT_DAYS[1]}"
+        )
+    return clean, errors
+
+
+async def set_consent_settings(
+    roles: Sequence[str],
+    review_months: int,
+    lapsed_blocks: bool,
+    tell_client_days: int,
+    *,
+    changed_by: UUID | None = None,
+) -> PolicyView:
+    """The tenant's professional roles, consent review interval, what a lapsed consent
+    does, and the days to tell a client. Recorded consents keep the roles they name,
+    even ones later taken off the list; existing review dates are not moved."""
+    clean, errors = validate_consent_settings(roles, review_months, tell_client_days)
+    if errors:
+        raise CaseListsError(errors)
+    stored = None if clean == DEFAULT_PROFESSIONAL_ROLES else json.dumps(list(clean))
+    await _save(
+        {
+            TenantPolicy.professional_roles: stored,
+            TenantPolicy.consent_review_months: review_months,
+            TenantPolicy.lapsed_consent_blocks: lapsed_blocks,
+            TenantPolicy.tell_client_days: tell_client_days,
+        },
+        professional_roles=stored,
+        consent_review_months=review_months,
+        lapsed_consent_blocks=lapsed_blocks,
+        tell_client_days=tell_client_days,
+    )
+    await audit(
+        "consent_settings_changed",
+        actor_kind="staff" if changed_by else "system",
+        actor_id=changed_by,
+        detail={
+            "role_count": len(clean),
+            "default_roles": stored is None,
+            "review_months": review_months,
+            "lapsed_blocks": lapsed_blocks,
+            "tell_client_days": tell_client_days,
         },
     )
     return await get_policy()

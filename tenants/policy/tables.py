@@ -1,6 +1,6 @@
 """One row of policy settings per tenant."""
 
-from piccolo.columns import JSONB, UUID, Integer, Timestamptz
+from piccolo.columns import JSONB, UUID, Boolean, Integer, Timestamptz
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 
 from confide.platform.core.tables import TenantOwned
@@ -16,4 +16,12 @@ class TenantPolicy(TenantOwned, tablename="tenant_policies"):
     # defaults (added by migration 2026-11-25T19:40:00).
     enquiry_topics = JSONB(null=True, default=None)
     support_level_names = JSONB(null=True, default=None)
+    # Consent and disclosure (added by migration 2026-11-25T20:40:00): the professional
+    # roles a consent may be restricted to (NULL: the defaults), how long a consent lasts
+    # before review, whether a lapsed consent blocks sharing or only warns, and how many
+    # days staff have to tell a client about a disclosure made without their consent.
+    professional_roles = JSONB(null=True, default=None)
+    consent_review_months = Integer(default=12)
+    lapsed_consent_blocks = Boolean(default=True)
+    tell_client_days = Integer(default=5)
     updated_at = Timestamptz(default=TimestamptzNow())

@@ -1,0 +1,231 @@
+"""Consent and disclosure API: thin handlers over ``consent.consents``, ``consent.disclosures``
+and ``consent.tasks``.
+
+Errors as in the case work API (400 field-named, 404 the same for missing and another
+tenant's, 403 restricted or not permitted), plus 409 ``{"refused": true, "code", "reason"}``
+when the consent check refuses a share: nothing was shared, and the reason says why.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from uuid import UUID
+
+from litestar import Controller, Request, Response, get, post
+from litestar.di import NamedDependency, Provide
+from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.status_codes import HTTP_201_CREATED
+
+from confide.platform.api.errors import invalid, json_error, not_found, not_permitted, restricted
+from confide.platform.api.schemas import PageOut
+from confide.platform.casework.access import CaseNotFound, CaseRestricted, NotPermitted
+from confide.platform.casework.records import RecordNotFound
+from confide.platform.casework.schemas import CaseworkError
+from confide.platform.consent import consents, disclosures, tasks
+from confide.platform.consent.disclosures import DisclosureNotFound, DisclosureRefused
+from confide.platform.consent.schemas import (
+    Authorisation,
+    ConsentHistory,
+    ConsentView,
+    Decline,
+    DelayTelling,
+    DisclosureCheck,
+    DisclosureSummary,
+    DisclosureView,
+    NewConsent,
+    NewDisclosure,
+    ReviewConsent,
+    ReviewDue,
+    TellTaskView,
+    ToldClient,
+)
+from confide.platform.consent.tasks import TaskNotFound
+from confide.platform.core.pagination import MAX_PAGE_SIZE, PageRequest
+from confide.platform.identity.schemas import StaffView
+from confide.platform.identity.web import case_worker, manager, provide_staff
+
+Limit = Annotated[int, QueryParameter(ge=1, le=MAX_PAGE_SIZE)]
+Offset = Annotated[int, QueryParameter(ge=0)]
+
+
+def _refused(_: Request[Any, Any, Any], exc: DisclosureRefused) -> Response[Any]:
+    return json_error(
+        {
+            "status_code": 409,
+            "refused": True,
+            "code": exc.check.code.value,
+            "reason": exc.check.reason,
+            "detail": "The consent on this case does not allow this share. Nothing was shared.",
+        },
+        409,
+    )
+
+
+class ConsentController(Controller):
+    """Open to caseworkers and managers; each case further behind need-to-know."""
+
+    path = "/api"
+    tags = ["consent"]
+    guards = [case_worker]
+    dependencies = {"staff": Provide(provide_staff, sync_to_thread=False)}
+    exception_handlers = {
+        CaseworkError: invalid,
+        CaseNotFound: not_found,
+        RecordNotFound: not_found,
+        DisclosureNotFound: not_found,
+        TaskNotFound: not_found,
+        CaseRestricted: restricted,
+        NotPermitted: not_permitted,
+        DisclosureRefused: _refused,
+    }
+
+    # Consent
+
+    @get("/cases/{case_id:uuid}/consents")
+    async def consent_history(
+        self, case_id: FromPath[UUID], staff: NamedDependency[StaffView]
+    ) -> ConsentHistory:
+        """The current consent and every version, newest first (an audited read)."""
+        return await consents.consent_history(case_id, staff)
+
+    @post("/cases/{case_id:uuid}/consents", status_code=HTTP_201_CREATED)
+    async def record_consent(
+        self, case_id: FromPath[UUID], data: JSONBody[NewConsent], staff: NamedDependency[StaffView]
+    ) -> ConsentView:
+        """Record consent, or a change to it: always a new version."""
+        return await consents.record_consent(case_id, staff, data)
+
+    @post("/cases/{case_id:uuid}/consents/reviews", status_code=HTTP_201_CREATED)
+    async def review_consent(
+        self,
+        case_id: FromPath[UUID],
+        data: JSONBody[ReviewConsent],
+        staff: NamedDependency[StaffView],
+    ) -> ConsentView:
+        """The current consent confirmed with the service user: a new review date."""
+        return await consents.review_consent(case_id, staff, data)
+
+    @get("/consent-reviews")
+    async def reviews_due(
+        self, staff: NamedDependency[StaffView], limit: Limit = 25, offset: Offset = 0
+    ) -> PageOut[ReviewDue]:
+        """Consents on your cases due for review within four weeks, or overdue."""
+        return PageOut.of(await consents.reviews_due(staff, PageRequest(limit, offset)))
+
+    # Disclosure
+
+    @post("/cases/{case_id:uuid}/disclosure-checks", status_code=200)
+    async def check(
+        self,
+        case_id: FromPath[UUID],
+        data: JSONBody[NewDisclosure],
+        staff: NamedDependency[StaffView],
+    ) -> DisclosureCheck:
+        """Would this share be allowed now, and why (nothing is recorded but the read)."""
+        return await disclosures.check(case_id, staff, data.recipient_role, data.items)
+
+    @post("/cases/{case_id:uuid}/disclosures", status_code=HTTP_201_CREATED)
+    async def share(
+        self,
+        case_id: FromPath[UUID],
+        data: JSONBody[NewDisclosure],
+        staff: NamedDependency[StaffView],
+    ) -> DisclosureView:
+        """Record a share the consent allows; a manager's on a legal basis; or a request
+        for a manager to authorise (``ask_manager``). 409 when the consent refuses it."""
+        return await disclosures.share(case_id, staff, data)
+
+    @get("/cases/{case_id:uuid}/disclosures")
+    async def disclosure_log(
+        self,
+        case_id: FromPath[UUID],
+        staff: NamedDependency[StaffView],
+        limit: Limit = 25,
+        offset: Offset = 0,
+    ) -> PageOut[DisclosureSummary]:
+        """What went to whom, when, on what basis; newest first."""
+        return PageOut.of(
+            await disclosures.disclosure_log(case_id, staff, PageRequest(limit, offset))
+        )
+
+    @get("/cases/{case_id:uuid}/disclosures/{disclosure_id:uuid}")
+    async def disclosure(
+        self,
+        case_id: FromPath[UUID],
+        disclosure_id: FromPath[UUID],
+        staff: NamedDependency[StaffView],
+    ) -> DisclosureView:
+        """One disclosure with exactly what was shared."""
+        return await disclosures.get_disclosure(case_id, disclosure_id, staff, purpose="api")
+
+    @post(
+        "/cases/{case_id:uuid}/disclosures/{disclosure_id:uuid}/authorisation",
+        guards=[manager],
+        status_code=200,
+    )
+    async def authorise(
+        self,
+        case_id: FromPath[UUID],
+        disclosure_id: FromPath[UUID],
+        data: JSONBody[Authorisation],
+        staff: NamedDependency[StaffView],
+    ) -> DisclosureView:
+        """Authorise a refused share on a legal basis; opens the tell-the-client task."""
+        return await disclosures.authorise(case_id, disclosure_id, staff, data)
+
+    @post(
+        "/cases/{case_id:uuid}/disclosures/{disclosure_id:uuid}/decline",
+        guards=[manager],
+        status_code=200,
+    )
+    async def decline(
+        self,
+        case_id: FromPath[UUID],
+        disclosure_id: FromPath[UUID],
+        data: JSONBody[Decline],
+        staff: NamedDependency[StaffView],
+    ) -> DisclosureView:
+        """Decline to authorise: nothing is shared; the reason is kept."""
+        return await disclosures.decline(case_id, disclosure_id, staff, data)
+
+    @get("/disclosures/awaiting-authorisation", guards=[manager])
+    async def awaiting(
+        self, staff: NamedDependency[StaffView], limit: Limit = 25, offset: Offset = 0
+    ) -> PageOut[DisclosureSummary]:
+        """Requests for a manager to authorise, oldest first."""
+        return PageOut.of(
+            await disclosures.awaiting_authorisation(staff, PageRequest(limit, offset))
+        )
+
+    # Tell the service user
+
+    @get("/tell-client-tasks")
+    async def open_tasks(
+        self, staff: NamedDependency[StaffView], limit: Limit = 25, offset: Offset = 0
+    ) -> PageOut[TellTaskView]:
+        """Open tasks (all of the service's for managers; your cases' otherwise)."""
+        return PageOut.of(await tasks.open_tasks(staff, PageRequest(limit, offset)))
+
+    @get("/tell-client-tasks/{task_id:uuid}")
+    async def task(
+        self, task_id: FromPath[UUID], staff: NamedDependency[StaffView]
+    ) -> TellTaskView:
+        """One task, with its delays (an audited read of its case)."""
+        return await tasks.get_task(task_id, staff)
+
+    @post("/tell-client-tasks/{task_id:uuid}/told", status_code=200)
+    async def told(
+        self, task_id: FromPath[UUID], data: JSONBody[ToldClient], staff: NamedDependency[StaffView]
+    ) -> TellTaskView:
+        """When and how the service user was told: the task is done."""
+        return await tasks.record_told(task_id, staff, data)
+
+    @post("/tell-client-tasks/{task_id:uuid}/delay", guards=[manager], status_code=200)
+    async def delay(
+        self,
+        task_id: FromPath[UUID],
+        data: JSONBody[DelayTelling],
+        staff: NamedDependency[StaffView],
+    ) -> TellTaskView:
+        """Put telling off, with a reason and a later date; the task stays open."""
+        return await tasks.delay(task_id, staff, data)

@@ -1,0 +1,1 @@
+"""Consent and disclosure: what a service user allows, and what leaves the service."""

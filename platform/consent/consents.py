@@ -1,0 +1,320 @@
+"""Consent: recorded at first contact and any time after, versioned, reviewed (rules 4, 5).
+
+A consent is never changed: a new decision is a new version, and a review that
+confirms it adds a review row with the next review date. The current consent of a
+case is its highest version; its review date is the latest review's, else its own.
+Every function that touches a case goes through ``access.open_case`` first.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, timedelta
+from typing import Any
+from uuid import UUID, uuid4
+from zoneinfo import ZoneInfo
+
+from confide.platform.audit import services as audit
+from confide.platform.casework.access import NotPermitted, open_case
+from confide.platform.casework.schemas import CaseworkError
+from confide.platform.casework.tables import Case, CaseStatus
+from confide.platform.consent.schemas import (
+    ConsentHistory,
+    ConsentReviewView,
+    ConsentView,
+    NewConsent,
+    ReviewConsent,
+    ReviewDue,
+)
+from confide.platform.consent.tables import (
+    Consent,
+    ConsentMethod,
+    ConsentReview,
+    Decision,
+    GivenBy,
+    ReviewOutcome,
+)
+from confide.platform.core.db import current_tenant_id
+from confide.platform.core.pagination import Page, PageRequest
+from confide.platform.identity.schemas import StaffView
+from confide.platform.identity.tables import StaffStatus
+from confide.tenants.policy.services import get_policy
+from confide.tenants.roles import StaffRole
+
+SERVICE_ZONE = ZoneInfo("Europe/London")
+REVIEW_WINDOW_DAYS = 28  # reviews due this soon show on the dashboard
+
+
+def today() -> date:
+    """The service's date (England), whatever the server's clock zone."""
+    return datetime.now(SERVICE_ZONE).date()
+
+
+def add_months(start: date, months: int) -> date:
+    """``start`` plus whole months, on the last day of a shorter month (31 Jan + 1 = 28 Feb)."""
+    index = start.month - 1 + months
+    year, month = start.year + index // 12, index % 12 + 1
+    for day in (start.day, 30, 29, 28):
+        try:
+            return date(year, month, day)
+        except ValueError:
+            continue
+    raise ValueError("unreachable")  # pragma: no cover - day 28 exists in every month
+
+
+async def _raw(sql: str, *args: Any) -> list[dict[str, Any]]:
+    return list(await Consent.raw(sql, *args))
+
+
+def works_cases(staff: StaffView) -> bool:
+    return staff.status is StaffStatus.ACTIVE and staff.has(StaffRole.CASEWORKER, StaffRole.MANAGER)
+
+
+async def _subject_age(case_id: UUID, on: date) -> int | None:
+    rows = await _raw(
+        "SELECT p.date_of_birth FROM cases c JOIN people p ON p.tenant_id = c.tenant_id"
+        " AND p.id = c.subject_id WHERE c.tenant_id = {} AND c.id = {}",
+        current_tenant_id(),
+        case_id,
+    )
+    born: date | None = rows[0]["date_of_birth"] if rows else None
+    if born is None:
+        return None
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+def _roles(value: Any) -> list[str]:
+    roles = json.loads(value) if isinstance(value, str) else value
+    return [str(r) for r in roles or []]
+
+
+def _view(row: dict[str, Any], reviews: list[ConsentReviewView], on: date) -> ConsentView:
+    due = reviews[0].next_review_due if reviews else row["review_due"]
+    given_by = GivenBy(row["given_by"])
+    return ConsentView(
+        id=row["id"],
+        case_id=row["case_id"],
+        version=row["version"],
+        decision=Decision(row["decision"]),
+        roles=_roles(row["roles"]),
+        given_by=given_by,
+        method=ConsentMethod(row["method"]),
+        given_on=row["given_on"],
+        advised_of_limits=row["advised_of_limits"],
+        young_person_can_decide=row["young_person_can_decide"],
+        parent_for_competent_young_person=(
+            given_by is not GivenBy.YOUNG_PERSON and row["young_person_can_decide"]
+        ),
+        note=row["note"],
+        review_due=due,
+        lapsed=due < on,
+        recorded_by=row["recorded_by"],
+        recorded_by_name=row.get("recorded_by_name") or "",
+        recorded_at=row["recorded_at"],
+        reviews=reviews,
+    )
+
+
+async def _versions(case_id: UUID) -> list[ConsentView]:
+    """Every version of the case's consent, newest first, with its reviews (two queries)."""
+    tenant_id = current_tenant_id()
+    rows = await _raw(
+        "SELECT c.*, s.display_name AS recorded_by_name FROM consents c"
+        " LEFT JOIN staff_users s ON s.tenant_id = c.tenant_id AND s.id = c.recorded_by"
+        " WHERE c.tenant_id = {} AND c.case_id = {} ORDER BY c.version DESC",
+        tenant_id,
+        case_id,
+    )
+    if not rows:
+        return []
+    review_rows = await _raw(
+        "SELECT r.*, s.display_name AS reviewed_by_name FROM consent_reviews r"
+        " LEFT JOIN staff_users s ON s.tenant_id = r.tenant_id AND s.id = r.reviewed_by"
+        " WHERE r.tenant_id = {} AND r.case_id = {} ORDER BY r.reviewed_at DESC, r.id",
+        tenant_id,
+        case_id,
+    )
+    by_consent: dict[UUID, list[ConsentReviewView]] = {}
+    for r in review_rows:
+        by_consent.setdefault(r["consent_id"], []).append(
+            ConsentReviewView(
+                id=r["id"],
+                consent_id=r["consent_id"],
+                outcome=ReviewOutcome(r["outcome"]),
+                note=r["note"],
+                next_review_due=r["next_review_due"],
+                reviewed_by=r["reviewed_by"],
+                reviewed_by_name=r["reviewed_by_name"] or "",
+                reviewed_at=r["reviewed_at"],
+            )
+        )
+    on = today()
+    return [_view(row, by_consent.get(row["id"], []), on) for row in rows]
+
+
+async def current_consent(case_id: UUID) -> ConsentView | None:
+    """The case's consent now, for a caller that has already opened the case."""
+    versions = await _versions(case_id)
+    return versions[0] if versions else None
+
+
+async def consent_history(case_id: UUID, staff: StaffView) -> ConsentHistory:
+    """The consent panel: current consent and every version (an audited case read)."""
+    await open_case(case_id, staff, purpose="consent")
+    versions = await _versions(case_id)
+    return ConsentHistory(case_id, versions[0] if versions else None, versions)
+
+
+async def _open_for_change(case_id: UUID, staff: StaffView, action: str) -> None:
+    if not works_cases(staff):
+        raise NotPermitted("case work is for caseworkers and managers")
+    access = await open_case(case_id, staff, purpose="record", action=action)
+    if access.status != CaseStatus.OPEN:
+        raise CaseworkError({"case": "This case is closed"})
+
+
+async def record_consent(case_id: UUID, staff: StaffView, data: NewConsent) -> ConsentView:
+    """A new version of the case's consent; the review date follows the tenant's interval."""
+    policy = await get_policy()
+    data.validate(policy.professional_roles)
+    await _open_for_change(case_id, staff, "consent_recorded")
+    anonymous = await Case.exists().where(Case.id == case_id, Case.anonymous.eq(True))
+    if anonymous:
+        raise CaseworkError({"case": "An anonymous enquiry has no-one to give consent"})
+    can_decide = data.young_person_can_decide
+    if data.given_by is not GivenBy.YOUNG_PERSON and not can_decide:
+        # In law a young person (over compulsory school age) decides for themselves.
+        age = await _subject_age(case_id, data.given_on)
+        can_decide = age is not None and age >= 16
+    tenant_id = current_tenant_id()
+    # Versions are numbered under a per-case lock, so two writers never share a number.
+    await _raw(
+        "SELECT 1 FROM cases WHERE tenant_id = {} AND id = {} FOR UPDATE", tenant_id, case_id
+    )
+    [latest] = await _raw(
+        "SELECT coalesce(max(version), 0) AS v FROM consents WHERE tenant_id = {} AND case_id = {}",
+        tenant_id,
+        case_id,
+    )
+    consent_id = uuid4()
+    version = int(latest["v"]) + 1
+    await Consent.insert(
+        Consent(
+            id=consent_id,
+            tenant_id=tenant_id,
+            case_id=case_id,
+            version=version,
+            decision=data.decision,
+            roles=json.dumps(list(data.roles)),
+            given_by=data.given_by,
+            method=data.method,
+            given_on=data.given_on,
+            advised_of_limits=data.advised_of_limits,
+            young_person_can_decide=can_decide,
+            note=data.note.strip(),
+            review_due=add_months(data.given_on, policy.consent_review_months),
+            recorded_by=staff.id,
+        )
+    )
+    await audit.record(
+        "consent_version",
+        actor_kind="staff",
+        actor_id=staff.id,
+        subject_kind="case",
+        subject_id=case_id,
+        reason_code=data.decision.value,
+        detail={
+            "consent_id": consent_id,
+            "version": version,
+            "given_by": data.given_by.value,
+            "method": data.method.value,
+            "role_count": len(data.roles),
+            "parent_for_competent_yp": data.given_by is not GivenBy.YOUNG_PERSON and can_decide,
+        },
+    )
+    [view] = [v for v in await _versions(case_id) if v.id == consent_id]
+    return view
+
+
+async def review_consent(case_id: UUID, staff: StaffView, data: ReviewConsent) -> ConsentView:
+    """The current consent reviewed with the service user and confirmed: next review date."""
+    data.validate()
+    await _open_for_change(case_id, staff, "consent_reviewed")
+    current = await current_consent(case_id)
+    if current is None:
+        raise CaseworkError({"consent": "There is no consent to review: record one"})
+    months = (await get_policy()).consent_review_months
+    next_due = add_months(today(), months)
+    review_id = uuid4()
+    await ConsentReview.insert(
+        ConsentReview(
+            id=review_id,
+            tenant_id=current_tenant_id(),
+            case_id=case_id,
+            consent_id=current.id,
+            outcome=data.outcome,
+            note=data.note.strip(),
+            next_review_due=next_due,
+            reviewed_by=staff.id,
+        )
+    )
+    await audit.record(
+        "consent_review",
+        actor_kind="staff",
+        actor_id=staff.id,
+        subject_kind="case",
+        subject_id=case_id,
+        reason_code=data.outcome.value,
+        detail={"consent_id": current.id, "review_id": review_id, "was_lapsed": current.lapsed},
+    )
+    refreshed = await current_consent(case_id)
+    assert refreshed is not None
+    return refreshed
+
+
+async def reviews_due(
+    staff: StaffView, page: PageRequest, *, within_days: int = REVIEW_WINDOW_DAYS
+) -> Page[ReviewDue]:
+    """Consents on the person's open cases due for review soon or overdue, soonest first.
+
+    Only cases the person is assigned to: a list of other cases' reviews would tell
+    them which families use the service without a need to know.
+    """
+    if not works_cases(staff):
+        return Page([], total=0, limit=page.limit, offset=page.offset)
+    tenant_id = current_tenant_id()
+    on = today()
+    body = (
+        " FROM cases c"
+        " JOIN case_assignments a ON a.tenant_id = c.tenant_id AND a.case_id = c.id"
+        " AND a.staff_id = {} AND a.ended_at IS NULL"
+        " JOIN LATERAL (SELECT k.id, k.version, k.decision, coalesce((SELECT r.next_review_due"
+        " FROM consent_reviews r WHERE r.tenant_id = k.tenant_id AND r.consent_id = k.id"
+        " ORDER BY r.reviewed_at DESC, r.id LIMIT 1), k.review_due) AS due FROM consents k"
+        " WHERE k.tenant_id = c.tenant_id AND k.case_id = c.id ORDER BY k.version DESC LIMIT 1)"
+        " cur ON true"
+        " LEFT JOIN people p ON p.tenant_id = c.tenant_id AND p.id = c.subject_id"
+        " WHERE c.tenant_id = {} AND c.status = 'open' AND cur.due <= {}"
+    )
+    args = (staff.id, tenant_id, on + timedelta(days=within_days))
+    rows = await _raw(
+        "SELECT c.id, c.reference, p.first_name, p.last_name, cur.version, cur.decision,"
+        " cur.due" + body + " ORDER BY cur.due, c.reference LIMIT {} OFFSET {}",
+        *args,
+        page.limit,
+        page.offset,
+    )
+    [count] = await _raw("SELECT count(*) AS n" + body, *args)
+    items = [
+        ReviewDue(
+            case_id=r["id"],
+            case_reference=r["reference"],
+            subject_name=None if r["first_name"] is None else f"{r['first_name']} {r['last_name']}",
+            consent_version=r["version"],
+            decision=Decision(r["decision"]),
+            review_due=r["due"],
+            overdue=r["due"] < on,
+        )
+        for r in rows
+    ]
+    return Page(items, total=int(count["n"]), limit=page.limit, offset=page.offset)

@@ -1,0 +1,397 @@
+"""What consent and disclosure take in and give out.
+
+Inputs are msgspec Structs decoded by the API and built by the pages; the services call
+their ``validate()``, so every surface gets the same field-named ``CaseworkError``.
+Views are frozen dataclasses built by the services only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+from uuid import UUID
+
+import msgspec
+
+from confide.platform.casework.schemas import CaseworkError
+from confide.platform.consent.tables import (
+    Basis,
+    ConsentMethod,
+    Decision,
+    DisclosureStatus,
+    GivenBy,
+    LegalBasis,
+    ReviewOutcome,
+    TaskStatus,
+    TellMethod,
+)
+
+MAX_ITEMS = 50
+
+
+def _text(
+    errors: dict[str, str], name: str, value: str | None, label: str, high: int, *, required: bool
+) -> None:
+    stripped = (value or "").strip()
+    if not stripped:
+        if required:
+            errors[name] = f"Enter {label}"
+    elif len(stripped) > high:
+        errors[name] = f"{label[0].upper()}{label[1:]} must be {high} characters or fewer"
+
+
+def _past_or_today(errors: dict[str, str], name: str, when: date, label: str) -> None:
+    if when > date.today():
+        errors[name] = f"{label} must be today or in the past"
+    elif when.year < 2000:
+        errors[name] = f"Enter a real {label.lower()}"
+
+
+class NewConsent(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """A consent decision (DESIGN rule 4): full, restricted to named roles, or refused."""
+
+    decision: Decision
+    given_by: GivenBy
+    method: ConsentMethod
+    given_on: date
+    roles: list[str] = msgspec.field(default_factory=list)
+    advised_of_limits: bool = False
+    young_person_can_decide: bool = False
+    note: str = ""
+
+    def validate(self, roles: Collection[str]) -> None:
+        """``roles``: the tenant's professional roles (``get_policy().professional_roles``)."""
+        errors: dict[str, str] = {}
+        if self.decision is Decision.RESTRICTED:
+            if not self.roles:
+                errors["roles"] = "Choose the professional roles information may be shared with"
+            elif unknown := [r for r in self.roles if r not in roles]:
+                errors["roles"] = f"Choose roles from the service's list ({unknown[0]!r} is not)"
+            elif len(set(self.roles)) != len(self.roles):
+                errors["roles"] = "Choose each role once"
+        elif self.roles:
+            errors["roles"] = "Only a restricted consent names roles"
+        if self.decision is Decision.REFUSED and not self.advised_of_limits:
+            errors["advised_of_limits"] = (
+                "Confirm they were told what the service cannot do without sharing"
+            )
+        if self.young_person_can_decide and self.given_by is GivenBy.YOUNG_PERSON:
+            errors["young_person_can_decide"] = (
+                "This applies only when a parent or carer gives consent"
+            )
+        _past_or_today(errors, "given_on", self.given_on, "The date consent was given")
+        _text(errors, "note", self.note, "the note", 500, required=False)
+        if errors:
+            raise CaseworkError(errors)
+
+
+class ReviewConsent(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """A review that confirms the current consent; a change is a ``NewConsent`` instead."""
+
+    outcome: ReviewOutcome = ReviewOutcome.CONFIRMED
+    note: str = ""
+
+    def validate(self) -> None:
+        errors: dict[str, str] = {}
+        _text(errors, "note", self.note, "the note", 500, required=False)
+        if errors:
+            raise CaseworkError(errors)
+
+
+class ItemKind(StrEnum):
+    NOTE = "note"
+    CONTACT = "contact"
+    FIELD = "field"
+
+
+class CaseField(StrEnum):
+    """Parts of the case file that can be shared one by one (need-to-know, policy 4.5)."""
+
+    NAME = "name"
+    DATE_OF_BIRTH = "date_of_birth"
+    SCHOOL = "school_or_setting"
+    PRIMARY_NEED = "primary_need"
+    TOPICS = "topics"
+    PARENTS = "parents"
+
+
+class ItemRef(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """One item to share: a note (its current version), a contact, or a case field."""
+
+    kind: ItemKind
+    id: str  # a note's or contact's id, or a ``CaseField`` value
+
+    def key(self) -> str:
+        return f"{self.kind.value}:{self.id}"
+
+
+class NewDisclosure(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """To whom, why, and exactly what: never the whole file by default.
+
+    ``legal_basis`` and ``justification``: a manager sharing beyond consent (rule 6).
+    ``ask_manager``: a caseworker whose share was refused asks a manager to authorise it.
+    """
+
+    recipient_org: str
+    recipient_role: str
+    purpose: str
+    items: list[ItemRef]
+    recipient_person: str = ""
+    legal_basis: LegalBasis | None = None
+    justification: str = ""
+    ask_manager: bool = False
+
+    def validate(self, roles: Collection[str]) -> None:
+        errors: dict[str, str] = {}
+        _text(errors, "recipient_org", self.recipient_org, "the organisation", 200, required=True)
+        if self.recipient_role not in roles:
+            errors["recipient_role"] = "Choose the recipient's professional role"
+        _text(errors, "recipient_person", self.recipient_person, "the person", 200, required=False)
+        _text(errors, "purpose", self.purpose, "the purpose of sharing", 2000, required=True)
+        if not self.items:
+            errors["items"] = "Choose what to share"
+        elif len(self.items) > MAX_ITEMS:
+            errors["items"] = f"Choose {MAX_ITEMS} items or fewer"
+        elif len({i.key() for i in self.items}) != len(self.items):
+            errors["items"] = "Choose each item once"
+        if self.legal_basis is not None:
+            _text(
+                errors, "justification", self.justification, "the justification", 4000,
+                required=True,
+            )  # fmt: skip
+            if self.ask_manager:
+                errors["ask_manager"] = "A manager recording a legal basis does not ask a manager"
+        elif self.justification.strip():
+            errors["justification"] = "A justification goes with a legal basis"
+        if errors:
+            raise CaseworkError(errors)
+
+
+class Authorisation(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """A manager's decision on a disclosure awaiting authorisation."""
+
+    legal_basis: LegalBasis
+    justification: str
+
+    def validate(self) -> None:
+        errors: dict[str, str] = {}
+        _text(errors, "justification", self.justification, "the justification", 4000, required=True)
+        if errors:
+            raise CaseworkError(errors)
+
+
+class Decline(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    reason: str
+
+    def validate(self) -> None:
+        errors: dict[str, str] = {}
+        _text(errors, "reason", self.reason, "the reason", 2000, required=True)
+        if errors:
+            raise CaseworkError(errors)
+
+
+class ToldClient(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """When and how the service user was told of a disclosure made without consent."""
+
+    told_on: date
+    told_how: TellMethod
+    note: str = ""
+
+    def validate(self) -> None:
+        errors: dict[str, str] = {}
+        _past_or_today(errors, "told_on", self.told_on, "The date they were told")
+        _text(errors, "note", self.note, "the note", 500, required=False)
+        if errors:
+            raise CaseworkError(errors)
+
+
+class DelayTelling(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """A manager's reason to tell later (e.g. telling would put someone at risk)."""
+
+    reason: str
+    new_due_on: date
+
+    def validate(self, current_due: date) -> None:
+        errors: dict[str, str] = {}
+        _text(errors, "reason", self.reason, "the reason to delay", 2000, required=True)
+        if self.new_due_on <= date.today():
+            errors["new_due_on"] = "The new due date must be in the future"
+        elif self.new_due_on <= current_due:
+            errors["new_due_on"] = "The new due date must be after the current one"
+        elif (self.new_due_on - date.today()).days > 366:
+            errors["new_due_on"] = "The new due date must be within a year"
+        if errors:
+            raise CaseworkError(errors)
+
+
+# Views
+
+
+class CheckCode(StrEnum):
+    """The disclosure check's outcome; the reason shown says it in words."""
+
+    FULL = "full"
+    RESTRICTED_INCLUDES = "restricted_includes_role"
+    LAPSED_WARNING = "lapsed_warning"  # allowed: the tenant warns rather than blocks
+    NO_CONSENT = "no_consent"
+    REFUSED = "refused"
+    RESTRICTED_EXCLUDES = "restricted_excludes_role"
+    LAPSED = "lapsed"
+    YOUNG_PERSON_SIDE = "young_person_side"
+
+
+@dataclass(frozen=True, slots=True)
+class ConsentReviewView:
+    id: UUID
+    consent_id: UUID
+    outcome: ReviewOutcome
+    note: str
+    next_review_due: date
+    reviewed_by: UUID
+    reviewed_by_name: str
+    reviewed_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ConsentView:
+    id: UUID
+    case_id: UUID
+    version: int
+    decision: Decision
+    roles: list[str]
+    given_by: GivenBy
+    method: ConsentMethod
+    given_on: date
+    advised_of_limits: bool
+    young_person_can_decide: bool
+    # Given by a parent or carer for a young person who can decide for themselves.
+    parent_for_competent_young_person: bool
+    note: str
+    review_due: date  # the latest review's next date, else the one set when recorded
+    lapsed: bool
+    recorded_by: UUID
+    recorded_by_name: str
+    recorded_at: datetime
+    reviews: list[ConsentReviewView] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class ConsentHistory:
+    """The current consent (the newest version) and every version, newest first."""
+
+    case_id: UUID
+    current: ConsentView | None
+    versions: list[ConsentView]
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewDue:
+    case_id: UUID
+    case_reference: str
+    subject_name: str | None
+    consent_version: int
+    decision: Decision
+    review_due: date
+    overdue: bool
+
+
+@dataclass(frozen=True, slots=True)
+class DisclosureCheck:
+    allowed: bool
+    code: CheckCode
+    reason: str  # in words, for the person asking
+    recipient_role: str
+    consent: ConsentView | None
+    warning: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SharedItem:
+    """One item as it was when shared: the printable record shows exactly this."""
+
+    kind: ItemKind
+    ref: str
+    label: str
+    text: str
+    young_person_only: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class TaskDelayView:
+    id: UUID
+    reason: str
+    previous_due_on: date
+    new_due_on: date
+    delayed_by: UUID
+    delayed_by_name: str
+    delayed_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class TellTaskView:
+    id: UUID
+    case_id: UUID
+    case_reference: str
+    disclosure_id: UUID
+    recipient_org: str
+    recipient_role: str
+    legal_basis: LegalBasis | None
+    due_on: date
+    status: TaskStatus
+    overdue: bool
+    told_on: date | None
+    told_how: TellMethod | None
+    told_note: str
+    told_by_name: str | None
+    created_at: datetime
+    done_at: datetime | None
+    delays: list[TaskDelayView] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class DisclosureView:
+    id: UUID
+    case_id: UUID
+    case_reference: str
+    recipient_org: str
+    recipient_role: str
+    recipient_person: str
+    purpose: str
+    items: list[SharedItem]
+    status: DisclosureStatus
+    basis: Basis | None
+    consent_id: UUID | None
+    consent_version: int | None
+    check_code: CheckCode
+    check_reason: str
+    legal_basis: LegalBasis | None
+    justification: str | None
+    decline_reason: str | None
+    requested_by: UUID
+    requested_by_name: str
+    requested_at: datetime
+    authorised_by: UUID | None
+    authorised_by_name: str | None
+    decided_at: datetime | None
+    shared_at: datetime | None
+    task: TellTaskView | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DisclosureSummary:
+    """A line of a list: a case's disclosure log, or disclosures awaiting a manager."""
+
+    id: UUID
+    case_id: UUID
+    case_reference: str
+    recipient_org: str
+    recipient_role: str
+    status: DisclosureStatus
+    basis: Basis | None
+    legal_basis: LegalBasis | None
+    item_count: int
+    requested_by_name: str
+    requested_at: datetime
+    shared_at: datetime | None
