@@ -5,8 +5,10 @@ children and young people aged 2 to 24 with parents or carers, fictional
 schools and settings, postcodes made from outward codes invented here, phone
 numbers from Ofcom's ranges reserved for drama, ``example.*`` email
 addresses, varied safe-contact preferences, contacts and notes (some on the
-young person's confidential side, one corrected), some cases closed with an
-outcome, and one anonymous enquiry. Every name comes from the lists below;
+young person's confidential side, one corrected), consent asked at first
+contact (some shared with it, one shared by a manager on safeguarding grounds,
+a few due for review), some cases closed with an outcome, and one anonymous
+enquiry. Every name comes from the lists below;
 nothing is imported from anywhere.
 
 The demo staff are recorded exactly as signing in through the development
@@ -52,10 +54,21 @@ from confide.platform.casework.tables import (
     ReferralRoute,
     Side,
 )
+from confide.platform.consent.consents import add_months, record_consent
+from confide.platform.consent.disclosures import share
+from confide.platform.consent.schemas import ItemKind, ItemRef, NewConsent, NewDisclosure
+from confide.platform.consent.tables import (
+    Consent,
+    ConsentMethod,
+    Decision,
+    GivenBy,
+    LegalBasis,
+)
 from confide.platform.core.db import tenant_transaction
 from confide.platform.devidp import DEMO_USERS
 from confide.platform.identity.schemas import StaffView
 from confide.platform.identity.staff import record_sign_in
+from confide.tenants.policy.services import DEFAULT_PROFESSIONAL_ROLES
 from confide.tenants.roles import StaffRole
 from confide.tenants.services import get_active_tenant
 from confide.tenants.sso.services import get_sso
@@ -558,8 +571,13 @@ async def _make_cases(
                     with_person_id=with_id,
                 ),
             )
-        for body in rng.sample(_NOTES, rng.randint(1, 2)):
+        notes = [
             await add_note(case.id, lead, NewNote(body=body))
+            for body in rng.sample(_NOTES, rng.randint(1, 2))
+        ]
+        await _consent_and_sharing(
+            rng, case.id, lead, manager, enquiry.contacted_by, opened_on, notes[0].note_id, i
+        )
         if plan.age >= 11 and (
             enquiry.contacted_by is ContactedBy.YOUNG_PERSON or rng.random() < 0.3
         ):
@@ -594,6 +612,79 @@ async def _make_cases(
             closed_on = min(today, opened_on + timedelta(days=days[-1] + rng.randint(1, 10)))
         await _backdate(case.id, opened_on, closed_on)
     return count
+
+
+async def _consent_and_sharing(
+    rng: random.Random,
+    case_id: UUID,
+    lead: StaffView,
+    manager: StaffView,
+    contacted_by: ContactedBy,
+    opened_on: date,
+    note_id: UUID,
+    i: int,
+) -> None:
+    """Consent asked at first contact; some cases shared with consent, one by a manager
+    on safeguarding grounds (so its tell-the-client task shows), a few reviews due soon."""
+    given_by = {
+        ContactedBy.YOUNG_PERSON: GivenBy.YOUNG_PERSON,
+        ContactedBy.CARER: GivenBy.CARER,
+    }.get(contacted_by, GivenBy.PARENT)
+    decision = (
+        Decision.REFUSED
+        if i == 5
+        else rng.choices((Decision.RESTRICTED, Decision.FULL, Decision.REFUSED), (6, 3, 1))[0]
+    )
+    roles = (
+        rng.sample(DEFAULT_PROFESSIONAL_ROLES[:3], rng.randint(1, 2))
+        if decision is Decision.RESTRICTED
+        else []
+    )
+    await record_consent(
+        case_id,
+        lead,
+        NewConsent(
+            decision=decision,
+            given_by=given_by,
+            method=rng.choice(list(ConsentMethod)),
+            given_on=opened_on,
+            roles=roles,
+            advised_of_limits=decision is Decision.REFUSED,
+        ),
+    )
+    if i % 10 == 1:  # a few consents from an earlier enquiry, due for review about now
+        due = datetime.now(SERVICE_ZONE).date() + timedelta(days=rng.randint(-6, 20))
+        await Consent.update(
+            {Consent.review_due: due, Consent.given_on: add_months(due, -12)}
+        ).where(Consent.case_id == case_id)
+    item = [ItemRef(kind=ItemKind.NOTE, id=str(note_id))]
+    if i == 5:
+        await share(
+            case_id,
+            manager,
+            NewDisclosure(
+                recipient_org="Children's social care, front door",
+                recipient_role="Social care",
+                purpose="A concern that a child may be at risk of serious harm.",
+                items=item,
+                legal_basis=LegalBasis.SAFEGUARDING,
+                justification="Information at the last contact suggested a risk of serious"
+                " harm; the threshold for sharing without consent is met.",
+            ),
+        )
+    elif decision is not Decision.REFUSED and rng.random() < 0.3:
+        role = roles[0] if roles else "School or SENCO"
+        await share(
+            case_id,
+            lead,
+            NewDisclosure(
+                recipient_org="The child's school" if role == "School or SENCO" else "Council",
+                recipient_role=role,
+                recipient_person="",
+                purpose="To agree the next steps with the family's permission.",
+                items=item,
+            ),
+        )
 
 
 async def _anonymous(rng: random.Random, lead: StaffView, opened_on: date, now: datetime) -> None:

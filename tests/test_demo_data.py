@@ -112,6 +112,29 @@ async def test_the_demo_tenants_are_filled_with_synthetic_case_work(
     assert roles["northmoor-manager"] == '["manager"]'
     assert "northmoor-other" not in roles, "a user no group admits never becomes staff"
 
+    # Consent was asked at first contact on every named case; some were shared.
+    consents = await _in(
+        owner_conn,
+        northmoor,
+        "SELECT k.decision, k.advised_of_limits, k.review_due FROM consents k"
+        " WHERE k.case_id IN (" + SEEDED + ")",
+    )
+    assert len(consents) == 39
+    assert {k["decision"] for k in consents} == {"full", "restricted", "refused"}
+    assert all(k["advised_of_limits"] for k in consents if k["decision"] == "refused")
+    assert any((k["review_due"] - date.today()).days <= 28 for k in consents)
+    shared = await _in(
+        owner_conn,
+        northmoor,
+        "SELECT d.basis, d.legal_basis, t.status FROM disclosures d"
+        " LEFT JOIN tell_client_tasks t ON t.disclosure_id = d.id"
+        " WHERE d.case_id IN (" + SEEDED + ")",
+    )
+    assert any(d["basis"] == "consent" and d["status"] is None for d in shared)
+    assert [(d["legal_basis"], d["status"]) for d in shared if d["basis"] == "legal"] == [
+        ("safeguarding", "open")
+    ]
+
     eastdale = await _counts(owner_conn, tenants["eastdale"])
     assert eastdale["cases"] >= 40
 
