@@ -90,4 +90,13 @@ async def test_readiness_fails_when_redis_is_unreachable(
 async def test_openapi_document_is_served(client: httpx.AsyncClient) -> None:
     schema = await client.get("/schema/openapi.json")
     assert schema.status_code == 200
-    assert "/t/{tenant_slug}/api/housekeeping/heartbeats" in schema.json()["paths"]
+    paths = schema.json()["paths"]
+    assert "/t/{tenant_slug}/api/housekeeping/heartbeats" in paths
+    for path in (
+        "/t/{tenant_slug}/api/cases/{case_id}",
+        "/t/{tenant_slug}/api/cases/{case_id}/consents",
+        "/t/{tenant_slug}/api/cases/{case_id}/disclosure-checks",
+        "/t/{tenant_slug}/api/cases/{case_id}/disclosures/{disclosure_id}/authorisation",
+        "/t/{tenant_slug}/api/tell-client-tasks/{task_id}/delay",
+    ):
+        assert path in paths, path
