@@ -22,7 +22,7 @@ from confide.platform.casework.schemas import (
     CaseworkError,
     Grounds,
 )
-from confide.platform.casework.tables import Assignment, BreakGlass, Case
+from confide.platform.casework.tables import BreakGlass, Case
 from confide.platform.core.db import current_tenant_id
 from confide.platform.core.pagination import Page, PageRequest
 from confide.platform.identity.schemas import StaffView
@@ -69,15 +69,37 @@ def _works_cases(staff: StaffView) -> bool:
     return staff.status is StaffStatus.ACTIVE and staff.has(StaffRole.CASEWORKER, StaffRole.MANAGER)
 
 
-async def _find(case_id: UUID) -> dict[str, Any]:
-    row = (
-        await Case.select(Case.id, Case.reference, Case.status)
-        .where(Case.id == case_id, Case.tenant_id == current_tenant_id())
-        .first()
+async def _find(case_id: UUID, staff: StaffView) -> tuple[dict[str, Any], Grounds | None]:
+    """The case (or ``CaseNotFound``) and the person's grounds for it, in one round trip.
+
+    Grounds, strongest first: manager, a current assignment, an unexpired break-glass
+    grant; None when there are none (or the person does not do case work).
+    """
+    rows = await _raw(
+        "SELECT c.id, c.reference, c.status,"
+        " EXISTS (SELECT 1 FROM case_assignments a WHERE a.tenant_id = c.tenant_id"
+        " AND a.case_id = c.id AND a.staff_id = {} AND a.ended_at IS NULL) AS assigned,"
+        " EXISTS (SELECT 1 FROM break_glass_grants g WHERE g.tenant_id = c.tenant_id"
+        " AND g.case_id = c.id AND g.staff_id = {} AND g.expires_at > now()) AS glass"
+        " FROM cases c WHERE c.tenant_id = {} AND c.id = {}",
+        staff.id,
+        staff.id,
+        current_tenant_id(),
+        case_id,
     )
-    if row is None:
+    if not rows:
         raise CaseNotFound()
-    return row
+    [row] = rows
+    grounds: Grounds | None = None
+    if not _works_cases(staff):
+        grounds = None
+    elif staff.has(StaffRole.MANAGER):
+        grounds = Grounds.MANAGER
+    elif row["assigned"]:
+        grounds = Grounds.ASSIGNED
+    elif row["glass"]:
+        grounds = Grounds.BREAK_GLASS
+    return row, grounds
 
 
 async def case_id_for(reference: str) -> UUID:
@@ -94,28 +116,6 @@ async def case_id_for(reference: str) -> UUID:
     if row is None:
         raise CaseNotFound()
     return UUID(str(row["id"]))
-
-
-async def _grounds(case_id: UUID, staff: StaffView) -> Grounds | None:
-    if not _works_cases(staff):
-        return None
-    if staff.has(StaffRole.MANAGER):
-        return Grounds.MANAGER
-    assigned = await Assignment.exists().where(
-        Assignment.case_id == case_id,
-        Assignment.staff_id == staff.id,
-        Assignment.ended_at.is_null(),
-    )
-    if assigned:
-        return Grounds.ASSIGNED
-    [grant] = await _raw(
-        "SELECT EXISTS (SELECT 1 FROM break_glass_grants WHERE tenant_id = {} AND case_id = {}"
-        " AND staff_id = {} AND expires_at > now()) AS open",
-        current_tenant_id(),
-        case_id,
-        staff.id,
-    )
-    return Grounds.BREAK_GLASS if grant["open"] else None
 
 
 async def _audit_access(action: str, **fields: Any) -> None:
@@ -135,8 +135,7 @@ async def open_case(
     a write passes its own ``action`` ("note_added"...) so one entry records the act.
     A refusal is audited too (``case_access_refused``) and raises ``CaseRestricted``.
     """
-    row = await _find(case_id)
-    grounds = await _grounds(case_id, staff)
+    row, grounds = await _find(case_id, staff)
     if grounds is None:
         await audit.record(
             "case_access_refused",
@@ -164,10 +163,9 @@ async def break_glass(case_id: UUID, staff: StaffView, reason: str) -> BreakGlas
     BreakGlassRequest(reason=reason).validate()
     if not _works_cases(staff):
         raise NotPermitted("break-glass is for caseworkers")
-    row = await _find(case_id)
+    row, grounds = await _find(case_id, staff)
     if staff.has(StaffRole.MANAGER):
         raise CaseworkError({"case": "Managers can open every case: break-glass is not needed"})
-    grounds = await _grounds(case_id, staff)
     if grounds is Grounds.ASSIGNED:
         raise CaseworkError({"case": "You are assigned to this case: break-glass is not needed"})
     hours = (await get_policy()).break_glass_hours

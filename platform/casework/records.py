@@ -49,7 +49,7 @@ from confide.platform.casework.tables import (
     PersonKind,
     Side,
 )
-from confide.platform.core.db import current_tenant_id
+from confide.platform.core.db import NoTenantError, current_tenant_id
 from confide.platform.core.pagination import Page, PageRequest
 from confide.platform.identity.schemas import StaffView
 from confide.platform.identity.tables import StaffStatus, StaffUser
@@ -500,16 +500,6 @@ async def _note(case_id: UUID, note_id: UUID) -> NoteView:
     return note
 
 
-async def _staff_names(ids: set[UUID]) -> dict[UUID, str]:
-    """Who recorded each entry, by name, in one query for the whole timeline."""
-    if not ids:
-        return {}
-    rows = await StaffUser.select(StaffUser.id, StaffUser.display_name).where(
-        StaffUser.id.is_in(list(ids))
-    )
-    return {r["id"]: r["display_name"] for r in rows}
-
-
 async def _assignments(case_id: UUID) -> list[AssignmentView]:
     rows = await _raw(
         "SELECT a.id, a.staff_id, s.display_name, a.assigned_by, a.assigned_at, a.ended_at"
@@ -531,34 +521,125 @@ async def _assignments(case_id: UUID) -> list[AssignmentView]:
     ]
 
 
+_PERSON_COLUMNS = (
+    "id",
+    "kind",
+    "first_name",
+    "last_name",
+    "date_of_birth",
+    "school_or_setting",
+    "primary_need",
+    "address",
+    "postcode",
+    "phone",
+    "email",
+    "may_phone",
+    "may_leave_voicemail",
+    "may_text",
+    "may_email",
+    "may_post",
+    "preferred_times",
+    "safe_contact_note",
+)
+_CONTACT_COLUMNS = (
+    "id",
+    "kind",
+    "direction",
+    "occurred_at",
+    "duration_minutes",
+    "with_person_id",
+    "summary",
+    "side",
+    "recorded_by",
+    "recorded_at",
+)
+_NOTE_COLUMNS = (
+    "id",
+    "note_id",
+    "version",
+    "body",
+    "side",
+    "correction_reason",
+    "recorded_by",
+    "recorded_at",
+)
+
+
+def _cols(alias: str, columns: tuple[str, ...]) -> str:
+    return ", ".join(f"{alias}.{c}" for c in columns)
+
+
+# The whole case file in one round trip: the case, with its subject, the people linked
+# to it, contacts and note versions (with who recorded each) and assignments as arrays
+# of rows. $1 tenant, $2 case, $3 true for a parent's view (shared side only). Each
+# subquery names the tenant so the planner uses the (tenant_id, case_id, ...) indexes;
+# row-level security applies as to any query.
+_CASE_FILE = f"""
+SELECT c.id, c.reference, c.status, c.anonymous, c.contacted_by, c.referral_route,
+       c.referrer_consent_confirmed, c.referrer_name, c.referrer_consent_on, c.topics,
+       c.support_level, c.opened_on, c.closed_on, c.outcome,
+       (SELECT ROW({_cols("p", _PERSON_COLUMNS)}) FROM people p
+         WHERE p.tenant_id = c.tenant_id AND p.id = c.subject_id) AS subject,
+       ARRAY(SELECT ROW(cp.relationship, {_cols("p", _PERSON_COLUMNS)})
+               FROM case_people cp JOIN people p ON p.tenant_id = cp.tenant_id
+                AND p.id = cp.person_id
+              WHERE cp.tenant_id = c.tenant_id AND cp.case_id = c.id) AS people,
+       ARRAY(SELECT ROW({_cols("x", _CONTACT_COLUMNS)},
+                        coalesce(s.display_name, ''))
+               FROM case_contacts x LEFT JOIN staff_users s ON s.tenant_id = x.tenant_id
+                AND s.id = x.recorded_by
+              WHERE x.tenant_id = c.tenant_id AND x.case_id = c.id
+                AND (NOT $3 OR x.side = 'shared')
+              ORDER BY x.occurred_at) AS contacts,
+       ARRAY(SELECT ROW({_cols("n", _NOTE_COLUMNS)},
+                        coalesce(s.display_name, ''))
+               FROM case_notes n LEFT JOIN staff_users s ON s.tenant_id = n.tenant_id
+                AND s.id = n.recorded_by
+              WHERE n.tenant_id = c.tenant_id AND n.case_id = c.id
+                AND (NOT $3 OR n.side = 'shared')
+              ORDER BY n.recorded_at) AS notes,
+       ARRAY(SELECT ROW(a.id, a.staff_id, s.display_name, a.assigned_by, a.assigned_at,
+                        a.ended_at)
+               FROM case_assignments a JOIN staff_users s ON s.tenant_id = a.tenant_id
+                AND s.id = a.staff_id
+              WHERE a.tenant_id = c.tenant_id AND a.case_id = c.id
+              ORDER BY a.assigned_at) AS assignments
+  FROM cases c
+ WHERE c.tenant_id = $1 AND c.id = $2
+"""  # noqa: S608 - put together from the constant column names above only
+
+
+def _connection() -> Any:
+    """The connection of the caller's tenant transaction (raises outside one)."""
+    current_tenant_id()
+    transaction = Case._meta.db.current_transaction.get()
+    if transaction is None:  # pragma: no cover - tenant_transaction always sets one
+        raise NoTenantError("no tenant transaction")
+    return transaction.connection
+
+
 async def _load(case_id: UUID, grounds: Grounds, *, for_parent: bool = False) -> CaseView:
-    case = await Case.select().where(Case.id == case_id).first()
+    """The case file, read in one round trip (``_CASE_FILE``)."""
+    case = await _connection().fetchrow(_CASE_FILE, current_tenant_id(), case_id, for_parent)
     if case is None:
         raise CaseNotFound()
-    subject = None
-    if case["subject_id"] is not None:
-        row = await Person.select().where(Person.id == case["subject_id"]).first()
-        subject = _person(row) if row else None
-    linked = await CasePerson.select(CasePerson.person_id, CasePerson.relationship).where(
-        CasePerson.case_id == case_id
-    )
-    people: list[CasePersonView] = []
-    if linked:
-        rows = await Person.select().where(Person.id.is_in([r["person_id"] for r in linked]))
-        by_id = {r["id"]: _person(r) for r in rows}
-        people = [
-            CasePersonView(PersonKind(r["relationship"]), by_id[r["person_id"]])
-            for r in linked
-            if r["person_id"] in by_id
-        ]
-    contact_query = Contact.select().where(Contact.case_id == case_id)
-    note_query = Note.select().where(Note.case_id == case_id)
-    if for_parent:
-        contact_query = contact_query.where(Contact.side == Side.SHARED)
-        note_query = note_query.where(Note.side == Side.SHARED)
-    contacts = await contact_query.order_by(Contact.occurred_at)
-    notes = await note_query.order_by(Note.recorded_at)
-    names = await _staff_names({r["recorded_by"] for r in [*contacts, *notes]})
+    subject = case["subject"]
+    people = [
+        CasePersonView(PersonKind(r[0]), _person(dict(zip(_PERSON_COLUMNS, r[1:], strict=True))))
+        for r in case["people"]
+    ]
+    contact_names = {}
+    contacts = []
+    for r in case["contacts"]:
+        row = dict(zip(_CONTACT_COLUMNS, r, strict=False))
+        contact_names[row["recorded_by"]] = r[-1]
+        contacts.append(row)
+    notes = []
+    note_names = {}
+    for r in case["notes"]:
+        row = dict(zip(_NOTE_COLUMNS, r, strict=False))
+        note_names[row["recorded_by"]] = r[-1]
+        notes.append(row)
     return CaseView(
         id=case["id"],
         reference=case["reference"],
@@ -574,11 +655,23 @@ async def _load(case_id: UUID, grounds: Grounds, *, for_parent: bool = False) ->
         opened_on=case["opened_on"],
         closed_on=case["closed_on"],
         outcome=case["outcome"],
-        subject=subject,
+        subject=None
+        if subject is None
+        else _person(dict(zip(_PERSON_COLUMNS, subject, strict=True))),
         people=people,
-        assignments=await _assignments(case_id),
-        contacts=[_contact(r, names) for r in contacts],
-        notes=_notes(notes, names),
+        assignments=[
+            AssignmentView(
+                id=r[0],
+                staff_id=r[1],
+                staff_name=r[2],
+                assigned_by=r[3],
+                assigned_at=r[4],
+                ended_at=r[5],
+            )
+            for r in case["assignments"]
+        ],
+        contacts=[_contact(r, contact_names) for r in contacts],
+        notes=_notes(notes, note_names),
         grounds=grounds,
         parent_view=for_parent,
     )

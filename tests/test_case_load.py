@@ -1,0 +1,158 @@
+"""The case file read in one round trip is the same as reading it table by table."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+import pytest
+
+from conftest import TenantRef
+from tests.conftest import http_client, sign_in
+from tests.test_casework import NM, new_case, post
+
+
+@pytest.fixture
+async def aisha(app: Any) -> AsyncIterator[httpx.AsyncClient]:
+    async with http_client(app) as http:
+        await sign_in(http, "northmoor", "northmoor-cw-1")
+        yield http
+
+
+@pytest.fixture
+async def fiona(app: Any) -> AsyncIterator[httpx.AsyncClient]:
+    async with http_client(app) as http:
+        await sign_in(http, "northmoor", "northmoor-manager")
+        yield http
+
+
+async def _reference_load(case_id: uuid.UUID, grounds: Any, *, for_parent: bool) -> Any:
+    """The case file read one table at a time (how it was read before the single query)."""
+    from confide.platform.casework import records
+    from confide.platform.casework.schemas import CasePersonView, CaseView
+    from confide.platform.casework.tables import (
+        Case,
+        CasePerson,
+        Contact,
+        Note,
+        Person,
+        PersonKind,
+        Side,
+    )
+    from confide.platform.identity.tables import StaffUser
+
+    case = await Case.select().where(Case.id == case_id).first()
+    assert case is not None
+    subject = None
+    if case["subject_id"] is not None:
+        row = await Person.select().where(Person.id == case["subject_id"]).first()
+        subject = records._person(row) if row else None
+    linked = await CasePerson.select(CasePerson.person_id, CasePerson.relationship).where(
+        CasePerson.case_id == case_id
+    )
+    rows = await Person.select().where(Person.id.is_in([r["person_id"] for r in linked]))
+    by_id = {r["id"]: records._person(r) for r in rows}
+    people = [CasePersonView(PersonKind(r["relationship"]), by_id[r["person_id"]]) for r in linked]
+    contact_query = Contact.select().where(Contact.case_id == case_id)
+    note_query = Note.select().where(Note.case_id == case_id)
+    if for_parent:
+        contact_query = contact_query.where(Contact.side == Side.SHARED)
+        note_query = note_query.where(Note.side == Side.SHARED)
+    contacts = await contact_query.order_by(Contact.occurred_at)
+    notes = await note_query.order_by(Note.recorded_at)
+    staff = await StaffUser.select(StaffUser.id, StaffUser.display_name)
+    names = {r["id"]: r["display_name"] for r in staff}
+    return CaseView(
+        id=case["id"],
+        reference=case["reference"],
+        status=case["status"],
+        anonymous=case["anonymous"],
+        contacted_by=case["contacted_by"],
+        referral_route=case["referral_route"],
+        referrer_consent_confirmed=case["referrer_consent_confirmed"],
+        referrer_name=case["referrer_name"],
+        referrer_consent_on=case["referrer_consent_on"],
+        topics=records._topics(case["topics"]),
+        support_level=case["support_level"],
+        opened_on=case["opened_on"],
+        closed_on=case["closed_on"],
+        outcome=case["outcome"],
+        subject=subject,
+        people=people,
+        assignments=await records._assignments(case_id),
+        contacts=[records._contact(r, names) for r in contacts],
+        notes=records._notes(notes, names),
+        grounds=grounds,
+        parent_view=for_parent,
+    )
+
+
+async def test_the_one_query_case_file_matches_reading_table_by_table(
+    aisha: httpx.AsyncClient, fiona: httpx.AsyncClient, tenants: dict[str, TenantRef]
+) -> None:
+    from confide.platform.casework import records
+    from confide.platform.casework.schemas import Grounds
+    from confide.platform.core.db import tenant_transaction
+
+    parents = [
+        {"first_name": "Ada", "last_name": "Okafor", "may_email": True, "email": "a@example.org"},
+        {"first_name": "Ben", "last_name": "Okafor", "phone": "07700 900456", "may_text": True},
+    ]
+    case = await new_case(aisha, parents=parents, contacted_by="young_person")
+    path = f"{NM}/cases/{case['id']}"
+    person_id = case["subject"]["id"]
+    now = datetime.now(UTC)
+    for hours, side, summary, who in (
+        (5, "shared", "Talked about the plan", aisha),
+        (3, "young_person_only", "Private worry", aisha),
+        (1, "shared", "Meeting booked", fiona),
+    ):
+        contact = {
+            "kind": "phone",
+            "direction": "incoming",
+            "occurred_at": (now - timedelta(hours=hours)).isoformat(),
+            "summary": summary,
+            "side": side,
+            "with_person_id": person_id,
+            "duration_minutes": hours * 10,
+        }
+        assert (await post(who, f"{path}/contacts", contact)).status_code == 201
+    first = await post(aisha, f"{path}/notes", {"body": "First note"})
+    assert first.status_code == 201
+    hidden = await post(aisha, f"{path}/notes", {"body": "Hidden", "side": "young_person_only"})
+    assert hidden.status_code == 201
+    assert (await post(fiona, f"{path}/notes", {"body": "Manager's note"})).status_code == 201
+    for n, who in ((1, fiona), (2, aisha)):
+        corrected = await post(
+            who,
+            f"{path}/notes/{first.json()['note_id']}/corrections",
+            {"body": f"First note, corrected {n}", "reason": f"Typo {n}"},
+        )
+        assert corrected.status_code == 201, corrected.text
+    staff_id = case["assignments"][0]["staff_id"]
+    manager_id = (await post(fiona, f"{path}/notes", {"body": "Who am I"})).json()["current"][
+        "recorded_by"
+    ]
+    assigned = await post(fiona, f"{path}/assignments", {"staff_id": manager_id})
+    assert assigned.status_code == 200, assigned.text
+    ended = await post(fiona, f"{path}/assignments", {"staff_id": manager_id, "assigned": False})
+    assert ended.status_code == 200, ended.text
+
+    case_id = uuid.UUID(case["id"])
+    async with tenant_transaction(tenants["northmoor"].id):
+        for for_parent in (False, True):
+            loaded = await records._load(case_id, Grounds.ASSIGNED, for_parent=for_parent)
+            expected = await _reference_load(case_id, Grounds.ASSIGNED, for_parent=for_parent)
+            assert loaded == expected
+    assert sorted(p.person.first_name for p in loaded.people) == ["Ada", "Ben"]
+    assert [c.summary for c in loaded.contacts] == ["Talked about the plan", "Meeting booked"]
+    assert {c.recorded_by_name for c in loaded.contacts} == {"Aisha Rahman", "Fiona MacLeod"}
+    [note, *_] = loaded.notes
+    assert [v.version for v in [note.current, *note.history]] == [3, 2, 1]
+    assert [a.ended_at is None for a in loaded.assignments] == [True, False]
+    assert loaded.assignments[0].staff_id == uuid.UUID(staff_id)
+    assert "Hidden" not in repr(loaded)
+    assert "Private worry" not in repr(loaded)
