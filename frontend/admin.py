@@ -1,4 +1,5 @@
-"""The tenant admin's pages: sign-in settings, enquiry topics and support levels, staff."""
+"""The tenant admin's pages: sign-in settings, enquiry topics and support levels, consent
+settings, staff."""
 
 from __future__ import annotations
 
@@ -20,10 +21,14 @@ from confide.platform.identity.schemas import StaffView
 from confide.platform.identity.tables import StaffStatus
 from confide.platform.identity.web import provide_staff, tenant_admin
 from confide.tenants.policy.services import (
+    REVIEW_MONTHS,
+    TELL_CLIENT_DAYS,
     CaseListsError,
     get_policy,
     set_case_lists,
+    set_consent_settings,
     set_session_limits,
+    validate_consent_settings,
 )
 from confide.tenants.resolution import tenant_base_path
 from confide.tenants.roles import StaffRole
@@ -33,6 +38,8 @@ from confide.tenants.sso.services import SsoConfigError, get_sso, save_sso, vali
 
 FormBody = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 STAFF_PAGE = 20
+LAPSED_BLOCKS = "blocks"
+LAPSED_WARNS = "warns"
 ROLE_FIELDS = {
     "groups_caseworker": StaffRole.CASEWORKER,
     "groups_manager": StaffRole.MANAGER,
@@ -57,6 +64,12 @@ def _int(value: str | None, default: int) -> int | None:
         return int(value) if value not in (None, "") else default
     except ValueError:
         return None
+
+
+def _whole(value: str) -> int | None:
+    """A whole number as typed (spaces allowed around it), else None."""
+    text = value.strip()
+    return int(text) if text.isdigit() and len(text) <= 6 else None
 
 
 class AdminController(Controller):
@@ -215,6 +228,89 @@ class AdminController(Controller):
         return Template(
             "admin/case_lists.html",
             context=page_context(request, form=form, errors=errors, saved=saved),
+            status_code=status_code,
+        )
+
+    @get("/consent", name="admin-consent")
+    async def consent_form(
+        self,
+        request: Request[Any, Any, Any],
+        saved: Annotated[bool, QueryParameter()] = False,
+    ) -> Template:
+        """Professional roles, the review interval, what a lapsed consent does, days to tell."""
+        policy = await get_policy()
+        form = {
+            "roles": "\n".join(policy.professional_roles),
+            "review_months": str(policy.consent_review_months),
+            "lapsed": LAPSED_BLOCKS if policy.lapsed_consent_blocks else LAPSED_WARNS,
+            "tell_client_days": str(policy.tell_client_days),
+        }
+        return self._consent_page(request, form, {}, saved=saved)
+
+    @post("/consent", name="admin-consent-save")
+    async def consent_save(
+        self,
+        request: Request[Any, Any, Any],
+        tenant: NamedDependency[TenantView],
+        data: FormBody,
+    ) -> Template | Redirect:
+        """Save the consent settings; on any problem the form comes back as typed."""
+        me = provide_staff(request)
+        errors: dict[str, str] = {}
+        months = _whole(data.get("review_months", ""))
+        if months is None:
+            errors["review_months"] = "Enter the review interval as a whole number of months"
+        days = _whole(data.get("tell_client_days", ""))
+        if days is None:
+            errors["tell_client_days"] = "Enter the days to tell a client as a whole number"
+        lapsed = data.get("lapsed", "")
+        if lapsed not in (LAPSED_BLOCKS, LAPSED_WARNS):
+            errors["lapsed"] = "Select what a consent past its review date does"
+        roles = _lines(data.get("roles", ""))
+        # The service's own checks too, on whatever could be read, so one pass shows all.
+        _, invalid = validate_consent_settings(
+            roles,
+            REVIEW_MONTHS[0] if months is None else months,
+            TELL_CLIENT_DAYS[0] if days is None else days,
+        )
+        for key, message in invalid.items():
+            errors.setdefault(key, message)
+        if months is not None and days is not None and not errors:
+            try:
+                await set_consent_settings(
+                    roles, months, lapsed == LAPSED_BLOCKS, days, changed_by=me.id
+                )
+            except CaseListsError as refused:
+                errors.update(refused.errors)
+            else:
+                base = tenant_base_path(request, tenant)
+                return Redirect(f"{base}/admin/consent?saved=true", status_code=HTTP_303_SEE_OTHER)
+        form = {k: v for k, v in data.items() if k != "_csrf_token"}
+        return self._consent_page(
+            request, form, errors, saved=False, status_code=HTTP_400_BAD_REQUEST
+        )
+
+    def _consent_page(
+        self,
+        request: Request[Any, Any, Any],
+        form: dict[str, str],
+        errors: dict[str, str],
+        *,
+        saved: bool,
+        status_code: int = 200,
+    ) -> Template:
+        return Template(
+            "admin/consent.html",
+            context=page_context(
+                request,
+                form=form,
+                errors=errors,
+                saved=saved,
+                blocks=LAPSED_BLOCKS,
+                warns=LAPSED_WARNS,
+                review_months=REVIEW_MONTHS,
+                tell_days=TELL_CLIENT_DAYS,
+            ),
             status_code=status_code,
         )
 

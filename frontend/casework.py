@@ -25,12 +25,15 @@ from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_303_SEE_OTHER, HTTP_400_BAD_REQUEST, HTTP_403_FORBIDDEN
 
 from confide.frontend.casework_forms import (
+    CONSENT,
     PARENT,
     SAFE_CONTACT_FIELDS,
     YES,
     YOUNG_PERSON,
     Submitted,
     anchor,
+    consent_defaults,
+    consent_from_form,
     contact_from_form,
     enquiry_field,
     enquiry_from_form,
@@ -60,6 +63,10 @@ from confide.platform.casework.tables import (
     ReferralRoute,
     Side,
 )
+from confide.platform.consent import consents, disclosures, tasks
+from confide.platform.consent.consents import REVIEW_WINDOW_DAYS
+from confide.platform.consent.schemas import ConsentView
+from confide.platform.consent.tables import ConsentMethod, Decision, GivenBy
 from confide.platform.core.pagination import PageRequest
 from confide.platform.identity import staff as staff_service
 from confide.platform.identity.schemas import StaffView
@@ -111,6 +118,28 @@ ACTION_LABELS = {
     "case_unassigned": "Unassigned a caseworker",
     "case_closed": "Closed the case",
     "case_access_history_read": "Read the access history",
+    "consent_recorded": "Recorded consent",
+    "consent_reviewed": "Reviewed consent",
+}
+DECISION_LABELS = {
+    Decision.FULL: "Yes, with any professional who needs it",
+    Decision.RESTRICTED: "Only with named professional roles",
+    Decision.REFUSED: "No, they refused",
+}
+GIVEN_BY_LABELS = {
+    GivenBy.YOUNG_PERSON: "The young person",
+    GivenBy.PARENT: "A parent",
+    GivenBy.CARER: "A carer",
+}
+DECISION_SUMMARY_LABELS = {
+    Decision.FULL: "Information may be shared",
+    Decision.RESTRICTED: "Restricted to named professional roles",
+    Decision.REFUSED: "Refused: no information may be shared",
+}
+CONSENT_METHOD_LABELS = {
+    ConsentMethod.VERBAL: "Verbally",
+    ConsentMethod.WRITTEN: "In writing",
+    ConsentMethod.SIGNED_FORM: "On a signed form",
 }
 LABELS = {
     "contacted_by": CONTACTED_BY_LABELS,
@@ -119,6 +148,10 @@ LABELS = {
     "direction": DIRECTION_LABELS,
     "grounds": GROUNDS_LABELS,
     "action": ACTION_LABELS,
+    "decision": DECISION_LABELS,
+    "decision_summary": DECISION_SUMMARY_LABELS,
+    "given_by": GIVEN_BY_LABELS,
+    "consent_method": CONSENT_METHOD_LABELS,
 }
 
 
@@ -192,15 +225,37 @@ def _page(page: int) -> PageRequest:
     return PageRequest(limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
 
 
+def review_soon(consent: ConsentView | None) -> bool:
+    """Not yet lapsed, but due for review within the dashboard's window."""
+    if consent is None or consent.lapsed:
+        return False
+    return (consent.review_due - consents.today()).days <= REVIEW_WINDOW_DAYS
+
+
 async def dashboard_context(staff: StaffView, page: int) -> dict[str, Any]:
-    """The dashboard's lists: my open cases; for managers, recent break-glass alerts."""
-    context: dict[str, Any] = {"cases": None, "alerts": None, "page": page, "pages": 1}
+    """The dashboard's lists: my open cases, consent reviews due and tell-the-client tasks;
+    for managers, recent break-glass alerts and requests to authorise a share."""
+    context: dict[str, Any] = {
+        "cases": None,
+        "alerts": None,
+        "reviews": None,
+        "tasks": None,
+        "awaiting": None,
+        "page": page,
+        "pages": 1,
+    }
     if staff.status is StaffStatus.ACTIVE and staff.has(StaffRole.CASEWORKER, StaffRole.MANAGER):
         mine = await records.list_my_cases(staff, _page(page))
         context.update(cases=mine.items, pages=mine.page_count, total=mine.total)
+        due = await consents.reviews_due(staff, PageRequest(limit=ALERTS_SHOWN))
+        context.update(reviews=due.items, reviews_total=due.total)
+        open_tasks = await tasks.open_tasks(staff, PageRequest(limit=ALERTS_SHOWN))
+        context.update(tasks=open_tasks.items, tasks_total=open_tasks.total)
     if staff.status is StaffStatus.ACTIVE and staff.has(StaffRole.MANAGER):
         alerts = await access.break_glass_alerts(staff, PageRequest(limit=ALERTS_SHOWN))
         context.update(alerts=alerts.items, alerts_total=alerts.total)
+        waiting = await disclosures.awaiting_authorisation(staff, PageRequest(limit=ALERTS_SHOWN))
+        context.update(awaiting=waiting.items, awaiting_total=waiting.total)
     return context
 
 
@@ -222,6 +277,30 @@ def _is_manager(request: Request[Any, Any, Any]) -> bool:
     return me is not None and me.has(StaffRole.MANAGER)
 
 
+async def restricted_page(
+    request: Request[Any, Any, Any],
+    case_id: UUID,
+    reason: str = "",
+    errors: dict[str, str] | None = None,
+) -> Template:
+    """A case the person has no need-to-know for: only that it exists, and break-glass."""
+    errors = errors or {}
+    hours = (await get_policy()).break_glass_hours
+    return Template(
+        "cases/restricted.html",
+        context=page_context(
+            request,
+            case_id=case_id,
+            hours=hours,
+            form={"reason": reason},
+            errors=errors,
+            anchors={k: k for k in errors},
+            is_manager=_is_manager(request),
+        ),
+        status_code=HTTP_400_BAD_REQUEST if errors else HTTP_403_FORBIDDEN,
+    )
+
+
 class CaseworkPages(Controller):
     """Case work pages: caseworkers and managers; each case further behind need-to-know."""
 
@@ -240,7 +319,9 @@ class CaseworkPages(Controller):
     @get("/enquiries/new", name="enquiry-new")
     async def new_enquiry(self, request: Request[Any, Any, Any]) -> Template:
         """The whole first contact on one page, laid out in sections."""
-        form = Submitted({"referral_route": ReferralRoute.SELF.value})
+        form = Submitted(
+            {"referral_route": ReferralRoute.SELF.value, **consent_defaults(consents.today())}
+        )
         return self._enquiry_page(request, await get_policy(), form, {})
 
     @post("/enquiries/new", name="enquiry-create")
@@ -260,6 +341,19 @@ class CaseworkPages(Controller):
         ]
         if contact is not None:
             checks.append((contact.validate, lambda k: f"contact-{k}"))
+        # Consent to share (DESIGN rule 4): asked at first contact, unless anonymous.
+        consent = None
+        if enquiry.anonymous:
+            if submitted.get(f"{CONSENT}decision"):
+                errors[f"{CONSENT}decision"] = (
+                    "An anonymous enquiry records no consent: leave the consent questions empty"
+                )
+        else:
+            consent = consent_from_form(submitted, errors)
+            given = consent
+            checks.append(
+                (lambda: given.validate(policy.professional_roles), lambda k: f"{CONSENT}{k}")
+            )
         for check, field_of in checks:
             try:
                 check()
@@ -281,6 +375,9 @@ class CaseworkPages(Controller):
         if with_person is not None:
             contact.with_person_id = with_person
         await records.add_contact(case.id, staff, contact)
+        if consent is not None:
+            # Checked above; a failure now is a server error and rolls the enquiry back too.
+            await consents.record_consent(case.id, staff, consent)
         base = tenant_base_path(request, tenant)
         return Redirect(f"{base}/cases/{case.id}?created=true", status_code=HTTP_303_SEE_OTHER)
 
@@ -309,6 +406,7 @@ class CaseworkPages(Controller):
                 errors=errors,
                 anchors={k: anchor(k) for k in errors},
                 topics=policy.topics,
+                roles=policy.professional_roles,
                 labels=with_support_levels(policy),
                 safe_fields=SAFE_CONTACT_FIELDS,
                 yes=YES,
@@ -358,6 +456,8 @@ class CaseworkPages(Controller):
                 and s.has(StaffRole.CASEWORKER, StaffRole.MANAGER)
                 and s.id not in assigned
             ]
+        # The case was opened (an audited read) by the caller; the consent is part of it.
+        consent = None if case.anonymous else await consents.current_consent(case.id)
         return Template(
             "cases/case.html",
             context=page_context(
@@ -369,6 +469,8 @@ class CaseworkPages(Controller):
                 caseworkers=caseworkers,
                 is_manager=staff.has(StaffRole.MANAGER),
                 may_close=case.status == "open" and case.grounds is not Grounds.BREAK_GLASS,
+                consent=consent,
+                review_soon=review_soon(consent),
                 done=done,
                 form=form or {},
                 errors=errors or {},
@@ -387,20 +489,7 @@ class CaseworkPages(Controller):
         reason: str,
         errors: dict[str, str],
     ) -> Template:
-        hours = (await get_policy()).break_glass_hours
-        return Template(
-            "cases/restricted.html",
-            context=page_context(
-                request,
-                case_id=case_id,
-                hours=hours,
-                form={"reason": reason},
-                errors=errors,
-                anchors={k: k for k in errors},
-                is_manager=_is_manager(request),
-            ),
-            status_code=HTTP_400_BAD_REQUEST if errors else HTTP_403_FORBIDDEN,
-        )
+        return await restricted_page(request, case_id, reason, errors)
 
     @post("/cases/{case_id:uuid}/break-glass", name="case-break-glass")
     async def break_glass(

@@ -19,13 +19,17 @@ from litestar.datastructures import FormMultiDict
 
 from confide.platform.casework.schemas import NewContact, NewEnquiry, NewPerson
 from confide.platform.casework.tables import ContactedBy, ContactKind, Direction, ReferralRoute
+from confide.platform.consent.schemas import NewConsent
+from confide.platform.consent.tables import ConsentMethod, Decision, GivenBy
 
 E = TypeVar("E", bound=StrEnum)
 YES = "yes"
 SAFE_CONTACT_FIELDS = ("may_phone", "may_leave_voicemail", "may_text", "may_email", "may_post")
 YOUNG_PERSON = "yp"
 PARENT = "parent"
-DATE_FIELDS = frozenset({"yp-date_of_birth", "referrer_consent_on"})
+CONSENT = "consent-"  # the consent fields' prefix, on the enquiry and the consent page alike
+CONSENT_ROLES = f"{CONSENT}roles"
+DATE_FIELDS = frozenset({"yp-date_of_birth", "referrer_consent_on", f"{CONSENT}given_on"})
 # Fields that exist on the form for each person; the young person also has these two.
 PERSON_TEXT = (
     "first_name",
@@ -42,16 +46,23 @@ YOUNG_PERSON_TEXT = ("school_or_setting", "primary_need")
 
 @dataclass
 class Submitted:
-    """What was typed, kept to fill the form again: single values, ticked boxes, topics."""
+    """What was typed, kept to fill the form again: single values, ticked boxes, topics,
+    and other repeated fields (``lists``: the consent's roles)."""
 
     values: dict[str, str] = field(default_factory=dict)
     topics: list[str] = field(default_factory=list)
+    lists: dict[str, list[str]] = field(default_factory=dict)
 
     def get(self, key: str, default: str = "") -> str:
         return self.values.get(key, default)
 
+    def getall(self, key: str) -> list[str]:
+        return self.topics if key == "topics" else self.lists.get(key, [])
 
-def read_form(form: FormMultiDict, *, multi: tuple[str, ...] = ("topics",)) -> Submitted:
+
+def read_form(
+    form: FormMultiDict, *, multi: tuple[str, ...] = ("topics", CONSENT_ROLES)
+) -> Submitted:
     """Every field as text (the CSRF token left out); repeated fields as lists."""
     values = {
         str(key): str(form.get(key, "")).strip()
@@ -59,7 +70,82 @@ def read_form(form: FormMultiDict, *, multi: tuple[str, ...] = ("topics",)) -> S
         if key != "_csrf_token" and key not in multi
     }
     topics = [str(t) for t in form.getall("topics", [])] if "topics" in multi else []
-    return Submitted(values, topics)
+    lists = {name: [str(v) for v in form.getall(name, [])] for name in multi if name != "topics"}
+    return Submitted(values, topics, lists)
+
+
+def consent_defaults(today: date) -> dict[str, str]:
+    """A blank consent form: given today (the caseworker changes it if not)."""
+    return {
+        f"{CONSENT}given_on-day": str(today.day),
+        f"{CONSENT}given_on-month": str(today.month),
+        f"{CONSENT}given_on-year": str(today.year),
+    }
+
+
+def consent_given(submitted: Submitted) -> bool:
+    """Whether any consent answer was given (the prefilled date does not count)."""
+    return bool(
+        submitted.get(f"{CONSENT}decision")
+        or submitted.get(f"{CONSENT}given_by")
+        or submitted.get(f"{CONSENT}method")
+        or submitted.getall(CONSENT_ROLES)
+        or submitted.get(f"{CONSENT}advised_of_limits")
+        or submitted.get(f"{CONSENT}young_person_can_decide")
+        or submitted.get(f"{CONSENT}note")
+    )
+
+
+def consent_from_form(submitted: Submitted, errors: dict[str, str]) -> NewConsent:
+    """The consent fields (``consent-decision``...) as the service's input. Built even when
+    a choice is missing (with a stand-in, its error already in ``errors``), so the caller
+    can run ``validate`` too and one pass shows every problem."""
+    values = submitted.values
+    decision = _choice(
+        Decision,
+        values.get(f"{CONSENT}decision", ""),
+        f"{CONSENT}decision",
+        "Select whether information may be shared",
+        errors,
+    )
+    given_by = _choice(
+        GivenBy,
+        values.get(f"{CONSENT}given_by", ""),
+        f"{CONSENT}given_by",
+        "Select who gave the answer",
+        errors,
+    )
+    method = _choice(
+        ConsentMethod,
+        values.get(f"{CONSENT}method", ""),
+        f"{CONSENT}method",
+        "Select how the answer was given",
+        errors,
+    )
+    given_on = form_date(values, f"{CONSENT}given_on", "The date consent was given", errors)
+    if given_on is None and f"{CONSENT}given_on" not in errors:
+        errors[f"{CONSENT}given_on"] = "Enter the date consent was given"
+    # Roles only go with a restricted consent: with JavaScript off every box is visible,
+    # so ticks left under another answer are not held against the person.
+    roles = submitted.getall(CONSENT_ROLES) if decision is Decision.RESTRICTED else []
+    return NewConsent(
+        decision=decision or Decision.FULL,
+        given_by=given_by or GivenBy.PARENT,
+        method=method or ConsentMethod.VERBAL,
+        given_on=given_on or datetime.now(UTC).date(),
+        roles=list(roles),
+        advised_of_limits=(
+            decision is Decision.REFUSED and values.get(f"{CONSENT}advised_of_limits") == YES
+        ),
+        young_person_can_decide=values.get(f"{CONSENT}young_person_can_decide") == YES,
+        note=values.get(f"{CONSENT}note", ""),
+    )
+
+
+def consent_errors(invalid: Mapping[str, str], errors: dict[str, str]) -> None:
+    """A service's consent errors on the form's fields (``roles`` → ``consent-roles``)."""
+    for key, message in invalid.items():
+        errors.setdefault(f"{CONSENT}{key}", message)
 
 
 def form_date(

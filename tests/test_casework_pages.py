@@ -7,6 +7,7 @@ import html
 import re
 import uuid
 from collections.abc import AsyncIterator
+from datetime import date
 from typing import Any
 
 import asyncpg
@@ -18,6 +19,7 @@ from tests.conftest import csrf_token, http_client, sign_in
 from tests.test_casework import _reads
 
 NM = "/t/northmoor"
+TODAY = date.today()
 
 
 async def _signed_in(app: Any, sub: str) -> AsyncIterator[httpx.AsyncClient]:
@@ -75,6 +77,13 @@ def enquiry_form(**changes: Any) -> list[tuple[str, str]]:
         "contact-direction": "incoming",
         "contact-duration_minutes": "25",
         "contact-summary": "Asked how to request an EHC needs assessment.",
+        # Consent to share, asked at first contact (DESIGN rule 4).
+        "consent-decision": "full",
+        "consent-given_by": "parent",
+        "consent-method": "verbal",
+        "consent-given_on-day": str(TODAY.day),
+        "consent-given_on-month": str(TODAY.month),
+        "consent-given_on-year": str(TODAY.year),
     }
     fields.update(changes)
     pairs: list[tuple[str, str]] = []
@@ -226,7 +235,7 @@ async def test_an_anonymous_enquiry_records_no_people(aisha: httpx.AsyncClient) 
     pairs = [
         (k, v)
         for k, v in enquiry_form(contacted_by="young_person")
-        if not k.startswith(("yp-", "parent-"))
+        if not k.startswith(("yp-", "parent-", "consent-"))
     ]
     done = await submit(
         aisha, f"{NM}/enquiries/new", f"{NM}/enquiries/new", [*pairs, ("anonymous", "yes")]

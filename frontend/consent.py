@@ -1,0 +1,231 @@
+"""Staff pages for consent: the consent panel's history, recording a new version, reviews.
+
+The pages call the consent services (``platform.consent.consents``), which open the case
+first: need-to-know and the audit trail are theirs. A consent is never edited: a change
+is a new version, and a review either confirms the current one or leads to a new version.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency, Provide
+from litestar.exceptions import NotFoundException, PermissionDeniedException
+from litestar.params import FromPath
+from litestar.response import Redirect, Response, Template
+from litestar.status_codes import HTTP_303_SEE_OTHER, HTTP_400_BAD_REQUEST
+
+from confide.frontend.casework import LABELS, restricted_page, review_soon
+from confide.frontend.casework_forms import (
+    Submitted,
+    anchor,
+    consent_defaults,
+    consent_errors,
+    consent_from_form,
+    read_form,
+)
+from confide.frontend.errors import http_error
+from confide.frontend.templating import page_context
+from confide.platform.casework import records
+from confide.platform.casework.access import CaseNotFound, CaseRestricted, NotPermitted
+from confide.platform.casework.schemas import CaseView, CaseworkError
+from confide.platform.consent import consents
+from confide.platform.consent.schemas import ReviewConsent
+from confide.platform.identity.schemas import StaffView
+from confide.platform.identity.web import case_worker, provide_staff
+from confide.tenants.policy.services import get_policy
+from confide.tenants.resolution import tenant_base_path
+from confide.tenants.schemas import TenantView
+
+CONFIRMED = "confirmed"
+CHANGED = "changed"
+
+
+def _not_found(request: Request[Any, Any, Any], _: Exception) -> Response[Any]:
+    return http_error(request, NotFoundException())
+
+
+def _forbidden(request: Request[Any, Any, Any], _: Exception) -> Response[Any]:
+    return http_error(request, PermissionDeniedException())
+
+
+def _to_case(
+    request: Request[Any, Any, Any], tenant: TenantView, case_id: UUID, suffix: str = ""
+) -> Redirect:
+    base = tenant_base_path(request, tenant)
+    return Redirect(f"{base}/cases/{case_id}{suffix}", status_code=HTTP_303_SEE_OTHER)
+
+
+class ConsentPages(Controller):
+    """Consent pages: caseworkers and managers, each case behind need-to-know."""
+
+    path = "/"
+    include_in_schema = False
+    guards = [case_worker]
+    dependencies = {"staff": Provide(provide_staff, sync_to_thread=False)}
+    exception_handlers = {CaseNotFound: _not_found, NotPermitted: _forbidden}
+
+    @get("/cases/{case_id:uuid}/consent", name="case-consent")
+    async def history(
+        self,
+        request: Request[Any, Any, Any],
+        case_id: FromPath[UUID],
+        staff: NamedDependency[StaffView],
+    ) -> Template:
+        """Every version of the case's consent, newest first, with its reviews (audited)."""
+        try:
+            history = await consents.consent_history(case_id, staff)
+        except CaseRestricted:
+            return await restricted_page(request, case_id)
+        return Template(
+            "consent/history.html",
+            context=page_context(
+                request,
+                case_id=case_id,
+                current=history.current,
+                versions=history.versions,
+                review_soon=review_soon(history.current),
+                labels=LABELS,
+            ),
+        )
+
+    # Recording a new version
+
+    async def _form_page(
+        self,
+        request: Request[Any, Any, Any],
+        case_id: UUID,
+        staff: StaffView,
+        form: Submitted | None,
+        errors: dict[str, str],
+    ) -> Template:
+        try:
+            case = await records.get_case(case_id, staff, purpose="record")
+        except CaseRestricted:
+            return await restricted_page(request, case_id)
+        current = None if case.anonymous else await consents.current_consent(case_id)
+        return Template(
+            "consent/new.html",
+            context=page_context(
+                request,
+                case=case,
+                current=current,
+                form=form or Submitted(consent_defaults(consents.today())),
+                errors=errors,
+                anchors={k: anchor(k) for k in errors},
+                roles=(await get_policy()).professional_roles,
+                labels=LABELS,
+            ),
+            status_code=HTTP_400_BAD_REQUEST if errors else 200,
+        )
+
+    @get("/cases/{case_id:uuid}/consent/new", name="case-consent-new")
+    async def new_consent(
+        self,
+        request: Request[Any, Any, Any],
+        case_id: FromPath[UUID],
+        staff: NamedDependency[StaffView],
+    ) -> Template:
+        """The consent questions again: the answer becomes the next version."""
+        return await self._form_page(request, case_id, staff, None, {})
+
+    @post("/cases/{case_id:uuid}/consent/new", name="case-consent-add")
+    async def add_consent(
+        self,
+        request: Request[Any, Any, Any],
+        tenant: NamedDependency[TenantView],
+        case_id: FromPath[UUID],
+        staff: NamedDependency[StaffView],
+    ) -> Template | Redirect:
+        submitted = read_form(await request.form())
+        errors: dict[str, str] = {}
+        consent = consent_from_form(submitted, errors)
+        try:
+            consent.validate((await get_policy()).professional_roles)
+        except CaseworkError as invalid:
+            consent_errors(invalid.errors, errors)
+        if not errors:
+            try:
+                await consents.record_consent(case_id, staff, consent)
+            except CaseRestricted:
+                return await restricted_page(request, case_id)
+            except CaseworkError as invalid:
+                # "case": closed, or anonymous; shown on the first question.
+                remapped = {
+                    ("decision" if k == "case" else k): v for k, v in invalid.errors.items()
+                }
+                consent_errors(remapped, errors)
+            else:
+                return _to_case(request, tenant, case_id, "?done=consent")
+        return await self._form_page(request, case_id, staff, submitted, errors)
+
+    # Reviews
+
+    async def _review_page(
+        self,
+        request: Request[Any, Any, Any],
+        case_id: UUID,
+        staff: StaffView,
+        form: dict[str, str],
+        errors: dict[str, str],
+    ) -> Template:
+        try:
+            case: CaseView = await records.get_case(case_id, staff, purpose="record")
+        except CaseRestricted:
+            return await restricted_page(request, case_id)
+        current = None if case.anonymous else await consents.current_consent(case_id)
+        return Template(
+            "consent/review.html",
+            context=page_context(
+                request,
+                case=case,
+                current=current,
+                review_soon=review_soon(current),
+                form=form,
+                errors=errors,
+                anchors={k: k for k in errors},
+                labels=LABELS,
+                confirmed=CONFIRMED,
+                changed=CHANGED,
+            ),
+            status_code=HTTP_400_BAD_REQUEST if errors else 200,
+        )
+
+    @get("/cases/{case_id:uuid}/consent/review", name="case-consent-review")
+    async def review_form(
+        self,
+        request: Request[Any, Any, Any],
+        case_id: FromPath[UUID],
+        staff: NamedDependency[StaffView],
+    ) -> Template:
+        """The current consent, and whether anything has changed."""
+        return await self._review_page(request, case_id, staff, {}, {})
+
+    @post("/cases/{case_id:uuid}/consent/review", name="case-consent-review-post")
+    async def review(
+        self,
+        request: Request[Any, Any, Any],
+        tenant: NamedDependency[TenantView],
+        case_id: FromPath[UUID],
+        staff: NamedDependency[StaffView],
+    ) -> Template | Redirect:
+        """Confirmed: a review with the next date. Changed: the consent questions again."""
+        form = read_form(await request.form()).values
+        answer = form.get("changed", "")
+        if answer == CHANGED:
+            return _to_case(request, tenant, case_id, "/consent/new")
+        if answer != CONFIRMED:
+            errors = {"changed": "Select whether anything has changed"}
+            return await self._review_page(request, case_id, staff, form, errors)
+        try:
+            await consents.review_consent(case_id, staff, ReviewConsent(note=form.get("note", "")))
+        except CaseRestricted:
+            return await restricted_page(request, case_id)
+        except CaseworkError as invalid:
+            errors = {
+                ("changed" if k in ("case", "consent") else k): v for k, v in invalid.errors.items()
+            }
+            return await self._review_page(request, case_id, staff, form, errors)
+        return _to_case(request, tenant, case_id, "?done=consent-reviewed")
