@@ -1,0 +1,739 @@
+"""Staff pages for sharing information: the share journey with the consent check explained,
+manager authorisation, the disclosure log and printable record, and tell-the-client tasks.
+
+Every page calls the consent domain services (``consent.disclosures``, ``consent.tasks``),
+so the consent check, need-to-know and the audit trail are theirs. Nothing is ticked for
+the person sharing (need-to-know, policy 4.5); a share the check refuses is explained in
+words, and a manager may record a legal basis instead (DESIGN rules 6 and 7). Forms are
+plain HTML posts: a problem comes back with an error summary and everything typed; a form
+that worked redirects (Post/Redirect/Get).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from contextlib import suppress
+from dataclasses import dataclass, field
+from typing import Annotated, Any
+from uuid import UUID
+
+from litestar import Controller, Request, Response, get, post
+from litestar.datastructures import FormMultiDict
+from litestar.di import NamedDependency, Provide
+from litestar.exceptions import NotFoundException, PermissionDeniedException
+from litestar.params import FromPath, QueryParameter
+from litestar.response import Redirect, Template
+from litestar.status_codes import (
+    HTTP_303_SEE_OTHER,
+    HTTP_400_BAD_REQUEST,
+    HTTP_409_CONFLICT,
+)
+
+from confide.frontend.casework import safe_contact_allowed, safe_contact_rules
+from confide.frontend.casework_forms import form_date
+from confide.frontend.errors import http_error
+from confide.frontend.templating import page_context
+from confide.platform.casework import records
+from confide.platform.casework.access import CaseNotFound, CaseRestricted, NotPermitted
+from confide.platform.casework.schemas import CaseView, CaseworkError, PersonView
+from confide.platform.casework.tables import Side
+from confide.platform.consent import disclosures, tasks
+from confide.platform.consent.consents import current_consent
+from confide.platform.consent.disclosures import (
+    FIELD_LABELS,
+    LEGAL_BASIS_LABELS,
+    DisclosureNotFound,
+    DisclosureRefused,
+    recipient_roles,
+)
+from confide.platform.consent.schemas import (
+    Authorisation,
+    CaseField,
+    Decline,
+    DelayTelling,
+    DisclosureCheck,
+    ItemKind,
+    ItemRef,
+    NewDisclosure,
+    ToldClient,
+)
+from confide.platform.consent.tables import (
+    Basis,
+    Decision,
+    DisclosureStatus,
+    GivenBy,
+    LegalBasis,
+    TellMethod,
+)
+from confide.platform.consent.tasks import TaskNotFound
+from confide.platform.core.pagination import PageRequest
+from confide.platform.identity.schemas import StaffView
+from confide.platform.identity.web import case_worker, manager, provide_staff
+from confide.tenants.policy.services import get_policy
+from confide.tenants.resolution import request_tenant, tenant_base_path
+from confide.tenants.roles import StaffRole
+from confide.tenants.schemas import TenantView
+
+PAGE_SIZE = 20
+PREVIEW_CHARS = 120
+PageNumber = Annotated[int, QueryParameter(ge=1, le=10_000)]
+ACTIONS = ("check", "share", "ask")
+DATE_FIELDS = ("told_on", "new_due_on")
+
+DECISION_LABELS = {
+    Decision.FULL: "Full consent to share",
+    Decision.RESTRICTED: "Restricted to named professional roles",
+    Decision.REFUSED: "Refused",
+}
+GIVEN_BY_LABELS = {
+    GivenBy.YOUNG_PERSON: "The young person",
+    GivenBy.PARENT: "A parent",
+    GivenBy.CARER: "A carer",
+}
+STATUS_LABELS = {
+    DisclosureStatus.SHARED: "Shared",
+    DisclosureStatus.AWAITING_AUTHORISATION: "Awaiting a manager's authorisation",
+    DisclosureStatus.DECLINED: "Declined by a manager",
+}
+BASIS_LABELS = {Basis.CONSENT: "Consent", Basis.LEGAL: "Without consent, on a legal basis"}
+TELL_METHOD_LABELS = {
+    TellMethod.PHONE: "Phone call",
+    TellMethod.MEETING: "Meeting",
+    TellMethod.LETTER: "Letter",
+    TellMethod.EMAIL: "Email",
+    TellMethod.VIDEO: "Video call",
+}
+LABELS: dict[str, object] = {
+    "decision": DECISION_LABELS,
+    "given_by": GIVEN_BY_LABELS,
+    "status": STATUS_LABELS,
+    "basis": BASIS_LABELS,
+    "legal_basis": LEGAL_BASIS_LABELS,
+    "tell_method": TELL_METHOD_LABELS,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ItemChoice:
+    """One checkbox of the share form: what it shares, in words."""
+
+    key: str  # "note:<id>", "contact:<id>" or "field:<name>"
+    element_id: str
+    label: str
+    hint: str
+    young_person_only: bool = False
+
+
+@dataclass
+class ShareForm:
+    """What was typed on the share form, kept to fill it (or its hidden inputs) again."""
+
+    values: dict[str, str] = field(default_factory=dict)
+    items: list[str] = field(default_factory=list)
+
+    def get(self, key: str, default: str = "") -> str:
+        return self.values.get(key, default)
+
+
+def _page(page: int) -> PageRequest:
+    return PageRequest(limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+
+
+# Errors about the whole request rather than one field link to the page's content.
+WHOLE_PAGE_ERRORS = ("case", "disclosure", "task", "ask_manager")
+
+
+def _anchors(errors: Mapping[str, str]) -> dict[str, str]:
+    def target(key: str) -> str:
+        if key in DATE_FIELDS:
+            return f"{key}-day"
+        return "main-content" if key in WHOLE_PAGE_ERRORS else key
+
+    return {k: target(k) for k in errors}
+
+
+def _not_found(request: Request[Any, Any, Any], _: Exception) -> Response[Any]:
+    return http_error(request, NotFoundException())
+
+
+def _forbidden(request: Request[Any, Any, Any], _: Exception) -> Response[Any]:
+    return http_error(request, PermissionDeniedException())
+
+
+def _restricted(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    """No need-to-know: the case page says so and offers break-glass."""
+    tenant = request_tenant(request)
+    case_id = request.path_params.get("case_id")
+    if tenant is None or case_id is None:
+        return _forbidden(request, exc)
+    base = tenant_base_path(request, tenant)
+    return Redirect(f"{base}/cases/{case_id}", status_code=HTTP_303_SEE_OTHER)
+
+
+def _shorten(text: str) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= PREVIEW_CHARS else flat[: PREVIEW_CHARS - 1].rstrip() + "…"
+
+
+def _field_value(case: CaseView, which: CaseField) -> str | None:
+    """The case field as it would be shared; None when it is not recorded."""
+    subject = case.subject
+    if which is CaseField.TOPICS:
+        return ", ".join(case.topics) or None
+    if which is CaseField.PARENTS:
+        return ", ".join(f"{p.person.first_name} {p.person.last_name}" for p in case.people) or None
+    if subject is None:
+        return None
+    if which is CaseField.NAME:
+        return f"{subject.first_name} {subject.last_name}"
+    if which is CaseField.DATE_OF_BIRTH:
+        born = subject.date_of_birth
+        return f"{born.day} {born:%B %Y}" if born else None
+    if which is CaseField.SCHOOL:
+        return subject.school_or_setting
+    return subject.primary_need
+
+
+def item_choices(case: CaseView) -> list[tuple[str, list[ItemChoice]]]:
+    """Every item of the case that can be shared, grouped: notes, contacts, case details."""
+    notes = [
+        (
+            f"note:{n.note_id}",
+            f"Note of {n.current.recorded_at.day} {n.current.recorded_at:%B %Y}"
+            + (" (corrected)" if n.history else ""),
+            _shorten(n.current.body),
+            n.side is Side.YOUNG_PERSON_ONLY,
+        )
+        for n in sorted(case.notes, key=lambda n: n.current.recorded_at, reverse=True)
+    ]
+    contacts = [
+        (
+            f"contact:{c.id}",
+            f"{c.kind.replace('_', ' ').capitalize()} on {c.occurred_at.day} {c.occurred_at:%B %Y}",
+            _shorten(c.summary),
+            c.side is Side.YOUNG_PERSON_ONLY,
+        )
+        for c in sorted(case.contacts, key=lambda c: c.occurred_at, reverse=True)
+    ]
+    fields = [
+        (f"field:{f.value}", FIELD_LABELS[f], value, False)
+        for f in CaseField
+        if (value := _field_value(case, f)) is not None
+    ]
+    groups: list[tuple[str, list[ItemChoice]]] = []
+    count = 0
+    for title, entries in (("Notes", notes), ("Contacts", contacts), ("Case details", fields)):
+        choices = []
+        for key, label, hint, yp_only in entries:
+            element_id = "items" if count == 0 else f"items-{count}"
+            choices.append(ItemChoice(key, element_id, label, hint, yp_only))
+            count += 1
+        if choices:
+            groups.append((title, choices))
+    return groups
+
+
+def _people(case: CaseView) -> list[tuple[str, PersonView]]:
+    people: list[tuple[str, PersonView]] = []
+    if case.subject is not None:
+        people.append(("Child or young person", case.subject))
+    people += [
+        ("Parent or carer" if p.relationship == "parent_or_carer" else "Other", p.person)
+        for p in case.people
+    ]
+    return people
+
+
+def read_share_form(form: FormMultiDict) -> ShareForm:
+    values = {
+        str(key): str(form.get(key, "")).strip()
+        for key in form
+        if key not in ("_csrf_token", "items")
+    }
+    items = [str(i) for i in form.getall("items", [])]
+    return ShareForm(values, items)
+
+
+def _item_refs(keys: list[str], errors: dict[str, str]) -> list[ItemRef]:
+    refs = []
+    for key in keys:
+        kind, _, ident = key.partition(":")
+        try:
+            refs.append(ItemRef(kind=ItemKind(kind), id=ident))
+        except ValueError:
+            errors["items"] = "Choose items from this case"
+    return refs
+
+
+def _legal_basis(value: str, errors: dict[str, str]) -> LegalBasis | None:
+    if not value:
+        return None
+    try:
+        return LegalBasis(value)
+    except ValueError:
+        errors["legal_basis"] = "Select the legal basis for sharing without consent"
+        return None
+
+
+def disclosure_from_form(
+    form: ShareForm, errors: dict[str, str], *, ask_manager: bool = False
+) -> NewDisclosure:
+    """The disclosure as the service takes it; what could not be read is in ``errors``."""
+    return NewDisclosure(
+        recipient_org=form.get("recipient_org"),
+        recipient_role=form.get("recipient_role"),
+        recipient_person=form.get("recipient_person"),
+        purpose=form.get("purpose"),
+        items=_item_refs(form.items, errors),
+        legal_basis=_legal_basis(form.get("legal_basis"), errors),
+        justification=form.get("justification"),
+        ask_manager=ask_manager,
+    )
+
+
+def _is_manager(staff: StaffView) -> bool:
+    return staff.has(StaffRole.MANAGER)
+
+
+class DisclosurePages(Controller):
+    """Sharing, authorising and telling: caseworkers and managers, behind need-to-know."""
+
+    path = "/"
+    include_in_schema = False
+    guards = [case_worker]
+    dependencies = {"staff": Provide(provide_staff, sync_to_thread=False)}
+    exception_handlers = {
+        CaseNotFound: _not_found,
+        DisclosureNotFound: _not_found,
+        TaskNotFound: _not_found,
+        NotPermitted: _forbidden,
+        CaseRestricted: _restricted,
+    }
+
+    # Sharing
+
+    @get("/cases/{case_id:uuid}/share", name="case-share")
+    async def share_form(
+        self,
+        request: Request[Any, Any, Any],
+        case_id: FromPath[UUID],
+        staff: NamedDependency[StaffView],
+    ) -> Template:
+        """What to share, with whom and why: nothing is chosen for you."""
+        return await self._share_page(request, case_id, staff, ShareForm(), {})
+
+    async def _share_page(
+        self,
+        request: Request[Any, Any, Any],
+        case_id: UUID,
+        staff: StaffView,
+        form: ShareForm,
+        errors: dict[str, str],
+    ) -> Template:
+        # The consent is shown only after the audited need-to-know read of the case.
+        case = await records.get_case(case_id, staff, purpose="disclosure_check")
+        consent = await current_consent(case_id)
+        policy = await get_policy()
+        return Template(
+            "disclosures/share.html",
+            context=page_context(
+                request,
+                case=case,
+                consent=consent,
+                roles=recipient_roles(policy),
+                groups=item_choices(case),
+                form=form,
+                errors=errors,
+                anchors=_anchors(errors),
+                labels=LABELS,
+            ),
+            status_code=HTTP_400_BAD_REQUEST if errors else 200,
+        )
+
+    async def _check_page(
+        self,
+        request: Request[Any, Any, Any],
+        case_id: UUID,
+        staff: StaffView,
+        form: ShareForm,
+        result: DisclosureCheck,
+        errors: dict[str, str],
+        *,
+        status_code: int = 200,
+    ) -> Template:
+        case = await records.get_case(case_id, staff, purpose="disclosure_check")
+        chosen = {c.key: c for _, group in item_choices(case) for c in group}
+        hidden = [(k, v) for k, v in form.values.items() if k in _CARRIED]
+        return Template(
+            "disclosures/check.html",
+            context=page_context(
+                request,
+                case=case,
+                result=result,
+                form=form,
+                hidden=hidden,
+                chosen=[chosen[k] for k in form.items if k in chosen],
+                is_manager=_is_manager(staff),
+                errors=errors,
+                anchors=_anchors(errors),
+                labels=LABELS,
+                legal_bases=[(b.value, label) for b, label in LEGAL_BASIS_LABELS.items()],
+            ),
+            status_code=HTTP_400_BAD_REQUEST if errors else status_code,
+        )
+
+    @post("/cases/{case_id:uuid}/share", name="case-share-post")
+    async def share(
+        self,
+        request: Request[Any, Any, Any],
+        tenant: NamedDependency[TenantView],
+        case_id: FromPath[UUID],
+        staff: NamedDependency[StaffView],
+    ) -> Template | Redirect:
+        """``check`` explains the consent check; ``share`` records it; ``ask`` asks a manager."""
+        form = read_share_form(await request.form())
+        action = form.get("action", "check")
+        if action not in ACTIONS:
+            action = "check"
+        errors: dict[str, str] = {}
+        data = disclosure_from_form(form, errors, ask_manager=action == "ask")
+        policy = await get_policy()
+        if action == "check":
+            data.legal_basis, data.justification = None, ""
+        if not errors:
+            try:
+                data.validate(recipient_roles(policy))
+            except CaseworkError as invalid:
+                errors.update(invalid.errors)
+        over_consent = action != "check" and bool(form.get("legal_basis"))
+        if over_consent and not _is_manager(staff):
+            if data.legal_basis is not None:
+                # The service refuses it too, and records the attempt in the audit trail.
+                with suppress(CaseworkError):
+                    await disclosures.share(case_id, staff, data)
+            raise NotPermitted("only a manager may share without consent")
+        if errors:
+            if over_consent and set(errors) <= {"legal_basis", "justification"}:
+                result = await disclosures.check(case_id, staff, data.recipient_role, data.items)
+                return await self._check_page(request, case_id, staff, form, result, errors)
+            return await self._share_page(request, case_id, staff, form, errors)
+        try:
+            if action == "check":
+                result = await disclosures.check(case_id, staff, data.recipient_role, data.items)
+                return await self._check_page(request, case_id, staff, form, result, {})
+            made = await disclosures.share(case_id, staff, data)
+        except DisclosureRefused as refused:
+            return await self._check_page(
+                request, case_id, staff, form, refused.check, {}, status_code=HTTP_409_CONFLICT
+            )
+        except CaseworkError as invalid:
+            if over_consent and set(invalid.errors) <= {"legal_basis", "justification"}:
+                result = await disclosures.check(case_id, staff, data.recipient_role, data.items)
+                return await self._check_page(
+                    request, case_id, staff, form, result, dict(invalid.errors)
+                )
+            return await self._share_page(request, case_id, staff, form, dict(invalid.errors))
+        return self._to_record(request, tenant, case_id, made.id)
+
+    def _to_record(
+        self,
+        request: Request[Any, Any, Any],
+        tenant: TenantView,
+        case_id: UUID,
+        disclosure_id: UUID,
+    ) -> Redirect:
+        base = tenant_base_path(request, tenant)
+        return Redirect(
+            f"{base}/cases/{case_id}/disclosures/{disclosure_id}", status_code=HTTP_303_SEE_OTHER
+        )
+
+    # The log and the record
+
+    @get("/cases/{case_id:uuid}/disclosures", name="case-disclosures")
+    async def disclosure_log(
+        self,
+        request: Request[Any, Any, Any],
+        case_id: FromPath[UUID],
+        staff: NamedDependency[StaffView],
+        page: PageNumber = 1,
+    ) -> Template:
+        """What went to whom, when and on what basis, newest first."""
+        log = await disclosures.disclosure_log(case_id, staff, _page(page))
+        return Template(
+            "disclosures/log.html",
+            context=page_context(
+                request,
+                case_id=case_id,
+                entries=log.items,
+                total=log.total,
+                page=page,
+                pages=log.page_count,
+                labels=LABELS,
+            ),
+        )
+
+    @get("/cases/{case_id:uuid}/disclosures/{disclosure_id:uuid}", name="case-disclosure")
+    async def disclosure_record(
+        self,
+        request: Request[Any, Any, Any],
+        case_id: FromPath[UUID],
+        disclosure_id: FromPath[UUID],
+        staff: NamedDependency[StaffView],
+    ) -> Template:
+        """The printable record: exactly what was shared, as it was then."""
+        disclosure = await disclosures.get_disclosure(case_id, disclosure_id, staff)
+        return Template(
+            "disclosures/record.html",
+            context=page_context(
+                request, disclosure=disclosure, is_manager=_is_manager(staff), labels=LABELS
+            ),
+        )
+
+    # A manager's decision
+
+    async def _authorise_page(
+        self,
+        request: Request[Any, Any, Any],
+        case_id: UUID,
+        disclosure_id: UUID,
+        staff: StaffView,
+        form: Mapping[str, str],
+        errors: dict[str, str],
+    ) -> Template:
+        disclosure = await disclosures.get_disclosure(
+            case_id, disclosure_id, staff, purpose="disclosure_authorise"
+        )
+        return Template(
+            "disclosures/authorise.html",
+            context=page_context(
+                request,
+                disclosure=disclosure,
+                form=form,
+                errors=errors,
+                anchors=_anchors(errors),
+                labels=LABELS,
+                legal_bases=[(b.value, label) for b, label in LEGAL_BASIS_LABELS.items()],
+            ),
+            status_code=HTTP_400_BAD_REQUEST if errors else 200,
+        )
+
+    @get(
+        "/cases/{case_id:uuid}/disclosures/{disclosure_id:uuid}/authorise",
+        name="case-disclosure-authorise",
+        guards=[manager],
+    )
+    async def authorise_form(
+        self,
+        request: Request[Any, Any, Any],
+        case_id: FromPath[UUID],
+        disclosure_id: FromPath[UUID],
+        staff: NamedDependency[StaffView],
+    ) -> Template:
+        return await self._authorise_page(request, case_id, disclosure_id, staff, {}, {})
+
+    @post(
+        "/cases/{case_id:uuid}/disclosures/{disclosure_id:uuid}/authorise",
+        name="case-disclosure-authorise-post",
+        guards=[manager],
+    )
+    async def authorise(
+        self,
+        request: Request[Any, Any, Any],
+        tenant: NamedDependency[TenantView],
+        case_id: FromPath[UUID],
+        disclosure_id: FromPath[UUID],
+        staff: NamedDependency[StaffView],
+    ) -> Template | Redirect:
+        form = read_share_form(await request.form()).values
+        errors: dict[str, str] = {}
+        basis = _legal_basis(form.get("legal_basis", ""), errors)
+        if basis is None:
+            errors["legal_basis"] = "Select the legal basis for sharing without consent"
+        else:
+            try:
+                await disclosures.authorise(
+                    case_id,
+                    disclosure_id,
+                    staff,
+                    Authorisation(legal_basis=basis, justification=form.get("justification", "")),
+                )
+            except CaseworkError as invalid:
+                errors.update(invalid.errors)
+            else:
+                return self._to_record(request, tenant, case_id, disclosure_id)
+        if not form.get("justification", "").strip():
+            errors.setdefault("justification", "Enter the justification")
+        return await self._authorise_page(request, case_id, disclosure_id, staff, form, errors)
+
+    @post(
+        "/cases/{case_id:uuid}/disclosures/{disclosure_id:uuid}/decline",
+        name="case-disclosure-decline",
+        guards=[manager],
+    )
+    async def decline(
+        self,
+        request: Request[Any, Any, Any],
+        tenant: NamedDependency[TenantView],
+        case_id: FromPath[UUID],
+        disclosure_id: FromPath[UUID],
+        staff: NamedDependency[StaffView],
+    ) -> Template | Redirect:
+        form = read_share_form(await request.form()).values
+        try:
+            await disclosures.decline(
+                case_id, disclosure_id, staff, Decline(reason=form.get("reason", ""))
+            )
+        except CaseworkError as invalid:
+            return await self._authorise_page(
+                request, case_id, disclosure_id, staff, form, dict(invalid.errors)
+            )
+        return self._to_record(request, tenant, case_id, disclosure_id)
+
+    @get("/disclosures/awaiting", name="disclosures-awaiting", guards=[manager])
+    async def awaiting(
+        self,
+        request: Request[Any, Any, Any],
+        staff: NamedDependency[StaffView],
+        page: PageNumber = 1,
+    ) -> Template:
+        """Requests to share beyond consent, oldest first, for a manager to decide."""
+        waiting = await disclosures.awaiting_authorisation(staff, _page(page))
+        return Template(
+            "disclosures/awaiting.html",
+            context=page_context(
+                request,
+                entries=waiting.items,
+                total=waiting.total,
+                page=page,
+                pages=waiting.page_count,
+                labels=LABELS,
+            ),
+        )
+
+    # Telling the service user
+
+    @get("/tasks", name="tell-client-tasks")
+    async def task_list(
+        self,
+        request: Request[Any, Any, Any],
+        staff: NamedDependency[StaffView],
+        page: PageNumber = 1,
+    ) -> Template:
+        """Open tell-the-client tasks, overdue first."""
+        open_ = await tasks.open_tasks(staff, _page(page))
+        return Template(
+            "disclosures/tasks.html",
+            context=page_context(
+                request,
+                entries=open_.items,
+                total=open_.total,
+                page=page,
+                pages=open_.page_count,
+                labels=LABELS,
+            ),
+        )
+
+    async def _task_page(
+        self,
+        request: Request[Any, Any, Any],
+        task_id: UUID,
+        staff: StaffView,
+        form: Mapping[str, str],
+        errors: dict[str, str],
+    ) -> Template:
+        task = await tasks.get_task(task_id, staff)
+        case = await records.get_case(task.case_id, staff, purpose="tell_client_task")
+        return Template(
+            "disclosures/task.html",
+            context=page_context(
+                request,
+                task=task,
+                case=case,
+                people=_people(case),
+                rules=safe_contact_rules,
+                allowed=safe_contact_allowed,
+                is_manager=_is_manager(staff),
+                form=form,
+                errors=errors,
+                anchors=_anchors(errors),
+                labels=LABELS,
+                methods=[(m.value, label) for m, label in TELL_METHOD_LABELS.items()],
+            ),
+            status_code=HTTP_400_BAD_REQUEST if errors else 200,
+        )
+
+    @get("/tasks/{task_id:uuid}", name="tell-client-task")
+    async def task_page(
+        self,
+        request: Request[Any, Any, Any],
+        task_id: FromPath[UUID],
+        staff: NamedDependency[StaffView],
+    ) -> Template:
+        """Tell them: what was shared, and how it is safe to contact each person."""
+        return await self._task_page(request, task_id, staff, {}, {})
+
+    def _to_task(
+        self, request: Request[Any, Any, Any], tenant: TenantView, task_id: UUID
+    ) -> Redirect:
+        base = tenant_base_path(request, tenant)
+        return Redirect(f"{base}/tasks/{task_id}", status_code=HTTP_303_SEE_OTHER)
+
+    @post("/tasks/{task_id:uuid}/told", name="tell-client-told")
+    async def told(
+        self,
+        request: Request[Any, Any, Any],
+        tenant: NamedDependency[TenantView],
+        task_id: FromPath[UUID],
+        staff: NamedDependency[StaffView],
+    ) -> Template | Redirect:
+        form = read_share_form(await request.form()).values
+        errors: dict[str, str] = {}
+        told_on = form_date(form, "told_on", "The date they were told", errors)
+        if told_on is None and "told_on" not in errors:
+            errors["told_on"] = "Enter the date they were told"
+        how: TellMethod | None = None
+        try:
+            how = TellMethod(form.get("told_how", ""))
+        except ValueError:
+            errors["told_how"] = "Select how they were told"
+        if told_on is not None and how is not None:
+            try:
+                await tasks.record_told(
+                    task_id,
+                    staff,
+                    ToldClient(told_on=told_on, told_how=how, note=form.get("note", "")),
+                )
+            except CaseworkError as invalid:
+                errors.update(invalid.errors)
+            else:
+                return self._to_task(request, tenant, task_id)
+        return await self._task_page(request, task_id, staff, form, errors)
+
+    @post("/tasks/{task_id:uuid}/delay", name="tell-client-delay", guards=[manager])
+    async def delay(
+        self,
+        request: Request[Any, Any, Any],
+        tenant: NamedDependency[TenantView],
+        task_id: FromPath[UUID],
+        staff: NamedDependency[StaffView],
+    ) -> Template | Redirect:
+        form = read_share_form(await request.form()).values
+        errors: dict[str, str] = {}
+        new_due = form_date(form, "new_due_on", "The new due date", errors)
+        if new_due is None and "new_due_on" not in errors:
+            errors["new_due_on"] = "Enter the new due date"
+        reason = form.get("reason", "")
+        if not reason.strip():
+            errors["reason"] = "Enter the reason to delay"
+        if not errors and new_due is not None:
+            try:
+                await tasks.delay(task_id, staff, DelayTelling(reason=reason, new_due_on=new_due))
+            except CaseworkError as invalid:
+                errors.update(invalid.errors)
+            else:
+                return self._to_task(request, tenant, task_id)
+        return await self._task_page(request, task_id, staff, form, errors)
+
+
+# The share form's fields a result page carries on as hidden inputs.
+_CARRIED = ("recipient_org", "recipient_role", "recipient_person", "purpose")
