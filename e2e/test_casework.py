@@ -45,6 +45,8 @@ def test_record_restrict_break_glass_and_alert(browser: Browser, base_url: str) 
     )
     form.tick("field-parent-may_phone", "field-parent-may_text", "contact-kind-phone")
     form.tick("contact-direction-incoming", "support_level-2")
+    # Consent to share, asked at first contact (given today, the date already filled in).
+    form.tick("consent-decision-full", "consent-given_by-parent", "consent-method-verbal")
     form.save()  # no topic chosen yet
     assert "Choose at least one topic" in form.errors()
     assert aisha.get_by_test_id("field-yp-first_name").input_value() == "Morwenna"
