@@ -23,7 +23,7 @@ from confide.platform.casework.schemas import (
     Grounds,
 )
 from confide.platform.casework.tables import BreakGlass, Case
-from confide.platform.core.db import current_tenant_id
+from confide.platform.core.db import NoTenantError, current_tenant_id
 from confide.platform.core.pagination import Page, PageRequest
 from confide.platform.identity.schemas import StaffView
 from confide.platform.identity.tables import StaffStatus
@@ -69,27 +69,39 @@ def _works_cases(staff: StaffView) -> bool:
     return staff.status is StaffStatus.ACTIVE and staff.has(StaffRole.CASEWORKER, StaffRole.MANAGER)
 
 
-async def _find(case_id: UUID, staff: StaffView) -> tuple[dict[str, Any], Grounds | None]:
+# $1 tenant, $2 case, $3 the member of staff.
+_FIND = (
+    "SELECT c.id, c.reference, c.status,"
+    " EXISTS (SELECT 1 FROM case_assignments a WHERE a.tenant_id = c.tenant_id"
+    " AND a.case_id = c.id AND a.staff_id = $3 AND a.ended_at IS NULL) AS assigned,"
+    " EXISTS (SELECT 1 FROM break_glass_grants g WHERE g.tenant_id = c.tenant_id"
+    " AND g.case_id = c.id AND g.staff_id = $3 AND g.expires_at > now()) AS glass"
+    " FROM cases c WHERE c.tenant_id = $1 AND c.id = $2"
+)
+
+
+def connection() -> Any:
+    """The asyncpg connection of the caller's tenant transaction (raises outside one).
+
+    The hot reads (opening a case, loading its file) go to it directly: Piccolo's query
+    building costs more than these queries do.
+    """
+    current_tenant_id()
+    transaction = Case._meta.db.current_transaction.get()
+    if transaction is None:  # pragma: no cover - tenant_transaction always sets one
+        raise NoTenantError("no tenant transaction")
+    return transaction.connection
+
+
+async def _find(case_id: UUID, staff: StaffView) -> tuple[Any, Grounds | None]:
     """The case (or ``CaseNotFound``) and the person's grounds for it, in one round trip.
 
     Grounds, strongest first: manager, a current assignment, an unexpired break-glass
     grant; None when there are none (or the person does not do case work).
     """
-    rows = await _raw(
-        "SELECT c.id, c.reference, c.status,"
-        " EXISTS (SELECT 1 FROM case_assignments a WHERE a.tenant_id = c.tenant_id"
-        " AND a.case_id = c.id AND a.staff_id = {} AND a.ended_at IS NULL) AS assigned,"
-        " EXISTS (SELECT 1 FROM break_glass_grants g WHERE g.tenant_id = c.tenant_id"
-        " AND g.case_id = c.id AND g.staff_id = {} AND g.expires_at > now()) AS glass"
-        " FROM cases c WHERE c.tenant_id = {} AND c.id = {}",
-        staff.id,
-        staff.id,
-        current_tenant_id(),
-        case_id,
-    )
-    if not rows:
+    row = await connection().fetchrow(_FIND, current_tenant_id(), case_id, staff.id)
+    if row is None:
         raise CaseNotFound()
-    [row] = rows
     grounds: Grounds | None = None
     if not _works_cases(staff):
         grounds = None

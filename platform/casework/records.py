@@ -18,7 +18,7 @@ from uuid import UUID, uuid4
 from zoneinfo import ZoneInfo
 
 from confide.platform.audit import services as audit
-from confide.platform.casework.access import CaseNotFound, NotPermitted, open_case
+from confide.platform.casework.access import CaseNotFound, NotPermitted, connection, open_case
 from confide.platform.casework.schemas import (
     AssignmentView,
     CasePersonView,
@@ -49,7 +49,7 @@ from confide.platform.casework.tables import (
     PersonKind,
     Side,
 )
-from confide.platform.core.db import NoTenantError, current_tenant_id
+from confide.platform.core.db import current_tenant_id
 from confide.platform.core.pagination import Page, PageRequest
 from confide.platform.identity.schemas import StaffView
 from confide.platform.identity.tables import StaffStatus, StaffUser
@@ -609,18 +609,9 @@ SELECT c.id, c.reference, c.status, c.anonymous, c.contacted_by, c.referral_rout
 """  # noqa: S608 - put together from the constant column names above only
 
 
-def _connection() -> Any:
-    """The connection of the caller's tenant transaction (raises outside one)."""
-    current_tenant_id()
-    transaction = Case._meta.db.current_transaction.get()
-    if transaction is None:  # pragma: no cover - tenant_transaction always sets one
-        raise NoTenantError("no tenant transaction")
-    return transaction.connection
-
-
 async def _load(case_id: UUID, grounds: Grounds, *, for_parent: bool = False) -> CaseView:
     """The case file, read in one round trip (``_CASE_FILE``)."""
-    case = await _connection().fetchrow(_CASE_FILE, current_tenant_id(), case_id, for_parent)
+    case = await connection().fetchrow(_CASE_FILE, current_tenant_id(), case_id, for_parent)
     if case is None:
         raise CaseNotFound()
     subject = case["subject"]

@@ -160,6 +160,9 @@ class SearchHit:
         return f"{self.first_name} {self.last_name}"
 
 
+# Every value ``plan_cache_mode`` can take (PostgreSQL 12 on).
+_PLAN_CACHE_MODES = frozenset({"auto", "force_generic_plan", "force_custom_plan"})
+
 # Which kind of name search this process uses: None until first detected.
 _trigram_available: bool | None = None
 
@@ -396,7 +399,11 @@ async def search(
     )
     rows = await connection.fetch(sql, *args.values)
     # (After a failure the transaction is aborted, and rolling back restores it anyway.)
-    await connection.execute("SELECT set_config('plan_cache_mode', $1, true)", before)
+    if before in _PLAN_CACHE_MODES:
+        # A known constant goes as plain text: one short message, no statement to bind.
+        await connection.execute(f"SELECT set_config('plan_cache_mode', '{before}', true)")
+    else:  # pragma: no cover - PostgreSQL has no other values
+        await connection.execute("SELECT set_config('plan_cache_mode', $1, true)", before)
     if rows:
         total = int(rows[0]["total"])
     elif page.offset == 0:
