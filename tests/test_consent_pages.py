@@ -390,3 +390,69 @@ async def test_consent_history_is_need_to_know(
     assert "Restricted to named professional roles" in mine
     reads = await _reads(owner_conn, tenants["northmoor"], case_id)
     assert any(r["action"] == "case_read" and r["reason_code"] == "consent" for r in reads)
+
+
+@pytest.fixture
+async def fiona(app: Any) -> AsyncIterator[httpx.AsyncClient]:
+    async for http in _signed_in(app, "northmoor-manager"):
+        yield http
+
+
+async def _refuse(http: httpx.AsyncClient, case_id: str) -> None:
+    new = f"{NM}/cases/{case_id}/consent/new"
+    fields = {"consent-decision": "refused", "consent-advised_of_limits": "yes"}
+    done = await submit(http, new, new, consent_fields(**fields))
+    assert done.status_code == 303, done.text
+
+
+def _section(page: str, testid: str) -> str:
+    return page.split(f'data-testid="{testid}"', 1)[1].split("</ul>", 1)[0]
+
+
+async def test_the_dashboard_lists_tasks_to_tell_and_requests_to_authorise(
+    aisha: httpx.AsyncClient,
+    fiona: httpx.AsyncClient,
+    owner_conn: asyncpg.Connection,
+    tenants: dict[str, TenantRef],
+) -> None:
+    from tests.test_disclosure_pages import (
+        SOCIAL,
+        case_with_notes,
+        post_share,
+        record_path,
+        share_pairs,
+        task_path,
+    )
+
+    # Refused consent: Aisha asks a manager to authorise sharing with social care.
+    case_id, found = await case_with_notes(aisha)
+    await _refuse(aisha, case_id)
+    note = found["Mum says the school has not applied for an assessment."]
+    asked = record_path(
+        await post_share(aisha, case_id, share_pairs(SOCIAL, [note], "ask")), case_id
+    )
+    managers = text(await fiona.get(f"{NM}/dashboard"))
+    assert f'href="{asked}/authorise"' in _section(managers, "awaiting-authorisation")
+    assert 'data-testid="awaiting-authorisation"' not in text(await aisha.get(f"{NM}/dashboard"))
+
+    # Fiona shares on safeguarding instead: the service user must be told (rule 7).
+    other, found = await case_with_notes(aisha)
+    await _refuse(aisha, other)
+    note = found["Mum says the school has not applied for an assessment."]
+    shared = await post_share(
+        fiona,
+        other,
+        share_pairs(SOCIAL, [note], "share", legal_basis="safeguarding", justification="Risk."),
+    )
+    task = task_path(text(await fiona.get(record_path(shared, other))))
+    await _as_tenant(
+        owner_conn,
+        tenants["northmoor"],
+        "UPDATE tell_client_tasks SET due_on = current_date - 2 WHERE id = $1",
+        uuid.UUID(task.rsplit("/", 1)[1]),
+    )
+    dashboard = text(await aisha.get(f"{NM}/dashboard"))
+    tasks = _section(dashboard, "tell-client-tasks")
+    line = next(li for li in tasks.split("<li")[1:] if f'href="{task}"' in li)
+    assert 'govuk-tag govuk-tag--red" data-testid="overdue">Overdue' in line
+    assert f'href="{NM}/tasks"' in dashboard  # see all tasks
