@@ -4,51 +4,17 @@ object checks itself with axe (``visit``) when it is reached."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page
 
 from e2e.conftest import ARTIFACTS
 from e2e.pages import ConfidePage
-
-_axe = Axe()
-
-
-def _conditional_reveal(node: dict[str, Any]) -> bool:
-    """A GOV.UK radio that reveals a question, flagged only for its ``aria-expanded``.
-
-    GOV.UK Frontend's radios script sets ``aria-expanded`` on such a radio on purpose
-    (screen readers announce it; alphagov/govuk-frontend#979), and axe calls that
-    attribute not allowed on a radio. Nothing else is let through.
-    """
-    html = str(node.get("html", ""))
-    if 'class="govuk-radios__input"' not in html or 'aria-controls="conditional-' not in html:
-        return False
-    checks = [*node.get("any", []), *node.get("all", []), *node.get("none", [])]
-    data = [str(d) for check in checks for d in (check.get("data") or [])]
-    return bool(data) and all(d.startswith("aria-expanded=") for d in data)
-
-
-def assert_accessible(page: Page) -> None:
-    """axe-core finds no violations, apart from GOV.UK's conditional reveals (above)."""
-    results = _axe.run(page)
-    left = []
-    for violation in results.response["violations"]:
-        nodes = violation["nodes"]
-        if violation["id"] == "aria-allowed-attr":
-            nodes = [n for n in nodes if not _conditional_reveal(n)]
-        if nodes:
-            left.append({**violation, "nodes": nodes})
-    results.response["violations"] = left
-    assert not left, results.generate_report()
 
 
 def visit(page: Page, name: str) -> ConfidePage:
     """The page as it stands now: axe finds nothing, and a screenshot is kept."""
     page.wait_for_load_state()
     seen = ConfidePage(page)
-    assert_accessible(page)
+    seen.assert_accessible()
     seen.screenshot(ARTIFACTS, name)
     return seen
 
