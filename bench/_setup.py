@@ -401,3 +401,33 @@ def percentile(values: list[float], fraction: float) -> float:
 
 def machine() -> str:
     return f"{os.cpu_count()} CPUs (client, app and PostgreSQL share them)"
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time of one process (Linux ``/proc``)."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def database_cpu() -> dict[int, float]:
+    """CPU seconds of each PostgreSQL backend connected to the bench database."""
+    found = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/cmdline", "rb") as f:
+                if DATABASE.encode() not in f.read():
+                    continue
+            found[int(entry)] = cpu_seconds(int(entry))
+        except OSError:  # ended meanwhile, or not ours to read
+            continue
+    return found
+
+
+def machine_busy() -> float:
+    """CPU seconds all processes have used, from ``/proc/stat`` (idle and iowait excluded)."""
+    with open("/proc/stat") as f:
+        values = [int(v) for v in f.readline().split()[1:]]
+    return (sum(values) - values[3] - values[4]) / os.sysconf("SC_CLK_TCK")

@@ -37,10 +37,13 @@ from _setup import (
     DATABASE,
     OWNER_ROLE,
     RUN,
+    cpu_seconds,
     create,
+    database_cpu,
     drop,
     environment,
     machine,
+    machine_busy,
     percentile,
     prepare,
 )
@@ -53,36 +56,6 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
-
-
-def _cpu_seconds(pid: int) -> float:
-    """User and system CPU time of one process (Linux ``/proc``)."""
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def _database_cpu() -> dict[int, float]:
-    """CPU seconds of each PostgreSQL backend connected to the bench database."""
-    found = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/cmdline", "rb") as f:
-                if DATABASE.encode() not in f.read():
-                    continue
-            found[int(entry)] = _cpu_seconds(int(entry))
-        except OSError:  # ended meanwhile, or not ours to read
-            continue
-    return found
-
-
-def _machine_busy() -> float:
-    """CPU seconds all processes have used, from ``/proc/stat`` (idle and iowait excluded)."""
-    with open("/proc/stat") as f:
-        values = [int(v) for v in f.readline().split()[1:]]
-    return (sum(values) - values[3] - values[4]) / os.sysconf("SC_CLK_TCK")
 
 
 async def sessions(tenants: dict[UUID, dict[str, Any]]) -> dict[UUID, list[str]]:
@@ -153,12 +126,12 @@ async def load(
         await run(client, warm, workers)
         results = []
         for concurrency, items in ((workers, work[alone:]), (1, work[:alone])):
-            database = _database_cpu()
-            before = (_cpu_seconds(server), time.process_time(), _machine_busy())
+            database = database_cpu()
+            before = (cpu_seconds(server), time.process_time(), machine_busy())
             latencies, elapsed = await run(client, items, concurrency)
-            after = (_cpu_seconds(server), time.process_time(), _machine_busy())
-            database_cpu = sum(v - database.get(k, 0.0) for k, v in _database_cpu().items())
-            cpu = (after[0] - before[0], after[1] - before[1], database_cpu, after[2] - before[2])
+            after = (cpu_seconds(server), time.process_time(), machine_busy())
+            database_used = sum(v - database.get(k, 0.0) for k, v in database_cpu().items())
+            cpu = (after[0] - before[0], after[1] - before[1], database_used, after[2] - before[2])
             results.append((concurrency, latencies, elapsed, cpu))
     if failures:
         raise RuntimeError(f"{len(failures)} pages failed, e.g. HTTP {failures[:5]}")

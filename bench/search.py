@@ -1,4 +1,4 @@
-"""Name search under load: p50/p95/p99 and searches per second (a script, not a test).
+"""Name search under load: p50/p95/p99, searches a second, CPU a search (a script, not a test).
 
 Creates its own owner role, application role and database on the local PostgreSQL
 (as the test harness does; the set-up is ``bench/_setup.py``, shared with
@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import random
 import time
 from typing import Any
@@ -29,9 +30,11 @@ from _setup import (
     DATABASE,
     OWNER_ROLE,
     create,
+    database_cpu,
     drop,
     environment,
     machine,
+    machine_busy,
     percentile,
     prepare,
 )
@@ -65,8 +68,12 @@ def queries(tenants: dict[UUID, dict[str, Any]], count: int, rng: random.Random)
     return chosen
 
 
-async def load(work: list[Any], workers: int, alone: int) -> list[tuple[int, list[float], float]]:
-    """Run ``work`` ``workers`` at a time, then ``alone`` more one at a time."""
+async def load(
+    work: list[Any], workers: int, alone: int
+) -> list[tuple[int, list[float], float, tuple[float, float, float]]]:
+    """Run ``work`` ``workers`` at a time, then ``alone`` more one at a time. Per run:
+    (concurrency, latencies ms, seconds, CPU seconds of this process (the searches and
+    their callers), of PostgreSQL's backends for the bench database, of the machine)."""
     from confide.platform.casework.search import SearchQuery, search
     from confide.platform.core.db import close_pool, start_pool, tenant_transaction
     from confide.platform.core.pagination import PageRequest
@@ -107,8 +114,13 @@ async def load(work: list[Any], workers: int, alone: int) -> list[tuple[int, lis
         await run(warm, workers)
         results = []
         for concurrency, items in ((workers, work[alone:]), (1, work[:alone])):
+            database = database_cpu()
+            before = (time.process_time(), machine_busy())
             latencies, elapsed = await run(items, concurrency)
-            results.append((concurrency, latencies, elapsed))
+            after = (time.process_time(), machine_busy())
+            database_used = sum(v - database.get(k, 0.0) for k, v in database_cpu().items())
+            cpu = (after[0] - before[0], database_used, after[1] - before[1])
+            results.append((concurrency, latencies, elapsed, cpu))
         return results
     finally:
         await close_pool()
@@ -135,12 +147,16 @@ def main() -> None:
         tenants = prepare(options.people, rng, leakproof_trigram=not options.no_leakproof)
         alone = min(500, options.searches)
         work = queries(tenants, options.searches + alone + options.workers * 4, rng)
-        for concurrency, latencies, elapsed in asyncio.run(load(work, options.workers, alone)):
+        results = asyncio.run(load(work, options.workers, alone))
+        for concurrency, latencies, elapsed, (python, database, busy) in results:
             p50, p95, p99 = (percentile(latencies, f) for f in (0.50, 0.95, 0.99))
+            n = len(latencies)
             print(
-                f"name search, {len(latencies):,} searches, {concurrency} at a time:"
+                f"name search, {n:,} searches, {concurrency} at a time:"
                 f" p50 {p50:.1f} ms, p95 {p95:.1f} ms, p99 {p99:.1f} ms,"
-                f" {len(latencies) / elapsed:.0f} searches/s"
+                f" {n / elapsed:.0f} searches/s; CPU per search: this process"
+                f" {python / n * 1000:.2f} ms, PostgreSQL {database / n * 1000:.2f} ms;"
+                f" whole machine busy {busy / elapsed:.2f} of {os.cpu_count()} cores"
             )
     finally:
         if options.keep:
