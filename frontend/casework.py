@@ -40,6 +40,7 @@ from confide.frontend.casework_forms import (
     read_form,
 )
 from confide.frontend.errors import http_error
+from confide.frontend.labels import LABELS
 from confide.frontend.templating import page_context
 from confide.platform.casework import access, records
 from confide.platform.casework.access import CaseNotFound, CaseRestricted, NotPermitted
@@ -58,15 +59,12 @@ from confide.platform.casework.schemas import (
 from confide.platform.casework.search import SearchError, SearchQuery, search
 from confide.platform.casework.tables import (
     ContactedBy,
-    ContactKind,
-    Direction,
     ReferralRoute,
     Side,
 )
 from confide.platform.consent import consents, disclosures, tasks
 from confide.platform.consent.consents import REVIEW_WINDOW_DAYS
 from confide.platform.consent.schemas import ConsentView
-from confide.platform.consent.tables import ConsentMethod, Decision, GivenBy
 from confide.platform.core.pagination import PageRequest
 from confide.platform.identity import staff as staff_service
 from confide.platform.identity.schemas import StaffView
@@ -80,79 +78,6 @@ from confide.tenants.schemas import TenantView
 PAGE_SIZE = 20
 ALERTS_SHOWN = 10
 PageNumber = Annotated[int, QueryParameter(ge=1, le=10_000)]
-
-CONTACTED_BY_LABELS = {
-    ContactedBy.PARENT: "A parent",
-    ContactedBy.CARER: "A carer",
-    ContactedBy.YOUNG_PERSON: "The child or young person",
-    ContactedBy.PROFESSIONAL: "A professional",
-}
-REFERRAL_LABELS = {
-    ReferralRoute.SELF: "Self-referral (they contacted us themselves)",
-    ReferralRoute.PROFESSIONAL: "Referred by another professional",
-    ReferralRoute.EARLY_HELP: "Referred through an Early Help Assessment",
-}
-CONTACT_KIND_LABELS = {
-    ContactKind.PHONE: "Phone call",
-    ContactKind.VOICEMAIL: "Helpline voicemail",
-    ContactKind.EMAIL: "Email",
-    ContactKind.MEETING: "Meeting",
-    ContactKind.LETTER: "Letter",
-    ContactKind.VIDEO: "Video call",
-}
-DIRECTION_LABELS = {Direction.INCOMING: "Incoming", Direction.OUTGOING: "Outgoing"}
-GROUNDS_LABELS = {
-    Grounds.MANAGER.value: "Manager",
-    Grounds.ASSIGNED.value: "Assigned caseworker",
-    Grounds.BREAK_GLASS.value: "Break-glass",
-}
-ACTION_LABELS = {
-    "case_read": "Opened the case",
-    "case_created": "Recorded the enquiry",
-    "case_access_refused": "Was refused (restricted)",
-    "break_glass": "Broke glass",
-    "contact_added": "Added a contact",
-    "note_added": "Added a note",
-    "note_corrected": "Corrected a note",
-    "case_assigned": "Assigned a caseworker",
-    "case_unassigned": "Unassigned a caseworker",
-    "case_closed": "Closed the case",
-    "case_access_history_read": "Read the access history",
-    "consent_recorded": "Recorded consent",
-    "consent_reviewed": "Reviewed consent",
-}
-DECISION_LABELS = {
-    Decision.FULL: "Yes, with any professional who needs it",
-    Decision.RESTRICTED: "Only with named professional roles",
-    Decision.REFUSED: "No, they refused",
-}
-GIVEN_BY_LABELS = {
-    GivenBy.YOUNG_PERSON: "The young person",
-    GivenBy.PARENT: "A parent",
-    GivenBy.CARER: "A carer",
-}
-DECISION_SUMMARY_LABELS = {
-    Decision.FULL: "Information may be shared",
-    Decision.RESTRICTED: "Restricted to named professional roles",
-    Decision.REFUSED: "Refused: no information may be shared",
-}
-CONSENT_METHOD_LABELS = {
-    ConsentMethod.VERBAL: "Verbally",
-    ConsentMethod.WRITTEN: "In writing",
-    ConsentMethod.SIGNED_FORM: "On a signed form",
-}
-LABELS = {
-    "contacted_by": CONTACTED_BY_LABELS,
-    "referral": REFERRAL_LABELS,
-    "contact_kind": CONTACT_KIND_LABELS,
-    "direction": DIRECTION_LABELS,
-    "grounds": GROUNDS_LABELS,
-    "action": ACTION_LABELS,
-    "decision": DECISION_LABELS,
-    "decision_summary": DECISION_SUMMARY_LABELS,
-    "given_by": GIVEN_BY_LABELS,
-    "consent_method": CONSENT_METHOD_LABELS,
-}
 
 
 def with_support_levels(policy: PolicyView) -> dict[str, object]:

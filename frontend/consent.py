@@ -17,7 +17,7 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Response, Template
 from litestar.status_codes import HTTP_303_SEE_OTHER, HTTP_400_BAD_REQUEST
 
-from confide.frontend.casework import LABELS, restricted_page, review_soon
+from confide.frontend.casework import restricted_page, review_soon
 from confide.frontend.casework_forms import (
     Submitted,
     anchor,
@@ -27,6 +27,7 @@ from confide.frontend.casework_forms import (
     read_form,
 )
 from confide.frontend.errors import http_error
+from confide.frontend.labels import LABELS
 from confide.frontend.templating import page_context
 from confide.platform.casework import records
 from confide.platform.casework.access import CaseNotFound, CaseRestricted, NotPermitted

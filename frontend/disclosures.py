@@ -32,6 +32,7 @@ from litestar.status_codes import (
 from confide.frontend.casework import safe_contact_allowed, safe_contact_rules
 from confide.frontend.casework_forms import form_date
 from confide.frontend.errors import http_error
+from confide.frontend.labels import LABELS, TELL_METHOD_LABELS
 from confide.frontend.templating import page_context
 from confide.platform.casework import records
 from confide.platform.casework.access import CaseNotFound, CaseRestricted, NotPermitted
@@ -58,10 +59,6 @@ from confide.platform.consent.schemas import (
     ToldClient,
 )
 from confide.platform.consent.tables import (
-    Basis,
-    Decision,
-    DisclosureStatus,
-    GivenBy,
     LegalBasis,
     TellMethod,
 )
@@ -79,38 +76,6 @@ PREVIEW_CHARS = 120
 PageNumber = Annotated[int, QueryParameter(ge=1, le=10_000)]
 ACTIONS = ("check", "share", "ask")
 DATE_FIELDS = ("told_on", "new_due_on")
-
-DECISION_LABELS = {
-    Decision.FULL: "Full consent to share",
-    Decision.RESTRICTED: "Restricted to named professional roles",
-    Decision.REFUSED: "Refused",
-}
-GIVEN_BY_LABELS = {
-    GivenBy.YOUNG_PERSON: "The young person",
-    GivenBy.PARENT: "A parent",
-    GivenBy.CARER: "A carer",
-}
-STATUS_LABELS = {
-    DisclosureStatus.SHARED: "Shared",
-    DisclosureStatus.AWAITING_AUTHORISATION: "Awaiting a manager's authorisation",
-    DisclosureStatus.DECLINED: "Declined by a manager",
-}
-BASIS_LABELS = {Basis.CONSENT: "Consent", Basis.LEGAL: "Without consent, on a legal basis"}
-TELL_METHOD_LABELS = {
-    TellMethod.PHONE: "Phone call",
-    TellMethod.MEETING: "Meeting",
-    TellMethod.LETTER: "Letter",
-    TellMethod.EMAIL: "Email",
-    TellMethod.VIDEO: "Video call",
-}
-LABELS: dict[str, object] = {
-    "decision": DECISION_LABELS,
-    "given_by": GIVEN_BY_LABELS,
-    "status": STATUS_LABELS,
-    "basis": BASIS_LABELS,
-    "legal_basis": LEGAL_BASIS_LABELS,
-    "tell_method": TELL_METHOD_LABELS,
-}
 
 
 @dataclass(frozen=True, slots=True)

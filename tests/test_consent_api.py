@@ -153,7 +153,7 @@ async def test_consent_is_versioned_and_its_history_kept(
         with pytest.raises(asyncpg.InsufficientPrivilegeError):
             await app_conn.execute(sql)
     actions = await _audit_actions(owner_conn, tenants["northmoor"], case["id"])
-    assert actions.count("consent_version") == 2
+    assert actions.count("consent_recorded") == 2
 
 
 async def test_consent_fields_are_checked(aisha: httpx.AsyncClient) -> None:
@@ -578,7 +578,7 @@ async def test_the_tell_the_client_task_is_delayed_never_dropped_then_done(
     still_open = (await fiona.get(f"{NM}/tell-client-tasks", params={"limit": 100})).json()
     assert task["id"] not in [t["id"] for t in still_open["items"]]
     actions = await _audit_actions(owner_conn, tenants["northmoor"], cid)
-    for action in ("tell_client_task_opened", "tell_client_delay", "tell_client_recorded"):
+    for action in ("tell_client_task_opened", "tell_client_delayed", "tell_client_done"):
         assert action in actions
 
 

@@ -14,7 +14,6 @@ from typing import Any
 from uuid import UUID, uuid4
 from zoneinfo import ZoneInfo
 
-from confide.platform.audit import services as audit
 from confide.platform.casework.access import NotPermitted, open_case
 from confide.platform.casework.schemas import CaseworkError
 from confide.platform.casework.tables import Case, CaseStatus
@@ -165,10 +164,12 @@ async def consent_history(case_id: UUID, staff: StaffView) -> ConsentHistory:
     return ConsentHistory(case_id, versions[0] if versions else None, versions)
 
 
-async def _open_for_change(case_id: UUID, staff: StaffView, action: str) -> None:
+async def _open_for_change(case_id: UUID, staff: StaffView, action: str, code: str) -> None:
+    """Need-to-know, then one audit entry for the act: ``action`` with its grounds and
+    ``code`` (the decision, or the review's outcome) as the entry's reason code."""
     if not works_cases(staff):
         raise NotPermitted("case work is for caseworkers and managers")
-    access = await open_case(case_id, staff, purpose="record", action=action)
+    access = await open_case(case_id, staff, purpose=code, action=action)
     if access.status != CaseStatus.OPEN:
         raise CaseworkError({"case": "This case is closed"})
 
@@ -177,7 +178,7 @@ async def record_consent(case_id: UUID, staff: StaffView, data: NewConsent) -> C
     """A new version of the case's consent; the review date follows the tenant's interval."""
     policy = await get_policy()
     data.validate(policy.professional_roles)
-    await _open_for_change(case_id, staff, "consent_recorded")
+    await _open_for_change(case_id, staff, "consent_recorded", data.decision.value)
     anonymous = await Case.exists().where(Case.id == case_id, Case.anonymous.eq(True))
     if anonymous:
         raise CaseworkError({"case": "An anonymous enquiry has no-one to give consent"})
@@ -216,22 +217,6 @@ async def record_consent(case_id: UUID, staff: StaffView, data: NewConsent) -> C
             recorded_by=staff.id,
         )
     )
-    await audit.record(
-        "consent_version",
-        actor_kind="staff",
-        actor_id=staff.id,
-        subject_kind="case",
-        subject_id=case_id,
-        reason_code=data.decision.value,
-        detail={
-            "consent_id": consent_id,
-            "version": version,
-            "given_by": data.given_by.value,
-            "method": data.method.value,
-            "role_count": len(data.roles),
-            "parent_for_competent_yp": data.given_by is not GivenBy.YOUNG_PERSON and can_decide,
-        },
-    )
     [view] = [v for v in await _versions(case_id) if v.id == consent_id]
     return view
 
@@ -239,16 +224,15 @@ async def record_consent(case_id: UUID, staff: StaffView, data: NewConsent) -> C
 async def review_consent(case_id: UUID, staff: StaffView, data: ReviewConsent) -> ConsentView:
     """The current consent reviewed with the service user and confirmed: next review date."""
     data.validate()
-    await _open_for_change(case_id, staff, "consent_reviewed")
+    await _open_for_change(case_id, staff, "consent_reviewed", data.outcome.value)
     current = await current_consent(case_id)
     if current is None:
         raise CaseworkError({"consent": "There is no consent to review: record one"})
     months = (await get_policy()).consent_review_months
     next_due = add_months(today(), months)
-    review_id = uuid4()
     await ConsentReview.insert(
         ConsentReview(
-            id=review_id,
+            id=uuid4(),
             tenant_id=current_tenant_id(),
             case_id=case_id,
             consent_id=current.id,
@@ -257,15 +241,6 @@ async def review_consent(case_id: UUID, staff: StaffView, data: ReviewConsent) -
             next_review_due=next_due,
             reviewed_by=staff.id,
         )
-    )
-    await audit.record(
-        "consent_review",
-        actor_kind="staff",
-        actor_id=staff.id,
-        subject_kind="case",
-        subject_id=case_id,
-        reason_code=data.outcome.value,
-        detail={"consent_id": current.id, "review_id": review_id, "was_lapsed": current.lapsed},
     )
     refreshed = await current_consent(case_id)
     assert refreshed is not None

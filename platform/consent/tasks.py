@@ -186,9 +186,12 @@ async def open_tasks(staff: StaffView, page: PageRequest) -> Page[TellTaskView]:
     return Page(await _views(rows), int(count["n"]), page.limit, page.offset)
 
 
-async def _open_task_for_change(task_id: UUID, staff: StaffView, action: str) -> dict[str, Any]:
+async def _open_task_for_change(
+    task_id: UUID, staff: StaffView, action: str, code: str
+) -> dict[str, Any]:
+    """Need-to-know on the task's case, audited once as ``action`` with reason ``code``."""
     case_id = await _case_of(task_id)
-    await open_case(case_id, staff, purpose="tell_client_task", action=action)
+    await open_case(case_id, staff, purpose=code, action=action)
     [row] = await _raw(
         "SELECT id, case_id, status, due_on FROM tell_client_tasks WHERE tenant_id = {}"
         " AND id = {} FOR UPDATE",
@@ -205,7 +208,7 @@ async def record_told(task_id: UUID, staff: StaffView, data: ToldClient) -> Tell
     data.validate()
     if not works_cases(staff):
         raise NotPermitted("case work is for caseworkers and managers")
-    row = await _open_task_for_change(task_id, staff, "tell_client_done")
+    await _open_task_for_change(task_id, staff, "tell_client_done", data.told_how.value)
     await _raw(
         "UPDATE tell_client_tasks SET status = 'done', told_on = {}, told_how = {},"
         " told_note = {}, told_by = {}, done_at = now() WHERE tenant_id = {} AND id = {}",
@@ -216,15 +219,6 @@ async def record_told(task_id: UUID, staff: StaffView, data: ToldClient) -> Tell
         current_tenant_id(),
         task_id,
     )
-    await audit.record(
-        "tell_client_recorded",
-        actor_kind="staff",
-        actor_id=staff.id,
-        subject_kind="case",
-        subject_id=row["case_id"],
-        reason_code=data.told_how.value,
-        detail={"task_id": task_id, "late": data.told_on > row["due_on"]},
-    )
     return await _load(task_id)
 
 
@@ -232,7 +226,7 @@ async def delay(task_id: UUID, staff: StaffView, data: DelayTelling) -> TellTask
     """A manager puts telling off, with a reason and a new date; the task stays open."""
     if not (works_cases(staff) and staff.has(StaffRole.MANAGER)):
         raise NotPermitted("managers only")
-    row = await _open_task_for_change(task_id, staff, "tell_client_delayed")
+    row = await _open_task_for_change(task_id, staff, "tell_client_delayed", "delay")
     data.validate(row["due_on"])
     tenant_id = current_tenant_id()
     await TaskDelay.insert(
@@ -252,13 +246,5 @@ async def delay(task_id: UUID, staff: StaffView, data: DelayTelling) -> TellTask
         data.new_due_on,
         tenant_id,
         task_id,
-    )
-    await audit.record(
-        "tell_client_delay",
-        actor_kind="staff",
-        actor_id=staff.id,
-        subject_kind="case",
-        subject_id=row["case_id"],
-        detail={"task_id": task_id, "days": (data.new_due_on - row["due_on"]).days},
     )
     return await _load(task_id)
