@@ -45,6 +45,7 @@ from confide.platform.consent.disclosures import (
     LEGAL_BASIS_LABELS,
     DisclosureNotFound,
     DisclosureRefused,
+    field_text,
     recipient_roles,
 )
 from confide.platform.consent.schemas import (
@@ -140,25 +141,6 @@ def _shorten(text: str) -> str:
     return flat if len(flat) <= PREVIEW_CHARS else flat[: PREVIEW_CHARS - 1].rstrip() + "…"
 
 
-def _field_value(case: CaseView, which: CaseField) -> str | None:
-    """The case field as it would be shared; None when it is not recorded."""
-    subject = case.subject
-    if which is CaseField.TOPICS:
-        return ", ".join(case.topics) or None
-    if which is CaseField.PARENTS:
-        return ", ".join(f"{p.person.first_name} {p.person.last_name}" for p in case.people) or None
-    if subject is None:
-        return None
-    if which is CaseField.NAME:
-        return f"{subject.first_name} {subject.last_name}"
-    if which is CaseField.DATE_OF_BIRTH:
-        born = subject.date_of_birth
-        return f"{born.day} {born:%B %Y}" if born else None
-    if which is CaseField.SCHOOL:
-        return subject.school_or_setting
-    return subject.primary_need
-
-
 def item_choices(case: CaseView) -> list[tuple[str, list[ItemChoice]]]:
     """Every item of the case that can be shared, grouped: notes, contacts, case details."""
     notes = [
@@ -183,7 +165,7 @@ def item_choices(case: CaseView) -> list[tuple[str, list[ItemChoice]]]:
     fields = [
         (f"field:{f.value}", FIELD_LABELS[f], value, False)
         for f in CaseField
-        if (value := _field_value(case, f)) is not None
+        if (value := field_text(case, f)) is not None
     ]
     groups: list[tuple[str, list[ItemChoice]]] = []
     count = 0

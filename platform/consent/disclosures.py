@@ -185,7 +185,7 @@ def _snapshot(case: CaseView, refs: Sequence[ItemRef]) -> list[SharedItem]:
                 )
             )
         elif ref.kind is ItemKind.FIELD and ref.id in set(CaseField):
-            text = _field_text(case, CaseField(ref.id))
+            text = field_text(case, CaseField(ref.id))
             if text is None:
                 raise CaseworkError({"items": f"{FIELD_LABELS[CaseField(ref.id)]} is not recorded"})
             items.append(SharedItem(ItemKind.FIELD, ref.id, FIELD_LABELS[CaseField(ref.id)], text))
@@ -194,7 +194,8 @@ def _snapshot(case: CaseView, refs: Sequence[ItemRef]) -> list[SharedItem]:
     return items
 
 
-def _field_text(case: CaseView, which: CaseField) -> str | None:
+def field_text(case: CaseView, which: CaseField) -> str | None:
+    """A case field as it would be shared; None when it is not recorded."""
     subject = case.subject
     if which is CaseField.TOPICS:
         return ", ".join(case.topics) or None
