@@ -139,3 +139,52 @@ def test_consent_share_refuse_authorise_and_tell(browser: Browser, base_url: str
     still_to_tell = priya.get_by_test_id("tell-client-task").all_inner_texts()
     assert not [t for t in still_to_tell if reference in t]
     priya.context.close()
+
+
+def test_review_change_history_logs_and_settings_pages(browser: Browser, base_url: str) -> None:
+    """The other consent pages, each checked by axe: a review confirmed, a change recorded,
+    the history of both, the disclosure log, the task list, and the admin's settings."""
+    callum = browser.new_context().new_page()
+    sign_in_through_provider(callum, base_url, "eastdale", "eastdale-cw-2")
+    case_url = _record_enquiry(callum)
+
+    callum.get_by_test_id("review-consent").click()
+    visit(callum, "consent-review")
+    callum.get_by_test_id("save-review").click()  # nothing chosen
+    visit(callum, "consent-review-errors")
+    assert callum.get_by_test_id("error-summary").is_visible()
+    callum.get_by_test_id("changed-confirmed").check()
+    callum.get_by_test_id("field-note").fill("Mum confirmed nothing has changed.")
+    callum.get_by_test_id("save-review").click()
+    visit(callum, "consent-reviewed")
+
+    callum.get_by_test_id("record-consent").click()
+    visit(callum, "consent-change")
+    callum.get_by_test_id("consent-decision-full").check()
+    callum.get_by_test_id("consent-given_by-parent").check()
+    callum.get_by_test_id("consent-method-written").check()
+    callum.get_by_test_id("save-consent").click()
+    visit(callum, "consent-changed")
+    assert "Information may be shared" in callum.get_by_test_id("consent-panel").inner_text()
+
+    callum.get_by_test_id("consent-history-link").click()
+    visit(callum, "consent-history")
+    assert callum.get_by_test_id("consent-version").count() == 2
+    assert "Mum confirmed" in callum.get_by_test_id("consent-reviews").inner_text()
+
+    callum.goto(case_url)
+    callum.get_by_test_id("disclosure-log-link").click()
+    visit(callum, "consent-disclosure-log-empty")
+    callum.goto(f"{base_url}/t/eastdale/tasks")
+    visit(callum, "consent-task-list")
+    callum.context.close()
+
+    seun = browser.new_context().new_page()
+    sign_in_through_provider(seun, base_url, "eastdale", "eastdale-admin")
+    seun.get_by_test_id("nav-consent-settings").click()
+    visit(seun, "consent-settings")
+    seun.get_by_test_id("field-review_months").fill("0")
+    seun.get_by_test_id("save").click()
+    visit(seun, "consent-settings-errors")
+    assert "between" in seun.get_by_test_id("error-summary").inner_text().lower()
+    seun.context.close()
