@@ -35,6 +35,9 @@ def uk_datetime(moment: datetime | None) -> str:
 
 def _register_filters(engine: JinjaTemplateEngine) -> None:
     engine.engine.filters["uk_datetime"] = uk_datetime
+    # Templates ship with the package: checking each file on disk for changes, several
+    # times a request, is cost without use. A changed template needs a restart.
+    engine.engine.auto_reload = False
 
 
 def template_config() -> TemplateConfig[JinjaTemplateEngine]:
