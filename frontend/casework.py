@@ -17,9 +17,9 @@ from typing import Annotated, Any
 from urllib.parse import urlencode
 from uuid import UUID
 
-from litestar import Controller, Request, Response, get, post
+from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency, Provide
-from litestar.exceptions import NotFoundException, PermissionDeniedException
+from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_303_SEE_OTHER, HTTP_400_BAD_REQUEST, HTTP_403_FORBIDDEN
@@ -39,7 +39,7 @@ from confide.frontend.casework_forms import (
     enquiry_from_form,
     read_form,
 )
-from confide.frontend.errors import http_error
+from confide.frontend.errors import forbidden_page, not_found_page
 from confide.frontend.labels import LABELS
 from confide.frontend.templating import page_context
 from confide.platform.casework import access, records
@@ -184,14 +184,6 @@ async def dashboard_context(staff: StaffView, page: int) -> dict[str, Any]:
     return context
 
 
-def _not_found(request: Request[Any, Any, Any], _: Exception) -> Response[Any]:
-    return http_error(request, NotFoundException())
-
-
-def _forbidden(request: Request[Any, Any, Any], _: Exception) -> Response[Any]:
-    return http_error(request, PermissionDeniedException())
-
-
 def _side(form: Submitted) -> Side:
     """A young person's confidences stay off the parent's side of the record (DESIGN rule 15)."""
     return Side.YOUNG_PERSON_ONLY if form.get("side") == Side.YOUNG_PERSON_ONLY else Side.SHARED
@@ -234,9 +226,9 @@ class CaseworkPages(Controller):
     guards = [case_worker]
     dependencies = {"staff": Provide(provide_staff, sync_to_thread=False)}
     exception_handlers = {
-        CaseNotFound: _not_found,
-        RecordNotFound: _not_found,
-        NotPermitted: _forbidden,
+        CaseNotFound: not_found_page,
+        RecordNotFound: not_found_page,
+        NotPermitted: forbidden_page,
     }
 
     # A new enquiry

@@ -12,9 +12,8 @@ from uuid import UUID
 
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency, Provide
-from litestar.exceptions import NotFoundException, PermissionDeniedException
 from litestar.params import FromPath
-from litestar.response import Redirect, Response, Template
+from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_303_SEE_OTHER, HTTP_400_BAD_REQUEST
 
 from confide.frontend.casework import restricted_page, review_soon
@@ -26,7 +25,7 @@ from confide.frontend.casework_forms import (
     consent_from_form,
     read_form,
 )
-from confide.frontend.errors import http_error
+from confide.frontend.errors import forbidden_page, not_found_page
 from confide.frontend.labels import LABELS
 from confide.frontend.templating import page_context
 from confide.platform.casework import records
@@ -44,14 +43,6 @@ CONFIRMED = "confirmed"
 CHANGED = "changed"
 
 
-def _not_found(request: Request[Any, Any, Any], _: Exception) -> Response[Any]:
-    return http_error(request, NotFoundException())
-
-
-def _forbidden(request: Request[Any, Any, Any], _: Exception) -> Response[Any]:
-    return http_error(request, PermissionDeniedException())
-
-
 def _to_case(
     request: Request[Any, Any, Any], tenant: TenantView, case_id: UUID, suffix: str = ""
 ) -> Redirect:
@@ -66,7 +57,7 @@ class ConsentPages(Controller):
     include_in_schema = False
     guards = [case_worker]
     dependencies = {"staff": Provide(provide_staff, sync_to_thread=False)}
-    exception_handlers = {CaseNotFound: _not_found, NotPermitted: _forbidden}
+    exception_handlers = {CaseNotFound: not_found_page, NotPermitted: forbidden_page}
 
     @get("/cases/{case_id:uuid}/consent", name="case-consent")
     async def history(

@@ -20,7 +20,6 @@ from uuid import UUID
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import FormMultiDict
 from litestar.di import NamedDependency, Provide
-from litestar.exceptions import NotFoundException, PermissionDeniedException
 from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect, Template
 from litestar.status_codes import (
@@ -31,7 +30,7 @@ from litestar.status_codes import (
 
 from confide.frontend.casework import safe_contact_allowed, safe_contact_rules
 from confide.frontend.casework_forms import form_date
-from confide.frontend.errors import http_error
+from confide.frontend.errors import forbidden_page, not_found_page
 from confide.frontend.labels import LABELS, TELL_METHOD_LABELS
 from confide.frontend.templating import page_context
 from confide.platform.casework import records
@@ -118,20 +117,12 @@ def _anchors(errors: Mapping[str, str]) -> dict[str, str]:
     return {k: target(k) for k in errors}
 
 
-def _not_found(request: Request[Any, Any, Any], _: Exception) -> Response[Any]:
-    return http_error(request, NotFoundException())
-
-
-def _forbidden(request: Request[Any, Any, Any], _: Exception) -> Response[Any]:
-    return http_error(request, PermissionDeniedException())
-
-
 def _restricted(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     """No need-to-know: the case page says so and offers break-glass."""
     tenant = request_tenant(request)
     case_id = request.path_params.get("case_id")
     if tenant is None or case_id is None:
-        return _forbidden(request, exc)
+        return forbidden_page(request, exc)
     base = tenant_base_path(request, tenant)
     return Redirect(f"{base}/cases/{case_id}", status_code=HTTP_303_SEE_OTHER)
 
@@ -250,10 +241,10 @@ class DisclosurePages(Controller):
     guards = [case_worker]
     dependencies = {"staff": Provide(provide_staff, sync_to_thread=False)}
     exception_handlers = {
-        CaseNotFound: _not_found,
-        DisclosureNotFound: _not_found,
-        TaskNotFound: _not_found,
-        NotPermitted: _forbidden,
+        CaseNotFound: not_found_page,
+        DisclosureNotFound: not_found_page,
+        TaskNotFound: not_found_page,
+        NotPermitted: forbidden_page,
         CaseRestricted: _restricted,
     }
 
@@ -303,12 +294,17 @@ class DisclosurePages(Controller):
         case_id: UUID,
         staff: StaffView,
         form: ShareForm,
-        result: DisclosureCheck,
+        result: DisclosureCheck | None,
         errors: dict[str, str],
         *,
         status_code: int = 200,
     ) -> Template:
+        """The check's result with what was chosen; ``result`` None: run the check here, on
+        the one (audited) read of the case the page needs anyway."""
         case = await records.get_case(case_id, staff, purpose="disclosure_check")
+        if result is None:
+            data = disclosure_from_form(form, {})
+            result = await disclosures.check_case(case, data.recipient_role, data.items)
         chosen = {c.key: c for _, group in item_choices(case) for c in group}
         hidden = [(k, v) for k, v in form.values.items() if k in _CARRIED]
         return Template(
@@ -361,13 +357,11 @@ class DisclosurePages(Controller):
             raise NotPermitted("only a manager may share without consent")
         if errors:
             if over_consent and set(errors) <= {"legal_basis", "justification"}:
-                result = await disclosures.check(case_id, staff, data.recipient_role, data.items)
-                return await self._check_page(request, case_id, staff, form, result, errors)
+                return await self._check_page(request, case_id, staff, form, None, errors)
             return await self._share_page(request, case_id, staff, form, errors)
         try:
             if action == "check":
-                result = await disclosures.check(case_id, staff, data.recipient_role, data.items)
-                return await self._check_page(request, case_id, staff, form, result, {})
+                return await self._check_page(request, case_id, staff, form, None, {})
             made = await disclosures.share(case_id, staff, data)
         except DisclosureRefused as refused:
             return await self._check_page(
@@ -375,9 +369,8 @@ class DisclosurePages(Controller):
             )
         except CaseworkError as invalid:
             if over_consent and set(invalid.errors) <= {"legal_basis", "justification"}:
-                result = await disclosures.check(case_id, staff, data.recipient_role, data.items)
                 return await self._check_page(
-                    request, case_id, staff, form, result, dict(invalid.errors)
+                    request, case_id, staff, form, None, dict(invalid.errors)
                 )
             return await self._share_page(request, case_id, staff, form, dict(invalid.errors))
         return self._to_record(request, tenant, case_id, made.id)

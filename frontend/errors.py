@@ -10,7 +10,12 @@ from typing import Any
 from urllib.parse import urlencode
 
 from litestar import MediaType, Request, Response
-from litestar.exceptions import HTTPException, ValidationException
+from litestar.exceptions import (
+    HTTPException,
+    NotFoundException,
+    PermissionDeniedException,
+    ValidationException,
+)
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_303_SEE_OTHER, HTTP_500_INTERNAL_SERVER_ERROR
 
@@ -72,3 +77,13 @@ def _sign_in_first(request: Request[Any, Any, Any]) -> Response[Any]:
     base = tenant_base_path(request, tenant)
     target = request.url.path if request.method == "GET" else f"{base}/dashboard"
     return Redirect(f"{base}/login?{urlencode({'next': target})}", status_code=HTTP_303_SEE_OTHER)
+
+
+def not_found_page(request: Request[Any, Any, Any], _: Exception) -> Response[Any]:
+    """Exception handler: the ordinary 404 page (a record missing or another tenant's)."""
+    return http_error(request, NotFoundException())
+
+
+def forbidden_page(request: Request[Any, Any, Any], _: Exception) -> Response[Any]:
+    """Exception handler: the 403 page (the person's role does not allow the act)."""
+    return http_error(request, PermissionDeniedException())

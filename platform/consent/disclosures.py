@@ -217,14 +217,21 @@ async def check(
     case_id: UUID, staff: StaffView, role: str, items: Sequence[ItemRef] = ()
 ) -> DisclosureCheck:
     """Would sharing these items with this role be allowed now? (An audited case read.)"""
-    policy = await get_policy()
-    if role not in recipient_roles(policy):
-        raise CaseworkError({"recipient_role": "Choose the recipient's professional role"})
     if not works_cases(staff):
         raise NotPermitted("case work is for caseworkers and managers")
     case = await records.get_case(case_id, staff, purpose="disclosure_check")
+    return await check_case(case, role, items)
+
+
+async def check_case(case: CaseView, role: str, items: Sequence[ItemRef] = ()) -> DisclosureCheck:
+    """``check`` for a case the caller has already opened (``records.get_case``: a
+    ``CaseView`` exists only after the need-to-know check and its audit entry), so a page
+    that shows the case with the result reads it once."""
+    policy = await get_policy()
+    if role not in recipient_roles(policy):
+        raise CaseworkError({"recipient_role": "Choose the recipient's professional role"})
     shared = _snapshot(case, items)
-    consent = await current_consent(case_id)
+    consent = await current_consent(case.id)
     return decide(
         consent, role, policy, young_person_items=sum(i.young_person_only for i in shared)
     )
