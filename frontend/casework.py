@@ -41,7 +41,7 @@ from confide.frontend.casework_forms import (
 )
 from confide.frontend.errors import forbidden_page, not_found_page
 from confide.frontend.labels import LABELS
-from confide.frontend.templating import page_context
+from confide.frontend.templating import page_context, paged_template
 from confide.platform.casework import access, records
 from confide.platform.casework.access import CaseNotFound, CaseRestricted, NotPermitted
 from confide.platform.casework.records import RecordNotFound
@@ -657,17 +657,8 @@ class CaseworkPages(Controller):
     ) -> Template:
         """Who opened the case, when, on what grounds (reading it is audited too)."""
         history = await access.access_history(case_id, staff, _page(page))
-        return Template(
-            "cases/access_history.html",
-            context=page_context(
-                request,
-                case_id=case_id,
-                entries=history.items,
-                total=history.total,
-                page=page,
-                pages=history.page_count,
-                labels=LABELS,
-            ),
+        return paged_template(
+            request, "cases/access_history.html", history, page, case_id=case_id, labels=LABELS
         )
 
     @get("/break-glass", name="break-glass-log", guards=[manager])

@@ -32,7 +32,7 @@ from confide.frontend.casework import safe_contact_allowed, safe_contact_rules
 from confide.frontend.casework_forms import form_date
 from confide.frontend.errors import forbidden_page, not_found_page
 from confide.frontend.labels import LABELS, TELL_METHOD_LABELS
-from confide.frontend.templating import page_context
+from confide.frontend.templating import page_context, paged_template
 from confide.platform.casework import records
 from confide.platform.casework.access import CaseNotFound, CaseRestricted, NotPermitted
 from confide.platform.casework.schemas import CaseView, CaseworkError, PersonView
@@ -399,17 +399,8 @@ class DisclosurePages(Controller):
     ) -> Template:
         """What went to whom, when and on what basis, newest first."""
         log = await disclosures.disclosure_log(case_id, staff, _page(page))
-        return Template(
-            "disclosures/log.html",
-            context=page_context(
-                request,
-                case_id=case_id,
-                entries=log.items,
-                total=log.total,
-                page=page,
-                pages=log.page_count,
-                labels=LABELS,
-            ),
+        return paged_template(
+            request, "disclosures/log.html", log, page, case_id=case_id, labels=LABELS
         )
 
     @get("/cases/{case_id:uuid}/disclosures/{disclosure_id:uuid}", name="case-disclosure")
@@ -538,17 +529,7 @@ class DisclosurePages(Controller):
     ) -> Template:
         """Requests to share beyond consent, oldest first, for a manager to decide."""
         waiting = await disclosures.awaiting_authorisation(staff, _page(page))
-        return Template(
-            "disclosures/awaiting.html",
-            context=page_context(
-                request,
-                entries=waiting.items,
-                total=waiting.total,
-                page=page,
-                pages=waiting.page_count,
-                labels=LABELS,
-            ),
-        )
+        return paged_template(request, "disclosures/awaiting.html", waiting, page, labels=LABELS)
 
     # Telling the service user
 
@@ -560,18 +541,8 @@ class DisclosurePages(Controller):
         page: PageNumber = 1,
     ) -> Template:
         """Open tell-the-client tasks, overdue first."""
-        open_ = await tasks.open_tasks(staff, _page(page))
-        return Template(
-            "disclosures/tasks.html",
-            context=page_context(
-                request,
-                entries=open_.items,
-                total=open_.total,
-                page=page,
-                pages=open_.page_count,
-                labels=LABELS,
-            ),
-        )
+        open_tasks = await tasks.open_tasks(staff, _page(page))
+        return paged_template(request, "disclosures/tasks.html", open_tasks, page, labels=LABELS)
 
     async def _task_page(
         self,

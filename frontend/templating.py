@@ -9,10 +9,12 @@ from zoneinfo import ZoneInfo
 
 from litestar import Request
 from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.response import Template
 from litestar.router import Router
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
+from confide.platform.core.pagination import Page
 from confide.platform.identity.web import current_staff
 from confide.tenants.resolution import request_tenant, tenant_base_path
 
@@ -65,3 +67,21 @@ def page_context(request: Request[Any, Any, Any] | None, **extra: Any) -> dict[s
         "staff": current_staff(request) if request is not None else None,
         **extra,
     }
+
+
+def paged_template(
+    request: Request[Any, Any, Any], template: str, found: Page[Any], page: int, **extra: Any
+) -> Template:
+    """A page showing one page of a list: its ``entries``, ``total``, ``page`` and ``pages``
+    for ``_pagination.html``, and whatever else the template needs."""
+    return Template(
+        template,
+        context=page_context(
+            request,
+            entries=found.items,
+            total=found.total,
+            page=page,
+            pages=found.page_count,
+            **extra,
+        ),
+    )
