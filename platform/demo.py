@@ -29,7 +29,6 @@ from datetime import date, datetime, time, timedelta
 from uuid import UUID
 
 from confide.platform.casework.records import (
-    SERVICE_ZONE,
     add_contact,
     add_note,
     change_assignment,
@@ -64,6 +63,7 @@ from confide.platform.consent.tables import (
     GivenBy,
     LegalBasis,
 )
+from confide.platform.core.clock import SERVICE_ZONE
 from confide.platform.core.db import tenant_transaction
 from confide.platform.devidp import DEMO_USERS
 from confide.platform.identity.schemas import StaffView

@@ -12,10 +12,9 @@ import hashlib
 import json
 from collections import defaultdict
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 from uuid import UUID, uuid4
-from zoneinfo import ZoneInfo
 
 from confide.platform.audit import services as audit
 from confide.platform.casework.access import CaseNotFound, NotPermitted, connection, open_case
@@ -49,6 +48,7 @@ from confide.platform.casework.tables import (
     PersonKind,
     Side,
 )
+from confide.platform.core.clock import service_today
 from confide.platform.core.db import current_tenant_id
 from confide.platform.core.pagination import Page, PageRequest
 from confide.platform.identity.schemas import StaffView
@@ -57,15 +57,13 @@ from confide.tenants.policy.services import get_policy
 from confide.tenants.roles import StaffRole
 from confide.tenants.tables import Tenant
 
-SERVICE_ZONE = ZoneInfo("Europe/London")
-
 
 class RecordNotFound(LookupError):
     """A note (or other record) that is not on this case."""
 
 
 def _today() -> date:
-    return datetime.now(SERVICE_ZONE).date()
+    return service_today()
 
 
 async def _raw(sql: str, *args: Any) -> list[dict[str, Any]]:

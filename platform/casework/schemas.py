@@ -25,6 +25,7 @@ from confide.platform.casework.tables import (
     ReferralRoute,
     Side,
 )
+from confide.platform.core.clock import service_today
 from confide.tenants.policy.services import (
     DEFAULT_TOPICS as DEFAULT_TOPICS,  # each tenant's own list: ``get_policy().topics``
 )
@@ -105,7 +106,7 @@ class NewPerson(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
         _text(errors, f"{prefix}first_name", self.first_name, label="a first name", high=100)
         _text(errors, f"{prefix}last_name", self.last_name, label="a last name", high=100)
         if self.date_of_birth is not None:
-            if self.date_of_birth > date.today():
+            if self.date_of_birth > service_today():
                 errors[f"{prefix}date_of_birth"] = "Date of birth must be in the past"
             elif self.date_of_birth.year < 1900:
                 errors[f"{prefix}date_of_birth"] = "Enter a real date of birth"
@@ -172,7 +173,7 @@ class NewEnquiry(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
                   high=200)  # fmt: skip
             if self.referrer_consent_on is None:
                 errors["referrer_consent_on"] = "Enter the date the family gave consent"
-            elif self.referrer_consent_on > date.today():
+            elif self.referrer_consent_on > service_today():
                 errors["referrer_consent_on"] = "The consent date must not be in the future"
         elif self.referrer_consent_confirmed or self.referrer_name or self.referrer_consent_on:
             errors["referral_route"] = "A self-referral has no referrer"

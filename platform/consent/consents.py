@@ -9,10 +9,9 @@ Every function that touches a case goes through ``access.open_case`` first.
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 from uuid import UUID, uuid4
-from zoneinfo import ZoneInfo
 
 from confide.platform.casework.access import NotPermitted, open_case
 from confide.platform.casework.schemas import CaseworkError
@@ -33,6 +32,7 @@ from confide.platform.consent.tables import (
     GivenBy,
     ReviewOutcome,
 )
+from confide.platform.core.clock import service_today
 from confide.platform.core.db import current_tenant_id
 from confide.platform.core.pagination import Page, PageRequest
 from confide.platform.identity.schemas import StaffView
@@ -40,13 +40,12 @@ from confide.platform.identity.tables import StaffStatus
 from confide.tenants.policy.services import get_policy
 from confide.tenants.roles import StaffRole
 
-SERVICE_ZONE = ZoneInfo("Europe/London")
 REVIEW_WINDOW_DAYS = 28  # reviews due this soon show on the dashboard
 
 
 def today() -> date:
     """The service's date (England), whatever the server's clock zone."""
-    return datetime.now(SERVICE_ZONE).date()
+    return service_today()
 
 
 def add_months(start: date, months: int) -> date:

@@ -27,6 +27,7 @@ from confide.platform.consent.tables import (
     TaskStatus,
     TellMethod,
 )
+from confide.platform.core.clock import service_today
 
 MAX_ITEMS = 50
 
@@ -43,7 +44,7 @@ def _text(
 
 
 def _past_or_today(errors: dict[str, str], name: str, when: date, label: str) -> None:
-    if when > date.today():
+    if when > service_today():
         errors[name] = f"{label} must be today or in the past"
     elif when.year < 2000:
         errors[name] = f"Enter a real {label.lower()}"
@@ -216,11 +217,11 @@ class DelayTelling(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     def validate(self, current_due: date) -> None:
         errors: dict[str, str] = {}
         _text(errors, "reason", self.reason, "the reason to delay", 2000, required=True)
-        if self.new_due_on <= date.today():
+        if self.new_due_on <= service_today():
             errors["new_due_on"] = "The new due date must be in the future"
         elif self.new_due_on <= current_due:
             errors["new_due_on"] = "The new due date must be after the current one"
-        elif (self.new_due_on - date.today()).days > 366:
+        elif (self.new_due_on - service_today()).days > 366:
             errors["new_due_on"] = "The new due date must be within a year"
         if errors:
             raise CaseworkError(errors)
