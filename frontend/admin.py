@@ -69,7 +69,7 @@ def _int(value: str | None, default: int) -> int | None:
 def _whole(value: str) -> int | None:
     """A whole number as typed (spaces allowed around it), else None."""
     text = value.strip()
-    return int(text) if text.isdigit() and len(text) <= 6 else None
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 6 else None
 
 
 class AdminController(Controller):

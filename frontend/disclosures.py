@@ -304,7 +304,12 @@ class DisclosurePages(Controller):
         case = await records.get_case(case_id, staff, purpose="disclosure_check")
         if result is None:
             data = disclosure_from_form(form, {})
-            result = await disclosures.check_case(case, data.recipient_role, data.items)
+            try:
+                result = await disclosures.check_case(case, data.recipient_role, data.items)
+            except CaseworkError as invalid:
+                return await self._share_page(
+                    request, case_id, staff, form, {**errors, **invalid.errors}
+                )
         chosen = {c.key: c for _, group in item_choices(case) for c in group}
         hidden = [(k, v) for k, v in form.values.items() if k in _CARRIED]
         return Template(

@@ -441,7 +441,11 @@ async def test_a_legal_basis_needs_a_justification_and_is_not_for_a_consented_sh
 
 
 async def test_a_caseworker_asks_and_a_manager_authorises_or_declines(
-    aisha: httpx.AsyncClient, fiona: httpx.AsyncClient, tom: httpx.AsyncClient
+    aisha: httpx.AsyncClient,
+    fiona: httpx.AsyncClient,
+    tom: httpx.AsyncClient,
+    owner_conn: asyncpg.Connection,
+    tenants: dict[str, TenantRef],
 ) -> None:
     case = await new_case(aisha)
     cid = case["id"]
@@ -476,6 +480,10 @@ async def test_a_caseworker_asks_and_a_manager_authorises_or_declines(
     assert done["task"]["status"] == "open"
     again = await post(fiona, f"{url}/authorisation", decision)
     assert again.status_code == 400  # decided once, and only once
+    # The refused second attempt is a read in the audit trail, not a second authorisation.
+    assert (await _audit_actions(owner_conn, tenants["northmoor"], cid)).count(
+        "disclosure_authorised"
+    ) == 1
 
     second = await post(
         aisha,
@@ -661,3 +669,79 @@ async def test_other_tenants_and_unassigned_staff_see_nothing(
     )  # fmt: skip
     assert told.status_code == 403
     assert (await post(tom, f"{NM}/cases/{cid}/consents", consent())).status_code == 403
+
+
+async def test_break_glass_reads_but_does_not_speak_for_the_family(
+    aisha: httpx.AsyncClient, tom: httpx.AsyncClient, fiona: httpx.AsyncClient
+) -> None:
+    cid, task = await _task_after_override(aisha, fiona)
+    reason = "Duty worker: the family rang while Aisha is on leave"
+    opened = await post(tom, f"{NM}/cases/{cid}/break-glass", {"reason": reason})
+    assert opened.status_code == 201
+    assert (await tom.get(f"{NM}/cases/{cid}/consents")).status_code == 200
+    assert (await post(tom, f"{NM}/cases/{cid}/consents", consent())).status_code == 403
+    assert (await post(tom, f"{NM}/cases/{cid}/consents/reviews", {})).status_code == 403
+    told = {"told_on": TODAY.isoformat(), "told_how": "phone"}
+    assert (await post(tom, f"{NM}/tell-client-tasks/{task['id']}/told", told)).status_code == 403
+    history = (await aisha.get(f"{NM}/cases/{cid}/consents")).json()
+    assert len(history["versions"]) == 1
+
+
+async def test_nobody_was_told_before_the_share_and_a_closed_case_is_not_authorised(
+    aisha: httpx.AsyncClient, fiona: httpx.AsyncClient
+) -> None:
+    _, task = await _task_after_override(aisha, fiona)
+    early = {"told_on": (TODAY - timedelta(days=1)).isoformat(), "told_how": "letter"}
+    response = await post(aisha, f"{NM}/tell-client-tasks/{task['id']}/told", early)
+    assert response.status_code == 400
+    assert "before the information was shared" in response.json()["errors"]["told_on"]
+
+    case = await new_case(aisha)
+    note = await add_note(aisha, case["id"], "A note")
+    await record_consent(aisha, case["id"])
+    asked = await post(
+        aisha,
+        f"{NM}/cases/{case['id']}/disclosures",
+        share_body("Health", [("note", note)], ask_manager=True),
+    )
+    closed = await post(aisha, f"{NM}/cases/{case['id']}/close", {"outcome": "Resolved"})
+    assert closed.status_code == 200
+    decision = {"legal_basis": "safeguarding", "justification": "Risk of serious harm"}
+    url = f"{NM}/cases/{case['id']}/disclosures/{asked.json()['id']}/authorisation"
+    response = await post(fiona, url, decision)
+    assert response.status_code == 400
+    assert "closed" in response.json()["errors"]["case"]
+
+
+async def test_a_parents_consent_for_a_young_person_who_can_decide_warns_the_sharer(
+    aisha: httpx.AsyncClient,
+) -> None:
+    case = await new_case(aisha)
+    note = await add_note(aisha, case["id"], "College asked about the EHC plan review")
+    await record_consent(aisha, case["id"], young_person_can_decide=True)
+    result = await check(aisha, case["id"], "School or SENCO", [("note", note)])
+    assert result["allowed"] is True
+    assert "check that the young person agrees" in result["warning"]
+
+
+async def test_a_task_about_the_young_persons_confidences_says_to_tell_them(
+    aisha: httpx.AsyncClient, fiona: httpx.AsyncClient
+) -> None:
+    case = await new_case(aisha)
+    secret = await add_note(aisha, case["id"], "Told us about self-harm", side="young_person_only")
+    await record_consent(aisha, case["id"], given_by="young_person")
+    response = await post(
+        fiona,
+        f"{NM}/cases/{case['id']}/disclosures",
+        share_body(
+            "Health",
+            [("note", secret)],
+            legal_basis="safeguarding",
+            justification="Risk of serious harm to the young person",
+        ),
+    )
+    assert response.status_code == 201, response.text
+    task = response.json()["task"]
+    assert task["young_person_items"] is True
+    page = await aisha.get(f"/t/northmoor/tasks/{task['id']}")
+    assert "Tell the young person, not their parent or carer." in page.text

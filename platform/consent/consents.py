@@ -13,8 +13,9 @@ from datetime import date, timedelta
 from typing import Any
 from uuid import UUID, uuid4
 
-from confide.platform.casework.access import NotPermitted, open_case
-from confide.platform.casework.schemas import CaseworkError
+from confide.platform.audit import services as audit
+from confide.platform.casework.access import CaseAccess, NotPermitted, open_case
+from confide.platform.casework.schemas import CaseworkError, Grounds
 from confide.platform.casework.tables import Case, CaseStatus
 from confide.platform.consent.schemas import (
     ConsentHistory,
@@ -163,22 +164,45 @@ async def consent_history(case_id: UUID, staff: StaffView) -> ConsentHistory:
     return ConsentHistory(case_id, versions[0] if versions else None, versions)
 
 
-async def _open_for_change(case_id: UUID, staff: StaffView, action: str, code: str) -> None:
-    """Need-to-know, then one audit entry for the act: ``action`` with its grounds and
-    ``code`` (the decision, or the review's outcome) as the entry's reason code."""
+async def _open_for_change(case_id: UUID, staff: StaffView) -> CaseAccess:
+    """Need-to-know (an audited read); the act itself is audited once it has happened.
+
+    Break-glass opens a case to read, not to speak for the family: recording or
+    confirming their consent is for the assigned caseworkers and the managers.
+    """
     if not works_cases(staff):
         raise NotPermitted("case work is for caseworkers and managers")
-    access = await open_case(case_id, staff, purpose=code, action=action)
+    access = await open_case(case_id, staff, purpose="consent")
+    if access.grounds is Grounds.BREAK_GLASS:
+        raise NotPermitted("break-glass access does not extend to recording consent")
     if access.status != CaseStatus.OPEN:
         raise CaseworkError({"case": "This case is closed"})
+    return access
+
+
+async def _audit_act(
+    action: str, access: CaseAccess, staff: StaffView, code: str, consent_id: UUID, version: int
+) -> None:
+    await audit.record(
+        action,
+        actor_kind="staff",
+        actor_id=staff.id,
+        subject_kind="case",
+        subject_id=access.case_id,
+        grounds=access.grounds.value,
+        reason_code=code,
+        detail={"consent_id": consent_id, "version": version},
+    )
 
 
 async def record_consent(case_id: UUID, staff: StaffView, data: NewConsent) -> ConsentView:
     """A new version of the case's consent; the review date follows the tenant's interval."""
     policy = await get_policy()
     data.validate(policy.professional_roles)
-    await _open_for_change(case_id, staff, "consent_recorded", data.decision.value)
-    anonymous = await Case.exists().where(Case.id == case_id, Case.anonymous.eq(True))
+    access = await _open_for_change(case_id, staff)
+    anonymous = await Case.exists().where(
+        Case.tenant_id == current_tenant_id(), Case.id == case_id, Case.anonymous.eq(True)
+    )
     if anonymous:
         raise CaseworkError({"case": "An anonymous enquiry has no-one to give consent"})
     can_decide = data.young_person_can_decide
@@ -216,6 +240,7 @@ async def record_consent(case_id: UUID, staff: StaffView, data: NewConsent) -> C
             recorded_by=staff.id,
         )
     )
+    await _audit_act("consent_recorded", access, staff, data.decision.value, consent_id, version)
     [view] = [v for v in await _versions(case_id) if v.id == consent_id]
     return view
 
@@ -223,7 +248,7 @@ async def record_consent(case_id: UUID, staff: StaffView, data: NewConsent) -> C
 async def review_consent(case_id: UUID, staff: StaffView, data: ReviewConsent) -> ConsentView:
     """The current consent reviewed with the service user and confirmed: next review date."""
     data.validate()
-    await _open_for_change(case_id, staff, "consent_reviewed", data.outcome.value)
+    access = await _open_for_change(case_id, staff)
     current = await current_consent(case_id)
     if current is None:
         raise CaseworkError({"consent": "There is no consent to review: record one"})
@@ -240,6 +265,9 @@ async def review_consent(case_id: UUID, staff: StaffView, data: ReviewConsent) -
             next_review_due=next_due,
             reviewed_by=staff.id,
         )
+    )
+    await _audit_act(
+        "consent_reviewed", access, staff, data.outcome.value, current.id, current.version
     )
     refreshed = await current_consent(case_id)
     assert refreshed is not None

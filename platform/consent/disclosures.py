@@ -19,9 +19,9 @@ from uuid import UUID, uuid4
 
 from confide.platform.audit import services as audit
 from confide.platform.casework import records
-from confide.platform.casework.access import NotPermitted, open_case
+from confide.platform.casework.access import CaseAccess, NotPermitted, open_case
 from confide.platform.casework.schemas import CaseView, CaseworkError, Grounds
-from confide.platform.casework.tables import CaseStatus, Side
+from confide.platform.casework.tables import CaseStatus, PersonKind, Side
 from confide.platform.consent import tasks
 from confide.platform.consent.consents import current_consent, works_cases
 from confide.platform.consent.schemas import (
@@ -134,6 +134,11 @@ def decide(
             " own consent covers them.",
         )
     warning = None
+    if consent.parent_for_competent_young_person:
+        warning = (
+            "This consent was given by a parent or carer for a young person who can decide"
+            " for themselves: check that the young person agrees."
+        )
     if consent.lapsed:
         due = consent.review_due.strftime("%-d %B %Y")
         if policy.lapsed_consent_blocks:
@@ -143,13 +148,20 @@ def decide(
                 f"Consent was due for review on {due}. Review it with the service user"
                 " before sharing.",
             )
-        warning = f"Consent was due for review on {due}: review it with the service user soon."
+        warning = " ".join(
+            w
+            for w in (
+                f"Consent was due for review on {due}: review it with the service user soon.",
+                warning,
+            )
+            if w
+        )
     if consent.decision is Decision.FULL:
         code, reason = CheckCode.FULL, f"Full consent to share, given on {given}."
     else:
         code = CheckCode.RESTRICTED_INCLUDES
         reason = f"Consent given on {given} includes {role}."
-    if warning:
+    if consent.lapsed:
         code = CheckCode.LAPSED_WARNING
     return result(True, code, reason, warning)
 
@@ -200,7 +212,11 @@ def field_text(case: CaseView, which: CaseField) -> str | None:
     if which is CaseField.TOPICS:
         return ", ".join(case.topics) or None
     if which is CaseField.PARENTS:
-        names = [f"{p.person.first_name} {p.person.last_name}" for p in case.people]
+        names = [
+            f"{p.person.first_name} {p.person.last_name}"
+            for p in case.people
+            if p.relationship == PersonKind.PARENT_OR_CARER
+        ]
         return ", ".join(names) or None
     if subject is None:
         return None
@@ -254,6 +270,13 @@ async def share(case_id: UUID, staff: StaffView, data: NewDisclosure) -> Disclos
     if case.grounds is Grounds.BREAK_GLASS:
         raise NotPermitted("break-glass access does not extend to sharing a case")
     shared = _snapshot(case, data.items)
+    # A consent being withdrawn at this moment holds the case row (``record_consent``):
+    # wait for it, so a share never goes out on a consent that has just been refused.
+    await _raw(
+        "SELECT 1 FROM cases WHERE tenant_id = {} AND id = {} FOR SHARE",
+        current_tenant_id(),
+        case_id,
+    )
     consent = await current_consent(case_id)
     result = decide(
         consent,
@@ -321,7 +344,17 @@ async def share(case_id: UUID, staff: StaffView, data: NewDisclosure) -> Disclos
         )
         raise DisclosureRefused(result)
     await Disclosure.insert(row)
-    await _audit(action, staff, row, len(shared))
+    await _audit(
+        action,
+        staff,
+        case.grounds,
+        row.case_id,
+        row.id,
+        str(row.legal_basis or row.basis or row.status),
+        item_count=len(shared),
+        consent_id=row.consent_id,
+        check=row.check_code,
+    )
     if row.basis == Basis.LEGAL:
         await tasks.open_task(case_id, row.id, policy.tell_client_days)
     return await _load(case_id, row.id)
@@ -337,27 +370,33 @@ def _item_json(item: SharedItem) -> dict[str, Any]:
     }
 
 
-async def _audit(action: str, staff: StaffView, row: Disclosure, item_count: int) -> None:
+async def _audit(
+    action: str,
+    staff: StaffView,
+    grounds: Grounds,
+    case_id: UUID,
+    disclosure_id: UUID,
+    code: str,
+    **detail: str | int | UUID | None,
+) -> None:
+    """One entry for a disclosure act, once it has happened: ids and codes only."""
     await audit.record(
         action,
         actor_kind="staff",
         actor_id=staff.id,
         subject_kind="case",
-        subject_id=row.case_id,
-        reason_code=row.legal_basis or row.basis or row.status,
-        detail={
-            "disclosure_id": row.id,
-            "item_count": item_count,
-            "consent_id": row.consent_id,
-            "check": row.check_code,
-        },
+        subject_id=case_id,
+        grounds=grounds.value,
+        reason_code=code,
+        detail={"disclosure_id": disclosure_id, **detail},
     )
 
 
-async def _awaiting(case_id: UUID, disclosure_id: UUID, staff: StaffView, action: str) -> None:
+async def _awaiting(case_id: UUID, disclosure_id: UUID, staff: StaffView) -> CaseAccess:
+    """A manager opens a request awaiting authorisation (an audited read), locked."""
     if not _is_manager(staff):
         raise NotPermitted("managers only")
-    await open_case(case_id, staff, purpose="disclosure", action=action)
+    access = await open_case(case_id, staff, purpose="disclosure")
     rows = await _raw(
         "SELECT status FROM disclosures WHERE tenant_id = {} AND case_id = {} AND id = {}"
         " FOR UPDATE",
@@ -369,6 +408,9 @@ async def _awaiting(case_id: UUID, disclosure_id: UUID, staff: StaffView, action
         raise DisclosureNotFound()
     if rows[0]["status"] != DisclosureStatus.AWAITING_AUTHORISATION:
         raise CaseworkError({"disclosure": "This request has already been decided"})
+    if access.status != CaseStatus.OPEN:
+        raise CaseworkError({"case": "This case is closed"})
+    return access
 
 
 async def authorise(
@@ -376,7 +418,7 @@ async def authorise(
 ) -> DisclosureView:
     """A manager authorises a refused share on a legal basis; the client must be told."""
     data.validate()
-    await _awaiting(case_id, disclosure_id, staff, "disclosure_authorised")
+    access = await _awaiting(case_id, disclosure_id, staff)
     await _raw(
         "UPDATE disclosures SET status = 'shared', basis = 'legal', legal_basis = {},"
         " justification = {}, authorised_by = {}, decided_at = now(), shared_at = now()"
@@ -387,6 +429,14 @@ async def authorise(
         current_tenant_id(),
         disclosure_id,
     )
+    await _audit(
+        "disclosure_authorised",
+        staff,
+        access.grounds,
+        case_id,
+        disclosure_id,
+        data.legal_basis.value,
+    )
     await tasks.open_task(case_id, disclosure_id, (await get_policy()).tell_client_days)
     return await _load(case_id, disclosure_id)
 
@@ -396,7 +446,7 @@ async def decline(
 ) -> DisclosureView:
     """A manager declines to authorise: nothing is shared; the reason is kept."""
     data.validate()
-    await _awaiting(case_id, disclosure_id, staff, "disclosure_declined")
+    access = await _awaiting(case_id, disclosure_id, staff)
     await _raw(
         "UPDATE disclosures SET status = 'declined', decline_reason = {}, authorised_by = {},"
         " decided_at = now() WHERE tenant_id = {} AND id = {}",
@@ -405,6 +455,7 @@ async def decline(
         current_tenant_id(),
         disclosure_id,
     )
+    await _audit("disclosure_declined", staff, access.grounds, case_id, disclosure_id, "declined")
     return await _load(case_id, disclosure_id)
 
 

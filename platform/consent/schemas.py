@@ -7,7 +7,7 @@ Views are frozen dataclasses built by the services only.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
@@ -128,6 +128,17 @@ class ItemRef(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
         return f"{self.kind.value}:{self.id}"
 
 
+def validate_items(items: Sequence[ItemRef]) -> dict[str, str]:
+    """What to share: at least one item, each once, not too many at a time."""
+    if not items:
+        return {"items": "Choose what to share"}
+    if len(items) > MAX_ITEMS:
+        return {"items": f"Choose {MAX_ITEMS} items or fewer"}
+    if len({i.key() for i in items}) != len(items):
+        return {"items": "Choose each item once"}
+    return {}
+
+
 class NewDisclosure(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """To whom, why, and exactly what: never the whole file by default.
 
@@ -151,12 +162,7 @@ class NewDisclosure(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
             errors["recipient_role"] = "Choose the recipient's professional role"
         _text(errors, "recipient_person", self.recipient_person, "the person", 200, required=False)
         _text(errors, "purpose", self.purpose, "the purpose of sharing", 2000, required=True)
-        if not self.items:
-            errors["items"] = "Choose what to share"
-        elif len(self.items) > MAX_ITEMS:
-            errors["items"] = f"Choose {MAX_ITEMS} items or fewer"
-        elif len({i.key() for i in self.items}) != len(self.items):
-            errors["items"] = "Choose each item once"
+        errors.update(validate_items(self.items))
         if self.legal_basis is not None:
             _text(
                 errors, "justification", self.justification, "the justification", 4000,
@@ -200,9 +206,14 @@ class ToldClient(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     told_how: TellMethod
     note: str = ""
 
-    def validate(self) -> None:
+    def validate(self, shared_on: date) -> None:
+        """``shared_on``: the day the information was shared; nobody was told before it."""
         errors: dict[str, str] = {}
         _past_or_today(errors, "told_on", self.told_on, "The date they were told")
+        if "told_on" not in errors and self.told_on < shared_on:
+            errors["told_on"] = (
+                "The date they were told must not be before the information was shared"
+            )
         _text(errors, "note", self.note, "the note", 500, required=False)
         if errors:
             raise CaseworkError(errors)
@@ -349,6 +360,9 @@ class TellTaskView:
     created_at: datetime
     done_at: datetime | None
     delays: list[TaskDelayView] = field(default_factory=list)
+    # What was shared includes the young person's confidential side: tell the young
+    # person, never their parent (DESIGN rule 15).
+    young_person_items: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -110,7 +110,7 @@ class Disclosure(TenantOwned, tablename="disclosures", tags=[NO_DELETE]):
     basis = Varchar(length=16, choices=Basis, null=True, default=None)
     consent_id = UUID(null=True, default=None)  # the consent version relied on
     check_code = Varchar(length=32)  # the consent check's outcome when asked
-    check_reason = Varchar(length=500)
+    check_reason = Text()  # the reason in words; it names every role of a restricted consent
     legal_basis = Varchar(length=24, choices=LegalBasis, null=True, default=None)
     justification = Text(null=True, default=None)
     decline_reason = Text(null=True, default=None)

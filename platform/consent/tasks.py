@@ -13,8 +13,8 @@ from typing import Any
 from uuid import UUID, uuid4
 
 from confide.platform.audit import services as audit
-from confide.platform.casework.access import NotPermitted, open_case
-from confide.platform.casework.schemas import CaseworkError
+from confide.platform.casework.access import CaseAccess, NotPermitted, open_case
+from confide.platform.casework.schemas import CaseworkError, Grounds
 from confide.platform.consent.consents import today, works_cases
 from confide.platform.consent.schemas import DelayTelling, TaskDelayView, TellTaskView, ToldClient
 from confide.platform.consent.tables import (
@@ -24,6 +24,7 @@ from confide.platform.consent.tables import (
     TellClientTask,
     TellMethod,
 )
+from confide.platform.core.clock import SERVICE_ZONE
 from confide.platform.core.db import current_tenant_id
 from confide.platform.core.pagination import Page, PageRequest
 from confide.platform.identity.schemas import StaffView
@@ -63,7 +64,9 @@ async def open_task(case_id: UUID, disclosure_id: UUID, days: int) -> UUID:
 
 _SELECT = (
     "SELECT t.*, c.reference, d.recipient_org, d.recipient_role, d.legal_basis,"
-    " s.display_name AS told_by_name FROM tell_client_tasks t"
+    " s.display_name AS told_by_name, EXISTS (SELECT 1 FROM jsonb_array_elements(d.items) i"
+    " WHERE (i->>'young_person_only')::boolean) AS young_person_items"
+    " FROM tell_client_tasks t"
     " JOIN cases c ON c.tenant_id = t.tenant_id AND c.id = t.case_id"
     " JOIN disclosures d ON d.tenant_id = t.tenant_id AND d.id = t.disclosure_id"
     " LEFT JOIN staff_users s ON s.tenant_id = t.tenant_id AND s.id = t.told_by"
@@ -118,6 +121,7 @@ async def _views(rows: list[dict[str, Any]]) -> list[TellTaskView]:
             created_at=r["created_at"],
             done_at=r["done_at"],
             delays=delays.get(r["id"], []),
+            young_person_items=r["young_person_items"],
         )
         for r in rows
     ]
@@ -186,29 +190,45 @@ async def open_tasks(staff: StaffView, page: PageRequest) -> Page[TellTaskView]:
     return Page(await _views(rows), int(count["n"]), page.limit, page.offset)
 
 
-async def _open_task_for_change(
-    task_id: UUID, staff: StaffView, action: str, code: str
-) -> dict[str, Any]:
-    """Need-to-know on the task's case, audited once as ``action`` with reason ``code``."""
-    case_id = await _case_of(task_id)
-    await open_case(case_id, staff, purpose=code, action=action)
+async def _open_task_for_change(task_id: UUID, staff: StaffView) -> tuple[CaseAccess, Any]:
+    """Need-to-know on the task's case (an audited read) and the task, locked; the act is
+    audited once it has happened. Break-glass opens a case to read, not to close its tasks."""
+    access = await open_case(await _case_of(task_id), staff, purpose="tell_client_task")
+    if access.grounds is Grounds.BREAK_GLASS:
+        raise NotPermitted("break-glass access does not extend to the case's tasks")
     [row] = await _raw(
-        "SELECT id, case_id, status, due_on FROM tell_client_tasks WHERE tenant_id = {}"
-        " AND id = {} FOR UPDATE",
+        "SELECT t.id, t.case_id, t.status, t.due_on, d.shared_at FROM tell_client_tasks t"
+        " JOIN disclosures d ON d.tenant_id = t.tenant_id AND d.id = t.disclosure_id"
+        " WHERE t.tenant_id = {} AND t.id = {} FOR UPDATE OF t",
         current_tenant_id(),
         task_id,
     )
     if row["status"] != TaskStatus.OPEN:
         raise CaseworkError({"task": "This task is already done"})
-    return row
+    return access, row
+
+
+async def _audit_act(
+    action: str, access: CaseAccess, staff: StaffView, code: str, task_id: UUID, days: int
+) -> None:
+    await audit.record(
+        action,
+        actor_kind="staff",
+        actor_id=staff.id,
+        subject_kind="case",
+        subject_id=access.case_id,
+        grounds=access.grounds.value,
+        reason_code=code,
+        detail={"task_id": task_id, "days": days},
+    )
 
 
 async def record_told(task_id: UUID, staff: StaffView, data: ToldClient) -> TellTaskView:
     """When and how the service user was told: the task is done."""
-    data.validate()
     if not works_cases(staff):
         raise NotPermitted("case work is for caseworkers and managers")
-    await _open_task_for_change(task_id, staff, "tell_client_done", data.told_how.value)
+    access, row = await _open_task_for_change(task_id, staff)
+    data.validate(shared_on=row["shared_at"].astimezone(SERVICE_ZONE).date())
     await _raw(
         "UPDATE tell_client_tasks SET status = 'done', told_on = {}, told_how = {},"
         " told_note = {}, told_by = {}, done_at = now() WHERE tenant_id = {} AND id = {}",
@@ -219,6 +239,8 @@ async def record_told(task_id: UUID, staff: StaffView, data: ToldClient) -> Tell
         current_tenant_id(),
         task_id,
     )
+    late = (data.told_on - row["due_on"]).days
+    await _audit_act("tell_client_done", access, staff, data.told_how.value, task_id, late)
     return await _load(task_id)
 
 
@@ -226,7 +248,7 @@ async def delay(task_id: UUID, staff: StaffView, data: DelayTelling) -> TellTask
     """A manager puts telling off, with a reason and a new date; the task stays open."""
     if not (works_cases(staff) and staff.has(StaffRole.MANAGER)):
         raise NotPermitted("managers only")
-    row = await _open_task_for_change(task_id, staff, "tell_client_delayed", "delay")
+    access, row = await _open_task_for_change(task_id, staff)
     data.validate(row["due_on"])
     tenant_id = current_tenant_id()
     await TaskDelay.insert(
@@ -247,4 +269,6 @@ async def delay(task_id: UUID, staff: StaffView, data: DelayTelling) -> TellTask
         tenant_id,
         task_id,
     )
+    days = (data.new_due_on - row["due_on"]).days
+    await _audit_act("tell_client_delayed", access, staff, "delay", task_id, days)
     return await _load(task_id)
