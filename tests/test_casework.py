@@ -405,7 +405,11 @@ async def test_the_parent_view_leaves_out_the_young_persons_side(
 
 
 async def test_assignment_my_cases_and_closing(
-    aisha: httpx.AsyncClient, tom: httpx.AsyncClient, fiona: httpx.AsyncClient
+    aisha: httpx.AsyncClient,
+    tom: httpx.AsyncClient,
+    fiona: httpx.AsyncClient,
+    owner_conn: asyncpg.Connection,
+    tenants: dict[str, TenantRef],
 ) -> None:
     case = await new_case(aisha)
     path = f"{NM}/cases/{case['id']}"
@@ -447,6 +451,14 @@ async def test_assignment_my_cases_and_closing(
     assert case["id"] not in {c["id"] for c in mine["items"]}
     late = await post(aisha, f"{path}/notes", {"body": "After closing"})
     assert late.status_code == 400
+    # A note refused on a closed case is not in the audit log as added.
+    notes_added = await _as_tenant(
+        owner_conn,
+        tenants["northmoor"],
+        "SELECT count(*) AS n FROM audit_entries WHERE subject_id = $1 AND action = 'note_added'",
+        uuid.UUID(case["id"]),
+    )
+    assert notes_added[0]["n"] == 0
 
 
 async def test_state_changes_need_the_csrf_header(aisha: httpx.AsyncClient) -> None:

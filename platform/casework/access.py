@@ -22,7 +22,7 @@ from confide.platform.casework.schemas import (
     CaseworkError,
     Grounds,
 )
-from confide.platform.casework.tables import BreakGlass, Case
+from confide.platform.casework.tables import BreakGlass, Case, CaseStatus
 from confide.platform.core.db import NoTenantError, current_tenant_id
 from confide.platform.core.pagination import Page, PageRequest
 from confide.platform.identity.schemas import StaffView
@@ -139,13 +139,20 @@ async def _audit_access(action: str, **fields: Any) -> None:
 
 
 async def open_case(
-    case_id: UUID, staff: StaffView, *, purpose: str = "view", action: str = CASE_READ
+    case_id: UUID,
+    staff: StaffView,
+    *,
+    purpose: str = "view",
+    action: str = CASE_READ,
+    require_open: bool = False,
 ) -> CaseAccess:
     """The need-to-know check. Audits ``action`` (a read by default) with the grounds found.
 
     ``purpose`` is the audit reason code ("view", "api", "export", "parent_view"...);
     a write passes its own ``action`` ("note_added"...) so one entry records the act.
     A refusal is audited too (``case_access_refused``) and raises ``CaseRestricted``.
+    ``require_open``: a closed case raises ``CaseworkError`` before anything is audited,
+    so a write refused for that never appears in the log as done.
     """
     row, grounds = await _find(case_id, staff)
     if grounds is None:
@@ -158,6 +165,8 @@ async def open_case(
             reason_code=purpose,
         )
         raise CaseRestricted(case_id)
+    if require_open and row["status"] != CaseStatus.OPEN:
+        raise CaseworkError({"case": "This case is closed"})
     await _audit_access(
         action,
         actor_kind="staff",

@@ -255,9 +255,7 @@ async def list_my_cases(staff: StaffView, page: PageRequest) -> Page[CaseSummary
 
 
 async def _open_for_change(case_id: UUID, staff: StaffView, action: str) -> None:
-    access = await open_case(case_id, staff, purpose="record", action=action)
-    if access.status != CaseStatus.OPEN:
-        raise CaseworkError({"case": "This case is closed"})
+    await open_case(case_id, staff, purpose="record", action=action, require_open=True)
 
 
 async def add_contact(case_id: UUID, staff: StaffView, data: NewContact) -> ContactView:
