@@ -138,21 +138,14 @@ async def _audit_access(action: str, **fields: Any) -> None:
         await audit.record(action, **fields)
 
 
-async def open_case(
-    case_id: UUID,
-    staff: StaffView,
-    *,
-    purpose: str = "view",
-    action: str = CASE_READ,
-    require_open: bool = False,
+async def check_access(
+    case_id: UUID, staff: StaffView, *, purpose: str = "record", require_open: bool = False
 ) -> CaseAccess:
-    """The need-to-know check. Audits ``action`` (a read by default) with the grounds found.
+    """The need-to-know check for a write, which audits its act with ``record_act`` once
+    the act has happened, so an act refused by a later check never appears as done.
 
-    ``purpose`` is the audit reason code ("view", "api", "export", "parent_view"...);
-    a write passes its own ``action`` ("note_added"...) so one entry records the act.
-    A refusal is audited too (``case_access_refused``) and raises ``CaseRestricted``.
-    ``require_open``: a closed case raises ``CaseworkError`` before anything is audited,
-    so a write refused for that never appears in the log as done.
+    A refusal is audited here (``case_access_refused``) and raises ``CaseRestricted``;
+    ``require_open``: a closed case raises ``CaseworkError``.
     """
     row, grounds = await _find(case_id, staff)
     if grounds is None:
@@ -167,16 +160,48 @@ async def open_case(
         raise CaseRestricted(case_id)
     if require_open and row["status"] != CaseStatus.OPEN:
         raise CaseworkError({"case": "This case is closed"})
+    return CaseAccess(case_id, row["reference"], row["status"], grounds)
+
+
+async def record_act(
+    access: CaseAccess,
+    staff: StaffView,
+    action: str,
+    *,
+    reason_code: str = "record",
+    **detail: str | int | bool | UUID | None,
+) -> None:
+    """The audit entry for an act on a case, written once it is done: who, on what
+    grounds, and the ids it touched (never content)."""
+    await audit.record(
+        action,
+        actor_kind="staff",
+        actor_id=staff.id,
+        subject_kind="case",
+        subject_id=access.case_id,
+        grounds=access.grounds.value,
+        reason_code=reason_code,
+        detail=detail or None,
+    )
+
+
+async def open_case(
+    case_id: UUID, staff: StaffView, *, purpose: str = "view", action: str = CASE_READ
+) -> CaseAccess:
+    """The need-to-know check for a read, audited as ``action`` (a case read by default)
+    with the grounds found; ``purpose`` is the entry's reason code ("view", "api",
+    "export", "parent_view"...). A refusal is audited and raises ``CaseRestricted``."""
+    access = await check_access(case_id, staff, purpose=purpose)
     await _audit_access(
         action,
         actor_kind="staff",
         actor_id=staff.id,
         subject_kind="case",
         subject_id=case_id,
-        grounds=grounds.value,
+        grounds=access.grounds.value,
         reason_code=purpose,
     )
-    return CaseAccess(case_id, row["reference"], row["status"], grounds)
+    return access
 
 
 async def break_glass(case_id: UUID, staff: StaffView, reason: str) -> BreakGlassView:

@@ -17,7 +17,15 @@ from typing import Any
 from uuid import UUID, uuid4
 
 from confide.platform.audit import services as audit
-from confide.platform.casework.access import CaseNotFound, NotPermitted, connection, open_case
+from confide.platform.casework.access import (
+    CaseAccess,
+    CaseNotFound,
+    NotPermitted,
+    check_access,
+    connection,
+    open_case,
+    record_act,
+)
 from confide.platform.casework.schemas import (
     AssignmentView,
     CasePersonView,
@@ -254,13 +262,14 @@ async def list_my_cases(staff: StaffView, page: PageRequest) -> Page[CaseSummary
     return Page(items, total=int(count["n"]), limit=page.limit, offset=page.offset)
 
 
-async def _open_for_change(case_id: UUID, staff: StaffView, action: str) -> None:
-    await open_case(case_id, staff, purpose="record", action=action, require_open=True)
+async def _open_for_change(case_id: UUID, staff: StaffView) -> CaseAccess:
+    """Need-to-know for adding to an open case; the caller audits its act once done."""
+    return await check_access(case_id, staff, purpose="record", require_open=True)
 
 
 async def add_contact(case_id: UUID, staff: StaffView, data: NewContact) -> ContactView:
     data.validate()
-    await _open_for_change(case_id, staff, "contact_added")
+    access = await _open_for_change(case_id, staff)
     if data.with_person_id is not None and not await _on_case(case_id, data.with_person_id):
         raise CaseworkError({"with_person_id": "Choose someone on this case"})
     row = Contact(
@@ -277,6 +286,7 @@ async def add_contact(case_id: UUID, staff: StaffView, data: NewContact) -> Cont
         recorded_by=staff.id,
     )
     await Contact.insert(row)
+    await record_act(access, staff, "contact_added", contact_id=row.id)
     [saved] = await Contact.select().where(Contact.id == row.id)
     return _contact(saved)
 
@@ -298,7 +308,7 @@ async def _on_case(case_id: UUID, person_id: UUID) -> bool:
 
 async def add_note(case_id: UUID, staff: StaffView, data: NewNote) -> NoteView:
     data.validate()
-    await _open_for_change(case_id, staff, "note_added")
+    access = await _open_for_change(case_id, staff)
     note_id = uuid4()
     await Note.insert(
         Note(
@@ -312,6 +322,7 @@ async def add_note(case_id: UUID, staff: StaffView, data: NewNote) -> NoteView:
             recorded_by=staff.id,
         )
     )
+    await record_act(access, staff, "note_added", note_id=note_id)
     return await _note(case_id, note_id)
 
 
@@ -320,7 +331,7 @@ async def correct_note(
 ) -> NoteView:
     """A new version with its reason; the old one stays, flagged as corrected."""
     data.validate()
-    await _open_for_change(case_id, staff, "note_corrected")
+    access = await _open_for_change(case_id, staff)
     latest = (
         await Note.select(Note.version, Note.side)
         .where(Note.case_id == case_id, Note.note_id == note_id)
@@ -342,6 +353,9 @@ async def correct_note(
             recorded_by=staff.id,
         )
     )
+    await record_act(
+        access, staff, "note_corrected", note_id=note_id, version=latest["version"] + 1
+    )
     return await _note(case_id, note_id)
 
 
@@ -351,9 +365,7 @@ async def change_assignment(
     """Assign a caseworker or end their assignment (managers only); history is kept."""
     if not (_works_cases(staff) and staff.has(StaffRole.MANAGER)):
         raise NotPermitted("managers only")
-    await open_case(
-        case_id, staff, purpose="record", action="case_assigned" if assigned else "case_unassigned"
-    )
+    access = await check_access(case_id, staff)
     current = await Assignment.exists().where(
         Assignment.case_id == case_id,
         Assignment.staff_id == staff_id,
@@ -395,13 +407,15 @@ async def change_assignment(
             case_id,
             staff_id,
         )
+    action = "case_assigned" if assigned else "case_unassigned"
+    await record_act(access, staff, action, staff_id=staff_id)
     return await _assignments(case_id)
 
 
 async def close_case(case_id: UUID, staff: StaffView, data: CloseCase) -> CaseView:
     """Close with an outcome: an assigned caseworker or a manager, not break-glass."""
     data.validate()
-    access = await open_case(case_id, staff, purpose="record", action="case_closed")
+    access = await check_access(case_id, staff)
     if access.grounds is Grounds.BREAK_GLASS:
         raise NotPermitted("only an assigned caseworker or a manager may close a case")
     if access.status != CaseStatus.OPEN:
@@ -413,6 +427,7 @@ async def close_case(case_id: UUID, staff: StaffView, data: CloseCase) -> CaseVi
             Case.closed_on: _today(),
         }
     ).where(Case.id == case_id, Case.tenant_id == current_tenant_id())
+    await record_act(access, staff, "case_closed")
     return await _load(case_id, access.grounds)
 
 

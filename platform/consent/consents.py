@@ -13,10 +13,15 @@ from datetime import date, timedelta
 from typing import Any
 from uuid import UUID, uuid4
 
-from confide.platform.audit import services as audit
-from confide.platform.casework.access import CaseAccess, NotPermitted, open_case
+from confide.platform.casework.access import (
+    CaseAccess,
+    NotPermitted,
+    check_access,
+    open_case,
+    record_act,
+)
 from confide.platform.casework.schemas import CaseworkError, Grounds
-from confide.platform.casework.tables import Case, CaseStatus
+from confide.platform.casework.tables import Case
 from confide.platform.consent.schemas import (
     ConsentHistory,
     ConsentReviewView,
@@ -165,34 +170,17 @@ async def consent_history(case_id: UUID, staff: StaffView) -> ConsentHistory:
 
 
 async def _open_for_change(case_id: UUID, staff: StaffView) -> CaseAccess:
-    """Need-to-know (an audited read); the act itself is audited once it has happened.
+    """Need-to-know; the act itself is audited (``record_act``) once it has happened.
 
     Break-glass opens a case to read, not to speak for the family: recording or
     confirming their consent is for the assigned caseworkers and the managers.
     """
     if not works_cases(staff):
         raise NotPermitted("case work is for caseworkers and managers")
-    access = await open_case(case_id, staff, purpose="consent")
+    access = await check_access(case_id, staff, purpose="consent", require_open=True)
     if access.grounds is Grounds.BREAK_GLASS:
         raise NotPermitted("break-glass access does not extend to recording consent")
-    if access.status != CaseStatus.OPEN:
-        raise CaseworkError({"case": "This case is closed"})
     return access
-
-
-async def _audit_act(
-    action: str, access: CaseAccess, staff: StaffView, code: str, consent_id: UUID, version: int
-) -> None:
-    await audit.record(
-        action,
-        actor_kind="staff",
-        actor_id=staff.id,
-        subject_kind="case",
-        subject_id=access.case_id,
-        grounds=access.grounds.value,
-        reason_code=code,
-        detail={"consent_id": consent_id, "version": version},
-    )
 
 
 async def record_consent(case_id: UUID, staff: StaffView, data: NewConsent) -> ConsentView:
@@ -240,7 +228,14 @@ async def record_consent(case_id: UUID, staff: StaffView, data: NewConsent) -> C
             recorded_by=staff.id,
         )
     )
-    await _audit_act("consent_recorded", access, staff, data.decision.value, consent_id, version)
+    await record_act(
+        access,
+        staff,
+        "consent_recorded",
+        reason_code=data.decision.value,
+        consent_id=consent_id,
+        version=version,
+    )
     [view] = [v for v in await _versions(case_id) if v.id == consent_id]
     return view
 
@@ -266,8 +261,13 @@ async def review_consent(case_id: UUID, staff: StaffView, data: ReviewConsent) -
             reviewed_by=staff.id,
         )
     )
-    await _audit_act(
-        "consent_reviewed", access, staff, data.outcome.value, current.id, current.version
+    await record_act(
+        access,
+        staff,
+        "consent_reviewed",
+        reason_code=data.outcome.value,
+        consent_id=current.id,
+        version=current.version,
     )
     refreshed = await current_consent(case_id)
     assert refreshed is not None

@@ -19,7 +19,13 @@ from uuid import UUID, uuid4
 
 from confide.platform.audit import services as audit
 from confide.platform.casework import records
-from confide.platform.casework.access import CaseAccess, NotPermitted, open_case
+from confide.platform.casework.access import (
+    CaseAccess,
+    NotPermitted,
+    check_access,
+    open_case,
+    record_act,
+)
 from confide.platform.casework.schemas import CaseView, CaseworkError, Grounds
 from confide.platform.casework.tables import CaseStatus, PersonKind, Side
 from confide.platform.consent import tasks
@@ -344,13 +350,12 @@ async def share(case_id: UUID, staff: StaffView, data: NewDisclosure) -> Disclos
         )
         raise DisclosureRefused(result)
     await Disclosure.insert(row)
-    await _audit(
-        action,
+    await record_act(
+        CaseAccess(case.id, case.reference, case.status, case.grounds),
         staff,
-        case.grounds,
-        row.case_id,
-        row.id,
-        str(row.legal_basis or row.basis or row.status),
+        action,
+        reason_code=str(row.legal_basis or row.basis or row.status),
+        disclosure_id=row.id,
         item_count=len(shared),
         consent_id=row.consent_id,
         check=row.check_code,
@@ -370,33 +375,12 @@ def _item_json(item: SharedItem) -> dict[str, Any]:
     }
 
 
-async def _audit(
-    action: str,
-    staff: StaffView,
-    grounds: Grounds,
-    case_id: UUID,
-    disclosure_id: UUID,
-    code: str,
-    **detail: str | int | UUID | None,
-) -> None:
-    """One entry for a disclosure act, once it has happened: ids and codes only."""
-    await audit.record(
-        action,
-        actor_kind="staff",
-        actor_id=staff.id,
-        subject_kind="case",
-        subject_id=case_id,
-        grounds=grounds.value,
-        reason_code=code,
-        detail={"disclosure_id": disclosure_id, **detail},
-    )
-
-
 async def _awaiting(case_id: UUID, disclosure_id: UUID, staff: StaffView) -> CaseAccess:
-    """A manager opens a request awaiting authorisation (an audited read), locked."""
+    """A manager's need-to-know on a request awaiting authorisation, locked; the decision
+    is audited (``record_act``) once made."""
     if not _is_manager(staff):
         raise NotPermitted("managers only")
-    access = await open_case(case_id, staff, purpose="disclosure")
+    access = await check_access(case_id, staff, purpose="disclosure")
     rows = await _raw(
         "SELECT status FROM disclosures WHERE tenant_id = {} AND case_id = {} AND id = {}"
         " FOR UPDATE",
@@ -429,13 +413,12 @@ async def authorise(
         current_tenant_id(),
         disclosure_id,
     )
-    await _audit(
-        "disclosure_authorised",
+    await record_act(
+        access,
         staff,
-        access.grounds,
-        case_id,
-        disclosure_id,
-        data.legal_basis.value,
+        "disclosure_authorised",
+        reason_code=data.legal_basis.value,
+        disclosure_id=disclosure_id,
     )
     await tasks.open_task(case_id, disclosure_id, (await get_policy()).tell_client_days)
     return await _load(case_id, disclosure_id)
@@ -455,7 +438,9 @@ async def decline(
         current_tenant_id(),
         disclosure_id,
     )
-    await _audit("disclosure_declined", staff, access.grounds, case_id, disclosure_id, "declined")
+    await record_act(
+        access, staff, "disclosure_declined", reason_code="declined", disclosure_id=disclosure_id
+    )
     return await _load(case_id, disclosure_id)
 
 

@@ -13,7 +13,13 @@ from typing import Any
 from uuid import UUID, uuid4
 
 from confide.platform.audit import services as audit
-from confide.platform.casework.access import CaseAccess, NotPermitted, open_case
+from confide.platform.casework.access import (
+    CaseAccess,
+    NotPermitted,
+    check_access,
+    open_case,
+    record_act,
+)
 from confide.platform.casework.schemas import CaseworkError, Grounds
 from confide.platform.consent.consents import today, works_cases
 from confide.platform.consent.schemas import DelayTelling, TaskDelayView, TellTaskView, ToldClient
@@ -191,9 +197,10 @@ async def open_tasks(staff: StaffView, page: PageRequest) -> Page[TellTaskView]:
 
 
 async def _open_task_for_change(task_id: UUID, staff: StaffView) -> tuple[CaseAccess, Any]:
-    """Need-to-know on the task's case (an audited read) and the task, locked; the act is
-    audited once it has happened. Break-glass opens a case to read, not to close its tasks."""
-    access = await open_case(await _case_of(task_id), staff, purpose="tell_client_task")
+    """Need-to-know on the task's case and the task, locked; the act is audited
+    (``record_act``) once it has happened. Break-glass opens a case to read, not to close
+    its tasks."""
+    access = await check_access(await _case_of(task_id), staff, purpose="tell_client_task")
     if access.grounds is Grounds.BREAK_GLASS:
         raise NotPermitted("break-glass access does not extend to the case's tasks")
     [row] = await _raw(
@@ -206,21 +213,6 @@ async def _open_task_for_change(task_id: UUID, staff: StaffView) -> tuple[CaseAc
     if row["status"] != TaskStatus.OPEN:
         raise CaseworkError({"task": "This task is already done"})
     return access, row
-
-
-async def _audit_act(
-    action: str, access: CaseAccess, staff: StaffView, code: str, task_id: UUID, days: int
-) -> None:
-    await audit.record(
-        action,
-        actor_kind="staff",
-        actor_id=staff.id,
-        subject_kind="case",
-        subject_id=access.case_id,
-        grounds=access.grounds.value,
-        reason_code=code,
-        detail={"task_id": task_id, "days": days},
-    )
 
 
 async def record_told(task_id: UUID, staff: StaffView, data: ToldClient) -> TellTaskView:
@@ -240,7 +232,14 @@ async def record_told(task_id: UUID, staff: StaffView, data: ToldClient) -> Tell
         task_id,
     )
     late = (data.told_on - row["due_on"]).days
-    await _audit_act("tell_client_done", access, staff, data.told_how.value, task_id, late)
+    await record_act(
+        access,
+        staff,
+        "tell_client_done",
+        reason_code=data.told_how.value,
+        task_id=task_id,
+        days_late=late,
+    )
     return await _load(task_id)
 
 
@@ -270,5 +269,5 @@ async def delay(task_id: UUID, staff: StaffView, data: DelayTelling) -> TellTask
         task_id,
     )
     days = (data.new_due_on - row["due_on"]).days
-    await _audit_act("tell_client_delayed", access, staff, "delay", task_id, days)
+    await record_act(access, staff, "tell_client_delayed", task_id=task_id, days=days)
     return await _load(task_id)
