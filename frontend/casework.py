@@ -65,6 +65,7 @@ from confide.platform.casework.tables import (
 from confide.platform.consent import consents, disclosures, tasks
 from confide.platform.consent.consents import REVIEW_WINDOW_DAYS
 from confide.platform.consent.schemas import ConsentView
+from confide.platform.core.clock import service_today
 from confide.platform.core.pagination import PageRequest
 from confide.platform.identity import staff as staff_service
 from confide.platform.identity.schemas import StaffView
@@ -154,7 +155,7 @@ def review_soon(consent: ConsentView | None) -> bool:
     """Not yet lapsed, but due for review within the dashboard's window."""
     if consent is None or consent.lapsed:
         return False
-    return (consent.review_due - consents.today()).days <= REVIEW_WINDOW_DAYS
+    return (consent.review_due - service_today()).days <= REVIEW_WINDOW_DAYS
 
 
 async def dashboard_context(staff: StaffView, page: int) -> dict[str, Any]:
@@ -237,7 +238,7 @@ class CaseworkPages(Controller):
     async def new_enquiry(self, request: Request[Any, Any, Any]) -> Template:
         """The whole first contact on one page, laid out in sections."""
         form = Submitted(
-            {"referral_route": ReferralRoute.SELF.value, **consent_defaults(consents.today())}
+            {"referral_route": ReferralRoute.SELF.value, **consent_defaults(service_today())}
         )
         return self._enquiry_page(request, await get_policy(), form, {})
 

@@ -33,6 +33,7 @@ from confide.platform.casework.access import CaseNotFound, CaseRestricted, NotPe
 from confide.platform.casework.schemas import CaseView, CaseworkError
 from confide.platform.consent import consents
 from confide.platform.consent.schemas import ReviewConsent
+from confide.platform.core.clock import service_today
 from confide.platform.identity.schemas import StaffView
 from confide.platform.identity.web import case_worker, provide_staff
 from confide.tenants.policy.services import get_policy
@@ -104,7 +105,7 @@ class ConsentPages(Controller):
                 request,
                 case=case,
                 current=current,
-                form=form or Submitted(consent_defaults(consents.today())),
+                form=form or Submitted(consent_defaults(service_today())),
                 errors=errors,
                 anchors={k: anchor(k) for k in errors},
                 roles=(await get_policy()).professional_roles,

@@ -60,13 +60,19 @@ class CaseAccess:
     grounds: Grounds
 
 
-async def _raw(sql: str, *args: Any) -> list[dict[str, Any]]:
+async def raw(sql: str, *args: Any) -> list[dict[str, Any]]:
+    """A raw query (``{}`` placeholders) in the caller's tenant transaction, as rows."""
     return list(await Case.raw(sql, *args))
 
 
-def _works_cases(staff: StaffView) -> bool:
+def works_cases(staff: StaffView) -> bool:
     """Caseworkers and managers do case work; the tenant admin role alone does not."""
     return staff.status is StaffStatus.ACTIVE and staff.has(StaffRole.CASEWORKER, StaffRole.MANAGER)
+
+
+def is_manager(staff: StaffView) -> bool:
+    """An active manager: assigns cases, reads access histories, decides on sharing."""
+    return staff.status is StaffStatus.ACTIVE and staff.has(StaffRole.MANAGER)
 
 
 # $1 tenant, $2 case, $3 the member of staff.
@@ -103,7 +109,7 @@ async def _find(case_id: UUID, staff: StaffView) -> tuple[Any, Grounds | None]:
     if row is None:
         raise CaseNotFound()
     grounds: Grounds | None = None
-    if not _works_cases(staff):
+    if not works_cases(staff):
         grounds = None
     elif staff.has(StaffRole.MANAGER):
         grounds = Grounds.MANAGER
@@ -139,13 +145,20 @@ async def _audit_access(action: str, **fields: Any) -> None:
 
 
 async def check_access(
-    case_id: UUID, staff: StaffView, *, purpose: str = "record", require_open: bool = False
+    case_id: UUID,
+    staff: StaffView,
+    *,
+    purpose: str = "record",
+    require_open: bool = False,
+    allow_break_glass: bool = True,
 ) -> CaseAccess:
     """The need-to-know check for a write, which audits its act with ``record_act`` once
     the act has happened, so an act refused by a later check never appears as done.
 
     A refusal is audited here (``case_access_refused``) and raises ``CaseRestricted``;
-    ``require_open``: a closed case raises ``CaseworkError``.
+    ``require_open``: a closed case raises ``CaseworkError``. ``allow_break_glass`` False:
+    break-glass opens a case to read, not to act for the family, so it raises
+    ``NotPermitted`` (closing, consent, sharing, tasks).
     """
     row, grounds = await _find(case_id, staff)
     if grounds is None:
@@ -160,6 +173,8 @@ async def check_access(
         raise CaseRestricted(case_id)
     if require_open and row["status"] != CaseStatus.OPEN:
         raise CaseworkError({"case": "This case is closed"})
+    if grounds is Grounds.BREAK_GLASS and not allow_break_glass:
+        raise NotPermitted("break-glass opens a case to read, not to act on it")
     return CaseAccess(case_id, row["reference"], row["status"], grounds)
 
 
@@ -207,7 +222,7 @@ async def open_case(
 async def break_glass(case_id: UUID, staff: StaffView, reason: str) -> BreakGlassView:
     """Open a case one has no need-to-know for: a recorded reason, a time box, an alert."""
     BreakGlassRequest(reason=reason).validate()
-    if not _works_cases(staff):
+    if not works_cases(staff):
         raise NotPermitted("break-glass is for caseworkers")
     row, grounds = await _find(case_id, staff)
     if staff.has(StaffRole.MANAGER):
@@ -216,7 +231,7 @@ async def break_glass(case_id: UUID, staff: StaffView, reason: str) -> BreakGlas
         raise CaseworkError({"case": "You are assigned to this case: break-glass is not needed"})
     hours = (await get_policy()).break_glass_hours
     grant_id = uuid4()
-    [grant] = await _raw(
+    [grant] = await raw(
         "INSERT INTO break_glass_grants (id, tenant_id, case_id, staff_id, reason, granted_at,"
         " expires_at) VALUES ({}, {}, {}, {}, {}, now(), now() + make_interval(hours => {}))"
         " RETURNING granted_at, expires_at",
@@ -250,7 +265,7 @@ async def break_glass(case_id: UUID, staff: StaffView, reason: str) -> BreakGlas
 
 
 def _require_manager(staff: StaffView) -> None:
-    if not (staff.status is StaffStatus.ACTIVE and staff.has(StaffRole.MANAGER)):
+    if not is_manager(staff):
         raise NotPermitted("managers only")
 
 
@@ -258,7 +273,7 @@ async def break_glass_alerts(staff: StaffView, page: PageRequest) -> Page[BreakG
     """Recent break-glass grants, newest first, for managers' dashboards."""
     _require_manager(staff)
     tenant_id = current_tenant_id()
-    rows = await _raw(
+    rows = await raw(
         "SELECT g.id, g.case_id, c.reference, g.staff_id, s.display_name, g.reason,"
         " g.granted_at, g.expires_at FROM break_glass_grants g"
         " JOIN cases c ON c.tenant_id = g.tenant_id AND c.id = g.case_id"
@@ -290,7 +305,7 @@ async def access_history(case_id: UUID, staff: StaffView, page: PageRequest) -> 
     _require_manager(staff)
     await open_case(case_id, staff, purpose="access_history", action="case_access_history_read")
     tenant_id = current_tenant_id()
-    rows = await _raw(
+    rows = await raw(
         "SELECT a.seq, a.occurred_at, a.action, a.actor_id, s.display_name, a.grounds,"
         " a.reason_code FROM audit_entries a"
         " LEFT JOIN staff_users s ON s.tenant_id = a.tenant_id AND s.id = a.actor_id"
@@ -301,7 +316,7 @@ async def access_history(case_id: UUID, staff: StaffView, page: PageRequest) -> 
         page.limit,
         page.offset,
     )
-    [count] = await _raw(
+    [count] = await raw(
         "SELECT count(*) AS n FROM audit_entries WHERE tenant_id = {} AND subject_kind = 'case'"
         " AND subject_id = {}",
         tenant_id,

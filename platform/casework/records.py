@@ -12,7 +12,6 @@ import hashlib
 import json
 from collections import defaultdict
 from collections.abc import Mapping
-from datetime import date
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -23,8 +22,11 @@ from confide.platform.casework.access import (
     NotPermitted,
     check_access,
     connection,
+    is_manager,
     open_case,
+    raw,
     record_act,
+    works_cases,
 )
 from confide.platform.casework.schemas import (
     AssignmentView,
@@ -60,7 +62,7 @@ from confide.platform.core.clock import service_today
 from confide.platform.core.db import current_tenant_id
 from confide.platform.core.pagination import Page, PageRequest
 from confide.platform.identity.schemas import StaffView
-from confide.platform.identity.tables import StaffStatus, StaffUser
+from confide.platform.identity.staff import get_staff
 from confide.tenants.policy.services import get_policy
 from confide.tenants.roles import StaffRole
 from confide.tenants.tables import Tenant
@@ -68,18 +70,6 @@ from confide.tenants.tables import Tenant
 
 class RecordNotFound(LookupError):
     """A note (or other record) that is not on this case."""
-
-
-def _today() -> date:
-    return service_today()
-
-
-async def _raw(sql: str, *args: Any) -> list[dict[str, Any]]:
-    return list(await Case.raw(sql, *args))
-
-
-def _works_cases(staff: StaffView) -> bool:
-    return staff.status is StaffStatus.ACTIVE and staff.has(StaffRole.CASEWORKER, StaffRole.MANAGER)
 
 
 def reference_prefix(slug: str) -> str:
@@ -103,10 +93,10 @@ async def _next_reference(year: int) -> str:
     )
     prefix = f"{reference_prefix(str(slug))}-{year}-"
     digest = hashlib.sha256(b"confide-case-reference:" + tenant_id.bytes + str(year).encode())
-    await _raw(
+    await raw(
         "SELECT pg_advisory_xact_lock({})", int.from_bytes(digest.digest()[:8], "big", signed=True)
     )
-    [row] = await _raw(
+    [row] = await raw(
         "SELECT coalesce(max(substring(reference from length({}) + 1)::int), 0) AS n FROM cases"
         " WHERE tenant_id = {} AND starts_with(reference, {})",
         prefix,
@@ -142,11 +132,11 @@ def _person_row(person: NewPerson, kind: PersonKind) -> Person:
 
 async def create_enquiry(data: NewEnquiry, staff: StaffView) -> CaseView:
     """Open a case for a first contact; the caseworker who records it is assigned to it."""
-    if not _works_cases(staff):
+    if not works_cases(staff):
         raise NotPermitted("case work is for caseworkers and managers")
     data.validate(topics=(await get_policy()).topics)
     tenant_id = current_tenant_id()
-    today = _today()
+    today = service_today()
     subject = (
         None
         if data.young_person is None
@@ -236,7 +226,7 @@ async def list_my_cases(staff: StaffView, page: PageRequest) -> Page[CaseSummary
         " LEFT JOIN people p ON p.tenant_id = c.tenant_id AND p.id = c.subject_id"
         " WHERE c.tenant_id = {} AND c.status = 'open'"
     )
-    rows = await _raw(
+    rows = await raw(
         "SELECT c.id, c.reference, c.status, c.anonymous, c.support_level, c.topics, c.opened_on,"
         " p.first_name, p.last_name" + where + " ORDER BY c.opened_on DESC, c.reference DESC"
         " LIMIT {} OFFSET {}",
@@ -245,7 +235,7 @@ async def list_my_cases(staff: StaffView, page: PageRequest) -> Page[CaseSummary
         page.limit,
         page.offset,
     )
-    [count] = await _raw("SELECT count(*) AS n" + where, staff.id, tenant_id)
+    [count] = await raw("SELECT count(*) AS n" + where, staff.id, tenant_id)
     items = [
         CaseSummary(
             id=r["id"],
@@ -292,7 +282,7 @@ async def add_contact(case_id: UUID, staff: StaffView, data: NewContact) -> Cont
 
 
 async def _on_case(case_id: UUID, person_id: UUID) -> bool:
-    [row] = await _raw(
+    [row] = await raw(
         "SELECT EXISTS (SELECT 1 FROM cases WHERE tenant_id = {} AND id = {} AND subject_id = {})"
         " OR EXISTS (SELECT 1 FROM case_people WHERE tenant_id = {} AND case_id = {}"
         " AND person_id = {}) AS yes",
@@ -363,7 +353,7 @@ async def change_assignment(
     case_id: UUID, staff: StaffView, staff_id: UUID, *, assigned: bool = True
 ) -> list[AssignmentView]:
     """Assign a caseworker or end their assignment (managers only); history is kept."""
-    if not (_works_cases(staff) and staff.has(StaffRole.MANAGER)):
+    if not is_manager(staff):
         raise NotPermitted("managers only")
     access = await check_access(case_id, staff)
     current = await Assignment.exists().where(
@@ -374,19 +364,8 @@ async def change_assignment(
     if assigned:
         if current:
             raise CaseworkError({"staff_id": "They are already assigned to this case"})
-        person = (
-            await StaffUser.select(StaffUser.roles, StaffUser.status)
-            .where(StaffUser.id == staff_id)
-            .first()
-        )
-        roles = person["roles"] if person else []
-        if isinstance(roles, str):
-            roles = json.loads(roles)
-        if (
-            person is None
-            or person["status"] != StaffStatus.ACTIVE
-            or not {StaffRole.CASEWORKER.value, StaffRole.MANAGER.value} & set(roles)
-        ):
+        person = await get_staff(staff_id)
+        if person is None or not works_cases(person):
             raise CaseworkError({"staff_id": "Choose an active caseworker of this service"})
         await Assignment.insert(
             Assignment(
@@ -400,7 +379,7 @@ async def change_assignment(
     else:
         if not current:
             raise CaseworkError({"staff_id": "They are not assigned to this case"})
-        await _raw(
+        await raw(
             "UPDATE case_assignments SET ended_at = now() WHERE tenant_id = {} AND case_id = {}"
             " AND staff_id = {} AND ended_at IS NULL",
             current_tenant_id(),
@@ -415,16 +394,14 @@ async def change_assignment(
 async def close_case(case_id: UUID, staff: StaffView, data: CloseCase) -> CaseView:
     """Close with an outcome: an assigned caseworker or a manager, not break-glass."""
     data.validate()
-    access = await check_access(case_id, staff)
-    if access.grounds is Grounds.BREAK_GLASS:
-        raise NotPermitted("only an assigned caseworker or a manager may close a case")
+    access = await check_access(case_id, staff, allow_break_glass=False)
     if access.status != CaseStatus.OPEN:
         raise CaseworkError({"case": "This case is already closed"})
     await Case.update(
         {
             Case.status: CaseStatus.CLOSED,
             Case.outcome: data.outcome.strip(),
-            Case.closed_on: _today(),
+            Case.closed_on: service_today(),
         }
     ).where(Case.id == case_id, Case.tenant_id == current_tenant_id())
     await record_act(access, staff, "case_closed")
@@ -512,7 +489,7 @@ async def _note(case_id: UUID, note_id: UUID) -> NoteView:
 
 
 async def _assignments(case_id: UUID) -> list[AssignmentView]:
-    rows = await _raw(
+    rows = await raw(
         "SELECT a.id, a.staff_id, s.display_name, a.assigned_by, a.assigned_at, a.ended_at"
         " FROM case_assignments a JOIN staff_users s ON s.tenant_id = a.tenant_id"
         " AND s.id = a.staff_id WHERE a.tenant_id = {} AND a.case_id = {} ORDER BY a.assigned_at",

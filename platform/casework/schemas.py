@@ -51,7 +51,7 @@ class Grounds(StrEnum):
     BREAK_GLASS = "break_glass"
 
 
-def _text(
+def check_text(
     errors: dict[str, str],
     field: str,
     value: str | None,
@@ -103,8 +103,8 @@ class NewPerson(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 
     def validate(self, prefix: str = "") -> dict[str, str]:
         errors: dict[str, str] = {}
-        _text(errors, f"{prefix}first_name", self.first_name, label="a first name", high=100)
-        _text(errors, f"{prefix}last_name", self.last_name, label="a last name", high=100)
+        check_text(errors, f"{prefix}first_name", self.first_name, label="a first name", high=100)
+        check_text(errors, f"{prefix}last_name", self.last_name, label="a last name", high=100)
         if self.date_of_birth is not None:
             if self.date_of_birth > service_today():
                 errors[f"{prefix}date_of_birth"] = "Date of birth must be in the past"
@@ -118,7 +118,7 @@ class NewPerson(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
             ("preferred_times", self.preferred_times, 200),
             ("safe_contact_note", self.safe_contact_note, 500),
         ):
-            _text(errors, prefix + field, value, label=field.replace("_", " "), high=high,
+            check_text(errors, prefix + field, value, label=field.replace("_", " "), high=high,
                   required=False)  # fmt: skip
         if self.postcode and not _POSTCODE.match(self.postcode.strip()):
             errors[f"{prefix}postcode"] = "Enter a real postcode"
@@ -169,7 +169,7 @@ class NewEnquiry(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
                 errors["referrer_consent_confirmed"] = (
                     "Confirm the referrer had the family's consent before referring"
                 )
-            _text(errors, "referrer_name", self.referrer_name, label="the referrer's name",
+            check_text(errors, "referrer_name", self.referrer_name, label="the referrer's name",
                   high=200)  # fmt: skip
             if self.referrer_consent_on is None:
                 errors["referrer_consent_on"] = "Enter the date the family gave consent"
@@ -203,7 +203,7 @@ class NewContact(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     def validate(self) -> None:
         errors: dict[str, str] = {}
         _not_future(errors, "occurred_at", self.occurred_at, "When it happened")
-        _text(errors, "summary", self.summary, label="a summary", high=10_000)
+        check_text(errors, "summary", self.summary, label="a summary", high=10_000)
         if self.duration_minutes is not None and not 0 <= self.duration_minutes <= 24 * 60:
             errors["duration_minutes"] = "Duration must be between 0 and 1440 minutes"
         if errors:
@@ -216,7 +216,7 @@ class NewNote(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 
     def validate(self) -> None:
         errors: dict[str, str] = {}
-        _text(errors, "body", self.body, label="the note", high=20_000)
+        check_text(errors, "body", self.body, label="the note", high=20_000)
         if errors:
             raise CaseworkError(errors)
 
@@ -229,8 +229,10 @@ class NoteCorrection(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 
     def validate(self) -> None:
         errors: dict[str, str] = {}
-        _text(errors, "body", self.body, label="the corrected note", high=20_000)
-        _text(errors, "reason", self.reason, label="why the note is corrected", low=3, high=300)
+        check_text(errors, "body", self.body, label="the corrected note", high=20_000)
+        check_text(
+            errors, "reason", self.reason, label="why the note is corrected", low=3, high=300
+        )
         if errors:
             raise CaseworkError(errors)
 
@@ -240,7 +242,7 @@ class CloseCase(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 
     def validate(self) -> None:
         errors: dict[str, str] = {}
-        _text(errors, "outcome", self.outcome, label="the outcome", high=200)
+        check_text(errors, "outcome", self.outcome, label="the outcome", high=200)
         if errors:
             raise CaseworkError(errors)
 
@@ -257,7 +259,7 @@ class BreakGlassRequest(msgspec.Struct, kw_only=True, forbid_unknown_fields=True
 
     def validate(self) -> None:
         errors: dict[str, str] = {}
-        _text(errors, "reason", self.reason, label="why you need this case", low=10, high=500)
+        check_text(errors, "reason", self.reason, label="why you need this case", low=10, high=500)
         if errors:
             raise CaseworkError(errors)
 

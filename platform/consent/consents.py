@@ -18,9 +18,11 @@ from confide.platform.casework.access import (
     NotPermitted,
     check_access,
     open_case,
+    raw,
     record_act,
+    works_cases,
 )
-from confide.platform.casework.schemas import CaseworkError, Grounds
+from confide.platform.casework.schemas import CaseworkError
 from confide.platform.casework.tables import Case
 from confide.platform.consent.schemas import (
     ConsentHistory,
@@ -42,16 +44,9 @@ from confide.platform.core.clock import service_today
 from confide.platform.core.db import current_tenant_id
 from confide.platform.core.pagination import Page, PageRequest
 from confide.platform.identity.schemas import StaffView
-from confide.platform.identity.tables import StaffStatus
 from confide.tenants.policy.services import get_policy
-from confide.tenants.roles import StaffRole
 
 REVIEW_WINDOW_DAYS = 28  # reviews due this soon show on the dashboard
-
-
-def today() -> date:
-    """The service's date (England), whatever the server's clock zone."""
-    return service_today()
 
 
 def add_months(start: date, months: int) -> date:
@@ -66,16 +61,8 @@ def add_months(start: date, months: int) -> date:
     raise ValueError("unreachable")  # pragma: no cover - day 28 exists in every month
 
 
-async def _raw(sql: str, *args: Any) -> list[dict[str, Any]]:
-    return list(await Consent.raw(sql, *args))
-
-
-def works_cases(staff: StaffView) -> bool:
-    return staff.status is StaffStatus.ACTIVE and staff.has(StaffRole.CASEWORKER, StaffRole.MANAGER)
-
-
 async def _subject_age(case_id: UUID, on: date) -> int | None:
-    rows = await _raw(
+    rows = await raw(
         "SELECT p.date_of_birth FROM cases c JOIN people p ON p.tenant_id = c.tenant_id"
         " AND p.id = c.subject_id WHERE c.tenant_id = {} AND c.id = {}",
         current_tenant_id(),
@@ -122,7 +109,7 @@ def _view(row: dict[str, Any], reviews: list[ConsentReviewView], on: date) -> Co
 async def _versions(case_id: UUID) -> list[ConsentView]:
     """Every version of the case's consent, newest first, with its reviews (two queries)."""
     tenant_id = current_tenant_id()
-    rows = await _raw(
+    rows = await raw(
         "SELECT c.*, s.display_name AS recorded_by_name FROM consents c"
         " LEFT JOIN staff_users s ON s.tenant_id = c.tenant_id AND s.id = c.recorded_by"
         " WHERE c.tenant_id = {} AND c.case_id = {} ORDER BY c.version DESC",
@@ -131,7 +118,7 @@ async def _versions(case_id: UUID) -> list[ConsentView]:
     )
     if not rows:
         return []
-    review_rows = await _raw(
+    review_rows = await raw(
         "SELECT r.*, s.display_name AS reviewed_by_name FROM consent_reviews r"
         " LEFT JOIN staff_users s ON s.tenant_id = r.tenant_id AND s.id = r.reviewed_by"
         " WHERE r.tenant_id = {} AND r.case_id = {} ORDER BY r.reviewed_at DESC, r.id",
@@ -152,7 +139,7 @@ async def _versions(case_id: UUID) -> list[ConsentView]:
                 reviewed_at=r["reviewed_at"],
             )
         )
-    on = today()
+    on = service_today()
     return [_view(row, by_consent.get(row["id"], []), on) for row in rows]
 
 
@@ -177,10 +164,9 @@ async def _open_for_change(case_id: UUID, staff: StaffView) -> CaseAccess:
     """
     if not works_cases(staff):
         raise NotPermitted("case work is for caseworkers and managers")
-    access = await check_access(case_id, staff, purpose="consent", require_open=True)
-    if access.grounds is Grounds.BREAK_GLASS:
-        raise NotPermitted("break-glass access does not extend to recording consent")
-    return access
+    return await check_access(
+        case_id, staff, purpose="consent", require_open=True, allow_break_glass=False
+    )
 
 
 async def record_consent(case_id: UUID, staff: StaffView, data: NewConsent) -> ConsentView:
@@ -200,10 +186,8 @@ async def record_consent(case_id: UUID, staff: StaffView, data: NewConsent) -> C
         can_decide = age is not None and age >= 16
     tenant_id = current_tenant_id()
     # Versions are numbered under a per-case lock, so two writers never share a number.
-    await _raw(
-        "SELECT 1 FROM cases WHERE tenant_id = {} AND id = {} FOR UPDATE", tenant_id, case_id
-    )
-    [latest] = await _raw(
+    await raw("SELECT 1 FROM cases WHERE tenant_id = {} AND id = {} FOR UPDATE", tenant_id, case_id)
+    [latest] = await raw(
         "SELECT coalesce(max(version), 0) AS v FROM consents WHERE tenant_id = {} AND case_id = {}",
         tenant_id,
         case_id,
@@ -248,7 +232,7 @@ async def review_consent(case_id: UUID, staff: StaffView, data: ReviewConsent) -
     if current is None:
         raise CaseworkError({"consent": "There is no consent to review: record one"})
     months = (await get_policy()).consent_review_months
-    next_due = add_months(today(), months)
+    next_due = add_months(service_today(), months)
     await ConsentReview.insert(
         ConsentReview(
             id=uuid4(),
@@ -285,7 +269,7 @@ async def reviews_due(
     if not works_cases(staff):
         return Page([], total=0, limit=page.limit, offset=page.offset)
     tenant_id = current_tenant_id()
-    on = today()
+    on = service_today()
     body = (
         " FROM cases c"
         " JOIN case_assignments a ON a.tenant_id = c.tenant_id AND a.case_id = c.id"
@@ -299,14 +283,14 @@ async def reviews_due(
         " WHERE c.tenant_id = {} AND c.status = 'open' AND cur.due <= {}"
     )
     args = (staff.id, tenant_id, on + timedelta(days=within_days))
-    rows = await _raw(
+    rows = await raw(
         "SELECT c.id, c.reference, p.first_name, p.last_name, cur.version, cur.decision,"
         " cur.due" + body + " ORDER BY cur.due, c.reference LIMIT {} OFFSET {}",
         *args,
         page.limit,
         page.offset,
     )
-    [count] = await _raw("SELECT count(*) AS n" + body, *args)
+    [count] = await raw("SELECT count(*) AS n" + body, *args)
     items = [
         ReviewDue(
             case_id=r["id"],

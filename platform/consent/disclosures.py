@@ -23,13 +23,16 @@ from confide.platform.casework.access import (
     CaseAccess,
     NotPermitted,
     check_access,
+    is_manager,
     open_case,
+    raw,
     record_act,
+    works_cases,
 )
 from confide.platform.casework.schemas import CaseView, CaseworkError, Grounds
 from confide.platform.casework.tables import CaseStatus, PersonKind, Side
 from confide.platform.consent import tasks
-from confide.platform.consent.consents import current_consent, works_cases
+from confide.platform.consent.consents import current_consent
 from confide.platform.consent.schemas import (
     Authorisation,
     CaseField,
@@ -56,7 +59,6 @@ from confide.platform.core.db import current_tenant_id
 from confide.platform.core.pagination import Page, PageRequest
 from confide.platform.identity.schemas import StaffView
 from confide.tenants.policy.services import PolicyView, get_policy
-from confide.tenants.roles import StaffRole
 
 # Recipients beyond the professional roles a consent can name: a full consent covers
 # them, a restricted one never does, and a legal basis may.
@@ -92,14 +94,6 @@ class DisclosureNotFound(LookupError):
 
 def recipient_roles(policy: PolicyView) -> tuple[str, ...]:
     return (*policy.professional_roles, *OTHER_RECIPIENT_ROLES)
-
-
-async def _raw(sql: str, *args: Any) -> list[dict[str, Any]]:
-    return list(await Disclosure.raw(sql, *args))
-
-
-def _is_manager(staff: StaffView) -> bool:
-    return works_cases(staff) and staff.has(StaffRole.MANAGER)
 
 
 # The check
@@ -278,7 +272,7 @@ async def share(case_id: UUID, staff: StaffView, data: NewDisclosure) -> Disclos
     shared = _snapshot(case, data.items)
     # A consent being withdrawn at this moment holds the case row (``record_consent``):
     # wait for it, so a share never goes out on a consent that has just been refused.
-    await _raw(
+    await raw(
         "SELECT 1 FROM cases WHERE tenant_id = {} AND id = {} FOR SHARE",
         current_tenant_id(),
         case_id,
@@ -290,7 +284,7 @@ async def share(case_id: UUID, staff: StaffView, data: NewDisclosure) -> Disclos
         policy,
         young_person_items=sum(i.young_person_only for i in shared),
     )
-    if data.legal_basis is not None and not _is_manager(staff):
+    if data.legal_basis is not None and not is_manager(staff):
         await audit.record(
             "disclosure_override_refused",
             actor_kind="staff",
@@ -378,10 +372,10 @@ def _item_json(item: SharedItem) -> dict[str, Any]:
 async def _awaiting(case_id: UUID, disclosure_id: UUID, staff: StaffView) -> CaseAccess:
     """A manager's need-to-know on a request awaiting authorisation, locked; the decision
     is audited (``record_act``) once made."""
-    if not _is_manager(staff):
+    if not is_manager(staff):
         raise NotPermitted("managers only")
     access = await check_access(case_id, staff, purpose="disclosure")
-    rows = await _raw(
+    rows = await raw(
         "SELECT status FROM disclosures WHERE tenant_id = {} AND case_id = {} AND id = {}"
         " FOR UPDATE",
         current_tenant_id(),
@@ -403,7 +397,7 @@ async def authorise(
     """A manager authorises a refused share on a legal basis; the client must be told."""
     data.validate()
     access = await _awaiting(case_id, disclosure_id, staff)
-    await _raw(
+    await raw(
         "UPDATE disclosures SET status = 'shared', basis = 'legal', legal_basis = {},"
         " justification = {}, authorised_by = {}, decided_at = now(), shared_at = now()"
         " WHERE tenant_id = {} AND id = {}",
@@ -430,7 +424,7 @@ async def decline(
     """A manager declines to authorise: nothing is shared; the reason is kept."""
     data.validate()
     access = await _awaiting(case_id, disclosure_id, staff)
-    await _raw(
+    await raw(
         "UPDATE disclosures SET status = 'declined', decline_reason = {}, authorised_by = {},"
         " decided_at = now() WHERE tenant_id = {} AND id = {}",
         data.reason.strip(),
@@ -479,7 +473,7 @@ async def disclosure_log(
     """What went to whom, when, on what basis: the case's log, newest first (audited)."""
     await open_case(case_id, staff, purpose="disclosure_log")
     tenant_id = current_tenant_id()
-    rows = await _raw(
+    rows = await raw(
         _SUMMARY + " WHERE d.tenant_id = {} AND d.case_id = {}"
         " ORDER BY d.requested_at DESC, d.id LIMIT {} OFFSET {}",
         tenant_id,
@@ -487,7 +481,7 @@ async def disclosure_log(
         page.limit,
         page.offset,
     )
-    [count] = await _raw(
+    [count] = await raw(
         "SELECT count(*) AS n FROM disclosures WHERE tenant_id = {} AND case_id = {}",
         tenant_id,
         case_id,
@@ -497,17 +491,17 @@ async def disclosure_log(
 
 async def awaiting_authorisation(staff: StaffView, page: PageRequest) -> Page[DisclosureSummary]:
     """Requests for a manager to authorise a share, oldest first (managers only)."""
-    if not _is_manager(staff):
+    if not is_manager(staff):
         raise NotPermitted("managers only")
     tenant_id = current_tenant_id()
-    rows = await _raw(
+    rows = await raw(
         _SUMMARY + " WHERE d.tenant_id = {} AND d.status = 'awaiting_authorisation'"
         " ORDER BY d.requested_at, d.id LIMIT {} OFFSET {}",
         tenant_id,
         page.limit,
         page.offset,
     )
-    [count] = await _raw(
+    [count] = await raw(
         "SELECT count(*) AS n FROM disclosures WHERE tenant_id = {}"
         " AND status = 'awaiting_authorisation'",
         tenant_id,
@@ -524,7 +518,7 @@ async def get_disclosure(
 
 
 async def _load(case_id: UUID, disclosure_id: UUID) -> DisclosureView:
-    rows = await _raw(
+    rows = await raw(
         "SELECT d.*, c.reference, r.display_name AS requester, a.display_name AS authoriser,"
         " k.version AS consent_version FROM disclosures d"
         " JOIN cases c ON c.tenant_id = d.tenant_id AND c.id = d.case_id"

@@ -15,7 +15,7 @@ from uuid import UUID
 
 import msgspec
 
-from confide.platform.casework.schemas import CaseworkError
+from confide.platform.casework.schemas import CaseworkError, check_text
 from confide.platform.consent.tables import (
     Basis,
     ConsentMethod,
@@ -30,17 +30,6 @@ from confide.platform.consent.tables import (
 from confide.platform.core.clock import service_today
 
 MAX_ITEMS = 50
-
-
-def _text(
-    errors: dict[str, str], name: str, value: str | None, label: str, high: int, *, required: bool
-) -> None:
-    stripped = (value or "").strip()
-    if not stripped:
-        if required:
-            errors[name] = f"Enter {label}"
-    elif len(stripped) > high:
-        errors[name] = f"{label[0].upper()}{label[1:]} must be {high} characters or fewer"
 
 
 def _past_or_today(errors: dict[str, str], name: str, when: date, label: str) -> None:
@@ -83,7 +72,7 @@ class NewConsent(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
                 "This applies only when a parent or carer gives consent"
             )
         _past_or_today(errors, "given_on", self.given_on, "The date consent was given")
-        _text(errors, "note", self.note, "the note", 500, required=False)
+        check_text(errors, "note", self.note, label="the note", high=500, required=False)
         if errors:
             raise CaseworkError(errors)
 
@@ -96,7 +85,7 @@ class ReviewConsent(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 
     def validate(self) -> None:
         errors: dict[str, str] = {}
-        _text(errors, "note", self.note, "the note", 500, required=False)
+        check_text(errors, "note", self.note, label="the note", high=500, required=False)
         if errors:
             raise CaseworkError(errors)
 
@@ -157,17 +146,37 @@ class NewDisclosure(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 
     def validate(self, roles: Collection[str]) -> None:
         errors: dict[str, str] = {}
-        _text(errors, "recipient_org", self.recipient_org, "the organisation", 200, required=True)
+        check_text(
+            errors,
+            "recipient_org",
+            self.recipient_org,
+            label="the organisation",
+            high=200,
+            required=True,
+        )
         if self.recipient_role not in roles:
             errors["recipient_role"] = "Choose the recipient's professional role"
-        _text(errors, "recipient_person", self.recipient_person, "the person", 200, required=False)
-        _text(errors, "purpose", self.purpose, "the purpose of sharing", 2000, required=True)
+        check_text(
+            errors,
+            "recipient_person",
+            self.recipient_person,
+            label="the person",
+            high=200,
+            required=False,
+        )
+        check_text(
+            errors,
+            "purpose",
+            self.purpose,
+            label="the purpose of sharing",
+            high=2000,
+            required=True,
+        )
         errors.update(validate_items(self.items))
         if self.legal_basis is not None:
-            _text(
-                errors, "justification", self.justification, "the justification", 4000,
-                required=True,
-            )  # fmt: skip
+            check_text(
+                errors, "justification", self.justification, label="the justification", high=4000
+            )
             if self.ask_manager:
                 errors["ask_manager"] = "A manager recording a legal basis does not ask a manager"
         elif self.justification.strip():
@@ -184,7 +193,14 @@ class Authorisation(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 
     def validate(self) -> None:
         errors: dict[str, str] = {}
-        _text(errors, "justification", self.justification, "the justification", 4000, required=True)
+        check_text(
+            errors,
+            "justification",
+            self.justification,
+            label="the justification",
+            high=4000,
+            required=True,
+        )
         if errors:
             raise CaseworkError(errors)
 
@@ -194,7 +210,7 @@ class Decline(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 
     def validate(self) -> None:
         errors: dict[str, str] = {}
-        _text(errors, "reason", self.reason, "the reason", 2000, required=True)
+        check_text(errors, "reason", self.reason, label="the reason", high=2000)
         if errors:
             raise CaseworkError(errors)
 
@@ -214,7 +230,7 @@ class ToldClient(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
             errors["told_on"] = (
                 "The date they were told must not be before the information was shared"
             )
-        _text(errors, "note", self.note, "the note", 500, required=False)
+        check_text(errors, "note", self.note, label="the note", high=500, required=False)
         if errors:
             raise CaseworkError(errors)
 
@@ -227,7 +243,9 @@ class DelayTelling(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 
     def validate(self, current_due: date) -> None:
         errors: dict[str, str] = {}
-        _text(errors, "reason", self.reason, "the reason to delay", 2000, required=True)
+        check_text(
+            errors, "reason", self.reason, label="the reason to delay", high=2000, required=True
+        )
         if self.new_due_on <= service_today():
             errors["new_due_on"] = "The new due date must be in the future"
         elif self.new_due_on <= current_due:

@@ -17,11 +17,13 @@ from confide.platform.casework.access import (
     CaseAccess,
     NotPermitted,
     check_access,
+    is_manager,
     open_case,
+    raw,
     record_act,
+    works_cases,
 )
-from confide.platform.casework.schemas import CaseworkError, Grounds
-from confide.platform.consent.consents import today, works_cases
+from confide.platform.casework.schemas import CaseworkError
 from confide.platform.consent.schemas import DelayTelling, TaskDelayView, TellTaskView, ToldClient
 from confide.platform.consent.tables import (
     LegalBasis,
@@ -30,7 +32,7 @@ from confide.platform.consent.tables import (
     TellClientTask,
     TellMethod,
 )
-from confide.platform.core.clock import SERVICE_ZONE
+from confide.platform.core.clock import SERVICE_ZONE, service_today
 from confide.platform.core.db import current_tenant_id
 from confide.platform.core.pagination import Page, PageRequest
 from confide.platform.identity.schemas import StaffView
@@ -41,14 +43,10 @@ class TaskNotFound(LookupError):
     """No such task here (never existed, or another tenant's: the same to the caller)."""
 
 
-async def _raw(sql: str, *args: Any) -> list[dict[str, Any]]:
-    return list(await TellClientTask.raw(sql, *args))
-
-
 async def open_task(case_id: UUID, disclosure_id: UUID, days: int) -> UUID:
     """Called by ``disclosures`` when something is shared without consent."""
     task_id = uuid4()
-    due = today() + timedelta(days=days)
+    due = service_today() + timedelta(days=days)
     await TellClientTask.insert(
         TellClientTask(
             id=task_id,
@@ -82,7 +80,7 @@ _SELECT = (
 async def _delays(task_ids: list[UUID]) -> dict[UUID, list[TaskDelayView]]:
     if not task_ids:
         return {}
-    rows = await _raw(
+    rows = await raw(
         "SELECT x.*, s.display_name FROM tell_client_delays x"
         " LEFT JOIN staff_users s ON s.tenant_id = x.tenant_id AND s.id = x.delayed_by"
         " WHERE x.tenant_id = {} AND x.task_id = ANY({}::uuid[]) ORDER BY x.delayed_at, x.id",
@@ -107,7 +105,7 @@ async def _delays(task_ids: list[UUID]) -> dict[UUID, list[TaskDelayView]]:
 
 async def _views(rows: list[dict[str, Any]]) -> list[TellTaskView]:
     delays = await _delays([r["id"] for r in rows])
-    on = today()
+    on = service_today()
     return [
         TellTaskView(
             id=r["id"],
@@ -135,7 +133,7 @@ async def _views(rows: list[dict[str, Any]]) -> list[TellTaskView]:
 
 async def task_for_disclosure(disclosure_id: UUID) -> TellTaskView | None:
     """For a caller that has already opened the disclosure's case."""
-    rows = await _raw(
+    rows = await raw(
         _SELECT + " WHERE t.tenant_id = {} AND t.disclosure_id = {}",
         current_tenant_id(),
         disclosure_id,
@@ -145,7 +143,7 @@ async def task_for_disclosure(disclosure_id: UUID) -> TellTaskView | None:
 
 
 async def _case_of(task_id: UUID) -> UUID:
-    rows = await _raw(
+    rows = await raw(
         "SELECT case_id FROM tell_client_tasks WHERE tenant_id = {} AND id = {}",
         current_tenant_id(),
         task_id,
@@ -156,7 +154,7 @@ async def _case_of(task_id: UUID) -> UUID:
 
 
 async def _load(task_id: UUID) -> TellTaskView:
-    rows = await _raw(
+    rows = await raw(
         _SELECT + " WHERE t.tenant_id = {} AND t.id = {}", current_tenant_id(), task_id
     )
     [view] = await _views(rows)
@@ -184,7 +182,7 @@ async def open_tasks(staff: StaffView, page: PageRequest) -> Page[TellTaskView]:
             " AND a.staff_id = {} AND a.ended_at IS NULL)"
         )
         args = [tenant_id, staff.id]
-    rows = await _raw(
+    rows = await raw(
         _SELECT + where + " ORDER BY t.due_on, t.created_at, t.id LIMIT {} OFFSET {}",
         *args,
         page.limit,
@@ -192,7 +190,7 @@ async def open_tasks(staff: StaffView, page: PageRequest) -> Page[TellTaskView]:
     )
     # ``where`` is one of two fixed strings above; every value is a bound argument.
     count_sql = "SELECT count(*) AS n FROM tell_client_tasks t" + where  # noqa: S608
-    [count] = await _raw(count_sql, *args)
+    [count] = await raw(count_sql, *args)
     return Page(await _views(rows), int(count["n"]), page.limit, page.offset)
 
 
@@ -200,10 +198,10 @@ async def _open_task_for_change(task_id: UUID, staff: StaffView) -> tuple[CaseAc
     """Need-to-know on the task's case and the task, locked; the act is audited
     (``record_act``) once it has happened. Break-glass opens a case to read, not to close
     its tasks."""
-    access = await check_access(await _case_of(task_id), staff, purpose="tell_client_task")
-    if access.grounds is Grounds.BREAK_GLASS:
-        raise NotPermitted("break-glass access does not extend to the case's tasks")
-    [row] = await _raw(
+    access = await check_access(
+        await _case_of(task_id), staff, purpose="tell_client_task", allow_break_glass=False
+    )
+    [row] = await raw(
         "SELECT t.id, t.case_id, t.status, t.due_on, d.shared_at FROM tell_client_tasks t"
         " JOIN disclosures d ON d.tenant_id = t.tenant_id AND d.id = t.disclosure_id"
         " WHERE t.tenant_id = {} AND t.id = {} FOR UPDATE OF t",
@@ -221,7 +219,7 @@ async def record_told(task_id: UUID, staff: StaffView, data: ToldClient) -> Tell
         raise NotPermitted("case work is for caseworkers and managers")
     access, row = await _open_task_for_change(task_id, staff)
     data.validate(shared_on=row["shared_at"].astimezone(SERVICE_ZONE).date())
-    await _raw(
+    await raw(
         "UPDATE tell_client_tasks SET status = 'done', told_on = {}, told_how = {},"
         " told_note = {}, told_by = {}, done_at = now() WHERE tenant_id = {} AND id = {}",
         data.told_on,
@@ -245,7 +243,7 @@ async def record_told(task_id: UUID, staff: StaffView, data: ToldClient) -> Tell
 
 async def delay(task_id: UUID, staff: StaffView, data: DelayTelling) -> TellTaskView:
     """A manager puts telling off, with a reason and a new date; the task stays open."""
-    if not (works_cases(staff) and staff.has(StaffRole.MANAGER)):
+    if not is_manager(staff):
         raise NotPermitted("managers only")
     access, row = await _open_task_for_change(task_id, staff)
     data.validate(row["due_on"])
@@ -262,7 +260,7 @@ async def delay(task_id: UUID, staff: StaffView, data: DelayTelling) -> TellTask
             delayed_by=staff.id,
         )
     )
-    await _raw(
+    await raw(
         "UPDATE tell_client_tasks SET due_on = {} WHERE tenant_id = {} AND id = {}",
         data.new_due_on,
         tenant_id,
