@@ -8,19 +8,16 @@ the case beyond its id.
 
 from __future__ import annotations
 
-from typing import Annotated
 from uuid import UUID
 
 from litestar import Controller, get, post
 from litestar.di import NamedDependency, Provide
-from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_201_CREATED
 
-from confide.platform.api.errors import invalid, not_found, not_permitted, restricted
-from confide.platform.api.schemas import PageOut
+from confide.platform.api.errors import CASE_ERRORS
+from confide.platform.api.schemas import Limit, Offset, PageOut
 from confide.platform.casework import access, records
-from confide.platform.casework.access import CaseNotFound, CaseRestricted, NotPermitted
-from confide.platform.casework.records import RecordNotFound
 from confide.platform.casework.schemas import (
     AccessEntry,
     AssignmentChange,
@@ -29,7 +26,6 @@ from confide.platform.casework.schemas import (
     BreakGlassView,
     CaseSummary,
     CaseView,
-    CaseworkError,
     CloseCase,
     ContactView,
     NewContact,
@@ -38,12 +34,9 @@ from confide.platform.casework.schemas import (
     NoteCorrection,
     NoteView,
 )
-from confide.platform.core.pagination import MAX_PAGE_SIZE, PageRequest
+from confide.platform.core.pagination import DEFAULT_PAGE_SIZE, PageRequest
 from confide.platform.identity.schemas import StaffView
 from confide.platform.identity.web import case_worker, manager, provide_staff
-
-Limit = Annotated[int, QueryParameter(ge=1, le=MAX_PAGE_SIZE)]
-Offset = Annotated[int, QueryParameter(ge=0)]
 
 
 class CaseworkController(Controller):
@@ -53,13 +46,7 @@ class CaseworkController(Controller):
     tags = ["casework"]
     guards = [case_worker]
     dependencies = {"staff": Provide(provide_staff, sync_to_thread=False)}
-    exception_handlers = {
-        CaseworkError: invalid,
-        CaseNotFound: not_found,
-        RecordNotFound: not_found,
-        CaseRestricted: restricted,
-        NotPermitted: not_permitted,
-    }
+    exception_handlers = dict(CASE_ERRORS)
 
     @post("/enquiries", status_code=HTTP_201_CREATED)
     async def create_enquiry(
@@ -70,7 +57,10 @@ class CaseworkController(Controller):
 
     @get("/cases")
     async def my_cases(
-        self, staff: NamedDependency[StaffView], limit: Limit = 25, offset: Offset = 0
+        self,
+        staff: NamedDependency[StaffView],
+        limit: Limit = DEFAULT_PAGE_SIZE,
+        offset: Offset = 0,
     ) -> PageOut[CaseSummary]:
         """Your open cases."""
         return PageOut.of(await records.list_my_cases(staff, PageRequest(limit, offset)))
@@ -138,7 +128,7 @@ class CaseworkController(Controller):
         self,
         case_id: FromPath[UUID],
         staff: NamedDependency[StaffView],
-        limit: Limit = 25,
+        limit: Limit = DEFAULT_PAGE_SIZE,
         offset: Offset = 0,
     ) -> PageOut[AccessEntry]:
         """Who opened the case, when, on what grounds; reading it is audited."""
@@ -146,7 +136,10 @@ class CaseworkController(Controller):
 
     @get("/break-glass-alerts", guards=[manager])
     async def break_glass_alerts(
-        self, staff: NamedDependency[StaffView], limit: Limit = 25, offset: Offset = 0
+        self,
+        staff: NamedDependency[StaffView],
+        limit: Limit = DEFAULT_PAGE_SIZE,
+        offset: Offset = 0,
     ) -> PageOut[BreakGlassView]:
         """Recent break-glass grants, newest first."""
         return PageOut.of(await access.break_glass_alerts(staff, PageRequest(limit, offset)))

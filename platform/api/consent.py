@@ -8,19 +8,16 @@ when the consent check refuses a share: nothing was shared, and the reason says 
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 from uuid import UUID
 
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency, Provide
-from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_201_CREATED
 
-from confide.platform.api.errors import invalid, json_error, not_found, not_permitted, restricted
-from confide.platform.api.schemas import PageOut
-from confide.platform.casework.access import CaseNotFound, CaseRestricted, NotPermitted
-from confide.platform.casework.records import RecordNotFound
-from confide.platform.casework.schemas import CaseworkError
+from confide.platform.api.errors import CASE_ERRORS, json_error, not_found
+from confide.platform.api.schemas import Limit, Offset, PageOut
 from confide.platform.consent import consents, disclosures, tasks
 from confide.platform.consent.disclosures import DisclosureNotFound, DisclosureRefused
 from confide.platform.consent.schemas import (
@@ -40,12 +37,9 @@ from confide.platform.consent.schemas import (
     ToldClient,
 )
 from confide.platform.consent.tasks import TaskNotFound
-from confide.platform.core.pagination import MAX_PAGE_SIZE, PageRequest
+from confide.platform.core.pagination import DEFAULT_PAGE_SIZE, PageRequest
 from confide.platform.identity.schemas import StaffView
 from confide.platform.identity.web import case_worker, manager, provide_staff
-
-Limit = Annotated[int, QueryParameter(ge=1, le=MAX_PAGE_SIZE)]
-Offset = Annotated[int, QueryParameter(ge=0)]
 
 
 def _refused(_: Request[Any, Any, Any], exc: DisclosureRefused) -> Response[Any]:
@@ -69,13 +63,9 @@ class ConsentController(Controller):
     guards = [case_worker]
     dependencies = {"staff": Provide(provide_staff, sync_to_thread=False)}
     exception_handlers = {
-        CaseworkError: invalid,
-        CaseNotFound: not_found,
-        RecordNotFound: not_found,
+        **CASE_ERRORS,
         DisclosureNotFound: not_found,
         TaskNotFound: not_found,
-        CaseRestricted: restricted,
-        NotPermitted: not_permitted,
         DisclosureRefused: _refused,
     }
 
@@ -107,7 +97,10 @@ class ConsentController(Controller):
 
     @get("/consent-reviews")
     async def reviews_due(
-        self, staff: NamedDependency[StaffView], limit: Limit = 25, offset: Offset = 0
+        self,
+        staff: NamedDependency[StaffView],
+        limit: Limit = DEFAULT_PAGE_SIZE,
+        offset: Offset = 0,
     ) -> PageOut[ReviewDue]:
         """Consents on your cases due for review within four weeks, or overdue."""
         return PageOut.of(await consents.reviews_due(staff, PageRequest(limit, offset)))
@@ -140,7 +133,7 @@ class ConsentController(Controller):
         self,
         case_id: FromPath[UUID],
         staff: NamedDependency[StaffView],
-        limit: Limit = 25,
+        limit: Limit = DEFAULT_PAGE_SIZE,
         offset: Offset = 0,
     ) -> PageOut[DisclosureSummary]:
         """What went to whom, when, on what basis; newest first."""
@@ -190,7 +183,10 @@ class ConsentController(Controller):
 
     @get("/disclosures/awaiting-authorisation", guards=[manager])
     async def awaiting(
-        self, staff: NamedDependency[StaffView], limit: Limit = 25, offset: Offset = 0
+        self,
+        staff: NamedDependency[StaffView],
+        limit: Limit = DEFAULT_PAGE_SIZE,
+        offset: Offset = 0,
     ) -> PageOut[DisclosureSummary]:
         """Requests for a manager to authorise, oldest first."""
         return PageOut.of(
@@ -201,7 +197,10 @@ class ConsentController(Controller):
 
     @get("/tell-client-tasks")
     async def open_tasks(
-        self, staff: NamedDependency[StaffView], limit: Limit = 25, offset: Offset = 0
+        self,
+        staff: NamedDependency[StaffView],
+        limit: Limit = DEFAULT_PAGE_SIZE,
+        offset: Offset = 0,
     ) -> PageOut[TellTaskView]:
         """Open tasks (all of the service's for managers; your cases' otherwise)."""
         return PageOut.of(await tasks.open_tasks(staff, PageRequest(limit, offset)))

@@ -11,8 +11,10 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import MediaType, Request, Response
+from litestar.types import ExceptionHandlersMap
 
-from confide.platform.casework.access import CaseRestricted, NotPermitted
+from confide.platform.casework.access import CaseNotFound, CaseRestricted, NotPermitted
+from confide.platform.casework.records import RecordNotFound
 from confide.platform.casework.schemas import CaseworkError
 
 
@@ -42,3 +44,13 @@ def restricted(_: Request[Any, Any, Any], exc: CaseRestricted) -> Response[Any]:
 
 def not_permitted(_: Request[Any, Any, Any], __: NotPermitted) -> Response[Any]:
     return json_error({"status_code": 403, "detail": "Forbidden"}, 403)
+
+
+# The handlers of every controller over case data (a controller adds its own to them).
+CASE_ERRORS: ExceptionHandlersMap = {
+    CaseworkError: invalid,
+    CaseNotFound: not_found,
+    RecordNotFound: not_found,
+    CaseRestricted: restricted,
+    NotPermitted: not_permitted,
+}

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated
 from uuid import UUID
 
 from litestar import Controller, get
 from litestar.exceptions import NotFoundException
-from litestar.params import FromPath, QueryParameter
+from litestar.params import FromPath
 
-from confide.platform.api.schemas import PageOut
-from confide.platform.core.pagination import MAX_PAGE_SIZE, PageRequest
+from confide.platform.api.schemas import Limit, Offset, PageOut
+from confide.platform.core.pagination import DEFAULT_PAGE_SIZE, PageRequest
 from confide.platform.housekeeping import services
 from confide.platform.housekeeping.schemas import HeartbeatView
 from confide.platform.identity.web import signed_in
@@ -26,8 +25,8 @@ class HousekeepingController(Controller):
     @get("/heartbeats")
     async def list_heartbeats(
         self,
-        limit: Annotated[int, QueryParameter(ge=1, le=MAX_PAGE_SIZE)] = 25,
-        offset: Annotated[int, QueryParameter(ge=0)] = 0,
+        limit: Limit = DEFAULT_PAGE_SIZE,
+        offset: Offset = 0,
     ) -> PageOut[HeartbeatView]:
         """This tenant's heartbeats, newest first."""
         return PageOut.of(await services.list_heartbeats(PageRequest(limit, offset)))

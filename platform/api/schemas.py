@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Annotated, Generic, TypeVar
 
-from confide.platform.core.pagination import Page
+from litestar.params import QueryParameter
+
+from confide.platform.core.pagination import MAX_PAGE_SIZE, Page
 
 T = TypeVar("T")
+
+# Every list endpoint pages: ``?limit=`` (1 to MAX_PAGE_SIZE) and ``?offset=``.
+Limit = Annotated[int, QueryParameter(ge=1, le=MAX_PAGE_SIZE)]
+Offset = Annotated[int, QueryParameter(ge=0)]
 
 
 @dataclass(frozen=True, slots=True)
