@@ -76,12 +76,14 @@ async def close_pool() -> None:
 class _TenantTransaction(PostgresTransaction):
     """A Piccolo transaction whose ``BEGIN`` carries the tenant setting."""
 
-    __slots__ = ("_before_commit", "tenant_id")
+    __slots__ = ("_before_commit", "memo", "tenant_id")
 
     def __init__(self, engine: PostgresEngine, tenant_id: UUID) -> None:
         super().__init__(engine, allow_nested=False)
         self.tenant_id = tenant_id
         self._before_commit: list[Callable[[], Awaitable[object]]] = []
+        # Values read once per transaction (the tenant's policy), see ``transaction_memo``.
+        self.memo: dict[str, object] = {}
 
     async def begin(self) -> None:
         # The UUID type guarantees the literal is safe; one round trip, not two.
@@ -140,6 +142,14 @@ def before_commit(hook: Callable[[], Awaitable[object]]) -> None:
     if not isinstance(transaction, _TenantTransaction):
         raise NoTenantError("no tenant transaction to attach to: use tenant_transaction()")
     transaction._before_commit.append(hook)
+
+
+def transaction_memo() -> dict[str, object]:
+    """A dict that lives as long as the current tenant transaction (empty and thrown away
+    outside one): for settings a request reads in several places (the tenant's policy),
+    read once. Whoever changes such a setting clears its key."""
+    transaction = get_engine().current_transaction.get()
+    return transaction.memo if isinstance(transaction, _TenantTransaction) else {}
 
 
 def current_tenant_id() -> UUID:

@@ -9,7 +9,7 @@ from typing import Any
 from uuid import UUID
 
 from confide.platform.audit.services import record as audit
-from confide.platform.core.db import current_tenant_id
+from confide.platform.core.db import current_tenant_id, transaction_memo
 from confide.tenants.policy.tables import TenantPolicy
 
 DEFAULT_TOPICS: tuple[str, ...] = (
@@ -75,8 +75,20 @@ def _names(value: Any, default: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(str(n) for n in names) or default
 
 
+_MEMO_KEY = "tenant_policy"
+
+
 async def get_policy() -> PolicyView:
-    """The tenant's settings; the defaults where it has not set any."""
+    """The tenant's settings; the defaults where it has not set any. Read once per
+    transaction: a request asks for it in several places (pages, services, checks)."""
+    memo = transaction_memo()
+    policy = memo.get(_MEMO_KEY)
+    if not isinstance(policy, PolicyView):
+        policy = memo[_MEMO_KEY] = await _read_policy()
+    return policy
+
+
+async def _read_policy() -> PolicyView:
     row = await TenantPolicy.select().first()
     if row is None:
         return PolicyView()
@@ -93,11 +105,14 @@ async def get_policy() -> PolicyView:
     )
 
 
-async def _save(values: dict[Any, Any], **new_row: Any) -> None:
+async def _save(values: dict[Any, Any]) -> None:
+    """Change the given columns of the tenant's one policy row (made on first change)."""
+    transaction_memo().pop(_MEMO_KEY, None)
     if await TenantPolicy.exists():
         await TenantPolicy.update(values, force=True)
     else:
-        await TenantPolicy.insert(TenantPolicy(tenant_id=current_tenant_id(), **new_row))
+        columns = {column._meta.name: value for column, value in values.items()}
+        await TenantPolicy.insert(TenantPolicy(tenant_id=current_tenant_id(), **columns))
 
 
 async def set_session_limits(idle_minutes: int, absolute_hours: int) -> PolicyView:
@@ -110,8 +125,6 @@ async def set_session_limits(idle_minutes: int, absolute_hours: int) -> PolicyVi
             TenantPolicy.session_idle_minutes: idle_minutes,
             TenantPolicy.session_absolute_hours: absolute_hours,
         },
-        session_idle_minutes=idle_minutes,
-        session_absolute_hours=absolute_hours,
     )
     return await get_policy()
 
@@ -120,7 +133,7 @@ async def set_break_glass_hours(hours: int) -> PolicyView:
     """How long a break-glass grant opens a case (the database also holds it to 1-72)."""
     if not 1 <= hours <= 72:
         raise ValueError("break-glass time box must be between 1 and 72 hours")
-    await _save({TenantPolicy.break_glass_hours: hours}, break_glass_hours=hours)
+    await _save({TenantPolicy.break_glass_hours: hours})
     return await get_policy()
 
 
@@ -176,8 +189,6 @@ async def set_case_lists(
             TenantPolicy.enquiry_topics: stored_topics,
             TenantPolicy.support_level_names: stored_levels,
         },
-        enquiry_topics=stored_topics,
-        support_level_names=stored_levels,
     )
     await audit(
         "case_lists_changed",
@@ -242,10 +253,6 @@ async def set_consent_settings(
             TenantPolicy.lapsed_consent_blocks: lapsed_blocks,
             TenantPolicy.tell_client_days: tell_client_days,
         },
-        professional_roles=stored,
-        consent_review_months=review_months,
-        lapsed_consent_blocks=lapsed_blocks,
-        tell_client_days=tell_client_days,
     )
     await audit(
         "consent_settings_changed",
