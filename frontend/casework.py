@@ -28,7 +28,6 @@ from confide.frontend.casework_forms import (
     CONSENT,
     PARENT,
     SAFE_CONTACT_FIELDS,
-    YES,
     YOUNG_PERSON,
     Submitted,
     anchor,
@@ -136,7 +135,8 @@ def timeline(case: CaseView) -> list[TimelineItem]:
     return sorted(items, key=lambda i: i.when, reverse=True)
 
 
-def _people(case: CaseView) -> list[tuple[str, PersonView]]:
+def people_of(case: CaseView) -> list[tuple[str, PersonView]]:
+    """Everyone on the case with their part in it, the child or young person first."""
     people: list[tuple[str, PersonView]] = []
     if case.subject is not None:
         people.append(("Child or young person", case.subject))
@@ -212,7 +212,6 @@ async def restricted_page(
             hours=hours,
             form={"reason": reason},
             errors=errors,
-            anchors={k: k for k in errors},
             is_manager=_is_manager(request),
         ),
         status_code=HTTP_400_BAD_REQUEST if errors else HTTP_403_FORBIDDEN,
@@ -327,7 +326,6 @@ class CaseworkPages(Controller):
                 roles=policy.professional_roles,
                 labels=with_support_levels(policy),
                 safe_fields=SAFE_CONTACT_FIELDS,
-                yes=YES,
                 yp=YOUNG_PERSON,
                 parent=PARENT,
             ),
@@ -349,7 +347,7 @@ class CaseworkPages(Controller):
         try:
             case = await records.get_case(case_id, staff, purpose="view")
         except CaseRestricted:
-            return await self._restricted_page(request, case_id, "", {})
+            return await restricted_page(request, case_id, "", {})
         return await self._case_page(request, case, staff, done="created" if created else done)
 
     async def _case_page(
@@ -363,10 +361,11 @@ class CaseworkPages(Controller):
         errors: dict[str, str] | None = None,
         status_code: int = 200,
     ) -> Template:
+        current = [a for a in case.assignments if a.ended_at is None]
         caseworkers: list[StaffView] = []
         if staff.has(StaffRole.MANAGER):
             listed = await staff_service.list_staff(PageRequest(limit=100))
-            assigned = {a.staff_id for a in case.assignments if a.ended_at is None}
+            assigned = {a.staff_id for a in current}
             caseworkers = [
                 s
                 for s in listed.items
@@ -381,9 +380,9 @@ class CaseworkPages(Controller):
             context=page_context(
                 request,
                 case=case,
-                people=_people(case),
+                people=people_of(case),
                 timeline=timeline(case),
-                current=[a for a in case.assignments if a.ended_at is None],
+                current=current,
                 caseworkers=caseworkers,
                 is_manager=staff.has(StaffRole.MANAGER),
                 may_close=case.status == "open" and case.grounds is not Grounds.BREAK_GLASS,
@@ -392,22 +391,12 @@ class CaseworkPages(Controller):
                 done=done,
                 form=form or {},
                 errors=errors or {},
-                anchors={k: k for k in errors or {}},
                 labels=with_support_levels(await get_policy()),
                 rules=safe_contact_rules,
                 allowed=safe_contact_allowed,
             ),
             status_code=status_code,
         )
-
-    async def _restricted_page(
-        self,
-        request: Request[Any, Any, Any],
-        case_id: UUID,
-        reason: str,
-        errors: dict[str, str],
-    ) -> Template:
-        return await restricted_page(request, case_id, reason, errors)
 
     @post("/cases/{case_id:uuid}/break-glass", name="case-break-glass")
     async def break_glass(
@@ -422,13 +411,9 @@ class CaseworkPages(Controller):
         try:
             await access.break_glass(case_id, staff, reason)
         except CaseworkError as invalid:
-            return await self._restricted_page(request, case_id, reason, invalid.errors)
+            return await restricted_page(request, case_id, reason, invalid.errors)
         base = tenant_base_path(request, tenant)
         return Redirect(f"{base}/cases/{case_id}", status_code=HTTP_303_SEE_OTHER)
-
-    async def _case_for_form(self, case_id: UUID, staff: StaffView, purpose: str) -> CaseView:
-        """The case behind a form page: the same need-to-know (and audited) read."""
-        return await records.get_case(case_id, staff, purpose=purpose)
 
     async def _form_page(
         self,
@@ -441,15 +426,15 @@ class CaseworkPages(Controller):
         **extra: Any,
     ) -> Template | Redirect:
         try:
-            case = await self._case_for_form(case_id, staff, "record")
+            case = await records.get_case(case_id, staff, purpose="record")
         except CaseRestricted:
-            return await self._restricted_page(request, case_id, "", {})
+            return await restricted_page(request, case_id, "", {})
         return Template(
             template,
             context=page_context(
                 request,
                 case=case,
-                people=_people(case),
+                people=people_of(case),
                 form=form,
                 errors=errors,
                 anchors={k: anchor(k) for k in errors},
@@ -553,9 +538,9 @@ class CaseworkPages(Controller):
         errors: dict[str, str],
     ) -> Template | Redirect:
         try:
-            case = await self._case_for_form(case_id, staff, "record")
+            case = await records.get_case(case_id, staff, purpose="record")
         except CaseRestricted:
-            return await self._restricted_page(request, case_id, "", {})
+            return await restricted_page(request, case_id, "", {})
         note = next((n for n in case.notes if n.note_id == note_id), None)
         if note is None:
             raise NotFoundException()
@@ -567,7 +552,6 @@ class CaseworkPages(Controller):
                 note=note,
                 form=form if form is not None else {"body": note.current.body},
                 errors=errors,
-                anchors={k: k for k in errors},
             ),
             status_code=HTTP_400_BAD_REQUEST if errors else 200,
         )
@@ -720,7 +704,6 @@ class CaseworkPages(Controller):
                 request,
                 form={"q": q},
                 errors=errors,
-                anchors={k: k for k in errors},
                 hits=hits,
                 total=total,
                 page=page,

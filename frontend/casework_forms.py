@@ -21,6 +21,7 @@ from confide.platform.casework.schemas import NewContact, NewEnquiry, NewPerson
 from confide.platform.casework.tables import ContactedBy, ContactKind, Direction, ReferralRoute
 from confide.platform.consent.schemas import NewConsent
 from confide.platform.consent.tables import ConsentMethod, Decision, GivenBy
+from confide.platform.core.clock import service_today
 
 E = TypeVar("E", bound=StrEnum)
 YES = "yes"
@@ -83,19 +84,6 @@ def consent_defaults(today: date) -> dict[str, str]:
     }
 
 
-def consent_given(submitted: Submitted) -> bool:
-    """Whether any consent answer was given (the prefilled date does not count)."""
-    return bool(
-        submitted.get(f"{CONSENT}decision")
-        or submitted.get(f"{CONSENT}given_by")
-        or submitted.get(f"{CONSENT}method")
-        or submitted.getall(CONSENT_ROLES)
-        or submitted.get(f"{CONSENT}advised_of_limits")
-        or submitted.get(f"{CONSENT}young_person_can_decide")
-        or submitted.get(f"{CONSENT}note")
-    )
-
-
 def consent_from_form(submitted: Submitted, errors: dict[str, str]) -> NewConsent:
     """The consent fields (``consent-decision``...) as the service's input. Built even when
     a choice is missing (with a stand-in, its error already in ``errors``), so the caller
@@ -132,7 +120,7 @@ def consent_from_form(submitted: Submitted, errors: dict[str, str]) -> NewConsen
         decision=decision or Decision.FULL,
         given_by=given_by or GivenBy.PARENT,
         method=method or ConsentMethod.VERBAL,
-        given_on=given_on or datetime.now(UTC).date(),
+        given_on=given_on or service_today(),
         roles=list(roles),
         advised_of_limits=(
             decision is Decision.REFUSED and values.get(f"{CONSENT}advised_of_limits") == YES
@@ -286,12 +274,12 @@ def contact_from_form(
         else:
             errors[f"{prefix}duration_minutes"] = "Enter the duration as a whole number of minutes"
     occurred_on = form_date(values, f"{prefix}occurred_on", "The date of the contact", errors)
-    if occurred_on is not None and occurred_on > datetime.now(UTC).date():
+    if occurred_on is not None and occurred_on > service_today():
         errors[f"{prefix}occurred_on"] = "The date of the contact must not be in the future"
     if kind is None or direction is None:
         return None
     occurred_at = datetime.now(UTC)
-    if occurred_on is not None and occurred_on != occurred_at.date():
+    if occurred_on is not None and occurred_on != service_today():
         occurred_at = datetime(occurred_on.year, occurred_on.month, occurred_on.day, 12, tzinfo=UTC)
     return NewContact(
         kind=kind,

@@ -178,7 +178,6 @@ class ConsentPages(Controller):
                 review_soon=review_soon(current),
                 form=form,
                 errors=errors,
-                anchors={k: k for k in errors},
                 labels=LABELS,
                 confirmed=CONFIRMED,
                 changed=CHANGED,

@@ -28,14 +28,19 @@ from litestar.status_codes import (
     HTTP_409_CONFLICT,
 )
 
-from confide.frontend.casework import safe_contact_allowed, safe_contact_rules
+from confide.frontend.casework import people_of, safe_contact_allowed, safe_contact_rules
 from confide.frontend.casework_forms import form_date
 from confide.frontend.errors import forbidden_page, not_found_page
 from confide.frontend.labels import LABELS, TELL_METHOD_LABELS
 from confide.frontend.templating import page_context, paged_template
 from confide.platform.casework import records
-from confide.platform.casework.access import CaseNotFound, CaseRestricted, NotPermitted
-from confide.platform.casework.schemas import CaseView, CaseworkError, PersonView
+from confide.platform.casework.access import (
+    CaseNotFound,
+    CaseRestricted,
+    NotPermitted,
+    is_manager,
+)
+from confide.platform.casework.schemas import CaseView, CaseworkError
 from confide.platform.casework.tables import Side
 from confide.platform.consent import disclosures, tasks
 from confide.platform.consent.consents import current_consent
@@ -68,7 +73,6 @@ from confide.platform.identity.schemas import StaffView
 from confide.platform.identity.web import case_worker, manager, provide_staff
 from confide.tenants.policy.services import get_policy
 from confide.tenants.resolution import request_tenant, tenant_base_path
-from confide.tenants.roles import StaffRole
 from confide.tenants.schemas import TenantView
 
 PAGE_SIZE = 20
@@ -171,17 +175,6 @@ def item_choices(case: CaseView) -> list[tuple[str, list[ItemChoice]]]:
     return groups
 
 
-def _people(case: CaseView) -> list[tuple[str, PersonView]]:
-    people: list[tuple[str, PersonView]] = []
-    if case.subject is not None:
-        people.append(("Child or young person", case.subject))
-    people += [
-        ("Parent or carer" if p.relationship == "parent_or_carer" else "Other", p.person)
-        for p in case.people
-    ]
-    return people
-
-
 def read_share_form(form: FormMultiDict) -> ShareForm:
     values = {
         str(key): str(form.get(key, "")).strip()
@@ -229,10 +222,6 @@ def disclosure_from_form(
     )
 
 
-def _is_manager(staff: StaffView) -> bool:
-    return staff.has(StaffRole.MANAGER)
-
-
 class DisclosurePages(Controller):
     """Sharing, authorising and telling: caseworkers and managers, behind need-to-know."""
 
@@ -267,9 +256,12 @@ class DisclosurePages(Controller):
         staff: StaffView,
         form: ShareForm,
         errors: dict[str, str],
+        case: CaseView | None = None,
     ) -> Template:
-        # The consent is shown only after the audited need-to-know read of the case.
-        case = await records.get_case(case_id, staff, purpose="disclosure_check")
+        """``case``: the case when the caller has already read it (one audited read a page).
+        The consent is shown only after that need-to-know read."""
+        if case is None:
+            case = await records.get_case(case_id, staff, purpose="disclosure_check")
         consent = await current_consent(case_id)
         policy = await get_policy()
         return Template(
@@ -308,7 +300,7 @@ class DisclosurePages(Controller):
                 result = await disclosures.check_case(case, data.recipient_role, data.items)
             except CaseworkError as invalid:
                 return await self._share_page(
-                    request, case_id, staff, form, {**errors, **invalid.errors}
+                    request, case_id, staff, form, {**errors, **invalid.errors}, case
                 )
         chosen = {c.key: c for _, group in item_choices(case) for c in group}
         hidden = [(k, v) for k, v in form.values.items() if k in _CARRIED]
@@ -321,10 +313,9 @@ class DisclosurePages(Controller):
                 form=form,
                 hidden=hidden,
                 chosen=[chosen[k] for k in form.items if k in chosen],
-                is_manager=_is_manager(staff),
+                is_manager=is_manager(staff),
                 errors=errors,
                 anchors=_anchors(errors),
-                labels=LABELS,
                 legal_bases=[(b.value, label) for b, label in LEGAL_BASIS_LABELS.items()],
             ),
             status_code=HTTP_400_BAD_REQUEST if errors else status_code,
@@ -354,7 +345,7 @@ class DisclosurePages(Controller):
             except CaseworkError as invalid:
                 errors.update(invalid.errors)
         over_consent = action != "check" and bool(form.get("legal_basis"))
-        if over_consent and not _is_manager(staff):
+        if over_consent and not is_manager(staff):
             if data.legal_basis is not None:
                 # The service refuses it too, and records the attempt in the audit trail.
                 with suppress(CaseworkError):
@@ -421,7 +412,7 @@ class DisclosurePages(Controller):
         return Template(
             "disclosures/record.html",
             context=page_context(
-                request, disclosure=disclosure, is_manager=_is_manager(staff), labels=LABELS
+                request, disclosure=disclosure, is_manager=is_manager(staff), labels=LABELS
             ),
         )
 
@@ -565,10 +556,10 @@ class DisclosurePages(Controller):
                 request,
                 task=task,
                 case=case,
-                people=_people(case),
+                people=people_of(case),
                 rules=safe_contact_rules,
                 allowed=safe_contact_allowed,
-                is_manager=_is_manager(staff),
+                is_manager=is_manager(staff),
                 form=form,
                 errors=errors,
                 anchors=_anchors(errors),

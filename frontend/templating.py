@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from litestar import Request
 from litestar.plugins.jinja import JinjaTemplateEngine
@@ -14,6 +13,7 @@ from litestar.router import Router
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
+from confide.platform.core.clock import SERVICE_ZONE
 from confide.platform.core.pagination import Page
 from confide.platform.identity.web import current_staff
 from confide.tenants.resolution import request_tenant, tenant_base_path
@@ -24,14 +24,11 @@ ASSETS = HERE / "assets"
 PLATFORM_NAME = "Confide"
 
 
-UK = ZoneInfo("Europe/London")
-
-
 def uk_datetime(moment: datetime | None) -> str:
     """A moment as people in England read it: 25 November 2026 at 6:40pm."""
     if moment is None:
         return ""
-    local = moment.astimezone(UK)
+    local = moment.astimezone(SERVICE_ZONE)
     return f"{local.day} {local:%B %Y} at {local:%-I:%M%p}".replace("AM", "am").replace("PM", "pm")
 
 

@@ -63,7 +63,7 @@ from confide.platform.consent.tables import (
     GivenBy,
     LegalBasis,
 )
-from confide.platform.core.clock import SERVICE_ZONE
+from confide.platform.core.clock import SERVICE_ZONE, service_today
 from confide.platform.core.db import tenant_transaction
 from confide.platform.devidp import DEMO_USERS
 from confide.platform.identity.schemas import StaffView
@@ -653,7 +653,7 @@ async def _consent_and_sharing(
         ),
     )
     if i % 10 == 1:  # a few consents from an earlier enquiry, due for review about now
-        due = datetime.now(SERVICE_ZONE).date() + timedelta(days=rng.randint(-6, 20))
+        due = service_today() + timedelta(days=rng.randint(-6, 20))
         await Consent.update(
             {Consent.review_due: due, Consent.given_on: add_months(due, -12)}
         ).where(Consent.case_id == case_id)
