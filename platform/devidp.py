@@ -41,7 +41,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import ipaddress
 import secrets
 import threading
 import warnings
@@ -66,6 +65,7 @@ with warnings.catch_warnings():
     from oidc_provider_mock._storage import AuthorizationCode, storage
 
 from confide.tenants.roles import StaffRole
+from confide.tenants.sso.discovery import is_loopback
 
 __all__ = [
     "DEMO_USERS",
@@ -299,15 +299,6 @@ def run_in_thread(port: int = 0) -> Iterator[str]:
         server.server_close()
 
 
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 @click.command("dev-idp")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8001, show_default=True, type=int, help="Port to listen on.")
@@ -317,7 +308,7 @@ def dev_idp(host: str, port: int) -> None:
     Its issuer is the URL it is reached at: configure a tenant with exactly
     that base URL (for example http://127.0.0.1:8001).
     """
-    if not _is_loopback(host):
+    if not is_loopback(host):
         click.echo(
             f"warning: {host} is not a loopback address; anyone who can reach this "
             "provider can sign in as any demo user",

@@ -82,22 +82,16 @@ _HANDLE_LIST = ".handle_pids.json"  # pgserver's list of processes holding the s
 class EmbeddedPostgres:
     """A running embedded PostgreSQL server.
 
-    ``owner_url`` connects as the superuser to the ``confide`` database (for
-    migrations and provisioning); ``app_url`` connects to the same database as
-    the application role. Both go through the unix socket and are accepted by
-    asyncpg and libpq, e.g. ``postgresql://postgres@/confide?host=/x/pg&port=5432``.
+    ``owner_url`` connects as the owner to the ``confide`` database (for migrations
+    and provisioning), through the unix socket; asyncpg and libpq both accept it, e.g.
+    ``postgresql://confide_owner@/confide?host=/x/pg&port=5432``.
     """
 
     pgdata: Path
     socket_dir: Path
     port: int
     owner_url: str
-    app_url: str
     _server: Any = field(repr=False, compare=False)
-
-    def url(self, user: str, database: str = DATABASE) -> str:
-        """A socket URL for ``user`` (no password: the socket trusts every role)."""
-        return _socket_url(user, database, self.socket_dir, self.port)
 
     def stop(self) -> None:
         """Shut the server down cleanly (``pg_ctl stop`` in fast mode: committed data is kept).
@@ -157,7 +151,6 @@ def start_embedded_postgres(
         socket_dir=socket_dir,
         port=port,
         owner_url=_socket_url(OWNER, database, socket_dir, port),
-        app_url=_socket_url(app_role, database, socket_dir, port),
         _server=server,
     )
 

@@ -20,7 +20,3 @@ class TenantView:
     status: TenantStatus
     controller_kind: ControllerKind
     created_at: datetime
-
-    @property
-    def is_active(self) -> bool:
-        return self.status is TenantStatus.ACTIVE

@@ -16,7 +16,3 @@ class OperatorView:
     status: OperatorStatus
     created_at: datetime
     last_sign_in_at: datetime | None
-
-    @property
-    def is_active(self) -> bool:
-        return self.status is OperatorStatus.ACTIVE

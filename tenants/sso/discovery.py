@@ -48,12 +48,13 @@ def check_issuer_url(issuer: str) -> str:
         raise DiscoveryError("the issuer must be a full URL such as https://login.example.com/")
     if parts.query or parts.fragment:
         raise DiscoveryError("the issuer must not have a query or fragment")
-    if parts.scheme == "http" and not _is_loopback(parts.hostname):
+    if parts.scheme == "http" and not is_loopback(parts.hostname):
         raise DiscoveryError("the issuer must use https")
     return issuer
 
 
-def _is_loopback(host: str) -> bool:
+def is_loopback(host: str) -> bool:
+    """``localhost`` or a loopback address: plain http is allowed only there."""
     if host == "localhost":
         return True
     try:
