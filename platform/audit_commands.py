@@ -7,14 +7,14 @@ row-level security too, so without a tenant set it would see no entries.
 
 from __future__ import annotations
 
-import asyncio
 import sys
 
 import click
 
 from confide.platform.audit.schemas import ChainReport
 from confide.platform.audit.services import verify_chain
-from confide.platform.core.db import Role, tenant_transaction, use_role
+from confide.platform.core.commands import as_owner, fail
+from confide.platform.core.db import tenant_transaction
 from confide.tenants.schemas import TenantView
 from confide.tenants.services import list_tenants
 
@@ -56,11 +56,9 @@ def _line(tenant: TenantView, report: ChainReport) -> str:
 @click.option("--tenant", "slug", default=None, help="Only this tenant (its slug).")
 def audit_verify(slug: str | None) -> None:
     """Check each tenant's audit log is unchanged; exit 1 if any is broken."""
-    use_role(Role.OWNER)
-    results = asyncio.run(_verify(slug))
+    results = as_owner(lambda: _verify(slug))
     if results is None:
-        click.echo(f"confide: no tenant with slug {slug!r}", err=True)
-        sys.exit(2)
+        fail(f"no tenant with slug {slug!r}")
     for tenant, report in results:
         click.echo(_line(tenant, report))
     if not all(report.ok for _, report in results):

@@ -7,19 +7,20 @@ A missing or malformed setting stops any command with one line naming it.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import os
 import secrets
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
+from confide.platform.core.commands import as_owner as _as_owner
+from confide.platform.core.commands import fail as _fail
 from confide.platform.core.settings import SettingsError, get_settings, reload_settings
 
 R = TypeVar("R")
@@ -28,41 +29,6 @@ DEMO_TENANTS = [
     ("northmoor", "Northmoor SEND Information, Advice and Support Service", "council"),
     ("eastdale", "Eastdale SENDIASS", "charity"),
 ]
-
-
-def _fail(message: str) -> None:
-    click.echo(f"confide: {message}", err=True)
-    sys.exit(2)
-
-
-def _as_owner(body: Callable[[], Coroutine[Any, Any, R]]) -> R:
-    """Run an administrative coroutine as the owner role.
-
-    The owner must be bound by row-level security like everyone else: as a
-    superuser (or with BYPASSRLS) a provisioning step for one tenant would see,
-    and could change, every tenant's rows. Such a role is refused.
-    """
-    from confide.platform.core.db import Role, get_engine, use_role
-
-    use_role(Role.OWNER)
-
-    async def checked() -> R:
-        from piccolo.querystring import QueryString
-
-        [role] = await get_engine().run_querystring(
-            QueryString(
-                "SELECT rolname, rolsuper OR rolbypassrls AS bypasses FROM pg_roles"
-                " WHERE rolname = current_user"
-            )
-        )
-        if role["bypasses"]:
-            _fail(
-                f"DATABASE_URL connects as {role['rolname']}, which bypasses row-level "
-                "security: use the schema's owner role, not a superuser"
-            )
-        return await body()
-
-    return asyncio.run(checked())
 
 
 class _Group(click.Group):

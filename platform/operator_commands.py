@@ -8,18 +8,12 @@ history would keep it. The TOTP secret is printed once, at creation.
 
 from __future__ import annotations
 
-import asyncio
 import sys
 
 import click
 
-from confide.platform.core.db import Role, use_role
+from confide.platform.core.commands import as_owner, fail
 from confide.platform.operators.services import OperatorError, create_operator, disable_operator
-
-
-def _fail(message: str) -> None:
-    click.echo(f"confide: {message}", err=True)
-    sys.exit(2)
 
 
 @click.group("operators")
@@ -38,11 +32,10 @@ def operators_create(email: str, password_stdin: bool) -> None:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    use_role(Role.OWNER)
     try:
-        created = asyncio.run(create_operator(email, password))
+        created = as_owner(lambda: create_operator(email, password))
     except OperatorError as error:
-        _fail(str(error))
+        fail(str(error))
     click.echo(f"created operator {created.operator.email} ({created.operator.id})")
     click.echo("Add this to an authenticator app now: it is shown only this once.")
     click.echo(f"  secret: {created.secret}")
@@ -53,9 +46,8 @@ def operators_create(email: str, password_stdin: bool) -> None:
 @click.argument("email")
 def operators_disable(email: str) -> None:
     """Disable the operator with EMAIL: they are signed out at their next request."""
-    use_role(Role.OWNER)
     try:
-        operator = asyncio.run(disable_operator(email))
+        operator = as_owner(lambda: disable_operator(email))
     except OperatorError as error:
-        _fail(str(error))
+        fail(str(error))
     click.echo(f"operator {operator.email} is {operator.status}")

@@ -65,6 +65,7 @@ def test_an_owner_that_bypasses_row_level_security_is_refused(database: Any) -> 
     from conftest import ADMIN_URL, DATABASE, _url
 
     superuser = _url(ADMIN_URL, ADMIN_URL.split("://", 1)[1].split("@", 1)[0], DATABASE)
-    refused = confide("tenants", "list", check=False, env={"DATABASE_URL": superuser})
-    assert refused.returncode == 2
-    assert "bypasses row-level security" in refused.stderr
+    for command in (("tenants", "list"), ("audit", "verify"), ("operators", "disable", "x@y.z")):
+        refused = confide(*command, check=False, env={"DATABASE_URL": superuser})
+        assert refused.returncode == 2, command
+        assert "bypasses row-level security" in refused.stderr, command
