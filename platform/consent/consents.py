@@ -23,7 +23,6 @@ from confide.platform.casework.access import (
     works_cases,
 )
 from confide.platform.casework.schemas import CaseworkError
-from confide.platform.casework.tables import Case
 from confide.platform.consent.schemas import (
     ConsentHistory,
     ConsentReviewView,
@@ -61,16 +60,7 @@ def add_months(start: date, months: int) -> date:
     raise ValueError("unreachable")  # pragma: no cover - day 28 exists in every month
 
 
-async def _subject_age(case_id: UUID, on: date) -> int | None:
-    rows = await raw(
-        "SELECT p.date_of_birth FROM cases c JOIN people p ON p.tenant_id = c.tenant_id"
-        " AND p.id = c.subject_id WHERE c.tenant_id = {} AND c.id = {}",
-        current_tenant_id(),
-        case_id,
-    )
-    born: date | None = rows[0]["date_of_birth"] if rows else None
-    if born is None:
-        return None
+def _age(born: date, on: date) -> int:
     return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
 
 
@@ -106,24 +96,29 @@ def _view(row: dict[str, Any], reviews: list[ConsentReviewView], on: date) -> Co
     )
 
 
-async def _versions(case_id: UUID) -> list[ConsentView]:
-    """Every version of the case's consent, newest first, with its reviews (two queries)."""
+async def _versions(case_id: UUID, *, latest_only: bool = False) -> list[ConsentView]:
+    """Every version of the case's consent (or only the current one), newest first, with
+    its reviews: two queries."""
     tenant_id = current_tenant_id()
     rows = await raw(
         "SELECT c.*, s.display_name AS recorded_by_name FROM consents c"
         " LEFT JOIN staff_users s ON s.tenant_id = c.tenant_id AND s.id = c.recorded_by"
-        " WHERE c.tenant_id = {} AND c.case_id = {} ORDER BY c.version DESC",
+        " WHERE c.tenant_id = {} AND c.case_id = {} ORDER BY c.version DESC LIMIT {}",
         tenant_id,
         case_id,
+        1 if latest_only else None,  # LIMIT NULL: every version
     )
     if not rows:
         return []
     review_rows = await raw(
         "SELECT r.*, s.display_name AS reviewed_by_name FROM consent_reviews r"
         " LEFT JOIN staff_users s ON s.tenant_id = r.tenant_id AND s.id = r.reviewed_by"
-        " WHERE r.tenant_id = {} AND r.case_id = {} ORDER BY r.reviewed_at DESC, r.id",
+        " WHERE r.tenant_id = {} AND r.case_id = {}"
+        " AND (NOT {} OR r.consent_id = {}) ORDER BY r.reviewed_at DESC, r.id",
         tenant_id,
         case_id,
+        latest_only,
+        rows[0]["id"],
     )
     by_consent: dict[UUID, list[ConsentReviewView]] = {}
     for r in review_rows:
@@ -145,7 +140,7 @@ async def _versions(case_id: UUID) -> list[ConsentView]:
 
 async def current_consent(case_id: UUID) -> ConsentView | None:
     """The case's consent now, for a caller that has already opened the case."""
-    versions = await _versions(case_id)
+    versions = await _versions(case_id, latest_only=True)
     return versions[0] if versions else None
 
 
@@ -174,19 +169,22 @@ async def record_consent(case_id: UUID, staff: StaffView, data: NewConsent) -> C
     policy = await get_policy()
     data.validate(policy.professional_roles)
     access = await _open_for_change(case_id, staff)
-    anonymous = await Case.exists().where(
-        Case.tenant_id == current_tenant_id(), Case.id == case_id, Case.anonymous.eq(True)
-    )
-    if anonymous:
-        raise CaseworkError({"case": "An anonymous enquiry has no-one to give consent"})
-    can_decide = data.young_person_can_decide
-    if data.given_by is not GivenBy.YOUNG_PERSON and not can_decide:
-        # In law a young person (over compulsory school age) decides for themselves.
-        age = await _subject_age(case_id, data.given_on)
-        can_decide = age is not None and age >= 16
     tenant_id = current_tenant_id()
     # Versions are numbered under a per-case lock, so two writers never share a number.
-    await raw("SELECT 1 FROM cases WHERE tenant_id = {} AND id = {} FOR UPDATE", tenant_id, case_id)
+    [case] = await raw(
+        "SELECT c.anonymous, p.date_of_birth FROM cases c LEFT JOIN people p"
+        " ON p.tenant_id = c.tenant_id AND p.id = c.subject_id"
+        " WHERE c.tenant_id = {} AND c.id = {} FOR UPDATE OF c",
+        tenant_id,
+        case_id,
+    )
+    if case["anonymous"]:
+        raise CaseworkError({"case": "An anonymous enquiry has no-one to give consent"})
+    can_decide = data.young_person_can_decide
+    born = case["date_of_birth"]
+    if data.given_by is not GivenBy.YOUNG_PERSON and not can_decide and born is not None:
+        # In law a young person (over compulsory school age) decides for themselves.
+        can_decide = _age(born, data.given_on) >= 16
     [latest] = await raw(
         "SELECT coalesce(max(version), 0) AS v FROM consents WHERE tenant_id = {} AND case_id = {}",
         tenant_id,
@@ -220,7 +218,9 @@ async def record_consent(case_id: UUID, staff: StaffView, data: NewConsent) -> C
         consent_id=consent_id,
         version=version,
     )
-    [view] = [v for v in await _versions(case_id) if v.id == consent_id]
+    view = await current_consent(case_id)  # the newest version is this one: the case is locked
+    assert view is not None
+    assert view.id == consent_id
     return view
 
 
