@@ -89,30 +89,34 @@ def consent_from_form(submitted: Submitted, errors: dict[str, str]) -> NewConsen
     a choice is missing (with a stand-in, its error already in ``errors``), so the caller
     can run ``validate`` too and one pass shows every problem."""
     values = submitted.values
-    decision = _choice(
+    decision = choice(
         Decision,
         values.get(f"{CONSENT}decision", ""),
         f"{CONSENT}decision",
         "Select whether information may be shared",
         errors,
     )
-    given_by = _choice(
+    given_by = choice(
         GivenBy,
         values.get(f"{CONSENT}given_by", ""),
         f"{CONSENT}given_by",
         "Select who gave the answer",
         errors,
     )
-    method = _choice(
+    method = choice(
         ConsentMethod,
         values.get(f"{CONSENT}method", ""),
         f"{CONSENT}method",
         "Select how the answer was given",
         errors,
     )
-    given_on = form_date(values, f"{CONSENT}given_on", "The date consent was given", errors)
-    if given_on is None and f"{CONSENT}given_on" not in errors:
-        errors[f"{CONSENT}given_on"] = "Enter the date consent was given"
+    given_on = form_date(
+        values,
+        f"{CONSENT}given_on",
+        "The date consent was given",
+        errors,
+        required="Enter the date consent was given",
+    )
     # Roles only go with a restricted consent: with JavaScript off every box is visible,
     # so ticks left under another answer are not held against the person.
     roles = submitted.getall(CONSENT_ROLES) if decision is Decision.RESTRICTED else []
@@ -137,11 +141,19 @@ def consent_errors(invalid: Mapping[str, str], errors: dict[str, str]) -> None:
 
 
 def form_date(
-    values: Mapping[str, str], name: str, label: str, errors: dict[str, str]
+    values: Mapping[str, str],
+    name: str,
+    label: str,
+    errors: dict[str, str],
+    *,
+    required: str | None = None,
 ) -> date | None:
-    """A GOV.UK date input (``name-day``, ``-month``, ``-year``): empty is None."""
+    """A GOV.UK date input (``name-day``, ``-month``, ``-year``): empty is None, and the
+    ``required`` message when the date must be given."""
     parts = [values.get(f"{name}-{p}", "").strip() for p in ("day", "month", "year")]
     if not any(parts):
+        if required:
+            errors[name] = required
         return None
     if not all(parts):
         missing = [p for p, v in zip(("day", "month", "year"), parts, strict=True) if not v]
@@ -157,7 +169,8 @@ def form_date(
         return None
 
 
-def _choice(kind: type[E], value: str, name: str, message: str, errors: dict[str, str]) -> E | None:
+def choice(kind: type[E], value: str, name: str, message: str, errors: dict[str, str]) -> E | None:
+    """A radio answer as its enum; ``message`` on ``name`` when none (or a bad one) came."""
     try:
         return kind(value)
     except ValueError:
@@ -203,14 +216,14 @@ def enquiry_from_form(
     """The enquiry and its first contact (None if its kind or direction is missing);
     anything that could not be read is in ``errors``, and nothing may be saved then."""
     values = submitted.values
-    contacted_by = _choice(
+    contacted_by = choice(
         ContactedBy,
         values.get("contacted_by", ""),
         "contacted_by",
         "Select who got in touch",
         errors,
     )
-    route = _choice(
+    route = choice(
         ReferralRoute,
         values.get("referral_route", ReferralRoute.SELF.value),
         "referral_route",
@@ -252,14 +265,14 @@ def contact_from_form(
 ) -> NewContact | None:
     """A contact from ``kind``, ``direction``, ``duration_minutes``, ``summary`` fields;
     it happened now unless the form gives a date (``occurred_on``)."""
-    kind = _choice(
+    kind = choice(
         ContactKind,
         values.get(f"{prefix}kind", ""),
         f"{prefix}kind",
         "Select the kind of contact",
         errors,
     )
-    direction = _choice(
+    direction = choice(
         Direction,
         values.get(f"{prefix}direction", ""),
         f"{prefix}direction",

@@ -29,7 +29,7 @@ from litestar.status_codes import (
 )
 
 from confide.frontend.casework import people_of, safe_contact_allowed, safe_contact_rules
-from confide.frontend.casework_forms import form_date
+from confide.frontend.casework_forms import choice, form_date
 from confide.frontend.errors import forbidden_page, not_found_page
 from confide.frontend.labels import LABELS, TELL_METHOD_LABELS
 from confide.frontend.templating import page_context, paged_template
@@ -196,14 +196,12 @@ def _item_refs(keys: list[str], errors: dict[str, str]) -> list[ItemRef]:
     return refs
 
 
+LEGAL_BASIS_MISSING = "Select the legal basis for sharing without consent"
+
+
 def _legal_basis(value: str, errors: dict[str, str]) -> LegalBasis | None:
-    if not value:
-        return None
-    try:
-        return LegalBasis(value)
-    except ValueError:
-        errors["legal_basis"] = "Select the legal basis for sharing without consent"
-        return None
+    """A legal basis is optional on the share form; one that is given must be real."""
+    return choice(LegalBasis, value, "legal_basis", LEGAL_BASIS_MISSING, errors) if value else None
 
 
 def disclosure_from_form(
@@ -473,10 +471,10 @@ class DisclosurePages(Controller):
     ) -> Template | Redirect:
         form = read_share_form(await request.form()).values
         errors: dict[str, str] = {}
-        basis = _legal_basis(form.get("legal_basis", ""), errors)
-        if basis is None:
-            errors["legal_basis"] = "Select the legal basis for sharing without consent"
-        else:
+        basis = choice(
+            LegalBasis, form.get("legal_basis", ""), "legal_basis", LEGAL_BASIS_MISSING, errors
+        )
+        if basis is not None:
             try:
                 await disclosures.authorise(
                     case_id,
@@ -595,14 +593,16 @@ class DisclosurePages(Controller):
     ) -> Template | Redirect:
         form = read_share_form(await request.form()).values
         errors: dict[str, str] = {}
-        told_on = form_date(form, "told_on", "The date they were told", errors)
-        if told_on is None and "told_on" not in errors:
-            errors["told_on"] = "Enter the date they were told"
-        how: TellMethod | None = None
-        try:
-            how = TellMethod(form.get("told_how", ""))
-        except ValueError:
-            errors["told_how"] = "Select how they were told"
+        told_on = form_date(
+            form,
+            "told_on",
+            "The date they were told",
+            errors,
+            required="Enter the date they were told",
+        )
+        how = choice(
+            TellMethod, form.get("told_how", ""), "told_how", "Select how they were told", errors
+        )
         if told_on is not None and how is not None:
             try:
                 await tasks.record_told(
@@ -626,9 +626,9 @@ class DisclosurePages(Controller):
     ) -> Template | Redirect:
         form = read_share_form(await request.form()).values
         errors: dict[str, str] = {}
-        new_due = form_date(form, "new_due_on", "The new due date", errors)
-        if new_due is None and "new_due_on" not in errors:
-            errors["new_due_on"] = "Enter the new due date"
+        new_due = form_date(
+            form, "new_due_on", "The new due date", errors, required="Enter the new due date"
+        )
         reason = form.get("reason", "")
         if not reason.strip():
             errors["reason"] = "Enter the reason to delay"
