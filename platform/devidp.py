@@ -329,12 +329,15 @@ async def point_tenant_at(slug: str, issuer: str) -> None:
     """Make tenant ``slug`` sign in through this provider at ``issuer`` (run as owner).
 
     Groups ``<slug>-caseworkers``, ``-managers`` and ``-admins`` map to the roles;
-    ``<slug>-other`` maps to nothing, so that demo user sees "no access".
+    ``<slug>-other`` maps to nothing, so that demo user sees "no access". A tenant
+    already set up exactly so is left alone: every ``confide run`` calls this, and a new
+    secret, a discovery fetch and an ``sso_changed`` audit entry each time would be noise
+    (this provider accepts any client secret).
     """
     from confide.platform.core.db import tenant_transaction
     from confide.tenants.services import get_active_tenant
     from confide.tenants.sso.schemas import SsoSettings
-    from confide.tenants.sso.services import save_sso
+    from confide.tenants.sso.services import get_sso, save_sso
 
     tenant = await get_active_tenant(slug)
     if tenant is None:
@@ -346,4 +349,21 @@ async def point_tenant_at(slug: str, issuer: str) -> None:
         role_mapping={f"{slug}-{suffix}": (role,) for suffix, role in DEMO_ROLE_GROUPS.items()},
     )
     async with tenant_transaction(tenant.id):
+        current = await get_sso()
+        if current is not None and (
+            current.issuer,
+            current.client_id,
+            current.scopes,
+            current.groups_claim,
+            current.role_mapping,
+            current.allowed_email_domains,
+        ) == (
+            settings.issuer,
+            settings.client_id,
+            settings.scopes,
+            settings.groups_claim,
+            settings.role_mapping,
+            settings.allowed_email_domains,
+        ):
+            return
         await save_sso(settings, changed_by=None)

@@ -180,13 +180,24 @@ async def test_only_the_demo_tenants_get_demo_data(
 async def test_seeding_again_adds_nothing(
     owner_conn: asyncpg.Connection, tenants: dict[str, TenantRef], dev_idp: str
 ) -> None:
+    async def sso_changes(slug: str) -> int:
+        rows = await _in(
+            owner_conn,
+            tenants[slug],
+            "SELECT count(*) AS n FROM audit_entries WHERE action = 'sso_changed'",
+        )
+        return int(rows[0]["n"])
+
     before = {s: await _counts(owner_conn, tenants[s]) for s in ("northmoor", "eastdale")}
+    sso_before = {s: await sso_changes(s) for s in before}
     again = confide("seed-demo", "--idp", dev_idp)
     assert "demo tenants: northmoor, eastdale (new: 0)" in again.stdout
     assert "northmoor: already has cases" in again.stdout
     after = {s: await _counts(owner_conn, tenants[s]) for s in ("northmoor", "eastdale")}
     for slug in before:
         assert after[slug]["cases"] == before[slug]["cases"]
+        # Already pointed at this provider: its sign-in settings are left as they are.
+        assert await sso_changes(slug) == sso_before[slug]
 
 
 def test_without_a_provider_the_case_data_is_skipped_and_said(database: Any) -> None:
