@@ -29,7 +29,7 @@ from uuid import UUID, uuid4
 
 from confide.platform.audit.schemas import AuditRecord, ChainReport, DetailValue
 from confide.platform.audit.tables import ActorKind, AuditEntry
-from confide.platform.core.db import NoTenantError, before_commit, current_tenant_id
+from confide.platform.core.db import NoTenantError, advisory_key, before_commit, current_tenant_id
 from confide.platform.core.pagination import Page, PageRequest
 
 GENESIS_HASH = "0" * 64
@@ -105,9 +105,8 @@ def entry_hash(tenant_id: UUID, row: Mapping[str, Any]) -> str:
 
 
 def _lock_key(tenant_id: UUID) -> int:
-    """A stable 64-bit advisory lock key for the tenant's chain, the same in every process."""
-    digest = hashlib.sha256(b"confide-audit-chain:" + tenant_id.bytes).digest()
-    return int.from_bytes(digest[:8], "big", signed=True)
+    """The advisory lock key of the tenant's chain."""
+    return advisory_key(b"confide-audit-chain:", tenant_id.bytes)
 
 
 def _record(row: Mapping[str, Any]) -> AuditRecord:

@@ -8,7 +8,6 @@ role UPDATE and DELETE); a note is corrected by a new version.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections import defaultdict
 from collections.abc import Mapping
@@ -59,8 +58,9 @@ from confide.platform.casework.tables import (
     Side,
 )
 from confide.platform.core.clock import service_today
-from confide.platform.core.db import current_tenant_id
+from confide.platform.core.db import advisory_key, current_tenant_id
 from confide.platform.core.pagination import Page, PageRequest
+from confide.platform.core.tables import json_list
 from confide.platform.identity.schemas import StaffView
 from confide.platform.identity.staff import get_staff
 from confide.tenants.policy.services import get_policy
@@ -92,10 +92,8 @@ async def _next_reference(year: int) -> str:
         "slug", "case"
     )
     prefix = f"{reference_prefix(str(slug))}-{year}-"
-    digest = hashlib.sha256(b"confide-case-reference:" + tenant_id.bytes + str(year).encode())
-    await raw(
-        "SELECT pg_advisory_xact_lock({})", int.from_bytes(digest.digest()[:8], "big", signed=True)
-    )
+    key = advisory_key(b"confide-case-reference:", tenant_id.bytes, str(year).encode())
+    await raw("SELECT pg_advisory_xact_lock({})", key)
     [row] = await raw(
         "SELECT coalesce(max(substring(reference from length({}) + 1)::int), 0) AS n FROM cases"
         " WHERE tenant_id = {} AND starts_with(reference, {})",
@@ -244,7 +242,7 @@ async def list_my_cases(staff: StaffView, page: PageRequest) -> Page[CaseSummary
             anonymous=r["anonymous"],
             subject_name=None if r["first_name"] is None else f"{r['first_name']} {r['last_name']}",
             support_level=r["support_level"],
-            topics=_topics(r["topics"]),
+            topics=json_list(r["topics"]),
             opened_on=r["opened_on"],
         )
         for r in rows
@@ -409,11 +407,6 @@ async def close_case(case_id: UUID, staff: StaffView, data: CloseCase) -> CaseVi
 
 
 # Reading a case back: only ever after open_case, so these stay private.
-
-
-def _topics(value: Any) -> list[str]:
-    topics = json.loads(value) if isinstance(value, str) else value
-    return [str(t) for t in topics or []]
 
 
 def _person(row: dict[str, Any]) -> PersonView:
@@ -629,7 +622,7 @@ async def _load(case_id: UUID, grounds: Grounds, *, for_parent: bool = False) ->
         referrer_consent_confirmed=case["referrer_consent_confirmed"],
         referrer_name=case["referrer_name"],
         referrer_consent_on=case["referrer_consent_on"],
-        topics=_topics(case["topics"]),
+        topics=json_list(case["topics"]),
         support_level=case["support_level"],
         opened_on=case["opened_on"],
         closed_on=case["closed_on"],

@@ -42,6 +42,7 @@ from confide.platform.consent.tables import (
 from confide.platform.core.clock import service_today
 from confide.platform.core.db import current_tenant_id
 from confide.platform.core.pagination import Page, PageRequest
+from confide.platform.core.tables import json_list
 from confide.platform.identity.schemas import StaffView
 from confide.tenants.policy.services import get_policy
 
@@ -64,11 +65,6 @@ def _age(born: date, on: date) -> int:
     return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
 
 
-def _roles(value: Any) -> list[str]:
-    roles = json.loads(value) if isinstance(value, str) else value
-    return [str(r) for r in roles or []]
-
-
 def _view(row: dict[str, Any], reviews: list[ConsentReviewView], on: date) -> ConsentView:
     due = reviews[0].next_review_due if reviews else row["review_due"]
     given_by = GivenBy(row["given_by"])
@@ -77,7 +73,7 @@ def _view(row: dict[str, Any], reviews: list[ConsentReviewView], on: date) -> Co
         case_id=row["case_id"],
         version=row["version"],
         decision=Decision(row["decision"]),
-        roles=_roles(row["roles"]),
+        roles=json_list(row["roles"]),
         given_by=given_by,
         method=ConsentMethod(row["method"]),
         given_on=row["given_on"],

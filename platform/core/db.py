@@ -11,6 +11,7 @@ outer one, so domain services may open their own ``transaction()`` freely.
 from __future__ import annotations
 
 import contextvars
+import hashlib
 import os
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -158,3 +159,9 @@ def current_tenant_id() -> UUID:
     if tenant_id is None:
         raise NoTenantError("no tenant is set: use tenant_transaction()")
     return tenant_id
+
+
+def advisory_key(*parts: bytes) -> int:
+    """A stable 64-bit key for ``pg_advisory_xact_lock``, the same in every process."""
+    digest = hashlib.sha256(b"".join(parts)).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)

@@ -6,6 +6,9 @@ tenant, and ``confide migrate`` puts the row-level security policy on every
 table that has the column.
 """
 
+import json
+from typing import Any
+
 from piccolo.columns import UUID
 from piccolo.table import Table
 
@@ -24,3 +27,9 @@ class TenantOwned(Table):
     """Columns shared by every tenant-owned table."""
 
     tenant_id = UUID(null=False, index=True, default=None)
+
+
+def json_list(value: Any) -> list[str]:
+    """A JSONB list of names as the driver gives it back (text or decoded), as strings."""
+    items = json.loads(value) if isinstance(value, str) else value
+    return [str(item) for item in items or []]

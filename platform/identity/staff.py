@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
@@ -10,6 +9,7 @@ from uuid import UUID
 from confide.platform.audit.services import record as audit
 from confide.platform.core.db import current_tenant_id
 from confide.platform.core.pagination import Page, PageRequest
+from confide.platform.core.tables import json_list
 from confide.platform.identity.schemas import StaffView
 from confide.platform.identity.tables import StaffStatus, StaffUser
 from confide.tenants.roles import StaffRole
@@ -25,12 +25,11 @@ _COLUMNS = (
 
 
 def _view(row: dict[str, Any]) -> StaffView:
-    roles = json.loads(row["roles"]) if isinstance(row["roles"], str) else row["roles"]
     return StaffView(
         id=row["id"],
         display_name=row["display_name"],
         email=row["email"],
-        roles=frozenset(StaffRole(r) for r in roles or []),
+        roles=frozenset(StaffRole(r) for r in json_list(row["roles"])),
         status=StaffStatus(row["status"]),
         last_sign_in_at=row["last_sign_in_at"],
     )

@@ -10,6 +10,7 @@ from uuid import UUID
 
 from confide.platform.audit.services import record as audit
 from confide.platform.core.db import current_tenant_id, transaction_memo
+from confide.platform.core.tables import json_list
 from confide.tenants.policy.tables import TenantPolicy
 
 DEFAULT_TOPICS: tuple[str, ...] = (
@@ -71,8 +72,7 @@ class PolicyView:
 def _names(value: Any, default: tuple[str, ...]) -> tuple[str, ...]:
     if value is None:
         return default
-    names = json.loads(value) if isinstance(value, str) else value
-    return tuple(str(n) for n in names) or default
+    return tuple(json_list(value)) or default
 
 
 _MEMO_KEY = "tenant_policy"
