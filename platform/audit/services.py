@@ -29,7 +29,13 @@ from uuid import UUID, uuid4
 
 from confide.platform.audit.schemas import AuditRecord, ChainReport, DetailValue
 from confide.platform.audit.tables import ActorKind, AuditEntry
-from confide.platform.core.db import NoTenantError, advisory_key, before_commit, current_tenant_id
+from confide.platform.core.db import (
+    NoTenantError,
+    advisory_key,
+    before_commit,
+    current_tenant_id,
+    raw,
+)
 from confide.platform.core.pagination import Page, PageRequest
 
 GENESIS_HASH = "0" * 64
@@ -128,10 +134,6 @@ def _record(row: Mapping[str, Any]) -> AuditRecord:
     )
 
 
-async def _raw(sql: str, *args: Any) -> list[dict[str, Any]]:
-    return list(await AuditEntry.raw(sql, *args))
-
-
 async def record(
     action: str,
     *,
@@ -179,9 +181,9 @@ async def _append(entry: dict[str, Any]) -> AuditRecord:
     tenant_id = current_tenant_id()
     if not AuditEntry._meta.db.transaction_exists():
         raise NoTenantError("audit.record needs the caller's tenant_transaction")
-    await _raw("SELECT pg_advisory_xact_lock({})", _lock_key(tenant_id))
+    await raw("SELECT pg_advisory_xact_lock({})", _lock_key(tenant_id))
     # A statement of its own, after the lock: its snapshot sees the latest committed head.
-    [head] = await _raw(
+    [head] = await raw(
         "SELECT clock_timestamp() AS now, last.seq, last.hash FROM (VALUES (1)) AS one"
         " LEFT JOIN LATERAL (SELECT seq, hash FROM audit_entries WHERE tenant_id = {}"
         " ORDER BY seq DESC LIMIT 1) AS last ON true",
@@ -191,7 +193,7 @@ async def _append(entry: dict[str, Any]) -> AuditRecord:
     entry["prev_hash"] = head["hash"] or GENESIS_HASH
     entry["occurred_at"] = head["now"]
     entry["hash"] = entry_hash(tenant_id, entry)
-    [row] = await _raw(
+    [row] = await raw(
         "INSERT INTO audit_entries (id, tenant_id, seq, occurred_at, actor_kind, actor_id,"
         " action, subject_kind, subject_id, grounds, reason_code, detail, prev_hash, hash)"
         " VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}::jsonb, {}, {})"
@@ -264,7 +266,7 @@ async def _walk(tenant_id: UUID) -> AsyncIterator[dict[str, Any]]:
     """Every entry in seq order, a batch at a time (keyset, so memory stays flat)."""
     after = 0
     while True:
-        rows = await _raw(
+        rows = await raw(
             "SELECT id, seq, occurred_at, actor_kind, actor_id, action, subject_kind, subject_id,"
             " grounds, reason_code, detail, prev_hash, hash FROM audit_entries"
             " WHERE tenant_id = {} AND seq > {} ORDER BY seq LIMIT {}",

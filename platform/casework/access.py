@@ -23,7 +23,7 @@ from confide.platform.casework.schemas import (
     Grounds,
 )
 from confide.platform.casework.tables import BreakGlass, Case, CaseStatus
-from confide.platform.core.db import NoTenantError, current_tenant_id
+from confide.platform.core.db import NoTenantError, current_tenant_id, raw
 from confide.platform.core.pagination import Page, PageRequest
 from confide.platform.identity.schemas import StaffView
 from confide.platform.identity.tables import StaffStatus
@@ -58,11 +58,6 @@ class CaseAccess:
     reference: str
     status: str
     grounds: Grounds
-
-
-async def raw(sql: str, *args: Any) -> list[dict[str, Any]]:
-    """A raw query (``{}`` placeholders) in the caller's tenant transaction, as rows."""
-    return list(await Case.raw(sql, *args))
 
 
 def works_cases(staff: StaffView) -> bool:

@@ -23,7 +23,6 @@ from confide.platform.casework.access import (
     connection,
     is_manager,
     open_case,
-    raw,
     record_act,
     works_cases,
 )
@@ -58,7 +57,7 @@ from confide.platform.casework.tables import (
     Side,
 )
 from confide.platform.core.clock import service_today
-from confide.platform.core.db import advisory_key, current_tenant_id
+from confide.platform.core.db import advisory_key, current_tenant_id, raw
 from confide.platform.core.pagination import Page, PageRequest
 from confide.platform.core.tables import json_list
 from confide.platform.identity.schemas import StaffView

@@ -18,7 +18,6 @@ from confide.platform.casework.access import (
     NotPermitted,
     check_access,
     open_case,
-    raw,
     record_act,
     works_cases,
 )
@@ -40,7 +39,7 @@ from confide.platform.consent.tables import (
     ReviewOutcome,
 )
 from confide.platform.core.clock import service_today
-from confide.platform.core.db import current_tenant_id
+from confide.platform.core.db import current_tenant_id, raw
 from confide.platform.core.pagination import Page, PageRequest
 from confide.platform.core.tables import json_list
 from confide.platform.identity.schemas import StaffView

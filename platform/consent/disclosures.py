@@ -25,7 +25,6 @@ from confide.platform.casework.access import (
     check_access,
     is_manager,
     open_case,
-    raw,
     record_act,
     works_cases,
 )
@@ -55,7 +54,7 @@ from confide.platform.consent.tables import (
     GivenBy,
     LegalBasis,
 )
-from confide.platform.core.db import current_tenant_id
+from confide.platform.core.db import current_tenant_id, raw
 from confide.platform.core.pagination import Page, PageRequest
 from confide.platform.identity.schemas import StaffView
 from confide.tenants.policy.services import PolicyView, get_policy

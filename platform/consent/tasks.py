@@ -19,7 +19,6 @@ from confide.platform.casework.access import (
     check_access,
     is_manager,
     open_case,
-    raw,
     record_act,
     works_cases,
 )
@@ -33,7 +32,7 @@ from confide.platform.consent.tables import (
     TellMethod,
 )
 from confide.platform.core.clock import SERVICE_ZONE, service_today
-from confide.platform.core.db import current_tenant_id
+from confide.platform.core.db import current_tenant_id, raw
 from confide.platform.core.pagination import Page, PageRequest
 from confide.platform.identity.schemas import StaffView
 from confide.tenants.roles import StaffRole

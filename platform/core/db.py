@@ -20,6 +20,7 @@ from typing import Any
 from uuid import UUID
 
 from piccolo.engine.postgres import PostgresEngine, PostgresTransaction
+from piccolo.querystring import QueryString
 
 from confide.platform.core.settings import get_settings
 
@@ -165,3 +166,9 @@ def advisory_key(*parts: bytes) -> int:
     """A stable 64-bit key for ``pg_advisory_xact_lock``, the same in every process."""
     digest = hashlib.sha256(b"".join(parts)).digest()
     return int.from_bytes(digest[:8], "big", signed=True)
+
+
+async def raw(sql: str, *args: Any) -> list[dict[str, Any]]:
+    """A raw query (``{}`` placeholders, values bound) as rows, in the caller's transaction
+    when there is one."""
+    return list(await get_engine().run_querystring(QueryString(sql, *args)) or [])

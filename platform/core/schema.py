@@ -9,13 +9,10 @@ gets exactly the privileges the table tags allow.
 
 from __future__ import annotations
 
-from typing import Any
-
 from piccolo.apps.migrations.commands.forwards import run_forwards
 from piccolo.conf.apps import Finder
-from piccolo.querystring import QueryString
 
-from confide.platform.core.db import get_engine
+from confide.platform.core.db import get_engine, raw
 from confide.platform.core.logs import get_logger
 from confide.platform.core.tables import APP_MANAGE, APP_READ, APPEND_ONLY, NO_DELETE
 
@@ -29,10 +26,6 @@ class SchemaError(RuntimeError):
     """Migrations failed or the database cannot be made safe; the message says why."""
 
 
-async def _query(sql: str, *args: Any) -> list[dict[str, Any]]:
-    return list(await get_engine().run_querystring(QueryString(sql, *args)) or [])
-
-
 def _ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
@@ -43,7 +36,7 @@ def _literal(value: str) -> str:
 
 async def tenant_tables() -> list[str]:
     """Every table in the public schema with a ``tenant_id`` column, from the catalogue."""
-    rows = await _query(
+    rows = await raw(
         "SELECT c.relname AS name FROM pg_class c"
         " JOIN pg_namespace n ON n.oid = c.relnamespace"
         " JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = 'tenant_id'"
@@ -54,10 +47,10 @@ async def tenant_tables() -> list[str]:
 
 
 async def _ensure_app_role(role: str, password: str | None) -> None:
-    rows = await _query("SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = {}", role)
+    rows = await raw("SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = {}", role)
     if not rows:
         secret = f" PASSWORD {_literal(password)}" if password else ""
-        await _query(
+        await raw(
             f"CREATE ROLE {_ident(role)} LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB"
             f" NOCREATEROLE NOINHERIT{secret}"
         )
@@ -66,7 +59,7 @@ async def _ensure_app_role(role: str, password: str | None) -> None:
         raise SchemaError(
             f"the application role {role} is a superuser or has BYPASSRLS: remove that first"
         )
-    owned = await _query(
+    owned = await raw(
         "SELECT count(*) AS n FROM pg_class c JOIN pg_roles r ON r.oid = c.relowner"
         " WHERE r.rolname = {}",
         role,
@@ -82,16 +75,16 @@ async def secure_schema(app_role: str, app_password: str | None = None) -> list[
     tags = {table._meta.tablename: set(table._meta.tags) for table in Finder().get_table_classes()}
     tenant_owned = await tenant_tables()
     async with get_engine().transaction():
-        await _query(f"GRANT CONNECT ON DATABASE {_ident(await _database())} TO {role}")
-        await _query(f"GRANT USAGE ON SCHEMA public TO {role}")
-        await _query(f"REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {role}")
-        await _query("REVOKE ALL ON ALL TABLES IN SCHEMA public FROM PUBLIC")
+        await raw(f"GRANT CONNECT ON DATABASE {_ident(await _database())} TO {role}")
+        await raw(f"GRANT USAGE ON SCHEMA public TO {role}")
+        await raw(f"REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {role}")
+        await raw("REVOKE ALL ON ALL TABLES IN SCHEMA public FROM PUBLIC")
         for table in tenant_owned:
             name = _ident(table)
-            await _query(f"ALTER TABLE {name} ENABLE ROW LEVEL SECURITY")
-            await _query(f"ALTER TABLE {name} FORCE ROW LEVEL SECURITY")
-            await _query(f"DROP POLICY IF EXISTS {POLICY_NAME} ON {name}")
-            await _query(
+            await raw(f"ALTER TABLE {name} ENABLE ROW LEVEL SECURITY")
+            await raw(f"ALTER TABLE {name} FORCE ROW LEVEL SECURITY")
+            await raw(f"DROP POLICY IF EXISTS {POLICY_NAME} ON {name}")
+            await raw(
                 f"CREATE POLICY {POLICY_NAME} ON {name}"
                 f" USING (tenant_id = {TENANT_SETTING})"
                 f" WITH CHECK (tenant_id = {TENANT_SETTING})"
@@ -103,19 +96,19 @@ async def secure_schema(app_role: str, app_password: str | None = None) -> list[
                     allowed = "SELECT, INSERT, UPDATE"
                 else:
                     allowed = "SELECT, INSERT, UPDATE, DELETE"
-                await _query(f"GRANT {allowed} ON {name} TO {role}")
+                await raw(f"GRANT {allowed} ON {name} TO {role}")
         for table, table_tags in tags.items():
             if table in tenant_owned:
                 continue
             if APP_MANAGE in table_tags:
-                await _query(f"GRANT SELECT, INSERT, UPDATE ON {_ident(table)} TO {role}")
+                await raw(f"GRANT SELECT, INSERT, UPDATE ON {_ident(table)} TO {role}")
             elif APP_READ in table_tags:
-                await _query(f"GRANT SELECT ON {_ident(table)} TO {role}")
+                await raw(f"GRANT SELECT ON {_ident(table)} TO {role}")
     return tenant_owned
 
 
 async def _database() -> str:
-    return str((await _query("SELECT current_database() AS name"))[0]["name"])
+    return str((await raw("SELECT current_database() AS name"))[0]["name"])
 
 
 async def migrate(app_role: str, app_password: str | None = None) -> list[str]:
