@@ -171,4 +171,5 @@ def advisory_key(*parts: bytes) -> int:
 async def raw(sql: str, *args: Any) -> list[dict[str, Any]]:
     """A raw query (``{}`` placeholders, values bound) as rows, in the caller's transaction
     when there is one."""
-    return list(await get_engine().run_querystring(QueryString(sql, *args)) or [])
+    rows = await get_engine().run_querystring(QueryString(sql, *args))
+    return [dict(row) for row in rows or []]
