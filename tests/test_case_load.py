@@ -42,6 +42,7 @@ async def _reference_load(case_id: uuid.UUID, grounds: Any, *, for_parent: bool)
         PersonKind,
         Side,
     )
+    from confide.platform.core.tables import json_list
     from confide.platform.identity.tables import StaffUser
 
     case = await Case.select().where(Case.id == case_id).first()
@@ -75,7 +76,7 @@ async def _reference_load(case_id: uuid.UUID, grounds: Any, *, for_parent: bool)
         referrer_consent_confirmed=case["referrer_consent_confirmed"],
         referrer_name=case["referrer_name"],
         referrer_consent_on=case["referrer_consent_on"],
-        topics=records._topics(case["topics"]),
+        topics=json_list(case["topics"]),
         support_level=case["support_level"],
         opened_on=case["opened_on"],
         closed_on=case["closed_on"],
