@@ -92,6 +92,12 @@ async def get_tenant(slug: str) -> TenantView | None:
     return _view(row) if row else None
 
 
+async def list_tenant_ids() -> list[UUID]:
+    """Every tenant, suspended too (their records are kept, and still anchored)."""
+    rows = await Tenant.select(Tenant.id)
+    return [row["id"] for row in rows]
+
+
 async def list_active_tenant_ids() -> list[UUID]:
     rows = await Tenant.select(Tenant.id).where(Tenant.status == TenantStatus.ACTIVE)
     return [row["id"] for row in rows]

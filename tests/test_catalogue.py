@@ -109,6 +109,7 @@ APP_PRIVILEGES: dict[str, frozenset[str]] = {
     "disclosures": READ_WRITE,
     # Records of what happened: added, never changed.
     "audit_entries": APPEND,
+    "audit_checkpoints": APPEND,
     "case_contacts": APPEND,
     "case_notes": APPEND,
     "break_glass_grants": APPEND,

@@ -54,8 +54,8 @@ async def test_another_tenant_cannot_read_or_update(
     await app_conn.execute("COMMIT")
     assert updated == "UPDATE 0"
     # No tenant may delete at all (test_catalogue.py), so not another's row either.
+    await _as_tenant(app_conn, tenants["beta"])
     with pytest.raises(asyncpg.InsufficientPrivilegeError):
-        await _as_tenant(app_conn, tenants["beta"])
         await app_conn.execute("DELETE FROM housekeeping_heartbeats WHERE id = $1", alpha_row)
     await app_conn.execute("ROLLBACK")
 
