@@ -1,14 +1,16 @@
 """Operator accounts: create, disable, authenticate.
 
-``authenticate`` needs all three of email, password and a fresh TOTP code. The
-web app runs it as the application role, which may not read an operator's
-secrets nor write the table: it goes through the ``app_operator_*`` functions
-(``piccolo_migrations``), and never changes a password hash. ``create_operator``
-and ``disable_operator`` are the commands', run as the owner.
+``authenticate`` needs all three of email, password and a fresh TOTP code.
 Whatever fails, the person is told the same thing (``SIGN_IN_FAILED``); the
 exception's ``reason`` is a code for the log line and the tests. An unknown
 email costs a password check all the same, so timing does not say which
 emails are operators'.
+
+The web app runs ``authenticate`` as the application role, which may neither
+read an operator's secrets nor write the table: it goes through the
+``app_operator_*`` functions (``piccolo_migrations``) and never changes a
+password hash. ``create_operator`` and ``disable_operator`` are the commands',
+run as the owner.
 """
 
 from __future__ import annotations
