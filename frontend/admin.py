@@ -1,12 +1,12 @@
 """The tenant admin's pages: sign-in settings, enquiry topics and support levels, consent
-settings, staff."""
+settings, staff, and the audit log's latest checkpoint."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 from uuid import UUID
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, MediaType, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.enums import RequestEncodingType
 from litestar.exceptions import NotFoundException
@@ -15,6 +15,8 @@ from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_303_SEE_OTHER, HTTP_400_BAD_REQUEST
 
 from confide.frontend.templating import page_context
+from confide.platform.audit.checkpoints import document, latest_checkpoint
+from confide.platform.audit.signing import ALGORITHM, checkpoint_keys
 from confide.platform.core.pagination import PageRequest
 from confide.platform.identity import staff as staff_service
 from confide.platform.identity.schemas import StaffView
@@ -346,3 +348,29 @@ class AdminController(Controller):
             raise NotFoundException()
         base = tenant_base_path(request, tenant)
         return Redirect(f"{base}/admin/staff", status_code=HTTP_303_SEE_OTHER)
+
+    @get("/audit", name="admin-audit")
+    async def audit_checkpoint(self, request: Request[Any, Any, Any]) -> Template:
+        """The audit log's latest signed checkpoint, to download and keep elsewhere."""
+        checkpoint = await latest_checkpoint()
+        keys = checkpoint_keys()
+        public_key = keys.public_keys().get(checkpoint.key_id) if checkpoint else None
+        return Template(
+            "admin/audit.html",
+            context=page_context(
+                request, checkpoint=checkpoint, algorithm=ALGORITHM, public_key=public_key
+            ),
+        )
+
+    @get("/audit/checkpoint.json", name="admin-audit-download")
+    async def audit_checkpoint_download(self) -> Response[dict[str, str | int]]:
+        """The latest checkpoint as its signed JSON document."""
+        checkpoint = await latest_checkpoint()
+        if checkpoint is None:
+            raise NotFoundException()
+        name = f"audit-checkpoint-{checkpoint.period_start:%Y%m%dT%H%M}Z.json"
+        return Response(
+            document(checkpoint),
+            media_type=MediaType.JSON,
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        )

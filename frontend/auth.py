@@ -7,7 +7,9 @@ and per client address.
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any
+from urllib.parse import unquote
 
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
@@ -32,6 +34,7 @@ from confide.tenants.schemas import TenantView
 
 BINDING_COOKIE = "confide_signin"
 WINDOW = 300
+PLAIN_PATH = re.compile(r"^/[A-Za-z0-9._~/-]*$")
 
 # What a person is told, per reason code; the code itself goes to the audit log.
 MESSAGES = {
@@ -81,11 +84,33 @@ def _redirect_uri(request: Request[Any, Any, Any], tenant: TenantView) -> str:
     return f"{base}{tenant_base_path(request, tenant)}/auth/callback"
 
 
-def _safe_next(next_path: str | None, base: str) -> str:
-    """Only a path inside this tenant: never another host or tenant."""
-    if next_path and next_path.startswith(f"{base}/") and "//" not in next_path[1:]:
-        return next_path
-    return f"{base}/dashboard"
+def safe_next(next_path: str | None, base: str) -> str:
+    """``next_path`` in its plain form if it stays inside this tenant, else the dashboard.
+
+    The check is made on what the browser will resolve: percent-decoded once
+    (browsers treat ``%2e`` as a dot) and with its dot segments resolved. What is
+    left must be a plain path of unreserved characters (no scheme, host, query,
+    backslash, control character, leftover ``%`` or empty segment) under ``base``.
+    """
+    home = f"{base}/dashboard"
+    if not next_path:
+        return home
+    try:
+        decoded = unquote(next_path, errors="strict")
+    except UnicodeDecodeError:
+        return home
+    if not PLAIN_PATH.match(decoded) or "//" in decoded:
+        return home
+    resolved: list[str] = []
+    for segment in decoded.split("/")[1:]:
+        if segment == "..":
+            if not resolved:
+                return home
+            resolved.pop()
+        elif segment != ".":
+            resolved.append(segment)
+    path = "/" + "/".join(resolved)
+    return path if path.startswith(f"{base}/") else home
 
 
 def _cookie_flags(request: Request[Any, Any, Any]) -> dict[str, Any]:
@@ -109,7 +134,7 @@ class SignInController(Controller):
         base = tenant_base_path(request, tenant)
         try:
             url, binding = await signin.begin(
-                tenant, _redirect_uri(request, tenant), _safe_next(next_path, base)
+                tenant, _redirect_uri(request, tenant), safe_next(next_path, base)
             )
         except SignInRejected as rejected:
             return _error_page(request, rejected.reason)

@@ -366,15 +366,17 @@ def run(port: int | None) -> None:
 
 @main.group()
 def audit() -> None:
-    """The audit log: ``confide audit verify`` checks every tenant's chain."""
+    """The audit log: ``confide audit verify`` checks every tenant's chain and checkpoints."""
 
 
 def _attach_lazily() -> None:
-    from confide.platform.audit_commands import audit_verify
+    from confide.platform.audit_commands import audit_checkpoint, audit_public_key, audit_verify
     from confide.platform.devidp import dev_idp
     from confide.platform.operator_commands import operators
 
     audit.add_command(audit_verify)
+    audit.add_command(audit_checkpoint)
+    audit.add_command(audit_public_key)
     main.add_command(dev_idp)
     main.add_command(operators)
 

@@ -2,14 +2,17 @@
 
 Creating and suspending tenants is a platform operator's act: from the
 ``confide tenants`` commands (owner role) or the operator pages (application
-role, which may insert and update registry rows but never delete them).
+role, which reads the registry but writes it only through the ``app_tenant_*``
+functions: a new active tenant, or a status; nothing else, and no deletion).
+Both go through those functions, so there is one way to write the registry.
 """
 
 from __future__ import annotations
 
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4
 
+from confide.platform.core.db import raw
 from confide.tenants.schemas import SLUG_PATTERN, TenantView
 from confide.tenants.tables import ControllerKind, Tenant, TenantStatus
 
@@ -62,10 +65,13 @@ async def create_tenant(
         raise TenantError("display name must be 1-120 characters", field="display_name")
     if await Tenant.exists().where(Tenant.slug == slug):
         raise TenantError(f"a tenant with slug {slug!r} already exists", field="slug")
-    row = Tenant(slug=slug, display_name=display_name, controller_kind=controller_kind)
-    if tenant_id is not None:
-        row.id = tenant_id
-    rows = await Tenant.insert(row).returning(*Tenant.all_columns())
+    rows = await raw(
+        "SELECT * FROM app_tenant_create({}, {}, {}, {})",
+        tenant_id or uuid4(),
+        slug,
+        display_name,
+        ControllerKind(controller_kind).value,
+    )
     return _view(rows[0])
 
 
@@ -86,16 +92,20 @@ async def get_tenant(slug: str) -> TenantView | None:
     return _view(row) if row else None
 
 
+async def list_tenant_ids() -> list[UUID]:
+    """Every tenant, suspended too (their records are kept, and still anchored)."""
+    rows = await Tenant.select(Tenant.id)
+    return [row["id"] for row in rows]
+
+
 async def list_active_tenant_ids() -> list[UUID]:
     rows = await Tenant.select(Tenant.id).where(Tenant.status == TenantStatus.ACTIVE)
     return [row["id"] for row in rows]
 
 
 async def set_status(slug: str, status: TenantStatus) -> TenantView:
-    rows = await (
-        Tenant.update({Tenant.status: status})
-        .where(Tenant.slug == slug)
-        .returning(*Tenant.all_columns())
+    rows = await raw(
+        "SELECT * FROM app_tenant_set_status({}, {})", slug, TenantStatus(status).value
     )
     if not rows:
         raise TenantError(f"no tenant with slug {slug!r}", field="slug")

@@ -1,7 +1,9 @@
 """The platform-level tenant registry. Not tenant-owned: it says which tenants exist.
 
-``APP_MANAGE``: platform operators provision and suspend tenants from the web
-app, so the application role may insert and update rows, never delete them.
+``APP_READ``: every request resolves its tenant here, so the application role
+reads it; platform operators provision, suspend and restore tenants from the
+web app through the ``app_tenant_*`` functions (``tenants.services``), which
+change nothing else, and no one removes a tenant.
 """
 
 from enum import StrEnum
@@ -10,7 +12,7 @@ from piccolo.columns import UUID, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
-from confide.platform.core.tables import APP_MANAGE
+from confide.platform.core.tables import APP_READ
 
 
 class TenantStatus(StrEnum):
@@ -25,7 +27,7 @@ class ControllerKind(StrEnum):
     CHARITY = "charity"
 
 
-class Tenant(Table, tablename="tenants", tags=[APP_MANAGE]):
+class Tenant(Table, tablename="tenants", tags=[APP_READ]):
     id = UUID(primary_key=True)
     slug = Varchar(length=40, unique=True, index=True)
     display_name = Varchar(length=120)

@@ -58,9 +58,12 @@ def csrf_token(page: str) -> str:
     return found.group(1)
 
 
-async def sign_in(http: httpx.AsyncClient, slug: str, sub: str) -> httpx.Response:
-    """The whole sign-in as a browser does it, through the development provider."""
-    start = await http.get(f"/t/{slug}/login")
+async def sign_in(
+    http: httpx.AsyncClient, slug: str, sub: str, next_path: str | None = None
+) -> httpx.Response:
+    """The whole sign-in as a browser does it, through the development provider
+    (``next_path``: the ``next`` the sign-in was started with)."""
+    start = await http.get(f"/t/{slug}/login", params={"next": next_path} if next_path else None)
     assert start.status_code == 303, start.text
     authorize = start.headers["location"]
     async with httpx.AsyncClient() as provider:

@@ -140,8 +140,7 @@ async def test_key_rotation_is_followed_and_unknown_keys_refused(
     _Keys.published = [_Keys.current, rotated]
     import confide.tenants.sso.discovery as discovery
 
-    cached_at, keys = discovery._jwks[provider.jwks_uri]
-    discovery._jwks[provider.jwks_uri] = (cached_at - 60, keys)  # past the refetch floor
+    discovery._jwks[provider.jwks_uri].fetched -= 60  # past the refetch floor
     claims = await _validate(provider, _token(provider, key=rotated))
     assert claims["sub"] == "northmoor-cw-1"
 

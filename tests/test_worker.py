@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from uuid import UUID
 
 import asyncpg
 import pytest
@@ -146,3 +147,54 @@ async def test_each_task_logs_with_its_own_ids_only(
     assert finished[first.id]["tenant"] == "alpha"
     assert finished[second.id]["tenant"] == "beta", "the first task's context leaked"
     assert finished[second.id]["task"] == "confide.housekeeping.heartbeat"
+
+
+async def _checkpoints(tenant: TenantRef, period: datetime) -> int:
+    conn = await asyncpg.connect(OWNER_URL)
+    try:
+        async with conn.transaction():
+            await conn.execute("SELECT set_config('app.tenant_id', $1, true)", str(tenant.id))
+            return int(
+                await conn.fetchval(
+                    "SELECT count(*) FROM audit_checkpoints WHERE period_start = $1", period
+                )
+            )
+    finally:
+        await conn.close()
+
+
+async def _wait_for_checkpoint(
+    tenant: TenantRef, period: datetime, proc: subprocess.Popen[str]
+) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if await _checkpoints(tenant, period):
+            return
+        assert proc.poll() is None, "the worker died"
+        await asyncio.sleep(0.2)
+    raise AssertionError(f"no audit checkpoint for {tenant.slug} at {period}")
+
+
+async def test_beat_anchors_every_tenants_audit_chain_suspended_ones_too(
+    worker: subprocess.Popen[str], tenants: dict[str, TenantRef]
+) -> None:
+    from confide.platform.core.clock import period_start
+    from confide.platform.core.settings import get_settings
+    from confide.workers.audit import checkpoint, fan_out_checkpoints
+    from confide.workers.housekeeping import heartbeat
+    from conftest import confide
+
+    made = confide("tenants", "create", f"beat-{RUN}", "--name", "Beatshire SENDIASS")
+    fresh = TenantRef(UUID(made.stdout.split("(")[1].split(")")[0]), f"beat-{RUN}", "")
+    minutes = get_settings().core.audit_checkpoint_minutes
+    period = period_start(datetime.now(UTC), minutes)
+    fan_out_checkpoints.delay()
+    # gamma is suspended: its records are still kept, so still anchored.
+    for tenant in (tenants["alpha"], tenants["beta"], tenants["gamma"], fresh):
+        await _wait_for_checkpoint(tenant, period, worker)
+    checkpoint.delay(str(fresh.id), period.isoformat(), minutes)  # redelivered, twice
+    checkpoint.delay(str(fresh.id), period.isoformat(), minutes)
+    sentinel = datetime(1994, 1, 1, tzinfo=UTC)
+    heartbeat.delay(str(fresh.id), sentinel.isoformat())
+    await _wait_for(fresh, sentinel, worker)  # the solo worker runs them in order
+    assert await _checkpoints(fresh, period) == 1

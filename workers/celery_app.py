@@ -16,7 +16,7 @@ from confide.platform.core.logs import bind_context, configure_logging
 from confide.platform.core.settings import Settings, get_settings
 from confide.workers.broker import filesystem_transport_options
 
-TASK_MODULES = ["confide.workers.housekeeping"]
+TASK_MODULES = ["confide.workers.housekeeping", "confide.workers.audit"]
 
 
 def _broker(settings: Settings) -> tuple[str, dict[str, Any]]:
@@ -53,6 +53,10 @@ def create_celery(settings: Settings | None = None) -> Celery:
             "housekeeping-heartbeat": {
                 "task": "confide.housekeeping.fan_out_heartbeats",
                 "schedule": timedelta(minutes=settings.core.heartbeat_minutes),
+            },
+            "audit-checkpoints": {
+                "task": "confide.audit.fan_out_checkpoints",
+                "schedule": timedelta(minutes=settings.core.audit_checkpoint_minutes),
             },
         },
     )

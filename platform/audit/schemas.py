@@ -37,3 +37,17 @@ class ChainReport:
     first_broken_seq: int | None = None
     first_broken_id: UUID | None = None
     why: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Checkpoint:
+    """One tenant's chain head at one scheduled period, as signed."""
+
+    tenant_id: UUID
+    period_start: datetime
+    made_at: datetime
+    seq: int
+    hash: str
+    interval_minutes: int
+    key_id: str
+    signature: str

@@ -12,9 +12,9 @@ up. The lock is held until the caller's transaction ends, so record late in
 it. The caller's transaction must be READ COMMITTED (the default), so the head
 is read after the lock is granted.
 
-The chain detects a changed, removed or inserted entry, but not the removal of
-the newest entries, nor a rewrite of the whole chain by someone who holds the
-owner role: for those, keep the head hash somewhere else too.
+The chain detects a changed, removed or inserted entry, but not by itself the
+removal of the newest entries, nor a rewrite of the whole chain by someone who
+holds the owner role: signed checkpoints of its head (``checkpoints.py``) do.
 """
 
 from __future__ import annotations

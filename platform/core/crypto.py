@@ -28,12 +28,17 @@ class DecryptionError(ValueError):
     """A token was changed, is not a token, or was made with a key no longer listed."""
 
 
-def derived_key(secret_key: str) -> str:
-    """The Fernet key derived from ``CONFIDE_SECRET_KEY`` (used when no keys are listed)."""
-    raw = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=HKDF_INFO).derive(
+def derive(secret_key: str, info: bytes) -> bytes:
+    """32 bytes for one purpose (``info``) from ``CONFIDE_SECRET_KEY`` (HKDF-SHA256): a key
+    that is only derived never needs storing, and one purpose's key reveals no other's."""
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=info).derive(
         secret_key.encode()
     )
-    return base64.urlsafe_b64encode(raw).decode("ascii")
+
+
+def derived_key(secret_key: str) -> str:
+    """The Fernet key derived from ``CONFIDE_SECRET_KEY`` (used when no keys are listed)."""
+    return base64.urlsafe_b64encode(derive(secret_key, HKDF_INFO)).decode("ascii")
 
 
 def _parse_keys(value: str) -> list[Fernet]:

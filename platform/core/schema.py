@@ -4,22 +4,28 @@ After the migrations, every table with a ``tenant_id`` column found in the
 catalogue (not only those Piccolo knows) gets row-level security, ``FORCE``
 and the tenant policy, so forgetting a policy is impossible. The application
 role is created if missing, must own nothing and may not bypass security, and
-gets exactly the privileges the table tags allow.
+gets exactly the privileges the table tags allow (``core/tables.py``), never
+``DELETE``. Of the schema's own functions (not an extension's) it may execute
+only those named ``app_``: the narrow doors to the registry and operators, each
+``SECURITY DEFINER`` with a fixed ``search_path``; every other is closed to it
+and to ``PUBLIC``.
 """
 
 from __future__ import annotations
 
 from piccolo.apps.migrations.commands.forwards import run_forwards
 from piccolo.conf.apps import Finder
+from piccolo.table import Table
 
 from confide.platform.core.db import get_engine, raw
 from confide.platform.core.logs import get_logger
-from confide.platform.core.tables import APP_MANAGE, APP_READ, APPEND_ONLY, NO_DELETE
+from confide.platform.core.tables import APP_READ, APPEND_ONLY
 
 log = get_logger(__name__)
 
 TENANT_SETTING = "NULLIF(current_setting('app.tenant_id', true), '')::uuid"
 POLICY_NAME = "tenant_isolation"
+APP_FUNCTION_PREFIX = "app_"
 
 
 class SchemaError(RuntimeError):
@@ -72,7 +78,7 @@ async def secure_schema(app_role: str, app_password: str | None = None) -> list[
     """Apply row-level security and the application role's grants; returns the tenant tables."""
     await _ensure_app_role(app_role, app_password)
     role = _ident(app_role)
-    tags = {table._meta.tablename: set(table._meta.tags) for table in Finder().get_table_classes()}
+    tables = {table._meta.tablename: table for table in Finder().get_table_classes()}
     tenant_owned = await tenant_tables()
     async with get_engine().transaction():
         await raw(f"GRANT CONNECT ON DATABASE {_ident(await _database())} TO {role}")
@@ -89,22 +95,45 @@ async def secure_schema(app_role: str, app_password: str | None = None) -> list[
                 f" USING (tenant_id = {TENANT_SETTING})"
                 f" WITH CHECK (tenant_id = {TENANT_SETTING})"
             )
-            if table in tags:
-                if APPEND_ONLY in tags[table]:
-                    allowed = "SELECT, INSERT"
-                elif NO_DELETE in tags[table]:
-                    allowed = "SELECT, INSERT, UPDATE"
-                else:
-                    allowed = "SELECT, INSERT, UPDATE, DELETE"
+            if table in tables:
+                append_only = APPEND_ONLY in tables[table]._meta.tags
+                allowed = "SELECT, INSERT" if append_only else "SELECT, INSERT, UPDATE"
                 await raw(f"GRANT {allowed} ON {name} TO {role}")
-        for table, table_tags in tags.items():
-            if table in tenant_owned:
-                continue
-            if APP_MANAGE in table_tags:
-                await raw(f"GRANT SELECT, INSERT, UPDATE ON {_ident(table)} TO {role}")
-            elif APP_READ in table_tags:
-                await raw(f"GRANT SELECT ON {_ident(table)} TO {role}")
+        for table, table_class in tables.items():
+            if table not in tenant_owned and APP_READ in table_class._meta.tags:
+                await raw(f"GRANT SELECT{_readable(table_class)} ON {_ident(table)} TO {role}")
+        await _grant_functions(role)
     return tenant_owned
+
+
+def _readable(table: type[Table]) -> str:
+    """`` (column, ...)`` without the secret columns, or nothing when none is secret."""
+    if not table._meta.secret_columns:
+        return ""
+    columns = [c._meta.db_column_name for c in table._meta.columns if not c._meta.secret]
+    return " (" + ", ".join(_ident(c) for c in columns) + ")"
+
+
+async def _grant_functions(role: str) -> None:
+    """Close the schema's own functions, then open the ``app_`` ones to the role."""
+    functions = await raw(
+        "SELECT p.oid::regprocedure::text AS signature, p.proname AS name,"
+        " p.prosecdef AS definer, EXISTS (SELECT 1 FROM unnest(p.proconfig) AS c"
+        " WHERE c LIKE 'search\\_path=%') AS fixed_path"
+        " FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace"
+        " WHERE n.nspname = 'public' AND NOT EXISTS (SELECT 1 FROM pg_depend d"
+        " WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e')"
+    )
+    for function in functions:
+        await raw(f"REVOKE ALL ON FUNCTION {function['signature']} FROM PUBLIC, {role}")
+        if not function["name"].startswith(APP_FUNCTION_PREFIX):
+            continue
+        if not (function["definer"] and function["fixed_path"]):
+            raise SchemaError(
+                f"{function['signature']} is open to the application role, so it must be"
+                " SECURITY DEFINER with a fixed search_path"
+            )
+        await raw(f"GRANT EXECUTE ON FUNCTION {function['signature']} TO {role}")
 
 
 async def _database() -> str:

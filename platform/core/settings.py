@@ -128,6 +128,12 @@ class CoreSettings(BaseSettings):
     data_dir: Path = Path(".confide")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     heartbeat_minutes: int = Field(default=15, ge=1, le=1440)
+    audit_checkpoint_key: str | None = Field(
+        default=None,
+        repr=False,
+        description="comma-separated Ed25519 keys: the first signs, all verify (audit/signing.py)",
+    )
+    audit_checkpoint_minutes: int = Field(default=15, ge=1, le=1440)
 
     def require_secret_key(self) -> str:
         if not self.secret_key:

@@ -12,14 +12,16 @@ from typing import Any
 from piccolo.columns import UUID
 from piccolo.table import Table
 
-# Table tags read by ``confide migrate`` to grant the application role.
-APP_READ = "app-read"  # platform-level table the application may read, never write
-# Platform-level table the application may read, add to and change, never delete from
-# (the tenant registry, platform operators): rows are disabled or suspended, not removed.
-APP_MANAGE = "app-manage"
+# Table tags read by ``confide migrate`` to grant the application role. A tenant-owned
+# table without a tag may be read, added to and changed, never deleted from: no rule of
+# the policy needs the application to delete a record. A platform-level table without a
+# tag is closed to the application.
+# Platform-level table the application may read (its ``secret=True`` columns excepted),
+# never write: the registry and operators change through ``app_`` functions instead.
+APP_READ = "app-read"
 APPEND_ONLY = "append-only"  # tenant-owned, the application may insert and read only
 # Tenant-owned records that move through states (a disclosure awaiting authorisation, a
-# task to tell a client): the application may insert, read and update, never delete.
+# task to tell a client): insert, read and update, never delete (as any untagged one).
 NO_DELETE = "no-delete"
 
 

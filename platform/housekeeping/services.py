@@ -6,22 +6,17 @@ security confines it to that tenant.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import Any
 from uuid import UUID, uuid4
 
+from confide.platform.core.clock import period_start
 from confide.platform.core.db import current_tenant_id
 from confide.platform.core.pagination import Page, PageRequest
 from confide.platform.housekeeping.schemas import HeartbeatView
 from confide.platform.housekeeping.tables import Heartbeat
 
-
-def period_start(moment: datetime, minutes: int) -> datetime:
-    """The start of the scheduling period holding ``moment``: the heartbeat's idempotency key."""
-    moment = moment.astimezone(UTC)
-    midnight = moment.replace(hour=0, minute=0, second=0, microsecond=0)
-    elapsed = int((moment - midnight).total_seconds() // 60)
-    return midnight + timedelta(minutes=elapsed - elapsed % minutes)
+__all__ = ["get_heartbeat", "list_heartbeats", "period_start", "record_heartbeat"]
 
 
 async def record_heartbeat(period: datetime, task_id: str) -> bool:

@@ -15,7 +15,7 @@ from typing import Any
 
 from authlib.integrations.httpx_client import AsyncOAuth2Client
 from joserfc import jwt
-from joserfc.errors import JoseError
+from joserfc.errors import BadSignatureError, JoseError
 from joserfc.jwk import KeySet
 
 from confide.tenants.sso.discovery import DiscoveryError, ProviderMetadata, signing_keys
@@ -24,6 +24,7 @@ CLOCK_SKEW = 120  # seconds of tolerated clock difference with the provider
 ALLOWED_ALGORITHMS = frozenset(
     {"RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512"}
 )
+KEY_TYPES = {"RS": "RSA", "PS": "RSA", "ES": "EC"}  # an allowed algorithm's key type
 
 
 class SignInRejected(Exception):
@@ -111,19 +112,67 @@ def _header(id_token: str) -> dict[str, Any]:
     return header
 
 
-async def _key_set(metadata: ProviderMetadata, kid: str | None) -> KeySet:
+async def _key_set(metadata: ProviderMetadata, kid: str | None, *, refresh: bool) -> KeySet:
     try:
-        keys = KeySet.import_key_set(await signing_keys(metadata.jwks_uri))  # type: ignore[arg-type]
-        if kid and not any(key.kid == kid for key in keys):
+        keys = KeySet.import_key_set(
+            await signing_keys(metadata.jwks_uri, refresh=refresh)  # type: ignore[arg-type]
+        )
+        if not refresh and kid and not _named(keys, kid):
             # An unknown key id: the provider may have rotated its keys.
             keys = KeySet.import_key_set(
                 await signing_keys(metadata.jwks_uri, refresh=True)  # type: ignore[arg-type]
             )
     except (DiscoveryError, JoseError, ValueError):
         raise SignInRejected("keys_unavailable") from None
-    if kid and not any(key.kid == kid for key in keys):
+    if kid and not _named(keys, kid):
         raise SignInRejected("unknown_key")
     return keys
+
+
+def _named(keys: KeySet, kid: str) -> bool:
+    return any(key.kid == kid for key in keys)
+
+
+def _decode(id_token: str, keys: KeySet, kid: str | None, algorithm: str) -> dict[str, Any]:
+    """The claims, if one of the provider's signing keys verifies the token.
+
+    With a key id, that key; without one, each signing key of the algorithm's
+    type in turn (a provider naming no key id may still publish two while it
+    rotates). Raises ``JoseError`` when none verifies.
+    """
+    if kid:
+        candidates = [keys.get_by_kid(kid)]
+    else:
+        key_type = KEY_TYPES[algorithm[:2]]
+        candidates = [
+            key for key in keys if key.key_type == key_type and key.get("use") in (None, "sig")
+        ]
+    failure: JoseError = BadSignatureError()
+    for key in candidates:
+        try:
+            return dict(jwt.decode(id_token, key, algorithms=[algorithm]).claims)
+        except JoseError as error:
+            failure = error
+    raise failure
+
+
+async def _verified_claims(
+    id_token: str, metadata: ProviderMetadata, kid: str | None, algorithm: str
+) -> dict[str, Any]:
+    """Check the signature; on a failure, look at the provider's keys once more.
+
+    A provider may rotate its key under the same key id, or name none, so a
+    failure against the cached set is retried once against a fresh one
+    (``signing_keys`` rate-limits that fetch per provider).
+    """
+    try:
+        return _decode(id_token, await _key_set(metadata, kid, refresh=False), kid, algorithm)
+    except JoseError:
+        pass
+    try:
+        return _decode(id_token, await _key_set(metadata, kid, refresh=True), kid, algorithm)
+    except JoseError:
+        raise SignInRejected("bad_signature") from None
 
 
 async def validate_id_token(
@@ -141,12 +190,7 @@ async def validate_id_token(
     if algorithm not in ALLOWED_ALGORITHMS or algorithm not in metadata.signing_algs:
         raise SignInRejected("algorithm_not_allowed")
     kid = header.get("kid") if isinstance(header.get("kid"), str) else None
-    keys = await _key_set(metadata, kid)
-    try:
-        key = keys.get_by_kid(kid) if kid else keys
-        claims = jwt.decode(id_token, key, algorithms=[algorithm]).claims
-    except JoseError:
-        raise SignInRejected("bad_signature") from None
+    claims = await _verified_claims(id_token, metadata, kid, algorithm)
     now = time.time() if now is None else now
     if claims.get("iss") != issuer:
         raise SignInRejected("wrong_issuer")

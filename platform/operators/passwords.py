@@ -1,8 +1,9 @@
 """Operator passwords: Argon2id (argon2-cffi's defaults, RFC 9106's second profile).
 
 Hashing costs about a fifth of a second of CPU on purpose, so it runs in a
-worker thread, never on the event loop. A stored hash made with older
-parameters is replaced at the next successful sign-in.
+worker thread, never on the event loop. The web app never replaces a stored
+hash (the application role may not change one): a hash made with older
+parameters stays valid until the operator is given a new password.
 """
 
 from __future__ import annotations
@@ -47,14 +48,6 @@ def _verify(stored: str, password: str) -> bool:
 
 async def verify_password(stored: str, password: str) -> bool:
     return await asyncio.to_thread(_verify, stored, password)
-
-
-def needs_rehash(stored: str) -> bool:
-    """True when ``stored`` was made with other parameters than today's."""
-    try:
-        return _hasher.check_needs_rehash(stored)
-    except InvalidHashError:
-        return True
 
 
 @cache

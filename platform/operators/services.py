@@ -5,16 +5,22 @@ Whatever fails, the person is told the same thing (``SIGN_IN_FAILED``); the
 exception's ``reason`` is a code for the log line and the tests. An unknown
 email costs a password check all the same, so timing does not say which
 emails are operators'.
+
+The web app runs ``authenticate`` as the application role, which may neither
+read an operator's secrets nor write the table: it goes through the
+``app_operator_*`` functions (``piccolo_migrations``) and never changes a
+password hash. ``create_operator`` and ``disable_operator`` are the commands',
+run as the owner.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
 from typing import Any, NamedTuple
 from uuid import UUID
 
 from confide.platform.core.crypto import DecryptionError, secret_box
+from confide.platform.core.db import raw
 from confide.platform.core.logs import get_logger
 from confide.platform.operators import passwords, totp
 from confide.platform.operators.schemas import OperatorView
@@ -112,9 +118,7 @@ async def get_active_operator(operator_id: UUID) -> OperatorView | None:
 
 
 async def _count_failure(operator_id: UUID) -> None:
-    await Operator.update({Operator.failed_attempts: Operator.failed_attempts + 1}).where(
-        Operator.id == operator_id
-    )
+    await raw("SELECT app_operator_failed({})", operator_id)
 
 
 async def authenticate(email: str, password: str, code: str) -> OperatorView:
@@ -133,24 +137,19 @@ async def _authenticate(email: str, password: str, code: str) -> OperatorView:
         raise OperatorSignInFailed("incomplete")
     if len(password) > passwords.MAX_LENGTH:
         raise OperatorSignInFailed("wrong_password")
-    row = await (
-        Operator.select(
-            *_COLUMNS,
-            Operator.password_hash,
-            Operator.totp_secret_encrypted,
-            Operator.totp_last_step,
-        )
-        .where(Operator.email == email)
-        .first()
+    # The application role cannot read the table's secrets: one operator's, by email.
+    rows = await raw(
+        "SELECT id, status, password_hash, totp_secret_encrypted, totp_last_step"
+        " FROM app_operator_credentials({})",
+        email,
     )
-    if row is None:
+    if not rows or rows[0]["status"] != OperatorStatus.ACTIVE:
         await passwords.spend_as_long_as_a_check(password)
-        raise OperatorSignInFailed("unknown_email")
+        raise OperatorSignInFailed("disabled" if rows else "unknown_email")
+    row = rows[0]
     if not await passwords.verify_password(row["password_hash"], password):
         await _count_failure(row["id"])
         raise OperatorSignInFailed("wrong_password")
-    if row["status"] != OperatorStatus.ACTIVE:
-        raise OperatorSignInFailed("disabled")
     try:
         secret = secret_box().decrypt(row["totp_secret_encrypted"])
     except DecryptionError:
@@ -162,18 +161,11 @@ async def _authenticate(email: str, password: str, code: str) -> OperatorView:
     if step <= row["totp_last_step"]:
         await _count_failure(row["id"])
         raise OperatorSignInFailed("replayed_code")
-    values: dict[Any, Any] = {
-        Operator.totp_last_step: step,
-        Operator.failed_attempts: 0,
-        Operator.last_sign_in_at: datetime.now(UTC),
-    }
-    if passwords.needs_rehash(row["password_hash"]):
-        values[Operator.password_hash] = await passwords.hash_password(password)
     # Conditional on the step, so two sign-ins racing with one code cannot both win.
-    updated = await (
-        Operator.update(values)
-        .where((Operator.id == row["id"]) & (Operator.totp_last_step < step))
-        .returning(*_COLUMNS)
+    updated = await raw(
+        "SELECT id, email, status, created_at, last_sign_in_at FROM app_operator_signed_in({}, {})",
+        row["id"],
+        step,
     )
     if not updated:
         raise OperatorSignInFailed("replayed_code")

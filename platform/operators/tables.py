@@ -1,8 +1,9 @@
 """Platform operators. Not tenant-owned: an operator belongs to the platform, not to a service.
 
-``APP_MANAGE``: the web app records sign-ins (last step, failures) and the
-commands add and disable operators; no one deletes a row, so who was an
-operator stays known.
+``APP_READ``: the application role reads every column but the two secret ones.
+It records a sign-in (last step, failures) only through the ``app_operator_*``
+functions (``operators.services``); the commands, as the owner, add and disable
+operators. No one deletes a row, so who was an operator stays known.
 """
 
 from enum import StrEnum
@@ -11,7 +12,7 @@ from piccolo.columns import UUID, BigInt, Integer, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
-from confide.platform.core.tables import APP_MANAGE
+from confide.platform.core.tables import APP_READ
 
 
 class OperatorStatus(StrEnum):
@@ -19,11 +20,12 @@ class OperatorStatus(StrEnum):
     DISABLED = "disabled"
 
 
-class Operator(Table, tablename="platform_operators", tags=[APP_MANAGE]):
+class Operator(Table, tablename="platform_operators", tags=[APP_READ]):
     id = UUID(primary_key=True)
     email = Varchar(length=320, unique=True)  # stored lower-case
-    password_hash = Text()  # Argon2id, PHC string
-    totp_secret_encrypted = Text()  # secret_box() token of the base32 secret
+    # Secret: never readable by the application role (see app_operator_credentials).
+    password_hash = Text(secret=True)  # Argon2id, PHC string
+    totp_secret_encrypted = Text(secret=True)  # secret_box() token of the base32 secret
     # The last time step whose code was accepted: a code for it or an earlier one is a replay.
     totp_last_step = BigInt(default=0)
     status = Varchar(length=16, choices=OperatorStatus, default=OperatorStatus.ACTIVE)

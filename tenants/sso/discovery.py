@@ -3,8 +3,15 @@
 An issuer must be HTTPS, except on loopback where the development provider
 runs. The discovery document's ``issuer`` must equal the configured issuer
 exactly (OpenID Connect Discovery 1.0, section 4.3): this is what ties a
-tenant to its own provider. Signing keys are refetched when a token names a
-key id we have not seen, so key rotation at the provider just works.
+tenant to its own provider.
+
+Signing keys are kept as long as the JWKS response's ``Cache-Control:
+max-age`` says (at least ``JWKS_MIN_REFETCH``, at most a day; an hour without
+one). The relying party asks for a fresh copy at once when a token names a key
+id we have not seen, or its signature fails (a provider may rotate its key
+under the same id, or name none); whatever the reason, a provider's keys are
+fetched at most once per ``JWKS_MIN_REFETCH``, so bogus tokens cannot make us
+hammer it.
 """
 
 from __future__ import annotations
@@ -18,7 +25,9 @@ from urllib.parse import urlsplit
 import httpx
 
 DISCOVERY_TTL = 3600.0
-JWKS_MIN_REFETCH = 30.0  # never hammer a provider because of bogus key ids
+JWKS_MIN_REFETCH = 30.0  # seconds between two fetches of one provider's keys, at least
+JWKS_DEFAULT_TTL = 3600.0  # how long keys are kept when the provider sends no max-age
+JWKS_MAX_TTL = 86400.0  # and at most, whatever max-age says
 TIMEOUT = httpx.Timeout(5.0)
 
 
@@ -37,8 +46,20 @@ class ProviderMetadata:
     signing_algs: tuple[str, ...]
 
 
+@dataclass(slots=True)
+class _CachedKeys:
+    document: dict[str, Any]
+    fresh_until: float
+    fetched: float  # the last fetch begun, whether it worked or not
+
+
 _metadata: dict[str, tuple[float, ProviderMetadata]] = {}
-_jwks: dict[str, tuple[float, dict[str, Any]]] = {}
+_jwks: dict[str, _CachedKeys] = {}
+
+
+def _now() -> float:
+    """The caches' clock (monotonic seconds)."""
+    return time.monotonic()
 
 
 def check_issuer_url(issuer: str) -> str:
@@ -63,7 +84,8 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-async def _get_json(url: str) -> Any:
+async def _get_json(url: str) -> tuple[Any, httpx.Headers]:
+    """The JSON body of a GET, and the response's headers."""
     try:
         async with httpx.AsyncClient(timeout=TIMEOUT, follow_redirects=False) as client:
             response = await client.get(url, headers={"Accept": "application/json"})
@@ -72,18 +94,35 @@ async def _get_json(url: str) -> Any:
     if response.status_code != 200:
         raise DiscoveryError(f"{url} answered {response.status_code}, not 200")
     try:
-        return response.json()
+        return response.json(), response.headers
     except ValueError:
         raise DiscoveryError(f"{url} did not return JSON: not an OpenID provider") from None
+
+
+def keys_lifetime(headers: httpx.Headers) -> float:
+    """Seconds to keep a key set: ``max-age`` less ``Age``, within the floor and a day."""
+    directives = {}
+    for part in headers.get("cache-control", "").split(","):
+        name, _, value = part.strip().partition("=")
+        directives[name.lower()] = value.strip().strip('"')
+    max_age = directives.get("max-age", "")
+    age = headers.get("age", "0").strip()
+    if "no-store" in directives or "no-cache" in directives:
+        seconds = 0.0
+    elif max_age.isdigit():
+        seconds = float(max_age) - (float(age) if age.isdigit() else 0.0)
+    else:
+        seconds = JWKS_DEFAULT_TTL
+    return min(max(seconds, JWKS_MIN_REFETCH), JWKS_MAX_TTL)
 
 
 async def discover(issuer: str, *, fresh: bool = False) -> ProviderMetadata:
     """The provider's metadata, from ``<issuer>/.well-known/openid-configuration``."""
     check_issuer_url(issuer)
     cached = _metadata.get(issuer)
-    if cached and not fresh and time.monotonic() - cached[0] < DISCOVERY_TTL:
+    if cached and not fresh and _now() - cached[0] < DISCOVERY_TTL:
         return cached[1]
-    document = await _get_json(issuer.rstrip("/") + "/.well-known/openid-configuration")
+    document, _ = await _get_json(issuer.rstrip("/") + "/.well-known/openid-configuration")
     if not isinstance(document, dict):
         raise DiscoveryError("the discovery document is not a JSON object: not an OpenID provider")
     required = ("issuer", "authorization_endpoint", "token_endpoint", "jwks_uri")
@@ -106,19 +145,29 @@ async def discover(issuer: str, *, fresh: bool = False) -> ProviderMetadata:
         ),
         signing_algs=tuple(document.get("id_token_signing_alg_values_supported") or ["RS256"]),
     )
-    _metadata[issuer] = (time.monotonic(), metadata)
+    _metadata[issuer] = (_now(), metadata)
     return metadata
 
 
 async def signing_keys(jwks_uri: str, *, refresh: bool = False) -> dict[str, Any]:
-    """The provider's JSON Web Key Set; ``refresh`` refetches (at most every 30 s)."""
+    """The provider's JSON Web Key Set, from the cache while it is fresh.
+
+    ``refresh`` asks for a new copy now (a key id we do not know, a signature
+    that does not verify). Either way a provider's keys are fetched at most once
+    per ``JWKS_MIN_REFETCH``: inside that, the cached set is the answer.
+    """
+    now = _now()
     cached = _jwks.get(jwks_uri)
-    if cached and (not refresh or time.monotonic() - cached[0] < JWKS_MIN_REFETCH):
-        return cached[1]
-    document = await _get_json(jwks_uri)
+    if cached is not None and (
+        (not refresh and now < cached.fresh_until) or now - cached.fetched < JWKS_MIN_REFETCH
+    ):
+        return cached.document
+    if cached is not None:
+        cached.fetched = now  # concurrent callers meanwhile take the cached set
+    document, headers = await _get_json(jwks_uri)
     if not isinstance(document, dict) or not isinstance(document.get("keys"), list):
         raise DiscoveryError(f"{jwks_uri} is not a JSON Web Key Set")
-    _jwks[jwks_uri] = (time.monotonic(), document)
+    _jwks[jwks_uri] = _CachedKeys(document, now + keys_lifetime(headers), now)
     return document
 
 
