@@ -82,6 +82,12 @@ class RedisSettings(BaseSettings):
             raise ValueError("must be a redis:// or rediss:// URL")
         return value or None
 
+    @property
+    def key_namespace(self) -> str:
+        """``CONFIDE_REDIS_PREFIX`` as every key begins with it: ``sec`` gives ``sec:...``."""
+        prefix = self.key_prefix
+        return prefix if not prefix or prefix.endswith(":") else prefix + ":"
+
     def broker_url(self) -> str:
         if self.celery_broker_url:
             return self.celery_broker_url
