@@ -22,11 +22,14 @@ from confide.platform.api.casework import CaseworkController
 from confide.platform.api.consent import ConsentController
 from confide.platform.api.health import HealthController
 from confide.platform.api.housekeeping import HousekeepingController
+from confide.platform.core.caching import CachePolicy
 from confide.platform.core.db import close_pool, start_pool
 from confide.platform.core.logs import configure_logging
 from confide.platform.core.settings import get_settings
 from confide.platform.core.web import RequestLayer
+from confide.platform.identity import sessions
 from confide.platform.identity.web import attach_staff
+from confide.platform.operators import sessions as operator_sessions
 from confide.tenants.resolution import SubdomainTenants, tenant_router
 
 CSRF_COOKIE = "confide_csrf"
@@ -68,7 +71,9 @@ def create_litestar() -> Litestar:
 
 
 def create_app() -> Any:
-    """The ASGI app as served: request layer outside, subdomain tenants, then Litestar."""
+    """The ASGI app as served: request layer outside, cache policy, subdomain tenants,
+    then Litestar."""
     settings = get_settings()
     configure_logging(settings.core.log_level)
-    return RequestLayer(SubdomainTenants(create_litestar(), settings.web.base_domain))
+    tenants = SubdomainTenants(create_litestar(), settings.web.base_domain)
+    return RequestLayer(CachePolicy(tenants, (sessions.COOKIE, operator_sessions.COOKIE)))
