@@ -17,7 +17,8 @@ from confide.frontend.disclosures import DisclosurePages
 from confide.frontend.errors import http_error, server_error
 from confide.frontend.operator import operator_router
 from confide.frontend.pages import StartController
-from confide.frontend.templating import assets_router, template_config
+from confide.frontend.static import assets_router
+from confide.frontend.templating import template_config
 from confide.platform.api.casework import CaseworkController
 from confide.platform.api.consent import ConsentController
 from confide.platform.api.health import HealthController
