@@ -7,7 +7,7 @@ build has new names, so it is fetched at once. Templates link the files
 with ``asset_url``. A module's relative imports are rewritten to the
 fingerprinted names before hashing, so nothing reached through a
 fingerprinted URL can change. Text files are gzipped once for clients that
-accept it (the 143 KB stylesheet travels as about 20 KB); pages are never
+accept it (the 143 KB stylesheet travels as 16 KB); pages are never
 compressed here, since their CSRF tokens would make them a BREACH target.
 
 The plain names (``/assets/confide.css``) still answer, revalidated on each
