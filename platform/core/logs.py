@@ -123,5 +123,12 @@ def add_context(**values: str) -> None:
     structlog.contextvars.bind_contextvars(**values)
 
 
+def context_id(key: str) -> str | None:
+    """An id bound in the logging context now (``request_id`` in a request): the value
+    every log line of this request or task carries."""
+    value = structlog.contextvars.get_contextvars().get(key)
+    return str(value) if value is not None else None
+
+
 def get_logger(name: str) -> Any:
     return structlog.get_logger(name)
