@@ -16,7 +16,7 @@ from confide.frontend.consent import ConsentPages
 from confide.frontend.disclosures import DisclosurePages
 from confide.frontend.errors import http_error, server_error
 from confide.frontend.operator import operator_router
-from confide.frontend.pages import StartController
+from confide.frontend.pages import StartController, root
 from confide.frontend.static import assets_router
 from confide.frontend.templating import template_config
 from confide.platform.api.casework import CaseworkController
@@ -54,7 +54,13 @@ def create_litestar() -> Litestar:
         on_enter=[attach_staff],
     )
     return Litestar(
-        route_handlers=[HealthController, assets_router(), operator_router(), tenant_routes],
+        route_handlers=[
+            root,
+            HealthController,
+            assets_router(),
+            operator_router(),
+            tenant_routes,
+        ],
         template_config=template_config(),
         csrf_config=CSRFConfig(
             secret=settings.core.require_secret_key(),

@@ -22,13 +22,9 @@ import click
 from confide.platform.core.commands import as_owner as _as_owner
 from confide.platform.core.commands import fail as _fail
 from confide.platform.core.settings import SettingsError, get_settings, reload_settings
+from confide.tenants.demo import DEMO_TENANTS
 
 R = TypeVar("R")
-
-DEMO_TENANTS = [
-    ("northmoor", "Northmoor SEND Information, Advice and Support Service", "council"),
-    ("eastdale", "Eastdale SENDIASS", "charity"),
-]
 
 
 class _Group(click.Group):

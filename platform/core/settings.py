@@ -118,6 +118,9 @@ class WebSettings(BaseSettings):
     operator_signin_limit_per_address: int = Field(
         default=10, ge=1, description="operator sign-in attempts per 5 minutes"
     )
+    demo: bool = Field(
+        default=False, description="a demo instance (confide run): / links the demo services"
+    )
 
 
 class CoreSettings(BaseSettings):
