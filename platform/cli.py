@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 import click
 
@@ -85,6 +86,14 @@ def tenants() -> None:
     help="Map a provider group to caseworker, manager or tenant_admin (repeatable).",
 )
 @click.option("--sso-email-domain", "sso_domains", multiple=True, help="Allowed (repeatable).")
+@click.option(
+    "--public-url",
+    default=None,
+    metavar="URL",
+    help="Where staff reach Confide (e.g. https://confide.example.org), for the addresses "
+    "to register at the provider. Default: https://SLUG.CONFIDE_BASE_DOMAIN if set, "
+    "else http://CONFIDE_HOST:CONFIDE_PORT.",
+)
 def tenants_create(
     slug: str,
     display_name: str,
@@ -96,12 +105,20 @@ def tenants_create(
     sso_scopes: str,
     sso_roles: tuple[str, ...],
     sso_domains: tuple[str, ...],
+    public_url: str | None,
 ) -> None:
-    """Create a tenant with SLUG (its address: /t/SLUG/), and its sign-in if given."""
+    """Create a tenant with SLUG (its address: /t/SLUG/), and its sign-in if given.
+
+    Prints the redirect URI and the post-sign-out URI to register at the provider.
+    """
     from confide.tenants.services import TenantError, create_tenant
     from confide.tenants.sso.services import SsoConfigError, check_sso
     from confide.tenants.tables import ControllerKind
 
+    if public_url is not None:
+        parts = urlsplit(public_url)
+        if parts.scheme not in {"http", "https"} or not parts.hostname:
+            _fail(f"--public-url {public_url!r}: give an address like https://confide.example.org")
     sso = None
     if sso_issuer or sso_client_id:
         secret = sys.stdin.readline().strip() if sso_client_secret_stdin else None
@@ -132,6 +149,19 @@ def tenants_create(
     except (TenantError, SsoConfigError) as error:
         _fail(str(error))
     click.echo(f"created tenant {tenant.slug} ({tenant.id})" + (" with sign-in" if sso else ""))
+    _echo_provider_addresses(tenant.slug, public_url)
+
+
+def _echo_provider_addresses(slug: str, public_url: str | None) -> None:
+    from confide.tenants.sso.addresses import post_sign_out_uri, redirect_uri, tenant_root
+
+    web = get_settings().web
+    if public_url is None and not web.base_domain:
+        public_url = f"http://{web.host}:{web.port}"
+    root = tenant_root(public_url or "", slug, web.base_domain)
+    click.echo("register these addresses at the tenant's OpenID provider:")
+    click.echo(f"  redirect URI:             {redirect_uri(root)}")
+    click.echo(f"  post-sign-out URI:        {post_sign_out_uri(root)}")
 
 
 def _sso_settings(
