@@ -192,7 +192,7 @@ def test_the_readme_run_command_signs_a_caseworker_in_opens_a_case_and_signs_out
         visit(page, "readme-run-root").page.get_by_test_id("demo-service-northmoor").click()
         assert page.url == f"{base}/t/northmoor/"
         page.get_by_test_id("sign-in").click()
-        assert page.url.startswith(f"{provider}/")
+        assert page.url.startswith(f"{provider}/"), f"Sign in stayed at {page.url}"
         DevProviderPage(page).choose("northmoor-cw-1")
         page.wait_for_url(f"{base}/t/northmoor/dashboard")
         assert page.get_by_test_id("signed-in-name").inner_text().strip() == "Aisha Rahman"
