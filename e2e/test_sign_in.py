@@ -1,5 +1,6 @@
-"""Journey: a caseworker signs in through the development provider, and out again;
-a user of one service is refused at the other."""
+"""Journey: a caseworker signs in through the development provider, and out again (and
+Back then shows nothing from the browser's cache); a user of one service is refused at
+the other."""
 
 from __future__ import annotations
 
