@@ -1,5 +1,6 @@
-"""Journey: a caseworker signs in through the development provider, and out again;
-a user of one service is refused at the other."""
+"""Journey: a caseworker signs in through the development provider, and out again (and
+Back then shows nothing from the browser's cache); a user of one service is refused at
+the other."""
 
 from __future__ import annotations
 
@@ -70,3 +71,22 @@ def test_the_admin_pages_are_accessible(page: Page, base_url: str) -> None:
     page.get_by_test_id("save").click()
     assert "Enter at least one topic" in page.get_by_test_id("error-summary").inner_text()
     ConfidePage(page).assert_accessible()
+
+
+def test_back_after_signing_out_shows_no_case_from_the_browsers_cache(
+    page: Page, base_url: str
+) -> None:
+    sign_in_through_provider(page, base_url, "northmoor", "northmoor-cw-1")
+    case_link = page.get_by_test_id("case-link").first
+    reference = case_link.inner_text().strip()
+    case_link.click()
+    page.wait_for_load_state()
+    assert ConfidePage(page).heading() == reference
+    case_url = page.url
+    DashboardPage(page).sign_out()
+    page.wait_for_url(f"{base_url}/t/northmoor/signed-out")
+
+    page.go_back()
+    page.wait_for_load_state()
+    assert page.url != case_url, "Back showed the case page again"
+    assert reference not in page.content(), "Back showed the case from the browser's cache"

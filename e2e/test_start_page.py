@@ -47,3 +47,17 @@ def test_pages_run_under_the_strict_content_security_policy(page: Page, base_url
     classes = page.evaluate("document.body.className")
     assert "js-enabled" in classes, "the external init script did not run"
     assert problems == []
+
+
+def test_the_root_page_names_confide_lists_no_service_and_is_accessible(
+    page: Page, base_url: str, tenants: dict[str, TenantRef]
+) -> None:
+    response = page.goto(f"{base_url}/")
+    assert response is not None
+    assert response.status == 200
+    root = ConfidePage(page)
+    assert root.heading() == "Confide"
+    for tenant in tenants.values():
+        assert tenant.name not in page.content()
+    root.assert_accessible()
+    root.screenshot(ARTIFACTS, "root")

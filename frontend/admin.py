@@ -35,6 +35,7 @@ from confide.tenants.policy.services import (
 from confide.tenants.resolution import tenant_base_path
 from confide.tenants.roles import StaffRole
 from confide.tenants.schemas import TenantView
+from confide.tenants.sso.addresses import post_sign_out_uri, redirect_uri
 from confide.tenants.sso.schemas import SsoSettings
 from confide.tenants.sso.services import SsoConfigError, get_sso, save_sso, validate_sso
 
@@ -176,7 +177,8 @@ class AdminController(Controller):
                 errors=errors,
                 has_secret=has_secret,
                 saved=saved,
-                redirect_uri=f"{base}/auth/callback",
+                redirect_uri=redirect_uri(base),
+                post_sign_out_uri=post_sign_out_uri(base),
             ),
             status_code=status_code,
         )

@@ -31,6 +31,7 @@ from confide.platform.identity.oidc import SignInRejected
 from confide.platform.identity.web import current_session
 from confide.tenants.resolution import tenant_base_path
 from confide.tenants.schemas import TenantView
+from confide.tenants.sso.addresses import post_sign_out_uri, redirect_uri
 
 BINDING_COOKIE = "confide_signin"
 WINDOW = 300
@@ -80,8 +81,7 @@ async def _within_limits(request: Request[Any, Any, Any], tenant: TenantView) ->
 
 
 def _redirect_uri(request: Request[Any, Any, Any], tenant: TenantView) -> str:
-    base = str(request.base_url).rstrip("/")
-    return f"{base}{tenant_base_path(request, tenant)}/auth/callback"
+    return redirect_uri(f"{str(request.base_url).rstrip('/')}{tenant_base_path(request, tenant)}")
 
 
 def safe_next(next_path: str | None, base: str) -> str:
@@ -207,7 +207,9 @@ class SignInController(Controller):
     async def signed_out(
         self, request: Request[Any, Any, Any], tenant: NamedDependency[TenantView]
     ) -> Template:
-        start = f"{str(request.base_url).rstrip('/')}{tenant_base_path(request, tenant)}/"
+        start = post_sign_out_uri(
+            f"{str(request.base_url).rstrip('/')}{tenant_base_path(request, tenant)}"
+        )
         return Template(
             "auth/signed_out.html",
             context=page_context(

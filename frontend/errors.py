@@ -1,7 +1,8 @@
 """Error responses: GOV.UK error pages for people, JSON for the API.
 
 A 404 never says whether a tenant exists. A 500 is logged with the
-exception (the logging set-up keeps only its type and frames).
+exception (the logging set-up keeps only its type and frames), and its page
+shows the request id as a reference staff can quote: it finds the log lines.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_303_SEE_OTHER, HTTP_500_INTERNAL_SERVER_ERROR
 
 from confide.frontend.templating import page_context
-from confide.platform.core.logs import get_logger
+from confide.platform.core.logs import context_id, get_logger
 from confide.tenants.resolution import request_tenant, tenant_base_path
 
 log = get_logger("confide.errors")
@@ -56,15 +57,16 @@ def http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[
 
 def server_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     log.error("unhandled_error", exc_info=exc)
+    reference = context_id("request_id")
     if _wants_json(request):
         return Response(
-            {"status_code": 500, "detail": "Internal Server Error"},
+            {"status_code": 500, "detail": "Internal Server Error", "reference": reference},
             status_code=HTTP_500_INTERNAL_SERVER_ERROR,
             media_type=MediaType.JSON,
         )
     return Template(
         "errors/500.html",
-        context=page_context(request),
+        context=page_context(request, reference=reference),
         status_code=HTTP_500_INTERNAL_SERVER_ERROR,
     )
 

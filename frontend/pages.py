@@ -1,4 +1,4 @@
-"""Pages of a tenant's staff UI: the start page and the dashboard."""
+"""The site's root page, and a tenant's start page and dashboard."""
 
 from __future__ import annotations
 
@@ -11,9 +11,19 @@ from litestar.response import Redirect, Template
 
 from confide.frontend.casework import dashboard_context
 from confide.frontend.templating import page_context
+from confide.platform.core.settings import get_settings
 from confide.platform.identity.web import current_staff, provide_staff, signed_in
+from confide.tenants.demo import demo_services
 from confide.tenants.resolution import tenant_base_path
 from confide.tenants.schemas import TenantView
+
+
+@get("/", name="root", include_in_schema=False)
+async def root(request: Request[Any, Any, Any]) -> Template:
+    """What this site is. A demo instance links its demo services; a real one lists no
+    tenant, so the address alone never tells anyone which services use Confide."""
+    demo = await demo_services() if get_settings().web.demo else []
+    return Template("root.html", context=page_context(request, demo_services=demo))
 
 
 class StartController(Controller):

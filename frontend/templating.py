@@ -9,10 +9,9 @@ from typing import Any
 from litestar import Request
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Template
-from litestar.router import Router
-from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
+from confide.frontend.static import asset_url
 from confide.platform.core.clock import SERVICE_ZONE
 from confide.platform.core.pagination import Page
 from confide.platform.identity.web import current_staff
@@ -20,7 +19,6 @@ from confide.tenants.resolution import request_tenant, tenant_base_path
 
 HERE = Path(__file__).parent
 TEMPLATES = HERE / "templates"
-ASSETS = HERE / "assets"
 PLATFORM_NAME = "Confide"
 
 
@@ -34,6 +32,7 @@ def uk_datetime(moment: datetime | None) -> str:
 
 def _register_filters(engine: JinjaTemplateEngine) -> None:
     engine.engine.filters["uk_datetime"] = uk_datetime
+    engine.engine.globals["asset_url"] = asset_url
     # Templates ship with the package: checking each file on disk for changes, several
     # times a request, is cost without use. A changed template needs a restart.
     engine.engine.auto_reload = False
@@ -42,13 +41,6 @@ def _register_filters(engine: JinjaTemplateEngine) -> None:
 def template_config() -> TemplateConfig[JinjaTemplateEngine]:
     return TemplateConfig(
         directory=TEMPLATES, engine=JinjaTemplateEngine, engine_callback=_register_filters
-    )
-
-
-def assets_router() -> Router:
-    """GOV.UK Frontend's compiled CSS expects its images at ``/assets/``."""
-    return create_static_files_router(
-        path="/assets", directories=[ASSETS], include_in_schema=False, name="assets"
     )
 
 

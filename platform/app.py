@@ -16,17 +16,21 @@ from confide.frontend.consent import ConsentPages
 from confide.frontend.disclosures import DisclosurePages
 from confide.frontend.errors import http_error, server_error
 from confide.frontend.operator import operator_router
-from confide.frontend.pages import StartController
-from confide.frontend.templating import assets_router, template_config
+from confide.frontend.pages import StartController, root
+from confide.frontend.static import assets_router
+from confide.frontend.templating import template_config
 from confide.platform.api.casework import CaseworkController
 from confide.platform.api.consent import ConsentController
 from confide.platform.api.health import HealthController
 from confide.platform.api.housekeeping import HousekeepingController
+from confide.platform.core.caching import CachePolicy
 from confide.platform.core.db import close_pool, start_pool
 from confide.platform.core.logs import configure_logging
 from confide.platform.core.settings import get_settings
 from confide.platform.core.web import RequestLayer
+from confide.platform.identity import sessions
 from confide.platform.identity.web import attach_staff
+from confide.platform.operators import sessions as operator_sessions
 from confide.tenants.resolution import SubdomainTenants, tenant_router
 
 CSRF_COOKIE = "confide_csrf"
@@ -50,7 +54,13 @@ def create_litestar() -> Litestar:
         on_enter=[attach_staff],
     )
     return Litestar(
-        route_handlers=[HealthController, assets_router(), operator_router(), tenant_routes],
+        route_handlers=[
+            root,
+            HealthController,
+            assets_router(),
+            operator_router(),
+            tenant_routes,
+        ],
         template_config=template_config(),
         csrf_config=CSRFConfig(
             secret=settings.core.require_secret_key(),
@@ -68,7 +78,9 @@ def create_litestar() -> Litestar:
 
 
 def create_app() -> Any:
-    """The ASGI app as served: request layer outside, subdomain tenants, then Litestar."""
+    """The ASGI app as served: request layer outside, cache policy, subdomain tenants,
+    then Litestar."""
     settings = get_settings()
     configure_logging(settings.core.log_level)
-    return RequestLayer(SubdomainTenants(create_litestar(), settings.web.base_domain))
+    tenants = SubdomainTenants(create_litestar(), settings.web.base_domain)
+    return RequestLayer(CachePolicy(tenants, (sessions.COOKIE, operator_sessions.COOKIE)))

@@ -16,19 +16,16 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 import click
 
 from confide.platform.core.commands import as_owner as _as_owner
 from confide.platform.core.commands import fail as _fail
 from confide.platform.core.settings import SettingsError, get_settings, reload_settings
+from confide.tenants.demo import DEMO_TENANTS
 
 R = TypeVar("R")
-
-DEMO_TENANTS = [
-    ("northmoor", "Northmoor SEND Information, Advice and Support Service", "council"),
-    ("eastdale", "Eastdale SENDIASS", "charity"),
-]
 
 
 class _Group(click.Group):
@@ -89,6 +86,14 @@ def tenants() -> None:
     help="Map a provider group to caseworker, manager or tenant_admin (repeatable).",
 )
 @click.option("--sso-email-domain", "sso_domains", multiple=True, help="Allowed (repeatable).")
+@click.option(
+    "--public-url",
+    default=None,
+    metavar="URL",
+    help="Where staff reach Confide (e.g. https://confide.example.org), for the addresses "
+    "to register at the provider. Default: https://SLUG.CONFIDE_BASE_DOMAIN if set, "
+    "else http://CONFIDE_HOST:CONFIDE_PORT.",
+)
 def tenants_create(
     slug: str,
     display_name: str,
@@ -100,12 +105,20 @@ def tenants_create(
     sso_scopes: str,
     sso_roles: tuple[str, ...],
     sso_domains: tuple[str, ...],
+    public_url: str | None,
 ) -> None:
-    """Create a tenant with SLUG (its address: /t/SLUG/), and its sign-in if given."""
+    """Create a tenant with SLUG (its address: /t/SLUG/), and its sign-in if given.
+
+    Prints the redirect URI and the post-sign-out URI to register at the provider.
+    """
     from confide.tenants.services import TenantError, create_tenant
     from confide.tenants.sso.services import SsoConfigError, check_sso
     from confide.tenants.tables import ControllerKind
 
+    if public_url is not None:
+        parts = urlsplit(public_url)
+        if parts.scheme not in {"http", "https"} or not parts.hostname:
+            _fail(f"--public-url {public_url!r}: give an address like https://confide.example.org")
     sso = None
     if sso_issuer or sso_client_id:
         secret = sys.stdin.readline().strip() if sso_client_secret_stdin else None
@@ -136,6 +149,19 @@ def tenants_create(
     except (TenantError, SsoConfigError) as error:
         _fail(str(error))
     click.echo(f"created tenant {tenant.slug} ({tenant.id})" + (" with sign-in" if sso else ""))
+    _echo_provider_addresses(tenant.slug, public_url)
+
+
+def _echo_provider_addresses(slug: str, public_url: str | None) -> None:
+    from confide.tenants.sso.addresses import post_sign_out_uri, redirect_uri, tenant_root
+
+    web = get_settings().web
+    if public_url is None and not web.base_domain:
+        public_url = f"http://{web.host}:{web.port}"
+    root = tenant_root(public_url or "", slug, web.base_domain)
+    click.echo("register these addresses at the tenant's OpenID provider:")
+    click.echo(f"  redirect URI:             {redirect_uri(root)}")
+    click.echo(f"  post-sign-out URI:        {post_sign_out_uri(root)}")
 
 
 def _sso_settings(
@@ -279,10 +305,15 @@ def _secret_key(data_dir: Path) -> str:
 
 
 def _port_if_free(port: int) -> int:
-    """``port`` when nothing listens there, else 0 (any free port)."""
+    """``port`` when nothing listens there, else 0 (any free port).
+
+    Probed as the servers bind (``SO_REUSEADDR``): connections of a previous run
+    still closing (TIME_WAIT) do not make the port busy.
+    """
     import socket
 
     with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind(("127.0.0.1", port))
         except OSError:
@@ -290,13 +321,70 @@ def _port_if_free(port: int) -> int:
     return port
 
 
-def _run_step(*args: str) -> None:
-    """Run a ``confide`` subcommand in its own process (administrative steps use the owner)."""
-    result = subprocess.run(  # noqa: S603 - our own interpreter and command
-        [sys.executable, "-m", "confide.platform.cli", *args], check=False
-    )
+def _run_step(log: Path, *args: str) -> None:
+    """Run a ``confide`` subcommand in its own process (administrative steps use the owner),
+    its output appended to ``log``; on failure, its last lines are shown."""
+    with log.open("a") as out:
+        result = subprocess.run(  # noqa: S603 - our own interpreter and command
+            [sys.executable, "-m", "confide.platform.cli", *args],
+            check=False,
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     if result.returncode:
-        _fail(f"'confide {' '.join(args)}' failed")
+        tail = "".join(log.read_text(errors="replace").splitlines(keepends=True)[-15:])
+        click.echo(tail, err=True)
+        _fail(f"'confide {' '.join(args)}' failed; its output is in {log}")
+
+
+def _wait_until_serving(web: subprocess.Popen[bytes], url: str, log: Path) -> None:
+    import httpx
+
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if web.poll() is not None:
+            _fail(f"the web server stopped while starting; see {log}")
+        with contextlib.suppress(httpx.TransportError):
+            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
+                return
+        time.sleep(0.1)
+    _fail(f"the web server did not answer within a minute; see {log}")
+
+
+def _stop_on_sigterm() -> None:
+    """SIGTERM stops ``confide run`` as Ctrl-C does: children and PostgreSQL are stopped."""
+    import signal
+
+    def interrupt(_signum: int, _frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupt)
+
+
+def _summary(
+    url: str, idp: str, data_dir: Path, logs: Path, embedded_db: bool, seconds: float
+) -> list[str]:
+    lines = [
+        "",
+        f"Confide is running (ready in {seconds:.0f} s). Its demo services hold invented",
+        "people only, never real data:",
+    ]
+    for slug, name, _ in DEMO_TENANTS:
+        lines += [f"  {name}", f"    {url}/t/{slug}/"]
+    lines += [
+        "",
+        f"  Sign in:  as any demo member of staff, at the development provider {idp}",
+        f"  Data:     {data_dir}" + (" (PostgreSQL included)" if embedded_db else ""),
+        "            kept for the next run",
+        f"  Logs:     {logs}/",
+    ]
+    if embedded_db and hasattr(os, "geteuid") and os.geteuid() == 0:
+        lines += [
+            "  As root:  PostgreSQL runs as the system user 'pgserver', and every folder above",
+            "            the data folder is readable by everyone (see README)",
+        ]
+    return [*lines, "", "Press Ctrl-C to stop."]
 
 
 @main.command()
@@ -306,12 +394,14 @@ def run(port: int | None) -> None:
 
     With nothing configured, PostgreSQL is embedded (data in CONFIDE_DATA_DIR,
     kept across runs) and Celery uses a broker folder there; with DATABASE_URL
-    or REDIS_URL set, those servers are used instead. Ctrl-C stops it all.
+    or REDIS_URL set, those servers are used instead. The output is a short
+    summary; every process writes its log under CONFIDE_DATA_DIR/logs.
+    Ctrl-C stops it all.
     """
-    import uvicorn
-
+    from confide.platform.core.logs import configure_logging
     from confide.platform.devidp import run_in_thread
     from confide.platform.embedded import (
+        start_child,
         start_embedded_celery,
         start_embedded_postgres,
         stop_processes,
@@ -319,49 +409,63 @@ def run(port: int | None) -> None:
 
     settings = get_settings()
     data_dir = settings.core.data_dir.expanduser().resolve()
-    data_dir.mkdir(parents=True, exist_ok=True)
+    logs = data_dir / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    port = port or settings.web.port
+    host = settings.web.host
+    if _port_if_free(port) != port:
+        _fail(f"port {port} is in use: stop what uses it, or set CONFIDE_PORT")
+    # Left open to the end: pgserver still logs while the interpreter exits.
+    configure_logging(settings.core.log_level, (logs / "run.log").open("a"))
+    _stop_on_sigterm()
     embedded_broker = not (settings.redis.redis_url or settings.redis.celery_broker_url)
+    click.echo("Starting Confide (a first run also creates its database and demo data)...")
     started = time.monotonic()
     postgres = None
-    workers: list[subprocess.Popen[bytes]] = []
+    children: list[subprocess.Popen[bytes]] = []
     stack = contextlib.ExitStack()
     try:
         if not settings.database.url and not settings.database.app_url:
-            click.echo(f"starting embedded PostgreSQL (data in {data_dir / 'pg'})")
             postgres = start_embedded_postgres(data_dir, app_role=settings.database.app_role)
             os.environ["DATABASE_URL"] = postgres.owner_url
         if not settings.core.secret_key:
             os.environ["CONFIDE_SECRET_KEY"] = _secret_key(data_dir)
         os.environ.setdefault("CONFIDE_SECURE_COOKIES", "false")  # plain HTTP on this machine
+        os.environ["CONFIDE_DEMO"] = "true"
         if embedded_broker:
             os.environ["CELERY_BROKER_URL"] = "filesystem://"
             os.environ["CONFIDE_BROKER_FOLDER"] = str(data_dir / "broker")
         settings = reload_settings()
-        port = port or settings.web.port
-        host = settings.web.host
         idp = stack.enter_context(run_in_thread(_port_if_free(port + 1)))
-        _run_step("migrate")
-        _run_step("seed-demo", "--idp", idp)
-        workers = start_embedded_celery({}, data_dir, filesystem_broker=embedded_broker)
-        click.echo(f"\nConfide is starting on http://{host}:{port}/ (ready in about a second)")
-        for slug, name, _ in DEMO_TENANTS:
-            click.echo(f"  {name}: http://{host}:{port}/t/{slug}/")
-        click.echo(f"  sign in as any demo user at the development provider, {idp}")
-        click.echo(f"  set up in {time.monotonic() - started:.1f} s; press Ctrl-C to stop\n")
-        uvicorn.run(
-            "confide.platform.app:create_app",
-            factory=True,
-            host=host,
-            port=port,
-            access_log=False,
-            log_config=None,
+        _run_step(logs / "setup.log", "migrate")
+        _run_step(logs / "setup.log", "seed-demo", "--idp", idp)
+        children = start_embedded_celery(
+            {}, data_dir, filesystem_broker=embedded_broker, log_folder=logs
         )
+        serve = ["serve", "--host", host, "--port", str(port)]
+        web = start_child(
+            [sys.executable, "-m", "confide.platform.cli", *serve],
+            dict(os.environ),
+            data_dir,
+            logs / "web.log",
+        )
+        children.append(web)
+        url = f"http://{host}:{port}"
+        _wait_until_serving(web, url, logs / "web.log")
+        ready = time.monotonic() - started
+        click.echo("\n".join(_summary(url, idp, data_dir, logs, postgres is not None, ready)))
+        while all(child.poll() is None for child in children):
+            time.sleep(0.5)
+        stopped = next(child for child in children if child.poll() is not None)
+        _fail(f"a process of Confide stopped (exit {stopped.returncode}); see the logs in {logs}")
+    except KeyboardInterrupt:
+        click.echo("\nStopping...")
     finally:
         stack.close()
-        stop_processes(workers)
+        stop_processes(children)
         if postgres is not None:
             postgres.stop()
-            click.echo("stopped; data kept in " + str(data_dir))
+    click.echo(f"Stopped. The data is kept in {data_dir}")
 
 
 @main.group()

@@ -54,6 +54,7 @@ __all__ = [
     "DATABASE",
     "EmbeddedPostgres",
     "filesystem_broker_settings",
+    "start_child",
     "start_embedded_celery",
     "start_embedded_postgres",
     "stop_processes",
@@ -302,6 +303,7 @@ def start_embedded_celery(
     filesystem_broker: bool = True,
     concurrency: int = 2,
     loglevel: str = "INFO",
+    log_folder: Path | None = None,
 ) -> list[subprocess.Popen[bytes]]:
     """Start a Celery worker and a beat as subprocesses, by default over the file-system broker.
 
@@ -312,7 +314,9 @@ def start_embedded_celery(
     database URLs, secret key and so on). On top of it the children get
     ``CELERY_BROKER_URL=filesystem://`` and ``CONFIDE_BROKER_FOLDER=<data_dir>/broker``;
     the Celery app reads those and calls :func:`filesystem_transport_options`.
-    Beat keeps its schedule in ``<data_dir>/celerybeat-schedule``.
+    Beat keeps its schedule in ``<data_dir>/celerybeat-schedule``. With
+    ``log_folder``, each child's output (banner, warnings, JSON lines) is
+    appended to ``worker.log`` and ``beat.log`` there instead of this process's.
 
     Each child runs in its own session, so stop them with :func:`stop_processes`;
     on Linux they also receive SIGTERM if the thread that started them exits.
@@ -344,20 +348,38 @@ def start_embedded_celery(
     ]
     procs: list[subprocess.Popen[bytes]] = []
     try:
-        for command in (worker, beat):
-            procs.append(
-                subprocess.Popen(  # noqa: S603 - our own interpreter, arguments as a list
-                    command,
-                    env=child_env,
-                    cwd=str(data_dir),
-                    preexec_fn=_child_setup,  # setsid and prctl only: safe before exec
-                )
-            )
+        for name, command in (("worker", worker), ("beat", beat)):
+            log = log_folder / f"{name}.log" if log_folder else None
+            procs.append(start_child(command, child_env, data_dir, log))
     except BaseException:
         stop_processes(procs)
         raise
     _log.info("embedded celery started: worker pid %s, beat pid %s", *(p.pid for p in procs))
     return procs
+
+
+def start_child(
+    command: list[str], env: dict[str, str], cwd: Path, log: Path | None = None
+) -> subprocess.Popen[bytes]:
+    """Start ``command`` in its own session, dying with this process; its output is
+    appended to ``log`` when given. Stop it with :func:`stop_processes`."""
+    output = None
+    if log is not None:
+        log.parent.mkdir(parents=True, exist_ok=True)
+        output = log.open("ab")
+    try:
+        return subprocess.Popen(  # noqa: S603 - our own interpreter, arguments as a list
+            command,
+            env=env,
+            cwd=str(cwd),
+            stdin=subprocess.DEVNULL,
+            stdout=output,
+            stderr=subprocess.STDOUT if output else None,
+            preexec_fn=_child_setup,  # setsid and prctl only: safe before exec
+        )
+    finally:
+        if output is not None:
+            output.close()  # the child holds its own copy
 
 
 def stop_processes(procs: list[subprocess.Popen[bytes]], timeout: float = 15.0) -> None:

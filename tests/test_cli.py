@@ -19,6 +19,44 @@ def test_tenants_create_list_suspend_restore(database: Any) -> None:
     assert confide("tenants", "restore", "delta").stdout.strip() == "tenant delta is active"
 
 
+def test_tenants_create_prints_the_addresses_to_register_at_the_provider(database: Any) -> None:
+    given = confide(
+        "tenants",
+        "create",
+        "addr-given",
+        "--name",
+        "Epsilon",
+        "--public-url",
+        "https://c.example.org/",
+    ).stdout
+    assert "redirect URI:             https://c.example.org/t/addr-given/auth/callback\n" in given
+    assert "post-sign-out URI:        https://c.example.org/t/addr-given/\n" in given
+    local = confide(
+        "tenants", "create", "addr-local", "--name", "Zeta", env={"CONFIDE_PORT": "8123"}
+    )
+    assert (
+        "redirect URI:             http://127.0.0.1:8123/t/addr-local/auth/callback" in local.stdout
+    )
+    own_host = confide(
+        "tenants",
+        "create",
+        "addr-host",
+        "--name",
+        "Eta",
+        env={"CONFIDE_BASE_DOMAIN": "c.example.org"},
+    )
+    assert (
+        "redirect URI:             https://addr-host.c.example.org/auth/callback" in own_host.stdout
+    )
+    assert "post-sign-out URI:        https://addr-host.c.example.org/\n" in own_host.stdout
+    bad = confide(
+        "tenants", "create", "addr-bad", "--name", "T", "--public-url", "c.org", check=False
+    )
+    assert bad.returncode == 2
+    assert "--public-url 'c.org'" in bad.stderr
+    assert "addr-bad" not in confide("tenants", "list").stdout
+
+
 def test_provisioning_mistakes_are_clear_errors(database: Any) -> None:
     duplicate = confide("tenants", "create", "alpha", "--name", "Again", check=False)
     assert duplicate.returncode == 2

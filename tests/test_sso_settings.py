@@ -79,6 +79,8 @@ async def test_the_form_shows_the_settings_but_never_the_secret(
     assert form["client_id"] == "confide-northmoor"
     assert "northmoor-caseworkers" in form["groups_caseworker"]
     assert "A secret is saved" in page
+    assert '<code data-testid="redirect-uri">http://testserver/t/northmoor/auth/callback<' in page
+    assert '<code data-testid="post-sign-out-uri">http://testserver/t/northmoor/<' in page
     async with owner_conn.transaction():
         await owner_conn.execute(
             "SELECT set_config('app.tenant_id', $1, true)", str(tenants["northmoor"].id)

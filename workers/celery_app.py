@@ -29,7 +29,7 @@ def _broker(settings: Settings) -> tuple[str, dict[str, Any]]:
         for key in ("data_folder_in", "processed_folder", "control_folder"):
             Path(folders[key]).mkdir(parents=True, exist_ok=True)
         return url, folders
-    prefix = settings.redis.key_prefix
+    prefix = settings.redis.key_namespace
     return url, {"global_keyprefix": prefix} if prefix else {}
 
 

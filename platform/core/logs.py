@@ -14,7 +14,7 @@ import logging
 import sys
 import traceback
 from collections.abc import MutableMapping
-from typing import Any
+from typing import Any, TextIO
 
 import structlog
 
@@ -42,14 +42,15 @@ def exception_summary(_: Any, __: str, event: MutableMapping[str, Any]) -> Mutab
 
 
 class _StdoutHandler(logging.StreamHandler):  # type: ignore[type-arg]
-    """Writes to the ``sys.stdout`` of the moment, like the structlog side."""
+    """Writes to ``file``, or to the ``sys.stdout`` of the moment, like the structlog side."""
 
-    def __init__(self) -> None:
+    def __init__(self, file: TextIO | None = None) -> None:
+        self._file = file
         super().__init__(sys.stdout)
 
     @property
     def stream(self) -> Any:
-        return sys.stdout
+        return self._file or sys.stdout
 
     @stream.setter
     def stream(self, _: Any) -> None:
@@ -67,8 +68,8 @@ class _TaskTraceFilter(logging.Filter):
         return True
 
 
-def configure_logging(level: str = "INFO") -> None:
-    """JSON lines to stdout for structlog and for the standard library's loggers."""
+def configure_logging(level: str = "INFO", file: TextIO | None = None) -> None:
+    """JSON lines to stdout (or ``file``) for structlog and the standard library's loggers."""
     shared: list[Any] = [
         structlog.contextvars.merge_contextvars,
         structlog.processors.add_log_level,
@@ -78,10 +79,10 @@ def configure_logging(level: str = "INFO") -> None:
         processors=[*shared, exception_summary, structlog.processors.JSONRenderer()],
         wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level)),
         # No file given: each line goes to the sys.stdout of the moment (tests capture it).
-        logger_factory=structlog.PrintLoggerFactory(),
+        logger_factory=structlog.PrintLoggerFactory(file),
         cache_logger_on_first_use=False,
     )
-    handler = _StdoutHandler()
+    handler = _StdoutHandler(file)
     handler.setFormatter(
         structlog.stdlib.ProcessorFormatter(
             processors=[
@@ -121,6 +122,13 @@ def add_context(**values: str) -> None:
     if unknown:
         raise ValueError(f"not a logging context key: {sorted(unknown)}")
     structlog.contextvars.bind_contextvars(**values)
+
+
+def context_id(key: str) -> str | None:
+    """An id bound in the logging context now (``request_id`` in a request): the value
+    every log line of this request or task carries."""
+    value = structlog.contextvars.get_contextvars().get(key)
+    return str(value) if value is not None else None
 
 
 def get_logger(name: str) -> Any:

@@ -82,6 +82,12 @@ class RedisSettings(BaseSettings):
             raise ValueError("must be a redis:// or rediss:// URL")
         return value or None
 
+    @property
+    def key_namespace(self) -> str:
+        """``CONFIDE_REDIS_PREFIX`` as every key begins with it: ``sec`` gives ``sec:...``."""
+        prefix = self.key_prefix
+        return prefix if not prefix or prefix.endswith(":") else prefix + ":"
+
     def broker_url(self) -> str:
         if self.celery_broker_url:
             return self.celery_broker_url
@@ -111,6 +117,9 @@ class WebSettings(BaseSettings):
     signin_limit_per_tenant: int = Field(default=600, ge=1, description="per 5 minutes")
     operator_signin_limit_per_address: int = Field(
         default=10, ge=1, description="operator sign-in attempts per 5 minutes"
+    )
+    demo: bool = Field(
+        default=False, description="a demo instance (confide run): / links the demo services"
     )
 
 

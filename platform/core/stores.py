@@ -2,11 +2,12 @@
 
 Redis when ``REDIS_URL`` is set (any number of web processes); otherwise a
 folder under the data directory, which serves the single web process of the
-embedded default. Keys are namespaced by ``CONFIDE_REDIS_PREFIX``.
+embedded default. Redis keys begin with ``CONFIDE_REDIS_PREFIX``.
 """
 
 from __future__ import annotations
 
+import re
 import time
 from functools import cache
 
@@ -17,19 +18,39 @@ from redis.asyncio import Redis
 
 from confide.platform.core.settings import get_settings
 
+# Lower-case words joined by hyphens, each word starting with a letter: ``sign-in``.
+_NAMESPACE = re.compile(r"[a-z][a-z0-9]*(?:-[a-z][a-z0-9]*)*")
+
+
+def store_name(namespace: str) -> str:
+    """The name every backend is given for ``namespace``: ``sign-in`` becomes ``signIn``.
+
+    Litestar's ``FileStore`` takes only letters and digits (the name is a folder),
+    while ``RedisStore`` takes anything, so a name that works on Redis could fail
+    only in the embedded default. Deriving one name here for both closes that gap;
+    the capitals mark the word breaks (on a case-blind disk, ``sign-in`` and
+    ``signin`` would meet: do not name two namespaces so).
+    """
+    if not _NAMESPACE.fullmatch(namespace):
+        raise ValueError(f"store namespace {namespace!r}: use lower-case words and hyphens")
+    first, *rest = namespace.split("-")
+    return first + "".join(word.capitalize() for word in rest)
+
 
 @cache
 def _root_store() -> NamespacedStore:
     settings = get_settings()
     if settings.redis.redis_url:
         client: Redis = Redis.from_url(settings.redis.redis_url)
-        return RedisStore(client, namespace=f"{settings.redis.key_prefix}confide")
-    return FileStore(settings.core.data_dir.expanduser().resolve() / "state")
+        return RedisStore(client, namespace=f"{settings.redis.key_namespace}confide")
+    folder = settings.core.data_dir.expanduser().resolve() / "state"
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return FileStore(folder)
 
 
 def store(namespace: str) -> NamespacedStore:
-    """The store for one kind of state (``sessions``, ``sign-in``, ``limits``)."""
-    return _root_store().with_namespace(namespace)
+    """The store for one kind of state (``sessions``, ``sign-in``, ``limits-...``)."""
+    return _root_store().with_namespace(store_name(namespace))
 
 
 class RateLimiter:
