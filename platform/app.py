@@ -27,7 +27,7 @@ from confide.platform.core.logs import configure_logging
 from confide.platform.core.settings import get_settings
 from confide.platform.core.web import RequestLayer
 from confide.platform.identity.web import attach_staff
-from confide.tenants.resolution import SubdomainTenants, tenant_router
+from confide.tenants.resolution import SubdomainTenants, document_tenant_slug, tenant_router
 
 CSRF_COOKIE = "confide_csrf"
 
@@ -49,7 +49,7 @@ def create_litestar() -> Litestar:
         ],
         on_enter=[attach_staff],
     )
-    return Litestar(
+    app = Litestar(
         route_handlers=[HealthController, assets_router(), operator_router(), tenant_routes],
         template_config=template_config(),
         csrf_config=CSRFConfig(
@@ -65,6 +65,8 @@ def create_litestar() -> Litestar:
         openapi_config=OpenAPIConfig(title="Confide API", version="0.1.0", path="/schema"),
         logging_config=None,
     )
+    document_tenant_slug(app.openapi_schema)
+    return app
 
 
 def create_app() -> Any:
