@@ -1,8 +1,9 @@
 """Bad input never gets a 500: a 400 naming the field, or the form again with its error.
 
 Over HTTP against the real app and database: NUL and other control characters in text
-(API and forms), numbers typed in other scripts or a thousand digits long, and the
-validation 400s of the API, which name only the fields at fault.
+(API and forms), offsets past PostgreSQL's int8 on every paged API endpoint, numbers
+typed in other scripts or a thousand digits long, and the validation 400s of the API,
+which name only the fields at fault.
 """
 
 from __future__ import annotations
@@ -83,6 +84,28 @@ async def test_nul_in_an_api_text_field_is_a_400_naming_it_and_nothing_is_saved(
         assert field_errors(response) == [field], (path, response.text)
     after = (await worker.get(cases)).json()
     assert (after["status"], after["notes"], len(after["contacts"])) == ("open", [], 0)
+
+
+async def test_offset_past_int8_is_a_400_on_every_paged_api_endpoint(
+    app: Any, manager: httpx.AsyncClient
+) -> None:
+    """Every paged endpoint the OpenAPI document lists (so a new one is covered), as a
+    manager, who may read them all."""
+    case = await new_case(manager)
+    document = (await manager.get("/schema/openapi.json")).json()
+    ids = {"tenant_slug": "northmoor", "case_id": case["id"]}
+    paged = [
+        path
+        for path, operations in document["paths"].items()
+        if any(p["name"] == "offset" for p in operations.get("get", {}).get("parameters", []))
+    ]
+    assert len(paged) >= 8, paged
+    for template in paged:
+        path = re.sub(r"\{(\w+)\}", lambda m: ids[m.group(1)], template)
+        assert (await manager.get(path, params={"offset": 2**63 - 1})).status_code == 200, path
+        for offset in (2**63, 2**64):
+            response = await manager.get(path, params={"offset": offset})
+            assert field_errors(response) == ["offset"], (path, response.text)
 
 
 async def test_validation_400s_name_only_the_real_fields_once_the_document_is_read(

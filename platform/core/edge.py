@@ -1,13 +1,16 @@
 """What comes in from outside, checked once at the edge: text and whole numbers.
 
-PostgreSQL refuses NUL in text (DESIGN, known traps): reaching the database with one
-is a 500. Every text field of every surface (API, pages, tasks) goes through
-``check_text``, and numbers typed into a form through ``whole_number``.
+PostgreSQL refuses NUL in text and integers past int8 (DESIGN, known traps): either
+reaching the database is a 500. Every text field of every surface (API, pages, tasks)
+goes through ``check_text``, numbers typed into a form through ``whole_number``, and
+paging offsets stop at ``INT8_MAX``.
 """
 
 from __future__ import annotations
 
 import re
+
+INT8_MAX = 2**63 - 1  # PostgreSQL's bigint: the largest integer any column or OFFSET takes
 
 # C0 controls and DEL. NUL cannot be stored at all; the others have no business in a
 # name or a note, except tab, newline and carriage return in text that has lines.
