@@ -23,6 +23,7 @@ from confide.platform.api.consent import ConsentController
 from confide.platform.api.health import HealthController
 from confide.platform.api.housekeeping import HousekeepingController
 from confide.platform.core.db import close_pool, start_pool
+from confide.platform.core.edge import MAX_BODY_BYTES, EdgeRequest
 from confide.platform.core.logs import configure_logging
 from confide.platform.core.settings import get_settings
 from confide.platform.core.web import RequestLayer
@@ -60,6 +61,8 @@ def create_litestar() -> Litestar:
             cookie_samesite="lax",
         ),
         exception_handlers={HTTPException: http_error, Exception: server_error},
+        request_class=EdgeRequest,
+        request_max_body_size=MAX_BODY_BYTES,
         on_startup=[start_pool],
         on_shutdown=[close_pool],
         openapi_config=OpenAPIConfig(title="Confide API", version="0.1.0", path="/schema"),

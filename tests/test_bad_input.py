@@ -1,9 +1,9 @@
 """Bad input never gets a 500: a 400 naming the field, or the form again with its error.
 
 Over HTTP against the real app and database: NUL and other control characters in text
-(API and forms), offsets past PostgreSQL's int8 on every paged API endpoint, numbers
-typed in other scripts or a thousand digits long, and the validation 400s of the API,
-which name only the fields at fault.
+(API and forms), offsets past PostgreSQL's int8 on every paged API endpoint, JSON
+nested a thousand deep, numbers typed in other scripts or a thousand digits long, and
+the validation 400s of the API, which name only the fields at fault.
 """
 
 from __future__ import annotations
@@ -121,6 +121,20 @@ async def test_validation_400s_name_only_the_real_fields_once_the_document_is_re
     for path in ("/cases", "/tell-client-tasks", "/housekeeping/heartbeats"):
         response = await worker.get(f"{NM}{path}", params={"limit": 0, "offset": -1})
         assert sorted(field_errors(response)) == ["limit", "offset"], response.text
+
+
+async def test_json_nested_a_thousand_deep_is_a_400_naming_the_field(
+    worker: httpx.AsyncClient,
+) -> None:
+    case = await new_case(worker)
+    notes = f"{NM}/cases/{case['id']}/notes"
+    headers = {"x-csrftoken": worker.cookies["confide_csrf"], "content-type": "application/json"}
+    deep = "[" * 1000 + "]" * 1000
+    in_a_field = await worker.post(notes, content=f'{{"body": {deep}}}', headers=headers)
+    assert field_errors(in_a_field) == ["body"]
+    whole_body = await worker.post(notes, content=deep, headers=headers)
+    assert field_errors(whole_body) == ["data"]
+    assert (await worker.get(f"{NM}/cases/{case['id']}")).json()["notes"] == []
 
 
 # Forms
