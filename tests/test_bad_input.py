@@ -1,9 +1,11 @@
 """Bad input never gets a 500: a 400 naming the field, or the form again with its error.
 
 Over HTTP against the real app and database: NUL and other control characters in text
-(API and forms), offsets past PostgreSQL's int8 on every paged API endpoint, JSON
-nested a thousand deep, numbers typed in other scripts or a thousand digits long, and
-the validation 400s of the API, which name only the fields at fault.
+(API, forms, search), offsets past PostgreSQL's int8 on every paged API endpoint, JSON
+nested a thousand deep, numbers typed in other scripts or a thousand digits long,
+over-long searches and malformed page addresses (an HTML page, not JSON), and the
+validation 400s of the API, which name only the fields at fault. ``test_api_fuzz``
+looks for what these do not name.
 """
 
 from __future__ import annotations
@@ -243,3 +245,29 @@ async def test_nul_in_the_operator_forms_is_refused_like_any_mistake(
         )
         assert form_errors(shown) == ["display_name"]
     assert await owner_conn.fetchval("SELECT count(*) FROM tenants WHERE slug = 'nul-name'") == 0
+
+
+# Search and other pages
+
+
+async def test_search_with_nul_or_too_long_shows_the_search_page_with_its_error(
+    worker: httpx.AsyncClient,
+) -> None:
+    for query in ("Okafor\x00", "x" * 60_000):  # httpx sends at most 64 KB of address
+        shown = await worker.get(f"{PAGES}/search", params={"q": query})
+        assert form_errors(shown) == ["q"]
+        assert len(shown.text) < 20_000  # the page, not the query echoed back
+    by_reference = await worker.get(f"{PAGES}/cases/by-reference/NOR-2026-1%00")
+    assert by_reference.status_code == 404
+    assert by_reference.headers["content-type"].startswith("text/html")
+
+
+async def test_a_malformed_page_address_is_an_html_page_not_json(
+    worker: httpx.AsyncClient,
+) -> None:
+    for path in ("/dashboard?page=x", "/search?q=Okafor&page=0", "/tasks?page=%00"):
+        shown = await worker.get(PAGES + path)
+        assert shown.status_code == 400, path
+        assert shown.headers["content-type"].startswith("text/html"), path
+        assert "There is a problem with the web address" in shown.text
+        assert "Validation failed" not in shown.text
