@@ -17,6 +17,7 @@ from litestar.status_codes import HTTP_303_SEE_OTHER, HTTP_400_BAD_REQUEST
 from confide.frontend.templating import page_context
 from confide.platform.audit.checkpoints import document, latest_checkpoint
 from confide.platform.audit.signing import ALGORITHM, checkpoint_keys
+from confide.platform.core.edge import whole_number
 from confide.platform.core.pagination import PageRequest
 from confide.platform.identity import staff as staff_service
 from confide.platform.identity.schemas import StaffView
@@ -62,19 +63,6 @@ def _mapping(form: dict[str, str]) -> dict[str, tuple[StaffRole, ...]]:
     return {group: tuple(sorted(roles)) for group, roles in mapping.items()}
 
 
-def _int(value: str | None, default: int) -> int | None:
-    try:
-        return int(value) if value not in (None, "") else default
-    except ValueError:
-        return None
-
-
-def _whole(value: str) -> int | None:
-    """A whole number as typed (spaces allowed around it), else None."""
-    text = value.strip()
-    return int(text) if text.isascii() and text.isdigit() and len(text) <= 6 else None
-
-
 class AdminController(Controller):
     path = "/admin"
     include_in_schema = False
@@ -114,8 +102,9 @@ class AdminController(Controller):
         """Check and save; on any problem the form comes back with each field's error."""
         me = provide_staff(request)
         errors: dict[str, str] = {}
-        idle = _int(data.get("idle_minutes"), 30)
-        absolute = _int(data.get("absolute_hours"), 10)
+        # Left empty: the defaults.
+        idle = whole_number(data.get("idle_minutes") or "30", max_digits=6)
+        absolute = whole_number(data.get("absolute_hours") or "10", max_digits=6)
         if idle is None or not 5 <= idle <= 480:
             errors["idle_minutes"] = "Enter a whole number of minutes between 5 and 480"
         if absolute is None or not 1 <= absolute <= 24:
@@ -261,10 +250,10 @@ class AdminController(Controller):
         """Save the consent settings; on any problem the form comes back as typed."""
         me = provide_staff(request)
         errors: dict[str, str] = {}
-        months = _whole(data.get("review_months", ""))
+        months = whole_number(data.get("review_months", ""), max_digits=6)
         if months is None:
             errors["review_months"] = "Enter the review interval as a whole number of months"
-        days = _whole(data.get("tell_client_days", ""))
+        days = whole_number(data.get("tell_client_days", ""), max_digits=6)
         if days is None:
             errors["tell_client_days"] = "Enter the days to tell a client as a whole number"
         lapsed = data.get("lapsed", "")

@@ -55,7 +55,7 @@ from confide.platform.casework.schemas import (
     NoteView,
     PersonView,
 )
-from confide.platform.casework.search import SearchError, SearchQuery, search
+from confide.platform.casework.search import MAX_QUERY_LENGTH, SearchError, SearchQuery, search
 from confide.platform.casework.tables import (
     ContactedBy,
     ReferralRoute,
@@ -683,10 +683,12 @@ class CaseworkPages(Controller):
         self,
         request: Request[Any, Any, Any],
         staff: NamedDependency[StaffView],
-        q: Annotated[str, QueryParameter(max_length=200)] = "",
+        q: Annotated[str, QueryParameter()] = "",
         page: PageNumber = 1,
     ) -> Template:
-        """Find a person or case by name (typos allowed), date of birth, postcode or reference."""
+        """Find a person or case by name (typos allowed), date of birth, postcode or reference.
+        A query search cannot use (too long, control characters) comes back on this page with
+        its error, cut to the length a query may have: never Litestar's JSON 400."""
         errors: dict[str, str] = {}
         hits = None
         pages = 1
@@ -696,6 +698,7 @@ class CaseworkPages(Controller):
                 found = await search(SearchQuery(q), staff, _page(page))
             except SearchError as invalid:
                 errors["q"] = str(invalid)
+                q = q[:MAX_QUERY_LENGTH]
             else:
                 hits, pages, total = found.items, found.page_count, found.total
         return Template(

@@ -22,6 +22,7 @@ from confide.platform.casework.tables import ContactedBy, ContactKind, Direction
 from confide.platform.consent.schemas import NewConsent
 from confide.platform.consent.tables import ConsentMethod, Decision, GivenBy
 from confide.platform.core.clock import service_today
+from confide.platform.core.edge import whole_number
 
 E = TypeVar("E", bound=StrEnum)
 YES = "yes"
@@ -159,9 +160,9 @@ def form_date(
         missing = [p for p, v in zip(("day", "month", "year"), parts, strict=True) if not v]
         errors[name] = f"{label} must include a {' and '.join(missing)}"
         return None
+    day, month, year = (whole_number(p, max_digits=4) for p in parts)
     try:
-        day, month, year = (int(p) for p in parts)
-        if year < 1000:
+        if day is None or month is None or year is None or year < 1000:
             raise ValueError
         return date(year, month, day)
     except ValueError:
@@ -280,12 +281,9 @@ def contact_from_form(
         errors,
     )
     duration_text = values.get(f"{prefix}duration_minutes", "")
-    duration: int | None = None
-    if duration_text:
-        if duration_text.isdigit():
-            duration = int(duration_text)
-        else:
-            errors[f"{prefix}duration_minutes"] = "Enter the duration as a whole number of minutes"
+    duration = whole_number(duration_text, max_digits=6) if duration_text else None
+    if duration_text and duration is None:
+        errors[f"{prefix}duration_minutes"] = "Enter the duration as a whole number of minutes"
     occurred_on = form_date(values, f"{prefix}occurred_on", "The date of the contact", errors)
     if occurred_on is not None and occurred_on > service_today():
         errors[f"{prefix}occurred_on"] = "The date of the contact must not be in the future"

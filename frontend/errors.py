@@ -26,7 +26,7 @@ from confide.tenants.resolution import request_tenant, tenant_base_path
 
 log = get_logger("confide.errors")
 
-_PAGES = {403: "errors/403.html", 404: "errors/404.html"}
+_PAGES = {400: "errors/400.html", 403: "errors/403.html", 404: "errors/404.html"}
 
 
 def _wants_json(request: Request[Any, Any, Any]) -> bool:

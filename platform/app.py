@@ -25,13 +25,14 @@ from confide.platform.api.health import HealthController
 from confide.platform.api.housekeeping import HousekeepingController
 from confide.platform.core.caching import CachePolicy
 from confide.platform.core.db import close_pool, start_pool
+from confide.platform.core.edge import MAX_BODY_BYTES, EdgeRequest
 from confide.platform.core.logs import configure_logging
 from confide.platform.core.settings import get_settings
 from confide.platform.core.web import RequestLayer
 from confide.platform.identity import sessions
 from confide.platform.identity.web import attach_staff
 from confide.platform.operators import sessions as operator_sessions
-from confide.tenants.resolution import SubdomainTenants, tenant_router
+from confide.tenants.resolution import SubdomainTenants, document_tenant_slug, tenant_router
 
 CSRF_COOKIE = "confide_csrf"
 
@@ -53,7 +54,7 @@ def create_litestar() -> Litestar:
         ],
         on_enter=[attach_staff],
     )
-    return Litestar(
+    app = Litestar(
         route_handlers=[
             root,
             HealthController,
@@ -70,11 +71,15 @@ def create_litestar() -> Litestar:
             cookie_samesite="lax",
         ),
         exception_handlers={HTTPException: http_error, Exception: server_error},
+        request_class=EdgeRequest,
+        request_max_body_size=MAX_BODY_BYTES,
         on_startup=[start_pool],
         on_shutdown=[close_pool],
         openapi_config=OpenAPIConfig(title="Confide API", version="0.1.0", path="/schema"),
         logging_config=None,
     )
+    document_tenant_slug(app.openapi_schema)
+    return app
 
 
 def create_app() -> Any:

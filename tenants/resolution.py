@@ -16,8 +16,11 @@ from typing import Any
 
 from litestar import Request, Router
 from litestar.di import Provide
+from litestar.enums import ParamType
 from litestar.exceptions import NotFoundException
 from litestar.middleware import ASGIMiddleware
+from litestar.openapi.spec import OpenAPI, OpenAPIType, Parameter, Schema
+from litestar.params import FromPath
 from litestar.types import ASGIApp, ControllerRouterHandler, Message, Receive, Scope, Send
 
 from confide.platform.core import web
@@ -94,12 +97,42 @@ def tenant_base_path(request: Request[Any, Any, Any], tenant: TenantView) -> str
     return "" if request.scope.get(VIA_HOST) else f"/t/{tenant.slug}"
 
 
-def provide_tenant(request: Request[Any, Any, Any]) -> TenantView:
-    """Dependency: the tenant the middleware resolved for this request."""
+def provide_tenant(request: Request[Any, Any, Any], tenant_slug: FromPath[str]) -> TenantView:
+    """Dependency: the tenant the middleware resolved for this request.
+
+    It names ``tenant_slug`` so that the path parameter counts as used on every tenant
+    route. Otherwise Litestar, documenting a parameter no handler takes, adds it to each
+    handler's signature fields while building the OpenAPI document, and from then on every
+    validation 400 also lists a bogus ``tenant_slug`` error (``document_tenant_slug``
+    puts the parameter back in the document)."""
     tenant = request_tenant(request)
-    if tenant is None:
+    if tenant is None or tenant.slug != tenant_slug:
         raise RuntimeError("tenant route outside TenantTransactionMiddleware")
     return tenant
+
+
+_SLUG_PARAMETER = Parameter(
+    name="tenant_slug",
+    param_in=ParamType.PATH,
+    required=True,
+    description="The service's short name",
+    schema=Schema(type=OpenAPIType.STRING, pattern=SLUG_PATTERN.pattern, max_length=40),
+)
+
+
+def document_tenant_slug(document: OpenAPI) -> None:
+    """Declare ``tenant_slug`` on every operation under ``/t/{tenant_slug}`` that does not
+    take the ``tenant`` dependency (``provide_tenant`` uses it for them all)."""
+    for path, item in (document.paths or {}).items():
+        if not path.startswith("/t/{tenant_slug}"):
+            continue
+        for method in ("get", "put", "post", "delete", "options", "head", "patch", "trace"):
+            operation = getattr(item, method, None)
+            if operation is None:
+                continue
+            parameters = operation.parameters = list(operation.parameters or [])
+            if not any(getattr(p, "name", None) == "tenant_slug" for p in parameters):
+                parameters.append(_SLUG_PARAMETER)
 
 
 class SubdomainTenants:

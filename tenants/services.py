@@ -13,6 +13,7 @@ from typing import Any
 from uuid import UUID, uuid4
 
 from confide.platform.core.db import raw
+from confide.platform.core.edge import control_characters
 from confide.tenants.schemas import SLUG_PATTERN, TenantView
 from confide.tenants.tables import ControllerKind, Tenant, TenantStatus
 
@@ -63,6 +64,8 @@ async def create_tenant(
     display_name = display_name.strip()
     if not display_name or len(display_name) > 120:
         raise TenantError("display name must be 1-120 characters", field="display_name")
+    if control_characters(display_name, single_line=True):
+        raise TenantError("display name must not include control characters", field="display_name")
     if await Tenant.exists().where(Tenant.slug == slug):
         raise TenantError(f"a tenant with slug {slug!r} already exists", field="slug")
     rows = await raw(

@@ -7,13 +7,15 @@ from typing import Annotated, Generic, TypeVar
 
 from litestar.params import QueryParameter
 
+from confide.platform.core.edge import INT8_MAX
 from confide.platform.core.pagination import MAX_PAGE_SIZE, Page
 
 T = TypeVar("T")
 
-# Every list endpoint pages: ``?limit=`` (1 to MAX_PAGE_SIZE) and ``?offset=``.
+# Every list endpoint pages: ``?limit=`` (1 to MAX_PAGE_SIZE) and ``?offset=`` (no more
+# than PostgreSQL's OFFSET takes: past it, a 400 rather than a database error).
 Limit = Annotated[int, QueryParameter(ge=1, le=MAX_PAGE_SIZE)]
-Offset = Annotated[int, QueryParameter(ge=0)]
+Offset = Annotated[int, QueryParameter(ge=0, le=INT8_MAX)]
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,6 +24,7 @@ from confide.platform.casework.schemas import (
 )
 from confide.platform.casework.tables import BreakGlass, Case, CaseStatus
 from confide.platform.core.db import NoTenantError, current_tenant_id, raw
+from confide.platform.core.edge import control_characters
 from confide.platform.core.pagination import Page, PageRequest
 from confide.platform.identity.schemas import StaffView
 from confide.platform.identity.tables import StaffStatus
@@ -121,6 +122,8 @@ async def case_id_for(reference: str) -> UUID:
     Search already shows a restricted case's reference; this lets the person reach
     its restricted page (and break glass there) without the id ever being shown.
     """
+    if control_characters(reference):  # no case has one, and PostgreSQL refuses NUL
+        raise CaseNotFound()
     row = (
         await Case.select(Case.id)
         .where(Case.reference == reference.strip().upper(), Case.tenant_id == current_tenant_id())

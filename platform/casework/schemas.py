@@ -26,6 +26,8 @@ from confide.platform.casework.tables import (
     Side,
 )
 from confide.platform.core.clock import service_today
+from confide.platform.core.edge import check_text as check_text  # shared by every domain
+from confide.platform.core.edge import control_characters
 from confide.tenants.policy.services import (
     DEFAULT_TOPICS as DEFAULT_TOPICS,  # each tenant's own list: ``get_policy().topics``
 )
@@ -49,27 +51,6 @@ class Grounds(StrEnum):
     MANAGER = "manager"
     ASSIGNED = "assigned"
     BREAK_GLASS = "break_glass"
-
-
-def check_text(
-    errors: dict[str, str],
-    field: str,
-    value: str | None,
-    *,
-    label: str,
-    low: int = 1,
-    high: int,
-    required: bool = True,
-) -> None:
-    stripped = (value or "").strip()
-    if not stripped:
-        if required:
-            errors[field] = f"Enter {label}"
-        return
-    if len(stripped) < low:
-        errors[field] = f"{label[0].upper()}{label[1:]} must be at least {low} characters"
-    elif len(stripped) > high:
-        errors[field] = f"{label[0].upper()}{label[1:]} must be {high} characters or fewer"
 
 
 def _not_future(errors: dict[str, str], field: str, when: datetime | None, label: str) -> None:
@@ -103,26 +84,31 @@ class NewPerson(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 
     def validate(self, prefix: str = "") -> dict[str, str]:
         errors: dict[str, str] = {}
-        check_text(errors, f"{prefix}first_name", self.first_name, label="a first name", high=100)
-        check_text(errors, f"{prefix}last_name", self.last_name, label="a last name", high=100)
+        first, last = f"{prefix}first_name", f"{prefix}last_name"
+        check_text(errors, first, self.first_name, label="a first name", high=100, single_line=True)
+        check_text(errors, last, self.last_name, label="a last name", high=100, single_line=True)
         if self.date_of_birth is not None:
             if self.date_of_birth > service_today():
                 errors[f"{prefix}date_of_birth"] = "Date of birth must be in the past"
             elif self.date_of_birth.year < 1900:
                 errors[f"{prefix}date_of_birth"] = "Enter a real date of birth"
-        for field, value, high in (
-            ("school_or_setting", self.school_or_setting, 200),
-            ("primary_need", self.primary_need, 100),
-            ("address", self.address, 500),
-            ("phone", self.phone, 40),
-            ("preferred_times", self.preferred_times, 200),
-            ("safe_contact_note", self.safe_contact_note, 500),
+        for field, value, high, single_line in (
+            ("school_or_setting", self.school_or_setting, 200, True),
+            ("primary_need", self.primary_need, 100, True),
+            ("address", self.address, 500, False),
+            ("phone", self.phone, 40, True),
+            ("preferred_times", self.preferred_times, 200, True),
+            ("safe_contact_note", self.safe_contact_note, 500, False),
         ):
             check_text(errors, prefix + field, value, label=field.replace("_", " "), high=high,
-                  required=False)  # fmt: skip
+                  required=False, single_line=single_line)  # fmt: skip
         if self.postcode and not _POSTCODE.match(self.postcode.strip()):
             errors[f"{prefix}postcode"] = "Enter a real postcode"
-        if self.email and (len(self.email) > 320 or not _EMAIL.match(self.email.strip())):
+        if self.email and (
+            len(self.email) > 320
+            or control_characters(self.email, single_line=True)
+            or not _EMAIL.match(self.email.strip())
+        ):
             errors[f"{prefix}email"] = "Enter an email address like name@example.com"
         if self.may_leave_voicemail and not self.may_phone:
             errors[f"{prefix}may_leave_voicemail"] = "A voicemail needs permission to phone"
@@ -170,7 +156,7 @@ class NewEnquiry(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
                     "Confirm the referrer had the family's consent before referring"
                 )
             check_text(errors, "referrer_name", self.referrer_name, label="the referrer's name",
-                  high=200)  # fmt: skip
+                  high=200, single_line=True)  # fmt: skip
             if self.referrer_consent_on is None:
                 errors["referrer_consent_on"] = "Enter the date the family gave consent"
             elif self.referrer_consent_on > service_today():
@@ -231,7 +217,13 @@ class NoteCorrection(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
         errors: dict[str, str] = {}
         check_text(errors, "body", self.body, label="the corrected note", high=20_000)
         check_text(
-            errors, "reason", self.reason, label="why the note is corrected", low=3, high=300
+            errors,
+            "reason",
+            self.reason,
+            label="why the note is corrected",
+            low=3,
+            high=300,
+            single_line=True,
         )
         if errors:
             raise CaseworkError(errors)
@@ -242,7 +234,7 @@ class CloseCase(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 
     def validate(self) -> None:
         errors: dict[str, str] = {}
-        check_text(errors, "outcome", self.outcome, label="the outcome", high=200)
+        check_text(errors, "outcome", self.outcome, label="the outcome", high=200, single_line=True)
         if errors:
             raise CaseworkError(errors)
 

@@ -35,6 +35,7 @@ from uuid import UUID
 
 from confide.platform.casework.access import connection
 from confide.platform.core.db import current_tenant_id
+from confide.platform.core.edge import control_characters
 from confide.platform.core.pagination import Page, PageRequest
 from confide.platform.identity.schemas import StaffView
 from confide.tenants.roles import StaffRole
@@ -82,6 +83,8 @@ class SearchQuery:
             raise SearchError("Enter a name, date of birth, postcode or case reference")
         if len(text) > MAX_QUERY_LENGTH:
             raise SearchError(f"Search for at most {MAX_QUERY_LENGTH} characters")
+        if control_characters(text):
+            raise SearchError("Search for letters, numbers and punctuation, not control characters")
         kind = self.kind or self.kind_of(text)
         if kind is SearchKind.DATE_OF_BIRTH:
             return kind, _parse_date(text)

@@ -15,7 +15,7 @@ from uuid import UUID
 
 import msgspec
 
-from confide.platform.casework.schemas import CaseworkError, check_text
+from confide.platform.casework.schemas import CaseworkError
 from confide.platform.consent.tables import (
     Basis,
     ConsentMethod,
@@ -28,6 +28,7 @@ from confide.platform.consent.tables import (
     TellMethod,
 )
 from confide.platform.core.clock import service_today
+from confide.platform.core.edge import check_text
 
 MAX_ITEMS = 50
 

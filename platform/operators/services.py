@@ -21,6 +21,7 @@ from uuid import UUID
 
 from confide.platform.core.crypto import DecryptionError, secret_box
 from confide.platform.core.db import raw
+from confide.platform.core.edge import control_characters
 from confide.platform.core.logs import get_logger
 from confide.platform.operators import passwords, totp
 from confide.platform.operators.schemas import OperatorView
@@ -135,6 +136,8 @@ async def authenticate(email: str, password: str, code: str) -> OperatorView:
 async def _authenticate(email: str, password: str, code: str) -> OperatorView:
     if not email or not password or len(email) > MAX_EMAIL:
         raise OperatorSignInFailed("incomplete")
+    if control_characters(email, single_line=True):  # no operator's; PostgreSQL refuses NUL
+        raise OperatorSignInFailed("unknown_email")
     if len(password) > passwords.MAX_LENGTH:
         raise OperatorSignInFailed("wrong_password")
     # The application role cannot read the table's secrets: one operator's, by email.

@@ -17,6 +17,7 @@ from uuid import UUID
 from confide.platform.audit.services import record as audit
 from confide.platform.core.crypto import secret_box
 from confide.platform.core.db import current_tenant_id
+from confide.platform.core.edge import control_characters
 from confide.tenants.roles import StaffRole
 from confide.tenants.sso import discovery
 from confide.tenants.sso.schemas import SsoSettings, SsoView
@@ -86,6 +87,16 @@ def validate_sso(settings: SsoSettings, *, has_secret: bool) -> dict[str, str]:
     bad = [d for d in settings.allowed_email_domains if not _DOMAIN.match(d)]
     if bad:
         errors["allowed_email_domains"] = f"Not a domain: {', '.join(bad)}"
+    typed = {
+        "issuer": ("The issuer URL", [settings.issuer]),
+        "client_id": ("The client ID", [settings.client_id]),
+        "client_secret": ("The client secret", [settings.client_secret or ""]),
+        "scopes": ("Scopes", [settings.scopes]),
+        "role_mapping": ("Group values", list(settings.role_mapping)),
+    }
+    for field, (label, values) in typed.items():
+        if any(control_characters(value, single_line=True) for value in values):
+            errors[field] = f"{label} must not include control characters"
     return errors
 
 
