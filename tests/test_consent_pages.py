@@ -55,7 +55,9 @@ async def default_consent_settings(tenants: dict[str, TenantRef]) -> AsyncIterat
     from confide.tenants.policy.services import DEFAULT_PROFESSIONAL_ROLES, set_consent_settings
 
     async with tenant_transaction(tenants["northmoor"].id):
-        await set_consent_settings(DEFAULT_PROFESSIONAL_ROLES, 12, True, 5)
+        await set_consent_settings(
+            DEFAULT_PROFESSIONAL_ROLES, 12, True, 5, capacity_age=12, unsent_share_days=5
+        )
 
 
 def uk(day: date) -> str:
@@ -306,6 +308,8 @@ async def test_an_admin_changes_roles_and_interval_and_caseworkers_get_them(
             ("review_months", "6"),
             ("lapsed", "warns"),
             ("tell_client_days", "10"),
+            ("capacity_age", "13"),
+            ("unsent_share_days", "3"),
         ],
     )
     assert saved.status_code == 303, saved.text
@@ -314,6 +318,9 @@ async def test_an_admin_changes_roles_and_interval_and_caseworkers_get_them(
     assert "Youth justice\nHealth visitor\nSchool or SENCO</textarea>" in after
     assert 'value="6"' in after
     assert 'value="warns" checked' in after
+    for field, value in (("capacity_age", "13"), ("unsent_share_days", "3")):
+        box = after.split(f'name="{field}"', 1)[1].split(">", 1)[0]
+        assert f'value="{value}"' in box, field
 
     form = text(await aisha.get(f"{NM}/enquiries/new"))
     assert 'value="Youth justice"' in form
@@ -344,6 +351,8 @@ async def test_consent_settings_errors_keep_what_was_typed(gareth: httpx.AsyncCl
             ("roles", "Health\nhealth"),
             ("review_months", "forty"),
             ("tell_client_days", "90"),
+            ("capacity_age", "18"),
+            ("unsent_share_days", ""),
         ],
     )
     assert refused.status_code == 400
@@ -354,6 +363,8 @@ async def test_consent_settings_errors_keep_what_was_typed(gareth: httpx.AsyncCl
         "Enter the review interval as a whole number of months",
         "Select what a consent past its review date does",
         "The days to tell a client must be between 1 and 60",
+        "The age of capacity must be between 10 and 16",
+        "Enter the days before an unsent share is listed as a number",
     ):
         assert message in body, message
     assert "Health\nhealth</textarea>" in body
