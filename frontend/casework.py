@@ -276,7 +276,13 @@ class CaseworkPages(Controller):
             return self._enquiry_page(
                 request, policy, submitted, errors, status_code=HTTP_400_BAD_REQUEST
             )
-        case = await record_first_contact(enquiry, staff)
+        try:
+            case = await record_first_contact(enquiry, staff)
+        except CaseworkError as invalid:  # checked above; the service checks it again
+            errors = {enquiry_field(k): v for k, v in invalid.errors.items()}
+            return self._enquiry_page(
+                request, policy, submitted, errors, status_code=HTTP_400_BAD_REQUEST
+            )
         with_person = self._who_contacted(case)
         if with_person is not None:
             contact.with_person_id = with_person

@@ -178,3 +178,17 @@ async def _consents(conn: asyncpg.Connection, tenant: TenantRef, case_id: str) -
     async with _in(conn, tenant):
         rows = await conn.fetch("SELECT id FROM consents WHERE case_id = $1", uuid.UUID(case_id))
     return [r["id"] for r in rows]
+
+
+async def test_capacity_decisions_and_reasons_consent_was_not_asked_are_never_changed(
+    aisha: httpx.AsyncClient, app_conn: asyncpg.Connection, tenants: dict[str, TenantRef]
+) -> None:
+    """The two consent tables this issue adds are append-only for the application role."""
+    case = await new_case(aisha)  # consent not asked yet, and why
+    judged = {"has_capacity": True, "judged_on": date.today().isoformat(), "note": "Judged"}
+    assert (await post(aisha, f"{NM}/cases/{case['id']}/capacity", judged)).status_code == 201
+    for table, column in (("capacity_decisions", "note"), ("consent_not_asked", "reason")):
+        for sql in (f"UPDATE {table} SET {column} = 'Changed'", f"DELETE FROM {table}"):
+            with pytest.raises(asyncpg.InsufficientPrivilegeError):
+                async with _in(app_conn, tenants["northmoor"]):
+                    await app_conn.execute(sql)

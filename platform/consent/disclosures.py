@@ -359,7 +359,6 @@ async def check_case(
     policy = await get_policy()
     if role not in recipient_roles(policy):
         raise CaseworkError({"recipient_role": "Choose the recipient's professional role"})
-    _snapshot(case, items)
     result, _ = await _check(case, staff, role, items, policy)
     return result
 
