@@ -1,9 +1,13 @@
-"""Journey: consent restricted to school/SENCO at first contact; two notes shared with a
-SENCO (allowed); a share with a health visitor refused with the reason; the manager
-authorises it on safeguarding grounds; the tell-the-client task appears on the
-caseworker's dashboard and closes when she records telling the parent. axe checks
-every page on the way. In Eastdale, whose staff few other tests use, so the dashboard's
-first page of tasks is this journey's to see."""
+"""Journey: consent restricted to school/SENCO at first contact, with the parties the
+parent was told about and the child's own view (Tegan is 11); two notes allowed for a
+SENCO, then recorded as sent; a share with a health visitor refused with the reason; the
+manager authorises it on safeguarding grounds and records it sent; the tell-the-client
+task appears on the caseworker's dashboard and closes when she records telling the
+parent. Then the case is closed and the police ask for the file: consent never covers
+the police, so the caseworker asks a manager, who authorises it on the police request,
+on the closed case, and records it sent; the family must be told. axe checks every page
+on the way. In Eastdale, whose staff few other tests use, so the dashboard's first page
+of tasks is this journey's to see."""
 
 from __future__ import annotations
 
@@ -18,6 +22,8 @@ FIRST_NOTE = "Agreed with mum that the SENCO should know about the sensory break
 SECOND_NOTE = "School asked for the speech and language report; mum is happy to share it."
 PRIVATE_NOTE = "Mum mentioned money worries at home."
 JUSTIFICATION = "Mum described an injury that suggests a risk of serious harm to the child."
+CHILD_VIEW = "Tegan wants her teacher to know about the sensory breaks."
+POLICE_REQUEST = "A signed police request for the advice given, for an investigation."
 
 
 def _record_enquiry(priya: Page) -> str:
@@ -43,17 +49,36 @@ def _record_enquiry(priya: Page) -> str:
     form.tick("support_level-2", "topic-1")
     # Restricted to school/SENCO, without saying who gave it: the form says what is missing.
     form.tick("consent-decision-restricted", "consent-role-1", "consent-method-verbal")
+    form.tick("consent-party-1")
     form.save()
     assert "who gave" in form.errors().lower()
     visit(priya, "consent-new-enquiry-errors")
     assert priya.get_by_test_id("consent-decision-restricted").is_checked()
     assert priya.get_by_test_id("consent-role-1").is_checked()
     form.tick("consent-given_by-parent")
+    form.save()  # Tegan is 11: her mum answers for her, and Tegan's own view is recorded
+    assert "child's own view" in form.errors()
+    form.fill({"consent-young_person_view": CHILD_VIEW})
     form.save()
     visit(priya, "consent-case")
     panel = priya.get_by_test_id("consent-panel").inner_text()
     assert "School or SENCO" in panel
+    assert CHILD_VIEW in panel
     return priya.url.split("?")[0]
+
+
+def _record_sent(page: Page, name: str, sent_to: str) -> None:
+    """On a share's record page: it went today, by secure email, to ``sent_to``."""
+    visit(page, name)
+    assert page.get_by_test_id("not-sent-yet").is_visible()
+    today = date.today()
+    for part, value in (("day", today.day), ("month", today.month), ("year", today.year)):
+        page.get_by_test_id(f"field-sent_on-{part}").fill(str(value))
+    page.get_by_test_id("method-secure_email").check()
+    page.get_by_test_id("field-sent_to").fill(sent_to)
+    page.get_by_test_id("record-sent").click()
+    page.wait_for_load_state()
+    assert sent_to in page.get_by_test_id("sent-to").inner_text()
 
 
 def _share(priya: Page, role: str, org: str, notes: list[str]) -> None:
@@ -77,12 +102,14 @@ def test_consent_share_refuse_authorise_and_tell(browser: Browser, base_url: str
     for note in (FIRST_NOTE, SECOND_NOTE, PRIVATE_NOTE):
         CasePage(priya).add_note(note)
 
-    # Two notes to the SENCO: the consent covers it.
+    # Two notes to the SENCO: the consent covers it; Priya sends them, then records it.
     _share(priya, "School or SENCO", "Eastdale Primary School", [FIRST_NOTE, SECOND_NOTE])
     visit(priya, "consent-check-allowed")
     assert priya.get_by_test_id("check-allowed").is_visible()
     priya.get_by_test_id("record-share").click()
+    _record_sent(priya, "consent-disclosure-to-send", "Mrs Evans, SENCO, by secure email")
     visit(priya, "consent-disclosure-record")
+    assert "Shared" in priya.get_by_test_id("disclosure-status").inner_text()
     shared = priya.get_by_test_id("shared-item-text").all_inner_texts()
     assert sorted(s.strip() for s in shared) == sorted([FIRST_NOTE, SECOND_NOTE])
     assert PRIVATE_NOTE not in priya.content()
@@ -98,7 +125,7 @@ def test_consent_share_refuse_authorise_and_tell(browser: Browser, base_url: str
     visit(priya, "consent-awaiting")
     assert "Awaiting" in priya.get_by_test_id("disclosure-status").inner_text()
 
-    # Bronwen, the manager, authorises it on safeguarding grounds.
+    # Bronwen, the manager, authorises it on safeguarding grounds, and sends it.
     bronwen = browser.new_context().new_page()
     sign_in_through_provider(bronwen, base_url, "eastdale", "eastdale-manager")
     visit(bronwen, "consent-dashboard-manager")
@@ -111,9 +138,8 @@ def test_consent_share_refuse_authorise_and_tell(browser: Browser, base_url: str
     bronwen.get_by_test_id("legal_basis-safeguarding").check()
     bronwen.get_by_test_id("field-justification").fill(JUSTIFICATION)
     bronwen.get_by_test_id("authorise").click()
-    visit(bronwen, "consent-authorised-record")
     assert "Risk of serious harm" in bronwen.get_by_test_id("basis").inner_text()
-    bronwen.context.close()
+    _record_sent(bronwen, "consent-authorised-record", "Eastdale Health Visiting Team duty desk")
 
     # The task to tell the parent is on Priya's dashboard; she records telling her.
     priya.goto(f"{base_url}/t/eastdale/dashboard")
@@ -135,9 +161,42 @@ def test_consent_share_refuse_authorise_and_tell(browser: Browser, base_url: str
     priya.get_by_test_id("record-told").click()
     visit(priya, "consent-tell-task-done")
     assert priya.get_by_test_id("task-done").is_visible()
+
+    # Months later the case is closed; the police ask for the file.
+    priya.goto(case_url)
+    priya.get_by_test_id("close-case").click()
+    visit(priya, "consent-close-case")
+    priya.get_by_test_id("field-outcome").fill("Support plan agreed")
+    priya.get_by_test_id("save-close").click()
+    visit(priya, "consent-closed-case")
+    _share(priya, "Police", "Eastdale Police, Public Protection Unit", [FIRST_NOTE])
+    visit(priya, "consent-check-police")
+    police = priya.get_by_test_id("check-refused").inner_text()
+    assert "This case is closed" in police
+    priya.get_by_test_id("ask-manager").click()
+    visit(priya, "consent-police-awaiting")
+
+    bronwen.goto(f"{base_url}/t/eastdale/dashboard")
+    bronwen.get_by_test_id("awaiting-authorisation").get_by_text(reference).click()
+    visit(bronwen, "consent-authorise-police")
+    bronwen.get_by_test_id("legal_basis-police_request").check()
+    bronwen.get_by_test_id("field-justification").fill(POLICE_REQUEST)
+    bronwen.get_by_test_id("authorise").click()
+    assert "Police request" in bronwen.get_by_test_id("basis").inner_text()
+    assert bronwen.get_by_test_id("task-when-sent").is_visible()
+    _record_sent(bronwen, "consent-police-authorised", "DC Rowe, Public Protection Unit")
+    visit(bronwen, "consent-police-sent")
+    assert bronwen.get_by_test_id("task-link").is_visible()  # the family will be told
+    bronwen.context.close()
+
+    # Priya's list of people to tell: the police request's task, not the one she closed.
     priya.goto(f"{base_url}/t/eastdale/dashboard")
-    still_to_tell = priya.get_by_test_id("tell-client-task").all_inner_texts()
-    assert not [t for t in still_to_tell if reference in t]
+    tasks = priya.get_by_test_id("tell-client-tasks")
+    tasks.wait_for()
+    visit(priya, "consent-dashboard-police-task")
+    still_to_tell = tasks.get_by_test_id("tell-client-task").all_inner_texts()
+    assert [t for t in still_to_tell if reference in t and "Eastdale Police" in t]
+    assert not [t for t in still_to_tell if reference in t and "Health Visiting" in t]
     priya.context.close()
 
 
@@ -161,8 +220,10 @@ def test_review_change_history_logs_and_settings_pages(browser: Browser, base_ur
     callum.get_by_test_id("record-consent").click()
     visit(callum, "consent-change")
     callum.get_by_test_id("consent-decision-full").check()
+    callum.get_by_test_id("consent-party-2").check()
     callum.get_by_test_id("consent-given_by-parent").check()
     callum.get_by_test_id("consent-method-written").check()
+    callum.get_by_test_id("field-consent-young_person_view").fill(CHILD_VIEW)
     callum.get_by_test_id("save-consent").click()
     visit(callum, "consent-changed")
     assert "Information may be shared" in callum.get_by_test_id("consent-panel").inner_text()
@@ -171,6 +232,20 @@ def test_review_change_history_logs_and_settings_pages(browser: Browser, base_ur
     visit(callum, "consent-history")
     assert callum.get_by_test_id("consent-version").count() == 2
     assert "Mum confirmed" in callum.get_by_test_id("consent-reviews").inner_text()
+    assert "under the service's age of 12" in callum.get_by_test_id("capacity").inner_text()
+
+    # Tegan's capacity judged: she can decide for herself, below the service's age.
+    callum.get_by_test_id("record-capacity").click()
+    visit(callum, "consent-capacity")
+    callum.get_by_test_id("save-capacity").click()  # nothing chosen
+    visit(callum, "consent-capacity-errors")
+    assert callum.get_by_test_id("error-summary").is_visible()
+    callum.get_by_test_id("has_capacity-yes").check()
+    callum.get_by_test_id("field-note").fill("Tegan explained what sharing means and with whom.")
+    callum.get_by_test_id("save-capacity").click()
+    visit(callum, "consent-capacity-recorded")
+    assert "Yes" in callum.get_by_test_id("capacity").inner_text()
+    assert callum.get_by_test_id("capacity-decision").count() == 1
 
     callum.goto(case_url)
     callum.get_by_test_id("disclosure-log-link").click()

@@ -24,8 +24,10 @@ from confide.platform.identity.schemas import StaffView
 from confide.platform.identity.tables import StaffStatus
 from confide.platform.identity.web import provide_staff, tenant_admin
 from confide.tenants.policy.services import (
+    CAPACITY_AGES,
     REVIEW_MONTHS,
     TELL_CLIENT_DAYS,
+    UNSENT_SHARE_DAYS,
     CaseListsError,
     get_policy,
     set_case_lists,
@@ -230,13 +232,16 @@ class AdminController(Controller):
         request: Request[Any, Any, Any],
         saved: Annotated[bool, QueryParameter()] = False,
     ) -> Template:
-        """Professional roles, the review interval, what a lapsed consent does, days to tell."""
+        """Professional roles, the review interval, what a lapsed consent does, days to tell,
+        the age from which capacity is presumed, days before an unsent share is listed."""
         policy = await get_policy()
         form = {
             "roles": "\n".join(policy.professional_roles),
             "review_months": str(policy.consent_review_months),
             "lapsed": LAPSED_BLOCKS if policy.lapsed_consent_blocks else LAPSED_WARNS,
             "tell_client_days": str(policy.tell_client_days),
+            "capacity_age": str(policy.capacity_age),
+            "unsent_share_days": str(policy.unsent_share_days),
         }
         return self._consent_page(request, form, {}, saved=saved)
 
@@ -250,12 +255,18 @@ class AdminController(Controller):
         """Save the consent settings; on any problem the form comes back as typed."""
         me = provide_staff(request)
         errors: dict[str, str] = {}
-        months = whole_number(data.get("review_months", ""), max_digits=6)
-        if months is None:
-            errors["review_months"] = "Enter the review interval as a whole number of months"
-        days = whole_number(data.get("tell_client_days", ""), max_digits=6)
-        if days is None:
-            errors["tell_client_days"] = "Enter the days to tell a client as a whole number"
+        numbers: dict[str, int] = {}
+        for field, missing in (
+            ("review_months", "Enter the review interval as a whole number of months"),
+            ("tell_client_days", "Enter the days to tell a client as a whole number"),
+            ("capacity_age", "Enter the age of capacity as a whole number of years"),
+            ("unsent_share_days", "Enter the days before an unsent share is listed as a number"),
+        ):
+            number = whole_number(data.get(field, ""), max_digits=6)
+            if number is None:
+                errors[field] = missing
+            else:
+                numbers[field] = number
         lapsed = data.get("lapsed", "")
         if lapsed not in (LAPSED_BLOCKS, LAPSED_WARNS):
             errors["lapsed"] = "Select what a consent past its review date does"
@@ -263,15 +274,23 @@ class AdminController(Controller):
         # The service's own checks too, on whatever could be read, so one pass shows all.
         _, invalid = validate_consent_settings(
             roles,
-            REVIEW_MONTHS[0] if months is None else months,
-            TELL_CLIENT_DAYS[0] if days is None else days,
+            numbers.get("review_months", REVIEW_MONTHS[0]),
+            numbers.get("tell_client_days", TELL_CLIENT_DAYS[0]),
+            capacity_age=numbers.get("capacity_age", CAPACITY_AGES[0]),
+            unsent_share_days=numbers.get("unsent_share_days", UNSENT_SHARE_DAYS[0]),
         )
         for key, message in invalid.items():
             errors.setdefault(key, message)
-        if months is not None and days is not None and not errors:
+        if not errors:
             try:
                 await set_consent_settings(
-                    roles, months, lapsed == LAPSED_BLOCKS, days, changed_by=me.id
+                    roles,
+                    numbers["review_months"],
+                    lapsed == LAPSED_BLOCKS,
+                    numbers["tell_client_days"],
+                    capacity_age=numbers["capacity_age"],
+                    unsent_share_days=numbers["unsent_share_days"],
+                    changed_by=me.id,
                 )
             except CaseListsError as refused:
                 errors.update(refused.errors)
@@ -303,6 +322,8 @@ class AdminController(Controller):
                 warns=LAPSED_WARNS,
                 review_months=REVIEW_MONTHS,
                 tell_days=TELL_CLIENT_DAYS,
+                capacity_ages=CAPACITY_AGES,
+                unsent_days=UNSENT_SHARE_DAYS,
             ),
             status_code=status_code,
         )

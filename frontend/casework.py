@@ -10,7 +10,7 @@ worked redirects (Post/Redirect/Get).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any
@@ -25,14 +25,13 @@ from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_303_SEE_OTHER, HTTP_400_BAD_REQUEST, HTTP_403_FORBIDDEN
 
 from confide.frontend.casework_forms import (
-    CONSENT,
+    NOT_ASKED,
     PARENT,
     SAFE_CONTACT_FIELDS,
     YOUNG_PERSON,
     Submitted,
     anchor,
     consent_defaults,
-    consent_from_form,
     contact_from_form,
     enquiry_field,
     enquiry_from_form,
@@ -63,6 +62,7 @@ from confide.platform.casework.tables import (
 )
 from confide.platform.consent import consents, disclosures, tasks
 from confide.platform.consent.consents import REVIEW_WINDOW_DAYS
+from confide.platform.consent.first_contact import first_contact_errors, record_first_contact
 from confide.platform.consent.schemas import ConsentView
 from confide.platform.core.clock import service_today
 from confide.platform.core.pagination import PageRequest
@@ -159,12 +159,15 @@ def review_soon(consent: ConsentView | None) -> bool:
 
 
 async def dashboard_context(staff: StaffView, page: int) -> dict[str, Any]:
-    """The dashboard's lists: my open cases, consent reviews due and tell-the-client tasks;
-    for managers, recent break-glass alerts and requests to authorise a share."""
+    """The dashboard's lists: my open cases, cases awaiting consent, consent reviews due,
+    shares allowed but not sent, and tell-the-client tasks; for managers, recent break-glass
+    alerts and requests to authorise a share."""
     context: dict[str, Any] = {
         "cases": None,
         "alerts": None,
         "reviews": None,
+        "awaiting_consent": None,
+        "unsent": None,
         "tasks": None,
         "awaiting": None,
         "page": page,
@@ -173,9 +176,15 @@ async def dashboard_context(staff: StaffView, page: int) -> dict[str, Any]:
     if staff.status is StaffStatus.ACTIVE and staff.has(StaffRole.CASEWORKER, StaffRole.MANAGER):
         mine = await records.list_my_cases(staff, _page(page))
         context.update(cases=mine.items, pages=mine.page_count, total=mine.total)
-        due = await consents.reviews_due(staff, PageRequest(limit=ALERTS_SHOWN))
+        first = PageRequest(limit=ALERTS_SHOWN)
+        not_asked = await consents.awaiting_consent(staff, first)
+        context.update(awaiting_consent=not_asked.items, awaiting_consent_total=not_asked.total)
+        due = await consents.reviews_due(staff, first)
         context.update(reviews=due.items, reviews_total=due.total)
-        open_tasks = await tasks.open_tasks(staff, PageRequest(limit=ALERTS_SHOWN))
+        unsent = await disclosures.unsent(staff, first)
+        context.update(unsent=unsent.items, unsent_total=unsent.total)
+        context["unsent_days"] = (await get_policy()).unsent_share_days
+        open_tasks = await tasks.open_tasks(staff, first)
         context.update(tasks=open_tasks.items, tasks_total=open_tasks.total)
     if staff.status is StaffStatus.ACTIVE and staff.has(StaffRole.MANAGER):
         alerts = await access.break_glass_alerts(staff, PageRequest(limit=ALERTS_SHOWN))
@@ -252,38 +261,24 @@ class CaseworkPages(Controller):
         policy = await get_policy()
         errors: dict[str, str] = {}
         enquiry, contact = enquiry_from_form(submitted, errors)
-        # Check everything first, so one pass shows every problem.
-        checks: list[tuple[Callable[[], None], Callable[[str], str]]] = [
-            (lambda: enquiry.validate(topics=policy.topics), enquiry_field)
-        ]
+        # Check everything first (the enquiry, the consent answer, the first contact), so
+        # one pass shows every problem; the service checks it all again as it saves.
+        invalid = await first_contact_errors(enquiry)
         if contact is not None:
-            checks.append((contact.validate, lambda k: f"contact-{k}"))
-        # Consent to share (DESIGN rule 4): asked at first contact, unless anonymous.
-        consent = None
-        if enquiry.anonymous:
-            if submitted.get(f"{CONSENT}decision"):
-                errors[f"{CONSENT}decision"] = (
-                    "An anonymous enquiry records no consent: leave the consent questions empty"
-                )
-        else:
-            consent = consent_from_form(submitted, errors)
-            given = consent
-            checks.append(
-                (lambda: given.validate(policy.professional_roles), lambda k: f"{CONSENT}{k}")
-            )
-        for check, field_of in checks:
             try:
-                check()
-            except CaseworkError as invalid:
-                for key, message in invalid.errors.items():
-                    errors.setdefault(field_of(key), message)
+                contact.validate()
+            except CaseworkError as bad_contact:
+                invalid.update({f"contact.{k}": v for k, v in bad_contact.errors.items()})
+        for key, message in invalid.items():
+            field = f"contact-{key[8:]}" if key.startswith("contact.") else enquiry_field(key)
+            errors.setdefault(field, message)
         if errors or contact is None:
             return self._enquiry_page(
                 request, policy, submitted, errors, status_code=HTTP_400_BAD_REQUEST
             )
         try:
-            case = await records.create_enquiry(enquiry, staff)
-        except CaseworkError as invalid:
+            case = await record_first_contact(enquiry, staff)
+        except CaseworkError as invalid:  # checked above; the service checks it again
             errors = {enquiry_field(k): v for k, v in invalid.errors.items()}
             return self._enquiry_page(
                 request, policy, submitted, errors, status_code=HTTP_400_BAD_REQUEST
@@ -292,9 +287,6 @@ class CaseworkPages(Controller):
         if with_person is not None:
             contact.with_person_id = with_person
         await records.add_contact(case.id, staff, contact)
-        if consent is not None:
-            # Checked above; a failure now is a server error and rolls the enquiry back too.
-            await consents.record_consent(case.id, staff, consent)
         base = tenant_base_path(request, tenant)
         return Redirect(f"{base}/cases/{case.id}?created=true", status_code=HTTP_303_SEE_OTHER)
 
@@ -324,6 +316,7 @@ class CaseworkPages(Controller):
                 anchors={k: anchor(k) for k in errors},
                 topics=policy.topics,
                 roles=policy.professional_roles,
+                not_asked=NOT_ASKED,
                 labels=with_support_levels(policy),
                 safe_fields=SAFE_CONTACT_FIELDS,
                 yp=YOUNG_PERSON,
@@ -375,6 +368,7 @@ class CaseworkPages(Controller):
             ]
         # The case was opened (an audited read) by the caller; the consent is part of it.
         consent = None if case.anonymous else await consents.current_consent(case.id)
+        not_asked = None if consent or case.anonymous else await consents.not_asked(case.id)
         return Template(
             "cases/case.html",
             context=page_context(
@@ -387,6 +381,7 @@ class CaseworkPages(Controller):
                 is_manager=staff.has(StaffRole.MANAGER),
                 may_close=case.status == "open" and case.grounds is not Grounds.BREAK_GLASS,
                 consent=consent,
+                not_asked=not_asked,
                 review_soon=review_soon(consent),
                 done=done,
                 form=form or {},

@@ -17,9 +17,9 @@ from typing import TypeVar
 
 from litestar.datastructures import FormMultiDict
 
-from confide.platform.casework.schemas import NewContact, NewEnquiry, NewPerson
+from confide.platform.casework.schemas import NewContact, NewPerson
 from confide.platform.casework.tables import ContactedBy, ContactKind, Direction, ReferralRoute
-from confide.platform.consent.schemas import NewConsent
+from confide.platform.consent.schemas import FirstContact, NewConsent
 from confide.platform.consent.tables import ConsentMethod, Decision, GivenBy
 from confide.platform.core.clock import service_today
 from confide.platform.core.edge import whole_number
@@ -31,6 +31,10 @@ YOUNG_PERSON = "yp"
 PARENT = "parent"
 CONSENT = "consent-"  # the consent fields' prefix, on the enquiry and the consent page alike
 CONSENT_ROLES = f"{CONSENT}roles"
+CONSENT_PARTIES = f"{CONSENT}parties_told"
+# At first contact the answer may be "not asked yet", with why.
+NOT_ASKED = "not_asked"
+NOT_ASKED_BECAUSE = f"{CONSENT}not_asked_because"
 DATE_FIELDS = frozenset({"yp-date_of_birth", "referrer_consent_on", f"{CONSENT}given_on"})
 # Fields that exist on the form for each person; the young person also has these two.
 PERSON_TEXT = (
@@ -63,7 +67,7 @@ class Submitted:
 
 
 def read_form(
-    form: FormMultiDict, *, multi: tuple[str, ...] = ("topics", CONSENT_ROLES)
+    form: FormMultiDict, *, multi: tuple[str, ...] = ("topics", CONSENT_ROLES, CONSENT_PARTIES)
 ) -> Submitted:
     """Every field as text (the CSRF token left out); repeated fields as lists."""
     values = {
@@ -118,19 +122,22 @@ def consent_from_form(submitted: Submitted, errors: dict[str, str]) -> NewConsen
         errors,
         required="Enter the date consent was given",
     )
-    # Roles only go with a restricted consent: with JavaScript off every box is visible,
-    # so ticks left under another answer are not held against the person.
+    # Roles only go with a restricted consent, and parties told with a consent to share:
+    # with JavaScript off every box is visible, so ticks left under another answer are not
+    # held against the person.
     roles = submitted.getall(CONSENT_ROLES) if decision is Decision.RESTRICTED else []
+    parties = submitted.getall(CONSENT_PARTIES) if decision is not Decision.REFUSED else []
     return NewConsent(
         decision=decision or Decision.FULL,
         given_by=given_by or GivenBy.PARENT,
         method=method or ConsentMethod.VERBAL,
         given_on=given_on or service_today(),
         roles=list(roles),
+        parties_told=list(parties),
         advised_of_limits=(
             decision is Decision.REFUSED and values.get(f"{CONSENT}advised_of_limits") == YES
         ),
-        young_person_can_decide=values.get(f"{CONSENT}young_person_can_decide") == YES,
+        young_person_view=values.get(f"{CONSENT}young_person_view", ""),
         note=values.get(f"{CONSENT}note", ""),
     )
 
@@ -139,6 +146,19 @@ def consent_errors(invalid: Mapping[str, str], errors: dict[str, str]) -> None:
     """A service's consent errors on the form's fields (``roles`` → ``consent-roles``)."""
     for key, message in invalid.items():
         errors.setdefault(f"{CONSENT}{key}", message)
+
+
+def _consent_answer(
+    submitted: Submitted, anonymous: bool, errors: dict[str, str]
+) -> tuple[NewConsent | None, str | None]:
+    """The first contact's answer about consent: a consent, or why it was not asked yet;
+    neither for an anonymous enquiry (the service says so if anything was answered)."""
+    answer = submitted.get(f"{CONSENT}decision")
+    if answer == NOT_ASKED:
+        return None, submitted.get(NOT_ASKED_BECAUSE)
+    if anonymous and not answer:
+        return None, None
+    return consent_from_form(submitted, errors), None
 
 
 def form_date(
@@ -213,9 +233,10 @@ def _filled(values: Mapping[str, str], prefix: str) -> bool:
 
 def enquiry_from_form(
     submitted: Submitted, errors: dict[str, str]
-) -> tuple[NewEnquiry, NewContact | None]:
-    """The enquiry and its first contact (None if its kind or direction is missing);
-    anything that could not be read is in ``errors``, and nothing may be saved then."""
+) -> tuple[FirstContact, NewContact | None]:
+    """The enquiry with the answer about consent, and its first contact (None if its kind
+    or direction is missing); anything that could not be read is in ``errors``, and nothing
+    may be saved then."""
     values = submitted.values
     contacted_by = choice(
         ContactedBy,
@@ -244,9 +265,10 @@ def enquiry_from_form(
     )
     parents = [_person(values, PARENT, errors)] if _filled(values, PARENT) else []
     contact = contact_from_form(values, errors, prefix="contact-")
+    consent, not_asked = _consent_answer(submitted, anonymous, errors)
     # Built even when a choice is missing (with a stand-in, its error already recorded), so
     # the service's own checks run too and one pass shows every problem.
-    enquiry = NewEnquiry(
+    enquiry = FirstContact(
         contacted_by=contacted_by or ContactedBy.PARENT,
         anonymous=anonymous,
         young_person=young_person,
@@ -257,6 +279,8 @@ def enquiry_from_form(
         referrer_consent_on=consent_on,
         topics=list(submitted.topics),
         support_level=support_level or 1,
+        consent=consent,
+        consent_not_asked=not_asked,
     )
     return enquiry, contact
 
@@ -303,6 +327,12 @@ def contact_from_form(
 
 def enquiry_field(key: str) -> str:
     """A service error key as the form's field name."""
+    if key.startswith("consent."):
+        return f"{CONSENT}{key.removeprefix('consent.')}"
+    if key == "consent":
+        return f"{CONSENT}decision"
+    if key == "consent_not_asked":
+        return NOT_ASKED_BECAUSE
     if key.startswith("young_person."):
         return f"{YOUNG_PERSON}-{key.removeprefix('young_person.')}"
     if key == "young_person":

@@ -1,8 +1,10 @@
-"""Staff pages for consent: the consent panel's history, recording a new version, reviews.
+"""Staff pages for consent: the consent panel's history, recording a new version, reviews,
+and decisions about the young person's capacity.
 
-The pages call the consent services (``platform.consent.consents``), which open the case
-first: need-to-know and the audit trail are theirs. A consent is never edited: a change
-is a new version, and a review either confirms the current one or leads to a new version.
+The pages call the consent services (``platform.consent.consents``, ``.capacity``), which
+open the case first: need-to-know and the audit trail are theirs. A consent is never
+edited: a change is a new version, and a review either confirms the current one or leads
+to a new version.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from confide.frontend.casework_forms import (
     consent_defaults,
     consent_errors,
     consent_from_form,
+    form_date,
     read_form,
 )
 from confide.frontend.errors import forbidden_page, not_found_page
@@ -31,8 +34,8 @@ from confide.frontend.templating import page_context
 from confide.platform.casework import records
 from confide.platform.casework.access import CaseNotFound, CaseRestricted, NotPermitted
 from confide.platform.casework.schemas import CaseView, CaseworkError
-from confide.platform.consent import consents
-from confide.platform.consent.schemas import ReviewConsent
+from confide.platform.consent import capacity, consents
+from confide.platform.consent.schemas import NewCapacityDecision, ReviewConsent
 from confide.platform.core.clock import service_today
 from confide.platform.identity.schemas import StaffView
 from confide.platform.identity.web import case_worker, provide_staff
@@ -42,6 +45,7 @@ from confide.tenants.schemas import TenantView
 
 CONFIRMED = "confirmed"
 CHANGED = "changed"
+CAPACITY_ANSWERS = (("yes", "They can decide for themselves"), ("no", "They cannot decide yet"))
 
 
 def _to_case(
@@ -80,6 +84,8 @@ class ConsentPages(Controller):
                 current=history.current,
                 versions=history.versions,
                 review_soon=review_soon(history.current),
+                capacity=history.capacity,
+                not_asked=history.not_asked,
                 labels=LABELS,
             ),
         )
@@ -105,6 +111,7 @@ class ConsentPages(Controller):
                 request,
                 case=case,
                 current=current,
+                capacity=await capacity.current_capacity(case_id),
                 form=form or Submitted(consent_defaults(service_today())),
                 errors=errors,
                 anchors={k: anchor(k) for k in errors},
@@ -145,7 +152,8 @@ class ConsentPages(Controller):
             except CaseRestricted:
                 return await restricted_page(request, case_id)
             except CaseworkError as invalid:
-                # "case": closed, or anonymous; shown on the first question.
+                # "case": closed, or anonymous; shown on the first question. The service
+                # also checks who may answer for the young person (their capacity).
                 remapped = {
                     ("decision" if k == "case" else k): v for k, v in invalid.errors.items()
                 }
@@ -153,6 +161,89 @@ class ConsentPages(Controller):
             else:
                 return _to_case(request, tenant, case_id, "?done=consent")
         return await self._form_page(request, case_id, staff, submitted, errors)
+
+    # Capacity
+
+    async def _capacity_page(
+        self,
+        request: Request[Any, Any, Any],
+        case_id: UUID,
+        staff: StaffView,
+        form: Submitted,
+        errors: dict[str, str],
+    ) -> Template:
+        try:
+            case = await records.get_case(case_id, staff, purpose="capacity")
+        except CaseRestricted:
+            return await restricted_page(request, case_id)
+        return Template(
+            "consent/capacity.html",
+            context=page_context(
+                request,
+                case=case,
+                capacity=await capacity.current_capacity(case_id),
+                form=form,
+                errors=errors,
+                anchors={k: f"{k}-day" if k == "judged_on" else k for k in errors},
+                answers=CAPACITY_ANSWERS,
+            ),
+            status_code=HTTP_400_BAD_REQUEST if errors else 200,
+        )
+
+    @get("/cases/{case_id:uuid}/capacity", name="case-capacity")
+    async def capacity_form(
+        self,
+        request: Request[Any, Any, Any],
+        case_id: FromPath[UUID],
+        staff: NamedDependency[StaffView],
+    ) -> Template:
+        """Whether the young person can decide for themselves, and a decision to record."""
+        today = service_today()
+        blank = {"judged_on-day": str(today.day), "judged_on-month": str(today.month)}
+        blank["judged_on-year"] = str(today.year)
+        return await self._capacity_page(request, case_id, staff, Submitted(blank), {})
+
+    @post("/cases/{case_id:uuid}/capacity", name="case-capacity-save")
+    async def record_capacity(
+        self,
+        request: Request[Any, Any, Any],
+        tenant: NamedDependency[TenantView],
+        case_id: FromPath[UUID],
+        staff: NamedDependency[StaffView],
+    ) -> Template | Redirect:
+        submitted = read_form(await request.form())
+        errors: dict[str, str] = {}
+        answer = submitted.get("has_capacity")
+        if answer not in ("yes", "no"):
+            errors["has_capacity"] = "Select whether they can decide for themselves"
+        judged_on = form_date(
+            submitted.values,
+            "judged_on",
+            "The date it was judged",
+            errors,
+            required="Enter the date it was judged",
+        )
+        decision = NewCapacityDecision(
+            has_capacity=answer == "yes",
+            judged_on=judged_on or service_today(),
+            note=submitted.get("note"),
+        )
+        try:
+            decision.validate()
+        except CaseworkError as invalid:
+            for key, message in invalid.errors.items():
+                errors.setdefault(key, message)
+        if not errors:
+            try:
+                await capacity.record_capacity(case_id, staff, decision)
+            except CaseRestricted:
+                return await restricted_page(request, case_id)
+            except CaseworkError as invalid:  # "case": an anonymous enquiry
+                for key, message in invalid.errors.items():
+                    errors["has_capacity" if key == "case" else key] = message
+            else:
+                return _to_case(request, tenant, case_id, "/consent")
+        return await self._capacity_page(request, case_id, staff, submitted, errors)
 
     # Reviews
 

@@ -1,5 +1,6 @@
 """Staff pages for sharing information: the share journey with the consent check explained,
-manager authorisation, the disclosure log and printable record, and tell-the-client tasks.
+manager authorisation, recording that a share was sent (or will not be), the disclosure log
+and printable record, and tell-the-client tasks.
 
 Every page calls the consent domain services (``consent.disclosures``, ``consent.tasks``),
 so the consent check, need-to-know and the audit trail are theirs. Nothing is ticked for
@@ -31,7 +32,7 @@ from litestar.status_codes import (
 from confide.frontend.casework import people_of, safe_contact_allowed, safe_contact_rules
 from confide.frontend.casework_forms import choice, form_date
 from confide.frontend.errors import forbidden_page, not_found_page
-from confide.frontend.labels import LABELS, TELL_METHOD_LABELS
+from confide.frontend.labels import LABELS, SEND_METHOD_LABELS, TELL_METHOD_LABELS
 from confide.frontend.templating import page_context, paged_template
 from confide.platform.casework import records
 from confide.platform.casework.access import (
@@ -49,11 +50,13 @@ from confide.platform.consent.disclosures import (
     LEGAL_BASIS_LABELS,
     DisclosureNotFound,
     DisclosureRefused,
+    contact_detail,
     field_text,
     recipient_roles,
 )
 from confide.platform.consent.schemas import (
     Authorisation,
+    CancelShare,
     CaseField,
     Decline,
     DelayTelling,
@@ -61,13 +64,16 @@ from confide.platform.consent.schemas import (
     ItemKind,
     ItemRef,
     NewDisclosure,
+    SentDisclosure,
     ToldClient,
 )
 from confide.platform.consent.tables import (
     LegalBasis,
+    SendMethod,
     TellMethod,
 )
 from confide.platform.consent.tasks import TaskNotFound
+from confide.platform.core.clock import service_today
 from confide.platform.core.pagination import PageRequest
 from confide.platform.identity.schemas import StaffView
 from confide.platform.identity.web import case_worker, manager, provide_staff
@@ -79,7 +85,7 @@ PAGE_SIZE = 20
 PREVIEW_CHARS = 120
 PageNumber = Annotated[int, QueryParameter(ge=1, le=10_000)]
 ACTIONS = ("check", "share", "ask")
-DATE_FIELDS = ("told_on", "new_due_on")
+DATE_FIELDS = ("told_on", "new_due_on", "sent_on")
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,9 +168,21 @@ def item_choices(case: CaseView) -> list[tuple[str, list[ItemChoice]]]:
         for f in CaseField
         if (value := field_text(case, f)) is not None
     ]
+    details = [
+        (f"{kind.value}:{person.id}", f"{label} ({part.lower()})", text, False)
+        for part, person in people_of(case)
+        for kind in (ItemKind.ADDRESS, ItemKind.PHONE)
+        for label, text in [contact_detail(person, kind)]
+        if text is not None
+    ]
     groups: list[tuple[str, list[ItemChoice]]] = []
     count = 0
-    for title, entries in (("Notes", notes), ("Contacts", contacts), ("Case details", fields)):
+    for title, entries in (
+        ("Notes", notes),
+        ("Contacts", contacts),
+        ("Case details", fields),
+        ("Contact details (for a safeguarding referral, for example)", details),
+    ):
         choices = []
         for key, label, hint, yp_only in entries:
             element_id = "items" if count == 0 else f"items-{count}"
@@ -295,7 +313,7 @@ class DisclosurePages(Controller):
         if result is None:
             data = disclosure_from_form(form, {})
             try:
-                result = await disclosures.check_case(case, data.recipient_role, data.items)
+                result = await disclosures.check_case(case, staff, data.recipient_role, data.items)
             except CaseworkError as invalid:
                 return await self._share_page(
                     request, case_id, staff, form, {**errors, **invalid.errors}, case
@@ -405,14 +423,102 @@ class DisclosurePages(Controller):
         disclosure_id: FromPath[UUID],
         staff: NamedDependency[StaffView],
     ) -> Template:
-        """The printable record: exactly what was shared, as it was then."""
+        """The printable record: exactly what was (or is to be) shared, as it was then; for
+        a share allowed or authorised but not sent, the forms to record it sent, or not."""
+        return await self._record_page(request, case_id, disclosure_id, staff, {}, {})
+
+    async def _record_page(
+        self,
+        request: Request[Any, Any, Any],
+        case_id: UUID,
+        disclosure_id: UUID,
+        staff: StaffView,
+        form: Mapping[str, str],
+        errors: dict[str, str],
+        *,
+        refused: DisclosureCheck | None = None,
+    ) -> Template:
         disclosure = await disclosures.get_disclosure(case_id, disclosure_id, staff)
+        if not form and disclosure.status in disclosures.DECIDED:
+            today = service_today()
+            form = {"sent_on-day": str(today.day), "sent_on-month": str(today.month)}
+            form = {**form, "sent_on-year": str(today.year)}
+        status = HTTP_409_CONFLICT if refused else HTTP_400_BAD_REQUEST if errors else 200
         return Template(
             "disclosures/record.html",
             context=page_context(
-                request, disclosure=disclosure, is_manager=is_manager(staff), labels=LABELS
+                request,
+                disclosure=disclosure,
+                is_manager=is_manager(staff),
+                form=form,
+                errors=errors,
+                anchors=_anchors(errors),
+                refused=refused,
+                methods=[(m.value, label) for m, label in SEND_METHOD_LABELS.items()],
+                labels=LABELS,
             ),
+            status_code=status,
         )
+
+    @post(
+        "/cases/{case_id:uuid}/disclosures/{disclosure_id:uuid}/sent", name="case-disclosure-sent"
+    )
+    async def sent(
+        self,
+        request: Request[Any, Any, Any],
+        tenant: NamedDependency[TenantView],
+        case_id: FromPath[UUID],
+        disclosure_id: FromPath[UUID],
+        staff: NamedDependency[StaffView],
+    ) -> Template | Redirect:
+        """The person who sent it records when, how and to whom exactly: now it is shared."""
+        form = read_share_form(await request.form()).values
+        errors: dict[str, str] = {}
+        sent_on = form_date(
+            form, "sent_on", "The date it was sent", errors, required="Enter the date it was sent"
+        )
+        method = choice(
+            SendMethod, form.get("method", ""), "method", "Select how it was sent", errors
+        )
+        if not form.get("sent_to", "").strip():
+            errors["sent_to"] = "Enter who it was sent to"
+        if not errors and sent_on is not None and method is not None:
+            record = SentDisclosure(sent_on=sent_on, method=method, sent_to=form["sent_to"])
+            try:
+                await disclosures.send(case_id, disclosure_id, staff, record)
+            except CaseworkError as invalid:
+                errors.update(invalid.errors)
+            except DisclosureRefused as refused:
+                return await self._record_page(
+                    request, case_id, disclosure_id, staff, form, {}, refused=refused.check
+                )
+            else:
+                return self._to_record(request, tenant, case_id, disclosure_id)
+        return await self._record_page(request, case_id, disclosure_id, staff, form, errors)
+
+    @post(
+        "/cases/{case_id:uuid}/disclosures/{disclosure_id:uuid}/cancel",
+        name="case-disclosure-cancel",
+    )
+    async def cancel(
+        self,
+        request: Request[Any, Any, Any],
+        tenant: NamedDependency[TenantView],
+        case_id: FromPath[UUID],
+        disclosure_id: FromPath[UUID],
+        staff: NamedDependency[StaffView],
+    ) -> Template | Redirect:
+        """It will not be sent: the reason is kept, and it leaves the unsent list."""
+        form = read_share_form(await request.form()).values
+        try:
+            await disclosures.cancel(
+                case_id, disclosure_id, staff, CancelShare(reason=form.get("reason", ""))
+            )
+        except CaseworkError as invalid:
+            return await self._record_page(
+                request, case_id, disclosure_id, staff, form, dict(invalid.errors)
+            )
+        return self._to_record(request, tenant, case_id, disclosure_id)
 
     # A manager's decision
 

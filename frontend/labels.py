@@ -13,6 +13,7 @@ from confide.platform.consent.tables import (
     Decision,
     DisclosureStatus,
     GivenBy,
+    SendMethod,
     TellMethod,
 )
 
@@ -54,19 +55,25 @@ ACTION_LABELS = {
     "case_closed": "Closed the case",
     "case_access_history_read": "Read the access history",
     "consent_recorded": "Recorded consent",
+    "consent_not_asked": "Recorded why consent was not asked yet",
     "consent_reviewed": "Reviewed consent",
+    "capacity_recorded": "Recorded whether the young person can decide for themselves",
     "disclosure_refused": "Was refused a share by the consent check",
     "disclosure_override_refused": "Tried to share without consent (not a manager)",
-    "disclosure_made": "Shared information with consent",
+    "disclosure_made": "Shared information with consent",  # before shares were sent apart
+    "disclosure_allowed": "Recorded a share that consent allows",
     "disclosure_requested": "Asked a manager to authorise a share",
     "disclosure_authorised": "Authorised a share without consent",
     "disclosure_declined": "Declined to authorise a share",
+    "disclosure_sent": "Recorded that a share was sent",
+    "disclosure_send_refused": "Was refused sending a share: consent no longer covers it",
+    "disclosure_cancelled": "Recorded that a share will not be sent",
     "tell_client_task_opened": "Opened a task to tell the service user",
     "tell_client_delayed": "Delayed telling the service user",
     "tell_client_done": "Recorded telling the service user",
 }
 DECISION_LABELS = {
-    Decision.FULL: "Yes, with any professional who needs it",
+    Decision.FULL: "Yes, with any of the service's professional roles that need it",
     Decision.RESTRICTED: "Only with named professional roles",
     Decision.REFUSED: "No, they refused",
 }
@@ -86,9 +93,19 @@ CONSENT_METHOD_LABELS = {
     ConsentMethod.SIGNED_FORM: "On a signed form",
 }
 STATUS_LABELS = {
-    DisclosureStatus.SHARED: "Shared",
     DisclosureStatus.AWAITING_AUTHORISATION: "Awaiting a manager's authorisation",
     DisclosureStatus.DECLINED: "Declined by a manager",
+    DisclosureStatus.ALLOWED: "Allowed: not sent yet",
+    DisclosureStatus.AUTHORISED: "Authorised: not sent yet",
+    DisclosureStatus.SHARED: "Shared",
+    DisclosureStatus.CANCELLED: "Not sent",
+}
+SEND_METHOD_LABELS = {
+    SendMethod.SECURE_EMAIL: "Secure email",
+    SendMethod.POST: "Post",
+    SendMethod.BY_HAND: "By hand",
+    SendMethod.PORTAL: "A secure portal",
+    SendMethod.OTHER: "Another way",
 }
 BASIS_LABELS = {Basis.CONSENT: "Consent", Basis.LEGAL: "Without consent, on a legal basis"}
 TELL_METHOD_LABELS = {
@@ -113,4 +130,5 @@ LABELS: dict[str, object] = {
     "basis": BASIS_LABELS,
     "legal_basis": LEGAL_BASIS_LABELS,
     "tell_method": TELL_METHOD_LABELS,
+    "send_method": SEND_METHOD_LABELS,
 }

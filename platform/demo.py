@@ -6,9 +6,11 @@ schools and settings, postcodes made from outward codes invented here, phone
 numbers from Ofcom's ranges reserved for drama, ``example.*`` email
 addresses, varied safe-contact preferences, contacts and notes (some on the
 young person's confidential side, one corrected), consent asked at first
-contact (some shared with it, one shared by a manager on safeguarding grounds,
-a few due for review), some cases closed with an outcome, and one anonymous
-enquiry. Every name comes from the lists below;
+contact (with the parties they were told about and, for a young child, the child's
+view; some shares sent with it, one allowed and not sent yet, one authorised by a
+manager on safeguarding grounds and sent, a few consents due for review), some cases
+closed with an outcome, a police request for one closed case's file authorised by a
+manager and sent, and one anonymous enquiry. Every name comes from the lists below;
 nothing is imported from anywhere.
 
 The demo staff are recorded exactly as signing in through the development
@@ -34,13 +36,11 @@ from confide.platform.casework.records import (
     change_assignment,
     close_case,
     correct_note,
-    create_enquiry,
 )
 from confide.platform.casework.schemas import (
     DEFAULT_TOPICS,
     CloseCase,
     NewContact,
-    NewEnquiry,
     NewNote,
     NewPerson,
     NoteCorrection,
@@ -53,15 +53,24 @@ from confide.platform.casework.tables import (
     ReferralRoute,
     Side,
 )
-from confide.platform.consent.consents import add_months, record_consent
-from confide.platform.consent.disclosures import share
-from confide.platform.consent.schemas import ItemKind, ItemRef, NewConsent, NewDisclosure
+from confide.platform.consent.consents import add_months
+from confide.platform.consent.disclosures import send, share
+from confide.platform.consent.first_contact import record_first_contact
+from confide.platform.consent.schemas import (
+    FirstContact,
+    ItemKind,
+    ItemRef,
+    NewConsent,
+    NewDisclosure,
+    SentDisclosure,
+)
 from confide.platform.consent.tables import (
     Consent,
     ConsentMethod,
     Decision,
     GivenBy,
     LegalBasis,
+    SendMethod,
 )
 from confide.platform.core.clock import SERVICE_ZONE, service_today
 from confide.platform.core.db import tenant_transaction
@@ -377,7 +386,7 @@ def _person(
 
 @dataclass
 class _Plan:
-    enquiry: NewEnquiry
+    enquiry: FirstContact
     age: int
 
 
@@ -430,7 +439,7 @@ def _enquiry(rng: random.Random, place: Place, today: date) -> _Plan:
     if rng.random() < 0.1:
         topics.append("Other")
     return _Plan(
-        NewEnquiry(
+        FirstContact(
             contacted_by=contacted_by,
             young_person=child,
             parents=parents,
@@ -510,6 +519,7 @@ async def _make_cases(
     today = now.date()
     anonymous_at = min(7, count - 1)
     corrected = False
+    police_asked = False
     for i in range(count):
         lead = workers[i % len(workers)] if rng.random() < 0.8 else rng.choice(workers)
         # Opened earlier this year (the reference carries the year), oldest first.
@@ -522,8 +532,10 @@ async def _make_cases(
             continue
         plan = _enquiry(rng, place, today)
         enquiry = plan.enquiry
-        case = await create_enquiry(enquiry, lead)
+        enquiry.consent = _first_consent(rng, enquiry.contacted_by, opened_on, plan.age, i)
+        case = await record_first_contact(enquiry, lead)
         assert case.subject is not None
+        assert enquiry.young_person is not None
         people = [(case.subject.id, enquiry.young_person)] + [
             (p.person.id, new) for p, new in zip(case.people, enquiry.parents, strict=True)
         ]
@@ -575,9 +587,7 @@ async def _make_cases(
             await add_note(case.id, lead, NewNote(body=body))
             for body in rng.sample(_NOTES, rng.randint(1, 2))
         ]
-        await _consent_and_sharing(
-            rng, case.id, lead, manager, enquiry.contacted_by, opened_on, notes[0].note_id, i
-        )
+        await _sharing(rng, case.id, lead, manager, enquiry.consent, notes[0].note_id, i)
         if plan.age >= 11 and (
             enquiry.contacted_by is ContactedBy.YOUNG_PERSON or rng.random() < 0.3
         ):
@@ -610,22 +620,25 @@ async def _make_cases(
         if i < count * 0.6 and rng.random() < 0.4:  # the older cases
             await close_case(case.id, lead, CloseCase(outcome=rng.choice(_OUTCOMES)))
             closed_on = min(today, opened_on + timedelta(days=days[-1] + rng.randint(1, 10)))
+            if not police_asked:
+                await _police_request(case.id, manager, notes[0].note_id)
+                police_asked = True
         await _backdate(case.id, opened_on, closed_on)
     return count
 
 
-async def _consent_and_sharing(
-    rng: random.Random,
-    case_id: UUID,
-    lead: StaffView,
-    manager: StaffView,
-    contacted_by: ContactedBy,
-    opened_on: date,
-    note_id: UUID,
-    i: int,
-) -> None:
-    """Consent asked at first contact; some cases shared with consent, one by a manager
-    on safeguarding grounds (so its tell-the-client task shows), a few reviews due soon."""
+_CHILD_VIEWS = (
+    "Happy for school to know; does not want to miss lessons for meetings.",
+    "Wants their teacher to know they find the dinner hall too loud.",
+    "Did not want to talk about it today; mum will ask again.",
+)
+
+
+def _first_consent(
+    rng: random.Random, contacted_by: ContactedBy, opened_on: date, age: int, i: int
+) -> NewConsent:
+    """Consent asked at first contact: who was told about which parties, and for a child
+    under the demo services' age of capacity (12), the child's own view."""
     given_by = {
         ContactedBy.YOUNG_PERSON: GivenBy.YOUNG_PERSON,
         ContactedBy.CARER: GivenBy.CARER,
@@ -640,18 +653,35 @@ async def _consent_and_sharing(
         if decision is Decision.RESTRICTED
         else []
     )
-    await record_consent(
-        case_id,
-        lead,
-        NewConsent(
-            decision=decision,
-            given_by=given_by,
-            method=rng.choice(list(ConsentMethod)),
-            given_on=opened_on,
-            roles=roles,
-            advised_of_limits=decision is Decision.REFUSED,
-        ),
+    told = [] if decision is Decision.REFUSED else (roles or list(DEFAULT_PROFESSIONAL_ROLES[:2]))
+    view = ""
+    if given_by is not GivenBy.YOUNG_PERSON and age < 12:
+        view = "Too young to ask." if age < 5 else rng.choice(_CHILD_VIEWS)
+    return NewConsent(
+        decision=decision,
+        given_by=given_by,
+        method=rng.choice(list(ConsentMethod)),
+        given_on=opened_on,
+        roles=roles,
+        parties_told=told,
+        advised_of_limits=decision is Decision.REFUSED,
+        young_person_view=view,
     )
+
+
+async def _sharing(
+    rng: random.Random,
+    case_id: UUID,
+    lead: StaffView,
+    manager: StaffView,
+    consent: NewConsent | None,
+    note_id: UUID,
+    i: int,
+) -> None:
+    """Some cases shared with consent (sent, but one allowed and not sent yet), one by a
+    manager on safeguarding grounds (sent, so its tell-the-client task shows), a few
+    consents due for review."""
+    assert consent is not None
     if i % 10 == 1:  # a few consents from an earlier enquiry, due for review about now
         due = service_today() + timedelta(days=rng.randint(-6, 20))
         await Consent.update(
@@ -659,7 +689,7 @@ async def _consent_and_sharing(
         ).where(Consent.case_id == case_id)
     item = [ItemRef(kind=ItemKind.NOTE, id=str(note_id))]
     if i == 5:
-        await share(
+        made = await share(
             case_id,
             manager,
             NewDisclosure(
@@ -672,9 +702,15 @@ async def _consent_and_sharing(
                 " harm; the threshold for sharing without consent is met.",
             ),
         )
-    elif decision is not Decision.REFUSED and rng.random() < 0.3:
-        role = roles[0] if roles else "School or SENCO"
-        await share(
+        sent = SentDisclosure(
+            sent_on=service_today(),
+            method=SendMethod.SECURE_EMAIL,
+            sent_to="Duty social worker, children's front door (secure email)",
+        )
+        await send(case_id, made.id, manager, sent)
+    elif consent.decision is not Decision.REFUSED and rng.random() < 0.3:
+        role = consent.roles[0] if consent.roles else "School or SENCO"
+        made = await share(
             case_id,
             lead,
             NewDisclosure(
@@ -685,11 +721,44 @@ async def _consent_and_sharing(
                 items=item,
             ),
         )
+        if i % 4:  # the rest wait to be sent
+            sent = SentDisclosure(
+                sent_on=service_today(),
+                method=rng.choice((SendMethod.SECURE_EMAIL, SendMethod.POST)),
+                sent_to=f"{role}, {made.recipient_org}",
+            )
+            await send(case_id, made.id, lead, sent)
+
+
+async def _police_request(case_id: UUID, manager: StaffView, note_id: UUID) -> None:
+    """The usual case of policy 5.1: the police ask for a closed file; a manager authorises
+    sharing one note on that legal basis and records sending it, so the family is told."""
+    made = await share(
+        case_id,
+        manager,
+        NewDisclosure(
+            recipient_org="Police, Public Protection Unit",
+            recipient_role="Police",
+            recipient_person="Detective Constable on the request",
+            purpose="A written police request for the record of advice given, for an"
+            " investigation.",
+            items=[ItemRef(kind=ItemKind.NOTE, id=str(note_id))],
+            legal_basis=LegalBasis.POLICE_REQUEST,
+            justification="A signed request under the data protection exemption for the"
+            " prevention and detection of crime; only the note asked for is shared.",
+        ),
+    )
+    sent = SentDisclosure(
+        sent_on=service_today(),
+        method=SendMethod.SECURE_EMAIL,
+        sent_to="Detective Constable, Public Protection Unit (secure police email)",
+    )
+    await send(case_id, made.id, manager, sent)
 
 
 async def _anonymous(rng: random.Random, lead: StaffView, opened_on: date, now: datetime) -> None:
-    case = await create_enquiry(
-        NewEnquiry(contacted_by=ContactedBy.PARENT, anonymous=True, topics=["Exclusion"]), lead
+    case = await record_first_contact(
+        FirstContact(contacted_by=ContactedBy.PARENT, anonymous=True, topics=["Exclusion"]), lead
     )
     await add_contact(
         case.id,

@@ -16,7 +16,7 @@ import pytest
 
 from conftest import TenantRef
 from tests.conftest import csrf_token, http_client, sign_in
-from tests.test_casework import _reads
+from tests.test_casework import _as_tenant, _reads
 
 NM = "/t/northmoor"
 TODAY = date.today()
@@ -231,7 +231,16 @@ async def test_a_voicemail_without_phone_permission_is_refused_on_the_field(
     assert "A voicemail needs permission to phone" in response.text
 
 
-async def test_an_anonymous_enquiry_records_no_people(aisha: httpx.AsyncClient) -> None:
+async def test_an_anonymous_enquiry_records_no_people(
+    aisha: httpx.AsyncClient, owner_conn: asyncpg.Connection, tenants: dict[str, TenantRef]
+) -> None:
+    northmoor = tenants["northmoor"]
+
+    async def people() -> int:
+        rows = await _as_tenant(owner_conn, northmoor, "SELECT count(*) AS n FROM people")
+        return int(rows[0]["n"])
+
+    before = await people()
     pairs = [
         (k, v)
         for k, v in enquiry_form(contacted_by="young_person")
@@ -243,6 +252,19 @@ async def test_an_anonymous_enquiry_records_no_people(aisha: httpx.AsyncClient) 
     assert done.status_code == 303, done.text
     page = text(await aisha.get(done.headers["location"]))
     assert "This is an anonymous enquiry" in page
+    case_id = uuid.UUID(done.headers["location"].split("/cases/", 1)[1].split("?", 1)[0])
+    [case] = await _as_tenant(
+        owner_conn,
+        northmoor,
+        "SELECT c.anonymous, c.subject_id, (SELECT count(*) FROM case_people p"
+        " WHERE p.case_id = c.id) AS linked, (SELECT count(*) FROM case_contacts x"
+        " WHERE x.case_id = c.id AND x.with_person_id IS NOT NULL) AS with_someone"
+        " FROM cases c WHERE c.id = $1",
+        case_id,
+    )
+    assert (case["anonymous"], case["subject_id"], case["linked"]) == (True, None, 0)
+    assert case["with_someone"] == 0
+    assert await people() == before  # no person row written at all
 
 
 async def test_need_to_know_break_glass_alerts_and_access_history(

@@ -93,6 +93,15 @@ def share_body(role: str, items: list[tuple[str, str]], **changes: Any) -> dict[
     return body
 
 
+async def send(
+    http: httpx.AsyncClient, case_id: str, disclosure_id: str, **changes: Any
+) -> httpx.Response:
+    """Record that an allowed or authorised share went (today, by secure email)."""
+    body = {"sent_on": TODAY.isoformat(), "method": "secure_email", "sent_to": "Ms Patel, SENCO"}
+    body.update(changes)
+    return await post(http, f"{NM}/cases/{case_id}/disclosures/{disclosure_id}/sent", body)
+
+
 async def check(http: httpx.AsyncClient, case_id: str, role: str, items: Any = ()) -> Any:
     response = await post(
         http, f"{NM}/cases/{case_id}/disclosure-checks", share_body(role, list(items))
@@ -165,8 +174,10 @@ async def test_consent_fields_are_checked(aisha: httpx.AsyncClient) -> None:
         (consent(roles=["Astrologer"]), "roles"),
         (consent(decision="full"), "roles"),  # a full consent names no roles
         (consent(given_on=(TODAY + timedelta(days=2)).isoformat()), "given_on"),
-        (consent(given_by="young_person", young_person_can_decide=True), "young_person_can_decide"),
-    ]
+        (consent(parties_told=["Astrologer"]), "parties_told"),
+        (consent(decision="refused", roles=[], advised_of_limits=True, parties_told=["Health"]),
+         "parties_told"),
+    ]  # fmt: skip
     for body, field in cases:
         response = await post(aisha, url, body)
         assert response.status_code == 400, body
@@ -178,27 +189,6 @@ async def test_consent_fields_are_checked(aisha: httpx.AsyncClient) -> None:
                                    advised_of_limits=True)  # fmt: skip
     assert refused["decision"] == "refused"
     assert refused["advised_of_limits"] is True
-
-
-async def test_a_parents_consent_for_a_young_person_who_can_decide_is_flagged(
-    aisha: httpx.AsyncClient,
-) -> None:
-    child = await new_case(aisha)
-    said = await record_consent(aisha, child["id"], young_person_can_decide=True)
-    assert said["parent_for_competent_young_person"] is True
-    plain = await record_consent(aisha, child["id"])
-    assert plain["parent_for_competent_young_person"] is False  # a 12-year-old: not flagged
-
-    older = {
-        "first_name": "Jordan",
-        "last_name": "Reid",
-        "date_of_birth": TODAY.replace(year=TODAY.year - 17).isoformat(),
-    }
-    young_person = await new_case(aisha, young_person=older)
-    by_age = await record_consent(aisha, young_person["id"])
-    assert by_age["parent_for_competent_young_person"] is True  # 17: decides for themselves
-    own = await record_consent(aisha, young_person["id"], given_by="young_person")
-    assert own["parent_for_competent_young_person"] is False
 
 
 async def test_an_anonymous_enquiry_has_no_one_to_consent(aisha: httpx.AsyncClient) -> None:
@@ -226,9 +216,13 @@ async def test_the_disclosure_check_every_branch(
     assert (none["allowed"], none["code"]) == (False, "no_consent")
     assert "No consent" in none["reason"]
 
-    await record_consent(aisha, cid, decision="full", roles=[])
+    await record_consent(aisha, cid, decision="full", roles=[], parties_told=["Health"])
     full = await check(aisha, cid, "Health")
     assert (full["allowed"], full["code"]) == (True, "full")
+    assert full["warning"] is None  # they were told it might go to Health
+    untold = await check(aisha, cid, "Social care")
+    assert (untold["allowed"], untold["code"]) == (True, "full")
+    assert "not Social care" in untold["warning"]
 
     await record_consent(aisha, cid, roles=["School or SENCO", "Social care"])
     includes = await check(aisha, cid, "School or SENCO", [("note", note)])
@@ -241,6 +235,7 @@ async def test_the_disclosure_check_every_branch(
     secret = await add_note(aisha, cid, "Told us in confidence", side="young_person_only")
     side = await check(aisha, cid, "School or SENCO", [("note", secret)])
     assert (side["allowed"], side["code"]) == (False, "young_person_side")
+    assert "at or over the service's age of 12" in side["reason"]  # Sam is 12
 
     await record_consent(aisha, cid, decision="refused", roles=[], advised_of_limits=True)
     refused = await check(aisha, cid, "School or SENCO", [("note", note)])
@@ -312,6 +307,11 @@ async def test_a_share_the_consent_allows_records_exactly_the_chosen_items(
     )
     assert response.status_code == 201, response.text
     shared = response.json()
+    assert shared["status"] == "allowed"  # decided; nothing has gone yet
+    assert shared["shared_at"] is None
+    sent = await send(aisha, cid, shared["id"])
+    assert sent.status_code == 200, sent.text
+    shared = sent.json()
     assert shared["status"] == "shared"
     assert shared["basis"] == "consent"
     assert shared["consent_id"] == given["id"]
@@ -337,7 +337,8 @@ async def test_a_share_the_consent_allows_records_exactly_the_chosen_items(
     assert [d["id"] for d in log["items"]] == [shared["id"]]
     assert log["items"][0]["item_count"] == 3
     assert log["total"] == 1
-    assert "disclosure_made" in await _audit_actions(owner_conn, tenants["northmoor"], cid)
+    actions = await _audit_actions(owner_conn, tenants["northmoor"], cid)
+    assert actions.index("disclosure_allowed") < actions.index("disclosure_sent")
 
 
 async def test_a_refused_share_records_nothing_but_the_refusal(
@@ -404,10 +405,19 @@ async def test_a_manager_shares_without_consent_on_each_legal_basis(
         ),
     )
     assert response.status_code == 201, response.text
-    shared = response.json()
-    assert (shared["status"], shared["basis"], shared["legal_basis"]) == ("shared", "legal", basis)
-    assert shared["authorised_by_name"] == "Fiona MacLeod"
-    assert shared["justification"] == "Recorded reason for sharing without consent"
+    authorised = response.json()
+    assert (authorised["status"], authorised["basis"], authorised["legal_basis"]) == (
+        "authorised",
+        "legal",
+        basis,
+    )
+    assert authorised["authorised_by_name"] == "Fiona MacLeod"
+    assert authorised["justification"] == "Recorded reason for sharing without consent"
+    assert authorised["task"] is None  # nothing has gone yet: nobody to tell yet
+    sent = await send(fiona, cid, authorised["id"], sent_to="DC Shah, Northmoor Police")
+    assert sent.status_code == 200, sent.text
+    shared = sent.json()
+    assert (shared["status"], shared["sent_to"]) == ("shared", "DC Shah, Northmoor Police")
     task = shared["task"]
     assert task["status"] == "open"
     assert task["due_on"] == (TODAY + timedelta(days=5)).isoformat()
@@ -473,11 +483,14 @@ async def test_a_caseworker_asks_and_a_manager_authorises_or_declines(
     assert authorised.status_code == 200, authorised.text
     done = authorised.json()
     assert (done["status"], done["basis"], done["legal_basis"]) == (
-        "shared",
+        "authorised",
         "legal",
         "safeguarding",
     )
-    assert done["task"]["status"] == "open"
+    assert done["task"] is None
+    sent = await send(aisha, cid, request["id"])  # the caseworker sends it
+    assert sent.status_code == 200, sent.text
+    assert sent.json()["task"]["status"] == "open"
     again = await post(fiona, f"{url}/authorisation", decision)
     assert again.status_code == 400  # decided once, and only once
     # The refused second attempt is a read in the audit trail, not a second authorisation.
@@ -523,7 +536,9 @@ async def _task_after_override(
         ),
     )
     assert response.status_code == 201, response.text
-    return cid, response.json()["task"]
+    sent = await send(fiona, cid, response.json()["id"])
+    assert sent.status_code == 200, sent.text
+    return cid, sent.json()["task"]
 
 
 async def test_the_tell_the_client_task_is_delayed_never_dropped_then_done(
@@ -687,7 +702,7 @@ async def test_break_glass_reads_but_does_not_speak_for_the_family(
     assert len(history["versions"]) == 1
 
 
-async def test_nobody_was_told_before_the_share_and_a_closed_case_is_not_authorised(
+async def test_nobody_was_told_before_the_share_was_sent(
     aisha: httpx.AsyncClient, fiona: httpx.AsyncClient
 ) -> None:
     _, task = await _task_after_override(aisha, fiona)
@@ -695,33 +710,6 @@ async def test_nobody_was_told_before_the_share_and_a_closed_case_is_not_authori
     response = await post(aisha, f"{NM}/tell-client-tasks/{task['id']}/told", early)
     assert response.status_code == 400
     assert "before the information was shared" in response.json()["errors"]["told_on"]
-
-    case = await new_case(aisha)
-    note = await add_note(aisha, case["id"], "A note")
-    await record_consent(aisha, case["id"])
-    asked = await post(
-        aisha,
-        f"{NM}/cases/{case['id']}/disclosures",
-        share_body("Health", [("note", note)], ask_manager=True),
-    )
-    closed = await post(aisha, f"{NM}/cases/{case['id']}/close", {"outcome": "Resolved"})
-    assert closed.status_code == 200
-    decision = {"legal_basis": "safeguarding", "justification": "Risk of serious harm"}
-    url = f"{NM}/cases/{case['id']}/disclosures/{asked.json()['id']}/authorisation"
-    response = await post(fiona, url, decision)
-    assert response.status_code == 400
-    assert "closed" in response.json()["errors"]["case"]
-
-
-async def test_a_parents_consent_for_a_young_person_who_can_decide_warns_the_sharer(
-    aisha: httpx.AsyncClient,
-) -> None:
-    case = await new_case(aisha)
-    note = await add_note(aisha, case["id"], "College asked about the EHC plan review")
-    await record_consent(aisha, case["id"], young_person_can_decide=True)
-    result = await check(aisha, case["id"], "School or SENCO", [("note", note)])
-    assert result["allowed"] is True
-    assert "check that the young person agrees" in result["warning"]
 
 
 async def test_a_task_about_the_young_persons_confidences_says_to_tell_them(
@@ -741,7 +729,8 @@ async def test_a_task_about_the_young_persons_confidences_says_to_tell_them(
         ),
     )
     assert response.status_code == 201, response.text
-    task = response.json()["task"]
+    sent = await send(fiona, case["id"], response.json()["id"])
+    task = sent.json()["task"]
     assert task["young_person_items"] is True
     page = await aisha.get(f"/t/northmoor/tasks/{task['id']}")
     assert "Tell the young person, not their parent or carer." in page.text

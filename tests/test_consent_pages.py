@@ -55,7 +55,9 @@ async def default_consent_settings(tenants: dict[str, TenantRef]) -> AsyncIterat
     from confide.tenants.policy.services import DEFAULT_PROFESSIONAL_ROLES, set_consent_settings
 
     async with tenant_transaction(tenants["northmoor"].id):
-        await set_consent_settings(DEFAULT_PROFESSIONAL_ROLES, 12, True, 5)
+        await set_consent_settings(
+            DEFAULT_PROFESSIONAL_ROLES, 12, True, 5, capacity_age=12, unsent_share_days=5
+        )
 
 
 def uk(day: date) -> str:
@@ -209,24 +211,69 @@ async def test_a_change_is_a_new_version_and_the_history_shows_both(
     assert "Told what the service cannot do without sharing" in history
 
 
-async def test_a_parent_answering_for_a_young_person_who_can_decide_is_flagged(
+async def test_who_may_answer_follows_the_young_persons_capacity(
     aisha: httpx.AsyncClient,
 ) -> None:
-    case_id = await record_enquiry(aisha, **{"consent-young_person_can_decide": "yes"})
-    page = text(await aisha.get(f"{NM}/cases/{case_id}"))
-    assert 'data-testid="consent-parent-flag"' in panel(page)
-    assert "Ask the young person for their own consent" in panel(page)
-
-    young = await submit(
+    """Jamie is 13: a parent answers for the parent's side. A nine-year-old cannot answer
+    alone, and a parent answering for them records the child's view."""
+    nine = date.today().year - 9
+    young = {"yp-date_of_birth-year": str(nine), "consent-given_by": "young_person"}
+    refused = await submit(
+        aisha, f"{NM}/enquiries/new", f"{NM}/enquiries/new", enquiry_form(**young)
+    )
+    assert refused.status_code == 400
+    body = text(refused)
+    assert "under the service's age of 12" in body
+    assert 'href="#consent-given_by"' in body
+    viewless = await submit(
         aisha,
         f"{NM}/enquiries/new",
         f"{NM}/enquiries/new",
-        enquiry_form(
-            **{"consent-given_by": "young_person", "consent-young_person_can_decide": "yes"}
-        ),
+        enquiry_form(**{"yp-date_of_birth-year": str(nine)}),
     )
-    assert young.status_code == 400
-    assert "This applies only when a parent or carer gives consent" in text(young)
+    assert viewless.status_code == 400
+    assert "Record the child's own view" in text(viewless)
+    assert 'href="#consent-young_person_view"' in viewless.text
+    case_id = await record_enquiry(
+        aisha,
+        **{
+            "yp-date_of_birth-year": str(nine),
+            "consent-young_person_view": "Jamie is happy for school to know",
+            "consent-parties_told": ["School or SENCO", "Health"],
+        },
+    )
+    consent = panel(text(await aisha.get(f"{NM}/cases/{case_id}")))
+    assert "Jamie is happy for school to know" in consent
+    assert "School or SENCO, Health" in consent  # told it may go to
+    history = text(await aisha.get(f"{NM}/cases/{case_id}/consent"))
+    assert "The young person is 9: under the service's age of 12" in history
+    assert "A parent's or carer's consent covers the case" in history
+
+    # A decision that Jamie can decide: Jamie may then answer for himself.
+    capacity = f"{NM}/cases/{case_id}/capacity"
+    missing = await submit(aisha, capacity, capacity, [("has_capacity", "yes")])
+    assert missing.status_code == 400
+    assert "Enter how it was judged" in text(missing)
+    today = date.today()
+    judged = await submit(
+        aisha,
+        capacity,
+        capacity,
+        [
+            ("has_capacity", "yes"),
+            ("judged_on-day", str(today.day)),
+            ("judged_on-month", str(today.month)),
+            ("judged_on-year", str(today.year)),
+            ("note", "Understood what sharing means, and with whom"),
+        ],
+    )
+    assert judged.status_code == 303, judged.text
+    history = text(await aisha.get(judged.headers["location"]))
+    assert "judged on" in history
+    assert "Understood what sharing means, and with whom" in history
+    new = f"{NM}/cases/{case_id}/consent/new"
+    own = await submit(aisha, new, new, consent_fields(**{"consent-given_by": "young_person"}))
+    assert own.status_code == 303, own.text
 
 
 async def test_confirming_at_review_moves_the_review_date(aisha: httpx.AsyncClient) -> None:
@@ -306,6 +353,8 @@ async def test_an_admin_changes_roles_and_interval_and_caseworkers_get_them(
             ("review_months", "6"),
             ("lapsed", "warns"),
             ("tell_client_days", "10"),
+            ("capacity_age", "13"),
+            ("unsent_share_days", "3"),
         ],
     )
     assert saved.status_code == 303, saved.text
@@ -314,6 +363,9 @@ async def test_an_admin_changes_roles_and_interval_and_caseworkers_get_them(
     assert "Youth justice\nHealth visitor\nSchool or SENCO</textarea>" in after
     assert 'value="6"' in after
     assert 'value="warns" checked' in after
+    for field, value in (("capacity_age", "13"), ("unsent_share_days", "3")):
+        box = after.split(f'name="{field}"', 1)[1].split(">", 1)[0]
+        assert f'value="{value}"' in box, field
 
     form = text(await aisha.get(f"{NM}/enquiries/new"))
     assert 'value="Youth justice"' in form
@@ -344,6 +396,8 @@ async def test_consent_settings_errors_keep_what_was_typed(gareth: httpx.AsyncCl
             ("roles", "Health\nhealth"),
             ("review_months", "forty"),
             ("tell_client_days", "90"),
+            ("capacity_age", "18"),
+            ("unsent_share_days", ""),
         ],
     )
     assert refused.status_code == 400
@@ -354,6 +408,8 @@ async def test_consent_settings_errors_keep_what_was_typed(gareth: httpx.AsyncCl
         "Enter the review interval as a whole number of months",
         "Select what a consent past its review date does",
         "The days to tell a client must be between 1 and 60",
+        "The age of capacity must be between 10 and 16",
+        "Enter the days before an unsent share is listed as a number",
     ):
         assert message in body, message
     assert "Health\nhealth</textarea>" in body
@@ -420,6 +476,7 @@ async def test_the_dashboard_lists_tasks_to_tell_and_requests_to_authorise(
         case_with_notes,
         post_share,
         record_path,
+        send_from_record,
         share_pairs,
         task_path,
     )
@@ -444,7 +501,9 @@ async def test_the_dashboard_lists_tasks_to_tell_and_requests_to_authorise(
         other,
         share_pairs(SOCIAL, [note], "share", legal_basis="safeguarding", justification="Risk."),
     )
-    task = task_path(text(await fiona.get(record_path(shared, other))))
+    record = record_path(shared, other)
+    assert (await send_from_record(fiona, record)).status_code == 303
+    task = task_path(text(await fiona.get(record)))
     await _as_tenant(
         owner_conn,
         tenants["northmoor"],

@@ -112,28 +112,45 @@ async def test_the_demo_tenants_are_filled_with_synthetic_case_work(
     assert roles["northmoor-manager"] == '["manager"]'
     assert "northmoor-other" not in roles, "a user no group admits never becomes staff"
 
-    # Consent was asked at first contact on every named case; some were shared.
+    # Consent was asked at first contact on every named case, with the parties they were
+    # told about and, for a child under the age of capacity, the child's view; some shared.
     consents = await _in(
         owner_conn,
         northmoor,
-        "SELECT k.decision, k.advised_of_limits, k.review_due FROM consents k"
-        " WHERE k.case_id IN (" + SEEDED + ")",
+        "SELECT k.decision, k.advised_of_limits, k.review_due, k.parties_told, k.given_by,"
+        " k.young_person_view, p.date_of_birth FROM consents k JOIN cases c ON c.id = k.case_id"
+        " JOIN people p ON p.id = c.subject_id WHERE k.case_id IN (" + SEEDED + ")",
     )
     assert len(consents) == 39
     assert {k["decision"] for k in consents} == {"full", "restricted", "refused"}
     assert all(k["advised_of_limits"] for k in consents if k["decision"] == "refused")
     assert any((k["review_due"] - date.today()).days <= 28 for k in consents)
+    assert all(k["parties_told"] != "[]" for k in consents if k["decision"] != "refused")
+    young = [k for k in consents if (date.today() - k["date_of_birth"]).days < 12 * 365]
+    assert young
+    assert all(k["young_person_view"] for k in young if k["given_by"] != "young_person")
     shared = await _in(
         owner_conn,
         northmoor,
-        "SELECT d.basis, d.legal_basis, t.status FROM disclosures d"
+        "SELECT d.basis, d.legal_basis, d.status AS sent, d.sent_on, c.status AS case_status,"
+        " t.status FROM disclosures d JOIN cases c ON c.id = d.case_id"
         " LEFT JOIN tell_client_tasks t ON t.disclosure_id = d.id"
         " WHERE d.case_id IN (" + SEEDED + ")",
     )
-    assert any(d["basis"] == "consent" and d["status"] is None for d in shared)
-    assert [(d["legal_basis"], d["status"]) for d in shared if d["basis"] == "legal"] == [
-        ("safeguarding", "open")
+    by_consent = [d for d in shared if d["basis"] == "consent"]
+    assert any(d["sent"] == "shared" and d["sent_on"] for d in by_consent)
+    assert any(d["sent"] == "allowed" for d in by_consent)  # allowed, not sent yet
+    assert all(d["status"] is None for d in by_consent)  # with consent: nobody to tell
+    legal = sorted(
+        (d["legal_basis"], d["sent"], d["status"], d["case_status"])
+        for d in shared
+        if d["basis"] == "legal"
+    )
+    assert [row[:3] for row in legal] == [
+        ("police_request", "shared", "open"),  # the police asked for a closed file
+        ("safeguarding", "shared", "open"),
     ]
+    assert legal[0][3] == "closed"
 
     eastdale = await _counts(owner_conn, tenants["eastdale"])
     assert eastdale["cases"] >= 40

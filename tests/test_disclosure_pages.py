@@ -129,6 +129,20 @@ def record_path(response: httpx.Response, case_id: str) -> str:
     return location
 
 
+async def send_from_record(http: httpx.AsyncClient, record: str, **changes: str) -> httpx.Response:
+    """The record page's form: it went today, by secure email, to the named person."""
+    today = date.today()
+    fields = {
+        "sent_on-day": str(today.day),
+        "sent_on-month": str(today.month),
+        "sent_on-year": str(today.year),
+        "method": "secure_email",
+        "sent_to": "Duty social worker, by secure email",
+    }
+    fields.update(changes)
+    return await submit(http, record, f"{record}/sent", list(fields.items()))
+
+
 def task_path(record_page: str) -> str:
     found = re.search(rf'href="({NM}/tasks/[0-9a-f-]{{36}})"', record_page)
     assert found, "the record links to no task"
@@ -158,6 +172,8 @@ async def legal_share(
         ),
     )
     record = record_path(done, case_id)
+    sent = await send_from_record(fiona, record)
+    assert sent.status_code == 303, sent.text
     page = await fiona.get(record)
     return case_id, record, task_path(text(page))
 
@@ -202,10 +218,13 @@ async def test_an_allowed_share_records_exactly_the_two_chosen_notes(
     assert "Ms Patel, SENCO" in shown
     assert "govuk-!-display-none-print" in shown
     assert "/tasks/" not in shown  # shared on consent: no-one needs telling
+    assert "Allowed: not sent yet" in shown
+    assert 'data-testid="sent-form"' in shown
 
     log = text(await aisha.get(f"{NM}/cases/{case_id}/disclosures"))
     assert record in log
     assert log.count('data-testid="disclosure-row"') == 1
+    assert "not sent yet" in log
 
 
 async def test_a_refused_share_shows_the_reason(
@@ -281,6 +300,10 @@ async def test_a_caseworker_asks_and_a_manager_authorises_on_safeguarding(
     assert "Risk of serious harm (safeguarding)" in shown
     assert "Jamie may be at risk at home." in shown
     assert "Fiona MacLeod" in shown
+    assert "Authorised: not sent yet" in shown
+    assert 'data-testid="task-when-sent"' in shown
+    assert (await send_from_record(aisha, record)).status_code == 303
+    shown = text(await aisha.get(record))
     task = task_path(shown)
     assert task in text(await aisha.get(f"{NM}/tasks"))
     assert task in text(await fiona.get(f"{NM}/tasks"))
@@ -330,7 +353,7 @@ async def test_a_manager_shares_on_a_legal_basis_and_must_justify_it(
     body = text(unjustified)
     assert "Enter the justification" in body
     assert 'value="police_request" checked' in body  # kept on the check page
-    assert "refused consent to share" in body
+    assert "Police is not one of the professional roles consent covers" in body
 
     record = record_path(
         await post_share(
@@ -349,7 +372,9 @@ async def test_a_manager_shares_on_a_legal_basis_and_must_justify_it(
     shown = text(await fiona.get(record))
     assert "Without consent: Police request" in shown
     assert "Written request from Northmoor Police, ref 123." in shown
-    task_path(shown)
+    assert "/tasks/" not in shown  # nothing has gone yet
+    assert (await send_from_record(fiona, record)).status_code == 303
+    task_path(text(await fiona.get(record)))
 
 
 async def test_a_manager_declines_a_request(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 import uuid
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import asyncpg
@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from conftest import TenantRef
-from tests.conftest import http_client, sign_in
+from tests.conftest import csrf_token, http_client, sign_in
 
 
 @pytest.fixture
@@ -82,23 +82,245 @@ async def test_the_api_needs_a_signed_in_member_of_staff(client: httpx.AsyncClie
     assert response.json()["status_code"] == 401
 
 
-async def test_no_route_updates_or_deletes_another_tenants_row(
-    client: httpx.AsyncClient, owner_conn: asyncpg.Connection, tenants: dict[str, TenantRef]
-) -> None:
-    alpha_row = await _heartbeat(owner_conn, tenants["alpha"])
-    for method in ("PUT", "PATCH", "DELETE"):
-        response = await client.request(method, f"/t/beta/api/housekeeping/heartbeats/{alpha_row}")
-        assert response.status_code in {404, 405}
-    async with owner_conn.transaction():
-        await owner_conn.execute(
-            "SELECT set_config('app.tenant_id', $1, true)", str(tenants["alpha"].id)
-        )
-        assert (
-            await owner_conn.fetchval(
-                "SELECT task_id FROM housekeeping_heartbeats WHERE id = $1", alpha_row
+async def _northmoor_rows(owner: asyncpg.Connection, tenant: TenantRef) -> dict[str, str]:
+    """A fingerprint of every row of every tenant table that belongs to ``tenant``."""
+    tables = await owner.fetch(
+        "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+        " JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = 'tenant_id'"
+        " WHERE n.nspname = 'public' AND c.relkind = 'r' ORDER BY 1"
+    )
+    prints: dict[str, str] = {}
+    async with owner.transaction():
+        await owner.execute("SELECT set_config('app.tenant_id', $1, true)", str(tenant.id))
+        for table in tables:
+            name = table["relname"]
+            prints[name] = await owner.fetchval(
+                f"SELECT count(*) || md5(coalesce(string_agg(t::text, '|' ORDER BY t::text),"
+                f" '')) FROM \"{name}\" t"
             )
-            == "http-test"
+    return prints
+
+
+async def _northmoor_case_work(app: Any) -> dict[str, str]:
+    """Real northmoor ids: a case with a note and consent, a request awaiting a manager, a
+    share allowed and not sent, a legal-basis share sent (with its task), a caseworker."""
+    from tests.test_casework import new_case
+    from tests.test_casework import post as api_post
+    from tests.test_consent_api import add_note, record_consent, send, share_body
+
+    async with http_client(app) as aisha, http_client(app) as fiona:
+        await sign_in(aisha, "northmoor", "northmoor-cw-1")
+        await sign_in(fiona, "northmoor", "northmoor-manager")
+        case = await new_case(aisha)
+        cid = case["id"]
+        note = await add_note(aisha, cid, "Northmoor's note")
+        await record_consent(aisha, cid)
+        url = f"/t/northmoor/api/cases/{cid}/disclosures"
+        asked = await api_post(aisha, url, share_body("Health", [("note", note)], ask_manager=True))
+        allowed = await api_post(aisha, url, share_body("School or SENCO", [("note", note)]))
+        legal = share_body(
+            "Social care", [("note", note)], legal_basis="safeguarding", justification="Risk"
         )
+        authorised = await api_post(fiona, url, legal)
+        sent = await send(fiona, cid, authorised.json()["id"])
+    return {
+        "case_id": cid,
+        "note_id": note,
+        "awaiting_id": asked.json()["id"],
+        "allowed_id": allowed.json()["id"],
+        "task_id": sent.json()["task"]["id"],
+        "user_id": case["assignments"][0]["staff_id"],
+    }
+
+
+def _write_routes() -> list[tuple[str, str]]:
+    """Every state-changing route under a tenant, as (method, path after /t/{tenant_slug})."""
+    from confide.platform.app import create_litestar
+
+    prefix = "/t/{tenant_slug:str}"
+    return sorted(
+        (method, route.path[len(prefix) :])
+        for route in create_litestar().routes
+        for method in getattr(route, "methods", ())
+        if method in {"POST", "PUT", "PATCH", "DELETE"} and route.path.startswith(prefix)
+    )
+
+
+def _bodies(ids: dict[str, str]) -> dict[str, dict[str, Any]]:
+    """A body each write route would accept for its own tenant's records: were isolation
+    broken, these would change northmoor's rows."""
+    today, later = date.today(), date.today() + timedelta(days=30)
+
+    def day(name: str, when: date) -> dict[str, str]:
+        return {
+            f"{name}-day": str(when.day),
+            f"{name}-month": str(when.month),
+            f"{name}-year": str(when.year),
+        }
+
+    consent = {
+        "decision": "full",
+        "given_by": "parent",
+        "method": "verbal",
+        "given_on": today.isoformat(),
+    }
+    share = {
+        "recipient_org": "Eastdale Police",
+        "recipient_role": "Police",
+        "purpose": "Asked",
+        "items": [{"kind": "note", "id": ids["note_id"]}],
+        "legal_basis": "police_request",
+        "justification": "A written request",
+    }
+    return {
+        # The JSON API.
+        "/api/cases/{case_id:uuid}/assignments": {"staff_id": ids["user_id"], "assigned": False},
+        "/api/cases/{case_id:uuid}/break-glass": {"reason": "Looking into a complaint today"},
+        "/api/cases/{case_id:uuid}/capacity": {
+            "has_capacity": True,
+            "judged_on": str(today),
+            "note": "Judged at a meeting",
+        },
+        "/api/cases/{case_id:uuid}/close": {"outcome": "Closed from another service"},
+        "/api/cases/{case_id:uuid}/consents": consent,
+        "/api/cases/{case_id:uuid}/consents/reviews": {"note": "Confirmed"},
+        "/api/cases/{case_id:uuid}/contacts": {
+            "kind": "phone",
+            "direction": "outgoing",
+            "occurred_at": f"{today}T09:00:00+00:00",
+            "summary": "Rang them",
+        },
+        "/api/cases/{case_id:uuid}/disclosure-checks": share,
+        "/api/cases/{case_id:uuid}/disclosures": share,
+        "/api/cases/{case_id:uuid}/disclosures/{disclosure_id:uuid}/authorisation": {
+            "legal_basis": "safeguarding",
+            "justification": "Risk",
+        },
+        "/api/cases/{case_id:uuid}/disclosures/{disclosure_id:uuid}/cancel": {"reason": "No"},
+        "/api/cases/{case_id:uuid}/disclosures/{disclosure_id:uuid}/decline": {"reason": "No"},
+        "/api/cases/{case_id:uuid}/disclosures/{disclosure_id:uuid}/sent": {
+            "sent_on": str(today),
+            "method": "post",
+            "sent_to": "Someone else",
+        },
+        "/api/cases/{case_id:uuid}/notes": {"body": "Written from another service"},
+        "/api/cases/{case_id:uuid}/notes/{note_id:uuid}/corrections": {
+            "body": "Changed",
+            "reason": "Because",
+        },
+        "/api/tell-client-tasks/{task_id:uuid}/delay": {
+            "reason": "Later",
+            "new_due_on": str(later),
+        },
+        "/api/tell-client-tasks/{task_id:uuid}/told": {"told_on": str(today), "told_how": "phone"},
+        # The pages.
+        "/admin/staff/{user_id:uuid}/status": {"status": "suspended"},
+        "/cases/{case_id:uuid}/assignments": {"staff_id": ids["user_id"], "assigned": "false"},
+        "/cases/{case_id:uuid}/break-glass": {"reason": "Looking into a complaint today"},
+        "/cases/{case_id:uuid}/capacity": {
+            "has_capacity": "yes",
+            "note": "Judged",
+            **day("judged_on", today),
+        },
+        "/cases/{case_id:uuid}/close": {"outcome": "Closed from another service"},
+        "/cases/{case_id:uuid}/consent/new": {
+            "consent-decision": "full",
+            "consent-given_by": "parent",
+            "consent-method": "verbal",
+            **day("consent-given_on", today),
+        },
+        "/cases/{case_id:uuid}/consent/review": {"changed": "confirmed"},
+        "/cases/{case_id:uuid}/contacts": {
+            "kind": "phone",
+            "direction": "outgoing",
+            "summary": "Rang them",
+        },
+        "/cases/{case_id:uuid}/disclosures/{disclosure_id:uuid}/authorise": {
+            "legal_basis": "safeguarding",
+            "justification": "Risk",
+        },
+        "/cases/{case_id:uuid}/disclosures/{disclosure_id:uuid}/cancel": {"reason": "No"},
+        "/cases/{case_id:uuid}/disclosures/{disclosure_id:uuid}/decline": {"reason": "No"},
+        "/cases/{case_id:uuid}/disclosures/{disclosure_id:uuid}/sent": {
+            "method": "post",
+            "sent_to": "Someone else",
+            **day("sent_on", today),
+        },
+        "/cases/{case_id:uuid}/notes": {"body": "Written from another service"},
+        "/cases/{case_id:uuid}/notes/{note_id:uuid}/corrections": {
+            "body": "Changed",
+            "reason": "Because",
+        },
+        "/cases/{case_id:uuid}/share": {
+            "recipient_org": "Eastdale Police",
+            "recipient_role": "Police",
+            "purpose": "Asked",
+            "items": f"note:{ids['note_id']}",
+            "action": "share",
+            "legal_basis": "police_request",
+            "justification": "A written request",
+        },
+        "/tasks/{task_id:uuid}/delay": {"reason": "Later", **day("new_due_on", later)},
+        "/tasks/{task_id:uuid}/told": {"told_how": "phone", **day("told_on", today)},
+    }
+
+
+# Write routes that name no record of any tenant: they act on the signed-in tenant only.
+_OWN_TENANT_ONLY = {
+    "/admin/case-lists",
+    "/admin/consent",
+    "/admin/sso",
+    "/api/enquiries",
+    "/enquiries/new",
+    "/logout",
+}
+
+
+async def test_no_route_updates_or_deletes_another_tenants_row(
+    app: Any, owner_conn: asyncpg.Connection, tenants: dict[str, TenantRef]
+) -> None:
+    """Signed in at eastdale (as its manager, and its admin for the admin pages), every
+    write route of the API and the pages, given northmoor's real ids and a body it would
+    accept, answers "not found" and changes none of northmoor's rows."""
+    ids = await _northmoor_case_work(app)
+    bodies = _bodies(ids)
+    routes = _write_routes()
+    untried = [path for _, path in routes if path not in bodies and path not in _OWN_TENANT_ONLY]
+    assert not untried, f"write routes this test does not try yet: {untried}"
+    before = await _northmoor_rows(owner_conn, tenants["northmoor"])
+    params = {
+        "case_id": ids["case_id"],
+        "note_id": ids["note_id"],
+        "task_id": ids["task_id"],
+        "user_id": ids["user_id"],
+    }
+    answers: dict[str, int] = {}
+    async with http_client(app) as manager, http_client(app) as admin:
+        await sign_in(manager, "eastdale", "eastdale-manager")
+        await sign_in(admin, "eastdale", "eastdale-admin")
+        for method, template in routes:
+            if template in _OWN_TENANT_ONLY:
+                continue
+            http = admin if template.startswith("/admin/") else manager
+            for disclosure in ("awaiting_id", "allowed_id"):
+                path = template
+                for name, value in {**params, "disclosure_id": ids[disclosure]}.items():
+                    path = path.replace(f"{{{name}:uuid}}", value)
+                url = f"/t/eastdale{path}"
+                if template.startswith("/api/"):
+                    token = http.cookies["confide_csrf"]
+                    response = await http.request(
+                        method, url, json=bodies[template], headers={"x-csrftoken": token}
+                    )
+                else:
+                    page = await http.get("/t/eastdale/dashboard")
+                    form = {"_csrf_token": csrf_token(page.text), **bodies[template]}
+                    response = await http.request(method, url, data=form)
+                answers[f"{method} {path}"] = response.status_code
+                if "{disclosure_id" not in template:
+                    break
+    assert {route: status for route, status in answers.items() if status != 404} == {}
+    assert await _northmoor_rows(owner_conn, tenants["northmoor"]) == before
 
 
 async def test_unknown_and_suspended_tenants_get_the_same_not_found(

@@ -29,11 +29,12 @@ from confide.platform.casework.schemas import (
     CloseCase,
     ContactView,
     NewContact,
-    NewEnquiry,
     NewNote,
     NoteCorrection,
     NoteView,
 )
+from confide.platform.consent.first_contact import record_first_contact
+from confide.platform.consent.schemas import FirstContact
 from confide.platform.core.pagination import DEFAULT_PAGE_SIZE, PageRequest
 from confide.platform.identity.schemas import StaffView
 from confide.platform.identity.web import case_worker, manager, provide_staff
@@ -50,10 +51,11 @@ class CaseworkController(Controller):
 
     @post("/enquiries", status_code=HTTP_201_CREATED)
     async def create_enquiry(
-        self, data: JSONBody[NewEnquiry], staff: NamedDependency[StaffView]
+        self, data: JSONBody[FirstContact], staff: NamedDependency[StaffView]
     ) -> CaseView:
-        """Record a new enquiry; you are assigned to it."""
-        return await records.create_enquiry(data, staff)
+        """Record a new enquiry, with their answer about consent (``consent``) or why it
+        was not asked yet (``consent_not_asked``), as the page asks; you are assigned."""
+        return await record_first_contact(data, staff)
 
     @get("/cases")
     async def my_cases(

@@ -1,9 +1,10 @@
-"""Consent and disclosure API: thin handlers over ``consent.consents``, ``consent.disclosures``
-and ``consent.tasks``.
+"""Consent and disclosure API: thin handlers over ``consent.consents``, ``consent.capacity``,
+``consent.disclosures`` and ``consent.tasks``.
 
 Errors as in the case work API (400 field-named, 404 the same for missing and another
 tenant's, 403 restricted or not permitted), plus 409 ``{"refused": true, "code", "reason"}``
-when the consent check refuses a share: nothing was shared, and the reason says why.
+when the consent check refuses a share (or refuses sending one allowed earlier): nothing
+was shared, and the reason says why.
 """
 
 from __future__ import annotations
@@ -18,10 +19,13 @@ from litestar.status_codes import HTTP_201_CREATED
 
 from confide.platform.api.errors import CASE_ERRORS, json_error, not_found
 from confide.platform.api.schemas import Limit, Offset, PageOut
-from confide.platform.consent import consents, disclosures, tasks
+from confide.platform.consent import capacity, consents, disclosures, tasks
 from confide.platform.consent.disclosures import DisclosureNotFound, DisclosureRefused
 from confide.platform.consent.schemas import (
     Authorisation,
+    AwaitingConsent,
+    CancelShare,
+    CapacityView,
     ConsentHistory,
     ConsentView,
     Decline,
@@ -29,10 +33,12 @@ from confide.platform.consent.schemas import (
     DisclosureCheck,
     DisclosureSummary,
     DisclosureView,
+    NewCapacityDecision,
     NewConsent,
     NewDisclosure,
     ReviewConsent,
     ReviewDue,
+    SentDisclosure,
     TellTaskView,
     ToldClient,
 )
@@ -102,8 +108,40 @@ class ConsentController(Controller):
         limit: Limit = DEFAULT_PAGE_SIZE,
         offset: Offset = 0,
     ) -> PageOut[ReviewDue]:
-        """Consents on your cases due for review within four weeks, or overdue."""
+        """Consents on your cases (a manager's: and on cases with no caseworker) due for
+        review within four weeks, or overdue."""
         return PageOut.of(await consents.reviews_due(staff, PageRequest(limit, offset)))
+
+    @get("/cases-awaiting-consent")
+    async def awaiting_consent(
+        self,
+        staff: NamedDependency[StaffView],
+        limit: Limit = DEFAULT_PAGE_SIZE,
+        offset: Offset = 0,
+    ) -> PageOut[AwaitingConsent]:
+        """Your open cases (a manager's: and those with no caseworker) where consent was not
+        asked at first contact and is still not recorded, oldest first."""
+        return PageOut.of(await consents.awaiting_consent(staff, PageRequest(limit, offset)))
+
+    # Capacity
+
+    @get("/cases/{case_id:uuid}/capacity")
+    async def capacity_of(
+        self, case_id: FromPath[UUID], staff: NamedDependency[StaffView]
+    ) -> CapacityView | None:
+        """Whether the young person can decide for themselves, and every decision recorded
+        (null for an anonymous enquiry)."""
+        return await capacity.capacity(case_id, staff)
+
+    @post("/cases/{case_id:uuid}/capacity", status_code=HTTP_201_CREATED)
+    async def record_capacity(
+        self,
+        case_id: FromPath[UUID],
+        data: JSONBody[NewCapacityDecision],
+        staff: NamedDependency[StaffView],
+    ) -> CapacityView:
+        """Record a judgement that the young person can, or cannot, decide for themselves."""
+        return await capacity.record_capacity(case_id, staff, data)
 
     # Disclosure
 
@@ -124,9 +162,33 @@ class ConsentController(Controller):
         data: JSONBody[NewDisclosure],
         staff: NamedDependency[StaffView],
     ) -> DisclosureView:
-        """Record a share the consent allows; a manager's on a legal basis; or a request
-        for a manager to authorise (``ask_manager``). 409 when the consent refuses it."""
+        """Record a share the consent allows, or a manager's on a legal basis (open or closed
+        case), to be sent; or a request for a manager to authorise (``ask_manager``). 409
+        when the consent refuses it. Nothing has gone until it is recorded as sent."""
         return await disclosures.share(case_id, staff, data)
+
+    @post("/cases/{case_id:uuid}/disclosures/{disclosure_id:uuid}/sent", status_code=200)
+    async def sent(
+        self,
+        case_id: FromPath[UUID],
+        disclosure_id: FromPath[UUID],
+        data: JSONBody[SentDisclosure],
+        staff: NamedDependency[StaffView],
+    ) -> DisclosureView:
+        """Record that an allowed or authorised share went: when, how, to whom exactly. A
+        share allowed by consent is checked again (409 if the consent no longer covers it)."""
+        return await disclosures.send(case_id, disclosure_id, staff, data)
+
+    @post("/cases/{case_id:uuid}/disclosures/{disclosure_id:uuid}/cancel", status_code=200)
+    async def cancel(
+        self,
+        case_id: FromPath[UUID],
+        disclosure_id: FromPath[UUID],
+        data: JSONBody[CancelShare],
+        staff: NamedDependency[StaffView],
+    ) -> DisclosureView:
+        """An allowed or authorised share that will not be sent, and why."""
+        return await disclosures.cancel(case_id, disclosure_id, staff, data)
 
     @get("/cases/{case_id:uuid}/disclosures")
     async def disclosure_log(
@@ -163,7 +225,8 @@ class ConsentController(Controller):
         data: JSONBody[Authorisation],
         staff: NamedDependency[StaffView],
     ) -> DisclosureView:
-        """Authorise a refused share on a legal basis; opens the tell-the-client task."""
+        """Authorise a request on a legal basis (open or closed case): it may then be sent,
+        which opens the tell-the-client task."""
         return await disclosures.authorise(case_id, disclosure_id, staff, data)
 
     @post(
@@ -192,6 +255,17 @@ class ConsentController(Controller):
         return PageOut.of(
             await disclosures.awaiting_authorisation(staff, PageRequest(limit, offset))
         )
+
+    @get("/disclosures/unsent")
+    async def unsent(
+        self,
+        staff: NamedDependency[StaffView],
+        limit: Limit = DEFAULT_PAGE_SIZE,
+        offset: Offset = 0,
+    ) -> PageOut[DisclosureSummary]:
+        """Shares allowed or authorised but not sent within the service's number of days:
+        on your cases (every case, for a manager), oldest first."""
+        return PageOut.of(await disclosures.unsent(staff, PageRequest(limit, offset)))
 
     # Tell the service user
 

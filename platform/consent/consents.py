@@ -3,7 +3,10 @@
 A consent is never changed: a new decision is a new version, and a review that
 confirms it adds a review row with the next review date. The current consent of a
 case is its highest version; its review date is the latest review's, else its own.
-Every function that touches a case goes through ``access.open_case`` first.
+Who may answer depends on the young person's capacity (``capacity``): they answer for
+themselves only with it, and a parent or carer answering for a child without it records
+the child's view. Every function that touches a case goes through ``access.open_case``
+first.
 """
 
 from __future__ import annotations
@@ -17,22 +20,27 @@ from confide.platform.casework.access import (
     CaseAccess,
     NotPermitted,
     check_access,
+    is_manager,
     open_case,
     record_act,
     works_cases,
 )
 from confide.platform.casework.schemas import CaseworkError
+from confide.platform.consent.capacity import current_capacity
 from confide.platform.consent.schemas import (
+    AwaitingConsent,
     ConsentHistory,
     ConsentReviewView,
     ConsentView,
     NewConsent,
+    NotAskedView,
     ReviewConsent,
     ReviewDue,
 )
 from confide.platform.consent.tables import (
     Consent,
     ConsentMethod,
+    ConsentNotAsked,
     ConsentReview,
     Decision,
     GivenBy,
@@ -60,27 +68,20 @@ def add_months(start: date, months: int) -> date:
     raise ValueError("unreachable")  # pragma: no cover - day 28 exists in every month
 
 
-def _age(born: date, on: date) -> int:
-    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
-
-
 def _view(row: dict[str, Any], reviews: list[ConsentReviewView], on: date) -> ConsentView:
     due = reviews[0].next_review_due if reviews else row["review_due"]
-    given_by = GivenBy(row["given_by"])
     return ConsentView(
         id=row["id"],
         case_id=row["case_id"],
         version=row["version"],
         decision=Decision(row["decision"]),
         roles=json_list(row["roles"]),
-        given_by=given_by,
+        given_by=GivenBy(row["given_by"]),
         method=ConsentMethod(row["method"]),
         given_on=row["given_on"],
         advised_of_limits=row["advised_of_limits"],
-        young_person_can_decide=row["young_person_can_decide"],
-        parent_for_competent_young_person=(
-            given_by is not GivenBy.YOUNG_PERSON and row["young_person_can_decide"]
-        ),
+        parties_told=json_list(row["parties_told"]),
+        young_person_view=row["young_person_view"],
         note=row["note"],
         review_due=due,
         lapsed=due < on,
@@ -140,10 +141,31 @@ async def current_consent(case_id: UUID) -> ConsentView | None:
 
 
 async def consent_history(case_id: UUID, staff: StaffView) -> ConsentHistory:
-    """The consent panel: current consent and every version (an audited case read)."""
+    """The consent panel: current consent, every version, the young person's capacity and
+    why consent was not asked at first contact, if it was not (an audited case read)."""
     await open_case(case_id, staff, purpose="consent")
     versions = await _versions(case_id)
-    return ConsentHistory(case_id, versions[0] if versions else None, versions)
+    return ConsentHistory(
+        case_id,
+        versions[0] if versions else None,
+        versions,
+        await current_capacity(case_id),
+        await not_asked(case_id),
+    )
+
+
+async def not_asked(case_id: UUID) -> NotAskedView | None:
+    """Why consent was not asked at first contact (for a caller that opened the case)."""
+    rows = await raw(
+        "SELECT n.reason, n.recorded_at, s.display_name FROM consent_not_asked n"
+        " LEFT JOIN staff_users s ON s.tenant_id = n.tenant_id AND s.id = n.recorded_by"
+        " WHERE n.tenant_id = {} AND n.case_id = {}",
+        current_tenant_id(),
+        case_id,
+    )
+    if not rows:
+        return None
+    return NotAskedView(rows[0]["reason"], rows[0]["display_name"] or "", rows[0]["recorded_at"])
 
 
 async def _open_for_change(case_id: UUID, staff: StaffView) -> CaseAccess:
@@ -160,26 +182,23 @@ async def _open_for_change(case_id: UUID, staff: StaffView) -> CaseAccess:
 
 
 async def record_consent(case_id: UUID, staff: StaffView, data: NewConsent) -> ConsentView:
-    """A new version of the case's consent; the review date follows the tenant's interval."""
+    """A new version of the case's consent; the review date follows the tenant's interval.
+
+    The young person answers for themselves only if they can decide for themselves; a
+    parent or carer answering for a child who cannot records the child's view.
+    """
     policy = await get_policy()
-    data.validate(policy.professional_roles)
     access = await _open_for_change(case_id, staff)
     tenant_id = current_tenant_id()
     # Versions are numbered under a per-case lock, so two writers never share a number.
     [case] = await raw(
-        "SELECT c.anonymous, p.date_of_birth FROM cases c LEFT JOIN people p"
-        " ON p.tenant_id = c.tenant_id AND p.id = c.subject_id"
-        " WHERE c.tenant_id = {} AND c.id = {} FOR UPDATE OF c",
+        "SELECT c.anonymous FROM cases c WHERE c.tenant_id = {} AND c.id = {} FOR UPDATE",
         tenant_id,
         case_id,
     )
     if case["anonymous"]:
         raise CaseworkError({"case": "An anonymous enquiry has no-one to give consent"})
-    can_decide = data.young_person_can_decide
-    born = case["date_of_birth"]
-    if data.given_by is not GivenBy.YOUNG_PERSON and not can_decide and born is not None:
-        # In law a young person (over compulsory school age) decides for themselves.
-        can_decide = _age(born, data.given_on) >= 16
+    data.validate(policy.professional_roles, await current_capacity(case_id))
     [latest] = await raw(
         "SELECT coalesce(max(version), 0) AS v FROM consents WHERE tenant_id = {} AND case_id = {}",
         tenant_id,
@@ -199,7 +218,8 @@ async def record_consent(case_id: UUID, staff: StaffView, data: NewConsent) -> C
             method=data.method,
             given_on=data.given_on,
             advised_of_limits=data.advised_of_limits,
-            young_person_can_decide=can_decide,
+            parties_told=json.dumps(list(data.parties_told)),
+            young_person_view=data.young_person_view.strip(),
             note=data.note.strip(),
             review_due=add_months(data.given_on, policy.consent_review_months),
             recorded_by=staff.id,
@@ -217,6 +237,21 @@ async def record_consent(case_id: UUID, staff: StaffView, data: NewConsent) -> C
     assert view is not None
     assert view.id == consent_id
     return view
+
+
+async def record_not_asked(case_id: UUID, staff: StaffView, reason: str) -> None:
+    """At first contact: consent was not asked yet, and why. Listed until it is recorded."""
+    access = await _open_for_change(case_id, staff)
+    await ConsentNotAsked.insert(
+        ConsentNotAsked(
+            id=uuid4(),
+            tenant_id=current_tenant_id(),
+            case_id=case_id,
+            reason=reason.strip(),
+            recorded_by=staff.id,
+        )
+    )
+    await record_act(access, staff, "consent_not_asked")
 
 
 async def review_consent(case_id: UUID, staff: StaffView, data: ReviewConsent) -> ConsentView:
@@ -253,31 +288,41 @@ async def review_consent(case_id: UUID, staff: StaffView, data: ReviewConsent) -
     return refreshed
 
 
+# Which cases a list of consent work shows (bound: the member of staff's id, whether they
+# are a manager): their own, and for a manager every case nobody is assigned to as well.
+_SCOPE = (
+    " AND (EXISTS (SELECT 1 FROM case_assignments a WHERE a.tenant_id = c.tenant_id"
+    " AND a.case_id = c.id AND a.staff_id = {} AND a.ended_at IS NULL)"
+    " OR ({} AND NOT EXISTS (SELECT 1 FROM case_assignments u WHERE u.tenant_id = c.tenant_id"
+    " AND u.case_id = c.id AND u.ended_at IS NULL)))"
+)
+
+
 async def reviews_due(
     staff: StaffView, page: PageRequest, *, within_days: int = REVIEW_WINDOW_DAYS
 ) -> Page[ReviewDue]:
-    """Consents on the person's open cases due for review soon or overdue, soonest first.
+    """Consents on the person's open cases due for review soon or overdue, soonest first;
+    a manager also sees those of cases with no caseworker.
 
-    Only cases the person is assigned to: a list of other cases' reviews would tell
-    them which families use the service without a need to know.
+    Only those cases: a list of other cases' reviews would tell staff which families use
+    the service without a need to know.
     """
     if not works_cases(staff):
         return Page([], total=0, limit=page.limit, offset=page.offset)
     tenant_id = current_tenant_id()
     on = service_today()
+    # A fixed string and ``_SCOPE``; every value is bound.
     body = (
-        " FROM cases c"
-        " JOIN case_assignments a ON a.tenant_id = c.tenant_id AND a.case_id = c.id"
-        " AND a.staff_id = {} AND a.ended_at IS NULL"
+        " FROM cases c"  # noqa: S608
         " JOIN LATERAL (SELECT k.id, k.version, k.decision, coalesce((SELECT r.next_review_due"
         " FROM consent_reviews r WHERE r.tenant_id = k.tenant_id AND r.consent_id = k.id"
         " ORDER BY r.reviewed_at DESC, r.id LIMIT 1), k.review_due) AS due FROM consents k"
         " WHERE k.tenant_id = c.tenant_id AND k.case_id = c.id ORDER BY k.version DESC LIMIT 1)"
         " cur ON true"
         " LEFT JOIN people p ON p.tenant_id = c.tenant_id AND p.id = c.subject_id"
-        " WHERE c.tenant_id = {} AND c.status = 'open' AND cur.due <= {}"
+        " WHERE c.tenant_id = {} AND c.status = 'open' AND cur.due <= {}" + _SCOPE
     )
-    args = (staff.id, tenant_id, on + timedelta(days=within_days))
+    args = (tenant_id, on + timedelta(days=within_days), staff.id, is_manager(staff))
     rows = await raw(
         "SELECT c.id, c.reference, p.first_name, p.last_name, cur.version, cur.decision,"
         " cur.due" + body + " ORDER BY cur.due, c.reference LIMIT {} OFFSET {}",
@@ -290,12 +335,46 @@ async def reviews_due(
         ReviewDue(
             case_id=r["id"],
             case_reference=r["reference"],
-            subject_name=None if r["first_name"] is None else f"{r['first_name']} {r['last_name']}",
+            subject_name=_name(r),
             consent_version=r["version"],
             decision=Decision(r["decision"]),
             review_due=r["due"],
             overdue=r["due"] < on,
         )
+        for r in rows
+    ]
+    return Page(items, total=int(count["n"]), limit=page.limit, offset=page.offset)
+
+
+def _name(r: dict[str, Any]) -> str | None:
+    return None if r["first_name"] is None else f"{r['first_name']} {r['last_name']}"
+
+
+async def awaiting_consent(staff: StaffView, page: PageRequest) -> Page[AwaitingConsent]:
+    """Open cases where consent was not asked at first contact and is still not recorded,
+    oldest first: the person's own, and for a manager those with no caseworker too."""
+    if not works_cases(staff):
+        return Page([], total=0, limit=page.limit, offset=page.offset)
+    # A fixed string and ``_SCOPE``; every value is bound.
+    body = (
+        " FROM consent_not_asked n"  # noqa: S608
+        " JOIN cases c ON c.tenant_id = n.tenant_id AND c.id = n.case_id"
+        " LEFT JOIN people p ON p.tenant_id = c.tenant_id AND p.id = c.subject_id"
+        " WHERE n.tenant_id = {} AND c.status = 'open' AND NOT EXISTS (SELECT 1 FROM consents k"
+        " WHERE k.tenant_id = c.tenant_id AND k.case_id = c.id)" + _SCOPE
+    )
+    args = (current_tenant_id(), staff.id, is_manager(staff))
+    rows = await raw(
+        "SELECT c.id, c.reference, p.first_name, p.last_name, n.reason, n.recorded_at"
+        + body
+        + " ORDER BY n.recorded_at, c.reference LIMIT {} OFFSET {}",
+        *args,
+        page.limit,
+        page.offset,
+    )
+    [count] = await raw("SELECT count(*) AS n" + body, *args)
+    items = [
+        AwaitingConsent(r["id"], r["reference"], _name(r), r["reason"], r["recorded_at"])
         for r in rows
     ]
     return Page(items, total=int(count["n"]), limit=page.limit, offset=page.offset)

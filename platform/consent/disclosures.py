@@ -1,12 +1,14 @@
 """Disclosure: nothing leaves the service beyond consent unless a manager records a legal
 basis, and then the service user is told (DESIGN rules 6 and 7).
 
-``check`` is the one consent check, used by the API, the pages and ``share``. ``share``
-records a disclosure: on consent when the check allows it; on a legal basis when a
-manager gives one (a caseworker cannot); or, asked by a caseworker whose share was
-refused, as awaiting a manager's authorisation. A disclosure made without consent
-opens a tell-the-client task. Each disclosure keeps exactly what was shared, as it was
-then, for its printable record.
+``decide`` is the rule. ``check`` (API, pages) and ``share`` run it on a case: consent
+covers the tenant's professional roles only, for an open case, within what the person who
+gave it may speak for; police, a court or anyone not on the list is a manager's decision on
+a legal basis. A share is decided first and sent later: ``share`` records it allowed
+(consent), authorised (a manager's legal basis) or awaiting a manager (``ask_manager``);
+``send`` records when, how and to whom it went, and only then is it shared (a legal-basis
+share then opens the tell-the-client task, unless there is no-one to tell). Each disclosure
+keeps exactly what was shared, as it was then, for its printable record.
 """
 
 from __future__ import annotations
@@ -28,12 +30,15 @@ from confide.platform.casework.access import (
     record_act,
     works_cases,
 )
-from confide.platform.casework.schemas import CaseView, CaseworkError, Grounds
+from confide.platform.casework.schemas import CaseView, CaseworkError, Grounds, PersonView
 from confide.platform.casework.tables import CaseStatus, PersonKind, Side
 from confide.platform.consent import tasks
+from confide.platform.consent.capacity import current_capacity
 from confide.platform.consent.consents import current_consent
 from confide.platform.consent.schemas import (
     Authorisation,
+    CancelShare,
+    CapacityView,
     CaseField,
     CheckCode,
     ConsentView,
@@ -44,6 +49,7 @@ from confide.platform.consent.schemas import (
     ItemKind,
     ItemRef,
     NewDisclosure,
+    SentDisclosure,
     SharedItem,
 )
 from confide.platform.consent.tables import (
@@ -53,15 +59,17 @@ from confide.platform.consent.tables import (
     DisclosureStatus,
     GivenBy,
     LegalBasis,
+    SendMethod,
 )
+from confide.platform.core.clock import SERVICE_ZONE
 from confide.platform.core.db import current_tenant_id, raw
 from confide.platform.core.pagination import Page, PageRequest
 from confide.platform.identity.schemas import StaffView
 from confide.tenants.policy.services import PolicyView, get_policy
 
-# Recipients beyond the professional roles a consent can name: a full consent covers
-# them, a restricted one never does, and a legal basis may.
-OTHER_RECIPIENT_ROLES: tuple[str, ...] = ("Police", "Court", "Other")
+# Recipients no consent covers (policy 2.4, 2.6, 4.2): sharing with them is always a
+# manager's decision on a legal basis, and the service user is told.
+LEGAL_BASIS_RECIPIENTS: tuple[str, ...] = ("Police", "Court", "Other")
 
 FIELD_LABELS = {
     CaseField.NAME: "Child or young person's name",
@@ -77,6 +85,10 @@ LEGAL_BASIS_LABELS = {
     LegalBasis.COURT_ORDER: "Court order",
     LegalBasis.LEGAL_OBLIGATION: "Other legal obligation",
 }
+ANONYMOUS_NO_ONE_TO_TELL = (
+    "An anonymous enquiry: no name or contact details were recorded, so there is no-one to tell."
+)
+DECIDED = (DisclosureStatus.ALLOWED, DisclosureStatus.AUTHORISED)  # decided, not yet sent
 
 
 class DisclosureRefused(PermissionError):
@@ -92,10 +104,16 @@ class DisclosureNotFound(LookupError):
 
 
 def recipient_roles(policy: PolicyView) -> tuple[str, ...]:
-    return (*policy.professional_roles, *OTHER_RECIPIENT_ROLES)
+    """Whom a share may name: the tenant's professional roles, then those only a legal
+    basis covers."""
+    return (*policy.professional_roles, *LEGAL_BASIS_RECIPIENTS)
 
 
 # The check
+
+
+def _day(value: Any) -> str:
+    return str(value.strftime("%-d %B %Y"))
 
 
 def decide(
@@ -103,18 +121,47 @@ def decide(
     role: str,
     policy: PolicyView,
     *,
+    capacity: CapacityView | None = None,
     young_person_items: int = 0,
+    closed: bool = False,
+    anonymous: bool = False,
 ) -> DisclosureCheck:
-    """The consent rule itself, without the database: every branch is here."""
+    """The consent rule itself, without the database: every branch is here.
+
+    ``young_person_items``: how many chosen items are the young person's own (told in
+    confidence); ``capacity``: whether they can decide for themselves (None: no young
+    person). A refusal here is what a manager's legal basis may override.
+    """
 
     def result(
         allowed: bool, code: CheckCode, reason: str, warning: str | None = None
     ) -> DisclosureCheck:
         return DisclosureCheck(allowed, code, reason, role, consent, warning)
 
+    if anonymous:
+        return result(
+            False,
+            CheckCode.ANONYMOUS,
+            "This is an anonymous enquiry: no-one gave consent. Only a manager can share from"
+            " it, on a legal basis.",
+        )
+    if closed:
+        return result(
+            False,
+            CheckCode.CASE_CLOSED,
+            "This case is closed: consent covers sharing during case work only. A manager can"
+            " share from a closed case on a legal basis, such as a court order.",
+        )
+    if role not in policy.professional_roles:
+        return result(
+            False,
+            CheckCode.LEGAL_BASIS_ONLY,
+            f"{role} is not one of the professional roles consent covers: sharing with them is"
+            " a manager's decision on a legal basis, and the service user will be told.",
+        )
     if consent is None:
         return result(False, CheckCode.NO_CONSENT, "No consent to share has been recorded.")
-    given = consent.given_on.strftime("%-d %B %Y")
+    given = _day(consent.given_on)
     if consent.decision is Decision.REFUSED:
         return result(
             False, CheckCode.REFUSED, f"The service user refused consent to share on {given}."
@@ -125,21 +172,26 @@ def decide(
             CheckCode.RESTRICTED_EXCLUDES,
             f"Consent is restricted to {', '.join(consent.roles)}: {role} is not one of them.",
         )
-    if young_person_items and consent.given_by is not GivenBy.YOUNG_PERSON:
+    able = None if capacity is None else capacity.has_capacity
+    why = "" if capacity is None else f" {capacity.explain()}"
+    if consent.given_by is GivenBy.YOUNG_PERSON and able is not True:
+        return result(
+            False,
+            CheckCode.YOUNG_PERSON_CANNOT_DECIDE,
+            "This consent was given by the young person, who cannot be taken to decide for"
+            f" themselves now.{why} A parent's or carer's consent is needed.",
+        )
+    if consent.given_by is not GivenBy.YOUNG_PERSON and young_person_items and able is not False:
         return result(
             False,
             CheckCode.YOUNG_PERSON_SIDE,
-            "Some items are the young person's confidential side: only the young person's"
-            " own consent covers them.",
+            "Some items are what the young person told us in confidence: a parent's or"
+            f" carer's consent covers the parent's side only.{why} Only the young person's own"
+            " consent covers them.",
         )
-    warning = None
-    if consent.parent_for_competent_young_person:
-        warning = (
-            "This consent was given by a parent or carer for a young person who can decide"
-            " for themselves: check that the young person agrees."
-        )
+    warnings: list[str] = []
     if consent.lapsed:
-        due = consent.review_due.strftime("%-d %B %Y")
+        due = _day(consent.review_due)
         if policy.lapsed_consent_blocks:
             return result(
                 False,
@@ -147,13 +199,12 @@ def decide(
                 f"Consent was due for review on {due}. Review it with the service user"
                 " before sharing.",
             )
-        warning = " ".join(
-            w
-            for w in (
-                f"Consent was due for review on {due}: review it with the service user soon.",
-                warning,
-            )
-            if w
+        warnings.append(f"Consent was due for review on {due}: review it with them soon.")
+    if role not in consent.parties_told:
+        told = ", ".join(consent.parties_told) or "no particular parties"
+        warnings.append(
+            f"When they gave consent they were told about {told}, not {role}: tell them"
+            " who it is going to."
         )
     if consent.decision is Decision.FULL:
         code, reason = CheckCode.FULL, f"Full consent to share, given on {given}."
@@ -162,47 +213,108 @@ def decide(
         reason = f"Consent given on {given} includes {role}."
     if consent.lapsed:
         code = CheckCode.LAPSED_WARNING
-    return result(True, code, reason, warning)
+    return result(True, code, reason, " ".join(warnings) or None)
+
+
+def _person(case: CaseView, person_id: str) -> tuple[str, PersonView] | None:
+    people = [("young person", case.subject)] if case.subject else []
+    people += [
+        ("parent or carer" if p.relationship == PersonKind.PARENT_OR_CARER else "other", p.person)
+        for p in case.people
+    ]
+    return next(((part, p) for part, p in people if str(p.id) == person_id), None)
+
+
+def _item(case: CaseView, ref: ItemRef) -> SharedItem | None:
+    """One chosen item as it is now in ``case`` (as that view shows it); None if absent.
+    A case field or contact detail that is not recorded is an error."""
+    if ref.kind is ItemKind.NOTE:
+        note = next((n for n in case.notes if str(n.note_id) == ref.id), None)
+        if note is None:
+            return None
+        when = _day(note.current.recorded_at)
+        return SharedItem(
+            ItemKind.NOTE,
+            f"{ref.id}@{note.current.version}",
+            f"Note of {when}" + (" (corrected)" if note.history else ""),
+            note.current.body,
+            note.side is Side.YOUNG_PERSON_ONLY,
+        )
+    if ref.kind is ItemKind.CONTACT:
+        contact = next((c for c in case.contacts if str(c.id) == ref.id), None)
+        if contact is None:
+            return None
+        label = f"{contact.kind.replace('_', ' ').capitalize()} on {_day(contact.occurred_at)}"
+        return SharedItem(
+            ItemKind.CONTACT,
+            ref.id,
+            label,
+            contact.summary,
+            contact.side is Side.YOUNG_PERSON_ONLY,
+        )
+    if ref.kind is ItemKind.FIELD:
+        if ref.id not in set(CaseField):
+            return None
+        which = CaseField(ref.id)
+        text = field_text(case, which)
+        if text is None:
+            raise CaseworkError({"items": f"{FIELD_LABELS[which]} is not recorded"})
+        return SharedItem(ItemKind.FIELD, ref.id, FIELD_LABELS[which], text)
+    found = _person(case, ref.id)
+    if found is None:
+        return None
+    part, person = found
+    label, text = contact_detail(person, ref.kind)
+    if text is None:
+        raise CaseworkError({"items": f"{label} is not recorded"})
+    return SharedItem(ref.kind, ref.id, f"{label} ({part})", text)
+
+
+def contact_detail(person: PersonView, kind: ItemKind) -> tuple[str, str | None]:
+    """A person's address or phone number as it would be shared, with its label."""
+    name = f"{person.first_name} {person.last_name}"
+    if kind is ItemKind.PHONE:
+        return f"Phone number of {name}", person.phone
+    lines = [line for line in ((person.address or "").strip(), person.postcode or "") if line]
+    return f"Address of {name}", "\n".join(lines) or None
 
 
 def _snapshot(case: CaseView, refs: Sequence[ItemRef]) -> list[SharedItem]:
     """The chosen items exactly as they are now; an item not on this case is an error."""
-    notes = {str(n.note_id): n for n in case.notes}
-    contacts = {str(c.id): c for c in case.contacts}
-    items: list[SharedItem] = []
-    for ref in refs:
-        if ref.kind is ItemKind.NOTE and ref.id in notes:
-            note = notes[ref.id]
-            when = note.current.recorded_at.strftime("%-d %B %Y")
-            items.append(
-                SharedItem(
-                    ItemKind.NOTE,
-                    f"{ref.id}@{note.current.version}",
-                    f"Note of {when}" + (" (corrected)" if note.history else ""),
-                    note.current.body,
-                    note.side is Side.YOUNG_PERSON_ONLY,
-                )
-            )
-        elif ref.kind is ItemKind.CONTACT and ref.id in contacts:
-            contact = contacts[ref.id]
-            when = contact.occurred_at.strftime("%-d %B %Y")
-            items.append(
-                SharedItem(
-                    ItemKind.CONTACT,
-                    ref.id,
-                    f"{contact.kind.replace('_', ' ').capitalize()} on {when}",
-                    contact.summary,
-                    contact.side is Side.YOUNG_PERSON_ONLY,
-                )
-            )
-        elif ref.kind is ItemKind.FIELD and ref.id in set(CaseField):
-            text = field_text(case, CaseField(ref.id))
-            if text is None:
-                raise CaseworkError({"items": f"{FIELD_LABELS[CaseField(ref.id)]} is not recorded"})
-            items.append(SharedItem(ItemKind.FIELD, ref.id, FIELD_LABELS[CaseField(ref.id)], text))
-        else:
-            raise CaseworkError({"items": "Choose items from this case"})
-    return items
+    items = [_item(case, ref) for ref in refs]
+    if any(item is None for item in items):
+        raise CaseworkError({"items": "Choose items from this case"})
+    return [item for item in items if item is not None]
+
+
+def _parents_side_only(consent: ConsentView | None, capacity: CapacityView | None) -> bool:
+    """A parent's or carer's consent for a young person who may decide for themselves (or
+    whose capacity is not known) speaks for the parent's side of the record only."""
+    if consent is None or consent.given_by is GivenBy.YOUNG_PERSON:
+        return False
+    return capacity is None or capacity.has_capacity is not False
+
+
+async def _what_may_go(
+    case: CaseView,
+    staff: StaffView,
+    consent: ConsentView | None,
+    capacity: CapacityView | None,
+    refs: Sequence[ItemRef],
+) -> tuple[list[SharedItem], int]:
+    """The chosen items as they would go, and how many are the young person's own.
+
+    On a consent that speaks for the parent's side only, what may go is what the parent's
+    view shows (``records.parent_view``, an audited read): a chosen item it leaves out is the
+    young person's. Otherwise the young person's own items are those on their side.
+    """
+    everything = _snapshot(case, refs)
+    if not _parents_side_only(consent, capacity):
+        return everything, sum(item.young_person_only for item in everything)
+    parents = await records.parent_view(case.id, staff, purpose="parent_consent_share")
+    seen = [_item(parents, ref) for ref in refs]
+    outside = sum(item is None for item in seen)
+    return [s or e for s, e in zip(seen, everything, strict=True)], outside
 
 
 def field_text(case: CaseView, which: CaseField) -> str | None:
@@ -222,7 +334,7 @@ def field_text(case: CaseView, which: CaseField) -> str | None:
     if which is CaseField.NAME:
         return f"{subject.first_name} {subject.last_name}"
     if which is CaseField.DATE_OF_BIRTH:
-        return subject.date_of_birth.strftime("%-d %B %Y") if subject.date_of_birth else None
+        return _day(subject.date_of_birth) if subject.date_of_birth else None
     if which is CaseField.SCHOOL:
         return subject.school_or_setting
     return subject.primary_need
@@ -235,40 +347,57 @@ async def check(
     if not works_cases(staff):
         raise NotPermitted("case work is for caseworkers and managers")
     case = await records.get_case(case_id, staff, purpose="disclosure_check")
-    return await check_case(case, role, items)
+    return await check_case(case, staff, role, items)
 
 
-async def check_case(case: CaseView, role: str, items: Sequence[ItemRef] = ()) -> DisclosureCheck:
+async def check_case(
+    case: CaseView, staff: StaffView, role: str, items: Sequence[ItemRef] = ()
+) -> DisclosureCheck:
     """``check`` for a case the caller has already opened (``records.get_case``: a
     ``CaseView`` exists only after the need-to-know check and its audit entry), so a page
     that shows the case with the result reads it once."""
     policy = await get_policy()
     if role not in recipient_roles(policy):
         raise CaseworkError({"recipient_role": "Choose the recipient's professional role"})
-    shared = _snapshot(case, items)
-    consent = await current_consent(case.id)
-    return decide(
-        consent, role, policy, young_person_items=sum(i.young_person_only for i in shared)
+    result, _ = await _check(case, staff, role, items, policy)
+    return result
+
+
+async def _check(
+    case: CaseView, staff: StaffView, role: str, refs: Sequence[ItemRef], policy: PolicyView
+) -> tuple[DisclosureCheck, list[SharedItem]]:
+    """The check on an opened case, and the items as they would go."""
+    consent = None if case.anonymous else await current_consent(case.id)
+    capacity = await current_capacity(case.id)
+    shared, young_person_items = await _what_may_go(case, staff, consent, capacity, refs)
+    result = decide(
+        consent,
+        role,
+        policy,
+        capacity=capacity,
+        young_person_items=young_person_items,
+        closed=case.status != CaseStatus.OPEN,
+        anonymous=case.anonymous,
     )
+    return result, shared
 
 
 # Recording a disclosure
 
 
 async def share(case_id: UUID, staff: StaffView, data: NewDisclosure) -> DisclosureView:
-    """Record a disclosure the check allows, or one a manager authorises on a legal basis,
-    or (``ask_manager``) a request for a manager to authorise. Otherwise ``DisclosureRefused``.
+    """Record a share the check allows (allowed, to be sent), one a manager authorises on a
+    legal basis (authorised, to be sent; open or closed case), or (``ask_manager``) a
+    request for a manager to decide. Otherwise ``DisclosureRefused``. Nothing has left the
+    service until ``send`` records it.
     """
     policy = await get_policy()
     data.validate(recipient_roles(policy))
     if not works_cases(staff):
         raise NotPermitted("case work is for caseworkers and managers")
     case = await records.get_case(case_id, staff, purpose="disclosure")
-    if case.status != CaseStatus.OPEN:
-        raise CaseworkError({"case": "This case is closed"})
     if case.grounds is Grounds.BREAK_GLASS:
         raise NotPermitted("break-glass access does not extend to sharing a case")
-    shared = _snapshot(case, data.items)
     # A consent being withdrawn at this moment holds the case row (``record_consent``):
     # wait for it, so a share never goes out on a consent that has just been refused.
     await raw(
@@ -276,13 +405,7 @@ async def share(case_id: UUID, staff: StaffView, data: NewDisclosure) -> Disclos
         current_tenant_id(),
         case_id,
     )
-    consent = await current_consent(case_id)
-    result = decide(
-        consent,
-        data.recipient_role,
-        policy,
-        young_person_items=sum(i.young_person_only for i in shared),
-    )
+    result, shared = await _check(case, staff, data.recipient_role, data.items, policy)
     if data.legal_basis is not None and not is_manager(staff):
         await audit.record(
             "disclosure_override_refused",
@@ -297,7 +420,6 @@ async def share(case_id: UUID, staff: StaffView, data: NewDisclosure) -> Disclos
         raise CaseworkError(
             {"legal_basis": "Consent covers this share: record it without a legal basis"}
         )
-    now = datetime.now(UTC)
     row = Disclosure(
         id=uuid4(),
         tenant_id=current_tenant_id(),
@@ -312,21 +434,20 @@ async def share(case_id: UUID, staff: StaffView, data: NewDisclosure) -> Disclos
         requested_by=staff.id,
     )
     if result.allowed and data.legal_basis is None:
-        assert consent is not None
-        row.status = DisclosureStatus.SHARED
+        assert result.consent is not None
+        row.status = DisclosureStatus.ALLOWED
         row.basis = Basis.CONSENT
-        row.consent_id = consent.id
-        row.shared_at = now
-        action = "disclosure_made"
+        row.consent_id = result.consent.id
+        action = "disclosure_allowed"
     elif data.legal_basis is not None:
-        row.status = DisclosureStatus.SHARED
+        row.status = DisclosureStatus.AUTHORISED
         row.basis = Basis.LEGAL
-        row.consent_id = consent.id if consent else None
+        row.consent_id = result.consent.id if result.consent else None
         row.legal_basis = data.legal_basis
         row.justification = data.justification.strip()
+        row.tell_not_possible = ANONYMOUS_NO_ONE_TO_TELL if case.anonymous else None
         row.authorised_by = staff.id
-        row.decided_at = now
-        row.shared_at = now
+        row.decided_at = datetime.now(UTC)
         action = "disclosure_authorised"
     elif data.ask_manager:
         row.status = DisclosureStatus.AWAITING_AUTHORISATION
@@ -353,8 +474,6 @@ async def share(case_id: UUID, staff: StaffView, data: NewDisclosure) -> Disclos
         consent_id=row.consent_id,
         check=row.check_code,
     )
-    if row.basis == Basis.LEGAL:
-        await tasks.open_task(case_id, row.id, policy.tell_client_days)
     return await _load(case_id, row.id)
 
 
@@ -368,40 +487,52 @@ def _item_json(item: SharedItem) -> dict[str, Any]:
     }
 
 
-async def _awaiting(case_id: UUID, disclosure_id: UUID, staff: StaffView) -> CaseAccess:
-    """A manager's need-to-know on a request awaiting authorisation, locked; the decision
-    is audited (``record_act``) once made."""
-    if not is_manager(staff):
+async def _locked(
+    case_id: UUID, disclosure_id: UUID, staff: StaffView, *, managers_only: bool = False
+) -> tuple[CaseAccess, dict[str, Any]]:
+    """Need-to-know on the case (open or closed; not break-glass) and the disclosure row,
+    locked; the act is audited (``record_act``) once done."""
+    if managers_only and not is_manager(staff):
         raise NotPermitted("managers only")
-    access = await check_access(case_id, staff, purpose="disclosure")
+    if not works_cases(staff):
+        raise NotPermitted("case work is for caseworkers and managers")
+    access = await check_access(case_id, staff, purpose="disclosure", allow_break_glass=False)
     rows = await raw(
-        "SELECT status FROM disclosures WHERE tenant_id = {} AND case_id = {} AND id = {}"
-        " FOR UPDATE",
+        "SELECT d.*, c.anonymous FROM disclosures d JOIN cases c ON c.tenant_id = d.tenant_id"
+        " AND c.id = d.case_id WHERE d.tenant_id = {} AND d.case_id = {} AND d.id = {}"
+        " FOR UPDATE OF d",
         current_tenant_id(),
         case_id,
         disclosure_id,
     )
     if not rows:
         raise DisclosureNotFound()
-    if rows[0]["status"] != DisclosureStatus.AWAITING_AUTHORISATION:
+    return access, rows[0]
+
+
+async def _awaiting(
+    case_id: UUID, disclosure_id: UUID, staff: StaffView
+) -> tuple[CaseAccess, dict[str, Any]]:
+    access, row = await _locked(case_id, disclosure_id, staff, managers_only=True)
+    if row["status"] != DisclosureStatus.AWAITING_AUTHORISATION:
         raise CaseworkError({"disclosure": "This request has already been decided"})
-    if access.status != CaseStatus.OPEN:
-        raise CaseworkError({"case": "This case is closed"})
-    return access
+    return access, row
 
 
 async def authorise(
     case_id: UUID, disclosure_id: UUID, staff: StaffView, data: Authorisation
 ) -> DisclosureView:
-    """A manager authorises a refused share on a legal basis; the client must be told."""
+    """A manager authorises a request on a legal basis, on an open or a closed case (a
+    court order for a closed file is the usual case of policy 5.1): it may now be sent."""
     data.validate()
-    access = await _awaiting(case_id, disclosure_id, staff)
+    access, row = await _awaiting(case_id, disclosure_id, staff)
     await raw(
-        "UPDATE disclosures SET status = 'shared', basis = 'legal', legal_basis = {},"
-        " justification = {}, authorised_by = {}, decided_at = now(), shared_at = now()"
+        "UPDATE disclosures SET status = 'authorised', basis = 'legal', legal_basis = {},"
+        " justification = {}, tell_not_possible = {}, authorised_by = {}, decided_at = now()"
         " WHERE tenant_id = {} AND id = {}",
         data.legal_basis.value,
         data.justification.strip(),
+        ANONYMOUS_NO_ONE_TO_TELL if row["anonymous"] else None,
         staff.id,
         current_tenant_id(),
         disclosure_id,
@@ -413,7 +544,6 @@ async def authorise(
         reason_code=data.legal_basis.value,
         disclosure_id=disclosure_id,
     )
-    await tasks.open_task(case_id, disclosure_id, (await get_policy()).tell_client_days)
     return await _load(case_id, disclosure_id)
 
 
@@ -422,7 +552,7 @@ async def decline(
 ) -> DisclosureView:
     """A manager declines to authorise: nothing is shared; the reason is kept."""
     data.validate()
-    access = await _awaiting(case_id, disclosure_id, staff)
+    access, _ = await _awaiting(case_id, disclosure_id, staff)
     await raw(
         "UPDATE disclosures SET status = 'declined', decline_reason = {}, authorised_by = {},"
         " decided_at = now() WHERE tenant_id = {} AND id = {}",
@@ -437,13 +567,111 @@ async def decline(
     return await _load(case_id, disclosure_id)
 
 
+async def _decided(
+    case_id: UUID, disclosure_id: UUID, staff: StaffView
+) -> tuple[CaseAccess, dict[str, Any]]:
+    access, row = await _locked(case_id, disclosure_id, staff)
+    if row["status"] not in DECIDED:
+        raise CaseworkError(
+            {"disclosure": "Only a share that is allowed or authorised, and not sent, can be"}
+        )
+    return access, row
+
+
+async def _still_allowed(case_id: UUID, row: dict[str, Any], policy: PolicyView) -> None:
+    """A share allowed by consent is checked again as it goes: the consent may have been
+    withdrawn, the case closed, or the young person come of an age to decide since."""
+    await raw(
+        "SELECT 1 FROM cases WHERE tenant_id = {} AND id = {} FOR SHARE",
+        current_tenant_id(),
+        case_id,
+    )
+    [case] = await raw(
+        "SELECT status, anonymous FROM cases WHERE tenant_id = {} AND id = {}",
+        current_tenant_id(),
+        case_id,
+    )
+    items = json.loads(row["items"]) if isinstance(row["items"], str) else row["items"]
+    result = decide(
+        await current_consent(case_id),
+        row["recipient_role"],
+        policy,
+        capacity=await current_capacity(case_id),
+        young_person_items=sum(bool(i["young_person_only"]) for i in items),
+        closed=case["status"] != CaseStatus.OPEN,
+        anonymous=case["anonymous"],
+    )
+    if not result.allowed:
+        raise DisclosureRefused(result)
+
+
+async def send(
+    case_id: UUID, disclosure_id: UUID, staff: StaffView, data: SentDisclosure
+) -> DisclosureView:
+    """Record that an allowed or authorised share went: the day, how, and to whom exactly.
+    Only now is it shared. A legal-basis share opens the task to tell the service user,
+    unless there is no-one to tell."""
+    policy = await get_policy()
+    access, row = await _decided(case_id, disclosure_id, staff)
+    decided = row["decided_at"] or row["requested_at"]
+    data.validate(decided.astimezone(SERVICE_ZONE).date())
+    if row["basis"] == Basis.CONSENT:
+        try:
+            await _still_allowed(case_id, row, policy)
+        except DisclosureRefused as refused:
+            await record_act(
+                access,
+                staff,
+                "disclosure_send_refused",
+                reason_code=refused.check.code.value,
+                disclosure_id=disclosure_id,
+            )
+            raise
+    await raw(
+        "UPDATE disclosures SET status = 'shared', sent_on = {}, sent_method = {}, sent_to = {},"
+        " sent_by = {}, shared_at = now() WHERE tenant_id = {} AND id = {}",
+        data.sent_on,
+        data.method.value,
+        data.sent_to.strip(),
+        staff.id,
+        current_tenant_id(),
+        disclosure_id,
+    )
+    await record_act(
+        access, staff, "disclosure_sent", reason_code=data.method.value, disclosure_id=disclosure_id
+    )
+    if row["basis"] == Basis.LEGAL and row["tell_not_possible"] is None:
+        await tasks.open_task(case_id, disclosure_id, policy.tell_client_days)
+    return await _load(case_id, disclosure_id)
+
+
+async def cancel(
+    case_id: UUID, disclosure_id: UUID, staff: StaffView, data: CancelShare
+) -> DisclosureView:
+    """An allowed or authorised share that will not be sent: nothing left, the reason kept."""
+    data.validate()
+    access, _ = await _decided(case_id, disclosure_id, staff)
+    await raw(
+        "UPDATE disclosures SET status = 'cancelled', cancel_reason = {}, cancelled_by = {},"
+        " cancelled_at = now() WHERE tenant_id = {} AND id = {}",
+        data.reason.strip(),
+        staff.id,
+        current_tenant_id(),
+        disclosure_id,
+    )
+    await record_act(
+        access, staff, "disclosure_cancelled", reason_code="cancelled", disclosure_id=disclosure_id
+    )
+    return await _load(case_id, disclosure_id)
+
+
 # Reading disclosures back
 
 
 _SUMMARY = (
     "SELECT d.id, d.case_id, c.reference, d.recipient_org, d.recipient_role, d.status, d.basis,"
     " d.legal_basis, jsonb_array_length(d.items) AS item_count, s.display_name AS requester,"
-    " d.requested_at, d.shared_at FROM disclosures d"
+    " d.requested_at, d.decided_at, d.sent_on, d.sent_method FROM disclosures d"
     " JOIN cases c ON c.tenant_id = d.tenant_id AND c.id = d.case_id"
     " LEFT JOIN staff_users s ON s.tenant_id = d.tenant_id AND s.id = d.requested_by"
 )
@@ -462,7 +690,9 @@ def _summary(r: dict[str, Any]) -> DisclosureSummary:
         item_count=r["item_count"],
         requested_by_name=r["requester"] or "",
         requested_at=r["requested_at"],
-        shared_at=r["shared_at"],
+        decided_at=r["decided_at"],
+        sent_on=r["sent_on"],
+        sent_method=SendMethod(r["sent_method"]) if r["sent_method"] else None,
     )
 
 
@@ -508,6 +738,36 @@ async def awaiting_authorisation(staff: StaffView, page: PageRequest) -> Page[Di
     return Page([_summary(r) for r in rows], int(count["n"]), page.limit, page.offset)
 
 
+async def unsent(staff: StaffView, page: PageRequest) -> Page[DisclosureSummary]:
+    """Shares allowed or authorised but still not sent after the tenant's number of days,
+    oldest first: a caseworker's on their cases, a manager's on every case."""
+    if not works_cases(staff):
+        return Page([], total=0, limit=page.limit, offset=page.offset)
+    days = (await get_policy()).unsent_share_days
+    where = (
+        " WHERE d.tenant_id = {} AND d.status IN ('allowed', 'authorised')"
+        " AND coalesce(d.decided_at, d.requested_at) <= now() - make_interval(days => {})"
+    )
+    args: list[Any] = [current_tenant_id(), days]
+    if not is_manager(staff):
+        where += (
+            " AND EXISTS (SELECT 1 FROM case_assignments a WHERE a.tenant_id = d.tenant_id"
+            " AND a.case_id = d.case_id AND a.staff_id = {} AND a.ended_at IS NULL)"
+        )
+        args.append(staff.id)
+    rows = await raw(
+        _SUMMARY + where + " ORDER BY coalesce(d.decided_at, d.requested_at), d.id"
+        " LIMIT {} OFFSET {}",
+        *args,
+        page.limit,
+        page.offset,
+    )
+    # ``where`` is put together from the fixed strings above; every value is bound.
+    count_sql = "SELECT count(*) AS n FROM disclosures d" + where  # noqa: S608
+    [count] = await raw(count_sql, *args)
+    return Page([_summary(r) for r in rows], int(count["n"]), page.limit, page.offset)
+
+
 async def get_disclosure(
     case_id: UUID, disclosure_id: UUID, staff: StaffView, *, purpose: str = "disclosure_record"
 ) -> DisclosureView:
@@ -519,10 +779,13 @@ async def get_disclosure(
 async def _load(case_id: UUID, disclosure_id: UUID) -> DisclosureView:
     rows = await raw(
         "SELECT d.*, c.reference, r.display_name AS requester, a.display_name AS authoriser,"
+        " x.display_name AS sender, z.display_name AS canceller,"
         " k.version AS consent_version FROM disclosures d"
         " JOIN cases c ON c.tenant_id = d.tenant_id AND c.id = d.case_id"
         " LEFT JOIN staff_users r ON r.tenant_id = d.tenant_id AND r.id = d.requested_by"
         " LEFT JOIN staff_users a ON a.tenant_id = d.tenant_id AND a.id = d.authorised_by"
+        " LEFT JOIN staff_users x ON x.tenant_id = d.tenant_id AND x.id = d.sent_by"
+        " LEFT JOIN staff_users z ON z.tenant_id = d.tenant_id AND z.id = d.cancelled_by"
         " LEFT JOIN consents k ON k.tenant_id = d.tenant_id AND k.id = d.consent_id"
         " WHERE d.tenant_id = {} AND d.case_id = {} AND d.id = {}",
         current_tenant_id(),
@@ -554,6 +817,7 @@ async def _load(case_id: UUID, disclosure_id: UUID) -> DisclosureView:
         check_reason=r["check_reason"],
         legal_basis=LegalBasis(r["legal_basis"]) if r["legal_basis"] else None,
         justification=r["justification"],
+        tell_not_possible=r["tell_not_possible"],
         decline_reason=r["decline_reason"],
         requested_by=r["requested_by"],
         requested_by_name=r["requester"] or "",
@@ -561,6 +825,13 @@ async def _load(case_id: UUID, disclosure_id: UUID) -> DisclosureView:
         authorised_by=r["authorised_by"],
         authorised_by_name=r["authoriser"],
         decided_at=r["decided_at"],
+        sent_on=r["sent_on"],
+        sent_method=SendMethod(r["sent_method"]) if r["sent_method"] else None,
+        sent_to=r["sent_to"],
+        sent_by_name=r["sender"],
         shared_at=r["shared_at"],
+        cancel_reason=r["cancel_reason"],
+        cancelled_by_name=r["canceller"],
+        cancelled_at=r["cancelled_at"],
         task=task,
     )

@@ -15,7 +15,7 @@ from uuid import UUID
 
 import msgspec
 
-from confide.platform.casework.schemas import CaseworkError
+from confide.platform.casework.schemas import CaseworkError, NewEnquiry
 from confide.platform.consent.tables import (
     Basis,
     ConsentMethod,
@@ -24,6 +24,7 @@ from confide.platform.consent.tables import (
     GivenBy,
     LegalBasis,
     ReviewOutcome,
+    SendMethod,
     TaskStatus,
     TellMethod,
 )
@@ -41,19 +42,23 @@ def _past_or_today(errors: dict[str, str], name: str, when: date, label: str) ->
 
 
 class NewConsent(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    """A consent decision (DESIGN rule 4): full, restricted to named roles, or refused."""
+    """A consent decision (DESIGN rule 4): full, restricted to named roles, or refused, with
+    the parties they were told information may go to (policy 4.2) and, when a parent or
+    carer answers for a child who cannot decide for themselves, the child's own view."""
 
     decision: Decision
     given_by: GivenBy
     method: ConsentMethod
     given_on: date
     roles: list[str] = msgspec.field(default_factory=list)
+    parties_told: list[str] = msgspec.field(default_factory=list)
     advised_of_limits: bool = False
-    young_person_can_decide: bool = False
+    young_person_view: str = ""
     note: str = ""
 
-    def validate(self, roles: Collection[str]) -> None:
-        """``roles``: the tenant's professional roles (``get_policy().professional_roles``)."""
+    def validate(self, roles: Collection[str], capacity: CapacityView | None = None) -> None:
+        """``roles``: the tenant's professional roles (``get_policy().professional_roles``);
+        ``capacity``: the young person's, when known (who may answer for them)."""
         errors: dict[str, str] = {}
         if self.decision is Decision.RESTRICTED:
             if not self.roles:
@@ -64,18 +69,54 @@ class NewConsent(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
                 errors["roles"] = "Choose each role once"
         elif self.roles:
             errors["roles"] = "Only a restricted consent names roles"
+        if self.decision is Decision.REFUSED:
+            if self.parties_told:
+                errors["parties_told"] = "A refusal names no parties to share with"
+        elif unknown := [r for r in self.parties_told if r not in roles]:
+            errors["parties_told"] = f"Choose roles from the service's list ({unknown[0]!r} is not)"
+        elif len(set(self.parties_told)) != len(self.parties_told):
+            errors["parties_told"] = "Choose each role once"
         if self.decision is Decision.REFUSED and not self.advised_of_limits:
             errors["advised_of_limits"] = (
                 "Confirm they were told what the service cannot do without sharing"
             )
-        if self.young_person_can_decide and self.given_by is GivenBy.YOUNG_PERSON:
-            errors["young_person_can_decide"] = (
-                "This applies only when a parent or carer gives consent"
-            )
         _past_or_today(errors, "given_on", self.given_on, "The date consent was given")
         check_text(errors, "note", self.note, label="the note", high=500, required=False)
+        check_text(
+            errors,
+            "young_person_view",
+            self.young_person_view,
+            label="the young person's view",
+            high=1000,
+            required=False,
+        )
+        if capacity is not None:
+            errors.update(capacity_errors(self, capacity))
         if errors:
             raise CaseworkError(errors)
+
+
+def capacity_errors(consent: NewConsent, capacity: CapacityView) -> dict[str, str]:
+    """Who may answer for the young person (DESIGN rules 9 and 15, policy 3.2): they answer
+    for themselves only with capacity; a parent or carer answering for a child without it
+    records the child's own view."""
+    if consent.given_by is GivenBy.YOUNG_PERSON:
+        if capacity.has_capacity is None:
+            return {
+                "given_by": f"{capacity.explain()} Record their date of birth, or a decision"
+                " that they can decide for themselves, before they answer for themselves."
+            }
+        if capacity.has_capacity is False:
+            return {
+                "given_by": f"{capacity.explain()} A parent or carer answers for them, unless"
+                " a decision that they can decide for themselves is recorded."
+            }
+    elif capacity.has_capacity is False and not consent.young_person_view.strip():
+        return {
+            "young_person_view": "Record the child's own view (or why it could not be asked):"
+            " they cannot decide for themselves, so their parent or carer answers for them"
+        }
+    return {}
 
 
 class ReviewConsent(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -91,10 +132,57 @@ class ReviewConsent(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
             raise CaseworkError(errors)
 
 
+class FirstContact(NewEnquiry, kw_only=True, forbid_unknown_fields=True):
+    """A new enquiry with the answer about consent asked at first contact (DESIGN rule 4):
+    ``consent``, or ``consent_not_asked`` saying why it was not asked yet (the case is then
+    listed until it is). An anonymous enquiry has neither: there is no-one to ask."""
+
+    consent: NewConsent | None = None
+    consent_not_asked: str | None = None
+
+    def consent_answer_errors(self) -> dict[str, str]:
+        errors: dict[str, str] = {}
+        if self.anonymous:
+            if self.consent is not None or self.consent_not_asked is not None:
+                errors["consent"] = "An anonymous enquiry records no consent: no-one to ask"
+        elif self.consent is None and self.consent_not_asked is None:
+            errors["consent"] = "Record their answer about consent, or why it was not asked yet"
+        elif self.consent is not None and self.consent_not_asked is not None:
+            errors["consent_not_asked"] = "Consent was asked: leave out why it was not"
+        elif self.consent_not_asked is not None:
+            check_text(
+                errors,
+                "consent_not_asked",
+                self.consent_not_asked,
+                label="why consent was not asked yet",
+                low=3,
+                high=500,
+            )
+        return errors
+
+
+class NewCapacityDecision(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """A judgement that the young person can, or cannot, decide for themselves."""
+
+    has_capacity: bool
+    judged_on: date
+    note: str
+
+    def validate(self) -> None:
+        errors: dict[str, str] = {}
+        _past_or_today(errors, "judged_on", self.judged_on, "The date it was judged")
+        check_text(errors, "note", self.note, label="how it was judged", low=3, high=500)
+        if errors:
+            raise CaseworkError(errors)
+
+
 class ItemKind(StrEnum):
     NOTE = "note"
     CONTACT = "contact"
     FIELD = "field"
+    # A person's contact details, for a safeguarding referral (the id is the person's).
+    ADDRESS = "address"
+    PHONE = "phone"
 
 
 class CaseField(StrEnum):
@@ -109,10 +197,11 @@ class CaseField(StrEnum):
 
 
 class ItemRef(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    """One item to share: a note (its current version), a contact, or a case field."""
+    """One item to share: a note (its current version), a contact, a case field, or a
+    person's address or phone number."""
 
     kind: ItemKind
-    id: str  # a note's or contact's id, or a ``CaseField`` value
+    id: str  # a note's, contact's or person's id, or a ``CaseField`` value
 
     def key(self) -> str:
         return f"{self.kind.value}:{self.id}"
@@ -216,6 +305,36 @@ class Decline(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
             raise CaseworkError(errors)
 
 
+class SentDisclosure(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """An allowed or authorised share sent: the day it went, how, and to whom exactly."""
+
+    sent_on: date
+    method: SendMethod
+    sent_to: str
+
+    def validate(self, decided_on: date) -> None:
+        """``decided_on``: the day it was allowed or authorised; nothing went before it."""
+        errors: dict[str, str] = {}
+        _past_or_today(errors, "sent_on", self.sent_on, "The date it was sent")
+        if "sent_on" not in errors and self.sent_on < decided_on:
+            errors["sent_on"] = "The date it was sent must not be before it was allowed"
+        check_text(errors, "sent_to", self.sent_to, label="who it was sent to", low=3, high=500)
+        if errors:
+            raise CaseworkError(errors)
+
+
+class CancelShare(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """An allowed or authorised share that will not be sent, and why."""
+
+    reason: str
+
+    def validate(self) -> None:
+        errors: dict[str, str] = {}
+        check_text(errors, "reason", self.reason, label="why it will not be sent", high=500)
+        if errors:
+            raise CaseworkError(errors)
+
+
 class ToldClient(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """When and how the service user was told of a disclosure made without consent."""
 
@@ -224,7 +343,7 @@ class ToldClient(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     note: str = ""
 
     def validate(self, shared_on: date) -> None:
-        """``shared_on``: the day the information was shared; nobody was told before it."""
+        """``shared_on``: the day the information was sent; nobody was told before it."""
         errors: dict[str, str] = {}
         _past_or_today(errors, "told_on", self.told_on, "The date they were told")
         if "told_on" not in errors and self.told_on < shared_on:
@@ -266,11 +385,62 @@ class CheckCode(StrEnum):
     FULL = "full"
     RESTRICTED_INCLUDES = "restricted_includes_role"
     LAPSED_WARNING = "lapsed_warning"  # allowed: the tenant warns rather than blocks
+    ANONYMOUS = "anonymous"  # no-one to consent: only a legal basis
+    CASE_CLOSED = "case_closed"  # consent-based sharing is for open cases
+    LEGAL_BASIS_ONLY = "legal_basis_only"  # police, a court, a recipient not on the list
     NO_CONSENT = "no_consent"
     REFUSED = "refused"
     RESTRICTED_EXCLUDES = "restricted_excludes_role"
+    YOUNG_PERSON_CANNOT_DECIDE = "young_person_cannot_decide"  # their own consent, no capacity
+    YOUNG_PERSON_SIDE = "young_person_side"  # their confidences, on a parent's consent
     LAPSED = "lapsed"
-    YOUNG_PERSON_SIDE = "young_person_side"
+
+
+@dataclass(frozen=True, slots=True)
+class CapacityDecisionView:
+    id: UUID
+    has_capacity: bool
+    judged_on: date
+    judged_by: UUID
+    judged_by_name: str
+    note: str
+    recorded_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class CapacityView:
+    """Whether the young person can decide for themselves now, and why we think so.
+
+    ``has_capacity`` None: neither their age nor a decision is known. Presumed from the
+    tenant's age (``capacity_age``) unless a decision says otherwise; a "no" judged while
+    they were younger than that age lapses when they reach it.
+    """
+
+    age: int | None
+    capacity_age: int
+    has_capacity: bool | None
+    decision: CapacityDecisionView | None  # the latest, when it still stands
+    decisions: list[CapacityDecisionView] = field(default_factory=list)  # newest first
+
+    def explain(self) -> str:
+        """In words, for the person sharing or recording consent."""
+        if self.age is None:
+            aged = "The young person's age is not recorded"
+        else:
+            aged = f"The young person is {self.age}"
+        if self.decision is not None:
+            who = self.decision.judged_by_name or "a member of staff"
+            when = self.decision.judged_on.strftime("%-d %B %Y")
+            able = "able" if self.decision.has_capacity else "not able"
+            return f"{aged}; {who} judged on {when} that they are {able} to decide for themselves."
+        if self.has_capacity is None:
+            return f"{aged}, and no decision about their capacity has been recorded."
+        relation = "at or over" if self.has_capacity else "under"
+        able = "presumed able" if self.has_capacity else "not presumed able"
+        return (
+            f"{aged}: {relation} the service's age of {self.capacity_age}, so {able} to decide"
+            " for themselves (no decision recorded)."
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -296,9 +466,8 @@ class ConsentView:
     method: ConsentMethod
     given_on: date
     advised_of_limits: bool
-    young_person_can_decide: bool
-    # Given by a parent or carer for a young person who can decide for themselves.
-    parent_for_competent_young_person: bool
+    parties_told: list[str]
+    young_person_view: str
     note: str
     review_due: date  # the latest review's next date, else the one set when recorded
     lapsed: bool
@@ -309,12 +478,35 @@ class ConsentView:
 
 
 @dataclass(frozen=True, slots=True)
+class NotAskedView:
+    """Consent was not asked at first contact: why, and who recorded that."""
+
+    reason: str
+    recorded_by_name: str
+    recorded_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class ConsentHistory:
-    """The current consent (the newest version) and every version, newest first."""
+    """The current consent (the newest version), every version newest first, the young
+    person's capacity, and why consent was not asked at first contact (if it was not)."""
 
     case_id: UUID
     current: ConsentView | None
     versions: list[ConsentView]
+    capacity: CapacityView | None = None  # None: an anonymous enquiry
+    not_asked: NotAskedView | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AwaitingConsent:
+    """A case whose consent was not asked at first contact and is still not recorded."""
+
+    case_id: UUID
+    case_reference: str
+    subject_name: str | None
+    reason: str
+    recorded_at: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -402,6 +594,7 @@ class DisclosureView:
     check_reason: str
     legal_basis: LegalBasis | None
     justification: str | None
+    tell_not_possible: str | None  # why the service user cannot be told (no task then)
     decline_reason: str | None
     requested_by: UUID
     requested_by_name: str
@@ -409,7 +602,14 @@ class DisclosureView:
     authorised_by: UUID | None
     authorised_by_name: str | None
     decided_at: datetime | None
-    shared_at: datetime | None
+    sent_on: date | None
+    sent_method: SendMethod | None
+    sent_to: str | None
+    sent_by_name: str | None
+    shared_at: datetime | None  # when the sending was recorded
+    cancel_reason: str | None
+    cancelled_by_name: str | None
+    cancelled_at: datetime | None
     task: TellTaskView | None = None
 
 
@@ -428,4 +628,6 @@ class DisclosureSummary:
     item_count: int
     requested_by_name: str
     requested_at: datetime
-    shared_at: datetime | None
+    decided_at: datetime | None
+    sent_on: date | None
+    sent_method: SendMethod | None

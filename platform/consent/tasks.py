@@ -31,7 +31,7 @@ from confide.platform.consent.tables import (
     TellClientTask,
     TellMethod,
 )
-from confide.platform.core.clock import SERVICE_ZONE, service_today
+from confide.platform.core.clock import service_today
 from confide.platform.core.db import current_tenant_id, raw
 from confide.platform.core.pagination import Page, PageRequest
 from confide.platform.identity.schemas import StaffView
@@ -43,7 +43,7 @@ class TaskNotFound(LookupError):
 
 
 async def open_task(case_id: UUID, disclosure_id: UUID, days: int) -> UUID:
-    """Called by ``disclosures`` when something is shared without consent."""
+    """Called by ``disclosures`` when something shared without consent has been sent."""
     task_id = uuid4()
     due = service_today() + timedelta(days=days)
     await TellClientTask.insert(
@@ -201,7 +201,7 @@ async def _open_task_for_change(task_id: UUID, staff: StaffView) -> tuple[CaseAc
         await _case_of(task_id), staff, purpose="tell_client_task", allow_break_glass=False
     )
     [row] = await raw(
-        "SELECT t.id, t.case_id, t.status, t.due_on, d.shared_at FROM tell_client_tasks t"
+        "SELECT t.id, t.case_id, t.status, t.due_on, d.sent_on FROM tell_client_tasks t"
         " JOIN disclosures d ON d.tenant_id = t.tenant_id AND d.id = t.disclosure_id"
         " WHERE t.tenant_id = {} AND t.id = {} FOR UPDATE OF t",
         current_tenant_id(),
@@ -217,7 +217,7 @@ async def record_told(task_id: UUID, staff: StaffView, data: ToldClient) -> Tell
     if not works_cases(staff):
         raise NotPermitted("case work is for caseworkers and managers")
     access, row = await _open_task_for_change(task_id, staff)
-    data.validate(shared_on=row["shared_at"].astimezone(SERVICE_ZONE).date())
+    data.validate(shared_on=row["sent_on"])
     await raw(
         "UPDATE tell_client_tasks SET status = 'done', told_on = {}, told_how = {},"
         " told_note = {}, told_by = {}, done_at = now() WHERE tenant_id = {} AND id = {}",

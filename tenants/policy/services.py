@@ -41,6 +41,10 @@ MAX_TOPICS = 30
 MAX_ROLES = 30
 REVIEW_MONTHS = (1, 36)
 TELL_CLIENT_DAYS = (1, 60)
+# Capacity is judged case by case; a service presumes it from an age in this range (at 16
+# the Mental Capacity Act presumes it for everyone).
+CAPACITY_AGES = (10, 16)
+UNSENT_SHARE_DAYS = (1, 60)
 NAME_LENGTH = (2, 80)
 
 
@@ -63,6 +67,8 @@ class PolicyView:
     consent_review_months: int = 12
     lapsed_consent_blocks: bool = True  # False: a lapsed consent still permits, with a warning
     tell_client_days: int = 5
+    capacity_age: int = 12  # a young person this old or older is presumed able to decide
+    unsent_share_days: int = 5  # an allowed share not sent after this long is listed
 
     def support_level_name(self, level: int) -> str:
         """The tenant's name for support level 1-4."""
@@ -102,6 +108,8 @@ async def _read_policy() -> PolicyView:
         row["consent_review_months"],
         row["lapsed_consent_blocks"],
         row["tell_client_days"],
+        row["capacity_age"],
+        row["unsent_share_days"],
     )
 
 
@@ -205,7 +213,12 @@ async def set_case_lists(
 
 
 def validate_consent_settings(
-    roles: Sequence[str], review_months: int, tell_client_days: int
+    roles: Sequence[str],
+    review_months: int,
+    tell_client_days: int,
+    *,
+    capacity_age: int,
+    unsent_share_days: int,
 ) -> tuple[tuple[str, ...], dict[str, str]]:
     """The roles tidied (spaces trimmed, blank lines dropped), and each field's problem."""
     errors: dict[str, str] = {}
@@ -219,15 +232,15 @@ def validate_consent_settings(
         errors["roles"] = f"Each role must be {low} to {high} characters, on its own line"
     elif len({r.casefold() for r in clean}) != len(clean):
         errors["roles"] = "Enter each role once"
-    if not REVIEW_MONTHS[0] <= review_months <= REVIEW_MONTHS[1]:
-        errors["review_months"] = (
-            f"The review interval must be between {REVIEW_MONTHS[0]} and {REVIEW_MONTHS[1]} months"
-        )
-    if not TELL_CLIENT_DAYS[0] <= tell_client_days <= TELL_CLIENT_DAYS[1]:
-        errors["tell_client_days"] = (
-            f"The days to tell a client must be between {TELL_CLIENT_DAYS[0]}"
-            f" and {TELL_CLIENT_DAYS[1]}"
-        )
+    for field, value, (least, most), what, unit in (
+        ("review_months", review_months, REVIEW_MONTHS, "The review interval", " months"),
+        ("tell_client_days", tell_client_days, TELL_CLIENT_DAYS, "The days to tell a client", ""),
+        ("capacity_age", capacity_age, CAPACITY_AGES, "The age of capacity", ""),
+        ("unsent_share_days", unsent_share_days, UNSENT_SHARE_DAYS, "The days before an unsent"
+         " share is listed", ""),
+    ):  # fmt: skip
+        if not least <= value <= most:
+            errors[field] = f"{what} must be between {least} and {most}{unit}"
     return clean, errors
 
 
@@ -237,12 +250,21 @@ async def set_consent_settings(
     lapsed_blocks: bool,
     tell_client_days: int,
     *,
+    capacity_age: int,
+    unsent_share_days: int,
     changed_by: UUID | None = None,
 ) -> PolicyView:
     """The tenant's professional roles, consent review interval, what a lapsed consent
-    does, and the days to tell a client. Recorded consents keep the roles they name,
-    even ones later taken off the list; existing review dates are not moved."""
-    clean, errors = validate_consent_settings(roles, review_months, tell_client_days)
+    does, the days to tell a client, the age from which capacity is presumed, and the days
+    before a share allowed but not sent is listed. Recorded consents keep the roles they
+    name, even ones later taken off the list; existing review dates are not moved."""
+    clean, errors = validate_consent_settings(
+        roles,
+        review_months,
+        tell_client_days,
+        capacity_age=capacity_age,
+        unsent_share_days=unsent_share_days,
+    )
     if errors:
         raise CaseListsError(errors)
     stored = None if clean == DEFAULT_PROFESSIONAL_ROLES else json.dumps(list(clean))
@@ -252,6 +274,8 @@ async def set_consent_settings(
             TenantPolicy.consent_review_months: review_months,
             TenantPolicy.lapsed_consent_blocks: lapsed_blocks,
             TenantPolicy.tell_client_days: tell_client_days,
+            TenantPolicy.capacity_age: capacity_age,
+            TenantPolicy.unsent_share_days: unsent_share_days,
         },
     )
     await audit(
@@ -264,6 +288,8 @@ async def set_consent_settings(
             "review_months": review_months,
             "lapsed_blocks": lapsed_blocks,
             "tell_client_days": tell_client_days,
+            "capacity_age": capacity_age,
+            "unsent_share_days": unsent_share_days,
         },
     )
     return await get_policy()

@@ -2,6 +2,7 @@
 
 from piccolo.columns import JSONB, UUID, Boolean, Integer, Timestamptz
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.constraints import Check
 
 from confide.platform.core.tables import TenantOwned
 
@@ -24,4 +25,12 @@ class TenantPolicy(TenantOwned, tablename="tenant_policies"):
     consent_review_months = Integer(default=12)
     lapsed_consent_blocks = Boolean(default=True)
     tell_client_days = Integer(default=5)
+    # The age from which a young person is presumed able to decide for themselves (policy
+    # 3.2: 12 is this service's practice), and how many days a share may wait, allowed or
+    # authorised but not sent, before it is listed for the caseworker.
+    capacity_age = Integer(default=12)
+    unsent_share_days = Integer(default=5)
+    # The services check the same ranges (``CAPACITY_AGES``, ``UNSENT_SHARE_DAYS``).
+    tenant_policies_capacity_age = Check("capacity_age BETWEEN 10 AND 16")
+    tenant_policies_unsent_share_days = Check("unsent_share_days BETWEEN 1 AND 60")
     updated_at = Timestamptz(default=TimestamptzNow())

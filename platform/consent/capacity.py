@@ -1,0 +1,154 @@
+"""Can the young person decide for themselves? (DESIGN rules 9 and 15, policy 3.2.)
+
+Capacity is presumed from the tenant's age (``capacity_age``, default 12). A member of
+staff may record a judgement either way, with the day and how it was judged; the latest
+stands, except that a "no" judged while the young person was under the age lapses when they
+reach it. Consent reads this record (who may answer for the young person, what a parent's
+consent covers), and so will subject access: one record, never overwritten.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from uuid import UUID, uuid4
+
+from confide.platform.casework.access import (
+    NotPermitted,
+    check_access,
+    open_case,
+    record_act,
+    works_cases,
+)
+from confide.platform.casework.schemas import CaseworkError
+from confide.platform.consent.schemas import (
+    CapacityDecisionView,
+    CapacityView,
+    NewCapacityDecision,
+)
+from confide.platform.consent.tables import CapacityDecision
+from confide.platform.core.clock import service_today
+from confide.platform.core.db import current_tenant_id, raw
+from confide.platform.identity.schemas import StaffView
+from confide.tenants.policy.services import get_policy
+
+
+def age_on(born: date, on: date) -> int:
+    """Whole years from ``born`` to ``on``."""
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+def assess(
+    born: date | None, on: date, capacity_age: int, decisions: list[CapacityDecisionView]
+) -> CapacityView:
+    """The rule itself, without the database. ``decisions``: newest first."""
+    age = age_on(born, on) if born is not None else None
+    latest = decisions[0] if decisions else None
+    if (
+        latest is not None
+        and not latest.has_capacity
+        and born is not None
+        and age is not None
+        and age >= capacity_age > age_on(born, latest.judged_on)
+    ):
+        latest = None  # a "no" judged when younger than the age: now the presumption applies
+    if latest is not None:
+        has: bool | None = latest.has_capacity
+    elif age is None:
+        has = None
+    else:
+        has = age >= capacity_age
+    return CapacityView(age, capacity_age, has, latest, decisions)
+
+
+async def _decisions(case_id: UUID) -> list[CapacityDecisionView]:
+    rows = await raw(
+        "SELECT d.*, s.display_name FROM capacity_decisions d"
+        " LEFT JOIN staff_users s ON s.tenant_id = d.tenant_id AND s.id = d.judged_by"
+        " WHERE d.tenant_id = {} AND d.case_id = {} ORDER BY d.recorded_at DESC, d.id",
+        current_tenant_id(),
+        case_id,
+    )
+    return [_decision(r) for r in rows]
+
+
+def _decision(r: dict[str, Any]) -> CapacityDecisionView:
+    return CapacityDecisionView(
+        id=r["id"],
+        has_capacity=r["has_capacity"],
+        judged_on=r["judged_on"],
+        judged_by=r["judged_by"],
+        judged_by_name=r["display_name"] or "",
+        note=r["note"],
+        recorded_at=r["recorded_at"],
+    )
+
+
+async def _subject(case_id: UUID) -> dict[str, Any] | None:
+    """The case's young person (id, date of birth); None for an anonymous enquiry."""
+    rows = await raw(
+        "SELECT p.id, p.date_of_birth FROM cases c JOIN people p"
+        " ON p.tenant_id = c.tenant_id AND p.id = c.subject_id"
+        " WHERE c.tenant_id = {} AND c.id = {}",
+        current_tenant_id(),
+        case_id,
+    )
+    return rows[0] if rows else None
+
+
+async def current_capacity(case_id: UUID) -> CapacityView | None:
+    """For a caller that has already opened the case; None when it has no young person."""
+    subject = await _subject(case_id)
+    if subject is None:
+        return None
+    policy = await get_policy()
+    decisions = await _decisions(case_id)
+    return assess(subject["date_of_birth"], service_today(), policy.capacity_age, decisions)
+
+
+async def presumed_capacity(born: date | None) -> CapacityView:
+    """Before a case exists (first contact): the presumption from the age alone."""
+    return assess(born, service_today(), (await get_policy()).capacity_age, [])
+
+
+async def capacity(case_id: UUID, staff: StaffView) -> CapacityView | None:
+    """The young person's capacity and every decision about it (an audited case read)."""
+    await open_case(case_id, staff, purpose="capacity")
+    return await current_capacity(case_id)
+
+
+async def record_capacity(
+    case_id: UUID, staff: StaffView, data: NewCapacityDecision
+) -> CapacityView:
+    """A judgement that the young person can, or cannot, decide for themselves. Open or
+    closed cases alike (a request for a closed file may need one); not by break-glass."""
+    data.validate()
+    if not works_cases(staff):
+        raise NotPermitted("case work is for caseworkers and managers")
+    access = await check_access(case_id, staff, purpose="capacity", allow_break_glass=False)
+    subject = await _subject(case_id)
+    if subject is None:
+        raise CaseworkError({"case": "An anonymous enquiry has no young person to judge"})
+    decision_id = uuid4()
+    await CapacityDecision.insert(
+        CapacityDecision(
+            id=decision_id,
+            tenant_id=current_tenant_id(),
+            case_id=case_id,
+            person_id=subject["id"],
+            has_capacity=data.has_capacity,
+            judged_by=staff.id,
+            judged_on=data.judged_on,
+            note=data.note.strip(),
+        )
+    )
+    await record_act(
+        access,
+        staff,
+        "capacity_recorded",
+        reason_code="has_capacity" if data.has_capacity else "no_capacity",
+        decision_id=decision_id,
+    )
+    view = await current_capacity(case_id)
+    assert view is not None
+    return view

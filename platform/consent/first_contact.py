@@ -1,0 +1,54 @@
+"""A first contact: the enquiry and the answer about consent, recorded together (rule 4).
+
+The API, the page and the demo all record an enquiry through ``record_first_contact``, so
+every named case starts with a consent, or with a recorded reason it was not asked yet
+(listed on the dashboard until it is). Everything is checked before anything is written,
+so one pass names every problem, and nothing half-recorded is left behind.
+"""
+
+from __future__ import annotations
+
+from confide.platform.casework import records
+from confide.platform.casework.access import NotPermitted, works_cases
+from confide.platform.casework.schemas import CaseView, CaseworkError
+from confide.platform.consent import consents
+from confide.platform.consent.capacity import presumed_capacity
+from confide.platform.consent.schemas import FirstContact
+from confide.platform.identity.schemas import StaffView
+from confide.tenants.policy.services import get_policy
+
+
+async def first_contact_errors(data: FirstContact) -> dict[str, str]:
+    """Every problem with the enquiry and its answer about consent, keyed as the API takes
+    the fields (``young_person.first_name``, ``consent.given_by``, ``consent_not_asked``).
+    The page calls it too, to show every problem in one pass before it saves anything."""
+    policy = await get_policy()
+    errors: dict[str, str] = {}
+    try:
+        data.validate(topics=policy.topics)
+    except CaseworkError as invalid:
+        errors.update(invalid.errors)
+    errors.update(data.consent_answer_errors())
+    if data.consent is not None and not data.anonymous:
+        born = data.young_person.date_of_birth if data.young_person else None
+        try:
+            data.consent.validate(policy.professional_roles, await presumed_capacity(born))
+        except CaseworkError as invalid:
+            errors.update({f"consent.{k}": v for k, v in invalid.errors.items()})
+    return errors
+
+
+async def record_first_contact(data: FirstContact, staff: StaffView) -> CaseView:
+    """Open the case (the recorder is assigned) with its consent or why it was not asked;
+    ``CaseworkError`` with every problem (``first_contact_errors``) and nothing written."""
+    if not works_cases(staff):
+        raise NotPermitted("case work is for caseworkers and managers")
+    errors = await first_contact_errors(data)
+    if errors:
+        raise CaseworkError(errors)
+    case = await records.create_enquiry(data, staff)
+    if data.consent is not None:
+        await consents.record_consent(case.id, staff, data.consent)
+    elif data.consent_not_asked is not None:
+        await consents.record_not_asked(case.id, staff, data.consent_not_asked)
+    return case
