@@ -105,7 +105,8 @@ APP_PRIVILEGES: dict[str, frozenset[str]] = {
     "tenant_policies": READ_WRITE,
     "housekeeping_heartbeats": READ_WRITE,
     "tell_client_tasks": READ_WRITE,
-    # disclosures: narrowed by the consent work (issue 11)
+    # Only the workflow's steps, each writing its own columns once; what was shared never
+    # changes (the disclosures_guard trigger, tests/test_disclosure_record_sql.py).
     "disclosures": READ_WRITE,
     # Records of what happened: added, never changed.
     "audit_entries": APPEND,
@@ -116,6 +117,8 @@ APP_PRIVILEGES: dict[str, frozenset[str]] = {
     "consents": APPEND,
     "consent_reviews": APPEND,
     "tell_client_delays": APPEND,
+    "consent_not_asked": APPEND,
+    "capacity_decisions": APPEND,
 }
 # The only functions of the schema (not an extension's) it may execute: narrow doors.
 APP_FUNCTIONS = {
