@@ -18,7 +18,6 @@ import os
 import uuid
 from collections.abc import AsyncIterator, Mapping
 from contextlib import AsyncExitStack
-from datetime import date
 from typing import Any
 
 import asyncpg
@@ -30,6 +29,7 @@ from hypothesis import strategies as st
 from schemathesis import APIOperation, GenerationMode
 from schemathesis.checks import response_schema_conformance
 
+from confide.platform.core.clock import service_today
 from conftest import TenantRef
 from tests.conftest import http_client, sign_in
 
@@ -114,6 +114,7 @@ def _enquiry(name: str) -> dict[str, Any]:
         "young_person": {"first_name": name, "last_name": "Fuzz", "date_of_birth": "2013-05-01"},
         "topics": ["Transport"],
         "support_level": 2,
+        "consent_not_asked": "Asked later by the fuzz set-up",
     }
 
 
@@ -176,7 +177,7 @@ async def ids(
             "roles": ["School or SENCO"],
             "given_by": "parent",
             "method": "verbal",
-            "given_on": date.today().isoformat(),
+            "given_on": service_today().isoformat(),
         },
     )
     asked = await _post(
@@ -186,6 +187,16 @@ async def ids(
         manager,
         f"/cases/{own['id']}/disclosures",
         _share("Health", note, legal_basis="safeguarding", justification="Risk of harm"),
+    )
+    # A legal-basis share opens its tell-the-client task once it has been sent.
+    shared = await _post(
+        manager,
+        f"/cases/{own['id']}/disclosures/{shared['id']}/sent",
+        {
+            "sent_on": service_today().isoformat(),
+            "method": "secure_email",
+            "sent_to": "Health visitor",
+        },
     )
     async with http_client(app, BASE_URL) as colleague:
         await sign_in(colleague, TENANT, "northmoor-cw-2")
