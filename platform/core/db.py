@@ -19,6 +19,7 @@ from enum import StrEnum
 from typing import Any
 from uuid import UUID
 
+from piccolo.engine.exceptions import TransactionError
 from piccolo.engine.postgres import PostgresEngine, PostgresTransaction
 from piccolo.querystring import QueryString
 
@@ -125,6 +126,9 @@ async def tenant_transaction(tenant_id: UUID) -> AsyncIterator[_TenantTransactio
     """Run the block in one transaction scoped to one tenant. The only way in."""
     if not isinstance(tenant_id, UUID):
         raise TypeError("tenant_id must be a UUID")
+    if _current_tenant.get() is not None or get_engine().current_transaction.get() is not None:
+        # Never join or nest: a context that already holds one is a leak, not a caller.
+        raise TransactionError("a transaction or tenant is already current in this context")
     token = _current_tenant.set(tenant_id)
     try:
         transaction = _TenantTransaction(get_engine(), tenant_id)

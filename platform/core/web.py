@@ -1,4 +1,5 @@
-"""ASGI layers around the whole app: request id, the request log line, security headers.
+"""ASGI layers around the whole app: a fresh context, request id, the request log line,
+security headers.
 
 They wrap the app from outside so that every response gets them, including a
 404 for a path no route matches.
@@ -6,6 +7,8 @@ They wrap the app from outside so that every response gets them, including a
 
 from __future__ import annotations
 
+import asyncio
+import contextvars
 import re
 import time
 import uuid
@@ -43,7 +46,14 @@ HSTS = (b"strict-transport-security", b"max-age=31536000; includeSubDomains")
 
 
 class RequestLayer:
-    """Binds a fresh logging context per request and writes one line when it ends.
+    """Runs each request in an empty context, binds its logging context, and writes one
+    line when it ends.
+
+    The empty context is what keeps one request's transaction and tenant out of the
+    next: the server creates a request's task in whatever context its connection's
+    read callback holds, and asyncio gives that callback the context of the moment
+    reading was resumed, which for a body past uvicorn's 64 KB mark is inside the
+    previous request (CPython issue 140947). Nothing a request sets can outlive it.
 
     The line holds the route template, never the raw path or query string,
     because either may carry a name or a date of birth.
@@ -53,6 +63,15 @@ class RequestLayer:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in {"http", "websocket"}:
+            await self.app(scope, receive, send)
+            return
+        # A task of its own, in a context of its own; cancelling this one cancels it.
+        await asyncio.create_task(
+            self._request(scope, receive, send), context=contextvars.Context()
+        )
+
+    async def _request(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
