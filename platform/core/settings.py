@@ -41,6 +41,22 @@ class DatabaseSettings(BaseSettings):
     app_role: str = Field(default="confide_app", pattern=r"^[a-z_][a-z0-9_]{0,62}$")
     app_password: str | None = None
     pool_max_size: int = Field(default=10, ge=1, le=200)
+    # Outages and overload answer 503 at once instead of hanging (core/db.py).
+    acquire_timeout: float = Field(
+        default=3, gt=0, le=120, description="seconds a request waits for a pool connection"
+    )
+    pool_queue: int = Field(
+        default=40, ge=0, le=10_000, description="requests that may wait for a connection at once"
+    )
+    statement_timeout: float = Field(
+        default=5, gt=0, le=3600, description="seconds, enforced by PostgreSQL per statement"
+    )
+    command_timeout: float = Field(
+        default=6, gt=0, le=3600, description="seconds the client waits for any one reply"
+    )
+    pool_stuck_after: float = Field(
+        default=60, gt=0, le=3600, description="/healthz fails when every connection is held longer"
+    )
 
     _check_urls = field_validator("url", "app_url")(_check_postgres_url)
 
@@ -111,6 +127,9 @@ class WebSettings(BaseSettings):
     signin_limit_per_tenant: int = Field(default=600, ge=1, description="per 5 minutes")
     operator_signin_limit_per_address: int = Field(
         default=10, ge=1, description="operator sign-in attempts per 5 minutes"
+    )
+    body_timeout: float = Field(
+        default=20, gt=0, le=600, description="seconds a client may take to send a body (408)"
     )
 
 

@@ -12,7 +12,7 @@ import contextvars
 import re
 import time
 import uuid
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Awaitable, Callable, Mapping, MutableMapping
 from typing import Any
 
 from confide.platform.core.logs import bind_context, get_logger
@@ -26,6 +26,7 @@ ASGIApp = Callable[..., Awaitable[None]]
 
 log = get_logger("confide.request")
 
+_NOTES = "confide.log_notes"  # scope key: extra fields for the request's log line
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9-]{8,64}$")
 
 CONTENT_SECURITY_POLICY = (
@@ -78,6 +79,8 @@ class RequestLayer:
         incoming = dict(scope.get("headers") or []).get(b"x-request-id", b"").decode("latin-1")
         request_id = incoming if _REQUEST_ID.match(incoming) else str(uuid.uuid4())
         bind_context(request_id=request_id)
+        notes: dict[str, str] = {}
+        scope[_NOTES] = notes
         status = 500
         started = time.perf_counter()
 
@@ -106,4 +109,12 @@ class RequestLayer:
                 route=scope.get("path_template", "unmatched"),
                 status=status,
                 ms=round((time.perf_counter() - started) * 1000, 1),
+                **notes,
             )
+
+
+def note_outage(scope: Mapping[str, Any], error: str) -> None:
+    """Name, on the request's own log line, the outage that answered it (an error type)."""
+    notes = scope.get(_NOTES)
+    if isinstance(notes, dict):
+        notes["outage"] = error
