@@ -1,5 +1,6 @@
 """Case work API: thin handlers over ``casework.records`` and ``casework.access``.
 
+Creates take an ``Idempotency-Key`` header: a retry with it creates nothing twice.
 Errors: 400 with field-named ``errors``; 404 for a case that does not exist or
 is another tenant's (the same body); 403 ``{"restricted": true, "case_id": ...}``
 for a case of this tenant the person has no need-to-know for, with nothing of
@@ -35,6 +36,7 @@ from confide.platform.casework.schemas import (
     NoteView,
 )
 from confide.platform.core.pagination import DEFAULT_PAGE_SIZE, PageRequest
+from confide.platform.identity.idempotency import idempotent
 from confide.platform.identity.schemas import StaffView
 from confide.platform.identity.web import case_worker, manager, provide_staff
 
@@ -48,7 +50,7 @@ class CaseworkController(Controller):
     dependencies = {"staff": Provide(provide_staff, sync_to_thread=False)}
     exception_handlers = dict(CASE_ERRORS)
 
-    @post("/enquiries", status_code=HTTP_201_CREATED)
+    @post("/enquiries", status_code=HTTP_201_CREATED, middleware=[idempotent("/api/cases/{id}")])
     async def create_enquiry(
         self, data: JSONBody[NewEnquiry], staff: NamedDependency[StaffView]
     ) -> CaseView:
@@ -72,13 +74,21 @@ class CaseworkController(Controller):
         """One case file (need-to-know; the read is audited)."""
         return await records.get_case(case_id, staff, purpose="api")
 
-    @post("/cases/{case_id:uuid}/contacts", status_code=HTTP_201_CREATED)
+    @post(
+        "/cases/{case_id:uuid}/contacts",
+        status_code=HTTP_201_CREATED,
+        middleware=[idempotent("/api/cases/{case_id}")],
+    )
     async def add_contact(
         self, case_id: FromPath[UUID], data: JSONBody[NewContact], staff: NamedDependency[StaffView]
     ) -> ContactView:
         return await records.add_contact(case_id, staff, data)
 
-    @post("/cases/{case_id:uuid}/notes", status_code=HTTP_201_CREATED)
+    @post(
+        "/cases/{case_id:uuid}/notes",
+        status_code=HTTP_201_CREATED,
+        middleware=[idempotent("/api/cases/{case_id}")],
+    )
     async def add_note(
         self, case_id: FromPath[UUID], data: JSONBody[NewNote], staff: NamedDependency[StaffView]
     ) -> NoteView:
