@@ -3,7 +3,8 @@
 A tenant task takes the tenant's id as its first argument, explicitly, and
 runs its body inside ``tenant_transaction`` for that tenant: the same single
 place the web requests use. A task for a suspended or unknown tenant does
-nothing. Tasks acknowledge late, so a body must be idempotent.
+nothing. Tasks acknowledge late, and are retried after an outage (``retries.py``), so
+a body must be idempotent.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from celery import Celery, Task
 from confide.platform.core.db import tenant_transaction
 from confide.platform.core.logs import add_context, get_logger
 from confide.tenants.services import get_active_tenant_by_id
+from confide.workers.retries import with_retries
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -52,7 +54,11 @@ def tenant_task(app: Celery, name: str) -> Callable[[Callable[..., Awaitable[R]]
         @app.task(name=name, bind=True, acks_late=True)
         @functools.wraps(body)
         def run(self: Task[Any, Any], tenant_id: str, *args: Any, **kwargs: Any) -> Any:
-            return asyncio.run(run_for_tenant(tenant_id, body, self, *args, **kwargs))
+            return with_retries(
+                self,
+                lambda: asyncio.run(run_for_tenant(tenant_id, body, self, *args, **kwargs)),
+                tenant_id,
+            )
 
         return run
 

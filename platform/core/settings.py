@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Literal, TypeVar
 from urllib.parse import quote, urlsplit, urlunsplit
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 _S = TypeVar("_S", bound=BaseSettings)
@@ -133,6 +133,34 @@ class WebSettings(BaseSettings):
     )
 
 
+class TaskSettings(BaseSettings):
+    """Celery tasks: retries on outages, and when Redis hands an unacknowledged task on."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="CONFIDE_TASK_", extra="ignore", env_ignore_empty=True
+    )
+
+    visibility_timeout: int = Field(
+        default=600,
+        ge=2,
+        le=86_400,
+        description="seconds before Redis gives a task a dead worker took to another worker;"
+        " longer than the longest task",
+    )
+    max_retries: int = Field(default=10, ge=0, le=100, description="retries after an outage")
+    retry_backoff_max: int = Field(
+        default=120, ge=1, description="longest wait between retries, seconds"
+    )
+
+    @field_validator("retry_backoff_max")
+    @classmethod
+    def _backoff_within_visibility(cls, value: int, info: ValidationInfo) -> int:
+        # A retry waits in the worker unacknowledged: past the timeout Redis would redeliver it.
+        if value >= info.data.get("visibility_timeout", 0):
+            raise ValueError("must be shorter than CONFIDE_TASK_VISIBILITY_TIMEOUT")
+        return value
+
+
 class CoreSettings(BaseSettings):
     """Process-wide settings."""
 
@@ -164,6 +192,7 @@ class Settings:
         self.database = _load(DatabaseSettings, "DATABASE_")
         self.redis = _load(RedisSettings, "")
         self.web = _load(WebSettings, "CONFIDE_")
+        self.tasks = _load(TaskSettings, "CONFIDE_TASK_")
 
 
 def _load(kind: type[_S], prefix: str) -> _S:
