@@ -24,7 +24,7 @@ from litestar.types import ASGIApp, ControllerRouterHandler, Message, Receive, S
 from litestar.utils.scope.state import ScopeState
 
 from confide.platform.core import web
-from confide.platform.core.db import tenant_transaction
+from confide.platform.core.db import get_engine, tenant_transaction
 from confide.platform.core.logs import add_context
 from confide.platform.core.settings import get_settings
 from confide.tenants.schemas import SLUG_PATTERN, TenantView
@@ -51,12 +51,6 @@ class TenantTransactionMiddleware(ASGIMiddleware):
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
         await read_body(scope, receive)
         slug = str(scope.get("path_params", {}).get("tenant_slug", ""))
-        tenant = await get_active_tenant(slug)
-        if tenant is None:
-            raise NotFoundException()
-        scope.setdefault("state", {})[_STATE_KEY] = tenant
-        add_context(tenant=tenant.slug)
-
         held: list[Message] = []
         status = 500
 
@@ -67,12 +61,19 @@ class TenantTransactionMiddleware(ASGIMiddleware):
             held.append(message)
 
         try:
-            async with tenant_transaction(tenant.id) as transaction:
-                for hook in self.on_enter:
-                    await hook(scope, tenant)
-                await next_app(scope, receive, hold)
-                if status >= 500:
-                    await transaction.rollback()
+            # One connection for the lookup and the transaction: one wait, not two.
+            async with get_engine().reserve():
+                tenant = await get_active_tenant(slug)
+                if tenant is None:
+                    raise NotFoundException()
+                scope.setdefault("state", {})[_STATE_KEY] = tenant
+                add_context(tenant=tenant.slug)
+                async with tenant_transaction(tenant.id) as transaction:
+                    for hook in self.on_enter:
+                        await hook(scope, tenant)
+                    await next_app(scope, receive, hold)
+                    if status >= 500:
+                        await transaction.rollback()
         except Exception:
             # Nothing was sent: the held response is dropped and the error answered in its
             # place (Litestar would otherwise take it for an error after the response began).

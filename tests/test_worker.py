@@ -169,8 +169,8 @@ async def test_a_missed_period_is_caught_up_by_the_next(
 async def test_a_task_that_gives_up_is_on_the_dead_letter_list(
     worker: subprocess.Popen[str], tenants: dict[str, TenantRef]
 ) -> None:
-    from conftest import confide
     from confide.workers.housekeeping import heartbeat
+    from conftest import confide
 
     sent = heartbeat.delay(str(tenants["beta"].id), "not a period")  # a bug, not an outage
     deadline = time.monotonic() + 30

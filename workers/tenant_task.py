@@ -18,7 +18,7 @@ from uuid import UUID
 
 from celery import Celery, Task
 
-from confide.platform.core.db import tenant_transaction
+from confide.platform.core.db import get_engine, tenant_transaction
 from confide.platform.core.logs import add_context, get_logger
 from confide.tenants.services import get_active_tenant_by_id
 from confide.workers.retries import with_retries
@@ -32,14 +32,15 @@ async def run_for_tenant(
     tenant_id: str, body: Callable[..., Awaitable[R]], *args: Any, **kwargs: Any
 ) -> R | None:
     """Re-enter the tenant's context and run ``body`` in its transaction."""
-    tenant = await get_active_tenant_by_id(UUID(tenant_id))
-    if tenant is None:
-        log.info("task_skipped_inactive_tenant", tenant_id=tenant_id)
-        return None
-    add_context(tenant=tenant.slug, tenant_id=str(tenant.id))
-    started = time.perf_counter()
-    async with tenant_transaction(tenant.id):
-        result = await body(*args, **kwargs)
+    async with get_engine().reserve():  # one connection for the lookup and the work
+        tenant = await get_active_tenant_by_id(UUID(tenant_id))
+        if tenant is None:
+            log.info("task_skipped_inactive_tenant", tenant_id=tenant_id)
+            return None
+        add_context(tenant=tenant.slug, tenant_id=str(tenant.id))
+        started = time.perf_counter()
+        async with tenant_transaction(tenant.id):
+            result = await body(*args, **kwargs)
     log.info("tenant_task_finished", ms=round((time.perf_counter() - started) * 1000, 1))
     return result
 

@@ -50,6 +50,7 @@ class NoTenantError(RuntimeError):
 
 _role: Role = Role.APP
 _engine: Engine | None = None
+_reserved: contextvars.ContextVar[Any] = contextvars.ContextVar("confide_reserved", default=None)
 _current_tenant: contextvars.ContextVar[UUID | None] = contextvars.ContextVar(
     "confide_tenant", default=None
 )
@@ -77,11 +78,11 @@ class Engine(PostgresEngine):
     """
 
     def __init__(self, config: dict[str, Any], *, pool_queue: int, acquire_timeout: float) -> None:
-        super().__init__(config=config, log_queries=False, log_responses=False)
         self.pool_queue = pool_queue
         self.acquire_timeout = acquire_timeout
         self._waiting = 0
         self._held: dict[int, float] = {}  # id of each connection handed out -> when
+        super().__init__(config=config, log_queries=False, log_responses=False)
 
     async def acquire(self) -> Any:
         """A connection from the pool (or a new one where there is no pool), bounded in time."""
@@ -118,7 +119,35 @@ class Engine(PostgresEngine):
         if not _closed(connection):
             connection.terminate()
 
+    @asynccontextmanager
+    async def reserve(self) -> AsyncIterator[None]:
+        """Hold one connection for the block: its queries outside a transaction and its
+        transaction all run on it, so a request waits for a connection once, not per step."""
+        if _reserved.get() is not None:
+            yield
+            return
+        connection = await self.acquire()
+        token = _reserved.set(connection)
+        failed = False
+        try:
+            yield
+        except BaseException as error:
+            failed = is_outage(error)
+            raise
+        finally:
+            _reserved.reset(token)
+            if failed:
+                self.discard(connection)
+            else:
+                await self.release(connection)
+
+    async def _run_in_new_connection(self, query: str, args: Sequence[Any] | None = None) -> Any:
+        return await self._run_in_pool(query, args)
+
     async def _run_in_pool(self, query: str, args: Sequence[Any] | None = None) -> Any:
+        reserved = _reserved.get()
+        if reserved is not None:
+            return await reserved.fetch(query, *(args or ()))
         connection = await self.acquire()
         try:
             response = await connection.fetch(query, *(args or ()))
@@ -210,7 +239,13 @@ class _Transaction(PostgresTransaction):
 
     engine: Engine
 
+    _borrowed = False  # the connection is the block's reserved one: the block gives it back
+
     async def get_connection(self) -> Any:
+        reserved = _reserved.get()
+        if reserved is not None:
+            self._borrowed = True
+            return reserved
         return await self.engine.acquire()
 
     async def __aenter__(self) -> Any:
@@ -266,7 +301,8 @@ class _Transaction(PostgresTransaction):
             raise
         finally:
             self.engine.current_transaction.reset(self.context)
-        await self.engine.release(self.connection)
+        if not self._borrowed:
+            await self.engine.release(self.connection)
         return exc is None
 
 

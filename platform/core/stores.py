@@ -22,7 +22,14 @@ from confide.platform.core.settings import get_settings
 def _root_store() -> NamespacedStore:
     settings = get_settings()
     if settings.redis.redis_url:
-        client: Redis = Redis.from_url(settings.redis.redis_url)
+        # Bounded waits, and a connection idle a while is checked before use (after a Redis
+        # restart every pooled connection is dead).
+        client: Redis = Redis.from_url(
+            settings.redis.redis_url,
+            socket_timeout=2,
+            socket_connect_timeout=2,
+            health_check_interval=2,
+        )
         return RedisStore(client, namespace=f"{settings.redis.key_prefix}confide")
     return FileStore(settings.core.data_dir.expanduser().resolve() / "state")
 
