@@ -8,6 +8,7 @@ there exactly once, the web's pool whole again, and the audit chains intact.
 from __future__ import annotations
 
 import asyncio
+import subprocess
 import time
 from collections.abc import Callable
 
@@ -15,7 +16,14 @@ import asyncpg
 import httpx
 import pytest
 
-from tests.faults.conftest import check_audit, check_pool_full, check_writes, observe
+from tests.faults.conftest import (
+    check_audit,
+    check_one_line_per_request,
+    check_pool_full,
+    check_writes,
+    observe,
+    observe_load,
+)
 from tests.faults.load import Load
 from tests.faults.stack import Stack
 
@@ -52,13 +60,38 @@ def _check_answers(load: Load, start: float, back: float) -> None:
 async def test_postgres_goes_away_and_comes_back(up: Stack, load: Load, how: str) -> None:
     postgres = up.postgres
     stop = postgres.fast_stop if how == "fast stop" else postgres.kill9
+    lines_before = len(up.web_log_lines())
     start, back, end = await _fault(load, stop, postgres.start, down=3)
+    lines = up.web_log_lines()[lines_before:]
     seen = load.report(start, back, end)
-    observe(f"postgres {how}", seen)
+    await observe_load(f"postgres {how}", up, load, seen)
+    pool_check = asyncio.create_task(check_pool_full(up))
+    await asyncio.wait({pool_check})
+    seen["sigterm_exit_s"] = await _stop_and_restart(up)
     _check_answers(load, start, back)
+    check_one_line_per_request(lines)
     await check_writes(up, load)
-    seen["pool_after"] = await check_pool_full(up)
+    seen["pool_after"] = pool_check.result()
+    assert seen["sigterm_exit_s"] < 15, "the web process did not stop on SIGTERM"
     check_audit(up)
+
+
+async def _stop_and_restart(stack: Stack) -> float:
+    """SIGTERM the web process after the fault: how long it takes to stop (a pool with a
+    leaked connection never finished closing). It is started again either way."""
+    assert stack.web is not None
+    proc = stack.web.proc
+    started = time.monotonic()
+    proc.terminate()
+    try:
+        await asyncio.to_thread(proc.wait, 30)
+        took = round(time.monotonic() - started, 1)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+        took = 99.0
+    await asyncio.to_thread(stack.start_web)
+    return took
 
 
 async def test_a_frozen_postgres_gets_quick_503s_not_hung_requests(up: Stack, load: Load) -> None:
@@ -90,7 +123,7 @@ async def test_a_frozen_postgres_gets_quick_503s_not_hung_requests(up: Stack, lo
     await load.stop()
     seen = load.report(start, back, end)
     seen["readyz_during"] = [(status, round(took, 2)) for status, took in probes]
-    observe("postgres frozen (SIGSTOP) 6 s", seen)
+    await observe_load("postgres frozen (SIGSTOP) 6 s", up, load, seen)
     _check_answers(load, start, back)
     # Nothing waits longer than the acquire or command timeout (2 s, 3 s) and a little.
     assert seen["during_slowest_s"] < 4.5, "a request hung with the database"
@@ -131,7 +164,7 @@ async def test_many_clients_are_answered_in_bounded_time_and_readiness_says_busy
         "p99_s_in_the_server": round(_p99(served), 2),
         "readyz": [(status, state, round(t, 2)) for status, state, t in probes],
     }
-    observe("200 concurrent clients", seen)
+    await observe_load("200 concurrent clients", up, crowd, seen)
     assert {str(o.status) for o in crowd.outcomes} <= CLEAN
     # In the server a request waits at most the acquire timeout (2 s) for a connection, and
     # beyond DATABASE_POOL_QUEUE waiting is not let in at all. (At the client, two cores

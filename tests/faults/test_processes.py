@@ -16,7 +16,13 @@ from datetime import UTC, datetime
 
 import asyncpg
 
-from tests.faults.conftest import check_audit, check_pool_full, check_writes, observe
+from tests.faults.conftest import (
+    check_audit,
+    check_pool_full,
+    check_writes,
+    observe,
+    observe_load,
+)
 from tests.faults.load import Load
 from tests.faults.stack import WORKER_ENV, Stack
 from tests.faults.tasks import heartbeats, send_heartbeat, tenant_id, wait_until
@@ -36,7 +42,7 @@ async def test_the_web_process_killed_loses_and_doubles_nothing(up: Stack, load:
     end = time.monotonic()
     await load.stop()
     seen = load.report(start, back, end)
-    observe("web process SIGKILL, restarted after 1 s", seen)
+    await observe_load("web process SIGKILL, restarted after 1 s", up, load, seen)
     assert not [o for o in load.outcomes if o.status == 500], "a 500 was answered"
     assert load.recovery(back) < 5
     await check_writes(up, load)

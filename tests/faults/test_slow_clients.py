@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from tests.faults.conftest import check_writes, observe
+from tests.faults.conftest import check_writes, observe_load
 from tests.faults.load import Client, Load
 from tests.faults.stack import Stack
 
@@ -75,7 +75,7 @@ async def test_slow_uploads_freeze_nobody(up: Stack, load: Load, clients: list[C
         "slow_clients": sorted({str(status) for status, _ in answers}),
         "slow_answered_after_s": round(max(took for _, took in answers), 1),
     }  # fmt: skip
-    observe(f"{SLOW_CLIENTS} slow uploads (1 byte/s)", seen)
+    await observe_load(f"{SLOW_CLIENTS} slow uploads (1 byte/s)", up, load, seen)
     assert {str(o.status) for o in during} <= {"200", "201"}, "others were refused or failed"
     assert seen["others_slowest_s"] < 2, "others waited on the slow clients"
     assert set(probes) == {200}, "readiness failed while clients were slow"
