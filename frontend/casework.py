@@ -67,6 +67,7 @@ from confide.platform.consent.schemas import ConsentView
 from confide.platform.core.clock import service_today
 from confide.platform.core.pagination import PageRequest
 from confide.platform.identity import staff as staff_service
+from confide.platform.identity.idempotency import idempotent
 from confide.platform.identity.schemas import StaffView
 from confide.platform.identity.tables import StaffStatus
 from confide.platform.identity.web import case_worker, current_staff, manager, provide_staff
@@ -250,7 +251,7 @@ class CaseworkPages(Controller):
         )
         return self._enquiry_page(request, await get_policy(), form, {})
 
-    @post("/enquiries/new", name="enquiry-create")
+    @post("/enquiries/new", name="enquiry-create", middleware=[idempotent()])
     async def create_enquiry(
         self,
         request: Request[Any, Any, Any],
@@ -457,7 +458,7 @@ class CaseworkPages(Controller):
         """Record a contact, with everyone's safe-contact preferences shown first."""
         return await self._form_page(request, "cases/contact.html", case_id, staff, {}, {})
 
-    @post("/cases/{case_id:uuid}/contacts", name="case-contact-add")
+    @post("/cases/{case_id:uuid}/contacts", name="case-contact-add", middleware=[idempotent()])
     async def add_contact(
         self,
         request: Request[Any, Any, Any],
@@ -496,7 +497,7 @@ class CaseworkPages(Controller):
     ) -> Template | Redirect:
         return await self._form_page(request, "cases/note.html", case_id, staff, {}, {})
 
-    @post("/cases/{case_id:uuid}/notes", name="case-note-add")
+    @post("/cases/{case_id:uuid}/notes", name="case-note-add", middleware=[idempotent()])
     async def add_note(
         self,
         request: Request[Any, Any, Any],

@@ -37,6 +37,7 @@ from confide.platform.casework.schemas import CaseView, CaseworkError
 from confide.platform.consent import capacity, consents
 from confide.platform.consent.schemas import NewCapacityDecision, ReviewConsent
 from confide.platform.core.clock import service_today
+from confide.platform.identity.idempotency import idempotent
 from confide.platform.identity.schemas import StaffView
 from confide.platform.identity.web import case_worker, provide_staff
 from confide.tenants.policy.services import get_policy
@@ -131,7 +132,7 @@ class ConsentPages(Controller):
         """The consent questions again: the answer becomes the next version."""
         return await self._form_page(request, case_id, staff, None, {})
 
-    @post("/cases/{case_id:uuid}/consent/new", name="case-consent-add")
+    @post("/cases/{case_id:uuid}/consent/new", name="case-consent-add", middleware=[idempotent()])
     async def add_consent(
         self,
         request: Request[Any, Any, Any],

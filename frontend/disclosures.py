@@ -75,6 +75,7 @@ from confide.platform.consent.tables import (
 from confide.platform.consent.tasks import TaskNotFound
 from confide.platform.core.clock import service_today
 from confide.platform.core.pagination import PageRequest
+from confide.platform.identity.idempotency import idempotent
 from confide.platform.identity.schemas import StaffView
 from confide.platform.identity.web import case_worker, manager, provide_staff
 from confide.tenants.policy.services import get_policy
@@ -337,7 +338,7 @@ class DisclosurePages(Controller):
             status_code=HTTP_400_BAD_REQUEST if errors else status_code,
         )
 
-    @post("/cases/{case_id:uuid}/share", name="case-share-post")
+    @post("/cases/{case_id:uuid}/share", name="case-share-post", middleware=[idempotent()])
     async def share(
         self,
         request: Request[Any, Any, Any],

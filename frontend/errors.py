@@ -3,6 +3,8 @@
 A 404 never says whether a tenant exists. A 500 is logged with the
 exception (the logging set-up keeps only its type and frames), and its page
 shows the request id as a reference staff can quote: it finds the log lines.
+An outage of the database or Redis is a 503 that says so, not a 500
+(``core/outages.py``).
 """
 
 from __future__ import annotations
@@ -18,10 +20,22 @@ from litestar.exceptions import (
     ValidationException,
 )
 from litestar.response import Redirect, Template
-from litestar.status_codes import HTTP_303_SEE_OTHER, HTTP_500_INTERNAL_SERVER_ERROR
+from litestar.status_codes import (
+    HTTP_303_SEE_OTHER,
+    HTTP_500_INTERNAL_SERVER_ERROR,
+    HTTP_503_SERVICE_UNAVAILABLE,
+)
 
 from confide.frontend.templating import page_context
+from confide.platform.core.db import connection_lost
 from confide.platform.core.logs import context_id, get_logger
+from confide.platform.core.outages import (
+    RETRY_AFTER_SECONDS,
+    commit_uncertain,
+    is_outage,
+    outage_of,
+)
+from confide.platform.core.web import note_outage
 from confide.tenants.resolution import request_tenant, tenant_base_path
 
 log = get_logger("confide.errors")
@@ -51,11 +65,14 @@ def http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[
             {"status_code": status, "detail": exc.detail},
             status_code=status,
             media_type=MediaType.JSON,
+            headers=exc.headers,
         )
     return Template(template, context=page_context(request), status_code=status)
 
 
 def server_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    if is_outage(exc) or connection_lost():
+        return unavailable(request, exc)
     log.error("unhandled_error", exc_info=exc)
     reference = context_id("request_id")
     if _wants_json(request):
@@ -68,6 +85,36 @@ def server_error(request: Request[Any, Any, Any], exc: Exception) -> Response[An
         "errors/500.html",
         context=page_context(request, reference=reference),
         status_code=HTTP_500_INTERNAL_SERVER_ERROR,
+    )
+
+
+def unavailable(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    """503 with ``Retry-After`` for a database or Redis outage (or overload): the request's
+    transaction never committed, so nothing was saved, unless the connection failed during
+    ``COMMIT`` itself, which the answer then admits. The request's own log line names the
+    outage; there is no error line, because nothing is wrong with the code."""
+    outage = outage_of(exc)
+    note_outage(request.scope, type(outage).__name__ if outage else "Unavailable")
+    uncertain = commit_uncertain(exc)
+    headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
+    if _wants_json(request):
+        detail = (
+            "The service is briefly unavailable and could not confirm whether this was saved;"
+            " retry with the same Idempotency-Key."
+            if uncertain
+            else "The service is briefly unavailable; nothing was saved. Try again shortly."
+        )
+        return Response(
+            {"status_code": 503, "detail": detail, "saved": "unknown" if uncertain else False},
+            status_code=HTTP_503_SERVICE_UNAVAILABLE,
+            media_type=MediaType.JSON,
+            headers=headers,
+        )
+    return Template(
+        "errors/503.html",
+        context=page_context(request, uncertain=uncertain, changing=request.method != "GET"),
+        status_code=HTTP_503_SERVICE_UNAVAILABLE,
+        headers=headers,
     )
 
 

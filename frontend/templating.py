@@ -14,6 +14,7 @@ from litestar.template.config import TemplateConfig
 from confide.frontend.static import asset_url
 from confide.platform.core.clock import SERVICE_ZONE
 from confide.platform.core.pagination import Page
+from confide.platform.identity.idempotency import new_key
 from confide.platform.identity.web import current_staff
 from confide.tenants.resolution import request_tenant, tenant_base_path
 
@@ -33,6 +34,7 @@ def uk_datetime(moment: datetime | None) -> str:
 def _register_filters(engine: JinjaTemplateEngine) -> None:
     engine.engine.filters["uk_datetime"] = uk_datetime
     engine.engine.globals["asset_url"] = asset_url
+    engine.engine.globals["new_idempotency_key"] = new_key
     # Templates ship with the package: checking each file on disk for changes, several
     # times a request, is cost without use. A changed template needs a restart.
     engine.engine.auto_reload = False

@@ -469,6 +469,27 @@ def run(port: int | None) -> None:
 
 
 @main.group()
+def tasks() -> None:
+    """Background work (Celery)."""
+
+
+@tasks.command("failed")
+@click.option("--limit", type=click.IntRange(1, 1000), default=50, show_default=True)
+def tasks_failed(limit: int) -> None:
+    """Tasks that gave up (a failure that is not an outage, or retries used up), newest first."""
+    from confide.workers.dead_letters import newest
+
+    letters = newest(limit)
+    for letter in letters:
+        click.echo(
+            f"{letter.at}\t{letter.task}\t{letter.task_id}\ttenant {letter.tenant_id or '-'}"
+            f"\t{letter.error}\t{letter.attempts} attempts"
+        )
+    if not letters:
+        click.echo("no task has given up")
+
+
+@main.group()
 def audit() -> None:
     """The audit log: ``confide audit verify`` checks every tenant's chain and checkpoints."""
 

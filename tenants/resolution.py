@@ -2,30 +2,34 @@
 
 A tenant is addressed by path (``/t/<slug>/``) or by subdomain
 (``<slug>.<base domain>``, rewritten here to the path form). Every route under
-``/t/{tenant_slug}`` passes through ``TenantTransactionMiddleware``: it
-resolves the tenant, opens ``tenant_transaction`` around the handler, and
-commits only when the response is not a server error. Because Litestar turns
+``/t/{tenant_slug}`` passes through ``TenantTransactionMiddleware``: it reads
+the body, resolves the tenant, opens ``tenant_transaction`` around the handler,
+and commits only when the response is not a server error. Because Litestar turns
 a handler's exception into a 500 response before a middleware sees it, the
 middleware holds the response back until it has decided, then sends it.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from litestar import Request, Router
 from litestar.di import Provide
 from litestar.enums import ParamType
-from litestar.exceptions import NotFoundException
+from litestar.exceptions import HTTPException, NotFoundException
 from litestar.middleware import ASGIMiddleware
 from litestar.openapi.spec import OpenAPI, OpenAPIType, Parameter, Schema
 from litestar.params import FromPath
+from litestar.status_codes import HTTP_408_REQUEST_TIMEOUT
 from litestar.types import ASGIApp, ControllerRouterHandler, Message, Receive, Scope, Send
+from litestar.utils.scope.state import ScopeState
 
 from confide.platform.core import web
-from confide.platform.core.db import tenant_transaction
+from confide.platform.core.db import get_engine, tenant_transaction
 from confide.platform.core.logs import add_context
+from confide.platform.core.settings import get_settings
 from confide.tenants.schemas import SLUG_PATTERN, TenantView
 from confide.tenants.services import get_active_tenant
 
@@ -48,13 +52,8 @@ class TenantTransactionMiddleware(ASGIMiddleware):
         self.on_enter = tuple(on_enter)
 
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
+        await read_body(scope, receive)
         slug = str(scope.get("path_params", {}).get("tenant_slug", ""))
-        tenant = await get_active_tenant(slug)
-        if tenant is None:
-            raise NotFoundException()
-        scope.setdefault("state", {})[_STATE_KEY] = tenant
-        add_context(tenant=tenant.slug)
-
         held: list[Message] = []
         status = 500
 
@@ -64,14 +63,46 @@ class TenantTransactionMiddleware(ASGIMiddleware):
                 status = message["status"]
             held.append(message)
 
-        async with tenant_transaction(tenant.id) as transaction:
-            for hook in self.on_enter:
-                await hook(scope, tenant)
-            await next_app(scope, receive, hold)
-            if status >= 500:
-                await transaction.rollback()
+        try:
+            # One connection for the lookup and the transaction: one wait, not two.
+            async with get_engine().reserve():
+                tenant = await get_active_tenant(slug)
+                if tenant is None:
+                    raise NotFoundException()
+                scope.setdefault("state", {})[_STATE_KEY] = tenant
+                add_context(tenant=tenant.slug)
+                async with tenant_transaction(tenant.id) as transaction:
+                    for hook in self.on_enter:
+                        await hook(scope, tenant)
+                    await next_app(scope, receive, hold)
+                    if status >= 500:
+                        await transaction.rollback()
+        except Exception:
+            # Nothing was sent: the held response is dropped and the error answered in its
+            # place (Litestar would otherwise take it for an error after the response began).
+            ScopeState.from_scope(scope).response_started = False
+            raise
         for message in held:
             await send(message)
+
+
+async def read_body(scope: Scope, receive: Receive) -> None:
+    """Read the whole body before any database connection is taken, within
+    ``CONFIDE_BODY_TIMEOUT`` (else 408) and the size limit (else 413).
+
+    Litestar keeps the body in the scope's state, where the handler finds it. A
+    client sending a byte a second then holds a socket, never a pool connection.
+    """
+    request: Request[Any, Any, Any] = Request(scope, receive)
+    try:
+        async with asyncio.timeout(get_settings().web.body_timeout):
+            await request.body()
+    except TimeoutError:
+        raise HTTPException(
+            status_code=HTTP_408_REQUEST_TIMEOUT,
+            detail="The request took too long to arrive",
+            headers={"connection": "close"},
+        ) from None
 
 
 def tenant_router(

@@ -87,7 +87,7 @@ OPERATOR_COLUMNS = frozenset(
 )
 
 # Exactly what the application role may do, table by table (docs/architecture.md says
-# why). Never DELETE or TRUNCATE: no rule needs the application to remove a record. A
+# why). Never DELETE or TRUNCATE a record: only short-lived keys expire. A
 # table missing here fails the test, so a new table gets its privileges decided.
 APP_PRIVILEGES: dict[str, frozenset[str]] = {
     # Platform-level: the registry is read by every request and written only through
@@ -119,6 +119,8 @@ APP_PRIVILEGES: dict[str, frozenset[str]] = {
     "tell_client_delays": APPEND,
     "consent_not_asked": APPEND,
     "capacity_decisions": APPEND,
+    # A create's idempotency key, kept a day then deleted: the one DELETE a rule needs.
+    "idempotency_keys": frozenset({"SELECT", "INSERT", "DELETE"}),
 }
 # The only functions of the schema (not an extension's) it may execute: narrow doors.
 APP_FUNCTIONS = {

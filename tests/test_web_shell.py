@@ -69,7 +69,13 @@ async def test_health_and_readiness(client: httpx.AsyncClient) -> None:
     assert (await client.get("/healthz")).json() == {"status": "ok"}
     ready = await client.get("/readyz")
     assert ready.status_code == 200
-    assert ready.json() == {"status": "ok", "database": True, "broker": True}
+    body = ready.json()
+    assert {k: body[k] for k in ("status", "database", "broker")} == {
+        "status": "ok",
+        "database": True,
+        "broker": True,
+    }
+    assert body["pool"]["max"] == 10
 
 
 async def test_readiness_fails_when_redis_is_unreachable(

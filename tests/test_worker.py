@@ -198,3 +198,42 @@ async def test_beat_anchors_every_tenants_audit_chain_suspended_ones_too(
     heartbeat.delay(str(fresh.id), sentinel.isoformat())
     await _wait_for(fresh, sentinel, worker)  # the solo worker runs them in order
     assert await _checkpoints(fresh, period) == 1
+
+
+async def test_a_missed_period_is_caught_up_by_the_next(
+    worker: subprocess.Popen[str], tenants: dict[str, TenantRef]
+) -> None:
+    """A beat tick lost (Redis down when it fired) leaves a period out: the next run fills it."""
+    from confide.workers.housekeeping import heartbeat
+
+    alpha = tenants["alpha"]
+    first = datetime(1995, 5, 5, 10, 0, tzinfo=UTC)
+    heartbeat.delay(str(alpha.id), first.isoformat())
+    await _wait_for(alpha, first, worker)
+    later = first + timedelta(minutes=45)  # the ticks at 10:15 and 10:30 never came
+    heartbeat.delay(str(alpha.id), later.isoformat())
+    await _wait_for(alpha, later, worker)
+    for minutes in (15, 30):
+        assert await _heartbeats(alpha, first + timedelta(minutes=minutes)) == 1
+    assert await _heartbeats(tenants["beta"], first + timedelta(minutes=15)) == 0
+
+
+async def test_a_task_that_gives_up_is_on_the_dead_letter_list(
+    worker: subprocess.Popen[str], tenants: dict[str, TenantRef]
+) -> None:
+    from confide.workers.housekeeping import heartbeat
+    from conftest import confide
+
+    sent = heartbeat.delay(str(tenants["beta"].id), "not a period")  # a bug, not an outage
+    deadline = time.monotonic() + 30
+    while True:
+        listed = await asyncio.to_thread(confide, "tasks", "failed")
+        if sent.id in listed.stdout:
+            break
+        assert time.monotonic() < deadline, listed.stdout
+        await asyncio.sleep(0.3)
+    line = next(x for x in listed.stdout.splitlines() if sent.id in x)
+    assert "confide.housekeeping.heartbeat" in line
+    assert str(tenants["beta"].id) in line
+    assert "ValueError" in line
+    assert "not a period" not in line, "a task's arguments reached the list"

@@ -29,8 +29,17 @@ def _broker(settings: Settings) -> tuple[str, dict[str, Any]]:
         for key in ("data_folder_in", "processed_folder", "control_folder"):
             Path(folders[key]).mkdir(parents=True, exist_ok=True)
         return url, folders
-    prefix = settings.redis.key_namespace
-    return url, {"global_keyprefix": prefix} if prefix else {}
+    # A task a killed worker held comes back to the queue after the visibility timeout
+    # (Kombu's default is an hour); the sweep for such tasks runs a few times within it.
+    visibility = settings.tasks.visibility_timeout
+    options: dict[str, Any] = {
+        "visibility_timeout": visibility,
+        "unacked_restore_interval": max(1, min(60, visibility // 4)),
+        "unacked_restore_throttle": 1,
+    }
+    if prefix := settings.redis.key_namespace:
+        options["global_keyprefix"] = prefix
+    return url, options
 
 
 def create_celery(settings: Settings | None = None) -> Celery:
@@ -44,6 +53,8 @@ def create_celery(settings: Settings | None = None) -> Celery:
         task_acks_late=True,
         task_reject_on_worker_lost=True,
         worker_prefetch_multiplier=1,
+        # A task still running at the visibility timeout would be handed to a second worker.
+        task_time_limit=max(1, settings.tasks.visibility_timeout - 1),
         task_serializer="json",
         accept_content=["json"],
         timezone="UTC",

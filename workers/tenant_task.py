@@ -3,7 +3,8 @@
 A tenant task takes the tenant's id as its first argument, explicitly, and
 runs its body inside ``tenant_transaction`` for that tenant: the same single
 place the web requests use. A task for a suspended or unknown tenant does
-nothing. Tasks acknowledge late, so a body must be idempotent.
+nothing. Tasks acknowledge late, and are retried after an outage (``retries.py``), so
+a body must be idempotent.
 """
 
 from __future__ import annotations
@@ -17,9 +18,10 @@ from uuid import UUID
 
 from celery import Celery, Task
 
-from confide.platform.core.db import tenant_transaction
+from confide.platform.core.db import get_engine, tenant_transaction
 from confide.platform.core.logs import add_context, get_logger
 from confide.tenants.services import get_active_tenant_by_id
+from confide.workers.retries import with_retries
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -30,14 +32,15 @@ async def run_for_tenant(
     tenant_id: str, body: Callable[..., Awaitable[R]], *args: Any, **kwargs: Any
 ) -> R | None:
     """Re-enter the tenant's context and run ``body`` in its transaction."""
-    tenant = await get_active_tenant_by_id(UUID(tenant_id))
-    if tenant is None:
-        log.info("task_skipped_inactive_tenant", tenant_id=tenant_id)
-        return None
-    add_context(tenant=tenant.slug, tenant_id=str(tenant.id))
-    started = time.perf_counter()
-    async with tenant_transaction(tenant.id):
-        result = await body(*args, **kwargs)
+    async with get_engine().reserve():  # one connection for the lookup and the work
+        tenant = await get_active_tenant_by_id(UUID(tenant_id))
+        if tenant is None:
+            log.info("task_skipped_inactive_tenant", tenant_id=tenant_id)
+            return None
+        add_context(tenant=tenant.slug, tenant_id=str(tenant.id))
+        started = time.perf_counter()
+        async with tenant_transaction(tenant.id):
+            result = await body(*args, **kwargs)
     log.info("tenant_task_finished", ms=round((time.perf_counter() - started) * 1000, 1))
     return result
 
@@ -52,7 +55,11 @@ def tenant_task(app: Celery, name: str) -> Callable[[Callable[..., Awaitable[R]]
         @app.task(name=name, bind=True, acks_late=True)
         @functools.wraps(body)
         def run(self: Task[Any, Any], tenant_id: str, *args: Any, **kwargs: Any) -> Any:
-            return asyncio.run(run_for_tenant(tenant_id, body, self, *args, **kwargs))
+            return with_retries(
+                self,
+                lambda: asyncio.run(run_for_tenant(tenant_id, body, self, *args, **kwargs)),
+                tenant_id,
+            )
 
         return run
 

@@ -1,5 +1,6 @@
 """Case work API: thin handlers over ``casework.records`` and ``casework.access``.
 
+Creates take an ``Idempotency-Key`` header: a retry with it creates nothing twice.
 Errors: 400 with field-named ``errors``; 404 for a case that does not exist or
 is another tenant's (the same body); 403 ``{"restricted": true, "case_id": ...}``
 for a case of this tenant the person has no need-to-know for, with nothing of
@@ -36,6 +37,7 @@ from confide.platform.casework.schemas import (
 from confide.platform.consent.first_contact import record_first_contact
 from confide.platform.consent.schemas import FirstContact
 from confide.platform.core.pagination import DEFAULT_PAGE_SIZE, PageRequest
+from confide.platform.identity.idempotency import idempotent
 from confide.platform.identity.schemas import StaffView
 from confide.platform.identity.web import case_worker, manager, provide_staff
 
@@ -49,7 +51,7 @@ class CaseworkController(Controller):
     dependencies = {"staff": Provide(provide_staff, sync_to_thread=False)}
     exception_handlers = dict(CASE_ERRORS)
 
-    @post("/enquiries", status_code=HTTP_201_CREATED)
+    @post("/enquiries", status_code=HTTP_201_CREATED, middleware=[idempotent("/api/cases/{id}")])
     async def create_enquiry(
         self, data: JSONBody[FirstContact], staff: NamedDependency[StaffView]
     ) -> CaseView:
@@ -74,13 +76,21 @@ class CaseworkController(Controller):
         """One case file (need-to-know; the read is audited)."""
         return await records.get_case(case_id, staff, purpose="api")
 
-    @post("/cases/{case_id:uuid}/contacts", status_code=HTTP_201_CREATED)
+    @post(
+        "/cases/{case_id:uuid}/contacts",
+        status_code=HTTP_201_CREATED,
+        middleware=[idempotent("/api/cases/{case_id}")],
+    )
     async def add_contact(
         self, case_id: FromPath[UUID], data: JSONBody[NewContact], staff: NamedDependency[StaffView]
     ) -> ContactView:
         return await records.add_contact(case_id, staff, data)
 
-    @post("/cases/{case_id:uuid}/notes", status_code=HTTP_201_CREATED)
+    @post(
+        "/cases/{case_id:uuid}/notes",
+        status_code=HTTP_201_CREATED,
+        middleware=[idempotent("/api/cases/{case_id}")],
+    )
     async def add_note(
         self, case_id: FromPath[UUID], data: JSONBody[NewNote], staff: NamedDependency[StaffView]
     ) -> NoteView:

@@ -44,6 +44,7 @@ from confide.platform.consent.schemas import (
 )
 from confide.platform.consent.tasks import TaskNotFound
 from confide.platform.core.pagination import DEFAULT_PAGE_SIZE, PageRequest
+from confide.platform.identity.idempotency import idempotent
 from confide.platform.identity.schemas import StaffView
 from confide.platform.identity.web import case_worker, manager, provide_staff
 
@@ -84,7 +85,11 @@ class ConsentController(Controller):
         """The current consent and every version, newest first (an audited read)."""
         return await consents.consent_history(case_id, staff)
 
-    @post("/cases/{case_id:uuid}/consents", status_code=HTTP_201_CREATED)
+    @post(
+        "/cases/{case_id:uuid}/consents",
+        status_code=HTTP_201_CREATED,
+        middleware=[idempotent("/api/cases/{case_id}/consents")],
+    )
     async def record_consent(
         self, case_id: FromPath[UUID], data: JSONBody[NewConsent], staff: NamedDependency[StaffView]
     ) -> ConsentView:
@@ -133,7 +138,11 @@ class ConsentController(Controller):
         (null for an anonymous enquiry)."""
         return await capacity.capacity(case_id, staff)
 
-    @post("/cases/{case_id:uuid}/capacity", status_code=HTTP_201_CREATED)
+    @post(
+        "/cases/{case_id:uuid}/capacity",
+        status_code=HTTP_201_CREATED,
+        middleware=[idempotent("/api/cases/{case_id}/capacity")],
+    )
     async def record_capacity(
         self,
         case_id: FromPath[UUID],
@@ -155,7 +164,11 @@ class ConsentController(Controller):
         """Would this share be allowed now, and why (nothing is recorded but the read)."""
         return await disclosures.check(case_id, staff, data.recipient_role, data.items)
 
-    @post("/cases/{case_id:uuid}/disclosures", status_code=HTTP_201_CREATED)
+    @post(
+        "/cases/{case_id:uuid}/disclosures",
+        status_code=HTTP_201_CREATED,
+        middleware=[idempotent("/api/cases/{case_id}/disclosures/{id}")],
+    )
     async def share(
         self,
         case_id: FromPath[UUID],

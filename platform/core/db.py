@@ -10,18 +10,24 @@ outer one, so domain services may open their own ``transaction()`` freely.
 
 from __future__ import annotations
 
+import asyncio
 import contextvars
 import hashlib
 import os
-from collections.abc import AsyncIterator, Awaitable, Callable
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 from uuid import UUID
 
+from piccolo.engine.exceptions import TransactionError
 from piccolo.engine.postgres import PostgresEngine, PostgresTransaction
 from piccolo.querystring import QueryString
 
+from confide.platform.core.logs import get_logger
+from confide.platform.core.outages import CommitUncertain, ConnectionLost, PoolBusy, is_outage
 from confide.platform.core.settings import get_settings
 
 # Piccolo finds its engine and apps through this module.
@@ -35,12 +41,16 @@ class Role(StrEnum):
     OWNER = "owner"  # owns the schema: migrations and provisioning commands
 
 
+log = get_logger("confide.db")
+
+
 class NoTenantError(RuntimeError):
     """Tenant-owned data was touched outside ``tenant_transaction``."""
 
 
 _role: Role = Role.APP
-_engine: PostgresEngine | None = None
+_engine: Engine | None = None
+_reserved: contextvars.ContextVar[Any] = contextvars.ContextVar("confide_reserved", default=None)
 _current_tenant: contextvars.ContextVar[UUID | None] = contextvars.ContextVar(
     "confide_tenant", default=None
 )
@@ -54,13 +64,152 @@ def use_role(role: Role) -> None:
     _role = role
 
 
-def get_engine() -> PostgresEngine:
+class Engine(PostgresEngine):
+    """Piccolo's engine, made to fail fast and never lose a connection.
+
+    A request waits at most ``DATABASE_ACQUIRE_TIMEOUT`` for a pool connection, and
+    when ``DATABASE_POOL_QUEUE`` requests already wait it does not queue at all: both
+    raise ``PoolBusy`` (a 503). Statements carry PostgreSQL's ``statement_timeout``,
+    and the client gives up on any reply after ``DATABASE_COMMAND_TIMEOUT`` (a frozen
+    server cannot cancel its own statements). A connection whose state is unknown
+    (an outage, a failed ``BEGIN``) is terminated, which returns its slot to the
+    pool; PostgreSQL rolls back whatever it had open. Returning a connection never
+    raises: by then the work is done, and committed or not, it must be answered.
+    """
+
+    def __init__(self, config: dict[str, Any], *, pool_queue: int, acquire_timeout: float) -> None:
+        self.pool_queue = pool_queue
+        self.acquire_timeout = acquire_timeout
+        self._waiting = 0
+        self._held: dict[int, float] = {}  # id of each connection handed out -> when
+        super().__init__(config=config, log_queries=False, log_responses=False)
+
+    async def acquire(self) -> Any:
+        """A connection from the pool (or a new one where there is no pool), bounded in time."""
+        if self.pool is None:
+            connection = await self.get_new_connection()
+        else:
+            if len(self._held) >= self.pool.get_max_size() and self._waiting >= self.pool_queue:
+                raise PoolBusy("too many requests are waiting for a database connection")
+            self._waiting += 1
+            try:
+                connection = await self.pool.acquire(timeout=self.acquire_timeout)
+            except TimeoutError:
+                raise PoolBusy("no database connection came free in time") from None
+            finally:
+                self._waiting -= 1
+        self._held[id(connection)] = time.monotonic()
+        return connection
+
+    async def release(self, connection: Any) -> None:
+        """Give the connection back; a failure is logged (it cannot undo a commit)."""
+        self._held.pop(id(connection), None)
+        try:
+            if self.pool is None:
+                await connection.close(timeout=self.acquire_timeout)
+            else:
+                await self.pool.release(connection, timeout=self.acquire_timeout)
+        except Exception as error:  # asyncpg has terminated it, freeing its slot
+            log.warning("connection_release_failed", error=type(error).__name__)
+            connection.terminate()
+
+    def discard(self, connection: Any) -> None:
+        """Terminate a connection in an unknown state; its pool slot comes free at once."""
+        self._held.pop(id(connection), None)
+        if not _closed(connection):
+            connection.terminate()
+
+    @asynccontextmanager
+    async def reserve(self) -> AsyncIterator[None]:
+        """Hold one connection for the block: its queries outside a transaction and its
+        transaction all run on it, so a request waits for a connection once, not per step."""
+        if _reserved.get() is not None:
+            yield
+            return
+        connection = await self.acquire()
+        token = _reserved.set(connection)
+        failed = False
+        try:
+            yield
+        except BaseException as error:
+            failed = is_outage(error)
+            raise
+        finally:
+            _reserved.reset(token)
+            if failed:
+                self.discard(connection)
+            else:
+                await self.release(connection)
+
+    async def _run_in_new_connection(self, query: str, args: Sequence[Any] | None = None) -> Any:
+        return await self._run_in_pool(query, args)
+
+    async def _run_in_pool(self, query: str, args: Sequence[Any] | None = None) -> Any:
+        reserved = _reserved.get()
+        if reserved is not None:
+            return await reserved.fetch(query, *(args or ()))
+        connection = await self.acquire()
+        try:
+            response = await connection.fetch(query, *(args or ()))
+        except BaseException as error:
+            if is_outage(error):
+                self.discard(connection)
+            else:
+                await self.release(connection)
+            raise
+        await self.release(connection)
+        return response
+
+    def transaction(self, allow_nested: bool = True) -> _Transaction:
+        return _Transaction(self, allow_nested=allow_nested)
+
+    def pool_state(self, stuck_after: float) -> PoolState:
+        """The pool as health checks see it (``stuck``: handed out longer than ``stuck_after``)."""
+        now = time.monotonic()
+        pool = self.pool
+        return PoolState(
+            max=pool.get_max_size() if pool else 0,
+            open=pool.get_size() if pool else 0,
+            idle=pool.get_idle_size() if pool else 0,
+            in_use=len(self._held),
+            waiting=self._waiting,
+            stuck=sum(1 for since in self._held.values() if now - since > stuck_after),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class PoolState:
+    max: int
+    open: int
+    idle: int
+    in_use: int
+    waiting: int
+    stuck: int
+
+
+def get_engine() -> Engine:
     """The process's engine (Piccolo's ``piccolo_conf.DB`` is this object)."""
     global _engine
     if _engine is None:
         database = get_settings().database
-        dsn = database.require_owner_url() if _role is Role.OWNER else database.application_url()
-        _engine = PostgresEngine(config={"dsn": dsn}, log_queries=False, log_responses=False)
+        config: dict[str, Any]
+        if _role is Role.OWNER:
+            # Migrations and provisioning may run long: no timeouts for the owner.
+            config = {"dsn": database.require_owner_url()}
+        else:
+            config = {
+                "dsn": database.application_url(),
+                "timeout": database.acquire_timeout,  # to connect
+                "command_timeout": database.command_timeout,
+                "server_settings": {
+                    "statement_timeout": str(int(database.statement_timeout * 1000)),
+                    # A transaction left open by a lost client ends on the server too.
+                    "idle_in_transaction_session_timeout": "60000",
+                },
+            }
+        _engine = Engine(
+            config, pool_queue=database.pool_queue, acquire_timeout=database.acquire_timeout
+        )
     return _engine
 
 
@@ -71,16 +220,117 @@ async def start_pool() -> None:
     )
 
 
-async def close_pool() -> None:
-    await get_engine().close_connection_pool()
+async def close_pool(deadline: float = 10) -> None:
+    """Close the pool, waiting at most ``deadline`` seconds for connections in use."""
+    engine = get_engine()
+    if engine.pool is None:
+        return
+    try:
+        await asyncio.wait_for(engine.pool.close(), timeout=deadline)
+    except TimeoutError:  # asyncpg has terminated every connection
+        log.warning("pool_close_timed_out", in_use=len(engine._held))
+    engine.pool = None
 
 
-class _TenantTransaction(PostgresTransaction):
-    """A Piccolo transaction whose ``BEGIN`` carries the tenant setting."""
+class _Transaction(PostgresTransaction):
+    """Piccolo's transaction, taking its connection through ``Engine.acquire`` and never
+    leaving it checked out: a failed ``BEGIN`` or a failure while finishing terminates
+    it; an outage is not answered with a ``ROLLBACK`` the dead server cannot run."""
+
+    engine: Engine
+
+    _borrowed = False  # the connection is the block's reserved one: the block gives it back
+
+    async def get_connection(self) -> Any:
+        reserved = _reserved.get()
+        if reserved is not None:
+            self._borrowed = True
+            return reserved
+        return await self.engine.acquire()
+
+    async def __aenter__(self) -> Any:
+        if self._parent is not None:
+            return self._parent
+        self.connection = await self.get_connection()
+        try:
+            self.transaction = self.connection.transaction()
+            await self.begin()
+        except BaseException:
+            self.engine.discard(self.connection)
+            raise
+        self.context = self.engine.current_transaction.set(self)
+        return self
+
+    def lost(self) -> bool:
+        """The connection died under the transaction: the server has rolled it back."""
+        return _closed(self.connection)
+
+    async def begin(self) -> None:
+        await self.transaction.start()
+
+    async def rollback(self) -> None:
+        if not self.lost():
+            await self.transaction.rollback()
+        self._rolled_back = True
+
+    async def commit(self) -> None:
+        try:
+            await self.transaction.commit()
+        except BaseException as error:
+            _uncertain(error)
+            raise
+        self._committed = True
+
+    async def __aexit__(self, exc_type: Any, exc: BaseException | None, tb: Any) -> bool:
+        if self._parent:
+            return exc is None
+        try:
+            if self.lost() or (exc is not None and is_outage(exc)):
+                self.engine.discard(self.connection)
+                if exc is None and not self._committed and not self._rolled_back:
+                    raise ConnectionLost("the database connection was lost before COMMIT")
+                if exc is not None and not is_outage(exc):  # what the dead connection raised
+                    raise ConnectionLost("the database connection was lost") from exc
+            elif exc is not None:
+                if not self._rolled_back:
+                    await self.rollback()
+            elif not self._committed and not self._rolled_back:
+                await self.commit()
+        except BaseException:
+            self.engine.discard(self.connection)
+            raise
+        finally:
+            self.engine.current_transaction.reset(self.context)
+        if not self._borrowed:
+            await self.engine.release(self.connection)
+        return exc is None
+
+
+def _closed(connection: Any) -> bool:
+    """A pool's connection handed back (which only its death does while a transaction holds
+    it), or a connection of its own that is closed."""
+    inner = getattr(connection, "_con", connection)  # a pool's proxy, or the connection
+    return inner is None or bool(inner.is_closed())
+
+
+def connection_lost() -> bool:
+    """The current transaction's connection has died: what failed was an outage, not a bug."""
+    transaction = get_engine().current_transaction.get()
+    return isinstance(transaction, _Transaction) and transaction.lost()
+
+
+def _uncertain(error: BaseException) -> None:
+    """A ``COMMIT`` that failed for an outage may have committed: say so, never "failed"."""
+    if is_outage(error) and not isinstance(error, CommitUncertain):
+        raise CommitUncertain("the connection failed during COMMIT") from error
+
+
+class _TenantTransaction(_Transaction):
+    """A transaction whose ``BEGIN`` carries the tenant setting."""
 
     __slots__ = ("_before_commit", "memo", "tenant_id")
 
-    def __init__(self, engine: PostgresEngine, tenant_id: UUID) -> None:
+    def __init__(self, engine: Engine, tenant_id: UUID) -> None:
         super().__init__(engine, allow_nested=False)
         self.tenant_id = tenant_id
         self._before_commit: list[Callable[[], Awaitable[object]]] = []
@@ -97,26 +347,20 @@ class _TenantTransaction(PostgresTransaction):
         try:
             for hook in self._before_commit:
                 await hook()
-        except BaseException:
-            await self.rollback()
+        except BaseException as error:
+            if not is_outage(error):
+                await self.rollback()
             raise
-        await self.connection.execute("COMMIT")
+        try:
+            await self.connection.execute("COMMIT")
+        except BaseException as error:
+            _uncertain(error)
+            raise
         self._committed = True
 
-    async def __aexit__(self, *exc: Any) -> bool:
-        try:
-            return bool(await super().__aexit__(*exc))
-        except BaseException:
-            # A failed commit must still give the connection back.
-            if self.engine.pool:
-                await self.engine.pool.release(self.connection)
-            else:
-                await self.connection.close()
-            self.engine.current_transaction.reset(self.context)
-            raise
-
     async def rollback(self) -> None:
-        await self.connection.execute("ROLLBACK")
+        if not self.lost():
+            await self.connection.execute("ROLLBACK")
         self._rolled_back = True
 
 
@@ -125,6 +369,9 @@ async def tenant_transaction(tenant_id: UUID) -> AsyncIterator[_TenantTransactio
     """Run the block in one transaction scoped to one tenant. The only way in."""
     if not isinstance(tenant_id, UUID):
         raise TypeError("tenant_id must be a UUID")
+    if _current_tenant.get() is not None or get_engine().current_transaction.get() is not None:
+        # Never join or nest: a context that already holds one is a leak, not a caller.
+        raise TransactionError("a transaction or tenant is already current in this context")
     token = _current_tenant.set(tenant_id)
     try:
         transaction = _TenantTransaction(get_engine(), tenant_id)

@@ -68,6 +68,16 @@ class _TaskTraceFilter(logging.Filter):
         return True
 
 
+class _ReconnectNoise(logging.Filter):
+    """When the broker drops, Celery restarts its consumer's steps, and each step that cannot
+    stop on the dead connection (Gossip, Mingle, ...) logs "Error on restarting" with a
+    traceback. Celery already logs the lost connection and the reconnect once: drop these."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args if isinstance(record.args, tuple) else ()
+        return not (str(record.msg).startswith("Error on %s") and args[:1] == ("restarting",))
+
+
 def configure_logging(level: str = "INFO", file: TextIO | None = None) -> None:
     """JSON lines to stdout (or ``file``) for structlog and the standard library's loggers."""
     shared: list[Any] = [
@@ -105,6 +115,9 @@ def configure_logging(level: str = "INFO", file: TextIO | None = None) -> None:
     trace = logging.getLogger(_CELERY_TRACE)
     if not any(isinstance(f, _TaskTraceFilter) for f in trace.filters):
         trace.addFilter(_TaskTraceFilter())
+    bootsteps = logging.getLogger("celery.bootsteps")
+    if not any(isinstance(f, _ReconnectNoise) for f in bootsteps.filters):
+        bootsteps.addFilter(_ReconnectNoise())
 
 
 def bind_context(**values: str) -> None:

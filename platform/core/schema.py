@@ -19,7 +19,7 @@ from piccolo.table import Table
 
 from confide.platform.core.db import get_engine, raw
 from confide.platform.core.logs import get_logger
-from confide.platform.core.tables import APP_READ, APPEND_ONLY
+from confide.platform.core.tables import APP_READ, APPEND_ONLY, EXPIRING
 
 log = get_logger(__name__)
 
@@ -96,8 +96,14 @@ async def secure_schema(app_role: str, app_password: str | None = None) -> list[
                 f" WITH CHECK (tenant_id = {TENANT_SETTING})"
             )
             if table in tables:
-                append_only = APPEND_ONLY in tables[table]._meta.tags
-                allowed = "SELECT, INSERT" if append_only else "SELECT, INSERT, UPDATE"
+                tags = tables[table]._meta.tags
+                allowed = (
+                    "SELECT, INSERT"
+                    if APPEND_ONLY in tags
+                    else "SELECT, INSERT, DELETE"
+                    if EXPIRING in tags
+                    else "SELECT, INSERT, UPDATE"
+                )
                 await raw(f"GRANT {allowed} ON {name} TO {role}")
         for table, table_class in tables.items():
             if table not in tenant_owned and APP_READ in table_class._meta.tags:

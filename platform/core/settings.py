@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Literal, TypeVar
 from urllib.parse import quote, urlsplit, urlunsplit
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 _S = TypeVar("_S", bound=BaseSettings)
@@ -41,6 +41,22 @@ class DatabaseSettings(BaseSettings):
     app_role: str = Field(default="confide_app", pattern=r"^[a-z_][a-z0-9_]{0,62}$")
     app_password: str | None = None
     pool_max_size: int = Field(default=10, ge=1, le=200)
+    # Outages and overload answer 503 at once instead of hanging (core/db.py).
+    acquire_timeout: float = Field(
+        default=3, gt=0, le=120, description="seconds a request waits for a pool connection"
+    )
+    pool_queue: int = Field(
+        default=40, ge=0, le=10_000, description="requests that may wait for a connection at once"
+    )
+    statement_timeout: float = Field(
+        default=5, gt=0, le=3600, description="seconds, enforced by PostgreSQL per statement"
+    )
+    command_timeout: float = Field(
+        default=6, gt=0, le=3600, description="seconds the client waits for any one reply"
+    )
+    pool_stuck_after: float = Field(
+        default=60, gt=0, le=3600, description="/healthz fails when every connection is held longer"
+    )
 
     _check_urls = field_validator("url", "app_url")(_check_postgres_url)
 
@@ -121,6 +137,37 @@ class WebSettings(BaseSettings):
     demo: bool = Field(
         default=False, description="a demo instance (confide run): / links the demo services"
     )
+    body_timeout: float = Field(
+        default=20, gt=0, le=600, description="seconds a client may take to send a body (408)"
+    )
+
+
+class TaskSettings(BaseSettings):
+    """Celery tasks: retries on outages, and when Redis hands an unacknowledged task on."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="CONFIDE_TASK_", extra="ignore", env_ignore_empty=True
+    )
+
+    visibility_timeout: int = Field(
+        default=600,
+        ge=2,
+        le=86_400,
+        description="seconds before Redis gives a task a dead worker took to another worker;"
+        " longer than the longest task",
+    )
+    max_retries: int = Field(default=10, ge=0, le=100, description="retries after an outage")
+    retry_backoff_max: int = Field(
+        default=120, ge=1, description="longest wait between retries, seconds"
+    )
+
+    @field_validator("retry_backoff_max")
+    @classmethod
+    def _backoff_within_visibility(cls, value: int, info: ValidationInfo) -> int:
+        # A retry waits in the worker unacknowledged: past the timeout Redis would redeliver it.
+        if value >= info.data.get("visibility_timeout", 0):
+            raise ValueError("must be shorter than CONFIDE_TASK_VISIBILITY_TIMEOUT")
+        return value
 
 
 class CoreSettings(BaseSettings):
@@ -160,6 +207,7 @@ class Settings:
         self.database = _load(DatabaseSettings, "DATABASE_")
         self.redis = _load(RedisSettings, "")
         self.web = _load(WebSettings, "CONFIDE_")
+        self.tasks = _load(TaskSettings, "CONFIDE_TASK_")
 
 
 def _load(kind: type[_S], prefix: str) -> _S:

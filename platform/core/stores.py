@@ -15,6 +15,8 @@ from litestar.stores.base import NamespacedStore
 from litestar.stores.file import FileStore
 from litestar.stores.redis import RedisStore
 from redis.asyncio import Redis
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
 
 from confide.platform.core.settings import get_settings
 
@@ -41,7 +43,16 @@ def store_name(namespace: str) -> str:
 def _root_store() -> NamespacedStore:
     settings = get_settings()
     if settings.redis.redis_url:
-        client: Redis = Redis.from_url(settings.redis.redis_url)
+        # Bounded waits; a connection idle a while is checked before use, and a failed
+        # command is tried again at once on a new connection (after a Redis restart every
+        # pooled connection is dead), but not retried for seconds through an outage.
+        client: Redis = Redis.from_url(
+            settings.redis.redis_url,
+            socket_timeout=2,
+            socket_connect_timeout=2,
+            health_check_interval=2,
+            retry=Retry(NoBackoff(), 2),
+        )
         return RedisStore(client, namespace=f"{settings.redis.key_namespace}confide")
     folder = settings.core.data_dir.expanduser().resolve() / "state"
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)

@@ -23,6 +23,9 @@ APPEND_ONLY = "append-only"  # tenant-owned, the application may insert and read
 # Tenant-owned records that move through states (a disclosure awaiting authorisation, a
 # task to tell a client): insert, read and update, never delete (as any untagged one).
 NO_DELETE = "no-delete"
+# Tenant-owned, short-lived and never a record of case work (a create's idempotency key,
+# kept a day): insert, read and delete once expired, never update.
+EXPIRING = "expiring"
 
 
 class TenantOwned(Table):

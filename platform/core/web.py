@@ -1,4 +1,5 @@
-"""ASGI layers around the whole app: request id, the request log line, security headers.
+"""ASGI layers around the whole app: a fresh context, request id, the request log line,
+security headers.
 
 They wrap the app from outside so that every response gets them, including a
 404 for a path no route matches.
@@ -6,10 +7,12 @@ They wrap the app from outside so that every response gets them, including a
 
 from __future__ import annotations
 
+import asyncio
+import contextvars
 import re
 import time
 import uuid
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Awaitable, Callable, Mapping, MutableMapping
 from typing import Any
 
 from confide.platform.core.logs import bind_context, get_logger
@@ -23,6 +26,7 @@ ASGIApp = Callable[..., Awaitable[None]]
 
 log = get_logger("confide.request")
 
+_NOTES = "confide.log_notes"  # scope key: extra fields for the request's log line
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9-]{8,64}$")
 
 CONTENT_SECURITY_POLICY = (
@@ -43,7 +47,14 @@ HSTS = (b"strict-transport-security", b"max-age=31536000; includeSubDomains")
 
 
 class RequestLayer:
-    """Binds a fresh logging context per request and writes one line when it ends.
+    """Runs each request in an empty context, binds its logging context, and writes one
+    line when it ends.
+
+    The empty context is what keeps one request's transaction and tenant out of the
+    next: the server creates a request's task in whatever context its connection's
+    read callback holds, and asyncio gives that callback the context of the moment
+    reading was resumed, which for a body past uvicorn's 64 KB mark is inside the
+    previous request (CPython issue 140947). Nothing a request sets can outlive it.
 
     The line holds the route template, never the raw path or query string,
     because either may carry a name or a date of birth.
@@ -53,12 +64,23 @@ class RequestLayer:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in {"http", "websocket"}:
+            await self.app(scope, receive, send)
+            return
+        # A task of its own, in a context of its own; cancelling this one cancels it.
+        await asyncio.create_task(
+            self._request(scope, receive, send), context=contextvars.Context()
+        )
+
+    async def _request(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         incoming = dict(scope.get("headers") or []).get(b"x-request-id", b"").decode("latin-1")
         request_id = incoming if _REQUEST_ID.match(incoming) else str(uuid.uuid4())
         bind_context(request_id=request_id)
+        notes: dict[str, str] = {}
+        scope[_NOTES] = notes
         status = 500
         started = time.perf_counter()
 
@@ -87,4 +109,12 @@ class RequestLayer:
                 route=scope.get("path_template", "unmatched"),
                 status=status,
                 ms=round((time.perf_counter() - started) * 1000, 1),
+                **notes,
             )
+
+
+def note_outage(scope: Mapping[str, Any], error: str) -> None:
+    """Name, on the request's own log line, the outage that answered it (an error type)."""
+    notes = scope.get(_NOTES)
+    if isinstance(notes, dict):
+        notes["outage"] = error

@@ -6,7 +6,7 @@ security confines it to that tenant.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -31,6 +31,35 @@ async def record_heartbeat(period: datetime, task_id: str) -> bool:
         task_id[:64],
     )
     return bool(rows)
+
+
+CATCH_UP = timedelta(days=1)
+
+
+async def catch_up_heartbeats(period: datetime, minutes: int, task_id: str) -> int:
+    """Record ``period`` and every period missed since this tenant's last heartbeat within
+    ``CATCH_UP`` (a beat tick lost in an outage); how many rows were new.
+
+    Each period is written once whatever runs it, so catching up late is safe; a tenant
+    with no heartbeat in the window gets only ``period``.
+    """
+    step = timedelta(minutes=minutes)
+    rows = await Heartbeat.raw(
+        "INSERT INTO housekeeping_heartbeats (id, tenant_id, period_start, recorded_at, task_id)"
+        " SELECT gen_random_uuid(), {}, p, now(), {} FROM generate_series("
+        "  COALESCE((SELECT max(period_start) FROM housekeeping_heartbeats"
+        "   WHERE period_start < {} AND period_start >= {}) + {}, {}), {}, {}) AS p"
+        " ON CONFLICT (tenant_id, period_start) DO NOTHING RETURNING id",
+        current_tenant_id(),
+        task_id[:64],
+        period,
+        period - CATCH_UP,
+        step,
+        period,
+        period,
+        step,
+    )
+    return len(rows)
 
 
 def _view(row: dict[str, Any]) -> HeartbeatView:

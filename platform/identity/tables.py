@@ -1,11 +1,11 @@
-"""Staff users, identified by (tenant, issuer, subject)."""
+"""Staff users, identified by (tenant, issuer, subject), and their requests' idempotency keys."""
 
 from enum import StrEnum
 
-from piccolo.columns import JSONB, UUID, Timestamptz, Varchar
+from piccolo.columns import JSONB, UUID, Integer, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 
-from confide.platform.core.tables import TenantOwned
+from confide.platform.core.tables import EXPIRING, TenantOwned
 
 
 class StaffStatus(StrEnum):
@@ -27,3 +27,17 @@ class StaffUser(TenantOwned, tablename="staff_users"):
     last_sign_in_at = Timestamptz(null=True, default=None)
     # Sessions created before this moment are void: suspension ends them at once.
     sessions_valid_after = Timestamptz(default=TimestamptzNow())
+
+
+class IdempotencyKey(TenantOwned, tablename="idempotency_keys", tags=[EXPIRING]):
+    """A create request that succeeded, under the key its client chose (``idempotency.py``):
+    a retry with the same key gets this answer again instead of a second record.
+    Unique on (tenant_id, staff_id, key); kept for a day."""
+
+    id = UUID(primary_key=True)
+    staff_id = UUID(null=False, default=None)
+    key = Varchar(length=128)
+    fingerprint = Varchar(length=64)
+    status = Integer()
+    location = Varchar(length=1000, default="")
+    created_at = Timestamptz(default=TimestamptzNow())

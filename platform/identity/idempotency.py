@@ -1,0 +1,205 @@
+"""Idempotency keys: a create request sent again (after a 503, a dropped connection, a
+browser's resend) creates nothing twice.
+
+A client names each create with a key of its own choosing: the API's
+``Idempotency-Key`` header, or the page forms' hidden ``idempotency_key`` field
+(generated with the form). A route opts in with one line,
+``middleware=[idempotent(...)]``. The middleware runs inside the request's tenant
+transaction, after the member of staff is known. For a key this member of staff
+has used before it replays the stored answer (its status and ``Location``) and
+runs nothing; otherwise it runs the handler and, if that created something (201,
+or a page's 303), stores the key in the same transaction as the record, so both
+commit or neither does. Concurrent requests with one key queue on an advisory
+lock. The same key with a different request is refused (422). Keys live a day.
+
+The stored answer holds no personal data: a status, a path of ids, and an HMAC of
+the request (to tell a retry from a different request).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import re
+import secrets
+from typing import Any
+from uuid import uuid4
+
+from litestar import Request
+from litestar.enums import RequestEncodingType
+from litestar.exceptions import HTTPException, ValidationException
+from litestar.middleware import ASGIMiddleware
+from litestar.types import (
+    ASGIApp,
+    HTTPResponseBodyEvent,
+    HTTPResponseStartEvent,
+    Message,
+    Receive,
+    Scope,
+    Send,
+)
+
+from confide.platform.core.db import advisory_key, current_tenant_id, raw
+from confide.platform.core.settings import get_settings
+from confide.platform.identity.web import current_staff
+from confide.tenants.resolution import request_tenant, tenant_base_path
+
+HEADER = "idempotency-key"
+FIELD = "idempotency_key"  # the page forms' hidden field
+_KEY = re.compile(r"^[A-Za-z0-9_-]{8,128}$")
+_CREATED = frozenset({201, 303})
+
+
+def new_key() -> str:
+    """A fresh key for a form (the template puts it in a hidden field)."""
+    return secrets.token_urlsafe(18)
+
+
+def idempotent(location: str = "") -> IdempotencyMiddleware:
+    """Route middleware making a create route idempotent by key.
+
+    ``location``: for an API route, the created record's path below the tenant, from the
+    path parameters and the response's top-level fields (``/api/cases/{case_id}``); a
+    page's redirect carries its own.
+    """
+    return IdempotencyMiddleware(location)
+
+
+class IdempotencyMiddleware(ASGIMiddleware):
+    def __init__(self, location: str) -> None:
+        self.location = location
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
+        request: Request[Any, Any, Any] = Request(scope, receive)
+        staff = current_staff(request)
+        key = await _key_of(request) if request.method == "POST" else None
+        if staff is None or key is None:
+            await next_app(scope, receive, send)
+            return
+        fingerprint = await _fingerprint(request)
+        await raw(
+            "SELECT pg_advisory_xact_lock({})",
+            advisory_key(b"idempotency", staff.id.bytes, key.encode()),
+        )
+        stored = await raw(
+            "SELECT fingerprint, status, location FROM idempotency_keys"
+            " WHERE staff_id = {} AND key = {} AND created_at > now() - interval '1 day'",
+            staff.id,
+            key,
+        )
+        if stored:
+            if not hmac.compare_digest(stored[0]["fingerprint"], fingerprint):
+                raise HTTPException(
+                    status_code=422,
+                    detail="Idempotency-Key: this key was used for a different request",
+                )
+            await _replay(send, stored[0]["status"], stored[0]["location"])
+            return
+
+        status = 0
+        headers: dict[bytes, bytes] = {}
+        body = bytearray()
+
+        async def watch(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                headers.update((k.lower(), v) for k, v in message.get("headers", []))
+            elif message["type"] == "http.response.body" and self.location:
+                body.extend(message.get("body", b""))
+            await send(message)
+
+        await next_app(scope, receive, watch)
+        if status in _CREATED:
+            location = headers.get(b"location", b"").decode("latin-1")
+            if not location and self.location:
+                location = _base(request) + _fill(self.location, scope, bytes(body))
+            await _store(staff.id, key, fingerprint, status, location)
+
+
+async def _key_of(request: Request[Any, Any, Any]) -> str | None:
+    """The request's key, from the header or the form; a malformed one is a 400."""
+    value = request.headers.get(HEADER)
+    field = "Idempotency-Key"
+    if value is None and request.content_type[0] in {
+        RequestEncodingType.URL_ENCODED,
+        RequestEncodingType.MULTI_PART,
+    }:
+        value = (await request.form()).get(FIELD)
+        field = FIELD
+    if value is None or value == "":
+        return None
+    if not _KEY.match(str(value)):
+        raise ValidationException(
+            detail=f"{field}: use 8 to 128 letters, digits, '-' or '_'",
+            extra=[{"key": field, "message": "use 8 to 128 letters, digits, '-' or '_'"}],
+        )
+    return str(value)
+
+
+async def _fingerprint(request: Request[Any, Any, Any]) -> str:
+    """An HMAC of what was asked: the same key with another request is refused."""
+    secret = get_settings().core.require_secret_key().encode()
+    message = request.method.encode() + b" " + request.url.path.encode() + b"\n"
+    message += await request.body()
+    return hmac.new(secret, message, hashlib.sha256).hexdigest()
+
+
+def _base(request: Request[Any, Any, Any]) -> str:
+    tenant = request_tenant(request)
+    return tenant_base_path(request, tenant) if tenant else ""
+
+
+def _fill(template: str, scope: Scope, body: bytes) -> str:
+    """``template`` with path parameters and the response's top-level ids; "" if one is missing."""
+    values: dict[str, str] = {k: str(v) for k, v in scope.get("path_params", {}).items()}
+    try:
+        decoded = json.loads(body) if body else {}
+    except ValueError:
+        decoded = {}
+    if isinstance(decoded, dict):
+        values.update((k, str(v)) for k, v in decoded.items() if isinstance(v, str | int))
+    try:
+        return template.format_map(values)
+    except KeyError:
+        return ""
+
+
+async def _store(staff_id: Any, key: str, fingerprint: str, status: int, location: str) -> None:
+    await raw(
+        "DELETE FROM idempotency_keys"
+        " WHERE staff_id = {} AND created_at < now() - interval '1 day'",
+        staff_id,
+    )
+    await raw(
+        "INSERT INTO idempotency_keys (id, tenant_id, staff_id, key, fingerprint, status, location)"
+        " VALUES ({}, {}, {}, {}, {}, {}, {})",
+        uuid4(),
+        current_tenant_id(),
+        staff_id,
+        key,
+        fingerprint,
+        status,
+        location[:1000],
+    )
+
+
+async def _replay(send: Send, status: int, location: str) -> None:
+    """The stored answer again: a page's redirect, or the API's status with ``Location``."""
+    headers = [(b"idempotent-replayed", b"true")]
+    if location:
+        headers.append((b"location", location.encode("latin-1")))
+    body = b""
+    if status < 300 or status >= 400:
+        body = json.dumps({"status_code": status, "replayed": True, "location": location}).encode()
+        headers.append((b"content-type", b"application/json"))
+    headers.append((b"content-length", str(len(body)).encode()))
+    start: HTTPResponseStartEvent = {
+        "type": "http.response.start",
+        "status": status,
+        "headers": headers,
+    }
+    await send(start)
+    end: HTTPResponseBodyEvent = {"type": "http.response.body", "body": body, "more_body": False}
+    await send(end)

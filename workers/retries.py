@@ -1,0 +1,49 @@
+"""What a task does when its work fails: retry an outage with backoff, give up on the rest.
+
+An outage of PostgreSQL or Redis (``core/outages.py``) is retried after 1, 2, 4 ...
+seconds, capped at ``CONFIDE_TASK_RETRY_BACKOFF_MAX``, up to
+``CONFIDE_TASK_MAX_RETRIES`` times; bodies are idempotent, so running again is
+safe. Anything else, or an outage that outlasts the retries, is a task that gave
+up: it goes on the dead-letter list (``dead_letters.py``) and fails as before.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from celery import Task
+
+from confide.platform.core.logs import get_logger
+from confide.platform.core.outages import outage_of
+from confide.platform.core.settings import get_settings
+from confide.workers import dead_letters
+
+R = TypeVar("R")
+log = get_logger("confide.tasks")
+
+
+def backoff(attempt: int) -> int:
+    """Seconds before retry ``attempt`` (0 for the first): doubling, capped."""
+    return int(min(get_settings().tasks.retry_backoff_max, 2**attempt))
+
+
+def with_retries(task: Task[Any, Any], work: Callable[[], R], tenant_id: str = "") -> R:
+    """Run ``work`` for ``task``, retrying it on an outage and dead-lettering it on giving up."""
+    try:
+        return work()
+    except Exception as error:
+        attempt = task.request.retries
+        outage = outage_of(error)
+        limit = get_settings().tasks.max_retries
+        if outage is not None and attempt < limit:
+            wait = backoff(attempt)
+            log.warning(
+                "task_retry", error=type(outage).__name__, attempt=attempt + 1, in_seconds=wait
+            )
+            raise task.retry(countdown=wait, max_retries=limit) from None
+        dead_letters.record(
+            task.name, task.request.id or "", tenant_id, type(outage or error).__name__, attempt + 1
+        )
+        log.error("task_gave_up", error=type(outage or error).__name__, attempts=attempt + 1)
+        raise
