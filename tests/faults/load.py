@@ -54,6 +54,7 @@ async def signed_in(url: str, slug: str, sub: str) -> Client:
             "young_person": {"first_name": "Load", "last_name": "Test"},
             "topics": ["Transport"],
             "support_level": 1,
+            "consent_not_asked": "A load test's case",
         },
         headers=client.csrf,
     )
