@@ -219,6 +219,8 @@ def test_the_readme_run_command_signs_a_caseworker_in_opens_a_case_and_signs_out
     assert '"route": "/t/{tenant_slug}/cases/{case_id}"' in (data / "logs" / "web.log").read_text()
 
     with socket.socket() as neighbour:  # the provider's usual port is busy this time
+        # The first run's provider just closed its connections there (TIME_WAIT).
+        neighbour.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         neighbour.bind(("127.0.0.1", port + 1))
         neighbour.listen()
         second = ReadmeRun(clean_copy, port, ARTIFACTS / "readme-run-second.log")

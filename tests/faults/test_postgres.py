@@ -167,9 +167,9 @@ async def test_many_clients_are_answered_in_bounded_time_and_readiness_says_busy
     await observe_load("200 concurrent clients", up, crowd, seen)
     assert {str(o.status) for o in crowd.outcomes} <= CLEAN
     # In the server a request waits at most the acquire timeout (2 s) for a connection, and
-    # beyond DATABASE_POOL_QUEUE waiting is not let in at all. (At the client, two cores
-    # shared with this Python load generator add their own delay.)
-    assert seen["p99_s_in_the_server"] < 3, "requests queued without bound"
+    # beyond DATABASE_POOL_QUEUE waiting is not let in at all; the margin is for a machine
+    # busy with more than this test (unbounded, this load queued for 8 to 11 s).
+    assert seen["p99_s_in_the_server"] < 5, "requests queued without bound"
     assert all(status == 200 for status, _, _ in probes), "readiness said down under load"
     await check_writes(up, crowd)
 
