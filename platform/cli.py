@@ -111,8 +111,9 @@ def tenants_create(
 
     Prints the redirect URI and the post-sign-out URI to register at the provider.
     """
-    from confide.tenants.services import TenantError, create_tenant
-    from confide.tenants.sso.services import SsoConfigError, check_sso
+    from confide.platform.core.errors import Invalid
+    from confide.tenants.services import create_tenant
+    from confide.tenants.sso.services import check_sso
     from confide.tenants.tables import ControllerKind
 
     if public_url is not None:
@@ -146,8 +147,8 @@ def tenants_create(
 
     try:
         tenant = _as_owner(provision)
-    except (TenantError, SsoConfigError) as error:
-        _fail(str(error))
+    except Invalid as error:
+        _fail(error.message)
     click.echo(f"created tenant {tenant.slug} ({tenant.id})" + (" with sign-in" if sso else ""))
     _echo_provider_addresses(tenant.slug, public_url)
 
@@ -213,7 +214,7 @@ def _set_status(slug: str, status: str) -> None:
     try:
         tenant = _as_owner(lambda: set_status(slug, TenantStatus(status)))
     except TenantError as error:
-        _fail(str(error))
+        _fail(error.message)
     click.echo(f"tenant {tenant.slug} is {tenant.status}")
 
 

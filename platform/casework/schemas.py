@@ -28,6 +28,7 @@ from confide.platform.casework.tables import (
 from confide.platform.core.clock import service_today
 from confide.platform.core.edge import check_text as check_text  # shared by every domain
 from confide.platform.core.edge import control_characters
+from confide.platform.core.errors import Invalid
 from confide.tenants.policy.services import (
     DEFAULT_TOPICS as DEFAULT_TOPICS,  # each tenant's own list: ``get_policy().topics``
 )
@@ -35,14 +36,6 @@ from confide.tenants.policy.services import (
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _POSTCODE = re.compile(r"^[A-Za-z0-9 ]{2,10}$")
 _CLOCK_SKEW = timedelta(minutes=5)
-
-
-class CaseworkError(Exception):
-    """Input that breaks a rule: messages keyed by the field they are about."""
-
-    def __init__(self, errors: dict[str, str]) -> None:
-        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
-        self.errors = errors
 
 
 class Grounds(StrEnum):
@@ -172,7 +165,7 @@ class NewEnquiry(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
         if not 1 <= self.support_level <= 4:
             errors["support_level"] = "Support level must be between 1 and 4"
         if errors:
-            raise CaseworkError(errors)
+            raise Invalid(errors)
 
 
 class NewContact(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -193,7 +186,7 @@ class NewContact(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
         if self.duration_minutes is not None and not 0 <= self.duration_minutes <= 24 * 60:
             errors["duration_minutes"] = "Duration must be between 0 and 1440 minutes"
         if errors:
-            raise CaseworkError(errors)
+            raise Invalid(errors)
 
 
 class NewNote(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -204,7 +197,7 @@ class NewNote(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
         errors: dict[str, str] = {}
         check_text(errors, "body", self.body, label="the note", high=20_000)
         if errors:
-            raise CaseworkError(errors)
+            raise Invalid(errors)
 
 
 class NoteCorrection(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -226,7 +219,7 @@ class NoteCorrection(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
             single_line=True,
         )
         if errors:
-            raise CaseworkError(errors)
+            raise Invalid(errors)
 
 
 class CloseCase(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -236,7 +229,7 @@ class CloseCase(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
         errors: dict[str, str] = {}
         check_text(errors, "outcome", self.outcome, label="the outcome", high=200, single_line=True)
         if errors:
-            raise CaseworkError(errors)
+            raise Invalid(errors)
 
 
 class AssignmentChange(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -253,7 +246,7 @@ class BreakGlassRequest(msgspec.Struct, kw_only=True, forbid_unknown_fields=True
         errors: dict[str, str] = {}
         check_text(errors, "reason", self.reason, label="why you need this case", low=10, high=500)
         if errors:
-            raise CaseworkError(errors)
+            raise Invalid(errors)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,7 +1,7 @@
 """What consent and disclosure take in and give out.
 
 Inputs are msgspec Structs decoded by the API and built by the pages; the services call
-their ``validate()``, so every surface gets the same field-named ``CaseworkError``.
+their ``validate()``, so every surface gets the same field-named ``Invalid``.
 Views are frozen dataclasses built by the services only.
 """
 
@@ -15,7 +15,7 @@ from uuid import UUID
 
 import msgspec
 
-from confide.platform.casework.schemas import CaseworkError, NewEnquiry
+from confide.platform.casework.schemas import NewEnquiry
 from confide.platform.consent.tables import (
     Basis,
     ConsentMethod,
@@ -30,6 +30,7 @@ from confide.platform.consent.tables import (
 )
 from confide.platform.core.clock import service_today
 from confide.platform.core.edge import check_text
+from confide.platform.core.errors import Invalid
 
 MAX_ITEMS = 50
 
@@ -93,7 +94,7 @@ class NewConsent(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
         if capacity is not None:
             errors.update(capacity_errors(self, capacity))
         if errors:
-            raise CaseworkError(errors)
+            raise Invalid(errors)
 
 
 def capacity_errors(consent: NewConsent, capacity: CapacityView) -> dict[str, str]:
@@ -129,7 +130,7 @@ class ReviewConsent(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
         errors: dict[str, str] = {}
         check_text(errors, "note", self.note, label="the note", high=500, required=False)
         if errors:
-            raise CaseworkError(errors)
+            raise Invalid(errors)
 
 
 class FirstContact(NewEnquiry, kw_only=True, forbid_unknown_fields=True):
@@ -173,7 +174,7 @@ class NewCapacityDecision(msgspec.Struct, kw_only=True, forbid_unknown_fields=Tr
         _past_or_today(errors, "judged_on", self.judged_on, "The date it was judged")
         check_text(errors, "note", self.note, label="how it was judged", low=3, high=500)
         if errors:
-            raise CaseworkError(errors)
+            raise Invalid(errors)
 
 
 class ItemKind(StrEnum):
@@ -272,7 +273,7 @@ class NewDisclosure(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
         elif self.justification.strip():
             errors["justification"] = "A justification goes with a legal basis"
         if errors:
-            raise CaseworkError(errors)
+            raise Invalid(errors)
 
 
 class Authorisation(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -292,7 +293,7 @@ class Authorisation(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
             required=True,
         )
         if errors:
-            raise CaseworkError(errors)
+            raise Invalid(errors)
 
 
 class Decline(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -302,7 +303,7 @@ class Decline(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
         errors: dict[str, str] = {}
         check_text(errors, "reason", self.reason, label="the reason", high=2000)
         if errors:
-            raise CaseworkError(errors)
+            raise Invalid(errors)
 
 
 class SentDisclosure(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -320,7 +321,7 @@ class SentDisclosure(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
             errors["sent_on"] = "The date it was sent must not be before it was allowed"
         check_text(errors, "sent_to", self.sent_to, label="who it was sent to", low=3, high=500)
         if errors:
-            raise CaseworkError(errors)
+            raise Invalid(errors)
 
 
 class CancelShare(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -332,7 +333,7 @@ class CancelShare(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
         errors: dict[str, str] = {}
         check_text(errors, "reason", self.reason, label="why it will not be sent", high=500)
         if errors:
-            raise CaseworkError(errors)
+            raise Invalid(errors)
 
 
 class ToldClient(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -352,7 +353,7 @@ class ToldClient(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
             )
         check_text(errors, "note", self.note, label="the note", high=500, required=False)
         if errors:
-            raise CaseworkError(errors)
+            raise Invalid(errors)
 
 
 class DelayTelling(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -373,7 +374,7 @@ class DelayTelling(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
         elif (self.new_due_on - service_today()).days > 366:
             errors["new_due_on"] = "The new due date must be within a year"
         if errors:
-            raise CaseworkError(errors)
+            raise Invalid(errors)
 
 
 # Views
