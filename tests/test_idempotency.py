@@ -50,6 +50,7 @@ ENQUIRY = {
     "young_person": {"first_name": "Idris", "last_name": "Pemberton"},
     "topics": ["Transport"],
     "support_level": 1,
+    "consent_not_asked": "Asked on the next call",
 }
 
 

@@ -41,6 +41,7 @@ async def _new_case(http: httpx.AsyncClient) -> str:
         "young_person": {"first_name": "Kit", "last_name": "Marlow"},
         "topics": ["Transport"],
         "support_level": 1,
+        "consent_not_asked": "Asked on the next call",
     }
     created = await http.post(
         "/t/northmoor/api/enquiries",

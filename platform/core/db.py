@@ -111,7 +111,10 @@ class Engine(PostgresEngine):
             else:
                 await self.pool.release(connection, timeout=self.acquire_timeout)
         except Exception as error:  # asyncpg has terminated it, freeing its slot
-            log.warning("connection_release_failed", error=type(error).__name__)
+            # In an outage the request's own line says so (one line a request); otherwise
+            # a connection that would not go back is worth a warning of its own.
+            report = log.debug if is_outage(error) else log.warning
+            report("connection_release_failed", error=type(error).__name__)
             connection.terminate()
 
     def discard(self, connection: Any) -> None:
