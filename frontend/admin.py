@@ -21,8 +21,7 @@ from confide.platform.core.edge import whole_number
 from confide.platform.core.errors import Invalid
 from confide.platform.core.pagination import PageRequest
 from confide.platform.identity import staff as staff_service
-from confide.platform.identity.schemas import StaffView
-from confide.platform.identity.tables import StaffStatus
+from confide.platform.identity.schemas import StaffStatus, StaffView
 from confide.platform.identity.web import provide_staff, tenant_admin
 from confide.tenants.policy.services import (
     CAPACITY_AGES,

@@ -44,19 +44,17 @@ from confide.platform.casework.access import CaseRestricted
 from confide.platform.casework.schemas import (
     CaseView,
     CloseCase,
+    ContactedBy,
     ContactView,
     Grounds,
     NewNote,
     NoteCorrection,
     NoteView,
     PersonView,
-)
-from confide.platform.casework.search import MAX_QUERY_LENGTH, SearchError, SearchQuery, search
-from confide.platform.casework.tables import (
-    ContactedBy,
     ReferralRoute,
     Side,
 )
+from confide.platform.casework.search import MAX_QUERY_LENGTH, SearchError, SearchQuery, search
 from confide.platform.consent import consents, disclosures, tasks
 from confide.platform.consent.consents import REVIEW_WINDOW_DAYS
 from confide.platform.consent.first_contact import first_contact_errors, record_first_contact
@@ -66,8 +64,7 @@ from confide.platform.core.errors import Invalid
 from confide.platform.core.pagination import PageRequest
 from confide.platform.identity import staff as staff_service
 from confide.platform.identity.idempotency import idempotent
-from confide.platform.identity.schemas import StaffView
-from confide.platform.identity.tables import StaffStatus
+from confide.platform.identity.schemas import StaffStatus, StaffView
 from confide.platform.identity.web import case_worker, current_staff, manager
 from confide.tenants.policy.services import PolicyView, get_policy
 from confide.tenants.resolution import tenant_base_path

@@ -38,8 +38,7 @@ from confide.platform.casework.access import (
     NotPermitted,
     is_manager,
 )
-from confide.platform.casework.schemas import CaseView
-from confide.platform.casework.tables import Side
+from confide.platform.casework.schemas import CaseView, Side
 from confide.platform.consent import disclosures, tasks
 from confide.platform.consent.consents import current_consent
 from confide.platform.consent.disclosures import (
@@ -59,14 +58,12 @@ from confide.platform.consent.schemas import (
     DisclosureCheck,
     ItemKind,
     ItemRef,
-    NewDisclosure,
-    SentDisclosure,
-    ToldClient,
-)
-from confide.platform.consent.tables import (
     LegalBasis,
+    NewDisclosure,
     SendMethod,
+    SentDisclosure,
     TellMethod,
+    ToldClient,
 )
 from confide.platform.core.clock import service_today
 from confide.platform.core.errors import Invalid

@@ -5,10 +5,15 @@ a case's access history records.
 """
 
 from confide.platform.audit.actions import Action
-from confide.platform.casework.schemas import Grounds
-from confide.platform.casework.tables import ContactedBy, ContactKind, Direction, ReferralRoute
+from confide.platform.casework.schemas import (
+    ContactedBy,
+    ContactKind,
+    Direction,
+    Grounds,
+    ReferralRoute,
+)
 from confide.platform.consent.disclosures import LEGAL_BASIS_LABELS
-from confide.platform.consent.tables import (
+from confide.platform.consent.schemas import (
     Basis,
     ConsentMethod,
     Decision,

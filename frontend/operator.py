@@ -37,8 +37,8 @@ from confide.platform.operators.web import (
     operator_required,
     provide_operator,
 )
+from confide.tenants.schemas import ControllerKind, TenantStatus
 from confide.tenants.services import TenantError, count_tenants, list_tenants
-from confide.tenants.tables import ControllerKind, TenantStatus
 
 FormBody = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 AREA = "/operator"

@@ -112,9 +112,9 @@ def tenants_create(
     Prints the redirect URI and the post-sign-out URI to register at the provider.
     """
     from confide.platform.core.errors import Invalid
+    from confide.tenants.schemas import ControllerKind
     from confide.tenants.services import create_tenant
     from confide.tenants.sso.services import check_sso
-    from confide.tenants.tables import ControllerKind
 
     if public_url is not None:
         parts = urlsplit(public_url)
@@ -208,8 +208,8 @@ def tenants_list(limit: int, offset: int) -> None:
 
 
 def _set_status(slug: str, status: str) -> None:
+    from confide.tenants.schemas import TenantStatus
     from confide.tenants.services import TenantError, set_status
-    from confide.tenants.tables import TenantStatus
 
     try:
         tenant = _as_owner(lambda: set_status(slug, TenantStatus(status)))
@@ -242,8 +242,9 @@ async def seed_demo_tenants(
     """
     from confide.platform.demo import seed_demo_cases
     from confide.platform.devidp import point_tenant_at
+    from confide.tenants.schemas import ControllerKind
     from confide.tenants.services import create_tenant
-    from confide.tenants.tables import ControllerKind, Tenant
+    from confide.tenants.tables import Tenant
 
     created = []
     for slug, name, kind in DEMO_TENANTS:

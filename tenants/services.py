@@ -15,8 +15,8 @@ from uuid import UUID, uuid4
 from confide.platform.core.db import raw
 from confide.platform.core.edge import control_characters
 from confide.platform.core.errors import Invalid
-from confide.tenants.schemas import SLUG_PATTERN, TenantView
-from confide.tenants.tables import ControllerKind, Tenant, TenantStatus
+from confide.tenants.schemas import SLUG_PATTERN, ControllerKind, TenantStatus, TenantView
+from confide.tenants.tables import Tenant
 
 RESERVED_SLUGS = frozenset({"api", "assets", "admin", "operator", "healthz", "readyz", "www"})
 

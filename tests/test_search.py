@@ -31,8 +31,7 @@ from confide.platform.casework.search import (
 )
 from confide.platform.core.db import tenant_transaction
 from confide.platform.core.pagination import Page, PageRequest
-from confide.platform.identity.schemas import StaffView
-from confide.platform.identity.tables import StaffStatus
+from confide.platform.identity.schemas import StaffStatus, StaffView
 from confide.tenants.roles import StaffRole
 from conftest import ADMIN_URL, APP_URL, DATABASE, OWNER_URL, TenantRef
 

@@ -28,8 +28,8 @@ from typing import Any
 from uuid import UUID, uuid4
 
 from confide.platform.audit.actions import Action
-from confide.platform.audit.schemas import AuditRecord, ChainReport, DetailValue
-from confide.platform.audit.tables import ActorKind, AuditEntry
+from confide.platform.audit.schemas import ActorKind, AuditRecord, ChainReport, DetailValue
+from confide.platform.audit.tables import AuditEntry
 from confide.platform.core.db import (
     NoTenantError,
     advisory_key,

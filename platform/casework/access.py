@@ -20,15 +20,15 @@ from confide.platform.casework.schemas import (
     AccessEntry,
     BreakGlassRequest,
     BreakGlassView,
+    CaseStatus,
     Grounds,
 )
-from confide.platform.casework.tables import BreakGlass, Case, CaseStatus
+from confide.platform.casework.tables import BreakGlass, Case
 from confide.platform.core.db import NoTenantError, current_tenant_id, raw
 from confide.platform.core.edge import control_characters
 from confide.platform.core.errors import Forbidden, Invalid, NotFound
 from confide.platform.core.pagination import Page, PageRequest
-from confide.platform.identity.schemas import StaffView
-from confide.platform.identity.tables import StaffStatus
+from confide.platform.identity.schemas import StaffStatus, StaffView
 from confide.tenants.policy.services import get_policy
 from confide.tenants.roles import StaffRole
 

@@ -30,6 +30,7 @@ from confide.platform.casework.access import (
 from confide.platform.casework.schemas import (
     AssignmentView,
     CasePersonView,
+    CaseStatus,
     CaseSummary,
     CaseView,
     CloseCase,
@@ -42,20 +43,12 @@ from confide.platform.casework.schemas import (
     NoteCorrection,
     NoteVersionView,
     NoteView,
+    PersonKind,
     PersonView,
     SafeContact,
-)
-from confide.platform.casework.tables import (
-    Assignment,
-    Case,
-    CasePerson,
-    CaseStatus,
-    Contact,
-    Note,
-    Person,
-    PersonKind,
     Side,
 )
+from confide.platform.casework.tables import Assignment, Case, CasePerson, Contact, Note, Person
 from confide.platform.core.clock import service_today
 from confide.platform.core.db import advisory_key, current_tenant_id, raw
 from confide.platform.core.errors import Invalid, NotFound

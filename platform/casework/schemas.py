@@ -17,14 +17,6 @@ from uuid import UUID
 
 import msgspec
 
-from confide.platform.casework.tables import (
-    ContactedBy,
-    ContactKind,
-    Direction,
-    PersonKind,
-    ReferralRoute,
-    Side,
-)
 from confide.platform.core.clock import service_today
 from confide.platform.core.edge import check_text as check_text  # shared by every domain
 from confide.platform.core.edge import control_characters
@@ -32,6 +24,53 @@ from confide.platform.core.errors import Invalid
 from confide.tenants.policy.services import (
     DEFAULT_TOPICS as DEFAULT_TOPICS,  # each tenant's own list: ``get_policy().topics``
 )
+
+
+class PersonKind(StrEnum):
+    CHILD_OR_YOUNG_PERSON = "child_or_young_person"
+    PARENT_OR_CARER = "parent_or_carer"
+    OTHER = "other"  # another professional, a relative, a friend
+
+
+class ContactedBy(StrEnum):
+    PARENT = "parent"
+    CARER = "carer"
+    YOUNG_PERSON = "young_person"
+    PROFESSIONAL = "professional"
+
+
+class ReferralRoute(StrEnum):
+    SELF = "self"
+    PROFESSIONAL = "professional"
+    EARLY_HELP = "early_help"  # through an Early Help Assessment
+
+
+class CaseStatus(StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class ContactKind(StrEnum):
+    PHONE = "phone"
+    VOICEMAIL = "voicemail"  # a helpline voicemail is a case record like any other
+    EMAIL = "email"
+    MEETING = "meeting"
+    LETTER = "letter"
+    VIDEO = "video"
+
+
+class Direction(StrEnum):
+    INCOMING = "incoming"
+    OUTGOING = "outgoing"
+
+
+class Side(StrEnum):
+    """Whose side of the record: a young person may tell the service things in confidence
+    from their parent; those items never appear in the parent's view or anything made for them."""
+
+    SHARED = "shared"
+    YOUNG_PERSON_ONLY = "young_person_only"
+
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _POSTCODE = re.compile(r"^[A-Za-z0-9 ]{2,10}$")

@@ -30,22 +30,18 @@ from confide.platform.consent.capacity import current_capacity
 from confide.platform.consent.schemas import (
     AwaitingConsent,
     ConsentHistory,
+    ConsentMethod,
     ConsentReviewView,
     ConsentView,
+    Decision,
+    GivenBy,
     NewConsent,
     NotAskedView,
     ReviewConsent,
     ReviewDue,
-)
-from confide.platform.consent.tables import (
-    Consent,
-    ConsentMethod,
-    ConsentNotAsked,
-    ConsentReview,
-    Decision,
-    GivenBy,
     ReviewOutcome,
 )
+from confide.platform.consent.tables import Consent, ConsentNotAsked, ConsentReview
 from confide.platform.core.clock import service_today
 from confide.platform.core.db import current_tenant_id, raw
 from confide.platform.core.errors import Invalid

@@ -31,37 +31,41 @@ from confide.platform.casework.access import (
     record_act,
     works_cases,
 )
-from confide.platform.casework.schemas import CaseView, Grounds, PersonView
-from confide.platform.casework.tables import CaseStatus, PersonKind, Side
+from confide.platform.casework.schemas import (
+    CaseStatus,
+    CaseView,
+    Grounds,
+    PersonKind,
+    PersonView,
+    Side,
+)
 from confide.platform.consent import tasks
 from confide.platform.consent.capacity import current_capacity
 from confide.platform.consent.consents import current_consent
 from confide.platform.consent.schemas import (
     Authorisation,
+    Basis,
     CancelShare,
     CapacityView,
     CaseField,
     CheckCode,
     ConsentView,
+    Decision,
     Decline,
     DisclosureCheck,
+    DisclosureStatus,
     DisclosureSummary,
     DisclosureView,
+    GivenBy,
     ItemKind,
     ItemRef,
+    LegalBasis,
     NewDisclosure,
+    SendMethod,
     SentDisclosure,
     SharedItem,
 )
-from confide.platform.consent.tables import (
-    Basis,
-    Decision,
-    Disclosure,
-    DisclosureStatus,
-    GivenBy,
-    LegalBasis,
-    SendMethod,
-)
+from confide.platform.consent.tables import Disclosure
 from confide.platform.core.clock import SERVICE_ZONE
 from confide.platform.core.db import current_tenant_id, raw
 from confide.platform.core.errors import Conflict, Invalid, NotFound

@@ -23,14 +23,16 @@ from confide.platform.casework.access import (
     record_act,
     works_cases,
 )
-from confide.platform.consent.schemas import DelayTelling, TaskDelayView, TellTaskView, ToldClient
-from confide.platform.consent.tables import (
+from confide.platform.consent.schemas import (
+    DelayTelling,
     LegalBasis,
-    TaskDelay,
+    TaskDelayView,
     TaskStatus,
-    TellClientTask,
     TellMethod,
+    TellTaskView,
+    ToldClient,
 )
+from confide.platform.consent.tables import TaskDelay, TellClientTask
 from confide.platform.core.clock import service_today
 from confide.platform.core.db import current_tenant_id, raw
 from confide.platform.core.errors import Invalid, NotFound

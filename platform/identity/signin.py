@@ -28,8 +28,7 @@ from confide.platform.identity.oidc import (
     has_group_overage,
     validate_id_token,
 )
-from confide.platform.identity.schemas import StaffView
-from confide.platform.identity.tables import StaffStatus
+from confide.platform.identity.schemas import StaffStatus, StaffView
 from confide.tenants.policy.services import get_policy
 from confide.tenants.schemas import TenantView
 from confide.tenants.sso.discovery import DiscoveryError, ProviderMetadata, discover

@@ -11,8 +11,8 @@ from confide.platform.audit.services import record as audit
 from confide.platform.core.db import current_tenant_id
 from confide.platform.core.pagination import Page, PageRequest
 from confide.platform.core.tables import json_list
-from confide.platform.identity.schemas import StaffView
-from confide.platform.identity.tables import StaffStatus, StaffUser
+from confide.platform.identity.schemas import StaffStatus, StaffView
+from confide.platform.identity.tables import StaffUser
 from confide.tenants.roles import StaffRole
 
 _COLUMNS = (

@@ -25,8 +25,8 @@ from confide.platform.core.edge import control_characters
 from confide.platform.core.errors import Invalid
 from confide.platform.core.logs import get_logger
 from confide.platform.operators import passwords, totp
-from confide.platform.operators.schemas import OperatorView
-from confide.platform.operators.tables import Operator, OperatorStatus
+from confide.platform.operators.schemas import OperatorStatus, OperatorView
+from confide.platform.operators.tables import Operator
 
 log = get_logger(__name__)
 

@@ -13,9 +13,8 @@ from confide.platform.audit.actions import Action
 from confide.platform.audit.services import record
 from confide.platform.core.db import tenant_transaction
 from confide.platform.operators.schemas import OperatorView
-from confide.tenants.schemas import TenantView
+from confide.tenants.schemas import ControllerKind, TenantStatus, TenantView
 from confide.tenants.services import TenantError, create_tenant, get_tenant, set_status
-from confide.tenants.tables import ControllerKind, TenantStatus
 
 _ACTIONS = {
     TenantStatus.SUSPENDED: Action.TENANT_SUSPENDED,
