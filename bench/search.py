@@ -77,8 +77,7 @@ async def load(
     from confide.platform.casework.search import SearchQuery, search
     from confide.platform.core.db import close_pool, start_pool, tenant_transaction
     from confide.platform.core.pagination import PageRequest
-    from confide.platform.identity.schemas import StaffView
-    from confide.platform.identity.tables import StaffStatus
+    from confide.platform.identity.schemas import StaffStatus, StaffView
     from confide.tenants.roles import StaffRole
 
     async def one(tenant: UUID, staff_id: UUID, manager: bool, text: str) -> float:

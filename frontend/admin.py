@@ -18,17 +18,16 @@ from confide.frontend.templating import page_context
 from confide.platform.audit.checkpoints import document, latest_checkpoint
 from confide.platform.audit.signing import ALGORITHM, checkpoint_keys
 from confide.platform.core.edge import whole_number
+from confide.platform.core.errors import Invalid
 from confide.platform.core.pagination import PageRequest
 from confide.platform.identity import staff as staff_service
-from confide.platform.identity.schemas import StaffView
-from confide.platform.identity.tables import StaffStatus
+from confide.platform.identity.schemas import StaffStatus, StaffView
 from confide.platform.identity.web import provide_staff, tenant_admin
 from confide.tenants.policy.services import (
     CAPACITY_AGES,
     REVIEW_MONTHS,
     TELL_CLIENT_DAYS,
     UNSENT_SHARE_DAYS,
-    CaseListsError,
     get_policy,
     set_case_lists,
     set_consent_settings,
@@ -40,7 +39,7 @@ from confide.tenants.roles import StaffRole
 from confide.tenants.schemas import TenantView
 from confide.tenants.sso.addresses import post_sign_out_uri, redirect_uri
 from confide.tenants.sso.schemas import SsoSettings
-from confide.tenants.sso.services import SsoConfigError, get_sso, save_sso, validate_sso
+from confide.tenants.sso.services import get_sso, save_sso, validate_sso
 
 FormBody = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 STAFF_PAGE = 20
@@ -129,7 +128,7 @@ class AdminController(Controller):
         if not errors:
             try:
                 await save_sso(settings, changed_by=me.id)
-            except SsoConfigError as invalid:
+            except Invalid as invalid:
                 errors.update(invalid.errors)
         if errors:
             form = {k: v for k, v in data.items() if k not in {"client_secret", "_csrf_token"}}
@@ -199,7 +198,7 @@ class AdminController(Controller):
         levels = [data.get(f"support_level_{level}", "") for level in range(1, 5)]
         try:
             await set_case_lists(_lines(data.get("topics", "")), levels, changed_by=me.id)
-        except CaseListsError as invalid:
+        except Invalid as invalid:
             errors = {
                 ("support_level_1" if k == "support_levels" else k): v
                 for k, v in invalid.errors.items()
@@ -292,7 +291,7 @@ class AdminController(Controller):
                     unsent_share_days=numbers["unsent_share_days"],
                     changed_by=me.id,
                 )
-            except CaseListsError as refused:
+            except Invalid as refused:
                 errors.update(refused.errors)
             else:
                 base = tenant_base_path(request, tenant)

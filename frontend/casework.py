@@ -18,7 +18,7 @@ from urllib.parse import urlencode
 from uuid import UUID
 
 from litestar import Controller, Request, get, post
-from litestar.di import NamedDependency, Provide
+from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect, Template
@@ -37,40 +37,35 @@ from confide.frontend.casework_forms import (
     enquiry_from_form,
     read_form,
 )
-from confide.frontend.errors import forbidden_page, not_found_page
 from confide.frontend.labels import LABELS
 from confide.frontend.templating import page_context, paged_template
 from confide.platform.casework import access, records
-from confide.platform.casework.access import CaseNotFound, CaseRestricted, NotPermitted
-from confide.platform.casework.records import RecordNotFound
+from confide.platform.casework.access import CaseRestricted
 from confide.platform.casework.schemas import (
     CaseView,
-    CaseworkError,
     CloseCase,
+    ContactedBy,
     ContactView,
     Grounds,
     NewNote,
     NoteCorrection,
     NoteView,
     PersonView,
-)
-from confide.platform.casework.search import MAX_QUERY_LENGTH, SearchError, SearchQuery, search
-from confide.platform.casework.tables import (
-    ContactedBy,
     ReferralRoute,
     Side,
 )
+from confide.platform.casework.search import MAX_QUERY_LENGTH, SearchError, SearchQuery, search
 from confide.platform.consent import consents, disclosures, tasks
 from confide.platform.consent.consents import REVIEW_WINDOW_DAYS
 from confide.platform.consent.first_contact import first_contact_errors, record_first_contact
 from confide.platform.consent.schemas import ConsentView
 from confide.platform.core.clock import service_today
+from confide.platform.core.errors import Invalid
 from confide.platform.core.pagination import PageRequest
 from confide.platform.identity import staff as staff_service
 from confide.platform.identity.idempotency import idempotent
-from confide.platform.identity.schemas import StaffView
-from confide.platform.identity.tables import StaffStatus
-from confide.platform.identity.web import case_worker, current_staff, manager, provide_staff
+from confide.platform.identity.schemas import StaffStatus, StaffView
+from confide.platform.identity.web import case_worker, current_staff, manager
 from confide.tenants.policy.services import PolicyView, get_policy
 from confide.tenants.resolution import tenant_base_path
 from confide.tenants.roles import StaffRole
@@ -234,12 +229,6 @@ class CaseworkPages(Controller):
     path = "/"
     include_in_schema = False
     guards = [case_worker]
-    dependencies = {"staff": Provide(provide_staff, sync_to_thread=False)}
-    exception_handlers = {
-        CaseNotFound: not_found_page,
-        RecordNotFound: not_found_page,
-        NotPermitted: forbidden_page,
-    }
 
     # A new enquiry
 
@@ -268,7 +257,7 @@ class CaseworkPages(Controller):
         if contact is not None:
             try:
                 contact.validate()
-            except CaseworkError as bad_contact:
+            except Invalid as bad_contact:
                 invalid.update({f"contact.{k}": v for k, v in bad_contact.errors.items()})
         for key, message in invalid.items():
             field = f"contact-{key[8:]}" if key.startswith("contact.") else enquiry_field(key)
@@ -279,7 +268,7 @@ class CaseworkPages(Controller):
             )
         try:
             case = await record_first_contact(enquiry, staff)
-        except CaseworkError as invalid:  # checked above; the service checks it again
+        except Invalid as invalid:  # checked above; the service checks it again
             errors = {enquiry_field(k): v for k, v in invalid.errors.items()}
             return self._enquiry_page(
                 request, policy, submitted, errors, status_code=HTTP_400_BAD_REQUEST
@@ -406,7 +395,7 @@ class CaseworkPages(Controller):
         reason = str((await request.form()).get("reason", ""))
         try:
             await access.break_glass(case_id, staff, reason)
-        except CaseworkError as invalid:
+        except Invalid as invalid:
             return await restricted_page(request, case_id, reason, invalid.errors)
         base = tenant_base_path(request, tenant)
         return Redirect(f"{base}/cases/{case_id}", status_code=HTTP_303_SEE_OTHER)
@@ -480,7 +469,7 @@ class CaseworkPages(Controller):
         if contact is not None and not errors:
             try:
                 await records.add_contact(case_id, staff, contact)
-            except CaseworkError as invalid:
+            except Invalid as invalid:
                 errors.update(invalid.errors)
             else:
                 return self._back(request, tenant, case_id, "contact")
@@ -508,7 +497,7 @@ class CaseworkPages(Controller):
         form = read_form(await request.form())
         try:
             await records.add_note(case_id, staff, NewNote(body=form.get("body"), side=_side(form)))
-        except CaseworkError as invalid:
+        except Invalid as invalid:
             return await self._form_page(
                 request, "cases/note.html", case_id, staff, form.values, invalid.errors
             )
@@ -565,7 +554,7 @@ class CaseworkPages(Controller):
         correction = NoteCorrection(body=form.get("body"), reason=form.get("reason"))
         try:
             await records.correct_note(case_id, note_id, staff, correction)
-        except CaseworkError as invalid:
+        except Invalid as invalid:
             return await self._correction_page(
                 request, case_id, note_id, staff, form.values, invalid.errors
             )
@@ -591,7 +580,7 @@ class CaseworkPages(Controller):
         form = read_form(await request.form())
         try:
             await records.close_case(case_id, staff, CloseCase(outcome=form.get("outcome")))
-        except CaseworkError as invalid:
+        except Invalid as invalid:
             errors = {("outcome" if k == "case" else k): v for k, v in invalid.errors.items()}
             return await self._form_page(
                 request, "cases/close.html", case_id, staff, form.values, errors
@@ -617,7 +606,7 @@ class CaseworkPages(Controller):
         else:
             try:
                 await records.change_assignment(case_id, staff, staff_id, assigned=assigned)
-            except CaseworkError as invalid:
+            except Invalid as invalid:
                 errors.update(invalid.errors)
             else:
                 return self._back(
@@ -693,7 +682,7 @@ class CaseworkPages(Controller):
             try:
                 found = await search(SearchQuery(q), staff, _page(page))
             except SearchError as invalid:
-                errors["q"] = str(invalid)
+                errors.update(invalid.errors)
                 q = q[:MAX_QUERY_LENGTH]
             else:
                 hits, pages, total = found.items, found.page_count, found.total

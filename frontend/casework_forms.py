@@ -17,10 +17,21 @@ from typing import TypeVar
 
 from litestar.datastructures import FormMultiDict
 
-from confide.platform.casework.schemas import NewContact, NewPerson
-from confide.platform.casework.tables import ContactedBy, ContactKind, Direction, ReferralRoute
-from confide.platform.consent.schemas import FirstContact, NewConsent
-from confide.platform.consent.tables import ConsentMethod, Decision, GivenBy
+from confide.platform.casework.schemas import (
+    ContactedBy,
+    ContactKind,
+    Direction,
+    NewContact,
+    NewPerson,
+    ReferralRoute,
+)
+from confide.platform.consent.schemas import (
+    ConsentMethod,
+    Decision,
+    FirstContact,
+    GivenBy,
+    NewConsent,
+)
 from confide.platform.core.clock import service_today
 from confide.platform.core.edge import whole_number
 

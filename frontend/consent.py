@@ -13,7 +13,7 @@ from typing import Any
 from uuid import UUID
 
 from litestar import Controller, Request, get, post
-from litestar.di import NamedDependency, Provide
+from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_303_SEE_OTHER, HTTP_400_BAD_REQUEST
@@ -28,18 +28,18 @@ from confide.frontend.casework_forms import (
     form_date,
     read_form,
 )
-from confide.frontend.errors import forbidden_page, not_found_page
 from confide.frontend.labels import LABELS
 from confide.frontend.templating import page_context
 from confide.platform.casework import records
-from confide.platform.casework.access import CaseNotFound, CaseRestricted, NotPermitted
-from confide.platform.casework.schemas import CaseView, CaseworkError
+from confide.platform.casework.access import CaseRestricted
+from confide.platform.casework.schemas import CaseView
 from confide.platform.consent import capacity, consents
 from confide.platform.consent.schemas import NewCapacityDecision, ReviewConsent
 from confide.platform.core.clock import service_today
+from confide.platform.core.errors import Invalid
 from confide.platform.identity.idempotency import idempotent
 from confide.platform.identity.schemas import StaffView
-from confide.platform.identity.web import case_worker, provide_staff
+from confide.platform.identity.web import case_worker
 from confide.tenants.policy.services import get_policy
 from confide.tenants.resolution import tenant_base_path
 from confide.tenants.schemas import TenantView
@@ -62,8 +62,6 @@ class ConsentPages(Controller):
     path = "/"
     include_in_schema = False
     guards = [case_worker]
-    dependencies = {"staff": Provide(provide_staff, sync_to_thread=False)}
-    exception_handlers = {CaseNotFound: not_found_page, NotPermitted: forbidden_page}
 
     @get("/cases/{case_id:uuid}/consent", name="case-consent")
     async def history(
@@ -145,14 +143,14 @@ class ConsentPages(Controller):
         consent = consent_from_form(submitted, errors)
         try:
             consent.validate((await get_policy()).professional_roles)
-        except CaseworkError as invalid:
+        except Invalid as invalid:
             consent_errors(invalid.errors, errors)
         if not errors:
             try:
                 await consents.record_consent(case_id, staff, consent)
             except CaseRestricted:
                 return await restricted_page(request, case_id)
-            except CaseworkError as invalid:
+            except Invalid as invalid:
                 # "case": closed, or anonymous; shown on the first question. The service
                 # also checks who may answer for the young person (their capacity).
                 remapped = {
@@ -231,7 +229,7 @@ class ConsentPages(Controller):
         )
         try:
             decision.validate()
-        except CaseworkError as invalid:
+        except Invalid as invalid:
             for key, message in invalid.errors.items():
                 errors.setdefault(key, message)
         if not errors:
@@ -239,7 +237,7 @@ class ConsentPages(Controller):
                 await capacity.record_capacity(case_id, staff, decision)
             except CaseRestricted:
                 return await restricted_page(request, case_id)
-            except CaseworkError as invalid:  # "case": an anonymous enquiry
+            except Invalid as invalid:  # "case": an anonymous enquiry
                 for key, message in invalid.errors.items():
                     errors["has_capacity" if key == "case" else key] = message
             else:
@@ -307,7 +305,7 @@ class ConsentPages(Controller):
             await consents.review_consent(case_id, staff, ReviewConsent(note=form.get("note", "")))
         except CaseRestricted:
             return await restricted_page(request, case_id)
-        except CaseworkError as invalid:
+        except Invalid as invalid:
             errors = {
                 ("changed" if k in ("case", "consent") else k): v for k, v in invalid.errors.items()
             }

@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 from typing import Annotated, Any
 from uuid import UUID
 
-from litestar import Controller, Request, Response, get, post
+from litestar import Controller, Request, get, post
 from litestar.datastructures import FormMultiDict
-from litestar.di import NamedDependency, Provide
+from litestar.di import NamedDependency
 from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect, Template
 from litestar.status_codes import (
@@ -31,24 +31,19 @@ from litestar.status_codes import (
 
 from confide.frontend.casework import people_of, safe_contact_allowed, safe_contact_rules
 from confide.frontend.casework_forms import choice, form_date
-from confide.frontend.errors import forbidden_page, not_found_page
 from confide.frontend.labels import LABELS, SEND_METHOD_LABELS, TELL_METHOD_LABELS
 from confide.frontend.templating import page_context, paged_template
 from confide.platform.casework import records
 from confide.platform.casework.access import (
-    CaseNotFound,
-    CaseRestricted,
     NotPermitted,
     is_manager,
 )
-from confide.platform.casework.schemas import CaseView, CaseworkError
-from confide.platform.casework.tables import Side
+from confide.platform.casework.schemas import CaseView, Side
 from confide.platform.consent import disclosures, tasks
 from confide.platform.consent.consents import current_consent
 from confide.platform.consent.disclosures import (
     FIELD_LABELS,
     LEGAL_BASIS_LABELS,
-    DisclosureNotFound,
     DisclosureRefused,
     contact_detail,
     field_text,
@@ -63,23 +58,21 @@ from confide.platform.consent.schemas import (
     DisclosureCheck,
     ItemKind,
     ItemRef,
+    LegalBasis,
     NewDisclosure,
+    SendMethod,
     SentDisclosure,
+    TellMethod,
     ToldClient,
 )
-from confide.platform.consent.tables import (
-    LegalBasis,
-    SendMethod,
-    TellMethod,
-)
-from confide.platform.consent.tasks import TaskNotFound
 from confide.platform.core.clock import service_today
+from confide.platform.core.errors import Invalid
 from confide.platform.core.pagination import PageRequest
 from confide.platform.identity.idempotency import idempotent
 from confide.platform.identity.schemas import StaffView
-from confide.platform.identity.web import case_worker, manager, provide_staff
+from confide.platform.identity.web import case_worker, manager
 from confide.tenants.policy.services import get_policy
-from confide.tenants.resolution import request_tenant, tenant_base_path
+from confide.tenants.resolution import tenant_base_path
 from confide.tenants.schemas import TenantView
 
 PAGE_SIZE = 20
@@ -126,16 +119,6 @@ def _anchors(errors: Mapping[str, str]) -> dict[str, str]:
         return "main-content" if key in WHOLE_PAGE_ERRORS else key
 
     return {k: target(k) for k in errors}
-
-
-def _restricted(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
-    """No need-to-know: the case page says so and offers break-glass."""
-    tenant = request_tenant(request)
-    case_id = request.path_params.get("case_id")
-    if tenant is None or case_id is None:
-        return forbidden_page(request, exc)
-    base = tenant_base_path(request, tenant)
-    return Redirect(f"{base}/cases/{case_id}", status_code=HTTP_303_SEE_OTHER)
 
 
 def _shorten(text: str) -> str:
@@ -245,14 +228,6 @@ class DisclosurePages(Controller):
     path = "/"
     include_in_schema = False
     guards = [case_worker]
-    dependencies = {"staff": Provide(provide_staff, sync_to_thread=False)}
-    exception_handlers = {
-        CaseNotFound: not_found_page,
-        DisclosureNotFound: not_found_page,
-        TaskNotFound: not_found_page,
-        NotPermitted: forbidden_page,
-        CaseRestricted: _restricted,
-    }
 
     # Sharing
 
@@ -315,7 +290,7 @@ class DisclosurePages(Controller):
             data = disclosure_from_form(form, {})
             try:
                 result = await disclosures.check_case(case, staff, data.recipient_role, data.items)
-            except CaseworkError as invalid:
+            except Invalid as invalid:
                 return await self._share_page(
                     request, case_id, staff, form, {**errors, **invalid.errors}, case
                 )
@@ -359,13 +334,13 @@ class DisclosurePages(Controller):
         if not errors:
             try:
                 data.validate(recipient_roles(policy))
-            except CaseworkError as invalid:
+            except Invalid as invalid:
                 errors.update(invalid.errors)
         over_consent = action != "check" and bool(form.get("legal_basis"))
         if over_consent and not is_manager(staff):
             if data.legal_basis is not None:
                 # The service refuses it too, and records the attempt in the audit trail.
-                with suppress(CaseworkError):
+                with suppress(Invalid):
                     await disclosures.share(case_id, staff, data)
             raise NotPermitted("only a manager may share without consent")
         if errors:
@@ -380,7 +355,7 @@ class DisclosurePages(Controller):
             return await self._check_page(
                 request, case_id, staff, form, refused.check, {}, status_code=HTTP_409_CONFLICT
             )
-        except CaseworkError as invalid:
+        except Invalid as invalid:
             if over_consent and set(invalid.errors) <= {"legal_basis", "justification"}:
                 return await self._check_page(
                     request, case_id, staff, form, None, dict(invalid.errors)
@@ -487,7 +462,7 @@ class DisclosurePages(Controller):
             record = SentDisclosure(sent_on=sent_on, method=method, sent_to=form["sent_to"])
             try:
                 await disclosures.send(case_id, disclosure_id, staff, record)
-            except CaseworkError as invalid:
+            except Invalid as invalid:
                 errors.update(invalid.errors)
             except DisclosureRefused as refused:
                 return await self._record_page(
@@ -515,7 +490,7 @@ class DisclosurePages(Controller):
             await disclosures.cancel(
                 case_id, disclosure_id, staff, CancelShare(reason=form.get("reason", ""))
             )
-        except CaseworkError as invalid:
+        except Invalid as invalid:
             return await self._record_page(
                 request, case_id, disclosure_id, staff, form, dict(invalid.errors)
             )
@@ -589,7 +564,7 @@ class DisclosurePages(Controller):
                     staff,
                     Authorisation(legal_basis=basis, justification=form.get("justification", "")),
                 )
-            except CaseworkError as invalid:
+            except Invalid as invalid:
                 errors.update(invalid.errors)
             else:
                 return self._to_record(request, tenant, case_id, disclosure_id)
@@ -615,7 +590,7 @@ class DisclosurePages(Controller):
             await disclosures.decline(
                 case_id, disclosure_id, staff, Decline(reason=form.get("reason", ""))
             )
-        except CaseworkError as invalid:
+        except Invalid as invalid:
             return await self._authorise_page(
                 request, case_id, disclosure_id, staff, form, dict(invalid.errors)
             )
@@ -717,7 +692,7 @@ class DisclosurePages(Controller):
                     staff,
                     ToldClient(told_on=told_on, told_how=how, note=form.get("note", "")),
                 )
-            except CaseworkError as invalid:
+            except Invalid as invalid:
                 errors.update(invalid.errors)
             else:
                 return self._to_task(request, tenant, task_id)
@@ -742,7 +717,7 @@ class DisclosurePages(Controller):
         if not errors and new_due is not None:
             try:
                 await tasks.delay(task_id, staff, DelayTelling(reason=reason, new_due_on=new_due))
-            except CaseworkError as invalid:
+            except Invalid as invalid:
                 errors.update(invalid.errors)
             else:
                 return self._to_task(request, tenant, task_id)

@@ -25,9 +25,12 @@ from litestar.status_codes import (
     HTTP_500_INTERNAL_SERVER_ERROR,
     HTTP_503_SERVICE_UNAVAILABLE,
 )
+from litestar.types import ExceptionHandlersMap
 
 from confide.frontend.templating import page_context
+from confide.platform.casework.access import CaseRestricted
 from confide.platform.core.db import connection_lost
+from confide.platform.core.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from confide.platform.core.logs import context_id, get_logger
 from confide.platform.core.outages import (
     RETRY_AFTER_SECONDS,
@@ -133,6 +136,34 @@ def not_found_page(request: Request[Any, Any, Any], _: Exception) -> Response[An
     return http_error(request, NotFoundException())
 
 
-def forbidden_page(request: Request[Any, Any, Any], _: Exception) -> Response[Any]:
-    """Exception handler: the 403 page (the person's role does not allow the act)."""
+def forbidden_page(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    """Exception handler: the 403 page (the person's role does not allow the act); on a
+    page of a case without need-to-know, the case page, which says so and offers
+    break-glass."""
+    tenant = request_tenant(request)
+    case_id = request.path_params.get("case_id") if isinstance(exc, CaseRestricted) else None
+    if tenant is not None and case_id is not None:
+        case_page = f"{tenant_base_path(request, tenant)}/cases/{case_id}"
+        if request.url.path != case_page:
+            return Redirect(case_page, status_code=HTTP_303_SEE_OTHER)
     return http_error(request, PermissionDeniedException())
+
+
+def refused_page(request: Request[Any, Any, Any], exc: DomainError) -> Response[Any]:
+    """Exception handler: a rule refused what the page asked, and the page did not expect
+    it; the service's own messages, and that nothing was changed."""
+    messages = list(exc.errors.values()) if isinstance(exc, Invalid) else [exc.detail]
+    return Template(
+        "errors/refused.html",
+        context=page_context(request, messages=messages),
+        status_code=exc.status_code,
+    )
+
+
+# Registered once, on the pages' router (``frontend/routes.py``).
+PAGE_ERRORS: ExceptionHandlersMap = {
+    Invalid: refused_page,
+    NotFound: not_found_page,
+    Forbidden: forbidden_page,
+    Conflict: refused_page,
+}

@@ -4,10 +4,16 @@ Templates reach them as ``labels.<name>``; the audit actions name what each entr
 a case's access history records.
 """
 
-from confide.platform.casework.schemas import Grounds
-from confide.platform.casework.tables import ContactedBy, ContactKind, Direction, ReferralRoute
+from confide.platform.audit.actions import Action
+from confide.platform.casework.schemas import (
+    ContactedBy,
+    ContactKind,
+    Direction,
+    Grounds,
+    ReferralRoute,
+)
 from confide.platform.consent.disclosures import LEGAL_BASIS_LABELS
-from confide.platform.consent.tables import (
+from confide.platform.consent.schemas import (
     Basis,
     ConsentMethod,
     Decision,
@@ -42,36 +48,51 @@ GROUNDS_LABELS = {
     Grounds.ASSIGNED.value: "Assigned caseworker",
     Grounds.BREAK_GLASS.value: "Break-glass",
 }
-ACTION_LABELS = {
-    "case_read": "Opened the case",
-    "case_created": "Recorded the enquiry",
-    "case_access_refused": "Was refused (restricted)",
-    "break_glass": "Broke glass",
-    "contact_added": "Added a contact",
-    "note_added": "Added a note",
-    "note_corrected": "Corrected a note",
-    "case_assigned": "Assigned a caseworker",
-    "case_unassigned": "Unassigned a caseworker",
-    "case_closed": "Closed the case",
-    "case_access_history_read": "Read the access history",
-    "consent_recorded": "Recorded consent",
-    "consent_not_asked": "Recorded why consent was not asked yet",
-    "consent_reviewed": "Reviewed consent",
-    "capacity_recorded": "Recorded whether the young person can decide for themselves",
-    "disclosure_refused": "Was refused a share by the consent check",
-    "disclosure_override_refused": "Tried to share without consent (not a manager)",
-    "disclosure_made": "Shared information with consent",  # before shares were sent apart
-    "disclosure_allowed": "Recorded a share that consent allows",
-    "disclosure_requested": "Asked a manager to authorise a share",
-    "disclosure_authorised": "Authorised a share without consent",
-    "disclosure_declined": "Declined to authorise a share",
-    "disclosure_sent": "Recorded that a share was sent",
-    "disclosure_send_refused": "Was refused sending a share: consent no longer covers it",
-    "disclosure_cancelled": "Recorded that a share will not be sent",
-    "tell_client_task_opened": "Opened a task to tell the service user",
-    "tell_client_delayed": "Delayed telling the service user",
-    "tell_client_done": "Recorded telling the service user",
+ACTION_LABELS: dict[Action, str] = {
+    Action.CASE_READ: "Opened the case",
+    Action.CASE_CREATED: "Recorded the enquiry",
+    Action.CASE_ACCESS_REFUSED: "Was refused (restricted)",
+    Action.BREAK_GLASS: "Broke glass",
+    Action.CONTACT_ADDED: "Added a contact",
+    Action.NOTE_ADDED: "Added a note",
+    Action.NOTE_CORRECTED: "Corrected a note",
+    Action.CASE_ASSIGNED: "Assigned a caseworker",
+    Action.CASE_UNASSIGNED: "Unassigned a caseworker",
+    Action.CASE_CLOSED: "Closed the case",
+    Action.CASE_ACCESS_HISTORY_READ: "Read the access history",
+    Action.CONSENT_RECORDED: "Recorded consent",
+    Action.CONSENT_NOT_ASKED: "Recorded why consent was not asked yet",
+    Action.CONSENT_REVIEWED: "Reviewed consent",
+    Action.CAPACITY_RECORDED: "Recorded whether the young person can decide for themselves",
+    Action.DISCLOSURE_REFUSED: "Was refused a share by the consent check",
+    Action.DISCLOSURE_OVERRIDE_REFUSED: "Tried to share without consent (not a manager)",
+    Action.DISCLOSURE_MADE: "Shared information with consent",
+    Action.DISCLOSURE_ALLOWED: "Recorded a share that consent allows",
+    Action.DISCLOSURE_REQUESTED: "Asked a manager to authorise a share",
+    Action.DISCLOSURE_AUTHORISED: "Authorised a share without consent",
+    Action.DISCLOSURE_DECLINED: "Declined to authorise a share",
+    Action.DISCLOSURE_SENT: "Recorded that a share was sent",
+    Action.DISCLOSURE_SEND_REFUSED: "Was refused sending a share: consent no longer covers it",
+    Action.DISCLOSURE_CANCELLED: "Recorded that a share will not be sent",
+    Action.TELL_CLIENT_TASK_OPENED: "Opened a task to tell the service user",
+    Action.TELL_CLIENT_DELAYED: "Delayed telling the service user",
+    Action.TELL_CLIENT_DONE: "Recorded telling the service user",
+    Action.SIGN_IN: "Signed in",
+    Action.SIGN_IN_FAILED: "Was refused sign-in",
+    Action.SIGN_OUT: "Signed out",
+    Action.STAFF_CREATED: "Signed in for the first time",
+    Action.ROLES_CHANGED: "Had their roles changed at sign-in",
+    Action.STAFF_SUSPENDED: "Suspended a member of staff",
+    Action.STAFF_RESTORED: "Restored a member of staff",
+    Action.SSO_CHANGED: "Changed the sign-in settings",
+    Action.CASE_LISTS_CHANGED: "Changed the enquiry topics or support levels",
+    Action.CONSENT_SETTINGS_CHANGED: "Changed the consent and disclosure settings",
+    Action.TENANT_CREATED: "Created the service (platform operator)",
+    Action.TENANT_SUSPENDED: "Suspended the service (platform operator)",
+    Action.TENANT_RESTORED: "Restored the service (platform operator)",
 }
+if _unlabelled := set(Action) - set(ACTION_LABELS):
+    raise RuntimeError(f"audit actions without a label: {sorted(_unlabelled)}")
 DECISION_LABELS = {
     Decision.FULL: "Yes, with any of the service's professional roles that need it",
     Decision.RESTRICTED: "Only with named professional roles",

@@ -37,8 +37,8 @@ from confide.platform.operators.web import (
     operator_required,
     provide_operator,
 )
+from confide.tenants.schemas import ControllerKind, TenantStatus
 from confide.tenants.services import TenantError, count_tenants, list_tenants
-from confide.tenants.tables import ControllerKind, TenantStatus
 
 FormBody = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 AREA = "/operator"
@@ -175,8 +175,9 @@ class OperatorTenantsController(Controller):
                     ControllerKind(form["controller_kind"]),
                 )
             except TenantError as refused:
-                message = str(refused)
-                errors[refused.field or "slug"] = message[:1].upper() + message[1:]
+                errors.update(
+                    (field, text[:1].upper() + text[1:]) for field, text in refused.errors.items()
+                )
             else:
                 created = f"{AREA}/tenants?created={tenant.slug}"
                 return Redirect(created, status_code=HTTP_303_SEE_OTHER)

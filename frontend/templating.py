@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from jinja2 import pass_context
 from litestar import Request
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Template
@@ -31,8 +33,29 @@ def uk_datetime(moment: datetime | None) -> str:
     return f"{local.day} {local:%B %Y} at {local:%-I:%M%p}".replace("AM", "am").replace("PM", "pm")
 
 
+def page_url(request: Request[Any, Any, Any], name: str, **params: Any) -> str:
+    """The path the browser uses for the tenant page (or API route) named ``name``: built
+    from the route's name, never by joining strings, so a moved route moves every link.
+    On the tenant's own host (``<slug>.<base domain>``) the ``/t/<slug>`` part is left out."""
+    tenant = request_tenant(request)
+    if tenant is None:
+        return request.app.route_reverse(name, **params)
+    path = request.app.route_reverse(name, tenant_slug=tenant.slug, **params)
+    prefix = f"/t/{tenant.slug}"
+    if not tenant_base_path(request, tenant) and path.startswith(prefix):
+        return path[len(prefix) :] or "/"
+    return path
+
+
+@pass_context
+def _url(context: Mapping[str, Any], name: str, **params: Any) -> str:
+    """Templates: ``url("case", case_id=case.id)``, as ``page_url``."""
+    return page_url(context["request"], name, **params)
+
+
 def _register_filters(engine: JinjaTemplateEngine) -> None:
     engine.engine.filters["uk_datetime"] = uk_datetime
+    engine.engine.globals["url"] = _url
     engine.engine.globals["asset_url"] = asset_url
     engine.engine.globals["new_idempotency_key"] = new_key
     # Templates ship with the package: checking each file on disk for changes, several

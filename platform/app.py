@@ -6,23 +6,18 @@ from typing import Any
 
 from litestar import Litestar
 from litestar.config.csrf import CSRFConfig
+from litestar.di import Provide
 from litestar.exceptions import HTTPException
 from litestar.openapi import OpenAPIConfig
 
-from confide.frontend.admin import AdminController
-from confide.frontend.auth import SignInController
-from confide.frontend.casework import CaseworkPages
-from confide.frontend.consent import ConsentPages
-from confide.frontend.disclosures import DisclosurePages
 from confide.frontend.errors import http_error, server_error
 from confide.frontend.operator import operator_router
-from confide.frontend.pages import StartController, root
+from confide.frontend.pages import root
+from confide.frontend.routes import pages_router
 from confide.frontend.static import assets_router
 from confide.frontend.templating import template_config
-from confide.platform.api.casework import CaseworkController
-from confide.platform.api.consent import ConsentController
+from confide.platform.api import api_router
 from confide.platform.api.health import HealthController
-from confide.platform.api.housekeeping import HousekeepingController
 from confide.platform.core.caching import CachePolicy
 from confide.platform.core.db import close_pool, start_pool
 from confide.platform.core.edge import MAX_BODY_BYTES, EdgeRequest
@@ -30,7 +25,7 @@ from confide.platform.core.logs import configure_logging
 from confide.platform.core.settings import get_settings
 from confide.platform.core.web import RequestLayer
 from confide.platform.identity import sessions
-from confide.platform.identity.web import attach_staff
+from confide.platform.identity.web import attach_staff, provide_staff
 from confide.platform.operators import sessions as operator_sessions
 from confide.tenants.resolution import SubdomainTenants, document_tenant_slug, tenant_router
 
@@ -41,18 +36,9 @@ def create_litestar() -> Litestar:
     """The Litestar app: platform routes, and every tenant route under one middleware."""
     settings = get_settings()
     tenant_routes = tenant_router(
-        [
-            StartController,
-            SignInController,
-            AdminController,
-            CaseworkPages,
-            ConsentPages,
-            DisclosurePages,
-            HousekeepingController,
-            CaseworkController,
-            ConsentController,
-        ],
+        [pages_router(), api_router()],
         on_enter=[attach_staff],
+        dependencies={"staff": Provide(provide_staff, sync_to_thread=False)},
     )
     app = Litestar(
         route_handlers=[

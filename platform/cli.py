@@ -111,9 +111,10 @@ def tenants_create(
 
     Prints the redirect URI and the post-sign-out URI to register at the provider.
     """
-    from confide.tenants.services import TenantError, create_tenant
-    from confide.tenants.sso.services import SsoConfigError, check_sso
-    from confide.tenants.tables import ControllerKind
+    from confide.platform.core.errors import Invalid
+    from confide.tenants.schemas import ControllerKind
+    from confide.tenants.services import create_tenant
+    from confide.tenants.sso.services import check_sso
 
     if public_url is not None:
         parts = urlsplit(public_url)
@@ -146,8 +147,8 @@ def tenants_create(
 
     try:
         tenant = _as_owner(provision)
-    except (TenantError, SsoConfigError) as error:
-        _fail(str(error))
+    except Invalid as error:
+        _fail(error.message)
     click.echo(f"created tenant {tenant.slug} ({tenant.id})" + (" with sign-in" if sso else ""))
     _echo_provider_addresses(tenant.slug, public_url)
 
@@ -207,13 +208,13 @@ def tenants_list(limit: int, offset: int) -> None:
 
 
 def _set_status(slug: str, status: str) -> None:
+    from confide.tenants.schemas import TenantStatus
     from confide.tenants.services import TenantError, set_status
-    from confide.tenants.tables import TenantStatus
 
     try:
         tenant = _as_owner(lambda: set_status(slug, TenantStatus(status)))
     except TenantError as error:
-        _fail(str(error))
+        _fail(error.message)
     click.echo(f"tenant {tenant.slug} is {tenant.status}")
 
 
@@ -241,8 +242,9 @@ async def seed_demo_tenants(
     """
     from confide.platform.demo import seed_demo_cases
     from confide.platform.devidp import point_tenant_at
+    from confide.tenants.schemas import ControllerKind
     from confide.tenants.services import create_tenant
-    from confide.tenants.tables import ControllerKind, Tenant
+    from confide.tenants.tables import Tenant
 
     created = []
     for slug, name, kind in DEMO_TENANTS:

@@ -40,38 +40,34 @@ from confide.platform.casework.records import (
 from confide.platform.casework.schemas import (
     DEFAULT_TOPICS,
     CloseCase,
+    ContactedBy,
+    ContactKind,
+    Direction,
     NewContact,
     NewNote,
     NewPerson,
     NoteCorrection,
-)
-from confide.platform.casework.tables import (
-    Case,
-    ContactedBy,
-    ContactKind,
-    Direction,
     ReferralRoute,
     Side,
 )
+from confide.platform.casework.tables import Case
 from confide.platform.consent.consents import add_months
 from confide.platform.consent.disclosures import send, share
 from confide.platform.consent.first_contact import record_first_contact
 from confide.platform.consent.schemas import (
-    FirstContact,
-    ItemKind,
-    ItemRef,
-    NewConsent,
-    NewDisclosure,
-    SentDisclosure,
-)
-from confide.platform.consent.tables import (
-    Consent,
     ConsentMethod,
     Decision,
+    FirstContact,
     GivenBy,
+    ItemKind,
+    ItemRef,
     LegalBasis,
+    NewConsent,
+    NewDisclosure,
     SendMethod,
+    SentDisclosure,
 )
+from confide.platform.consent.tables import Consent
 from confide.platform.core.clock import SERVICE_ZONE, service_today
 from confide.platform.core.db import tenant_transaction
 from confide.platform.devidp import DEMO_USERS

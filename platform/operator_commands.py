@@ -35,7 +35,7 @@ def operators_create(email: str, password_stdin: bool) -> None:
     try:
         created = as_owner(lambda: create_operator(email, password))
     except OperatorError as error:
-        fail(str(error))
+        fail(error.message)
     click.echo(f"created operator {created.operator.email} ({created.operator.id})")
     click.echo("Add this to an authenticator app now: it is shown only this once.")
     click.echo(f"  secret: {created.secret}")
@@ -49,5 +49,5 @@ def operators_disable(email: str) -> None:
     try:
         operator = as_owner(lambda: disable_operator(email))
     except OperatorError as error:
-        fail(str(error))
+        fail(error.message)
     click.echo(f"operator {operator.email} is {operator.status}")

@@ -12,7 +12,7 @@ middleware holds the response back until it has decided, then sends it.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
 
 from litestar import Request, Router
@@ -106,14 +106,20 @@ async def read_body(scope: Scope, receive: Receive) -> None:
 
 
 def tenant_router(
-    route_handlers: Sequence[ControllerRouterHandler], on_enter: Sequence[EnterHook] = ()
+    route_handlers: Sequence[ControllerRouterHandler],
+    on_enter: Sequence[EnterHook] = (),
+    dependencies: Mapping[str, Provide] | None = None,
 ) -> Router:
-    """Every tenant route goes through here: ``/t/{tenant_slug}/...`` in its transaction."""
+    """Every tenant route goes through here: ``/t/{tenant_slug}/...`` in its transaction,
+    with the ``tenant`` dependency and those the app adds (who is signed in)."""
     return Router(
         path=TENANT_PATH,
         route_handlers=list(route_handlers),
         middleware=[TenantTransactionMiddleware(on_enter)],
-        dependencies={"tenant": Provide(provide_tenant, sync_to_thread=False)},
+        dependencies={
+            "tenant": Provide(provide_tenant, sync_to_thread=False),
+            **(dependencies or {}),
+        },
     )
 
 

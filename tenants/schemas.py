@@ -5,9 +5,21 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 from uuid import UUID
 
-from confide.tenants.tables import ControllerKind, TenantStatus
+
+class TenantStatus(StrEnum):
+    ACTIVE = "active"
+    SUSPENDED = "suspended"
+
+
+class ControllerKind(StrEnum):
+    """Who runs the service; it decides the privacy notice and FOI scope (DESIGN rule 16)."""
+
+    COUNCIL = "council"
+    CHARITY = "charity"
+
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$")
 

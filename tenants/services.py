@@ -14,21 +14,19 @@ from uuid import UUID, uuid4
 
 from confide.platform.core.db import raw
 from confide.platform.core.edge import control_characters
-from confide.tenants.schemas import SLUG_PATTERN, TenantView
-from confide.tenants.tables import ControllerKind, Tenant, TenantStatus
+from confide.platform.core.errors import Invalid
+from confide.tenants.schemas import SLUG_PATTERN, ControllerKind, TenantStatus, TenantView
+from confide.tenants.tables import Tenant
 
 RESERVED_SLUGS = frozenset({"api", "assets", "admin", "operator", "healthz", "readyz", "www"})
 
 
-class TenantError(ValueError):
-    """A provisioning request that cannot be carried out, with the reason.
+class TenantError(Invalid):
+    """A provisioning request that cannot be carried out: the reason, on the input at
+    fault (``slug``, ``display_name``), so a form can show it beside that field."""
 
-    ``field`` names the input at fault (``slug``, ``display_name``), so a form
-    can show the message beside it.
-    """
-
-    def __init__(self, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
+    def __init__(self, message: str, *, field: str = "slug") -> None:
+        super().__init__({field: message})
         self.field = field
 
 

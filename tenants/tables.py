@@ -6,25 +6,12 @@ web app through the ``app_tenant_*`` functions (``tenants.services``), which
 change nothing else, and no one removes a tenant.
 """
 
-from enum import StrEnum
-
 from piccolo.columns import UUID, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
 from confide.platform.core.tables import APP_READ
-
-
-class TenantStatus(StrEnum):
-    ACTIVE = "active"
-    SUSPENDED = "suspended"
-
-
-class ControllerKind(StrEnum):
-    """Who runs the service; it decides the privacy notice and FOI scope (DESIGN rule 16)."""
-
-    COUNCIL = "council"
-    CHARITY = "charity"
+from confide.tenants.schemas import ControllerKind, TenantStatus
 
 
 class Tenant(Table, tablename="tenants", tags=[APP_READ]):

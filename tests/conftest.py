@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AsyncExitStack
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -73,3 +74,59 @@ async def sign_in(
     assert chosen.status_code == 302, chosen.text
     back = urlsplit(chosen.headers["location"])
     return await http.get(f"{back.path}?{back.query}")
+
+
+# Personas (tests/personas.py): a fresh client signed in as each, by name.
+
+
+@pytest.fixture
+async def sign_in_as(
+    app: Any, tenants: dict[str, TenantRef], dev_idp: str
+) -> AsyncIterator[Callable[[str], Awaitable[httpx.AsyncClient]]]:
+    """``await sign_in_as("fiona")``: a new client (its own cookie jar) signed in as her."""
+    from tests.personas import sign_in_as as persona_sign_in
+
+    async with AsyncExitStack() as stack:
+
+        async def signed_in(name: str) -> httpx.AsyncClient:
+            http = await stack.enter_async_context(http_client(app))
+            await persona_sign_in(http, name, tenants, dev_idp)
+            return http
+
+        yield signed_in
+
+
+@pytest.fixture
+async def aisha(sign_in_as: Callable[[str], Awaitable[httpx.AsyncClient]]) -> httpx.AsyncClient:
+    """Aisha Rahman, a caseworker at Northmoor."""
+    return await sign_in_as("aisha")
+
+
+@pytest.fixture
+async def tom(sign_in_as: Callable[[str], Awaitable[httpx.AsyncClient]]) -> httpx.AsyncClient:
+    """Tom Hargreaves, another caseworker at Northmoor."""
+    return await sign_in_as("tom")
+
+
+@pytest.fixture
+async def fiona(sign_in_as: Callable[[str], Awaitable[httpx.AsyncClient]]) -> httpx.AsyncClient:
+    """Fiona MacLeod, Northmoor's service manager."""
+    return await sign_in_as("fiona")
+
+
+@pytest.fixture
+async def gareth(sign_in_as: Callable[[str], Awaitable[httpx.AsyncClient]]) -> httpx.AsyncClient:
+    """Gareth Pryce, Northmoor's tenant admin (no case work)."""
+    return await sign_in_as("gareth")
+
+
+@pytest.fixture
+async def priya(sign_in_as: Callable[[str], Awaitable[httpx.AsyncClient]]) -> httpx.AsyncClient:
+    """Priya Nair, a caseworker at Eastdale."""
+    return await sign_in_as("priya")
+
+
+@pytest.fixture
+async def bronwen(sign_in_as: Callable[[str], Awaitable[httpx.AsyncClient]]) -> httpx.AsyncClient:
+    """Bronwen Ellis, Eastdale's service manager."""
+    return await sign_in_as("bronwen")

@@ -15,6 +15,7 @@ from uuid import UUID, uuid4
 import asyncpg
 import pytest
 
+from confide.platform.audit.actions import Action
 from confide.platform.audit.schemas import AuditRecord
 from confide.platform.audit.services import list_entries, record, verify_chain
 from confide.platform.core.db import NoTenantError, tenant_transaction
@@ -42,7 +43,9 @@ def _expected_hash(tenant_id: UUID, e: AuditRecord) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-async def _record(tenant: TenantRef, action: str = "case_read", **fields: Any) -> AuditRecord:
+async def _record(
+    tenant: TenantRef, action: Action | str = Action.CASE_READ, **fields: Any
+) -> AuditRecord:
     arguments: dict[str, Any] = {
         "actor_kind": "staff",
         "actor_id": uuid4(),
@@ -82,7 +85,10 @@ async def _in_tenant(conn: asyncpg.Connection, tenant: TenantRef) -> AsyncIterat
 
 async def test_entries_form_a_chain(pool: None, tenants: dict[str, TenantRef]) -> None:
     alpha = tenants["alpha"]
-    made = [await _record(alpha, action) for action in ("sign_in", "case_read", "case_read")]
+    made = [
+        await _record(alpha, action)
+        for action in (Action.SIGN_IN, Action.CASE_READ, Action.CASE_READ)
+    ]
     entries = await _entries(alpha)
     assert entries[-3:] == made, "what record() returns is what is stored"
     assert [e.seq for e in entries] == list(range(1, len(entries) + 1))
@@ -103,13 +109,15 @@ async def test_entries_form_a_chain(pool: None, tenants: dict[str, TenantRef]) -
 async def test_list_is_newest_first_and_filters(pool: None, tenants: dict[str, TenantRef]) -> None:
     alpha = tenants["alpha"]
     subject = uuid4()
-    first = await _record(alpha, "case_read", subject_id=subject)
-    second = await _record(alpha, "case_updated", subject_id=subject)
+    first = await _record(alpha, Action.CASE_READ, subject_id=subject)
+    second = await _record(alpha, Action.CASE_CLOSED, subject_id=subject)
     async with tenant_transaction(alpha.id):
         page = await list_entries(PageRequest(limit=10), subject_id=subject)
         assert [e.id for e in page.items] == [second.id, first.id]
         assert page.total == 2
-        only = await list_entries(PageRequest(limit=10), subject_id=subject, action="case_read")
+        only = await list_entries(
+            PageRequest(limit=10), subject_id=subject, action=Action.CASE_READ
+        )
         assert [e.id for e in only.items] == [first.id]
 
 
@@ -119,8 +127,8 @@ async def test_concurrent_writers_never_fork_the_chain(
     alpha, beta = tenants["alpha"], tenants["beta"]
     before = len(await _entries(alpha))
     made = await asyncio.gather(
-        *(_record(alpha, "case_read", detail={"writer": n}) for n in range(20)),
-        *(_record(beta, "case_read", detail={"writer": n}) for n in range(5)),
+        *(_record(alpha, Action.CASE_READ, detail={"writer": n}) for n in range(20)),
+        *(_record(beta, Action.CASE_READ, detail={"writer": n}) for n in range(5)),
     )
     alpha_made = made[:20]
     assert sorted(e.seq for e in alpha_made) == list(range(before + 1, before + 21))
@@ -170,7 +178,7 @@ async def test_personal_data_is_refused_and_nothing_is_written(
 ) -> None:
     alpha = tenants["alpha"]
     before = len(await _entries(alpha))
-    action = fields.pop("action", "case_read")
+    action = fields.pop("action", Action.CASE_READ)
     with pytest.raises(ValueError, match="audit") as refused:
         await _record(alpha, action, **fields)
     assert "Jasmine" not in str(refused.value), "the refusal must not quote the data"
@@ -179,7 +187,7 @@ async def test_personal_data_is_refused_and_nothing_is_written(
 
 async def test_recording_needs_a_tenant(pool: None) -> None:
     with pytest.raises(NoTenantError):
-        await record("sign_in", actor_kind="system")
+        await record(Action.SIGN_IN, actor_kind="system")
 
 
 async def test_one_tenants_entries_are_invisible_to_another(
@@ -297,7 +305,7 @@ async def _read_then_fail(tenant: TenantRef, subject: UUID) -> None:
 
     async with tenant_transaction(tenant.id):
         record_at_commit(
-            "case_read",
+            Action.CASE_READ,
             actor_kind="staff",
             subject_kind="case",
             subject_id=subject,
@@ -310,7 +318,7 @@ async def _read_with_a_name_in_it(tenant: TenantRef) -> None:
     from confide.platform.audit.services import record_at_commit
 
     async with tenant_transaction(tenant.id):
-        record_at_commit("case_read", actor_kind="staff", reason_code="Jasmine Smith")
+        record_at_commit(Action.CASE_READ, actor_kind="staff", reason_code="Jasmine Smith")
 
 
 async def test_reads_are_chained_at_commit_and_not_at_all_on_rollback(
@@ -322,7 +330,7 @@ async def test_reads_are_chained_at_commit_and_not_at_all_on_rollback(
     committed, rolled_back = uuid4(), uuid4()
     async with tenant_transaction(alpha.id):
         record_at_commit(
-            "case_read",
+            Action.CASE_READ,
             actor_kind="staff",
             subject_kind="case",
             subject_id=committed,

@@ -49,12 +49,13 @@ def _tenant() -> TenantRef:
 
 
 async def _record(tenant: TenantRef, count: int) -> None:
+    from confide.platform.audit.actions import Action
     from confide.platform.audit.services import record
     from confide.platform.core.db import tenant_transaction
 
     for _ in range(count):
         async with tenant_transaction(tenant.id):
-            await record("case_read", actor_kind="staff", actor_id=uuid4(), grounds="manager")
+            await record(Action.CASE_READ, actor_kind="staff", actor_id=uuid4(), grounds="manager")
 
 
 async def _checkpoint(tenant: TenantRef, period: datetime) -> Any:

@@ -227,17 +227,17 @@ async def test_the_service_checks_the_lists_and_the_database_holds_four_levels(
     owner_conn: asyncpg.Connection, tenants: dict[str, TenantRef]
 ) -> None:
     from confide.platform.core.db import tenant_transaction
+    from confide.platform.core.errors import Invalid
     from confide.tenants.policy.services import (
         DEFAULT_SUPPORT_LEVELS,
         DEFAULT_TOPICS,
-        CaseListsError,
         get_policy,
         set_case_lists,
     )
 
     east = tenants["eastdale"]
     async with tenant_transaction(east.id):
-        with pytest.raises(CaseListsError) as invalid:
+        with pytest.raises(Invalid) as invalid:
             await set_case_lists(["Exclusion"], ["One", "Two", "Three"])
         assert set(invalid.value.errors) == {"support_levels"}
         assert "Three" not in str(invalid.value)

@@ -32,16 +32,8 @@ async def fiona(app: Any) -> AsyncIterator[httpx.AsyncClient]:
 async def _reference_load(case_id: uuid.UUID, grounds: Any, *, for_parent: bool) -> Any:
     """The case file read one table at a time (how it was read before the single query)."""
     from confide.platform.casework import records
-    from confide.platform.casework.schemas import CasePersonView, CaseView
-    from confide.platform.casework.tables import (
-        Case,
-        CasePerson,
-        Contact,
-        Note,
-        Person,
-        PersonKind,
-        Side,
-    )
+    from confide.platform.casework.schemas import CasePersonView, CaseView, PersonKind, Side
+    from confide.platform.casework.tables import Case, CasePerson, Contact, Note, Person
     from confide.platform.core.tables import json_list
     from confide.platform.identity.tables import StaffUser
 

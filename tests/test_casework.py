@@ -386,8 +386,7 @@ async def test_the_parent_view_leaves_out_the_young_persons_side(
     from confide.platform.casework.access import CaseRestricted
     from confide.platform.casework.records import parent_view
     from confide.platform.core.db import tenant_transaction
-    from confide.platform.identity.schemas import StaffView
-    from confide.platform.identity.tables import StaffStatus
+    from confide.platform.identity.schemas import StaffStatus, StaffView
     from confide.tenants.roles import StaffRole
 
     case = await new_case(aisha, contacted_by="young_person")

@@ -58,8 +58,7 @@ async def record_consent(
 ) -> None:
     """A consent recorded by Aisha through the domain service, in a tenant transaction."""
     from confide.platform.consent import consents
-    from confide.platform.consent.schemas import NewConsent
-    from confide.platform.consent.tables import ConsentMethod, Decision, GivenBy
+    from confide.platform.consent.schemas import ConsentMethod, Decision, GivenBy, NewConsent
     from confide.platform.core.db import tenant_transaction
     from confide.platform.identity.staff import get_staff
 

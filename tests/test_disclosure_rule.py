@@ -15,9 +15,11 @@ from confide.platform.consent.schemas import (
     CapacityDecisionView,
     CapacityView,
     CheckCode,
+    ConsentMethod,
     ConsentView,
+    Decision,
+    GivenBy,
 )
-from confide.platform.consent.tables import ConsentMethod, Decision, GivenBy
 from confide.tenants.policy.services import PolicyView
 
 TODAY = date(2026, 11, 29)

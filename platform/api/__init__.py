@@ -1,1 +1,19 @@
-"""The JSON API: thin controllers over the domain services."""
+"""The JSON API: thin controllers over the domain services, under ``/t/<slug>/api``."""
+
+from __future__ import annotations
+
+from litestar import Router
+
+from confide.platform.api.casework import CaseworkController
+from confide.platform.api.consent import ConsentController
+from confide.platform.api.errors import API_ERRORS
+from confide.platform.api.housekeeping import HousekeepingController
+
+
+def api_router() -> Router:
+    """Every API controller, with the API's answers to domain errors registered once."""
+    return Router(
+        path="/api",
+        route_handlers=[CaseworkController, ConsentController, HousekeepingController],
+        exception_handlers=API_ERRORS,
+    )

@@ -12,11 +12,10 @@ from __future__ import annotations
 from uuid import UUID
 
 from litestar import Controller, get, post
-from litestar.di import NamedDependency, Provide
+from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_201_CREATED
 
-from confide.platform.api.errors import CASE_ERRORS
 from confide.platform.api.schemas import Limit, Offset, PageOut
 from confide.platform.casework import access, records
 from confide.platform.casework.schemas import (
@@ -39,17 +38,15 @@ from confide.platform.consent.schemas import FirstContact
 from confide.platform.core.pagination import DEFAULT_PAGE_SIZE, PageRequest
 from confide.platform.identity.idempotency import idempotent
 from confide.platform.identity.schemas import StaffView
-from confide.platform.identity.web import case_worker, manager, provide_staff
+from confide.platform.identity.web import case_worker, manager
 
 
 class CaseworkController(Controller):
     """Open to caseworkers and managers; each case further behind need-to-know."""
 
-    path = "/api"
+    path = "/"
     tags = ["casework"]
     guards = [case_worker]
-    dependencies = {"staff": Provide(provide_staff, sync_to_thread=False)}
-    exception_handlers = dict(CASE_ERRORS)
 
     @post("/enquiries", status_code=HTTP_201_CREATED, middleware=[idempotent("/api/cases/{id}")])
     async def create_enquiry(

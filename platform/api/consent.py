@@ -9,18 +9,15 @@ was shared, and the reason says why.
 
 from __future__ import annotations
 
-from typing import Any
 from uuid import UUID
 
-from litestar import Controller, Request, Response, get, post
-from litestar.di import NamedDependency, Provide
+from litestar import Controller, get, post
+from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_201_CREATED
 
-from confide.platform.api.errors import CASE_ERRORS, json_error, not_found
 from confide.platform.api.schemas import Limit, Offset, PageOut
 from confide.platform.consent import capacity, consents, disclosures, tasks
-from confide.platform.consent.disclosures import DisclosureNotFound, DisclosureRefused
 from confide.platform.consent.schemas import (
     Authorisation,
     AwaitingConsent,
@@ -42,39 +39,18 @@ from confide.platform.consent.schemas import (
     TellTaskView,
     ToldClient,
 )
-from confide.platform.consent.tasks import TaskNotFound
 from confide.platform.core.pagination import DEFAULT_PAGE_SIZE, PageRequest
 from confide.platform.identity.idempotency import idempotent
 from confide.platform.identity.schemas import StaffView
-from confide.platform.identity.web import case_worker, manager, provide_staff
-
-
-def _refused(_: Request[Any, Any, Any], exc: DisclosureRefused) -> Response[Any]:
-    return json_error(
-        {
-            "status_code": 409,
-            "refused": True,
-            "code": exc.check.code.value,
-            "reason": exc.check.reason,
-            "detail": "The consent on this case does not allow this share. Nothing was shared.",
-        },
-        409,
-    )
+from confide.platform.identity.web import case_worker, manager
 
 
 class ConsentController(Controller):
     """Open to caseworkers and managers; each case further behind need-to-know."""
 
-    path = "/api"
+    path = "/"
     tags = ["consent"]
     guards = [case_worker]
-    dependencies = {"staff": Provide(provide_staff, sync_to_thread=False)}
-    exception_handlers = {
-        **CASE_ERRORS,
-        DisclosureNotFound: not_found,
-        TaskNotFound: not_found,
-        DisclosureRefused: _refused,
-    }
 
     # Consent
 

@@ -18,7 +18,7 @@ from confide.platform.identity.web import signed_in
 class HousekeepingController(Controller):
     """Read by any signed-in member of staff of the tenant."""
 
-    path = "/api/housekeeping"
+    path = "/housekeeping"
     tags = ["housekeeping"]
     guards = [signed_in]
 

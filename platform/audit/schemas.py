@@ -5,7 +5,18 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 from uuid import UUID
+
+
+class ActorKind(StrEnum):
+    """Who acted: a service's staff member, a platform operator, the system, or nobody known."""
+
+    STAFF = "staff"
+    OPERATOR = "operator"
+    SYSTEM = "system"
+    ANONYMOUS = "anonymous"
+
 
 # What a detail value may be once stored: ids are kept as their text.
 DetailValue = str | int | bool | None

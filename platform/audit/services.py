@@ -27,8 +27,9 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID, uuid4
 
-from confide.platform.audit.schemas import AuditRecord, ChainReport, DetailValue
-from confide.platform.audit.tables import ActorKind, AuditEntry
+from confide.platform.audit.actions import Action
+from confide.platform.audit.schemas import ActorKind, AuditRecord, ChainReport, DetailValue
+from confide.platform.audit.tables import AuditEntry
 from confide.platform.core.db import (
     NoTenantError,
     advisory_key,
@@ -135,7 +136,7 @@ def _record(row: Mapping[str, Any]) -> AuditRecord:
 
 
 async def record(
-    action: str,
+    action: Action,
     *,
     actor_kind: str,
     actor_id: UUID | None = None,
@@ -152,7 +153,7 @@ async def record(
 
 
 def _entry(
-    action: str,
+    action: Action,
     actor_kind: str,
     actor_id: UUID | None,
     subject_kind: str | None,
@@ -162,6 +163,8 @@ def _entry(
     detail: Mapping[str, str | int | bool | UUID | None] | None,
 ) -> dict[str, Any]:
     """An entry's fields, checked: codes and ids only, never personal data."""
+    if not isinstance(action, Action):
+        raise ValueError("audit actions are declared in audit/actions.py")
     if actor_kind not in set(ActorKind):
         raise ValueError(f"audit actor_kind must be one of {', '.join(ActorKind)}")
     return {
@@ -218,7 +221,7 @@ async def _append(entry: dict[str, Any]) -> AuditRecord:
 
 
 def record_at_commit(
-    action: str,
+    action: Action,
     *,
     actor_kind: str,
     actor_id: UUID | None = None,

@@ -8,21 +8,10 @@ chain's head, signed with a key that is never in the database
 (``checkpoints.py``), so entries removed from its end show too.
 """
 
-from enum import StrEnum
-
 from piccolo.columns import JSONB, UUID, BigInt, Integer, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 
 from confide.platform.core.tables import APPEND_ONLY, TenantOwned
-
-
-class ActorKind(StrEnum):
-    """Who acted: a service's staff member, a platform operator, the system, or nobody known."""
-
-    STAFF = "staff"
-    OPERATOR = "operator"
-    SYSTEM = "system"
-    ANONYMOUS = "anonymous"
 
 
 class AuditEntry(TenantOwned, tablename="audit_entries", tags=[APPEND_ONLY]):

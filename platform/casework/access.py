@@ -15,41 +15,43 @@ from typing import Any
 from uuid import UUID, uuid4
 
 from confide.platform.audit import services as audit
+from confide.platform.audit.actions import Action
 from confide.platform.casework.schemas import (
     AccessEntry,
     BreakGlassRequest,
     BreakGlassView,
-    CaseworkError,
+    CaseStatus,
     Grounds,
 )
-from confide.platform.casework.tables import BreakGlass, Case, CaseStatus
+from confide.platform.casework.tables import BreakGlass, Case
 from confide.platform.core.db import NoTenantError, current_tenant_id, raw
 from confide.platform.core.edge import control_characters
+from confide.platform.core.errors import Forbidden, Invalid, NotFound
 from confide.platform.core.pagination import Page, PageRequest
-from confide.platform.identity.schemas import StaffView
-from confide.platform.identity.tables import StaffStatus
+from confide.platform.identity.schemas import StaffStatus, StaffView
 from confide.tenants.policy.services import get_policy
 from confide.tenants.roles import StaffRole
 
-CASE_READ = "case_read"
 
-
-class CaseNotFound(LookupError):
+class CaseNotFound(NotFound):
     """No such case here: never existed, or another tenant's (the same to the caller)."""
 
-    def __init__(self) -> None:
-        super().__init__("case not found")
 
+class CaseRestricted(Forbidden):
+    """The case exists in this tenant but the person has no need-to-know grounds: they are
+    told its id and that break-glass can open it, nothing more of it."""
 
-class CaseRestricted(PermissionError):
-    """The case exists in this tenant but the person has no need-to-know grounds."""
+    detail = "This case is restricted. Record a reason to open it with break-glass."
 
     def __init__(self, case_id: UUID) -> None:
         super().__init__("case restricted")
         self.case_id = case_id
 
+    def details(self) -> dict[str, Any]:
+        return {"restricted": True, "case_id": str(self.case_id)}
 
-class NotPermitted(PermissionError):
+
+class NotPermitted(Forbidden):
     """The person's role does not allow this act (e.g. assigning, reading access history)."""
 
 
@@ -134,9 +136,9 @@ async def case_id_for(reference: str) -> UUID:
     return UUID(str(row["id"]))
 
 
-async def _audit_access(action: str, **fields: Any) -> None:
+async def _audit_access(action: Action, **fields: Any) -> None:
     """Reads are chained at commit (see ``audit.record_at_commit``); writes at once."""
-    if action == CASE_READ:
+    if action is Action.CASE_READ:
         audit.record_at_commit(action, **fields)
     else:
         await audit.record(action, **fields)
@@ -154,14 +156,14 @@ async def check_access(
     the act has happened, so an act refused by a later check never appears as done.
 
     A refusal is audited here (``case_access_refused``) and raises ``CaseRestricted``;
-    ``require_open``: a closed case raises ``CaseworkError``. ``allow_break_glass`` False:
+    ``require_open``: a closed case raises ``Invalid``. ``allow_break_glass`` False:
     break-glass opens a case to read, not to act for the family, so it raises
     ``NotPermitted`` (closing, consent, sharing, tasks).
     """
     row, grounds = await _find(case_id, staff)
     if grounds is None:
         await audit.record(
-            "case_access_refused",
+            Action.CASE_ACCESS_REFUSED,
             actor_kind="staff",
             actor_id=staff.id,
             subject_kind="case",
@@ -170,7 +172,7 @@ async def check_access(
         )
         raise CaseRestricted(case_id)
     if require_open and row["status"] != CaseStatus.OPEN:
-        raise CaseworkError({"case": "This case is closed"})
+        raise Invalid({"case": "This case is closed"})
     if grounds is Grounds.BREAK_GLASS and not allow_break_glass:
         raise NotPermitted("break-glass opens a case to read, not to act on it")
     return CaseAccess(case_id, row["reference"], row["status"], grounds)
@@ -179,7 +181,7 @@ async def check_access(
 async def record_act(
     access: CaseAccess,
     staff: StaffView,
-    action: str,
+    action: Action,
     *,
     reason_code: str = "record",
     **detail: str | int | bool | UUID | None,
@@ -199,7 +201,7 @@ async def record_act(
 
 
 async def open_case(
-    case_id: UUID, staff: StaffView, *, purpose: str = "view", action: str = CASE_READ
+    case_id: UUID, staff: StaffView, *, purpose: str = "view", action: Action = Action.CASE_READ
 ) -> CaseAccess:
     """The need-to-know check for a read, audited as ``action`` (a case read by default)
     with the grounds found; ``purpose`` is the entry's reason code ("view", "api",
@@ -224,9 +226,9 @@ async def break_glass(case_id: UUID, staff: StaffView, reason: str) -> BreakGlas
         raise NotPermitted("break-glass is for caseworkers")
     row, grounds = await _find(case_id, staff)
     if staff.has(StaffRole.MANAGER):
-        raise CaseworkError({"case": "Managers can open every case: break-glass is not needed"})
+        raise Invalid({"case": "Managers can open every case: break-glass is not needed"})
     if grounds is Grounds.ASSIGNED:
-        raise CaseworkError({"case": "You are assigned to this case: break-glass is not needed"})
+        raise Invalid({"case": "You are assigned to this case: break-glass is not needed"})
     hours = (await get_policy()).break_glass_hours
     grant_id = uuid4()
     [grant] = await raw(
@@ -241,7 +243,7 @@ async def break_glass(case_id: UUID, staff: StaffView, reason: str) -> BreakGlas
         hours,
     )
     await audit.record(
-        "break_glass",
+        Action.BREAK_GLASS,
         actor_kind="staff",
         actor_id=staff.id,
         subject_kind="case",
@@ -301,7 +303,9 @@ async def break_glass_alerts(staff: StaffView, page: PageRequest) -> Page[BreakG
 async def access_history(case_id: UUID, staff: StaffView, page: PageRequest) -> Page[AccessEntry]:
     """Who opened the case, when, on what grounds (managers only; reading it is audited)."""
     _require_manager(staff)
-    await open_case(case_id, staff, purpose="access_history", action="case_access_history_read")
+    await open_case(
+        case_id, staff, purpose="access_history", action=Action.CASE_ACCESS_HISTORY_READ
+    )
     tenant_id = current_tenant_id()
     rows = await raw(
         "SELECT a.seq, a.occurred_at, a.action, a.actor_id, s.display_name, a.grounds,"

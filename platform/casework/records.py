@@ -15,6 +15,7 @@ from typing import Any
 from uuid import UUID, uuid4
 
 from confide.platform.audit import services as audit
+from confide.platform.audit.actions import Action
 from confide.platform.casework.access import (
     CaseAccess,
     CaseNotFound,
@@ -29,9 +30,9 @@ from confide.platform.casework.access import (
 from confide.platform.casework.schemas import (
     AssignmentView,
     CasePersonView,
+    CaseStatus,
     CaseSummary,
     CaseView,
-    CaseworkError,
     CloseCase,
     ContactView,
     Grounds,
@@ -42,22 +43,15 @@ from confide.platform.casework.schemas import (
     NoteCorrection,
     NoteVersionView,
     NoteView,
+    PersonKind,
     PersonView,
     SafeContact,
-)
-from confide.platform.casework.tables import (
-    Assignment,
-    Case,
-    CasePerson,
-    CaseStatus,
-    Contact,
-    Note,
-    Person,
-    PersonKind,
     Side,
 )
+from confide.platform.casework.tables import Assignment, Case, CasePerson, Contact, Note, Person
 from confide.platform.core.clock import service_today
 from confide.platform.core.db import advisory_key, current_tenant_id, raw
+from confide.platform.core.errors import Invalid, NotFound
 from confide.platform.core.pagination import Page, PageRequest
 from confide.platform.core.tables import json_list
 from confide.platform.identity.schemas import StaffView
@@ -67,7 +61,7 @@ from confide.tenants.roles import StaffRole
 from confide.tenants.tables import Tenant
 
 
-class RecordNotFound(LookupError):
+class RecordNotFound(NotFound):
     """A note (or other record) that is not on this case."""
 
 
@@ -184,7 +178,7 @@ async def create_enquiry(data: NewEnquiry, staff: StaffView) -> CaseView:
         )
     )
     await audit.record(
-        "case_created",
+        Action.CASE_CREATED,
         actor_kind="staff",
         actor_id=staff.id,
         subject_kind="case",
@@ -258,7 +252,7 @@ async def add_contact(case_id: UUID, staff: StaffView, data: NewContact) -> Cont
     data.validate()
     access = await _open_for_change(case_id, staff)
     if data.with_person_id is not None and not await _on_case(case_id, data.with_person_id):
-        raise CaseworkError({"with_person_id": "Choose someone on this case"})
+        raise Invalid({"with_person_id": "Choose someone on this case"})
     row = Contact(
         id=uuid4(),
         tenant_id=current_tenant_id(),
@@ -273,7 +267,7 @@ async def add_contact(case_id: UUID, staff: StaffView, data: NewContact) -> Cont
         recorded_by=staff.id,
     )
     await Contact.insert(row)
-    await record_act(access, staff, "contact_added", contact_id=row.id)
+    await record_act(access, staff, Action.CONTACT_ADDED, contact_id=row.id)
     [saved] = await Contact.select().where(Contact.id == row.id)
     return _contact(saved)
 
@@ -309,7 +303,7 @@ async def add_note(case_id: UUID, staff: StaffView, data: NewNote) -> NoteView:
             recorded_by=staff.id,
         )
     )
-    await record_act(access, staff, "note_added", note_id=note_id)
+    await record_act(access, staff, Action.NOTE_ADDED, note_id=note_id)
     return await _note(case_id, note_id)
 
 
@@ -326,7 +320,7 @@ async def correct_note(
         .first()
     )
     if latest is None:
-        raise RecordNotFound("note not found")
+        raise RecordNotFound()
     await Note.insert(
         Note(
             id=uuid4(),
@@ -341,7 +335,7 @@ async def correct_note(
         )
     )
     await record_act(
-        access, staff, "note_corrected", note_id=note_id, version=latest["version"] + 1
+        access, staff, Action.NOTE_CORRECTED, note_id=note_id, version=latest["version"] + 1
     )
     return await _note(case_id, note_id)
 
@@ -360,10 +354,10 @@ async def change_assignment(
     )
     if assigned:
         if current:
-            raise CaseworkError({"staff_id": "They are already assigned to this case"})
+            raise Invalid({"staff_id": "They are already assigned to this case"})
         person = await get_staff(staff_id)
         if person is None or not works_cases(person):
-            raise CaseworkError({"staff_id": "Choose an active caseworker of this service"})
+            raise Invalid({"staff_id": "Choose an active caseworker of this service"})
         await Assignment.insert(
             Assignment(
                 id=uuid4(),
@@ -375,7 +369,7 @@ async def change_assignment(
         )
     else:
         if not current:
-            raise CaseworkError({"staff_id": "They are not assigned to this case"})
+            raise Invalid({"staff_id": "They are not assigned to this case"})
         await raw(
             "UPDATE case_assignments SET ended_at = now() WHERE tenant_id = {} AND case_id = {}"
             " AND staff_id = {} AND ended_at IS NULL",
@@ -383,7 +377,7 @@ async def change_assignment(
             case_id,
             staff_id,
         )
-    action = "case_assigned" if assigned else "case_unassigned"
+    action = Action.CASE_ASSIGNED if assigned else Action.CASE_UNASSIGNED
     await record_act(access, staff, action, staff_id=staff_id)
     return await _assignments(case_id)
 
@@ -393,7 +387,7 @@ async def close_case(case_id: UUID, staff: StaffView, data: CloseCase) -> CaseVi
     data.validate()
     access = await check_access(case_id, staff, allow_break_glass=False)
     if access.status != CaseStatus.OPEN:
-        raise CaseworkError({"case": "This case is already closed"})
+        raise Invalid({"case": "This case is already closed"})
     await Case.update(
         {
             Case.status: CaseStatus.CLOSED,
@@ -401,7 +395,7 @@ async def close_case(case_id: UUID, staff: StaffView, data: CloseCase) -> CaseVi
             Case.closed_on: service_today(),
         }
     ).where(Case.id == case_id, Case.tenant_id == current_tenant_id())
-    await record_act(access, staff, "case_closed")
+    await record_act(access, staff, Action.CASE_CLOSED)
     return await _load(case_id, access.grounds)
 
 

@@ -17,32 +17,64 @@ from uuid import UUID
 
 import msgspec
 
-from confide.platform.casework.tables import (
-    ContactedBy,
-    ContactKind,
-    Direction,
-    PersonKind,
-    ReferralRoute,
-    Side,
-)
 from confide.platform.core.clock import service_today
 from confide.platform.core.edge import check_text as check_text  # shared by every domain
 from confide.platform.core.edge import control_characters
+from confide.platform.core.errors import Invalid
 from confide.tenants.policy.services import (
     DEFAULT_TOPICS as DEFAULT_TOPICS,  # each tenant's own list: ``get_policy().topics``
 )
 
+
+class PersonKind(StrEnum):
+    CHILD_OR_YOUNG_PERSON = "child_or_young_person"
+    PARENT_OR_CARER = "parent_or_carer"
+    OTHER = "other"  # another professional, a relative, a friend
+
+
+class ContactedBy(StrEnum):
+    PARENT = "parent"
+    CARER = "carer"
+    YOUNG_PERSON = "young_person"
+    PROFESSIONAL = "professional"
+
+
+class ReferralRoute(StrEnum):
+    SELF = "self"
+    PROFESSIONAL = "professional"
+    EARLY_HELP = "early_help"  # through an Early Help Assessment
+
+
+class CaseStatus(StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class ContactKind(StrEnum):
+    PHONE = "phone"
+    VOICEMAIL = "voicemail"  # a helpline voicemail is a case record like any other
+    EMAIL = "email"
+    MEETING = "meeting"
+    LETTER = "letter"
+    VIDEO = "video"
+
+
+class Direction(StrEnum):
+    INCOMING = "incoming"
+    OUTGOING = "outgoing"
+
+
+class Side(StrEnum):
+    """Whose side of the record: a young person may tell the service things in confidence
+    from their parent; those items never appear in the parent's view or anything made for them."""
+
+    SHARED = "shared"
+    YOUNG_PERSON_ONLY = "young_person_only"
+
+
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _POSTCODE = re.compile(r"^[A-Za-z0-9 ]{2,10}$")
 _CLOCK_SKEW = timedelta(minutes=5)
-
-
-class CaseworkError(Exception):
-    """Input that breaks a rule: messages keyed by the field they are about."""
-
-    def __init__(self, errors: dict[str, str]) -> None:
-        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
-        self.errors = errors
 
 
 class Grounds(StrEnum):
@@ -172,7 +204,7 @@ class NewEnquiry(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
         if not 1 <= self.support_level <= 4:
             errors["support_level"] = "Support level must be between 1 and 4"
         if errors:
-            raise CaseworkError(errors)
+            raise Invalid(errors)
 
 
 class NewContact(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -193,7 +225,7 @@ class NewContact(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
         if self.duration_minutes is not None and not 0 <= self.duration_minutes <= 24 * 60:
             errors["duration_minutes"] = "Duration must be between 0 and 1440 minutes"
         if errors:
-            raise CaseworkError(errors)
+            raise Invalid(errors)
 
 
 class NewNote(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -204,7 +236,7 @@ class NewNote(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
         errors: dict[str, str] = {}
         check_text(errors, "body", self.body, label="the note", high=20_000)
         if errors:
-            raise CaseworkError(errors)
+            raise Invalid(errors)
 
 
 class NoteCorrection(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -226,7 +258,7 @@ class NoteCorrection(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
             single_line=True,
         )
         if errors:
-            raise CaseworkError(errors)
+            raise Invalid(errors)
 
 
 class CloseCase(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -236,7 +268,7 @@ class CloseCase(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
         errors: dict[str, str] = {}
         check_text(errors, "outcome", self.outcome, label="the outcome", high=200, single_line=True)
         if errors:
-            raise CaseworkError(errors)
+            raise Invalid(errors)
 
 
 class AssignmentChange(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -253,7 +285,7 @@ class BreakGlassRequest(msgspec.Struct, kw_only=True, forbid_unknown_fields=True
         errors: dict[str, str] = {}
         check_text(errors, "reason", self.reason, label="why you need this case", low=10, high=500)
         if errors:
-            raise CaseworkError(errors)
+            raise Invalid(errors)
 
 
 @dataclass(frozen=True, slots=True)

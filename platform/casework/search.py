@@ -36,6 +36,7 @@ from uuid import UUID
 from confide.platform.casework.access import connection
 from confide.platform.core.db import current_tenant_id
 from confide.platform.core.edge import control_characters
+from confide.platform.core.errors import Invalid
 from confide.platform.core.pagination import Page, PageRequest
 from confide.platform.identity.schemas import StaffView
 from confide.tenants.roles import StaffRole
@@ -65,8 +66,12 @@ class SearchKind(StrEnum):
     REFERENCE = "reference"
 
 
-class SearchError(ValueError):
-    """The query cannot be searched; the message is safe to show and never repeats it."""
+class SearchError(Invalid):
+    """The query (field ``q``) cannot be searched; the message is safe to show and never
+    repeats it."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__({"q": message})
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,58 +2,19 @@
 too (composite keys, added in the migration), so a row can never point into another tenant.
 """
 
-from enum import StrEnum
-
 from piccolo.columns import JSONB, UUID, Boolean, Date, Integer, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 
+from confide.platform.casework.schemas import (
+    CaseStatus,
+    ContactedBy,
+    ContactKind,
+    Direction,
+    PersonKind,
+    ReferralRoute,
+    Side,
+)
 from confide.platform.core.tables import APPEND_ONLY, TenantOwned
-
-
-class PersonKind(StrEnum):
-    CHILD_OR_YOUNG_PERSON = "child_or_young_person"
-    PARENT_OR_CARER = "parent_or_carer"
-    OTHER = "other"  # another professional, a relative, a friend
-
-
-class ContactedBy(StrEnum):
-    PARENT = "parent"
-    CARER = "carer"
-    YOUNG_PERSON = "young_person"
-    PROFESSIONAL = "professional"
-
-
-class ReferralRoute(StrEnum):
-    SELF = "self"
-    PROFESSIONAL = "professional"
-    EARLY_HELP = "early_help"  # through an Early Help Assessment
-
-
-class CaseStatus(StrEnum):
-    OPEN = "open"
-    CLOSED = "closed"
-
-
-class ContactKind(StrEnum):
-    PHONE = "phone"
-    VOICEMAIL = "voicemail"  # a helpline voicemail is a case record like any other
-    EMAIL = "email"
-    MEETING = "meeting"
-    LETTER = "letter"
-    VIDEO = "video"
-
-
-class Direction(StrEnum):
-    INCOMING = "incoming"
-    OUTGOING = "outgoing"
-
-
-class Side(StrEnum):
-    """Whose side of the record: a young person may tell the service things in confidence
-    from their parent; those items never appear in the parent's view or anything made for them."""
-
-    SHARED = "shared"
-    YOUNG_PERSON_ONLY = "young_person_only"
 
 
 class Person(TenantOwned, tablename="people"):

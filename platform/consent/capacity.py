@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 from uuid import UUID, uuid4
 
+from confide.platform.audit.actions import Action
 from confide.platform.casework.access import (
     NotPermitted,
     check_access,
@@ -20,7 +21,6 @@ from confide.platform.casework.access import (
     record_act,
     works_cases,
 )
-from confide.platform.casework.schemas import CaseworkError
 from confide.platform.consent.schemas import (
     CapacityDecisionView,
     CapacityView,
@@ -29,6 +29,7 @@ from confide.platform.consent.schemas import (
 from confide.platform.consent.tables import CapacityDecision
 from confide.platform.core.clock import service_today
 from confide.platform.core.db import current_tenant_id, raw
+from confide.platform.core.errors import Invalid
 from confide.platform.identity.schemas import StaffView
 from confide.tenants.policy.services import get_policy
 
@@ -128,7 +129,7 @@ async def record_capacity(
     access = await check_access(case_id, staff, purpose="capacity", allow_break_glass=False)
     subject = await _subject(case_id)
     if subject is None:
-        raise CaseworkError({"case": "An anonymous enquiry has no young person to judge"})
+        raise Invalid({"case": "An anonymous enquiry has no young person to judge"})
     decision_id = uuid4()
     await CapacityDecision.insert(
         CapacityDecision(
@@ -145,7 +146,7 @@ async def record_capacity(
     await record_act(
         access,
         staff,
-        "capacity_recorded",
+        Action.CAPACITY_RECORDED,
         reason_code="has_capacity" if data.has_capacity else "no_capacity",
         decision_id=decision_id,
     )

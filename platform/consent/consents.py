@@ -16,6 +16,7 @@ from datetime import date, timedelta
 from typing import Any
 from uuid import UUID, uuid4
 
+from confide.platform.audit.actions import Action
 from confide.platform.casework.access import (
     CaseAccess,
     NotPermitted,
@@ -25,29 +26,25 @@ from confide.platform.casework.access import (
     record_act,
     works_cases,
 )
-from confide.platform.casework.schemas import CaseworkError
 from confide.platform.consent.capacity import current_capacity
 from confide.platform.consent.schemas import (
     AwaitingConsent,
     ConsentHistory,
+    ConsentMethod,
     ConsentReviewView,
     ConsentView,
+    Decision,
+    GivenBy,
     NewConsent,
     NotAskedView,
     ReviewConsent,
     ReviewDue,
-)
-from confide.platform.consent.tables import (
-    Consent,
-    ConsentMethod,
-    ConsentNotAsked,
-    ConsentReview,
-    Decision,
-    GivenBy,
     ReviewOutcome,
 )
+from confide.platform.consent.tables import Consent, ConsentNotAsked, ConsentReview
 from confide.platform.core.clock import service_today
 from confide.platform.core.db import current_tenant_id, raw
+from confide.platform.core.errors import Invalid
 from confide.platform.core.pagination import Page, PageRequest
 from confide.platform.core.tables import json_list
 from confide.platform.identity.schemas import StaffView
@@ -197,7 +194,7 @@ async def record_consent(case_id: UUID, staff: StaffView, data: NewConsent) -> C
         case_id,
     )
     if case["anonymous"]:
-        raise CaseworkError({"case": "An anonymous enquiry has no-one to give consent"})
+        raise Invalid({"case": "An anonymous enquiry has no-one to give consent"})
     data.validate(policy.professional_roles, await current_capacity(case_id))
     [latest] = await raw(
         "SELECT coalesce(max(version), 0) AS v FROM consents WHERE tenant_id = {} AND case_id = {}",
@@ -228,7 +225,7 @@ async def record_consent(case_id: UUID, staff: StaffView, data: NewConsent) -> C
     await record_act(
         access,
         staff,
-        "consent_recorded",
+        Action.CONSENT_RECORDED,
         reason_code=data.decision.value,
         consent_id=consent_id,
         version=version,
@@ -251,7 +248,7 @@ async def record_not_asked(case_id: UUID, staff: StaffView, reason: str) -> None
             recorded_by=staff.id,
         )
     )
-    await record_act(access, staff, "consent_not_asked")
+    await record_act(access, staff, Action.CONSENT_NOT_ASKED)
 
 
 async def review_consent(case_id: UUID, staff: StaffView, data: ReviewConsent) -> ConsentView:
@@ -260,7 +257,7 @@ async def review_consent(case_id: UUID, staff: StaffView, data: ReviewConsent) -
     access = await _open_for_change(case_id, staff)
     current = await current_consent(case_id)
     if current is None:
-        raise CaseworkError({"consent": "There is no consent to review: record one"})
+        raise Invalid({"consent": "There is no consent to review: record one"})
     months = (await get_policy()).consent_review_months
     next_due = add_months(service_today(), months)
     await ConsentReview.insert(
@@ -278,7 +275,7 @@ async def review_consent(case_id: UUID, staff: StaffView, data: ReviewConsent) -
     await record_act(
         access,
         staff,
-        "consent_reviewed",
+        Action.CONSENT_REVIEWED,
         reason_code=data.outcome.value,
         consent_id=current.id,
         version=current.version,

@@ -20,6 +20,7 @@ from typing import Any
 from uuid import UUID, uuid4
 
 from confide.platform.audit import services as audit
+from confide.platform.audit.actions import Action
 from confide.platform.casework import records
 from confide.platform.casework.access import (
     CaseAccess,
@@ -30,39 +31,44 @@ from confide.platform.casework.access import (
     record_act,
     works_cases,
 )
-from confide.platform.casework.schemas import CaseView, CaseworkError, Grounds, PersonView
-from confide.platform.casework.tables import CaseStatus, PersonKind, Side
+from confide.platform.casework.schemas import (
+    CaseStatus,
+    CaseView,
+    Grounds,
+    PersonKind,
+    PersonView,
+    Side,
+)
 from confide.platform.consent import tasks
 from confide.platform.consent.capacity import current_capacity
 from confide.platform.consent.consents import current_consent
 from confide.platform.consent.schemas import (
     Authorisation,
+    Basis,
     CancelShare,
     CapacityView,
     CaseField,
     CheckCode,
     ConsentView,
+    Decision,
     Decline,
     DisclosureCheck,
+    DisclosureStatus,
     DisclosureSummary,
     DisclosureView,
+    GivenBy,
     ItemKind,
     ItemRef,
+    LegalBasis,
     NewDisclosure,
+    SendMethod,
     SentDisclosure,
     SharedItem,
 )
-from confide.platform.consent.tables import (
-    Basis,
-    Decision,
-    Disclosure,
-    DisclosureStatus,
-    GivenBy,
-    LegalBasis,
-    SendMethod,
-)
+from confide.platform.consent.tables import Disclosure
 from confide.platform.core.clock import SERVICE_ZONE
 from confide.platform.core.db import current_tenant_id, raw
+from confide.platform.core.errors import Conflict, Invalid, NotFound
 from confide.platform.core.pagination import Page, PageRequest
 from confide.platform.identity.schemas import StaffView
 from confide.tenants.policy.services import PolicyView, get_policy
@@ -91,15 +97,20 @@ ANONYMOUS_NO_ONE_TO_TELL = (
 DECIDED = (DisclosureStatus.ALLOWED, DisclosureStatus.AUTHORISED)  # decided, not yet sent
 
 
-class DisclosureRefused(PermissionError):
-    """The consent check said no; ``check`` holds the reason to show."""
+class DisclosureRefused(Conflict):
+    """The consent check said no; ``check`` holds the reason to show. Nothing was shared."""
+
+    detail = "The consent on this case does not allow this share. Nothing was shared."
 
     def __init__(self, check: DisclosureCheck) -> None:
         super().__init__(check.code.value)
         self.check = check
 
+    def details(self) -> dict[str, Any]:
+        return {"refused": True, "code": self.code, "reason": self.check.reason}
 
-class DisclosureNotFound(LookupError):
+
+class DisclosureNotFound(NotFound):
     """No such disclosure on this case (or another tenant's: the same to the caller)."""
 
 
@@ -258,7 +269,7 @@ def _item(case: CaseView, ref: ItemRef) -> SharedItem | None:
         which = CaseField(ref.id)
         text = field_text(case, which)
         if text is None:
-            raise CaseworkError({"items": f"{FIELD_LABELS[which]} is not recorded"})
+            raise Invalid({"items": f"{FIELD_LABELS[which]} is not recorded"})
         return SharedItem(ItemKind.FIELD, ref.id, FIELD_LABELS[which], text)
     found = _person(case, ref.id)
     if found is None:
@@ -266,7 +277,7 @@ def _item(case: CaseView, ref: ItemRef) -> SharedItem | None:
     part, person = found
     label, text = contact_detail(person, ref.kind)
     if text is None:
-        raise CaseworkError({"items": f"{label} is not recorded"})
+        raise Invalid({"items": f"{label} is not recorded"})
     return SharedItem(ref.kind, ref.id, f"{label} ({part})", text)
 
 
@@ -283,7 +294,7 @@ def _snapshot(case: CaseView, refs: Sequence[ItemRef]) -> list[SharedItem]:
     """The chosen items exactly as they are now; an item not on this case is an error."""
     items = [_item(case, ref) for ref in refs]
     if any(item is None for item in items):
-        raise CaseworkError({"items": "Choose items from this case"})
+        raise Invalid({"items": "Choose items from this case"})
     return [item for item in items if item is not None]
 
 
@@ -358,7 +369,7 @@ async def check_case(
     that shows the case with the result reads it once."""
     policy = await get_policy()
     if role not in recipient_roles(policy):
-        raise CaseworkError({"recipient_role": "Choose the recipient's professional role"})
+        raise Invalid({"recipient_role": "Choose the recipient's professional role"})
     result, _ = await _check(case, staff, role, items, policy)
     return result
 
@@ -408,7 +419,7 @@ async def share(case_id: UUID, staff: StaffView, data: NewDisclosure) -> Disclos
     result, shared = await _check(case, staff, data.recipient_role, data.items, policy)
     if data.legal_basis is not None and not is_manager(staff):
         await audit.record(
-            "disclosure_override_refused",
+            Action.DISCLOSURE_OVERRIDE_REFUSED,
             actor_kind="staff",
             actor_id=staff.id,
             subject_kind="case",
@@ -417,9 +428,7 @@ async def share(case_id: UUID, staff: StaffView, data: NewDisclosure) -> Disclos
         )
         raise NotPermitted("only a manager may share without consent")
     if data.legal_basis is not None and result.allowed:
-        raise CaseworkError(
-            {"legal_basis": "Consent covers this share: record it without a legal basis"}
-        )
+        raise Invalid({"legal_basis": "Consent covers this share: record it without a legal basis"})
     row = Disclosure(
         id=uuid4(),
         tenant_id=current_tenant_id(),
@@ -438,7 +447,7 @@ async def share(case_id: UUID, staff: StaffView, data: NewDisclosure) -> Disclos
         row.status = DisclosureStatus.ALLOWED
         row.basis = Basis.CONSENT
         row.consent_id = result.consent.id
-        action = "disclosure_allowed"
+        action = Action.DISCLOSURE_ALLOWED
     elif data.legal_basis is not None:
         row.status = DisclosureStatus.AUTHORISED
         row.basis = Basis.LEGAL
@@ -448,13 +457,13 @@ async def share(case_id: UUID, staff: StaffView, data: NewDisclosure) -> Disclos
         row.tell_not_possible = ANONYMOUS_NO_ONE_TO_TELL if case.anonymous else None
         row.authorised_by = staff.id
         row.decided_at = datetime.now(UTC)
-        action = "disclosure_authorised"
+        action = Action.DISCLOSURE_AUTHORISED
     elif data.ask_manager:
         row.status = DisclosureStatus.AWAITING_AUTHORISATION
-        action = "disclosure_requested"
+        action = Action.DISCLOSURE_REQUESTED
     else:
         await audit.record(
-            "disclosure_refused",
+            Action.DISCLOSURE_REFUSED,
             actor_kind="staff",
             actor_id=staff.id,
             subject_kind="case",
@@ -515,7 +524,7 @@ async def _awaiting(
 ) -> tuple[CaseAccess, dict[str, Any]]:
     access, row = await _locked(case_id, disclosure_id, staff, managers_only=True)
     if row["status"] != DisclosureStatus.AWAITING_AUTHORISATION:
-        raise CaseworkError({"disclosure": "This request has already been decided"})
+        raise Invalid({"disclosure": "This request has already been decided"})
     return access, row
 
 
@@ -540,7 +549,7 @@ async def authorise(
     await record_act(
         access,
         staff,
-        "disclosure_authorised",
+        Action.DISCLOSURE_AUTHORISED,
         reason_code=data.legal_basis.value,
         disclosure_id=disclosure_id,
     )
@@ -562,7 +571,11 @@ async def decline(
         disclosure_id,
     )
     await record_act(
-        access, staff, "disclosure_declined", reason_code="declined", disclosure_id=disclosure_id
+        access,
+        staff,
+        Action.DISCLOSURE_DECLINED,
+        reason_code="declined",
+        disclosure_id=disclosure_id,
     )
     return await _load(case_id, disclosure_id)
 
@@ -572,7 +585,7 @@ async def _decided(
 ) -> tuple[CaseAccess, dict[str, Any]]:
     access, row = await _locked(case_id, disclosure_id, staff)
     if row["status"] not in DECIDED:
-        raise CaseworkError(
+        raise Invalid(
             {"disclosure": "Only a share that is allowed or authorised, and not sent, can be"}
         )
     return access, row
@@ -622,7 +635,7 @@ async def send(
             await record_act(
                 access,
                 staff,
-                "disclosure_send_refused",
+                Action.DISCLOSURE_SEND_REFUSED,
                 reason_code=refused.check.code.value,
                 disclosure_id=disclosure_id,
             )
@@ -638,7 +651,11 @@ async def send(
         disclosure_id,
     )
     await record_act(
-        access, staff, "disclosure_sent", reason_code=data.method.value, disclosure_id=disclosure_id
+        access,
+        staff,
+        Action.DISCLOSURE_SENT,
+        reason_code=data.method.value,
+        disclosure_id=disclosure_id,
     )
     if row["basis"] == Basis.LEGAL and row["tell_not_possible"] is None:
         await tasks.open_task(case_id, disclosure_id, policy.tell_client_days)
@@ -660,7 +677,11 @@ async def cancel(
         disclosure_id,
     )
     await record_act(
-        access, staff, "disclosure_cancelled", reason_code="cancelled", disclosure_id=disclosure_id
+        access,
+        staff,
+        Action.DISCLOSURE_CANCELLED,
+        reason_code="cancelled",
+        disclosure_id=disclosure_id,
     )
     return await _load(case_id, disclosure_id)
 

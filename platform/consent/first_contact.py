@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from confide.platform.casework import records
 from confide.platform.casework.access import NotPermitted, works_cases
-from confide.platform.casework.schemas import CaseView, CaseworkError
+from confide.platform.casework.schemas import CaseView
 from confide.platform.consent import consents
 from confide.platform.consent.capacity import presumed_capacity
 from confide.platform.consent.schemas import FirstContact
+from confide.platform.core.errors import Invalid
 from confide.platform.identity.schemas import StaffView
 from confide.tenants.policy.services import get_policy
 
@@ -26,26 +27,26 @@ async def first_contact_errors(data: FirstContact) -> dict[str, str]:
     errors: dict[str, str] = {}
     try:
         data.validate(topics=policy.topics)
-    except CaseworkError as invalid:
+    except Invalid as invalid:
         errors.update(invalid.errors)
     errors.update(data.consent_answer_errors())
     if data.consent is not None and not data.anonymous:
         born = data.young_person.date_of_birth if data.young_person else None
         try:
             data.consent.validate(policy.professional_roles, await presumed_capacity(born))
-        except CaseworkError as invalid:
+        except Invalid as invalid:
             errors.update({f"consent.{k}": v for k, v in invalid.errors.items()})
     return errors
 
 
 async def record_first_contact(data: FirstContact, staff: StaffView) -> CaseView:
     """Open the case (the recorder is assigned) with its consent or why it was not asked;
-    ``CaseworkError`` with every problem (``first_contact_errors``) and nothing written."""
+    ``Invalid`` with every problem (``first_contact_errors``) and nothing written."""
     if not works_cases(staff):
         raise NotPermitted("case work is for caseworkers and managers")
     errors = await first_contact_errors(data)
     if errors:
-        raise CaseworkError(errors)
+        raise Invalid(errors)
     case = await records.create_enquiry(data, staff)
     if data.consent is not None:
         await consents.record_consent(case.id, staff, data.consent)

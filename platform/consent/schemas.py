@@ -1,7 +1,7 @@
 """What consent and disclosure take in and give out.
 
 Inputs are msgspec Structs decoded by the API and built by the pages; the services call
-their ``validate()``, so every surface gets the same field-named ``CaseworkError``.
+their ``validate()``, so every surface gets the same field-named ``Invalid``.
 Views are frozen dataclasses built by the services only.
 """
 
@@ -15,21 +15,85 @@ from uuid import UUID
 
 import msgspec
 
-from confide.platform.casework.schemas import CaseworkError, NewEnquiry
-from confide.platform.consent.tables import (
-    Basis,
-    ConsentMethod,
-    Decision,
-    DisclosureStatus,
-    GivenBy,
-    LegalBasis,
-    ReviewOutcome,
-    SendMethod,
-    TaskStatus,
-    TellMethod,
-)
+from confide.platform.casework.schemas import NewEnquiry
 from confide.platform.core.clock import service_today
 from confide.platform.core.edge import check_text
+from confide.platform.core.errors import Invalid
+
+
+class Decision(StrEnum):
+    FULL = "full"
+    RESTRICTED = "restricted"  # to named professional roles only
+    REFUSED = "refused"
+
+
+class GivenBy(StrEnum):
+    YOUNG_PERSON = "young_person"
+    PARENT = "parent"
+    CARER = "carer"
+
+
+class ConsentMethod(StrEnum):
+    VERBAL = "verbal"
+    WRITTEN = "written"
+    SIGNED_FORM = "signed_form"
+
+
+class ReviewOutcome(StrEnum):
+    CONFIRMED = "confirmed"  # a change is recorded as a new consent version instead
+
+
+class DisclosureStatus(StrEnum):
+    """A share is decided first and sent later: only a sent one has left the service.
+
+    awaiting_authorisation -> authorised | declined; allowed (by consent) | authorised
+    (by a manager, on a legal basis) -> shared (sent: when, how, to whom) | cancelled.
+    """
+
+    AWAITING_AUTHORISATION = "awaiting_authorisation"
+    DECLINED = "declined"
+    ALLOWED = "allowed"
+    AUTHORISED = "authorised"
+    SHARED = "shared"
+    CANCELLED = "cancelled"
+
+
+class SendMethod(StrEnum):
+    """How an allowed or authorised share left the service."""
+
+    SECURE_EMAIL = "secure_email"
+    POST = "post"
+    BY_HAND = "by_hand"
+    PORTAL = "portal"
+    OTHER = "other"
+
+
+class Basis(StrEnum):
+    CONSENT = "consent"
+    LEGAL = "legal"  # without consent: a manager recorded a legal basis
+
+
+class LegalBasis(StrEnum):
+    """Policy 2.4 and the basic principles: the only grounds to share without consent."""
+
+    SAFEGUARDING = "safeguarding"  # risk of serious harm
+    POLICE_REQUEST = "police_request"
+    COURT_ORDER = "court_order"
+    LEGAL_OBLIGATION = "legal_obligation"
+
+
+class TaskStatus(StrEnum):
+    OPEN = "open"
+    DONE = "done"
+
+
+class TellMethod(StrEnum):
+    PHONE = "phone"
+    MEETING = "meeting"
+    LETTER = "letter"
+    EMAIL = "email"
+    VIDEO = "video"
+
 
 MAX_ITEMS = 50
 
@@ -93,7 +157,7 @@ class NewConsent(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
         if capacity is not None:
             errors.update(capacity_errors(self, capacity))
         if errors:
-            raise CaseworkError(errors)
+            raise Invalid(errors)
 
 
 def capacity_errors(consent: NewConsent, capacity: CapacityView) -> dict[str, str]:
@@ -129,7 +193,7 @@ class ReviewConsent(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
         errors: dict[str, str] = {}
         check_text(errors, "note", self.note, label="the note", high=500, required=False)
         if errors:
-            raise CaseworkError(errors)
+            raise Invalid(errors)
 
 
 class FirstContact(NewEnquiry, kw_only=True, forbid_unknown_fields=True):
@@ -173,7 +237,7 @@ class NewCapacityDecision(msgspec.Struct, kw_only=True, forbid_unknown_fields=Tr
         _past_or_today(errors, "judged_on", self.judged_on, "The date it was judged")
         check_text(errors, "note", self.note, label="how it was judged", low=3, high=500)
         if errors:
-            raise CaseworkError(errors)
+            raise Invalid(errors)
 
 
 class ItemKind(StrEnum):
@@ -272,7 +336,7 @@ class NewDisclosure(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
         elif self.justification.strip():
             errors["justification"] = "A justification goes with a legal basis"
         if errors:
-            raise CaseworkError(errors)
+            raise Invalid(errors)
 
 
 class Authorisation(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -292,7 +356,7 @@ class Authorisation(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
             required=True,
         )
         if errors:
-            raise CaseworkError(errors)
+            raise Invalid(errors)
 
 
 class Decline(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -302,7 +366,7 @@ class Decline(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
         errors: dict[str, str] = {}
         check_text(errors, "reason", self.reason, label="the reason", high=2000)
         if errors:
-            raise CaseworkError(errors)
+            raise Invalid(errors)
 
 
 class SentDisclosure(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -320,7 +384,7 @@ class SentDisclosure(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
             errors["sent_on"] = "The date it was sent must not be before it was allowed"
         check_text(errors, "sent_to", self.sent_to, label="who it was sent to", low=3, high=500)
         if errors:
-            raise CaseworkError(errors)
+            raise Invalid(errors)
 
 
 class CancelShare(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -332,7 +396,7 @@ class CancelShare(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
         errors: dict[str, str] = {}
         check_text(errors, "reason", self.reason, label="why it will not be sent", high=500)
         if errors:
-            raise CaseworkError(errors)
+            raise Invalid(errors)
 
 
 class ToldClient(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -352,7 +416,7 @@ class ToldClient(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
             )
         check_text(errors, "note", self.note, label="the note", high=500, required=False)
         if errors:
-            raise CaseworkError(errors)
+            raise Invalid(errors)
 
 
 class DelayTelling(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -373,7 +437,7 @@ class DelayTelling(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
         elif (self.new_due_on - service_today()).days > 366:
             errors["new_due_on"] = "The new due date must be within a year"
         if errors:
-            raise CaseworkError(errors)
+            raise Invalid(errors)
 
 
 # Views

@@ -5,87 +5,23 @@ deleted, so nothing shared and no promise to tell anyone can vanish. What a disc
 shared never changes once recorded (a trigger holds it: see the consent migrations).
 """
 
-from enum import StrEnum
-
 from piccolo.columns import JSONB, UUID, Boolean, Date, Integer, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.constraints import Check, Unique
 
+from confide.platform.consent.schemas import (
+    Basis,
+    ConsentMethod,
+    Decision,
+    DisclosureStatus,
+    GivenBy,
+    LegalBasis,
+    ReviewOutcome,
+    SendMethod,
+    TaskStatus,
+    TellMethod,
+)
 from confide.platform.core.tables import APPEND_ONLY, NO_DELETE, TenantOwned
-
-
-class Decision(StrEnum):
-    FULL = "full"
-    RESTRICTED = "restricted"  # to named professional roles only
-    REFUSED = "refused"
-
-
-class GivenBy(StrEnum):
-    YOUNG_PERSON = "young_person"
-    PARENT = "parent"
-    CARER = "carer"
-
-
-class ConsentMethod(StrEnum):
-    VERBAL = "verbal"
-    WRITTEN = "written"
-    SIGNED_FORM = "signed_form"
-
-
-class ReviewOutcome(StrEnum):
-    CONFIRMED = "confirmed"  # a change is recorded as a new consent version instead
-
-
-class DisclosureStatus(StrEnum):
-    """A share is decided first and sent later: only a sent one has left the service.
-
-    awaiting_authorisation -> authorised | declined; allowed (by consent) | authorised
-    (by a manager, on a legal basis) -> shared (sent: when, how, to whom) | cancelled.
-    """
-
-    AWAITING_AUTHORISATION = "awaiting_authorisation"
-    DECLINED = "declined"
-    ALLOWED = "allowed"
-    AUTHORISED = "authorised"
-    SHARED = "shared"
-    CANCELLED = "cancelled"
-
-
-class SendMethod(StrEnum):
-    """How an allowed or authorised share left the service."""
-
-    SECURE_EMAIL = "secure_email"
-    POST = "post"
-    BY_HAND = "by_hand"
-    PORTAL = "portal"
-    OTHER = "other"
-
-
-class Basis(StrEnum):
-    CONSENT = "consent"
-    LEGAL = "legal"  # without consent: a manager recorded a legal basis
-
-
-class LegalBasis(StrEnum):
-    """Policy 2.4 and the basic principles: the only grounds to share without consent."""
-
-    SAFEGUARDING = "safeguarding"  # risk of serious harm
-    POLICE_REQUEST = "police_request"
-    COURT_ORDER = "court_order"
-    LEGAL_OBLIGATION = "legal_obligation"
-
-
-class TaskStatus(StrEnum):
-    OPEN = "open"
-    DONE = "done"
-
-
-class TellMethod(StrEnum):
-    PHONE = "phone"
-    MEETING = "meeting"
-    LETTER = "letter"
-    EMAIL = "email"
-    VIDEO = "video"
 
 
 class Consent(TenantOwned, tablename="consents", tags=[APPEND_ONLY]):

@@ -13,6 +13,7 @@ from typing import Any
 from uuid import UUID, uuid4
 
 from confide.platform.audit import services as audit
+from confide.platform.audit.actions import Action
 from confide.platform.casework.access import (
     CaseAccess,
     NotPermitted,
@@ -22,23 +23,25 @@ from confide.platform.casework.access import (
     record_act,
     works_cases,
 )
-from confide.platform.casework.schemas import CaseworkError
-from confide.platform.consent.schemas import DelayTelling, TaskDelayView, TellTaskView, ToldClient
-from confide.platform.consent.tables import (
+from confide.platform.consent.schemas import (
+    DelayTelling,
     LegalBasis,
-    TaskDelay,
+    TaskDelayView,
     TaskStatus,
-    TellClientTask,
     TellMethod,
+    TellTaskView,
+    ToldClient,
 )
+from confide.platform.consent.tables import TaskDelay, TellClientTask
 from confide.platform.core.clock import service_today
 from confide.platform.core.db import current_tenant_id, raw
+from confide.platform.core.errors import Invalid, NotFound
 from confide.platform.core.pagination import Page, PageRequest
 from confide.platform.identity.schemas import StaffView
 from confide.tenants.roles import StaffRole
 
 
-class TaskNotFound(LookupError):
+class TaskNotFound(NotFound):
     """No such task here (never existed, or another tenant's: the same to the caller)."""
 
 
@@ -56,7 +59,7 @@ async def open_task(case_id: UUID, disclosure_id: UUID, days: int) -> UUID:
         )
     )
     await audit.record(
-        "tell_client_task_opened",
+        Action.TELL_CLIENT_TASK_OPENED,
         actor_kind="system",
         subject_kind="case",
         subject_id=case_id,
@@ -208,7 +211,7 @@ async def _open_task_for_change(task_id: UUID, staff: StaffView) -> tuple[CaseAc
         task_id,
     )
     if row["status"] != TaskStatus.OPEN:
-        raise CaseworkError({"task": "This task is already done"})
+        raise Invalid({"task": "This task is already done"})
     return access, row
 
 
@@ -232,7 +235,7 @@ async def record_told(task_id: UUID, staff: StaffView, data: ToldClient) -> Tell
     await record_act(
         access,
         staff,
-        "tell_client_done",
+        Action.TELL_CLIENT_DONE,
         reason_code=data.told_how.value,
         task_id=task_id,
         days_late=late,
@@ -266,5 +269,5 @@ async def delay(task_id: UUID, staff: StaffView, data: DelayTelling) -> TellTask
         task_id,
     )
     days = (data.new_due_on - row["due_on"]).days
-    await record_act(access, staff, "tell_client_delayed", task_id=task_id, days=days)
+    await record_act(access, staff, Action.TELL_CLIENT_DELAYED, task_id=task_id, days=days)
     return await _load(task_id)

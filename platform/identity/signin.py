@@ -16,6 +16,7 @@ import time
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from confide.platform.audit.actions import Action
 from confide.platform.audit.services import record as audit
 from confide.platform.core.stores import store
 from confide.platform.identity import sessions, staff
@@ -27,8 +28,7 @@ from confide.platform.identity.oidc import (
     has_group_overage,
     validate_id_token,
 )
-from confide.platform.identity.schemas import StaffView
-from confide.platform.identity.tables import StaffStatus
+from confide.platform.identity.schemas import StaffStatus, StaffView
 from confide.tenants.policy.services import get_policy
 from confide.tenants.schemas import TenantView
 from confide.tenants.sso.discovery import DiscoveryError, ProviderMetadata, discover
@@ -110,10 +110,10 @@ async def complete(
     try:
         return await _complete(tenant, state, code, provider_error, binding, redirect_uri)
     except SignInRejected as rejected:
-        await audit("sign_in_failed", actor_kind="anonymous", reason_code=rejected.reason)
+        await audit(Action.SIGN_IN_FAILED, actor_kind="anonymous", reason_code=rejected.reason)
         raise
     except NoAccess:
-        await audit("sign_in_failed", actor_kind="anonymous", reason_code="no_role")
+        await audit(Action.SIGN_IN_FAILED, actor_kind="anonymous", reason_code="no_role")
         raise
 
 
@@ -175,14 +175,14 @@ async def _complete(
         absolute_hours=policy.session_absolute_hours,
         id_token=id_token,
     )
-    await audit("sign_in", actor_kind="staff", actor_id=user.id)
+    await audit(Action.SIGN_IN, actor_kind="staff", actor_id=user.id)
     return SignedIn(user, token), pending["next"]
 
 
 async def sign_out(token: str, session: sessions.StaffSession) -> None:
     """End the session here; the provider's own session is ended from the signed-out page."""
     await sessions.end(token)
-    await audit("sign_out", actor_kind="staff", actor_id=session.user)
+    await audit(Action.SIGN_OUT, actor_kind="staff", actor_id=session.user)
 
 
 async def provider_sign_out_url(post_logout_redirect_uri: str) -> str | None:

@@ -6,12 +6,13 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
+from confide.platform.audit.actions import Action
 from confide.platform.audit.services import record as audit
 from confide.platform.core.db import current_tenant_id
 from confide.platform.core.pagination import Page, PageRequest
 from confide.platform.core.tables import json_list
-from confide.platform.identity.schemas import StaffView
-from confide.platform.identity.tables import StaffStatus, StaffUser
+from confide.platform.identity.schemas import StaffStatus, StaffView
+from confide.platform.identity.tables import StaffUser
 from confide.tenants.roles import StaffRole
 
 _COLUMNS = (
@@ -61,7 +62,7 @@ async def record_sign_in(
         )
         await StaffUser.insert(user)
         await audit(
-            "staff_created",
+            Action.STAFF_CREATED,
             actor_kind="system",
             subject_kind="staff",
             subject_id=user.id,
@@ -73,7 +74,7 @@ async def record_sign_in(
         return view
     if view.roles != roles:
         await audit(
-            "roles_changed",
+            Action.ROLES_CHANGED,
             actor_kind="system",
             subject_kind="staff",
             subject_id=view.id,
@@ -128,6 +129,6 @@ async def set_status(user_id: UUID, status: StaffStatus, *, by: UUID) -> StaffVi
     updated = await StaffUser.update(values).where(StaffUser.id == user_id).returning(StaffUser.id)
     if not updated:
         return None
-    action = "staff_suspended" if status is StaffStatus.SUSPENDED else "staff_restored"
+    action = Action.STAFF_SUSPENDED if status is StaffStatus.SUSPENDED else Action.STAFF_RESTORED
     await audit(action, actor_kind="staff", actor_id=by, subject_kind="staff", subject_id=user_id)
     return await get_staff(user_id)

@@ -1,16 +1,10 @@
 """Staff users, identified by (tenant, issuer, subject), and their requests' idempotency keys."""
 
-from enum import StrEnum
-
 from piccolo.columns import JSONB, UUID, Integer, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 
 from confide.platform.core.tables import EXPIRING, TenantOwned
-
-
-class StaffStatus(StrEnum):
-    ACTIVE = "active"
-    SUSPENDED = "suspended"
+from confide.platform.identity.schemas import StaffStatus
 
 
 class StaffUser(TenantOwned, tablename="staff_users"):

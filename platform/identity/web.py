@@ -22,7 +22,6 @@ from confide.platform.identity.schemas import StaffView
 from confide.tenants.roles import StaffRole
 from confide.tenants.schemas import TenantView
 
-_STAFF = "confide_staff"
 _SESSION = "confide_session"
 
 
@@ -37,7 +36,9 @@ def _cookie(scope: Any, name: str) -> str | None:
 
 
 async def attach_staff(scope: Any, tenant: TenantView) -> None:
-    """Resolve the session cookie to a member of this tenant's staff, or to nobody."""
+    """Resolve the session cookie to a member of this tenant's staff, or to nobody: the
+    request's ``user`` (``request.user``) is the ``StaffView`` or None."""
+    scope["user"] = None
     token = _cookie(scope, sessions.COOKIE)
     session = await sessions.load(token, tenant.id)
     if session is None:
@@ -46,14 +47,14 @@ async def attach_staff(scope: Any, tenant: TenantView) -> None:
     if user is None:
         await sessions.end(token)
         return
-    state = scope.setdefault("state", {})
-    state[_STAFF] = user
-    state[_SESSION] = (token, session)
+    scope["user"] = user
+    scope.setdefault("state", {})[_SESSION] = (token, session)
     add_context(user_id=str(user.id))
 
 
 def current_staff(connection: ASGIConnection[Any, Any, Any, Any]) -> StaffView | None:
-    user = connection.scope.get("state", {}).get(_STAFF)
+    """``request.user``, typed; None outside a tenant's routes or for nobody signed in."""
+    user = connection.scope.get("user")
     return user if isinstance(user, StaffView) else None
 
 

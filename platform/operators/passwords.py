@@ -15,14 +15,19 @@ from functools import cache
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from confide.platform.core.errors import Invalid
+
 MIN_LENGTH = 12
 MAX_LENGTH = 1024  # past this, refuse rather than hash: nobody types that much
 
 _hasher = PasswordHasher()
 
 
-class WeakPassword(ValueError):
+class WeakPassword(Invalid):
     """The password does not meet the policy; the message says what is needed."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__({"password": message})
 
 
 def check_policy(password: str) -> str:

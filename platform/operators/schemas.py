@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 from uuid import UUID
 
-from confide.platform.operators.tables import OperatorStatus
+
+class OperatorStatus(StrEnum):
+    ACTIVE = "active"
+    DISABLED = "disabled"
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,10 +22,11 @@ from uuid import UUID
 from confide.platform.core.crypto import DecryptionError, secret_box
 from confide.platform.core.db import raw
 from confide.platform.core.edge import control_characters
+from confide.platform.core.errors import Invalid
 from confide.platform.core.logs import get_logger
 from confide.platform.operators import passwords, totp
-from confide.platform.operators.schemas import OperatorView
-from confide.platform.operators.tables import Operator, OperatorStatus
+from confide.platform.operators.schemas import OperatorStatus, OperatorView
+from confide.platform.operators.tables import Operator
 
 log = get_logger(__name__)
 
@@ -42,8 +43,12 @@ _COLUMNS = (
 )
 
 
-class OperatorError(ValueError):
-    """An account request that cannot be carried out; the message says why."""
+class OperatorError(Invalid):
+    """An account request that cannot be carried out; the message (on ``email`` or
+    ``password``) says why."""
+
+    def __init__(self, message: str, *, field: str = "email") -> None:
+        super().__init__({field: message})
 
 
 class OperatorSignInFailed(Exception):
@@ -84,7 +89,7 @@ async def create_operator(email: str, password: str) -> NewOperator:
     try:
         passwords.check_policy(password)
     except passwords.WeakPassword as weak:
-        raise OperatorError(str(weak)) from None
+        raise OperatorError(weak.message, field="password") from None
     if await Operator.exists().where(Operator.email == email):
         raise OperatorError("an operator with that email address already exists")
     secret = totp.new_secret()

@@ -6,18 +6,12 @@ functions (``operators.services``); the commands, as the owner, add and disable
 operators. No one deletes a row, so who was an operator stays known.
 """
 
-from enum import StrEnum
-
 from piccolo.columns import UUID, BigInt, Integer, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
 from confide.platform.core.tables import APP_READ
-
-
-class OperatorStatus(StrEnum):
-    ACTIVE = "active"
-    DISABLED = "disabled"
+from confide.platform.operators.schemas import OperatorStatus
 
 
 class Operator(Table, tablename="platform_operators", tags=[APP_READ]):

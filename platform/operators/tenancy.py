@@ -9,14 +9,17 @@ from __future__ import annotations
 
 from uuid import uuid4
 
+from confide.platform.audit.actions import Action
 from confide.platform.audit.services import record
 from confide.platform.core.db import tenant_transaction
 from confide.platform.operators.schemas import OperatorView
-from confide.tenants.schemas import TenantView
+from confide.tenants.schemas import ControllerKind, TenantStatus, TenantView
 from confide.tenants.services import TenantError, create_tenant, get_tenant, set_status
-from confide.tenants.tables import ControllerKind, TenantStatus
 
-_ACTIONS = {TenantStatus.SUSPENDED: "tenant_suspended", TenantStatus.ACTIVE: "tenant_restored"}
+_ACTIONS = {
+    TenantStatus.SUSPENDED: Action.TENANT_SUSPENDED,
+    TenantStatus.ACTIVE: Action.TENANT_RESTORED,
+}
 
 
 async def provision(
@@ -27,7 +30,7 @@ async def provision(
     async with tenant_transaction(tenant_id):
         tenant = await create_tenant(slug, display_name, controller_kind, tenant_id=tenant_id)
         await record(
-            "tenant_created",
+            Action.TENANT_CREATED,
             actor_kind="operator",
             actor_id=by.id,
             subject_kind="tenant",

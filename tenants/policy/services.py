@@ -8,8 +8,10 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
+from confide.platform.audit.actions import Action
 from confide.platform.audit.services import record as audit
 from confide.platform.core.db import current_tenant_id, transaction_memo
+from confide.platform.core.errors import Invalid
 from confide.platform.core.tables import json_list
 from confide.tenants.policy.tables import TenantPolicy
 
@@ -46,14 +48,6 @@ TELL_CLIENT_DAYS = (1, 60)
 CAPACITY_AGES = (10, 16)
 UNSENT_SHARE_DAYS = (1, 60)
 NAME_LENGTH = (2, 80)
-
-
-class CaseListsError(ValueError):
-    """Settings that cannot be saved: messages keyed by field (``topics``, ``roles``...)."""
-
-    def __init__(self, errors: dict[str, str]) -> None:
-        super().__init__("; ".join(errors))  # field names only, never what was typed
-        self.errors = errors
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,7 +181,7 @@ async def set_case_lists(
     topics they were recorded with, even ones later taken off the list."""
     clean_topics, clean_levels, errors = validate_case_lists(topics, support_levels)
     if errors:
-        raise CaseListsError(errors)
+        raise Invalid(errors)
     stored_topics = None if clean_topics == DEFAULT_TOPICS else json.dumps(list(clean_topics))
     stored_levels = (
         None if clean_levels == DEFAULT_SUPPORT_LEVELS else json.dumps(list(clean_levels))
@@ -199,7 +193,7 @@ async def set_case_lists(
         },
     )
     await audit(
-        "case_lists_changed",
+        Action.CASE_LISTS_CHANGED,
         actor_kind="staff" if changed_by else "system",
         actor_id=changed_by,
         detail={
@@ -266,7 +260,7 @@ async def set_consent_settings(
         unsent_share_days=unsent_share_days,
     )
     if errors:
-        raise CaseListsError(errors)
+        raise Invalid(errors)
     stored = None if clean == DEFAULT_PROFESSIONAL_ROLES else json.dumps(list(clean))
     await _save(
         {
@@ -279,7 +273,7 @@ async def set_consent_settings(
         },
     )
     await audit(
-        "consent_settings_changed",
+        Action.CONSENT_SETTINGS_CHANGED,
         actor_kind="staff" if changed_by else "system",
         actor_id=changed_by,
         detail={

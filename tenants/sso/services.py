@@ -14,10 +14,12 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
+from confide.platform.audit.actions import Action
 from confide.platform.audit.services import record as audit
 from confide.platform.core.crypto import secret_box
 from confide.platform.core.db import current_tenant_id
 from confide.platform.core.edge import control_characters
+from confide.platform.core.errors import Invalid
 from confide.tenants.roles import StaffRole
 from confide.tenants.sso import discovery
 from confide.tenants.sso.schemas import SsoSettings, SsoView
@@ -25,14 +27,6 @@ from confide.tenants.sso.tables import SsoProvider
 
 _DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9-]{1,63}\.)+[a-z]{2,63}$")
 _CLAIM = re.compile(r"^[A-Za-z0-9_:./-]{1,100}$")
-
-
-class SsoConfigError(ValueError):
-    """Fields that cannot be saved, each with the reason."""
-
-    def __init__(self, errors: dict[str, str]) -> None:
-        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
-        self.errors = errors
 
 
 def _view(row: dict[str, Any]) -> SsoView:
@@ -101,7 +95,7 @@ def validate_sso(settings: SsoSettings, *, has_secret: bool) -> dict[str, str]:
 
 
 async def check_sso(settings: SsoSettings, *, has_secret: bool) -> None:
-    """Raise ``SsoConfigError`` unless the settings are complete and the provider answers."""
+    """Raise ``Invalid`` unless the settings are complete and the provider answers."""
     errors = validate_sso(settings, has_secret=has_secret)
     if not errors:
         try:
@@ -109,7 +103,7 @@ async def check_sso(settings: SsoSettings, *, has_secret: bool) -> None:
         except discovery.DiscoveryError as error:
             errors["issuer"] = str(error)
     if errors:
-        raise SsoConfigError(errors)
+        raise Invalid(errors)
 
 
 async def save_sso(settings: SsoSettings, *, changed_by: UUID | None) -> SsoView:
@@ -141,7 +135,7 @@ async def save_sso(settings: SsoSettings, *, changed_by: UUID | None) -> SsoView
         await SsoProvider.insert(row)
     discovery.forget(settings.issuer)
     await audit(
-        "sso_changed",
+        Action.SSO_CHANGED,
         actor_kind="staff" if changed_by else "system",
         actor_id=changed_by,
         detail={"created": existing is None, "secret_changed": settings.client_secret is not None},

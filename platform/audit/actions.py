@@ -1,0 +1,121 @@
+"""Every act the audit log records, declared once: its code and what it means.
+
+``audit.record`` takes only an ``Action``, so a code cannot be mistyped or made
+up at a call site; the staff pages' labels (``frontend/labels.py``) are keyed
+by it, and a test fails when an action has no label. The codes are stored in
+the hash chain: a code once used is never renamed (add a new one instead).
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum, unique
+
+
+@unique
+class Action(StrEnum):
+    # Case work (DESIGN rules 1-2: every read, every refusal, every act)
+    CASE_CREATED = "case_created"
+    CASE_READ = "case_read"
+    CASE_ACCESS_REFUSED = "case_access_refused"
+    CASE_ACCESS_HISTORY_READ = "case_access_history_read"
+    BREAK_GLASS = "break_glass"
+    CONTACT_ADDED = "contact_added"
+    NOTE_ADDED = "note_added"
+    NOTE_CORRECTED = "note_corrected"
+    CASE_ASSIGNED = "case_assigned"
+    CASE_UNASSIGNED = "case_unassigned"
+    CASE_CLOSED = "case_closed"
+    # Consent (rules 4-5)
+    CONSENT_RECORDED = "consent_recorded"
+    CONSENT_NOT_ASKED = "consent_not_asked"
+    CONSENT_REVIEWED = "consent_reviewed"
+    CAPACITY_RECORDED = "capacity_recorded"
+    # Disclosure (rules 6-7)
+    DISCLOSURE_REFUSED = "disclosure_refused"
+    DISCLOSURE_OVERRIDE_REFUSED = "disclosure_override_refused"
+    DISCLOSURE_MADE = "disclosure_made"
+    DISCLOSURE_ALLOWED = "disclosure_allowed"
+    DISCLOSURE_REQUESTED = "disclosure_requested"
+    DISCLOSURE_AUTHORISED = "disclosure_authorised"
+    DISCLOSURE_DECLINED = "disclosure_declined"
+    DISCLOSURE_SENT = "disclosure_sent"
+    DISCLOSURE_SEND_REFUSED = "disclosure_send_refused"
+    DISCLOSURE_CANCELLED = "disclosure_cancelled"
+    TELL_CLIENT_TASK_OPENED = "tell_client_task_opened"
+    TELL_CLIENT_DELAYED = "tell_client_delayed"
+    TELL_CLIENT_DONE = "tell_client_done"
+    # Signing in and staff
+    SIGN_IN = "sign_in"
+    SIGN_IN_FAILED = "sign_in_failed"
+    SIGN_OUT = "sign_out"
+    STAFF_CREATED = "staff_created"
+    ROLES_CHANGED = "roles_changed"
+    STAFF_SUSPENDED = "staff_suspended"
+    STAFF_RESTORED = "staff_restored"
+    # The service's settings and its place on the platform
+    SSO_CHANGED = "sso_changed"
+    CASE_LISTS_CHANGED = "case_lists_changed"
+    CONSENT_SETTINGS_CHANGED = "consent_settings_changed"
+    TENANT_CREATED = "tenant_created"
+    TENANT_SUSPENDED = "tenant_suspended"
+    TENANT_RESTORED = "tenant_restored"
+
+
+MEANINGS: dict[Action, str] = {
+    Action.CASE_CREATED: "an enquiry was recorded and its case opened",
+    Action.CASE_READ: "a case file was read, on the grounds recorded",
+    Action.CASE_ACCESS_REFUSED: "someone without need-to-know was refused a case",
+    Action.CASE_ACCESS_HISTORY_READ: "a manager read a case's access history",
+    Action.BREAK_GLASS: "someone opened a case they had no grounds for, with a reason",
+    Action.CONTACT_ADDED: "a contact was recorded on a case",
+    Action.NOTE_ADDED: "a note was added to a case",
+    Action.NOTE_CORRECTED: "a note was corrected by a new version, with a reason",
+    Action.CASE_ASSIGNED: "a caseworker was assigned to a case",
+    Action.CASE_UNASSIGNED: "a caseworker's assignment ended",
+    Action.CASE_CLOSED: "a case was closed",
+    Action.CONSENT_RECORDED: "a new version of the consent to share was recorded",
+    Action.CONSENT_NOT_ASKED: "it was recorded why consent was not asked at first contact",
+    Action.CONSENT_REVIEWED: "a consent was reviewed and confirmed",
+    Action.CAPACITY_RECORDED: "a judgement of the young person's capacity was recorded",
+    Action.DISCLOSURE_REFUSED: "the consent check refused a share",
+    Action.DISCLOSURE_OVERRIDE_REFUSED: "someone not a manager tried to share without consent",
+    Action.DISCLOSURE_MADE: "information was shared with consent (before shares were sent apart)",
+    Action.DISCLOSURE_ALLOWED: "a share the consent allows was recorded, not yet sent",
+    Action.DISCLOSURE_REQUESTED: "a manager was asked to authorise a share",
+    Action.DISCLOSURE_AUTHORISED: "a manager authorised a share on a legal basis",
+    Action.DISCLOSURE_DECLINED: "a manager declined to authorise a share",
+    Action.DISCLOSURE_SENT: "an allowed or authorised share was recorded as sent",
+    Action.DISCLOSURE_SEND_REFUSED: "sending a share was refused: consent no longer covers it",
+    Action.DISCLOSURE_CANCELLED: "an allowed or authorised share will not be sent",
+    Action.TELL_CLIENT_TASK_OPENED: "a task to tell the service user of a share was opened",
+    Action.TELL_CLIENT_DELAYED: "a manager delayed telling the service user",
+    Action.TELL_CLIENT_DONE: "telling the service user was recorded",
+    Action.SIGN_IN: "a member of staff signed in",
+    Action.SIGN_IN_FAILED: "a sign-in was refused, with the reason code",
+    Action.SIGN_OUT: "a member of staff signed out",
+    Action.STAFF_CREATED: "a member of staff signed in for the first time",
+    Action.ROLES_CHANGED: "a member of staff's roles changed at sign-in",
+    Action.STAFF_SUSPENDED: "a tenant admin suspended a member of staff",
+    Action.STAFF_RESTORED: "a tenant admin restored a member of staff",
+    Action.SSO_CHANGED: "the service's sign-in settings changed",
+    Action.CASE_LISTS_CHANGED: "the service's enquiry topics or support levels changed",
+    Action.CONSENT_SETTINGS_CHANGED: "the service's consent and disclosure settings changed",
+    Action.TENANT_CREATED: "a platform operator created the service",
+    Action.TENANT_SUSPENDED: "a platform operator suspended the service",
+    Action.TENANT_RESTORED: "a platform operator restored the service",
+}
+
+_CODE = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
+
+
+def _check() -> None:
+    """At import: every action has a well-formed code and a meaning."""
+    for action in Action:
+        if not _CODE.match(action.value):
+            raise RuntimeError(f"audit action {action.name} has a malformed code")
+    if missing := set(Action) - set(MEANINGS):
+        raise RuntimeError(f"audit actions without a meaning: {sorted(missing)}")
+
+
+_check()
