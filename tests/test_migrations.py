@@ -94,7 +94,9 @@ def _auto_migrations(prelude: str = "") -> tuple[dict[str, str], list[Path]]:
 
 
 @pytest.fixture(scope="module")
-def auto_migrations(database: Any) -> tuple[dict[str, str], list[Path]]:
+def auto_migrations() -> tuple[dict[str, str], list[Path]]:
+    """Without the database fixture: a table changed without its migration also breaks the
+    test database's set-up, and this should still say what changed."""
     return _auto_migrations()
 
 
@@ -113,7 +115,7 @@ def test_an_auto_migration_finds_nothing_to_add(
     assert [path for path in written if path.parent == APPS[app]] == []
 
 
-def test_a_column_declared_without_a_migration_is_found(database: Any) -> None:
+def test_a_column_declared_without_a_migration_is_found() -> None:
     parts, written = _auto_migrations(UNDECLARED_COLUMN)
     assert "Columns added to existing tables         1" in parts["housekeeping"]
     assert [path.parent for path in written] == [APPS["housekeeping"]]
