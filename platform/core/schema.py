@@ -218,11 +218,12 @@ async def migrate(app_role: str, app_password: str | None = None) -> list[str]:
     """Run every app's migrations, then ``secure_schema``. Needs the owner role."""
     stale = await stale_migrations()
     if stale:
+        named = stale[0] + (f" and {len(stale) - 1} more" if len(stale) > 1 else "")
         raise StaleHistory(
-            f"this database ran {len(stale)} migrations this version does not have"
-            f" ({stale[0]}, ...): it was made before each app's migrations were merged into"
-            " one (CHANGELOG.md) and cannot be brought up to date. No production database"
-            " predates that; start again from a new, empty database"
+            f"this database ran migrations this version does not have ({named}): it was"
+            " made before each app's migrations were merged into one (CHANGELOG.md) and"
+            " cannot be brought up to date. No production database predates that; start"
+            " again from a new, empty database"
         )
     result = await run_forwards(app_name="all")
     if not result.success:
