@@ -44,13 +44,16 @@ def main() -> None:
 @main.command()
 def migrate() -> None:
     """Apply migrations, create the application role, grants and row-level security."""
-    from confide.platform.core.schema import SchemaError
+    from confide.platform.core.schema import STALE_HISTORY_EXIT, SchemaError, StaleHistory
     from confide.platform.core.schema import migrate as run_migrate
 
     database = get_settings().database
     database.require_owner_url()
     try:
         tables = _as_owner(lambda: run_migrate(database.app_role, database.app_password))
+    except StaleHistory as error:
+        click.echo(f"confide: {error}", err=True)
+        sys.exit(STALE_HISTORY_EXIT)
     except SchemaError as error:
         _fail(str(error))
     click.echo(f"migrated; row-level security on {len(tables)} tenant tables")
@@ -323,9 +326,10 @@ def _port_if_free(port: int) -> int:
     return port
 
 
-def _run_step(log: Path, *args: str) -> None:
+def _run_step(log: Path, *args: str, explain: dict[int, str] | None = None) -> None:
     """Run a ``confide`` subcommand in its own process (administrative steps use the owner),
-    its output appended to ``log``; on failure, its last lines are shown."""
+    its output appended to ``log``; on failure, its last lines are shown, or the message
+    ``explain`` gives for its exit status."""
     with log.open("a") as out:
         result = subprocess.run(  # noqa: S603 - our own interpreter and command
             [sys.executable, "-m", "confide.platform.cli", *args],
@@ -334,6 +338,9 @@ def _run_step(log: Path, *args: str) -> None:
             stdout=out,
             stderr=subprocess.STDOUT,
         )
+    explanation = (explain or {}).get(result.returncode)
+    if explanation:
+        _fail(explanation)
     if result.returncode:
         tail = "".join(log.read_text(errors="replace").splitlines(keepends=True)[-15:])
         click.echo(tail, err=True)
@@ -389,6 +396,20 @@ def _summary(
     return [*lines, "", "Press Ctrl-C to stop."]
 
 
+def _stale_database(data_dir: Path, embedded: bool) -> str:
+    """What to do about a database made before the migrations were merged (issue 12)."""
+    if not embedded:
+        return (
+            "DATABASE_URL's database was made by an older Confide, whose migrations have since"
+            " been merged (see CHANGELOG.md): point DATABASE_URL at a new, empty database"
+        )
+    return (
+        f"{data_dir} holds a database made by an older Confide, whose migrations have since"
+        f" been merged (see CHANGELOG.md): delete that folder (rm -r {data_dir}) and run"
+        " again; it holds only what earlier runs made"
+    )
+
+
 @main.command()
 @click.option("--port", type=int, default=None, help="Defaults to CONFIDE_PORT (8000).")
 def run(port: int | None) -> None:
@@ -401,6 +422,7 @@ def run(port: int | None) -> None:
     Ctrl-C stops it all.
     """
     from confide.platform.core.logs import configure_logging
+    from confide.platform.core.schema import STALE_HISTORY_EXIT
     from confide.platform.devidp import run_in_thread
     from confide.platform.embedded import (
         start_child,
@@ -439,7 +461,8 @@ def run(port: int | None) -> None:
             os.environ["CONFIDE_BROKER_FOLDER"] = str(data_dir / "broker")
         settings = reload_settings()
         idp = stack.enter_context(run_in_thread(_port_if_free(port + 1)))
-        _run_step(logs / "setup.log", "migrate")
+        stale = _stale_database(data_dir, embedded=postgres is not None)
+        _run_step(logs / "setup.log", "migrate", explain={STALE_HISTORY_EXIT: stale})
         _run_step(logs / "setup.log", "seed-demo", "--idp", idp)
         children = start_embedded_celery(
             {}, data_dir, filesystem_broker=embedded_broker, log_folder=logs

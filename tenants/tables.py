@@ -8,6 +8,7 @@ change nothing else, and no one removes a tenant.
 
 from piccolo.columns import UUID, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.constraints import Check
 from piccolo.table import Table
 
 from confide.platform.core.tables import APP_READ
@@ -21,3 +22,9 @@ class Tenant(Table, tablename="tenants", tags=[APP_READ]):
     status = Varchar(length=16, choices=TenantStatus, default=TenantStatus.ACTIVE)
     controller_kind = Varchar(length=16, choices=ControllerKind, default=ControllerKind.COUNCIL)
     created_at = Timestamptz(default=TimestamptzNow())
+    # The registry's shape, whoever writes (the app_tenant_* functions too); no braces in
+    # a check: Piccolo reads {...} in SQL as a placeholder.
+    tenants_slug_check = Check("length(slug) <= 40 AND slug ~ '^[a-z0-9]([a-z0-9-]*[a-z0-9])?$'")
+    tenants_display_name_check = Check("length(btrim(display_name)) BETWEEN 1 AND 120")
+    tenants_status_check = Check("status IN ('active', 'suspended')")
+    tenants_controller_kind_check = Check("controller_kind IN ('council', 'charity')")

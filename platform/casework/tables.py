@@ -1,9 +1,12 @@
 """Case work tables. Every row belongs to a tenant; links between them carry the tenant
-too (composite keys, added in the migration), so a row can never point into another tenant.
+too (composite foreign keys, in the raw migration after the tables), so a row can never
+point into another tenant. The policy's rules that a row can check by itself are held
+here too, for a bug in the services as much as for a hand-written row.
 """
 
 from piccolo.columns import JSONB, UUID, Boolean, Date, Integer, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.constraints import Check, Unique
 
 from confide.platform.casework.schemas import (
     CaseStatus,
@@ -14,7 +17,7 @@ from confide.platform.casework.schemas import (
     ReferralRoute,
     Side,
 )
-from confide.platform.core.tables import APPEND_ONLY, TenantOwned
+from confide.platform.core.tables import APPEND_ONLY, TenantOwned, ref
 
 
 class Person(TenantOwned, tablename="people"):
@@ -39,12 +42,13 @@ class Person(TenantOwned, tablename="people"):
     safe_contact_note = Varchar(length=500, default="")
     created_at = Timestamptz(default=TimestamptzNow())
     updated_at = Timestamptz(default=TimestamptzNow())
+    people_tenant_id_id_key = Unique(["tenant_id", "id"])  # target of composite keys
 
 
 class Case(TenantOwned, tablename="cases"):
     id = UUID(primary_key=True)
     reference = Varchar(length=20)  # unique per tenant, e.g. NM-2026-00042
-    subject_id = UUID(null=True, default=None)  # the child or young person; none if anonymous
+    subject_id = ref(null=True)  # the child or young person; none if anonymous
     anonymous = Boolean(default=False)
     contacted_by = Varchar(length=16, choices=ContactedBy)
     referral_route = Varchar(length=16, choices=ReferralRoute, default=ReferralRoute.SELF)
@@ -58,41 +62,55 @@ class Case(TenantOwned, tablename="cases"):
     outcome = Varchar(length=200, null=True, default=None)
     opened_on = Date()
     closed_on = Date(null=True, default=None)
-    created_by = UUID()
+    created_by = ref()
     created_at = Timestamptz(default=TimestamptzNow())
+    cases_tenant_id_id_key = Unique(["tenant_id", "id"])
+    cases_reference_key = Unique(["tenant_id", "reference"])
+    cases_referral_consent = Check(
+        "referral_route = 'self' OR (referrer_consent_confirmed AND referrer_name IS NOT NULL"
+        " AND referrer_consent_on IS NOT NULL)"
+    )
+    cases_anonymous_has_no_subject = Check(
+        "(anonymous AND subject_id IS NULL) OR (NOT anonymous AND subject_id IS NOT NULL)"
+    )
+    cases_support_level = Check("support_level BETWEEN 1 AND 4")
+    cases_closed_has_outcome = Check(
+        "status = 'open' OR (outcome IS NOT NULL AND closed_on IS NOT NULL)"
+    )
 
 
 class CasePerson(TenantOwned, tablename="case_people"):
     """Who else is on a case: parents and carers, other contacts."""
 
     id = UUID(primary_key=True)
-    case_id = UUID()
-    person_id = UUID()
+    case_id = ref()
+    person_id = ref()
     relationship = Varchar(length=32, choices=PersonKind)
+    case_people_once = Unique(["tenant_id", "case_id", "person_id"])
 
 
 class Assignment(TenantOwned, tablename="case_assignments"):
     """A caseworker assigned to a case; ended, never deleted, so the history stays."""
 
     id = UUID(primary_key=True)
-    case_id = UUID()
-    staff_id = UUID()
-    assigned_by = UUID()
+    case_id = ref()
+    staff_id = ref()
+    assigned_by = ref()
     assigned_at = Timestamptz(default=TimestamptzNow())
     ended_at = Timestamptz(null=True, default=None)
 
 
 class Contact(TenantOwned, tablename="case_contacts", tags=[APPEND_ONLY]):
     id = UUID(primary_key=True)
-    case_id = UUID()
+    case_id = ref()
     kind = Varchar(length=16, choices=ContactKind)
     direction = Varchar(length=8, choices=Direction)
     occurred_at = Timestamptz()
     duration_minutes = Integer(null=True, default=None)
-    with_person_id = UUID(null=True, default=None)
+    with_person_id = ref(null=True)
     summary = Text()
     side = Varchar(length=24, choices=Side, default=Side.SHARED)
-    recorded_by = UUID()
+    recorded_by = ref()
     recorded_at = Timestamptz(default=TimestamptzNow())
 
 
@@ -100,22 +118,26 @@ class Note(TenantOwned, tablename="case_notes", tags=[APPEND_ONLY]):
     """Append-only: a correction is a new version of the same note; the old one is kept."""
 
     id = UUID(primary_key=True)
-    case_id = UUID()
-    note_id = UUID()  # the note; each version has its own row id
+    case_id = ref()
+    note_id = ref()  # the note; each version has its own row id
     version = Integer(default=1)
     body = Text()
     side = Varchar(length=24, choices=Side, default=Side.SHARED)
     correction_reason = Varchar(length=300, null=True, default=None)
-    recorded_by = UUID()
+    recorded_by = ref()
     recorded_at = Timestamptz(default=TimestamptzNow())
+    case_notes_version_key = Unique(["tenant_id", "note_id", "version"])
+    case_notes_version_positive = Check("version >= 1")
+    case_notes_correction_reason = Check("version = 1 OR correction_reason IS NOT NULL")
 
 
 class BreakGlass(TenantOwned, tablename="break_glass_grants", tags=[APPEND_ONLY]):
     """Time-boxed access to a case one has no need-to-know for, with a recorded reason."""
 
     id = UUID(primary_key=True)
-    case_id = UUID()
-    staff_id = UUID()
+    case_id = ref()
+    staff_id = ref()
     reason = Varchar(length=500)
     granted_at = Timestamptz(default=TimestamptzNow())
     expires_at = Timestamptz()
+    break_glass_expires_after = Check("expires_at > granted_at")

@@ -9,10 +9,19 @@ gets exactly the privileges the table tags allow (``core/tables.py``), never
 only those named ``app_``: the narrow doors to the registry and operators, each
 ``SECURITY DEFINER`` with a fixed ``search_path``; every other is closed to it
 and to ``PUBLIC``.
+
+Each app's migrations are one auto migration (``piccolo migrations new <app> --auto``,
+from the tables) and, where needed, raw ones made with ``raw_migration``: what Piccolo
+cannot declare on a table (composite foreign keys, partial and expression indexes,
+extensions, triggers, ``app_`` functions), each with the statements that undo it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from piccolo.apps.migrations.auto.migration_manager import MigrationManager
+from piccolo.apps.migrations.commands.base import BaseMigrationManager
 from piccolo.apps.migrations.commands.forwards import run_forwards
 from piccolo.conf.apps import Finder
 from piccolo.table import Table
@@ -30,6 +39,45 @@ APP_FUNCTION_PREFIX = "app_"
 
 class SchemaError(RuntimeError):
     """Migrations failed or the database cannot be made safe; the message says why."""
+
+
+class StaleHistory(SchemaError):
+    """The database ran migrations this code does not have: it was made before each app's
+    migrations were merged into one (issue 12), and cannot be brought up to date."""
+
+
+#: ``confide migrate``'s exit status for a ``StaleHistory`` (``confide run`` explains it).
+STALE_HISTORY_EXIT = 3
+
+
+def raw_migration(
+    migration_id: str,
+    app_name: str,
+    description: str,
+    forwards: Sequence[str],
+    backwards: Sequence[str],
+) -> MigrationManager:
+    """A migration of raw SQL: ``forwards`` run in order, ``backwards`` undo them.
+
+    No braces in a statement: the statements go through ``raw``, which reads ``{}`` as
+    a placeholder.
+    """
+    manager = MigrationManager(
+        migration_id=migration_id, app_name=app_name, description=description
+    )
+
+    # Piccolo awaits only what is a coroutine function itself (a lambda would never run).
+    async def apply() -> None:
+        for statement in forwards:
+            await raw(statement)
+
+    async def undo() -> None:
+        for statement in backwards:
+            await raw(statement)
+
+    manager.add_raw(apply)
+    manager.add_raw_backwards(undo)
+    return manager
 
 
 def _ident(name: str) -> str:
@@ -146,8 +194,37 @@ async def _database() -> str:
     return str((await raw("SELECT current_database() AS name"))[0]["name"])
 
 
+async def stale_migrations() -> list[str]:
+    """The migrations the database has run that no app here has (``app id``), in the order
+    they ran: none for a new database or one made by this history."""
+    [table] = await raw("SELECT to_regclass('public.migration') IS NOT NULL AS present")
+    if not table["present"]:
+        return []
+    finder = BaseMigrationManager()
+    known = {
+        (config.app_name, migration_id)
+        for config in finder.get_app_configs()
+        for migration_id in finder.get_migration_modules(config.resolved_migrations_folder_path)
+    }
+    rows = await raw("SELECT app_name, name FROM migration ORDER BY id")
+    return [
+        f"{row['app_name']} {row['name']}"
+        for row in rows
+        if (row["app_name"], row["name"]) not in known
+    ]
+
+
 async def migrate(app_role: str, app_password: str | None = None) -> list[str]:
     """Run every app's migrations, then ``secure_schema``. Needs the owner role."""
+    stale = await stale_migrations()
+    if stale:
+        named = stale[0] + (f" and {len(stale) - 1} more" if len(stale) > 1 else "")
+        raise StaleHistory(
+            f"this database ran migrations this version does not have ({named}): it was"
+            " made before each app's migrations were merged into one (CHANGELOG.md) and"
+            " cannot be brought up to date. No production database predates that; start"
+            " again from a new, empty database"
+        )
     result = await run_forwards(app_name="all")
     if not result.success:
         raise SchemaError(f"migrations failed: {result.message}")

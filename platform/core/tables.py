@@ -1,4 +1,4 @@
-"""Base classes for tables.
+"""Base classes for tables, and ``ref()`` for a column that holds another row's id.
 
 Every tenant-owned table derives from ``TenantOwned``: a ``tenant_id`` that
 cannot be null and has no Python default, so a row never lands without its
@@ -28,10 +28,21 @@ NO_DELETE = "no-delete"
 EXPIRING = "expiring"
 
 
+def ref(*, null: bool = False, index: bool = False) -> UUID:
+    """A column holding the id of another row (a case, a member of staff, an actor...).
+
+    A bare ``UUID()`` defaults to a random id, in Python and in the database
+    (``DEFAULT gen_random_uuid()``): a forgotten actor would become a random one.
+    A reference has no default, so a row written without it fails, and it is
+    NOT NULL unless ``null=True`` says it is optional. Primary keys keep theirs.
+    """
+    return UUID(null=null, default=None, index=index)
+
+
 class TenantOwned(Table):
     """Columns shared by every tenant-owned table."""
 
-    tenant_id = UUID(null=False, index=True, default=None)
+    tenant_id = ref(index=True)
 
 
 def json_list(value: Any) -> list[str]:

@@ -2,8 +2,9 @@
 
 from piccolo.columns import JSONB, UUID, Integer, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.constraints import Unique
 
-from confide.platform.core.tables import EXPIRING, TenantOwned
+from confide.platform.core.tables import EXPIRING, TenantOwned, ref
 from confide.platform.identity.schemas import StaffStatus
 
 
@@ -21,17 +22,20 @@ class StaffUser(TenantOwned, tablename="staff_users"):
     last_sign_in_at = Timestamptz(null=True, default=None)
     # Sessions created before this moment are void: suspension ends them at once.
     sessions_valid_after = Timestamptz(default=TimestamptzNow())
+    staff_users_identity_key = Unique(["tenant_id", "issuer", "subject"])
+    staff_users_tenant_id_id_key = Unique(["tenant_id", "id"])  # target of composite keys
 
 
 class IdempotencyKey(TenantOwned, tablename="idempotency_keys", tags=[EXPIRING]):
     """A create request that succeeded, under the key its client chose (``idempotency.py``):
     a retry with the same key gets this answer again instead of a second record.
-    Unique on (tenant_id, staff_id, key); kept for a day."""
+    One per member of staff and key; kept for a day."""
 
     id = UUID(primary_key=True)
-    staff_id = UUID(null=False, default=None)
+    staff_id = ref()
     key = Varchar(length=128)
     fingerprint = Varchar(length=64)
     status = Integer()
     location = Varchar(length=1000, default="")
     created_at = Timestamptz(default=TimestamptzNow())
+    idempotency_keys_once = Unique(["tenant_id", "staff_id", "key"])

@@ -2,12 +2,13 @@
 
 from piccolo.columns import JSONB, UUID, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.constraints import Unique
 
 from confide.platform.core.tables import TenantOwned
 
 
 class SsoProvider(TenantOwned, tablename="sso_providers"):
-    """One per tenant (unique on tenant_id)."""
+    """One per tenant."""
 
     id = UUID(primary_key=True)
     issuer = Varchar(length=300)
@@ -18,3 +19,4 @@ class SsoProvider(TenantOwned, tablename="sso_providers"):
     role_mapping = JSONB(default={})  # group value -> list of role names
     allowed_email_domains = Varchar(length=500, default="")
     updated_at = Timestamptz(default=TimestamptzNow())
+    sso_providers_tenant_key = Unique(["tenant_id"])

@@ -15,14 +15,23 @@ from piccolo.columns.defaults.date import DateNow
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.columns.defaults.uuid import UUID4
 from piccolo.columns.indexes import IndexMethod
+from piccolo.constraints import Check, Unique
 
-ID = "2026-11-25T19:05:17:611015"
+ID = "2026-11-29T11:24:27:046383"
 VERSION = "1.38.0"
-DESCRIPTION = "case work tables"
+DESCRIPTION = "people, cases, case people, assignments, contacts, notes, break-glass grants"
 
 
 async def forwards():
     manager = MigrationManager(migration_id=ID, app_name="casework", description=DESCRIPTION)
+
+    manager.add_table(class_name="Note", tablename="case_notes", schema=None, columns=None)
+
+    manager.add_table(class_name="Person", tablename="people", schema=None, columns=None)
+
+    manager.add_table(class_name="Case", tablename="cases", schema=None, columns=None)
+
+    manager.add_table(class_name="Contact", tablename="case_contacts", schema=None, columns=None)
 
     manager.add_table(
         class_name="Assignment",
@@ -31,20 +40,12 @@ async def forwards():
         columns=None,
     )
 
-    manager.add_table(class_name="Case", tablename="cases", schema=None, columns=None)
-
-    manager.add_table(class_name="Person", tablename="people", schema=None, columns=None)
-
-    manager.add_table(class_name="Note", tablename="case_notes", schema=None, columns=None)
-
     manager.add_table(
         class_name="BreakGlass",
         tablename="break_glass_grants",
         schema=None,
         columns=None,
     )
-
-    manager.add_table(class_name="Contact", tablename="case_contacts", schema=None, columns=None)
 
     manager.add_table(
         class_name="CasePerson",
@@ -54,8 +55,8 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Assignment",
-        tablename="case_assignments",
+        table_class_name="Note",
+        tablename="case_notes",
         column_name="tenant_id",
         db_column_name="tenant_id",
         column_class_name="UUID",
@@ -75,8 +76,8 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Assignment",
-        tablename="case_assignments",
+        table_class_name="Note",
+        tablename="case_notes",
         column_name="id",
         db_column_name="id",
         column_class_name="UUID",
@@ -96,99 +97,15 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Assignment",
-        tablename="case_assignments",
+        table_class_name="Note",
+        tablename="case_notes",
         column_name="case_id",
         db_column_name="case_id",
         column_class_name="UUID",
         column_class=UUID,
         params={
-            "default": UUID4(),
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Assignment",
-        tablename="case_assignments",
-        column_name="staff_id",
-        db_column_name="staff_id",
-        column_class_name="UUID",
-        column_class=UUID,
-        params={
-            "default": UUID4(),
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Assignment",
-        tablename="case_assignments",
-        column_name="assigned_by",
-        db_column_name="assigned_by",
-        column_class_name="UUID",
-        column_class=UUID,
-        params={
-            "default": UUID4(),
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Assignment",
-        tablename="case_assignments",
-        column_name="assigned_at",
-        db_column_name="assigned_at",
-        column_class_name="Timestamptz",
-        column_class=Timestamptz,
-        params={
-            "default": TimestamptzNow(),
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Assignment",
-        tablename="case_assignments",
-        column_name="ended_at",
-        db_column_name="ended_at",
-        column_class_name="Timestamptz",
-        column_class=Timestamptz,
-        params={
             "default": None,
-            "null": True,
+            "null": False,
             "primary_key": False,
             "unique": False,
             "index": False,
@@ -201,10 +118,10 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Case",
-        tablename="cases",
-        column_name="tenant_id",
-        db_column_name="tenant_id",
+        table_class_name="Note",
+        tablename="case_notes",
+        column_name="note_id",
+        db_column_name="note_id",
         column_class_name="UUID",
         column_class=UUID,
         params={
@@ -212,27 +129,6 @@ async def forwards():
             "null": False,
             "primary_key": False,
             "unique": False,
-            "index": True,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Case",
-        tablename="cases",
-        column_name="id",
-        db_column_name="id",
-        column_class_name="UUID",
-        column_class=UUID,
-        params={
-            "default": UUID4(),
-            "null": False,
-            "primary_key": True,
-            "unique": False,
             "index": False,
             "index_method": IndexMethod.btree,
             "choices": None,
@@ -243,218 +139,10 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Case",
-        tablename="cases",
-        column_name="reference",
-        db_column_name="reference",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 20,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Case",
-        tablename="cases",
-        column_name="subject_id",
-        db_column_name="subject_id",
-        column_class_name="UUID",
-        column_class=UUID,
-        params={
-            "default": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Case",
-        tablename="cases",
-        column_name="anonymous",
-        db_column_name="anonymous",
-        column_class_name="Boolean",
-        column_class=Boolean,
-        params={
-            "default": False,
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Case",
-        tablename="cases",
-        column_name="contacted_by",
-        db_column_name="contacted_by",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 16,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": Enum(
-                "ContactedBy",
-                {
-                    "PARENT": "parent",
-                    "CARER": "carer",
-                    "YOUNG_PERSON": "young_person",
-                    "PROFESSIONAL": "professional",
-                },
-            ),
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Case",
-        tablename="cases",
-        column_name="referral_route",
-        db_column_name="referral_route",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 16,
-            "default": "self",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": Enum(
-                "ReferralRoute",
-                {
-                    "SELF": "self",
-                    "PROFESSIONAL": "professional",
-                    "EARLY_HELP": "early_help",
-                },
-            ),
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Case",
-        tablename="cases",
-        column_name="referrer_consent_confirmed",
-        db_column_name="referrer_consent_confirmed",
-        column_class_name="Boolean",
-        column_class=Boolean,
-        params={
-            "default": False,
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Case",
-        tablename="cases",
-        column_name="referrer_name",
-        db_column_name="referrer_name",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 200,
-            "default": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Case",
-        tablename="cases",
-        column_name="referrer_consent_on",
-        db_column_name="referrer_consent_on",
-        column_class_name="Date",
-        column_class=Date,
-        params={
-            "default": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Case",
-        tablename="cases",
-        column_name="topics",
-        db_column_name="topics",
-        column_class_name="JSONB",
-        column_class=JSONB,
-        params={
-            "default": "[]",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Case",
-        tablename="cases",
-        column_name="support_level",
-        db_column_name="support_level",
+        table_class_name="Note",
+        tablename="case_notes",
+        column_name="version",
+        db_column_name="version",
         column_class_name="Integer",
         column_class=Integer,
         params={
@@ -472,21 +160,20 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Case",
-        tablename="cases",
-        column_name="status",
-        db_column_name="status",
-        column_class_name="Varchar",
-        column_class=Varchar,
+        table_class_name="Note",
+        tablename="case_notes",
+        column_name="body",
+        db_column_name="body",
+        column_class_name="Text",
+        column_class=Text,
         params={
-            "length": 8,
-            "default": "open",
+            "default": "",
             "null": False,
             "primary_key": False,
             "unique": False,
             "index": False,
             "index_method": IndexMethod.btree,
-            "choices": Enum("CaseStatus", {"OPEN": "open", "CLOSED": "closed"}),
+            "choices": None,
             "db_column_name": None,
             "secret": False,
         },
@@ -494,14 +181,39 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Case",
-        tablename="cases",
-        column_name="outcome",
-        db_column_name="outcome",
+        table_class_name="Note",
+        tablename="case_notes",
+        column_name="side",
+        db_column_name="side",
         column_class_name="Varchar",
         column_class=Varchar,
         params={
-            "length": 200,
+            "length": 24,
+            "default": "shared",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": Enum(
+                "Side",
+                {"SHARED": "shared", "YOUNG_PERSON_ONLY": "young_person_only"},
+            ),
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Note",
+        tablename="case_notes",
+        column_name="correction_reason",
+        db_column_name="correction_reason",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 300,
             "default": None,
             "null": True,
             "primary_key": False,
@@ -516,56 +228,14 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Case",
-        tablename="cases",
-        column_name="opened_on",
-        db_column_name="opened_on",
-        column_class_name="Date",
-        column_class=Date,
-        params={
-            "default": DateNow(),
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Case",
-        tablename="cases",
-        column_name="closed_on",
-        db_column_name="closed_on",
-        column_class_name="Date",
-        column_class=Date,
-        params={
-            "default": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Case",
-        tablename="cases",
-        column_name="created_by",
-        db_column_name="created_by",
+        table_class_name="Note",
+        tablename="case_notes",
+        column_name="recorded_by",
+        db_column_name="recorded_by",
         column_class_name="UUID",
         column_class=UUID,
         params={
-            "default": UUID4(),
+            "default": None,
             "null": False,
             "primary_key": False,
             "unique": False,
@@ -579,10 +249,10 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Case",
-        tablename="cases",
-        column_name="created_at",
-        db_column_name="created_at",
+        table_class_name="Note",
+        tablename="case_notes",
+        column_name="recorded_at",
+        db_column_name="recorded_at",
         column_class_name="Timestamptz",
         column_class=Timestamptz,
         params={
@@ -1058,8 +728,8 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Note",
-        tablename="case_notes",
+        table_class_name="Case",
+        tablename="cases",
         column_name="tenant_id",
         db_column_name="tenant_id",
         column_class_name="UUID",
@@ -1079,8 +749,8 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Note",
-        tablename="case_notes",
+        table_class_name="Case",
+        tablename="cases",
         column_name="id",
         db_column_name="id",
         column_class_name="UUID",
@@ -1100,14 +770,15 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Note",
-        tablename="case_notes",
-        column_name="case_id",
-        db_column_name="case_id",
-        column_class_name="UUID",
-        column_class=UUID,
+        table_class_name="Case",
+        tablename="cases",
+        column_name="reference",
+        db_column_name="reference",
+        column_class_name="Varchar",
+        column_class=Varchar,
         params={
-            "default": UUID4(),
+            "length": 20,
+            "default": "",
             "null": False,
             "primary_key": False,
             "unique": False,
@@ -1121,14 +792,35 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Note",
-        tablename="case_notes",
-        column_name="note_id",
-        db_column_name="note_id",
+        table_class_name="Case",
+        tablename="cases",
+        column_name="subject_id",
+        db_column_name="subject_id",
         column_class_name="UUID",
         column_class=UUID,
         params={
-            "default": UUID4(),
+            "default": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Case",
+        tablename="cases",
+        column_name="anonymous",
+        db_column_name="anonymous",
+        column_class_name="Boolean",
+        column_class=Boolean,
+        params={
+            "default": False,
             "null": False,
             "primary_key": False,
             "unique": False,
@@ -1142,10 +834,154 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Note",
-        tablename="case_notes",
-        column_name="version",
-        db_column_name="version",
+        table_class_name="Case",
+        tablename="cases",
+        column_name="contacted_by",
+        db_column_name="contacted_by",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 16,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": Enum(
+                "ContactedBy",
+                {
+                    "PARENT": "parent",
+                    "CARER": "carer",
+                    "YOUNG_PERSON": "young_person",
+                    "PROFESSIONAL": "professional",
+                },
+            ),
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Case",
+        tablename="cases",
+        column_name="referral_route",
+        db_column_name="referral_route",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 16,
+            "default": "self",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": Enum(
+                "ReferralRoute",
+                {
+                    "SELF": "self",
+                    "PROFESSIONAL": "professional",
+                    "EARLY_HELP": "early_help",
+                },
+            ),
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Case",
+        tablename="cases",
+        column_name="referrer_consent_confirmed",
+        db_column_name="referrer_consent_confirmed",
+        column_class_name="Boolean",
+        column_class=Boolean,
+        params={
+            "default": False,
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Case",
+        tablename="cases",
+        column_name="referrer_name",
+        db_column_name="referrer_name",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 200,
+            "default": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Case",
+        tablename="cases",
+        column_name="referrer_consent_on",
+        db_column_name="referrer_consent_on",
+        column_class_name="Date",
+        column_class=Date,
+        params={
+            "default": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Case",
+        tablename="cases",
+        column_name="topics",
+        db_column_name="topics",
+        column_class_name="JSONB",
+        column_class=JSONB,
+        params={
+            "default": "[]",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Case",
+        tablename="cases",
+        column_name="support_level",
+        db_column_name="support_level",
         column_class_name="Integer",
         column_class=Integer,
         params={
@@ -1163,20 +999,21 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Note",
-        tablename="case_notes",
-        column_name="body",
-        db_column_name="body",
-        column_class_name="Text",
-        column_class=Text,
+        table_class_name="Case",
+        tablename="cases",
+        column_name="status",
+        db_column_name="status",
+        column_class_name="Varchar",
+        column_class=Varchar,
         params={
-            "default": "",
+            "length": 8,
+            "default": "open",
             "null": False,
             "primary_key": False,
             "unique": False,
             "index": False,
             "index_method": IndexMethod.btree,
-            "choices": None,
+            "choices": Enum("CaseStatus", {"OPEN": "open", "CLOSED": "closed"}),
             "db_column_name": None,
             "secret": False,
         },
@@ -1184,39 +1021,14 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Note",
-        tablename="case_notes",
-        column_name="side",
-        db_column_name="side",
+        table_class_name="Case",
+        tablename="cases",
+        column_name="outcome",
+        db_column_name="outcome",
         column_class_name="Varchar",
         column_class=Varchar,
         params={
-            "length": 24,
-            "default": "shared",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": Enum(
-                "Side",
-                {"SHARED": "shared", "YOUNG_PERSON_ONLY": "young_person_only"},
-            ),
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Note",
-        tablename="case_notes",
-        column_name="correction_reason",
-        db_column_name="correction_reason",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 300,
+            "length": 200,
             "default": None,
             "null": True,
             "primary_key": False,
@@ -1231,14 +1043,14 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Note",
-        tablename="case_notes",
-        column_name="recorded_by",
-        db_column_name="recorded_by",
-        column_class_name="UUID",
-        column_class=UUID,
+        table_class_name="Case",
+        tablename="cases",
+        column_name="opened_on",
+        db_column_name="opened_on",
+        column_class_name="Date",
+        column_class=Date,
         params={
-            "default": UUID4(),
+            "default": DateNow(),
             "null": False,
             "primary_key": False,
             "unique": False,
@@ -1252,15 +1064,15 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Note",
-        tablename="case_notes",
-        column_name="recorded_at",
-        db_column_name="recorded_at",
-        column_class_name="Timestamptz",
-        column_class=Timestamptz,
+        table_class_name="Case",
+        tablename="cases",
+        column_name="closed_on",
+        db_column_name="closed_on",
+        column_class_name="Date",
+        column_class=Date,
         params={
-            "default": TimestamptzNow(),
-            "null": False,
+            "default": None,
+            "null": True,
             "primary_key": False,
             "unique": False,
             "index": False,
@@ -1273,10 +1085,10 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="BreakGlass",
-        tablename="break_glass_grants",
-        column_name="tenant_id",
-        db_column_name="tenant_id",
+        table_class_name="Case",
+        tablename="cases",
+        column_name="created_by",
+        db_column_name="created_by",
         column_class_name="UUID",
         column_class=UUID,
         params={
@@ -1284,27 +1096,6 @@ async def forwards():
             "null": False,
             "primary_key": False,
             "unique": False,
-            "index": True,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="BreakGlass",
-        tablename="break_glass_grants",
-        column_name="id",
-        db_column_name="id",
-        column_class_name="UUID",
-        column_class=UUID,
-        params={
-            "default": UUID4(),
-            "null": False,
-            "primary_key": True,
-            "unique": False,
             "index": False,
             "index_method": IndexMethod.btree,
             "choices": None,
@@ -1315,95 +1106,10 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="BreakGlass",
-        tablename="break_glass_grants",
-        column_name="case_id",
-        db_column_name="case_id",
-        column_class_name="UUID",
-        column_class=UUID,
-        params={
-            "default": UUID4(),
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="BreakGlass",
-        tablename="break_glass_grants",
-        column_name="staff_id",
-        db_column_name="staff_id",
-        column_class_name="UUID",
-        column_class=UUID,
-        params={
-            "default": UUID4(),
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="BreakGlass",
-        tablename="break_glass_grants",
-        column_name="reason",
-        db_column_name="reason",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 500,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="BreakGlass",
-        tablename="break_glass_grants",
-        column_name="granted_at",
-        db_column_name="granted_at",
-        column_class_name="Timestamptz",
-        column_class=Timestamptz,
-        params={
-            "default": TimestamptzNow(),
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="BreakGlass",
-        tablename="break_glass_grants",
-        column_name="expires_at",
-        db_column_name="expires_at",
+        table_class_name="Case",
+        tablename="cases",
+        column_name="created_at",
+        db_column_name="created_at",
         column_class_name="Timestamptz",
         column_class=Timestamptz,
         params={
@@ -1470,7 +1176,7 @@ async def forwards():
         column_class_name="UUID",
         column_class=UUID,
         params={
-            "default": UUID4(),
+            "default": None,
             "null": False,
             "primary_key": False,
             "unique": False,
@@ -1654,7 +1360,7 @@ async def forwards():
         column_class_name="UUID",
         column_class=UUID,
         params={
-            "default": UUID4(),
+            "default": None,
             "null": False,
             "primary_key": False,
             "unique": False,
@@ -1672,6 +1378,301 @@ async def forwards():
         tablename="case_contacts",
         column_name="recorded_at",
         db_column_name="recorded_at",
+        column_class_name="Timestamptz",
+        column_class=Timestamptz,
+        params={
+            "default": TimestamptzNow(),
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Assignment",
+        tablename="case_assignments",
+        column_name="tenant_id",
+        db_column_name="tenant_id",
+        column_class_name="UUID",
+        column_class=UUID,
+        params={
+            "default": None,
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": True,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Assignment",
+        tablename="case_assignments",
+        column_name="id",
+        db_column_name="id",
+        column_class_name="UUID",
+        column_class=UUID,
+        params={
+            "default": UUID4(),
+            "null": False,
+            "primary_key": True,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Assignment",
+        tablename="case_assignments",
+        column_name="case_id",
+        db_column_name="case_id",
+        column_class_name="UUID",
+        column_class=UUID,
+        params={
+            "default": None,
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Assignment",
+        tablename="case_assignments",
+        column_name="staff_id",
+        db_column_name="staff_id",
+        column_class_name="UUID",
+        column_class=UUID,
+        params={
+            "default": None,
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Assignment",
+        tablename="case_assignments",
+        column_name="assigned_by",
+        db_column_name="assigned_by",
+        column_class_name="UUID",
+        column_class=UUID,
+        params={
+            "default": None,
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Assignment",
+        tablename="case_assignments",
+        column_name="assigned_at",
+        db_column_name="assigned_at",
+        column_class_name="Timestamptz",
+        column_class=Timestamptz,
+        params={
+            "default": TimestamptzNow(),
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Assignment",
+        tablename="case_assignments",
+        column_name="ended_at",
+        db_column_name="ended_at",
+        column_class_name="Timestamptz",
+        column_class=Timestamptz,
+        params={
+            "default": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="BreakGlass",
+        tablename="break_glass_grants",
+        column_name="tenant_id",
+        db_column_name="tenant_id",
+        column_class_name="UUID",
+        column_class=UUID,
+        params={
+            "default": None,
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": True,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="BreakGlass",
+        tablename="break_glass_grants",
+        column_name="id",
+        db_column_name="id",
+        column_class_name="UUID",
+        column_class=UUID,
+        params={
+            "default": UUID4(),
+            "null": False,
+            "primary_key": True,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="BreakGlass",
+        tablename="break_glass_grants",
+        column_name="case_id",
+        db_column_name="case_id",
+        column_class_name="UUID",
+        column_class=UUID,
+        params={
+            "default": None,
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="BreakGlass",
+        tablename="break_glass_grants",
+        column_name="staff_id",
+        db_column_name="staff_id",
+        column_class_name="UUID",
+        column_class=UUID,
+        params={
+            "default": None,
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="BreakGlass",
+        tablename="break_glass_grants",
+        column_name="reason",
+        db_column_name="reason",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 500,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="BreakGlass",
+        tablename="break_glass_grants",
+        column_name="granted_at",
+        db_column_name="granted_at",
+        column_class_name="Timestamptz",
+        column_class=Timestamptz,
+        params={
+            "default": TimestamptzNow(),
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="BreakGlass",
+        tablename="break_glass_grants",
+        column_name="expires_at",
+        db_column_name="expires_at",
         column_class_name="Timestamptz",
         column_class=Timestamptz,
         params={
@@ -1738,7 +1739,7 @@ async def forwards():
         column_class_name="UUID",
         column_class=UUID,
         params={
-            "default": UUID4(),
+            "default": None,
             "null": False,
             "primary_key": False,
             "unique": False,
@@ -1759,7 +1760,7 @@ async def forwards():
         column_class_name="UUID",
         column_class=UUID,
         params={
-            "default": UUID4(),
+            "default": None,
             "null": False,
             "primary_key": False,
             "unique": False,
@@ -1797,6 +1798,124 @@ async def forwards():
             ),
             "db_column_name": None,
             "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_constraint(
+        table_class_name="Note",
+        tablename="case_notes",
+        constraint_name="case_notes_version_key",
+        constraint_class=Unique,
+        params={
+            "columns": ["tenant_id", "note_id", "version"],
+            "nulls_distinct": True,
+        },
+        schema=None,
+    )
+
+    manager.add_constraint(
+        table_class_name="Note",
+        tablename="case_notes",
+        constraint_name="case_notes_version_positive",
+        constraint_class=Check,
+        params={"condition": "version >= 1"},
+        schema=None,
+    )
+
+    manager.add_constraint(
+        table_class_name="Note",
+        tablename="case_notes",
+        constraint_name="case_notes_correction_reason",
+        constraint_class=Check,
+        params={"condition": "version = 1 OR correction_reason IS NOT NULL"},
+        schema=None,
+    )
+
+    manager.add_constraint(
+        table_class_name="Person",
+        tablename="people",
+        constraint_name="people_tenant_id_id_key",
+        constraint_class=Unique,
+        params={"columns": ["tenant_id", "id"], "nulls_distinct": True},
+        schema=None,
+    )
+
+    manager.add_constraint(
+        table_class_name="Case",
+        tablename="cases",
+        constraint_name="cases_tenant_id_id_key",
+        constraint_class=Unique,
+        params={"columns": ["tenant_id", "id"], "nulls_distinct": True},
+        schema=None,
+    )
+
+    manager.add_constraint(
+        table_class_name="Case",
+        tablename="cases",
+        constraint_name="cases_reference_key",
+        constraint_class=Unique,
+        params={"columns": ["tenant_id", "reference"], "nulls_distinct": True},
+        schema=None,
+    )
+
+    manager.add_constraint(
+        table_class_name="Case",
+        tablename="cases",
+        constraint_name="cases_referral_consent",
+        constraint_class=Check,
+        params={
+            "condition": "referral_route = 'self' OR (referrer_consent_confirmed AND referrer_name IS NOT NULL AND referrer_consent_on IS NOT NULL)"
+        },
+        schema=None,
+    )
+
+    manager.add_constraint(
+        table_class_name="Case",
+        tablename="cases",
+        constraint_name="cases_anonymous_has_no_subject",
+        constraint_class=Check,
+        params={
+            "condition": "(anonymous AND subject_id IS NULL) OR (NOT anonymous AND subject_id IS NOT NULL)"
+        },
+        schema=None,
+    )
+
+    manager.add_constraint(
+        table_class_name="Case",
+        tablename="cases",
+        constraint_name="cases_support_level",
+        constraint_class=Check,
+        params={"condition": "support_level BETWEEN 1 AND 4"},
+        schema=None,
+    )
+
+    manager.add_constraint(
+        table_class_name="Case",
+        tablename="cases",
+        constraint_name="cases_closed_has_outcome",
+        constraint_class=Check,
+        params={"condition": "status = 'open' OR (outcome IS NOT NULL AND closed_on IS NOT NULL)"},
+        schema=None,
+    )
+
+    manager.add_constraint(
+        table_class_name="BreakGlass",
+        tablename="break_glass_grants",
+        constraint_name="break_glass_expires_after",
+        constraint_class=Check,
+        params={"condition": "expires_at > granted_at"},
+        schema=None,
+    )
+
+    manager.add_constraint(
+        table_class_name="CasePerson",
+        tablename="case_people",
+        constraint_name="case_people_once",
+        constraint_class=Unique,
+        params={
+            "columns": ["tenant_id", "case_id", "person_id"],
+            "nulls_distinct": True,
         },
         schema=None,
     )

@@ -3,10 +3,11 @@ from piccolo.columns.column_types import UUID, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.columns.defaults.uuid import UUID4
 from piccolo.columns.indexes import IndexMethod
+from piccolo.constraints import Unique
 
-ID = "2026-11-25T18:04:17:033079"
+ID = "2026-11-29T11:24:14:744492"
 VERSION = "1.38.0"
-DESCRIPTION = "heartbeats"
+DESCRIPTION = "housekeeping heartbeats"
 
 
 async def forwards():
@@ -122,6 +123,15 @@ async def forwards():
             "db_column_name": None,
             "secret": False,
         },
+        schema=None,
+    )
+
+    manager.add_constraint(
+        table_class_name="Heartbeat",
+        tablename="housekeeping_heartbeats",
+        constraint_name="housekeeping_heartbeats_period_key",
+        constraint_class=Unique,
+        params={"columns": ["tenant_id", "period_start"], "nulls_distinct": True},
         schema=None,
     )
 

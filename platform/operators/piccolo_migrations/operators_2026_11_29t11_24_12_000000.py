@@ -13,9 +13,10 @@ application role execute them (every ``app_`` function).
 """
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
-from piccolo.table import Table
 
-ID = "2026-11-29T10:00:00:000000"
+from confide.platform.core.schema import raw_migration
+
+ID = "2026-11-29T11:24:12:000000"
 VERSION = "1.38.0"
 DESCRIPTION = "operator sign-in functions"
 
@@ -54,21 +55,5 @@ BACKWARDS = [
 ]
 
 
-class _Raw(Table, tablename="platform_operators"):
-    pass
-
-
 async def forwards() -> MigrationManager:
-    manager = MigrationManager(migration_id=ID, app_name="operators", description=DESCRIPTION)
-
-    async def create() -> None:
-        for statement in FORWARDS:
-            await _Raw.raw(statement)
-
-    async def drop() -> None:
-        for statement in BACKWARDS:
-            await _Raw.raw(statement)
-
-    manager.add_raw(create)
-    manager.add_raw_backwards(drop)
-    return manager
+    return raw_migration(ID, "operators", DESCRIPTION, FORWARDS, BACKWARDS)

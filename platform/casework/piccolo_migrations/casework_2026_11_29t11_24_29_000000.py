@@ -1,9 +1,10 @@
 """Indexes for finding people and cases: trigram names, normalised postcodes, references.
 
-``people.search_name`` is a generated column (lower-case "first last"). Row-level
-security lets a query condition drive an index only when every function in it is
-LEAKPROOF; ``lower()`` and ``||`` are not, so an expression index would never be used
-under the policy. On a plain column only the trigram operator's own function counts.
+``people.search_name`` is a generated column (lower-case "first last"), which Piccolo
+cannot declare. Row-level security lets a query condition drive an index only when every
+function in it is LEAKPROOF; ``lower()`` and ``||`` are not, so an expression index would
+never be used under the policy. On a plain column only the trigram operator's own
+function counts.
 
 ``pg_trgm`` (and ``btree_gin``, so the trigram index also carries ``tenant_id``) are
 trusted extensions the database owner may create. Where they are not installed (the
@@ -17,9 +18,10 @@ the search is correct but scans the tenant's people instead of using the index.
 """
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
-from piccolo.table import Table
 
-ID = "2026-11-25T19:05:20:000000"
+from confide.platform.core.schema import raw_migration
+
+ID = "2026-11-29T11:24:29:000000"
 VERSION = "1.38.0"
 DESCRIPTION = "case work search indexes"
 
@@ -43,7 +45,7 @@ END
 $$
 """
 
-STATEMENTS = [
+FORWARDS = [
     # Must stay the expression of ``search.SEARCH_NAME``'s fallback comparisons.
     "ALTER TABLE people ADD COLUMN search_name text"
     " GENERATED ALWAYS AS (lower(first_name::text || ' ' || last_name::text)) STORED",
@@ -51,22 +53,17 @@ STATEMENTS = [
     "CREATE INDEX people_postcode_normalised ON people"
     " (tenant_id, upper(replace(postcode::text, ' ', '')))",
     "CREATE INDEX cases_reference_upper ON cases (tenant_id, upper(reference::text))",
-    # From a person to their cases, both ways a person is on one.
-    "CREATE INDEX cases_subject ON cases (tenant_id, subject_id)",
-    "CREATE INDEX case_people_person ON case_people (tenant_id, person_id)",
+]
+
+# The extensions stay: another database object may use them, and only their owner (or a
+# superuser) could drop them.
+BACKWARDS = [
+    "DROP INDEX cases_reference_upper",
+    "DROP INDEX people_postcode_normalised",
+    "DROP INDEX IF EXISTS people_search_name",
+    "ALTER TABLE people DROP COLUMN search_name",
 ]
 
 
-class _Raw(Table, tablename="people"):
-    pass
-
-
 async def forwards() -> MigrationManager:
-    manager = MigrationManager(migration_id=ID, app_name="casework", description=DESCRIPTION)
-
-    async def apply() -> None:
-        for statement in STATEMENTS:
-            await _Raw.raw(statement)
-
-    manager.add_raw(apply)
-    return manager
+    return raw_migration(ID, "casework", DESCRIPTION, FORWARDS, BACKWARDS)
