@@ -31,6 +31,12 @@ _NOT_KEPT = frozenset({"_csrf_token"})
 PAGE_CONTENT = "main-content"
 
 
+def date_fields(name: str, day: date) -> dict[str, str]:
+    """A GOV.UK date input's values for ``day`` (a blank form's "today")."""
+    parts = (day.day, day.month, day.year)
+    return {f"{name}-{part}": str(n) for part, n in zip(DATE_PARTS, parts, strict=True)}
+
+
 class Form:
     """A posted form: what was typed, readers into domain types, and its problems.
 

@@ -22,10 +22,9 @@ from confide.frontend.consent.forms import (
     NOT_ASKED_BECAUSE,
     PARTIES,
     ROLES,
-    date_fields,
     read_consent,
 )
-from confide.frontend.forms import Form
+from confide.frontend.forms import Form, date_fields
 from confide.platform.casework.schemas import (
     CloseCase,
     ContactedBy,

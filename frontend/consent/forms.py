@@ -7,9 +7,7 @@ new-enquiry page and the consent page read them with one reader, ``read_consent`
 
 from __future__ import annotations
 
-from datetime import date
-
-from confide.frontend.forms import Form
+from confide.frontend.forms import Form, date_fields
 from confide.platform.consent.schemas import (
     ConsentMethod,
     Decision,
@@ -41,15 +39,6 @@ CONSENT_ORDER = (
     f"{CONSENT}young_person_view",
     f"{CONSENT}note",
 )
-
-
-def date_fields(name: str, day: date) -> dict[str, str]:
-    """A GOV.UK date input filled in with ``day`` (a blank form's "today")."""
-    return {
-        f"{name}-day": str(day.day),
-        f"{name}-month": str(day.month),
-        f"{name}-year": str(day.year),
-    }
 
 
 def read_consent(form: Form) -> NewConsent:

@@ -3,8 +3,7 @@ authorisation or refusal, a share sent or not sent, telling the service user, a 
 
 from __future__ import annotations
 
-from confide.frontend.consent.forms import date_fields
-from confide.frontend.forms import Form
+from confide.frontend.forms import Form, date_fields
 from confide.platform.consent.schemas import (
     Authorisation,
     CancelShare,
