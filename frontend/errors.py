@@ -139,7 +139,7 @@ def forbidden_page(request: Request[Any, Any, Any], exc: Exception) -> Response[
     page of a case without need-to-know, the case page, which says so and offers
     break-glass."""
     case_id = request.path_params.get("case_id") if isinstance(exc, CaseRestricted) else None
-    on_case_page = request.scope["route_handler"].name == "case"
+    on_case_page = getattr(request.scope.get("route_handler"), "name", None) == "case"
     if request_tenant(request) is not None and case_id is not None and not on_case_page:
         return redirect_to(request, "case", case_id=case_id)
     return http_error(request, PermissionDeniedException())
