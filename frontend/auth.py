@@ -23,13 +23,12 @@ from litestar.status_codes import (
     HTTP_429_TOO_MANY_REQUESTS,
 )
 
-from confide.frontend.templating import page_context
+from confide.frontend.templating import page_context, page_url, redirect_to, tenant_site
 from confide.platform.core.settings import get_settings
 from confide.platform.core.stores import RateLimiter
 from confide.platform.identity import sessions, signin
 from confide.platform.identity.oidc import SignInRejected
 from confide.platform.identity.web import current_session
-from confide.tenants.resolution import tenant_base_path
 from confide.tenants.schemas import TenantView
 from confide.tenants.sso.addresses import post_sign_out_uri, redirect_uri
 
@@ -80,19 +79,15 @@ async def _within_limits(request: Request[Any, Any, Any], tenant: TenantView) ->
         )
 
 
-def _redirect_uri(request: Request[Any, Any, Any], tenant: TenantView) -> str:
-    return redirect_uri(f"{str(request.base_url).rstrip('/')}{tenant_base_path(request, tenant)}")
-
-
-def safe_next(next_path: str | None, base: str) -> str:
-    """``next_path`` in its plain form if it stays inside this tenant, else the dashboard.
+def safe_next(next_path: str | None, base: str, home: str) -> str:
+    """``next_path`` in its plain form if it stays inside this tenant (under ``base``),
+    else ``home`` (the dashboard).
 
     The check is made on what the browser will resolve: percent-decoded once
     (browsers treat ``%2e`` as a dot) and with its dot segments resolved. What is
     left must be a plain path of unreserved characters (no scheme, host, query,
     backslash, control character, leftover ``%`` or empty segment) under ``base``.
     """
-    home = f"{base}/dashboard"
     if not next_path:
         return home
     try:
@@ -131,18 +126,17 @@ class SignInController(Controller):
     ) -> Redirect | Template:
         """Send the browser to the tenant's provider."""
         await _within_limits(request, tenant)
-        base = tenant_base_path(request, tenant)
+        home = page_url(request, "start")  # the tenant's root: its cookies' path
+        back_to = safe_next(next_path, home.rstrip("/"), page_url(request, "dashboard"))
         try:
-            url, binding = await signin.begin(
-                tenant, _redirect_uri(request, tenant), safe_next(next_path, base)
-            )
+            url, binding = await signin.begin(tenant, redirect_uri(tenant_site(request)), back_to)
         except SignInRejected as rejected:
             return _error_page(request, rejected.reason)
         response = Redirect(url, status_code=HTTP_303_SEE_OTHER)
         response.set_cookie(
             BINDING_COOKIE,
             binding,
-            path=base or "/",
+            path=home,
             max_age=signin.PENDING_SECONDS,
             **_cookie_flags(request),
         )
@@ -159,7 +153,7 @@ class SignInController(Controller):
     ) -> Redirect | Template:
         """Back from the provider: validate everything, then start a fresh session."""
         await _within_limits(request, tenant)
-        base = tenant_base_path(request, tenant)
+        home = page_url(request, "start")
         try:
             signed_in, next_path = await signin.complete(
                 tenant,
@@ -167,7 +161,7 @@ class SignInController(Controller):
                 code=code,
                 provider_error=error,
                 binding=request.cookies.get(BINDING_COOKIE),
-                redirect_uri=_redirect_uri(request, tenant),
+                redirect_uri=redirect_uri(tenant_site(request)),
             )
         except SignInRejected as rejected:
             return _error_page(request, rejected.reason)
@@ -180,36 +174,29 @@ class SignInController(Controller):
         # Rotation: whatever session this browser had is ended; the new one has a new id.
         await sessions.end(request.cookies.get(sessions.COOKIE))
         response = Redirect(next_path, status_code=HTTP_303_SEE_OTHER)
-        response.delete_cookie(BINDING_COOKIE, path=base or "/")
+        response.delete_cookie(BINDING_COOKIE, path=home)
         response.set_cookie(
-            sessions.COOKIE, signed_in.session_token, path=base or "/", **_cookie_flags(request)
+            sessions.COOKIE, signed_in.session_token, path=home, **_cookie_flags(request)
         )
         return response
 
     @post("/logout", name="logout", status_code=HTTP_303_SEE_OTHER)
-    async def logout(
-        self, request: Request[Any, Any, Any], tenant: NamedDependency[TenantView]
-    ) -> Redirect:
+    async def logout(self, request: Request[Any, Any, Any]) -> Redirect:
         """End the session, then offer to sign out at the provider too.
 
         A redirect straight to the provider after this form would be blocked by
         the pages' ``form-action 'self'`` policy, so the signed-out page links there.
         """
-        base = tenant_base_path(request, tenant)
         held = current_session(request)
         if held is not None:
             await signin.sign_out(*held)
-        response = Redirect(f"{base}/signed-out", status_code=HTTP_303_SEE_OTHER)
-        response.delete_cookie(sessions.COOKIE, path=base or "/")
+        response = redirect_to(request, "signed-out")
+        response.delete_cookie(sessions.COOKIE, path=page_url(request, "start"))
         return response
 
     @get("/signed-out", name="signed-out")
-    async def signed_out(
-        self, request: Request[Any, Any, Any], tenant: NamedDependency[TenantView]
-    ) -> Template:
-        start = post_sign_out_uri(
-            f"{str(request.base_url).rstrip('/')}{tenant_base_path(request, tenant)}"
-        )
+    async def signed_out(self, request: Request[Any, Any, Any]) -> Template:
+        start = post_sign_out_uri(tenant_site(request))
         return Template(
             "auth/signed_out.html",
             context=page_context(

@@ -10,7 +10,6 @@ An outage of the database or Redis is a 503 that says so, not a 500
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
 
 from litestar import MediaType, Request, Response
 from litestar.exceptions import (
@@ -27,7 +26,7 @@ from litestar.status_codes import (
 )
 from litestar.types import ExceptionHandlersMap
 
-from confide.frontend.templating import page_context
+from confide.frontend.templating import page_context, page_url, redirect_to
 from confide.platform.casework.access import CaseRestricted
 from confide.platform.core.db import connection_lost
 from confide.platform.core.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
@@ -39,7 +38,7 @@ from confide.platform.core.outages import (
     outage_of,
 )
 from confide.platform.core.web import note_outage
-from confide.tenants.resolution import request_tenant, tenant_base_path
+from confide.tenants.resolution import request_tenant
 
 log = get_logger("confide.errors")
 
@@ -122,13 +121,12 @@ def unavailable(request: Request[Any, Any, Any], exc: Exception) -> Response[Any
 
 
 def _sign_in_first(request: Request[Any, Any, Any]) -> Response[Any]:
-    """A page that needs a signed-in member of staff sends the browser to sign in."""
-    tenant = request_tenant(request)
-    if tenant is None:
+    """A page that needs a signed-in member of staff sends the browser to sign in, and
+    back to it afterwards (a form's post: to the dashboard)."""
+    if request_tenant(request) is None:
         return Redirect("/", status_code=HTTP_303_SEE_OTHER)
-    base = tenant_base_path(request, tenant)
-    target = request.url.path if request.method == "GET" else f"{base}/dashboard"
-    return Redirect(f"{base}/login?{urlencode({'next': target})}", status_code=HTTP_303_SEE_OTHER)
+    target = request.url.path if request.method == "GET" else page_url(request, "dashboard")
+    return redirect_to(request, "login", query={"next": target})
 
 
 def not_found_page(request: Request[Any, Any, Any], _: Exception) -> Response[Any]:
@@ -140,12 +138,10 @@ def forbidden_page(request: Request[Any, Any, Any], exc: Exception) -> Response[
     """Exception handler: the 403 page (the person's role does not allow the act); on a
     page of a case without need-to-know, the case page, which says so and offers
     break-glass."""
-    tenant = request_tenant(request)
     case_id = request.path_params.get("case_id") if isinstance(exc, CaseRestricted) else None
-    if tenant is not None and case_id is not None:
-        case_page = f"{tenant_base_path(request, tenant)}/cases/{case_id}"
-        if request.url.path != case_page:
-            return Redirect(case_page, status_code=HTTP_303_SEE_OTHER)
+    on_case_page = getattr(request.scope.get("route_handler"), "name", None) == "case"
+    if request_tenant(request) is not None and case_id is not None and not on_case_page:
+        return redirect_to(request, "case", case_id=case_id)
     return http_error(request, PermissionDeniedException())
 
 

@@ -11,10 +11,10 @@ saved unless both the form and the service found nothing wrong.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from datetime import date
 from enum import StrEnum
-from typing import ClassVar, TypeVar
+from typing import Any, ClassVar, Self, TypeVar
 
 from litestar.datastructures import FormMultiDict
 
@@ -22,39 +22,57 @@ from confide.platform.core.edge import whole_number
 from confide.platform.core.errors import Invalid
 
 E = TypeVar("E", bound=StrEnum)
+T = TypeVar("T")
 YES = "yes"
 DATE_PARTS = ("day", "month", "year")
 # Never kept or shown again: the CSRF token comes fresh with every page.
 _NOT_KEPT = frozenset({"_csrf_token"})
+# Where the summary links a problem with the whole request rather than one field.
+PAGE_CONTENT = "main-content"
+
+
+def date_fields(name: str, day: date) -> dict[str, str]:
+    """A GOV.UK date input's values for ``day`` (a blank form's "today")."""
+    parts = (day.day, day.month, day.year)
+    return {f"{name}-{part}": str(n) for part, n in zip(DATE_PARTS, parts, strict=True)}
 
 
 class Form:
     """A posted form: what was typed, readers into domain types, and its problems.
 
     A subclass names its fields in page order (``order``, for the error summary), its
-    repeated fields (``lists``: checkbox groups) and its GOV.UK date inputs (``dates``:
-    their errors link to the day box), and overrides ``field_of`` where the service's
-    error keys differ from its field names.
+    repeated fields (``lists``: checkbox groups), its GOV.UK date inputs (``dates``:
+    their errors link to the day box), the keys of problems with the whole request
+    (``page_wide``: a closed case, a decided request; they link to the page's content),
+    the fields read once and never shown again (``secret``: a password, a client secret),
+    and overrides ``field_of`` where the service's error keys differ from its field names.
     """
 
     order: ClassVar[tuple[str, ...]] = ()
     lists: ClassVar[tuple[str, ...]] = ()
     dates: ClassVar[tuple[str, ...]] = ()
+    page_wide: ClassVar[tuple[str, ...]] = ()
+    secret: ClassVar[tuple[str, ...]] = ()
 
     def __init__(
         self,
         values: Mapping[str, str] | None = None,
         lists: Mapping[str, Iterable[str]] | None = None,
     ) -> None:
-        self.values: dict[str, str] = dict(values or {})
+        given = dict(values or {})
+        self._secrets = {name: given.pop(name) for name in self.secret if name in given}
+        self.values: dict[str, str] = given
         self.repeated: dict[str, list[str]] = {k: list(v) for k, v in (lists or {}).items()}
         self._errors: dict[str, str] = {}
 
     @classmethod
-    def posted(cls, data: FormMultiDict) -> Form:
-        """The form as the browser sent it: single fields trimmed, repeated ones as lists."""
+    def posted(cls, data: FormMultiDict) -> Self:
+        """The form as the browser sent it: single fields trimmed (secrets as typed),
+        repeated ones as lists."""
         values = {
-            str(key): str(data.get(key, "")).strip()
+            str(key): str(data.get(key, ""))
+            if key in cls.secret
+            else str(data.get(key, "")).strip()
             for key in data
             if key not in _NOT_KEPT and key not in cls.lists
         }
@@ -80,7 +98,9 @@ class Form:
     @property
     def anchors(self) -> dict[str, str]:
         """Where each problem's summary link goes, where not the field itself."""
-        return {name: f"{name}-day" for name in self._errors if name in self.dates}
+        anchors = {name: f"{name}-day" for name in self._errors if name in self.dates}
+        anchors.update((name, PAGE_CONTENT) for name in self._errors if name in self.page_wide)
+        return anchors
 
     # Readers: each notes its field's problem and returns None (or a stand-in) for it
 
@@ -92,6 +112,10 @@ class Form:
 
     def ticked(self, name: str) -> bool:
         return self.values.get(name) == YES
+
+    def secret_text(self, name: str) -> str:
+        """A ``secret`` field as typed; it is not among the values shown again."""
+        return self._secrets.get(name, "")
 
     def choice(self, kind: type[E], name: str, message: str, default: str = "") -> E | None:
         """A radio answer as its enum; ``message`` when none (or one not offered) came."""
@@ -139,10 +163,31 @@ class Form:
         """The form's field for a service's error key (``young_person.first_name``)."""
         return key
 
-    def absorb(self, invalid: Invalid) -> None:
-        """Take in a service's problems, on the form's field names."""
-        for key, message in invalid.errors.items():
+    def absorb(self, problems: Invalid | Mapping[str, str]) -> None:
+        """Take in a service's problems (its ``Invalid``, or the field-to-message map a
+        service's checks return), on the form's field names."""
+        errors = problems.errors if isinstance(problems, Invalid) else problems
+        for key, message in errors.items():
             self.fail(self.field_of(key), message)
+
+    def check(self, validate: Callable[[], Any]) -> None:
+        """Run a service's own check on what could be read (an input's ``validate``), so
+        one pass shows the form's problems and the service's together."""
+        try:
+            validate()
+        except Invalid as invalid:
+            self.absorb(invalid)
+
+    async def save(self, act: Callable[[], Awaitable[T]]) -> T | None:
+        """Run ``act`` (the one service call that saves) only when nothing is wrong; a
+        service's ``Invalid`` is taken in. ``ok`` afterwards says whether it was saved."""
+        if not self.ok:
+            return None
+        try:
+            return await act()
+        except Invalid as invalid:
+            self.absorb(invalid)
+            return None
 
     @property
     def ok(self) -> bool:

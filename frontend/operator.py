@@ -11,9 +11,8 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, Router, get, post
-from litestar.enums import RequestEncodingType
 from litestar.exceptions import NotAuthorizedException, NotFoundException
-from litestar.params import Body, FromPath, QueryParameter
+from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect, Template
 from litestar.status_codes import (
     HTTP_303_SEE_OTHER,
@@ -21,6 +20,9 @@ from litestar.status_codes import (
     HTTP_429_TOO_MANY_REQUESTS,
 )
 
+from confide.frontend.operator_forms import NewTenantForm, SignInForm, TenantStatusForm
+from confide.frontend.paging import PageNumber
+from confide.frontend.templating import page_url, redirect_to
 from confide.platform.core.pagination import Page
 from confide.platform.core.settings import get_settings
 from confide.platform.core.stores import RateLimiter
@@ -37,10 +39,9 @@ from confide.platform.operators.web import (
     operator_required,
     provide_operator,
 )
-from confide.tenants.schemas import ControllerKind, TenantStatus
+from confide.tenants.schemas import ControllerKind
 from confide.tenants.services import TenantError, count_tenants, list_tenants
 
-FormBody = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 AREA = "/operator"
 SERVICE_NAME = "Confide operators"
 TENANT_PAGE = 25
@@ -55,8 +56,7 @@ def _context(request: Request[Any, Any, Any], **extra: Any) -> dict[str, Any]:
         "tenant": None,
         "staff": None,
         "service_name": SERVICE_NAME,
-        "home_url": f"{AREA}/tenants",
-        "base_path": AREA,
+        "home_url": page_url(request, "operator-tenants"),
         "operator": current_operator(request),
         "controller_kinds": CONTROLLER_KINDS,
         **extra,
@@ -73,7 +73,26 @@ def _client_address(request: Request[Any, Any, Any]) -> str:
 
 
 def _sign_in_first(request: Request[Any, Any, Any], _: NotAuthorizedException) -> Response[Any]:
-    return Redirect(f"{AREA}/login", status_code=HTTP_303_SEE_OTHER)
+    return redirect_to(request, "operator-login")
+
+
+def _sign_in_page(
+    request: Request[Any, Any, Any], form: SignInForm, *, status_code: int = 200
+) -> Template:
+    return Template(
+        "operator/login.html",
+        context=_context(request, form=form, errors=form.errors),
+        status_code=status_code,
+    )
+
+
+def _new_tenant_page(request: Request[Any, Any, Any], form: NewTenantForm) -> Template:
+    status = HTTP_400_BAD_REQUEST if form.errors else 200
+    return Template(
+        "operator/new_tenant.html",
+        context=_context(request, form=form, errors=form.errors),
+        status_code=status,
+    )
 
 
 class OperatorSignInController(Controller):
@@ -81,47 +100,39 @@ class OperatorSignInController(Controller):
     include_in_schema = False
 
     @get("/", name="operator-home")
-    async def home(self) -> Redirect:
-        return Redirect(f"{AREA}/tenants")
+    async def home(self, request: Request[Any, Any, Any]) -> Redirect:
+        return Redirect(page_url(request, "operator-tenants"))
 
     @get("/login", name="operator-login")
     async def login_form(self, request: Request[Any, Any, Any]) -> Template | Redirect:
         if current_operator(request) is not None:
-            return Redirect(f"{AREA}/tenants")
-        return Template("operator/login.html", context=_context(request, form={}, error=None))
+            return Redirect(page_url(request, "operator-tenants"))
+        return _sign_in_page(request, SignInForm())
 
     @post("/login", name="operator-login-submit")
-    async def login(self, request: Request[Any, Any, Any], data: FormBody) -> Template | Redirect:
+    async def login(self, request: Request[Any, Any, Any]) -> Template | Redirect:
         """Email, password and a fresh code; one message for every failure."""
-        form = {"email": data.get("email", "")[:320]}
+        form = SignInForm.posted(await request.form())
         limit = get_settings().web.operator_signin_limit_per_address
         if not await RateLimiter("operator-signin", limit, WINDOW).hit(_client_address(request)):
-            return Template(
-                "operator/login.html",
-                context=_context(request, form=form, error=TOO_MANY),
-                status_code=HTTP_429_TOO_MANY_REQUESTS,
-            )
+            form.fail("email", TOO_MANY)
+            return _sign_in_page(request, form, status_code=HTTP_429_TOO_MANY_REQUESTS)
         try:
-            operator = await authenticate(
-                data.get("email", ""), data.get("password", ""), data.get("code", "")
-            )
+            operator = await authenticate(*form.credentials())
         except OperatorSignInFailed:
-            return Template(
-                "operator/login.html",
-                context=_context(request, form=form, error=SIGN_IN_FAILED),
-                status_code=HTTP_400_BAD_REQUEST,
-            )
+            form.fail("email", SIGN_IN_FAILED)
+            return _sign_in_page(request, form, status_code=HTTP_400_BAD_REQUEST)
         # Rotation: whatever session this browser had ends; the new one has a new token.
         await sessions.end(request.cookies.get(sessions.COOKIE))
         token = await sessions.start(operator.id)
-        response = Redirect(f"{AREA}/tenants", status_code=HTTP_303_SEE_OTHER)
+        response = redirect_to(request, "operator-tenants")
         response.set_cookie(sessions.COOKIE, token, **_cookie_flags(request))
         return response
 
     @post("/logout", name="operator-logout", status_code=HTTP_303_SEE_OTHER)
     async def logout(self, request: Request[Any, Any, Any]) -> Redirect:
         await sessions.end(current_session_token(request))
-        response = Redirect(f"{AREA}/login", status_code=HTTP_303_SEE_OTHER)
+        response = redirect_to(request, "operator-login")
         response.delete_cookie(sessions.COOKIE, path=sessions.COOKIE_PATH)
         return response
 
@@ -135,7 +146,7 @@ class OperatorTenantsController(Controller):
     async def tenant_list(
         self,
         request: Request[Any, Any, Any],
-        page: Annotated[int, QueryParameter(ge=1, le=10_000)] = 1,
+        page: PageNumber = 1,
         created: Annotated[str | None, QueryParameter(max_length=40)] = None,
     ) -> Template:
         """Every tenant, a page at a time: registry fields only."""
@@ -148,58 +159,30 @@ class OperatorTenantsController(Controller):
 
     @get("/new", name="operator-tenant-new")
     async def new_form(self, request: Request[Any, Any, Any]) -> Template:
-        form = {"controller_kind": ControllerKind.COUNCIL.value}
-        return Template("operator/new_tenant.html", context=_context(request, form=form, errors={}))
+        return _new_tenant_page(request, NewTenantForm.blank())
 
     @post("/new", name="operator-tenant-create")
-    async def create(self, request: Request[Any, Any, Any], data: FormBody) -> Template | Redirect:
+    async def create(self, request: Request[Any, Any, Any]) -> Template | Redirect:
         """Check each field, provision, and audit it in the new tenant's own log."""
-        form = {
-            "slug": data.get("slug", "").strip(),
-            "display_name": data.get("display_name", "").strip(),
-            "controller_kind": data.get("controller_kind", ""),
-        }
-        errors: dict[str, str] = {}
-        if not form["slug"]:
-            errors["slug"] = "Enter the service's short name"
-        if not form["display_name"]:
-            errors["display_name"] = "Enter the service's name"
-        if form["controller_kind"] not in set(ControllerKind):
-            errors["controller_kind"] = "Select who runs the service"
-        if not errors:
-            try:
-                tenant = await tenancy.provision(
-                    provide_operator(request),
-                    form["slug"],
-                    form["display_name"],
-                    ControllerKind(form["controller_kind"]),
-                )
-            except TenantError as refused:
-                errors.update(
-                    (field, text[:1].upper() + text[1:]) for field, text in refused.errors.items()
-                )
-            else:
-                created = f"{AREA}/tenants?created={tenant.slug}"
-                return Redirect(created, status_code=HTTP_303_SEE_OTHER)
-        return Template(
-            "operator/new_tenant.html",
-            context=_context(request, form=form, errors=errors),
-            status_code=HTTP_400_BAD_REQUEST,
-        )
+        form = NewTenantForm.posted(await request.form())
+        wanted = form.tenant()
+        operator = provide_operator(request)
+        tenant = await form.save(lambda: tenancy.provision(operator, *wanted)) if wanted else None
+        if tenant is None:
+            return _new_tenant_page(request, form)
+        return redirect_to(request, "operator-tenants", query={"created": tenant.slug})
 
     @post("/{slug:str}/status", name="operator-tenant-status")
-    async def change_status(
-        self, request: Request[Any, Any, Any], slug: FromPath[str], data: FormBody
-    ) -> Redirect:
+    async def change_status(self, request: Request[Any, Any, Any], slug: FromPath[str]) -> Redirect:
         """Suspend (its pages and tasks stop at once, its data is kept) or restore."""
-        wanted = data.get("status")
-        if wanted not in set(TenantStatus):
+        wanted = TenantStatusForm.posted(await request.form()).status()
+        if wanted is None:
             raise NotFoundException()
         try:
-            await tenancy.change_status(provide_operator(request), slug, TenantStatus(wanted))
+            await tenancy.change_status(provide_operator(request), slug, wanted)
         except TenantError:
             raise NotFoundException() from None
-        return Redirect(f"{AREA}/tenants", status_code=HTTP_303_SEE_OTHER)
+        return redirect_to(request, "operator-tenants")
 
 
 def operator_router() -> Router:

@@ -1,21 +1,16 @@
-"""The site's root page, and a tenant's start page and dashboard."""
+"""The site's root page, and a tenant's start page."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 from litestar import Controller, Request, get
-from litestar.di import NamedDependency
-from litestar.params import QueryParameter
 from litestar.response import Redirect, Template
 
-from confide.frontend.casework import dashboard_context
-from confide.frontend.templating import page_context
+from confide.frontend.templating import page_context, page_url
 from confide.platform.core.settings import get_settings
-from confide.platform.identity.web import current_staff, provide_staff, signed_in
+from confide.platform.identity.web import current_staff
 from confide.tenants.demo import demo_services
-from confide.tenants.resolution import tenant_base_path
-from confide.tenants.schemas import TenantView
 
 
 @get("/", name="root", include_in_schema=False)
@@ -31,21 +26,10 @@ class StartController(Controller):
     include_in_schema = False
 
     @get("/", name="start")
-    async def start(
-        self, request: Request[Any, Any, Any], tenant: NamedDependency[TenantView]
-    ) -> Template | Redirect:
+    async def start(self, request: Request[Any, Any, Any]) -> Template | Redirect:
         """The tenant's start page, showing its service name; staff go on to the dashboard."""
-        base = tenant_base_path(request, tenant)
         if current_staff(request) is not None:
-            return Redirect(f"{base}/dashboard")
-        return Template("start.html", context=page_context(request, sign_in_url=f"{base}/login"))
-
-    @get("/dashboard", name="dashboard", guards=[signed_in])
-    async def dashboard(
-        self,
-        request: Request[Any, Any, Any],
-        page: Annotated[int, QueryParameter(ge=1, le=10_000)] = 1,
-    ) -> Template:
-        """Where staff land after signing in: their open cases; managers' break-glass alerts."""
-        lists = await dashboard_context(provide_staff(request), page)
-        return Template("dashboard.html", context=page_context(request, **lists))
+            return Redirect(page_url(request, "dashboard"))
+        return Template(
+            "start.html", context=page_context(request, sign_in_url=page_url(request, "login"))
+        )

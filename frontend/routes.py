@@ -4,13 +4,63 @@ from __future__ import annotations
 
 from litestar import Router
 
-from confide.frontend.admin import AdminController
+from confide.frontend.admin.audit import AuditCheckpointPages
+from confide.frontend.admin.case_lists import CaseListsPages
+from confide.frontend.admin.consent_settings import ConsentSettingsPages
+from confide.frontend.admin.sso import SsoPages
+from confide.frontend.admin.staff import StaffPages
 from confide.frontend.auth import SignInController
-from confide.frontend.casework import CaseworkPages
-from confide.frontend.consent import ConsentPages
-from confide.frontend.disclosures import DisclosurePages
+from confide.frontend.casework.access_log import AccessLogPages
+from confide.frontend.casework.assignment import AssignmentPages
+from confide.frontend.casework.case import CasePages
+from confide.frontend.casework.contacts import ContactPages
+from confide.frontend.casework.dashboard import DashboardPage
+from confide.frontend.casework.enquiry import EnquiryPages
+from confide.frontend.casework.notes import NotePages
+from confide.frontend.casework.restricted import BreakGlassPages
+from confide.frontend.casework.search import SearchPage
+from confide.frontend.consent.capacity import CapacityPages
+from confide.frontend.consent.history import ConsentHistoryPage
+from confide.frontend.consent.record import ConsentPages
+from confide.frontend.consent.review import ReviewPages
 from confide.frontend.errors import PAGE_ERRORS
 from confide.frontend.pages import StartController
+from confide.frontend.sharing.authorise import AuthorisePages
+from confide.frontend.sharing.record import DisclosureRecordPages
+from confide.frontend.sharing.share import SharePages
+from confide.frontend.sharing.tasks import TaskPages
+
+# One controller per journey, grouped as the packages are.
+CONTROLLERS = [
+    StartController,
+    SignInController,
+    # the tenant admin
+    SsoPages,
+    CaseListsPages,
+    ConsentSettingsPages,
+    StaffPages,
+    AuditCheckpointPages,
+    # case work
+    DashboardPage,
+    EnquiryPages,
+    CasePages,
+    BreakGlassPages,
+    ContactPages,
+    NotePages,
+    AssignmentPages,
+    AccessLogPages,
+    SearchPage,
+    # consent
+    ConsentHistoryPage,
+    ConsentPages,
+    ReviewPages,
+    CapacityPages,
+    # sharing
+    SharePages,
+    DisclosureRecordPages,
+    AuthorisePages,
+    TaskPages,
+]
 
 
 def pages_router() -> Router:
@@ -19,14 +69,7 @@ def pages_router() -> Router:
     page that says nothing was changed."""
     return Router(
         path="/",
-        route_handlers=[
-            StartController,
-            SignInController,
-            AdminController,
-            CaseworkPages,
-            ConsentPages,
-            DisclosurePages,
-        ],
+        route_handlers=CONTROLLERS,
         exception_handlers=PAGE_ERRORS,
         include_in_schema=False,
     )

@@ -5,20 +5,24 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
 
 from jinja2 import pass_context
 from litestar import Request
 from litestar.plugins.jinja import JinjaTemplateEngine
-from litestar.response import Template
+from litestar.response import Redirect, Template
+from litestar.status_codes import HTTP_303_SEE_OTHER, HTTP_400_BAD_REQUEST
 from litestar.template.config import TemplateConfig
 
 from confide.frontend.static import asset_url
 from confide.platform.core.clock import SERVICE_ZONE
-from confide.platform.core.pagination import Page
 from confide.platform.identity.idempotency import new_key
 from confide.platform.identity.web import current_staff
 from confide.tenants.resolution import request_tenant, tenant_base_path
+
+if TYPE_CHECKING:
+    from confide.frontend.forms import Form
 
 HERE = Path(__file__).parent
 TEMPLATES = HERE / "templates"
@@ -47,15 +51,35 @@ def page_url(request: Request[Any, Any, Any], name: str, **params: Any) -> str:
     return path
 
 
+def redirect_to(
+    request: Request[Any, Any, Any],
+    name: str,
+    *,
+    query: Mapping[str, str] | None = None,
+    **params: Any,
+) -> Redirect:
+    """Post/Redirect/Get: 303 to the page named ``name`` (with ``query``, e.g. what was
+    done, for the page's banner)."""
+    path = page_url(request, name, **params)
+    return Redirect(f"{path}?{urlencode(query)}" if query else path, status_code=HTTP_303_SEE_OTHER)
+
+
 @pass_context
 def _url(context: Mapping[str, Any], name: str, **params: Any) -> str:
     """Templates: ``url("case", case_id=case.id)``, as ``page_url``."""
     return page_url(context["request"], name, **params)
 
 
+@pass_context
+def _start_url(context: Mapping[str, Any], slug: str) -> str:
+    """Templates: ``start_url(service.slug)``, a tenant's start page, as ``start_url``."""
+    return start_url(context["request"], slug)
+
+
 def _register_filters(engine: JinjaTemplateEngine) -> None:
     engine.engine.filters["uk_datetime"] = uk_datetime
     engine.engine.globals["url"] = _url
+    engine.engine.globals["start_url"] = _start_url
     engine.engine.globals["asset_url"] = asset_url
     engine.engine.globals["new_idempotency_key"] = new_key
     # Templates ship with the package: checking each file on disk for changes, several
@@ -69,33 +93,50 @@ def template_config() -> TemplateConfig[JinjaTemplateEngine]:
     )
 
 
+def start_url(request: Request[Any, Any, Any], slug: str | None = None) -> str:
+    """A tenant's start page as a browser shows a site's root, with its slash: this
+    request's tenant's, or (from the platform's own pages) the tenant ``slug``'s."""
+    start = page_url(request, "start", **({"tenant_slug": slug} if slug else {}))
+    return start if start.endswith("/") else f"{start}/"
+
+
+def home_url(request: Request[Any, Any, Any]) -> str:
+    """Where the service name in the header goes: the tenant's start page, or the site's
+    root outside a tenant."""
+    return start_url(request) if request_tenant(request) is not None else "/"
+
+
+def tenant_site(request: Request[Any, Any, Any]) -> str:
+    """The tenant's address as this browser reaches it (``https://host/t/<slug>``, or its
+    own host), from which the addresses registered at its provider are made."""
+    return str(request.base_url).rstrip("/") + page_url(request, "start").rstrip("/")
+
+
 def page_context(request: Request[Any, Any, Any] | None, **extra: Any) -> dict[str, Any]:
     """What every page template needs: the service name, where home is, who is signed in."""
     tenant = request_tenant(request) if request is not None else None
-    base_path = tenant_base_path(request, tenant) if request is not None and tenant else ""
     return {
         "tenant": tenant,
         "service_name": tenant.display_name if tenant else PLATFORM_NAME,
-        "home_url": f"{base_path}/" if tenant else "/",
-        "base_path": base_path,
+        "home_url": home_url(request) if request is not None else "/",
         "staff": current_staff(request) if request is not None else None,
         **extra,
     }
 
 
-def paged_template(
-    request: Request[Any, Any, Any], template: str, found: Page[Any], page: int, **extra: Any
+def form_page(
+    request: Request[Any, Any, Any],
+    template: str,
+    form: Form,
+    *,
+    status_code: int | None = None,
+    **extra: Any,
 ) -> Template:
-    """A page showing one page of a list: its ``entries``, ``total``, ``page`` and ``pages``
-    for ``_pagination.html``, and whatever else the template needs."""
+    """A page with a form: what was typed, its problems in the page's order and where each
+    summary link goes; 400 when there are problems (else 200, or ``status_code``)."""
+    errors = form.errors
     return Template(
         template,
-        context=page_context(
-            request,
-            entries=found.items,
-            total=found.total,
-            page=page,
-            pages=found.page_count,
-            **extra,
-        ),
+        context=page_context(request, form=form, errors=errors, anchors=form.anchors, **extra),
+        status_code=HTTP_400_BAD_REQUEST if errors else status_code or 200,
     )

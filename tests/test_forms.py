@@ -90,3 +90,45 @@ def test_problems_are_listed_in_the_pages_order_and_the_first_for_a_field_stands
     with pytest.raises(Invalid) as stopped:
         form.raise_if_invalid()
     assert list(stopped.value.errors) == ["name", "colour", "count"]
+
+
+class CaseAct(Form):
+    """A form with a whole-request problem and a secret."""
+
+    order = ("note", "password")
+    page_wide = ("case",)
+    secret = ("password",)
+
+
+def test_a_whole_request_problem_links_to_the_page_and_a_secret_is_never_kept() -> None:
+    form = CaseAct.posted(FormMultiDict([("note", " hi "), ("password", " p ")]))
+    assert form.secret_text("password") == " p ", "taken as typed"
+    assert form.values == {"note": "hi"}, "never shown again"
+    form.absorb({"case": "This case is closed"})
+    assert form.anchors == {"case": "main-content"}
+
+
+async def test_the_services_check_and_save_take_its_problems_and_save_nothing_after_one() -> None:
+    saved: list[str] = []
+
+    def validate() -> None:
+        raise Invalid({"note": "Enter a note"})
+
+    async def act() -> str:
+        saved.append("saved")
+        return "done"
+
+    form = CaseAct()
+    form.check(validate)
+    assert await form.save(act) is None
+    assert (form.errors, saved) == ({"note": "Enter a note"}, [])
+    clean = CaseAct()
+    clean.check(lambda: None)
+    assert await clean.save(act) == "done"
+    assert (clean.ok, saved) == (True, ["saved"])
+
+    async def refused() -> str:
+        raise Invalid({"password": "Wrong"})
+
+    assert await clean.save(refused) is None
+    assert clean.errors == {"password": "Wrong"}

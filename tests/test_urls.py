@@ -3,6 +3,8 @@ so they follow the tenant's address: /t/<slug>/... or the tenant's own host."""
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
 from typing import Any
 from uuid import uuid4
 
@@ -42,3 +44,33 @@ async def test_a_link_is_the_named_routes_path_on_either_address(
     by_host = _request(app, northmoor, via_host=True)
     assert page_url(by_host, "case", case_id=case_id) == f"/cases/{case_id}"
     assert page_url(by_host, "dashboard") == "/dashboard"
+
+
+def test_every_route_has_a_name(pool: None) -> None:
+    """So every link and redirect can be built from one (Litestar's own OPTIONS answers
+    and the OpenAPI document's pages aside)."""
+    from confide.platform.app import create_litestar
+
+    unnamed = [
+        (route.path, sorted(handler.http_methods))
+        for route in create_litestar().routes
+        for handler in getattr(route, "route_handlers", [])
+        if handler.http_methods != {"OPTIONS"}
+        and not route.path.startswith("/schema")
+        and not handler.name
+    ]
+    assert unnamed == []
+
+
+def test_no_template_writes_a_path_by_hand() -> None:
+    """Templates link with ``url(...)`` (or ``asset_url``, ``start_url``): never a path
+    spelt out or joined onto the tenant's prefix, which breaks on the tenant's own host."""
+    templates = Path(__file__).parent.parent / "frontend" / "templates"
+    by_hand = re.compile(r'(?:href|action)="/|base_path|/t/\{\{')
+    found = [
+        f"{path.relative_to(templates)}:{number}"
+        for path in sorted(templates.rglob("*.html"))
+        for number, line in enumerate(path.read_text().splitlines(), start=1)
+        if by_hand.search(line)
+    ]
+    assert found == []

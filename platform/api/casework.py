@@ -48,7 +48,12 @@ class CaseworkController(Controller):
     tags = ["casework"]
     guards = [case_worker]
 
-    @post("/enquiries", status_code=HTTP_201_CREATED, middleware=[idempotent("/api/cases/{id}")])
+    @post(
+        "/enquiries",
+        status_code=HTTP_201_CREATED,
+        middleware=[idempotent("/api/cases/{id}")],
+        name="api-create-enquiry",
+    )
     async def create_enquiry(
         self, data: JSONBody[FirstContact], staff: NamedDependency[StaffView]
     ) -> CaseView:
@@ -56,7 +61,7 @@ class CaseworkController(Controller):
         was not asked yet (``consent_not_asked``), as the page asks; you are assigned."""
         return await record_first_contact(data, staff)
 
-    @get("/cases")
+    @get("/cases", name="api-my-cases")
     async def my_cases(
         self,
         staff: NamedDependency[StaffView],
@@ -66,7 +71,7 @@ class CaseworkController(Controller):
         """Your open cases."""
         return PageOut.of(await records.list_my_cases(staff, PageRequest(limit, offset)))
 
-    @get("/cases/{case_id:uuid}")
+    @get("/cases/{case_id:uuid}", name="api-get-case")
     async def get_case(
         self, case_id: FromPath[UUID], staff: NamedDependency[StaffView]
     ) -> CaseView:
@@ -77,6 +82,7 @@ class CaseworkController(Controller):
         "/cases/{case_id:uuid}/contacts",
         status_code=HTTP_201_CREATED,
         middleware=[idempotent("/api/cases/{case_id}")],
+        name="api-add-contact",
     )
     async def add_contact(
         self, case_id: FromPath[UUID], data: JSONBody[NewContact], staff: NamedDependency[StaffView]
@@ -87,13 +93,18 @@ class CaseworkController(Controller):
         "/cases/{case_id:uuid}/notes",
         status_code=HTTP_201_CREATED,
         middleware=[idempotent("/api/cases/{case_id}")],
+        name="api-add-note",
     )
     async def add_note(
         self, case_id: FromPath[UUID], data: JSONBody[NewNote], staff: NamedDependency[StaffView]
     ) -> NoteView:
         return await records.add_note(case_id, staff, data)
 
-    @post("/cases/{case_id:uuid}/notes/{note_id:uuid}/corrections", status_code=HTTP_201_CREATED)
+    @post(
+        "/cases/{case_id:uuid}/notes/{note_id:uuid}/corrections",
+        status_code=HTTP_201_CREATED,
+        name="api-correct-note",
+    )
     async def correct_note(
         self,
         case_id: FromPath[UUID],
@@ -104,7 +115,12 @@ class CaseworkController(Controller):
         """A new version of the note; the old one is kept, flagged as corrected."""
         return await records.correct_note(case_id, note_id, staff, data)
 
-    @post("/cases/{case_id:uuid}/assignments", guards=[manager], status_code=200)
+    @post(
+        "/cases/{case_id:uuid}/assignments",
+        guards=[manager],
+        status_code=200,
+        name="api-change-assignment",
+    )
     async def change_assignment(
         self,
         case_id: FromPath[UUID],
@@ -116,13 +132,13 @@ class CaseworkController(Controller):
             case_id, staff, data.staff_id, assigned=data.assigned
         )
 
-    @post("/cases/{case_id:uuid}/close", status_code=200)
+    @post("/cases/{case_id:uuid}/close", status_code=200, name="api-close-case")
     async def close_case(
         self, case_id: FromPath[UUID], data: JSONBody[CloseCase], staff: NamedDependency[StaffView]
     ) -> CaseView:
         return await records.close_case(case_id, staff, data)
 
-    @post("/cases/{case_id:uuid}/break-glass", status_code=HTTP_201_CREATED)
+    @post("/cases/{case_id:uuid}/break-glass", status_code=HTTP_201_CREATED, name="api-break-glass")
     async def break_glass(
         self,
         case_id: FromPath[UUID],
@@ -132,7 +148,7 @@ class CaseworkController(Controller):
         """Open a restricted case for a while, with a recorded reason managers are shown."""
         return await access.break_glass(case_id, staff, data.reason)
 
-    @get("/cases/{case_id:uuid}/access-history", guards=[manager])
+    @get("/cases/{case_id:uuid}/access-history", guards=[manager], name="api-access-history")
     async def access_history(
         self,
         case_id: FromPath[UUID],
@@ -143,7 +159,7 @@ class CaseworkController(Controller):
         """Who opened the case, when, on what grounds; reading it is audited."""
         return PageOut.of(await access.access_history(case_id, staff, PageRequest(limit, offset)))
 
-    @get("/break-glass-alerts", guards=[manager])
+    @get("/break-glass-alerts", guards=[manager], name="api-break-glass-alerts")
     async def break_glass_alerts(
         self,
         staff: NamedDependency[StaffView],

@@ -54,7 +54,7 @@ class ConsentController(Controller):
 
     # Consent
 
-    @get("/cases/{case_id:uuid}/consents")
+    @get("/cases/{case_id:uuid}/consents", name="api-consent-history")
     async def consent_history(
         self, case_id: FromPath[UUID], staff: NamedDependency[StaffView]
     ) -> ConsentHistory:
@@ -65,6 +65,7 @@ class ConsentController(Controller):
         "/cases/{case_id:uuid}/consents",
         status_code=HTTP_201_CREATED,
         middleware=[idempotent("/api/cases/{case_id}/consents")],
+        name="api-record-consent",
     )
     async def record_consent(
         self, case_id: FromPath[UUID], data: JSONBody[NewConsent], staff: NamedDependency[StaffView]
@@ -72,7 +73,11 @@ class ConsentController(Controller):
         """Record consent, or a change to it: always a new version."""
         return await consents.record_consent(case_id, staff, data)
 
-    @post("/cases/{case_id:uuid}/consents/reviews", status_code=HTTP_201_CREATED)
+    @post(
+        "/cases/{case_id:uuid}/consents/reviews",
+        status_code=HTTP_201_CREATED,
+        name="api-review-consent",
+    )
     async def review_consent(
         self,
         case_id: FromPath[UUID],
@@ -82,7 +87,7 @@ class ConsentController(Controller):
         """The current consent confirmed with the service user: a new review date."""
         return await consents.review_consent(case_id, staff, data)
 
-    @get("/consent-reviews")
+    @get("/consent-reviews", name="api-reviews-due")
     async def reviews_due(
         self,
         staff: NamedDependency[StaffView],
@@ -93,7 +98,7 @@ class ConsentController(Controller):
         review within four weeks, or overdue."""
         return PageOut.of(await consents.reviews_due(staff, PageRequest(limit, offset)))
 
-    @get("/cases-awaiting-consent")
+    @get("/cases-awaiting-consent", name="api-awaiting-consent")
     async def awaiting_consent(
         self,
         staff: NamedDependency[StaffView],
@@ -106,7 +111,7 @@ class ConsentController(Controller):
 
     # Capacity
 
-    @get("/cases/{case_id:uuid}/capacity")
+    @get("/cases/{case_id:uuid}/capacity", name="api-capacity-of")
     async def capacity_of(
         self, case_id: FromPath[UUID], staff: NamedDependency[StaffView]
     ) -> CapacityView | None:
@@ -118,6 +123,7 @@ class ConsentController(Controller):
         "/cases/{case_id:uuid}/capacity",
         status_code=HTTP_201_CREATED,
         middleware=[idempotent("/api/cases/{case_id}/capacity")],
+        name="api-record-capacity",
     )
     async def record_capacity(
         self,
@@ -130,7 +136,7 @@ class ConsentController(Controller):
 
     # Disclosure
 
-    @post("/cases/{case_id:uuid}/disclosure-checks", status_code=200)
+    @post("/cases/{case_id:uuid}/disclosure-checks", status_code=200, name="api-check")
     async def check(
         self,
         case_id: FromPath[UUID],
@@ -144,6 +150,7 @@ class ConsentController(Controller):
         "/cases/{case_id:uuid}/disclosures",
         status_code=HTTP_201_CREATED,
         middleware=[idempotent("/api/cases/{case_id}/disclosures/{id}")],
+        name="api-share",
     )
     async def share(
         self,
@@ -156,7 +163,11 @@ class ConsentController(Controller):
         when the consent refuses it. Nothing has gone until it is recorded as sent."""
         return await disclosures.share(case_id, staff, data)
 
-    @post("/cases/{case_id:uuid}/disclosures/{disclosure_id:uuid}/sent", status_code=200)
+    @post(
+        "/cases/{case_id:uuid}/disclosures/{disclosure_id:uuid}/sent",
+        status_code=200,
+        name="api-sent",
+    )
     async def sent(
         self,
         case_id: FromPath[UUID],
@@ -168,7 +179,11 @@ class ConsentController(Controller):
         share allowed by consent is checked again (409 if the consent no longer covers it)."""
         return await disclosures.send(case_id, disclosure_id, staff, data)
 
-    @post("/cases/{case_id:uuid}/disclosures/{disclosure_id:uuid}/cancel", status_code=200)
+    @post(
+        "/cases/{case_id:uuid}/disclosures/{disclosure_id:uuid}/cancel",
+        status_code=200,
+        name="api-cancel",
+    )
     async def cancel(
         self,
         case_id: FromPath[UUID],
@@ -179,7 +194,7 @@ class ConsentController(Controller):
         """An allowed or authorised share that will not be sent, and why."""
         return await disclosures.cancel(case_id, disclosure_id, staff, data)
 
-    @get("/cases/{case_id:uuid}/disclosures")
+    @get("/cases/{case_id:uuid}/disclosures", name="api-disclosure-log")
     async def disclosure_log(
         self,
         case_id: FromPath[UUID],
@@ -192,7 +207,7 @@ class ConsentController(Controller):
             await disclosures.disclosure_log(case_id, staff, PageRequest(limit, offset))
         )
 
-    @get("/cases/{case_id:uuid}/disclosures/{disclosure_id:uuid}")
+    @get("/cases/{case_id:uuid}/disclosures/{disclosure_id:uuid}", name="api-disclosure")
     async def disclosure(
         self,
         case_id: FromPath[UUID],
@@ -206,6 +221,7 @@ class ConsentController(Controller):
         "/cases/{case_id:uuid}/disclosures/{disclosure_id:uuid}/authorisation",
         guards=[manager],
         status_code=200,
+        name="api-authorise",
     )
     async def authorise(
         self,
@@ -222,6 +238,7 @@ class ConsentController(Controller):
         "/cases/{case_id:uuid}/disclosures/{disclosure_id:uuid}/decline",
         guards=[manager],
         status_code=200,
+        name="api-decline",
     )
     async def decline(
         self,
@@ -233,7 +250,7 @@ class ConsentController(Controller):
         """Decline to authorise: nothing is shared; the reason is kept."""
         return await disclosures.decline(case_id, disclosure_id, staff, data)
 
-    @get("/disclosures/awaiting-authorisation", guards=[manager])
+    @get("/disclosures/awaiting-authorisation", guards=[manager], name="api-awaiting")
     async def awaiting(
         self,
         staff: NamedDependency[StaffView],
@@ -245,7 +262,7 @@ class ConsentController(Controller):
             await disclosures.awaiting_authorisation(staff, PageRequest(limit, offset))
         )
 
-    @get("/disclosures/unsent")
+    @get("/disclosures/unsent", name="api-unsent")
     async def unsent(
         self,
         staff: NamedDependency[StaffView],
@@ -258,7 +275,7 @@ class ConsentController(Controller):
 
     # Tell the service user
 
-    @get("/tell-client-tasks")
+    @get("/tell-client-tasks", name="api-open-tasks")
     async def open_tasks(
         self,
         staff: NamedDependency[StaffView],
@@ -268,21 +285,26 @@ class ConsentController(Controller):
         """Open tasks (all of the service's for managers; your cases' otherwise)."""
         return PageOut.of(await tasks.open_tasks(staff, PageRequest(limit, offset)))
 
-    @get("/tell-client-tasks/{task_id:uuid}")
+    @get("/tell-client-tasks/{task_id:uuid}", name="api-task")
     async def task(
         self, task_id: FromPath[UUID], staff: NamedDependency[StaffView]
     ) -> TellTaskView:
         """One task, with its delays (an audited read of its case)."""
         return await tasks.get_task(task_id, staff)
 
-    @post("/tell-client-tasks/{task_id:uuid}/told", status_code=200)
+    @post("/tell-client-tasks/{task_id:uuid}/told", status_code=200, name="api-told")
     async def told(
         self, task_id: FromPath[UUID], data: JSONBody[ToldClient], staff: NamedDependency[StaffView]
     ) -> TellTaskView:
         """When and how the service user was told: the task is done."""
         return await tasks.record_told(task_id, staff, data)
 
-    @post("/tell-client-tasks/{task_id:uuid}/delay", guards=[manager], status_code=200)
+    @post(
+        "/tell-client-tasks/{task_id:uuid}/delay",
+        guards=[manager],
+        status_code=200,
+        name="api-delay",
+    )
     async def delay(
         self,
         task_id: FromPath[UUID],

@@ -64,7 +64,7 @@ class HealthController(Controller):
     path = "/"
     include_in_schema = False
 
-    @get("/healthz", sync_to_thread=False)
+    @get("/healthz", name="healthz", sync_to_thread=False)
     def healthz(self) -> Response[dict[str, Any]]:
         """The process can serve: its pool is not wholly stuck."""
         pool = get_engine().pool_state(get_settings().database.pool_stuck_after)
@@ -74,7 +74,7 @@ class HealthController(Controller):
             status_code=HTTP_503_SERVICE_UNAVAILABLE if stuck else HTTP_200_OK,
         )
 
-    @get("/readyz")
+    @get("/readyz", name="readyz")
     async def readyz(self) -> Response[dict[str, Any]]:
         """The database and the broker (Redis, or the embedded folder) answer; the pool's load."""
         database, broker = await asyncio.gather(_database_ok(), _broker_ok())

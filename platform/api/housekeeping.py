@@ -22,7 +22,7 @@ class HousekeepingController(Controller):
     tags = ["housekeeping"]
     guards = [signed_in]
 
-    @get("/heartbeats")
+    @get("/heartbeats", name="api-list-heartbeats")
     async def list_heartbeats(
         self,
         limit: Limit = DEFAULT_PAGE_SIZE,
@@ -31,7 +31,7 @@ class HousekeepingController(Controller):
         """This tenant's heartbeats, newest first."""
         return PageOut.of(await services.list_heartbeats(PageRequest(limit, offset)))
 
-    @get("/heartbeats/{heartbeat_id:uuid}")
+    @get("/heartbeats/{heartbeat_id:uuid}", name="api-get-heartbeat")
     async def get_heartbeat(self, heartbeat_id: FromPath[UUID]) -> HeartbeatView:
         """One heartbeat; another tenant's is "not found", like one that never existed."""
         heartbeat = await services.get_heartbeat(heartbeat_id)

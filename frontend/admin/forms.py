@@ -1,0 +1,211 @@
+"""The tenant admin's forms: sign-in settings, topics and support levels, consent settings,
+a member of staff's status."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from confide.frontend.forms import Form
+from confide.platform.core.edge import whole_number
+from confide.platform.identity.schemas import StaffStatus
+from confide.tenants.policy.services import (
+    CAPACITY_AGES,
+    REVIEW_MONTHS,
+    TELL_CLIENT_DAYS,
+    UNSENT_SHARE_DAYS,
+    PolicyView,
+)
+from confide.tenants.roles import StaffRole
+from confide.tenants.sso.schemas import SsoSettings, SsoView
+
+ROLE_FIELDS = {
+    "groups_caseworker": StaffRole.CASEWORKER,
+    "groups_manager": StaffRole.MANAGER,
+    "groups_admin": StaffRole.TENANT_ADMIN,
+}
+IDLE_MINUTES = (5, 480)
+ABSOLUTE_HOURS = (1, 24)
+SUPPORT_LEVELS = range(1, 5)
+LAPSED_BLOCKS = "blocks"
+LAPSED_WARNS = "warns"
+
+
+def lines(text: str) -> list[str]:
+    """A textarea's non-blank lines, trimmed: one entry a line."""
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+class SsoForm(Form):
+    """The tenant's identity provider, who gets which role, and how long sessions last."""
+
+    order = (
+        "issuer",
+        "client_id",
+        "client_secret",
+        "scopes",
+        "groups_claim",
+        "allowed_email_domains",
+        "role_mapping",
+        *ROLE_FIELDS,
+        "idle_minutes",
+        "absolute_hours",
+    )
+    secret = ("client_secret",)
+
+    @classmethod
+    def of(cls, sso: SsoView | None, policy: PolicyView) -> SsoForm:
+        """What is stored (never the secret), or a new provider's usual scopes and claim."""
+        values = {
+            "issuer": sso.issuer if sso else "",
+            "client_id": sso.client_id if sso else "",
+            "scopes": sso.scopes if sso else "openid profile email",
+            "groups_claim": sso.groups_claim if sso else "groups",
+            "allowed_email_domains": ", ".join(sso.allowed_email_domains) if sso else "",
+            "idle_minutes": str(policy.session_idle_minutes),
+            "absolute_hours": str(policy.session_absolute_hours),
+        }
+        mapping = sso.role_mapping if sso else {}
+        for name, role in ROLE_FIELDS.items():
+            values[name] = "\n".join(sorted(g for g, roles in mapping.items() if role in roles))
+        return cls(values)
+
+    def settings(self) -> SsoSettings:
+        """The provider's settings; an empty secret keeps the one stored."""
+        mapping: dict[str, set[StaffRole]] = {}
+        for name, role in ROLE_FIELDS.items():
+            for group in lines(self.text(name)):
+                mapping.setdefault(group, set()).add(role)
+        domains = self.text("allowed_email_domains").split(",")
+        return SsoSettings(
+            issuer=self.text("issuer"),
+            client_id=self.text("client_id"),
+            client_secret=self.secret_text("client_secret") or None,
+            scopes=self.text("scopes"),
+            groups_claim=self.text("groups_claim"),
+            role_mapping={group: tuple(sorted(roles)) for group, roles in mapping.items()},
+            allowed_email_domains=tuple(d.strip().lower() for d in domains if d.strip()),
+        )
+
+    def session_limits(self) -> tuple[int, int] | None:
+        """Minutes idle and hours in all before staff are signed out (empty: the defaults)."""
+        idle = self._within("idle_minutes", "30", IDLE_MINUTES, "minutes")
+        absolute = self._within("absolute_hours", "10", ABSOLUTE_HOURS, "hours")
+        return (idle, absolute) if idle is not None and absolute is not None else None
+
+    def _within(self, name: str, default: str, bounds: tuple[int, int], unit: str) -> int | None:
+        low, high = bounds
+        number = whole_number(self.text(name) or default, max_digits=6)
+        if number is None or not low <= number <= high:
+            self.fail(name, f"Enter a whole number of {unit} between {low} and {high}")
+            return None
+        return number
+
+
+class CaseListsForm(Form):
+    """The tenant's enquiry topics (one a line) and its names for support levels 1-4."""
+
+    order = ("topics", *(f"support_level_{level}" for level in SUPPORT_LEVELS))
+
+    @classmethod
+    def of(cls, policy: PolicyView) -> CaseListsForm:
+        values = {"topics": "\n".join(policy.topics)}
+        for level, name in enumerate(policy.support_levels, start=1):
+            values[f"support_level_{level}"] = name
+        return cls(values)
+
+    def field_of(self, key: str) -> str:
+        return "support_level_1" if key == "support_levels" else key
+
+    def topics(self) -> list[str]:
+        return lines(self.text("topics"))
+
+    def support_levels(self) -> list[str]:
+        return [self.text(f"support_level_{level}") for level in SUPPORT_LEVELS]
+
+
+@dataclass(frozen=True, slots=True)
+class ConsentSettings:
+    """The consent and disclosure settings, as ``set_consent_settings`` takes them."""
+
+    roles: list[str]
+    review_months: int
+    lapsed_blocks: bool
+    tell_client_days: int
+    capacity_age: int
+    unsent_share_days: int
+
+
+class ConsentSettingsForm(Form):
+    """Professional roles, the review interval, what a lapsed consent does, days to tell,
+    the age from which capacity is presumed, days before an unsent share is listed."""
+
+    order = (
+        "roles",
+        "review_months",
+        "lapsed",
+        "tell_client_days",
+        "capacity_age",
+        "unsent_share_days",
+    )
+
+    @classmethod
+    def of(cls, policy: PolicyView) -> ConsentSettingsForm:
+        return cls(
+            {
+                "roles": "\n".join(policy.professional_roles),
+                "review_months": str(policy.consent_review_months),
+                "lapsed": LAPSED_BLOCKS if policy.lapsed_consent_blocks else LAPSED_WARNS,
+                "tell_client_days": str(policy.tell_client_days),
+                "capacity_age": str(policy.capacity_age),
+                "unsent_share_days": str(policy.unsent_share_days),
+            }
+        )
+
+    def settings(self) -> ConsentSettings:
+        """The settings, with the lowest allowed value standing in for a number that could
+        not be read (its problem is on the form), so the service's checks run on the rest."""
+
+        def number(name: str, message: str, bounds: tuple[int, int]) -> int:
+            found = self.number(name, message)
+            return bounds[0] if found is None else found
+
+        lapsed = self.text("lapsed")
+        if lapsed not in (LAPSED_BLOCKS, LAPSED_WARNS):
+            self.fail("lapsed", "Select what a consent past its review date does")
+        return ConsentSettings(
+            roles=lines(self.text("roles")),
+            review_months=number(
+                "review_months",
+                "Enter the review interval as a whole number of months",
+                REVIEW_MONTHS,
+            ),
+            lapsed_blocks=lapsed == LAPSED_BLOCKS,
+            tell_client_days=number(
+                "tell_client_days",
+                "Enter the days to tell a client as a whole number",
+                TELL_CLIENT_DAYS,
+            ),
+            capacity_age=number(
+                "capacity_age",
+                "Enter the age of capacity as a whole number of years",
+                CAPACITY_AGES,
+            ),
+            unsent_share_days=number(
+                "unsent_share_days",
+                "Enter the days before an unsent share is listed as a number",
+                UNSENT_SHARE_DAYS,
+            ),
+        )
+
+
+class StaffStatusForm(Form):
+    """Suspend or restore a member of staff."""
+
+    order = ("status",)
+
+    def status(self) -> StaffStatus | None:
+        """The status asked for; None for anything else (the page is then not found)."""
+        wanted = self.text("status")
+        return (
+            StaffStatus(wanted) if wanted in (StaffStatus.ACTIVE, StaffStatus.SUSPENDED) else None
+        )

@@ -1,0 +1,49 @@
+"""Everyone who has signed in to the service, with suspend and restore."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
+from litestar.response import Redirect, Template
+
+from confide.frontend.admin.forms import StaffStatusForm
+from confide.frontend.paging import PageNumber, page_request
+from confide.frontend.templating import page_context, redirect_to
+from confide.platform.identity import staff as staff_service
+from confide.platform.identity.schemas import StaffView
+from confide.platform.identity.web import tenant_admin
+
+
+class StaffPages(Controller):
+    path = "/admin/staff"
+    include_in_schema = False
+    guards = [tenant_admin]
+
+    @get("/", name="admin-staff")
+    async def staff_list(self, request: Request[Any, Any, Any], page: PageNumber = 1) -> Template:
+        """Everyone who has signed in, a page at a time."""
+        listed = await staff_service.list_staff(page_request(page))
+        return Template(
+            "admin/staff.html",
+            context=page_context(request, people=listed.items, page=page, pages=listed.page_count),
+        )
+
+    @post("/{user_id:uuid}/status", name="admin-staff-status")
+    async def staff_status(
+        self,
+        request: Request[Any, Any, Any],
+        user_id: FromPath[UUID],
+        staff: NamedDependency[StaffView],
+    ) -> Redirect:
+        """Suspend (ending every session of that person at once) or restore; never oneself."""
+        wanted = StaffStatusForm.posted(await request.form()).status()
+        if wanted is None or user_id == staff.id:
+            raise NotFoundException()
+        if await staff_service.set_status(user_id, wanted, by=staff.id) is None:
+            raise NotFoundException()
+        return redirect_to(request, "admin-staff")

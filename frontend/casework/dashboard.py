@@ -1,0 +1,32 @@
+"""Where staff land after signing in: their lists (``presenters.dashboard``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, get
+from litestar.di import NamedDependency
+from litestar.response import Template
+
+from confide.frontend.casework import presenters
+from confide.frontend.paging import PageNumber
+from confide.frontend.templating import page_context
+from confide.platform.identity.schemas import StaffView
+from confide.platform.identity.web import signed_in
+
+
+class DashboardPage(Controller):
+    path = "/"
+    include_in_schema = False
+    guards = [signed_in]
+
+    @get("/dashboard", name="dashboard")
+    async def dashboard(
+        self,
+        request: Request[Any, Any, Any],
+        staff: NamedDependency[StaffView],
+        page: PageNumber = 1,
+    ) -> Template:
+        """Their open cases and what is waiting for them; managers' alerts and requests."""
+        lists = await presenters.dashboard(staff, page)
+        return Template("dashboard.html", context=page_context(request, **lists))

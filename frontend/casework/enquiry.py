@@ -1,0 +1,93 @@
+"""A new enquiry: the whole first contact on one page, with the answer about consent.
+
+Everything is checked before anything is saved (the form's reading, the enquiry and
+consent rules of ``first_contact_errors``, the first contact's own), so one pass shows
+every problem and nothing half-recorded is left behind.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
+from litestar.response import Redirect, Template
+
+from confide.frontend.casework.forms import (
+    PARENT,
+    SAFE_CONTACT_FIELDS,
+    YOUNG_PERSON,
+    EnquiryForm,
+)
+from confide.frontend.casework.presenters import with_support_levels
+from confide.frontend.consent.forms import NOT_ASKED
+from confide.frontend.templating import form_page, redirect_to
+from confide.platform.casework import records
+from confide.platform.casework.schemas import CaseView, ContactedBy
+from confide.platform.consent.first_contact import first_contact_errors, record_first_contact
+from confide.platform.identity.idempotency import idempotent
+from confide.platform.identity.schemas import StaffView
+from confide.platform.identity.web import case_worker
+from confide.tenants.policy.services import get_policy
+
+
+async def enquiry_page(request: Request[Any, Any, Any], form: EnquiryForm) -> Template:
+    policy = await get_policy()
+    return form_page(
+        request,
+        "cases/new_enquiry.html",
+        form,
+        topics=policy.topics,
+        roles=policy.professional_roles,
+        not_asked=NOT_ASKED,
+        labels=with_support_levels(policy),
+        safe_fields=SAFE_CONTACT_FIELDS,
+        yp=YOUNG_PERSON,
+        parent=PARENT,
+    )
+
+
+def who_got_in_touch(case: CaseView) -> UUID | None:
+    """The person the first contact was with: whoever got in touch, where recorded."""
+    if case.contacted_by == ContactedBy.YOUNG_PERSON and case.subject is not None:
+        return case.subject.id
+    if case.contacted_by in (ContactedBy.PARENT, ContactedBy.CARER) and case.people:
+        return case.people[0].person.id
+    return None
+
+
+async def record_enquiry(form: EnquiryForm, staff: StaffView) -> CaseView | None:
+    """The case with its answer about consent, then its first contact, with whoever got in
+    touch. None, with every problem on the form and nothing saved, when anything is wrong."""
+    enquiry, contact = form.first_contact()
+    form.absorb(await first_contact_errors(enquiry))
+    if contact is None:  # its kind or direction is missing: the form says so
+        return None
+    form.check_contact(contact)
+    case = await form.save(lambda: record_first_contact(enquiry, staff))
+    if case is not None:
+        contact.with_person_id = who_got_in_touch(case)
+        await records.add_contact(case.id, staff, contact)
+    return case
+
+
+class EnquiryPages(Controller):
+    path = "/enquiries/new"
+    include_in_schema = False
+    guards = [case_worker]
+
+    @get("/", name="enquiry-new")
+    async def new_enquiry(self, request: Request[Any, Any, Any]) -> Template:
+        """The whole first contact on one page, laid out in sections."""
+        return await enquiry_page(request, EnquiryForm.blank())
+
+    @post("/", name="enquiry-create", middleware=[idempotent()])
+    async def create_enquiry(
+        self, request: Request[Any, Any, Any], staff: NamedDependency[StaffView]
+    ) -> Template | Redirect:
+        form = EnquiryForm.posted(await request.form())
+        case = await record_enquiry(form, staff)
+        if case is None:
+            return await enquiry_page(request, form)
+        return redirect_to(request, "case", case_id=case.id, query={"created": "true"})

@@ -1,0 +1,183 @@
+"""What the case work templates show, built from the services' views: the case page's
+model, its timeline, the people on it, safe-contact rules in words, the labels with the
+tenant's support levels, and the dashboard's lists."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from confide.frontend.labels import LABELS
+from confide.frontend.paging import page_request
+from confide.platform.casework import access, records
+from confide.platform.casework.schemas import (
+    CaseView,
+    ContactView,
+    Grounds,
+    NoteView,
+    PersonView,
+)
+from confide.platform.consent import consents, disclosures, tasks
+from confide.platform.consent.consents import REVIEW_WINDOW_DAYS
+from confide.platform.consent.schemas import ConsentView
+from confide.platform.core.clock import service_today
+from confide.platform.core.pagination import PageRequest
+from confide.platform.identity import staff as staff_service
+from confide.platform.identity.schemas import StaffStatus, StaffView
+from confide.tenants.policy.services import PolicyView, get_policy
+from confide.tenants.roles import StaffRole
+
+ALERTS_SHOWN = 10
+CASEWORKERS_LISTED = 100
+
+
+def with_support_levels(policy: PolicyView) -> dict[str, object]:
+    """The labels with the tenant's names for support levels 1-4 (their own list)."""
+    support = {
+        str(level): f"Level {level}: {name}"
+        for level, name in enumerate(policy.support_levels, start=1)
+    }
+    return {**LABELS, "support": support}
+
+
+def safe_contact_rules(person: PersonView) -> list[str]:
+    """What nobody may do when contacting this person (DESIGN rule 8), said plainly."""
+    safe = person.safe_contact
+    rules = []
+    if not safe.may_phone:
+        rules.append("Do not phone.")
+    if not safe.may_leave_voicemail:
+        rules.append("Do not leave a voicemail.")
+    if not safe.may_text:
+        rules.append("Do not send texts.")
+    if not safe.may_email:
+        rules.append("Do not email.")
+    if not safe.may_post:
+        rules.append("Do not send post.")
+    return rules
+
+
+def safe_contact_allowed(person: PersonView) -> list[str]:
+    """The ways this person may be contacted, in words."""
+    safe = person.safe_contact
+    allowed = [
+        ("Phone", safe.may_phone),
+        ("Voicemail", safe.may_leave_voicemail),
+        ("Text", safe.may_text),
+        ("Email", safe.may_email),
+        ("Post", safe.may_post),
+    ]
+    return [name for name, ok in allowed if ok]
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineItem:
+    when: datetime
+    contact: ContactView | None = None
+    note: NoteView | None = None
+
+
+def timeline(case: CaseView) -> list[TimelineItem]:
+    """Contacts and notes, newest first (a note dates from its first version)."""
+    items = [TimelineItem(c.occurred_at, contact=c) for c in case.contacts]
+    items += [
+        TimelineItem(n.history[-1].recorded_at if n.history else n.current.recorded_at, note=n)
+        for n in case.notes
+    ]
+    return sorted(items, key=lambda i: i.when, reverse=True)
+
+
+def people_of(case: CaseView) -> list[tuple[str, PersonView]]:
+    """Everyone on the case with their part in it, the child or young person first."""
+    people: list[tuple[str, PersonView]] = []
+    if case.subject is not None:
+        people.append(("Child or young person", case.subject))
+    people += [
+        ("Parent or carer" if p.relationship == "parent_or_carer" else "Other", p.person)
+        for p in case.people
+    ]
+    return people
+
+
+def safe_contact(case: CaseView) -> dict[str, Any]:
+    """The people on the case and how each may be contacted: shown wherever someone is about
+    to make contact (DESIGN rule 8)."""
+    return {"people": people_of(case), "rules": safe_contact_rules, "allowed": safe_contact_allowed}
+
+
+def review_soon(consent: ConsentView | None) -> bool:
+    """Not yet lapsed, but due for review within the dashboard's window."""
+    if consent is None or consent.lapsed:
+        return False
+    return (consent.review_due - service_today()).days <= REVIEW_WINDOW_DAYS
+
+
+async def case_page(case: CaseView, staff: StaffView) -> dict[str, Any]:
+    """The case page's model. The case was opened (an audited read) by the caller; its
+    consent is part of it; a manager sees whom else the case may be assigned to."""
+    current = [a for a in case.assignments if a.ended_at is None]
+    caseworkers: list[StaffView] = []
+    if staff.has(StaffRole.MANAGER):
+        listed = await staff_service.list_staff(PageRequest(limit=CASEWORKERS_LISTED))
+        assigned = {a.staff_id for a in current}
+        caseworkers = [
+            s
+            for s in listed.items
+            if s.status is StaffStatus.ACTIVE
+            and s.has(StaffRole.CASEWORKER, StaffRole.MANAGER)
+            and s.id not in assigned
+        ]
+    consent = None if case.anonymous else await consents.current_consent(case.id)
+    not_asked = None if consent or case.anonymous else await consents.not_asked(case.id)
+    return {
+        "case": case,
+        "timeline": timeline(case),
+        "current": current,
+        "caseworkers": caseworkers,
+        "is_manager": staff.has(StaffRole.MANAGER),
+        "may_close": case.status == "open" and case.grounds is not Grounds.BREAK_GLASS,
+        "consent": consent,
+        "not_asked": not_asked,
+        "review_soon": review_soon(consent),
+        "labels": with_support_levels(await get_policy()),
+        **safe_contact(case),
+    }
+
+
+async def dashboard(staff: StaffView, page: int) -> dict[str, Any]:
+    """The dashboard's lists: my open cases, cases awaiting consent, consent reviews due,
+    shares allowed but not sent, and tell-the-client tasks; for managers, recent break-glass
+    alerts and requests to authorise a share. Someone suspended, or with the admin role
+    alone, sees none of them."""
+    lists: dict[str, Any] = {
+        "cases": None,
+        "alerts": None,
+        "reviews": None,
+        "awaiting_consent": None,
+        "unsent": None,
+        "tasks": None,
+        "awaiting": None,
+        "page": page,
+        "pages": 1,
+    }
+    active = staff.status is StaffStatus.ACTIVE
+    first = PageRequest(limit=ALERTS_SHOWN)
+    if active and staff.has(StaffRole.CASEWORKER, StaffRole.MANAGER):
+        mine = await records.list_my_cases(staff, page_request(page))
+        lists.update(cases=mine.items, pages=mine.page_count, total=mine.total)
+        not_asked = await consents.awaiting_consent(staff, first)
+        lists.update(awaiting_consent=not_asked.items, awaiting_consent_total=not_asked.total)
+        due = await consents.reviews_due(staff, first)
+        lists.update(reviews=due.items, reviews_total=due.total)
+        unsent = await disclosures.unsent(staff, first)
+        lists.update(unsent=unsent.items, unsent_total=unsent.total)
+        lists["unsent_days"] = (await get_policy()).unsent_share_days
+        open_tasks = await tasks.open_tasks(staff, first)
+        lists.update(tasks=open_tasks.items, tasks_total=open_tasks.total)
+    if active and staff.has(StaffRole.MANAGER):
+        alerts = await access.break_glass_alerts(staff, first)
+        lists.update(alerts=alerts.items, alerts_total=alerts.total)
+        waiting = await disclosures.awaiting_authorisation(staff, first)
+        lists.update(awaiting=waiting.items, awaiting_total=waiting.total)
+    return lists

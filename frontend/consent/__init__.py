@@ -1,0 +1,1 @@
+"""Consent pages: the consent history, recording a new version, reviews, capacity."""
