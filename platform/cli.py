@@ -284,6 +284,8 @@ def serve(host: str | None, port: int | None) -> None:
     """Serve the web app (production); needs DATABASE_URL or DATABASE_APP_URL, and a secret key."""
     import uvicorn
 
+    from confide.platform.core.serving import NoDelayH11Protocol, processes
+
     settings = get_settings()
     settings.core.require_secret_key()
     settings.database.application_url()
@@ -294,7 +296,8 @@ def serve(host: str | None, port: int | None) -> None:
         port=port or settings.web.port,
         proxy_headers=True,
         forwarded_allow_ips=settings.web.trusted_proxies,
-        workers=settings.web.web_workers,
+        workers=processes(settings.web.web_workers),
+        http=NoDelayH11Protocol,
         access_log=False,
         log_config=None,
     )

@@ -45,6 +45,8 @@ def test_compose_file_is_accepted_and_has_the_production_shape() -> None:
     assert {"web", "worker", "beat", "migrate", "postgres", "redis"} <= set(services)
     web = services["web"]["environment"]
     assert web["DATABASE_APP_URL"].startswith("postgresql://confide_app:")
+    assert web["CONFIDE_WEB_WORKERS"] == "auto"
+    assert services["postgres"]["command"] == ["postgres", "-c", "max_connections=100"]
     assert services["web"]["depends_on"]["migrate"]["condition"] == (
         "service_completed_successfully"
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
-from typing import Literal, TypeVar
+from typing import Annotated, Literal, TypeVar
 from urllib.parse import quote, urlsplit, urlunsplit
 
 from pydantic import Field, ValidationError, ValidationInfo, field_validator
@@ -125,7 +125,9 @@ class WebSettings(BaseSettings):
         default=None, description="tenants also resolve as <slug>.<base_domain>"
     )
     trusted_proxies: str = Field(default="127.0.0.1", description="for X-Forwarded-Proto")
-    web_workers: int = Field(default=1, ge=1, le=64, description="web processes for serve")
+    web_workers: Annotated[int, Field(ge=1, le=64)] | Literal["auto"] = Field(
+        default=1, description="web processes for serve; auto: one per core"
+    )
     secure_cookies: bool = Field(
         default=True, description="mark cookies Secure; only plain-HTTP local runs turn it off"
     )
