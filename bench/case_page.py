@@ -23,20 +23,16 @@ import argparse
 import asyncio
 import os
 import random
-import socket
-import subprocess
-import sys
 import time
 from typing import Any
 from uuid import UUID
 
 import httpx
+from _served import REDIS_PREFIX, REDIS_URL, clear_redis, free_port, serve, sessions, stop
 from _setup import (
     APP_ROLE,
-    CASEWORKERS,
     DATABASE,
     OWNER_ROLE,
-    RUN,
     cpu_seconds,
     create,
     database_cpu,
@@ -47,34 +43,6 @@ from _setup import (
     percentile,
     prepare,
 )
-
-REDIS_URL = os.environ.get("CONFIDE_BENCH_REDIS_URL", "redis://localhost:6379/0")
-REDIS_PREFIX = f"confide-bench-{RUN}:"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-async def sessions(tenants: dict[UUID, dict[str, Any]]) -> dict[UUID, list[str]]:
-    """A session token for every caseworker, in the store the server uses."""
-    from confide.platform.identity import sessions as staff_sessions
-
-    tokens: dict[UUID, list[str]] = {}
-    for tenant, info in tenants.items():
-        tokens[tenant] = [
-            await staff_sessions.start(
-                tenant_id=tenant,
-                user_id=staff,
-                idle_minutes=60,
-                absolute_hours=4,
-                id_token=None,
-            )
-            for staff in info["staff"][:CASEWORKERS]
-        ]
-    return tokens
 
 
 def requests(
@@ -138,49 +106,6 @@ async def load(
     return results
 
 
-def _serve(port: int) -> subprocess.Popen[bytes]:
-    server = subprocess.Popen(
-        [sys.executable, "-m", "confide.platform.cli", "serve", "--port", str(port)],
-        env=os.environ.copy(),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            stderr = server.stderr.read().decode() if server.stderr else ""
-            raise RuntimeError(f"confide serve exited: {stderr[-2000:]}")
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code < 500:
-                return server
-        except httpx.TransportError:
-            time.sleep(0.2)
-    server.terminate()
-    server.wait(10)
-    raise RuntimeError("confide serve did not start within 60 s")
-
-
-def _stop(server: subprocess.Popen[bytes]) -> None:
-    server.terminate()
-    try:
-        server.wait(15)
-    except subprocess.TimeoutExpired:
-        server.kill()
-        server.wait(5)
-
-
-def _clear_redis() -> None:
-    import redis
-
-    client = redis.Redis.from_url(REDIS_URL)
-    try:
-        keys = list(client.scan_iter(match=f"{REDIS_PREFIX}*", count=500))
-        if keys:
-            client.delete(*keys)
-    finally:
-        client.close()
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--people", type=int, default=1_000_000)
@@ -208,8 +133,8 @@ def main() -> None:
         print(machine(), flush=True)
         tenants = prepare(options.people, rng, contacts=options.contacts, notes=options.notes)
         tokens = asyncio.run(sessions(tenants))
-        port = _free_port()
-        server = _serve(port)
+        port = free_port()
+        server = serve(port)
         work = requests(tenants, tokens, options.pages + options.alone + options.workers * 4, rng)
         results = asyncio.run(
             load(f"http://127.0.0.1:{port}", work, options.workers, options.alone, server.pid)
@@ -228,8 +153,8 @@ def main() -> None:
             )
     finally:
         if server is not None:
-            _stop(server)
-        _clear_redis()
+            stop(server)
+        clear_redis()
         if options.keep:
             print(f"kept: database {DATABASE}, roles {OWNER_ROLE}, {APP_ROLE}")
         else:
