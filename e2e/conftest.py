@@ -20,9 +20,9 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from conftest import ROOT
+from e2e.artifacts import ARTIFACTS
+from tests.helpers.environment import ROOT
 
-ARTIFACTS = ROOT / "e2e" / "artifacts"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -88,6 +88,3 @@ def page(browser: Browser) -> Iterator[Page]:
     opened = context.new_page()
     yield opened
     context.close()
-
-
-ARTIFACTS.mkdir(parents=True, exist_ok=True)

@@ -6,9 +6,10 @@ import json
 
 from playwright.sync_api import Page
 
-from conftest import TenantRef, confide
-from e2e.conftest import ARTIFACTS
+from e2e.artifacts import ARTIFACTS
 from e2e.pages import ConfidePage, sign_in_through_provider
+from tests.helpers.command import confide
+from tests.helpers.tenants import TenantRef
 
 
 def test_the_admin_sees_the_latest_checkpoint_on_an_accessible_page_and_downloads_it(

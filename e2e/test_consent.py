@@ -11,10 +11,9 @@ of tasks is this journey's to see."""
 
 from __future__ import annotations
 
-from datetime import date
-
 from playwright.sync_api import Browser, Page
 
+from confide.platform.core.clock import service_today
 from e2e.casework_pages import CasePage, EnquiryForm, visit
 from e2e.pages import sign_in_through_provider
 
@@ -71,7 +70,7 @@ def _record_sent(page: Page, name: str, sent_to: str) -> None:
     """On a share's record page: it went today, by secure email, to ``sent_to``."""
     visit(page, name)
     assert page.get_by_test_id("not-sent-yet").is_visible()
-    today = date.today()
+    today = service_today()
     for part, value in (("day", today.day), ("month", today.month), ("year", today.year)):
         page.get_by_test_id(f"field-sent_on-{part}").fill(str(value))
     page.get_by_test_id("method-secure_email").check()
@@ -153,7 +152,7 @@ def test_consent_share_refuse_authorise_and_tell(browser: Browser, base_url: str
     priya.get_by_test_id("record-told").click()  # no date yet
     visit(priya, "consent-tell-task-errors")
     assert priya.get_by_test_id("error-summary").is_visible()
-    today = date.today()
+    today = service_today()
     for part, value in (("day", today.day), ("month", today.month), ("year", today.year)):
         priya.get_by_test_id(f"field-told_on-{part}").fill(str(value))
     priya.get_by_test_id("told_how-phone").check()

@@ -16,7 +16,7 @@ from typing import Any
 
 import httpx
 
-from conftest import TenantRef
+from tests.helpers.tenants import TenantRef
 
 
 @dataclass(frozen=True)

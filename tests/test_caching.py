@@ -10,8 +10,9 @@ from typing import Any
 
 import httpx
 
-from conftest import ROOT
-from tests.conftest import csrf_token, http_client, sign_in
+from tests.helpers.environment import ROOT
+from tests.helpers.http import csrf_token, http_client
+from tests.helpers.signin import sign_in
 
 NM = "/t/northmoor"
 FOREVER = "public, max-age=31536000, immutable"

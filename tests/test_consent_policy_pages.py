@@ -6,23 +6,18 @@ anonymous cases (4), reviews of unassigned cases (5), consent not asked at first
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
-from datetime import date, timedelta
-from typing import Any
+from datetime import timedelta
 
 import asyncpg
 import httpx
-import pytest
 
-from conftest import TenantRef
-from tests.test_casework import _as_tenant
-from tests.test_casework_pages import NM, enquiry_form, record_enquiry, submit, text
-from tests.test_consent_api import _set_review_due
-from tests.test_consent_policy_api import _backdate
-from tests.test_disclosure_pages import (
+from confide.platform.core.clock import service_today
+from tests.helpers.casework import as_tenant
+from tests.helpers.consent import backdate_share, set_review_due
+from tests.helpers.pages import NM, enquiry_form, record_enquiry, submit, text
+from tests.helpers.sharing import (
     SCHOOL,
     SOCIAL,
-    _signed_in,
     add_note,
     case_with_notes,
     items,
@@ -33,8 +28,7 @@ from tests.test_disclosure_pages import (
     share_pairs,
     task_path,
 )
-from tests.test_disclosure_pages import aisha as aisha
-from tests.test_disclosure_pages import fiona as fiona
+from tests.helpers.tenants import TenantRef
 
 MUM = "Mum says the school has not applied for an assessment."
 SECRET = "Jamie told us he is being bullied at lunch."
@@ -42,12 +36,6 @@ SECRET = "Jamie told us he is being bullied at lunch."
 
 def section(page: str, testid: str) -> str:
     return page.split(f'data-testid="{testid}"', 1)[1].split("</ul>", 1)[0]
-
-
-@pytest.fixture
-async def tom(app: Any) -> AsyncIterator[httpx.AsyncClient]:
-    async for http in _signed_in(app, "northmoor", "northmoor-cw-2"):
-        yield http
 
 
 async def test_police_are_never_covered_by_consent_on_the_share_page(
@@ -143,8 +131,8 @@ async def test_a_managers_dashboard_lists_reviews_of_cases_with_no_caseworker(
     tenants: dict[str, TenantRef],
 ) -> None:
     case_id = await record_enquiry(aisha, **{"yp-first_name": "Unassigned"})
-    await _set_review_due(owner_conn, tenants["northmoor"], case_id, date.today() - timedelta(1))
-    await _as_tenant(
+    await set_review_due(owner_conn, tenants["northmoor"], case_id, service_today() - timedelta(1))
+    await as_tenant(
         owner_conn,
         tenants["northmoor"],
         "UPDATE case_assignments SET ended_at = now() WHERE case_id = $1",
@@ -219,7 +207,7 @@ async def test_a_share_is_recorded_sent_on_its_record_page_or_not_sent(
         assert message in body
     assert 'href="#sent_on-day"' in body
 
-    await _backdate(record.rsplit("/", 1)[1], 6)
+    await backdate_share(record.rsplit("/", 1)[1], 6)
     dashboard = text(await aisha.get(f"{NM}/dashboard"))
     assert record in section(dashboard, "unsent-shares")
     assert record not in text(await tom.get(f"{NM}/dashboard"))
@@ -231,7 +219,7 @@ async def test_a_share_is_recorded_sent_on_its_record_page_or_not_sent(
     assert 'by post to <span data-testid="sent-to">Ms Patel, SENCO</span>' in shown
     assert 'data-testid="sent-form"' not in shown
     log = text(await aisha.get(f"{NM}/cases/{case_id}/disclosures"))
-    assert f"sent {date.today().day} {date.today():%B %Y} by post" in log
+    assert f"sent {service_today().day} {service_today():%B %Y} by post" in log
     assert record not in text(await aisha.get(f"{NM}/dashboard"))
 
     # Consent withdrawn before the next one went: sending is refused; it is not sent.

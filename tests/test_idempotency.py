@@ -10,31 +10,15 @@ from __future__ import annotations
 import asyncio
 import re
 import uuid
-from collections.abc import AsyncIterator
 from typing import Any
 
 import asyncpg
 import httpx
-import pytest
 
-from conftest import TenantRef
-from tests.conftest import csrf_token, http_client, sign_in
+from tests.helpers.http import csrf_token
+from tests.helpers.tenants import TenantRef
 
 NM = "/t/northmoor"
-
-
-@pytest.fixture
-async def aisha(app: Any) -> AsyncIterator[httpx.AsyncClient]:
-    async with http_client(app) as http:
-        await sign_in(http, "northmoor", "northmoor-cw-1")
-        yield http
-
-
-@pytest.fixture
-async def tom(app: Any) -> AsyncIterator[httpx.AsyncClient]:
-    async with http_client(app) as http:
-        await sign_in(http, "northmoor", "northmoor-cw-2")
-        yield http
 
 
 def _post(http: httpx.AsyncClient, path: str, body: dict[str, Any], key: str) -> Any:
