@@ -1,4 +1,4 @@
-"""Consent pages over HTTP, as a browser without JavaScript uses them (DESIGN rules 4 and 5):
+"""Consent pages over HTTP, as a browser without JavaScript uses them (rules 4 and 5):
 consent asked at first contact, changed as a new version, reviewed, lapsing, and the
 tenant's settings, against the real app and database."""
 

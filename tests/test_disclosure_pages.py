@@ -306,7 +306,7 @@ async def test_telling_the_service_user_delay_and_done(
     page = await aisha.get(task)
     assert page.status_code == 200
     body = text(page)
-    # About to contact them: safe-contact preferences first (DESIGN rule 8).
+    # About to contact them: safe-contact preferences first (rule 8).
     assert "Before you make contact" in body
     assert "Do not leave a voicemail." in body
     assert "Partner must not know" in body

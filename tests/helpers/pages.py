@@ -41,7 +41,7 @@ def enquiry_form(**changes: Any) -> list[tuple[str, str]]:
         "contact-direction": "incoming",
         "contact-duration_minutes": "25",
         "contact-summary": "Asked how to request an EHC needs assessment.",
-        # Consent to share, asked at first contact (DESIGN rule 4).
+        # Consent to share, asked at first contact (rule 4).
         "consent-decision": "full",
         "consent-given_by": "parent",
         "consent-method": "verbal",
