@@ -12,7 +12,15 @@ import httpx
 
 from confide.platform.core.clock import service_today
 from tests.helpers.casework import as_tenant, case_audit
-from tests.helpers.html import error_summary, field_error, form_values, links, page_text, parse
+from tests.helpers.html import (
+    error_summary,
+    field_error,
+    form_values,
+    links,
+    page_text,
+    parse,
+    summary_list,
+)
 from tests.helpers.pages import enquiry_form, record_enquiry, submit, text
 from tests.helpers.tenants import TenantRef
 
@@ -35,7 +43,9 @@ async def test_a_caseworker_records_an_enquiry_without_javascript(
     assert "Partner must not know" in body
     assert "Weekdays after 3pm" in body
     assert "Asked how to request an EHC needs assessment." in body
-    assert "EHC needs assessment, Exclusion" in body
+    summary = summary_list(page, "[data-testid=case-summary]")
+    assert summary["Topics"] == "EHC needs assessment, Exclusion"
+    assert summary["Who got in touch"] == "A parent"
     assert "Aisha Rahman" in body  # assigned
 
     dashboard = text(await aisha.get(f"{NM}/dashboard"))

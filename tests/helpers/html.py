@@ -252,7 +252,9 @@ def summary_list(page: str | httpx.Response | Element, selector: str = "") -> di
     """A summary list's rows, key to value (the first list under ``selector``)."""
     root = page if isinstance(page, Element) else parse(page)
     within = root.one(selector) if selector else root
-    found = within.first(".govuk-summary-list")
+    found = (
+        within if "govuk-summary-list" in within.classes else within.first(".govuk-summary-list")
+    )
     assert found is not None, "no summary list"
     return {
         row.one(".govuk-summary-list__key").text: row.one(".govuk-summary-list__value").text
