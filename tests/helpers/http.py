@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import httpx
+
+from tests.helpers.html import parse
 
 
 def http_client(app: Any, base_url: str = "http://testserver") -> httpx.AsyncClient:
@@ -17,9 +18,9 @@ def http_client(app: Any, base_url: str = "http://testserver") -> httpx.AsyncCli
 
 def csrf_token(page: str) -> str:
     """The CSRF token from a page's form, as a browser would submit it."""
-    found = re.search(r'name="_csrf_token" value="([^"]+)"', page)
-    assert found, "the page has no CSRF token"
-    return found.group(1)
+    found = parse(page).first("input[name=_csrf_token]")
+    assert found is not None, "the page has no CSRF token"
+    return found.get("value") or ""
 
 
 async def post(http: httpx.AsyncClient, path: str, body: dict[str, Any]) -> httpx.Response:
