@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 
 from tests.helpers.environment import ROOT
+from tests.helpers.html import parse
 from tests.helpers.http import csrf_token, http_client
 from tests.helpers.signin import sign_in
 
@@ -86,9 +87,8 @@ async def test_assets_are_fingerprinted_kept_for_a_year_and_gzipped(
 
 async def test_a_module_imports_fingerprinted_modules_only(client: httpx.AsyncClient) -> None:
     page = (await client.get(f"{NM}/")).text
-    module = re.search(r'<script type="module" src="([^"]+)"', page)
-    assert module
-    body = (await client.get(module.group(1))).text
+    [module] = [s.get("src") or "" for s in parse(page).select("script[type=module][src]")]
+    body = (await client.get(module)).text
     imports = re.findall(r"from\s*['\"]\./([^'\"]+)['\"]", body)
     assert imports, body
     for name in imports:
