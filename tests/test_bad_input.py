@@ -17,7 +17,7 @@ import asyncpg
 import httpx
 
 from tests.helpers.casework import NM, as_tenant, enquiry, new_case
-from tests.helpers.html import form_values
+from tests.helpers.html import error_summary, form_values
 from tests.helpers.http import csrf_token, http_client, post
 from tests.helpers.operators import create_account, operator_sign_in
 from tests.helpers.pages import enquiry_form, submit
@@ -40,9 +40,9 @@ def form_errors(page: httpx.Response) -> list[str]:
     """The fields a page's error summary links to."""
     assert page.status_code == 400, page.text
     assert page.headers["content-type"].startswith("text/html")
-    summary = re.search(r'class="govuk-error-summary".*?</ul>', page.text, re.S)
+    summary = error_summary(page)
     assert summary, page.text
-    return re.findall(r'href="#([^"]+)"', summary.group(0))
+    return [field.removeprefix("#") for field, _ in summary]
 
 
 # The API

@@ -3,7 +3,6 @@ suspends tenants, and can never read any tenant's case data."""
 
 from __future__ import annotations
 
-import re
 import secrets
 import time
 from typing import Any
@@ -28,9 +27,9 @@ def operator(database: Any) -> Account:
 
 
 def _error(page: httpx.Response) -> str:
-    found = re.search(r'data-testid="sign-in-error">([^<]+)<', page.text)
+    found = parse(page).first("[data-testid=sign-in-error]")
     assert found, page.text
-    return found.group(1)
+    return found.text
 
 
 async def _operator_row(owner: asyncpg.Connection, email: str) -> asyncpg.Record:
