@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Page
 
-from e2e.conftest import ARTIFACTS
+from e2e.artifacts import ARTIFACTS
 from e2e.pages import ConfidePage
 
 

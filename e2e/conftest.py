@@ -7,22 +7,29 @@ the harness in the repository's root conftest). Chromium is the OS package at
 
 from __future__ import annotations
 
+import asyncio
 import os
 import socket
 import subprocess
 import sys
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Coroutine, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from conftest import ROOT
+from e2e.artifacts import ARTIFACTS
+from tests.helpers.environment import ROOT
+from tests.helpers.tenants import TenantRef
+from tests.personas import PERSONAS, start_session
 
-ARTIFACTS = ROOT / "e2e" / "artifacts"
+T = TypeVar("T")
+
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -74,6 +81,45 @@ def base_url(database: Any) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
+def sign_in_as(
+    base_url: str, tenants: dict[str, TenantRef], dev_idp: str
+) -> Iterator[Callable[[Page, str], None]]:
+    """``sign_in_as(page, "priya")``: the page's browser holds a persona's session, written
+    straight into the store the served app reads, and is on their dashboard. Only
+    ``test_sign_in.py`` signs in through the provider.
+
+    The sessions are written from one event loop of this fixture's own (the pool and the
+    store's connections belong to the loop that opened them)."""
+    from confide.platform.core.db import close_pool, start_pool
+    from confide.platform.identity import sessions
+
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    thread.start()
+
+    def run(coroutine: Coroutine[Any, Any, T]) -> T:
+        return asyncio.run_coroutine_threadsafe(coroutine, loop).result(timeout=60)
+
+    run(start_pool())
+
+    def signed_in(page: Page, name: str) -> None:
+        slug = PERSONAS[name].tenant
+        _, token = run(start_session(name, tenants, dev_idp))
+        host = urlsplit(base_url).hostname or "127.0.0.1"
+        page.context.add_cookies(
+            [{"name": sessions.COOKIE, "value": token, "domain": host, "path": f"/t/{slug}"}]
+        )
+        page.goto(f"{base_url}/t/{slug}/dashboard")
+
+    try:
+        yield signed_in
+    finally:
+        run(close_pool())
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     executable = os.environ.get("CONFIDE_CHROMIUM", "/usr/bin/chromium")
     with sync_playwright() as playwright:
@@ -88,6 +134,3 @@ def page(browser: Browser) -> Iterator[Page]:
     opened = context.new_page()
     yield opened
     context.close()
-
-
-ARTIFACTS.mkdir(parents=True, exist_ok=True)

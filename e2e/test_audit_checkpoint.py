@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 from playwright.sync_api import Page
 
-from conftest import TenantRef, confide
-from e2e.conftest import ARTIFACTS
-from e2e.pages import ConfidePage, sign_in_through_provider
+from e2e.artifacts import ARTIFACTS
+from e2e.pages import ConfidePage
+from tests.helpers.command import confide
+from tests.helpers.tenants import TenantRef
 
 
 def test_the_admin_sees_the_latest_checkpoint_on_an_accessible_page_and_downloads_it(
-    page: Page, base_url: str, tenants: dict[str, TenantRef]
+    sign_in_as: Callable[[Page, str], None],
+    page: Page,
+    base_url: str,
+    tenants: dict[str, TenantRef],
 ) -> None:
     confide("audit", "checkpoint", "--tenant", "northmoor")
-    sign_in_through_provider(page, base_url, "northmoor", "northmoor-admin")
+    sign_in_as(page, "gareth")
     page.get_by_test_id("nav-audit").click()
     checkpoint = ConfidePage(page)
     assert checkpoint.heading() == "Audit log checkpoint"

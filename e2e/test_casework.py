@@ -6,20 +6,22 @@ axe checks every page on the way."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
-from playwright.sync_api import Browser
+from playwright.sync_api import Browser, Page
 
 from e2e.casework_pages import CasePage, EnquiryForm, visit
-from e2e.pages import sign_in_through_provider
 
 NM = "/t/northmoor"
 REASON = "Parent rang the duty line while Aisha is on leave and needs an answer today"
 
 
-def test_record_restrict_break_glass_and_alert(browser: Browser, base_url: str) -> None:
+def test_record_restrict_break_glass_and_alert(
+    sign_in_as: Callable[[Page, str], None], browser: Browser, base_url: str
+) -> None:
     # Aisha records the enquiry.
     aisha = browser.new_context().new_page()
-    sign_in_through_provider(aisha, base_url, "northmoor", "northmoor-cw-1")
+    sign_in_as(aisha, "aisha")
     visit(aisha, "casework-dashboard-caseworker")
     aisha.get_by_test_id("new-enquiry").click()
     form = EnquiryForm(aisha)
@@ -81,7 +83,7 @@ def test_record_restrict_break_glass_and_alert(browser: Browser, base_url: str) 
 
     # Tom is not assigned: restricted, then break-glass.
     tom = browser.new_context().new_page()
-    sign_in_through_provider(tom, base_url, "northmoor", "northmoor-cw-2")
+    sign_in_as(tom, "tom")
     tom.goto(case_url)
     restricted = visit(tom, "casework-restricted")
     assert restricted.heading() == "This case is restricted"
@@ -99,7 +101,7 @@ def test_record_restrict_break_glass_and_alert(browser: Browser, base_url: str) 
 
     # Fiona, the manager, sees the alert and the access history.
     fiona = browser.new_context().new_page()
-    sign_in_through_provider(fiona, base_url, "northmoor", "northmoor-manager")
+    sign_in_as(fiona, "fiona")
     visit(fiona, "casework-dashboard-manager")
     alerts = fiona.get_by_test_id("alerts").inner_text()
     assert "Tom Hargreaves" in alerts

@@ -11,12 +11,12 @@ of tasks is this journey's to see."""
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Callable
 
 from playwright.sync_api import Browser, Page
 
+from confide.platform.core.clock import service_today
 from e2e.casework_pages import CasePage, EnquiryForm, visit
-from e2e.pages import sign_in_through_provider
 
 FIRST_NOTE = "Agreed with mum that the SENCO should know about the sensory breaks."
 SECOND_NOTE = "School asked for the speech and language report; mum is happy to share it."
@@ -71,7 +71,7 @@ def _record_sent(page: Page, name: str, sent_to: str) -> None:
     """On a share's record page: it went today, by secure email, to ``sent_to``."""
     visit(page, name)
     assert page.get_by_test_id("not-sent-yet").is_visible()
-    today = date.today()
+    today = service_today()
     for part, value in (("day", today.day), ("month", today.month), ("year", today.year)):
         page.get_by_test_id(f"field-sent_on-{part}").fill(str(value))
     page.get_by_test_id("method-secure_email").check()
@@ -93,9 +93,11 @@ def _share(priya: Page, role: str, org: str, notes: list[str]) -> None:
     priya.get_by_test_id("check-consent").click()
 
 
-def test_consent_share_refuse_authorise_and_tell(browser: Browser, base_url: str) -> None:
+def test_consent_share_refuse_authorise_and_tell(
+    sign_in_as: Callable[[Page, str], None], browser: Browser, base_url: str
+) -> None:
     priya = browser.new_context().new_page()
-    sign_in_through_provider(priya, base_url, "eastdale", "eastdale-cw-1")
+    sign_in_as(priya, "priya")
     visit(priya, "consent-dashboard-caseworker")
     case_url = _record_enquiry(priya)
     reference = CasePage(priya).reference()
@@ -127,7 +129,7 @@ def test_consent_share_refuse_authorise_and_tell(browser: Browser, base_url: str
 
     # Bronwen, the manager, authorises it on safeguarding grounds, and sends it.
     bronwen = browser.new_context().new_page()
-    sign_in_through_provider(bronwen, base_url, "eastdale", "eastdale-manager")
+    sign_in_as(bronwen, "bronwen")
     visit(bronwen, "consent-dashboard-manager")
     bronwen.get_by_test_id("awaiting-authorisation").get_by_text(reference).click()
     visit(bronwen, "consent-authorise")
@@ -153,7 +155,7 @@ def test_consent_share_refuse_authorise_and_tell(browser: Browser, base_url: str
     priya.get_by_test_id("record-told").click()  # no date yet
     visit(priya, "consent-tell-task-errors")
     assert priya.get_by_test_id("error-summary").is_visible()
-    today = date.today()
+    today = service_today()
     for part, value in (("day", today.day), ("month", today.month), ("year", today.year)):
         priya.get_by_test_id(f"field-told_on-{part}").fill(str(value))
     priya.get_by_test_id("told_how-phone").check()
@@ -200,11 +202,13 @@ def test_consent_share_refuse_authorise_and_tell(browser: Browser, base_url: str
     priya.context.close()
 
 
-def test_review_change_history_logs_and_settings_pages(browser: Browser, base_url: str) -> None:
+def test_review_change_history_logs_and_settings_pages(
+    sign_in_as: Callable[[Page, str], None], browser: Browser, base_url: str
+) -> None:
     """The other consent pages, each checked by axe: a review confirmed, a change recorded,
     the history of both, the disclosure log, the task list, and the admin's settings."""
     callum = browser.new_context().new_page()
-    sign_in_through_provider(callum, base_url, "eastdale", "eastdale-cw-2")
+    sign_in_as(callum, "callum")
     case_url = _record_enquiry(callum)
 
     callum.get_by_test_id("review-consent").click()
@@ -255,7 +259,7 @@ def test_review_change_history_logs_and_settings_pages(browser: Browser, base_ur
     callum.context.close()
 
     seun = browser.new_context().new_page()
-    sign_in_through_provider(seun, base_url, "eastdale", "eastdale-admin")
+    sign_in_as(seun, "seun")
     seun.get_by_test_id("nav-consent-settings").click()
     visit(seun, "consent-settings")
     seun.get_by_test_id("field-review_months").fill("0")

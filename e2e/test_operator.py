@@ -10,9 +10,9 @@ import time
 import pyotp
 from playwright.sync_api import Page
 
-from conftest import confide
-from e2e.conftest import ARTIFACTS
+from e2e.artifacts import ARTIFACTS
 from e2e.operator_pages import OperatorSignInPage, OperatorTenantsPage
+from tests.helpers.command import confide
 
 
 def test_an_operator_signs_in_and_creates_a_tenant(page: Page, base_url: str) -> None:

@@ -25,10 +25,10 @@ import httpx
 import pytest
 from playwright.sync_api import Browser
 
-from conftest import ROOT
+from e2e.artifacts import ARTIFACTS
 from e2e.casework_pages import visit
-from e2e.conftest import ARTIFACTS
 from e2e.pages import DevProviderPage
+from tests.helpers.environment import ROOT
 
 # Generous bounds, never assertions about speed: a fresh install downloads nothing when
 # pip's cache is warm (scripts/test has just installed the same packages).

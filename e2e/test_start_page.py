@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from playwright.sync_api import Page
 
-from conftest import TenantRef
-from e2e.conftest import ARTIFACTS
+from e2e.artifacts import ARTIFACTS
 from e2e.pages import ConfidePage, StartPage
+from tests.helpers.tenants import TenantRef
 
 
 def test_a_tenant_start_page_names_its_service_and_is_accessible(

@@ -15,7 +15,7 @@ class TenantStatus(StrEnum):
 
 
 class ControllerKind(StrEnum):
-    """Who runs the service; it decides the privacy notice and FOI scope (DESIGN rule 16)."""
+    """Who runs the service; it decides the privacy notice and FOI scope (rule 16)."""
 
     COUNCIL = "council"
     CHARITY = "charity"

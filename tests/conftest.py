@@ -1,23 +1,22 @@
-"""Fixtures for talking to the app from the outside, over HTTP."""
+"""Fixtures for talking to the app from the outside, over HTTP, as the personas, and a
+real Celery worker."""
 
 from __future__ import annotations
 
-import re
-from collections.abc import AsyncIterator, Awaitable, Callable
+import os
+import subprocess
+import sys
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import AsyncExitStack
+from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import httpx
 import pytest
 
-from conftest import TenantRef
-
-
-def http_client(app: Any, base_url: str = "http://testserver") -> httpx.AsyncClient:
-    return httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app, raise_app_exceptions=False), base_url=base_url
-    )
+from tests.helpers.environment import RUN
+from tests.helpers.http import http_client
+from tests.helpers.tenants import TenantRef
 
 
 @pytest.fixture(scope="session")
@@ -50,30 +49,6 @@ async def browser(app: Any) -> AsyncIterator[httpx.AsyncClient]:
     """A client with a cookie jar of its own, like a fresh browser."""
     async with http_client(app) as http:
         yield http
-
-
-def csrf_token(page: str) -> str:
-    """The CSRF token from a page's form, as a browser would submit it."""
-    found = re.search(r'name="_csrf_token" value="([^"]+)"', page)
-    assert found, "the page has no CSRF token"
-    return found.group(1)
-
-
-async def sign_in(
-    http: httpx.AsyncClient, slug: str, sub: str, next_path: str | None = None
-) -> httpx.Response:
-    """The whole sign-in as a browser does it, through the development provider
-    (``next_path``: the ``next`` the sign-in was started with)."""
-    start = await http.get(f"/t/{slug}/login", params={"next": next_path} if next_path else None)
-    assert start.status_code == 303, start.text
-    authorize = start.headers["location"]
-    async with httpx.AsyncClient() as provider:
-        form = await provider.get(authorize)
-        assert form.status_code == 200, form.text
-        chosen = await provider.post(authorize, data={"sub": sub})
-    assert chosen.status_code == 302, chosen.text
-    back = urlsplit(chosen.headers["location"])
-    return await http.get(f"{back.path}?{back.query}")
 
 
 # Personas (tests/personas.py): a fresh client signed in as each, by name.
@@ -130,3 +105,43 @@ async def priya(sign_in_as: Callable[[str], Awaitable[httpx.AsyncClient]]) -> ht
 async def bronwen(sign_in_as: Callable[[str], Awaitable[httpx.AsyncClient]]) -> httpx.AsyncClient:
     """Bronwen Ellis, Eastdale's service manager."""
     return await sign_in_as("bronwen")
+
+
+@pytest.fixture(scope="module")
+def worker_log(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the module's Celery worker writes."""
+    return tmp_path_factory.mktemp("worker") / "worker.log"
+
+
+@pytest.fixture(scope="module")
+def worker(database: Any, worker_log: Path) -> Iterator[subprocess.Popen[str]]:
+    """A real Celery worker on the run's Redis, one per test module that asks for it."""
+    out = worker_log.open("w")
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "confide.workers.celery_app:celery_app",
+            "worker",
+            "--pool=solo",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "-n",
+            f"test-{RUN}@localhost",
+            "--loglevel=INFO",
+        ],
+        env=dict(os.environ),
+        stdout=out,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    yield proc
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    out.close()

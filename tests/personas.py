@@ -16,7 +16,7 @@ from typing import Any
 
 import httpx
 
-from conftest import TenantRef
+from tests.helpers.tenants import TenantRef
 
 
 @dataclass(frozen=True)
@@ -39,10 +39,9 @@ PERSONAS: dict[str, Persona] = {
 }
 
 
-async def sign_in_as(
-    http: httpx.AsyncClient, name: str, tenants: dict[str, TenantRef], issuer: str
-) -> Any:
-    """Sign ``http`` in as the persona ``name``; returns their ``StaffView``.
+async def start_session(name: str, tenants: dict[str, TenantRef], issuer: str) -> Any:
+    """What a completed sign-in as the persona ``name`` writes: their staff record and a
+    session in the store. Returns (their ``StaffView``, the session cookie's value).
 
     ``issuer``: the tenant's provider (the development provider's address), so the staff
     record is the one a real sign-in at that provider finds.
@@ -70,6 +69,17 @@ async def sign_in_as(
         absolute_hours=policy.session_absolute_hours,
         id_token=None,
     )
+    return user, token
+
+
+async def sign_in_as(
+    http: httpx.AsyncClient, name: str, tenants: dict[str, TenantRef], issuer: str
+) -> Any:
+    """Sign ``http`` in as the persona ``name``; returns their ``StaffView``."""
+    from confide.platform.identity import sessions
+
+    tenant = tenants[PERSONAS[name].tenant]
+    user, token = await start_session(name, tenants, issuer)
     http.cookies.set(sessions.COOKIE, token, path=f"/t/{tenant.slug}")
     # The first page sets the CSRF cookie a form or script sends back.
     landed = await http.get(f"/t/{tenant.slug}/dashboard")

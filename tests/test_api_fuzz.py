@@ -30,17 +30,16 @@ from schemathesis import APIOperation, GenerationMode
 from schemathesis.checks import response_schema_conformance
 
 from confide.platform.core.clock import service_today
-from conftest import TenantRef
-from tests.conftest import http_client, sign_in
+from tests.helpers.environment import OWNER_URL
+from tests.helpers.http import http_client
+from tests.helpers.signin import sign_in
+from tests.helpers.tenants import TenantRef
+from tests.personas import sign_in_as
 
 EXAMPLES = int(os.environ.get("CONFIDE_FUZZ_EXAMPLES", "25"))
 TENANT = "northmoor"
-ROLES = {
-    "caseworker": "northmoor-cw-1",
-    "manager": "northmoor-manager",
-    "tenant_admin": "northmoor-admin",
-    "no_role": "northmoor-other",
-}
+ROLES = {"caseworker": "aisha", "manager": "fiona", "tenant_admin": "gareth"}
+NO_ROLE = "northmoor-other"  # no persona: the provider signs them in, Confide refuses them
 BASE_URL = "http://testserver"
 
 
@@ -146,26 +145,29 @@ async def _existing(owner: asyncpg.Connection, tenant: TenantRef) -> dict[str, l
 
 
 @pytest.fixture(scope="module")
-async def clients(app: Any) -> AsyncIterator[dict[str, httpx.AsyncClient]]:
-    """One signed-in client per role, kept for the whole module."""
+async def clients(
+    app: Any, tenants: dict[str, TenantRef], dev_idp: str
+) -> AsyncIterator[dict[str, httpx.AsyncClient]]:
+    """One signed-in client per role (a persona each), kept for the whole module."""
     async with AsyncExitStack() as stack:
         signed_in = {}
-        for role, sub in ROLES.items():
+        for role, name in ROLES.items():
             http = await stack.enter_async_context(http_client(app, BASE_URL))
-            await sign_in(http, TENANT, sub)
+            await sign_in_as(http, name, tenants, dev_idp)
             signed_in[role] = http
+        refused = await stack.enter_async_context(http_client(app, BASE_URL))
+        await sign_in(refused, TENANT, NO_ROLE)
+        signed_in["no_role"] = refused
         yield signed_in
 
 
 @pytest.fixture(scope="module")
 async def ids(
-    app: Any, clients: dict[str, httpx.AsyncClient], tenants: dict[str, TenantRef]
+    app: Any, clients: dict[str, httpx.AsyncClient], tenants: dict[str, TenantRef], dev_idp: str
 ) -> dict[str, list[str]]:
     """For each path parameter, the ids to draw from: real records of this tenant, made
     here through the API (so the fuzz never changes the demo's), another tenant's, and an
     id that never existed."""
-    from conftest import OWNER_URL
-
     worker, manager = clients["caseworker"], clients["manager"]
     own = await _post(worker, "/enquiries", _enquiry("Own"))
     note = (await _post(worker, f"/cases/{own['id']}/notes", {"body": "A note"}))["note_id"]
@@ -199,7 +201,7 @@ async def ids(
         },
     )
     async with http_client(app, BASE_URL) as colleague:
-        await sign_in(colleague, TENANT, "northmoor-cw-2")
+        await sign_in_as(colleague, "tom", tenants, dev_idp)
         theirs = await _post(colleague, "/enquiries", _enquiry("Theirs"))
     owner = await asyncpg.connect(OWNER_URL)
     try:

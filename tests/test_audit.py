@@ -20,7 +20,8 @@ from confide.platform.audit.schemas import AuditRecord
 from confide.platform.audit.services import list_entries, record, verify_chain
 from confide.platform.core.db import NoTenantError, tenant_transaction
 from confide.platform.core.pagination import PageRequest
-from conftest import TenantRef, confide
+from tests.helpers.command import confide
+from tests.helpers.tenants import TenantRef
 
 
 def _expected_hash(tenant_id: UUID, e: AuditRecord) -> str:

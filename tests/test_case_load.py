@@ -3,30 +3,14 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
-import pytest
 
-from conftest import TenantRef
-from tests.conftest import http_client, sign_in
-from tests.test_casework import NM, new_case, post
-
-
-@pytest.fixture
-async def aisha(app: Any) -> AsyncIterator[httpx.AsyncClient]:
-    async with http_client(app) as http:
-        await sign_in(http, "northmoor", "northmoor-cw-1")
-        yield http
-
-
-@pytest.fixture
-async def fiona(app: Any) -> AsyncIterator[httpx.AsyncClient]:
-    async with http_client(app) as http:
-        await sign_in(http, "northmoor", "northmoor-manager")
-        yield http
+from tests.helpers.casework import NM, new_case
+from tests.helpers.http import post
+from tests.helpers.tenants import TenantRef
 
 
 async def _reference_load(case_id: uuid.UUID, grounds: Any, *, for_parent: bool) -> Any:

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -12,106 +11,12 @@ import asyncpg
 import httpx
 import pytest
 
-from conftest import TenantRef
-from tests.conftest import http_client, sign_in
+from confide.platform.core.clock import service_today
+from tests.helpers.casework import as_tenant, case_audit, enquiry, new_case
+from tests.helpers.http import post
+from tests.helpers.tenants import TenantRef
 
 NM = "/t/northmoor/api"
-
-
-@asynccontextmanager
-async def _client(app: Any, slug: str, sub: str) -> AsyncIterator[httpx.AsyncClient]:
-    async with http_client(app) as http:
-        await sign_in(http, slug, sub)
-        yield http
-
-
-@pytest.fixture
-async def aisha(app: Any) -> AsyncIterator[httpx.AsyncClient]:
-    """northmoor-cw-1, a caseworker."""
-    async with _client(app, "northmoor", "northmoor-cw-1") as http:
-        yield http
-
-
-@pytest.fixture
-async def tom(app: Any) -> AsyncIterator[httpx.AsyncClient]:
-    """northmoor-cw-2, another caseworker."""
-    async with _client(app, "northmoor", "northmoor-cw-2") as http:
-        yield http
-
-
-@pytest.fixture
-async def fiona(app: Any) -> AsyncIterator[httpx.AsyncClient]:
-    """northmoor-manager."""
-    async with _client(app, "northmoor", "northmoor-manager") as http:
-        yield http
-
-
-@pytest.fixture
-async def gareth(app: Any) -> AsyncIterator[httpx.AsyncClient]:
-    """northmoor-admin: the tenant admin role alone."""
-    async with _client(app, "northmoor", "northmoor-admin") as http:
-        yield http
-
-
-@pytest.fixture
-async def eastdale(app: Any) -> AsyncIterator[httpx.AsyncClient]:
-    async with _client(app, "eastdale", "eastdale-manager") as http:
-        yield http
-
-
-async def post(http: httpx.AsyncClient, path: str, body: dict[str, Any]) -> httpx.Response:
-    """A state-changing API call as a script with the session would make it: CSRF header."""
-    return await http.post(path, json=body, headers={"x-csrftoken": http.cookies["confide_csrf"]})
-
-
-def enquiry(**changes: Any) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "contacted_by": "parent",
-        "young_person": {
-            "first_name": "Sam",
-            "last_name": "Okafor",
-            "date_of_birth": "2014-03-02",
-            "phone": "07700 900123",
-            "may_phone": True,
-            "may_leave_voicemail": False,
-            "safe_contact_note": "Do not leave messages at home",
-        },
-        "parents": [{"first_name": "Ada", "last_name": "Okafor", "may_email": False}],
-        "topics": ["EHC needs assessment", "Transport"],
-        "support_level": 2,
-        # The API asks about consent as the page does: these tests record it afterwards.
-        "consent_not_asked": "Asked later in the test",
-    }
-    body.update(changes)
-    if body.get("anonymous"):
-        body.pop("consent_not_asked", None)  # an anonymous enquiry has no-one to ask
-    return body
-
-
-async def new_case(http: httpx.AsyncClient, **changes: Any) -> dict[str, Any]:
-    response = await post(http, f"{NM}/enquiries", enquiry(**changes))
-    assert response.status_code == 201, response.text
-    case: dict[str, Any] = response.json()
-    return case
-
-
-async def _as_tenant(owner: asyncpg.Connection, tenant: TenantRef, sql: str, *args: Any) -> Any:
-    async with owner.transaction():
-        await owner.execute("SELECT set_config('app.tenant_id', $1, true)", str(tenant.id))
-        return await owner.fetch(sql, *args)
-
-
-async def _reads(owner: asyncpg.Connection, tenant: TenantRef, case_id: str) -> list[Any]:
-    return list(
-        await _as_tenant(
-            owner,
-            tenant,
-            "SELECT a.action, a.grounds, a.reason_code, s.subject FROM audit_entries a"
-            " JOIN staff_users s ON s.id = a.actor_id"
-            " WHERE a.subject_kind = 'case' AND a.subject_id = $1 ORDER BY a.seq",
-            uuid.UUID(case_id),
-        )
-    )
 
 
 async def test_need_to_know_assigned_manager_and_restricted(
@@ -123,7 +28,7 @@ async def test_need_to_know_assigned_manager_and_restricted(
 ) -> None:
     case = await new_case(aisha)
     case_id = case["id"]
-    assert case["reference"].startswith(f"NOR-{datetime.now(UTC).year}-")
+    assert case["reference"].startswith(f"NOR-{service_today().year}-")
     assert [a["staff_name"] for a in case["assignments"]] == ["Aisha Rahman"]
     assert case["subject"]["safe_contact"]["may_leave_voicemail"] is False
     assert case["subject"]["safe_contact"]["note"] == "Do not leave messages at home"
@@ -145,7 +50,7 @@ async def test_need_to_know_assigned_manager_and_restricted(
     assert case["reference"] not in refused.text
     assert "Okafor" not in refused.text
 
-    reads = await _reads(owner_conn, tenants["northmoor"], case_id)
+    reads = await case_audit(owner_conn, tenants["northmoor"], case_id)
     assert [(r["action"], r["grounds"], r["subject"]) for r in reads] == [
         ("case_created", "assigned", "northmoor-cw-1"),
         ("consent_not_asked", "assigned", "northmoor-cw-1"),
@@ -214,7 +119,7 @@ async def test_break_glass_opens_alerts_and_is_in_the_history_until_it_expires(
     assert "Managers" in needless.json()["errors"]["case"]
 
     # Aged past its time box (as the owner: the app cannot change append-only rows).
-    await _as_tenant(
+    await as_tenant(
         owner_conn,
         tenants["northmoor"],
         "UPDATE break_glass_grants SET granted_at = now() - interval '10 hours',"
@@ -225,7 +130,7 @@ async def test_break_glass_opens_alerts_and_is_in_the_history_until_it_expires(
     assert expired.status_code == 403
     assert expired.json()["restricted"] is True
 
-    reads = await _reads(owner_conn, tenants["northmoor"], case_id)
+    reads = await case_audit(owner_conn, tenants["northmoor"], case_id)
     assert ("case_read", "break_glass", "northmoor-cw-2") in [
         (r["action"], r["grounds"], r["subject"]) for r in reads
     ]
@@ -246,18 +151,18 @@ async def test_the_tenant_admin_role_alone_opens_no_case(
 
 
 async def test_another_tenants_case_is_the_same_not_found_as_a_random_id(
-    aisha: httpx.AsyncClient, eastdale: httpx.AsyncClient
+    aisha: httpx.AsyncClient, bronwen: httpx.AsyncClient
 ) -> None:
     case = await new_case(aisha)
-    other = await eastdale.get(f"/t/eastdale/api/cases/{case['id']}")
-    missing = await eastdale.get(f"/t/eastdale/api/cases/{uuid.uuid4()}")
+    other = await bronwen.get(f"/t/eastdale/api/cases/{case['id']}")
+    missing = await bronwen.get(f"/t/eastdale/api/cases/{uuid.uuid4()}")
     assert other.status_code == missing.status_code == 404
     assert other.json() == missing.json()
     glass = await post(
-        eastdale, f"/t/eastdale/api/cases/{case['id']}/break-glass", {"reason": "x" * 20}
+        bronwen, f"/t/eastdale/api/cases/{case['id']}/break-glass", {"reason": "x" * 20}
     )
     assert glass.status_code == 404
-    history = await eastdale.get(f"/t/eastdale/api/cases/{case['id']}/access-history")
+    history = await bronwen.get(f"/t/eastdale/api/cases/{case['id']}/access-history")
     assert history.status_code == 404
 
 
@@ -303,7 +208,7 @@ async def test_an_anonymous_enquiry_records_no_one(aisha: httpx.AsyncClient) -> 
 
 
 async def test_references_are_unique_and_sequential_per_tenant(
-    aisha: httpx.AsyncClient, eastdale: httpx.AsyncClient
+    aisha: httpx.AsyncClient, bronwen: httpx.AsyncClient
 ) -> None:
     """Each tenant numbers its own cases: one tenant's enquiries never use up, skip or
     repeat another's numbers, and each reference carries its own tenant's prefix."""
@@ -313,7 +218,7 @@ async def test_references_are_unique_and_sequential_per_tenant(
         return int(case["reference"].rsplit("-", 1)[1])
 
     async def eastdale_case() -> dict[str, Any]:
-        response = await post(eastdale, f"{ed}/enquiries", enquiry())
+        response = await post(bronwen, f"{ed}/enquiries", enquiry())
         assert response.status_code == 201, response.text
         made: dict[str, Any] = response.json()
         return made
@@ -321,7 +226,7 @@ async def test_references_are_unique_and_sequential_per_tenant(
     first, east_first = await new_case(aisha), await eastdale_case()
     second, east_second = await new_case(aisha), await eastdale_case()
     third = await new_case(aisha)
-    year = datetime.now(UTC).year
+    year = service_today().year
     assert first["reference"].startswith(f"NOR-{year}-")
     assert east_first["reference"].startswith(f"EAS-{year}-")
     assert [number(first) + n for n in (1, 2)] == [number(second), number(third)]
@@ -371,7 +276,7 @@ async def test_a_corrected_note_keeps_the_old_version(
     [only] = full["notes"]
     assert only["current"]["version"] == 2
     assert len(only["history"]) == 1
-    rows = await _as_tenant(
+    rows = await as_tenant(
         owner_conn,
         tenants["northmoor"],
         "SELECT version, body FROM case_notes WHERE note_id = $1 ORDER BY version",
@@ -479,7 +384,7 @@ async def test_assignment_my_cases_and_closing(
     assert late.status_code == 400
     # Acts refused by their own checks (Tom's close under break-glass, the note on a closed
     # case) are not in the audit log as done: only Aisha's close is.
-    acts = await _as_tenant(
+    acts = await as_tenant(
         owner_conn,
         tenants["northmoor"],
         "SELECT a.action, s.subject FROM audit_entries a JOIN staff_users s ON s.id = a.actor_id"
@@ -529,7 +434,7 @@ async def test_concurrent_enquiries_get_distinct_references(aisha: httpx.AsyncCl
 
 
 async def test_the_break_glass_time_box_is_a_tenant_setting(
-    app: Any, tenants: dict[str, TenantRef]
+    sign_in_as: Callable[[str], Awaitable[httpx.AsyncClient]], tenants: dict[str, TenantRef]
 ) -> None:
     from confide.platform.core.db import tenant_transaction
     from confide.tenants.policy.services import get_policy, set_break_glass_hours
@@ -541,24 +446,21 @@ async def test_the_break_glass_time_box_is_a_tenant_setting(
             await set_break_glass_hours(0)
         await set_break_glass_hours(2)
     try:
-        async with (
-            _client(app, "eastdale", "eastdale-cw-1") as cw1,
-            _client(app, "eastdale", "eastdale-cw-2") as cw2,
-        ):
-            response = await post(cw1, "/t/eastdale/api/enquiries", enquiry())
-            case_id = response.json()["id"]
-            assert response.json()["reference"].startswith("EAS-")
-            grant = await post(
-                cw2,
-                f"/t/eastdale/api/cases/{case_id}/break-glass",
-                {"reason": "Duty officer today, family called the helpline"},
-            )
-            assert grant.status_code == 201, grant.text
-            body = grant.json()
-            span = datetime.fromisoformat(body["expires_at"]) - datetime.fromisoformat(
-                body["granted_at"]
-            )
-            assert span == timedelta(hours=2)
+        cw1, cw2 = await sign_in_as("priya"), await sign_in_as("callum")
+        response = await post(cw1, "/t/eastdale/api/enquiries", enquiry())
+        case_id = response.json()["id"]
+        assert response.json()["reference"].startswith("EAS-")
+        grant = await post(
+            cw2,
+            f"/t/eastdale/api/cases/{case_id}/break-glass",
+            {"reason": "Duty officer today, family called the helpline"},
+        )
+        assert grant.status_code == 201, grant.text
+        body = grant.json()
+        span = datetime.fromisoformat(body["expires_at"]) - datetime.fromisoformat(
+            body["granted_at"]
+        )
+        assert span == timedelta(hours=2)
     finally:
         async with tenant_transaction(east.id):
             await set_break_glass_hours(4)

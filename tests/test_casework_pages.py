@@ -6,119 +6,26 @@ from __future__ import annotations
 import html
 import re
 import uuid
-from collections.abc import AsyncIterator
-from datetime import date
-from typing import Any
 
 import asyncpg
 import httpx
-import pytest
 
-from conftest import TenantRef
-from tests.conftest import csrf_token, http_client, sign_in
-from tests.test_casework import _as_tenant, _reads
+from confide.platform.core.clock import service_today
+from tests.helpers.casework import as_tenant, case_audit
+from tests.helpers.html import (
+    error_summary,
+    field_error,
+    form_values,
+    links,
+    page_text,
+    parse,
+    summary_list,
+)
+from tests.helpers.pages import enquiry_form, record_enquiry, submit, text
+from tests.helpers.tenants import TenantRef
 
 NM = "/t/northmoor"
-TODAY = date.today()
-
-
-async def _signed_in(app: Any, sub: str) -> AsyncIterator[httpx.AsyncClient]:
-    async with http_client(app) as http:
-        await sign_in(http, "northmoor", sub)
-        yield http
-
-
-@pytest.fixture
-async def aisha(app: Any) -> AsyncIterator[httpx.AsyncClient]:
-    async for http in _signed_in(app, "northmoor-cw-1"):
-        yield http
-
-
-@pytest.fixture
-async def tom(app: Any) -> AsyncIterator[httpx.AsyncClient]:
-    async for http in _signed_in(app, "northmoor-cw-2"):
-        yield http
-
-
-@pytest.fixture
-async def fiona(app: Any) -> AsyncIterator[httpx.AsyncClient]:
-    async for http in _signed_in(app, "northmoor-manager"):
-        yield http
-
-
-@pytest.fixture
-async def gareth(app: Any) -> AsyncIterator[httpx.AsyncClient]:
-    async for http in _signed_in(app, "northmoor-admin"):
-        yield http
-
-
-def enquiry_form(**changes: Any) -> list[tuple[str, str]]:
-    """A parent phones about their child: the form as a browser posts it."""
-    fields: dict[str, Any] = {
-        "contacted_by": "parent",
-        "yp-first_name": "Jamie",
-        "yp-last_name": "Whitfield",
-        "yp-date_of_birth-day": "27",
-        "yp-date_of_birth-month": "3",
-        "yp-date_of_birth-year": "2013",
-        "yp-school_or_setting": "Northmoor Primary",
-        "yp-primary_need": "Autism",
-        "parent-first_name": "Claire",
-        "parent-last_name": "Whitfield",
-        "parent-phone": "07700 900456",
-        "parent-may_phone": "yes",
-        "parent-may_text": "yes",
-        "parent-preferred_times": "Weekdays after 3pm",
-        "parent-safe_contact_note": "Partner must not know",
-        "referral_route": "self",
-        "topics": ["EHC needs assessment", "Exclusion"],
-        "support_level": "2",
-        "contact-kind": "phone",
-        "contact-direction": "incoming",
-        "contact-duration_minutes": "25",
-        "contact-summary": "Asked how to request an EHC needs assessment.",
-        # Consent to share, asked at first contact (DESIGN rule 4).
-        "consent-decision": "full",
-        "consent-given_by": "parent",
-        "consent-method": "verbal",
-        "consent-given_on-day": str(TODAY.day),
-        "consent-given_on-month": str(TODAY.month),
-        "consent-given_on-year": str(TODAY.year),
-    }
-    fields.update(changes)
-    pairs: list[tuple[str, str]] = []
-    for key, value in fields.items():
-        if value is None:
-            continue
-        for one in value if isinstance(value, list) else [value]:
-            pairs.append((key, one))
-    return pairs
-
-
-async def submit(
-    http: httpx.AsyncClient, form_path: str, action: str, pairs: list[tuple[str, str]]
-) -> httpx.Response:
-    """Open the form page, then post it with its CSRF token, as a browser does."""
-    page = await http.get(form_path)
-    assert page.status_code in (200, 403), page.text
-    body = [("_csrf_token", csrf_token(page.text)), *pairs]
-    return await http.post(
-        action,
-        content=httpx.QueryParams(body).__str__().encode(),
-        headers={"content-type": "application/x-www-form-urlencoded"},
-    )
-
-
-async def record_enquiry(http: httpx.AsyncClient, **changes: Any) -> str:
-    done = await submit(http, f"{NM}/enquiries/new", f"{NM}/enquiries/new", enquiry_form(**changes))
-    assert done.status_code == 303, done.text
-    found = re.fullmatch(rf"{NM}/cases/([0-9a-f-]+)\?created=true", done.headers["location"])
-    assert found, done.headers["location"]
-    return found.group(1)
-
-
-def text(response: httpx.Response) -> str:
-    return html.unescape(response.text)
+TODAY = service_today()
 
 
 async def test_a_caseworker_records_an_enquiry_without_javascript(
@@ -136,7 +43,9 @@ async def test_a_caseworker_records_an_enquiry_without_javascript(
     assert "Partner must not know" in body
     assert "Weekdays after 3pm" in body
     assert "Asked how to request an EHC needs assessment." in body
-    assert "EHC needs assessment, Exclusion" in body
+    summary = summary_list(page, "[data-testid=case-summary]")
+    assert summary["Topics"] == "EHC needs assessment, Exclusion"
+    assert summary["Who got in touch"] == "A parent"
     assert "Aisha Rahman" in body  # assigned
 
     dashboard = text(await aisha.get(f"{NM}/dashboard"))
@@ -159,16 +68,19 @@ async def test_notes_are_added_and_corrected_with_a_reason(aisha: httpx.AsyncCli
     page = text(await aisha.get(case_path))
     assert "Mum will call back." in page
     assert "by Aisha Rahman" in page, "the timeline does not say who recorded the note"
-    note_id = re.search(r"/notes/([0-9a-f-]+)/correct", page)
-    assert note_id
-    correct_form = f"{case_path}/notes/{note_id.group(1)}/correct"
-    action = f"{case_path}/notes/{note_id.group(1)}/corrections"
+    [correct_form] = [
+        href
+        for _, href in links(await aisha.get(case_path))
+        if re.fullmatch(rf"{case_path}/notes/[0-9a-f-]+/correct", href)
+    ]
+    action = correct_form.replace("/correct", "/corrections")
 
     no_reason = await submit(aisha, correct_form, action, [("body", "Dad will call back.")])
     assert no_reason.status_code == 400
-    assert 'data-testid="error-summary"' in no_reason.text
-    assert "Enter why the note is corrected" in no_reason.text
-    assert "Dad will call back." in no_reason.text  # what was typed is kept
+    assert [message for _, message in error_summary(no_reason)] == [
+        "Enter why the note is corrected"
+    ]
+    assert form_values(no_reason)["body"] == "Dad will call back."
 
     fixed = await submit(
         aisha, correct_form, action, [("body", "Dad will call back."), ("reason", "Wrong parent")]
@@ -196,25 +108,25 @@ async def test_errors_come_back_with_everything_typed(aisha: httpx.AsyncClient) 
         ),
     )
     assert response.status_code == 400
-    body = text(response)
-    assert 'data-testid="error-summary"' in body
+    summary = dict(error_summary(response))
+    assert summary["#contacted_by"] == "Select who got in touch"
+    assert summary["#yp-date_of_birth-day"] == "Date of birth must be a real date"
     for message in (
-        "Select who got in touch",
         "Select the level of support",
-        "Date of birth must be a real date",
         "Confirm the referrer had the family's consent before referring",
         "Enter the date the family gave consent",
     ):
-        assert message in body, message
-    assert 'href="#contacted_by"' in body
-    assert 'href="#yp-date_of_birth-day"' in body
-    assert 'value="Jamie"' in body
-    assert 'value="Dr Patel, community paediatrician"' in body
-    assert 'value="Transport" checked' in body
-    assert (
-        'id="parent-may_phone" name="parent-may_phone" type="checkbox" value="yes" checked' in body
+        assert message in summary.values(), message
+    assert field_error(response, "contacted_by") == "Select who got in touch"
+    # Everything typed comes back.
+    kept = parse(response)
+    assert kept.one("input[name=yp-first_name]").get("value") == "Jamie"
+    assert kept.one("input[name=referrer_name]").get("value") == "Dr Patel, community paediatrician"
+    assert [box.get("value") for box in kept.select("input[name=topics][checked]")] == ["Transport"]
+    assert "checked" in kept.one("input#parent-may_phone").attrs
+    assert kept.one("textarea[name=contact-summary]").text == (
+        "Asked how to request an EHC needs assessment."
     )
-    assert "Asked how to request an EHC needs assessment." in body
 
 
 async def test_a_voicemail_without_phone_permission_is_refused_on_the_field(
@@ -227,8 +139,12 @@ async def test_a_voicemail_without_phone_permission_is_refused_on_the_field(
         enquiry_form(**{"parent-may_phone": None, "parent-may_leave_voicemail": "yes"}),
     )
     assert response.status_code == 400
-    assert 'href="#parent-may_leave_voicemail"' in response.text
-    assert "A voicemail needs permission to phone" in response.text
+    assert error_summary(response) == [
+        ("#parent-may_leave_voicemail", "A voicemail needs permission to phone")
+    ]
+    assert field_error(response, "parent-may_leave_voicemail") == (
+        "A voicemail needs permission to phone"
+    )
 
 
 async def test_an_anonymous_enquiry_records_no_people(
@@ -237,7 +153,7 @@ async def test_an_anonymous_enquiry_records_no_people(
     northmoor = tenants["northmoor"]
 
     async def people() -> int:
-        rows = await _as_tenant(owner_conn, northmoor, "SELECT count(*) AS n FROM people")
+        rows = await as_tenant(owner_conn, northmoor, "SELECT count(*) AS n FROM people")
         return int(rows[0]["n"])
 
     before = await people()
@@ -253,7 +169,7 @@ async def test_an_anonymous_enquiry_records_no_people(
     page = text(await aisha.get(done.headers["location"]))
     assert "This is an anonymous enquiry" in page
     case_id = uuid.UUID(done.headers["location"].split("/cases/", 1)[1].split("?", 1)[0])
-    [case] = await _as_tenant(
+    [case] = await as_tenant(
         owner_conn,
         northmoor,
         "SELECT c.anonymous, c.subject_id, (SELECT count(*) FROM case_people p"
@@ -316,7 +232,7 @@ async def test_need_to_know_break_glass_alerts_and_access_history(
     assert "Was refused (restricted)" in history.text
     assert (await tom.get(f"{case_path}/access-history")).status_code == 403
 
-    reads = await _reads(owner_conn, tenants["northmoor"], case_id)
+    reads = await case_audit(owner_conn, tenants["northmoor"], case_id)
     as_read = [(r["subject"], r["action"], r["grounds"], r["reason_code"]) for r in reads]
     assert ("northmoor-cw-1", "case_read", "assigned", "view") in as_read
     assert ("northmoor-cw-2", "case_access_refused", None, "view") in as_read
@@ -330,14 +246,14 @@ async def test_managers_assign_and_unassign(
     await tom.get(f"{NM}/dashboard")  # Tom exists as staff
     case_id = await record_enquiry(aisha)
     case_path = f"{NM}/cases/{case_id}"
-    page = text(await fiona.get(case_path))
-    tom_id = re.search(r'<option value="([0-9a-f-]+)"[^>]*>Tom Hargreaves', page)
+    options = parse(await fiona.get(case_path)).select("select[name=staff_id] option")
+    [tom_id] = [o.get("value") for o in options if o.text == "Tom Hargreaves"]
     assert tom_id
     assigned = await submit(
         fiona,
         case_path,
         f"{case_path}/assignments",
-        [("assigned", "true"), ("staff_id", tom_id.group(1))],
+        [("assigned", "true"), ("staff_id", tom_id)],
     )
     assert assigned.status_code == 303
     assert (await tom.get(case_path)).status_code == 200
@@ -345,7 +261,7 @@ async def test_managers_assign_and_unassign(
         fiona,
         case_path,
         f"{case_path}/assignments",
-        [("assigned", "false"), ("staff_id", tom_id.group(1))],
+        [("assigned", "false"), ("staff_id", tom_id)],
     )
     assert unassigned.status_code == 303
     assert (await tom.get(case_path)).status_code == 403
@@ -353,7 +269,7 @@ async def test_managers_assign_and_unassign(
         aisha,
         case_path,
         f"{case_path}/assignments",
-        [("assigned", "true"), ("staff_id", tom_id.group(1))],
+        [("assigned", "true"), ("staff_id", tom_id)],
     )
     assert refused.status_code == 403
 
@@ -397,23 +313,24 @@ async def test_search_finds_misspelt_names_and_hides_restricted_hits(
     hidden = await tom.get(f"{NM}/search", params={"q": f"Jamie {surname}"})
     assert hidden.status_code == 200
     assert "Restricted" in hidden.text
-    results = hidden.text.split('data-testid="results"', 1)[1]
-    assert surname not in results
-    assert f"/cases/{case_id}" not in results
+    results = parse(hidden).one("[data-testid=results]")
+    assert surname not in results.text
+    assert f"{NM}/cases/{case_id}" not in [href for _, href in links(results)]
     # The restricted hit's reference leads to the restricted page, where glass can be broken.
-    link = results.split('data-testid="result-restricted-case"', 1)[0].rsplit('href="', 1)[1]
-    reached = await tom.get(link.split('"', 1)[0])
+    restricted_hit = results.first("a[data-testid=result-restricted-case]")
+    assert restricted_hit is not None
+    reached = await tom.get(restricted_hit.get("href") or "")
     assert reached.status_code == 303
     assert reached.headers["location"] == f"{NM}/cases/{case_id}"
     restricted = await tom.get(reached.headers["location"])
     assert restricted.status_code == 403
-    assert 'name="reason"' in restricted.text
-    assert surname not in restricted.text
+    assert parse(restricted).first("form textarea[name=reason], form input[name=reason]")
+    assert surname not in page_text(restricted)
     unknown = await tom.get(f"{NM}/cases/by-reference/NOR-1999-99999")
     assert unknown.status_code == 404
     bad = await aisha.get(f"{NM}/search", params={"q": "x"})
     assert bad.status_code == 400
-    assert 'data-testid="error-summary"' in bad.text
+    assert [field for field, _ in error_summary(bad)] == ["#q"]
 
 
 async def test_contacts_are_added_with_the_young_persons_confidential_side(
@@ -445,16 +362,14 @@ async def test_contacts_are_added_with_the_young_persons_confidential_side(
 
 
 async def test_another_services_case_reference_is_not_found(
-    aisha: httpx.AsyncClient, app: Any
+    aisha: httpx.AsyncClient, bronwen: httpx.AsyncClient
 ) -> None:
     case_id = await record_enquiry(aisha)
     page = (await aisha.get(f"{NM}/cases/{case_id}")).text
     reference = page.split("NOR-", 1)[1][:10]
     own = await aisha.get(f"{NM}/cases/by-reference/NOR-{reference}")
     assert own.headers["location"] == f"{NM}/cases/{case_id}"
-    async with http_client(app) as eastdale:
-        await sign_in(eastdale, "eastdale", "eastdale-manager")
-        by_reference = await eastdale.get(f"/t/eastdale/cases/by-reference/NOR-{reference}")
-        by_id = await eastdale.get(f"/t/eastdale/cases/{case_id}")
-        never = await eastdale.get(f"/t/eastdale/cases/{uuid.uuid4()}")
+    by_reference = await bronwen.get(f"/t/eastdale/cases/by-reference/NOR-{reference}")
+    by_id = await bronwen.get(f"/t/eastdale/cases/{case_id}")
+    never = await bronwen.get(f"/t/eastdale/cases/{uuid.uuid4()}")
     assert by_reference.status_code == by_id.status_code == never.status_code == 404

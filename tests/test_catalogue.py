@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncpg
 
-from conftest import APP_ROLE, OWNER_ROLE
+from tests.helpers.environment import APP_ROLE, OWNER_ROLE
 
 TENANT_SETTING = "NULLIF(current_setting('app.tenant_id'::text, true), ''::text))::uuid"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from conftest import confide
+from tests.helpers.command import confide
 
 
 def test_tenants_create_list_suspend_restore(database: Any) -> None:
@@ -100,9 +100,9 @@ def test_a_missing_setting_is_named() -> None:
 
 
 def test_an_owner_that_bypasses_row_level_security_is_refused(database: Any) -> None:
-    from conftest import ADMIN_URL, DATABASE, _url
+    from tests.helpers.environment import ADMIN_URL, DATABASE, role_url
 
-    superuser = _url(ADMIN_URL, ADMIN_URL.split("://", 1)[1].split("@", 1)[0], DATABASE)
+    superuser = role_url(ADMIN_URL, ADMIN_URL.split("://", 1)[1].split("@", 1)[0], DATABASE)
     for command in (("tenants", "list"), ("audit", "verify"), ("operators", "disable", "x@y.z")):
         refused = confide(*command, check=False, env={"DATABASE_URL": superuser})
         assert refused.returncode == 2, command

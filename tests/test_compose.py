@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import ROOT
+from tests.helpers.environment import ROOT
 
 SECRETS = {
     "CONFIDE_SECRET_KEY": "x" * 48,

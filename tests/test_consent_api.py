@@ -5,9 +5,7 @@ tell-the-client task, with what the database and the audit log hold afterwards."
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import asyncpg
@@ -15,122 +13,22 @@ import httpx
 import pytest
 
 from confide.platform.consent.consents import add_months
-from conftest import TenantRef
-from tests.conftest import http_client, sign_in
-from tests.test_casework import NM, _as_tenant, new_case, post
+from confide.platform.core.clock import service_today
+from tests.helpers.casework import NM, as_tenant, new_case
+from tests.helpers.consent import (
+    add_note,
+    audit_actions,
+    check,
+    consent,
+    record_consent,
+    send,
+    set_review_due,
+    share_body,
+)
+from tests.helpers.http import post
+from tests.helpers.tenants import TenantRef
 
-TODAY = date.today()
-
-
-@asynccontextmanager
-async def _client(app: Any, slug: str, sub: str) -> AsyncIterator[httpx.AsyncClient]:
-    async with http_client(app) as http:
-        await sign_in(http, slug, sub)
-        yield http
-
-
-@pytest.fixture
-async def aisha(app: Any) -> AsyncIterator[httpx.AsyncClient]:
-    """northmoor-cw-1, a caseworker (assigned to the cases she records)."""
-    async with _client(app, "northmoor", "northmoor-cw-1") as http:
-        yield http
-
-
-@pytest.fixture
-async def tom(app: Any) -> AsyncIterator[httpx.AsyncClient]:
-    """northmoor-cw-2, a caseworker with no need-to-know for Aisha's cases."""
-    async with _client(app, "northmoor", "northmoor-cw-2") as http:
-        yield http
-
-
-@pytest.fixture
-async def fiona(app: Any) -> AsyncIterator[httpx.AsyncClient]:
-    """northmoor-manager."""
-    async with _client(app, "northmoor", "northmoor-manager") as http:
-        yield http
-
-
-@pytest.fixture
-async def eastdale(app: Any) -> AsyncIterator[httpx.AsyncClient]:
-    async with _client(app, "eastdale", "eastdale-manager") as http:
-        yield http
-
-
-def consent(**changes: Any) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "decision": "restricted",
-        "roles": ["School or SENCO"],
-        "given_by": "parent",
-        "method": "verbal",
-        "given_on": TODAY.isoformat(),
-    }
-    body.update(changes)
-    return body
-
-
-async def record_consent(http: httpx.AsyncClient, case_id: str, **changes: Any) -> dict[str, Any]:
-    response = await post(http, f"{NM}/cases/{case_id}/consents", consent(**changes))
-    assert response.status_code == 201, response.text
-    result: dict[str, Any] = response.json()
-    return result
-
-
-async def add_note(http: httpx.AsyncClient, case_id: str, body: str, **extra: Any) -> str:
-    response = await post(http, f"{NM}/cases/{case_id}/notes", {"body": body, **extra})
-    assert response.status_code == 201, response.text
-    return str(response.json()["note_id"])
-
-
-def share_body(role: str, items: list[tuple[str, str]], **changes: Any) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "recipient_org": "Northmoor Primary School",
-        "recipient_role": role,
-        "recipient_person": "Ms Patel, SENCO",
-        "purpose": "To plan support at school",
-        "items": [{"kind": kind, "id": ref} for kind, ref in items],
-    }
-    body.update(changes)
-    return body
-
-
-async def send(
-    http: httpx.AsyncClient, case_id: str, disclosure_id: str, **changes: Any
-) -> httpx.Response:
-    """Record that an allowed or authorised share went (today, by secure email)."""
-    body = {"sent_on": TODAY.isoformat(), "method": "secure_email", "sent_to": "Ms Patel, SENCO"}
-    body.update(changes)
-    return await post(http, f"{NM}/cases/{case_id}/disclosures/{disclosure_id}/sent", body)
-
-
-async def check(http: httpx.AsyncClient, case_id: str, role: str, items: Any = ()) -> Any:
-    response = await post(
-        http, f"{NM}/cases/{case_id}/disclosure-checks", share_body(role, list(items))
-    )
-    assert response.status_code == 200, response.text
-    return response.json()
-
-
-async def _audit_actions(owner: asyncpg.Connection, tenant: TenantRef, case_id: str) -> list[str]:
-    rows = await _as_tenant(
-        owner,
-        tenant,
-        "SELECT action FROM audit_entries WHERE subject_kind = 'case' AND subject_id = $1"
-        " ORDER BY seq",
-        uuid.UUID(case_id),
-    )
-    return [r["action"] for r in rows]
-
-
-async def _set_review_due(
-    owner: asyncpg.Connection, tenant: TenantRef, case_id: str, due: date
-) -> None:
-    await _as_tenant(
-        owner,
-        tenant,
-        "UPDATE consents SET review_due = $2, given_on = $2::date - 365 WHERE case_id = $1",
-        uuid.UUID(case_id),
-        due,
-    )
+TODAY = service_today()
 
 
 # Consent
@@ -161,7 +59,7 @@ async def test_consent_is_versioned_and_its_history_kept(
     for sql in ("UPDATE consents SET decision = 'full'", "DELETE FROM consents"):
         with pytest.raises(asyncpg.InsufficientPrivilegeError):
             await app_conn.execute(sql)
-    actions = await _audit_actions(owner_conn, tenants["northmoor"], case["id"])
+    actions = await audit_actions(owner_conn, tenants["northmoor"], case["id"])
     assert actions.count("consent_recorded") == 2
 
 
@@ -244,18 +142,18 @@ async def test_the_disclosure_check_every_branch(
 
     await record_consent(aisha, cid, given_by="young_person")
     lapsed_case = cid
-    await _set_review_due(owner_conn, northmoor, lapsed_case, TODAY - timedelta(days=3))
+    await set_review_due(owner_conn, northmoor, lapsed_case, TODAY - timedelta(days=3))
     lapsed = await check(aisha, cid, "School or SENCO", [("note", note)])
     assert (lapsed["allowed"], lapsed["code"]) == (False, "lapsed")
     assert "due for review" in lapsed["reason"]
     # The young person's own consent covers their confidential side.
-    await _set_review_due(owner_conn, northmoor, lapsed_case, TODAY + timedelta(days=300))
+    await set_review_due(owner_conn, northmoor, lapsed_case, TODAY + timedelta(days=300))
     own = await check(aisha, cid, "School or SENCO", [("note", secret)])
     assert own["allowed"] is True
-    await _set_review_due(owner_conn, northmoor, lapsed_case, TODAY - timedelta(days=3))
+    await set_review_due(owner_conn, northmoor, lapsed_case, TODAY - timedelta(days=3))
 
     # A tenant may relax a lapsed consent to a warning.
-    await _as_tenant(
+    await as_tenant(
         owner_conn,
         northmoor,
         "INSERT INTO tenant_policies (id, tenant_id, lapsed_consent_blocks)"
@@ -263,7 +161,7 @@ async def test_the_disclosure_check_every_branch(
         " ON CONFLICT DO NOTHING",
         northmoor.id,
     )
-    await _as_tenant(
+    await as_tenant(
         owner_conn, northmoor, "UPDATE tenant_policies SET lapsed_consent_blocks = false"
     )
     try:
@@ -271,7 +169,7 @@ async def test_the_disclosure_check_every_branch(
         assert (warned["allowed"], warned["code"]) == (True, "lapsed_warning")
         assert "due for review" in warned["warning"]
     finally:
-        await _as_tenant(
+        await as_tenant(
             owner_conn, northmoor, "UPDATE tenant_policies SET lapsed_consent_blocks = true"
         )
     # Unknown roles and items from another case are errors, not refusals.
@@ -337,7 +235,7 @@ async def test_a_share_the_consent_allows_records_exactly_the_chosen_items(
     assert [d["id"] for d in log["items"]] == [shared["id"]]
     assert log["items"][0]["item_count"] == 3
     assert log["total"] == 1
-    actions = await _audit_actions(owner_conn, tenants["northmoor"], cid)
+    actions = await audit_actions(owner_conn, tenants["northmoor"], cid)
     assert actions.index("disclosure_allowed") < actions.index("disclosure_sent")
 
 
@@ -357,7 +255,7 @@ async def test_a_refused_share_records_nothing_but_the_refusal(
     assert body["code"] == "restricted_excludes_role"
     assert "Health is not one of them" in body["reason"]
     assert (await aisha.get(f"{NM}/cases/{cid}/disclosures")).json()["total"] == 0
-    assert "disclosure_refused" in await _audit_actions(owner_conn, tenants["northmoor"], cid)
+    assert "disclosure_refused" in await audit_actions(owner_conn, tenants["northmoor"], cid)
 
 
 async def test_a_caseworker_cannot_override_the_consent(
@@ -379,7 +277,7 @@ async def test_a_caseworker_cannot_override_the_consent(
     )
     assert response.status_code == 403
     assert (await aisha.get(f"{NM}/cases/{cid}/disclosures")).json()["total"] == 0
-    actions = await _audit_actions(owner_conn, tenants["northmoor"], cid)
+    actions = await audit_actions(owner_conn, tenants["northmoor"], cid)
     assert "disclosure_override_refused" in actions
 
 
@@ -494,7 +392,7 @@ async def test_a_caseworker_asks_and_a_manager_authorises_or_declines(
     again = await post(fiona, f"{url}/authorisation", decision)
     assert again.status_code == 400  # decided once, and only once
     # The refused second attempt is a read in the audit trail, not a second authorisation.
-    assert (await _audit_actions(owner_conn, tenants["northmoor"], cid)).count(
+    assert (await audit_actions(owner_conn, tenants["northmoor"], cid)).count(
         "disclosure_authorised"
     ) == 1
 
@@ -565,7 +463,7 @@ async def test_the_tell_the_client_task_is_delayed_never_dropped_then_done(
     assert body["delays"][0]["previous_due_on"] == task["due_on"]
 
     # Overdue: highlighted to managers in the open list.
-    await _as_tenant(
+    await as_tenant(
         owner_conn,
         tenants["northmoor"],
         "UPDATE tell_client_tasks SET due_on = $2 WHERE id = $1",
@@ -600,7 +498,7 @@ async def test_the_tell_the_client_task_is_delayed_never_dropped_then_done(
     assert twice.status_code == 400
     still_open = (await fiona.get(f"{NM}/tell-client-tasks", params={"limit": 100})).json()
     assert task["id"] not in [t["id"] for t in still_open["items"]]
-    actions = await _audit_actions(owner_conn, tenants["northmoor"], cid)
+    actions = await audit_actions(owner_conn, tenants["northmoor"], cid)
     for action in ("tell_client_task_opened", "tell_client_delayed", "tell_client_done"):
         assert action in actions
 
@@ -618,7 +516,7 @@ async def test_reviews_due_show_for_the_caseworker_and_a_confirmation_renews_con
     cid = case["id"]
     note = await add_note(aisha, cid, "A note")
     await record_consent(aisha, cid)
-    await _set_review_due(owner_conn, tenants["northmoor"], cid, TODAY - timedelta(days=2))
+    await set_review_due(owner_conn, tenants["northmoor"], cid, TODAY - timedelta(days=2))
 
     due = (await aisha.get(f"{NM}/consent-reviews", params={"limit": 100})).json()
     [review] = [r for r in due["items"] if r["case_id"] == cid]
@@ -654,7 +552,7 @@ async def test_other_tenants_and_unassigned_staff_see_nothing(
     aisha: httpx.AsyncClient,
     tom: httpx.AsyncClient,
     fiona: httpx.AsyncClient,
-    eastdale: httpx.AsyncClient,
+    bronwen: httpx.AsyncClient,
 ) -> None:
     cid, task = await _task_after_override(aisha, fiona)
     log = (await fiona.get(f"{NM}/cases/{cid}/disclosures")).json()
@@ -667,11 +565,11 @@ async def test_other_tenants_and_unassigned_staff_see_nothing(
         (f"/cases/{cid}/disclosures/{disclosure_id}", f"/cases/{cid}/disclosures/{nowhere}"),
         (f"/tell-client-tasks/{task['id']}", f"/tell-client-tasks/{nowhere}"),
     ):
-        response = await eastdale.get(ED + path)
-        missing = await eastdale.get(ED + missing_path)
+        response = await bronwen.get(ED + path)
+        missing = await bronwen.get(ED + missing_path)
         assert response.status_code == missing.status_code == 404, path
         assert response.json() == missing.json()  # another tenant's is just "not found"
-    eastdale_tasks = (await eastdale.get(f"{ED}/tell-client-tasks")).json()
+    eastdale_tasks = (await bronwen.get(f"{ED}/tell-client-tasks")).json()
     assert task["id"] not in [t["id"] for t in eastdale_tasks["items"]]
 
     for path in (f"/cases/{cid}/consents", f"/tell-client-tasks/{task['id']}"):

@@ -10,30 +10,30 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import asyncpg
 import httpx
 import pytest
 
-from conftest import ADMIN_URL, DATABASE, TenantRef
-from tests.test_casework import NM, _as_tenant, _reads, enquiry, new_case, post
-from tests.test_consent_api import (
-    _audit_actions,
-    _set_review_due,
+from confide.platform.core.clock import service_today
+from tests.helpers.casework import NM, as_tenant, case_audit, enquiry, new_case
+from tests.helpers.consent import (
     add_note,
+    audit_actions,
+    backdate_share,
     check,
     consent,
     record_consent,
     send,
+    set_review_due,
     share_body,
 )
-from tests.test_consent_api import aisha as aisha
-from tests.test_consent_api import fiona as fiona
-from tests.test_consent_api import tom as tom
+from tests.helpers.http import post
+from tests.helpers.tenants import TenantRef
 
-TODAY = date.today()
+TODAY = service_today()
 
 
 def born(years: int, days: int = 30) -> str:
@@ -53,7 +53,7 @@ async def disclose(http: httpx.AsyncClient, case_id: str, body: dict[str, Any]) 
 
 
 async def tell_tasks(owner: asyncpg.Connection, tenant: TenantRef, disclosure_id: str) -> int:
-    rows = await _as_tenant(
+    rows = await as_tenant(
         owner,
         tenant,
         "SELECT count(*) AS n FROM tell_client_tasks WHERE disclosure_id = $1",
@@ -168,7 +168,7 @@ async def test_a_child_under_the_age_answers_only_with_a_recorded_decision_of_ca
     assert decision["judged_on"] == TODAY.isoformat()
     own = await post(aisha, f"{NM}/cases/{cid}/consents", consent(given_by="young_person"))
     assert own.status_code == 201, own.text
-    assert "capacity_recorded" in await _audit_actions(owner_conn, tenants["northmoor"], cid)
+    assert "capacity_recorded" in await audit_actions(owner_conn, tenants["northmoor"], cid)
 
 
 async def test_below_the_age_a_parents_consent_covers_the_case_with_the_childs_view(
@@ -275,7 +275,7 @@ async def test_a_police_request_for_a_closed_case_is_authorised_sent_and_told(
     direct = await disclose(fiona, cid, court)
     assert direct.status_code == 201, direct.text
     assert direct.json()["status"] == "authorised"
-    actions = await _audit_actions(owner_conn, tenants["northmoor"], cid)
+    actions = await audit_actions(owner_conn, tenants["northmoor"], cid)
     assert actions.count("disclosure_authorised") == 2
     assert actions.count("disclosure_sent") == 1
 
@@ -327,8 +327,8 @@ async def test_managers_see_due_reviews_of_cases_nobody_is_assigned_to(
     case = await new_case(aisha)
     cid = case["id"]
     await record_consent(aisha, cid)
-    await _set_review_due(owner_conn, tenants["northmoor"], cid, TODAY - timedelta(days=2))
-    staff = await _as_tenant(
+    await set_review_due(owner_conn, tenants["northmoor"], cid, TODAY - timedelta(days=2))
+    staff = await as_tenant(
         owner_conn,
         tenants["northmoor"],
         "SELECT id FROM staff_users WHERE subject = 'northmoor-cw-1'",
@@ -359,7 +359,7 @@ async def test_the_api_enquiry_needs_the_consent_answer_or_why_it_was_not_asked(
     tenants: dict[str, TenantRef],
 ) -> None:
     url = f"{NM}/enquiries"
-    before = await _as_tenant(owner_conn, tenants["northmoor"], "SELECT count(*) AS n FROM cases")
+    before = await as_tenant(owner_conn, tenants["northmoor"], "SELECT count(*) AS n FROM cases")
     silent = await post(aisha, url, enquiry(consent_not_asked=None))
     assert silent.status_code == 400
     assert "Record their answer about consent" in silent.json()["errors"]["consent"]
@@ -381,7 +381,7 @@ async def test_the_api_enquiry_needs_the_consent_answer_or_why_it_was_not_asked(
     assert "consent_not_asked" in blank.json()["errors"]
     anonymous = enquiry(anonymous=True, young_person=None, parents=[], consent=consent())
     assert "consent" in (await post(aisha, url, anonymous)).json()["errors"]
-    after = await _as_tenant(owner_conn, tenants["northmoor"], "SELECT count(*) AS n FROM cases")
+    after = await as_tenant(owner_conn, tenants["northmoor"], "SELECT count(*) AS n FROM cases")
     assert after[0]["n"] == before[0]["n"]  # nothing half-recorded
 
     answered = await new_case(aisha, consent=consent(), consent_not_asked=None)
@@ -432,7 +432,7 @@ async def test_a_share_on_a_parents_consent_is_taken_from_the_parents_view(
     allowed = await disclose(aisha, cid, share_body("Health", [("note", said)]))
     assert allowed.status_code == 201, allowed.text
     assert [i["text"] for i in allowed.json()["items"]] == ["Mum says the referral is overdue"]
-    reads = [r["reason_code"] for r in await _reads(owner_conn, tenants["northmoor"], cid)]
+    reads = [r["reason_code"] for r in await case_audit(owner_conn, tenants["northmoor"], cid)]
     assert reads.count("parent_consent_share") == 3  # each share looked through the parent's view
 
 
@@ -478,7 +478,7 @@ async def test_a_share_is_allowed_then_sent_and_the_log_shows_both_steps(
     assert (await send(aisha, cid, made["id"])).status_code == 400  # sent once
     cancel = await post(aisha, f"{NM}/cases/{cid}/disclosures/{made['id']}/cancel", {"reason": "x"})
     assert cancel.status_code == 400
-    actions = await _audit_actions(owner_conn, tenants["northmoor"], cid)
+    actions = await audit_actions(owner_conn, tenants["northmoor"], cid)
     assert actions.index("disclosure_allowed") < actions.index("disclosure_sent")
 
 
@@ -504,22 +504,6 @@ async def test_sending_checks_the_consent_again_and_a_share_not_sent_can_be_canc
     assert cancelled.json()["cancelled_by_name"] == "Aisha Rahman"
 
 
-async def _backdate(disclosure_id: str, days: int) -> None:
-    """Move a share's request back in time, as a superuser with triggers off for this one
-    session: the application and the owner can never change it (issue 9, defect 7)."""
-    admin = await asyncpg.connect(f"{ADMIN_URL.rsplit('/', 1)[0]}/{DATABASE}")
-    try:
-        await admin.execute("SET session_replication_role = replica")
-        await admin.execute(
-            "UPDATE disclosures SET requested_at = requested_at - make_interval(days => $2)"
-            " WHERE id = $1",
-            uuid.UUID(disclosure_id),
-            days,
-        )
-    finally:
-        await admin.close()
-
-
 async def test_shares_not_sent_within_the_tenants_days_are_listed_for_the_caseworker(
     aisha: httpx.AsyncClient, tom: httpx.AsyncClient, fiona: httpx.AsyncClient
 ) -> None:
@@ -534,7 +518,7 @@ async def test_shares_not_sent_within_the_tenants_days_are_listed_for_the_casewo
 
     url, params = f"{NM}/disclosures/unsent", {"limit": 100}
     assert made["id"] not in listed(await aisha.get(url, params=params))  # allowed today
-    await _backdate(made["id"], 6)  # the tenant's default is 5 days
+    await backdate_share(made["id"], 6)  # the tenant's default is 5 days
     assert made["id"] in listed(await aisha.get(url, params=params))
     assert made["id"] in listed(await fiona.get(url, params=params))
     assert made["id"] not in listed(await tom.get(url, params=params))

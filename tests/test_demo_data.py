@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 import asyncpg
 
+from confide.platform.core.clock import service_today
 from confide.platform.demo import (
     FIRST_NAMES,
     LAST_NAMES,
@@ -14,7 +14,8 @@ from confide.platform.demo import (
     PLACES,
     PRIMARY_NEEDS,
 )
-from conftest import TenantRef, confide
+from tests.helpers.command import confide
+from tests.helpers.tenants import TenantRef
 
 # The harness seeds before any test runs, so the demo cases are each tenant's first 40.
 SEEDED = "SELECT id FROM cases ORDER BY reference LIMIT 40"
@@ -58,7 +59,7 @@ async def test_the_demo_tenants_are_filled_with_synthetic_case_work(
     assert all(c["outcome"] and c["closed_on"] >= c["opened_on"] for c in closed)
     assert {c["support_level"] for c in cases} >= {1, 2, 3}
     named = [c for c in cases if not c["anonymous"]]
-    ages = [(date.today() - c["date_of_birth"]).days / 365.25 for c in named]
+    ages = [(service_today() - c["date_of_birth"]).days / 365.25 for c in named]
     assert min(ages) >= 2
     assert max(ages) < 25
     schools = {c["school_or_setting"] for c in named}
@@ -124,9 +125,9 @@ async def test_the_demo_tenants_are_filled_with_synthetic_case_work(
     assert len(consents) == 39
     assert {k["decision"] for k in consents} == {"full", "restricted", "refused"}
     assert all(k["advised_of_limits"] for k in consents if k["decision"] == "refused")
-    assert any((k["review_due"] - date.today()).days <= 28 for k in consents)
+    assert any((k["review_due"] - service_today()).days <= 28 for k in consents)
     assert all(k["parties_told"] != "[]" for k in consents if k["decision"] != "refused")
-    young = [k for k in consents if (date.today() - k["date_of_birth"]).days < 12 * 365]
+    young = [k for k in consents if (service_today() - k["date_of_birth"]).days < 12 * 365]
     assert young
     assert all(k["young_person_view"] for k in young if k["given_by"] != "young_person")
     shared = await _in(

@@ -12,18 +12,18 @@ import json
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import asyncpg
 import httpx
 import pytest
 
-from conftest import TenantRef
-from tests.test_casework import NM, new_case, post
-from tests.test_consent_api import add_note, record_consent, share_body
-from tests.test_consent_api import aisha as aisha
-from tests.test_consent_api import fiona as fiona
+from confide.platform.core.clock import service_today
+from tests.helpers.casework import NM, new_case
+from tests.helpers.consent import add_note, record_consent, share_body
+from tests.helpers.http import post
+from tests.helpers.tenants import TenantRef
 
 FIXED = {
     "case_id": "gen_random_uuid()",
@@ -164,7 +164,7 @@ async def test_a_decision_is_made_once_and_a_disclosure_is_never_recorded_as_alr
         " check_reason, requested_by, $4, $5, $6, $7, $8, $9, $10 FROM disclosures WHERE id = $1"
     )
     [consent] = await _consents(app_conn, northmoor, case["id"])
-    sent = (date.today(), "post", "Ms Patel", asked.json()["requested_by"], datetime.now(UTC))
+    sent = (service_today(), "post", "Ms Patel", asked.json()["requested_by"], datetime.now(UTC))
     for status, columns in (
         ("shared", (*sent, None, None)),
         ("declined", (None,) * 5 + ("No", None)),
@@ -185,7 +185,7 @@ async def test_capacity_decisions_and_reasons_consent_was_not_asked_are_never_ch
 ) -> None:
     """The two consent tables this issue adds are append-only for the application role."""
     case = await new_case(aisha)  # consent not asked yet, and why
-    judged = {"has_capacity": True, "judged_on": date.today().isoformat(), "note": "Judged"}
+    judged = {"has_capacity": True, "judged_on": service_today().isoformat(), "note": "Judged"}
     assert (await post(aisha, f"{NM}/cases/{case['id']}/capacity", judged)).status_code == 201
     for table, column in (("capacity_decisions", "note"), ("consent_not_asked", "reason")):
         for sql in (f"UPDATE {table} SET {column} = 'Changed'", f"DELETE FROM {table}"):

@@ -5,7 +5,7 @@ and case, and what the rule must answer."""
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from uuid import uuid4
 
 import pytest
@@ -23,6 +23,7 @@ from confide.platform.consent.schemas import (
 from confide.tenants.policy.services import PolicyView
 
 TODAY = date(2026, 11, 29)
+NOW = datetime(2026, 11, 29, 10, 30, tzinfo=UTC)
 POLICY = PolicyView()  # roles: School or SENCO, Local authority SEN team, Health, ...
 WARNS = PolicyView(lapsed_consent_blocks=False)
 
@@ -61,7 +62,7 @@ def aged(age: int | None, *, judged: bool | None = None) -> CapacityView:
     decision = None
     if judged is not None:
         decision = CapacityDecisionView(
-            uuid4(), judged, TODAY, uuid4(), "Aisha Rahman", "Judged at a meeting", datetime.now()
+            uuid4(), judged, TODAY, uuid4(), "Aisha Rahman", "Judged at a meeting", NOW
         )
     has = judged if judged is not None else (None if age is None else age >= 12)
     return CapacityView(age, 12, has, decision, [decision] if decision else [])
@@ -90,6 +91,8 @@ TABLE = [
     ("anonymous", Row(None, anonymous=True), False, CheckCode.ANONYMOUS, "anonymous enquiry"),
     ("closed", Row(PARENT, capacity=FOURTEEN, closed=True), False, CheckCode.CASE_CLOSED,
      "closed"),
+    ("anonymous before closed", Row(PARENT, anonymous=True, closed=True), False,
+     CheckCode.ANONYMOUS, "anonymous enquiry"),
     ("closed before anything else", Row(given(Decision.REFUSED), role="Police", closed=True),
      False, CheckCode.CASE_CLOSED, "closed"),
     # Recipients no consent covers, whatever the consent.
@@ -111,6 +114,8 @@ TABLE = [
     ("restricted, its role", Row(RESTRICTED, capacity=FOURTEEN), True,
      CheckCode.RESTRICTED_INCLUDES, "includes School or SENCO"),
     ("full", Row(PARENT, capacity=FOURTEEN), True, CheckCode.FULL, "Full consent"),
+    ("full, told about no-one", Row(given(told=()), capacity=FOURTEEN), True, CheckCode.FULL,
+     "told about no particular parties"),
     ("full, a role they were not told about", Row(PARENT, role="Health", capacity=FOURTEEN),
      True, CheckCode.FULL, "not Health: tell them who it is going to"),
     # Whose consent covers what: the young person's own needs capacity.
@@ -124,11 +129,15 @@ TABLE = [
      CheckCode.YOUNG_PERSON_CANNOT_DECIDE, "not able to decide"),
     ("own consent, age unknown", Row(OWN, capacity=aged(None)), False,
      CheckCode.YOUNG_PERSON_CANNOT_DECIDE, "age is not recorded"),
+    ("own consent, no young person on the case", Row(OWN), False,
+     CheckCode.YOUNG_PERSON_CANNOT_DECIDE, "A parent's or carer's consent is needed"),
     # A parent's consent: the parent's side only for a young person who can decide.
     ("parent, 14, their confidences", Row(PARENT, capacity=FOURTEEN, young_person_items=1),
      False, CheckCode.YOUNG_PERSON_SIDE, "at or over the service's age of 12"),
     ("parent, age unknown, confidences", Row(PARENT, capacity=aged(None),
      young_person_items=1), False, CheckCode.YOUNG_PERSON_SIDE, "age is not recorded"),
+    ("parent, no young person, confidences", Row(PARENT, young_person_items=1), False,
+     CheckCode.YOUNG_PERSON_SIDE, "parent's side only"),
     ("parent, 14, the parent's side", Row(PARENT, capacity=FOURTEEN), True, CheckCode.FULL,
      "Full consent"),
     ("parent, 9, their confidences", Row(PARENT, capacity=NINE, young_person_items=1), True,
@@ -143,6 +152,12 @@ TABLE = [
      CheckCode.LAPSED, "due for review"),
     ("lapsed, the tenant warns", Row(given(lapsed=True), capacity=FOURTEEN, policy=WARNS), True,
      CheckCode.LAPSED_WARNING, "review it with them soon"),
+    ("lapsed restricted, the tenant blocks", Row(replace(RESTRICTED, lapsed=True),
+     capacity=FOURTEEN), False, CheckCode.LAPSED, "Review it with the service user"),
+    ("lapsed, warns, a role they were not told about", Row(given(lapsed=True), role="Health",
+     capacity=FOURTEEN, policy=WARNS), True, CheckCode.LAPSED_WARNING,
+     "review it with them soon. When they gave consent they were told about School or SENCO,"
+     " not Health"),
     ("lapsed restricted, warns", Row(replace(RESTRICTED, lapsed=True), capacity=FOURTEEN,
      policy=WARNS), True, CheckCode.LAPSED_WARNING, "due for review"),
 ]  # fmt: skip
@@ -170,3 +185,21 @@ def test_the_disclosure_decision(row: Row, allowed: bool, code: CheckCode, words
 
 def test_every_outcome_of_the_decision_is_in_the_table() -> None:
     assert {code for _, _, _, code, _ in TABLE} == set(CheckCode)
+
+
+@pytest.mark.parametrize(
+    "row",
+    [pytest.param(row, id=name) for name, row, allowed, _, _ in TABLE if not allowed],
+)
+def test_a_refusal_carries_no_warning(row: Row) -> None:
+    refused = decide(row.consent, row.role, row.policy, capacity=row.capacity,
+                     young_person_items=row.young_person_items, closed=row.closed,
+                     anonymous=row.anonymous)  # fmt: skip
+    assert refused.warning is None
+
+
+def test_an_allowed_share_with_nothing_to_warn_of_carries_no_warning() -> None:
+    for consent in (PARENT, RESTRICTED):
+        allowed = decide(consent, "School or SENCO", POLICY, capacity=FOURTEEN)
+        assert allowed.allowed
+        assert allowed.warning is None

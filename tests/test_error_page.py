@@ -4,12 +4,12 @@ request's log lines."""
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 import pytest
 
-from tests.conftest import http_client
+from tests.helpers.html import parse
+from tests.helpers.http import http_client
 
 
 def _exploding_app() -> Any:
@@ -55,9 +55,9 @@ async def test_the_error_page_shows_the_reference_its_log_lines_carry(
     lines = _lines(capsys.readouterr().out)
 
     assert page.status_code == 500
-    shown = re.search(r'data-testid="error-reference">([^<]+)<', page.text)
+    shown = parse(page).first("[data-testid=error-reference]")
     assert shown, "the error page shows no reference"
-    reference = shown.group(1)
+    reference = shown.text
     assert reference == page.headers["x-request-id"]
     logged = [line for line in lines if line.get("request_id") == reference]
     assert {line["event"] for line in logged} == {"unhandled_error", "request"}

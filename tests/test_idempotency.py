@@ -8,33 +8,17 @@ answer back, while the record and its audit entry stay single.
 from __future__ import annotations
 
 import asyncio
-import re
 import uuid
-from collections.abc import AsyncIterator
 from typing import Any
 
 import asyncpg
 import httpx
-import pytest
 
-from conftest import TenantRef
-from tests.conftest import csrf_token, http_client, sign_in
+from tests.helpers.html import form_values
+from tests.helpers.http import csrf_token
+from tests.helpers.tenants import TenantRef
 
 NM = "/t/northmoor"
-
-
-@pytest.fixture
-async def aisha(app: Any) -> AsyncIterator[httpx.AsyncClient]:
-    async with http_client(app) as http:
-        await sign_in(http, "northmoor", "northmoor-cw-1")
-        yield http
-
-
-@pytest.fixture
-async def tom(app: Any) -> AsyncIterator[httpx.AsyncClient]:
-    async with http_client(app) as http:
-        await sign_in(http, "northmoor", "northmoor-cw-2")
-        yield http
 
 
 def _post(http: httpx.AsyncClient, path: str, body: dict[str, Any], key: str) -> Any:
@@ -203,11 +187,11 @@ async def test_a_page_form_carries_a_key_and_a_resent_form_saves_once(
 ) -> None:
     case_id = await _case(aisha)
     form = await aisha.get(f"{NM}/cases/{case_id}/notes/new")
-    found = re.search(r'name="idempotency_key" value="([^"]+)"', form.text)
-    assert found, "the note form has no idempotency key"
-    text = f"Resent from the browser {found.group(1)}"
+    key = form_values(form).get("idempotency_key")
+    assert key, "the note form has no idempotency key"
+    text = f"Resent from the browser {key}"
     fields = httpx.QueryParams(
-        [("_csrf_token", csrf_token(form.text)), ("idempotency_key", found.group(1)),
+        [("_csrf_token", csrf_token(form.text)), ("idempotency_key", key),
          ("body", text)]
     )  # fmt: skip
     sent = [
@@ -225,4 +209,4 @@ async def test_a_page_form_carries_a_key_and_a_resent_form_saves_once(
     )
     assert notes == 1
     fresh = await aisha.get(f"{NM}/cases/{case_id}/notes/new")
-    assert found.group(1) not in fresh.text, "each form gets a key of its own"
+    assert key not in fresh.text, "each form gets a key of its own"

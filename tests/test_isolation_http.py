@@ -4,31 +4,16 @@ from __future__ import annotations
 
 import secrets
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import asyncpg
 import httpx
-import pytest
 
-from conftest import TenantRef
-from tests.conftest import csrf_token, http_client, sign_in
-
-
-@pytest.fixture
-async def northmoor(app: Any) -> AsyncIterator[httpx.AsyncClient]:
-    """A browser signed in as northmoor's manager."""
-    async with http_client(app) as browser:
-        await sign_in(browser, "northmoor", "northmoor-manager")
-        yield browser
-
-
-@pytest.fixture
-async def eastdale(app: Any) -> AsyncIterator[httpx.AsyncClient]:
-    async with http_client(app) as browser:
-        await sign_in(browser, "eastdale", "eastdale-manager")
-        yield browser
+from confide.platform.core.clock import service_today
+from tests.helpers.http import csrf_token, http_client
+from tests.helpers.tenants import TenantRef
 
 
 async def _heartbeat(owner: asyncpg.Connection, tenant: TenantRef) -> uuid.UUID:
@@ -46,32 +31,32 @@ async def _heartbeat(owner: asyncpg.Connection, tenant: TenantRef) -> uuid.UUID:
 
 
 async def test_a_tenant_sees_only_its_own_rows(
-    northmoor: httpx.AsyncClient,
-    eastdale: httpx.AsyncClient,
+    fiona: httpx.AsyncClient,
+    bronwen: httpx.AsyncClient,
     owner_conn: asyncpg.Connection,
     tenants: dict[str, TenantRef],
 ) -> None:
     north_row = await _heartbeat(owner_conn, tenants["northmoor"])
     east_row = await _heartbeat(owner_conn, tenants["eastdale"])
 
-    own = await northmoor.get(f"/t/northmoor/api/housekeeping/heartbeats/{north_row}")
+    own = await fiona.get(f"/t/northmoor/api/housekeeping/heartbeats/{north_row}")
     assert own.status_code == 200
     assert own.json()["id"] == str(north_row)
 
-    other = await northmoor.get(f"/t/northmoor/api/housekeeping/heartbeats/{east_row}")
-    missing = await northmoor.get(f"/t/northmoor/api/housekeeping/heartbeats/{uuid.uuid4()}")
+    other = await fiona.get(f"/t/northmoor/api/housekeeping/heartbeats/{east_row}")
+    missing = await fiona.get(f"/t/northmoor/api/housekeeping/heartbeats/{uuid.uuid4()}")
     assert other.status_code == missing.status_code == 404
     assert other.json() == missing.json()
 
-    listed = (await eastdale.get("/t/eastdale/api/housekeeping/heartbeats?limit=100")).json()
+    listed = (await bronwen.get("/t/eastdale/api/housekeeping/heartbeats?limit=100")).json()
     ids = {item["id"] for item in listed["items"]}
     assert str(east_row) in ids
     assert str(north_row) not in ids
 
     # Northmoor's session asking at eastdale's address is no one there.
-    crossing = await northmoor.get(
+    crossing = await fiona.get(
         "/t/eastdale/api/housekeeping/heartbeats",
-        cookies={"confide_session": northmoor.cookies["confide_session"]},
+        cookies={"confide_session": fiona.cookies["confide_session"]},
     )
     assert crossing.status_code == 401
 
@@ -101,28 +86,27 @@ async def _northmoor_rows(owner: asyncpg.Connection, tenant: TenantRef) -> dict[
     return prints
 
 
-async def _northmoor_case_work(app: Any) -> dict[str, str]:
+async def _northmoor_case_work(
+    aisha: httpx.AsyncClient, fiona: httpx.AsyncClient
+) -> dict[str, str]:
     """Real northmoor ids: a case with a note and consent, a request awaiting a manager, a
     share allowed and not sent, a legal-basis share sent (with its task), a caseworker."""
-    from tests.test_casework import new_case
-    from tests.test_casework import post as api_post
-    from tests.test_consent_api import add_note, record_consent, send, share_body
+    from tests.helpers.casework import new_case
+    from tests.helpers.consent import add_note, record_consent, send, share_body
+    from tests.helpers.http import post as api_post
 
-    async with http_client(app) as aisha, http_client(app) as fiona:
-        await sign_in(aisha, "northmoor", "northmoor-cw-1")
-        await sign_in(fiona, "northmoor", "northmoor-manager")
-        case = await new_case(aisha)
-        cid = case["id"]
-        note = await add_note(aisha, cid, "Northmoor's note")
-        await record_consent(aisha, cid)
-        url = f"/t/northmoor/api/cases/{cid}/disclosures"
-        asked = await api_post(aisha, url, share_body("Health", [("note", note)], ask_manager=True))
-        allowed = await api_post(aisha, url, share_body("School or SENCO", [("note", note)]))
-        legal = share_body(
-            "Social care", [("note", note)], legal_basis="safeguarding", justification="Risk"
-        )
-        authorised = await api_post(fiona, url, legal)
-        sent = await send(fiona, cid, authorised.json()["id"])
+    case = await new_case(aisha)
+    cid = case["id"]
+    note = await add_note(aisha, cid, "Northmoor's note")
+    await record_consent(aisha, cid)
+    url = f"/t/northmoor/api/cases/{cid}/disclosures"
+    asked = await api_post(aisha, url, share_body("Health", [("note", note)], ask_manager=True))
+    allowed = await api_post(aisha, url, share_body("School or SENCO", [("note", note)]))
+    legal = share_body(
+        "Social care", [("note", note)], legal_basis="safeguarding", justification="Risk"
+    )
+    authorised = await api_post(fiona, url, legal)
+    sent = await send(fiona, cid, authorised.json()["id"])
     return {
         "case_id": cid,
         "note_id": note,
@@ -149,7 +133,7 @@ def _write_routes() -> list[tuple[str, str]]:
 def _bodies(ids: dict[str, str]) -> dict[str, dict[str, Any]]:
     """A body each write route would accept for its own tenant's records: were isolation
     broken, these would change northmoor's rows."""
-    today, later = date.today(), date.today() + timedelta(days=30)
+    today, later = service_today(), service_today() + timedelta(days=30)
 
     def day(name: str, when: date) -> dict[str, str]:
         return {
@@ -277,12 +261,16 @@ _OWN_TENANT_ONLY = {
 
 
 async def test_no_route_updates_or_deletes_another_tenants_row(
-    app: Any, owner_conn: asyncpg.Connection, tenants: dict[str, TenantRef]
+    aisha: httpx.AsyncClient,
+    fiona: httpx.AsyncClient,
+    sign_in_as: Callable[[str], Awaitable[httpx.AsyncClient]],
+    owner_conn: asyncpg.Connection,
+    tenants: dict[str, TenantRef],
 ) -> None:
     """Signed in at eastdale (as its manager, and its admin for the admin pages), every
     write route of the API and the pages, given northmoor's real ids and a body it would
     accept, answers "not found" and changes none of northmoor's rows."""
-    ids = await _northmoor_case_work(app)
+    ids = await _northmoor_case_work(aisha, fiona)
     bodies = _bodies(ids)
     routes = _write_routes()
     untried = [path for _, path in routes if path not in bodies and path not in _OWN_TENANT_ONLY]
@@ -295,30 +283,28 @@ async def test_no_route_updates_or_deletes_another_tenants_row(
         "user_id": ids["user_id"],
     }
     answers: dict[str, int] = {}
-    async with http_client(app) as manager, http_client(app) as admin:
-        await sign_in(manager, "eastdale", "eastdale-manager")
-        await sign_in(admin, "eastdale", "eastdale-admin")
-        for method, template in routes:
-            if template in _OWN_TENANT_ONLY:
-                continue
-            http = admin if template.startswith("/admin/") else manager
-            for disclosure in ("awaiting_id", "allowed_id"):
-                path = template
-                for name, value in {**params, "disclosure_id": ids[disclosure]}.items():
-                    path = path.replace(f"{{{name}:uuid}}", value)
-                url = f"/t/eastdale{path}"
-                if template.startswith("/api/"):
-                    token = http.cookies["confide_csrf"]
-                    response = await http.request(
-                        method, url, json=bodies[template], headers={"x-csrftoken": token}
-                    )
-                else:
-                    page = await http.get("/t/eastdale/dashboard")
-                    form = {"_csrf_token": csrf_token(page.text), **bodies[template]}
-                    response = await http.request(method, url, data=form)
-                answers[f"{method} {path}"] = response.status_code
-                if "{disclosure_id" not in template:
-                    break
+    manager, admin = await sign_in_as("bronwen"), await sign_in_as("seun")
+    for method, template in routes:
+        if template in _OWN_TENANT_ONLY:
+            continue
+        http = admin if template.startswith("/admin/") else manager
+        for disclosure in ("awaiting_id", "allowed_id"):
+            path = template
+            for name, value in {**params, "disclosure_id": ids[disclosure]}.items():
+                path = path.replace(f"{{{name}:uuid}}", value)
+            url = f"/t/eastdale{path}"
+            if template.startswith("/api/"):
+                token = http.cookies["confide_csrf"]
+                response = await http.request(
+                    method, url, json=bodies[template], headers={"x-csrftoken": token}
+                )
+            else:
+                page = await http.get("/t/eastdale/dashboard")
+                form = {"_csrf_token": csrf_token(page.text), **bodies[template]}
+                response = await http.request(method, url, data=form)
+            answers[f"{method} {path}"] = response.status_code
+            if "{disclosure_id" not in template:
+                break
     assert {route: status for route, status in answers.items() if status != 404} == {}
     assert await _northmoor_rows(owner_conn, tenants["northmoor"]) == before
 
@@ -337,14 +323,14 @@ async def test_unknown_and_suspended_tenants_get_the_same_not_found(
 
 
 async def test_pages_are_paged_and_bad_paging_is_a_clear_error(
-    northmoor: httpx.AsyncClient,
+    fiona: httpx.AsyncClient,
 ) -> None:
-    response = await northmoor.get("/t/northmoor/api/housekeeping/heartbeats?limit=1")
+    response = await fiona.get("/t/northmoor/api/housekeeping/heartbeats?limit=1")
     body = response.json()
     assert response.status_code == 200
     assert body["limit"] == 1
     assert len(body["items"]) <= 1
-    bad = await northmoor.get("/t/northmoor/api/housekeeping/heartbeats?limit=100000")
+    bad = await fiona.get("/t/northmoor/api/housekeeping/heartbeats?limit=100000")
     assert bad.status_code == 400
     assert "limit" in bad.text
 

@@ -10,7 +10,8 @@ from datetime import UTC, datetime, timedelta
 import asyncpg
 import pytest
 
-from conftest import TenantRef, confide
+from tests.helpers.command import confide
+from tests.helpers.tenants import TenantRef
 
 
 async def _as_tenant(conn: asyncpg.Connection, tenant: TenantRef | None) -> None:

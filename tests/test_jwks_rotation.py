@@ -26,8 +26,8 @@ import pytest
 from joserfc import jwt
 from joserfc.jwk import KeySet, RSAKey
 
-from conftest import confide
-from tests.conftest import http_client
+from tests.helpers.command import confide
+from tests.helpers.http import http_client
 
 CLIENT_ID = "confide-rotation"
 GROUP = "rotation-caseworkers"

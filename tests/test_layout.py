@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from tests.helpers.environment import ROOT
 
 FOLDERS = {
     "platform": "confide/platform",

@@ -16,7 +16,7 @@ from importlib.metadata import PackageNotFoundError, version
 from packaging.markers import Marker
 from packaging.requirements import Requirement
 
-from conftest import ROOT
+from tests.helpers.environment import ROOT
 
 PIN = re.compile(r"^([A-Za-z0-9._-]+)==([^\s;]+)\s*(?:;\s*(.+))?$")
 

@@ -6,18 +6,15 @@ import asyncio
 import json
 import subprocess
 import time
-from datetime import date
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
 
-from conftest import TenantRef
-from tests.conftest import http_client, sign_in
-from tests.test_casework_pages import enquiry_form, submit
-from tests.test_worker import worker as worker
-from tests.test_worker import worker_log as worker_log
+from confide.platform.core.clock import service_today
+from tests.helpers.http import http_client
+from tests.helpers.pages import enquiry_form, submit
+from tests.helpers.tenants import TenantRef
 
 NAME = "Jasmine Okonkwo-Bright"
 BIRTH = "2011-03-14"
@@ -52,87 +49,86 @@ def _personal_words() -> list[str]:
     return [*PERSONAL.values(), *DISTINCT]
 
 
-async def _case_work_full_of_personal_data(app: Any) -> None:
-    """Sign in and record an enquiry (API and page), a note, a contact, a consent and a
+async def _case_work_full_of_personal_data(
+    aisha: httpx.AsyncClient, fiona: httpx.AsyncClient
+) -> None:
+    """Record an enquiry (API and page), a note, a contact, a consent and a
     share, all carrying the made-up personal data above."""
     p = PERSONAL
-    async with http_client(app) as aisha, http_client(app) as fiona:
-        await sign_in(aisha, "northmoor", "northmoor-cw-1")
-        await sign_in(fiona, "northmoor", "northmoor-manager")
-        headers = {"x-csrftoken": aisha.cookies["confide_csrf"]}
-        person = {
-            "first_name": p["first"],
-            "last_name": p["last"],
-            "date_of_birth": BIRTH,
-            "school_or_setting": p["school"],
-            "address": p["address"],
-            "postcode": p["postcode"],
-            "phone": p["phone"],
-            "may_phone": True,
-            "safe_contact_note": p["safe"],
+    headers = {"x-csrftoken": aisha.cookies["confide_csrf"]}
+    person = {
+        "first_name": p["first"],
+        "last_name": p["last"],
+        "date_of_birth": BIRTH,
+        "school_or_setting": p["school"],
+        "address": p["address"],
+        "postcode": p["postcode"],
+        "phone": p["phone"],
+        "may_phone": True,
+        "safe_contact_note": p["safe"],
+    }
+    parent = {"first_name": p["parent"], "last_name": p["last"], "email": p["email"]}
+    consent = {
+        "decision": "full",
+        "given_by": "parent",
+        "method": "signed_form",
+        "given_on": service_today().isoformat(),
+        "note": p["consent"],
+        "young_person_view": p["view"],
+    }
+    body = {
+        "contacted_by": "parent",
+        "young_person": person,
+        "parents": [parent],
+        "topics": ["Exclusion"],
+        "consent": consent,
+    }
+    made = await aisha.post("/t/northmoor/api/enquiries", json=body, headers=headers)
+    assert made.status_code == 201, made.text
+    case = f"/t/northmoor/api/cases/{made.json()['id']}"
+    note = await aisha.post(f"{case}/notes", json={"body": p["note"]}, headers=headers)
+    assert note.status_code == 201, note.text
+    contact = {
+        "kind": "phone",
+        "direction": "incoming",
+        "occurred_at": f"{service_today().isoformat()}T09:00:00+00:00",
+        "summary": p["contact"],
+    }
+    assert (await aisha.post(f"{case}/contacts", json=contact, headers=headers)).is_success
+    again = await aisha.post(f"{case}/consents", json=consent, headers=headers)
+    assert again.status_code == 201, again.text
+    share = {
+        "recipient_org": "Northmoor Police",
+        "recipient_role": "Police",
+        "recipient_person": p["person"],
+        "purpose": p["purpose"],
+        "items": [
+            {"kind": "note", "id": note.json()["note_id"]},
+            {"kind": "field", "id": "name"},
+            {"kind": "address", "id": made.json()["subject"]["id"]},
+        ],
+        "legal_basis": "safeguarding",
+        "justification": p["justification"],
+    }
+    manager = {"x-csrftoken": fiona.cookies["confide_csrf"]}
+    shared = await fiona.post(f"{case}/disclosures", json=share, headers=manager)
+    assert shared.status_code == 201, shared.text
+    # The same through the pages, as a browser posts them.
+    form = dict(enquiry_form())
+    form.update(
+        {
+            "yp-first_name": p["first"],
+            "yp-last_name": p["last"],
+            "parent-first_name": p["parent"],
+            "parent-address": p["address"],
+            "contact-summary": p["contact"],
+            "consent-note": p["consent"],
         }
-        parent = {"first_name": p["parent"], "last_name": p["last"], "email": p["email"]}
-        consent = {
-            "decision": "full",
-            "given_by": "parent",
-            "method": "signed_form",
-            "given_on": date.today().isoformat(),
-            "note": p["consent"],
-            "young_person_view": p["view"],
-        }
-        body = {
-            "contacted_by": "parent",
-            "young_person": person,
-            "parents": [parent],
-            "topics": ["Exclusion"],
-            "consent": consent,
-        }
-        made = await aisha.post("/t/northmoor/api/enquiries", json=body, headers=headers)
-        assert made.status_code == 201, made.text
-        case = f"/t/northmoor/api/cases/{made.json()['id']}"
-        note = await aisha.post(f"{case}/notes", json={"body": p["note"]}, headers=headers)
-        assert note.status_code == 201, note.text
-        contact = {
-            "kind": "phone",
-            "direction": "incoming",
-            "occurred_at": f"{date.today().isoformat()}T09:00:00+00:00",
-            "summary": p["contact"],
-        }
-        assert (await aisha.post(f"{case}/contacts", json=contact, headers=headers)).is_success
-        again = await aisha.post(f"{case}/consents", json=consent, headers=headers)
-        assert again.status_code == 201, again.text
-        share = {
-            "recipient_org": "Northmoor Police",
-            "recipient_role": "Police",
-            "recipient_person": p["person"],
-            "purpose": p["purpose"],
-            "items": [
-                {"kind": "note", "id": note.json()["note_id"]},
-                {"kind": "field", "id": "name"},
-                {"kind": "address", "id": made.json()["subject"]["id"]},
-            ],
-            "legal_basis": "safeguarding",
-            "justification": p["justification"],
-        }
-        manager = {"x-csrftoken": fiona.cookies["confide_csrf"]}
-        shared = await fiona.post(f"{case}/disclosures", json=share, headers=manager)
-        assert shared.status_code == 201, shared.text
-        # The same through the pages, as a browser posts them.
-        form = dict(enquiry_form())
-        form.update(
-            {
-                "yp-first_name": p["first"],
-                "yp-last_name": p["last"],
-                "parent-first_name": p["parent"],
-                "parent-address": p["address"],
-                "contact-summary": p["contact"],
-                "consent-note": p["consent"],
-            }
-        )
-        page = await submit(
-            aisha, "/t/northmoor/enquiries/new", "/t/northmoor/enquiries/new", list(form.items())
-        )
-        assert page.status_code == 303, page.text
+    )
+    page = await submit(
+        aisha, "/t/northmoor/enquiries/new", "/t/northmoor/enquiries/new", list(form.items())
+    )
+    assert page.status_code == 303, page.text
 
 
 async def _worker_lines(path: Path, task_id: str) -> str:
@@ -147,7 +143,8 @@ async def _worker_lines(path: Path, task_id: str) -> str:
 
 
 async def test_personal_data_in_requests_and_tasks_never_reaches_the_logs(
-    app: Any,
+    aisha: httpx.AsyncClient,
+    fiona: httpx.AsyncClient,
     capsys: pytest.CaptureFixture[str],
     worker: subprocess.Popen[str],
     worker_log: Path,
@@ -159,7 +156,7 @@ async def test_personal_data_in_requests_and_tasks_never_reaches_the_logs(
     from confide.workers.housekeeping import heartbeat
 
     capsys.readouterr()
-    await _case_work_full_of_personal_data(app)
+    await _case_work_full_of_personal_data(aisha, fiona)
     task = heartbeat.delay(str(tenants["northmoor"].id), f"{NAME} {PERSONAL['address']}")
     app_out = capsys.readouterr().out
     worker_out = await _worker_lines(worker_log, task.id)
@@ -202,7 +199,6 @@ async def test_a_server_error_is_logged_by_type_not_message(
     from litestar import Litestar, get
 
     from confide.frontend.errors import server_error
-    from tests.conftest import http_client
 
     @get("/explode")
     async def explode() -> None:

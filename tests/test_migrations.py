@@ -29,7 +29,8 @@ from typing import Any
 import asyncpg
 import pytest
 
-from conftest import ADMIN_URL, OWNER_ROLE, ROOT, RUN, _run, _url
+from tests.helpers.command import run_async
+from tests.helpers.environment import ADMIN_URL, OWNER_ROLE, ROOT, RUN, role_url
 
 
 def _apps() -> dict[str, Path]:
@@ -134,11 +135,11 @@ def scratch_database(database: Any) -> Iterator[str]:
         finally:
             await conn.close()
 
-    _run(admin(f"CREATE DATABASE {name} OWNER {OWNER_ROLE}"))
+    run_async(admin(f"CREATE DATABASE {name} OWNER {OWNER_ROLE}"))
     try:
-        yield _url(ADMIN_URL, OWNER_ROLE, name)
+        yield role_url(ADMIN_URL, OWNER_ROLE, name)
     finally:
-        _run(admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        run_async(admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
 
 
 # Every app's migrations forwards, then backwards, as the owner, in one process.
@@ -184,7 +185,7 @@ def test_every_migration_is_undone_by_its_backwards(scratch_database: str) -> No
             await conn.close()
         return [row["name"] for row in rows]
 
-    assert _run(left()) == ["migration", "migration_id_seq"]
+    assert run_async(left()) == ["migration", "migration_id_seq"]
 
 
 async def test_only_primary_keys_default_to_a_random_id(owner_conn: asyncpg.Connection) -> None:

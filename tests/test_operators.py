@@ -3,47 +3,22 @@ suspends tenants, and can never read any tenant's case data."""
 
 from __future__ import annotations
 
-import re
 import secrets
 import time
-from dataclasses import dataclass
 from typing import Any
 from uuid import uuid4
 
 import asyncpg
 import httpx
-import pyotp
 import pytest
 
-from conftest import TenantRef, confide
-from tests.conftest import csrf_token, http_client, sign_in
+from tests.helpers.command import confide
+from tests.helpers.html import parse
+from tests.helpers.http import csrf_token, http_client
+from tests.helpers.operators import Account, create_account, operator_sign_in
+from tests.helpers.tenants import TenantRef
 
 SAME_MESSAGE = "Check your email address, password and security code, then try again."
-
-
-@dataclass(frozen=True)
-class Account:
-    email: str
-    password: str
-    secret: str
-
-    def code(self, steps_ahead: int = 0) -> str:
-        return pyotp.TOTP(self.secret).at(time.time() + 30 * steps_ahead)
-
-    def invalid_code(self) -> str:
-        """A well-formed code outside the accepted window."""
-        valid = {self.code(step) for step in (-1, 0, 1)}
-        return next(c for c in (self.code(s) for s in range(10, 40)) if c not in valid)
-
-
-def create_account(email: str | None = None) -> tuple[Account, Any]:
-    """An operator, made by the real command as an administrator would."""
-    email = email or f"op-{secrets.token_hex(4)}@platform.example"
-    password = secrets.token_urlsafe(18)
-    made = confide("operators", "create", email, "--password-stdin", stdin=password + "\n")
-    found = re.search(r"secret: ([A-Z2-7]+)", made.stdout)
-    assert found, made.stdout
-    return Account(email.lower(), password, found.group(1)), made
 
 
 @pytest.fixture
@@ -51,31 +26,10 @@ def operator(database: Any) -> Account:
     return create_account()[0]
 
 
-async def operator_sign_in(
-    http: httpx.AsyncClient,
-    account: Account,
-    *,
-    email: str | None = None,
-    password: str | None = None,
-    code: str | None = None,
-) -> httpx.Response:
-    form = await http.get("/operator/login")
-    assert form.status_code == 200, form.text
-    return await http.post(
-        "/operator/login",
-        data={
-            "_csrf_token": csrf_token(form.text),
-            "email": account.email if email is None else email,
-            "password": account.password if password is None else password,
-            "code": account.code() if code is None else code,
-        },
-    )
-
-
 def _error(page: httpx.Response) -> str:
-    found = re.search(r'data-testid="sign-in-error">([^<]+)<', page.text)
+    found = parse(page).first("[data-testid=sign-in-error]")
     assert found, page.text
-    return found.group(1)
+    return found.text
 
 
 async def _operator_row(owner: asyncpg.Connection, email: str) -> asyncpg.Record:
@@ -391,10 +345,11 @@ async def test_the_tenant_list_is_paged(
     assert (await operator_sign_in(browser, operator)).status_code == 303
     first = await browser.get("/operator/tenants")
     second = await browser.get("/operator/tenants?page=2")
-    rows = re.compile(r'data-testid="tenant-row" data-slug="([^"]+)"')
-    assert len(rows.findall(first.text)) == len(rows.findall(second.text)) == 2
-    assert not set(rows.findall(first.text)) & set(rows.findall(second.text))
-    assert 'data-testid="pagination"' in first.text
+    slugs = [[row.get("data-slug") for row in parse(page).select("[data-testid=tenant-row]")]
+             for page in (first, second)]  # fmt: skip
+    assert len(slugs[0]) == len(slugs[1]) == 2
+    assert not set(slugs[0]) & set(slugs[1])
+    assert parse(first).select("[data-testid=pagination]")
 
 
 async def test_operator_pages_need_an_operator(browser: httpx.AsyncClient) -> None:
@@ -405,10 +360,8 @@ async def test_operator_pages_need_an_operator(browser: httpx.AsyncClient) -> No
     assert (await browser.get("/operator")).headers["location"] == "/operator/tenants"
 
 
-async def test_a_staff_session_is_no_operator_session(app: Any) -> None:
-    async with http_client(app) as staff_browser:
-        back = await sign_in(staff_browser, "northmoor", "northmoor-admin")
-        staff_token = back.cookies["confide_session"]
+async def test_a_staff_session_is_no_operator_session(app: Any, gareth: httpx.AsyncClient) -> None:
+    staff_token = gareth.cookies["confide_session"]
     async with http_client(app) as http:
         for cookie in (f"confide_operator={staff_token}", f"confide_session={staff_token}"):
             response = await http.get("/operator/tenants", headers={"cookie": cookie})
@@ -431,13 +384,11 @@ def _refused(response: httpx.Response) -> bool:
 
 
 async def test_an_operator_cannot_read_any_tenants_case_data(
-    app: Any, operator: Account, tenants: dict[str, TenantRef]
+    app: Any, operator: Account, tenants: dict[str, TenantRef], aisha: httpx.AsyncClient
 ) -> None:
     # A member of staff has signed in at northmoor, so it holds a staff row to look for.
-    async with http_client(app) as staff_browser:
-        await sign_in(staff_browser, "northmoor", "northmoor-cw-1")
-        staff_page = await staff_browser.get("/t/northmoor/dashboard")
-        assert "Aisha Rahman" in staff_page.text
+    staff_page = await aisha.get("/t/northmoor/dashboard")
+    assert "Aisha Rahman" in staff_page.text
 
     async with http_client(app) as browser:
         signed_in = await operator_sign_in(browser, operator)

@@ -6,7 +6,7 @@ import pytest
 
 from confide.platform.core.db import paged, tenant_transaction
 from confide.platform.core.pagination import PageRequest
-from conftest import TenantRef
+from tests.helpers.tenants import TenantRef
 
 SERIES = "SELECT n FROM generate_series(1, {}) AS n ORDER BY n DESC"
 

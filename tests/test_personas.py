@@ -8,8 +8,9 @@ from typing import Any
 import asyncpg
 import httpx
 
-from conftest import TenantRef
-from tests.conftest import http_client, sign_in
+from tests.helpers.http import http_client
+from tests.helpers.signin import sign_in
+from tests.helpers.tenants import TenantRef
 
 
 async def _staff_rows(owner: asyncpg.Connection, tenant: TenantRef, subject: str) -> int:

@@ -18,7 +18,8 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.conftest import sign_in
+from tests.helpers.tenants import TenantRef
+from tests.personas import sign_in_as
 from tests.served import Served, serving
 
 
@@ -29,9 +30,12 @@ def server(database: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
 
 
 @pytest.fixture
-async def signed_in(server: Served) -> AsyncIterator[httpx.AsyncClient]:
+async def signed_in(
+    server: Served, pool: None, tenants: dict[str, TenantRef], dev_idp: str
+) -> AsyncIterator[httpx.AsyncClient]:
+    """Aisha, signed in at the served app (her session written into the shared store)."""
     async with httpx.AsyncClient(base_url=server.url) as http:
-        await sign_in(http, "northmoor", "northmoor-cw-1")
+        await sign_in_as(http, "aisha", tenants, dev_idp)
         yield http
 
 

@@ -13,8 +13,8 @@ from litestar import Litestar, get, post
 from litestar.di import NamedDependency, Provide
 from piccolo.querystring import QueryString
 
-from conftest import TenantRef
-from tests.conftest import http_client
+from tests.helpers.http import http_client
+from tests.helpers.tenants import TenantRef
 
 PERIOD = datetime(1999, 12, 31, 23, 45, tzinfo=UTC)
 

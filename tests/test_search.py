@@ -33,7 +33,8 @@ from confide.platform.core.db import tenant_transaction
 from confide.platform.core.pagination import Page, PageRequest
 from confide.platform.identity.schemas import StaffStatus, StaffView
 from confide.tenants.roles import StaffRole
-from conftest import ADMIN_URL, APP_URL, DATABASE, OWNER_URL, TenantRef
+from tests.helpers.environment import ADMIN_URL, APP_URL, DATABASE, OWNER_URL
+from tests.helpers.tenants import TenantRef
 
 RUN = secrets.token_hex(3).upper()
 

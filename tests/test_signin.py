@@ -10,8 +10,9 @@ import asyncpg
 import httpx
 import pytest
 
-from conftest import TenantRef
-from tests.conftest import csrf_token, http_client, sign_in
+from tests.helpers.http import csrf_token, http_client
+from tests.helpers.signin import sign_in
+from tests.helpers.tenants import TenantRef
 
 
 async def _audit(owner: asyncpg.Connection, tenant: TenantRef, action: str) -> list[Any]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import httpx
 
-from tests.conftest import sign_in
+from tests.helpers.signin import sign_in
 
 HOME = "/t/northmoor/dashboard"
 

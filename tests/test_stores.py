@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REDIS_URL
+from tests.helpers.environment import REDIS_URL
 
 # Every namespace the code keeps state in.
 NAMESPACES = (

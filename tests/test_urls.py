@@ -13,7 +13,7 @@ from litestar import Request
 from confide.frontend.templating import page_url
 from confide.platform.core.db import tenant_transaction
 from confide.tenants.resolution import VIA_HOST
-from conftest import TenantRef
+from tests.helpers.tenants import TenantRef
 
 
 def _request(app: Any, tenant: Any, *, via_host: bool) -> Request[Any, Any, Any]:

@@ -6,8 +6,9 @@ import re
 
 import httpx
 
-from conftest import TenantRef
-from tests.conftest import http_client
+from tests.helpers.html import page_text, parse
+from tests.helpers.http import http_client
+from tests.helpers.tenants import TenantRef
 
 
 async def test_each_tenant_start_page_shows_its_own_service_name(
@@ -17,16 +18,17 @@ async def test_each_tenant_start_page_shows_its_own_service_name(
         response = await client.get(f"/t/{mine}/")
         assert response.status_code == 200
         assert response.headers["content-type"].startswith("text/html")
-        assert tenants[mine].name in response.text
-        assert tenants[theirs].name not in response.text
-        assert 'data-testid="service-name"' in response.text
+        assert parse(response).one("[data-testid=service-name]").text == tenants[mine].name
+        assert tenants[theirs].name not in page_text(response)
 
 
 async def test_pages_use_our_assets_and_no_crown_or_inline_code(client: httpx.AsyncClient) -> None:
     page = (await client.get("/t/alpha/")).text
-    assert re.search(r'href="/assets/confide\.[0-9a-f]{12}\.css"', page)
-    assert "<script>" not in page
-    assert "style=" not in page
+    document = parse(page)
+    sheets = [link.get("href") or "" for link in document.select("link[rel=stylesheet]")]
+    assert any(re.fullmatch(r"/assets/confide\.[0-9a-f]{12}\.css", href) for href in sheets)
+    assert not [s for s in document.select("script") if not s.get("src")]  # no inline code
+    assert not document.select("style, [style]")
     assert "crown" not in page.lower()
     css = await client.get("/assets/confide.css")
     assert css.status_code == 200
@@ -37,7 +39,7 @@ async def test_pages_use_our_assets_and_no_crown_or_inline_code(client: httpx.As
 async def test_error_pages_follow_govuk_patterns(client: httpx.AsyncClient) -> None:
     missing = await client.get("/t/alpha/no-such-page")
     assert missing.status_code == 404
-    assert "Page not found" in missing.text
+    assert parse(missing).one("h1").text == "Page not found"
     api_missing = await client.get("/t/alpha/api/nothing-here")
     assert api_missing.status_code == 404
     assert api_missing.json()["status_code"] == 404

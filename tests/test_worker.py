@@ -4,58 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import subprocess
-import sys
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 from uuid import UUID
 
 import asyncpg
-import pytest
 
-from conftest import OWNER_URL, RUN, TenantRef
-
-
-@pytest.fixture(scope="module")
-def worker_log(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("worker") / "worker.log"
-
-
-@pytest.fixture(scope="module")
-def worker(database: Any, worker_log: Path) -> Iterator[subprocess.Popen[str]]:
-    out = worker_log.open("w")
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "confide.workers.celery_app:celery_app",
-            "worker",
-            "--pool=solo",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-            "-n",
-            f"test-{RUN}@localhost",
-            "--loglevel=INFO",
-        ],
-        env=dict(os.environ),
-        stdout=out,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    yield proc
-    proc.terminate()
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    out.close()
+from tests.helpers.environment import OWNER_URL, RUN
+from tests.helpers.tenants import TenantRef
 
 
 async def _heartbeats(tenant: TenantRef, period: datetime) -> int:
@@ -182,7 +140,7 @@ async def test_beat_anchors_every_tenants_audit_chain_suspended_ones_too(
     from confide.platform.core.settings import get_settings
     from confide.workers.audit import checkpoint, fan_out_checkpoints
     from confide.workers.housekeeping import heartbeat
-    from conftest import confide
+    from tests.helpers.command import confide
 
     made = confide("tenants", "create", f"beat-{RUN}", "--name", "Beatshire SENDIASS")
     fresh = TenantRef(UUID(made.stdout.split("(")[1].split(")")[0]), f"beat-{RUN}", "")
@@ -222,7 +180,7 @@ async def test_a_task_that_gives_up_is_on_the_dead_letter_list(
     worker: subprocess.Popen[str], tenants: dict[str, TenantRef]
 ) -> None:
     from confide.workers.housekeeping import heartbeat
-    from conftest import confide
+    from tests.helpers.command import confide
 
     sent = heartbeat.delay(str(tenants["beta"].id), "not a period")  # a bug, not an outage
     deadline = time.monotonic() + 30

@@ -105,7 +105,7 @@ def read_contact(form: Form, prefix: str = "") -> NewContact | None:
 
 
 def _side(form: Form) -> Side:
-    """A young person's confidences stay off the parent's side of the record (DESIGN rule 15)."""
+    """A young person's confidences stay off the parent's side of the record (rule 15)."""
     return Side.YOUNG_PERSON_ONLY if form.text("side") == Side.YOUNG_PERSON_ONLY else Side.SHARED
 
 

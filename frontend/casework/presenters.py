@@ -42,7 +42,7 @@ def with_support_levels(policy: PolicyView) -> dict[str, object]:
 
 
 def safe_contact_rules(person: PersonView) -> list[str]:
-    """What nobody may do when contacting this person (DESIGN rule 8), said plainly."""
+    """What nobody may do when contacting this person (rule 8), said plainly."""
     safe = person.safe_contact
     rules = []
     if not safe.may_phone:
@@ -102,7 +102,7 @@ def people_of(case: CaseView) -> list[tuple[str, PersonView]]:
 
 def safe_contact(case: CaseView) -> dict[str, Any]:
     """The people on the case and how each may be contacted: shown wherever someone is about
-    to make contact (DESIGN rule 8)."""
+    to make contact (rule 8)."""
     return {"people": people_of(case), "rules": safe_contact_rules, "allowed": safe_contact_allowed}
 
 

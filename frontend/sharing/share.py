@@ -1,6 +1,6 @@
 """The share journey: the form (nothing ticked for you), the consent check explained on its
 own page, then *Record that it may be shared*, *Ask a manager to authorise*, or for a
-manager a legal basis (DESIGN rules 6 and 7). The service decides and audits every
+manager a legal basis (rules 6 and 7). The service decides and audits every
 outcome, refusals included; these pages only show them."""
 
 from __future__ import annotations

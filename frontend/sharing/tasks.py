@@ -1,4 +1,4 @@
-"""Telling the service user after a share without consent (DESIGN rule 7): the open tasks,
+"""Telling the service user after a share without consent (rule 7): the open tasks,
 one task with each person's safe-contact preferences shown before anyone makes contact,
 recording that they were told, and a manager's delay."""
 

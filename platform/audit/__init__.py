@@ -1,1 +1,1 @@
-"""Audit: the append-only, tamper-evident log of who did what, per tenant (DESIGN rule 2)."""
+"""Audit: the append-only, tamper-evident log of who did what, per tenant (rule 2)."""

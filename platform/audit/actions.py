@@ -14,7 +14,7 @@ from enum import StrEnum, unique
 
 @unique
 class Action(StrEnum):
-    # Case work (DESIGN rules 1-2: every read, every refusal, every act)
+    # Case work (rules 1-2: every read, every refusal, every act)
     CASE_CREATED = "case_created"
     CASE_READ = "case_read"
     CASE_ACCESS_REFUSED = "case_access_refused"

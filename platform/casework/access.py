@@ -1,4 +1,4 @@
-"""Need-to-know: the one check between anyone and a case file (DESIGN rules 1 and 2).
+"""Need-to-know: the one check between anyone and a case file (rules 1 and 2).
 
 Every surface (API, pages, exports, tasks) opens a case through ``open_case``.
 It finds the grounds (manager, current assignment, unexpired break-glass),

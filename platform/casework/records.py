@@ -203,7 +203,7 @@ async def get_case(case_id: UUID, staff: StaffView, *, purpose: str = "view") ->
 
 async def parent_view(case_id: UUID, staff: StaffView, *, purpose: str = "parent_view") -> CaseView:
     """The case as anything made for a parent must see it: without the young person's
-    confidential side (DESIGN rule 15). Still a need-to-know, audited read."""
+    confidential side (rule 15). Still a need-to-know, audited read."""
     access = await open_case(case_id, staff, purpose=purpose)
     return await _load(case_id, access.grounds, for_parent=True)
 

@@ -78,7 +78,7 @@ _CLOCK_SKEW = timedelta(minutes=5)
 
 
 class Grounds(StrEnum):
-    """Why someone may open a case (DESIGN rule 1); recorded with every read (rule 2)."""
+    """Why someone may open a case (rule 1); recorded with every read (rule 2)."""
 
     MANAGER = "manager"
     ASSIGNED = "assigned"
@@ -95,7 +95,7 @@ def _not_future(errors: dict[str, str], field: str, when: datetime | None, label
 
 
 class NewPerson(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    """A person on an enquiry, with how they may safely be contacted (DESIGN rule 8)."""
+    """A person on an enquiry, with how they may safely be contacted (rule 8)."""
 
     first_name: str
     last_name: str
@@ -182,7 +182,7 @@ class NewEnquiry(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
         for i, parent in enumerate(self.parents):
             errors.update(parent.validate(f"parents.{i}."))
         if self.referral_route is not ReferralRoute.SELF:
-            # DESIGN rule 3: another professional's referral needs the family's prior consent.
+            # rule 3: another professional's referral needs the family's prior consent.
             if not self.referrer_consent_confirmed:
                 errors["referrer_consent_confirmed"] = (
                     "Confirm the referrer had the family's consent before referring"

@@ -3,7 +3,7 @@
 Runs inside the caller's ``tenant_transaction``: row-level security keeps every other
 tenant out, and each query names the tenant too, so the planner can use the indexes.
 
-Need-to-know (DESIGN rule 1): a case is open to its current assignees, to anyone
+Need-to-know (rule 1): a case is open to its current assignees, to anyone
 holding an unexpired break-glass grant on it, and to managers. A hit on a person whose
 cases are all closed to the searcher is *restricted*: it carries only the case
 references, never the name or any other detail; the person opens the case page and

@@ -1,4 +1,4 @@
-"""Can the young person decide for themselves? (DESIGN rules 9 and 15, policy 3.2.)
+"""Can the young person decide for themselves? (rules 9 and 15, policy 3.2.)
 
 Capacity is presumed from the tenant's age (``capacity_age``, default 12). A member of
 staff may record a judgement either way, with the day and how it was judged; the latest

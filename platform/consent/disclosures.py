@@ -1,5 +1,5 @@
 """Disclosure: nothing leaves the service beyond consent unless a manager records a legal
-basis, and then the service user is told (DESIGN rules 6 and 7).
+basis, and then the service user is told (rules 6 and 7).
 
 ``decide`` is the rule. ``check`` (API, pages) and ``share`` run it on a case: consent
 covers the tenant's professional roles only, for an open case, within what the person who

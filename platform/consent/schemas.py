@@ -106,7 +106,7 @@ def _past_or_today(errors: dict[str, str], name: str, when: date, label: str) ->
 
 
 class NewConsent(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    """A consent decision (DESIGN rule 4): full, restricted to named roles, or refused, with
+    """A consent decision (rule 4): full, restricted to named roles, or refused, with
     the parties they were told information may go to (policy 4.2) and, when a parent or
     carer answers for a child who cannot decide for themselves, the child's own view."""
 
@@ -161,7 +161,7 @@ class NewConsent(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 
 
 def capacity_errors(consent: NewConsent, capacity: CapacityView) -> dict[str, str]:
-    """Who may answer for the young person (DESIGN rules 9 and 15, policy 3.2): they answer
+    """Who may answer for the young person (rules 9 and 15, policy 3.2): they answer
     for themselves only with capacity; a parent or carer answering for a child without it
     records the child's own view."""
     if consent.given_by is GivenBy.YOUNG_PERSON:
@@ -197,7 +197,7 @@ class ReviewConsent(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 
 
 class FirstContact(NewEnquiry, kw_only=True, forbid_unknown_fields=True):
-    """A new enquiry with the answer about consent asked at first contact (DESIGN rule 4):
+    """A new enquiry with the answer about consent asked at first contact (rule 4):
     ``consent``, or ``consent_not_asked`` saying why it was not asked yet (the case is then
     listed until it is). An anonymous enquiry has neither: there is no-one to ask."""
 
@@ -636,7 +636,7 @@ class TellTaskView:
     done_at: datetime | None
     delays: list[TaskDelayView] = field(default_factory=list)
     # What was shared includes the young person's confidential side: tell the young
-    # person, never their parent (DESIGN rule 15).
+    # person, never their parent (rule 15).
     young_person_items: bool = False
 
 

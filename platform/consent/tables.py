@@ -44,7 +44,7 @@ class Consent(TenantOwned, tablename="consents", tags=[APPEND_ONLY]):
     # The professional roles they were told information may go to (policy 4.2).
     parties_told = JSONB(default="[]")
     # A parent's or carer's consent for a child not able to decide for themselves records
-    # the child's own view (DESIGN rule 15: at all times the views of the user are respected).
+    # the child's own view (rule 15: at all times the views of the user are respected).
     young_person_view = Varchar(length=1000, default="")
     note = Varchar(length=500, default="")
     review_due = Date()

@@ -1,4 +1,4 @@
-"""Tell the service user (DESIGN rule 7, "we will always tell you").
+"""Tell the service user (rule 7, "we will always tell you").
 
 A disclosure made without consent opens a task due within the tenant's number of
 days. It stays open until someone records when and how the person was told. A

@@ -18,7 +18,7 @@ from typing import Any
 
 import httpx
 
-from tests.conftest import sign_in
+from tests.helpers.signin import sign_in
 
 MARK = "fault-load"
 

@@ -16,7 +16,7 @@ import asyncpg
 import httpx
 import pytest
 
-from tests.faults.conftest import (
+from tests.faults.checks import (
     check_audit,
     check_one_line_per_request,
     check_pool_full,

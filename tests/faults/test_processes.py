@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 
 import asyncpg
 
-from tests.faults.conftest import (
+from tests.faults.checks import (
     check_audit,
     check_pool_full,
     check_writes,

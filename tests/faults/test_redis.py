@@ -8,7 +8,7 @@ import asyncio
 import time
 from datetime import UTC, datetime
 
-from tests.faults.conftest import (
+from tests.faults.checks import (
     check_audit,
     check_one_line_per_request,
     check_writes,

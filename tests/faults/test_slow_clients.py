@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from tests.faults.conftest import check_writes, observe_load
+from tests.faults.checks import check_writes, observe_load
 from tests.faults.load import Client, Load
 from tests.faults.stack import Stack
 
