@@ -14,7 +14,7 @@ import pytest
 from confide.platform.consent.capacity import age_on, assess
 from confide.platform.consent.consents import add_months
 from confide.platform.consent.schemas import CapacityDecisionView
-from confide.platform.core.clock import SERVICE_ZONE, period_start, service_today
+from confide.platform.core.clock import SERVICE_ZONE, period_start, service_date, service_today
 
 
 @pytest.mark.parametrize(
@@ -128,7 +128,7 @@ def test_capacity_is_presumed_from_the_age_unless_judged(
 )
 def test_englands_date_for_a_moment(utc: datetime, england: date) -> None:
     """What ``service_today()`` reads: the moment in the service's zone."""
-    assert utc.astimezone(SERVICE_ZONE).date() == england
+    assert service_date(utc) == england
 
 
 def test_today_is_englands_today() -> None:

@@ -9,9 +9,14 @@ from zoneinfo import ZoneInfo
 SERVICE_ZONE = ZoneInfo("Europe/London")
 
 
+def service_date(moment: datetime) -> date:
+    """The date in England at ``moment`` (an aware datetime in any zone)."""
+    return moment.astimezone(SERVICE_ZONE).date()
+
+
 def service_today() -> date:
     """Today's date in England."""
-    return datetime.now(SERVICE_ZONE).date()
+    return service_date(datetime.now(UTC))
 
 
 def period_start(moment: datetime, minutes: int) -> datetime:
