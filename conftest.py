@@ -113,6 +113,16 @@ async def _tenant_refs() -> dict[str, TenantRef]:
 
 
 @pytest.fixture(scope="session")
+async def pool(database: dict[str, TenantRef]) -> AsyncIterator[None]:
+    """The application role's connection pool, as the web process opens it."""
+    from confide.platform.core.db import close_pool, start_pool
+
+    await start_pool()
+    yield
+    await close_pool()
+
+
+@pytest.fixture(scope="session")
 def tenants(database: dict[str, TenantRef]) -> dict[str, TenantRef]:
     return database
 

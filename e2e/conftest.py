@@ -12,11 +12,11 @@ import os
 import socket
 import subprocess
 import sys
-import threading
 import time
-from collections.abc import Callable, Coroutine, Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
@@ -27,8 +27,6 @@ from e2e.artifacts import ARTIFACTS
 from tests.helpers.environment import ROOT
 from tests.helpers.tenants import TenantRef
 from tests.personas import PERSONAS, start_session
-
-T = TypeVar("T")
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -81,42 +79,42 @@ def base_url(database: Any) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
+async def session_loop(pool: None) -> asyncio.AbstractEventLoop:
+    """The event loop of the session's async fixtures, which the pool belongs to."""
+    return asyncio.get_running_loop()
+
+
+@pytest.fixture(scope="session")
 def sign_in_as(
-    base_url: str, tenants: dict[str, TenantRef], dev_idp: str
-) -> Iterator[Callable[[Page, str], None]]:
+    base_url: str,
+    tenants: dict[str, TenantRef],
+    dev_idp: str,
+    session_loop: asyncio.AbstractEventLoop,
+) -> Callable[[Page, str], None]:
     """``sign_in_as(page, "priya")``: the page's browser holds a persona's session, written
     straight into the store the served app reads, and is on their dashboard. Only
     ``test_sign_in.py`` signs in through the provider.
 
-    The sessions are written from one event loop of this fixture's own (the pool and the
-    store's connections belong to the loop that opened them)."""
-    from confide.platform.core.db import close_pool, start_pool
+    The session is written on the loop the pool belongs to (the session's async
+    fixtures' loop, idle while a browser test runs), so the journeys and the async
+    tests share one pool in one run."""
     from confide.platform.identity import sessions
-
-    loop = asyncio.new_event_loop()
-    thread = threading.Thread(target=loop.run_forever, daemon=True)
-    thread.start()
-
-    def run(coroutine: Coroutine[Any, Any, T]) -> T:
-        return asyncio.run_coroutine_threadsafe(coroutine, loop).result(timeout=60)
-
-    run(start_pool())
 
     def signed_in(page: Page, name: str) -> None:
         slug = PERSONAS[name].tenant
-        _, token = run(start_session(name, tenants, dev_idp))
+        # Playwright's own loop runs in this thread, so the session loop runs in another.
+        with ThreadPoolExecutor(1) as thread:
+            writing = thread.submit(
+                session_loop.run_until_complete, start_session(name, tenants, dev_idp)
+            )
+            _, token = writing.result(timeout=60)
         host = urlsplit(base_url).hostname or "127.0.0.1"
         page.context.add_cookies(
             [{"name": sessions.COOKIE, "value": token, "domain": host, "path": f"/t/{slug}"}]
         )
         page.goto(f"{base_url}/t/{slug}/dashboard")
 
-    try:
-        yield signed_in
-    finally:
-        run(close_pool())
-        loop.call_soon_threadsafe(loop.stop)
-        thread.join(timeout=10)
+    return signed_in
 
 
 @pytest.fixture(scope="session")

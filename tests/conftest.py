@@ -20,16 +20,6 @@ from tests.helpers.tenants import TenantRef
 
 
 @pytest.fixture(scope="session")
-async def pool(database: dict[str, TenantRef]) -> AsyncIterator[None]:
-    """The application role's connection pool, as the web process opens it."""
-    from confide.platform.core.db import close_pool, start_pool
-
-    await start_pool()
-    yield
-    await close_pool()
-
-
-@pytest.fixture(scope="session")
 def app(pool: None) -> Any:
     """The whole app as served."""
     from confide.platform.app import create_app
