@@ -12,9 +12,9 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID, uuid4
 
-from confide.platform.core.db import raw
 from confide.platform.core.edge import control_characters
 from confide.platform.core.errors import Invalid
+from confide.platform.core.sql import raw
 from confide.tenants.schemas import SLUG_PATTERN, ControllerKind, TenantStatus, TenantView
 from confide.tenants.tables import Tenant
 

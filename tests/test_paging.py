@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from confide.platform.core.db import paged, tenant_transaction
+from confide.platform.core.db import tenant_transaction
 from confide.platform.core.pagination import PageRequest
+from confide.platform.core.sql import paged
 from conftest import TenantRef
 
 SERIES = "SELECT n FROM generate_series(1, {}) AS n ORDER BY n DESC"

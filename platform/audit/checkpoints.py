@@ -30,7 +30,8 @@ from uuid import UUID, uuid4
 from confide.platform.audit.schemas import Checkpoint
 from confide.platform.audit.services import GENESIS_HASH
 from confide.platform.audit.signing import ALGORITHM, checkpoint_keys
-from confide.platform.core.db import current_tenant_id, raw
+from confide.platform.core.db import current_tenant_id
+from confide.platform.core.sql import raw
 
 _BATCH = 500
 

@@ -35,9 +35,9 @@ from confide.platform.core.db import (
     advisory_key,
     before_commit,
     current_tenant_id,
-    raw,
 )
 from confide.platform.core.pagination import Page, PageRequest
+from confide.platform.core.sql import raw
 
 GENESIS_HASH = "0" * 64
 CODE = re.compile(r"^[a-z][a-z0-9_.:-]{0,63}$")  # action, subject kind, grounds, reason code

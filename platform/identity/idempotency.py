@@ -40,8 +40,9 @@ from litestar.types import (
     Send,
 )
 
-from confide.platform.core.db import advisory_key, current_tenant_id, raw
+from confide.platform.core.db import advisory_key, current_tenant_id
 from confide.platform.core.settings import get_settings
+from confide.platform.core.sql import raw
 from confide.platform.identity.web import current_staff
 from confide.tenants.resolution import request_tenant, tenant_base_path
 

@@ -20,10 +20,10 @@ from typing import Any, NamedTuple
 from uuid import UUID
 
 from confide.platform.core.crypto import DecryptionError, secret_box
-from confide.platform.core.db import raw
 from confide.platform.core.edge import control_characters
 from confide.platform.core.errors import Invalid
 from confide.platform.core.logs import get_logger
+from confide.platform.core.sql import raw
 from confide.platform.operators import passwords, totp
 from confide.platform.operators.schemas import OperatorStatus, OperatorView
 from confide.platform.operators.tables import Operator
