@@ -24,7 +24,7 @@ import json
 import re
 import secrets
 from typing import Any
-from uuid import uuid4
+from uuid import UUID
 
 from litestar import Request
 from litestar.enums import RequestEncodingType
@@ -40,9 +40,9 @@ from litestar.types import (
     Send,
 )
 
-from confide.platform.core.db import advisory_key, current_tenant_id
+from confide.platform.core.db import current_tenant_id
 from confide.platform.core.settings import get_settings
-from confide.platform.core.sql import raw
+from confide.platform.identity import queries
 from confide.platform.identity.web import current_staff
 from confide.tenants.resolution import request_tenant, tenant_base_path
 
@@ -79,23 +79,15 @@ class IdempotencyMiddleware(ASGIMiddleware):
             await next_app(scope, receive, send)
             return
         fingerprint = await _fingerprint(request)
-        await raw(
-            "SELECT pg_advisory_xact_lock({})",
-            advisory_key(b"idempotency", staff.id.bytes, key.encode()),
-        )
-        stored = await raw(
-            "SELECT fingerprint, status, location FROM idempotency_keys"
-            " WHERE staff_id = {} AND key = {} AND created_at > now() - interval '1 day'",
-            staff.id,
-            key,
-        )
+        await queries.lock_key(staff.id, key)
+        stored = await queries.stored_key(staff.id, key)
         if stored:
-            if not hmac.compare_digest(stored[0]["fingerprint"], fingerprint):
+            if not hmac.compare_digest(stored.fingerprint, fingerprint):
                 raise HTTPException(
                     status_code=422,
                     detail="Idempotency-Key: this key was used for a different request",
                 )
-            await _replay(send, stored[0]["status"], stored[0]["location"])
+            await _replay(send, stored.status, stored.location)
             return
 
         status = 0
@@ -167,22 +159,10 @@ def _fill(template: str, scope: Scope, body: bytes) -> str:
         return ""
 
 
-async def _store(staff_id: Any, key: str, fingerprint: str, status: int, location: str) -> None:
-    await raw(
-        "DELETE FROM idempotency_keys"
-        " WHERE staff_id = {} AND created_at < now() - interval '1 day'",
-        staff_id,
-    )
-    await raw(
-        "INSERT INTO idempotency_keys (id, tenant_id, staff_id, key, fingerprint, status, location)"
-        " VALUES ({}, {}, {}, {}, {}, {}, {})",
-        uuid4(),
-        current_tenant_id(),
-        staff_id,
-        key,
-        fingerprint,
-        status,
-        location[:1000],
+async def _store(staff_id: UUID, key: str, fingerprint: str, status: int, location: str) -> None:
+    await queries.delete_expired_keys(staff_id)
+    await queries.insert_key(
+        current_tenant_id(), staff_id, key, fingerprint, status, location[:1000]
     )
 
 

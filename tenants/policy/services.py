@@ -13,7 +13,7 @@ from confide.platform.audit.services import record as audit
 from confide.platform.core.db import current_tenant_id, transaction_memo
 from confide.platform.core.errors import Invalid
 from confide.platform.core.tables import json_list
-from confide.tenants.policy.tables import TenantPolicy
+from confide.tenants.policy import queries
 
 DEFAULT_TOPICS: tuple[str, ...] = (
     "EHC needs assessment",
@@ -89,7 +89,7 @@ async def get_policy() -> PolicyView:
 
 
 async def _read_policy() -> PolicyView:
-    row = await TenantPolicy.select().first()
+    row = await queries.policy_row()
     if row is None:
         return PolicyView()
     return PolicyView(
@@ -107,14 +107,10 @@ async def _read_policy() -> PolicyView:
     )
 
 
-async def _save(values: dict[Any, Any]) -> None:
-    """Change the given columns of the tenant's one policy row (made on first change)."""
+async def _save(values: dict[str, Any]) -> None:
+    """Change the named columns of the tenant's one policy row (made on first change)."""
     transaction_memo().pop(_MEMO_KEY, None)
-    if await TenantPolicy.exists():
-        await TenantPolicy.update(values, force=True)
-    else:
-        columns = {column._meta.name: value for column, value in values.items()}
-        await TenantPolicy.insert(TenantPolicy(tenant_id=current_tenant_id(), **columns))
+    await queries.save_policy(current_tenant_id(), values)
 
 
 async def set_session_limits(idle_minutes: int, absolute_hours: int) -> PolicyView:
@@ -124,8 +120,8 @@ async def set_session_limits(idle_minutes: int, absolute_hours: int) -> PolicyVi
         raise ValueError("session lifetime must be between 1 and 24 hours")
     await _save(
         {
-            TenantPolicy.session_idle_minutes: idle_minutes,
-            TenantPolicy.session_absolute_hours: absolute_hours,
+            "session_idle_minutes": idle_minutes,
+            "session_absolute_hours": absolute_hours,
         },
     )
     return await get_policy()
@@ -135,7 +131,7 @@ async def set_break_glass_hours(hours: int) -> PolicyView:
     """How long a break-glass grant opens a case (the database also holds it to 1-72)."""
     if not 1 <= hours <= 72:
         raise ValueError("break-glass time box must be between 1 and 72 hours")
-    await _save({TenantPolicy.break_glass_hours: hours})
+    await _save({"break_glass_hours": hours})
     return await get_policy()
 
 
@@ -188,8 +184,8 @@ async def set_case_lists(
     )
     await _save(
         {
-            TenantPolicy.enquiry_topics: stored_topics,
-            TenantPolicy.support_level_names: stored_levels,
+            "enquiry_topics": stored_topics,
+            "support_level_names": stored_levels,
         },
     )
     await audit(
@@ -264,12 +260,12 @@ async def set_consent_settings(
     stored = None if clean == DEFAULT_PROFESSIONAL_ROLES else json.dumps(list(clean))
     await _save(
         {
-            TenantPolicy.professional_roles: stored,
-            TenantPolicy.consent_review_months: review_months,
-            TenantPolicy.lapsed_consent_blocks: lapsed_blocks,
-            TenantPolicy.tell_client_days: tell_client_days,
-            TenantPolicy.capacity_age: capacity_age,
-            TenantPolicy.unsent_share_days: unsent_share_days,
+            "professional_roles": stored,
+            "consent_review_months": review_months,
+            "lapsed_consent_blocks": lapsed_blocks,
+            "tell_client_days": tell_client_days,
+            "capacity_age": capacity_age,
+            "unsent_share_days": unsent_share_days,
         },
     )
     await audit(
