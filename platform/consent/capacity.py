@@ -14,13 +14,13 @@ from uuid import UUID, uuid4
 
 from confide.platform.audit.actions import Action
 from confide.platform.casework.access import (
-    NotPermitted,
     check_access,
     open_case,
     record_act,
     works_cases,
 )
 from confide.platform.consent import queries
+from confide.platform.consent.errors import NotPermitted
 from confide.platform.consent.schemas import (
     CapacityDecisionView,
     CapacityView,

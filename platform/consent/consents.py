@@ -17,7 +17,6 @@ from uuid import UUID, uuid4
 from confide.platform.audit.actions import Action
 from confide.platform.casework.access import (
     CaseAccess,
-    NotPermitted,
     check_access,
     is_manager,
     open_case,
@@ -26,6 +25,7 @@ from confide.platform.casework.access import (
 )
 from confide.platform.consent import queries
 from confide.platform.consent.capacity import current_capacity
+from confide.platform.consent.errors import NotPermitted
 from confide.platform.consent.schemas import (
     AwaitingConsent,
     ConsentHistory,

@@ -24,7 +24,6 @@ from confide.platform.audit.actions import Action
 from confide.platform.casework import records
 from confide.platform.casework.access import (
     CaseAccess,
-    NotPermitted,
     check_access,
     is_manager,
     open_case,
@@ -42,6 +41,7 @@ from confide.platform.casework.schemas import (
 from confide.platform.consent import queries, tasks
 from confide.platform.consent.capacity import current_capacity
 from confide.platform.consent.consents import current_consent
+from confide.platform.consent.errors import NotPermitted
 from confide.platform.consent.schemas import (
     Authorisation,
     Basis,

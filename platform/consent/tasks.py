@@ -15,7 +15,6 @@ from confide.platform.audit import services as audit
 from confide.platform.audit.actions import Action
 from confide.platform.casework.access import (
     CaseAccess,
-    NotPermitted,
     check_access,
     is_manager,
     open_case,
@@ -23,6 +22,7 @@ from confide.platform.casework.access import (
     works_cases,
 )
 from confide.platform.consent import queries
+from confide.platform.consent.errors import NotPermitted
 from confide.platform.consent.schemas import (
     DelayTelling,
     TaskStatus,
