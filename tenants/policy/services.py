@@ -142,8 +142,8 @@ def _bad_name(name: str) -> bool:
 
 def validate_case_lists(
     topics: Sequence[str], support_levels: Sequence[str]
-) -> tuple[tuple[str, ...], tuple[str, ...], dict[str, str]]:
-    """The lists tidied (spaces trimmed), and each field's problem, if any."""
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The lists tidied (spaces trimmed); ``Invalid`` with each field's problem, if any."""
     errors: dict[str, str] = {}
     clean_topics = tuple(t.strip() for t in topics)
     clean_levels = tuple(s.strip() for s in support_levels)
@@ -166,7 +166,9 @@ def validate_case_lists(
                 errors[f"support_level_{level}"] = (
                     f"The name for level {level} must be {low} to {high} characters"
                 )
-    return clean_topics, clean_levels, errors
+    if errors:
+        raise Invalid(errors)
+    return clean_topics, clean_levels
 
 
 async def set_case_lists(
@@ -175,9 +177,7 @@ async def set_case_lists(
     """The tenant's enquiry topics and support level names; the defaults are stored as NULL,
     so a tenant that has not changed them follows the service's defaults. Cases keep the
     topics they were recorded with, even ones later taken off the list."""
-    clean_topics, clean_levels, errors = validate_case_lists(topics, support_levels)
-    if errors:
-        raise Invalid(errors)
+    clean_topics, clean_levels = validate_case_lists(topics, support_levels)
     stored_topics = None if clean_topics == DEFAULT_TOPICS else json.dumps(list(clean_topics))
     stored_levels = (
         None if clean_levels == DEFAULT_SUPPORT_LEVELS else json.dumps(list(clean_levels))
@@ -209,8 +209,9 @@ def validate_consent_settings(
     *,
     capacity_age: int,
     unsent_share_days: int,
-) -> tuple[tuple[str, ...], dict[str, str]]:
-    """The roles tidied (spaces trimmed, blank lines dropped), and each field's problem."""
+) -> tuple[str, ...]:
+    """The roles tidied (spaces trimmed, blank lines dropped); ``Invalid`` with each
+    field's problem, if any."""
     errors: dict[str, str] = {}
     clean = tuple(r.strip() for r in roles if r.strip())
     low, high = NAME_LENGTH
@@ -231,7 +232,9 @@ def validate_consent_settings(
     ):  # fmt: skip
         if not least <= value <= most:
             errors[field] = f"{what} must be between {least} and {most}{unit}"
-    return clean, errors
+    if errors:
+        raise Invalid(errors)
+    return clean
 
 
 async def set_consent_settings(
@@ -248,15 +251,13 @@ async def set_consent_settings(
     does, the days to tell a client, the age from which capacity is presumed, and the days
     before a share allowed but not sent is listed. Recorded consents keep the roles they
     name, even ones later taken off the list; existing review dates are not moved."""
-    clean, errors = validate_consent_settings(
+    clean = validate_consent_settings(
         roles,
         review_months,
         tell_client_days,
         capacity_age=capacity_age,
         unsent_share_days=unsent_share_days,
     )
-    if errors:
-        raise Invalid(errors)
     stored = None if clean == DEFAULT_PROFESSIONAL_ROLES else json.dumps(list(clean))
     await _save(
         {

@@ -36,8 +36,9 @@ async def client_secret() -> str | None:
     return secret_box().decrypt(encrypted) if encrypted is not None else None
 
 
-def validate_sso(settings: SsoSettings, *, has_secret: bool) -> dict[str, str]:
-    """What is wrong with the settings themselves, field by field (no network)."""
+def validate_sso(settings: SsoSettings, *, has_secret: bool) -> None:
+    """``Invalid`` with what is wrong with the settings themselves, field by field (no
+    network)."""
     errors: dict[str, str] = {}
     try:
         discovery.check_issuer_url(settings.issuer)
@@ -71,19 +72,17 @@ def validate_sso(settings: SsoSettings, *, has_secret: bool) -> dict[str, str]:
     for field, (label, values) in typed.items():
         if any(control_characters(value, single_line=True) for value in values):
             errors[field] = f"{label} must not include control characters"
-    return errors
+    if errors:
+        raise Invalid(errors)
 
 
 async def check_sso(settings: SsoSettings, *, has_secret: bool) -> None:
     """Raise ``Invalid`` unless the settings are complete and the provider answers."""
-    errors = validate_sso(settings, has_secret=has_secret)
-    if not errors:
-        try:
-            await discovery.discover(settings.issuer, fresh=True)
-        except discovery.DiscoveryError as error:
-            errors["issuer"] = str(error)
-    if errors:
-        raise Invalid(errors)
+    validate_sso(settings, has_secret=has_secret)
+    try:
+        await discovery.discover(settings.issuer, fresh=True)
+    except discovery.DiscoveryError as error:
+        raise Invalid({"issuer": str(error)}) from None
 
 
 async def save_sso(settings: SsoSettings, *, changed_by: UUID | None) -> SsoView:
