@@ -201,6 +201,12 @@ async def change_assignment(
     return await queries.assignments(current_tenant_id(), case_id)
 
 
+def may_close(case: CaseView) -> bool:
+    """Whether the reader of ``case`` may close it (what ``close_case`` holds them to): an
+    open case, read on grounds other than break-glass, which opens a case to read only."""
+    return case.status == CaseStatus.OPEN and case.grounds is not Grounds.BREAK_GLASS
+
+
 async def close_case(case_id: UUID, staff: StaffView, data: CloseCase) -> CaseView:
     """Close with an outcome: an assigned caseworker or a manager, not break-glass."""
     data.validate()

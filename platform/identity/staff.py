@@ -8,6 +8,7 @@ from uuid import UUID
 from confide.platform.audit.actions import Action
 from confide.platform.audit.services import record as audit
 from confide.platform.core.db import current_tenant_id
+from confide.platform.core.errors import NotFound
 from confide.platform.core.pagination import Page, PageRequest
 from confide.platform.identity import queries
 from confide.platform.identity.schemas import StaffStatus, StaffView
@@ -75,13 +76,22 @@ async def list_staff(page: PageRequest) -> Page[StaffView]:
     return await queries.staff_page(page)
 
 
-async def set_status(user_id: UUID, status: StaffStatus, *, by: UUID) -> StaffView | None:
-    """Suspend (every session ends at once) or restore a member of staff."""
+class StaffNotFound(NotFound):
+    """No such member of staff here, or (the same to the caller) oneself, whose status
+    nobody may change: an admin cannot suspend or restore their own account."""
+
+
+async def set_status(user_id: UUID, status: StaffStatus, *, by: UUID) -> StaffView:
+    """Suspend (every session ends at once) or restore a member of staff; never oneself."""
+    if user_id == by:
+        raise StaffNotFound()
     suspended = status is StaffStatus.SUSPENDED
     if not await queries.update_status(
         user_id, status, sessions_valid_after=datetime.now(UTC) if suspended else None
     ):
-        return None
+        raise StaffNotFound()
     action = Action.STAFF_SUSPENDED if suspended else Action.STAFF_RESTORED
     await audit(action, actor_kind="staff", actor_id=by, subject_kind="staff", subject_id=user_id)
-    return await get_staff(user_id)
+    view = await get_staff(user_id)
+    assert view is not None  # just updated, in this transaction
+    return view
