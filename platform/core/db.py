@@ -415,3 +415,19 @@ def advisory_key(*parts: bytes) -> int:
     """A stable 64-bit key for ``pg_advisory_xact_lock``, the same in every process."""
     digest = hashlib.sha256(b"".join(parts)).digest()
     return int.from_bytes(digest[:8], "big", signed=True)
+
+
+async def database_answers(within: float) -> bool:
+    """Readiness: a connection of the probe's own (not the pool's) runs ``SELECT 1`` within
+    ``within`` seconds."""
+    connection = None
+    try:
+        async with asyncio.timeout(within):
+            connection = await get_engine().get_new_connection()
+            ok = await connection.fetchval("SELECT 1") == 1
+            await connection.close()
+            return bool(ok)
+    except Exception:
+        if connection is not None:
+            connection.terminate()
+        return False

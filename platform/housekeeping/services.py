@@ -11,6 +11,7 @@ from uuid import UUID
 
 from confide.platform.core.clock import period_start
 from confide.platform.core.db import current_tenant_id
+from confide.platform.core.errors import NotFound
 from confide.platform.core.pagination import Page, PageRequest
 from confide.platform.housekeeping import queries
 from confide.platform.housekeeping.schemas import HeartbeatView
@@ -42,6 +43,14 @@ async def list_heartbeats(page: PageRequest) -> Page[HeartbeatView]:
     return await queries.heartbeats(page)
 
 
-async def get_heartbeat(heartbeat_id: UUID) -> HeartbeatView | None:
-    """One heartbeat; None both when it does not exist and when it is another tenant's."""
-    return await queries.heartbeat(heartbeat_id)
+class HeartbeatNotFound(NotFound):
+    """No such heartbeat here: never recorded, or another tenant's (the same to the caller)."""
+
+
+async def get_heartbeat(heartbeat_id: UUID) -> HeartbeatView:
+    """One heartbeat; ``HeartbeatNotFound`` both when it does not exist and when it is
+    another tenant's."""
+    heartbeat = await queries.heartbeat(heartbeat_id)
+    if heartbeat is None:
+        raise HeartbeatNotFound()
+    return heartbeat
