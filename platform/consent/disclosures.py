@@ -65,7 +65,6 @@ from confide.platform.consent.schemas import (
     SentDisclosure,
     SharedItem,
 )
-from confide.platform.consent.tables import Disclosure
 from confide.platform.core.clock import SERVICE_ZONE
 from confide.platform.core.db import current_tenant_id
 from confide.platform.core.errors import Conflict, Invalid, NotFound
@@ -425,37 +424,37 @@ async def share(case_id: UUID, staff: StaffView, data: NewDisclosure) -> Disclos
         raise NotPermitted("only a manager may share without consent")
     if data.legal_basis is not None and result.allowed:
         raise Invalid({"legal_basis": "Consent covers this share: record it without a legal basis"})
-    row = Disclosure(
-        id=uuid4(),
-        tenant_id=current_tenant_id(),
-        case_id=case_id,
-        recipient_org=data.recipient_org.strip(),
-        recipient_role=data.recipient_role,
-        recipient_person=data.recipient_person.strip(),
-        purpose=data.purpose.strip(),
-        items=json.dumps([_item_json(i) for i in shared]),
-        check_code=result.code.value,
-        check_reason=result.reason,
-        requested_by=staff.id,
-    )
+    row: dict[str, Any] = {
+        "id": uuid4(),
+        "tenant_id": current_tenant_id(),
+        "case_id": case_id,
+        "recipient_org": data.recipient_org.strip(),
+        "recipient_role": data.recipient_role,
+        "recipient_person": data.recipient_person.strip(),
+        "purpose": data.purpose.strip(),
+        "items": json.dumps([_item_json(i) for i in shared]),
+        "check_code": result.code.value,
+        "check_reason": result.reason,
+        "requested_by": staff.id,
+    }
     if result.allowed and data.legal_basis is None:
         assert result.consent is not None
-        row.status = DisclosureStatus.ALLOWED
-        row.basis = Basis.CONSENT
-        row.consent_id = result.consent.id
+        row["status"] = DisclosureStatus.ALLOWED
+        row["basis"] = Basis.CONSENT
+        row["consent_id"] = result.consent.id
         action = Action.DISCLOSURE_ALLOWED
     elif data.legal_basis is not None:
-        row.status = DisclosureStatus.AUTHORISED
-        row.basis = Basis.LEGAL
-        row.consent_id = result.consent.id if result.consent else None
-        row.legal_basis = data.legal_basis
-        row.justification = data.justification.strip()
-        row.tell_not_possible = ANONYMOUS_NO_ONE_TO_TELL if case.anonymous else None
-        row.authorised_by = staff.id
-        row.decided_at = datetime.now(UTC)
+        row["status"] = DisclosureStatus.AUTHORISED
+        row["basis"] = Basis.LEGAL
+        row["consent_id"] = result.consent.id if result.consent else None
+        row["legal_basis"] = data.legal_basis
+        row["justification"] = data.justification.strip()
+        row["tell_not_possible"] = ANONYMOUS_NO_ONE_TO_TELL if case.anonymous else None
+        row["authorised_by"] = staff.id
+        row["decided_at"] = datetime.now(UTC)
         action = Action.DISCLOSURE_AUTHORISED
     elif data.ask_manager:
-        row.status = DisclosureStatus.AWAITING_AUTHORISATION
+        row["status"] = DisclosureStatus.AWAITING_AUTHORISATION
         action = Action.DISCLOSURE_REQUESTED
     else:
         await audit.record(
@@ -473,13 +472,13 @@ async def share(case_id: UUID, staff: StaffView, data: NewDisclosure) -> Disclos
         CaseAccess(case.id, case.reference, case.status, case.grounds),
         staff,
         action,
-        reason_code=str(row.legal_basis or row.basis or row.status),
-        disclosure_id=row.id,
+        reason_code=str(row.get("legal_basis") or row.get("basis") or row["status"]),
+        disclosure_id=row["id"],
         item_count=len(shared),
-        consent_id=row.consent_id,
-        check=row.check_code,
+        consent_id=row.get("consent_id"),
+        check=row["check_code"],
     )
-    return await _load(case_id, row.id)
+    return await _load(case_id, row["id"])
 
 
 def _item_json(item: SharedItem) -> dict[str, Any]:

@@ -8,6 +8,7 @@ read and write rows and return views.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -570,8 +571,10 @@ async def hold_case(tenant_id: UUID, case_id: UUID) -> None:
     await raw("SELECT 1 FROM cases WHERE tenant_id = {} AND id = {} FOR SHARE", tenant_id, case_id)
 
 
-async def insert_disclosure(row: Disclosure) -> None:
-    await Disclosure.insert(row)
+async def insert_disclosure(values: Mapping[str, Any]) -> None:
+    """A decided disclosure (allowed, authorised or awaiting authorisation), as ``share``
+    made it: its columns by name."""
+    await Disclosure.insert(Disclosure(**values))
 
 
 async def lock_disclosure(
