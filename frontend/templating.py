@@ -19,7 +19,7 @@ from confide.frontend.static import asset_url
 from confide.platform.core.clock import SERVICE_ZONE
 from confide.platform.identity.idempotency import new_key
 from confide.platform.identity.web import current_staff
-from confide.tenants.resolution import request_tenant, tenant_base_path
+from confide.tenants.resolution import request_tenant, route_path
 
 if TYPE_CHECKING:
     from confide.frontend.forms import Form
@@ -38,17 +38,9 @@ def uk_datetime(moment: datetime | None) -> str:
 
 
 def page_url(request: Request[Any, Any, Any], name: str, **params: Any) -> str:
-    """The path the browser uses for the tenant page (or API route) named ``name``: built
-    from the route's name, never by joining strings, so a moved route moves every link.
-    On the tenant's own host (``<slug>.<base domain>``) the ``/t/<slug>`` part is left out."""
-    tenant = request_tenant(request)
-    if tenant is None:
-        return request.app.route_reverse(name, **params)
-    path = request.app.route_reverse(name, tenant_slug=tenant.slug, **params)
-    prefix = f"/t/{tenant.slug}"
-    if not tenant_base_path(request, tenant) and path.startswith(prefix):
-        return path[len(prefix) :] or "/"
-    return path
+    """The path the browser uses for the tenant page (or API route) named ``name``
+    (``tenants.resolution.route_path``: from the route's name, never by joining strings)."""
+    return route_path(request, name, **params)
 
 
 def redirect_to(

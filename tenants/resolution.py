@@ -134,6 +134,20 @@ def tenant_base_path(request: Request[Any, Any, Any], tenant: TenantView) -> str
     return "" if request.scope.get(VIA_HOST) else f"/t/{tenant.slug}"
 
 
+def route_path(request: Request[Any, Any, Any], name: str, **params: Any) -> str:
+    """The path the browser uses for the tenant page (or API route) named ``name``: built
+    from the route's name, never by joining strings, so a moved route moves every link.
+    On the tenant's own host (``<slug>.<base domain>``) the ``/t/<slug>`` part is left out."""
+    tenant = request_tenant(request)
+    if tenant is None:
+        return request.app.route_reverse(name, **params)
+    path = request.app.route_reverse(name, tenant_slug=tenant.slug, **params)
+    prefix = f"/t/{tenant.slug}"
+    if not tenant_base_path(request, tenant) and path.startswith(prefix):
+        return path[len(prefix) :] or "/"
+    return path
+
+
 def provide_tenant(request: Request[Any, Any, Any], tenant_slug: FromPath[str]) -> TenantView:
     """Dependency: the tenant the middleware resolved for this request.
 

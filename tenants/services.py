@@ -9,14 +9,12 @@ Both go through those functions, so there is one way to write the registry.
 
 from __future__ import annotations
 
-from typing import Any
 from uuid import UUID, uuid4
 
-from confide.platform.core.db import raw
 from confide.platform.core.edge import control_characters
 from confide.platform.core.errors import Invalid
+from confide.tenants import queries
 from confide.tenants.schemas import SLUG_PATTERN, ControllerKind, TenantStatus, TenantView
-from confide.tenants.tables import Tenant
 
 RESERVED_SLUGS = frozenset({"api", "assets", "admin", "operator", "healthz", "readyz", "www"})
 
@@ -28,17 +26,6 @@ class TenantError(Invalid):
     def __init__(self, message: str, *, field: str = "slug") -> None:
         super().__init__({field: message})
         self.field = field
-
-
-def _view(row: dict[str, Any]) -> TenantView:
-    return TenantView(
-        id=row["id"],
-        slug=row["slug"],
-        display_name=row["display_name"],
-        status=TenantStatus(row["status"]),
-        controller_kind=ControllerKind(row["controller_kind"]),
-        created_at=row["created_at"],
-    )
 
 
 def check_slug(slug: str) -> str:
@@ -64,71 +51,50 @@ async def create_tenant(
         raise TenantError("display name must be 1-120 characters", field="display_name")
     if control_characters(display_name, single_line=True):
         raise TenantError("display name must not include control characters", field="display_name")
-    if await Tenant.exists().where(Tenant.slug == slug):
+    if await queries.slug_taken(slug):
         raise TenantError(f"a tenant with slug {slug!r} already exists", field="slug")
-    rows = await raw(
-        "SELECT * FROM app_tenant_create({}, {}, {}, {})",
-        tenant_id or uuid4(),
-        slug,
-        display_name,
-        ControllerKind(controller_kind).value,
+    return await queries.create(
+        tenant_id or uuid4(), slug, display_name, ControllerKind(controller_kind)
     )
-    return _view(rows[0])
 
 
 async def list_tenants(*, limit: int = 100, offset: int = 0) -> list[TenantView]:
-    rows = await Tenant.select().order_by(Tenant.slug).limit(limit).offset(offset)
-    return [_view(row) for row in rows]
+    return await queries.tenants(limit, offset)
 
 
 async def count_tenants() -> int:
-    return int(await Tenant.count())
+    return await queries.tenant_count()
 
 
 async def get_tenant(slug: str) -> TenantView | None:
     """The tenant with this slug whatever its status (for operators, never for requests)."""
     if not SLUG_PATTERN.match(slug):
         return None
-    row = await Tenant.select().where(Tenant.slug == slug).first()
-    return _view(row) if row else None
+    return await queries.tenant_by_slug(slug)
 
 
 async def list_tenant_ids() -> list[UUID]:
     """Every tenant, suspended too (their records are kept, and still anchored)."""
-    rows = await Tenant.select(Tenant.id)
-    return [row["id"] for row in rows]
+    return await queries.tenant_ids()
 
 
 async def list_active_tenant_ids() -> list[UUID]:
-    rows = await Tenant.select(Tenant.id).where(Tenant.status == TenantStatus.ACTIVE)
-    return [row["id"] for row in rows]
+    return await queries.tenant_ids(active_only=True)
 
 
 async def set_status(slug: str, status: TenantStatus) -> TenantView:
-    rows = await raw(
-        "SELECT * FROM app_tenant_set_status({}, {})", slug, TenantStatus(status).value
-    )
-    if not rows:
+    view = await queries.set_status(slug, TenantStatus(status))
+    if view is None:
         raise TenantError(f"no tenant with slug {slug!r}", field="slug")
-    return _view(rows[0])
+    return view
 
 
 async def get_active_tenant(slug: str) -> TenantView | None:
     """The tenant for a request, or None for unknown and suspended alike."""
     if not SLUG_PATTERN.match(slug):
         return None
-    row = (
-        await Tenant.select()
-        .where((Tenant.slug == slug) & (Tenant.status == TenantStatus.ACTIVE))
-        .first()
-    )
-    return _view(row) if row else None
+    return await queries.active_tenant_by_slug(slug)
 
 
 async def get_active_tenant_by_id(tenant_id: UUID) -> TenantView | None:
-    row = (
-        await Tenant.select()
-        .where((Tenant.id == tenant_id) & (Tenant.status == TenantStatus.ACTIVE))
-        .first()
-    )
-    return _view(row) if row else None
+    return await queries.active_tenant_by_id(tenant_id)

@@ -15,7 +15,7 @@ from tests.helpers.tenants import TenantRef
 
 async def _reference_load(case_id: uuid.UUID, grounds: Any, *, for_parent: bool) -> Any:
     """The case file read one table at a time (how it was read before the single query)."""
-    from confide.platform.casework import records
+    from confide.platform.casework import queries
     from confide.platform.casework.schemas import CasePersonView, CaseView, PersonKind, Side
     from confide.platform.casework.tables import Case, CasePerson, Contact, Note, Person
     from confide.platform.core.tables import json_list
@@ -26,12 +26,12 @@ async def _reference_load(case_id: uuid.UUID, grounds: Any, *, for_parent: bool)
     subject = None
     if case["subject_id"] is not None:
         row = await Person.select().where(Person.id == case["subject_id"]).first()
-        subject = records._person(row) if row else None
+        subject = queries.person_view(row) if row else None
     linked = await CasePerson.select(CasePerson.person_id, CasePerson.relationship).where(
         CasePerson.case_id == case_id
     )
     rows = await Person.select().where(Person.id.is_in([r["person_id"] for r in linked]))
-    by_id = {r["id"]: records._person(r) for r in rows}
+    by_id = {r["id"]: queries.person_view(r) for r in rows}
     people = [CasePersonView(PersonKind(r["relationship"]), by_id[r["person_id"]]) for r in linked]
     contact_query = Contact.select().where(Contact.case_id == case_id)
     note_query = Note.select().where(Note.case_id == case_id)
@@ -59,9 +59,9 @@ async def _reference_load(case_id: uuid.UUID, grounds: Any, *, for_parent: bool)
         outcome=case["outcome"],
         subject=subject,
         people=people,
-        assignments=await records._assignments(case_id),
-        contacts=[records._contact(r, names) for r in contacts],
-        notes=records._notes(notes, names),
+        assignments=await queries.assignments(case["tenant_id"], case_id),
+        contacts=[queries.contact_view(r, names) for r in contacts],
+        notes=queries.note_views(notes, names),
         grounds=grounds,
         parent_view=for_parent,
     )

@@ -1,11 +1,12 @@
-"""One page of a query and the count of them all in one round trip (core/db.paged)."""
+"""One page of a query and the count of them all in one round trip (core/sql.paged)."""
 
 from __future__ import annotations
 
 import pytest
 
-from confide.platform.core.db import paged, tenant_transaction
+from confide.platform.core.db import tenant_transaction
 from confide.platform.core.pagination import PageRequest
+from confide.platform.core.sql import paged
 from tests.helpers.tenants import TenantRef
 
 SERIES = "SELECT n FROM generate_series(1, {}) AS n ORDER BY n DESC"

@@ -63,14 +63,14 @@ class ConsentSettingsPages(Controller):
         form = ConsentSettingsForm.posted(await request.form())
         s = form.settings()
         # The service's own checks too, on whatever could be read, so one pass shows all.
-        form.absorb(
-            validate_consent_settings(
+        form.check(
+            lambda: validate_consent_settings(
                 s.roles,
                 s.review_months,
                 s.tell_client_days,
                 capacity_age=s.capacity_age,
                 unsent_share_days=s.unsent_share_days,
-            )[1]
+            )
         )
         await form.save(
             lambda: set_consent_settings(

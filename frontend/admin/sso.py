@@ -57,7 +57,7 @@ class SsoPages(Controller):
         limits = form.session_limits()
         settings = form.settings()
         has_secret = await get_sso() is not None
-        form.absorb(validate_sso(settings, has_secret=has_secret))
+        form.check(lambda: validate_sso(settings, has_secret=has_secret))
         await form.save(lambda: save_sso(settings, changed_by=staff.id))
         if not form.ok or limits is None:
             return sso_page(request, form, has_secret=has_secret)

@@ -40,10 +40,9 @@ class StaffPages(Controller):
         user_id: FromPath[UUID],
         staff: NamedDependency[StaffView],
     ) -> Redirect:
-        """Suspend (ending every session of that person at once) or restore; never oneself."""
+        """Suspend (ending every session of that person at once) or restore."""
         wanted = StaffStatusForm.posted(await request.form()).status()
-        if wanted is None or user_id == staff.id:
+        if wanted is None:
             raise NotFoundException()
-        if await staff_service.set_status(user_id, wanted, by=staff.id) is None:
-            raise NotFoundException()
+        await staff_service.set_status(user_id, wanted, by=staff.id)
         return redirect_to(request, "admin-staff")

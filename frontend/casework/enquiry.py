@@ -1,14 +1,13 @@
 """A new enquiry: the whole first contact on one page, with the answer about consent.
 
 Everything is checked before anything is saved (the form's reading, the enquiry and
-consent rules of ``first_contact_errors``, the first contact's own), so one pass shows
+consent rules of ``check_first_contact``, the first contact's own), so one pass shows
 every problem and nothing half-recorded is left behind.
 """
 
 from __future__ import annotations
 
 from typing import Any
-from uuid import UUID
 
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
@@ -23,9 +22,9 @@ from confide.frontend.casework.forms import (
 from confide.frontend.casework.presenters import with_support_levels
 from confide.frontend.consent.forms import NOT_ASKED
 from confide.frontend.templating import form_page, redirect_to
-from confide.platform.casework import records
-from confide.platform.casework.schemas import CaseView, ContactedBy
-from confide.platform.consent.first_contact import first_contact_errors, record_first_contact
+from confide.platform.casework.schemas import CaseView
+from confide.platform.consent.first_contact import check_first_contact, record_first_contact
+from confide.platform.core.errors import Invalid
 from confide.platform.identity.idempotency import idempotent
 from confide.platform.identity.schemas import StaffView
 from confide.platform.identity.web import case_worker
@@ -48,28 +47,18 @@ async def enquiry_page(request: Request[Any, Any, Any], form: EnquiryForm) -> Te
     )
 
 
-def who_got_in_touch(case: CaseView) -> UUID | None:
-    """The person the first contact was with: whoever got in touch, where recorded."""
-    if case.contacted_by == ContactedBy.YOUNG_PERSON and case.subject is not None:
-        return case.subject.id
-    if case.contacted_by in (ContactedBy.PARENT, ContactedBy.CARER) and case.people:
-        return case.people[0].person.id
-    return None
-
-
 async def record_enquiry(form: EnquiryForm, staff: StaffView) -> CaseView | None:
-    """The case with its answer about consent, then its first contact, with whoever got in
-    touch. None, with every problem on the form and nothing saved, when anything is wrong."""
+    """The case with its answer about consent and its first contact (one service action).
+    None, with every problem on the form and nothing saved, when anything is wrong."""
     enquiry, contact = form.first_contact()
-    form.absorb(await first_contact_errors(enquiry))
+    try:
+        await check_first_contact(enquiry)
+    except Invalid as invalid:
+        form.absorb(invalid)
     if contact is None:  # its kind or direction is missing: the form says so
         return None
     form.check_contact(contact)
-    case = await form.save(lambda: record_first_contact(enquiry, staff))
-    if case is not None:
-        contact.with_person_id = who_got_in_touch(case)
-        await records.add_contact(case.id, staff, contact)
-    return case
+    return await form.save(lambda: record_first_contact(enquiry, staff, contact))
 
 
 class EnquiryPages(Controller):

@@ -14,7 +14,6 @@ from confide.platform.casework import access, records
 from confide.platform.casework.schemas import (
     CaseView,
     ContactView,
-    Grounds,
     NoteView,
     PersonView,
 )
@@ -24,9 +23,8 @@ from confide.platform.consent.schemas import ConsentView
 from confide.platform.core.clock import service_today
 from confide.platform.core.pagination import PageRequest
 from confide.platform.identity import staff as staff_service
-from confide.platform.identity.schemas import StaffStatus, StaffView
+from confide.platform.identity.schemas import StaffView
 from confide.tenants.policy.services import PolicyView, get_policy
-from confide.tenants.roles import StaffRole
 
 ALERTS_SHOWN = 10
 CASEWORKERS_LISTED = 100
@@ -118,16 +116,10 @@ async def case_page(case: CaseView, staff: StaffView) -> dict[str, Any]:
     consent is part of it; a manager sees whom else the case may be assigned to."""
     current = [a for a in case.assignments if a.ended_at is None]
     caseworkers: list[StaffView] = []
-    if staff.has(StaffRole.MANAGER):
+    if access.is_manager(staff):
         listed = await staff_service.list_staff(PageRequest(limit=CASEWORKERS_LISTED))
         assigned = {a.staff_id for a in current}
-        caseworkers = [
-            s
-            for s in listed.items
-            if s.status is StaffStatus.ACTIVE
-            and s.has(StaffRole.CASEWORKER, StaffRole.MANAGER)
-            and s.id not in assigned
-        ]
+        caseworkers = [s for s in listed.items if access.works_cases(s) and s.id not in assigned]
     consent = None if case.anonymous else await consents.current_consent(case.id)
     not_asked = None if consent or case.anonymous else await consents.not_asked(case.id)
     return {
@@ -135,8 +127,8 @@ async def case_page(case: CaseView, staff: StaffView) -> dict[str, Any]:
         "timeline": timeline(case),
         "current": current,
         "caseworkers": caseworkers,
-        "is_manager": staff.has(StaffRole.MANAGER),
-        "may_close": case.status == "open" and case.grounds is not Grounds.BREAK_GLASS,
+        "is_manager": access.is_manager(staff),
+        "may_close": records.may_close(case),
         "consent": consent,
         "not_asked": not_asked,
         "review_soon": review_soon(consent),
@@ -161,9 +153,8 @@ async def dashboard(staff: StaffView, page: int) -> dict[str, Any]:
         "page": page,
         "pages": 1,
     }
-    active = staff.status is StaffStatus.ACTIVE
     first = PageRequest(limit=ALERTS_SHOWN)
-    if active and staff.has(StaffRole.CASEWORKER, StaffRole.MANAGER):
+    if access.works_cases(staff):
         mine = await records.list_my_cases(staff, page_request(page))
         lists.update(cases=mine.items, pages=mine.page_count, total=mine.total)
         not_asked = await consents.awaiting_consent(staff, first)
@@ -175,7 +166,7 @@ async def dashboard(staff: StaffView, page: int) -> dict[str, Any]:
         lists["unsent_days"] = (await get_policy()).unsent_share_days
         open_tasks = await tasks.open_tasks(staff, first)
         lists.update(tasks=open_tasks.items, tasks_total=open_tasks.total)
-    if active and staff.has(StaffRole.MANAGER):
+    if access.is_manager(staff):
         alerts = await access.break_glass_alerts(staff, first)
         lists.update(alerts=alerts.items, alerts_total=alerts.total)
         waiting = await disclosures.awaiting_authorisation(staff, first)

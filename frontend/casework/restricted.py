@@ -18,7 +18,6 @@ from confide.platform.casework import access
 from confide.platform.identity.schemas import StaffView
 from confide.platform.identity.web import case_worker, current_staff
 from confide.tenants.policy.services import get_policy
-from confide.tenants.roles import StaffRole
 
 
 async def restricted_page(
@@ -34,7 +33,7 @@ async def restricted_page(
         status_code=HTTP_403_FORBIDDEN,
         case_id=case_id,
         hours=(await get_policy()).break_glass_hours,
-        is_manager=me is not None and me.has(StaffRole.MANAGER),
+        is_manager=me is not None and access.is_manager(me),
     )
 
 

@@ -51,7 +51,7 @@ class CaseworkController(Controller):
     @post(
         "/enquiries",
         status_code=HTTP_201_CREATED,
-        middleware=[idempotent("/api/cases/{id}")],
+        middleware=[idempotent("api-get-case", case_id="id")],
         name="api-create-enquiry",
     )
     async def create_enquiry(
@@ -81,7 +81,7 @@ class CaseworkController(Controller):
     @post(
         "/cases/{case_id:uuid}/contacts",
         status_code=HTTP_201_CREATED,
-        middleware=[idempotent("/api/cases/{case_id}")],
+        middleware=[idempotent("api-get-case")],
         name="api-add-contact",
     )
     async def add_contact(
@@ -92,7 +92,7 @@ class CaseworkController(Controller):
     @post(
         "/cases/{case_id:uuid}/notes",
         status_code=HTTP_201_CREATED,
-        middleware=[idempotent("/api/cases/{case_id}")],
+        middleware=[idempotent("api-get-case")],
         name="api-add-note",
     )
     async def add_note(

@@ -64,7 +64,7 @@ class ConsentController(Controller):
     @post(
         "/cases/{case_id:uuid}/consents",
         status_code=HTTP_201_CREATED,
-        middleware=[idempotent("/api/cases/{case_id}/consents")],
+        middleware=[idempotent("api-consent-history")],
         name="api-record-consent",
     )
     async def record_consent(
@@ -122,7 +122,7 @@ class ConsentController(Controller):
     @post(
         "/cases/{case_id:uuid}/capacity",
         status_code=HTTP_201_CREATED,
-        middleware=[idempotent("/api/cases/{case_id}/capacity")],
+        middleware=[idempotent("api-capacity-of")],
         name="api-record-capacity",
     )
     async def record_capacity(
@@ -149,7 +149,7 @@ class ConsentController(Controller):
     @post(
         "/cases/{case_id:uuid}/disclosures",
         status_code=HTTP_201_CREATED,
-        middleware=[idempotent("/api/cases/{case_id}/disclosures/{id}")],
+        middleware=[idempotent("api-disclosure", disclosure_id="id")],
         name="api-share",
     )
     async def share(

@@ -22,25 +22,10 @@ from litestar import Controller, Response, get
 from litestar.status_codes import HTTP_200_OK, HTTP_503_SERVICE_UNAVAILABLE
 from redis.asyncio import Redis
 
-from confide.platform.core.db import get_engine
+from confide.platform.core.db import database_answers, get_engine
 from confide.platform.core.settings import get_settings
 
 READY_DEADLINE = 2.0  # seconds: the whole readiness check, whatever hangs
-
-
-async def _database_ok() -> bool:
-    """A connection of the probe's own (not the pool's) runs ``SELECT 1``."""
-    connection = None
-    try:
-        async with asyncio.timeout(READY_DEADLINE - 0.2):
-            connection = await get_engine().get_new_connection()
-            ok = await connection.fetchval("SELECT 1") == 1
-            await connection.close()
-            return bool(ok)
-    except Exception:
-        if connection is not None:
-            connection.terminate()
-        return False
 
 
 async def _broker_ok() -> bool:
@@ -77,7 +62,9 @@ class HealthController(Controller):
     @get("/readyz", name="readyz")
     async def readyz(self) -> Response[dict[str, Any]]:
         """The database and the broker (Redis, or the embedded folder) answer; the pool's load."""
-        database, broker = await asyncio.gather(_database_ok(), _broker_ok())
+        database, broker = await asyncio.gather(
+            database_answers(READY_DEADLINE - 0.2), _broker_ok()
+        )
         pool = get_engine().pool_state(get_settings().database.pool_stuck_after)
         busy = pool.waiting > 0 or (pool.max > 0 and pool.in_use >= pool.max)
         ready = database and broker

@@ -5,7 +5,6 @@ from __future__ import annotations
 from uuid import UUID
 
 from litestar import Controller, get
-from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 
 from confide.platform.api.schemas import Limit, Offset, PageOut
@@ -34,7 +33,4 @@ class HousekeepingController(Controller):
     @get("/heartbeats/{heartbeat_id:uuid}", name="api-get-heartbeat")
     async def get_heartbeat(self, heartbeat_id: FromPath[UUID]) -> HeartbeatView:
         """One heartbeat; another tenant's is "not found", like one that never existed."""
-        heartbeat = await services.get_heartbeat(heartbeat_id)
-        if heartbeat is None:
-            raise NotFoundException()
-        return heartbeat
+        return await services.get_heartbeat(heartbeat_id)

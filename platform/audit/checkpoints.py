@@ -24,13 +24,13 @@ import json
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from typing import Any
-from uuid import UUID, uuid4
+from uuid import UUID
 
+from confide.platform.audit import queries
 from confide.platform.audit.schemas import Checkpoint
 from confide.platform.audit.services import GENESIS_HASH
 from confide.platform.audit.signing import ALGORITHM, checkpoint_keys
-from confide.platform.core.db import current_tenant_id, raw
+from confide.platform.core.db import current_tenant_id
 
 _BATCH = 500
 
@@ -67,65 +67,29 @@ def document(checkpoint: Checkpoint) -> dict[str, str | int]:
     return {**payload(checkpoint), "signature": checkpoint.signature}
 
 
-def _checkpoint(tenant_id: UUID, row: dict[str, Any]) -> Checkpoint:
-    return Checkpoint(
-        tenant_id=tenant_id,
-        period_start=row["period_start"],
-        made_at=row["made_at"],
-        seq=row["seq"],
-        hash=row["hash"],
-        interval_minutes=row["interval_minutes"],
-        key_id=row["key_id"],
-        signature=row["signature"],
-    )
-
-
 async def make_checkpoint(period: datetime, interval_minutes: int) -> Checkpoint | None:
     """Sign and keep the current tenant's chain head for ``period``, in the caller's
     transaction; None when that period has its checkpoint already (a redelivered task)."""
     tenant_id = current_tenant_id()
-    heads = await raw(
-        "SELECT seq, hash FROM audit_entries WHERE tenant_id = {} ORDER BY seq DESC LIMIT 1",
-        tenant_id,
-    )
+    head = await queries.head(tenant_id)
     keys = checkpoint_keys()
     unsigned = Checkpoint(
         tenant_id=tenant_id,
         period_start=period.astimezone(UTC),
         made_at=datetime.now(UTC),
-        seq=heads[0]["seq"] if heads else 0,
-        hash=heads[0]["hash"] if heads else GENESIS_HASH,
+        seq=head[0] if head else 0,
+        hash=head[1] if head else GENESIS_HASH,
         interval_minutes=interval_minutes,
         key_id=keys.signing_id,
         signature="",
     )
     signed = replace(unsigned, signature=keys.sign(canonical(payload(unsigned))))
-    rows = await raw(
-        "INSERT INTO audit_checkpoints (id, tenant_id, period_start, made_at, seq, hash,"
-        " interval_minutes, key_id, signature) VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {})"
-        " ON CONFLICT (tenant_id, period_start) DO NOTHING RETURNING id",
-        uuid4(),
-        tenant_id,
-        signed.period_start,
-        signed.made_at,
-        signed.seq,
-        signed.hash,
-        signed.interval_minutes,
-        signed.key_id,
-        signed.signature,
-    )
-    return signed if rows else None
+    return signed if await queries.insert_checkpoint(signed) else None
 
 
 async def latest_checkpoint() -> Checkpoint | None:
     """The current tenant's newest checkpoint, if any."""
-    tenant_id = current_tenant_id()
-    rows = await raw(
-        "SELECT period_start, made_at, seq, hash, interval_minutes, key_id, signature"
-        " FROM audit_checkpoints WHERE tenant_id = {} ORDER BY period_start DESC LIMIT 1",
-        tenant_id,
-    )
-    return _checkpoint(tenant_id, rows[0]) if rows else None
+    return await queries.latest_checkpoint(current_tenant_id())
 
 
 async def _walk(tenant_id: UUID) -> AsyncIterator[tuple[Checkpoint, str | None]]:
@@ -133,20 +97,12 @@ async def _walk(tenant_id: UUID) -> AsyncIterator[tuple[Checkpoint, str | None]]
     a time."""
     after = datetime(1, 1, 1, tzinfo=UTC)
     while True:
-        rows = await raw(
-            "SELECT c.period_start, c.made_at, c.seq, c.hash, c.interval_minutes, c.key_id,"
-            " c.signature, e.hash AS entry_hash FROM audit_checkpoints c"
-            " LEFT JOIN audit_entries e ON e.tenant_id = c.tenant_id AND e.seq = c.seq"
-            " WHERE c.tenant_id = {} AND c.period_start > {} ORDER BY c.period_start LIMIT {}",
-            tenant_id,
-            after,
-            _BATCH,
-        )
-        for row in rows:
-            yield _checkpoint(tenant_id, row), row["entry_hash"]
+        rows = await queries.checkpoints_after(tenant_id, after, _BATCH)
+        for checkpoint, entry_hash in rows:
+            yield checkpoint, entry_hash
         if len(rows) < _BATCH:
             return
-        after = rows[-1]["period_start"]
+        after = rows[-1][0].period_start
 
 
 def _signature_problem(checkpoint: Checkpoint) -> str | None:
@@ -166,9 +122,7 @@ async def verify_checkpoints(
     first; empty when everything does. ``interval_minutes`` is today's schedule, for a
     tenant with no checkpoint yet."""
     tenant_id = current_tenant_id()
-    [head] = await raw(
-        "SELECT coalesce(max(seq), 0) AS seq FROM audit_entries WHERE tenant_id = {}", tenant_id
-    )
+    last_seq = await queries.last_seq(tenant_id)
     problems: list[str] = []
     last: Checkpoint | None = None
     async for checkpoint, entry_hash in _walk(tenant_id):
@@ -177,9 +131,9 @@ async def verify_checkpoints(
         if wrong:
             problems.append(wrong)
             continue  # a checkpoint that does not verify says nothing
-        if checkpoint.seq > head["seq"]:
+        if checkpoint.seq > last_seq:
             problems.append(
-                f"the chain ends at entry {head['seq']} but the checkpoint of {when} saw"
+                f"the chain ends at entry {last_seq} but the checkpoint of {when} saw"
                 f" {checkpoint.seq}: entries were removed from its end"
             )
         elif (entry_hash or GENESIS_HASH) != checkpoint.hash:

@@ -25,17 +25,15 @@ import re
 from collections.abc import AsyncIterator, Mapping
 from datetime import UTC, datetime
 from typing import Any
-from uuid import UUID, uuid4
+from uuid import UUID
 
+from confide.platform.audit import queries
 from confide.platform.audit.actions import Action
 from confide.platform.audit.schemas import ActorKind, AuditRecord, ChainReport, DetailValue
-from confide.platform.audit.tables import AuditEntry
 from confide.platform.core.db import (
     NoTenantError,
-    advisory_key,
     before_commit,
     current_tenant_id,
-    raw,
 )
 from confide.platform.core.pagination import Page, PageRequest
 
@@ -111,30 +109,6 @@ def entry_hash(tenant_id: UUID, row: Mapping[str, Any]) -> str:
     return hashlib.sha256(canonical.encode("ascii")).hexdigest()
 
 
-def _lock_key(tenant_id: UUID) -> int:
-    """The advisory lock key of the tenant's chain."""
-    return advisory_key(b"confide-audit-chain:", tenant_id.bytes)
-
-
-def _record(row: Mapping[str, Any]) -> AuditRecord:
-    detail = row["detail"]
-    return AuditRecord(
-        id=row["id"],
-        seq=row["seq"],
-        occurred_at=row["occurred_at"],
-        actor_kind=row["actor_kind"],
-        actor_id=row["actor_id"],
-        action=row["action"],
-        subject_kind=row["subject_kind"],
-        subject_id=row["subject_id"],
-        grounds=row["grounds"],
-        reason_code=row["reason_code"],
-        detail=json.loads(detail) if isinstance(detail, str) else dict(detail),
-        prev_hash=row["prev_hash"],
-        hash=row["hash"],
-    )
-
-
 async def record(
     action: Action,
     *,
@@ -182,42 +156,15 @@ def _entry(
 async def _append(entry: dict[str, Any]) -> AuditRecord:
     """Chain ``entry`` after the tenant's latest one, under the tenant's chain lock."""
     tenant_id = current_tenant_id()
-    if not AuditEntry._meta.db.transaction_exists():
+    if not queries.transaction_open():
         raise NoTenantError("audit.record needs the caller's tenant_transaction")
-    await raw("SELECT pg_advisory_xact_lock({})", _lock_key(tenant_id))
-    # A statement of its own, after the lock: its snapshot sees the latest committed head.
-    [head] = await raw(
-        "SELECT clock_timestamp() AS now, last.seq, last.hash FROM (VALUES (1)) AS one"
-        " LEFT JOIN LATERAL (SELECT seq, hash FROM audit_entries WHERE tenant_id = {}"
-        " ORDER BY seq DESC LIMIT 1) AS last ON true",
-        tenant_id,
-    )
-    entry["seq"] = (head["seq"] or 0) + 1
-    entry["prev_hash"] = head["hash"] or GENESIS_HASH
-    entry["occurred_at"] = head["now"]
+    await queries.lock_chain(tenant_id)
+    now, seq, last_hash = await queries.chain_head(tenant_id)
+    entry["seq"] = (seq or 0) + 1
+    entry["prev_hash"] = last_hash or GENESIS_HASH
+    entry["occurred_at"] = now
     entry["hash"] = entry_hash(tenant_id, entry)
-    [row] = await raw(
-        "INSERT INTO audit_entries (id, tenant_id, seq, occurred_at, actor_kind, actor_id,"
-        " action, subject_kind, subject_id, grounds, reason_code, detail, prev_hash, hash)"
-        " VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}::jsonb, {}, {})"
-        " RETURNING id, seq, occurred_at, actor_kind, actor_id, action, subject_kind,"
-        " subject_id, grounds, reason_code, detail, prev_hash, hash",
-        uuid4(),
-        tenant_id,
-        entry["seq"],
-        entry["occurred_at"],
-        entry["actor_kind"],
-        entry["actor_id"],
-        entry["action"],
-        entry["subject_kind"],
-        entry["subject_id"],
-        entry["grounds"],
-        entry["reason_code"],
-        json.dumps(entry["detail"], sort_keys=True),
-        entry["prev_hash"],
-        entry["hash"],
-    )
-    return _record(row)
+    return await queries.insert_entry(tenant_id, entry)
 
 
 def record_at_commit(
@@ -248,38 +195,15 @@ async def list_entries(
     page: PageRequest, *, subject_id: UUID | None = None, action: str | None = None
 ) -> Page[AuditRecord]:
     """The current tenant's entries, newest first, optionally for one subject or action."""
-    where = [AuditEntry.tenant_id == current_tenant_id()]
-    if subject_id is not None:
-        where.append(AuditEntry.subject_id == subject_id)
-    if action is not None:
-        where.append(AuditEntry.action == action)
-    rows = await (
-        AuditEntry.select(*(c for c in AuditEntry.all_columns() if c is not AuditEntry.tenant_id))
-        .where(*where)
-        .order_by(AuditEntry.seq, ascending=False)
-        .limit(page.limit)
-        .offset(page.offset)
-        .output(load_json=True)
-    )
-    total = await AuditEntry.count().where(*where)
-    return Page([_record(r) for r in rows], total=total, limit=page.limit, offset=page.offset)
+    return await queries.entries(current_tenant_id(), page, subject_id=subject_id, action=action)
 
 
 async def _walk(tenant_id: UUID) -> AsyncIterator[dict[str, Any]]:
     """Every entry in seq order, a batch at a time (keyset, so memory stays flat)."""
     after = 0
     while True:
-        rows = await raw(
-            "SELECT id, seq, occurred_at, actor_kind, actor_id, action, subject_kind, subject_id,"
-            " grounds, reason_code, detail, prev_hash, hash FROM audit_entries"
-            " WHERE tenant_id = {} AND seq > {} ORDER BY seq LIMIT {}",
-            tenant_id,
-            after,
-            _VERIFY_BATCH,
-        )
+        rows = await queries.entries_after(tenant_id, after, _VERIFY_BATCH)
         for row in rows:
-            if isinstance(row["detail"], str):
-                row["detail"] = json.loads(row["detail"])
             yield row
         if len(rows) < _VERIFY_BATCH:
             return

@@ -16,6 +16,7 @@ from uuid import UUID, uuid4
 
 from confide.platform.audit import services as audit
 from confide.platform.audit.actions import Action
+from confide.platform.casework import queries
 from confide.platform.casework.schemas import (
     AccessEntry,
     BreakGlassRequest,
@@ -23,8 +24,7 @@ from confide.platform.casework.schemas import (
     CaseStatus,
     Grounds,
 )
-from confide.platform.casework.tables import BreakGlass, Case
-from confide.platform.core.db import NoTenantError, current_tenant_id, raw
+from confide.platform.core.db import current_tenant_id
 from confide.platform.core.edge import control_characters
 from confide.platform.core.errors import Forbidden, Invalid, NotFound
 from confide.platform.core.pagination import Page, PageRequest
@@ -73,37 +73,13 @@ def is_manager(staff: StaffView) -> bool:
     return staff.status is StaffStatus.ACTIVE and staff.has(StaffRole.MANAGER)
 
 
-# $1 tenant, $2 case, $3 the member of staff.
-_FIND = (
-    "SELECT c.id, c.reference, c.status,"
-    " EXISTS (SELECT 1 FROM case_assignments a WHERE a.tenant_id = c.tenant_id"
-    " AND a.case_id = c.id AND a.staff_id = $3 AND a.ended_at IS NULL) AS assigned,"
-    " EXISTS (SELECT 1 FROM break_glass_grants g WHERE g.tenant_id = c.tenant_id"
-    " AND g.case_id = c.id AND g.staff_id = $3 AND g.expires_at > now()) AS glass"
-    " FROM cases c WHERE c.tenant_id = $1 AND c.id = $2"
-)
-
-
-def connection() -> Any:
-    """The asyncpg connection of the caller's tenant transaction (raises outside one).
-
-    The hot reads (opening a case, loading its file) go to it directly: Piccolo's query
-    building costs more than these queries do.
-    """
-    current_tenant_id()
-    transaction = Case._meta.db.current_transaction.get()
-    if transaction is None:  # pragma: no cover - tenant_transaction always sets one
-        raise NoTenantError("no tenant transaction")
-    return transaction.connection
-
-
-async def _find(case_id: UUID, staff: StaffView) -> tuple[Any, Grounds | None]:
+async def _find(case_id: UUID, staff: StaffView) -> tuple[queries.CaseFound, Grounds | None]:
     """The case (or ``CaseNotFound``) and the person's grounds for it, in one round trip.
 
     Grounds, strongest first: manager, a current assignment, an unexpired break-glass
     grant; None when there are none (or the person does not do case work).
     """
-    row = await connection().fetchrow(_FIND, current_tenant_id(), case_id, staff.id)
+    row = await queries.find_case(current_tenant_id(), case_id, staff.id)
     if row is None:
         raise CaseNotFound()
     grounds: Grounds | None = None
@@ -111,9 +87,9 @@ async def _find(case_id: UUID, staff: StaffView) -> tuple[Any, Grounds | None]:
         grounds = None
     elif staff.has(StaffRole.MANAGER):
         grounds = Grounds.MANAGER
-    elif row["assigned"]:
+    elif row.assigned:
         grounds = Grounds.ASSIGNED
-    elif row["glass"]:
+    elif row.glass:
         grounds = Grounds.BREAK_GLASS
     return row, grounds
 
@@ -126,14 +102,10 @@ async def case_id_for(reference: str) -> UUID:
     """
     if control_characters(reference):  # no case has one, and PostgreSQL refuses NUL
         raise CaseNotFound()
-    row = (
-        await Case.select(Case.id)
-        .where(Case.reference == reference.strip().upper(), Case.tenant_id == current_tenant_id())
-        .first()
-    )
-    if row is None:
+    found = await queries.case_id_by_reference(current_tenant_id(), reference.strip().upper())
+    if found is None:
         raise CaseNotFound()
-    return UUID(str(row["id"]))
+    return found
 
 
 async def _audit_access(action: Action, **fields: Any) -> None:
@@ -171,11 +143,11 @@ async def check_access(
             reason_code=purpose,
         )
         raise CaseRestricted(case_id)
-    if require_open and row["status"] != CaseStatus.OPEN:
+    if require_open and row.status != CaseStatus.OPEN:
         raise Invalid({"case": "This case is closed"})
     if grounds is Grounds.BREAK_GLASS and not allow_break_glass:
         raise NotPermitted("break-glass opens a case to read, not to act on it")
-    return CaseAccess(case_id, row["reference"], row["status"], grounds)
+    return CaseAccess(case_id, row.reference, row.status, grounds)
 
 
 async def record_act(
@@ -231,16 +203,8 @@ async def break_glass(case_id: UUID, staff: StaffView, reason: str) -> BreakGlas
         raise Invalid({"case": "You are assigned to this case: break-glass is not needed"})
     hours = (await get_policy()).break_glass_hours
     grant_id = uuid4()
-    [grant] = await raw(
-        "INSERT INTO break_glass_grants (id, tenant_id, case_id, staff_id, reason, granted_at,"
-        " expires_at) VALUES ({}, {}, {}, {}, {}, now(), now() + make_interval(hours => {}))"
-        " RETURNING granted_at, expires_at",
-        grant_id,
-        current_tenant_id(),
-        case_id,
-        staff.id,
-        reason.strip(),
-        hours,
+    granted_at, expires_at = await queries.insert_break_glass(
+        grant_id, current_tenant_id(), case_id, staff.id, reason.strip(), hours
     )
     await audit.record(
         Action.BREAK_GLASS,
@@ -255,12 +219,12 @@ async def break_glass(case_id: UUID, staff: StaffView, reason: str) -> BreakGlas
     return BreakGlassView(
         id=grant_id,
         case_id=case_id,
-        case_reference=row["reference"],
+        case_reference=row.reference,
         staff_id=staff.id,
         staff_name=staff.display_name,
         reason=reason.strip(),
-        granted_at=grant["granted_at"],
-        expires_at=grant["expires_at"],
+        granted_at=granted_at,
+        expires_at=expires_at,
     )
 
 
@@ -272,32 +236,7 @@ def _require_manager(staff: StaffView) -> None:
 async def break_glass_alerts(staff: StaffView, page: PageRequest) -> Page[BreakGlassView]:
     """Recent break-glass grants, newest first, for managers' dashboards."""
     _require_manager(staff)
-    tenant_id = current_tenant_id()
-    rows = await raw(
-        "SELECT g.id, g.case_id, c.reference, g.staff_id, s.display_name, g.reason,"
-        " g.granted_at, g.expires_at FROM break_glass_grants g"
-        " JOIN cases c ON c.tenant_id = g.tenant_id AND c.id = g.case_id"
-        " JOIN staff_users s ON s.tenant_id = g.tenant_id AND s.id = g.staff_id"
-        " WHERE g.tenant_id = {} ORDER BY g.granted_at DESC, g.id LIMIT {} OFFSET {}",
-        tenant_id,
-        page.limit,
-        page.offset,
-    )
-    total = await BreakGlass.count().where(BreakGlass.tenant_id == tenant_id)
-    items = [
-        BreakGlassView(
-            id=r["id"],
-            case_id=r["case_id"],
-            case_reference=r["reference"],
-            staff_id=r["staff_id"],
-            staff_name=r["display_name"],
-            reason=r["reason"],
-            granted_at=r["granted_at"],
-            expires_at=r["expires_at"],
-        )
-        for r in rows
-    ]
-    return Page(items, total=total, limit=page.limit, offset=page.offset)
+    return await queries.break_glass_grants(current_tenant_id(), page)
 
 
 async def access_history(case_id: UUID, staff: StaffView, page: PageRequest) -> Page[AccessEntry]:
@@ -306,34 +245,4 @@ async def access_history(case_id: UUID, staff: StaffView, page: PageRequest) -> 
     await open_case(
         case_id, staff, purpose="access_history", action=Action.CASE_ACCESS_HISTORY_READ
     )
-    tenant_id = current_tenant_id()
-    rows = await raw(
-        "SELECT a.seq, a.occurred_at, a.action, a.actor_id, s.display_name, a.grounds,"
-        " a.reason_code FROM audit_entries a"
-        " LEFT JOIN staff_users s ON s.tenant_id = a.tenant_id AND s.id = a.actor_id"
-        " WHERE a.tenant_id = {} AND a.subject_kind = 'case' AND a.subject_id = {}"
-        " ORDER BY a.seq DESC LIMIT {} OFFSET {}",
-        tenant_id,
-        case_id,
-        page.limit,
-        page.offset,
-    )
-    [count] = await raw(
-        "SELECT count(*) AS n FROM audit_entries WHERE tenant_id = {} AND subject_kind = 'case'"
-        " AND subject_id = {}",
-        tenant_id,
-        case_id,
-    )
-    items = [
-        AccessEntry(
-            seq=r["seq"],
-            occurred_at=r["occurred_at"],
-            action=r["action"],
-            actor_id=r["actor_id"],
-            actor_name=r["display_name"],
-            grounds=r["grounds"],
-            reason_code=r["reason_code"],
-        )
-        for r in rows
-    ]
-    return Page(items, total=int(count["n"]), limit=page.limit, offset=page.offset)
+    return await queries.access_entries(current_tenant_id(), case_id, page)

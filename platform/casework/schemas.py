@@ -428,3 +428,41 @@ class AccessEntry:
     actor_name: str | None
     grounds: str | None
     reason_code: str | None
+
+
+class SearchKind(StrEnum):
+    NAME = "name"
+    DATE_OF_BIRTH = "date_of_birth"
+    POSTCODE = "postcode"
+    REFERENCE = "reference"
+
+
+@dataclass(frozen=True, slots=True)
+class CaseRef:
+    """A case a hit is on. Restricted: the reference only."""
+
+    reference: str
+    restricted: bool
+    case_id: UUID | None = None
+    status: str | None = None
+    opened_on: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    """A person with their cases. Restricted: no person details at all, only references."""
+
+    restricted: bool
+    cases: tuple[CaseRef, ...]
+    person_id: UUID | None = None
+    kind: str | None = None
+    first_name: str | None = None
+    last_name: str | None = None
+    date_of_birth: date | None = None
+    postcode: str | None = None
+
+    @property
+    def name(self) -> str | None:
+        if self.first_name is None or self.last_name is None:
+            return None
+        return f"{self.first_name} {self.last_name}"

@@ -10,25 +10,24 @@ consent covers), and so will subject access: one record, never overwritten.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 from uuid import UUID, uuid4
 
 from confide.platform.audit.actions import Action
 from confide.platform.casework.access import (
-    NotPermitted,
     check_access,
     open_case,
     record_act,
     works_cases,
 )
+from confide.platform.consent import queries
+from confide.platform.consent.errors import NotPermitted
 from confide.platform.consent.schemas import (
     CapacityDecisionView,
     CapacityView,
     NewCapacityDecision,
 )
-from confide.platform.consent.tables import CapacityDecision
 from confide.platform.core.clock import service_today
-from confide.platform.core.db import current_tenant_id, raw
+from confide.platform.core.db import current_tenant_id
 from confide.platform.core.errors import Invalid
 from confide.platform.identity.schemas import StaffView
 from confide.tenants.policy.services import get_policy
@@ -63,48 +62,17 @@ def assess(
 
 
 async def _decisions(case_id: UUID) -> list[CapacityDecisionView]:
-    rows = await raw(
-        "SELECT d.*, s.display_name FROM capacity_decisions d"
-        " LEFT JOIN staff_users s ON s.tenant_id = d.tenant_id AND s.id = d.judged_by"
-        " WHERE d.tenant_id = {} AND d.case_id = {} ORDER BY d.recorded_at DESC, d.id",
-        current_tenant_id(),
-        case_id,
-    )
-    return [_decision(r) for r in rows]
-
-
-def _decision(r: dict[str, Any]) -> CapacityDecisionView:
-    return CapacityDecisionView(
-        id=r["id"],
-        has_capacity=r["has_capacity"],
-        judged_on=r["judged_on"],
-        judged_by=r["judged_by"],
-        judged_by_name=r["display_name"] or "",
-        note=r["note"],
-        recorded_at=r["recorded_at"],
-    )
-
-
-async def _subject(case_id: UUID) -> dict[str, Any] | None:
-    """The case's young person (id, date of birth); None for an anonymous enquiry."""
-    rows = await raw(
-        "SELECT p.id, p.date_of_birth FROM cases c JOIN people p"
-        " ON p.tenant_id = c.tenant_id AND p.id = c.subject_id"
-        " WHERE c.tenant_id = {} AND c.id = {}",
-        current_tenant_id(),
-        case_id,
-    )
-    return rows[0] if rows else None
+    return await queries.capacity_decisions(current_tenant_id(), case_id)
 
 
 async def current_capacity(case_id: UUID) -> CapacityView | None:
     """For a caller that has already opened the case; None when it has no young person."""
-    subject = await _subject(case_id)
+    subject = await queries.case_subject(current_tenant_id(), case_id)
     if subject is None:
         return None
     policy = await get_policy()
     decisions = await _decisions(case_id)
-    return assess(subject["date_of_birth"], service_today(), policy.capacity_age, decisions)
+    return assess(subject[1], service_today(), policy.capacity_age, decisions)
 
 
 async def presumed_capacity(born: date | None) -> CapacityView:
@@ -127,21 +95,12 @@ async def record_capacity(
     if not works_cases(staff):
         raise NotPermitted("case work is for caseworkers and managers")
     access = await check_access(case_id, staff, purpose="capacity", allow_break_glass=False)
-    subject = await _subject(case_id)
+    subject = await queries.case_subject(current_tenant_id(), case_id)
     if subject is None:
         raise Invalid({"case": "An anonymous enquiry has no young person to judge"})
     decision_id = uuid4()
-    await CapacityDecision.insert(
-        CapacityDecision(
-            id=decision_id,
-            tenant_id=current_tenant_id(),
-            case_id=case_id,
-            person_id=subject["id"],
-            has_capacity=data.has_capacity,
-            judged_by=staff.id,
-            judged_on=data.judged_on,
-            note=data.note.strip(),
-        )
+    await queries.insert_capacity_decision(
+        current_tenant_id(), decision_id, case_id, subject[0], data, staff.id
     )
     await record_act(
         access,

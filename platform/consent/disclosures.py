@@ -24,7 +24,6 @@ from confide.platform.audit.actions import Action
 from confide.platform.casework import records
 from confide.platform.casework.access import (
     CaseAccess,
-    NotPermitted,
     check_access,
     is_manager,
     open_case,
@@ -39,9 +38,10 @@ from confide.platform.casework.schemas import (
     PersonView,
     Side,
 )
-from confide.platform.consent import tasks
+from confide.platform.consent import queries, tasks
 from confide.platform.consent.capacity import current_capacity
 from confide.platform.consent.consents import current_consent
+from confide.platform.consent.errors import NotPermitted
 from confide.platform.consent.schemas import (
     Authorisation,
     Basis,
@@ -65,9 +65,8 @@ from confide.platform.consent.schemas import (
     SentDisclosure,
     SharedItem,
 )
-from confide.platform.consent.tables import Disclosure
 from confide.platform.core.clock import SERVICE_ZONE
-from confide.platform.core.db import current_tenant_id, raw
+from confide.platform.core.db import current_tenant_id
 from confide.platform.core.errors import Conflict, Invalid, NotFound
 from confide.platform.core.pagination import Page, PageRequest
 from confide.platform.identity.schemas import StaffView
@@ -411,11 +410,7 @@ async def share(case_id: UUID, staff: StaffView, data: NewDisclosure) -> Disclos
         raise NotPermitted("break-glass access does not extend to sharing a case")
     # A consent being withdrawn at this moment holds the case row (``record_consent``):
     # wait for it, so a share never goes out on a consent that has just been refused.
-    await raw(
-        "SELECT 1 FROM cases WHERE tenant_id = {} AND id = {} FOR SHARE",
-        current_tenant_id(),
-        case_id,
-    )
+    await queries.hold_case(current_tenant_id(), case_id)
     result, shared = await _check(case, staff, data.recipient_role, data.items, policy)
     if data.legal_basis is not None and not is_manager(staff):
         await audit.record(
@@ -429,37 +424,37 @@ async def share(case_id: UUID, staff: StaffView, data: NewDisclosure) -> Disclos
         raise NotPermitted("only a manager may share without consent")
     if data.legal_basis is not None and result.allowed:
         raise Invalid({"legal_basis": "Consent covers this share: record it without a legal basis"})
-    row = Disclosure(
-        id=uuid4(),
-        tenant_id=current_tenant_id(),
-        case_id=case_id,
-        recipient_org=data.recipient_org.strip(),
-        recipient_role=data.recipient_role,
-        recipient_person=data.recipient_person.strip(),
-        purpose=data.purpose.strip(),
-        items=json.dumps([_item_json(i) for i in shared]),
-        check_code=result.code.value,
-        check_reason=result.reason,
-        requested_by=staff.id,
-    )
+    row: dict[str, Any] = {
+        "id": uuid4(),
+        "tenant_id": current_tenant_id(),
+        "case_id": case_id,
+        "recipient_org": data.recipient_org.strip(),
+        "recipient_role": data.recipient_role,
+        "recipient_person": data.recipient_person.strip(),
+        "purpose": data.purpose.strip(),
+        "items": json.dumps([_item_json(i) for i in shared]),
+        "check_code": result.code.value,
+        "check_reason": result.reason,
+        "requested_by": staff.id,
+    }
     if result.allowed and data.legal_basis is None:
         assert result.consent is not None
-        row.status = DisclosureStatus.ALLOWED
-        row.basis = Basis.CONSENT
-        row.consent_id = result.consent.id
+        row["status"] = DisclosureStatus.ALLOWED
+        row["basis"] = Basis.CONSENT
+        row["consent_id"] = result.consent.id
         action = Action.DISCLOSURE_ALLOWED
     elif data.legal_basis is not None:
-        row.status = DisclosureStatus.AUTHORISED
-        row.basis = Basis.LEGAL
-        row.consent_id = result.consent.id if result.consent else None
-        row.legal_basis = data.legal_basis
-        row.justification = data.justification.strip()
-        row.tell_not_possible = ANONYMOUS_NO_ONE_TO_TELL if case.anonymous else None
-        row.authorised_by = staff.id
-        row.decided_at = datetime.now(UTC)
+        row["status"] = DisclosureStatus.AUTHORISED
+        row["basis"] = Basis.LEGAL
+        row["consent_id"] = result.consent.id if result.consent else None
+        row["legal_basis"] = data.legal_basis
+        row["justification"] = data.justification.strip()
+        row["tell_not_possible"] = ANONYMOUS_NO_ONE_TO_TELL if case.anonymous else None
+        row["authorised_by"] = staff.id
+        row["decided_at"] = datetime.now(UTC)
         action = Action.DISCLOSURE_AUTHORISED
     elif data.ask_manager:
-        row.status = DisclosureStatus.AWAITING_AUTHORISATION
+        row["status"] = DisclosureStatus.AWAITING_AUTHORISATION
         action = Action.DISCLOSURE_REQUESTED
     else:
         await audit.record(
@@ -472,18 +467,18 @@ async def share(case_id: UUID, staff: StaffView, data: NewDisclosure) -> Disclos
             detail={"item_count": len(shared)},
         )
         raise DisclosureRefused(result)
-    await Disclosure.insert(row)
+    await queries.insert_disclosure(row)
     await record_act(
         CaseAccess(case.id, case.reference, case.status, case.grounds),
         staff,
         action,
-        reason_code=str(row.legal_basis or row.basis or row.status),
-        disclosure_id=row.id,
+        reason_code=str(row.get("legal_basis") or row.get("basis") or row["status"]),
+        disclosure_id=row["id"],
         item_count=len(shared),
-        consent_id=row.consent_id,
-        check=row.check_code,
+        consent_id=row.get("consent_id"),
+        check=row["check_code"],
     )
-    return await _load(case_id, row.id)
+    return await _load(case_id, row["id"])
 
 
 def _item_json(item: SharedItem) -> dict[str, Any]:
@@ -506,17 +501,10 @@ async def _locked(
     if not works_cases(staff):
         raise NotPermitted("case work is for caseworkers and managers")
     access = await check_access(case_id, staff, purpose="disclosure", allow_break_glass=False)
-    rows = await raw(
-        "SELECT d.*, c.anonymous FROM disclosures d JOIN cases c ON c.tenant_id = d.tenant_id"
-        " AND c.id = d.case_id WHERE d.tenant_id = {} AND d.case_id = {} AND d.id = {}"
-        " FOR UPDATE OF d",
-        current_tenant_id(),
-        case_id,
-        disclosure_id,
-    )
-    if not rows:
+    row = await queries.lock_disclosure(current_tenant_id(), case_id, disclosure_id)
+    if row is None:
         raise DisclosureNotFound()
-    return access, rows[0]
+    return access, row
 
 
 async def _awaiting(
@@ -535,16 +523,12 @@ async def authorise(
     court order for a closed file is the usual case of policy 5.1): it may now be sent."""
     data.validate()
     access, row = await _awaiting(case_id, disclosure_id, staff)
-    await raw(
-        "UPDATE disclosures SET status = 'authorised', basis = 'legal', legal_basis = {},"
-        " justification = {}, tell_not_possible = {}, authorised_by = {}, decided_at = now()"
-        " WHERE tenant_id = {} AND id = {}",
-        data.legal_basis.value,
-        data.justification.strip(),
-        ANONYMOUS_NO_ONE_TO_TELL if row["anonymous"] else None,
-        staff.id,
+    await queries.mark_authorised(
         current_tenant_id(),
         disclosure_id,
+        data,
+        ANONYMOUS_NO_ONE_TO_TELL if row["anonymous"] else None,
+        staff.id,
     )
     await record_act(
         access,
@@ -562,14 +546,7 @@ async def decline(
     """A manager declines to authorise: nothing is shared; the reason is kept."""
     data.validate()
     access, _ = await _awaiting(case_id, disclosure_id, staff)
-    await raw(
-        "UPDATE disclosures SET status = 'declined', decline_reason = {}, authorised_by = {},"
-        " decided_at = now() WHERE tenant_id = {} AND id = {}",
-        data.reason.strip(),
-        staff.id,
-        current_tenant_id(),
-        disclosure_id,
-    )
+    await queries.mark_declined(current_tenant_id(), disclosure_id, data.reason.strip(), staff.id)
     await record_act(
         access,
         staff,
@@ -594,16 +571,8 @@ async def _decided(
 async def _still_allowed(case_id: UUID, row: dict[str, Any], policy: PolicyView) -> None:
     """A share allowed by consent is checked again as it goes: the consent may have been
     withdrawn, the case closed, or the young person come of an age to decide since."""
-    await raw(
-        "SELECT 1 FROM cases WHERE tenant_id = {} AND id = {} FOR SHARE",
-        current_tenant_id(),
-        case_id,
-    )
-    [case] = await raw(
-        "SELECT status, anonymous FROM cases WHERE tenant_id = {} AND id = {}",
-        current_tenant_id(),
-        case_id,
-    )
+    await queries.hold_case(current_tenant_id(), case_id)
+    status, anonymous = await queries.case_state(current_tenant_id(), case_id)
     items = json.loads(row["items"]) if isinstance(row["items"], str) else row["items"]
     result = decide(
         await current_consent(case_id),
@@ -611,8 +580,8 @@ async def _still_allowed(case_id: UUID, row: dict[str, Any], policy: PolicyView)
         policy,
         capacity=await current_capacity(case_id),
         young_person_items=sum(bool(i["young_person_only"]) for i in items),
-        closed=case["status"] != CaseStatus.OPEN,
-        anonymous=case["anonymous"],
+        closed=status != CaseStatus.OPEN,
+        anonymous=anonymous,
     )
     if not result.allowed:
         raise DisclosureRefused(result)
@@ -640,16 +609,7 @@ async def send(
                 disclosure_id=disclosure_id,
             )
             raise
-    await raw(
-        "UPDATE disclosures SET status = 'shared', sent_on = {}, sent_method = {}, sent_to = {},"
-        " sent_by = {}, shared_at = now() WHERE tenant_id = {} AND id = {}",
-        data.sent_on,
-        data.method.value,
-        data.sent_to.strip(),
-        staff.id,
-        current_tenant_id(),
-        disclosure_id,
-    )
+    await queries.mark_sent(current_tenant_id(), disclosure_id, data, staff.id)
     await record_act(
         access,
         staff,
@@ -668,14 +628,7 @@ async def cancel(
     """An allowed or authorised share that will not be sent: nothing left, the reason kept."""
     data.validate()
     access, _ = await _decided(case_id, disclosure_id, staff)
-    await raw(
-        "UPDATE disclosures SET status = 'cancelled', cancel_reason = {}, cancelled_by = {},"
-        " cancelled_at = now() WHERE tenant_id = {} AND id = {}",
-        data.reason.strip(),
-        staff.id,
-        current_tenant_id(),
-        disclosure_id,
-    )
+    await queries.mark_cancelled(current_tenant_id(), disclosure_id, data.reason.strip(), staff.id)
     await record_act(
         access,
         staff,
@@ -689,74 +642,19 @@ async def cancel(
 # Reading disclosures back
 
 
-_SUMMARY = (
-    "SELECT d.id, d.case_id, c.reference, d.recipient_org, d.recipient_role, d.status, d.basis,"
-    " d.legal_basis, jsonb_array_length(d.items) AS item_count, s.display_name AS requester,"
-    " d.requested_at, d.decided_at, d.sent_on, d.sent_method FROM disclosures d"
-    " JOIN cases c ON c.tenant_id = d.tenant_id AND c.id = d.case_id"
-    " LEFT JOIN staff_users s ON s.tenant_id = d.tenant_id AND s.id = d.requested_by"
-)
-
-
-def _summary(r: dict[str, Any]) -> DisclosureSummary:
-    return DisclosureSummary(
-        id=r["id"],
-        case_id=r["case_id"],
-        case_reference=r["reference"],
-        recipient_org=r["recipient_org"],
-        recipient_role=r["recipient_role"],
-        status=DisclosureStatus(r["status"]),
-        basis=Basis(r["basis"]) if r["basis"] else None,
-        legal_basis=LegalBasis(r["legal_basis"]) if r["legal_basis"] else None,
-        item_count=r["item_count"],
-        requested_by_name=r["requester"] or "",
-        requested_at=r["requested_at"],
-        decided_at=r["decided_at"],
-        sent_on=r["sent_on"],
-        sent_method=SendMethod(r["sent_method"]) if r["sent_method"] else None,
-    )
-
-
 async def disclosure_log(
     case_id: UUID, staff: StaffView, page: PageRequest
 ) -> Page[DisclosureSummary]:
     """What went to whom, when, on what basis: the case's log, newest first (audited)."""
     await open_case(case_id, staff, purpose="disclosure_log")
-    tenant_id = current_tenant_id()
-    rows = await raw(
-        _SUMMARY + " WHERE d.tenant_id = {} AND d.case_id = {}"
-        " ORDER BY d.requested_at DESC, d.id LIMIT {} OFFSET {}",
-        tenant_id,
-        case_id,
-        page.limit,
-        page.offset,
-    )
-    [count] = await raw(
-        "SELECT count(*) AS n FROM disclosures WHERE tenant_id = {} AND case_id = {}",
-        tenant_id,
-        case_id,
-    )
-    return Page([_summary(r) for r in rows], int(count["n"]), page.limit, page.offset)
+    return await queries.case_disclosures(current_tenant_id(), case_id, page)
 
 
 async def awaiting_authorisation(staff: StaffView, page: PageRequest) -> Page[DisclosureSummary]:
     """Requests for a manager to authorise a share, oldest first (managers only)."""
     if not is_manager(staff):
         raise NotPermitted("managers only")
-    tenant_id = current_tenant_id()
-    rows = await raw(
-        _SUMMARY + " WHERE d.tenant_id = {} AND d.status = 'awaiting_authorisation'"
-        " ORDER BY d.requested_at, d.id LIMIT {} OFFSET {}",
-        tenant_id,
-        page.limit,
-        page.offset,
-    )
-    [count] = await raw(
-        "SELECT count(*) AS n FROM disclosures WHERE tenant_id = {}"
-        " AND status = 'awaiting_authorisation'",
-        tenant_id,
-    )
-    return Page([_summary(r) for r in rows], int(count["n"]), page.limit, page.offset)
+    return await queries.awaiting_authorisation(current_tenant_id(), page)
 
 
 async def unsent(staff: StaffView, page: PageRequest) -> Page[DisclosureSummary]:
@@ -765,28 +663,8 @@ async def unsent(staff: StaffView, page: PageRequest) -> Page[DisclosureSummary]
     if not works_cases(staff):
         return Page([], total=0, limit=page.limit, offset=page.offset)
     days = (await get_policy()).unsent_share_days
-    where = (
-        " WHERE d.tenant_id = {} AND d.status IN ('allowed', 'authorised')"
-        " AND coalesce(d.decided_at, d.requested_at) <= now() - make_interval(days => {})"
-    )
-    args: list[Any] = [current_tenant_id(), days]
-    if not is_manager(staff):
-        where += (
-            " AND EXISTS (SELECT 1 FROM case_assignments a WHERE a.tenant_id = d.tenant_id"
-            " AND a.case_id = d.case_id AND a.staff_id = {} AND a.ended_at IS NULL)"
-        )
-        args.append(staff.id)
-    rows = await raw(
-        _SUMMARY + where + " ORDER BY coalesce(d.decided_at, d.requested_at), d.id"
-        " LIMIT {} OFFSET {}",
-        *args,
-        page.limit,
-        page.offset,
-    )
-    # ``where`` is put together from the fixed strings above; every value is bound.
-    count_sql = "SELECT count(*) AS n FROM disclosures d" + where  # noqa: S608
-    [count] = await raw(count_sql, *args)
-    return Page([_summary(r) for r in rows], int(count["n"]), page.limit, page.offset)
+    assigned_to = None if is_manager(staff) else staff.id
+    return await queries.unsent(current_tenant_id(), days, assigned_to, page)
 
 
 async def get_disclosure(
@@ -798,24 +676,9 @@ async def get_disclosure(
 
 
 async def _load(case_id: UUID, disclosure_id: UUID) -> DisclosureView:
-    rows = await raw(
-        "SELECT d.*, c.reference, r.display_name AS requester, a.display_name AS authoriser,"
-        " x.display_name AS sender, z.display_name AS canceller,"
-        " k.version AS consent_version FROM disclosures d"
-        " JOIN cases c ON c.tenant_id = d.tenant_id AND c.id = d.case_id"
-        " LEFT JOIN staff_users r ON r.tenant_id = d.tenant_id AND r.id = d.requested_by"
-        " LEFT JOIN staff_users a ON a.tenant_id = d.tenant_id AND a.id = d.authorised_by"
-        " LEFT JOIN staff_users x ON x.tenant_id = d.tenant_id AND x.id = d.sent_by"
-        " LEFT JOIN staff_users z ON z.tenant_id = d.tenant_id AND z.id = d.cancelled_by"
-        " LEFT JOIN consents k ON k.tenant_id = d.tenant_id AND k.id = d.consent_id"
-        " WHERE d.tenant_id = {} AND d.case_id = {} AND d.id = {}",
-        current_tenant_id(),
-        case_id,
-        disclosure_id,
-    )
-    if not rows:
+    r = await queries.disclosure_row(current_tenant_id(), case_id, disclosure_id)
+    if r is None:
         raise DisclosureNotFound()
-    r = rows[0]
     raw_items = json.loads(r["items"]) if isinstance(r["items"], str) else r["items"]
     task = await tasks.task_for_disclosure(disclosure_id)
     return DisclosureView(

@@ -8,21 +8,34 @@ so one pass names every problem, and nothing half-recorded is left behind.
 
 from __future__ import annotations
 
+from uuid import UUID
+
 from confide.platform.casework import records
-from confide.platform.casework.access import NotPermitted, works_cases
-from confide.platform.casework.schemas import CaseView
+from confide.platform.casework.access import works_cases
+from confide.platform.casework.schemas import CaseView, ContactedBy, NewContact
 from confide.platform.consent import consents
 from confide.platform.consent.capacity import presumed_capacity
+from confide.platform.consent.errors import NotPermitted
 from confide.platform.consent.schemas import FirstContact
 from confide.platform.core.errors import Invalid
 from confide.platform.identity.schemas import StaffView
 from confide.tenants.policy.services import get_policy
 
 
-async def first_contact_errors(data: FirstContact) -> dict[str, str]:
-    """Every problem with the enquiry and its answer about consent, keyed as the API takes
-    the fields (``young_person.first_name``, ``consent.given_by``, ``consent_not_asked``).
-    The page calls it too, to show every problem in one pass before it saves anything."""
+def who_got_in_touch(case: CaseView) -> UUID | None:
+    """The person the first contact was with: whoever got in touch, where recorded."""
+    if case.contacted_by == ContactedBy.YOUNG_PERSON and case.subject is not None:
+        return case.subject.id
+    if case.contacted_by in (ContactedBy.PARENT, ContactedBy.CARER) and case.people:
+        return case.people[0].person.id
+    return None
+
+
+async def check_first_contact(data: FirstContact, contact: NewContact | None = None) -> None:
+    """``Invalid`` with every problem of the enquiry, its answer about consent and its first
+    contact, keyed as the API takes the fields (``young_person.first_name``,
+    ``consent.given_by``, ``consent_not_asked``, ``contact.summary``). The page calls it
+    too, to show every problem in one pass before it saves anything."""
     policy = await get_policy()
     errors: dict[str, str] = {}
     try:
@@ -36,20 +49,30 @@ async def first_contact_errors(data: FirstContact) -> dict[str, str]:
             data.consent.validate(policy.professional_roles, await presumed_capacity(born))
         except Invalid as invalid:
             errors.update({f"consent.{k}": v for k, v in invalid.errors.items()})
-    return errors
-
-
-async def record_first_contact(data: FirstContact, staff: StaffView) -> CaseView:
-    """Open the case (the recorder is assigned) with its consent or why it was not asked;
-    ``Invalid`` with every problem (``first_contact_errors``) and nothing written."""
-    if not works_cases(staff):
-        raise NotPermitted("case work is for caseworkers and managers")
-    errors = await first_contact_errors(data)
+    if contact is not None:
+        try:
+            contact.validate()
+        except Invalid as invalid:
+            errors.update({f"contact.{k}": v for k, v in invalid.errors.items()})
     if errors:
         raise Invalid(errors)
+
+
+async def record_first_contact(
+    data: FirstContact, staff: StaffView, contact: NewContact | None = None
+) -> CaseView:
+    """Open the case (the recorder is assigned) with its consent or why it was not asked,
+    and (the page's) its first contact, with whoever got in touch; ``Invalid`` with every
+    problem (``check_first_contact``) and nothing written."""
+    if not works_cases(staff):
+        raise NotPermitted("case work is for caseworkers and managers")
+    await check_first_contact(data, contact)
     case = await records.create_enquiry(data, staff)
     if data.consent is not None:
         await consents.record_consent(case.id, staff, data.consent)
     elif data.consent_not_asked is not None:
         await consents.record_not_asked(case.id, staff, data.consent_not_asked)
+    if contact is not None:
+        contact.with_person_id = who_got_in_touch(case)
+        await records.add_contact(case.id, staff, contact)
     return case

@@ -24,11 +24,9 @@ from uuid import UUID
 
 from piccolo.engine.exceptions import TransactionError
 from piccolo.engine.postgres import PostgresEngine, PostgresTransaction
-from piccolo.querystring import QueryString
 
 from confide.platform.core.logs import get_logger
 from confide.platform.core.outages import CommitUncertain, ConnectionLost, PoolBusy, is_outage
-from confide.platform.core.pagination import Page, PageRequest
 from confide.platform.core.settings import get_settings
 
 # Piccolo finds its engine and apps through this module.
@@ -419,34 +417,17 @@ def advisory_key(*parts: bytes) -> int:
     return int.from_bytes(digest[:8], "big", signed=True)
 
 
-async def raw(sql: str, *args: Any) -> list[dict[str, Any]]:
-    """A raw query (``{}`` placeholders, values bound) as rows, in the caller's transaction
-    when there is one."""
-    rows = await get_engine().run_querystring(QueryString(sql, *args))
-    return [dict(row) for row in rows or []]
-
-
-async def paged(sql: str, *args: Any, page: PageRequest) -> Page[dict[str, Any]]:
-    """One page of a query's rows and the count of them all, in one round trip.
-
-    ``sql`` is a whole ``SELECT`` with its ``ORDER BY`` and without a limit. The count
-    comes from ``count(*) OVER ()`` beside each row; only a page past the end, which has
-    no row to carry it, costs a second query.
-    """
-    rows = await raw(
-        f"SELECT q.*, count(*) OVER () AS page_total__ FROM ({sql}) AS q"  # noqa: S608
-        " LIMIT {} OFFSET {}",
-        *args,
-        page.limit,
-        page.offset,
-    )
-    if rows:
-        total = int(rows[0]["page_total__"])
-    elif page.offset:
-        [counted] = await raw(f"SELECT count(*) AS n FROM ({sql}) AS q", *args)  # noqa: S608
-        total = int(counted["n"])
-    else:
-        total = 0
-    for row in rows:
-        del row["page_total__"]
-    return Page(rows, total, page.limit, page.offset)
+async def database_answers(within: float) -> bool:
+    """Readiness: a connection of the probe's own (not the pool's) runs ``SELECT 1`` within
+    ``within`` seconds."""
+    connection = None
+    try:
+        async with asyncio.timeout(within):
+            connection = await get_engine().get_new_connection()
+            ok = await connection.fetchval("SELECT 1") == 1
+            await connection.close()
+            return bool(ok)
+    except Exception:
+        if connection is not None:
+            connection.terminate()
+        return False

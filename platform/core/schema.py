@@ -26,8 +26,9 @@ from piccolo.apps.migrations.commands.forwards import run_forwards
 from piccolo.conf.apps import Finder
 from piccolo.table import Table
 
-from confide.platform.core.db import get_engine, raw
+from confide.platform.core.db import get_engine
 from confide.platform.core.logs import get_logger
+from confide.platform.core.sql import raw
 from confide.platform.core.tables import APP_READ, APPEND_ONLY, EXPIRING
 
 log = get_logger(__name__)

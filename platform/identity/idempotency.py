@@ -23,12 +23,13 @@ import hmac
 import json
 import re
 import secrets
+from collections.abc import Mapping
 from typing import Any
-from uuid import uuid4
+from uuid import UUID
 
 from litestar import Request
 from litestar.enums import RequestEncodingType
-from litestar.exceptions import HTTPException, ValidationException
+from litestar.exceptions import HTTPException, NoRouteMatchFoundException, ValidationException
 from litestar.middleware import ASGIMiddleware
 from litestar.types import (
     ASGIApp,
@@ -40,10 +41,11 @@ from litestar.types import (
     Send,
 )
 
-from confide.platform.core.db import advisory_key, current_tenant_id, raw
+from confide.platform.core.db import current_tenant_id
 from confide.platform.core.settings import get_settings
+from confide.platform.identity import queries
 from confide.platform.identity.web import current_staff
-from confide.tenants.resolution import request_tenant, tenant_base_path
+from confide.tenants.resolution import route_path
 
 HEADER = "idempotency-key"
 FIELD = "idempotency_key"  # the page forms' hidden field
@@ -56,19 +58,22 @@ def new_key() -> str:
     return secrets.token_urlsafe(18)
 
 
-def idempotent(location: str = "") -> IdempotencyMiddleware:
+def idempotent(route: str = "", **sources: str) -> IdempotencyMiddleware:
     """Route middleware making a create route idempotent by key.
 
-    ``location``: for an API route, the created record's path below the tenant, from the
-    path parameters and the response's top-level fields (``/api/cases/{case_id}``); a
-    page's redirect carries its own.
+    ``route``: for an API route, the name of the created record's route; its ``Location``
+    is built from that name (``route_path``), each of its parameters taken from this
+    request's path parameter of the same name or, named in ``sources``, from a top-level
+    field of the response (``idempotent("api-get-case", case_id="id")``). A page's
+    redirect carries its own.
     """
-    return IdempotencyMiddleware(location)
+    return IdempotencyMiddleware(route, sources)
 
 
 class IdempotencyMiddleware(ASGIMiddleware):
-    def __init__(self, location: str) -> None:
-        self.location = location
+    def __init__(self, route: str, sources: Mapping[str, str]) -> None:
+        self.route = route
+        self.sources = dict(sources)
 
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
         request: Request[Any, Any, Any] = Request(scope, receive)
@@ -78,23 +83,15 @@ class IdempotencyMiddleware(ASGIMiddleware):
             await next_app(scope, receive, send)
             return
         fingerprint = await _fingerprint(request)
-        await raw(
-            "SELECT pg_advisory_xact_lock({})",
-            advisory_key(b"idempotency", staff.id.bytes, key.encode()),
-        )
-        stored = await raw(
-            "SELECT fingerprint, status, location FROM idempotency_keys"
-            " WHERE staff_id = {} AND key = {} AND created_at > now() - interval '1 day'",
-            staff.id,
-            key,
-        )
+        await queries.lock_key(staff.id, key)
+        stored = await queries.stored_key(staff.id, key)
         if stored:
-            if not hmac.compare_digest(stored[0]["fingerprint"], fingerprint):
+            if not hmac.compare_digest(stored.fingerprint, fingerprint):
                 raise HTTPException(
                     status_code=422,
                     detail="Idempotency-Key: this key was used for a different request",
                 )
-            await _replay(send, stored[0]["status"], stored[0]["location"])
+            await _replay(send, stored.status, stored.location)
             return
 
         status = 0
@@ -106,16 +103,33 @@ class IdempotencyMiddleware(ASGIMiddleware):
             if message["type"] == "http.response.start":
                 status = message["status"]
                 headers.update((k.lower(), v) for k, v in message.get("headers", []))
-            elif message["type"] == "http.response.body" and self.location:
+            elif message["type"] == "http.response.body" and self.route:
                 body.extend(message.get("body", b""))
             await send(message)
 
         await next_app(scope, receive, watch)
         if status in _CREATED:
             location = headers.get(b"location", b"").decode("latin-1")
-            if not location and self.location:
-                location = _base(request) + _fill(self.location, scope, bytes(body))
+            if not location and self.route:
+                location = self._location(request, bytes(body))
             await _store(staff.id, key, fingerprint, status, location)
+
+    def _location(self, request: Request[Any, Any, Any], body: bytes) -> str:
+        """The created record's path, from its route's name; "" if a parameter is missing."""
+        try:
+            decoded = json.loads(body) if body else {}
+        except ValueError:
+            decoded = {}
+        fields = decoded if isinstance(decoded, dict) else {}
+        params = {k: v for k, v in request.path_params.items() if k != "tenant_slug"}
+        for param, field in self.sources.items():
+            params[param] = fields.get(field)
+        if any(value is None for value in params.values()):
+            return ""
+        try:
+            return route_path(request, self.route, **params)
+        except NoRouteMatchFoundException:
+            return ""
 
 
 async def _key_of(request: Request[Any, Any, Any]) -> str | None:
@@ -146,42 +160,10 @@ async def _fingerprint(request: Request[Any, Any, Any]) -> str:
     return hmac.new(secret, message, hashlib.sha256).hexdigest()
 
 
-def _base(request: Request[Any, Any, Any]) -> str:
-    tenant = request_tenant(request)
-    return tenant_base_path(request, tenant) if tenant else ""
-
-
-def _fill(template: str, scope: Scope, body: bytes) -> str:
-    """``template`` with path parameters and the response's top-level ids; "" if one is missing."""
-    values: dict[str, str] = {k: str(v) for k, v in scope.get("path_params", {}).items()}
-    try:
-        decoded = json.loads(body) if body else {}
-    except ValueError:
-        decoded = {}
-    if isinstance(decoded, dict):
-        values.update((k, str(v)) for k, v in decoded.items() if isinstance(v, str | int))
-    try:
-        return template.format_map(values)
-    except KeyError:
-        return ""
-
-
-async def _store(staff_id: Any, key: str, fingerprint: str, status: int, location: str) -> None:
-    await raw(
-        "DELETE FROM idempotency_keys"
-        " WHERE staff_id = {} AND created_at < now() - interval '1 day'",
-        staff_id,
-    )
-    await raw(
-        "INSERT INTO idempotency_keys (id, tenant_id, staff_id, key, fingerprint, status, location)"
-        " VALUES ({}, {}, {}, {}, {}, {}, {})",
-        uuid4(),
-        current_tenant_id(),
-        staff_id,
-        key,
-        fingerprint,
-        status,
-        location[:1000],
+async def _store(staff_id: UUID, key: str, fingerprint: str, status: int, location: str) -> None:
+    await queries.delete_expired_keys(staff_id)
+    await queries.insert_key(
+        current_tenant_id(), staff_id, key, fingerprint, status, location[:1000]
     )
 
 

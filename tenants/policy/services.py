@@ -13,7 +13,7 @@ from confide.platform.audit.services import record as audit
 from confide.platform.core.db import current_tenant_id, transaction_memo
 from confide.platform.core.errors import Invalid
 from confide.platform.core.tables import json_list
-from confide.tenants.policy.tables import TenantPolicy
+from confide.tenants.policy import queries
 
 DEFAULT_TOPICS: tuple[str, ...] = (
     "EHC needs assessment",
@@ -89,7 +89,7 @@ async def get_policy() -> PolicyView:
 
 
 async def _read_policy() -> PolicyView:
-    row = await TenantPolicy.select().first()
+    row = await queries.policy_row()
     if row is None:
         return PolicyView()
     return PolicyView(
@@ -107,14 +107,10 @@ async def _read_policy() -> PolicyView:
     )
 
 
-async def _save(values: dict[Any, Any]) -> None:
-    """Change the given columns of the tenant's one policy row (made on first change)."""
+async def _save(values: dict[str, Any]) -> None:
+    """Change the named columns of the tenant's one policy row (made on first change)."""
     transaction_memo().pop(_MEMO_KEY, None)
-    if await TenantPolicy.exists():
-        await TenantPolicy.update(values, force=True)
-    else:
-        columns = {column._meta.name: value for column, value in values.items()}
-        await TenantPolicy.insert(TenantPolicy(tenant_id=current_tenant_id(), **columns))
+    await queries.save_policy(current_tenant_id(), values)
 
 
 async def set_session_limits(idle_minutes: int, absolute_hours: int) -> PolicyView:
@@ -124,8 +120,8 @@ async def set_session_limits(idle_minutes: int, absolute_hours: int) -> PolicyVi
         raise ValueError("session lifetime must be between 1 and 24 hours")
     await _save(
         {
-            TenantPolicy.session_idle_minutes: idle_minutes,
-            TenantPolicy.session_absolute_hours: absolute_hours,
+            "session_idle_minutes": idle_minutes,
+            "session_absolute_hours": absolute_hours,
         },
     )
     return await get_policy()
@@ -135,7 +131,7 @@ async def set_break_glass_hours(hours: int) -> PolicyView:
     """How long a break-glass grant opens a case (the database also holds it to 1-72)."""
     if not 1 <= hours <= 72:
         raise ValueError("break-glass time box must be between 1 and 72 hours")
-    await _save({TenantPolicy.break_glass_hours: hours})
+    await _save({"break_glass_hours": hours})
     return await get_policy()
 
 
@@ -146,8 +142,8 @@ def _bad_name(name: str) -> bool:
 
 def validate_case_lists(
     topics: Sequence[str], support_levels: Sequence[str]
-) -> tuple[tuple[str, ...], tuple[str, ...], dict[str, str]]:
-    """The lists tidied (spaces trimmed), and each field's problem, if any."""
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The lists tidied (spaces trimmed); ``Invalid`` with each field's problem, if any."""
     errors: dict[str, str] = {}
     clean_topics = tuple(t.strip() for t in topics)
     clean_levels = tuple(s.strip() for s in support_levels)
@@ -170,7 +166,9 @@ def validate_case_lists(
                 errors[f"support_level_{level}"] = (
                     f"The name for level {level} must be {low} to {high} characters"
                 )
-    return clean_topics, clean_levels, errors
+    if errors:
+        raise Invalid(errors)
+    return clean_topics, clean_levels
 
 
 async def set_case_lists(
@@ -179,17 +177,15 @@ async def set_case_lists(
     """The tenant's enquiry topics and support level names; the defaults are stored as NULL,
     so a tenant that has not changed them follows the service's defaults. Cases keep the
     topics they were recorded with, even ones later taken off the list."""
-    clean_topics, clean_levels, errors = validate_case_lists(topics, support_levels)
-    if errors:
-        raise Invalid(errors)
+    clean_topics, clean_levels = validate_case_lists(topics, support_levels)
     stored_topics = None if clean_topics == DEFAULT_TOPICS else json.dumps(list(clean_topics))
     stored_levels = (
         None if clean_levels == DEFAULT_SUPPORT_LEVELS else json.dumps(list(clean_levels))
     )
     await _save(
         {
-            TenantPolicy.enquiry_topics: stored_topics,
-            TenantPolicy.support_level_names: stored_levels,
+            "enquiry_topics": stored_topics,
+            "support_level_names": stored_levels,
         },
     )
     await audit(
@@ -213,8 +209,9 @@ def validate_consent_settings(
     *,
     capacity_age: int,
     unsent_share_days: int,
-) -> tuple[tuple[str, ...], dict[str, str]]:
-    """The roles tidied (spaces trimmed, blank lines dropped), and each field's problem."""
+) -> tuple[str, ...]:
+    """The roles tidied (spaces trimmed, blank lines dropped); ``Invalid`` with each
+    field's problem, if any."""
     errors: dict[str, str] = {}
     clean = tuple(r.strip() for r in roles if r.strip())
     low, high = NAME_LENGTH
@@ -235,7 +232,9 @@ def validate_consent_settings(
     ):  # fmt: skip
         if not least <= value <= most:
             errors[field] = f"{what} must be between {least} and {most}{unit}"
-    return clean, errors
+    if errors:
+        raise Invalid(errors)
+    return clean
 
 
 async def set_consent_settings(
@@ -252,24 +251,22 @@ async def set_consent_settings(
     does, the days to tell a client, the age from which capacity is presumed, and the days
     before a share allowed but not sent is listed. Recorded consents keep the roles they
     name, even ones later taken off the list; existing review dates are not moved."""
-    clean, errors = validate_consent_settings(
+    clean = validate_consent_settings(
         roles,
         review_months,
         tell_client_days,
         capacity_age=capacity_age,
         unsent_share_days=unsent_share_days,
     )
-    if errors:
-        raise Invalid(errors)
     stored = None if clean == DEFAULT_PROFESSIONAL_ROLES else json.dumps(list(clean))
     await _save(
         {
-            TenantPolicy.professional_roles: stored,
-            TenantPolicy.consent_review_months: review_months,
-            TenantPolicy.lapsed_consent_blocks: lapsed_blocks,
-            TenantPolicy.tell_client_days: tell_client_days,
-            TenantPolicy.capacity_age: capacity_age,
-            TenantPolicy.unsent_share_days: unsent_share_days,
+            "professional_roles": stored,
+            "consent_review_months": review_months,
+            "lapsed_consent_blocks": lapsed_blocks,
+            "tell_client_days": tell_client_days,
+            "capacity_age": capacity_age,
+            "unsent_share_days": unsent_share_days,
         },
     )
     await audit(

@@ -8,7 +8,6 @@ never returned; only the sign-in flow decrypts it.
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import UTC, datetime
 from typing import Any
@@ -20,44 +19,26 @@ from confide.platform.core.crypto import secret_box
 from confide.platform.core.db import current_tenant_id
 from confide.platform.core.edge import control_characters
 from confide.platform.core.errors import Invalid
-from confide.tenants.roles import StaffRole
-from confide.tenants.sso import discovery
+from confide.tenants.sso import discovery, queries
 from confide.tenants.sso.schemas import SsoSettings, SsoView
-from confide.tenants.sso.tables import SsoProvider
 
 _DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9-]{1,63}\.)+[a-z]{2,63}$")
 _CLAIM = re.compile(r"^[A-Za-z0-9_:./-]{1,100}$")
 
 
-def _view(row: dict[str, Any]) -> SsoView:
-    raw = row["role_mapping"]
-    stored = json.loads(raw) if isinstance(raw, str) else raw
-    mapping = {group: tuple(StaffRole(role) for role in roles) for group, roles in stored.items()}
-    domains = tuple(d for d in (row["allowed_email_domains"] or "").split(",") if d)
-    return SsoView(
-        issuer=row["issuer"],
-        client_id=row["client_id"],
-        scopes=row["scopes"],
-        groups_claim=row["groups_claim"],
-        role_mapping=mapping,
-        allowed_email_domains=domains,
-        updated_at=row["updated_at"],
-    )
-
-
 async def get_sso() -> SsoView | None:
-    row = await SsoProvider.select(*_PUBLIC_COLUMNS).first()
-    return _view(row) if row else None
+    return await queries.sso()
 
 
 async def client_secret() -> str | None:
     """The decrypted client secret, for the token request only."""
-    row = await SsoProvider.select(SsoProvider.client_secret_encrypted).first()
-    return secret_box().decrypt(row["client_secret_encrypted"]) if row else None
+    encrypted = await queries.encrypted_client_secret()
+    return secret_box().decrypt(encrypted) if encrypted is not None else None
 
 
-def validate_sso(settings: SsoSettings, *, has_secret: bool) -> dict[str, str]:
-    """What is wrong with the settings themselves, field by field (no network)."""
+def validate_sso(settings: SsoSettings, *, has_secret: bool) -> None:
+    """``Invalid`` with what is wrong with the settings themselves, field by field (no
+    network)."""
     errors: dict[str, str] = {}
     try:
         discovery.check_issuer_url(settings.issuer)
@@ -91,48 +72,40 @@ def validate_sso(settings: SsoSettings, *, has_secret: bool) -> dict[str, str]:
     for field, (label, values) in typed.items():
         if any(control_characters(value, single_line=True) for value in values):
             errors[field] = f"{label} must not include control characters"
-    return errors
-
-
-async def check_sso(settings: SsoSettings, *, has_secret: bool) -> None:
-    """Raise ``Invalid`` unless the settings are complete and the provider answers."""
-    errors = validate_sso(settings, has_secret=has_secret)
-    if not errors:
-        try:
-            await discovery.discover(settings.issuer, fresh=True)
-        except discovery.DiscoveryError as error:
-            errors["issuer"] = str(error)
     if errors:
         raise Invalid(errors)
 
 
+async def check_sso(settings: SsoSettings, *, has_secret: bool) -> None:
+    """Raise ``Invalid`` unless the settings are complete and the provider answers."""
+    validate_sso(settings, has_secret=has_secret)
+    try:
+        await discovery.discover(settings.issuer, fresh=True)
+    except discovery.DiscoveryError as error:
+        raise Invalid({"issuer": str(error)}) from None
+
+
 async def save_sso(settings: SsoSettings, *, changed_by: UUID | None) -> SsoView:
     """Check, then store, the tenant's provider configuration."""
-    existing = await SsoProvider.select(SsoProvider.id).first()
+    existing = await queries.sso_id()
     await check_sso(settings, has_secret=existing is not None)
-    values: dict[Any, Any] = {
-        SsoProvider.issuer: settings.issuer,
-        SsoProvider.client_id: settings.client_id.strip(),
-        SsoProvider.scopes: " ".join(settings.scopes.split()),
-        SsoProvider.groups_claim: settings.groups_claim,
-        SsoProvider.role_mapping: {
+    values: dict[str, Any] = {
+        "issuer": settings.issuer,
+        "client_id": settings.client_id.strip(),
+        "scopes": " ".join(settings.scopes.split()),
+        "groups_claim": settings.groups_claim,
+        "role_mapping": {
             group.strip(): sorted({role.value for role in roles})
             for group, roles in settings.role_mapping.items()
         },
-        SsoProvider.allowed_email_domains: ",".join(
+        "allowed_email_domains": ",".join(
             sorted({d.lower() for d in settings.allowed_email_domains})
         ),
-        SsoProvider.updated_at: datetime.now(UTC),
+        "updated_at": datetime.now(UTC),
     }
     if settings.client_secret is not None:
-        values[SsoProvider.client_secret_encrypted] = secret_box().encrypt(settings.client_secret)
-    if existing:
-        await SsoProvider.update(values).where(SsoProvider.id == existing["id"])
-    else:
-        row = SsoProvider(tenant_id=current_tenant_id())
-        for column, value in values.items():
-            setattr(row, column._meta.name, value)
-        await SsoProvider.insert(row)
+        values["client_secret_encrypted"] = secret_box().encrypt(settings.client_secret)
+    await queries.save_sso(current_tenant_id(), existing, values)
     discovery.forget(settings.issuer)
     await audit(
         Action.SSO_CHANGED,
@@ -143,14 +116,3 @@ async def save_sso(settings: SsoSettings, *, changed_by: UUID | None) -> SsoView
     view = await get_sso()
     assert view is not None
     return view
-
-
-_PUBLIC_COLUMNS = (
-    SsoProvider.issuer,
-    SsoProvider.client_id,
-    SsoProvider.scopes,
-    SsoProvider.groups_claim,
-    SsoProvider.role_mapping,
-    SsoProvider.allowed_email_domains,
-    SsoProvider.updated_at,
-)

@@ -1,0 +1,940 @@
+"""Case work's SQL: every statement the case work services run, as named functions.
+
+The services (``access``, ``records``, ``search``) hold the rules, the transaction
+boundaries and the audit entries; these functions only read and write rows and return
+views. Each query names the tenant as well as relying on row-level security, so the
+planner can use the ``(tenant_id, ...)`` indexes.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID, uuid4
+
+from confide.platform.casework.schemas import (
+    AccessEntry,
+    AssignmentView,
+    BreakGlassView,
+    CasePersonView,
+    CaseRef,
+    CaseStatus,
+    CaseSummary,
+    CaseView,
+    ContactView,
+    Grounds,
+    NewContact,
+    NewEnquiry,
+    NewPerson,
+    NoteVersionView,
+    NoteView,
+    PersonKind,
+    PersonView,
+    SafeContact,
+    SearchHit,
+    SearchKind,
+    Side,
+)
+from confide.platform.casework.tables import (
+    Assignment,
+    BreakGlass,
+    Case,
+    CasePerson,
+    Contact,
+    Note,
+    Person,
+)
+from confide.platform.core.db import advisory_key
+from confide.platform.core.pagination import Page, PageRequest
+from confide.platform.core.sql import connection, raw
+from confide.platform.core.tables import json_list
+from confide.platform.identity.schemas import StaffView
+from confide.tenants.roles import StaffRole
+from confide.tenants.tables import Tenant
+
+# Opening a case: the case and the person's grounds for it. $1 tenant, $2 case, $3 staff.
+_FIND = (
+    "SELECT c.id, c.reference, c.status,"
+    " EXISTS (SELECT 1 FROM case_assignments a WHERE a.tenant_id = c.tenant_id"
+    " AND a.case_id = c.id AND a.staff_id = $3 AND a.ended_at IS NULL) AS assigned,"
+    " EXISTS (SELECT 1 FROM break_glass_grants g WHERE g.tenant_id = c.tenant_id"
+    " AND g.case_id = c.id AND g.staff_id = $3 AND g.expires_at > now()) AS glass"
+    " FROM cases c WHERE c.tenant_id = $1 AND c.id = $2"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class CaseFound:
+    """A case as the need-to-know check sees it: its status and the person's links."""
+
+    id: UUID
+    reference: str
+    status: str
+    assigned: bool  # a current assignment
+    glass: bool  # an unexpired break-glass grant
+
+
+async def find_case(tenant_id: UUID, case_id: UUID, staff_id: UUID) -> CaseFound | None:
+    """The case and the member of staff's links to it, in one round trip (None: no case)."""
+    row = await connection().fetchrow(_FIND, tenant_id, case_id, staff_id)
+    if row is None:
+        return None
+    return CaseFound(row["id"], row["reference"], row["status"], row["assigned"], row["glass"])
+
+
+async def case_id_by_reference(tenant_id: UUID, reference: str) -> UUID | None:
+    row = (
+        await Case.select(Case.id)
+        .where(Case.reference == reference, Case.tenant_id == tenant_id)
+        .first()
+    )
+    return None if row is None else UUID(str(row["id"]))
+
+
+async def insert_break_glass(
+    grant_id: UUID, tenant_id: UUID, case_id: UUID, staff_id: UUID, reason: str, hours: int
+) -> tuple[datetime, datetime]:
+    """A grant from now for ``hours`` (the database's clock); its start and end."""
+    [grant] = await raw(
+        "INSERT INTO break_glass_grants (id, tenant_id, case_id, staff_id, reason, granted_at,"
+        " expires_at) VALUES ({}, {}, {}, {}, {}, now(), now() + make_interval(hours => {}))"
+        " RETURNING granted_at, expires_at",
+        grant_id,
+        tenant_id,
+        case_id,
+        staff_id,
+        reason,
+        hours,
+    )
+    return grant["granted_at"], grant["expires_at"]
+
+
+async def break_glass_grants(tenant_id: UUID, page: PageRequest) -> Page[BreakGlassView]:
+    """Break-glass grants, newest first, and how many there are."""
+    rows = await raw(
+        "SELECT g.id, g.case_id, c.reference, g.staff_id, s.display_name, g.reason,"
+        " g.granted_at, g.expires_at FROM break_glass_grants g"
+        " JOIN cases c ON c.tenant_id = g.tenant_id AND c.id = g.case_id"
+        " JOIN staff_users s ON s.tenant_id = g.tenant_id AND s.id = g.staff_id"
+        " WHERE g.tenant_id = {} ORDER BY g.granted_at DESC, g.id LIMIT {} OFFSET {}",
+        tenant_id,
+        page.limit,
+        page.offset,
+    )
+    total = await BreakGlass.count().where(BreakGlass.tenant_id == tenant_id)
+    items = [
+        BreakGlassView(
+            id=r["id"],
+            case_id=r["case_id"],
+            case_reference=r["reference"],
+            staff_id=r["staff_id"],
+            staff_name=r["display_name"],
+            reason=r["reason"],
+            granted_at=r["granted_at"],
+            expires_at=r["expires_at"],
+        )
+        for r in rows
+    ]
+    return Page(items, total=total, limit=page.limit, offset=page.offset)
+
+
+async def access_entries(tenant_id: UUID, case_id: UUID, page: PageRequest) -> Page[AccessEntry]:
+    """A case's audit entries, newest first, with who made each."""
+    rows = await raw(
+        "SELECT a.seq, a.occurred_at, a.action, a.actor_id, s.display_name, a.grounds,"
+        " a.reason_code FROM audit_entries a"
+        " LEFT JOIN staff_users s ON s.tenant_id = a.tenant_id AND s.id = a.actor_id"
+        " WHERE a.tenant_id = {} AND a.subject_kind = 'case' AND a.subject_id = {}"
+        " ORDER BY a.seq DESC LIMIT {} OFFSET {}",
+        tenant_id,
+        case_id,
+        page.limit,
+        page.offset,
+    )
+    [count] = await raw(
+        "SELECT count(*) AS n FROM audit_entries WHERE tenant_id = {} AND subject_kind = 'case'"
+        " AND subject_id = {}",
+        tenant_id,
+        case_id,
+    )
+    items = [
+        AccessEntry(
+            seq=r["seq"],
+            occurred_at=r["occurred_at"],
+            action=r["action"],
+            actor_id=r["actor_id"],
+            actor_name=r["display_name"],
+            grounds=r["grounds"],
+            reason_code=r["reason_code"],
+        )
+        for r in rows
+    ]
+    return Page(items, total=int(count["n"]), limit=page.limit, offset=page.offset)
+
+
+# Records: enquiries, contacts, notes, assignments, closing.
+
+
+async def tenant_slug(tenant_id: UUID) -> str | None:
+    row = await Tenant.select(Tenant.slug).where(Tenant.id == tenant_id).first()
+    return None if row is None else str(row["slug"])
+
+
+async def lock_references(tenant_id: UUID, year: int) -> None:
+    """Queue writers of this tenant's case references for ``year`` until commit."""
+    key = advisory_key(b"confide-case-reference:", tenant_id.bytes, str(year).encode())
+    await raw("SELECT pg_advisory_xact_lock({})", key)
+
+
+async def highest_reference(tenant_id: UUID, prefix: str) -> int:
+    """The highest number after ``prefix`` among the tenant's case references (0: none)."""
+    [row] = await raw(
+        "SELECT coalesce(max(substring(reference from length({}) + 1)::int), 0) AS n FROM cases"
+        " WHERE tenant_id = {} AND starts_with(reference, {})",
+        prefix,
+        tenant_id,
+        prefix,
+    )
+    return int(row["n"])
+
+
+def _person_row(tenant_id: UUID, person: NewPerson, kind: PersonKind) -> Person:
+    return Person(
+        id=uuid4(),
+        tenant_id=tenant_id,
+        kind=kind,
+        first_name=person.first_name.strip(),
+        last_name=person.last_name.strip(),
+        date_of_birth=person.date_of_birth,
+        school_or_setting=person.school_or_setting,
+        primary_need=person.primary_need,
+        address=person.address,
+        postcode=person.postcode.strip().upper() if person.postcode else None,
+        phone=person.phone,
+        email=person.email.strip() if person.email else None,
+        may_phone=person.may_phone,
+        may_leave_voicemail=person.may_leave_voicemail,
+        may_text=person.may_text,
+        may_email=person.may_email,
+        may_post=person.may_post,
+        preferred_times=person.preferred_times.strip(),
+        safe_contact_note=person.safe_contact_note.strip(),
+    )
+
+
+async def insert_people(
+    tenant_id: UUID, subject: NewPerson | None, parents: Sequence[NewPerson]
+) -> tuple[UUID | None, list[UUID]]:
+    """The young person and the parents of an enquiry in one statement (none: no statement);
+    their new ids."""
+    young = (
+        None
+        if subject is None
+        else _person_row(tenant_id, subject, PersonKind.CHILD_OR_YOUNG_PERSON)
+    )
+    adults = [_person_row(tenant_id, p, PersonKind.PARENT_OR_CARER) for p in parents]
+    if young is not None or adults:
+        await Person.insert(*([young] if young else []), *adults)
+    return (None if young is None else young.id), [p.id for p in adults]
+
+
+async def insert_case(
+    tenant_id: UUID,
+    case_id: UUID,
+    reference: str,
+    subject_id: UUID | None,
+    data: NewEnquiry,
+    opened_on: date,
+    created_by: UUID,
+) -> None:
+    await Case.insert(
+        Case(
+            id=case_id,
+            tenant_id=tenant_id,
+            reference=reference,
+            subject_id=subject_id,
+            anonymous=data.anonymous,
+            contacted_by=data.contacted_by,
+            referral_route=data.referral_route,
+            referrer_consent_confirmed=data.referrer_consent_confirmed,
+            referrer_name=data.referrer_name.strip() if data.referrer_name else None,
+            referrer_consent_on=data.referrer_consent_on,
+            topics=json.dumps(list(data.topics)),
+            support_level=data.support_level,
+            opened_on=opened_on,
+            created_by=created_by,
+        )
+    )
+
+
+async def link_parents(tenant_id: UUID, case_id: UUID, person_ids: Sequence[UUID]) -> None:
+    await CasePerson.insert(
+        *(
+            CasePerson(
+                id=uuid4(),
+                tenant_id=tenant_id,
+                case_id=case_id,
+                person_id=person_id,
+                relationship=PersonKind.PARENT_OR_CARER,
+            )
+            for person_id in person_ids
+        )
+    )
+
+
+async def insert_assignment(
+    tenant_id: UUID, case_id: UUID, staff_id: UUID, assigned_by: UUID
+) -> None:
+    await Assignment.insert(
+        Assignment(
+            id=uuid4(),
+            tenant_id=tenant_id,
+            case_id=case_id,
+            staff_id=staff_id,
+            assigned_by=assigned_by,
+        )
+    )
+
+
+async def is_assigned(case_id: UUID, staff_id: UUID) -> bool:
+    """Whether the member of staff is currently assigned to the case."""
+    return bool(
+        await Assignment.exists().where(
+            Assignment.case_id == case_id,
+            Assignment.staff_id == staff_id,
+            Assignment.ended_at.is_null(),
+        )
+    )
+
+
+async def end_assignment(tenant_id: UUID, case_id: UUID, staff_id: UUID) -> None:
+    await raw(
+        "UPDATE case_assignments SET ended_at = now() WHERE tenant_id = {} AND case_id = {}"
+        " AND staff_id = {} AND ended_at IS NULL",
+        tenant_id,
+        case_id,
+        staff_id,
+    )
+
+
+async def my_open_cases(tenant_id: UUID, staff_id: UUID, page: PageRequest) -> Page[CaseSummary]:
+    """Open cases the member of staff is assigned to, newest first, and how many."""
+    where = (
+        " FROM cases c JOIN case_assignments a ON a.tenant_id = c.tenant_id AND a.case_id = c.id"
+        " AND a.staff_id = {} AND a.ended_at IS NULL"
+        " LEFT JOIN people p ON p.tenant_id = c.tenant_id AND p.id = c.subject_id"
+        " WHERE c.tenant_id = {} AND c.status = 'open'"
+    )
+    rows = await raw(
+        "SELECT c.id, c.reference, c.status, c.anonymous, c.support_level, c.topics, c.opened_on,"
+        " p.first_name, p.last_name" + where + " ORDER BY c.opened_on DESC, c.reference DESC"
+        " LIMIT {} OFFSET {}",
+        staff_id,
+        tenant_id,
+        page.limit,
+        page.offset,
+    )
+    [count] = await raw("SELECT count(*) AS n" + where, staff_id, tenant_id)
+    items = [
+        CaseSummary(
+            id=r["id"],
+            reference=r["reference"],
+            status=r["status"],
+            anonymous=r["anonymous"],
+            subject_name=None if r["first_name"] is None else f"{r['first_name']} {r['last_name']}",
+            support_level=r["support_level"],
+            topics=json_list(r["topics"]),
+            opened_on=r["opened_on"],
+        )
+        for r in rows
+    ]
+    return Page(items, total=int(count["n"]), limit=page.limit, offset=page.offset)
+
+
+async def on_case(tenant_id: UUID, case_id: UUID, person_id: UUID) -> bool:
+    """Whether the person is the case's subject or linked to it."""
+    [row] = await raw(
+        "SELECT EXISTS (SELECT 1 FROM cases WHERE tenant_id = {} AND id = {} AND subject_id = {})"
+        " OR EXISTS (SELECT 1 FROM case_people WHERE tenant_id = {} AND case_id = {}"
+        " AND person_id = {}) AS yes",
+        tenant_id,
+        case_id,
+        person_id,
+        tenant_id,
+        case_id,
+        person_id,
+    )
+    return bool(row["yes"])
+
+
+async def insert_contact(
+    tenant_id: UUID, case_id: UUID, data: NewContact, recorded_by: UUID
+) -> UUID:
+    row = Contact(
+        id=uuid4(),
+        tenant_id=tenant_id,
+        case_id=case_id,
+        kind=data.kind,
+        direction=data.direction,
+        occurred_at=data.occurred_at,
+        duration_minutes=data.duration_minutes,
+        with_person_id=data.with_person_id,
+        summary=data.summary.strip(),
+        side=data.side,
+        recorded_by=recorded_by,
+    )
+    await Contact.insert(row)
+    return UUID(str(row.id))
+
+
+async def contact(contact_id: UUID) -> ContactView:
+    [saved] = await Contact.select().where(Contact.id == contact_id)
+    return contact_view(saved)
+
+
+async def insert_note_version(
+    tenant_id: UUID,
+    case_id: UUID,
+    note_id: UUID,
+    version: int,
+    body: str,
+    side: Side | str,
+    recorded_by: UUID,
+    correction_reason: str | None = None,
+) -> None:
+    """One version of a note (append-only: a correction is a new version)."""
+    await Note.insert(
+        Note(
+            id=uuid4(),
+            tenant_id=tenant_id,
+            case_id=case_id,
+            note_id=note_id,
+            version=version,
+            body=body,
+            side=side,
+            correction_reason=correction_reason,
+            recorded_by=recorded_by,
+        )
+    )
+
+
+async def latest_note_version(case_id: UUID, note_id: UUID) -> tuple[int, str] | None:
+    """The note's highest version and its side (None: no such note on the case)."""
+    latest = (
+        await Note.select(Note.version, Note.side)
+        .where(Note.case_id == case_id, Note.note_id == note_id)
+        .order_by(Note.version, ascending=False)
+        .first()
+    )
+    return None if latest is None else (int(latest["version"]), str(latest["side"]))
+
+
+async def note(case_id: UUID, note_id: UUID) -> NoteView:
+    rows = await Note.select().where(Note.case_id == case_id, Note.note_id == note_id)
+    [view] = note_views(rows)
+    return view
+
+
+async def close_case(tenant_id: UUID, case_id: UUID, outcome: str, closed_on: date) -> None:
+    await Case.update(
+        {Case.status: CaseStatus.CLOSED, Case.outcome: outcome, Case.closed_on: closed_on}
+    ).where(Case.id == case_id, Case.tenant_id == tenant_id)
+
+
+async def assignments(tenant_id: UUID, case_id: UUID) -> list[AssignmentView]:
+    rows = await raw(
+        "SELECT a.id, a.staff_id, s.display_name, a.assigned_by, a.assigned_at, a.ended_at"
+        " FROM case_assignments a JOIN staff_users s ON s.tenant_id = a.tenant_id"
+        " AND s.id = a.staff_id WHERE a.tenant_id = {} AND a.case_id = {} ORDER BY a.assigned_at",
+        tenant_id,
+        case_id,
+    )
+    return [
+        AssignmentView(
+            id=r["id"],
+            staff_id=r["staff_id"],
+            staff_name=r["display_name"],
+            assigned_by=r["assigned_by"],
+            assigned_at=r["assigned_at"],
+            ended_at=r["ended_at"],
+        )
+        for r in rows
+    ]
+
+
+# Reading a case file back: the services call these only after the need-to-know check.
+
+
+def person_view(row: dict[str, Any]) -> PersonView:
+    return PersonView(
+        id=row["id"],
+        kind=PersonKind(row["kind"]),
+        first_name=row["first_name"],
+        last_name=row["last_name"],
+        date_of_birth=row["date_of_birth"],
+        school_or_setting=row["school_or_setting"],
+        primary_need=row["primary_need"],
+        address=row["address"],
+        postcode=row["postcode"],
+        phone=row["phone"],
+        email=row["email"],
+        safe_contact=SafeContact(
+            may_phone=row["may_phone"],
+            may_leave_voicemail=row["may_leave_voicemail"],
+            may_text=row["may_text"],
+            may_email=row["may_email"],
+            may_post=row["may_post"],
+            preferred_times=row["preferred_times"],
+            note=row["safe_contact_note"],
+        ),
+    )
+
+
+def contact_view(row: dict[str, Any], names: Mapping[UUID, str] | None = None) -> ContactView:
+    return ContactView(
+        id=row["id"],
+        kind=row["kind"],
+        direction=row["direction"],
+        occurred_at=row["occurred_at"],
+        duration_minutes=row["duration_minutes"],
+        with_person_id=row["with_person_id"],
+        summary=row["summary"],
+        side=Side(row["side"]),
+        recorded_by=row["recorded_by"],
+        recorded_at=row["recorded_at"],
+        recorded_by_name=(names or {}).get(row["recorded_by"], ""),
+    )
+
+
+def note_views(
+    rows: list[dict[str, Any]], names: Mapping[UUID, str] | None = None
+) -> list[NoteView]:
+    versions: dict[UUID, list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        versions[row["note_id"]].append(row)
+    notes = []
+    for note_id, group in versions.items():
+        group.sort(key=lambda r: r["version"], reverse=True)
+        views = [
+            NoteVersionView(
+                id=r["id"],
+                version=r["version"],
+                body=r["body"],
+                correction_reason=r["correction_reason"],
+                recorded_by=r["recorded_by"],
+                recorded_at=r["recorded_at"],
+                corrected=i > 0,
+                recorded_by_name=(names or {}).get(r["recorded_by"], ""),
+            )
+            for i, r in enumerate(group)
+        ]
+        notes.append(NoteView(note_id, Side(group[0]["side"]), views[0], views[1:]))
+    notes.sort(key=lambda n: n.history[-1].recorded_at if n.history else n.current.recorded_at)
+    return notes
+
+
+_PERSON_COLUMNS = (
+    "id",
+    "kind",
+    "first_name",
+    "last_name",
+    "date_of_birth",
+    "school_or_setting",
+    "primary_need",
+    "address",
+    "postcode",
+    "phone",
+    "email",
+    "may_phone",
+    "may_leave_voicemail",
+    "may_text",
+    "may_email",
+    "may_post",
+    "preferred_times",
+    "safe_contact_note",
+)
+_CONTACT_COLUMNS = (
+    "id",
+    "kind",
+    "direction",
+    "occurred_at",
+    "duration_minutes",
+    "with_person_id",
+    "summary",
+    "side",
+    "recorded_by",
+    "recorded_at",
+)
+_NOTE_COLUMNS = (
+    "id",
+    "note_id",
+    "version",
+    "body",
+    "side",
+    "correction_reason",
+    "recorded_by",
+    "recorded_at",
+)
+
+
+def _cols(alias: str, columns: tuple[str, ...]) -> str:
+    return ", ".join(f"{alias}.{c}" for c in columns)
+
+
+# The whole case file in one round trip: the case, with its subject, the people linked
+# to it, contacts and note versions (with who recorded each) and assignments as arrays
+# of rows. $1 tenant, $2 case, $3 true for a parent's view (shared side only). Each
+# subquery names the tenant so the planner uses the (tenant_id, case_id, ...) indexes;
+# row-level security applies as to any query.
+_CASE_FILE = f"""
+SELECT c.id, c.reference, c.status, c.anonymous, c.contacted_by, c.referral_route,
+       c.referrer_consent_confirmed, c.referrer_name, c.referrer_consent_on, c.topics,
+       c.support_level, c.opened_on, c.closed_on, c.outcome,
+       (SELECT ROW({_cols("p", _PERSON_COLUMNS)}) FROM people p
+         WHERE p.tenant_id = c.tenant_id AND p.id = c.subject_id) AS subject,
+       ARRAY(SELECT ROW(cp.relationship, {_cols("p", _PERSON_COLUMNS)})
+               FROM case_people cp JOIN people p ON p.tenant_id = cp.tenant_id
+                AND p.id = cp.person_id
+              WHERE cp.tenant_id = c.tenant_id AND cp.case_id = c.id) AS people,
+       ARRAY(SELECT ROW({_cols("x", _CONTACT_COLUMNS)},
+                        coalesce(s.display_name, ''))
+               FROM case_contacts x LEFT JOIN staff_users s ON s.tenant_id = x.tenant_id
+                AND s.id = x.recorded_by
+              WHERE x.tenant_id = c.tenant_id AND x.case_id = c.id
+                AND (NOT $3 OR x.side = 'shared')
+              ORDER BY x.occurred_at) AS contacts,
+       ARRAY(SELECT ROW({_cols("n", _NOTE_COLUMNS)},
+                        coalesce(s.display_name, ''))
+               FROM case_notes n LEFT JOIN staff_users s ON s.tenant_id = n.tenant_id
+                AND s.id = n.recorded_by
+              WHERE n.tenant_id = c.tenant_id AND n.case_id = c.id
+                AND (NOT $3 OR n.side = 'shared')
+              ORDER BY n.recorded_at) AS notes,
+       ARRAY(SELECT ROW(a.id, a.staff_id, s.display_name, a.assigned_by, a.assigned_at,
+                        a.ended_at)
+               FROM case_assignments a JOIN staff_users s ON s.tenant_id = a.tenant_id
+                AND s.id = a.staff_id
+              WHERE a.tenant_id = c.tenant_id AND a.case_id = c.id
+              ORDER BY a.assigned_at) AS assignments
+  FROM cases c
+ WHERE c.tenant_id = $1 AND c.id = $2
+"""  # noqa: S608 - put together from the constant column names above only
+
+
+async def case_file(
+    tenant_id: UUID, case_id: UUID, grounds: Grounds, *, for_parent: bool = False
+) -> CaseView | None:
+    """The whole case file in one round trip (``_CASE_FILE``); None: no such case."""
+    case = await connection().fetchrow(_CASE_FILE, tenant_id, case_id, for_parent)
+    if case is None:
+        return None
+    subject = case["subject"]
+    people = [
+        CasePersonView(
+            PersonKind(r[0]), person_view(dict(zip(_PERSON_COLUMNS, r[1:], strict=True)))
+        )
+        for r in case["people"]
+    ]
+    contact_names = {}
+    contacts = []
+    for r in case["contacts"]:
+        row = dict(zip(_CONTACT_COLUMNS, r, strict=False))
+        contact_names[row["recorded_by"]] = r[-1]
+        contacts.append(row)
+    notes = []
+    note_names = {}
+    for r in case["notes"]:
+        row = dict(zip(_NOTE_COLUMNS, r, strict=False))
+        note_names[row["recorded_by"]] = r[-1]
+        notes.append(row)
+    return CaseView(
+        id=case["id"],
+        reference=case["reference"],
+        status=case["status"],
+        anonymous=case["anonymous"],
+        contacted_by=case["contacted_by"],
+        referral_route=case["referral_route"],
+        referrer_consent_confirmed=case["referrer_consent_confirmed"],
+        referrer_name=case["referrer_name"],
+        referrer_consent_on=case["referrer_consent_on"],
+        topics=json_list(case["topics"]),
+        support_level=case["support_level"],
+        opened_on=case["opened_on"],
+        closed_on=case["closed_on"],
+        outcome=case["outcome"],
+        subject=None
+        if subject is None
+        else person_view(dict(zip(_PERSON_COLUMNS, subject, strict=True))),
+        people=people,
+        assignments=[
+            AssignmentView(
+                id=r[0],
+                staff_id=r[1],
+                staff_name=r[2],
+                assigned_by=r[3],
+                assigned_at=r[4],
+                ended_at=r[5],
+            )
+            for r in case["assignments"]
+        ],
+        contacts=[contact_view(r, contact_names) for r in contacts],
+        notes=note_views(notes, note_names),
+        grounds=grounds,
+        parent_view=for_parent,
+    )
+
+
+# Search (``search.py`` holds what may be searched for and need-to-know's meaning there).
+# SQL here is put together from constants and ``$n`` placeholders only; every value the
+# caller gives is a bound argument (hence the ``noqa: S608``).
+
+MAX_NAME_WORDS = 4
+FALLBACK_PREFIX = 3  # letters that must be right when there is no trigram index
+
+# A generated column, lower(first || ' ' || last): under row-level security only a plain
+# column lets the trigram index serve the query (see the search indexes migration).
+SEARCH_NAME = "p.search_name"
+
+
+async def pg_trgm_installed() -> bool:
+    """Whether the ``pg_trgm`` extension is installed in this database."""
+    found = await connection().fetchval("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")
+    return found is not None
+
+
+# Every value ``plan_cache_mode`` can take (PostgreSQL 12 on).
+_PLAN_CACHE_MODES = frozenset({"auto", "force_generic_plan", "force_custom_plan"})
+
+
+class _Args:
+    """Bound arguments: each distinct value becomes one ``$n``, in order of first use."""
+
+    def __init__(self) -> None:
+        self.values: list[Any] = []
+        self._index: dict[tuple[type, Any], int] = {}
+
+    def __call__(self, value: Any) -> str:
+        key = (type(value), value)
+        if key not in self._index:
+            self.values.append(value)
+            self._index[key] = len(self.values)
+        return f"${self._index[key]}"
+
+
+def _like_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _matched(kind: SearchKind, value: str | date, trigram: bool, tenant: UUID, a: _Args) -> str:
+    """SQL selecting ``id`` and ``score`` of the people the query finds."""
+    if kind is SearchKind.NAME:
+        assert isinstance(value, str)
+        if trigram:
+            q = a(value)
+            return (
+                f"SELECT p.id, word_similarity({q}, {SEARCH_NAME}) AS score,"  # noqa: S608
+                f" similarity({a(value)}, {SEARCH_NAME}) AS score2"
+                f" FROM people p WHERE p.tenant_id = {a(tenant)} AND {SEARCH_NAME} %> {a(value)}"
+            )
+        words = value.split()[:MAX_NAME_WORDS]
+        conditions = []
+        scores = []
+        for word in words:
+            prefix = _like_escape(word[:FALLBACK_PREFIX]) + "%"
+            whole = _like_escape(word) + "%"
+            conditions.append(
+                f"(lower(p.first_name) LIKE {a(prefix)} OR lower(p.last_name) LIKE {a(prefix)})"
+            )
+            scores.append(
+                f"(CASE WHEN lower(p.first_name) LIKE {a(whole)}"
+                f" OR lower(p.last_name) LIKE {a(whole)} THEN 1 ELSE 0 END)"
+            )
+        return (
+            f"SELECT p.id, ({' + '.join(scores)})::float4 / {len(words)} AS score,"  # noqa: S608
+            f" (CASE WHEN {SEARCH_NAME} = {a(value)} THEN 1 ELSE 0 END)::float4 AS score2"
+            f" FROM people p WHERE p.tenant_id = {a(tenant)} AND {' AND '.join(conditions)}"
+        )
+    if kind is SearchKind.DATE_OF_BIRTH:
+        return (
+            "SELECT p.id, 1::float4 AS score, 1::float4 AS score2 FROM people p"  # noqa: S608
+            f" WHERE p.tenant_id = {a(tenant)} AND p.date_of_birth = {a(value)}"
+        )
+    if kind is SearchKind.POSTCODE:
+        return (
+            "SELECT p.id, 1::float4 AS score, 1::float4 AS score2 FROM people p"  # noqa: S608
+            f" WHERE p.tenant_id = {a(tenant)}"
+            f" AND upper(replace(p.postcode::text, ' ', '')) = {a(value)}"
+        )
+    t = a(tenant)
+    ref = a(value)
+    return (
+        "SELECT DISTINCT x.id, 1::float4 AS score, 1::float4 AS score2 FROM ("  # noqa: S608
+        f" SELECT c.subject_id AS id FROM cases c WHERE c.tenant_id = {t}"
+        f" AND upper(c.reference::text) = {ref} AND c.subject_id IS NOT NULL"
+        f" UNION SELECT cp.person_id FROM cases c JOIN case_people cp"
+        f" ON cp.tenant_id = c.tenant_id AND cp.case_id = c.id"
+        f" WHERE c.tenant_id = {a(tenant)} AND upper(c.reference::text) = {a(value)}) x"
+    )
+
+
+def _open(tenant: UUID, staff: StaffView, a: _Args) -> str:
+    """SQL true when the searcher has grounds for case ``c``."""
+    return (
+        f"({a(staff.has(StaffRole.MANAGER))}"  # noqa: S608
+        " OR EXISTS (SELECT 1 FROM case_assignments ca"
+        f" WHERE ca.tenant_id = {a(tenant)} AND ca.case_id = c.id"
+        f" AND ca.staff_id = {a(staff.id)} AND ca.ended_at IS NULL)"
+        " OR EXISTS (SELECT 1 FROM break_glass_grants bg"
+        f" WHERE bg.tenant_id = {a(tenant)} AND bg.case_id = c.id"
+        f" AND bg.staff_id = {a(staff.id)} AND bg.expires_at > now()))"
+    )
+
+
+def _sql(
+    kind: SearchKind,
+    value: str | date,
+    trigram: bool,
+    staff: StaffView,
+    page: PageRequest,
+    tenant: UUID,
+    a: _Args,
+) -> str:
+    manager = staff.has(StaffRole.MANAGER)
+    matched = _matched(kind, value, trigram, tenant, a)
+    t1, t2, t3 = a(tenant), a(tenant), a(tenant)
+    grounds = _open(tenant, staff, a)
+    # A case nobody is on (anonymous) is still found by its reference.
+    lone_case = ""
+    if kind is SearchKind.REFERENCE:
+        lone_grounds = _open(tenant, staff, a)
+        lone_case = (
+            " UNION ALL SELECT NULL::uuid, NOT o.open, 1::float4, 1::float4,"  # noqa: S608
+            " NULL, NULL, NULL, NULL::date, NULL,"
+            " ARRAY[o.reference::text], ARRAY[o.open],"
+            " ARRAY[CASE WHEN o.open THEN o.id END], ARRAY[CASE WHEN o.open THEN o.status END],"
+            " ARRAY[CASE WHEN o.open THEN o.opened_on END]"
+            f" FROM (SELECT c.id, c.reference, c.status::text AS status, c.opened_on,"
+            f" {lone_grounds} AS open FROM cases c WHERE c.tenant_id = {a(tenant)}"
+            f" AND upper(c.reference::text) = {a(value)} AND c.subject_id IS NULL"
+            " AND NOT EXISTS (SELECT 1 FROM case_people cp"
+            " WHERE cp.tenant_id = c.tenant_id AND cp.case_id = c.id)) o"
+        )
+    return f"""
+WITH matched AS ({matched}),
+links AS (
+    SELECT m.id AS person_id, c.id AS case_id FROM matched m
+      JOIN cases c ON c.tenant_id = {t1} AND c.subject_id = m.id
+    UNION
+    SELECT m.id, cp.case_id FROM matched m
+      JOIN case_people cp ON cp.tenant_id = {t2} AND cp.person_id = m.id
+),
+grounds AS (
+    SELECT l.person_id, c.id, c.reference::text AS reference, c.status::text AS status,
+           c.opened_on, {grounds} AS open
+      FROM links l JOIN cases c ON c.tenant_id = {t3} AND c.id = l.case_id
+),
+per_person AS (
+    SELECT m.id, m.score, m.score2,
+           coalesce(bool_or(g.open), {a(manager)}) AS visible,
+           array_agg(g.reference ORDER BY g.reference) FILTER (WHERE g.id IS NOT NULL) AS refs,
+           array_agg(g.open ORDER BY g.reference) FILTER (WHERE g.id IS NOT NULL) AS opens,
+           array_agg(CASE WHEN g.open THEN g.id END ORDER BY g.reference)
+             FILTER (WHERE g.id IS NOT NULL) AS ids,
+           array_agg(CASE WHEN g.open THEN g.status END ORDER BY g.reference)
+             FILTER (WHERE g.id IS NOT NULL) AS statuses,
+           array_agg(CASE WHEN g.open THEN g.opened_on END ORDER BY g.reference)
+             FILTER (WHERE g.id IS NOT NULL) AS opened
+      FROM matched m LEFT JOIN grounds g ON g.person_id = m.id
+     GROUP BY m.id, m.score, m.score2
+),
+hits AS (
+    SELECT h.id AS person_id, false AS restricted, h.score, h.score2,
+           p.kind::text AS kind, p.first_name::text AS first_name,
+           p.last_name::text AS last_name, p.date_of_birth, p.postcode::text AS postcode,
+           h.refs, h.opens, h.ids, h.statuses, h.opened
+      FROM per_person h JOIN people p ON p.tenant_id = {a(tenant)} AND p.id = h.id
+     WHERE h.visible
+    UNION ALL
+    SELECT NULL::uuid, true, max(h.score), max(h.score2), NULL, NULL, NULL, NULL::date, NULL,
+           h.refs, h.opens, h.ids, h.statuses, h.opened
+      FROM per_person h
+     WHERE NOT h.visible AND h.refs IS NOT NULL
+     GROUP BY h.refs, h.opens, h.ids, h.statuses, h.opened
+    {lone_case}
+)
+SELECT hits.*, count(*) OVER () AS total FROM hits
+ ORDER BY score DESC, score2 DESC, last_name, first_name, refs, person_id
+ LIMIT {a(page.limit)} OFFSET {a(page.offset)}
+"""  # noqa: S608
+
+
+def _hit(row: Mapping[str, Any]) -> SearchHit:
+    refs = row["refs"] or []
+    cases = tuple(
+        CaseRef(reference=ref, restricted=True)
+        if not opened
+        else CaseRef(
+            reference=ref, restricted=False, case_id=case_id, status=status, opened_on=opened_on
+        )
+        for ref, opened, case_id, status, opened_on in zip(
+            refs,
+            row["opens"] or [],
+            row["ids"] or [],
+            row["statuses"] or [],
+            row["opened"] or [],
+            strict=True,
+        )
+    )
+    if row["restricted"]:
+        return SearchHit(restricted=True, cases=cases)
+    return SearchHit(
+        restricted=False,
+        cases=cases,
+        person_id=row["person_id"],
+        kind=row["kind"],
+        first_name=row["first_name"],
+        last_name=row["last_name"],
+        date_of_birth=row["date_of_birth"],
+        postcode=row["postcode"],
+    )
+
+
+async def search_page(
+    kind: SearchKind,
+    value: str | date,
+    trigram: bool,
+    staff: StaffView,
+    page: PageRequest,
+    tenant: UUID,
+) -> tuple[list[SearchHit], int]:
+    """One page of hits, best first, and the number of hits in all."""
+    args = _Args()
+    sql = _sql(kind, value, trigram, staff, page, tenant, args)
+    db = connection()
+    # Planning this query costs more than running it (measured: 1.1 ms against 2.3 ms a
+    # search); the generic plan serves every value, so plan once per connection.
+    before = await db.fetchval(
+        "SELECT current_setting('plan_cache_mode') AS before,"
+        " set_config('plan_cache_mode', 'force_generic_plan', true)"
+    )
+    rows = await db.fetch(sql, *args.values)
+    # (After a failure the transaction is aborted, and rolling back restores it anyway.)
+    if before in _PLAN_CACHE_MODES:
+        # A known constant goes as plain text: one short message, no statement to bind.
+        await db.execute(f"SELECT set_config('plan_cache_mode', '{before}', true)")
+    else:  # pragma: no cover - PostgreSQL has no other values
+        await db.execute("SELECT set_config('plan_cache_mode', $1, true)", before)
+    if rows:
+        total = int(rows[0]["total"])
+    elif page.offset == 0:
+        total = 0
+    else:  # past the end: count on its own
+        count_args = _Args()
+        count_sql = _sql(kind, value, trigram, staff, PageRequest(limit=1), tenant, count_args)
+        counted = await db.fetch(count_sql, *count_args.values)
+        total = int(counted[0]["total"]) if counted else 0
+    return [_hit(r) for r in rows], total

@@ -1,0 +1,780 @@
+"""Consent's SQL: every statement the consent services run, as named functions.
+
+The services (``consents``, ``capacity``, ``disclosures``, ``tasks``, ``first_contact``)
+hold the rules, the transaction boundaries and the audit entries; these functions only
+read and write rows and return views.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+from uuid import UUID, uuid4
+
+from confide.platform.consent.schemas import (
+    Authorisation,
+    AwaitingConsent,
+    Basis,
+    CapacityDecisionView,
+    ConsentMethod,
+    ConsentReviewView,
+    ConsentView,
+    Decision,
+    DelayTelling,
+    DisclosureStatus,
+    DisclosureSummary,
+    GivenBy,
+    LegalBasis,
+    NewCapacityDecision,
+    NewConsent,
+    NotAskedView,
+    ReviewConsent,
+    ReviewDue,
+    ReviewOutcome,
+    SendMethod,
+    SentDisclosure,
+    TaskDelayView,
+    TaskStatus,
+    TellMethod,
+    TellTaskView,
+    ToldClient,
+)
+from confide.platform.consent.tables import (
+    CapacityDecision,
+    Consent,
+    ConsentNotAsked,
+    ConsentReview,
+    Disclosure,
+    TaskDelay,
+    TellClientTask,
+)
+from confide.platform.core.pagination import Page, PageRequest
+from confide.platform.core.sql import raw
+from confide.platform.core.tables import json_list
+
+# Consents.
+
+
+def _consent_view(row: dict[str, Any], reviews: list[ConsentReviewView], on: date) -> ConsentView:
+    due = reviews[0].next_review_due if reviews else row["review_due"]
+    return ConsentView(
+        id=row["id"],
+        case_id=row["case_id"],
+        version=row["version"],
+        decision=Decision(row["decision"]),
+        roles=json_list(row["roles"]),
+        given_by=GivenBy(row["given_by"]),
+        method=ConsentMethod(row["method"]),
+        given_on=row["given_on"],
+        advised_of_limits=row["advised_of_limits"],
+        parties_told=json_list(row["parties_told"]),
+        young_person_view=row["young_person_view"],
+        note=row["note"],
+        review_due=due,
+        lapsed=due < on,
+        recorded_by=row["recorded_by"],
+        recorded_by_name=row.get("recorded_by_name") or "",
+        recorded_at=row["recorded_at"],
+        reviews=reviews,
+    )
+
+
+async def consent_versions(
+    tenant_id: UUID, case_id: UUID, on: date, *, latest_only: bool = False
+) -> list[ConsentView]:
+    """Every version of the case's consent (or only the current one), newest first, with
+    its reviews, lapsed or not ``on`` that day: two queries."""
+    rows = await raw(
+        "SELECT c.*, s.display_name AS recorded_by_name FROM consents c"
+        " LEFT JOIN staff_users s ON s.tenant_id = c.tenant_id AND s.id = c.recorded_by"
+        " WHERE c.tenant_id = {} AND c.case_id = {} ORDER BY c.version DESC LIMIT {}",
+        tenant_id,
+        case_id,
+        1 if latest_only else None,  # LIMIT NULL: every version
+    )
+    if not rows:
+        return []
+    review_rows = await raw(
+        "SELECT r.*, s.display_name AS reviewed_by_name FROM consent_reviews r"
+        " LEFT JOIN staff_users s ON s.tenant_id = r.tenant_id AND s.id = r.reviewed_by"
+        " WHERE r.tenant_id = {} AND r.case_id = {}"
+        " AND (NOT {} OR r.consent_id = {}) ORDER BY r.reviewed_at DESC, r.id",
+        tenant_id,
+        case_id,
+        latest_only,
+        rows[0]["id"],
+    )
+    by_consent: dict[UUID, list[ConsentReviewView]] = {}
+    for r in review_rows:
+        by_consent.setdefault(r["consent_id"], []).append(
+            ConsentReviewView(
+                id=r["id"],
+                consent_id=r["consent_id"],
+                outcome=ReviewOutcome(r["outcome"]),
+                note=r["note"],
+                next_review_due=r["next_review_due"],
+                reviewed_by=r["reviewed_by"],
+                reviewed_by_name=r["reviewed_by_name"] or "",
+                reviewed_at=r["reviewed_at"],
+            )
+        )
+    return [_consent_view(row, by_consent.get(row["id"], []), on) for row in rows]
+
+
+async def not_asked(tenant_id: UUID, case_id: UUID) -> NotAskedView | None:
+    """Why consent was not asked at first contact, if it was not."""
+    rows = await raw(
+        "SELECT n.reason, n.recorded_at, s.display_name FROM consent_not_asked n"
+        " LEFT JOIN staff_users s ON s.tenant_id = n.tenant_id AND s.id = n.recorded_by"
+        " WHERE n.tenant_id = {} AND n.case_id = {}",
+        tenant_id,
+        case_id,
+    )
+    if not rows:
+        return None
+    return NotAskedView(rows[0]["reason"], rows[0]["display_name"] or "", rows[0]["recorded_at"])
+
+
+async def lock_case_anonymous(tenant_id: UUID, case_id: UUID) -> bool:
+    """Lock the case row until commit (consent versions are numbered under it); whether
+    the case is an anonymous enquiry."""
+    [case] = await raw(
+        "SELECT c.anonymous FROM cases c WHERE c.tenant_id = {} AND c.id = {} FOR UPDATE",
+        tenant_id,
+        case_id,
+    )
+    return bool(case["anonymous"])
+
+
+async def latest_consent_version(tenant_id: UUID, case_id: UUID) -> int:
+    """The case's highest consent version (0: none yet)."""
+    [latest] = await raw(
+        "SELECT coalesce(max(version), 0) AS v FROM consents WHERE tenant_id = {} AND case_id = {}",
+        tenant_id,
+        case_id,
+    )
+    return int(latest["v"])
+
+
+async def insert_consent(
+    tenant_id: UUID,
+    consent_id: UUID,
+    case_id: UUID,
+    version: int,
+    data: NewConsent,
+    review_due: date,
+    recorded_by: UUID,
+) -> None:
+    await Consent.insert(
+        Consent(
+            id=consent_id,
+            tenant_id=tenant_id,
+            case_id=case_id,
+            version=version,
+            decision=data.decision,
+            roles=json.dumps(list(data.roles)),
+            given_by=data.given_by,
+            method=data.method,
+            given_on=data.given_on,
+            advised_of_limits=data.advised_of_limits,
+            parties_told=json.dumps(list(data.parties_told)),
+            young_person_view=data.young_person_view.strip(),
+            note=data.note.strip(),
+            review_due=review_due,
+            recorded_by=recorded_by,
+        )
+    )
+
+
+async def insert_not_asked(tenant_id: UUID, case_id: UUID, reason: str, recorded_by: UUID) -> None:
+    await ConsentNotAsked.insert(
+        ConsentNotAsked(
+            id=uuid4(),
+            tenant_id=tenant_id,
+            case_id=case_id,
+            reason=reason,
+            recorded_by=recorded_by,
+        )
+    )
+
+
+async def insert_review(
+    tenant_id: UUID,
+    case_id: UUID,
+    consent_id: UUID,
+    data: ReviewConsent,
+    next_review_due: date,
+    reviewed_by: UUID,
+) -> None:
+    await ConsentReview.insert(
+        ConsentReview(
+            id=uuid4(),
+            tenant_id=tenant_id,
+            case_id=case_id,
+            consent_id=consent_id,
+            outcome=data.outcome,
+            note=data.note.strip(),
+            next_review_due=next_review_due,
+            reviewed_by=reviewed_by,
+        )
+    )
+
+
+# Which cases a list of consent work shows (bound: the member of staff's id, whether they
+# are a manager): their own, and for a manager every case nobody is assigned to as well.
+_SCOPE = (
+    " AND (EXISTS (SELECT 1 FROM case_assignments a WHERE a.tenant_id = c.tenant_id"
+    " AND a.case_id = c.id AND a.staff_id = {} AND a.ended_at IS NULL)"
+    " OR ({} AND NOT EXISTS (SELECT 1 FROM case_assignments u WHERE u.tenant_id = c.tenant_id"
+    " AND u.case_id = c.id AND u.ended_at IS NULL)))"
+)
+
+
+async def reviews_due(
+    tenant_id: UUID, until: date, on: date, staff_id: UUID, manager: bool, page: PageRequest
+) -> Page[ReviewDue]:
+    """Current consents of open cases in scope due for review by ``until``, soonest first
+    (overdue: due before ``on``)."""
+    # A fixed string and ``_SCOPE``; every value is bound.
+    body = (
+        " FROM cases c"  # noqa: S608
+        " JOIN LATERAL (SELECT k.id, k.version, k.decision, coalesce((SELECT r.next_review_due"
+        " FROM consent_reviews r WHERE r.tenant_id = k.tenant_id AND r.consent_id = k.id"
+        " ORDER BY r.reviewed_at DESC, r.id LIMIT 1), k.review_due) AS due FROM consents k"
+        " WHERE k.tenant_id = c.tenant_id AND k.case_id = c.id ORDER BY k.version DESC LIMIT 1)"
+        " cur ON true"
+        " LEFT JOIN people p ON p.tenant_id = c.tenant_id AND p.id = c.subject_id"
+        " WHERE c.tenant_id = {} AND c.status = 'open' AND cur.due <= {}" + _SCOPE
+    )
+    args = (tenant_id, until, staff_id, manager)
+    rows = await raw(
+        "SELECT c.id, c.reference, p.first_name, p.last_name, cur.version, cur.decision,"
+        " cur.due" + body + " ORDER BY cur.due, c.reference LIMIT {} OFFSET {}",
+        *args,
+        page.limit,
+        page.offset,
+    )
+    [count] = await raw("SELECT count(*) AS n" + body, *args)
+    items = [
+        ReviewDue(
+            case_id=r["id"],
+            case_reference=r["reference"],
+            subject_name=_name(r),
+            consent_version=r["version"],
+            decision=Decision(r["decision"]),
+            review_due=r["due"],
+            overdue=r["due"] < on,
+        )
+        for r in rows
+    ]
+    return Page(items, total=int(count["n"]), limit=page.limit, offset=page.offset)
+
+
+def _name(r: dict[str, Any]) -> str | None:
+    return None if r["first_name"] is None else f"{r['first_name']} {r['last_name']}"
+
+
+async def awaiting_consent(
+    tenant_id: UUID, staff_id: UUID, manager: bool, page: PageRequest
+) -> Page[AwaitingConsent]:
+    """Open cases in scope where consent was not asked and is still not recorded, oldest
+    first."""
+    # A fixed string and ``_SCOPE``; every value is bound.
+    body = (
+        " FROM consent_not_asked n"  # noqa: S608
+        " JOIN cases c ON c.tenant_id = n.tenant_id AND c.id = n.case_id"
+        " LEFT JOIN people p ON p.tenant_id = c.tenant_id AND p.id = c.subject_id"
+        " WHERE n.tenant_id = {} AND c.status = 'open' AND NOT EXISTS (SELECT 1 FROM consents k"
+        " WHERE k.tenant_id = c.tenant_id AND k.case_id = c.id)" + _SCOPE
+    )
+    args = (tenant_id, staff_id, manager)
+    rows = await raw(
+        "SELECT c.id, c.reference, p.first_name, p.last_name, n.reason, n.recorded_at"
+        + body
+        + " ORDER BY n.recorded_at, c.reference LIMIT {} OFFSET {}",
+        *args,
+        page.limit,
+        page.offset,
+    )
+    [count] = await raw("SELECT count(*) AS n" + body, *args)
+    items = [
+        AwaitingConsent(r["id"], r["reference"], _name(r), r["reason"], r["recorded_at"])
+        for r in rows
+    ]
+    return Page(items, total=int(count["n"]), limit=page.limit, offset=page.offset)
+
+
+# Capacity.
+
+
+async def capacity_decisions(tenant_id: UUID, case_id: UUID) -> list[CapacityDecisionView]:
+    """The case's capacity decisions, newest first."""
+    rows = await raw(
+        "SELECT d.*, s.display_name FROM capacity_decisions d"
+        " LEFT JOIN staff_users s ON s.tenant_id = d.tenant_id AND s.id = d.judged_by"
+        " WHERE d.tenant_id = {} AND d.case_id = {} ORDER BY d.recorded_at DESC, d.id",
+        tenant_id,
+        case_id,
+    )
+    return [_decision(r) for r in rows]
+
+
+def _decision(r: dict[str, Any]) -> CapacityDecisionView:
+    return CapacityDecisionView(
+        id=r["id"],
+        has_capacity=r["has_capacity"],
+        judged_on=r["judged_on"],
+        judged_by=r["judged_by"],
+        judged_by_name=r["display_name"] or "",
+        note=r["note"],
+        recorded_at=r["recorded_at"],
+    )
+
+
+async def case_subject(tenant_id: UUID, case_id: UUID) -> tuple[UUID, date | None] | None:
+    """The case's young person (id, date of birth); None for an anonymous enquiry."""
+    rows = await raw(
+        "SELECT p.id, p.date_of_birth FROM cases c JOIN people p"
+        " ON p.tenant_id = c.tenant_id AND p.id = c.subject_id"
+        " WHERE c.tenant_id = {} AND c.id = {}",
+        tenant_id,
+        case_id,
+    )
+    return (rows[0]["id"], rows[0]["date_of_birth"]) if rows else None
+
+
+async def insert_capacity_decision(
+    tenant_id: UUID,
+    decision_id: UUID,
+    case_id: UUID,
+    person_id: UUID,
+    data: NewCapacityDecision,
+    judged_by: UUID,
+) -> None:
+    await CapacityDecision.insert(
+        CapacityDecision(
+            id=decision_id,
+            tenant_id=tenant_id,
+            case_id=case_id,
+            person_id=person_id,
+            has_capacity=data.has_capacity,
+            judged_by=judged_by,
+            judged_on=data.judged_on,
+            note=data.note.strip(),
+        )
+    )
+
+
+# Tell-the-client tasks.
+
+
+async def insert_task(
+    tenant_id: UUID, task_id: UUID, case_id: UUID, disclosure_id: UUID, due_on: date
+) -> None:
+    await TellClientTask.insert(
+        TellClientTask(
+            id=task_id,
+            tenant_id=tenant_id,
+            case_id=case_id,
+            disclosure_id=disclosure_id,
+            due_on=due_on,
+        )
+    )
+
+
+_SELECT = (
+    "SELECT t.*, c.reference, d.recipient_org, d.recipient_role, d.legal_basis,"
+    " s.display_name AS told_by_name, EXISTS (SELECT 1 FROM jsonb_array_elements(d.items) i"
+    " WHERE (i->>'young_person_only')::boolean) AS young_person_items"
+    " FROM tell_client_tasks t"
+    " JOIN cases c ON c.tenant_id = t.tenant_id AND c.id = t.case_id"
+    " JOIN disclosures d ON d.tenant_id = t.tenant_id AND d.id = t.disclosure_id"
+    " LEFT JOIN staff_users s ON s.tenant_id = t.tenant_id AND s.id = t.told_by"
+)
+
+
+async def _delays(tenant_id: UUID, task_ids: list[UUID]) -> dict[UUID, list[TaskDelayView]]:
+    if not task_ids:
+        return {}
+    rows = await raw(
+        "SELECT x.*, s.display_name FROM tell_client_delays x"
+        " LEFT JOIN staff_users s ON s.tenant_id = x.tenant_id AND s.id = x.delayed_by"
+        " WHERE x.tenant_id = {} AND x.task_id = ANY({}::uuid[]) ORDER BY x.delayed_at, x.id",
+        tenant_id,
+        [str(t) for t in task_ids],
+    )
+    delays: dict[UUID, list[TaskDelayView]] = {}
+    for r in rows:
+        delays.setdefault(r["task_id"], []).append(
+            TaskDelayView(
+                id=r["id"],
+                reason=r["reason"],
+                previous_due_on=r["previous_due_on"],
+                new_due_on=r["new_due_on"],
+                delayed_by=r["delayed_by"],
+                delayed_by_name=r["display_name"] or "",
+                delayed_at=r["delayed_at"],
+            )
+        )
+    return delays
+
+
+async def _views(tenant_id: UUID, rows: list[dict[str, Any]], on: date) -> list[TellTaskView]:
+    delays = await _delays(tenant_id, [r["id"] for r in rows])
+    return [
+        TellTaskView(
+            id=r["id"],
+            case_id=r["case_id"],
+            case_reference=r["reference"],
+            disclosure_id=r["disclosure_id"],
+            recipient_org=r["recipient_org"],
+            recipient_role=r["recipient_role"],
+            legal_basis=LegalBasis(r["legal_basis"]) if r["legal_basis"] else None,
+            due_on=r["due_on"],
+            status=TaskStatus(r["status"]),
+            overdue=r["status"] == TaskStatus.OPEN and r["due_on"] < on,
+            told_on=r["told_on"],
+            told_how=TellMethod(r["told_how"]) if r["told_how"] else None,
+            told_note=r["told_note"],
+            told_by_name=r["told_by_name"],
+            created_at=r["created_at"],
+            done_at=r["done_at"],
+            delays=delays.get(r["id"], []),
+            young_person_items=r["young_person_items"],
+        )
+        for r in rows
+    ]
+
+
+async def task_for_disclosure(
+    tenant_id: UUID, disclosure_id: UUID, on: date
+) -> TellTaskView | None:
+    rows = await raw(
+        _SELECT + " WHERE t.tenant_id = {} AND t.disclosure_id = {}", tenant_id, disclosure_id
+    )
+    views = await _views(tenant_id, rows, on)
+    return views[0] if views else None
+
+
+async def task_case(tenant_id: UUID, task_id: UUID) -> UUID | None:
+    """The case a task is on (None: no such task here)."""
+    rows = await raw(
+        "SELECT case_id FROM tell_client_tasks WHERE tenant_id = {} AND id = {}",
+        tenant_id,
+        task_id,
+    )
+    return UUID(str(rows[0]["case_id"])) if rows else None
+
+
+async def task(tenant_id: UUID, task_id: UUID, on: date) -> TellTaskView:
+    rows = await raw(_SELECT + " WHERE t.tenant_id = {} AND t.id = {}", tenant_id, task_id)
+    [view] = await _views(tenant_id, rows, on)
+    return view
+
+
+async def open_tasks(
+    tenant_id: UUID, assigned_to: UUID | None, on: date, page: PageRequest
+) -> Page[TellTaskView]:
+    """Open tasks by due date: every one, or those on cases ``assigned_to`` is on."""
+    args: list[Any]
+    if assigned_to is None:
+        where, args = " WHERE t.tenant_id = {} AND t.status = 'open'", [tenant_id]
+    else:
+        where = (
+            " WHERE t.tenant_id = {} AND t.status = 'open' AND EXISTS (SELECT 1 FROM"
+            " case_assignments a WHERE a.tenant_id = t.tenant_id AND a.case_id = t.case_id"
+            " AND a.staff_id = {} AND a.ended_at IS NULL)"
+        )
+        args = [tenant_id, assigned_to]
+    rows = await raw(
+        _SELECT + where + " ORDER BY t.due_on, t.created_at, t.id LIMIT {} OFFSET {}",
+        *args,
+        page.limit,
+        page.offset,
+    )
+    # ``where`` is one of two fixed strings above; every value is a bound argument.
+    count_sql = "SELECT count(*) AS n FROM tell_client_tasks t" + where  # noqa: S608
+    [count] = await raw(count_sql, *args)
+    return Page(await _views(tenant_id, rows, on), int(count["n"]), page.limit, page.offset)
+
+
+@dataclass(frozen=True, slots=True)
+class LockedTask:
+    """A task locked for a change, with the day its disclosure was sent."""
+
+    id: UUID
+    case_id: UUID
+    status: str
+    due_on: date
+    sent_on: date  # a task is opened only once its disclosure is sent
+
+
+async def lock_task(tenant_id: UUID, task_id: UUID) -> LockedTask:
+    """The task, locked until commit."""
+    [row] = await raw(
+        "SELECT t.id, t.case_id, t.status, t.due_on, d.sent_on FROM tell_client_tasks t"
+        " JOIN disclosures d ON d.tenant_id = t.tenant_id AND d.id = t.disclosure_id"
+        " WHERE t.tenant_id = {} AND t.id = {} FOR UPDATE OF t",
+        tenant_id,
+        task_id,
+    )
+    return LockedTask(row["id"], row["case_id"], row["status"], row["due_on"], row["sent_on"])
+
+
+async def mark_told(tenant_id: UUID, task_id: UUID, data: ToldClient, told_by: UUID) -> None:
+    await raw(
+        "UPDATE tell_client_tasks SET status = 'done', told_on = {}, told_how = {},"
+        " told_note = {}, told_by = {}, done_at = now() WHERE tenant_id = {} AND id = {}",
+        data.told_on,
+        data.told_how.value,
+        data.note.strip(),
+        told_by,
+        tenant_id,
+        task_id,
+    )
+
+
+async def insert_delay(
+    tenant_id: UUID, task: LockedTask, data: DelayTelling, delayed_by: UUID
+) -> None:
+    await TaskDelay.insert(
+        TaskDelay(
+            id=uuid4(),
+            tenant_id=tenant_id,
+            task_id=task.id,
+            case_id=task.case_id,
+            reason=data.reason.strip(),
+            previous_due_on=task.due_on,
+            new_due_on=data.new_due_on,
+            delayed_by=delayed_by,
+        )
+    )
+
+
+async def set_task_due(tenant_id: UUID, task_id: UUID, due_on: date) -> None:
+    await raw(
+        "UPDATE tell_client_tasks SET due_on = {} WHERE tenant_id = {} AND id = {}",
+        due_on,
+        tenant_id,
+        task_id,
+    )
+
+
+# Disclosures.
+
+
+async def hold_case(tenant_id: UUID, case_id: UUID) -> None:
+    """A share lock on the case row until commit: waits for a consent being changed."""
+    await raw("SELECT 1 FROM cases WHERE tenant_id = {} AND id = {} FOR SHARE", tenant_id, case_id)
+
+
+async def insert_disclosure(values: Mapping[str, Any]) -> None:
+    """A decided disclosure (allowed, authorised or awaiting authorisation), as ``share``
+    made it: its columns by name."""
+    await Disclosure.insert(Disclosure(**values))
+
+
+async def lock_disclosure(
+    tenant_id: UUID, case_id: UUID, disclosure_id: UUID
+) -> dict[str, Any] | None:
+    """The disclosure's row (with its case's ``anonymous``), locked until commit."""
+    rows = await raw(
+        "SELECT d.*, c.anonymous FROM disclosures d JOIN cases c ON c.tenant_id = d.tenant_id"
+        " AND c.id = d.case_id WHERE d.tenant_id = {} AND d.case_id = {} AND d.id = {}"
+        " FOR UPDATE OF d",
+        tenant_id,
+        case_id,
+        disclosure_id,
+    )
+    return rows[0] if rows else None
+
+
+async def mark_authorised(
+    tenant_id: UUID,
+    disclosure_id: UUID,
+    data: Authorisation,
+    tell_not_possible: str | None,
+    authorised_by: UUID,
+) -> None:
+    await raw(
+        "UPDATE disclosures SET status = 'authorised', basis = 'legal', legal_basis = {},"
+        " justification = {}, tell_not_possible = {}, authorised_by = {}, decided_at = now()"
+        " WHERE tenant_id = {} AND id = {}",
+        data.legal_basis.value,
+        data.justification.strip(),
+        tell_not_possible,
+        authorised_by,
+        tenant_id,
+        disclosure_id,
+    )
+
+
+async def mark_declined(
+    tenant_id: UUID, disclosure_id: UUID, reason: str, declined_by: UUID
+) -> None:
+    await raw(
+        "UPDATE disclosures SET status = 'declined', decline_reason = {}, authorised_by = {},"
+        " decided_at = now() WHERE tenant_id = {} AND id = {}",
+        reason,
+        declined_by,
+        tenant_id,
+        disclosure_id,
+    )
+
+
+async def case_state(tenant_id: UUID, case_id: UUID) -> tuple[str, bool]:
+    """The case's status and whether it is an anonymous enquiry."""
+    [case] = await raw(
+        "SELECT status, anonymous FROM cases WHERE tenant_id = {} AND id = {}",
+        tenant_id,
+        case_id,
+    )
+    return str(case["status"]), bool(case["anonymous"])
+
+
+async def mark_sent(
+    tenant_id: UUID, disclosure_id: UUID, data: SentDisclosure, sent_by: UUID
+) -> None:
+    await raw(
+        "UPDATE disclosures SET status = 'shared', sent_on = {}, sent_method = {}, sent_to = {},"
+        " sent_by = {}, shared_at = now() WHERE tenant_id = {} AND id = {}",
+        data.sent_on,
+        data.method.value,
+        data.sent_to.strip(),
+        sent_by,
+        tenant_id,
+        disclosure_id,
+    )
+
+
+async def mark_cancelled(
+    tenant_id: UUID, disclosure_id: UUID, reason: str, cancelled_by: UUID
+) -> None:
+    await raw(
+        "UPDATE disclosures SET status = 'cancelled', cancel_reason = {}, cancelled_by = {},"
+        " cancelled_at = now() WHERE tenant_id = {} AND id = {}",
+        reason,
+        cancelled_by,
+        tenant_id,
+        disclosure_id,
+    )
+
+
+_SUMMARY = (
+    "SELECT d.id, d.case_id, c.reference, d.recipient_org, d.recipient_role, d.status, d.basis,"
+    " d.legal_basis, jsonb_array_length(d.items) AS item_count, s.display_name AS requester,"
+    " d.requested_at, d.decided_at, d.sent_on, d.sent_method FROM disclosures d"
+    " JOIN cases c ON c.tenant_id = d.tenant_id AND c.id = d.case_id"
+    " LEFT JOIN staff_users s ON s.tenant_id = d.tenant_id AND s.id = d.requested_by"
+)
+
+
+def _summary(r: dict[str, Any]) -> DisclosureSummary:
+    return DisclosureSummary(
+        id=r["id"],
+        case_id=r["case_id"],
+        case_reference=r["reference"],
+        recipient_org=r["recipient_org"],
+        recipient_role=r["recipient_role"],
+        status=DisclosureStatus(r["status"]),
+        basis=Basis(r["basis"]) if r["basis"] else None,
+        legal_basis=LegalBasis(r["legal_basis"]) if r["legal_basis"] else None,
+        item_count=r["item_count"],
+        requested_by_name=r["requester"] or "",
+        requested_at=r["requested_at"],
+        decided_at=r["decided_at"],
+        sent_on=r["sent_on"],
+        sent_method=SendMethod(r["sent_method"]) if r["sent_method"] else None,
+    )
+
+
+async def case_disclosures(
+    tenant_id: UUID, case_id: UUID, page: PageRequest
+) -> Page[DisclosureSummary]:
+    """The case's disclosures, newest first."""
+    rows = await raw(
+        _SUMMARY + " WHERE d.tenant_id = {} AND d.case_id = {}"
+        " ORDER BY d.requested_at DESC, d.id LIMIT {} OFFSET {}",
+        tenant_id,
+        case_id,
+        page.limit,
+        page.offset,
+    )
+    [count] = await raw(
+        "SELECT count(*) AS n FROM disclosures WHERE tenant_id = {} AND case_id = {}",
+        tenant_id,
+        case_id,
+    )
+    return Page([_summary(r) for r in rows], int(count["n"]), page.limit, page.offset)
+
+
+async def awaiting_authorisation(tenant_id: UUID, page: PageRequest) -> Page[DisclosureSummary]:
+    """Requests awaiting a manager's decision, oldest first."""
+    rows = await raw(
+        _SUMMARY + " WHERE d.tenant_id = {} AND d.status = 'awaiting_authorisation'"
+        " ORDER BY d.requested_at, d.id LIMIT {} OFFSET {}",
+        tenant_id,
+        page.limit,
+        page.offset,
+    )
+    [count] = await raw(
+        "SELECT count(*) AS n FROM disclosures WHERE tenant_id = {}"
+        " AND status = 'awaiting_authorisation'",
+        tenant_id,
+    )
+    return Page([_summary(r) for r in rows], int(count["n"]), page.limit, page.offset)
+
+
+async def unsent(
+    tenant_id: UUID, days: int, assigned_to: UUID | None, page: PageRequest
+) -> Page[DisclosureSummary]:
+    """Shares allowed or authorised at least ``days`` ago and not sent, oldest first: all,
+    or those on cases ``assigned_to`` is on."""
+    where = (
+        " WHERE d.tenant_id = {} AND d.status IN ('allowed', 'authorised')"
+        " AND coalesce(d.decided_at, d.requested_at) <= now() - make_interval(days => {})"
+    )
+    args: list[Any] = [tenant_id, days]
+    if assigned_to is not None:
+        where += (
+            " AND EXISTS (SELECT 1 FROM case_assignments a WHERE a.tenant_id = d.tenant_id"
+            " AND a.case_id = d.case_id AND a.staff_id = {} AND a.ended_at IS NULL)"
+        )
+        args.append(assigned_to)
+    rows = await raw(
+        _SUMMARY + where + " ORDER BY coalesce(d.decided_at, d.requested_at), d.id"
+        " LIMIT {} OFFSET {}",
+        *args,
+        page.limit,
+        page.offset,
+    )
+    # ``where`` is put together from the fixed strings above; every value is bound.
+    count_sql = "SELECT count(*) AS n FROM disclosures d" + where  # noqa: S608
+    [count] = await raw(count_sql, *args)
+    return Page([_summary(r) for r in rows], int(count["n"]), page.limit, page.offset)
+
+
+async def disclosure_row(
+    tenant_id: UUID, case_id: UUID, disclosure_id: UUID
+) -> dict[str, Any] | None:
+    """One disclosure with the names of who requested, authorised, sent and cancelled it
+    and its consent's version (None: not on this case)."""
+    rows = await raw(
+        "SELECT d.*, c.reference, r.display_name AS requester, a.display_name AS authoriser,"
+        " x.display_name AS sender, z.display_name AS canceller,"
+        " k.version AS consent_version FROM disclosures d"
+        " JOIN cases c ON c.tenant_id = d.tenant_id AND c.id = d.case_id"
+        " LEFT JOIN staff_users r ON r.tenant_id = d.tenant_id AND r.id = d.requested_by"
+        " LEFT JOIN staff_users a ON a.tenant_id = d.tenant_id AND a.id = d.authorised_by"
+        " LEFT JOIN staff_users x ON x.tenant_id = d.tenant_id AND x.id = d.sent_by"
+        " LEFT JOIN staff_users z ON z.tenant_id = d.tenant_id AND z.id = d.cancelled_by"
+        " LEFT JOIN consents k ON k.tenant_id = d.tenant_id AND k.id = d.consent_id"
+        " WHERE d.tenant_id = {} AND d.case_id = {} AND d.id = {}",
+        tenant_id,
+        case_id,
+        disclosure_id,
+    )
+    return rows[0] if rows else None

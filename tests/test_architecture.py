@@ -1,0 +1,102 @@
+"""Every SQL statement of a domain lives in its ``queries.py``: read from the source.
+
+A domain's other modules (services, schemas, web glue) hold rules, transactions and audit
+entries; they reach rows only through the domain's named query functions. This test reads
+each module's syntax tree and fails on a call that runs SQL anywhere else: the SQL helpers
+(``core/sql``: ``raw``, ``paged``, ``connection``), a Piccolo table's query methods
+(``Table.select(...)`` and the like, for any class imported from a ``tables`` module), or
+an asyncpg connection's (``.fetch``, ``.fetchrow``, ``.fetchval``, ``.execute``); and on
+importing a ``tables`` module at all, since the rows are the queries' business. The
+surfaces are held apart by the import contract (``pyproject.toml``).
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Domain folders: their modules other than queries.py, tables.py and migrations.
+DOMAINS = [
+    ROOT / "platform" / name
+    for name in ("audit", "casework", "consent", "housekeeping", "identity", "operators")
+] + [ROOT / "tenants"]
+
+# Where SQL may be: each domain's queries and tables, and its migrations.
+ALLOWED = {"queries.py", "tables.py", "piccolo_app.py"}
+
+TABLE_METHODS = {"select", "insert", "update", "delete", "objects", "exists", "count", "raw"}
+CONNECTION_METHODS = {"fetch", "fetchrow", "fetchval", "execute", "executemany"}
+SQL_MODULE = "confide.platform.core.sql"
+CORE_TABLES = "confide.platform.core.tables"  # the base table and ref(), no table of its own
+
+
+def _modules() -> list[Path]:
+    found = []
+    for folder in DOMAINS:
+        for path in sorted(folder.rglob("*.py")):
+            if path.name in ALLOWED or "piccolo_migrations" in path.parts:
+                continue
+            found.append(path)
+    return found
+
+
+def sql_outside_queries(source: str) -> list[str]:
+    """What in ``source`` runs SQL itself: 'line: what', one per offending call or import."""
+    tree = ast.parse(source)
+    tables: set[str] = set()
+    problems = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            if node.module == SQL_MODULE:
+                problems.append(f"{node.lineno}: imports {SQL_MODULE}")
+            elif node.module.endswith(".tables") and node.module != CORE_TABLES:
+                problems.append(f"{node.lineno}: imports {node.module}")
+                tables.update(alias.asname or alias.name for alias in node.names)
+        elif isinstance(node, ast.Import):
+            problems.extend(
+                f"{node.lineno}: imports {alias.name}"
+                for alias in node.names
+                if alias.name == SQL_MODULE
+            )
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
+            continue
+        method = node.func.attr
+        target = node.func.value
+        if method in TABLE_METHODS and isinstance(target, ast.Name) and target.id in tables:
+            problems.append(f"{node.lineno}: {target.id}.{method}()")
+        elif method in CONNECTION_METHODS:
+            problems.append(f"{node.lineno}: .{method}()")
+    return sorted(problems, key=lambda problem: int(problem.split(":")[0]))
+
+
+def test_no_domain_module_but_queries_runs_sql() -> None:
+    offenders = {
+        str(path.relative_to(ROOT)): problems
+        for path in _modules()
+        if (problems := sql_outside_queries(path.read_text()))
+    }
+    assert offenders == {}
+
+
+def test_the_check_sees_each_way_of_running_sql() -> None:
+    """The detector itself: each construct it must refuse, and what it must let pass."""
+    source = (
+        "from confide.platform.core.sql import raw\n"
+        "from confide.platform.casework.tables import Case as C\n"
+        "async def f(db):\n"
+        "    await C.select()\n"
+        "    await C.update({}).where()\n"
+        "    await db.fetchrow('SELECT 1')\n"
+        "    await queries.case_file()\n"
+        "    C(id=1)\n"
+    )
+    assert sql_outside_queries(source) == [
+        "1: imports confide.platform.core.sql",
+        "2: imports confide.platform.casework.tables",
+        "4: C.select()",
+        "5: C.update()",
+        "6: .fetchrow()",
+    ]
