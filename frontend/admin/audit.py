@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, MediaType, Request, Response, get
-from litestar.exceptions import NotFoundException
 from litestar.response import Template
 
 from confide.frontend.templating import page_context
 from confide.platform.audit.checkpoints import document, latest_checkpoint
 from confide.platform.audit.signing import ALGORITHM, checkpoint_keys
+from confide.platform.core.errors import NotFound
 from confide.platform.identity.web import tenant_admin
 
 
@@ -36,7 +36,7 @@ class AuditCheckpointPages(Controller):
         """The latest checkpoint as its signed JSON document."""
         checkpoint = await latest_checkpoint()
         if checkpoint is None:
-            raise NotFoundException()
+            raise NotFound()
         name = f"audit-checkpoint-{checkpoint.period_start:%Y%m%dT%H%M}Z.json"
         return Response(
             document(checkpoint),

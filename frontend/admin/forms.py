@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from confide.frontend.forms import Form
 from confide.platform.core.edge import whole_number
+from confide.platform.core.errors import Invalid
 from confide.platform.identity.schemas import StaffStatus
 from confide.tenants.policy.services import (
     CAPACITY_AGES,
@@ -203,9 +204,10 @@ class StaffStatusForm(Form):
 
     order = ("status",)
 
-    def status(self) -> StaffStatus | None:
-        """The status asked for; None for anything else (the page is then not found)."""
+    def status(self) -> StaffStatus:
+        """The status asked for; anything else is refused, naming the field (only a
+        hand-made request can send it: the page offers the two buttons)."""
         wanted = self.text("status")
-        return (
-            StaffStatus(wanted) if wanted in (StaffStatus.ACTIVE, StaffStatus.SUSPENDED) else None
-        )
+        if wanted not in (StaffStatus.ACTIVE, StaffStatus.SUSPENDED):
+            raise Invalid({"status": "Choose active or suspended"})
+        return StaffStatus(wanted)

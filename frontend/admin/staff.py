@@ -7,7 +7,6 @@ from uuid import UUID
 
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
-from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
@@ -42,7 +41,5 @@ class StaffPages(Controller):
     ) -> Redirect:
         """Suspend (ending every session of that person at once) or restore."""
         wanted = StaffStatusForm.posted(await request.form()).status()
-        if wanted is None:
-            raise NotFoundException()
         await staff_service.set_status(user_id, wanted, by=staff.id)
         return redirect_to(request, "admin-staff")

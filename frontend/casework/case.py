@@ -8,7 +8,6 @@ from uuid import UUID
 
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
-from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect, Template
 
@@ -21,6 +20,7 @@ from confide.frontend.templating import form_page, redirect_to
 from confide.platform.casework import access, records
 from confide.platform.casework.access import CaseRestricted
 from confide.platform.casework.schemas import CaseView
+from confide.platform.core.errors import NotFound
 from confide.platform.identity.schemas import StaffView
 from confide.platform.identity.web import case_worker
 
@@ -92,7 +92,7 @@ class CasePages(Controller):
     ) -> Redirect:
         """From a search hit's reference to the case page (restricted or not, as it is for you)."""
         if len(reference) > REFERENCE_LENGTH:
-            raise NotFoundException()
+            raise NotFound()
         return redirect_to(request, "case", case_id=await access.case_id_for(reference))
 
     @get("/cases/{case_id:uuid}/close", name="case-close-form")

@@ -7,7 +7,6 @@ from uuid import UUID
 
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
-from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
@@ -17,6 +16,7 @@ from confide.frontend.casework.restricted import restricted_page
 from confide.frontend.templating import form_page
 from confide.platform.casework import records
 from confide.platform.casework.access import CaseRestricted
+from confide.platform.core.errors import NotFound
 from confide.platform.identity.idempotency import idempotent
 from confide.platform.identity.schemas import StaffView
 from confide.platform.identity.web import case_worker
@@ -39,7 +39,7 @@ async def correction_page(
         return await restricted_page(request, case_id)
     note = next((n for n in case.notes if n.note_id == note_id), None)
     if note is None:
-        raise NotFoundException()
+        raise NotFound()
     form = form or CorrectionForm({"body": note.current.body})
     return form_page(request, "cases/correct_note.html", form, case=case, note=note)
 
