@@ -544,7 +544,9 @@ def test_case_lists_and_consent_settings() -> None:
 def test_a_staff_status_is_only_active_or_suspended() -> None:
     assert posted(StaffStatusForm, status="suspended").status() is StaffStatus.SUSPENDED
     assert posted(StaffStatusForm, status="active").status() is StaffStatus.ACTIVE
-    assert posted(StaffStatusForm, status="deleted").status() is None
+    with pytest.raises(Invalid) as refused:
+        posted(StaffStatusForm, status="deleted").status()
+    assert refused.value.errors == {"status": "Choose active or suspended"}
 
 
 # Platform operators
