@@ -256,15 +256,18 @@ async def reviews_due(
     result = await paged(
         "SELECT c.id, c.reference, p.first_name, p.last_name, cur.version, cur.decision,"  # noqa: S608
         " cur.due FROM (" + scope + ") s"
-        " JOIN cases c ON c.tenant_id = {} AND c.id = s.case_id"
+        # The case's current consent and when it is due, looked up from the scope's case id
+        # so that only the consents due are joined to their cases.
         " JOIN LATERAL (SELECT k.id, k.version, k.decision, coalesce((SELECT r.next_review_due"
         " FROM consent_reviews r WHERE r.tenant_id = k.tenant_id AND r.consent_id = k.id"
         " ORDER BY r.reviewed_at DESC, r.id LIMIT 1), k.review_due) AS due FROM consents k"
-        " WHERE k.tenant_id = c.tenant_id AND k.case_id = c.id ORDER BY k.version DESC LIMIT 1)"
+        " WHERE k.tenant_id = {} AND k.case_id = s.case_id ORDER BY k.version DESC LIMIT 1)"
         " cur ON true"
+        " JOIN cases c ON c.tenant_id = {} AND c.id = s.case_id"
         " LEFT JOIN people p ON p.tenant_id = c.tenant_id AND p.id = c.subject_id"
         " WHERE c.status = 'open' AND cur.due <= {} ORDER BY cur.due, c.reference",
         *args,
+        tenant_id,
         tenant_id,
         until,
         page=page,
