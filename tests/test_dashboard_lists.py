@@ -62,3 +62,38 @@ async def test_my_open_cases_come_a_page_at_a_time_with_their_count(
     assert pages[-1].items == []
     named = [c for page in pages for c in page.items if str(c.id) in mine]
     assert {c.subject_name for c in named} == {"Sam Okafor"}
+
+
+async def test_each_dashboard_list_is_one_statement(
+    aisha: httpx.AsyncClient, fiona: httpx.AsyncClient, tenants: dict[str, TenantRef]
+) -> None:
+    """A caseworker's dashboard: their cases, consent not asked, reviews due, the policy,
+    unsent shares and tasks (and the tasks' delays when there are tasks): one statement
+    each. A manager's adds break-glass alerts and requests to authorise."""
+    from confide.frontend.casework import presenters
+    from confide.platform.core.db import tenant_transaction
+    from confide.platform.core.sql import connection
+    from confide.platform.identity.staff import get_staff
+
+    nm = tenants["northmoor"]
+    await new_case(aisha)  # a list with something in it
+    for subject, lists in (("northmoor-cw-1", 6), ("northmoor-manager", 8)):
+        async with tenant_transaction(nm.id):
+            [row] = await connection().fetch(
+                "SELECT id FROM staff_users WHERE subject = $1", subject
+            )
+            staff = await get_staff(row["id"])
+            assert staff is not None
+            statements: list[str] = []
+
+            def log(query: Any, into: list[str] = statements) -> None:
+                into.append(query.query)
+
+            connection().add_query_logger(log)
+            try:
+                shown = await presenters.dashboard(staff, 1)
+            finally:
+                connection().remove_query_logger(log)
+        assert shown["cases"] is not None
+        delays = 1 if shown["tasks"] else 0
+        assert len(statements) == lists + delays, statements
