@@ -193,16 +193,25 @@ def _load(
     return asyncio.run(_python_client(url, pairs, connections, seconds))
 
 
+# When a load ends, the server still works through the requests its clients gave up on (up
+# to --connections of them): the next phase waits for that, or they overlap with it. On a
+# slow path they did: more requests waited for the pool than it queues (503 PoolBusy at the
+# start of the measured load), and the first requests one at a time waited behind them.
+SETTLE_SECONDS = 1.0
+
+
 def measure(
     name: str, url: str, pairs: list[tuple[str, str]], server: int, options: argparse.Namespace
 ) -> Figures:
     """One path: warm up, load at --connections (throughput, CPU), then one at a time."""
     with tempfile.TemporaryDirectory() as folder:
         _load(url, pairs, options.connections, 2, Path(folder))
+        time.sleep(SETTLE_SECONDS)
         database, app = database_cpu(), tree_cpu(server)
         requests, errors, _ = _load(url, pairs, options.connections, options.seconds, Path(folder))
         app_used = tree_cpu(server) - app
         database_used = sum(v - database.get(k, 0.0) for k, v in database_cpu().items())
+        time.sleep(SETTLE_SECONDS)
         alone, alone_errors, latency = _load(url, pairs, 1, options.seconds / 2, Path(folder))
     return Figures(
         name=name,

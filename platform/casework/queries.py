@@ -41,7 +41,6 @@ from confide.platform.casework.schemas import (
 )
 from confide.platform.casework.tables import (
     Assignment,
-    BreakGlass,
     Case,
     CasePerson,
     Contact,
@@ -50,7 +49,7 @@ from confide.platform.casework.tables import (
 )
 from confide.platform.core.db import advisory_key
 from confide.platform.core.pagination import Page, PageRequest
-from confide.platform.core.sql import connection, raw
+from confide.platform.core.sql import connection, paged, raw
 from confide.platform.core.tables import json_list
 from confide.platform.identity.schemas import StaffView
 from confide.tenants.roles import StaffRole
@@ -114,18 +113,16 @@ async def insert_break_glass(
 
 
 async def break_glass_grants(tenant_id: UUID, page: PageRequest) -> Page[BreakGlassView]:
-    """Break-glass grants, newest first, and how many there are."""
-    rows = await raw(
+    """Break-glass grants, newest first, and how many there are: one round trip."""
+    result = await paged(
         "SELECT g.id, g.case_id, c.reference, g.staff_id, s.display_name, g.reason,"
         " g.granted_at, g.expires_at FROM break_glass_grants g"
         " JOIN cases c ON c.tenant_id = g.tenant_id AND c.id = g.case_id"
         " JOIN staff_users s ON s.tenant_id = g.tenant_id AND s.id = g.staff_id"
-        " WHERE g.tenant_id = {} ORDER BY g.granted_at DESC, g.id LIMIT {} OFFSET {}",
+        " WHERE g.tenant_id = {} ORDER BY g.granted_at DESC, g.id",
         tenant_id,
-        page.limit,
-        page.offset,
+        page=page,
     )
-    total = await BreakGlass.count().where(BreakGlass.tenant_id == tenant_id)
     items = [
         BreakGlassView(
             id=r["id"],
@@ -137,9 +134,9 @@ async def break_glass_grants(tenant_id: UUID, page: PageRequest) -> Page[BreakGl
             granted_at=r["granted_at"],
             expires_at=r["expires_at"],
         )
-        for r in rows
+        for r in result.items
     ]
-    return Page(items, total=total, limit=page.limit, offset=page.offset)
+    return Page(items, total=result.total, limit=page.limit, offset=page.offset)
 
 
 async def access_entries(tenant_id: UUID, case_id: UUID, page: PageRequest) -> Page[AccessEntry]:
@@ -321,24 +318,37 @@ async def end_assignment(tenant_id: UUID, case_id: UUID, staff_id: UUID) -> None
     )
 
 
+# A member of staff's open cases (bound: tenant, staff).
+_MY_OPEN = (
+    " FROM case_assignments a JOIN cases c ON c.tenant_id = a.tenant_id AND c.id = a.case_id"
+    " WHERE a.tenant_id = {} AND a.staff_id = {} AND a.ended_at IS NULL AND c.status = 'open'"
+)
+
+
 async def my_open_cases(tenant_id: UUID, staff_id: UUID, page: PageRequest) -> Page[CaseSummary]:
-    """Open cases the member of staff is assigned to, newest first, and how many."""
-    where = (
-        " FROM cases c JOIN case_assignments a ON a.tenant_id = c.tenant_id AND a.case_id = c.id"
-        " AND a.staff_id = {} AND a.ended_at IS NULL"
-        " LEFT JOIN people p ON p.tenant_id = c.tenant_id AND p.id = c.subject_id"
-        " WHERE c.tenant_id = {} AND c.status = 'open'"
-    )
+    """Open cases the member of staff is assigned to, newest first, and how many: one round
+    trip (the count rides on each row; only a page past the end counts on its own), the
+    young person's name looked up for the page's rows alone."""
+    # A fixed string and ``_MY_OPEN``; every value is bound.
     rows = await raw(
-        "SELECT c.id, c.reference, c.status, c.anonymous, c.support_level, c.topics, c.opened_on,"
-        " p.first_name, p.last_name" + where + " ORDER BY c.opened_on DESC, c.reference DESC"
-        " LIMIT {} OFFSET {}",
-        staff_id,
+        "SELECT q.*, p.first_name, p.last_name FROM (SELECT c.id, c.reference, c.status,"  # noqa: S608
+        " c.anonymous, c.support_level, c.topics, c.opened_on, c.tenant_id, c.subject_id,"
+        " count(*) OVER () AS total" + _MY_OPEN + " ORDER BY c.opened_on DESC, c.reference DESC"
+        " LIMIT {} OFFSET {}) q"
+        " LEFT JOIN people p ON p.tenant_id = q.tenant_id AND p.id = q.subject_id"
+        " ORDER BY q.opened_on DESC, q.reference DESC",
         tenant_id,
+        staff_id,
         page.limit,
         page.offset,
     )
-    [count] = await raw("SELECT count(*) AS n" + where, staff_id, tenant_id)
+    if rows:
+        total = int(rows[0]["total"])
+    elif page.offset:
+        [count] = await raw("SELECT count(*) AS n" + _MY_OPEN, tenant_id, staff_id)
+        total = int(count["n"])
+    else:
+        total = 0
     items = [
         CaseSummary(
             id=r["id"],
@@ -352,7 +362,7 @@ async def my_open_cases(tenant_id: UUID, staff_id: UUID, page: PageRequest) -> P
         )
         for r in rows
     ]
-    return Page(items, total=int(count["n"]), limit=page.limit, offset=page.offset)
+    return Page(items, total=total, limit=page.limit, offset=page.offset)
 
 
 async def on_case(tenant_id: UUID, case_id: UUID, person_id: UUID) -> bool:

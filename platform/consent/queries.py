@@ -52,7 +52,7 @@ from confide.platform.consent.tables import (
     TellClientTask,
 )
 from confide.platform.core.pagination import Page, PageRequest
-from confide.platform.core.sql import raw
+from confide.platform.core.sql import paged, raw
 from confide.platform.core.tables import json_list
 
 # Consents.
@@ -223,41 +223,55 @@ async def insert_review(
     )
 
 
-# Which cases a list of consent work shows (bound: the member of staff's id, whether they
-# are a manager): their own, and for a manager every case nobody is assigned to as well.
-_SCOPE = (
-    " AND (EXISTS (SELECT 1 FROM case_assignments a WHERE a.tenant_id = c.tenant_id"
-    " AND a.case_id = c.id AND a.staff_id = {} AND a.ended_at IS NULL)"
-    " OR ({} AND NOT EXISTS (SELECT 1 FROM case_assignments u WHERE u.tenant_id = c.tenant_id"
-    " AND u.case_id = c.id AND u.ended_at IS NULL)))"
+# The cases a list of consent work shows: those the member of staff is assigned to, and for
+# a manager every open case nobody is assigned to as well. The set a list starts from, not
+# a condition tested on every case of the tenant, so a caseworker's list costs what their
+# own cases cost; and two fixed statements rather than a flag bound into one, so that
+# PostgreSQL plans each once per connection (a bound flag kept it planning every time).
+_MINE = (
+    "SELECT a.case_id FROM case_assignments a WHERE a.tenant_id = {} AND a.staff_id = {}"
+    " AND a.ended_at IS NULL"
 )
+_UNASSIGNED = (
+    " UNION ALL SELECT c.id FROM cases c WHERE c.tenant_id = {} AND c.status = 'open'"
+    " AND NOT EXISTS (SELECT 1 FROM case_assignments u WHERE u.tenant_id = c.tenant_id"
+    " AND u.case_id = c.id AND u.ended_at IS NULL)"
+)
+
+
+def _in_scope(tenant_id: UUID, staff_id: UUID, manager: bool) -> tuple[str, list[Any]]:
+    """The SQL selecting ``case_id`` of the cases in scope, and its arguments."""
+    if manager:
+        return _MINE + _UNASSIGNED, [tenant_id, staff_id, tenant_id]
+    return _MINE, [tenant_id, staff_id]
 
 
 async def reviews_due(
     tenant_id: UUID, until: date, on: date, staff_id: UUID, manager: bool, page: PageRequest
 ) -> Page[ReviewDue]:
     """Current consents of open cases in scope due for review by ``until``, soonest first
-    (overdue: due before ``on``)."""
-    # A fixed string and ``_SCOPE``; every value is bound.
-    body = (
-        " FROM cases c"  # noqa: S608
+    (overdue: due before ``on``), and how many: one round trip."""
+    scope, args = _in_scope(tenant_id, staff_id, manager)
+    # Fixed strings and ``_in_scope``'s; every value is bound.
+    result = await paged(
+        "SELECT c.id, c.reference, p.first_name, p.last_name, cur.version, cur.decision,"  # noqa: S608
+        " cur.due FROM (" + scope + ") s"
+        # The case's current consent and when it is due, looked up from the scope's case id
+        # so that only the consents due are joined to their cases.
         " JOIN LATERAL (SELECT k.id, k.version, k.decision, coalesce((SELECT r.next_review_due"
         " FROM consent_reviews r WHERE r.tenant_id = k.tenant_id AND r.consent_id = k.id"
         " ORDER BY r.reviewed_at DESC, r.id LIMIT 1), k.review_due) AS due FROM consents k"
-        " WHERE k.tenant_id = c.tenant_id AND k.case_id = c.id ORDER BY k.version DESC LIMIT 1)"
+        " WHERE k.tenant_id = {} AND k.case_id = s.case_id ORDER BY k.version DESC LIMIT 1)"
         " cur ON true"
+        " JOIN cases c ON c.tenant_id = {} AND c.id = s.case_id"
         " LEFT JOIN people p ON p.tenant_id = c.tenant_id AND p.id = c.subject_id"
-        " WHERE c.tenant_id = {} AND c.status = 'open' AND cur.due <= {}" + _SCOPE
-    )
-    args = (tenant_id, until, staff_id, manager)
-    rows = await raw(
-        "SELECT c.id, c.reference, p.first_name, p.last_name, cur.version, cur.decision,"
-        " cur.due" + body + " ORDER BY cur.due, c.reference LIMIT {} OFFSET {}",
+        " WHERE c.status = 'open' AND cur.due <= {} ORDER BY cur.due, c.reference",
         *args,
-        page.limit,
-        page.offset,
+        tenant_id,
+        tenant_id,
+        until,
+        page=page,
     )
-    [count] = await raw("SELECT count(*) AS n" + body, *args)
     items = [
         ReviewDue(
             case_id=r["id"],
@@ -268,9 +282,9 @@ async def reviews_due(
             review_due=r["due"],
             overdue=r["due"] < on,
         )
-        for r in rows
+        for r in result.items
     ]
-    return Page(items, total=int(count["n"]), limit=page.limit, offset=page.offset)
+    return Page(items, result.total, page.limit, page.offset)
 
 
 def _name(r: dict[str, Any]) -> str | None:
@@ -281,30 +295,27 @@ async def awaiting_consent(
     tenant_id: UUID, staff_id: UUID, manager: bool, page: PageRequest
 ) -> Page[AwaitingConsent]:
     """Open cases in scope where consent was not asked and is still not recorded, oldest
-    first."""
-    # A fixed string and ``_SCOPE``; every value is bound.
-    body = (
-        " FROM consent_not_asked n"  # noqa: S608
+    first, and how many: one round trip."""
+    scope, args = _in_scope(tenant_id, staff_id, manager)
+    # Fixed strings and ``_in_scope``'s; every value is bound.
+    result = await paged(
+        "SELECT c.id, c.reference, p.first_name, p.last_name, n.reason, n.recorded_at"  # noqa: S608
+        " FROM (" + scope + ") s"
+        " JOIN consent_not_asked n ON n.tenant_id = {} AND n.case_id = s.case_id"
         " JOIN cases c ON c.tenant_id = n.tenant_id AND c.id = n.case_id"
         " LEFT JOIN people p ON p.tenant_id = c.tenant_id AND p.id = c.subject_id"
-        " WHERE n.tenant_id = {} AND c.status = 'open' AND NOT EXISTS (SELECT 1 FROM consents k"
-        " WHERE k.tenant_id = c.tenant_id AND k.case_id = c.id)" + _SCOPE
-    )
-    args = (tenant_id, staff_id, manager)
-    rows = await raw(
-        "SELECT c.id, c.reference, p.first_name, p.last_name, n.reason, n.recorded_at"
-        + body
-        + " ORDER BY n.recorded_at, c.reference LIMIT {} OFFSET {}",
+        " WHERE c.status = 'open' AND NOT EXISTS (SELECT 1 FROM consents k"
+        " WHERE k.tenant_id = c.tenant_id AND k.case_id = c.id)"
+        " ORDER BY n.recorded_at, c.reference",
         *args,
-        page.limit,
-        page.offset,
+        tenant_id,
+        page=page,
     )
-    [count] = await raw("SELECT count(*) AS n" + body, *args)
     items = [
         AwaitingConsent(r["id"], r["reference"], _name(r), r["reason"], r["recorded_at"])
-        for r in rows
+        for r in result.items
     ]
-    return Page(items, total=int(count["n"]), limit=page.limit, offset=page.offset)
+    return Page(items, result.total, page.limit, page.offset)
 
 
 # Capacity.
@@ -489,16 +500,11 @@ async def open_tasks(
             " AND a.staff_id = {} AND a.ended_at IS NULL)"
         )
         args = [tenant_id, assigned_to]
-    rows = await raw(
-        _SELECT + where + " ORDER BY t.due_on, t.created_at, t.id LIMIT {} OFFSET {}",
-        *args,
-        page.limit,
-        page.offset,
-    )
     # ``where`` is one of two fixed strings above; every value is a bound argument.
-    count_sql = "SELECT count(*) AS n FROM tell_client_tasks t" + where  # noqa: S608
-    [count] = await raw(count_sql, *args)
-    return Page(await _views(tenant_id, rows, on), int(count["n"]), page.limit, page.offset)
+    result = await paged(
+        _SELECT + where + " ORDER BY t.due_on, t.created_at, t.id", *args, page=page
+    )
+    return Page(await _views(tenant_id, result.items, on), result.total, page.limit, page.offset)
 
 
 @dataclass(frozen=True, slots=True)
@@ -713,19 +719,13 @@ async def case_disclosures(
 
 async def awaiting_authorisation(tenant_id: UUID, page: PageRequest) -> Page[DisclosureSummary]:
     """Requests awaiting a manager's decision, oldest first."""
-    rows = await raw(
+    result = await paged(
         _SUMMARY + " WHERE d.tenant_id = {} AND d.status = 'awaiting_authorisation'"
-        " ORDER BY d.requested_at, d.id LIMIT {} OFFSET {}",
+        " ORDER BY d.requested_at, d.id",
         tenant_id,
-        page.limit,
-        page.offset,
+        page=page,
     )
-    [count] = await raw(
-        "SELECT count(*) AS n FROM disclosures WHERE tenant_id = {}"
-        " AND status = 'awaiting_authorisation'",
-        tenant_id,
-    )
-    return Page([_summary(r) for r in rows], int(count["n"]), page.limit, page.offset)
+    return Page([_summary(r) for r in result.items], result.total, page.limit, page.offset)
 
 
 async def unsent(
@@ -744,17 +744,13 @@ async def unsent(
             " AND a.case_id = d.case_id AND a.staff_id = {} AND a.ended_at IS NULL)"
         )
         args.append(assigned_to)
-    rows = await raw(
-        _SUMMARY + where + " ORDER BY coalesce(d.decided_at, d.requested_at), d.id"
-        " LIMIT {} OFFSET {}",
-        *args,
-        page.limit,
-        page.offset,
-    )
     # ``where`` is put together from the fixed strings above; every value is bound.
-    count_sql = "SELECT count(*) AS n FROM disclosures d" + where  # noqa: S608
-    [count] = await raw(count_sql, *args)
-    return Page([_summary(r) for r in rows], int(count["n"]), page.limit, page.offset)
+    result = await paged(
+        _SUMMARY + where + " ORDER BY coalesce(d.decided_at, d.requested_at), d.id",
+        *args,
+        page=page,
+    )
+    return Page([_summary(r) for r in result.items], result.total, page.limit, page.offset)
 
 
 async def disclosure_row(
