@@ -1,0 +1,57 @@
+"""Round trips per request on the hot paths, counted on the wire (issue 13).
+
+Each path is requested once to warm it up (its statements prepared on the connection),
+then once more while counting: a change that adds a statement, a transaction step or a
+Redis command to one of these requests fails here, and the message lists what was sent.
+The counts are exact, so that a saving is written down when it is made.
+"""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from tests.helpers.casework import NM, new_case
+from tests.helpers.roundtrips import RoundTrips, counting
+
+# (PostgreSQL round trips, Redis commands) for one request.
+CASE_API = (10, 1)
+CASE_PAGE = (13, 1)
+DASHBOARD = (17, 1)
+SEARCH = (8, 1)
+
+
+async def _count(http: httpx.AsyncClient, path: str) -> RoundTrips:
+    warm = await http.get(path)
+    assert warm.status_code == 200, warm.text
+    async with counting() as found:
+        response = await http.get(path)
+    assert response.status_code == 200, response.text
+    return found
+
+
+def _holds(found: RoundTrips, expected: tuple[int, int]) -> None:
+    assert (len(found.postgres), len(found.redis)) == expected, found.report()
+
+
+@pytest.fixture
+async def case_id(aisha: httpx.AsyncClient) -> str:
+    case = await new_case(aisha)
+    return str(case["id"])
+
+
+async def test_the_case_api(aisha: httpx.AsyncClient, case_id: str) -> None:
+    found = await _count(aisha, f"{NM}/cases/{case_id}")
+    _holds(found, CASE_API)
+
+
+async def test_the_case_page(aisha: httpx.AsyncClient, case_id: str) -> None:
+    _holds(await _count(aisha, f"/t/northmoor/cases/{case_id}"), CASE_PAGE)
+
+
+async def test_the_dashboard(aisha: httpx.AsyncClient, case_id: str) -> None:
+    _holds(await _count(aisha, "/t/northmoor/dashboard"), DASHBOARD)
+
+
+async def test_search(aisha: httpx.AsyncClient, case_id: str) -> None:
+    _holds(await _count(aisha, "/t/northmoor/search?q=Okafor"), SEARCH)
