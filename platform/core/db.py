@@ -218,8 +218,17 @@ def get_engine() -> Engine:
 async def start_pool() -> None:
     """Open the connection pool (web process start-up)."""
     await get_engine().start_connection_pool(
-        min_size=1, max_size=get_settings().database.pool_max_size
+        min_size=1, max_size=get_settings().database.pool_max_size, reset=_keep_session
     )
+
+
+async def _keep_session(connection: Any) -> None:
+    """What a connection needs on its way back to the pool: nothing more than asyncpg does
+    anyway (it rolls back a transaction left open). asyncpg's default reset sends
+    ``pg_advisory_unlock_all(); CLOSE ALL; UNLISTEN *; RESET ALL`` every time, a round
+    trip per request, to undo session state this app never makes: its settings are
+    transaction-local (``set_config(..., true)``), its locks ``pg_advisory_xact_lock``,
+    and it neither listens nor keeps cursors past a transaction."""
 
 
 async def close_pool(deadline: float = 10) -> None:
