@@ -15,8 +15,8 @@ from tests.helpers.casework import NM, new_case
 from tests.helpers.roundtrips import RoundTrips, counting
 
 # (PostgreSQL round trips, Redis commands) for one request.
-CASE_API = (9, 1)
-CASE_PAGE = (12, 1)
+CASE_API = (6, 1)
+CASE_PAGE = (9, 1)
 DASHBOARD = (16, 1)
 SEARCH = (7, 1)
 

@@ -15,7 +15,7 @@ import contextvars
 import hashlib
 import os
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from enum import StrEnum
@@ -339,12 +339,12 @@ def _uncertain(error: BaseException) -> None:
 class _TenantTransaction(_Transaction):
     """A transaction whose ``BEGIN`` carries the tenant setting."""
 
-    __slots__ = ("_before_commit", "memo", "tenant_id")
+    __slots__ = ("_with_commit", "memo", "tenant_id")
 
     def __init__(self, engine: Engine, tenant_id: UUID) -> None:
         super().__init__(engine, allow_nested=False)
         self.tenant_id = tenant_id
-        self._before_commit: list[Callable[[], Awaitable[object]]] = []
+        self._with_commit: list[str] = []
         # Values read once per transaction (the tenant's policy), see ``transaction_memo``.
         self.memo: dict[str, object] = {}
 
@@ -355,17 +355,18 @@ class _TenantTransaction(_Transaction):
         )
 
     async def commit(self) -> None:
+        # The statements sent with COMMIT share its round trip; the first to fail stops
+        # the rest (COMMIT included), and the transaction is rolled back.
+        statements = [*self._with_commit, "COMMIT"]
+        self._with_commit = []
         try:
-            for hook in self._before_commit:
-                await hook()
+            await self.connection.execute(";\n".join(statements))
         except BaseException as error:
-            if not is_outage(error):
-                await self.rollback()
-            raise
-        try:
-            await self.connection.execute("COMMIT")
-        except BaseException as error:
-            _uncertain(error)
+            if is_outage(error):
+                _uncertain(error)
+            elif len(statements) > 1 and not self.lost():
+                await self.connection.execute("ROLLBACK")  # nothing if COMMIT itself failed
+                self._rolled_back = True
             raise
         self._committed = True
 
@@ -392,16 +393,20 @@ async def tenant_transaction(tenant_id: UUID) -> AsyncIterator[_TenantTransactio
         _current_tenant.reset(token)
 
 
-def before_commit(hook: Callable[[], Awaitable[object]]) -> None:
-    """Run ``hook`` in the current tenant transaction just before it commits (not on rollback).
+def with_commit(statement: str) -> None:
+    """Send ``statement`` (whole SQL, its values as literals: ``core/sql.literal``) in the
+    same round trip as the current tenant transaction's ``COMMIT``, just before it; on
+    rollback it is never sent. One message carries both, so it costs no round trip of its
+    own, and PostgreSQL gives it a snapshot of its own, taken after the statements before
+    it in that message (READ COMMITTED).
 
-    The audit chain uses this for reads: its per-tenant lock is then held for the
-    last few milliseconds of a transaction, not for the whole request.
+    The audit chain uses this for reads: its per-tenant lock is then held only while
+    the transaction commits, not for the whole request.
     """
     transaction = get_engine().current_transaction.get()
     if not isinstance(transaction, _TenantTransaction):
         raise NoTenantError("no tenant transaction to attach to: use tenant_transaction()")
-    transaction._before_commit.append(hook)
+    transaction._with_commit.append(statement.strip().rstrip(";"))
 
 
 def transaction_memo() -> dict[str, object]:
