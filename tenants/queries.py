@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from confide.platform.core.sql import raw
+from confide.platform.core.sql import literal, raw
 from confide.tenants.schemas import ControllerKind, TenantStatus, TenantView
 from confide.tenants.tables import Tenant
 
@@ -82,3 +82,9 @@ async def active_tenant_by_id(tenant_id: UUID) -> TenantView | None:
         .first()
     )
     return _view(row) if row else None
+
+
+def still_active(tenant_id: UUID) -> str:
+    """The check a request's transaction sends with its ``BEGIN`` (``tenant_transaction``'s
+    ``check``): one row while the tenant is active, none once it is suspended."""
+    return f"SELECT 1 FROM tenants WHERE id = {literal(tenant_id)} AND status = 'active'"  # noqa: S608

@@ -27,11 +27,11 @@ from litestar.types import ASGIApp, ControllerRouterHandler, Message, Receive, S
 from litestar.utils.scope.state import ScopeState
 
 from confide.platform.core import web
-from confide.platform.core.db import get_engine, tenant_transaction
+from confide.platform.core.db import TenantRefused, get_engine, tenant_transaction
 from confide.platform.core.logs import add_context
 from confide.platform.core.settings import get_settings
 from confide.tenants.schemas import SLUG_PATTERN, TenantView
-from confide.tenants.services import get_active_tenant
+from confide.tenants.services import forget_tenant, get_active_tenant, request_check
 
 TENANT_PATH = "/t/{tenant_slug:str}"
 VIA_HOST = "confide.tenant_host"  # scope key: the tenant was addressed by its own host name
@@ -64,19 +64,26 @@ class TenantTransactionMiddleware(ASGIMiddleware):
             held.append(message)
 
         try:
-            # One connection for the lookup and the transaction: one wait, not two.
+            # One connection for the lookup (when this process has not read the tenant
+            # lately) and the transaction: one wait, not two.
             async with get_engine().reserve():
                 tenant = await get_active_tenant(slug)
                 if tenant is None:
                     raise NotFoundException()
                 scope.setdefault("state", {})[_STATE_KEY] = tenant
                 add_context(tenant=tenant.slug)
-                async with tenant_transaction(tenant.id) as transaction:
-                    for hook in self.on_enter:
-                        await hook(scope, tenant)
-                    await next_app(scope, receive, hold)
-                    if status >= 500:
-                        await transaction.rollback()
+                try:
+                    async with tenant_transaction(
+                        tenant.id, check=request_check(tenant)
+                    ) as transaction:
+                        for hook in self.on_enter:
+                            await hook(scope, tenant)
+                        await next_app(scope, receive, hold)
+                        if status >= 500:
+                            await transaction.rollback()
+                except TenantRefused:  # suspended since this process read it: unknown now
+                    forget_tenant(slug)
+                    raise NotFoundException() from None
         except Exception:
             # Nothing was sent: the held response is dropped and the error answered in its
             # place (Litestar would otherwise take it for an error after the response began).

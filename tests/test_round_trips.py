@@ -15,10 +15,10 @@ from tests.helpers.casework import NM, new_case
 from tests.helpers.roundtrips import RoundTrips, counting
 
 # (PostgreSQL round trips, Redis commands) for one request.
-CASE_API = (6, 1)
-CASE_PAGE = (9, 1)
-DASHBOARD = (16, 1)
-SEARCH = (7, 1)
+CASE_API = (5, 1)
+CASE_PAGE = (8, 1)
+DASHBOARD = (15, 1)
+SEARCH = (6, 1)
 
 
 async def _count(http: httpx.AsyncClient, path: str) -> RoundTrips:

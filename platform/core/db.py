@@ -47,6 +47,10 @@ class NoTenantError(RuntimeError):
     """Tenant-owned data was touched outside ``tenant_transaction``."""
 
 
+class TenantRefused(RuntimeError):
+    """``tenant_transaction``'s check found no row: the transaction never began."""
+
+
 _role: Role = Role.APP
 _engine: Engine | None = None
 _reserved: contextvars.ContextVar[Any] = contextvars.ContextVar("confide_reserved", default=None)
@@ -266,6 +270,10 @@ class _Transaction(PostgresTransaction):
         try:
             self.transaction = self.connection.transaction()
             await self.begin()
+        except TenantRefused:  # rolled back: the connection is as good as before
+            if not self._borrowed:
+                await self.engine.release(self.connection)
+            raise
         except BaseException:
             self.engine.discard(self.connection)
             raise
@@ -339,20 +347,27 @@ def _uncertain(error: BaseException) -> None:
 class _TenantTransaction(_Transaction):
     """A transaction whose ``BEGIN`` carries the tenant setting."""
 
-    __slots__ = ("_with_commit", "memo", "tenant_id")
+    __slots__ = ("_with_commit", "check", "memo", "tenant_id")
 
-    def __init__(self, engine: Engine, tenant_id: UUID) -> None:
+    def __init__(self, engine: Engine, tenant_id: UUID, check: str | None = None) -> None:
         super().__init__(engine, allow_nested=False)
         self.tenant_id = tenant_id
+        self.check = check
         self._with_commit: list[str] = []
         # Values read once per transaction (the tenant's policy), see ``transaction_memo``.
         self.memo: dict[str, object] = {}
 
     async def begin(self) -> None:
         # The UUID type guarantees the literal is safe; one round trip, not two.
-        await self.connection.execute(
-            f"BEGIN; SELECT set_config('app.tenant_id', '{self.tenant_id}', true)"
-        )
+        begin = f"BEGIN; SELECT set_config('app.tenant_id', '{self.tenant_id}', true)"
+        if self.check is None:
+            await self.connection.execute(begin)
+            return
+        # The check goes in the same message: its status ("SELECT 1": one row) is the
+        # answer, so it costs no round trip of its own.
+        if await self.connection.execute(f"{begin}; {self.check}") != "SELECT 1":
+            await self.connection.execute("ROLLBACK")
+            raise TenantRefused("the tenant's check found no row")
 
     async def commit(self) -> None:
         # The statements sent with COMMIT share its round trip; the first to fail stops
@@ -377,8 +392,14 @@ class _TenantTransaction(_Transaction):
 
 
 @asynccontextmanager
-async def tenant_transaction(tenant_id: UUID) -> AsyncIterator[_TenantTransaction]:
-    """Run the block in one transaction scoped to one tenant. The only way in."""
+async def tenant_transaction(
+    tenant_id: UUID, *, check: str | None = None
+) -> AsyncIterator[_TenantTransaction]:
+    """Run the block in one transaction scoped to one tenant. The only way in.
+
+    ``check``: a query sent with ``BEGIN`` (values as ``core/sql.literal``s) that must
+    find exactly one row, else ``TenantRefused`` and nothing runs: the request's tenant
+    is still active, at no cost of a round trip."""
     if not isinstance(tenant_id, UUID):
         raise TypeError("tenant_id must be a UUID")
     if _current_tenant.get() is not None or get_engine().current_transaction.get() is not None:
@@ -386,7 +407,7 @@ async def tenant_transaction(tenant_id: UUID) -> AsyncIterator[_TenantTransactio
         raise TransactionError("a transaction or tenant is already current in this context")
     token = _current_tenant.set(tenant_id)
     try:
-        transaction = _TenantTransaction(get_engine(), tenant_id)
+        transaction = _TenantTransaction(get_engine(), tenant_id, check)
         async with transaction:
             yield transaction
     finally:
