@@ -70,7 +70,7 @@ async def _reference_load(case_id: uuid.UUID, grounds: Any, *, for_parent: bool)
 async def test_the_one_query_case_file_matches_reading_table_by_table(
     aisha: httpx.AsyncClient, fiona: httpx.AsyncClient, tenants: dict[str, TenantRef]
 ) -> None:
-    from confide.platform.casework import records
+    from confide.platform.casework import queries, records
     from confide.platform.casework.schemas import Grounds
     from confide.platform.core.db import tenant_transaction
 
@@ -119,11 +119,37 @@ async def test_the_one_query_case_file_matches_reading_table_by_table(
     assert ended.status_code == 200, ended.text
 
     case_id = uuid.UUID(case["id"])
+    aisha_id = uuid.UUID(staff_id)
     async with tenant_transaction(tenants["northmoor"].id):
         for for_parent in (False, True):
             loaded = await records._load(case_id, Grounds.ASSIGNED, for_parent=for_parent)
             expected = await _reference_load(case_id, Grounds.ASSIGNED, for_parent=for_parent)
             assert loaded == expected
+            # The need-to-know row and the file in one query: the same file.
+            found = await queries.find_case_file(
+                tenants["northmoor"].id,
+                case_id,
+                aisha_id,
+                works_cases=True,
+                reads_every_case=False,
+                for_parent=for_parent,
+            )
+            assert found is not None
+            assert found[0].assigned
+            assert found[1] is not None
+            assert queries.case_view(found[1], Grounds.ASSIGNED, for_parent=for_parent) == loaded
+        # Without grounds, none of the file leaves the database.
+        for someone, works, every in ((uuid.uuid4(), True, False), (aisha_id, False, True)):
+            row, file = await queries.find_case_file(
+                tenants["northmoor"].id,
+                case_id,
+                someone,
+                works_cases=works,
+                reads_every_case=every,
+                for_parent=False,
+            ) or (None, None)
+            assert row is not None
+            assert file is None
     assert sorted(p.person.first_name for p in loaded.people) == ["Ada", "Ben"]
     assert [c.summary for c in loaded.contacts] == ["Talked about the plan", "Meeting booked"]
     assert {c.recorded_by_name for c in loaded.contacts} == {"Aisha Rahman", "Fiona MacLeod"}

@@ -15,8 +15,8 @@ from tests.helpers.casework import NM, new_case
 from tests.helpers.roundtrips import RoundTrips, counting
 
 # (PostgreSQL round trips, Redis commands) for one request.
-CASE_API = (5, 1)
-CASE_PAGE = (8, 1)
+CASE_API = (4, 1)
+CASE_PAGE = (7, 1)
 DASHBOARD = (15, 1)
 SEARCH = (6, 1)
 
