@@ -10,6 +10,7 @@ Both go through those functions, so there is one way to write the registry.
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from uuid import UUID, uuid4
 
 from confide.platform.core.edge import control_characters
@@ -115,10 +116,10 @@ async def get_active_tenant(slug: str) -> TenantView | None:
     return tenant
 
 
-def request_check(tenant: TenantView) -> str:
+def request_check(tenant: TenantView, also: Sequence[str] = ()) -> str:
     """What a request's transaction sends with its BEGIN: a row only while ``tenant`` is
-    active (``tenant_transaction``'s ``check``)."""
-    return queries.still_active(tenant.id)
+    active and the conditions ``also`` hold (``tenant_transaction``'s ``check``)."""
+    return queries.still_active(tenant.id, also)
 
 
 def forget_tenant(slug: str) -> None:
