@@ -159,3 +159,40 @@ async def test_the_one_query_case_file_matches_reading_table_by_table(
     assert loaded.assignments[0].staff_id == uuid.UUID(staff_id)
     assert "Hidden" not in repr(loaded)
     assert "Private worry" not in repr(loaded)
+
+
+async def test_the_consent_now_in_one_query_is_the_current_version_and_why_not_asked(
+    aisha: httpx.AsyncClient, tenants: dict[str, TenantRef]
+) -> None:
+    """``consent_now`` (the case page's one query) gives what ``consent_versions`` and
+    ``not_asked`` give, for a case with a reviewed consent and one not asked yet."""
+    from confide.platform.consent import queries as consent_queries
+    from confide.platform.core.clock import service_today
+    from confide.platform.core.db import tenant_transaction
+    from tests.helpers.consent import record_consent
+
+    asked = await new_case(aisha)
+    await record_consent(aisha, asked["id"])
+    await record_consent(aisha, asked["id"], note="Second version")
+    reviewed = await post(aisha, f"{NM}/cases/{asked['id']}/consents/reviews", {"note": "Fine"})
+    assert reviewed.status_code == 201, reviewed.text
+    not_asked = await new_case(aisha)
+    northmoor = tenants["northmoor"].id
+    today = service_today()
+    async with tenant_transaction(northmoor):
+        consent, why = await consent_queries.consent_now(northmoor, uuid.UUID(asked["id"]), today)
+        [expected] = await consent_queries.consent_versions(
+            northmoor, uuid.UUID(asked["id"]), today, latest_only=True
+        )
+        assert consent == expected
+        assert consent is not None
+        assert consent.version == 2
+        assert len(consent.reviews) == 1
+        # (The service shows why it was not asked only while there is no consent.)
+        assert why == await consent_queries.not_asked(northmoor, uuid.UUID(asked["id"]))
+        consent, why = await consent_queries.consent_now(
+            northmoor, uuid.UUID(not_asked["id"]), today
+        )
+        assert consent is None
+        assert why == await consent_queries.not_asked(northmoor, uuid.UUID(not_asked["id"]))
+        assert why is not None

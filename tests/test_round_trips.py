@@ -22,7 +22,7 @@ from tests.helpers.tenants import TenantRef
 # (PostgreSQL round trips, Redis commands) for one request. The case API is held to the
 # issue's ceiling, at most 3 and 1, besides its exact count.
 CASE_API = (3, 1)
-CASE_PAGE = (5, 1)
+CASE_PAGE = (4, 1)
 DASHBOARD = (13, 1)
 SEARCH = (5, 1)
 
@@ -112,18 +112,20 @@ async def test_a_policy_changed_by_another_process_holds_at_the_next_request(
         "SELECT count(*) AS n, max(enquiry_topics::text) AS t FROM tenant_policies",
     )
     topics = json.loads(row["t"]) if row["t"] else list(DEFAULT_TOPICS)
-    change = undo = "UPDATE tenant_policies SET enquiry_topics = $1::jsonb"
-    if not row["n"]:
-        change = (
-            "INSERT INTO tenant_policies (tenant_id, enquiry_topics)"
-            " VALUES (current_setting('app.tenant_id')::uuid, $1::jsonb)"
-        )
-        undo = "DELETE FROM tenant_policies WHERE $1::jsonb IS NOT NULL"
-    await as_tenant(owner_conn, northmoor, change, json.dumps([*topics, "Travel training"]))
+    update = "UPDATE tenant_policies SET enquiry_topics = $1::jsonb"
+    insert = (
+        "INSERT INTO tenant_policies (tenant_id, enquiry_topics)"
+        " VALUES (current_setting('app.tenant_id')::uuid, $1::jsonb)"
+    )
+    added_topics = json.dumps([*topics, "Travel training"])
+    await as_tenant(owner_conn, northmoor, update if row["n"] else insert, added_topics)
     try:
         added = await post(aisha, f"{NM}/enquiries", enquiry(topics=["Travel training"]))
         assert added.status_code == 201, added.text
     finally:
-        await as_tenant(owner_conn, northmoor, undo, row["t"] or "[]")
+        if row["n"]:
+            await as_tenant(owner_conn, northmoor, update, row["t"])  # as it was, NULL too
+        else:
+            await as_tenant(owner_conn, northmoor, "DELETE FROM tenant_policies")
     refused = await post(aisha, f"{NM}/enquiries", enquiry(topics=["Travel training"]))
     assert refused.status_code == 400, refused.text
