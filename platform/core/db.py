@@ -153,7 +153,12 @@ class Engine(PostgresEngine):
     async def _run_in_pool(self, query: str, args: Sequence[Any] | None = None) -> Any:
         reserved = _reserved.get()
         if reserved is not None:
-            return await reserved.fetch(query, *(args or ()))
+            try:
+                return await reserved.fetch(query, *(args or ()))
+            except Exception as error:
+                if _closed(reserved) and not is_outage(error):
+                    raise ConnectionLost("the database connection was lost") from error
+                raise
         connection = await self.acquire()
         try:
             response = await connection.fetch(query, *(args or ()))
@@ -274,8 +279,13 @@ class _Transaction(PostgresTransaction):
             if not self._borrowed:
                 await self.engine.release(self.connection)
             raise
-        except BaseException:
+        except BaseException as error:
+            lost = _closed(self.connection)
             self.engine.discard(self.connection)
+            if lost and not is_outage(error):
+                # It died before BEGIN (asyncpg then refuses the handed-back proxy with an
+                # InterfaceError): an outage, not a bug.
+                raise ConnectionLost("the database connection was lost before BEGIN") from error
             raise
         self.context = self.engine.current_transaction.set(self)
         return self
