@@ -56,6 +56,7 @@ SCRIPTS = {
     "cold-start": "cold_start.py",
 }
 
+
 # Each path's goal as a share of the bare endpoint's requests a second (issue 13).
 GOALS = {"case-api": 0.50, "case-page": 0.40}
 

@@ -27,6 +27,7 @@ from confide.platform.core.web import RequestLayer
 from confide.platform.identity import sessions
 from confide.platform.identity.web import attach_staff, provide_staff
 from confide.platform.operators import sessions as operator_sessions
+from confide.tenants.policy.services import keep_policy
 from confide.tenants.resolution import SubdomainTenants, document_tenant_slug, tenant_router
 
 CSRF_COOKIE = "confide_csrf"
@@ -37,7 +38,7 @@ def create_litestar() -> Litestar:
     settings = get_settings()
     tenant_routes = tenant_router(
         [pages_router(), api_router()],
-        on_enter=[attach_staff],
+        on_enter=[attach_staff, keep_policy],
         dependencies={"staff": Provide(provide_staff, sync_to_thread=False)},
     )
     app = Litestar(

@@ -3,10 +3,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
-from confide.platform.core.sql import raw
+from confide.platform.core.sql import literal, raw
 from confide.tenants.schemas import ControllerKind, TenantStatus, TenantView
 from confide.tenants.tables import Tenant
 
@@ -82,3 +83,14 @@ async def active_tenant_by_id(tenant_id: UUID) -> TenantView | None:
         .first()
     )
     return _view(row) if row else None
+
+
+def still_active(tenant_id: UUID, also: Sequence[str] = ()) -> str:
+    """The check a request's transaction sends with its ``BEGIN`` (``tenant_transaction``'s
+    ``check``): one row while the tenant is active and each condition in ``also`` holds
+    (what the request's hooks kept, still current), none otherwise."""
+    active = (
+        "EXISTS (SELECT 1 FROM tenants"  # noqa: S608 - a literal only
+        f" WHERE id = {literal(tenant_id)} AND status = 'active')"
+    )
+    return "SELECT 1 WHERE " + " AND ".join([active, *also])

@@ -12,8 +12,8 @@ middleware holds the response back until it has decided, then sends it.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Mapping, Sequence
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import Any, Protocol
 
 from litestar import Request, Router
 from litestar.di import Provide
@@ -27,25 +27,36 @@ from litestar.types import ASGIApp, ControllerRouterHandler, Message, Receive, S
 from litestar.utils.scope.state import ScopeState
 
 from confide.platform.core import web
-from confide.platform.core.db import get_engine, tenant_transaction
+from confide.platform.core.db import TenantRefused, get_engine, tenant_transaction
 from confide.platform.core.logs import add_context
 from confide.platform.core.settings import get_settings
 from confide.tenants.schemas import SLUG_PATTERN, TenantView
-from confide.tenants.services import get_active_tenant
+from confide.tenants.services import forget_tenant, get_active_tenant, request_check
 
 TENANT_PATH = "/t/{tenant_slug:str}"
 VIA_HOST = "confide.tenant_host"  # scope key: the tenant was addressed by its own host name
 _STATE_KEY = "confide_tenant"
 
 
-EnterHook = Callable[[Scope, TenantView], Awaitable[None]]
+class EnterHook(Protocol):
+    """What the app runs around each request's transaction (who is signed in)."""
+
+    async def prepare(self, scope: Scope, tenant: TenantView) -> str | None:
+        """Before the transaction, without the database: an SQL condition the
+        transaction's BEGIN checks (what the hook kept is still current), or None."""
+
+    async def enter(self, scope: Scope, tenant: TenantView, checked: bool) -> None:
+        """First inside the transaction; ``checked``: the condition from ``prepare`` held."""
 
 
 class TenantTransactionMiddleware(ASGIMiddleware):
     """Resolve the tenant and run the request in its transaction.
 
-    ``on_enter`` hooks run first inside the transaction (the app passes the
-    one that finds who is signed in), so they see only this tenant's rows.
+    ``on_enter`` hooks (the app passes the one that finds who is signed in) prepare
+    before it, and enter first inside it, so they see only this tenant's rows. The
+    transaction's BEGIN checks, in its own message, that the tenant is still active and
+    that what the hooks kept still holds; when that fails the request starts again
+    from the database, once.
     """
 
     def __init__(self, on_enter: Sequence[EnterHook] = ()) -> None:
@@ -63,20 +74,38 @@ class TenantTransactionMiddleware(ASGIMiddleware):
                 status = message["status"]
             held.append(message)
 
+        async def run(tenant: TenantView, also: list[str]) -> None:
+            async with tenant_transaction(tenant.id, check=request_check(tenant, also)) as tx:
+                for hook in self.on_enter:
+                    await hook.enter(scope, tenant, bool(also))
+                await next_app(scope, receive, hold)
+                if status >= 500:
+                    await tx.rollback()
+
         try:
-            # One connection for the lookup and the transaction: one wait, not two.
+            # One connection for the lookup (when this process has not read the tenant
+            # lately) and the transaction: one wait, not two.
             async with get_engine().reserve():
                 tenant = await get_active_tenant(slug)
                 if tenant is None:
                     raise NotFoundException()
                 scope.setdefault("state", {})[_STATE_KEY] = tenant
                 add_context(tenant=tenant.slug)
-                async with tenant_transaction(tenant.id) as transaction:
-                    for hook in self.on_enter:
-                        await hook(scope, tenant)
-                    await next_app(scope, receive, hold)
-                    if status >= 500:
-                        await transaction.rollback()
+                also = [c for hook in self.on_enter if (c := await hook.prepare(scope, tenant))]
+                try:
+                    await run(tenant, also)
+                except TenantRefused:  # suspended since this process read it, or changed
+                    forget_tenant(slug)
+                    if not also:
+                        raise NotFoundException() from None
+                    tenant = await get_active_tenant(slug)
+                    if tenant is None:
+                        raise NotFoundException() from None
+                    try:
+                        await run(tenant, [])  # everything read again
+                    except TenantRefused:
+                        forget_tenant(slug)
+                        raise NotFoundException() from None
         except Exception:
             # Nothing was sent: the held response is dropped and the error answered in its
             # place (Litestar would otherwise take it for an error after the response began).

@@ -9,6 +9,8 @@ Both go through those functions, so there is one way to write the registry.
 
 from __future__ import annotations
 
+import time
+from collections.abc import Sequence
 from uuid import UUID, uuid4
 
 from confide.platform.core.edge import control_characters
@@ -84,16 +86,45 @@ async def list_active_tenant_ids() -> list[UUID]:
 
 async def set_status(slug: str, status: TenantStatus) -> TenantView:
     view = await queries.set_status(slug, TenantStatus(status))
+    forget_tenant(slug)
     if view is None:
         raise TenantError(f"no tenant with slug {slug!r}", field="slug")
     return view
 
 
+# Active tenants by slug, as this process last read them, and when: a request's tenant
+# comes from here, and its transaction checks with its BEGIN that it is still active
+# (``request_check``), so a suspension anywhere takes effect at the next request.
+_ACTIVE: dict[str, tuple[TenantView, float]] = {}
+ACTIVE_KEPT_FOR = 30.0  # seconds: the registry's other fields are read again after this
+
+
 async def get_active_tenant(slug: str) -> TenantView | None:
-    """The tenant for a request, or None for unknown and suspended alike."""
+    """The tenant for a request, or None for unknown and suspended alike (suspended as of
+    this process's last read: the request's transaction makes sure, ``request_check``)."""
     if not SLUG_PATTERN.match(slug):
         return None
-    return await queries.active_tenant_by_slug(slug)
+    kept = _ACTIVE.get(slug)
+    now = time.monotonic()
+    if kept is not None and now - kept[1] < ACTIVE_KEPT_FOR:
+        return kept[0]
+    tenant = await queries.active_tenant_by_slug(slug)
+    if tenant is None:
+        _ACTIVE.pop(slug, None)
+    else:
+        _ACTIVE[slug] = (tenant, now)
+    return tenant
+
+
+def request_check(tenant: TenantView, also: Sequence[str] = ()) -> str:
+    """What a request's transaction sends with its BEGIN: a row only while ``tenant`` is
+    active and the conditions ``also`` hold (``tenant_transaction``'s ``check``)."""
+    return queries.still_active(tenant.id, also)
+
+
+def forget_tenant(slug: str) -> None:
+    """Read the tenant again at its next request (its check found it suspended)."""
+    _ACTIVE.pop(slug, None)
 
 
 async def get_active_tenant_by_id(tenant_id: UUID) -> TenantView | None:

@@ -141,6 +141,45 @@ async def test_concurrent_writers_never_fork_the_chain(
         assert report.ok, report
 
 
+async def _read_at_commit(tenant: TenantRef, n: int) -> None:
+    from confide.platform.audit.services import record_at_commit
+
+    async with tenant_transaction(tenant.id):
+        record_at_commit(
+            Action.CASE_READ,
+            actor_kind="staff",
+            actor_id=uuid4() if n % 2 else None,
+            subject_kind="case",
+            subject_id=uuid4(),
+            grounds="assigned",
+            reason_code="api",
+            detail={"reader": n, "flag": n % 3 == 0, "case_id": uuid4(), "none": None},
+        )
+
+
+async def test_reads_chained_at_commit_concurrently_never_fork_the_chain(
+    pool: None, tenants: dict[str, TenantRef]
+) -> None:
+    """The database chains a read in COMMIT's round trip (lock, then the insert in a
+    statement of its own, after the lock): concurrent readers queue, and the hash it
+    computes is the one ``entry_hash`` recomputes."""
+    alpha, beta = tenants["alpha"], tenants["beta"]
+    before = len(await _entries(alpha))
+    await asyncio.gather(
+        *(_read_at_commit(alpha, n) for n in range(20)),
+        *(_read_at_commit(beta, n) for n in range(5)),
+    )
+    for tenant in (alpha, beta):
+        entries = await _entries(tenant)
+        assert [e.seq for e in entries] == list(range(1, len(entries) + 1))
+        assert len({e.prev_hash for e in entries}) == len(entries), "two entries share a parent"
+        for entry in entries:
+            assert entry.hash == _expected_hash(tenant.id, entry)
+        report = await _verify(tenant)
+        assert report.ok, report
+    assert len(await _entries(alpha)) == before + 20
+
+
 @pytest.mark.parametrize(
     "statement",
     [

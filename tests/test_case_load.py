@@ -70,7 +70,7 @@ async def _reference_load(case_id: uuid.UUID, grounds: Any, *, for_parent: bool)
 async def test_the_one_query_case_file_matches_reading_table_by_table(
     aisha: httpx.AsyncClient, fiona: httpx.AsyncClient, tenants: dict[str, TenantRef]
 ) -> None:
-    from confide.platform.casework import records
+    from confide.platform.casework import queries, records
     from confide.platform.casework.schemas import Grounds
     from confide.platform.core.db import tenant_transaction
 
@@ -119,11 +119,37 @@ async def test_the_one_query_case_file_matches_reading_table_by_table(
     assert ended.status_code == 200, ended.text
 
     case_id = uuid.UUID(case["id"])
+    aisha_id = uuid.UUID(staff_id)
     async with tenant_transaction(tenants["northmoor"].id):
         for for_parent in (False, True):
             loaded = await records._load(case_id, Grounds.ASSIGNED, for_parent=for_parent)
             expected = await _reference_load(case_id, Grounds.ASSIGNED, for_parent=for_parent)
             assert loaded == expected
+            # The need-to-know row and the file in one query: the same file.
+            found = await queries.find_case_file(
+                tenants["northmoor"].id,
+                case_id,
+                aisha_id,
+                works_cases=True,
+                reads_every_case=False,
+                for_parent=for_parent,
+            )
+            assert found is not None
+            assert found[0].assigned
+            assert found[1] is not None
+            assert queries.case_view(found[1], Grounds.ASSIGNED, for_parent=for_parent) == loaded
+        # Without grounds, none of the file leaves the database.
+        for someone, works, every in ((uuid.uuid4(), True, False), (aisha_id, False, True)):
+            row, file = await queries.find_case_file(
+                tenants["northmoor"].id,
+                case_id,
+                someone,
+                works_cases=works,
+                reads_every_case=every,
+                for_parent=False,
+            ) or (None, None)
+            assert row is not None
+            assert file is None
     assert sorted(p.person.first_name for p in loaded.people) == ["Ada", "Ben"]
     assert [c.summary for c in loaded.contacts] == ["Talked about the plan", "Meeting booked"]
     assert {c.recorded_by_name for c in loaded.contacts} == {"Aisha Rahman", "Fiona MacLeod"}
@@ -133,3 +159,40 @@ async def test_the_one_query_case_file_matches_reading_table_by_table(
     assert loaded.assignments[0].staff_id == uuid.UUID(staff_id)
     assert "Hidden" not in repr(loaded)
     assert "Private worry" not in repr(loaded)
+
+
+async def test_the_consent_now_in_one_query_is_the_current_version_and_why_not_asked(
+    aisha: httpx.AsyncClient, tenants: dict[str, TenantRef]
+) -> None:
+    """``consent_now`` (the case page's one query) gives what ``consent_versions`` and
+    ``not_asked`` give, for a case with a reviewed consent and one not asked yet."""
+    from confide.platform.consent import queries as consent_queries
+    from confide.platform.core.clock import service_today
+    from confide.platform.core.db import tenant_transaction
+    from tests.helpers.consent import record_consent
+
+    asked = await new_case(aisha)
+    await record_consent(aisha, asked["id"])
+    await record_consent(aisha, asked["id"], note="Second version")
+    reviewed = await post(aisha, f"{NM}/cases/{asked['id']}/consents/reviews", {"note": "Fine"})
+    assert reviewed.status_code == 201, reviewed.text
+    not_asked = await new_case(aisha)
+    northmoor = tenants["northmoor"].id
+    today = service_today()
+    async with tenant_transaction(northmoor):
+        consent, why = await consent_queries.consent_now(northmoor, uuid.UUID(asked["id"]), today)
+        [expected] = await consent_queries.consent_versions(
+            northmoor, uuid.UUID(asked["id"]), today, latest_only=True
+        )
+        assert consent == expected
+        assert consent is not None
+        assert consent.version == 2
+        assert len(consent.reviews) == 1
+        # (The service shows why it was not asked only while there is no consent.)
+        assert why == await consent_queries.not_asked(northmoor, uuid.UUID(asked["id"]))
+        consent, why = await consent_queries.consent_now(
+            northmoor, uuid.UUID(not_asked["id"]), today
+        )
+        assert consent is None
+        assert why == await consent_queries.not_asked(northmoor, uuid.UUID(not_asked["id"]))
+        assert why is not None

@@ -322,6 +322,28 @@ async def test_unknown_and_suspended_tenants_get_the_same_not_found(
     assert api.status_code == 404
 
 
+async def test_a_tenant_suspended_by_another_process_is_refused_at_the_next_request(
+    priya: httpx.AsyncClient, client: httpx.AsyncClient
+) -> None:
+    """This process keeps the tenants it has read, but every request's transaction checks
+    with its BEGIN that its tenant is still active: a suspension made elsewhere (here the
+    command, another process) takes effect at once, for a signed-in member of staff too."""
+    from tests.helpers.command import confide
+
+    assert (await priya.get("/t/eastdale/api/cases")).status_code == 200
+    assert (await priya.get("/t/eastdale/api/cases")).status_code == 200  # the kept tenant
+    unknown = await client.get("/t/no-such-service/api/cases")
+    confide("tenants", "suspend", "eastdale")
+    try:
+        refused = await priya.get("/t/eastdale/api/cases")
+        assert refused.status_code == 404
+        assert refused.text == unknown.text
+        assert (await priya.get("/t/eastdale/api/cases")).status_code == 404
+    finally:
+        confide("tenants", "restore", "eastdale")
+    assert (await priya.get("/t/eastdale/api/cases")).status_code == 200
+
+
 async def test_pages_are_paged_and_bad_paging_is_a_clear_error(
     fiona: httpx.AsyncClient,
 ) -> None:

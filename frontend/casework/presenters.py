@@ -120,8 +120,7 @@ async def case_page(case: CaseView, staff: StaffView) -> dict[str, Any]:
         listed = await staff_service.list_staff(PageRequest(limit=CASEWORKERS_LISTED))
         assigned = {a.staff_id for a in current}
         caseworkers = [s for s in listed.items if access.works_cases(s) and s.id not in assigned]
-    consent = None if case.anonymous else await consents.current_consent(case.id)
-    not_asked = None if consent or case.anonymous else await consents.not_asked(case.id)
+    consent, not_asked = (None, None) if case.anonymous else await consents.consent_now(case.id)
     return {
         "case": case,
         "timeline": timeline(case),

@@ -16,7 +16,7 @@ from confide.platform.audit.schemas import AuditRecord, Checkpoint
 from confide.platform.audit.tables import AuditEntry
 from confide.platform.core.db import advisory_key
 from confide.platform.core.pagination import Page, PageRequest
-from confide.platform.core.sql import raw
+from confide.platform.core.sql import literal, raw
 
 # Entries.
 
@@ -28,9 +28,11 @@ def transaction_open() -> bool:
 
 async def lock_chain(tenant_id: UUID) -> None:
     """The tenant's chain lock, until commit: one writer at a time appends."""
-    await raw(
-        "SELECT pg_advisory_xact_lock({})", advisory_key(b"confide-audit-chain:", tenant_id.bytes)
-    )
+    await raw("SELECT pg_advisory_xact_lock({})", _chain_key(tenant_id))
+
+
+def _chain_key(tenant_id: UUID) -> int:
+    return advisory_key(b"confide-audit-chain:", tenant_id.bytes)
 
 
 async def chain_head(tenant_id: UUID) -> tuple[datetime, int | None, str | None]:
@@ -90,6 +92,46 @@ async def insert_entry(tenant_id: UUID, entry: Mapping[str, Any]) -> AuditRecord
         entry["hash"],
     )
     return _record(row)
+
+
+# How the database writes the three fields it fills in at commit into the hash's text
+# (the same as ``services.entry_hash`` writes them).
+_AT_COMMIT_TEXT = {
+    "occurred_at": "to_char(h.now AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"+00:00\"')",
+    "prev_hash": "h.prev",
+    "seq": "h.seq::text",
+}
+
+
+def append_entry_sql(
+    tenant_id: UUID, entry: Mapping[str, Any], pieces: list[str], *, genesis: str
+) -> str:
+    """The statements that chain ``entry`` at commit (sent with ``COMMIT``, see
+    ``core/db.with_commit``): the tenant's chain lock, then, in a statement of its own
+    whose snapshot is taken after the lock is granted, the insert after the latest entry,
+    its hash computed by the database from ``pieces`` (the canonical text around the
+    time, previous hash and seq; ``genesis`` is the first entry's previous hash)."""
+    text = " || ".join(
+        _AT_COMMIT_TEXT[piece] if n % 2 else literal(piece) for n, piece in enumerate(pieces)
+    )
+    tenant = literal(tenant_id)
+    lock = _chain_key(tenant_id)
+    # Every value goes through ``literal``: ids, codes and the detail's JSON.
+    return (
+        f"SELECT pg_advisory_xact_lock({lock});\n"  # noqa: S608
+        "INSERT INTO audit_entries (id, tenant_id, seq, occurred_at, actor_kind, actor_id,"
+        " action, subject_kind, subject_id, grounds, reason_code, detail, prev_hash, hash)"
+        f" SELECT {literal(uuid4())}, {tenant}, h.seq, h.now, {literal(entry['actor_kind'])},"
+        f" {literal(entry['actor_id'])}, {literal(entry['action'])},"
+        f" {literal(entry['subject_kind'])}, {literal(entry['subject_id'])},"
+        f" {literal(entry['grounds'])}, {literal(entry['reason_code'])},"
+        f" {literal(json.dumps(entry['detail'], sort_keys=True))}::jsonb, h.prev,"
+        f" encode(sha256(convert_to({text}, 'UTF8')), 'hex')"
+        " FROM (SELECT clock_timestamp() AS now, coalesce(last.seq, 0) + 1 AS seq,"
+        f" coalesce(last.hash, {literal(genesis)}) AS prev FROM (VALUES (1)) AS one"
+        " LEFT JOIN LATERAL (SELECT seq, hash FROM audit_entries"
+        f" WHERE tenant_id = {tenant} ORDER BY seq DESC LIMIT 1) AS last ON true) AS h"
+    )
 
 
 async def entries(

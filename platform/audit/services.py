@@ -30,11 +30,7 @@ from uuid import UUID
 from confide.platform.audit import queries
 from confide.platform.audit.actions import Action
 from confide.platform.audit.schemas import ActorKind, AuditRecord, ChainReport, DetailValue
-from confide.platform.core.db import (
-    NoTenantError,
-    before_commit,
-    current_tenant_id,
-)
+from confide.platform.core.db import NoTenantError, current_tenant_id, with_commit
 from confide.platform.core.pagination import Page, PageRequest
 
 GENESIS_HASH = "0" * 64
@@ -91,10 +87,23 @@ def entry_hash(tenant_id: UUID, row: Mapping[str, Any]) -> str:
     ISO 8601 with microseconds. Anyone can recompute it from an export.
     """
     occurred_at: datetime = row["occurred_at"]
+    canonical = _canonical(
+        tenant_id,
+        row,
+        occurred_at=occurred_at.astimezone(UTC).isoformat(timespec="microseconds"),
+        seq=int(row["seq"]),
+        prev_hash=row["prev_hash"],
+    )
+    return hashlib.sha256(canonical.encode("ascii")).hexdigest()
+
+
+def _canonical(
+    tenant_id: UUID, row: Mapping[str, Any], *, occurred_at: str, seq: int | str, prev_hash: str
+) -> str:
     payload = {
         "tenant_id": str(tenant_id),
-        "seq": int(row["seq"]),
-        "occurred_at": occurred_at.astimezone(UTC).isoformat(timespec="microseconds"),
+        "seq": seq,
+        "occurred_at": occurred_at,
         "actor_kind": row["actor_kind"],
         "actor_id": _opt_str(row["actor_id"]),
         "action": row["action"],
@@ -103,10 +112,25 @@ def entry_hash(tenant_id: UUID, row: Mapping[str, Any]) -> str:
         "grounds": row["grounds"],
         "reason_code": row["reason_code"],
         "detail": dict(row["detail"]),
-        "prev_hash": row["prev_hash"],
+        "prev_hash": prev_hash,
     }
-    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
-    return hashlib.sha256(canonical.encode("ascii")).hexdigest()
+    return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+
+
+_AT_COMMIT = re.compile(r"@(occurred_at|prev_hash|seq)@")
+
+
+def _hash_pieces(tenant_id: UUID, entry: Mapping[str, Any]) -> list[str]:
+    """The canonical text of ``entry`` cut around the three fields only the database knows
+    when it chains the entry at commit: ``[text, field, text, field, text, field, text]``.
+    (No code, id or detail token can hold an ``@``, so the markers are unambiguous.)"""
+    text = _canonical(
+        tenant_id, entry, occurred_at="@occurred_at@", seq="@seq@", prev_hash="@prev_hash@"
+    ).replace('"@seq@"', "@seq@")
+    pieces = _AT_COMMIT.split(text)
+    if len(pieces) != 7:
+        raise ValueError("an audit entry's fields must not hold '@'")
+    return pieces
 
 
 async def record(
@@ -188,7 +212,14 @@ def record_at_commit(
     entry = _entry(
         action, actor_kind, actor_id, subject_kind, subject_id, grounds, reason_code, detail
     )
-    before_commit(lambda: _append(entry))
+    tenant_id = current_tenant_id()
+    # Locked, chained and inserted by the database in COMMIT's own round trip: the hash is
+    # computed there from the same canonical text (``entry_hash`` checks it on verify).
+    with_commit(
+        queries.append_entry_sql(
+            tenant_id, entry, _hash_pieces(tenant_id, entry), genesis=GENESIS_HASH
+        )
+    )
 
 
 async def list_entries(

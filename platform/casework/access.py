@@ -11,7 +11,7 @@ and the caller offers break-glass.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NoReturn
 from uuid import UUID, uuid4
 
 from confide.platform.audit import services as audit
@@ -22,6 +22,7 @@ from confide.platform.casework.schemas import (
     BreakGlassRequest,
     BreakGlassView,
     CaseStatus,
+    CaseView,
     Grounds,
 )
 from confide.platform.core.db import current_tenant_id
@@ -74,24 +75,26 @@ def is_manager(staff: StaffView) -> bool:
 
 
 async def _find(case_id: UUID, staff: StaffView) -> tuple[queries.CaseFound, Grounds | None]:
-    """The case (or ``CaseNotFound``) and the person's grounds for it, in one round trip.
-
-    Grounds, strongest first: manager, a current assignment, an unexpired break-glass
-    grant; None when there are none (or the person does not do case work).
-    """
+    """The case (or ``CaseNotFound``) and the person's grounds for it, in one round trip."""
     row = await queries.find_case(current_tenant_id(), case_id, staff.id)
     if row is None:
         raise CaseNotFound()
-    grounds: Grounds | None = None
+    return row, _grounds(row, staff)
+
+
+def _grounds(row: queries.CaseFound, staff: StaffView) -> Grounds | None:
+    """Grounds, strongest first: manager, a current assignment, an unexpired break-glass
+    grant; None when there are none (or the person does not do case work). The case
+    file's query (``queries.find_case_file``) loads the file on the same conditions."""
     if not works_cases(staff):
-        grounds = None
-    elif staff.has(StaffRole.MANAGER):
-        grounds = Grounds.MANAGER
-    elif row.assigned:
-        grounds = Grounds.ASSIGNED
-    elif row.glass:
-        grounds = Grounds.BREAK_GLASS
-    return row, grounds
+        return None
+    if staff.has(StaffRole.MANAGER):
+        return Grounds.MANAGER
+    if row.assigned:
+        return Grounds.ASSIGNED
+    if row.glass:
+        return Grounds.BREAK_GLASS
+    return None
 
 
 async def case_id_for(reference: str) -> UUID:
@@ -134,20 +137,25 @@ async def check_access(
     """
     row, grounds = await _find(case_id, staff)
     if grounds is None:
-        await audit.record(
-            Action.CASE_ACCESS_REFUSED,
-            actor_kind="staff",
-            actor_id=staff.id,
-            subject_kind="case",
-            subject_id=case_id,
-            reason_code=purpose,
-        )
-        raise CaseRestricted(case_id)
+        await _refuse(case_id, staff, purpose)
     if require_open and row.status != CaseStatus.OPEN:
         raise Invalid({"case": "This case is closed"})
     if grounds is Grounds.BREAK_GLASS and not allow_break_glass:
         raise NotPermitted("break-glass opens a case to read, not to act on it")
     return CaseAccess(case_id, row.reference, row.status, grounds)
+
+
+async def _refuse(case_id: UUID, staff: StaffView, purpose: str) -> NoReturn:
+    """Audit a refusal (``case_access_refused``) and raise ``CaseRestricted``."""
+    await audit.record(
+        Action.CASE_ACCESS_REFUSED,
+        actor_kind="staff",
+        actor_id=staff.id,
+        subject_kind="case",
+        subject_id=case_id,
+        reason_code=purpose,
+    )
+    raise CaseRestricted(case_id)
 
 
 async def record_act(
@@ -189,6 +197,38 @@ async def open_case(
         reason_code=purpose,
     )
     return access
+
+
+async def read_case(
+    case_id: UUID, staff: StaffView, *, purpose: str, for_parent: bool = False
+) -> CaseView:
+    """``open_case`` and the case file (``for_parent``: its shared side only) in one round
+    trip: the file leaves the database only where the person has grounds. The same
+    audit entries: the read, chained at commit, or the refusal."""
+    found = await queries.find_case_file(
+        current_tenant_id(),
+        case_id,
+        staff.id,
+        works_cases=works_cases(staff),
+        reads_every_case=staff.has(StaffRole.MANAGER),
+        for_parent=for_parent,
+    )
+    if found is None:
+        raise CaseNotFound()
+    row, file = found
+    grounds = _grounds(row, staff)
+    if grounds is None or file is None:
+        await _refuse(case_id, staff, purpose)
+    await _audit_access(
+        Action.CASE_READ,
+        actor_kind="staff",
+        actor_id=staff.id,
+        subject_kind="case",
+        subject_id=case_id,
+        grounds=grounds.value,
+        reason_code=purpose,
+    )
+    return queries.case_view(file, grounds, for_parent=for_parent)
 
 
 async def break_glass(case_id: UUID, staff: StaffView, reason: str) -> BreakGlassView:

@@ -600,8 +600,10 @@ def _cols(alias: str, columns: tuple[str, ...]) -> str:
 # of rows. $1 tenant, $2 case, $3 true for a parent's view (shared side only). Each
 # subquery names the tenant so the planner uses the (tenant_id, case_id, ...) indexes;
 # row-level security applies as to any query.
-_CASE_FILE = f"""
-SELECT c.id, c.reference, c.status, c.anonymous, c.contacted_by, c.referral_route,
+def _file_columns(parent: str) -> str:
+    """The case file's columns beyond id, reference and status, for a case ``c``;
+    ``parent`` is the parameter that is true for a parent's view (shared side only)."""
+    return f"""c.anonymous, c.contacted_by, c.referral_route,
        c.referrer_consent_confirmed, c.referrer_name, c.referrer_consent_on, c.topics,
        c.support_level, c.opened_on, c.closed_on, c.outcome,
        (SELECT ROW({_cols("p", _PERSON_COLUMNS)}) FROM people p
@@ -615,24 +617,70 @@ SELECT c.id, c.reference, c.status, c.anonymous, c.contacted_by, c.referral_rout
                FROM case_contacts x LEFT JOIN staff_users s ON s.tenant_id = x.tenant_id
                 AND s.id = x.recorded_by
               WHERE x.tenant_id = c.tenant_id AND x.case_id = c.id
-                AND (NOT $3 OR x.side = 'shared')
+                AND (NOT {parent} OR x.side = 'shared')
               ORDER BY x.occurred_at) AS contacts,
        ARRAY(SELECT ROW({_cols("n", _NOTE_COLUMNS)},
                         coalesce(s.display_name, ''))
                FROM case_notes n LEFT JOIN staff_users s ON s.tenant_id = n.tenant_id
                 AND s.id = n.recorded_by
               WHERE n.tenant_id = c.tenant_id AND n.case_id = c.id
-                AND (NOT $3 OR n.side = 'shared')
+                AND (NOT {parent} OR n.side = 'shared')
               ORDER BY n.recorded_at) AS notes,
        ARRAY(SELECT ROW(a.id, a.staff_id, s.display_name, a.assigned_by, a.assigned_at,
                         a.ended_at)
                FROM case_assignments a JOIN staff_users s ON s.tenant_id = a.tenant_id
                 AND s.id = a.staff_id
               WHERE a.tenant_id = c.tenant_id AND a.case_id = c.id
-              ORDER BY a.assigned_at) AS assignments
+              ORDER BY a.assigned_at) AS assignments"""  # noqa: S608 - constant names only
+
+
+_CASE_FILE = f"""
+SELECT c.id, c.reference, c.status, {_file_columns("$3")}
   FROM cases c
  WHERE c.tenant_id = $1 AND c.id = $2
 """  # noqa: S608 - put together from the constant column names above only
+
+
+# The need-to-know check's row (``_FIND``) and, only where the person has grounds, the
+# case file, in one round trip. $1 tenant, $2 case, $3 staff, $4 the person does case
+# work, $5 the person reads every case (a manager), $6 a parent's view. Without grounds
+# the file's columns are NULL: none of its content leaves the database.
+_FIND_FILE = f"""
+SELECT c.id, c.reference, c.status, g.assigned, g.glass, f.*
+  FROM cases c
+ CROSS JOIN LATERAL (
+       SELECT EXISTS (SELECT 1 FROM case_assignments a WHERE a.tenant_id = c.tenant_id
+                         AND a.case_id = c.id AND a.staff_id = $3 AND a.ended_at IS NULL)
+                  AS assigned,
+              EXISTS (SELECT 1 FROM break_glass_grants b WHERE b.tenant_id = c.tenant_id
+                         AND b.case_id = c.id AND b.staff_id = $3 AND b.expires_at > now())
+                  AS glass) AS g
+  LEFT JOIN LATERAL (
+       SELECT true AS loaded, {_file_columns("$6")}
+        WHERE $4 AND ($5 OR g.assigned OR g.glass)) AS f ON true
+ WHERE c.tenant_id = $1 AND c.id = $2
+"""  # noqa: S608 - put together from the constant column names above only
+
+
+async def find_case_file(
+    tenant_id: UUID,
+    case_id: UUID,
+    staff_id: UUID,
+    *,
+    works_cases: bool,
+    reads_every_case: bool,
+    for_parent: bool,
+) -> tuple[CaseFound, Mapping[str, Any] | None] | None:
+    """``find_case`` and, where it gives the person grounds (case work, and a manager, a
+    current assignment or an unexpired break-glass grant), the case file's row for
+    ``case_view``, in one round trip. None: no such case."""
+    row = await connection().fetchrow(
+        _FIND_FILE, tenant_id, case_id, staff_id, works_cases, reads_every_case, for_parent
+    )
+    if row is None:
+        return None
+    found = CaseFound(row["id"], row["reference"], row["status"], row["assigned"], row["glass"])
+    return found, row if row["loaded"] else None
 
 
 async def case_file(
@@ -642,6 +690,11 @@ async def case_file(
     case = await connection().fetchrow(_CASE_FILE, tenant_id, case_id, for_parent)
     if case is None:
         return None
+    return case_view(case, grounds, for_parent=for_parent)
+
+
+def case_view(case: Mapping[str, Any], grounds: Grounds, *, for_parent: bool) -> CaseView:
+    """The case file from its row (``_CASE_FILE`` or ``_FIND_FILE``)."""
     subject = case["subject"]
     people = [
         CasePersonView(

@@ -19,7 +19,7 @@ from confide.platform.casework.access import (
     NotPermitted,
     check_access,
     is_manager,
-    open_case,
+    read_case,
     record_act,
     works_cases,
 )
@@ -109,15 +109,13 @@ async def create_enquiry(data: NewEnquiry, staff: StaffView) -> CaseView:
 
 async def get_case(case_id: UUID, staff: StaffView, *, purpose: str = "view") -> CaseView:
     """The whole case file for staff, after the need-to-know check (audited as a read)."""
-    access = await open_case(case_id, staff, purpose=purpose)
-    return await _load(case_id, access.grounds)
+    return await read_case(case_id, staff, purpose=purpose)
 
 
 async def parent_view(case_id: UUID, staff: StaffView, *, purpose: str = "parent_view") -> CaseView:
     """The case as anything made for a parent must see it: without the young person's
     confidential side (rule 15). Still a need-to-know, audited read."""
-    access = await open_case(case_id, staff, purpose=purpose)
-    return await _load(case_id, access.grounds, for_parent=True)
+    return await read_case(case_id, staff, purpose=purpose, for_parent=True)
 
 
 async def list_my_cases(staff: StaffView, page: PageRequest) -> Page[CaseSummary]:

@@ -71,6 +71,13 @@ async def current_consent(case_id: UUID) -> ConsentView | None:
     return versions[0] if versions else None
 
 
+async def consent_now(case_id: UUID) -> tuple[ConsentView | None, NotAskedView | None]:
+    """The case's consent now and, where there is none, why it was not asked at first
+    contact, in one round trip (for a caller that has already opened the case)."""
+    consent, not_asked = await queries.consent_now(current_tenant_id(), case_id, service_today())
+    return consent, None if consent else not_asked
+
+
 async def consent_history(case_id: UUID, staff: StaffView) -> ConsentHistory:
     """The consent panel: current consent, every version, the young person's capacity and
     why consent was not asked at first contact, if it was not (an audited case read)."""

@@ -52,7 +52,7 @@ from confide.platform.consent.tables import (
     TellClientTask,
 )
 from confide.platform.core.pagination import Page, PageRequest
-from confide.platform.core.sql import paged, raw
+from confide.platform.core.sql import connection, paged, raw
 from confide.platform.core.tables import json_list
 
 # Consents.
@@ -122,6 +122,64 @@ async def consent_versions(
             )
         )
     return [_consent_view(row, by_consent.get(row["id"], []), on) for row in rows]
+
+
+_REVIEW_COLUMNS = (
+    "id",
+    "consent_id",
+    "outcome",
+    "note",
+    "next_review_due",
+    "reviewed_by",
+    "reviewed_by_name",
+    "reviewed_at",
+)
+
+# The case's consent now, with its reviews, and why consent was not asked at first
+# contact, in one round trip (the case page). $1 tenant, $2 case.
+_CONSENT_NOW = """
+SELECT c.*, cs.display_name AS recorded_by_name,
+       ARRAY(SELECT ROW(r.id, r.consent_id, r.outcome, r.note, r.next_review_due,
+                        r.reviewed_by, coalesce(rs.display_name, ''), r.reviewed_at)
+               FROM consent_reviews r LEFT JOIN staff_users rs ON rs.tenant_id = r.tenant_id
+                AND rs.id = r.reviewed_by
+              WHERE r.tenant_id = $1 AND r.case_id = $2 AND r.consent_id = c.id
+              ORDER BY r.reviewed_at DESC, r.id) AS reviews__,
+       n.reason AS not_asked_reason__, n.recorded_at AS not_asked_at__,
+       ns.display_name AS not_asked_by__
+  FROM (VALUES (1)) AS one
+  LEFT JOIN LATERAL (SELECT * FROM consents k WHERE k.tenant_id = $1 AND k.case_id = $2
+                      ORDER BY k.version DESC LIMIT 1) AS c ON true
+  LEFT JOIN staff_users cs ON cs.tenant_id = c.tenant_id AND cs.id = c.recorded_by
+  LEFT JOIN consent_not_asked n ON n.tenant_id = $1 AND n.case_id = $2
+  LEFT JOIN staff_users ns ON ns.tenant_id = n.tenant_id AND ns.id = n.recorded_by
+"""
+
+
+async def consent_now(
+    tenant_id: UUID, case_id: UUID, on: date
+) -> tuple[ConsentView | None, NotAskedView | None]:
+    """The case's current consent (as ``consent_versions(latest_only=True)`` gives it) and
+    why consent was not asked at first contact, if it was not: one query."""
+    row = await connection().fetchrow(_CONSENT_NOW, tenant_id, case_id)
+    consent = None
+    if row["id"] is not None:
+        reviews = [
+            ConsentReviewView(
+                **{
+                    **dict(zip(_REVIEW_COLUMNS, r, strict=True)),
+                    "outcome": ReviewOutcome(r[2]),
+                }
+            )
+            for r in row["reviews__"]
+        ]
+        consent = _consent_view(dict(row), reviews, on)
+    not_asked = None
+    if row["not_asked_reason__"] is not None:
+        not_asked = NotAskedView(
+            row["not_asked_reason__"], row["not_asked_by__"] or "", row["not_asked_at__"]
+        )
+    return consent, not_asked
 
 
 async def not_asked(tenant_id: UUID, case_id: UUID) -> NotAskedView | None:

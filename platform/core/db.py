@@ -15,7 +15,7 @@ import contextvars
 import hashlib
 import os
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from enum import StrEnum
@@ -45,6 +45,10 @@ log = get_logger("confide.db")
 
 class NoTenantError(RuntimeError):
     """Tenant-owned data was touched outside ``tenant_transaction``."""
+
+
+class TenantRefused(RuntimeError):
+    """``tenant_transaction``'s check found no row: the transaction never began."""
 
 
 _role: Role = Role.APP
@@ -149,7 +153,12 @@ class Engine(PostgresEngine):
     async def _run_in_pool(self, query: str, args: Sequence[Any] | None = None) -> Any:
         reserved = _reserved.get()
         if reserved is not None:
-            return await reserved.fetch(query, *(args or ()))
+            try:
+                return await reserved.fetch(query, *(args or ()))
+            except Exception as error:
+                if _closed(reserved) and not is_outage(error):
+                    raise ConnectionLost("the database connection was lost") from error
+                raise
         connection = await self.acquire()
         try:
             response = await connection.fetch(query, *(args or ()))
@@ -218,8 +227,17 @@ def get_engine() -> Engine:
 async def start_pool() -> None:
     """Open the connection pool (web process start-up)."""
     await get_engine().start_connection_pool(
-        min_size=1, max_size=get_settings().database.pool_max_size
+        min_size=1, max_size=get_settings().database.pool_max_size, reset=_keep_session
     )
+
+
+async def _keep_session(connection: Any) -> None:
+    """What a connection needs on its way back to the pool: nothing more than asyncpg does
+    anyway (it rolls back a transaction left open). asyncpg's default reset sends
+    ``pg_advisory_unlock_all(); CLOSE ALL; UNLISTEN *; RESET ALL`` every time, a round
+    trip per request, to undo session state this app never makes: its settings are
+    transaction-local (``set_config(..., true)``), its locks ``pg_advisory_xact_lock``,
+    and it neither listens nor keeps cursors past a transaction."""
 
 
 async def close_pool(deadline: float = 10) -> None:
@@ -257,8 +275,17 @@ class _Transaction(PostgresTransaction):
         try:
             self.transaction = self.connection.transaction()
             await self.begin()
-        except BaseException:
+        except TenantRefused:  # rolled back: the connection is as good as before
+            if not self._borrowed:
+                await self.engine.release(self.connection)
+            raise
+        except BaseException as error:
+            lost = _closed(self.connection)
             self.engine.discard(self.connection)
+            if lost and not is_outage(error):
+                # It died before BEGIN (asyncpg then refuses the handed-back proxy with an
+                # InterfaceError): an outage, not a bug.
+                raise ConnectionLost("the database connection was lost before BEGIN") from error
             raise
         self.context = self.engine.current_transaction.set(self)
         return self
@@ -330,33 +357,41 @@ def _uncertain(error: BaseException) -> None:
 class _TenantTransaction(_Transaction):
     """A transaction whose ``BEGIN`` carries the tenant setting."""
 
-    __slots__ = ("_before_commit", "memo", "tenant_id")
+    __slots__ = ("_with_commit", "check", "memo", "tenant_id")
 
-    def __init__(self, engine: Engine, tenant_id: UUID) -> None:
+    def __init__(self, engine: Engine, tenant_id: UUID, check: str | None = None) -> None:
         super().__init__(engine, allow_nested=False)
         self.tenant_id = tenant_id
-        self._before_commit: list[Callable[[], Awaitable[object]]] = []
+        self.check = check
+        self._with_commit: list[str] = []
         # Values read once per transaction (the tenant's policy), see ``transaction_memo``.
         self.memo: dict[str, object] = {}
 
     async def begin(self) -> None:
         # The UUID type guarantees the literal is safe; one round trip, not two.
-        await self.connection.execute(
-            f"BEGIN; SELECT set_config('app.tenant_id', '{self.tenant_id}', true)"
-        )
+        begin = f"BEGIN; SELECT set_config('app.tenant_id', '{self.tenant_id}', true)"
+        if self.check is None:
+            await self.connection.execute(begin)
+            return
+        # The check goes in the same message: its status ("SELECT 1": one row) is the
+        # answer, so it costs no round trip of its own.
+        if await self.connection.execute(f"{begin}; {self.check}") != "SELECT 1":
+            await self.connection.execute("ROLLBACK")
+            raise TenantRefused("the tenant's check found no row")
 
     async def commit(self) -> None:
+        # The statements sent with COMMIT share its round trip; the first to fail stops
+        # the rest (COMMIT included), and the transaction is rolled back.
+        statements = [*self._with_commit, "COMMIT"]
+        self._with_commit = []
         try:
-            for hook in self._before_commit:
-                await hook()
+            await self.connection.execute(";\n".join(statements))
         except BaseException as error:
-            if not is_outage(error):
-                await self.rollback()
-            raise
-        try:
-            await self.connection.execute("COMMIT")
-        except BaseException as error:
-            _uncertain(error)
+            if is_outage(error):
+                _uncertain(error)
+            elif len(statements) > 1 and not self.lost():
+                await self.connection.execute("ROLLBACK")  # nothing if COMMIT itself failed
+                self._rolled_back = True
             raise
         self._committed = True
 
@@ -367,8 +402,14 @@ class _TenantTransaction(_Transaction):
 
 
 @asynccontextmanager
-async def tenant_transaction(tenant_id: UUID) -> AsyncIterator[_TenantTransaction]:
-    """Run the block in one transaction scoped to one tenant. The only way in."""
+async def tenant_transaction(
+    tenant_id: UUID, *, check: str | None = None
+) -> AsyncIterator[_TenantTransaction]:
+    """Run the block in one transaction scoped to one tenant. The only way in.
+
+    ``check``: a query sent with ``BEGIN`` (values as ``core/sql.literal``s) that must
+    find exactly one row, else ``TenantRefused`` and nothing runs: the request's tenant
+    is still active, at no cost of a round trip."""
     if not isinstance(tenant_id, UUID):
         raise TypeError("tenant_id must be a UUID")
     if _current_tenant.get() is not None or get_engine().current_transaction.get() is not None:
@@ -376,23 +417,27 @@ async def tenant_transaction(tenant_id: UUID) -> AsyncIterator[_TenantTransactio
         raise TransactionError("a transaction or tenant is already current in this context")
     token = _current_tenant.set(tenant_id)
     try:
-        transaction = _TenantTransaction(get_engine(), tenant_id)
+        transaction = _TenantTransaction(get_engine(), tenant_id, check)
         async with transaction:
             yield transaction
     finally:
         _current_tenant.reset(token)
 
 
-def before_commit(hook: Callable[[], Awaitable[object]]) -> None:
-    """Run ``hook`` in the current tenant transaction just before it commits (not on rollback).
+def with_commit(statement: str) -> None:
+    """Send ``statement`` (whole SQL, its values as literals: ``core/sql.literal``) in the
+    same round trip as the current tenant transaction's ``COMMIT``, just before it; on
+    rollback it is never sent. One message carries both, so it costs no round trip of its
+    own, and PostgreSQL gives it a snapshot of its own, taken after the statements before
+    it in that message (READ COMMITTED).
 
-    The audit chain uses this for reads: its per-tenant lock is then held for the
-    last few milliseconds of a transaction, not for the whole request.
+    The audit chain uses this for reads: its per-tenant lock is then held only while
+    the transaction commits, not for the whole request.
     """
     transaction = get_engine().current_transaction.get()
     if not isinstance(transaction, _TenantTransaction):
         raise NoTenantError("no tenant transaction to attach to: use tenant_transaction()")
-    transaction._before_commit.append(hook)
+    transaction._with_commit.append(statement.strip().rstrip(";"))
 
 
 def transaction_memo() -> dict[str, object]:

@@ -7,7 +7,9 @@ SQL: the API, the pages and the tasks call domain services, never statements.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
+from uuid import UUID
 
 from piccolo.querystring import QueryString
 
@@ -59,3 +61,29 @@ async def paged(sql: str, *args: Any, page: PageRequest) -> Page[dict[str, Any]]
     for row in rows:
         del row["page_total__"]
     return Page(rows, total, page.limit, page.offset)
+
+
+def literal(value: str | int | bool | UUID | datetime | None) -> str:
+    """``value`` as an SQL literal, for the few statements sent as plain text where a
+    round trip matters (``core/db.with_commit``): no bound parameters go with those.
+
+    Text is quoted with its quotes doubled (PostgreSQL's ``standard_conforming_strings``,
+    on by default, which nothing here turns off); a backslash or NUL is refused rather
+    than relied on. Whatever else arrives is a programming error, and raises."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int):
+        return str(int(value))
+    if isinstance(value, UUID):
+        return f"'{value}'::uuid"
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            raise ValueError("an SQL literal instant must carry its time zone")
+        return f"'{value.isoformat()}'::timestamptz"
+    if isinstance(value, str):
+        if "\\" in value or "\0" in value:
+            raise ValueError("backslash and NUL are not sent as SQL literals")
+        return "'" + value.replace("'", "''") + "'"
+    raise TypeError(f"no SQL literal for {type(value).__name__}")

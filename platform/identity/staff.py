@@ -61,15 +61,42 @@ async def get_staff(user_id: UUID) -> StaffView | None:
     return await queries.staff(user_id)
 
 
-async def session_allowed(user_id: UUID, session_started: datetime) -> StaffView | None:
-    """The user behind a session, if they are active and the session is not void."""
-    found = await queries.staff_and_sessions_valid_after(user_id)
-    if found is None:
+# Members of staff as this process last read them for a session, by (tenant, id). A
+# request uses what is kept only when its BEGIN found the row unchanged (``session_check``),
+# so a suspension or a change of roles anywhere takes effect at the next request.
+_KEPT: dict[tuple[UUID, UUID], queries.SessionUser] = {}
+_KEPT_AT_MOST = 10_000
+
+
+def session_check(tenant_id: UUID, user_id: UUID) -> tuple[str, str] | None:
+    """What a request's BEGIN checks before the kept member of staff is used: a condition
+    and the version it holds to (None: nothing kept, the request reads the row)."""
+    kept = _KEPT.get((tenant_id, user_id))
+    if kept is None:
         return None
-    view, valid_after = found
-    if view.status is not StaffStatus.ACTIVE or session_started < valid_after:
+    return queries.session_user_unchanged(tenant_id, user_id, kept.version), kept.version
+
+
+async def session_allowed(
+    user_id: UUID, session_started: datetime, *, unchanged_since: str | None = None
+) -> StaffView | None:
+    """The user behind a session, if they are active and the session is not void.
+
+    ``unchanged_since``: the version the request's BEGIN found the row still at; what this
+    process kept of that version is used, otherwise the row is read (and kept)."""
+    key = (current_tenant_id(), user_id)
+    found = _KEPT.get(key)
+    if found is None or unchanged_since is None or found.version != unchanged_since:
+        found = await queries.session_user(*key)
+        if found is None:
+            _KEPT.pop(key, None)
+            return None
+        if len(_KEPT) >= _KEPT_AT_MOST:
+            _KEPT.clear()
+        _KEPT[key] = found
+    if found.view.status is not StaffStatus.ACTIVE or session_started < found.sessions_valid_after:
         return None
-    return view
+    return found.view
 
 
 async def list_staff(page: PageRequest) -> Page[StaffView]:

@@ -1,8 +1,8 @@
 """HTTP glue shared by the API and the pages: who is signed in, and the role guards.
 
-``attach_staff`` runs inside the tenant's transaction (the tenant middleware
-calls it), reads the session cookie, and leaves the member of staff, or
-nobody, on the request. Guards are small named functions; the tenant admin
+``attach_staff`` is the tenant middleware's hook: it reads the session cookie
+before the tenant's transaction and leaves the member of staff, or nobody, on
+the request inside it. Guards are small named functions; the tenant admin
 role alone does not open case work.
 """
 
@@ -23,6 +23,7 @@ from confide.tenants.roles import StaffRole
 from confide.tenants.schemas import TenantView
 
 _SESSION = "confide_session"
+_PENDING = "confide_session_pending"  # scope state: what prepare found, for enter
 
 
 def _cookie(scope: Any, name: str) -> str | None:
@@ -35,21 +36,40 @@ def _cookie(scope: Any, name: str) -> str | None:
     return None
 
 
-async def attach_staff(scope: Any, tenant: TenantView) -> None:
-    """Resolve the session cookie to a member of this tenant's staff, or to nobody: the
-    request's ``user`` (``request.user``) is the ``StaffView`` or None."""
-    scope["user"] = None
-    token = _cookie(scope, sessions.COOKIE)
-    session = await sessions.load(token, tenant.id)
-    if session is None:
-        return
-    user = await staff.session_allowed(session.user, datetime.fromtimestamp(session.started, UTC))
-    if user is None:
-        await sessions.end(token)
-        return
-    scope["user"] = user
-    scope.setdefault("state", {})[_SESSION] = (token, session)
-    add_context(user_id=str(user.id))
+class AttachStaff:
+    """The tenant middleware's hook that finds who is signed in (``EnterHook``)."""
+
+    async def prepare(self, scope: Any, tenant: TenantView) -> str | None:
+        """Before the transaction: the session from the store, and, when this process
+        keeps its member of staff, the condition the transaction's BEGIN checks (their
+        row unchanged), which saves reading it again."""
+        scope["user"] = None
+        token = _cookie(scope, sessions.COOKIE)
+        session = await sessions.load(token, tenant.id)
+        check = None if session is None else staff.session_check(tenant.id, session.user)
+        scope.setdefault("state", {})[_PENDING] = (token, session, check and check[1])
+        return check and check[0]
+
+    async def enter(self, scope: Any, tenant: TenantView, checked: bool) -> None:
+        """Inside the transaction: the request's ``user`` (``request.user``) is the
+        ``StaffView`` or None. ``checked``: the condition ``prepare`` gave held."""
+        token, session, version = scope["state"].pop(_PENDING)
+        if session is None:
+            return
+        user = await staff.session_allowed(
+            session.user,
+            datetime.fromtimestamp(session.started, UTC),
+            unchanged_since=version if checked else None,
+        )
+        if user is None:
+            await sessions.end(token)
+            return
+        scope["user"] = user
+        scope["state"][_SESSION] = (token, session)
+        add_context(user_id=str(user.id))
+
+
+attach_staff = AttachStaff()
 
 
 def current_staff(connection: ASGIConnection[Any, Any, Any, Any]) -> StaffView | None:

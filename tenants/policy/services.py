@@ -10,10 +10,11 @@ from uuid import UUID
 
 from confide.platform.audit.actions import Action
 from confide.platform.audit.services import record as audit
-from confide.platform.core.db import current_tenant_id, transaction_memo
+from confide.platform.core.db import NoTenantError, current_tenant_id, transaction_memo
 from confide.platform.core.errors import Invalid
 from confide.platform.core.tables import json_list
 from confide.tenants.policy import queries
+from confide.tenants.schemas import TenantView
 
 DEFAULT_TOPICS: tuple[str, ...] = (
     "EHC needs assessment",
@@ -88,8 +89,43 @@ async def get_policy() -> PolicyView:
     return policy
 
 
+# Each tenant's policy as this process last read it, and the version of its row. A
+# request uses it only when its BEGIN found the row unchanged (``keep_policy``).
+_KEPT: dict[UUID, tuple[PolicyView, str | None]] = {}
+_PENDING = "confide_policy_kept"  # scope state: what ``prepare`` found, for ``enter``
+
+
+class KeepPolicy:
+    """The tenant middleware's hook (``EnterHook``) that spares a request reading its
+    tenant's policy: the policy this process kept is checked with the transaction's
+    BEGIN and, when its row is unchanged, is the transaction's ``get_policy``."""
+
+    async def prepare(self, scope: Any, tenant: TenantView) -> str | None:
+        kept = _KEPT.get(tenant.id)
+        scope.setdefault("state", {})[_PENDING] = kept
+        return None if kept is None else queries.policy_unchanged(tenant.id, kept[1])
+
+    async def enter(self, scope: Any, tenant: TenantView, checked: bool) -> None:
+        kept = scope["state"].pop(_PENDING, None)
+        if checked and kept is not None:
+            transaction_memo()[_MEMO_KEY] = kept[0]
+
+
+keep_policy = KeepPolicy()
+
+
 async def _read_policy() -> PolicyView:
     row = await queries.policy_row()
+    policy = _policy(row)
+    try:
+        tenant_id = current_tenant_id()
+    except NoTenantError:  # no tenant, no row: the defaults, nothing to keep
+        return policy
+    _KEPT[tenant_id] = (policy, None if row is None else row["version__"])
+    return policy
+
+
+def _policy(row: dict[str, Any] | None) -> PolicyView:
     if row is None:
         return PolicyView()
     return PolicyView(
