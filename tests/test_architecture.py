@@ -13,7 +13,10 @@ surfaces are held apart by the import contract (``pyproject.toml``).
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -100,3 +103,55 @@ def test_the_check_sees_each_way_of_running_sql() -> None:
         "5: C.update()",
         "6: .fetchrow()",
     ]
+
+
+# Session-level state would outlive a request on its pooled connection: the pool sends no
+# reset query when a connection goes back (core/db), so nothing may set any.
+SESSION_STATE = re.compile(
+    r"set_config\([^)]*,\s*false\s*\)"  # a setting for the whole session
+    r"|pg_advisory_lock\("  # a lock held past the transaction
+    r"|pg_try_advisory_lock\("
+    r"|(?-i:\bLISTEN\s+\w)"  # SQL is written in capitals; "listen on" is prose
+    r"|\bWITH\s+HOLD\b"  # a cursor past the transaction
+    r"|\bCREATE\s+(?:GLOBAL\s+|LOCAL\s+)?TEMP(?:ORARY)?\b"
+    r"|\bSET\s+(?:SESSION|ROLE)\b",
+    re.IGNORECASE,
+)
+
+
+def _session_state(text: str) -> list[str]:
+    return [match.group(0) for match in SESSION_STATE.finditer(text)]
+
+
+def test_nothing_sets_session_state_a_pooled_connection_would_carry() -> None:
+    found = {
+        str(path.relative_to(ROOT)): hits
+        for folder in ("platform", "tenants", "frontend", "workers")
+        for path in sorted((ROOT / folder).rglob("*.py"))
+        if (hits := _session_state(path.read_text()))
+    }
+    assert found == {}
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "SELECT set_config('app.tenant_id', $1, false)",
+        "SELECT pg_advisory_lock(1)",
+        "LISTEN changes",
+        "DECLARE c CURSOR WITH HOLD FOR SELECT 1",
+        "CREATE TEMP TABLE people (id int)",
+        "SET SESSION statement_timeout = 0",
+        "SET ROLE confide_owner",
+    ],
+)
+def test_each_session_level_construct_is_found(sql: str) -> None:
+    assert _session_state(f'await raw("{sql}")')
+
+
+def test_transaction_level_constructs_are_not_flagged() -> None:
+    source = (
+        "SELECT set_config('app.tenant_id', $1, true); SELECT pg_advisory_xact_lock($1);"
+        " SET LOCAL plan_cache_mode = force_custom_plan; UPDATE people SET name = $1"
+    )
+    assert _session_state(source) == []

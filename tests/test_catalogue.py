@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncpg
+import pytest
 
 from tests.helpers.environment import APP_ROLE, OWNER_ROLE
 
@@ -189,6 +190,15 @@ async def test_the_application_role_executes_only_the_narrow_doors(
             assert function["prosecdef"], function["signature"]
             assert function["owner"] == OWNER_ROLE, function["signature"]
             assert "search_path=pg_catalog, public, pg_temp" in function["proconfig"]
+
+
+async def test_the_application_role_cannot_make_temporary_tables(
+    app_conn: asyncpg.Connection,
+) -> None:
+    """A temporary table would shadow a real one through pg_temp and stay on the pooled
+    connection for the next request (the pool runs no reset query)."""
+    with pytest.raises(asyncpg.InsufficientPrivilegeError):
+        await app_conn.execute("CREATE TEMP TABLE people (id int)")
 
 
 async def test_platform_operators_belong_to_no_tenant(owner_conn: asyncpg.Connection) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 from uuid import UUID
 
@@ -20,8 +20,9 @@ ID = UUID("5b0c7b8e-5f4e-4a53-9d55-0f4a2c1e9b10")
         (None, "NULL"),
         (True, "TRUE"),
         (False, "FALSE"),
-        (42, "42"),
-        (-7, "-7"),
+        (42, "(42)"),
+        (-7, "(-7)"),
+        ("Siân Ó Dónaill ✓", "'Siân Ó Dónaill ✓'"),
         (ID, f"'{ID}'::uuid"),
         ("case_read", "'case_read'"),
         ("it's", "'it''s'"),
@@ -36,7 +37,24 @@ def test_values_become_literals(value: Any, sql: str) -> None:
     assert literal(value) == sql
 
 
-@pytest.mark.parametrize("value", ["back\\slash", "nul\0", datetime(2026, 1, 2), 1.5, b"bytes"])
+class _NoOffset(tzinfo):
+    """A zone that cannot say its offset: the instant would be read in the session's."""
+
+    def utcoffset(self, dt: datetime | None) -> timedelta | None:
+        return None
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "back\\slash",
+        "nul\0",
+        datetime(2026, 1, 2),
+        datetime(2026, 1, 2, tzinfo=_NoOffset()),
+        1.5,
+        b"bytes",
+    ],
+)
 def test_what_is_not_sent_as_a_literal_is_refused(value: Any) -> None:
     with pytest.raises((ValueError, TypeError)):
         literal(value)
@@ -45,5 +63,7 @@ def test_what_is_not_sent_as_a_literal_is_refused(value: Any) -> None:
 async def test_postgresql_reads_each_literal_back_as_the_value(
     app_conn: asyncpg.Connection,
 ) -> None:
-    for value in ("it's", "'; DROP TABLE x; --", "''", ID, 42, True, None):
+    for value in ("it's", "'; DROP TABLE x; --", "''", "Siân ✓", ID, 42, True, None):
         assert await app_conn.fetchval(f"SELECT {literal(value)}") == value
+    # A negative number after a minus stays a number, not the start of a comment.
+    assert await app_conn.fetchval(f"SELECT 10 -{literal(-5)}") == 15

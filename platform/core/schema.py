@@ -130,7 +130,11 @@ async def secure_schema(app_role: str, app_password: str | None = None) -> list[
     tables = {table._meta.tablename: table for table in Finder().get_table_classes()}
     tenant_owned = await tenant_tables()
     async with get_engine().transaction():
-        await raw(f"GRANT CONNECT ON DATABASE {_ident(await _database())} TO {role}")
+        database = _ident(await _database())
+        await raw(f"GRANT CONNECT ON DATABASE {database} TO {role}")
+        # No temporary tables: one would shadow a real table through pg_temp and outlive
+        # the request on its pooled connection (the pool runs no reset query).
+        await raw(f"REVOKE TEMPORARY ON DATABASE {database} FROM PUBLIC")
         await raw(f"GRANT USAGE ON SCHEMA public TO {role}")
         await raw(f"REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {role}")
         await raw("REVOKE ALL ON ALL TABLES IN SCHEMA public FROM PUBLIC")

@@ -75,11 +75,12 @@ def literal(value: str | int | bool | UUID | datetime | None) -> str:
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, int):
-        return str(int(value))
+        # In brackets: a negative number after a minus must not become a comment (``--5``).
+        return f"({int(value)})"
     if isinstance(value, UUID):
         return f"'{value}'::uuid"
     if isinstance(value, datetime):
-        if value.tzinfo is None:
+        if value.utcoffset() is None:
             raise ValueError("an SQL literal instant must carry its time zone")
         return f"'{value.isoformat()}'::timestamptz"
     if isinstance(value, str):
