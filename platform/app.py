@@ -33,6 +33,12 @@ from confide.tenants.resolution import SubdomainTenants, document_tenant_slug, t
 CSRF_COOKIE = "confide_csrf"
 
 
+async def _close_pool() -> None:
+    """Shutdown hook: Litestar hands a hook that takes an argument the app, which
+    ``close_pool`` would read as its deadline."""
+    await close_pool()
+
+
 def create_litestar() -> Litestar:
     """The Litestar app: platform routes, and every tenant route under one middleware."""
     settings = get_settings()
@@ -61,7 +67,7 @@ def create_litestar() -> Litestar:
         request_class=EdgeRequest,
         request_max_body_size=MAX_BODY_BYTES,
         on_startup=[start_pool],
-        on_shutdown=[close_pool],
+        on_shutdown=[_close_pool],
         openapi_config=OpenAPIConfig(title="Confide API", version="0.1.0", path="/schema"),
         logging_config=None,
     )

@@ -78,3 +78,14 @@ def test_keep_alive_requests_on_several_processes_are_not_held_by_nagle(
 def test_auto_runs_one_process_per_core() -> None:
     assert processes("auto") == len(os.sched_getaffinity(0))
     assert processes(3) == 3
+
+
+def test_a_stopped_server_logs_no_error(database: Any, tmp_path: Path) -> None:
+    """SIGTERM closes the pool within its deadline and says nothing alarming (the shutdown
+    hook once handed the app to ``close_pool`` as its deadline: a TypeError each stop)."""
+    log = tmp_path / "server.log"
+    with serving(log) as served:
+        assert _keep_alive_times(served, 1)
+    text = log.read_text()
+    assert '"level": "error"' not in text
+    assert "Traceback" not in text
