@@ -17,6 +17,13 @@ from _setup import CASEWORKERS, RUN, cpu_seconds
 
 REDIS_URL = os.environ.get("CONFIDE_BENCH_REDIS_URL", "redis://localhost:6379/0")
 REDIS_PREFIX = f"confide-bench-{RUN}:"
+# What the served app needs besides the database: its sessions in this run's Redis keys,
+# and cookies over plain HTTP on the loopback.
+SERVED_SETTINGS = {
+    "REDIS_URL": REDIS_URL,
+    "CONFIDE_REDIS_PREFIX": REDIS_PREFIX,
+    "CONFIDE_SECURE_COOKIES": "false",
+}
 
 
 def free_port() -> int:

@@ -28,7 +28,7 @@ from typing import Any
 from uuid import UUID
 
 import httpx
-from _served import REDIS_PREFIX, REDIS_URL, clear_redis, free_port, serve, sessions, stop
+from _served import SERVED_SETTINGS, clear_redis, free_port, serve, sessions, stop
 from _setup import (
     APP_ROLE,
     DATABASE,
@@ -119,14 +119,7 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the database (drop it later)")
     options = parser.parse_args()
     rng = random.Random(options.seed)
-    environment(
-        options.pool,
-        {
-            "REDIS_URL": REDIS_URL,
-            "CONFIDE_REDIS_PREFIX": REDIS_PREFIX,
-            "CONFIDE_SECURE_COOKIES": "false",
-        },
-    )
+    environment(options.pool, SERVED_SETTINGS)
     asyncio.run(create())
     server = None
     try:

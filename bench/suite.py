@@ -36,8 +36,7 @@ from uuid import UUID
 
 import httpx
 from _served import (
-    REDIS_PREFIX,
-    REDIS_URL,
+    SERVED_SETTINGS,
     clear_redis,
     free_port,
     serve,
@@ -81,8 +80,9 @@ def _paths(
 ) -> list[tuple[str, str]]:
     """(path, session token) pairs for one path, spread over tenants, cases and staff."""
     chosen = []
+    tenant_ids = list(tenants)
     for _ in range(2000):
-        tenant = rng.choice(list(tenants))
+        tenant = rng.choice(tenant_ids)
         info = tenants[tenant]
         slug = info["slug"]
         case_id, worker = rng.choice(info["cases"])
@@ -287,12 +287,7 @@ def main() -> None:
     rng = random.Random(options.seed)
     environment(
         options.pool,
-        {
-            "REDIS_URL": REDIS_URL,
-            "CONFIDE_REDIS_PREFIX": REDIS_PREFIX,
-            "CONFIDE_SECURE_COOKIES": "false",
-            "CONFIDE_WEB_WORKERS": str(options.processes),
-        },
+        {**SERVED_SETTINGS, "CONFIDE_WEB_WORKERS": str(options.processes)},
     )
     asyncio.run(create())
     servers: list[Any] = []
