@@ -271,6 +271,32 @@ def _bodies(ids: dict[str, str]) -> dict[str, dict[str, Any]]:
             "legal_basis": "police_request",
             "justification": "A written request",
         },
+        # Issue 14: a case's life.
+        "/cases/{case_id:uuid}/contacts/{contact_id:uuid}/corrections": {
+            "kind": "email",
+            "direction": "incoming",
+            "summary": "Changed",
+            "reason": "From another service",
+            **day("occurred_on", today),
+        },
+        "/cases/{case_id:uuid}/details": {
+            "contacted_by": "parent",
+            "referral_route": "self",
+            "topics": "Transport",
+            "support_level": "4",
+            "reason": "From another service",
+        },
+        "/cases/{case_id:uuid}/people/{person_id:uuid}": {
+            "first_name": "Changed",
+            "last_name": "Elsewhere",
+            "reason": "From another service",
+        },
+        "/cases/{case_id:uuid}/reopen": {"reason": "From another service"},
+        "/cases/{case_id:uuid}/returning": {
+            "contacted_by": "parent",
+            "topics": "Transport",
+            "support_level": "1",
+        },
         "/tasks/{task_id:uuid}/delay": {"reason": "Later", **day("new_due_on", later)},
         "/tasks/{task_id:uuid}/told": {"told_how": "phone", **day("told_on", today)},
     }

@@ -170,8 +170,15 @@ async def _change(tenant_id: UUID, case_id: UUID, change_id: UUID) -> ChangeView
 async def history(case_id: UUID, staff: StaffView, page: PageRequest) -> Page[ChangeView]:
     """The versions of the case's details and its people's, newest first (an audited read
     of the case: need-to-know, break-glass included)."""
-    await open_case(case_id, staff, purpose="history")
-    return await queries.case_changes(current_tenant_id(), case_id, page)
+    return (await case_history(case_id, staff, page))[1]
+
+
+async def case_history(
+    case_id: UUID, staff: StaffView, page: PageRequest
+) -> tuple[str, Page[ChangeView]]:
+    """``history`` and the case's reference (for its page)."""
+    access = await open_case(case_id, staff, purpose="history")
+    return access.reference, await queries.case_changes(current_tenant_id(), case_id, page)
 
 
 async def correct_contact(
