@@ -155,9 +155,12 @@ async def case_page(
         listed = await staff_service.list_staff(PageRequest(limit=CASEWORKERS_LISTED))
         assigned = {a.staff_id for a in current}
         caseworkers = [s for s in listed.items if access.works_cases(s) and s.id not in assigned]
-    consent, not_asked = (None, None) if case.anonymous else await consents.consent_now(case.id)
     chosen = case_timeline.kinds_of(kinds)
-    found = await case_timeline.case_timeline(case, chosen, page_request(page))
+    consent, not_asked, found = await case_timeline.consent_and_timeline(
+        case, chosen, page_request(page)
+    )
+    if case.anonymous:  # nobody to give it
+        consent, not_asked = None, None
     today = service_today()
     return {
         "case": case,

@@ -161,7 +161,12 @@ async def consent_now(
 ) -> tuple[ConsentView | None, NotAskedView | None]:
     """The case's current consent (as ``consent_versions(latest_only=True)`` gives it) and
     why consent was not asked at first contact, if it was not: one query."""
-    row = await connection().fetchrow(_CONSENT_NOW, tenant_id, case_id)
+    return _consent_now(await connection().fetchrow(_CONSENT_NOW, tenant_id, case_id), on)
+
+
+def _consent_now(
+    row: Mapping[str, Any], on: date
+) -> tuple[ConsentView | None, NotAskedView | None]:
     consent = None
     if row["id"] is not None:
         reviews = [
@@ -839,7 +844,13 @@ async def disclosure_row(
 # case work's tables beside consent's, so it lives with the later domain. Each branch is
 # skipped unless its kind is asked for ($3). $1 tenant, $2 case, $3 kinds, $4 limit,
 # $5 offset, $6 a parent's view (shared side only).
-_TIMELINE = """
+_TIMELINE_COLUMNS = """(SELECT count(*) FROM t) AS total__,
+       ARRAY(SELECT ROW(t.kind, t.at, t.item_id, t.by_name, t.detail::text) FROM t
+              ORDER BY t.at DESC, t.item_id LIMIT $4 OFFSET $5) AS items__,
+       ARRAY(SELECT ROW(k.id, k.due_on) FROM tell_client_tasks k
+              WHERE k.tenant_id = $1 AND k.case_id = $2 AND k.status = 'open'
+              ORDER BY k.due_on, k.id) AS tasks__"""
+_TIMELINE_CTE = """
 WITH t AS (
     SELECT 'contact' AS kind, x.occurred_at AS at, coalesce(x.original_id, x.id) AS item_id,
            coalesce(s.display_name, '') AS by_name,
@@ -909,13 +920,14 @@ WITH t AS (
        AND s.id = c.changed_by
      WHERE 'change' = ANY($3) AND c.tenant_id = $1 AND c.case_id = $2
 )
-SELECT (SELECT count(*) FROM t) AS total,
-       ARRAY(SELECT ROW(t.kind, t.at, t.item_id, t.by_name, t.detail::text) FROM t
-              ORDER BY t.at DESC, t.item_id LIMIT $4 OFFSET $5) AS items,
-       ARRAY(SELECT ROW(k.id, k.due_on) FROM tell_client_tasks k
-              WHERE k.tenant_id = $1 AND k.case_id = $2 AND k.status = 'open'
-              ORDER BY k.due_on, k.id) AS tasks
 """
+_TIMELINE = _TIMELINE_CTE + f"SELECT {_TIMELINE_COLUMNS}"
+assert _CONSENT_NOW.lstrip().startswith("SELECT c.*,")
+# The case page's consent panel and its timeline in one round trip: ``_CONSENT_NOW``'s one
+# row with the timeline's columns beside it (the same $1 and $2).
+_CONSENT_AND_TIMELINE = _TIMELINE_CTE + _CONSENT_NOW.replace(
+    "SELECT c.*,", f"SELECT {_TIMELINE_COLUMNS}, c.*,", 1
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -938,8 +950,29 @@ async def case_timeline(
     row = await connection().fetchrow(
         _TIMELINE, tenant_id, case_id, kinds, page.limit, page.offset, for_parent
     )
+    return _timeline_rows(row)
+
+
+def _timeline_rows(row: Mapping[str, Any]) -> TimelineRows:
     return TimelineRows(
-        total=int(row["total"]),
-        items=[(r[0], r[1], r[2], r[3], json.loads(r[4])) for r in row["items"]],
-        tasks=[(r[0], r[1]) for r in row["tasks"]],
+        total=int(row["total__"]),
+        items=[(r[0], r[1], r[2], r[3], json.loads(r[4])) for r in row["items__"]],
+        tasks=[(r[0], r[1]) for r in row["tasks__"]],
     )
+
+
+async def consent_and_timeline(
+    tenant_id: UUID,
+    case_id: UUID,
+    on: date,
+    kinds: list[str],
+    page: PageRequest,
+    *,
+    for_parent: bool = False,
+) -> tuple[ConsentView | None, NotAskedView | None, TimelineRows]:
+    """``consent_now`` and ``case_timeline`` in one round trip (the case page)."""
+    row = await connection().fetchrow(
+        _CONSENT_AND_TIMELINE, tenant_id, case_id, kinds, page.limit, page.offset, for_parent
+    )
+    consent, not_asked = _consent_now(row, on)
+    return consent, not_asked, _timeline_rows(row)

@@ -20,6 +20,7 @@ from confide.platform.casework.schemas import (
     TimelineKind,
 )
 from confide.platform.consent import queries
+from confide.platform.consent.schemas import ConsentView, NotAskedView
 from confide.platform.core.clock import service_today
 from confide.platform.core.db import current_tenant_id
 from confide.platform.core.errors import Invalid
@@ -46,6 +47,23 @@ async def case_timeline(
     return await _timeline(case.id, kinds, page, for_parent=case.parent_view)
 
 
+async def consent_and_timeline(
+    case: CaseView, kinds: Iterable[TimelineKind], page: PageRequest
+) -> tuple[ConsentView | None, NotAskedView | None, CaseTimeline]:
+    """For the case page, in one round trip: the case's consent now and, where there is
+    none, why it was not asked (as ``consents.consent_now``), and ``case_timeline``."""
+    chosen = list(dict.fromkeys(kinds)) or list(TimelineKind)
+    consent, not_asked, rows = await queries.consent_and_timeline(
+        current_tenant_id(),
+        case.id,
+        service_today(),
+        [k.value for k in chosen],
+        page,
+        for_parent=case.parent_view,
+    )
+    return consent, None if consent else not_asked, _built(rows, chosen, page)
+
+
 async def timeline(
     case_id: UUID, staff: StaffView, kinds: Iterable[TimelineKind], page: PageRequest
 ) -> CaseTimeline:
@@ -61,6 +79,12 @@ async def _timeline(
     rows = await queries.case_timeline(
         current_tenant_id(), case_id, [k.value for k in chosen], page, for_parent=for_parent
     )
+    return _built(rows, chosen, page)
+
+
+def _built(
+    rows: queries.TimelineRows, chosen: list[TimelineKind], page: PageRequest
+) -> CaseTimeline:
     today = service_today()
     return CaseTimeline(
         items=[
