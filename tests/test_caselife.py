@@ -10,6 +10,7 @@ from typing import Any
 
 import asyncpg
 import httpx
+import pytest
 
 from tests.helpers.casework import NM, as_tenant, case_audit, new_case
 from tests.helpers.http import patch, post
@@ -332,6 +333,53 @@ async def test_the_timeline_has_every_kind_filtered_and_paged(
     page = (await aisha.get(f"{path}/timeline?limit=2&offset=2")).json()
     assert [i["item_id"] for i in page["items"]] == [i["item_id"] for i in everything["items"][2:4]]
     assert (await aisha.get(f"{path}/timeline?kind=nonsense")).status_code == 400
+    # A person's change made through their returning family's case is on this case too.
+    await post(aisha, f"{path}/close", {"outcome": "Advice given"})
+    later = await post(
+        aisha, f"{path}/returning", {"contacted_by": "parent", "topics": ["Transport"]}
+    )
+    await patch(
+        aisha,
+        f"{NM}/cases/{later.json()['id']}/people/{_subject(case)}",
+        {"reason": "Goes by Sam again", "first_name": "Sam"},
+    )
+    changes = (await aisha.get(f"{path}/timeline?kind=change")).json()["items"]
+    assert [c["detail"]["reason"] for c in changes] == ["Goes by Sam again", "Typo"]
     other = await new_case(aisha)
     restricted = await tom.get(f"{NM}/cases/{other['id']}/timeline")
     assert restricted.status_code == 403
+
+
+async def test_another_tenant_neither_sees_nor_plants_versions(
+    aisha: httpx.AsyncClient,
+    priya: httpx.AsyncClient,
+    app_conn: asyncpg.Connection,
+    tenants: dict[str, TenantRef],
+) -> None:
+    """Rule 1 for ``record_changes`` and the new links: eastdale reads none of northmoor's
+    versions (API and raw SQL as the application role), and cannot point a row of its own
+    at northmoor's case or contact."""
+    case = await new_case(aisha)
+    path = f"{NM}/cases/{case['id']}"
+    await patch(aisha, f"{path}/people/{_subject(case)}", {"reason": "Typo", "first_name": "Sami"})
+    other = path.replace("northmoor", "eastdale")
+    assert (await priya.get(f"{other}/history")).status_code == 404
+    assert (await priya.get(f"{other}/timeline")).status_code == 404
+
+    eastdale = tenants["eastdale"]
+    async with app_conn.transaction():
+        await app_conn.execute("SELECT set_config('app.tenant_id', $1, true)", str(eastdale.id))
+        seen = await app_conn.fetchval(
+            "SELECT count(*) FROM record_changes WHERE case_id = $1", uuid.UUID(case["id"])
+        )
+        assert seen == 0
+        someone = await app_conn.fetchval("SELECT id FROM staff_users LIMIT 1")
+    case_id = uuid.UUID(case["id"])
+    with_case = (
+        "INSERT INTO record_changes (id, tenant_id, case_id, record_kind, record_id, version,"
+        " changes, reason, changed_by) VALUES ($1, $2, $3, 'case', $3, 1, '[]', 'x', $4)"
+    )
+    async with app_conn.transaction():
+        await app_conn.execute("SELECT set_config('app.tenant_id', $1, true)", str(eastdale.id))
+        with pytest.raises(asyncpg.ForeignKeyViolationError):
+            await app_conn.execute(with_case, uuid.uuid4(), eastdale.id, case_id, someone)

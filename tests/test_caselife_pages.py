@@ -264,3 +264,6 @@ async def test_break_glass_reads_but_offers_no_changes(
     assert not page.select("[data-testid=change-person]")
     assert not page.select("[data-testid=change-case]")
     assert (await tom.get(f"{NM}/cases/{cid}/history")).status_code == 200
+    person = case["subject"]["id"]
+    assert (await tom.get(f"{NM}/cases/{cid}/people/{person}/edit")).status_code == 403
+    assert (await tom.get(f"{NM}/cases/{cid}/details/edit")).status_code == 403

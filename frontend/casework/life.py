@@ -28,8 +28,8 @@ from confide.frontend.forms import Form
 from confide.frontend.labels import LABELS
 from confide.frontend.paging import PageNumber, page_request, paged_template
 from confide.frontend.templating import form_page, redirect_to
-from confide.platform.casework import lifecycle, records
-from confide.platform.casework.access import CaseRestricted
+from confide.platform.casework import access, lifecycle, records
+from confide.platform.casework.access import CaseRestricted, NotPermitted
 from confide.platform.casework.schemas import (
     CaseView,
     ContactView,
@@ -64,14 +64,19 @@ async def _page(
     staff: StaffView,
     form: Form | None,
     blank: Any,
+    *,
+    changes: bool = True,
     **extra: Any,
 ) -> Template:
     """A form on the case (an audited read first; a restricted case offers break-glass):
-    ``blank(case)`` gives the form filled from the case when none came back."""
+    ``blank(case)`` gives the form filled from the case when none came back. ``changes``:
+    the form changes what the case says, which break-glass may not (a 403 page)."""
     try:
         case = await records.get_case(case_id, staff, purpose="record")
     except CaseRestricted:
         return await restricted_page(request, case_id)
+    if changes and not access.may_change(case):
+        raise NotPermitted("break-glass opens a case to read, not to change it")
     policy = await get_policy()
     model = {
         "case": case,
@@ -220,7 +225,9 @@ class CaseLifePages(Controller):
             contact = _contact(case, contact_id)
             return ContactCorrectionForm.of(contact), {"contact": contact}
 
-        return await _page(request, "cases/correct_contact.html", case_id, staff, form, blank)
+        return await _page(
+            request, "cases/correct_contact.html", case_id, staff, form, blank, changes=False
+        )
 
     # Reopening, and a returning family's new case
 

@@ -918,7 +918,10 @@ WITH t AS (
                                            FROM jsonb_array_elements(c.changes) e))
       FROM record_changes c LEFT JOIN staff_users s ON s.tenant_id = c.tenant_id
        AND s.id = c.changed_by
-     WHERE 'change' = ANY($3) AND c.tenant_id = $1 AND c.case_id = $2
+     WHERE 'change' = ANY($3) AND c.tenant_id = $1
+       AND (c.case_id = $2 OR c.record_id IN (
+            SELECT subject_id FROM cases WHERE tenant_id = $1 AND id = $2
+            UNION SELECT person_id FROM case_people WHERE tenant_id = $1 AND case_id = $2))
 )
 """
 _TIMELINE = _TIMELINE_CTE + f"SELECT {_TIMELINE_COLUMNS}"
