@@ -4,6 +4,7 @@ cases linked, the timeline; need-to-know and the audit for each."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -383,3 +384,19 @@ async def test_another_tenant_neither_sees_nor_plants_versions(
         await app_conn.execute("SELECT set_config('app.tenant_id', $1, true)", str(eastdale.id))
         with pytest.raises(asyncpg.ForeignKeyViolationError):
             await app_conn.execute(with_case, uuid.uuid4(), eastdale.id, case_id, someone)
+
+
+async def test_corrections_at_once_queue_up_as_versions(aisha: httpx.AsyncClient) -> None:
+    """Two corrections of one contact sent together both land, as versions 2 and 3 (the
+    second counted after the first commits), never a server error."""
+    case = await new_case(aisha)
+    path = f"{NM}/cases/{case['id']}"
+    when = (datetime.now(UTC) - timedelta(hours=1)).isoformat()
+    body = {"kind": "phone", "direction": "incoming", "occurred_at": when, "summary": "Rang"}
+    contact_id = (await post(aisha, f"{path}/contacts", body)).json()["id"]
+    url = f"{path}/contacts/{contact_id}/corrections"
+    answers = await asyncio.gather(
+        *(post(aisha, url, {**body, "summary": f"Rang {n}", "reason": "Fixed"}) for n in range(4))
+    )
+    assert sorted(a.status_code for a in answers) == [201] * 4
+    assert sorted(a.json()["version"] for a in answers) == [2, 3, 4, 5]

@@ -193,6 +193,7 @@ async def correct_contact(
         tenant_id, case_id, data.with_person_id
     ):
         raise Invalid({"with_person_id": "Choose someone on this case"})
+    await queries.lock_contact(tenant_id, contact_id)
     latest = await queries.latest_contact_version(tenant_id, case_id, contact_id)
     if latest is None:
         raise RecordNotFound()

@@ -429,6 +429,13 @@ class ContactVersion:
     side: str
 
 
+async def lock_contact(tenant_id: UUID, contact_id: UUID) -> None:
+    """Queue corrections of one contact until commit (its rows are append-only, so there is
+    no row to lock): the next version is counted after the lock."""
+    key = advisory_key(b"confide-contact-version:", tenant_id.bytes, contact_id.bytes)
+    await raw("SELECT pg_advisory_xact_lock({})", key)
+
+
 async def latest_contact_version(
     tenant_id: UUID, case_id: UUID, contact_id: UUID
 ) -> ContactVersion | None:
