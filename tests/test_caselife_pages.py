@@ -267,3 +267,42 @@ async def test_break_glass_reads_but_offers_no_changes(
     person = case["subject"]["id"]
     assert (await tom.get(f"{NM}/cases/{cid}/people/{person}/edit")).status_code == 403
     assert (await tom.get(f"{NM}/cases/{cid}/details/edit")).status_code == 403
+
+
+async def test_nul_in_the_new_forms_shows_the_form_again_naming_the_field(
+    aisha: httpx.AsyncClient,
+) -> None:
+    case = await new_case(aisha)
+    cid = case["id"]
+    page = f"{NM}/cases/{cid}"
+    person = f"{page}/people/{case['subject']['id']}"
+    when = (datetime.now(UTC) - timedelta(hours=1)).isoformat()
+    contact = await post(aisha, f"{API}/cases/{cid}/contacts",
+                         {"kind": "phone", "direction": "incoming", "occurred_at": when,
+                          "summary": "Rang"})  # fmt: skip
+    correct = f"{page}/contacts/{contact.json()['id']}"
+    nul = "a\x00b"
+    attempts = [
+        (f"{person}/edit", person, [("first_name", nul), ("last_name", "Okafor"),
+                                    ("reason", "Typo")], "first_name"),
+        (f"{person}/edit", person, [("first_name", "Sam"), ("last_name", "Okafor"),
+                                    ("reason", nul)], "reason"),
+        (f"{page}/details/edit", f"{page}/details",
+         [("contacted_by", "parent"), ("referral_route", "self"), ("topics", "Transport"),
+          ("support_level", "2"), ("reason", nul)], "reason"),
+        (f"{correct}/correct", f"{correct}/corrections",
+         [("kind", "phone"), ("direction", "incoming"), ("summary", nul), ("reason", "Typo")],
+         "summary"),
+    ]  # fmt: skip
+    for form, action, pairs, field in attempts:
+        shown = await submit(aisha, form, action, pairs)
+        assert shown.status_code == 400, action
+        assert [f.removeprefix("#") for f, _ in error_summary(shown)] == [field], action
+    await post(aisha, f"{API}/cases/{cid}/close", {"outcome": "Advice given"})
+    reopen = f"{page}/reopen"
+    shown = await submit(aisha, reopen, reopen, [("reason", nul)])
+    assert [f.removeprefix("#") for f, _ in error_summary(shown)] == ["reason"]
+    after = (await aisha.get(f"{API}/cases/{cid}")).json()
+    assert after["status"] == "closed"
+    assert after["subject"]["first_name"] == "Sam"
+    assert (await aisha.get(f"{API}/cases/{cid}/history")).json()["total"] == 0
