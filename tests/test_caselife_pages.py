@@ -246,6 +246,8 @@ async def test_a_closed_case_is_reopened_or_followed_by_a_linked_case(
     reasonless = await submit(aisha, reopen, reopen, [("reason", "")])
     assert reasonless.status_code == 400
     assert (await submit(aisha, reopen, reopen, [("reason", "Carrying on")])).status_code == 303
+    reopened = parse(await aisha.get(f"{NM}/cases/{cid}?kind=change"))
+    assert "The case was reopened" in reopened.one("[data-testid=timeline-change]").text
     assert (
         parse(await aisha.get(f"{NM}/cases/{cid}")).one("[data-testid=case-status]").text == "Open"
     )
