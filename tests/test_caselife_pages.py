@@ -119,6 +119,8 @@ async def test_the_timeline_shows_every_kind_filters_by_kind_and_pages(
     assert [e.text for e in second.select("[data-testid=note-body]")] == ["Note number 0"]
     changes = parse(await aisha.get(f"{NM}/cases/{cid}?kind=change&kind=break_glass"))
     assert len(changes.select("[data-testid=timeline] > li")) == 2
+    past = parse(await aisha.get(f"{NM}/cases/{cid}?kind=note&page=9"))
+    assert past.one("[data-testid=timeline-past-end]")
     empty = parse(await aisha.get(f"{NM}/cases/{cid}?kind=share"))
     assert empty.one("[data-testid=timeline-empty]")
     bad = await aisha.get(f"{NM}/cases/{cid}?kind=nonsense")
