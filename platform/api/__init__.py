@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from litestar import Router
 
+from confide.platform.api.caselife import CaseLifeController
 from confide.platform.api.casework import CaseworkController
 from confide.platform.api.consent import ConsentController
 from confide.platform.api.errors import API_ERRORS
@@ -14,6 +15,11 @@ def api_router() -> Router:
     """Every API controller, with the API's answers to domain errors registered once."""
     return Router(
         path="/api",
-        route_handlers=[CaseworkController, ConsentController, HousekeepingController],
+        route_handlers=[
+            CaseworkController,
+            CaseLifeController,
+            ConsentController,
+            HousekeepingController,
+        ],
         exception_handlers=API_ERRORS,
     )
