@@ -98,6 +98,7 @@ APP_PRIVILEGES: dict[str, frozenset[str]] = {
     "migration": frozenset(),  # Piccolo's record of applied migrations
     # Tenant-owned records that change: current state, corrected or moved on, not removed.
     "people": READ_WRITE,
+    "person_search_keys": READ_WRITE,  # slots reused, a key no longer wanted is null
     "cases": READ_WRITE,
     "case_people": READ_WRITE,
     "case_assignments": READ_WRITE,  # ended, never deleted

@@ -26,6 +26,7 @@ from confide.platform.casework.search import (
     SearchHit,
     SearchKind,
     SearchQuery,
+    refresh_search_keys,
     search,
     trigram_available,
 )
@@ -195,7 +196,16 @@ async def world(tenants: dict[str, TenantRef], pool: None) -> World:
         )
     finally:
         await conn.close()
+    # Written as the owner, so the keys the services write with a person come after.
+    await refresh_keys(alpha, [p1, p2, p3, *[pid for pid, _, _ in paging_people]])
+    await refresh_keys(beta, [bp])
     return World(alpha, beta, worker, other, manager, beta_worker, p1, p2, p3, bp, refs)
+
+
+async def refresh_keys(tenant: UUID, person_ids: list[UUID]) -> None:
+    async with tenant_transaction(tenant):
+        for person_id in person_ids:
+            await refresh_search_keys(person_id)
 
 
 async def run(

@@ -12,12 +12,22 @@ from confide.platform.casework.tables import (
     Contact,
     Note,
     Person,
+    PersonSearchKey,
 )
 
 APP_CONFIG = AppConfig(
     app_name="casework",
     migrations_folder_path=os.path.join(os.path.dirname(__file__), "piccolo_migrations"),
-    table_classes=[Person, Case, CasePerson, Assignment, Contact, Note, BreakGlass],
+    table_classes=[
+        Person,
+        Case,
+        CasePerson,
+        Assignment,
+        Contact,
+        Note,
+        BreakGlass,
+        PersonSearchKey,
+    ],
     migration_dependencies=["confide.platform.identity.piccolo_app"],
     commands=[],
 )

@@ -1,0 +1,359 @@
+"""Search keys: how a person is found by a name typed wrongly, without ``pg_trgm``.
+
+Pure functions, no database. Each person has a handful of *keys* (``person_keys``),
+stored in ``person_search_keys`` (an indexed plain column, so the index serves under
+row-level security) and written whenever the person is written (``refresh_search_keys``
+in ``search.py``). A query is turned into *probes* (``name_probes`` and the others): keys
+to look up, each for one word of the query (its group), with a weight and the reason it
+gives. A person's score is the sum over the query's words of the best weight found,
+divided by the number of words, so the order of the words does not matter (first and
+last names swapped) and a person matching every word comes first.
+
+Keys (a letter, a colon, the value):
+
+- ``n:`` each name word folded (lower case, accents and punctuation gone, ``Mc``
+  written ``mac``), each part of a hyphenated or double-barrelled surname and the
+  parts joined (``smith``, ``jones``, ``smithjones``); a particle (``Mc``, ``O'``,
+  ``Van``...) joined to the word after it.
+- ``s:`` the word's sound (``sound``): a metaphone-style code computed here, so
+  ``Jayden``, ``Jaden`` and ``Jaiden`` share ``JTN``, ``Thorneycroft`` and
+  ``Thornicroft`` share ``0RNKRFT``.
+- ``g:`` the name's family in ``NAME_VARIANTS`` (Kate, Katie, Cathy -> Katherine).
+- ``d:`` date of birth (ISO), ``t:`` phone (UK national digits), ``e:`` email (lower
+  case), ``p:`` postcode (upper case, no spaces).
+
+Spelling mistakes the sound does not absorb (a transposition of two consonants, a
+letter dropped or added) are found from the query side: every word of four letters or
+more also probes every spelling one edit away (``edits1``), a few hundred exact keys
+looked up through the same index, so nothing more is stored per person.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+MAX_KEYS = 32  # slots a person has in person_search_keys
+MAX_WORDS = 4  # name words of a query that are looked up
+EDIT_MIN_LENGTH = 4  # shorter words are not expanded by one edit (too many people match)
+PREFIX_MIN_LENGTH = 3
+
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+_PARTICLES = frozenset({"mc", "mac", "o", "st", "van", "von", "de", "di", "da", "du", "le", "la"})
+
+
+class MatchReason(StrEnum):
+    """Why a hit was found; shown beside it."""
+
+    NAME = "name"
+    NAME_VARIANT = "name variant"
+    NAME_SOUND = "name sounds like"
+    NAME_SPELLING = "name spelt like"
+    NAME_START = "name starts with"
+    DATE_OF_BIRTH = "date of birth"
+    PHONE = "phone"
+    EMAIL = "email"
+    POSTCODE = "postcode"
+    REFERENCE = "case reference"
+
+
+@dataclass(frozen=True, slots=True)
+class Probe:
+    """A key to look up for word ``group`` of the query, worth ``weight`` when found."""
+
+    key: str
+    group: int
+    weight: float
+    reason: MatchReason
+
+
+# Weights: the best probe found for each word counts.
+EXACT = 1.0
+VARIANT = 0.9
+SOUND = 0.8
+SPELLING = 0.75
+START = 0.6
+
+# Families of given names that are the same person's (nicknames, spellings the sound
+# code does not join). The first of each is the family's key.
+_FAMILIES = (
+    "katherine kate katie katy kathy cathy catherine kathryn katharine catharine cath kath"
+    " kat kitty catrin caitlin",
+    "elizabeth liz lizzie lizzy beth betty bethan eliza libby elsie elisabeth",
+    "margaret maggie meg peggy maisie mags",
+    "william will bill billy liam willie",
+    "robert rob bob bobby robbie bert",
+    "richard rich rick ricky dick richie",
+    "james jim jimmy jamie jem",
+    "john jack johnny jon jonny",
+    "jonathan jon jonny nathan",
+    "michael mike mikey mick mickey",
+    "thomas tom tommy",
+    "christopher chris kit topher",
+    "christine chris chrissy tina kirsty kirstie christina kristina",
+    "alexander alex alec alexandra sasha sandy xander",
+    "anthony tony antony",
+    "edward ed eddie ted teddy ned",
+    "daniel dan danny",
+    "matthew matt matty",
+    "benjamin ben benji benny",
+    "samuel sam sammy",
+    "samantha sam sammie",
+    "joseph joe joey",
+    "josephine jo josie",
+    "joshua josh",
+    "nicholas nick nicky nico",
+    "nicola nikki nicky nicole",
+    "patrick pat paddy",
+    "patricia pat patty trish tricia",
+    "rebecca becky becca",
+    "victoria vicky tori",
+    "jennifer jen jenny jenna",
+    "jessica jess jessie",
+    "abigail abi abby abbie",
+    "olivia liv livvy",
+    "isabella bella izzy isabel isobel isabelle",
+    "charlotte charlie lottie",
+    "charles charlie chas chuck",
+    "frederick fred freddie freddy",
+    "henry harry hal hank",
+    "harold harry",
+    "theodore theo ted",
+    "zachary zach zak zack",
+    "oliver ollie olly",
+    "archibald archie",
+    "amelia millie amy",
+    "emily em emmy",
+    "eleanor ellie nora elle elinor",
+    "susan sue susie suzanne",
+    "deborah debbie deb debra",
+    "stephen steven steve stevie stephan",
+    "philip phil phillip filip",
+    "sean shaun shawn",
+    "mohammed mohammad muhammad mohamed mohamad muhammed",
+    "aleksander aleksandra ola",
+    "siobhan shivaun",
+    "niamh neve",
+    "aoife eva",
+)
+
+
+def _families() -> dict[str, str]:
+    family: dict[str, str] = {}
+    for line in _FAMILIES:
+        names = line.split()
+        for name in names:
+            family.setdefault(name, names[0])
+    return family
+
+
+NAME_VARIANTS = _families()
+
+
+def fold(text: str) -> str:
+    """Lower case, accents off, apostrophes dropped: ``O'Brien`` -> ``obrien``."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return re.sub("['\u2019`]", "", plain.lower())
+
+
+def name_words(*names: str, stored: bool = False) -> list[str]:
+    """The folded words of names, ``mc`` written ``mac``, a particle joined to the next
+    word. A person's (``stored``) also has each hyphenated or double-barrelled name's
+    parts joined and the word after a particle alone, so that any of those finds them;
+    a query's words are only those it has, so each can be looked up once."""
+    words: list[str] = []
+    for name in names:
+        chunks = fold(name).split()
+        for chunk in chunks:
+            words.extend(p for p in re.split(r"[^a-z0-9]+", chunk) if p)
+        if stored:
+            whole = re.sub(r"[^a-z0-9]+", "", "".join(chunks))
+            if whole and whole not in words:
+                words.append(whole)
+    joined: list[str] = []
+    i = 0
+    while i < len(words):
+        word = words[i]
+        if word in _PARTICLES and i + 1 < len(words):
+            joined.append(word + words[i + 1])
+            if stored:
+                joined.append(words[i + 1])
+            i += 2
+            continue
+        joined.append(word)
+        i += 1
+    return list(dict.fromkeys(_mac(w) for w in joined if w))
+
+
+def _mac(word: str) -> str:
+    return "mac" + word[2:] if word.startswith("mc") and len(word) > 2 else word
+
+
+_SOUND_RULES = tuple(
+    (re.compile(pattern), replacement)
+    for pattern, replacement in (
+        (r"^(kn|gn|pn|wr|ps)", lambda m: m.group(0)[1]),
+        (r"^x", "s"),
+        (r"^wh", "w"),
+        (r"[^a-z]", ""),
+        (r"ph", "f"),
+        (r"gh(?=[^aeiouy]|$)", ""),
+        (r"tch", "ch"),
+        (r"sch", "sk"),
+        (r"ck", "k"),
+        (r"c(?=[eiy])", "s"),
+        (r"ch", "x"),
+        (r"sh", "x"),
+        (r"th", "0"),
+        (r"dg(?=[eiy])", "j"),
+        (r"c|q", "k"),
+        (r"x", "ks"),
+        (r"z", "s"),
+        (r"v", "f"),
+        (r"d", "t"),
+        (r"(?<!^)h", ""),
+        (r"(?<!^)w(?![aeiouy])", ""),
+        (r"(?<!^)[aeiouy]", ""),
+        (r"^[aeiouy]", "a"),
+        (r"(.)\1+", r"\1"),
+    )
+)
+
+
+def sound(word: str) -> str:
+    """A metaphone-style code for a folded word: consonant sounds in order, vowels after
+    the first letter dropped, doubles as one (``thorneycroft`` -> ``0RNKRFT``)."""
+    code = word
+    for pattern, replacement in _SOUND_RULES:
+        code = pattern.sub(replacement, code)
+    return code.upper()
+
+
+def edits1(word: str) -> set[str]:
+    """Every spelling one deletion, transposition, substitution or insertion away."""
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    deletes = {a + b[1:] for a, b in splits if b}
+    transposes = {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+    replaces = {a + c + b[1:] for a, b in splits if b for c in _LETTERS}
+    inserts = {a + c + b for a, b in splits for c in _LETTERS}
+    return (deletes | transposes | replaces | inserts) - {word}
+
+
+def normalise_phone(text: str) -> str | None:
+    """UK national digits (``07700900123``) from any spacing, ``+44``, ``0044`` or
+    ``(0)``; None when it is no phone number."""
+    digits = re.sub(r"[\s().-]", "", text)
+    digits = digits.replace("(0)", "")
+    if digits.startswith("+44"):
+        digits = "0" + digits[3:].removeprefix("0")
+    elif digits.startswith("0044"):
+        digits = "0" + digits[4:].removeprefix("0")
+    if re.fullmatch(r"0[0-9]{9,10}", digits):
+        return digits
+    return None
+
+
+def normalise_email(text: str) -> str | None:
+    email = text.strip().lower()
+    return email if re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email) else None
+
+
+def normalise_postcode(text: str) -> str:
+    """Upper case, no spaces: how postcodes are compared."""
+    return "".join(text.split()).upper()
+
+
+def person_keys(
+    first_name: str,
+    last_name: str,
+    date_of_birth: date | None = None,
+    phone: str | None = None,
+    email: str | None = None,
+    postcode: str | None = None,
+) -> list[str]:
+    """A person's keys, each once, at most ``MAX_KEYS``; the most useful first."""
+    keys: list[str] = []
+    for word in name_words(first_name, last_name, stored=True):
+        keys.append(f"n:{word}")
+        code = sound(word)
+        if code:
+            keys.append(f"s:{code}")
+        if word in NAME_VARIANTS:
+            keys.append(f"g:{NAME_VARIANTS[word]}")
+    if date_of_birth is not None:
+        keys.append(f"d:{date_of_birth.isoformat()}")
+    if phone and (number := normalise_phone(phone)):
+        keys.append(f"t:{number}")
+    if email and (address := normalise_email(email)):
+        keys.append(f"e:{address}")
+    if postcode and postcode.strip():
+        keys.append(f"p:{normalise_postcode(postcode)}")
+    # Contact and date keys are few and exact: keep them even for a very long name.
+    named = [k for k in dict.fromkeys(keys) if k[0] in "nsg"]
+    other = [k for k in dict.fromkeys(keys) if k[0] not in "nsg"]
+    return named[: MAX_KEYS - len(other)] + other
+
+
+def name_probes(text: str) -> list[Probe]:
+    """What a name query looks up: per word its exact, variant, sound and one-edit keys,
+    and for the last word (still being typed) the names that start with it."""
+    words = name_words(text)[:MAX_WORDS]
+    probes: list[Probe] = []
+    for group, word in enumerate(words):
+        probes.append(Probe(f"n:{word}", group, EXACT, MatchReason.NAME))
+        if word in NAME_VARIANTS:
+            probes.append(
+                Probe(f"g:{NAME_VARIANTS[word]}", group, VARIANT, MatchReason.NAME_VARIANT)
+            )
+        code = sound(word)
+        if code and len(word) >= PREFIX_MIN_LENGTH:
+            probes.append(Probe(f"s:{code}", group, SOUND, MatchReason.NAME_SOUND))
+        if len(word) >= EDIT_MIN_LENGTH:
+            probes.extend(
+                Probe(f"n:{near}", group, SPELLING, MatchReason.NAME_SPELLING)
+                for near in sorted(edits1(word))
+            )
+    return _best(probes)
+
+
+def name_prefix(text: str) -> tuple[int, str] | None:
+    """(group, word) for the last word of a name query when it may be a name's start."""
+    words = name_words(text)[:MAX_WORDS]
+    if words and len(words[-1]) >= PREFIX_MIN_LENGTH:
+        return len(words) - 1, words[-1]
+    return None
+
+
+def word_count(text: str) -> int:
+    return len(name_words(text)[:MAX_WORDS])
+
+
+def _best(probes: Iterable[Probe]) -> list[Probe]:
+    """One probe per (key, group): the heaviest."""
+    best: dict[tuple[str, int], Probe] = {}
+    for probe in probes:
+        seen = best.get((probe.key, probe.group))
+        if seen is None or probe.weight > seen.weight:
+            best[(probe.key, probe.group)] = probe
+    return list(best.values())
+
+
+def exact_probe(prefix: str, value: str, reason: MatchReason) -> list[Probe]:
+    return [Probe(f"{prefix}:{value}", 0, EXACT, reason)]
+
+
+def columns(
+    probes: Sequence[Probe],
+) -> tuple[tuple[str, ...], tuple[int, ...], tuple[float, ...], tuple[str, ...]]:
+    """The probes as four parallel arrays (keys, groups, weights, reasons) for SQL."""
+    return (
+        tuple(p.key for p in probes),
+        tuple(p.group for p in probes),
+        tuple(p.weight for p in probes),
+        tuple(str(p.reason) for p in probes),
+    )
