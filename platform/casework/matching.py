@@ -268,6 +268,18 @@ def normalise_postcode(text: str) -> str:
     return "".join(text.split()).upper()
 
 
+def reference_forms(reference: str) -> tuple[str, ...]:
+    """A whole reference as typed (upper case), with its number as references are
+    written (five digits) and without leading zeros: ``NM-2026-42`` finds
+    ``NM-2026-00042``."""
+    prefix, year, number = reference.rsplit("-", 2)
+    return tuple(
+        dict.fromkeys(
+            [reference, f"{prefix}-{year}-{int(number):05d}", f"{prefix}-{year}-{int(number)}"]
+        )
+    )
+
+
 def person_keys(
     first_name: str,
     last_name: str,

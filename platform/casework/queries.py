@@ -24,6 +24,7 @@ from confide.platform.casework.matching import (
     Probe,
     columns,
     person_keys,
+    reference_forms,
 )
 from confide.platform.casework.schemas import (
     AccessEntry,
@@ -923,10 +924,9 @@ def _reference_matched(value: str, tenant: UUID, a: _Args) -> str:
 
 
 def _reference_condition(value: str, a: _Args) -> str:
-    ref = a(value)
     if value.startswith("^"):
-        return f"c.reference::text ~* {ref}"
-    return f"upper(c.reference::text) = {ref}"
+        return f"c.reference::text ~* {a(value)}"
+    return f"upper(c.reference::text) = ANY({a(reference_forms(value))}::text[])"
 
 
 def _open(tenant: UUID, staff: StaffView, a: _Args) -> str:

@@ -67,6 +67,7 @@ from confide.platform.identity.schemas import StaffView
 __all__ = [
     "LEAKPROOF_STATEMENT",
     "MAX_QUERY_LENGTH",
+    "MatchReason",
     "SearchError",
     "SearchHit",
     "SearchKind",
