@@ -38,8 +38,10 @@ from datetime import date
 from enum import StrEnum
 
 MAX_KEYS = 32  # slots a person has in person_search_keys
+MAX_KEY_LENGTH = 120  # person_search_keys.key; a longer key (a very long email) is left out
 MAX_WORDS = 4  # name words of a query that are looked up
 EDIT_MIN_LENGTH = 4  # shorter words are not expanded by one edit (too many people match)
+EDIT_MAX_LENGTH = 24  # nor longer ones (no name is; the probes would run to thousands)
 PREFIX_MIN_LENGTH = 3
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
@@ -306,8 +308,9 @@ def person_keys(
     if postcode and postcode.strip():
         keys.append(f"p:{normalise_postcode(postcode)}")
     # Contact and date keys are few and exact: keep them even for a very long name.
-    named = [k for k in dict.fromkeys(keys) if k[0] in "nsg"]
-    other = [k for k in dict.fromkeys(keys) if k[0] not in "nsg"]
+    kept = [k for k in dict.fromkeys(keys) if len(k) <= MAX_KEY_LENGTH]
+    named = [k for k in kept if k[0] in "nsg"]
+    other = [k for k in kept if k[0] not in "nsg"]
     return named[: MAX_KEYS - len(other)] + other
 
 
@@ -325,7 +328,7 @@ def name_probes(text: str) -> list[Probe]:
         code = sound(word)
         if code and len(word) >= PREFIX_MIN_LENGTH:
             probes.append(Probe(f"s:{code}", group, SOUND, MatchReason.NAME_SOUND))
-        if len(word) >= EDIT_MIN_LENGTH:
+        if EDIT_MIN_LENGTH <= len(word) <= EDIT_MAX_LENGTH:
             probes.extend(
                 Probe(f"n:{near}", group, SPELLING, MatchReason.NAME_SPELLING)
                 for near in sorted(edits1(word))
