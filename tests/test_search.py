@@ -548,3 +548,30 @@ def test_invalid_queries(text: str, kind: SearchKind | None) -> None:
 def test_page_size_is_bounded() -> None:
     with pytest.raises(ValueError, match="limit"):
         PageRequest(limit=101)
+
+
+async def test_the_migration_writes_the_keys_of_people_already_there(world: World) -> None:
+    """People written before the search keys existed (here: by raw SQL, which writes
+    none) are found once the migration's backfill has run."""
+    from confide.platform.casework.piccolo_migrations import (
+        casework_2026_11_29t15_28_08_000000 as keys_migration,
+    )
+    from confide.platform.core.db import get_engine
+
+    person = uuid4()
+    await _owner(
+        "INSERT INTO people (tenant_id, id, kind, first_name, last_name, phone)"
+        " VALUES ($1, $2, 'child_or_young_person', 'Perpetua', 'Backhouse', '07700 900999')",
+        world.alpha,
+        world.alpha,
+        person,
+    )
+    assert person not in people(
+        await run(world.alpha, world.manager, "Perpetua Bakhouse", trigram=False)
+    )
+    async with get_engine().transaction():
+        await keys_migration._backfill()
+    assert person in people(
+        await run(world.alpha, world.manager, "Perpetua Bakhouse", trigram=False)
+    )
+    assert person in people(await run(world.alpha, world.manager, "+44 7700 900 999"))
