@@ -32,8 +32,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
@@ -63,14 +61,9 @@ class MatchReason(StrEnum):
     REFERENCE = "case reference"
 
 
-@dataclass(frozen=True, slots=True)
-class Probe:
-    """A key to look up for word ``group`` of the query, worth ``weight`` when found."""
-
-    key: str
-    group: int
-    weight: float
-    reason: MatchReason
+# Probes: keys to look up, each for one word (group) of the query, worth its weight when
+# found, with the reason it gives; four parallel arrays, as they go to SQL.
+Probes = tuple[tuple[str, ...], tuple[int, ...], tuple[float, ...], tuple[str, ...]]
 
 
 # Weights: the best probe found for each word counts.
@@ -314,26 +307,33 @@ def person_keys(
     return named[: MAX_KEYS - len(other)] + other
 
 
-def name_probes(text: str) -> list[Probe]:
-    """What a name query looks up: per word its exact, variant, sound and one-edit keys,
-    and for the last word (still being typed) the names that start with it."""
-    words = name_words(text)[:MAX_WORDS]
-    probes: list[Probe] = []
-    for group, word in enumerate(words):
-        probes.append(Probe(f"n:{word}", group, EXACT, MatchReason.NAME))
-        if word in NAME_VARIANTS:
-            probes.append(
-                Probe(f"g:{NAME_VARIANTS[word]}", group, VARIANT, MatchReason.NAME_VARIANT)
-            )
+def name_probes(text: str) -> Probes:
+    """What a name query looks up: per word its exact, variant, sound and one-edit keys
+    (the heaviest probe of a key per word), as ``columns`` gives them."""
+    best: dict[tuple[str, int], tuple[float, str]] = {}
+
+    def probe(key: str, group: int, weight: float, reason: MatchReason) -> None:
+        seen = best.get((key, group))
+        if seen is None or weight > seen[0]:
+            best[(key, group)] = (weight, reason.value)
+
+    for group, word in enumerate(name_words(text)[:MAX_WORDS]):
+        if EDIT_MIN_LENGTH <= len(word) <= EDIT_MAX_LENGTH:
+            spelling = MatchReason.NAME_SPELLING.value
+            for near in edits1(word):
+                best[(f"n:{near}", group)] = (SPELLING, spelling)
         code = sound(word)
         if code and len(word) >= PREFIX_MIN_LENGTH:
-            probes.append(Probe(f"s:{code}", group, SOUND, MatchReason.NAME_SOUND))
-        if EDIT_MIN_LENGTH <= len(word) <= EDIT_MAX_LENGTH:
-            probes.extend(
-                Probe(f"n:{near}", group, SPELLING, MatchReason.NAME_SPELLING)
-                for near in sorted(edits1(word))
-            )
-    return _best(probes)
+            probe(f"s:{code}", group, SOUND, MatchReason.NAME_SOUND)
+        if word in NAME_VARIANTS:
+            probe(f"g:{NAME_VARIANTS[word]}", group, VARIANT, MatchReason.NAME_VARIANT)
+        probe(f"n:{word}", group, EXACT, MatchReason.NAME)
+    return (
+        tuple(key for key, _ in best),
+        tuple(group for _, group in best),
+        tuple(weight for weight, _ in best.values()),
+        tuple(reason for _, reason in best.values()),
+    )
 
 
 def name_prefix(text: str) -> tuple[int, str] | None:
@@ -348,27 +348,6 @@ def word_count(text: str) -> int:
     return len(name_words(text)[:MAX_WORDS])
 
 
-def _best(probes: Iterable[Probe]) -> list[Probe]:
-    """One probe per (key, group): the heaviest."""
-    best: dict[tuple[str, int], Probe] = {}
-    for probe in probes:
-        seen = best.get((probe.key, probe.group))
-        if seen is None or probe.weight > seen.weight:
-            best[(probe.key, probe.group)] = probe
-    return list(best.values())
-
-
-def exact_probe(prefix: str, value: str, reason: MatchReason) -> list[Probe]:
-    return [Probe(f"{prefix}:{value}", 0, EXACT, reason)]
-
-
-def columns(
-    probes: Sequence[Probe],
-) -> tuple[tuple[str, ...], tuple[int, ...], tuple[float, ...], tuple[str, ...]]:
-    """The probes as four parallel arrays (keys, groups, weights, reasons) for SQL."""
-    return (
-        tuple(p.key for p in probes),
-        tuple(p.group for p in probes),
-        tuple(p.weight for p in probes),
-        tuple(str(p.reason) for p in probes),
-    )
+def exact_probe(prefix: str, value: str, reason: MatchReason) -> Probes:
+    """One key for a one-word query (a date of birth, a phone number...)."""
+    return (f"{prefix}:{value}",), (0,), (EXACT,), (reason.value,)

@@ -21,8 +21,7 @@ from confide.platform.casework.matching import (
     MAX_KEYS,
     START,
     MatchReason,
-    Probe,
-    columns,
+    Probes,
     person_keys,
     reference_forms,
 )
@@ -833,7 +832,7 @@ class KeyLookup:
     ``probes`` in ``groups`` words, the last word as a name's start (``prefix``: its
     group and the word), and the name for ``pg_trgm`` where it is used."""
 
-    probes: tuple[Probe, ...]
+    probes: Probes
     groups: int
     prefix: tuple[int, str] | None = None
     trigram_name: str | None = None
@@ -867,7 +866,7 @@ class _Args:
 def _keys_matched(lookup: KeyLookup, tenant: UUID, a: _Args) -> str:
     """People found by their search keys (and by trigram similarity where asked): per
     person the best probe per query word, summed; weighted words found / words asked."""
-    keys, groups, weights, reasons = columns(lookup.probes)
+    keys, groups, weights, reasons = lookup.probes
     t = a(tenant)
     found = [
         "SELECT k.person_id AS id, q.grp, q.w, q.reason FROM person_search_keys k"  # noqa: S608

@@ -261,16 +261,16 @@ def key_lookup(kind: SearchKind, value: str | date, trigram: bool) -> KeyLookup 
     if kind is SearchKind.REFERENCE:
         return None
     if isinstance(value, date):
-        return KeyLookup(tuple(exact_probe("d", value.isoformat(), MatchReason.DATE_OF_BIRTH)), 1)
+        return KeyLookup(exact_probe("d", value.isoformat(), MatchReason.DATE_OF_BIRTH), 1)
     if kind is SearchKind.NAME:
         return KeyLookup(
-            probes=tuple(name_probes(value)),
+            probes=name_probes(value),
             groups=word_count(value),
             prefix=name_prefix(value),
             trigram_name=value if trigram else None,
         )
     prefix, reason = _EXACT_KEYS[kind]
-    return KeyLookup(tuple(exact_probe(prefix, value, reason)), 1)
+    return KeyLookup(exact_probe(prefix, value, reason), 1)
 
 
 async def search(
