@@ -822,8 +822,10 @@ def case_view(case: Mapping[str, Any], grounds: Grounds, *, for_parent: bool) ->
 SEARCH_NAME = "p.search_name"
 # People looked at for a query at most: the best by their keys' score, then paged.
 CANDIDATES = 500
-# A person must score this much (words found / words asked, weighted) to be a hit.
+# A person must score this much (words found / words asked, weighted) to be a hit, and
+# this share of the best hit's score.
 MIN_SCORE = 0.45
+BEHIND_BEST = 0.6
 
 
 @dataclass(frozen=True, slots=True)
@@ -891,18 +893,19 @@ def _keys_matched(lookup: KeyLookup, tenant: UUID, a: _Args) -> str:
             f" WHERE p.tenant_id = {t} AND {SEARCH_NAME} %> {name}"
         )
     return (
-        "SELECT s.id, greatest(coalesce(sum(s.w) FILTER (WHERE s.grp >= 0), 0)"  # noqa: S608
+        "SELECT r.id, r.score, r.score2, r.reasons FROM ("  # noqa: S608
+        "SELECT g.*, max(g.score) OVER () AS best FROM ("
+        "SELECT s.id, greatest(coalesce(sum(s.w) FILTER (WHERE s.grp >= 0), 0)"
         f" / {a(float(lookup.groups))}::float4,"
         " coalesce(max(s.w) FILTER (WHERE s.grp < 0), 0))::float4 AS score,"
         f" (count(*) FILTER (WHERE s.w >= {a(EXACT)}::float4))::float4 AS score2,"
         " array_agg(DISTINCT s.reason) AS reasons"
         " FROM (SELECT DISTINCT ON (f.id, f.grp) f.id, f.grp, f.w, f.reason"
         f" FROM ({' UNION ALL '.join(found)}) f ORDER BY f.id, f.grp, f.w DESC) s"
-        " GROUP BY s.id"
-        f" HAVING greatest(coalesce(sum(s.w) FILTER (WHERE s.grp >= 0), 0)"
-        f" / {a(float(lookup.groups))}::float4,"
-        f" coalesce(max(s.w) FILTER (WHERE s.grp < 0), 0)) >= {a(MIN_SCORE)}::float4"
-        f" ORDER BY score DESC, score2 DESC, s.id LIMIT {a(CANDIDATES)}"
+        " GROUP BY s.id) g) r"
+        # Far behind the best (one word of two found, when others have both): left out.
+        f" WHERE r.score >= greatest({a(MIN_SCORE)}::float4, r.best * {a(BEHIND_BEST)}::float4)"
+        f" ORDER BY r.score DESC, r.score2 DESC, r.id LIMIT {a(CANDIDATES)}"
     )
 
 
