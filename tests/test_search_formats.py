@@ -35,6 +35,8 @@ from confide.platform.casework.search import SearchKind, SearchQuery
         ("42", SearchKind.REFERENCE, "^[A-Z][A-Z0-9]*-[0-9]{4}-0*42$"),
         ("2026-00042", SearchKind.REFERENCE, "^[A-Z][A-Z0-9]*-2026-0*42$"),
         ("NOR-42", SearchKind.REFERENCE, "^NOR-[0-9]{4}-0*42$"),
+        ("nor 2026 42", SearchKind.REFERENCE, "NOR-2026-42"),
+        ("2026/42", SearchKind.REFERENCE, "^[A-Z][A-Z0-9]*-2026-0*42$"),
         ("Jaden Thornicroft", SearchKind.NAME, "jaden thornicroft"),
         ("May", SearchKind.NAME, "may"),
     ],

@@ -178,7 +178,7 @@ class SearchQuery:
             return SearchKind.DATE_OF_BIRTH
         if normalise_phone(text) is not None:
             return SearchKind.PHONE
-        compact = text.replace(" ", "").upper()
+        compact = _compact_reference(text)
         if _REFERENCE.match(compact) or _PARTIAL_REFERENCE.match(compact):
             return SearchKind.REFERENCE
         if _POSTCODE.match(normalise_postcode(text)):
@@ -186,11 +186,17 @@ class SearchQuery:
         return SearchKind.NAME
 
 
+def _compact_reference(text: str) -> str:
+    """Upper case, spaces and slashes between the parts read as ``-``: ``nm 2026 42``
+    is ``NM-2026-42``."""
+    return re.sub(r"\s*[-/\s]\s*", "-", text.strip()).upper()
+
+
 def _reference(text: str) -> str:
     """A whole reference in upper case; for part of one, a pattern (starting ``^``) of
     the references it may be: any prefix, any year, the number with or without leading
     zeros. Built from letters, digits and ``-`` only."""
-    compact = text.replace(" ", "").upper()
+    compact = _compact_reference(text)
     if _REFERENCE.match(compact):
         return compact
     part = _PARTIAL_REFERENCE.match(compact)
