@@ -73,6 +73,8 @@ def test_names_that_sound_different_do_not() -> None:
         (("O'Brien",), ["obrien"]),
         (("Mc Donald",), ["macdonald", "donald"]),
         (("Zoë",), ["zoe"]),
+        (("Łukasz Wiśniewski",), ["lukasz", "wisniewski", "lukaszwisniewski"]),
+        (("王 伟",), ["王", "伟", "王伟"]),
     ],
 )
 def test_a_person_is_found_by_each_part_of_their_name(names: tuple[str], words: list[str]) -> None:

@@ -149,9 +149,16 @@ def _families() -> dict[str, str]:
 NAME_VARIANTS = _families()
 
 
+# Letters NFKD leaves whole, written as an English keyboard would.
+_LATIN = str.maketrans(
+    {"ł": "l", "ø": "o", "đ": "d", "\u0131": "i", "ß": "ss", "æ": "ae", "œ": "oe", "þ": "th"}
+)
+
+
 def fold(text: str) -> str:
-    """Lower case, accents off, apostrophes dropped: ``O'Brien`` -> ``obrien``."""
-    decomposed = unicodedata.normalize("NFKD", text)
+    """Lower case, accents off, apostrophes dropped: ``O'Brien`` -> ``obrien``,
+    ``Łukasz`` -> ``lukasz``. Letters of other scripts stay as they are."""
+    decomposed = unicodedata.normalize("NFKD", text.lower().translate(_LATIN))
     plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return re.sub("['\u2019`]", "", plain.lower())
 
@@ -165,9 +172,9 @@ def name_words(*names: str, stored: bool = False) -> list[str]:
     for name in names:
         chunks = fold(name).split()
         for chunk in chunks:
-            words.extend(p for p in re.split(r"[^a-z0-9]+", chunk) if p)
+            words.extend(p for p in re.split(r"[\W_]+", chunk) if p)
         if stored:
-            whole = re.sub(r"[^a-z0-9]+", "", "".join(chunks))
+            whole = re.sub(r"[\W_]+", "", "".join(chunks))
             if whole and whole not in words:
                 words.append(whole)
     joined: list[str] = []
