@@ -315,32 +315,30 @@ def person_keys(
 
 
 def name_probes(text: str) -> Probes:
-    """What a name query looks up: per word its exact, variant, sound and one-edit keys
-    (the heaviest probe of a key per word), as ``columns`` gives them."""
-    best: dict[tuple[str, int], tuple[float, str]] = {}
+    """What a name query looks up: per word its exact, variant, sound and one-edit keys,
+    as the four arrays SQL takes. No key comes twice for one word: the one-edit spellings
+    exclude the word itself, and the other keys have prefixes of their own."""
+    keys: list[str] = []
+    groups: list[int] = []
+    weights: list[float] = []
+    reasons: list[str] = []
 
-    def probe(key: str, group: int, weight: float, reason: MatchReason) -> None:
-        seen = best.get((key, group))
-        if seen is None or weight > seen[0]:
-            best[(key, group)] = (weight, reason.value)
+    def add(found: list[str], group: int, weight: float, reason: MatchReason) -> None:
+        keys.extend(found)
+        groups.extend([group] * len(found))
+        weights.extend([weight] * len(found))
+        reasons.extend([reason.value] * len(found))
 
     for group, word in enumerate(name_words(text)[:MAX_WORDS]):
-        if EDIT_MIN_LENGTH <= len(word) <= EDIT_MAX_LENGTH:
-            spelling = MatchReason.NAME_SPELLING.value
-            for near in edits1(word):
-                best[(f"n:{near}", group)] = (SPELLING, spelling)
+        add([f"n:{word}"], group, EXACT, MatchReason.NAME)
+        if word in NAME_VARIANTS:
+            add([f"g:{NAME_VARIANTS[word]}"], group, VARIANT, MatchReason.NAME_VARIANT)
         code = sound(word)
         if code and len(word) >= PREFIX_MIN_LENGTH:
-            probe(f"s:{code}", group, SOUND, MatchReason.NAME_SOUND)
-        if word in NAME_VARIANTS:
-            probe(f"g:{NAME_VARIANTS[word]}", group, VARIANT, MatchReason.NAME_VARIANT)
-        probe(f"n:{word}", group, EXACT, MatchReason.NAME)
-    return (
-        tuple(key for key, _ in best),
-        tuple(group for _, group in best),
-        tuple(weight for weight, _ in best.values()),
-        tuple(reason for _, reason in best.values()),
-    )
+            add([f"s:{code}"], group, SOUND, MatchReason.NAME_SOUND)
+        if EDIT_MIN_LENGTH <= len(word) <= EDIT_MAX_LENGTH:
+            add(["n:" + near for near in edits1(word)], group, SPELLING, MatchReason.NAME_SPELLING)
+    return tuple(keys), tuple(groups), tuple(weights), tuple(reasons)
 
 
 def name_prefix(text: str) -> tuple[int, str] | None:
