@@ -13,7 +13,7 @@ import asyncpg
 import httpx
 import pytest
 
-from tests.helpers.casework import NM, as_tenant, case_audit, new_case
+from tests.helpers.casework import NM, as_tenant, case_audit, enquiry, new_case
 from tests.helpers.http import patch, post
 from tests.helpers.tenants import TenantRef
 
@@ -400,3 +400,31 @@ async def test_corrections_at_once_queue_up_as_versions(aisha: httpx.AsyncClient
     )
     assert sorted(a.status_code for a in answers) == [201] * 4
     assert sorted(a.json()["version"] for a in answers) == [2, 3, 4, 5]
+
+
+async def test_a_changed_name_and_phone_are_found_by_search_at_once(
+    aisha: httpx.AsyncClient,
+) -> None:
+    """A change of details refreshes the person's search keys in its own transaction: the
+    new phone number and a misspelling of the new surname find them, the old number not."""
+    tag = uuid.uuid4().int % 10**5
+    letters = "".join("bcdfghjklm"[int(d)] for d in f"{tag:05d}")
+    old_phone, new_phone = f"07700 1{tag:05d}", f"07700 2{tag:05d}"
+    young = {**enquiry()["young_person"], "phone": old_phone}
+    case = await new_case(aisha, young_person=young, parents=[])
+    path = f"{NM}/cases/{case['id']}/people/{_subject(case)}"
+    surname = f"Thorneycroft{letters}"
+    changed = await patch(
+        aisha, path, {"reason": "Married name", "last_name": surname, "phone": new_phone}
+    )
+    assert changed.status_code == 200, changed.text
+
+    async def found(text: str) -> list[str]:
+        answer = await aisha.get(f"{NM}/search", params={"q": text})
+        assert answer.status_code == 200, answer.text
+        return [c["case_id"] for h in answer.json()["items"] for c in h["cases"]]
+
+    assert case["id"] in await found(new_phone.replace(" ", ""))
+    assert case["id"] in await found(f"+44 {new_phone[1:]}")
+    assert case["id"] not in await found(old_phone)
+    assert case["id"] in await found(f"Sam Thornicroft{letters}")

@@ -44,6 +44,7 @@ from confide.platform.casework.schemas import (
     check_case_details,
     check_reason,
 )
+from confide.platform.casework.search import refresh_search_keys
 from confide.platform.core.clock import service_today
 from confide.platform.core.db import current_tenant_id
 from confide.platform.core.errors import Invalid
@@ -110,8 +111,7 @@ async def change_person(
     if errors:
         raise Invalid(errors)
     await queries.update_person(tenant_id, person_id, {c.field: merged[c.field] for c in changes})
-    # The search keys: ``people.search_name`` is a generated column, current at once; a
-    # search key table would be refreshed here (the search work's hook, once merged).
+    await refresh_search_keys(person_id)  # a new name or number is found at once
     change_id = await queries.insert_change(
         tenant_id, case_id, RecordKind.PERSON, person_id, changes, data.reason.strip(), staff.id
     )

@@ -736,6 +736,8 @@ class SearchKind(StrEnum):
     DATE_OF_BIRTH = "date_of_birth"
     POSTCODE = "postcode"
     REFERENCE = "reference"
+    PHONE = "phone"
+    EMAIL = "email"
 
 
 @dataclass(frozen=True, slots=True)
@@ -761,6 +763,8 @@ class SearchHit:
     last_name: str | None = None
     date_of_birth: date | None = None
     postcode: str | None = None
+    # Why it was found, best first (``matching.MatchReason`` values); none when restricted.
+    reasons: tuple[str, ...] = ()
 
     @property
     def name(self) -> str | None:

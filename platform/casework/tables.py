@@ -46,6 +46,20 @@ class Person(TenantOwned, tablename="people"):
     people_tenant_id_id_key = Unique(["tenant_id", "id"])  # target of composite keys
 
 
+class PersonSearchKey(TenantOwned, tablename="person_search_keys"):
+    """A person's search keys (``matching.person_keys``), one a row, written with the
+    person (``search.refresh_search_keys``). Slots are reused, never deleted: a key no
+    longer wanted is null. ``key`` is a plain column in the C collation, indexed with the
+    tenant (raw migration), so exact and prefix look-ups use the index under the policy."""
+
+    id = UUID(primary_key=True)
+    person_id = ref()
+    slot = Integer()
+    key = Varchar(length=120, null=True, default=None)
+    person_search_keys_slot_key = Unique(["tenant_id", "person_id", "slot"])
+    person_search_keys_slot_range = Check("slot >= 0 AND slot < 32")
+
+
 class Case(TenantOwned, tablename="cases"):
     id = UUID(primary_key=True)
     reference = Varchar(length=20)  # unique per tenant, e.g. NM-2026-00042
