@@ -247,11 +247,12 @@ class EnquiryForm(Form):
 class ContactForm(Form):
     """A contact on a case (``/cases/<id>/contacts/new``)."""
 
-    order = contact_fields()
+    order = (*contact_fields(), "safe_contact_exception")
     dates = ("occurred_on",)
 
     def contact(self) -> NewContact | None:
-        """The contact, on the young person's side if so marked, with whom it was."""
+        """The contact, on the young person's side if so marked, with whom it was, and a
+        manager's reason to set the safe-contact preferences aside (rule 8)."""
         contact = read_contact(self)
         with_person = self.text("with_person_id")
         person_id = None
@@ -263,6 +264,7 @@ class ContactForm(Form):
         if contact is not None:
             contact.side = _side(self)
             contact.with_person_id = person_id
+            contact.safe_contact_exception = self.text("safe_contact_exception") or None
         return contact
 
 

@@ -60,6 +60,10 @@ class Action(StrEnum):
     TENANT_CREATED = "tenant_created"
     TENANT_SUSPENDED = "tenant_suspended"
     TENANT_RESTORED = "tenant_restored"
+    # Issue 14, people.
+    SAFE_CONTACT_EXCEPTION = "safe_contact_exception"
+    DUPLICATE_CHECK = "duplicate_check"
+    PERSON_LINKED = "person_linked"
 
 
 MEANINGS: dict[Action, str] = {
@@ -104,6 +108,10 @@ MEANINGS: dict[Action, str] = {
     Action.TENANT_CREATED: "a platform operator created the service",
     Action.TENANT_SUSPENDED: "a platform operator suspended the service",
     Action.TENANT_RESTORED: "a platform operator restored the service",
+    # Issue 14, people.
+    Action.SAFE_CONTACT_EXCEPTION: "a manager set a person's safe-contact preferences aside",
+    Action.DUPLICATE_CHECK: "a new person was checked against the people already recorded",
+    Action.PERSON_LINKED: "an enquiry was linked to a person already recorded",
 }
 
 _CODE = re.compile(r"^[a-z][a-z0-9_]{0,63}$")

@@ -25,6 +25,7 @@ from confide.platform.casework.schemas import (
     CaseStatus,
     CaseSummary,
     CaseView,
+    ContactTarget,
     ContactView,
     Grounds,
     NewContact,
@@ -365,20 +366,37 @@ async def my_open_cases(tenant_id: UUID, staff_id: UUID, page: PageRequest) -> P
     return Page(items, total=total, limit=page.limit, offset=page.offset)
 
 
-async def on_case(tenant_id: UUID, case_id: UUID, person_id: UUID) -> bool:
-    """Whether the person is the case's subject or linked to it."""
-    [row] = await raw(
-        "SELECT EXISTS (SELECT 1 FROM cases WHERE tenant_id = {} AND id = {} AND subject_id = {})"
-        " OR EXISTS (SELECT 1 FROM case_people WHERE tenant_id = {} AND case_id = {}"
-        " AND person_id = {}) AS yes",
+async def contact_targets(tenant_id: UUID, case_id: UUID) -> list[ContactTarget]:
+    """Everyone on the case (its subject and the people linked to it) with their
+    safe-contact preferences: one round trip."""
+    rows = await raw(
+        "SELECT p.id, p.first_name, p.last_name, p.may_phone, p.may_leave_voicemail,"
+        " p.may_text, p.may_email, p.may_post, p.preferred_times, p.safe_contact_note"
+        " FROM people p WHERE p.tenant_id = {} AND (p.id IN (SELECT subject_id FROM cases"
+        " WHERE tenant_id = {} AND id = {}) OR p.id IN (SELECT person_id FROM case_people"
+        " WHERE tenant_id = {} AND case_id = {})) ORDER BY p.last_name, p.first_name, p.id",
+        tenant_id,
         tenant_id,
         case_id,
-        person_id,
         tenant_id,
         case_id,
-        person_id,
     )
-    return bool(row["yes"])
+    return [
+        ContactTarget(
+            person_id=r["id"],
+            name=f"{r['first_name']} {r['last_name']}",
+            safe_contact=SafeContact(
+                may_phone=r["may_phone"],
+                may_leave_voicemail=r["may_leave_voicemail"],
+                may_text=r["may_text"],
+                may_email=r["may_email"],
+                may_post=r["may_post"],
+                preferred_times=r["preferred_times"],
+                note=r["safe_contact_note"],
+            ),
+        )
+        for r in rows
+    ]
 
 
 async def insert_contact(
@@ -396,6 +414,9 @@ async def insert_contact(
         summary=data.summary.strip(),
         side=data.side,
         recorded_by=recorded_by,
+        safe_contact_exception=(
+            data.safe_contact_exception.strip() if data.safe_contact_exception else None
+        ),
     )
     await Contact.insert(row)
     return UUID(str(row.id))
@@ -517,6 +538,7 @@ def contact_view(row: dict[str, Any], names: Mapping[UUID, str] | None = None) -
         recorded_by=row["recorded_by"],
         recorded_at=row["recorded_at"],
         recorded_by_name=(names or {}).get(row["recorded_by"], ""),
+        safe_contact_exception=row.get("safe_contact_exception"),
     )
 
 
@@ -578,6 +600,7 @@ _CONTACT_COLUMNS = (
     "side",
     "recorded_by",
     "recorded_at",
+    "safe_contact_exception",
 )
 _NOTE_COLUMNS = (
     "id",

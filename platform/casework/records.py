@@ -12,7 +12,7 @@ from uuid import UUID, uuid4
 
 from confide.platform.audit import services as audit
 from confide.platform.audit.actions import Action
-from confide.platform.casework import queries
+from confide.platform.casework import queries, safe_contact
 from confide.platform.casework.access import (
     CaseAccess,
     CaseNotFound,
@@ -30,6 +30,7 @@ from confide.platform.casework.schemas import (
     CaseView,
     CloseCase,
     ContactView,
+    Direction,
     Grounds,
     NewContact,
     NewEnquiry,
@@ -129,14 +130,26 @@ async def _open_for_change(case_id: UUID, staff: StaffView) -> CaseAccess:
 
 
 async def add_contact(case_id: UUID, staff: StaffView, data: NewContact) -> ContactView:
+    """An outgoing contact is held to the safe-contact preferences (rule 8): refused by a
+    route they forbid unless a manager records an exception with a reason (audited)."""
     data.validate()
     access = await _open_for_change(case_id, staff)
-    if data.with_person_id is not None and not await queries.on_case(
-        current_tenant_id(), case_id, data.with_person_id
-    ):
-        raise Invalid({"with_person_id": "Choose someone on this case"})
+    excepted = await safe_contact.check_route(
+        case_id,
+        staff,
+        data.kind.value if data.direction is Direction.OUTGOING else None,
+        data.with_person_id,
+        data.safe_contact_exception,
+        route_field="kind",
+        person_field="with_person_id",
+    )
     contact_id = await queries.insert_contact(current_tenant_id(), case_id, data, staff.id)
     await record_act(access, staff, Action.CONTACT_ADDED, contact_id=contact_id)
+    if excepted:
+        await record_act(
+            access, staff, Action.SAFE_CONTACT_EXCEPTION, reason_code=data.kind.value,
+            contact_id=contact_id,
+        )  # fmt: skip
     return await queries.contact(contact_id)
 
 

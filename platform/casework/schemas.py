@@ -57,6 +57,7 @@ class ContactKind(StrEnum):
     MEETING = "meeting"
     LETTER = "letter"
     VIDEO = "video"
+    TEXT = "text"  # a text message
 
 
 class Direction(StrEnum):
@@ -217,15 +218,43 @@ class NewContact(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     duration_minutes: int | None = None
     with_person_id: UUID | None = None
     side: Side = Side.SHARED
+    # A manager's reason to make an outgoing contact the person's safe-contact
+    # preferences forbid (rule 8); refused from anyone else, and when none is needed.
+    safe_contact_exception: str | None = None
 
     def validate(self) -> None:
         errors: dict[str, str] = {}
         _not_future(errors, "occurred_at", self.occurred_at, "When it happened")
+        check_exception(errors, self.safe_contact_exception)
         check_text(errors, "summary", self.summary, label="a summary", high=10_000)
         if self.duration_minutes is not None and not 0 <= self.duration_minutes <= 24 * 60:
             errors["duration_minutes"] = "Duration must be between 0 and 1440 minutes"
         if errors:
             raise Invalid(errors)
+
+
+def check_exception(errors: dict[str, str], reason: str | None) -> None:
+    """A safe-contact exception's reason, where one is given: 10 to 500 characters."""
+    if reason is not None:
+        label = "why the safe-contact preferences are set aside"
+        check_text(errors, "safe_contact_exception", reason, label=label, low=10, high=500)
+
+
+# The safe-contact preference each outgoing route needs (rule 8), and how a refusal says it.
+ROUTE_PREFERENCE: dict[str, str] = {
+    "phone": "may_phone",
+    "voicemail": "may_leave_voicemail",
+    "text": "may_text",
+    "email": "may_email",
+    "letter": "may_post",
+}
+PREFERENCE_WORDS: dict[str, str] = {
+    "may_phone": "may not be phoned",
+    "may_leave_voicemail": "may not be left a voicemail",
+    "may_text": "may not be sent texts",
+    "may_email": "may not be emailed",
+    "may_post": "may not be sent post",
+}
 
 
 class NewNote(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -302,6 +331,15 @@ class SafeContact:
 
 
 @dataclass(frozen=True, slots=True)
+class ContactTarget:
+    """Someone on a case, as the safe-contact check sees them."""
+
+    person_id: UUID
+    name: str
+    safe_contact: SafeContact
+
+
+@dataclass(frozen=True, slots=True)
 class PersonView:
     id: UUID
     kind: PersonKind
@@ -346,6 +384,7 @@ class ContactView:
     recorded_by: UUID
     recorded_at: datetime
     recorded_by_name: str = ""
+    safe_contact_exception: str | None = None  # a manager's reason, where one was needed
 
 
 @dataclass(frozen=True, slots=True)

@@ -112,6 +112,8 @@ class Contact(TenantOwned, tablename="case_contacts", tags=[APPEND_ONLY]):
     side = Varchar(length=24, choices=Side, default=Side.SHARED)
     recorded_by = ref()
     recorded_at = Timestamptz(default=TimestamptzNow())
+    # A manager's reason for an outgoing contact the safe-contact preferences forbid.
+    safe_contact_exception = Varchar(length=500, null=True, default=None)
 
 
 class Note(TenantOwned, tablename="case_notes", tags=[APPEND_ONLY]):

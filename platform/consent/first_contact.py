@@ -10,9 +10,15 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from confide.platform.casework import records
+from confide.platform.casework import records, safe_contact
 from confide.platform.casework.access import works_cases
-from confide.platform.casework.schemas import CaseView, ContactedBy, NewContact
+from confide.platform.casework.schemas import (
+    CaseView,
+    ContactedBy,
+    Direction,
+    NewContact,
+    NewPerson,
+)
 from confide.platform.consent import consents
 from confide.platform.consent.capacity import presumed_capacity
 from confide.platform.consent.errors import NotPermitted
@@ -28,6 +34,15 @@ def who_got_in_touch(case: CaseView) -> UUID | None:
         return case.subject.id
     if case.contacted_by in (ContactedBy.PARENT, ContactedBy.CARER) and case.people:
         return case.people[0].person.id
+    return None
+
+
+def _first_contact_with(data: FirstContact) -> NewPerson | None:
+    """The person the first contact is with, as ``who_got_in_touch`` will find them."""
+    if data.contacted_by == ContactedBy.YOUNG_PERSON:
+        return data.young_person
+    if data.contacted_by in (ContactedBy.PARENT, ContactedBy.CARER) and data.parents:
+        return data.parents[0]
     return None
 
 
@@ -54,6 +69,12 @@ async def check_first_contact(data: FirstContact, contact: NewContact | None = N
             contact.validate()
         except Invalid as invalid:
             errors.update({f"contact.{k}": v for k, v in invalid.errors.items()})
+        # rule 8: an outgoing first contact by a route they forbid, refused before saving.
+        person = _first_contact_with(data)
+        if contact.direction is Direction.OUTGOING and person is not None:
+            why = safe_contact.first_contact_refusal(contact.kind.value, person)
+            if why is not None:
+                errors["contact.kind"] = f"{why}. Choose another way"
     if errors:
         raise Invalid(errors)
 
