@@ -25,6 +25,7 @@ from confide.frontend.consent.record import ConsentPages
 from confide.frontend.consent.review import ReviewPages
 from confide.frontend.errors import PAGE_ERRORS
 from confide.frontend.pages import StartController
+from confide.frontend.people.pages import PeoplePages
 from confide.frontend.sharing.authorise import AuthorisePages
 from confide.frontend.sharing.record import DisclosureRecordPages
 from confide.frontend.sharing.share import SharePages
@@ -50,6 +51,7 @@ CONTROLLERS = [
     AssignmentPages,
     AccessLogPages,
     SearchPage,
+    PeoplePages,
     # consent
     ConsentHistoryPage,
     ConsentPages,

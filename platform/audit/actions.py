@@ -64,6 +64,10 @@ class Action(StrEnum):
     SAFE_CONTACT_EXCEPTION = "safe_contact_exception"
     DUPLICATE_CHECK = "duplicate_check"
     PERSON_LINKED = "person_linked"
+    HOUSEHOLD_CREATED = "household_created"
+    HOUSEHOLD_MEMBER_SET = "household_member_set"
+    MUST_NOT_BE_TOLD_SET = "must_not_be_told_set"
+    PEOPLE_MERGED = "people_merged"
 
 
 MEANINGS: dict[Action, str] = {
@@ -112,6 +116,10 @@ MEANINGS: dict[Action, str] = {
     Action.SAFE_CONTACT_EXCEPTION: "a manager set a person's safe-contact preferences aside",
     Action.DUPLICATE_CHECK: "a new person was checked against the people already recorded",
     Action.PERSON_LINKED: "an enquiry was linked to a person already recorded",
+    Action.HOUSEHOLD_CREATED: "a household was recorded, with its members",
+    Action.HOUSEHOLD_MEMBER_SET: "someone was added to a household, or their relationship set",
+    Action.MUST_NOT_BE_TOLD_SET: "someone was marked as (not) to be told about a case",
+    Action.PEOPLE_MERGED: "a manager merged two records of one person",
 }
 
 _CODE = re.compile(r"^[a-z][a-z0-9_]{0,63}$")

@@ -161,6 +161,10 @@ class NewEnquiry(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     anonymous: bool = False
     young_person: NewPerson | None = None
     parents: list[NewPerson] = msgspec.field(default_factory=list)
+    # People already recorded, linked instead of recorded again (one person across cases):
+    # their own safe-contact preferences follow them; consent is asked per case.
+    young_person_id: UUID | None = None
+    parent_ids: list[UUID] = msgspec.field(default_factory=list)
     referral_route: ReferralRoute = ReferralRoute.SELF
     referrer_consent_confirmed: bool = False
     referrer_name: str | None = None
@@ -172,14 +176,25 @@ class NewEnquiry(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
         """``topics``: the tenant's current list (``get_policy().topics``)."""
         errors: dict[str, str] = {}
         if self.anonymous:
-            if self.young_person is not None or self.parents:
+            if (
+                self.young_person is not None
+                or self.parents
+                or self.young_person_id is not None
+                or self.parent_ids
+            ):
                 errors["anonymous"] = "An anonymous enquiry records no people"
-        elif self.young_person is None:
-            errors["young_person"] = "Enter the child or young person, or mark it anonymous"
-        else:
+        elif self.young_person is not None and self.young_person_id is not None:
+            errors["young_person_id"] = "Link the young person already recorded, or enter a new one"
+        elif self.young_person is not None:
             errors.update(self.young_person.validate("young_person."))
-        if len(self.parents) > 10:
+        elif self.young_person_id is None:
+            errors["young_person"] = "Enter the child or young person, or mark it anonymous"
+        if len(self.parents) + len(self.parent_ids) > 10:
             errors["parents"] = "Record at most 10 parents or carers"
+        if len(set(self.parent_ids)) != len(self.parent_ids) or (
+            self.young_person_id is not None and self.young_person_id in self.parent_ids
+        ):
+            errors["parent_ids"] = "Link each person once"
         for i, parent in enumerate(self.parents):
             errors.update(parent.validate(f"parents.{i}."))
         if self.referral_route is not ReferralRoute.SELF:
@@ -337,6 +352,7 @@ class ContactTarget:
     person_id: UUID
     name: str
     safe_contact: SafeContact
+    must_not_be_told: bool = False  # about this case: never a way to reach the client
 
 
 @dataclass(frozen=True, slots=True)
@@ -359,6 +375,7 @@ class PersonView:
 class CasePersonView:
     relationship: PersonKind
     person: PersonView
+    must_not_be_told: bool = False  # about this case: never contacted or told through them
 
 
 @dataclass(frozen=True, slots=True)
