@@ -327,7 +327,11 @@ async def test_a_manager_merges_two_records_keeping_a_tombstone_and_the_history(
         uuid.UUID(keep),
     )  # fmt: skip
     assert "people_merged" in [e["action"] for e in entries]
-    # The merged record is no-one to link any more.
+    # The merged record is no-one to link any more, nor offered by the duplicate check.
+    offered = await post(fiona, f"{NM}/people/duplicate-checks",
+                         {"first_name": "Zephy", "last_name": last})  # fmt: skip
+    assert drop not in [m["person_id"] for m in offered.json()["matches"]]
+    assert keep in [m["person_id"] for m in offered.json()["matches"]]
     relinked = await post(aisha, f"{NM}/enquiries", {**_enquiry_body(last), "young_person": None,
                                                       "young_person_id": drop})  # fmt: skip
     assert "young_person_id" in relinked.json()["errors"]

@@ -19,9 +19,11 @@ from confide.platform.audit.actions import Action
 from confide.platform.casework import search
 from confide.platform.casework.access import NotPermitted, works_cases
 from confide.platform.casework.schemas import SearchHit, SearchKind
+from confide.platform.core.db import current_tenant_id
 from confide.platform.core.errors import Invalid
 from confide.platform.core.pagination import MAX_PAGE_SIZE, PageRequest
 from confide.platform.identity.schemas import StaffView
+from confide.platform.people import queries
 from confide.platform.people.schemas import (
     ASK_A_MANAGER,
     Candidate,
@@ -71,6 +73,9 @@ async def check(candidate: Candidate, staff: StaffView, page: PageRequest) -> Du
                 hidden = hidden or criterion == NAME
                 continue
             hits.setdefault(hit.person_id, (hit, set()))[1].add(criterion)
+    # A merged record's tombstone is no-one to link: its survivor is found instead.
+    for merged in await queries.merged_among(current_tenant_id(), list(hits)):
+        del hits[merged]
     # Most things matched first, then in the search's own order (best first).
     order = {person_id: i for i, person_id in enumerate(hits)}
     ranked = sorted(
