@@ -140,6 +140,10 @@ async def test_the_duplicate_check_reveals_nothing_of_cases_one_may_not_see(
     assert match["matched_on"] == ["name"]
     assert [c["reference"] for c in match["cases"]] == [case["reference"]]
     assert mine["hidden"] is False
+    ada = {"first_name": "Ada", "last_name": last}
+    assert (await post(aisha, url, ada)).json()["matches"][0]["first_name"] == "Ada"
+    children = await post(aisha, url, {**ada, "kind": "child_or_young_person"})
+    assert "Ada" not in [m["first_name"] for m in children.json()["matches"]]
     by_birth_and_postcode = (
         await post(aisha, url, {"date_of_birth": "2013-05-17", "postcode": "nm14qz"})
     ).json()

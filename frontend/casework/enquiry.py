@@ -24,7 +24,7 @@ from confide.frontend.casework.forms import (
 from confide.frontend.casework.presenters import with_support_levels
 from confide.frontend.consent.forms import NOT_ASKED
 from confide.frontend.templating import form_page, redirect_to
-from confide.platform.casework.schemas import CaseView
+from confide.platform.casework.schemas import CaseView, PersonKind
 from confide.platform.consent.first_contact import check_first_contact, record_first_contact
 from confide.platform.core.errors import Invalid
 from confide.platform.core.pagination import PageRequest
@@ -78,7 +78,13 @@ async def possible_matches(form: EnquiryForm, staff: StaffView) -> dict[str, Dup
         )
         try:
             result = await duplicates.check(
-                candidate_of(first, last, born, form.optional(f"{prefix}-postcode")),
+                candidate_of(
+                    first,
+                    last,
+                    born,
+                    form.optional(f"{prefix}-postcode"),
+                    PersonKind.CHILD_OR_YOUNG_PERSON if prefix == YOUNG_PERSON else None,
+                ),
                 staff,
                 PageRequest(limit=MATCHES_SHOWN),
             )

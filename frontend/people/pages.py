@@ -27,7 +27,7 @@ from confide.frontend.people.forms import (
 from confide.frontend.templating import form_page, redirect_to
 from confide.platform.casework import records
 from confide.platform.casework.access import CaseRestricted, is_manager
-from confide.platform.casework.schemas import CaseView, PersonView
+from confide.platform.casework.schemas import CaseView, PersonKind, PersonView
 from confide.platform.core.pagination import PageRequest
 from confide.platform.identity.schemas import StaffView
 from confide.platform.identity.web import case_worker, manager
@@ -121,7 +121,13 @@ async def person_page(
     if is_manager(staff):
         p = record.person
         found = await duplicates.check(
-            candidate_of(p.first_name, p.last_name, p.date_of_birth, p.postcode),
+            candidate_of(
+                p.first_name,
+                p.last_name,
+                p.date_of_birth,
+                p.postcode,
+                p.kind if p.kind is PersonKind.CHILD_OR_YOUNG_PERSON else None,
+            ),
             staff,
             PageRequest(limit=MATCHES_SHOWN),
         )

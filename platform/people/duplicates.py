@@ -18,7 +18,7 @@ from confide.platform.audit import services as audit
 from confide.platform.audit.actions import Action
 from confide.platform.casework import search
 from confide.platform.casework.access import NotPermitted, works_cases
-from confide.platform.casework.schemas import SearchHit, SearchKind
+from confide.platform.casework.schemas import PersonKind, SearchHit, SearchKind
 from confide.platform.core.db import current_tenant_id
 from confide.platform.core.errors import Invalid
 from confide.platform.core.pagination import MAX_PAGE_SIZE, PageRequest
@@ -82,7 +82,9 @@ async def check(candidate: Candidate, staff: StaffView, page: PageRequest) -> Du
         (
             _match(hit, matched_on)
             for hit, matched_on in hits.values()
-            if likely(matched_on) and hit.person_id is not None
+            if likely(matched_on)
+            and hit.person_id is not None
+            and (candidate.kind is None or hit.kind == candidate.kind.value)
         ),
         key=lambda m: (-len(m.matched_on), order[m.person_id]),
     )
@@ -119,9 +121,17 @@ def _match(hit: SearchHit, matched_on: set[str]) -> PossibleMatch:
 
 
 def candidate_of(
-    first_name: str, last_name: str, date_of_birth: date | None, postcode: str | None
+    first_name: str,
+    last_name: str,
+    date_of_birth: date | None,
+    postcode: str | None,
+    kind: PersonKind | None = None,
 ) -> Candidate:
     """A candidate from what an enquiry form holds for one person."""
     return Candidate(
-        first_name=first_name, last_name=last_name, date_of_birth=date_of_birth, postcode=postcode
+        first_name=first_name,
+        last_name=last_name,
+        date_of_birth=date_of_birth,
+        postcode=postcode,
+        kind=kind,
     )

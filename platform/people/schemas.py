@@ -29,6 +29,9 @@ class Candidate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     postcode: str | None = None
     phone: str | None = None
     email: str | None = None
+    # Offer only records of this kind (a child or young person for a young person); a
+    # hidden match is told whatever its kind.
+    kind: PersonKind | None = None
 
     def validate(self) -> None:
         errors: dict[str, str] = {}
