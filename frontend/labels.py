@@ -85,6 +85,7 @@ ACTION_LABELS: dict[Action, str] = {
     Action.HOUSEHOLD_MEMBER_SET: "Added someone to a household",
     Action.MUST_NOT_BE_TOLD_SET: "Marked who must not be told about the case",
     Action.PEOPLE_MERGED: "Merged two records of one person",
+    Action.PERSON_READ: "Read a person's record",
     Action.SIGN_IN: "Signed in",
     Action.SIGN_IN_FAILED: "Was refused sign-in",
     Action.SIGN_OUT: "Signed out",

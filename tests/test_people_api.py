@@ -180,7 +180,11 @@ async def test_the_duplicate_check_reveals_nothing_of_cases_one_may_not_see(
 
 
 async def test_households_group_people_with_their_relationships(
-    aisha: httpx.AsyncClient, tom: httpx.AsyncClient, bronwen: httpx.AsyncClient
+    aisha: httpx.AsyncClient,
+    tom: httpx.AsyncClient,
+    bronwen: httpx.AsyncClient,
+    owner_conn: asyncpg.Connection,
+    tenants: dict[str, TenantRef],
 ) -> None:
     last = surname()
     case = await new_case(aisha, young_person=_yp(last), parents=[_parent(last)])
@@ -210,6 +214,13 @@ async def test_households_group_people_with_their_relationships(
     assert members[theo]["relationship"] == "sibling"
     person = (await aisha.get(f"{NM}/people/{theo}")).json()
     assert [h["id"] for h in person["households"]] == [household["id"]]
+    reads = await as_tenant(
+        owner_conn,
+        tenants["northmoor"],
+        "SELECT count(*) AS n FROM audit_entries WHERE action = 'person_read' AND subject_id = $1",
+        uuid.UUID(theo),
+    )
+    assert reads[0]["n"] == 1  # reading a person is audited, like reading a case
     step = await post(
         aisha,
         f"{NM}/households/{household['id']}/members",

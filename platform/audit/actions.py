@@ -68,6 +68,7 @@ class Action(StrEnum):
     HOUSEHOLD_MEMBER_SET = "household_member_set"
     MUST_NOT_BE_TOLD_SET = "must_not_be_told_set"
     PEOPLE_MERGED = "people_merged"
+    PERSON_READ = "person_read"
 
 
 MEANINGS: dict[Action, str] = {
@@ -120,6 +121,7 @@ MEANINGS: dict[Action, str] = {
     Action.HOUSEHOLD_MEMBER_SET: "someone was added to a household, or their relationship set",
     Action.MUST_NOT_BE_TOLD_SET: "someone was marked as (not) to be told about a case",
     Action.PEOPLE_MERGED: "a manager merged two records of one person",
+    Action.PERSON_READ: "a person's record (their households and merges) was read",
 }
 
 _CODE = re.compile(r"^[a-z][a-z0-9_]{0,63}$")

@@ -59,6 +59,10 @@ async def get_person(person_id: UUID, staff: StaffView) -> PersonRecord:
     known = await records.known_people([person_id], staff)
     if person_id not in known:  # a merged record's tombstone is reached through its survivor
         raise PersonNotFound()
+    audit.record_at_commit(
+        Action.PERSON_READ, actor_kind="staff", actor_id=staff.id, subject_kind="person",
+        subject_id=person_id,
+    )  # fmt: skip
     return PersonRecord(
         person=known[person_id],
         merged_into=None,
