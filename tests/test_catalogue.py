@@ -117,6 +117,7 @@ APP_PRIVILEGES: dict[str, frozenset[str]] = {
     "case_contacts": APPEND,
     "case_notes": APPEND,
     "break_glass_grants": APPEND,
+    "record_changes": APPEND,
     "consents": APPEND,
     "consent_reviews": APPEND,
     "tell_client_delays": APPEND,

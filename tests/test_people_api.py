@@ -1,6 +1,6 @@
 """One person across cases, through the API: linking someone already recorded, the
 duplicate check (only what need-to-know allows, rule 1), households, who must not be told
-about a case (rule 20), and a manager's merge of two records."""
+about a case (rule 22), and a manager's merge of two records."""
 
 from __future__ import annotations
 

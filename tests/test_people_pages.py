@@ -1,6 +1,6 @@
 """One person across cases, on the pages without JavaScript: the new enquiry offers people
 already recorded to link (only those need-to-know allows, rule 1), who must not be told
-about a case is warned of and never offered (rule 20), households and a manager's merge."""
+about a case is warned of and never offered (rule 22), households and a manager's merge."""
 
 from __future__ import annotations
 

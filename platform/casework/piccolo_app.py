@@ -12,12 +12,13 @@ from confide.platform.casework.tables import (
     Contact,
     Note,
     Person,
+    RecordChange,
 )
 
 APP_CONFIG = AppConfig(
     app_name="casework",
     migrations_folder_path=os.path.join(os.path.dirname(__file__), "piccolo_migrations"),
-    table_classes=[Person, Case, CasePerson, Assignment, Contact, Note, BreakGlass],
+    table_classes=[Person, Case, CasePerson, Assignment, Contact, Note, BreakGlass, RecordChange],
     migration_dependencies=["confide.platform.identity.piccolo_app"],
     commands=[],
 )

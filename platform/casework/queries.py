@@ -12,21 +12,27 @@ import json
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID, uuid4
 
 from confide.platform.casework.schemas import (
+    CASE_FIELDS,
+    PERSON_FIELDS,
     AccessEntry,
     AssignmentView,
     BreakGlassView,
+    CaseLink,
     CasePersonView,
     CaseRef,
     CaseStatus,
     CaseSummary,
     CaseView,
+    ChangeView,
     ContactTarget,
+    ContactVersionView,
     ContactView,
+    FieldChange,
     Grounds,
     NewContact,
     NewEnquiry,
@@ -35,6 +41,8 @@ from confide.platform.casework.schemas import (
     NoteView,
     PersonKind,
     PersonView,
+    RecordKind,
+    ReturningFamily,
     SafeContact,
     SearchHit,
     SearchKind,
@@ -366,6 +374,22 @@ async def my_open_cases(tenant_id: UUID, staff_id: UUID, page: PageRequest) -> P
     return Page(items, total=total, limit=page.limit, offset=page.offset)
 
 
+async def on_case(tenant_id: UUID, case_id: UUID, person_id: UUID) -> bool:
+    """Whether the person is the case's subject or linked to it."""
+    [row] = await raw(
+        "SELECT EXISTS (SELECT 1 FROM cases WHERE tenant_id = {} AND id = {} AND subject_id = {})"
+        " OR EXISTS (SELECT 1 FROM case_people WHERE tenant_id = {} AND case_id = {}"
+        " AND person_id = {}) AS yes",
+        tenant_id,
+        case_id,
+        person_id,
+        tenant_id,
+        case_id,
+        person_id,
+    )
+    return bool(row["yes"])
+
+
 async def contact_targets(tenant_id: UUID, case_id: UUID) -> list[ContactTarget]:
     """Everyone on the case (its subject and the people linked to it) with their
     safe-contact preferences: one round trip."""
@@ -428,8 +452,287 @@ async def insert_contact(
 
 
 async def contact(contact_id: UUID) -> ContactView:
-    [saved] = await Contact.select().where(Contact.id == contact_id)
-    return contact_view(saved)
+    """The contact with every version of it (``contact_id``: any of its versions' ids)."""
+    rows = await raw(
+        "SELECT x.* FROM case_contacts x JOIN case_contacts y ON y.tenant_id = x.tenant_id"
+        " AND coalesce(y.original_id, y.id) = coalesce(x.original_id, x.id) WHERE y.id = {}",
+        contact_id,
+    )
+    [view] = contact_views(rows)
+    return view
+
+
+@dataclass(frozen=True, slots=True)
+class ContactVersion:
+    """A contact's latest version: what a correction starts from."""
+
+    first_id: UUID
+    version: int
+    side: str
+
+
+async def lock_contact(tenant_id: UUID, contact_id: UUID) -> None:
+    """Queue corrections of one contact until commit (its rows are append-only, so there is
+    no row to lock): the next version is counted after the lock."""
+    key = advisory_key(b"confide-contact-version:", tenant_id.bytes, contact_id.bytes)
+    await raw("SELECT pg_advisory_xact_lock({})", key)
+
+
+async def latest_contact_version(
+    tenant_id: UUID, case_id: UUID, contact_id: UUID
+) -> ContactVersion | None:
+    """The latest version of the contact whose first version is ``contact_id`` on the case
+    (None: no such contact there)."""
+    rows = await raw(
+        "SELECT version, side FROM case_contacts WHERE tenant_id = {} AND case_id = {}"
+        " AND (id = {} OR original_id = {}) ORDER BY version DESC LIMIT 1",
+        tenant_id,
+        case_id,
+        contact_id,
+        contact_id,
+    )
+    if not rows:
+        return None
+    return ContactVersion(contact_id, int(rows[0]["version"]), str(rows[0]["side"]))
+
+
+async def insert_contact_version(
+    tenant_id: UUID,
+    case_id: UUID,
+    latest: ContactVersion,
+    data: NewContact,
+    reason: str,
+    recorded_by: UUID,
+) -> UUID:
+    """The contact's next version (append-only: the earlier ones are kept)."""
+    row = Contact(
+        id=uuid4(),
+        tenant_id=tenant_id,
+        case_id=case_id,
+        kind=data.kind,
+        direction=data.direction,
+        occurred_at=data.occurred_at,
+        duration_minutes=data.duration_minutes,
+        with_person_id=data.with_person_id,
+        summary=data.summary.strip(),
+        side=latest.side,
+        recorded_by=recorded_by,
+        original_id=latest.first_id,
+        version=latest.version + 1,
+        correction_reason=reason,
+    )
+    await Contact.insert(row)
+    return UUID(str(row.id))
+
+
+# Versioned changes of details (people and cases).
+
+_PERSON_EDITABLE = ", ".join(PERSON_FIELDS)
+_CASE_EDITABLE = ", ".join(CASE_FIELDS)
+
+
+async def person_for_change(
+    tenant_id: UUID, case_id: UUID, person_id: UUID
+) -> dict[str, Any] | None:
+    """The person's details, locked until commit so changes queue up one version at a
+    time; None unless they are the case's subject or linked to it."""
+    rows = await raw(
+        f"SELECT id, kind, {_PERSON_EDITABLE} FROM people p"  # noqa: S608
+        " WHERE p.tenant_id = {} AND p.id = {} AND (EXISTS (SELECT 1 FROM cases c"
+        " WHERE c.tenant_id = p.tenant_id AND c.id = {} AND c.subject_id = p.id)"
+        " OR EXISTS (SELECT 1 FROM case_people cp WHERE cp.tenant_id = p.tenant_id"
+        " AND cp.case_id = {} AND cp.person_id = p.id)) FOR UPDATE",
+        tenant_id,
+        person_id,
+        case_id,
+        case_id,
+    )
+    return rows[0] if rows else None
+
+
+async def case_for_change(tenant_id: UUID, case_id: UUID) -> dict[str, Any]:
+    """The case's details and state, locked until commit (one change at a time)."""
+    [row] = await raw(
+        f"SELECT reference, status, outcome, closed_on, {_CASE_EDITABLE} FROM cases"  # noqa: S608
+        " WHERE tenant_id = {} AND id = {} FOR UPDATE",
+        tenant_id,
+        case_id,
+    )
+    return row
+
+
+async def update_person(tenant_id: UUID, person_id: UUID, values: Mapping[str, Any]) -> None:
+    columns = {getattr(Person, name): value for name, value in values.items()}
+    await Person.update({**columns, Person.updated_at: datetime.now(UTC)}).where(
+        Person.id == person_id, Person.tenant_id == tenant_id
+    )
+
+
+async def update_case(tenant_id: UUID, case_id: UUID, values: Mapping[str, Any]) -> None:
+    columns = {
+        getattr(Case, name): json.dumps(value) if name == "topics" else value
+        for name, value in values.items()
+    }
+    await Case.update(columns).where(Case.id == case_id, Case.tenant_id == tenant_id)
+
+
+async def insert_change(
+    tenant_id: UUID,
+    case_id: UUID,
+    kind: RecordKind,
+    record_id: UUID,
+    changes: Sequence[FieldChange],
+    reason: str,
+    changed_by: UUID,
+) -> UUID:
+    """The record's next version of its details (its versions counted here, under the
+    record's row lock the caller holds); its id."""
+    change_id = uuid4()
+    await raw(
+        "INSERT INTO record_changes (id, tenant_id, case_id, record_kind, record_id, version,"
+        " changes, reason, changed_by) SELECT {}, {}, {}, {}, {},"
+        " coalesce(max(version), 0) + 1, {}::jsonb, {}, {} FROM record_changes"
+        " WHERE tenant_id = {} AND record_id = {}",
+        change_id,
+        tenant_id,
+        case_id,
+        kind.value,
+        record_id,
+        json.dumps([{"field": c.field, "old": c.old, "new": c.new} for c in changes]),
+        reason,
+        changed_by,
+        tenant_id,
+        record_id,
+    )
+    return change_id
+
+
+_CHANGES = (
+    "SELECT r.id, r.record_kind, r.record_id, r.version, r.changes, r.reason, r.changed_by,"
+    " r.changed_at, coalesce(s.display_name, '') AS changed_by_name,"
+    " CASE WHEN r.record_kind = 'case' THEN c.reference::text"
+    " ELSE p.first_name || ' ' || p.last_name END AS record_name"
+    " FROM record_changes r"
+    " LEFT JOIN staff_users s ON s.tenant_id = r.tenant_id AND s.id = r.changed_by"
+    " LEFT JOIN cases c ON c.tenant_id = r.tenant_id AND c.id = r.record_id"
+    " LEFT JOIN people p ON p.tenant_id = r.tenant_id AND p.id = r.record_id"
+)
+
+
+async def change(tenant_id: UUID, change_id: UUID) -> ChangeView | None:
+    rows = await raw(_CHANGES + " WHERE r.tenant_id = {} AND r.id = {}", tenant_id, change_id)
+    return change_view(rows[0]) if rows else None
+
+
+async def case_changes(tenant_id: UUID, case_id: UUID, page: PageRequest) -> Page[ChangeView]:
+    """The versions of the case's details and of its people's, newest first, with who made
+    each; one round trip."""
+    result = await paged(
+        _CHANGES  # noqa: S608 - a constant
+        + " WHERE r.tenant_id = {} AND (r.case_id = {} OR r.record_id IN"
+        " (SELECT subject_id FROM cases WHERE tenant_id = {} AND id = {}"
+        " UNION SELECT person_id FROM case_people WHERE tenant_id = {} AND case_id = {}))"
+        " ORDER BY r.changed_at DESC, r.id",
+        tenant_id,
+        case_id,
+        tenant_id,
+        case_id,
+        tenant_id,
+        case_id,
+        page=page,
+    )
+    return Page(
+        [change_view(r) for r in result.items],
+        total=result.total,
+        limit=page.limit,
+        offset=page.offset,
+    )
+
+
+def change_view(r: Mapping[str, Any]) -> ChangeView:
+    changes = r["changes"]
+    if isinstance(changes, str):
+        changes = json.loads(changes)
+    return ChangeView(
+        id=r["id"],
+        record_kind=RecordKind(r["record_kind"]),
+        record_id=r["record_id"],
+        record_name=r["record_name"] or "",
+        version=r["version"],
+        changes=[FieldChange(c["field"], c["old"], c["new"]) for c in changes],
+        reason=r["reason"],
+        changed_by=r["changed_by"],
+        changed_by_name=r["changed_by_name"],
+        changed_at=r["changed_at"],
+    )
+
+
+async def reopen_case(tenant_id: UUID, case_id: UUID) -> None:
+    await Case.update(
+        {Case.status: CaseStatus.OPEN, Case.outcome: None, Case.closed_on: None}
+    ).where(Case.id == case_id, Case.tenant_id == tenant_id)
+
+
+async def case_people_of(
+    tenant_id: UUID, case_id: UUID
+) -> tuple[UUID | None, list[tuple[UUID, str]]]:
+    """The case's subject and the people linked to it with their part (a returning family's
+    new case links the same people)."""
+    [case] = await raw(
+        "SELECT subject_id, ARRAY(SELECT ROW(person_id, relationship) FROM case_people"
+        " WHERE tenant_id = c.tenant_id AND case_id = c.id ORDER BY id) AS people"
+        " FROM cases c WHERE c.tenant_id = {} AND c.id = {}",
+        tenant_id,
+        case_id,
+    )
+    return case["subject_id"], [(r[0], str(r[1])) for r in case["people"]]
+
+
+async def link_people(tenant_id: UUID, case_id: UUID, people: Sequence[tuple[UUID, str]]) -> None:
+    if people:
+        await CasePerson.insert(
+            *(
+                CasePerson(
+                    id=uuid4(),
+                    tenant_id=tenant_id,
+                    case_id=case_id,
+                    person_id=person_id,
+                    relationship=relationship,
+                )
+                for person_id, relationship in people
+            )
+        )
+
+
+async def insert_returning_case(
+    tenant_id: UUID,
+    case_id: UUID,
+    reference: str,
+    subject_id: UUID | None,
+    follows: UUID,
+    data: ReturningFamily,
+    opened_on: date,
+    created_by: UUID,
+) -> None:
+    await Case.insert(
+        Case(
+            id=case_id,
+            tenant_id=tenant_id,
+            reference=reference,
+            subject_id=subject_id,
+            anonymous=subject_id is None,
+            contacted_by=data.contacted_by,
+            referral_route=data.referral_route,
+            referrer_consent_confirmed=data.referrer_consent_confirmed,
+            referrer_name=data.referrer_name.strip() if data.referrer_name else None,
+            referrer_consent_on=data.referrer_consent_on,
+            topics=json.dumps(list(data.topics)),
+            support_level=data.support_level,
+            opened_on=opened_on,
+            created_by=created_by,
+            follows_case_id=follows,
+        )
+    )
 
 
 async def insert_note_version(
@@ -530,7 +833,42 @@ def person_view(row: dict[str, Any]) -> PersonView:
     )
 
 
-def contact_view(row: dict[str, Any], names: Mapping[UUID, str] | None = None) -> ContactView:
+def contact_views(
+    rows: Sequence[Mapping[str, Any]], names: Mapping[UUID, str] | None = None
+) -> list[ContactView]:
+    """Each contact as it stands now (its latest version) with its earlier versions, in the
+    order of their first versions."""
+    versions: dict[UUID, list[Mapping[str, Any]]] = defaultdict(list)
+    for row in rows:
+        versions[row.get("original_id") or row["id"]].append(row)
+    contacts = []
+    for group in versions.values():
+        group = sorted(group, key=lambda r: r.get("version") or 1, reverse=True)
+        history = [
+            ContactVersionView(
+                id=r["id"],
+                version=r.get("version") or 1,
+                kind=r["kind"],
+                direction=r["direction"],
+                occurred_at=r["occurred_at"],
+                duration_minutes=r["duration_minutes"],
+                summary=r["summary"],
+                correction_reason=r.get("correction_reason"),
+                recorded_by=r["recorded_by"],
+                recorded_at=r["recorded_at"],
+                recorded_by_name=(names or {}).get(r["recorded_by"], ""),
+            )
+            for r in group[1:]
+        ]
+        contacts.append(contact_view(group[0], names, history))
+    return contacts
+
+
+def contact_view(
+    row: Mapping[str, Any],
+    names: Mapping[UUID, str] | None = None,
+    history: list[ContactVersionView] | None = None,
+) -> ContactView:
     return ContactView(
         id=row["id"],
         kind=row["kind"],
@@ -543,6 +881,10 @@ def contact_view(row: dict[str, Any], names: Mapping[UUID, str] | None = None) -
         recorded_by=row["recorded_by"],
         recorded_at=row["recorded_at"],
         recorded_by_name=(names or {}).get(row["recorded_by"], ""),
+        contact_id=row.get("original_id") or row["id"],
+        version=row.get("version") or 1,
+        correction_reason=row.get("correction_reason"),
+        history=history or [],
         safe_contact_exception=row.get("safe_contact_exception"),
     )
 
@@ -605,6 +947,9 @@ _CONTACT_COLUMNS = (
     "side",
     "recorded_by",
     "recorded_at",
+    "original_id",
+    "version",
+    "correction_reason",
     "safe_contact_exception",
 )
 _NOTE_COLUMNS = (
@@ -686,7 +1031,12 @@ def _file_columns(parent: str) -> str:
                FROM case_assignments a JOIN staff_users s ON s.tenant_id = a.tenant_id
                 AND s.id = a.staff_id
               WHERE a.tenant_id = c.tenant_id AND a.case_id = c.id
-              ORDER BY a.assigned_at) AS assignments"""  # noqa: S608 - constant names only
+              ORDER BY a.assigned_at) AS assignments,
+       (SELECT ROW(b.id, b.reference, b.status, b.opened_on) FROM cases b
+         WHERE b.tenant_id = c.tenant_id AND b.id = c.follows_case_id) AS follows,
+       ARRAY(SELECT ROW(b.id, b.reference, b.status, b.opened_on) FROM cases b
+              WHERE b.tenant_id = c.tenant_id AND b.follows_case_id = c.id
+              ORDER BY b.opened_on, b.reference) AS followed_by"""  # noqa: S608 - constants
 
 
 _CASE_FILE = f"""
@@ -801,11 +1151,17 @@ def case_view(case: Mapping[str, Any], grounds: Grounds, *, for_parent: bool) ->
             )
             for r in case["assignments"]
         ],
-        contacts=[contact_view(r, contact_names) for r in contacts],
+        contacts=contact_views(contacts, contact_names),
         notes=note_views(notes, note_names),
         grounds=grounds,
         parent_view=for_parent,
+        follows=None if case["follows"] is None else _link(case["follows"]),
+        followed_by=[_link(r) for r in case["followed_by"]],
     )
+
+
+def _link(row: Sequence[Any]) -> CaseLink:
+    return CaseLink(id=row[0], reference=row[1], status=row[2], opened_on=row[3])
 
 
 # Search (``search.py`` holds what may be searched for and need-to-know's meaning there).

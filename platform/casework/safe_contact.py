@@ -8,7 +8,7 @@ such a route (``consent.tasks.record_told``). Where no-one is named, a route nob
 case allows is refused. A manager may record an exception with a reason (kept with the
 record and audited); anyone else giving one is refused. Incoming contacts, meetings and
 video calls are always recordable. Someone who must not be told about the case
-(``case_people.must_not_be_told``, rule 20) is never a way to reach the client: an
+(``case_people.must_not_be_told``, rule 22) is never a way to reach the client: an
 outgoing contact or telling through them is refused, with no exception.
 
 The preferences live on the person, so they follow them to every case they are on.
