@@ -26,6 +26,7 @@ from confide.frontend.consent.record import ConsentPages
 from confide.frontend.consent.review import ReviewPages
 from confide.frontend.errors import PAGE_ERRORS
 from confide.frontend.pages import StartController
+from confide.frontend.people.pages import PeoplePages
 from confide.frontend.sharing.authorise import AuthorisePages
 from confide.frontend.sharing.record import DisclosureRecordPages
 from confide.frontend.sharing.share import SharePages
@@ -52,6 +53,7 @@ CONTROLLERS = [
     AccessLogPages,
     SearchPage,
     CaseLifePages,
+    PeoplePages,
     # consent
     ConsentHistoryPage,
     ConsentPages,

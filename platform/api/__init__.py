@@ -9,6 +9,7 @@ from confide.platform.api.casework import CaseworkController
 from confide.platform.api.consent import ConsentController
 from confide.platform.api.errors import API_ERRORS
 from confide.platform.api.housekeeping import HousekeepingController
+from confide.platform.api.people import PeopleController
 
 
 def api_router() -> Router:
@@ -20,6 +21,7 @@ def api_router() -> Router:
             CaseLifeController,
             ConsentController,
             HousekeepingController,
+            PeopleController,
         ],
         exception_handlers=API_ERRORS,
     )
