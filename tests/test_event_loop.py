@@ -63,5 +63,5 @@ def test_the_check_sees_a_plain_function_guard() -> None:
     async def probe() -> None:
         return None
 
-    app = Litestar([probe])
+    app = Litestar([probe], logging_config=None)  # leaves the logging as configured
     assert _off_the_loop(app) == ["probe: guard sync_guard"]

@@ -149,19 +149,21 @@ async def test_the_duplicate_check_reveals_nothing_of_cases_one_may_not_see(
     ).json()
     assert sam in [m["person_id"] for m in by_birth_and_postcode["matches"]]
 
-    # Their own phone number or email address alone, as the caller gives it, is enough.
+    # A phone number or an email address (as the caller gives it) with one other thing.
     number = f"07700 {random.randrange(100000, 999999)}"
     email = f"{last.lower()}@example.org"
+    born = {"date_of_birth": "2012-01-09"}
     other = await new_case(
-        aisha, young_person=_yp(surname(), first_name="Mirabel", phone=number, email=email),
-        parents=[],
+        aisha, young_person=_yp(surname(), first_name="Mirabel", phone=number, email=email,
+                                **born), parents=[],
     )  # fmt: skip
     mirabel = _person(other, "Mirabel")
     for given in ({"phone": "+44 " + number[1:]}, {"email": email.upper()}):
-        offered = (await post(aisha, url, given)).json()
-        assert "matches" in offered, (given, offered)
+        alone = (await post(aisha, url, given)).json()
+        assert mirabel not in [m["person_id"] for m in alone["matches"]], given
+        offered = (await post(aisha, url, {**given, **born})).json()
         assert [(m["person_id"], m["matched_on"]) for m in offered["matches"]] == [
-            (mirabel, sorted(given))
+            (mirabel, ["date_of_birth", *given])
         ], given
     assert "phone" in (await post(aisha, url, {"phone": "not a number"})).json()["errors"]
 

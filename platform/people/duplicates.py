@@ -35,8 +35,6 @@ DATE_OF_BIRTH = "date_of_birth"
 POSTCODE = "postcode"
 PHONE = "phone"
 EMAIL = "email"
-# A person's own number or address: a match on it alone is likely the same person.
-_OWN = {PHONE, EMAIL}
 
 
 def _queries(candidate: Candidate) -> list[tuple[str, search.SearchQuery]]:
@@ -57,10 +55,9 @@ def _queries(candidate: Candidate) -> list[tuple[str, search.SearchQuery]]:
 
 
 def likely(matched_on: set[str]) -> bool:
-    """A match worth offering: the name (with misspellings), their own phone number or
-    email address, or two other things at once (a date of birth alone is shared by too
-    many)."""
-    return bool(matched_on & ({NAME} | _OWN)) or len(matched_on) >= 2
+    """A match worth offering: the name (with misspellings), or two other things at once (a
+    date of birth alone is shared by too many, a phone number or email by a household)."""
+    return NAME in matched_on or len(matched_on) >= 2
 
 
 async def check(candidate: Candidate, staff: StaffView, page: PageRequest) -> DuplicateCheck:
@@ -77,9 +74,8 @@ async def check(candidate: Candidate, staff: StaffView, page: PageRequest) -> Du
             raise Invalid({criterion: error.errors["q"]}) from error
         for hit in found.items:
             if hit.restricted or hit.person_id is None:
-                # A name, or their own number or address, says it may be the same
-                # person; and nothing of it is told.
-                hidden = hidden or criterion in {NAME} | _OWN
+                # Only a name says it may be the same person; and nothing of it is told.
+                hidden = hidden or criterion == NAME
                 continue
             hits.setdefault(hit.person_id, (hit, set()))[1].add(criterion)
     # A merged record's tombstone is no-one to link: its survivor is found instead.
