@@ -90,6 +90,10 @@ ACTION_LABELS: dict[Action, str] = {
     Action.TENANT_CREATED: "Created the service (platform operator)",
     Action.TENANT_SUSPENDED: "Suspended the service (platform operator)",
     Action.TENANT_RESTORED: "Restored the service (platform operator)",
+    Action.SCHOOLS_IMPORTED: "Imported the schools directory",
+    Action.SCHOOL_CONTACT_CHANGED: "Changed a school's SENCO contact",
+    Action.PERSON_SCHOOL_CHOSEN: "Chose a person's school from the directory",
+    Action.CASE_REASSIGNED: "Reassigned the case",
 }
 if _unlabelled := set(Action) - set(ACTION_LABELS):
     raise RuntimeError(f"audit actions without a label: {sorted(_unlabelled)}")

@@ -25,10 +25,12 @@ from confide.frontend.consent.record import ConsentPages
 from confide.frontend.consent.review import ReviewPages
 from confide.frontend.errors import PAGE_ERRORS
 from confide.frontend.pages import StartController
+from confide.frontend.schools.directory import SchoolImportPages, SchoolPages
 from confide.frontend.sharing.authorise import AuthorisePages
 from confide.frontend.sharing.record import DisclosureRecordPages
 from confide.frontend.sharing.share import SharePages
 from confide.frontend.sharing.tasks import TaskPages
+from confide.frontend.team.pages import TeamPages
 
 # One controller per journey, grouped as the packages are.
 CONTROLLERS = [
@@ -60,6 +62,10 @@ CONTROLLERS = [
     DisclosureRecordPages,
     AuthorisePages,
     TaskPages,
+    # the schools directory and the team view (issue 14)
+    SchoolPages,
+    SchoolImportPages,
+    TeamPages,
 ]
 
 

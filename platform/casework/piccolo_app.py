@@ -18,6 +18,9 @@ APP_CONFIG = AppConfig(
     app_name="casework",
     migrations_folder_path=os.path.join(os.path.dirname(__file__), "piccolo_migrations"),
     table_classes=[Person, Case, CasePerson, Assignment, Contact, Note, BreakGlass],
-    migration_dependencies=["confide.platform.identity.piccolo_app"],
+    migration_dependencies=[
+        "confide.platform.identity.piccolo_app",
+        "confide.platform.schools.piccolo_app",
+    ],
     commands=[],
 )
