@@ -211,9 +211,22 @@ async def test_a_file_with_bad_rows_imports_nothing_and_names_each_line_and_colu
 
 
 async def test_only_a_tenant_admin_imports(
-    fiona: httpx.AsyncClient, aisha: httpx.AsyncClient
+    fiona: httpx.AsyncClient, aisha: httpx.AsyncClient, tenants: dict[str, TenantRef]
 ) -> None:
+    from confide.platform.core.db import tenant_transaction
+    from confide.platform.core.sql import connection
+    from confide.platform.identity.staff import get_staff
+    from confide.platform.schools import directory
+
     data = gias_csv([school_row(new_urns(1)[0], "Any School")])
+    async with tenant_transaction(tenants["northmoor"].id):
+        [row] = await connection().fetch(
+            "SELECT id FROM staff_users WHERE subject = 'northmoor-manager'"
+        )
+        manager = await get_staff(row["id"])
+        assert manager is not None
+        with pytest.raises(directory.NotPermitted):
+            await directory.import_schools(data, manager)
     assert (await fiona.get(f"{NM}/admin/schools/")).status_code == 403
     assert (await import_api(fiona, "northmoor", data)).status_code == 403
     assert (await import_api(aisha, "northmoor", data)).status_code == 403
