@@ -26,6 +26,7 @@ from confide.frontend.consent.review import ReviewPages
 from confide.frontend.errors import PAGE_ERRORS
 from confide.frontend.pages import StartController
 from confide.frontend.schools.directory import SchoolImportPages, SchoolPages
+from confide.frontend.schools.person_school import PersonSchoolPages
 from confide.frontend.sharing.authorise import AuthorisePages
 from confide.frontend.sharing.record import DisclosureRecordPages
 from confide.frontend.sharing.share import SharePages
@@ -65,6 +66,7 @@ CONTROLLERS = [
     # the schools directory and the team view (issue 14)
     SchoolPages,
     SchoolImportPages,
+    PersonSchoolPages,
     TeamPages,
 ]
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from uuid import UUID
+
 from confide.frontend.forms import Form
-from confide.platform.schools.schemas import SchoolView, SencoContact
+from confide.platform.schools.schemas import SchoolChoice, SchoolView, SencoContact
 
 
 class SencoForm(Form):
@@ -34,7 +36,17 @@ class ImportForm(Form):
 
 
 class SchoolChoiceForm(Form):
-    """A person's school from the directory, or none."""
+    """A person's school from the directory (a school's id), or ``none``."""
 
     order = ("school_id",)
     NONE = "none"
+
+    def choice_of(self) -> SchoolChoice | None:
+        value = self.text("school_id")
+        if value == self.NONE:
+            return SchoolChoice(school_id=None)
+        try:
+            return SchoolChoice(school_id=UUID(value))
+        except ValueError:
+            self.fail("school_id", "Choose a school from the list, or none")
+            return None

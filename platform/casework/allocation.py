@@ -3,7 +3,8 @@
 A manager reassigns one case or many at once to an active caseworker: the cases'
 current assignments end (only the leaving caseworker's, when one is named) and the
 new caseworker is assigned, the history kept. Each case moved gets its own audit entry
-(rule 2); nothing moves when any case named is closed or not this service's.
+(rule 2); nothing moves when any case named is closed (400) or not this service's (404,
+as for any case: rule 1).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import msgspec
 from confide.platform.audit import services as audit
 from confide.platform.audit.actions import Action
 from confide.platform.casework import queries
-from confide.platform.casework.access import NotPermitted, is_manager, works_cases
+from confide.platform.casework.access import CaseNotFound, NotPermitted, is_manager, works_cases
 from confide.platform.casework.schemas import CaseStatus, CaseSummary, Grounds
 from confide.platform.core.db import current_tenant_id
 from confide.platform.core.errors import Invalid
@@ -68,13 +69,13 @@ async def reassign(data: Reassignment, staff: StaffView) -> Reassigned:
     """Reassign the cases (managers only); every case audited as ``case_reassigned``."""
     _require_manager(staff)
     data.validate()
-    person = await get_staff(data.to_staff_id)
-    if person is None or not works_cases(person):
-        raise Invalid({"to_staff_id": "Choose an active caseworker of this service"})
     tenant_id = current_tenant_id()
     found = await queries.lock_cases(tenant_id, data.case_ids)
     if len(found) != len(data.case_ids):
-        raise Invalid({"case_ids": "Choose open cases of this service"})
+        raise CaseNotFound()  # another service's case is the same as one never made
+    person = await get_staff(data.to_staff_id)
+    if person is None or not works_cases(person):
+        raise Invalid({"to_staff_id": "Choose an active caseworker of this service"})
     if any(status != CaseStatus.OPEN for status in found.values()):
         raise Invalid({"case_ids": "A closed case cannot be reassigned: choose open cases"})
     ended = await queries.end_assignments(
