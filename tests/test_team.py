@@ -288,6 +288,8 @@ async def test_a_manager_reassigns_ticked_cases_without_javascript(
     )
     assert nothing.status_code == 400
     assert error_summary(nothing) == [("#case_ids", "Choose at least one case")]
+    assert "Hana Holder" in parse(nothing).one("[data-testid=page-heading]").text
+    assert parse(nothing).select(f"input[name=case_ids][value='{case_id}']")
     assert parse(nothing).one("#to_staff_id option[selected]").get("value") == str(taker)
 
     done = await fiona.post(

@@ -22,6 +22,11 @@ class ReassignForm(Form):
     order = ("case_ids", "to_staff_id")
     lists = ("case_ids",)
 
+    def from_staff(self) -> UUID | None:
+        """Whose list the form was posted from (None: the unassigned cases)."""
+        source = self.text("from_staff_id")
+        return _uuid(source) if source else None
+
     def reassignment(self) -> Reassignment | None:
         case_ids = [_uuid(v) for v in self.getall("case_ids")]
         if not case_ids or None in case_ids:

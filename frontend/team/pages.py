@@ -121,8 +121,10 @@ class TeamPages(Controller):
         done = None
         if data is not None:
             done = await form.save(lambda: allocation.reassign(data, staff))
-        source = form.text("from_staff_id")
-        holder = await get_staff(UUID(source)) if data is not None and data.from_staff_id else None
+        holder = None
+        source = form.from_staff()
+        if source is not None:
+            holder = await get_staff(source)
         if done is not None:
             query = {"moved": str(len(done.case_ids))}
             if holder is not None:
