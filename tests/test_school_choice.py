@@ -80,7 +80,10 @@ async def test_a_persons_school_is_chosen_from_the_directory_and_audited(
 
 
 async def test_a_persons_school_is_chosen_on_a_page_without_javascript(
-    aisha: httpx.AsyncClient, gareth: httpx.AsyncClient
+    aisha: httpx.AsyncClient,
+    gareth: httpx.AsyncClient,
+    owner_conn: asyncpg.Connection,
+    tenants: dict[str, TenantRef],
 ) -> None:
     school = await _school(gareth, aisha)
     case = await new_case(aisha)
@@ -89,8 +92,13 @@ async def test_a_persons_school_is_chosen_on_a_page_without_javascript(
     chooser = f"{NM}/cases/{case['id']}/people/{person}/school"
     assert chooser in [href for _, href in links(case_page, "[data-testid=person-school-link]")]
 
+    before = len(await case_audit(owner_conn, tenants["northmoor"], case["id"]))
     page = await aisha.get(chooser, params={"q": school["urn"]})
     assert page.status_code == 200
+    read = (await case_audit(owner_conn, tenants["northmoor"], case["id"]))[before:]
+    assert [(r["action"], r["reason_code"]) for r in read] == [("case_read", "person_school")]
+    other = (await new_case(aisha))["subject"]["id"]
+    assert (await aisha.get(f"{NM}/cases/{case['id']}/people/{other}/school")).status_code == 404
     assert parse(page).select(f"input[data-testid=school-{school['urn']}]")
     token = csrf_token(page.text)
     bad = await aisha.post(chooser, data={"_csrf_token": token, "school_id": "somewhere"})

@@ -13,11 +13,12 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect, Template
 
-from confide.frontend.casework.case import case_form_page
+from confide.frontend.casework import presenters
+from confide.frontend.labels import LABELS
 from confide.frontend.paging import PageNumber
 from confide.frontend.schools.forms import SchoolChoiceForm
-from confide.frontend.templating import redirect_to
-from confide.platform.casework import school_choice
+from confide.frontend.templating import form_page, redirect_to
+from confide.platform.casework import records, school_choice
 from confide.platform.core.pagination import PageRequest
 from confide.platform.identity.schemas import StaffView
 from confide.platform.identity.web import case_worker
@@ -38,16 +39,18 @@ async def choice_page(
     q: str = "",
     page: int = 1,
 ) -> Template:
-    now = await school_choice.school_of(case_id, person_id, staff)
+    case = await records.get_case(case_id, staff, purpose="person_school")
+    now = await school_choice.school_on(case, person_id)
     found = await directory.list_schools(
         SchoolFilter(text=q), PageRequest(limit=CHOICES, offset=(page - 1) * CHOICES)
     )
-    return await case_form_page(
+    return form_page(
         request,
         TEMPLATE,
-        case_id,
-        staff,
         form,
+        case=case,
+        labels=LABELS,
+        **presenters.safe_contact(case),
         person_id=person_id,
         current=now.school,
         entries=found.items,

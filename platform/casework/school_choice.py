@@ -13,6 +13,7 @@ from uuid import UUID
 from confide.platform.audit.actions import Action
 from confide.platform.casework import queries
 from confide.platform.casework.access import check_access, open_case, record_act
+from confide.platform.casework.schemas import CaseView
 from confide.platform.core.db import current_tenant_id
 from confide.platform.core.errors import Invalid, NotFound
 from confide.platform.identity.schemas import StaffView
@@ -59,6 +60,18 @@ async def school_of(case_id: UUID, person_id: UUID, staff: StaffView) -> PersonS
     audited as one."""
     await open_case(case_id, staff, purpose="person_school")
     await _on_case(case_id, person_id)
+    school_id = await queries.person_school_id(current_tenant_id(), person_id)
+    return PersonSchool(
+        person_id, None if school_id is None else await directory.get_school(school_id)
+    )
+
+
+async def school_on(case: CaseView, person_id: UUID) -> PersonSchool:
+    """The person's school for a page that has already read ``case`` (one audited read
+    a page, as ``disclosures.check_case``)."""
+    people = {p.person.id for p in case.people} | ({case.subject.id} if case.subject else set())
+    if person_id not in people:
+        raise PersonNotOnCase()
     school_id = await queries.person_school_id(current_tenant_id(), person_id)
     return PersonSchool(
         person_id, None if school_id is None else await directory.get_school(school_id)
