@@ -16,6 +16,7 @@ from tests.helpers.html import field_error, page_text, parse, table_rows
 from tests.helpers.http import csrf_token, post
 from tests.helpers.schools import (
     FIXTURE,
+    HEADER,
     gias_csv,
     import_api,
     new_urns,
@@ -201,6 +202,17 @@ async def test_a_file_with_bad_rows_imports_nothing_and_names_each_line_and_colu
         {"line": 3, "column": "Postcode", "message": "Enter a real postcode, like LA9 4DL"}
     ]
     assert await _count(owner_conn, nm) == before, "nothing half-imported"
+
+    # Past the 1 MB every request is held to: the page says so, nothing is read.
+    padded = gias_csv(
+        [dict(school_row(u, f"Big {u}"), Extra="z" * 1100) for u in new_urns(1000)],
+        [*HEADER, "Extra"],
+    )
+    assert len(padded) > 1_000_000
+    too_big = await upload(gareth, "northmoor", padded)
+    assert too_big.status_code == 413
+    assert parse(too_big).one("[data-testid=page-heading]").text == "The file is too large"
+    assert await _count(owner_conn, nm) == before
 
     empty = await gareth.post(
         f"{NM}/admin/schools/",
