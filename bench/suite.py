@@ -201,6 +201,34 @@ def _load(
 SETTLE_SECONDS = 1.0
 
 
+def _profile(name: str, server: int, options: argparse.Namespace) -> subprocess.Popen[bytes] | None:
+    """With --profile: py-spy samples the server under the load into one folded-stacks file
+    per path (flamegraph.pl or speedscope read it). Its sampling costs the server little, but
+    read the figures of a profiled run as a profile, not as the table."""
+    if not options.profile or name.startswith("bare"):
+        return None
+    options.profile.mkdir(parents=True, exist_ok=True)
+    return subprocess.Popen(
+        [
+            options.profile_with,
+            "record",
+            "--pid",
+            str(server),
+            "--subprocesses",
+            "--rate",
+            "250",
+            "--duration",
+            str(max(1, round(options.seconds))),
+            "--format",
+            "raw",
+            "--output",
+            str(options.profile / f"{name}.folded"),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
 def measure(
     name: str, url: str, pairs: list[tuple[str, str]], server: int, options: argparse.Namespace
 ) -> Figures:
@@ -209,8 +237,11 @@ def measure(
         _load(url, pairs, options.connections, 2, Path(folder))
         time.sleep(SETTLE_SECONDS)
         database, app = database_cpu(), tree_cpu(server)
+        profiler = _profile(name, server, options)
         requests, errors, _ = _load(url, pairs, options.connections, options.seconds, Path(folder))
         app_used = tree_cpu(server) - app
+        if profiler:
+            profiler.wait()
         database_used = sum(v - database.get(k, 0.0) for k, v in database_cpu().items())
         time.sleep(SETTLE_SECONDS)
         alone, alone_errors, latency = _load(url, pairs, 1, options.seconds / 2, Path(folder))
@@ -268,7 +299,15 @@ def main() -> None:
     )
     parser.add_argument("--out", type=Path, default=HERE / "last-run.md")
     parser.add_argument("--seed", type=int, default=20261129)
+    parser.add_argument(
+        "--profile",
+        type=Path,
+        help="a folder: py-spy (pip install py-spy) samples each path's load into NAME.folded",
+    )
     options, rest = parser.parse_known_args()
+    options.profile_with = shutil.which("py-spy") or ""
+    if options.profile and not options.profile_with:
+        parser.error("--profile needs py-spy on PATH (pip install py-spy)")
     only = options.only or list(PATHS)
     for name in [n for n in only if n in SCRIPTS]:
         subprocess.run([sys.executable, str(HERE / SCRIPTS[name]), *rest], check=True)

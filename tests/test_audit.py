@@ -15,9 +15,16 @@ from uuid import UUID, uuid4
 import asyncpg
 import pytest
 
+from confide.platform.audit import queries as audit_queries
 from confide.platform.audit.actions import Action
 from confide.platform.audit.schemas import AuditRecord
-from confide.platform.audit.services import list_entries, record, verify_chain
+from confide.platform.audit.services import (
+    GENESIS_HASH,
+    _hash_pieces,
+    list_entries,
+    record,
+    verify_chain,
+)
 from confide.platform.core.db import NoTenantError, tenant_transaction
 from confide.platform.core.pagination import PageRequest
 from tests.helpers.command import confide
@@ -255,6 +262,31 @@ async def test_one_tenants_entries_are_invisible_to_another(
                 alpha.id,
                 "0" * 64,
             )
+    # Nor through the function that chains a read's entry at commit (SECURITY DEFINER).
+    planted = {
+        "actor_kind": "system",
+        "actor_id": None,
+        "action": "case_read",
+        "subject_kind": "case",
+        "subject_id": subject,
+        "grounds": None,
+        "reason_code": None,
+        "detail": {},
+    }
+    pieces = _hash_pieces(alpha.id, planted)
+    with pytest.raises(asyncpg.InsufficientPrivilegeError):
+        async with _in_tenant(app_conn, beta):
+            await app_conn.execute(
+                audit_queries.append_entry_sql(alpha.id, planted, pieces, genesis=GENESIS_HASH)
+            )
+    async with tenant_transaction(alpha.id):
+        assert (await list_entries(PageRequest(), subject_id=subject)).total == 1
+    async with _in_tenant(app_conn, alpha):  # in its own tenant it chains, as on every read
+        await app_conn.execute(
+            audit_queries.append_entry_sql(alpha.id, planted, pieces, genesis=GENESIS_HASH)
+        )
+    async with tenant_transaction(alpha.id):
+        assert (await list_entries(PageRequest(), subject_id=subject)).total == 2
 
 
 @asynccontextmanager

@@ -65,6 +65,12 @@ class Action(StrEnum):
     SCHOOL_CONTACT_CHANGED = "school_contact_changed"
     PERSON_SCHOOL_CHOSEN = "person_school_chosen"
     CASE_REASSIGNED = "case_reassigned"
+    # Issue 14, a case's life: details changed as versions, corrections, reopening
+    PERSON_CHANGED = "person_changed"
+    CASE_DETAILS_CHANGED = "case_details_changed"
+    CONTACT_CORRECTED = "contact_corrected"
+    CASE_REOPENED = "case_reopened"
+    RETURNING_CASE_OPENED = "returning_case_opened"
 
 
 MEANINGS: dict[Action, str] = {
@@ -114,6 +120,12 @@ MEANINGS: dict[Action, str] = {
     Action.SCHOOL_CONTACT_CHANGED: "a school's SENCO contact in the directory changed",
     Action.PERSON_SCHOOL_CHOSEN: "a person's school was chosen from the directory, or cleared",
     Action.CASE_REASSIGNED: "a manager moved a case from its caseworkers to another",
+    # Issue 14, a case's life
+    Action.PERSON_CHANGED: "a person's details were changed, with a reason, as a new version",
+    Action.CASE_DETAILS_CHANGED: "a case's details were changed, with a reason, as a new version",
+    Action.CONTACT_CORRECTED: "a contact was corrected by a new version, with a reason",
+    Action.CASE_REOPENED: "a closed case was reopened, with a reason",
+    Action.RETURNING_CASE_OPENED: "a new case was opened for a returning family, linked to this",
 }
 
 _CODE = re.compile(r"^[a-z][a-z0-9_]{0,63}$")

@@ -96,41 +96,24 @@ async def insert_entry(tenant_id: UUID, entry: Mapping[str, Any]) -> AuditRecord
 
 # How the database writes the three fields it fills in at commit into the hash's text
 # (the same as ``services.entry_hash`` writes them).
-_AT_COMMIT_TEXT = {
-    "occurred_at": "to_char(h.now AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"+00:00\"')",
-    "prev_hash": "h.prev",
-    "seq": "h.seq::text",
-}
-
-
 def append_entry_sql(
     tenant_id: UUID, entry: Mapping[str, Any], pieces: list[str], *, genesis: str
 ) -> str:
-    """The statements that chain ``entry`` at commit (sent with ``COMMIT``, see
-    ``core/db.with_commit``): the tenant's chain lock, then, in a statement of its own
-    whose snapshot is taken after the lock is granted, the insert after the latest entry,
-    its hash computed by the database from ``pieces`` (the canonical text around the
-    time, previous hash and seq; ``genesis`` is the first entry's previous hash)."""
-    text = " || ".join(
-        _AT_COMMIT_TEXT[piece] if n % 2 else literal(piece) for n, piece in enumerate(pieces)
-    )
-    tenant = literal(tenant_id)
-    lock = _chain_key(tenant_id)
-    # Every value goes through ``literal``: ids, codes and the detail's JSON.
+    """The statement that chains ``entry`` at commit (sent with ``COMMIT``, see
+    ``core/db.with_commit``): ``app_audit_append`` takes the tenant's chain lock, reads the
+    latest entry after it, and inserts this one with its hash computed from ``pieces``
+    (the canonical text around the time, previous hash and seq, which only the database
+    knows then; ``genesis`` is the first entry's previous hash)."""
+    # Every value goes through ``literal``: ids, codes, the detail's JSON and the text.
+    text = ", ".join(literal(piece) for piece in pieces)
     return (
-        f"SELECT pg_advisory_xact_lock({lock});\n"  # noqa: S608
-        "INSERT INTO audit_entries (id, tenant_id, seq, occurred_at, actor_kind, actor_id,"
-        " action, subject_kind, subject_id, grounds, reason_code, detail, prev_hash, hash)"
-        f" SELECT {literal(uuid4())}, {tenant}, h.seq, h.now, {literal(entry['actor_kind'])},"
-        f" {literal(entry['actor_id'])}, {literal(entry['action'])},"
-        f" {literal(entry['subject_kind'])}, {literal(entry['subject_id'])},"
-        f" {literal(entry['grounds'])}, {literal(entry['reason_code'])},"
-        f" {literal(json.dumps(entry['detail'], sort_keys=True))}::jsonb, h.prev,"
-        f" encode(sha256(convert_to({text}, 'UTF8')), 'hex')"
-        " FROM (SELECT clock_timestamp() AS now, coalesce(last.seq, 0) + 1 AS seq,"
-        f" coalesce(last.hash, {literal(genesis)}) AS prev FROM (VALUES (1)) AS one"
-        " LEFT JOIN LATERAL (SELECT seq, hash FROM audit_entries"
-        f" WHERE tenant_id = {tenant} ORDER BY seq DESC LIMIT 1) AS last ON true) AS h"
+        f"SELECT app_audit_append({literal(_chain_key(tenant_id))}, {literal(uuid4())},"
+        f" {literal(tenant_id)}, {literal(entry['actor_kind'])}, {literal(entry['actor_id'])},"
+        f" {literal(entry['action'])}, {literal(entry['subject_kind'])},"
+        f" {literal(entry['subject_id'])}, {literal(entry['grounds'])},"
+        f" {literal(entry['reason_code'])},"
+        f" {literal(json.dumps(entry['detail'], sort_keys=True))}::jsonb,"
+        f" ARRAY[{text}]::text[], {literal(genesis)})"
     )
 
 

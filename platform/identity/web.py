@@ -3,7 +3,8 @@
 ``attach_staff`` is the tenant middleware's hook: it reads the session cookie
 before the tenant's transaction and leaves the member of staff, or nobody, on
 the request inside it. Guards are small named functions; the tenant admin
-role alone does not open case work.
+role alone does not open case work. Guards are coroutines: Litestar runs a plain
+function guard in a worker thread, a hop that cost a fifth of a case read's CPU.
 """
 
 from __future__ import annotations
@@ -102,19 +103,19 @@ def _require(connection: ASGIConnection[Any, Any, Any, Any], *roles: StaffRole) 
     return user
 
 
-def signed_in(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+async def signed_in(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
     """Any member of staff with a role."""
     _require(connection)
 
 
-def case_worker(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+async def case_worker(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
     """Case work is open to caseworkers and managers, not to the admin role alone."""
     _require(connection, StaffRole.CASEWORKER, StaffRole.MANAGER)
 
 
-def manager(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+async def manager(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
     _require(connection, StaffRole.MANAGER)
 
 
-def tenant_admin(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+async def tenant_admin(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
     _require(connection, StaffRole.TENANT_ADMIN)

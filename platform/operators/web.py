@@ -61,6 +61,8 @@ def provide_operator(connection: ASGIConnection[Any, Any, Any, Any]) -> Operator
     return operator
 
 
-def operator_required(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+async def operator_required(
+    connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler
+) -> None:
     """Every operator page but sign-in needs a signed-in, active operator."""
     provide_operator(connection)

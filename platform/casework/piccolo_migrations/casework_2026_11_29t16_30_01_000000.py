@@ -7,7 +7,7 @@ from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 
 from confide.platform.core.schema import raw_migration
 
-ID = "2026-11-29T15:27:01:000000"
+ID = "2026-11-29T16:30:01:000000"
 VERSION = "1.38.0"
 DESCRIPTION = "a person's school from the directory: link and lookup"
 

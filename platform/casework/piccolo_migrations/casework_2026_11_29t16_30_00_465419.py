@@ -2,7 +2,7 @@ from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 from piccolo.columns.column_types import UUID
 from piccolo.columns.indexes import IndexMethod
 
-ID = "2026-11-29T15:27:00:465419"
+ID = "2026-11-29T16:30:00:465419"
 VERSION = "1.38.0"
 DESCRIPTION = "people school from the directory"
 
