@@ -232,7 +232,6 @@ async def ids(
     [school] = await schools_named(worker, TENANT, urn)
     return {
         "school_id": [school["id"], never],
-        "person_id": [own["subject"]["id"], theirs["subject"]["id"], never],
         "staff_id": [own["assignments"][0]["staff_id"], never],
         "case_id": [own["id"], theirs["id"], *other["case_id"], never],
         "note_id": [note, *other["note_id"], never],
