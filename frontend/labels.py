@@ -41,6 +41,7 @@ CONTACT_KIND_LABELS = {
     ContactKind.MEETING: "Meeting",
     ContactKind.LETTER: "Letter",
     ContactKind.VIDEO: "Video call",
+    ContactKind.TEXT: "Text message",
 }
 DIRECTION_LABELS = {Direction.INCOMING: "Incoming", Direction.OUTGOING: "Outgoing"}
 GROUNDS_LABELS = {
@@ -77,6 +78,14 @@ ACTION_LABELS: dict[Action, str] = {
     Action.TELL_CLIENT_TASK_OPENED: "Opened a task to tell the service user",
     Action.TELL_CLIENT_DELAYED: "Delayed telling the service user",
     Action.TELL_CLIENT_DONE: "Recorded telling the service user",
+    Action.SAFE_CONTACT_EXCEPTION: "Set the safe-contact preferences aside (manager)",
+    Action.DUPLICATE_CHECK: "Checked for people already recorded",
+    Action.PERSON_LINKED: "Linked a person already recorded",
+    Action.HOUSEHOLD_CREATED: "Recorded a household",
+    Action.HOUSEHOLD_MEMBER_SET: "Added someone to a household",
+    Action.MUST_NOT_BE_TOLD_SET: "Marked who must not be told about the case",
+    Action.PEOPLE_MERGED: "Merged two records of one person",
+    Action.PERSON_READ: "Read a person's record",
     Action.SIGN_IN: "Signed in",
     Action.SIGN_IN_FAILED: "Was refused sign-in",
     Action.SIGN_OUT: "Signed out",

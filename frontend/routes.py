@@ -26,6 +26,7 @@ from confide.frontend.consent.record import ConsentPages
 from confide.frontend.consent.review import ReviewPages
 from confide.frontend.errors import PAGE_ERRORS
 from confide.frontend.pages import StartController
+from confide.frontend.people.pages import PeoplePages
 from confide.frontend.schools.directory import SchoolImportPages, SchoolPages
 from confide.frontend.schools.person_school import PersonSchoolPages
 from confide.frontend.sharing.authorise import AuthorisePages
@@ -55,6 +56,7 @@ CONTROLLERS = [
     AccessLogPages,
     SearchPage,
     CaseLifePages,
+    PeoplePages,
     # consent
     ConsentHistoryPage,
     ConsentPages,

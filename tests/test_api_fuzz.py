@@ -138,6 +138,7 @@ async def _existing(owner: asyncpg.Connection, tenant: TenantRef) -> dict[str, l
         "disclosure_id": "SELECT id FROM disclosures LIMIT 1",
         "task_id": "SELECT id FROM tell_client_tasks LIMIT 1",
         "heartbeat_id": "SELECT id FROM housekeeping_heartbeats LIMIT 1",
+        "household_id": "SELECT id FROM households LIMIT 1",
     }
     found: dict[str, list[str]] = {}
     async with owner.transaction():
@@ -213,6 +214,14 @@ async def ids(
             "sent_to": "Health visitor",
         },
     )
+    household = await _post(
+        worker,
+        "/households",
+        {
+            "name": "Own",
+            "members": [{"person_id": own["subject"]["id"], "relationship": "sibling"}],
+        },
+    )
     async with http_client(app, BASE_URL) as colleague:
         await sign_in_as(colleague, "tom", tenants, dev_idp)
         theirs = await _post(colleague, "/enquiries", _enquiry("Theirs"))
@@ -240,6 +249,7 @@ async def ids(
         "disclosure_id": [asked["id"], shared["id"], *other["disclosure_id"], never],
         "task_id": [shared["task"]["id"], *other["task_id"], never],
         "heartbeat_id": [*heartbeats["heartbeat_id"], *other["heartbeat_id"], never],
+        "household_id": [household["id"], *other["household_id"], never],
     }
 
 

@@ -107,6 +107,8 @@ APP_PRIVILEGES: dict[str, frozenset[str]] = {
     "tenant_policies": READ_WRITE,
     "housekeeping_heartbeats": READ_WRITE,
     "tell_client_tasks": READ_WRITE,
+    "households": READ_WRITE,
+    "household_members": READ_WRITE,  # relationships corrected, never deleted
     "schools": READ_WRITE,  # the directory: imported, updated by URN, SENCO contacts kept
     # Only the workflow's steps, each writing its own columns once; what was shared never
     # changes (the disclosures_guard trigger, tests/test_disclosure_record_sql.py).
@@ -123,6 +125,7 @@ APP_PRIVILEGES: dict[str, frozenset[str]] = {
     "tell_client_delays": APPEND,
     "consent_not_asked": APPEND,
     "capacity_decisions": APPEND,
+    "person_merges": APPEND,  # which records were merged, by whom, when and why
     # A create's idempotency key, kept a day then deleted: the one DELETE a rule needs.
     "idempotency_keys": frozenset({"SELECT", "INSERT", "DELETE"}),
 }

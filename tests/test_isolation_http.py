@@ -107,6 +107,10 @@ async def _northmoor_case_work(
     )
     authorised = await api_post(fiona, url, legal)
     sent = await send(fiona, cid, authorised.json()["id"])
+    person = case["people"][0]["person"]["id"]
+    household = await api_post(aisha, "/t/northmoor/api/households", {
+        "name": "Northmoor's family", "members": [{"person_id": person, "relationship": "parent"}]
+    })  # fmt: skip
     contact = await api_post(
         aisha,
         f"/t/northmoor/api/cases/{cid}/contacts",
@@ -118,6 +122,7 @@ async def _northmoor_case_work(
         },
     )
     return {
+        "household_id": household.json()["id"],
         "case_id": cid,
         "note_id": note,
         "person_id": case["subject"]["id"],
@@ -235,6 +240,12 @@ def _bodies(ids: dict[str, str]) -> dict[str, dict[str, Any]]:
             "new_due_on": str(later),
         },
         "/api/tell-client-tasks/{task_id:uuid}/told": {"told_on": str(today), "told_how": "phone"},
+        "/api/cases/{case_id:uuid}/must-not-be-told": {"person_id": ids["person_id"]},
+        "/api/cases/{case_id:uuid}/people": {"person_id": ids["person_id"]},
+        "/api/households/{household_id:uuid}/members": {
+            "person_id": ids["person_id"],
+            "relationship": "carer",
+        },
         # The pages.
         "/admin/staff/{user_id:uuid}/status": {"status": "suspended"},
         "/cases/{case_id:uuid}/assignments": {"staff_id": ids["user_id"], "assigned": "false"},
@@ -316,6 +327,23 @@ def _bodies(ids: dict[str, str]) -> dict[str, dict[str, Any]]:
             "support_level": "1",
         },
         "/tasks/{task_id:uuid}/delay": {"reason": "Later", **day("new_due_on", later)},
+        "/cases/{case_id:uuid}/household": {
+            "name": "Stolen",
+            f"member-{ids['person_id']}": "parent",
+        },
+        "/cases/{case_id:uuid}/people/link": {
+            "first_name": "Ada",
+            "last_name": "Okafor",
+            "person_id": ids["person_id"],
+        },
+        "/cases/{case_id:uuid}/people/must-not-be-told": {
+            "person_id": ids["person_id"],
+            "must_not_be_told": "yes",
+        },
+        "/people/{person_id:uuid}/merge": {
+            "merged_id": ids["person_id"],
+            "reason": "The same person twice",
+        },
         "/tasks/{task_id:uuid}/told": {"told_how": "phone", **day("told_on", today)},
     }
 
@@ -329,6 +357,10 @@ _OWN_TENANT_ONLY = {
     "/admin/sso",
     "/api/enquiries",
     "/enquiries/new",
+    # Ids in the body only, refused as ids that do not exist (tests/test_people_api.py).
+    "/api/households",
+    "/api/people/duplicate-checks",
+    "/api/people/merges",
     "/logout",
 }
 
@@ -357,6 +389,7 @@ async def test_no_route_updates_or_deletes_another_tenants_row(
         "contact_id": ids["contact_id"],
         "task_id": ids["task_id"],
         "user_id": ids["user_id"],
+        "household_id": ids["household_id"],
         "school_id": ids["school_id"],
     }
     answers: dict[str, int] = {}

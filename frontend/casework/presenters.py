@@ -119,21 +119,34 @@ TIMELINE_KINDS = (
 
 
 def people_of(case: CaseView) -> list[tuple[str, PersonView]]:
-    """Everyone on the case with their part in it, the child or young person first."""
+    """Everyone on the case with their part in it, the child or young person first; not
+    those who must not be told about it (``must_not_be_told``)."""
     people: list[tuple[str, PersonView]] = []
     if case.subject is not None:
         people.append(("Child or young person", case.subject))
     people += [
         ("Parent or carer" if p.relationship == "parent_or_carer" else "Other", p.person)
         for p in case.people
+        if not p.must_not_be_told
     ]
     return people
 
 
+def must_not_be_told(case: CaseView) -> list[PersonView]:
+    """Who must not be told about the case (rule 22): never offered as a way to contact or
+    tell the client, and named in a warning wherever the case is shown."""
+    return [p.person for p in case.people if p.must_not_be_told]
+
+
 def safe_contact(case: CaseView) -> dict[str, Any]:
     """The people on the case and how each may be contacted: shown wherever someone is about
-    to make contact (rule 8)."""
-    return {"people": people_of(case), "rules": safe_contact_rules, "allowed": safe_contact_allowed}
+    to make contact (rule 8); and who must not be told about it (rule 22)."""
+    return {
+        "people": people_of(case),
+        "rules": safe_contact_rules,
+        "allowed": safe_contact_allowed,
+        "not_told": must_not_be_told(case),
+    }
 
 
 def review_soon(consent: ConsentView | None) -> bool:

@@ -9,6 +9,7 @@ from confide.platform.api.casework import CaseworkController
 from confide.platform.api.consent import ConsentController
 from confide.platform.api.errors import API_ERRORS
 from confide.platform.api.housekeeping import HousekeepingController
+from confide.platform.api.people import PeopleController
 from confide.platform.api.schools import SchoolsController
 from confide.platform.api.team import TeamController
 
@@ -22,6 +23,7 @@ def api_router() -> Router:
             CaseLifeController,
             ConsentController,
             HousekeepingController,
+            PeopleController,
             SchoolsController,
             TeamController,
         ],

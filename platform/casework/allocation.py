@@ -1,4 +1,4 @@
-"""Moving cases between caseworkers (rule 21; issue 14, the manager's team view).
+"""Moving cases between caseworkers (rule 23; issue 14, the manager's team view).
 
 A manager reassigns one case or many at once to an active caseworker: the cases'
 current assignments end (only the leaving caseworker's, when one is named) and the

@@ -38,6 +38,7 @@ from confide.platform.casework.schemas import (
     CaseSummary,
     CaseView,
     ChangeView,
+    ContactTarget,
     ContactVersionView,
     ContactView,
     FieldChange,
@@ -451,6 +452,44 @@ async def on_case(tenant_id: UUID, case_id: UUID, person_id: UUID) -> bool:
     return bool(row["yes"])
 
 
+async def contact_targets(tenant_id: UUID, case_id: UUID) -> list[ContactTarget]:
+    """Everyone on the case (its subject and the people linked to it) with their
+    safe-contact preferences: one round trip."""
+    rows = await raw(
+        "SELECT p.id, p.first_name, p.last_name, p.may_phone, p.may_leave_voicemail,"
+        " p.may_text, p.may_email, p.may_post, p.preferred_times, p.safe_contact_note,"
+        " coalesce((SELECT bool_or(cp.must_not_be_told) FROM case_people cp"
+        " WHERE cp.tenant_id = p.tenant_id AND cp.case_id = {} AND cp.person_id = p.id),"
+        " false) AS must_not_be_told"
+        " FROM people p WHERE p.tenant_id = {} AND (p.id IN (SELECT subject_id FROM cases"
+        " WHERE tenant_id = {} AND id = {}) OR p.id IN (SELECT person_id FROM case_people"
+        " WHERE tenant_id = {} AND case_id = {})) ORDER BY p.last_name, p.first_name, p.id",
+        case_id,
+        tenant_id,
+        tenant_id,
+        case_id,
+        tenant_id,
+        case_id,
+    )
+    return [
+        ContactTarget(
+            person_id=r["id"],
+            name=f"{r['first_name']} {r['last_name']}",
+            safe_contact=SafeContact(
+                may_phone=r["may_phone"],
+                may_leave_voicemail=r["may_leave_voicemail"],
+                may_text=r["may_text"],
+                may_email=r["may_email"],
+                may_post=r["may_post"],
+                preferred_times=r["preferred_times"],
+                note=r["safe_contact_note"],
+            ),
+            must_not_be_told=r["must_not_be_told"],
+        )
+        for r in rows
+    ]
+
+
 async def insert_contact(
     tenant_id: UUID, case_id: UUID, data: NewContact, recorded_by: UUID
 ) -> UUID:
@@ -466,6 +505,9 @@ async def insert_contact(
         summary=data.summary.strip(),
         side=data.side,
         recorded_by=recorded_by,
+        safe_contact_exception=(
+            data.safe_contact_exception.strip() if data.safe_contact_exception else None
+        ),
     )
     await Contact.insert(row)
     return UUID(str(row.id))
@@ -905,6 +947,7 @@ def contact_view(
         version=row.get("version") or 1,
         correction_reason=row.get("correction_reason"),
         history=history or [],
+        safe_contact_exception=row.get("safe_contact_exception"),
     )
 
 
@@ -969,6 +1012,7 @@ _CONTACT_COLUMNS = (
     "original_id",
     "version",
     "correction_reason",
+    "safe_contact_exception",
 )
 _NOTE_COLUMNS = (
     "id",
@@ -986,6 +1030,33 @@ def _cols(alias: str, columns: tuple[str, ...]) -> str:
     return ", ".join(f"{alias}.{c}" for c in columns)
 
 
+# The people a member of staff may know about (rule 1): those on a case they have grounds
+# for (an assignment, an unexpired break-glass grant), and every person for a manager;
+# never a record merged into another. $1 tenant, $2 staff, $3 a manager, $4 the ids.
+_KNOWN_PEOPLE = f"""
+SELECT {_cols("p", _PERSON_COLUMNS)} FROM people p
+ WHERE p.tenant_id = $1 AND p.id = ANY($4::uuid[]) AND p.merged_into IS NULL
+   AND ($3 OR EXISTS (
+        SELECT 1 FROM cases c
+         WHERE c.tenant_id = p.tenant_id
+           AND (c.subject_id = p.id OR EXISTS (SELECT 1 FROM case_people cp
+                 WHERE cp.tenant_id = c.tenant_id AND cp.case_id = c.id
+                   AND cp.person_id = p.id))
+           AND (EXISTS (SELECT 1 FROM case_assignments a WHERE a.tenant_id = c.tenant_id
+                         AND a.case_id = c.id AND a.staff_id = $2 AND a.ended_at IS NULL)
+                OR EXISTS (SELECT 1 FROM break_glass_grants b WHERE b.tenant_id = c.tenant_id
+                         AND b.case_id = c.id AND b.staff_id = $2 AND b.expires_at > now()))))
+"""  # noqa: S608 - put together from the constant column names only
+
+
+async def known_people(
+    tenant_id: UUID, staff_id: UUID, manager: bool, person_ids: Sequence[UUID]
+) -> dict[UUID, PersonView]:
+    """Of ``person_ids``, the people the member of staff may know about, by id."""
+    rows = await connection().fetch(_KNOWN_PEOPLE, tenant_id, staff_id, manager, list(person_ids))
+    return {r["id"]: person_view(dict(r)) for r in rows}
+
+
 # The whole case file in one round trip: the case, with its subject, the people linked
 # to it, contacts and note versions (with who recorded each) and assignments as arrays
 # of rows. $1 tenant, $2 case, $3 true for a parent's view (shared side only). Each
@@ -999,7 +1070,7 @@ def _file_columns(parent: str) -> str:
        c.support_level, c.opened_on, c.closed_on, c.outcome,
        (SELECT ROW({_cols("p", _PERSON_COLUMNS)}) FROM people p
          WHERE p.tenant_id = c.tenant_id AND p.id = c.subject_id) AS subject,
-       ARRAY(SELECT ROW(cp.relationship, {_cols("p", _PERSON_COLUMNS)})
+       ARRAY(SELECT ROW(cp.relationship, cp.must_not_be_told, {_cols("p", _PERSON_COLUMNS)})
                FROM case_people cp JOIN people p ON p.tenant_id = cp.tenant_id
                 AND p.id = cp.person_id
               WHERE cp.tenant_id = c.tenant_id AND cp.case_id = c.id) AS people,
@@ -1094,7 +1165,9 @@ def case_view(case: Mapping[str, Any], grounds: Grounds, *, for_parent: bool) ->
     subject = case["subject"]
     people = [
         CasePersonView(
-            PersonKind(r[0]), person_view(dict(zip(_PERSON_COLUMNS, r[1:], strict=True)))
+            PersonKind(r[0]),
+            person_view(dict(zip(_PERSON_COLUMNS, r[2:], strict=True))),
+            must_not_be_told=bool(r[1]),
         )
         for r in case["people"]
     ]

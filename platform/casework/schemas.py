@@ -65,6 +65,7 @@ class ContactKind(StrEnum):
     MEETING = "meeting"
     LETTER = "letter"
     VIDEO = "video"
+    TEXT = "text"  # a text message
 
 
 class Direction(StrEnum):
@@ -168,6 +169,10 @@ class NewEnquiry(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     anonymous: bool = False
     young_person: NewPerson | None = None
     parents: list[NewPerson] = msgspec.field(default_factory=list)
+    # People already recorded, linked instead of recorded again (one person across cases):
+    # their own safe-contact preferences follow them; consent is asked per case.
+    young_person_id: UUID | None = None
+    parent_ids: list[UUID] = msgspec.field(default_factory=list)
     referral_route: ReferralRoute = ReferralRoute.SELF
     referrer_consent_confirmed: bool = False
     referrer_name: str | None = None
@@ -179,14 +184,25 @@ class NewEnquiry(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
         """``topics``: the tenant's current list (``get_policy().topics``)."""
         errors: dict[str, str] = {}
         if self.anonymous:
-            if self.young_person is not None or self.parents:
+            if (
+                self.young_person is not None
+                or self.parents
+                or self.young_person_id is not None
+                or self.parent_ids
+            ):
                 errors["anonymous"] = "An anonymous enquiry records no people"
-        elif self.young_person is None:
-            errors["young_person"] = "Enter the child or young person, or mark it anonymous"
-        else:
+        elif self.young_person is not None and self.young_person_id is not None:
+            errors["young_person_id"] = "Link the young person already recorded, or enter a new one"
+        elif self.young_person is not None:
             errors.update(self.young_person.validate("young_person."))
-        if len(self.parents) > 10:
+        elif self.young_person_id is None:
+            errors["young_person"] = "Enter the child or young person, or mark it anonymous"
+        if len(self.parents) + len(self.parent_ids) > 10:
             errors["parents"] = "Record at most 10 parents or carers"
+        if len(set(self.parent_ids)) != len(self.parent_ids) or (
+            self.young_person_id is not None and self.young_person_id in self.parent_ids
+        ):
+            errors["parent_ids"] = "Link each person once"
         for i, parent in enumerate(self.parents):
             errors.update(parent.validate(f"parents.{i}."))
         if self.referral_route is not ReferralRoute.SELF:
@@ -225,15 +241,43 @@ class NewContact(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     duration_minutes: int | None = None
     with_person_id: UUID | None = None
     side: Side = Side.SHARED
+    # A manager's reason to make an outgoing contact the person's safe-contact
+    # preferences forbid (rule 8); refused from anyone else, and when none is needed.
+    safe_contact_exception: str | None = None
 
     def validate(self) -> None:
         errors: dict[str, str] = {}
         _not_future(errors, "occurred_at", self.occurred_at, "When it happened")
+        check_exception(errors, self.safe_contact_exception)
         check_text(errors, "summary", self.summary, label="a summary", high=10_000)
         if self.duration_minutes is not None and not 0 <= self.duration_minutes <= 24 * 60:
             errors["duration_minutes"] = "Duration must be between 0 and 1440 minutes"
         if errors:
             raise Invalid(errors)
+
+
+def check_exception(errors: dict[str, str], reason: str | None) -> None:
+    """A safe-contact exception's reason, where one is given: 10 to 500 characters."""
+    if reason is not None:
+        label = "why the safe-contact preferences are set aside"
+        check_text(errors, "safe_contact_exception", reason, label=label, low=10, high=500)
+
+
+# The safe-contact preference each outgoing route needs (rule 8), and how a refusal says it.
+ROUTE_PREFERENCE: dict[str, str] = {
+    "phone": "may_phone",
+    "voicemail": "may_leave_voicemail",
+    "text": "may_text",
+    "email": "may_email",
+    "letter": "may_post",
+}
+PREFERENCE_WORDS: dict[str, str] = {
+    "may_phone": "may not be phoned",
+    "may_leave_voicemail": "may not be left a voicemail",
+    "may_text": "may not be sent texts",
+    "may_email": "may not be emailed",
+    "may_post": "may not be sent post",
+}
 
 
 class NewNote(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -494,6 +538,16 @@ class SafeContact:
 
 
 @dataclass(frozen=True, slots=True)
+class ContactTarget:
+    """Someone on a case, as the safe-contact check sees them."""
+
+    person_id: UUID
+    name: str
+    safe_contact: SafeContact
+    must_not_be_told: bool = False  # about this case: never a way to reach the client
+
+
+@dataclass(frozen=True, slots=True)
 class PersonView:
     id: UUID
     kind: PersonKind
@@ -513,6 +567,7 @@ class PersonView:
 class CasePersonView:
     relationship: PersonKind
     person: PersonView
+    must_not_be_told: bool = False  # about this case: never contacted or told through them
 
 
 @dataclass(frozen=True, slots=True)
@@ -544,6 +599,7 @@ class ContactView:
     history: list[ContactVersionView] = dataclass_field(
         default_factory=list
     )  # earlier, newest first
+    safe_contact_exception: str | None = None  # a manager's reason, where one was needed
 
 
 @dataclass(frozen=True, slots=True)

@@ -46,6 +46,9 @@ class Person(TenantOwned, tablename="people"):
     safe_contact_note = Varchar(length=500, default="")
     created_at = Timestamptz(default=TimestamptzNow())
     updated_at = Timestamptz(default=TimestamptzNow())
+    # A record merged into another by a manager: kept as a tombstone pointing at the
+    # record that survives (``platform/people/merges``), never deleted.
+    merged_into = ref(null=True)
     people_tenant_id_id_key = Unique(["tenant_id", "id"])  # target of composite keys
 
 
@@ -107,6 +110,10 @@ class CasePerson(TenantOwned, tablename="case_people"):
     case_id = ref()
     person_id = ref()
     relationship = Varchar(length=32, choices=PersonKind)
+    # This person must not be told about this case (a young person using the service
+    # without their parent knowing; a parent fleeing an ex-partner): never a contact
+    # target or a way to tell the client, and a warning on the case.
+    must_not_be_told = Boolean(default=False)
     case_people_once = Unique(["tenant_id", "case_id", "person_id"])
 
 
@@ -136,6 +143,8 @@ class Contact(TenantOwned, tablename="case_contacts", tags=[APPEND_ONLY]):
     side = Varchar(length=24, choices=Side, default=Side.SHARED)
     recorded_by = ref()
     recorded_at = Timestamptz(default=TimestamptzNow())
+    # A manager's reason for an outgoing contact the safe-contact preferences forbid.
+    safe_contact_exception = Varchar(length=500, null=True, default=None)
     original_id = ref(null=True)  # the contact's first version; none on the first itself
     version = Integer(default=1)
     correction_reason = Varchar(length=300, null=True, default=None)

@@ -596,11 +596,13 @@ async def lock_task(tenant_id: UUID, task_id: UUID) -> LockedTask:
 async def mark_told(tenant_id: UUID, task_id: UUID, data: ToldClient, told_by: UUID) -> None:
     await raw(
         "UPDATE tell_client_tasks SET status = 'done', told_on = {}, told_how = {},"
-        " told_note = {}, told_by = {}, done_at = now() WHERE tenant_id = {} AND id = {}",
+        " told_note = {}, told_by = {}, told_exception = {}, done_at = now()"
+        " WHERE tenant_id = {} AND id = {}",
         data.told_on,
         data.told_how.value,
         data.note.strip(),
         told_by,
+        data.safe_contact_exception.strip() if data.safe_contact_exception else None,
         tenant_id,
         task_id,
     )

@@ -18,6 +18,7 @@ APP_REGISTRY = AppRegistry(
         "confide.platform.schools.piccolo_app",
         "confide.platform.casework.piccolo_app",
         "confide.platform.consent.piccolo_app",
+        "confide.platform.people.piccolo_app",
         "confide.platform.operators.piccolo_app",
     ]
 )

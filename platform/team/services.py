@@ -1,4 +1,4 @@
-"""The manager's team view (managers only, rules 1 and 21): cases nobody is assigned to and each
+"""The manager's team view (managers only, rules 1 and 23): cases nobody is assigned to and each
 caseworker's caseload. Moving cases is ``casework.allocation.reassign``."""
 
 from __future__ import annotations
