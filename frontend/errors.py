@@ -42,7 +42,12 @@ from confide.tenants.resolution import request_tenant
 
 log = get_logger("confide.errors")
 
-_PAGES = {400: "errors/400.html", 403: "errors/403.html", 404: "errors/404.html"}
+_PAGES = {
+    400: "errors/400.html",
+    403: "errors/403.html",
+    404: "errors/404.html",
+    413: "errors/413.html",  # a form or file past the 1 MB every request is held to
+}
 
 
 def _wants_json(request: Request[Any, Any, Any]) -> bool:

@@ -99,6 +99,10 @@ ACTION_LABELS: dict[Action, str] = {
     Action.TENANT_CREATED: "Created the service (platform operator)",
     Action.TENANT_SUSPENDED: "Suspended the service (platform operator)",
     Action.TENANT_RESTORED: "Restored the service (platform operator)",
+    Action.SCHOOLS_IMPORTED: "Imported the schools directory",
+    Action.SCHOOL_CONTACT_CHANGED: "Changed a school's SENCO contact",
+    Action.PERSON_SCHOOL_CHOSEN: "Chose a person's school from the directory",
+    Action.CASE_REASSIGNED: "Reassigned the case",
     # Issue 14, a case's life
     Action.PERSON_CHANGED: "Changed a person's details",
     Action.CASE_DETAILS_CHANGED: "Changed the case's details",

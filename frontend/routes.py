@@ -27,10 +27,13 @@ from confide.frontend.consent.review import ReviewPages
 from confide.frontend.errors import PAGE_ERRORS
 from confide.frontend.pages import StartController
 from confide.frontend.people.pages import PeoplePages
+from confide.frontend.schools.directory import SchoolImportPages, SchoolPages
+from confide.frontend.schools.person_school import PersonSchoolPages
 from confide.frontend.sharing.authorise import AuthorisePages
 from confide.frontend.sharing.record import DisclosureRecordPages
 from confide.frontend.sharing.share import SharePages
 from confide.frontend.sharing.tasks import TaskPages
+from confide.frontend.team.pages import TeamPages
 
 # One controller per journey, grouped as the packages are.
 CONTROLLERS = [
@@ -64,6 +67,11 @@ CONTROLLERS = [
     DisclosureRecordPages,
     AuthorisePages,
     TaskPages,
+    # the schools directory and the team view (issue 14)
+    SchoolPages,
+    SchoolImportPages,
+    PersonSchoolPages,
+    TeamPages,
 ]
 
 

@@ -32,6 +32,7 @@ from schemathesis.checks import response_schema_conformance
 from confide.platform.core.clock import service_today
 from tests.helpers.environment import OWNER_URL
 from tests.helpers.http import http_client
+from tests.helpers.schools import gias_csv, import_api, new_urns, school_row, schools_named
 from tests.helpers.signin import sign_in
 from tests.helpers.tenants import TenantRef
 from tests.personas import sign_in_as
@@ -231,7 +232,16 @@ async def ids(
     finally:
         await owner.close()
     never = str(uuid.uuid4())
+    # The schools directory (issue 14): a school of this tenant's, imported by its admin.
+    [urn] = new_urns(1)
+    imported = await import_api(
+        clients["tenant_admin"], TENANT, gias_csv([school_row(urn, f"Fuzz {urn}")])
+    )
+    assert imported.status_code == 200, imported.text
+    [school] = await schools_named(worker, TENANT, urn)
     return {
+        "school_id": [school["id"], never],
+        "staff_id": [own["assignments"][0]["staff_id"], never],
         "case_id": [own["id"], theirs["id"], *other["case_id"], never],
         "note_id": [note, *other["note_id"], never],
         "person_id": [own["subject"]["id"], theirs["subject"]["id"], *other["person_id"], never],

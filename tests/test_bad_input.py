@@ -80,7 +80,11 @@ async def test_offset_past_int8_is_a_400_on_every_paged_api_endpoint(
     manager, who may read them all."""
     case = await new_case(fiona)
     document = (await fiona.get("/schema/openapi.json")).json()
-    ids = {"tenant_slug": "northmoor", "case_id": case["id"]}
+    ids = {
+        "tenant_slug": "northmoor",
+        "case_id": case["id"],
+        "staff_id": case["assignments"][0]["staff_id"],
+    }
     paged = [
         path
         for path, operations in document["paths"].items()

@@ -109,6 +109,7 @@ APP_PRIVILEGES: dict[str, frozenset[str]] = {
     "tell_client_tasks": READ_WRITE,
     "households": READ_WRITE,
     "household_members": READ_WRITE,  # relationships corrected, never deleted
+    "schools": READ_WRITE,  # the directory: imported, updated by URN, SENCO contacts kept
     # Only the workflow's steps, each writing its own columns once; what was shared never
     # changes (the disclosures_guard trigger, tests/test_disclosure_record_sql.py).
     "disclosures": READ_WRITE,

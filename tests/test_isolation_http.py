@@ -134,6 +134,17 @@ async def _northmoor_case_work(
     }
 
 
+async def _northmoor_school(gareth: httpx.AsyncClient) -> str:
+    """A school in northmoor's directory (issue 14)."""
+    from tests.helpers.schools import gias_csv, import_api, new_urns, school_row, schools_named
+
+    [urn] = new_urns(1)
+    done = await import_api(gareth, "northmoor", gias_csv([school_row(urn, f"Ours {urn}")]))
+    assert done.status_code == 200, done.text
+    [school] = await schools_named(gareth, "northmoor", urn)
+    return str(school["id"])
+
+
 def _write_routes() -> list[tuple[str, str]]:
     """Every state-changing route under a tenant, as (method, path after /t/{tenant_slug})."""
     from confide.platform.app import create_litestar
@@ -282,6 +293,13 @@ def _bodies(ids: dict[str, str]) -> dict[str, dict[str, Any]]:
             "legal_basis": "police_request",
             "justification": "A written request",
         },
+        # The schools directory and the team view (issue 14).
+        "/api/cases/{case_id:uuid}/people/{person_id:uuid}/school": {"school_id": None},
+        "/api/schools/{school_id:uuid}/senco": {"senco_name": "Someone else"},
+        "/api/team/reassignments": {"case_ids": [ids["case_id"]], "to_staff_id": ids["user_id"]},
+        "/cases/{case_id:uuid}/people/{person_id:uuid}/school": {"school_id": "none"},
+        "/schools/{school_id:uuid}": {"senco_name": "Someone else"},
+        "/team/reassign": {"case_ids": ids["case_id"], "to_staff_id": ids["user_id"]},
         # Issue 14: a case's life.
         "/cases/{case_id:uuid}/contacts/{contact_id:uuid}/corrections": {
             "kind": "email",
@@ -333,6 +351,8 @@ def _bodies(ids: dict[str, str]) -> dict[str, dict[str, Any]]:
 # Write routes that name no record of any tenant: they act on the signed-in tenant only.
 _OWN_TENANT_ONLY = {
     "/admin/case-lists",
+    "/admin/schools",  # an import adds to the signed-in tenant's directory
+    "/api/schools/import",
     "/admin/consent",
     "/admin/sso",
     "/api/enquiries",
@@ -356,6 +376,7 @@ async def test_no_route_updates_or_deletes_another_tenants_row(
     write route of the API and the pages, given northmoor's real ids and a body it would
     accept, answers "not found" and changes none of northmoor's rows."""
     ids = await _northmoor_case_work(aisha, fiona)
+    ids["school_id"] = await _northmoor_school(await sign_in_as("gareth"))
     bodies = _bodies(ids)
     routes = _write_routes()
     untried = [path for _, path in routes if path not in bodies and path not in _OWN_TENANT_ONLY]
@@ -369,6 +390,7 @@ async def test_no_route_updates_or_deletes_another_tenants_row(
         "task_id": ids["task_id"],
         "user_id": ids["user_id"],
         "household_id": ids["household_id"],
+        "school_id": ids["school_id"],
     }
     answers: dict[str, int] = {}
     manager, admin = await sign_in_as("bronwen"), await sign_in_as("seun")

@@ -21,6 +21,7 @@ from confide.platform.consent.schemas import (
     ToldClient,
 )
 from confide.platform.core.clock import service_today
+from confide.platform.schools.schemas import SchoolView
 
 CHECK = "check"
 SHARE = "share"
@@ -30,7 +31,8 @@ LEGAL_BASIS_MISSING = "Select the legal basis for sharing without consent"
 # Problems with the whole request (a closed case, a decided request, a done task).
 WHOLE_REQUEST = ("case", "disclosure", "task", "ask_manager")
 # The share form's fields a result page carries on as hidden inputs (with the items).
-CARRIED = ("recipient_org", "recipient_role", "recipient_person", "purpose")
+CARRIED = ("recipient_org", "recipient_role", "recipient_person", "purpose", "recipient_school_id")
+SENCO_ROLE = "School or SENCO"  # the default list's role for a school's SENCO
 LEGAL = ("legal_basis", "justification")
 
 
@@ -58,6 +60,24 @@ class ShareForm(Form):
         page, where the basis was given, shows the problems (else the share form does)."""
         return self.over_consent and set(self.errors) <= set(LEGAL)
 
+    @classmethod
+    def for_senco(cls, school: SchoolView, roles: tuple[str, ...]) -> ShareForm:
+        """The form addressed to a school's SENCO from the directory (issue 14): the
+        service records the directory's name and contact for it."""
+        person = " ".join(p for p in (school.senco_name, f"<{school.senco_email}>") if p != "<>")
+        return cls(
+            {
+                "recipient_school_id": str(school.id),
+                "recipient_org": school.name,
+                "recipient_person": person.strip(),
+                "recipient_role": SENCO_ROLE if SENCO_ROLE in roles else "",
+            }
+        )
+
+    def field_of(self, key: str) -> str:
+        """A directory school the service refused shows on the organisation."""
+        return "recipient_org" if key == "recipient_school_id" else key
+
     def carried(self) -> list[tuple[str, str]]:
         return [(name, value) for name, value in self.values.items() if name in CARRIED]
 
@@ -67,7 +87,14 @@ class ShareForm(Form):
         if self.text("legal_basis"):  # optional; one that is given must be real
             basis = self.choice(LegalBasis, "legal_basis", LEGAL_BASIS_MISSING)
         checking = self.action == CHECK
+        school = self.text("recipient_school_id")
+        try:
+            school_id = UUID(school) if school else None
+        except ValueError:
+            self.fail("recipient_org", "Choose a school from the directory")
+            school_id = None
         return NewDisclosure(
+            recipient_school_id=school_id,
             recipient_org=self.text("recipient_org"),
             recipient_role=self.text("recipient_role"),
             recipient_person=self.text("recipient_person"),

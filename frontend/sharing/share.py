@@ -5,12 +5,12 @@ outcome, refusals included; these pages only show them."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath
+from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_409_CONFLICT
 
@@ -26,12 +26,16 @@ from confide.platform.consent.consents import current_consent
 from confide.platform.consent.disclosures import DisclosureRefused, recipient_roles
 from confide.platform.consent.schemas import DisclosureCheck, NewDisclosure
 from confide.platform.core.errors import Invalid
+from confide.platform.core.pagination import Page, PageRequest
 from confide.platform.identity.idempotency import idempotent
 from confide.platform.identity.schemas import StaffView
 from confide.platform.identity.web import case_worker
+from confide.platform.schools import directory
+from confide.platform.schools.schemas import SchoolFilter, SchoolView
 from confide.tenants.policy.services import get_policy
 
 PURPOSE = "disclosure_check"
+SENCO_CHOICES = 10  # schools found for the SENCO search: refine the search past them
 
 
 async def share_page(
@@ -40,6 +44,9 @@ async def share_page(
     staff: StaffView,
     form: ShareForm,
     case: CaseView | None = None,
+    *,
+    senco_q: str = "",
+    sencos: Page[SchoolView] | None = None,
 ) -> Template:
     """The share form. ``case``: when the caller has already read it (one audited read a
     page); the consent is shown only after that need-to-know read."""
@@ -54,6 +61,8 @@ async def share_page(
         roles=recipient_roles(await get_policy()),
         groups=presenters.item_choices(case),
         labels=LABELS,
+        senco_q=senco_q,
+        sencos=sencos,
     )
 
 
@@ -100,9 +109,21 @@ class SharePages(Controller):
         request: Request[Any, Any, Any],
         case_id: FromPath[UUID],
         staff: NamedDependency[StaffView],
+        senco: Annotated[UUID | None, QueryParameter()] = None,
+        senco_q: Annotated[str, QueryParameter(max_length=100)] = "",
     ) -> Template:
-        """What to share, with whom and why: nothing is chosen for you."""
-        return await share_page(request, case_id, staff, ShareForm())
+        """What to share, with whom and why: nothing is chosen for you. ``senco_q`` finds a
+        school in the directory; ``senco`` addresses the form to that school's SENCO."""
+        form = ShareForm()
+        if senco is not None:
+            school = await directory.get_school(senco)
+            form = ShareForm.for_senco(school, recipient_roles(await get_policy()))
+        found = None
+        if senco_q.strip():
+            found = await directory.list_schools(
+                SchoolFilter(text=senco_q), PageRequest(limit=SENCO_CHOICES)
+            )
+        return await share_page(request, case_id, staff, form, senco_q=senco_q, sencos=found)
 
     @post("/", name="case-share-post", middleware=[idempotent()])
     async def share(

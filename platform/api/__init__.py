@@ -10,6 +10,8 @@ from confide.platform.api.consent import ConsentController
 from confide.platform.api.errors import API_ERRORS
 from confide.platform.api.housekeeping import HousekeepingController
 from confide.platform.api.people import PeopleController
+from confide.platform.api.schools import SchoolsController
+from confide.platform.api.team import TeamController
 
 
 def api_router() -> Router:
@@ -22,6 +24,8 @@ def api_router() -> Router:
             ConsentController,
             HousekeepingController,
             PeopleController,
+            SchoolsController,
+            TeamController,
         ],
         exception_handlers=API_ERRORS,
     )

@@ -60,6 +60,11 @@ class Action(StrEnum):
     TENANT_CREATED = "tenant_created"
     TENANT_SUSPENDED = "tenant_suspended"
     TENANT_RESTORED = "tenant_restored"
+    # Issue 14, team: the schools directory, a person's school, reassigning cases
+    SCHOOLS_IMPORTED = "schools_imported"
+    SCHOOL_CONTACT_CHANGED = "school_contact_changed"
+    PERSON_SCHOOL_CHOSEN = "person_school_chosen"
+    CASE_REASSIGNED = "case_reassigned"
     # Issue 14, a case's life: details changed as versions, corrections, reopening
     PERSON_CHANGED = "person_changed"
     CASE_DETAILS_CHANGED = "case_details_changed"
@@ -119,6 +124,11 @@ MEANINGS: dict[Action, str] = {
     Action.TENANT_CREATED: "a platform operator created the service",
     Action.TENANT_SUSPENDED: "a platform operator suspended the service",
     Action.TENANT_RESTORED: "a platform operator restored the service",
+    # Issue 14, team
+    Action.SCHOOLS_IMPORTED: "a tenant admin imported the schools directory (counts only)",
+    Action.SCHOOL_CONTACT_CHANGED: "a school's SENCO contact in the directory changed",
+    Action.PERSON_SCHOOL_CHOSEN: "a person's school was chosen from the directory, or cleared",
+    Action.CASE_REASSIGNED: "a manager moved a case from its caseworkers to another",
     # Issue 14, a case's life
     Action.PERSON_CHANGED: "a person's details were changed, with a reason, as a new version",
     Action.CASE_DETAILS_CHANGED: "a case's details were changed, with a reason, as a new version",

@@ -30,6 +30,9 @@ APP_CONFIG = AppConfig(
         RecordChange,
         PersonSearchKey,
     ],
-    migration_dependencies=["confide.platform.identity.piccolo_app"],
+    migration_dependencies=[
+        "confide.platform.identity.piccolo_app",
+        "confide.platform.schools.piccolo_app",
+    ],
     commands=[],
 )

@@ -1509,3 +1509,74 @@ async def search_page(
         counted = await db.fetch(count_sql, *count_args.values)
         total = int(counted[0]["total"]) if counted else 0
     return [_hit(r) for r in rows], total
+
+
+# A person's school from the directory (issue 14, team)
+
+
+async def set_person_school(tenant_id: UUID, person_id: UUID, school_id: UUID | None) -> None:
+    await raw(
+        "UPDATE people SET school_id = {}, updated_at = now() WHERE tenant_id = {} AND id = {}",
+        school_id,
+        tenant_id,
+        person_id,
+    )
+
+
+async def person_school_id(tenant_id: UUID, person_id: UUID) -> UUID | None:
+    rows = await raw(
+        "SELECT school_id FROM people WHERE tenant_id = {} AND id = {}", tenant_id, person_id
+    )
+    return rows[0]["school_id"] if rows else None
+
+
+# Reassigning cases (issue 14, team)
+
+
+async def lock_cases(tenant_id: UUID, case_ids: Sequence[UUID]) -> dict[UUID, str]:
+    """The cases among ``case_ids`` (each's status), their rows held until commit."""
+    rows = await raw(
+        "SELECT id, status FROM cases WHERE tenant_id = {} AND id = ANY({}::uuid[])"
+        " ORDER BY id FOR UPDATE",
+        tenant_id,
+        list(case_ids),
+    )
+    return {r["id"]: r["status"] for r in rows}
+
+
+async def end_assignments(
+    tenant_id: UUID, case_ids: Sequence[UUID], keep: UUID, only: UUID | None
+) -> list[tuple[UUID, UUID]]:
+    """End the current assignments of ``case_ids`` (only ``only``'s when given), except
+    ``keep``'s: the (case, member of staff) pairs ended."""
+    rows = await raw(
+        "UPDATE case_assignments SET ended_at = now() WHERE tenant_id = {}"
+        " AND case_id = ANY({}::uuid[]) AND ended_at IS NULL AND staff_id <> {}"
+        " AND ({}::uuid IS NULL OR staff_id = {}) RETURNING case_id, staff_id",
+        tenant_id,
+        list(case_ids),
+        keep,
+        only,
+        only,
+    )
+    return [(r["case_id"], r["staff_id"]) for r in rows]
+
+
+async def assign_where_missing(
+    tenant_id: UUID, case_ids: Sequence[UUID], staff_id: UUID, assigned_by: UUID
+) -> set[UUID]:
+    """Assign ``staff_id`` to each of ``case_ids`` they are not currently assigned to: the
+    cases newly assigned."""
+    rows = await raw(
+        "INSERT INTO case_assignments (id, tenant_id, case_id, staff_id, assigned_by)"
+        " SELECT gen_random_uuid(), {}, c, {}, {} FROM unnest({}::uuid[]) AS c"
+        " WHERE NOT EXISTS (SELECT 1 FROM case_assignments a WHERE a.tenant_id = {}"
+        " AND a.case_id = c AND a.staff_id = {} AND a.ended_at IS NULL) RETURNING case_id",
+        tenant_id,
+        staff_id,
+        assigned_by,
+        list(case_ids),
+        tenant_id,
+        staff_id,
+    )
+    return {r["case_id"] for r in rows}

@@ -28,6 +28,9 @@ class Person(TenantOwned, tablename="people"):
     last_name = Varchar(length=100)
     date_of_birth = Date(null=True, default=None)
     school_or_setting = Varchar(length=200, null=True, default=None)
+    # Chosen from the service's directory (platform/schools); the free text above stays
+    # for a setting not listed.
+    school_id = ref(null=True)
     primary_need = Varchar(length=100, null=True, default=None)
     address = Text(null=True, default=None)
     postcode = Varchar(length=10, null=True, default=None)

@@ -19,6 +19,8 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID, uuid4
 
+import msgspec
+
 from confide.platform.audit import services as audit
 from confide.platform.audit.actions import Action
 from confide.platform.casework import records
@@ -70,6 +72,8 @@ from confide.platform.core.db import current_tenant_id
 from confide.platform.core.errors import Conflict, Invalid, NotFound
 from confide.platform.core.pagination import Page, PageRequest
 from confide.platform.identity.schemas import StaffView
+from confide.platform.schools import directory
+from confide.platform.schools.schemas import SchoolNotFound
 from confide.tenants.policy.services import PolicyView, get_policy
 
 # Recipients no consent covers (policy 2.4, 2.6, 4.2): sharing with them is always a
@@ -111,6 +115,24 @@ class DisclosureRefused(Conflict):
 
 class DisclosureNotFound(NotFound):
     """No such disclosure on this case (or another tenant's: the same to the caller)."""
+
+
+async def with_school_senco(data: NewDisclosure) -> NewDisclosure:
+    """A share to a school's SENCO from the directory (``recipient_school_id``): the
+    organisation is the school's name and the person its SENCO, as the directory holds
+    them now; a school without a SENCO recorded is refused on the field."""
+    if data.recipient_school_id is None:
+        return data
+    try:
+        school = await directory.get_school(data.recipient_school_id)
+    except SchoolNotFound:
+        raise Invalid({"recipient_school_id": "Choose a school from the directory"}) from None
+    if not school.has_senco:
+        raise Invalid(
+            {"recipient_school_id": "This school has no SENCO recorded: add one in the directory"}
+        )
+    person = " ".join(p for p in (school.senco_name, f"<{school.senco_email}>") if p != "<>")
+    return msgspec.structs.replace(data, recipient_org=school.name, recipient_person=person.strip())
 
 
 def recipient_roles(policy: PolicyView) -> tuple[str, ...]:
@@ -402,6 +424,7 @@ async def share(case_id: UUID, staff: StaffView, data: NewDisclosure) -> Disclos
     service until ``send`` records it.
     """
     policy = await get_policy()
+    data = await with_school_senco(data)
     data.validate(recipient_roles(policy))
     if not works_cases(staff):
         raise NotPermitted("case work is for caseworkers and managers")

@@ -297,6 +297,9 @@ class NewDisclosure(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     legal_basis: LegalBasis | None = None
     justification: str = ""
     ask_manager: bool = False
+    # A school's SENCO from the directory (issue 14): the organisation and the person are
+    # then the directory's, as it holds them when the share is recorded.
+    recipient_school_id: UUID | None = None
 
     def validate(self, roles: Collection[str]) -> None:
         errors: dict[str, str] = {}

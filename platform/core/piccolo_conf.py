@@ -15,6 +15,7 @@ APP_REGISTRY = AppRegistry(
         "confide.platform.housekeeping.piccolo_app",
         "confide.platform.audit.piccolo_app",
         "confide.platform.identity.piccolo_app",
+        "confide.platform.schools.piccolo_app",
         "confide.platform.casework.piccolo_app",
         "confide.platform.consent.piccolo_app",
         "confide.platform.people.piccolo_app",

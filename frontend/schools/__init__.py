@@ -1,0 +1,1 @@
+"""The schools and settings directory pages."""

@@ -1,0 +1,1 @@
+"""The manager's team view pages."""
