@@ -120,6 +120,9 @@ APP_PRIVILEGES: dict[str, frozenset[str]] = {
     "tell_client_delays": APPEND,
     "consent_not_asked": APPEND,
     "capacity_decisions": APPEND,
+    "policy_changes": APPEND,  # each change of the policy settings, a version
+    "policy_texts": APPEND,  # each version of the service's own policy text
+    "policy_reviews": APPEND,
     # A create's idempotency key, kept a day then deleted: the one DELETE a rule needs.
     "idempotency_keys": frozenset({"SELECT", "INSERT", "DELETE"}),
 }

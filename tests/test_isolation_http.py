@@ -252,7 +252,9 @@ def _bodies(ids: dict[str, str]) -> dict[str, dict[str, Any]]:
 # Write routes that name no record of any tenant: they act on the signed-in tenant only.
 _OWN_TENANT_ONLY = {
     "/admin/case-lists",
-    "/admin/consent",
+    "/admin/policy/consent",
+    "/admin/policy/{group:str}",
+    "/policy-review",
     "/admin/sso",
     "/api/enquiries",
     "/enquiries/new",

@@ -211,3 +211,84 @@ class StaffStatusForm(Form):
         if wanted not in (StaffStatus.ACTIVE, StaffStatus.SUSPENDED):
             raise Invalid({"status": "Choose active or suspended"})
         return StaffStatus(wanted)
+
+
+class SettingsForm(Form):
+    """A group of policy settings: whole numbers and yes/no answers, read by name."""
+
+    def whole(self, name: str, message: str) -> int:
+        """The number typed, or 0 (its problem noted) so the service's checks run on the rest."""
+        found = self.number(name, message)
+        return 0 if found is None else found
+
+    def yes_no(self, name: str, message: str) -> bool:
+        answer = self.text(name)
+        if answer not in ("yes", "no"):
+            self.fail(name, message)
+        return answer == "yes"
+
+
+class AccessForm(SettingsForm):
+    order = ("break_glass_hours", "idle_minutes", "absolute_hours")
+
+    @classmethod
+    def of(cls, policy: PolicyView) -> AccessForm:
+        return cls(
+            {
+                "break_glass_hours": str(policy.break_glass_hours),
+                "idle_minutes": str(policy.session_idle_minutes),
+                "absolute_hours": str(policy.session_absolute_hours),
+            }
+        )
+
+
+class StatisticsForm(SettingsForm):
+    order = ("threshold", "round_to_5")
+
+    @classmethod
+    def of(cls, policy: PolicyView) -> StatisticsForm:
+        return cls(
+            {
+                "threshold": str(policy.stats_suppression_threshold),
+                "round_to_5": "yes" if policy.stats_round_to_5 else "no",
+            }
+        )
+
+
+class RetentionForm(SettingsForm):
+    order = ("years", "birthday")
+
+    @classmethod
+    def of(cls, policy: PolicyView) -> RetentionForm:
+        return cls(
+            {"years": str(policy.retention_years), "birthday": str(policy.retention_birthday)}
+        )
+
+
+class ControllerForm(SettingsForm):
+    order = ("kind", "name", "email", "phone", "address")
+
+    @classmethod
+    def of(cls, policy: PolicyView, registered: str) -> ControllerForm:
+        return cls(
+            {
+                "kind": policy.controller_kind.value if policy.controller_kind else registered,
+                "name": policy.controller_name,
+                "email": policy.controller_email,
+                "phone": policy.controller_phone,
+                "address": policy.controller_address,
+            }
+        )
+
+
+class DocumentForm(SettingsForm):
+    order = ("review_months", "introduction", "storage", "complaints")
+
+    @classmethod
+    def of(cls, policy: PolicyView, sections: dict[str, str]) -> DocumentForm:
+        return cls({"review_months": str(policy.policy_review_months), **sections})
+
+
+class PolicyReviewForm(Form):
+    order = ("reviewed_on", "note")
+    dates = ("reviewed_on",)
