@@ -178,3 +178,42 @@ class PolicyTextIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     def sections(self) -> dict[str, str]:
         return {"introduction": self.introduction, "storage": self.storage,
                 "complaints": self.complaints}  # fmt: skip
+
+
+# What the API takes for each group of settings (``PUT /api/policy/<group>``); the services
+# check the ranges and answer ``Invalid`` naming the field.
+class ConsentSettingsIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    professional_roles: list[str]
+    consent_review_months: int
+    lapsed_consent_blocks: bool
+    tell_client_days: int
+    capacity_age: int
+    unsent_share_days: int
+
+
+class AccessSettingsIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    break_glass_hours: int
+    session_idle_minutes: int
+    session_absolute_hours: int
+
+
+class StatisticsSettingsIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    stats_suppression_threshold: int
+    stats_round_to_5: bool
+
+
+class RetentionSettingsIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    retention_years: int
+    retention_birthday: int
+
+
+class ControllerIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    controller_kind: str
+    controller_name: str
+    controller_email: str
+    controller_phone: str = ""
+    controller_address: str = ""
+
+
+class ReviewIntervalIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    policy_review_months: int
