@@ -112,3 +112,48 @@ async def test_each_change_is_a_version_with_old_and_new_and_is_audited(
         assert (await get_policy()).retention_years == 6
         north_history = await policy_history(PageRequest(limit=100))
     assert all(item.id not in {newest.id, older.id} for item in north_history.items)
+
+
+async def _in_tenant(conn: asyncpg.Connection, tenant: TenantRef, sql: str, *args: Any) -> None:
+    async with conn.transaction():
+        await conn.execute("SELECT set_config('app.tenant_id', $1, true)", str(tenant.id))
+        await conn.execute(sql, *args)
+
+
+async def test_the_versions_texts_and_reviews_are_each_tenants_own_and_never_change(
+    app_conn: asyncpg.Connection, tenants: dict[str, TenantRef]
+) -> None:
+    """Under the application role: another tenant sees none of them and cannot plant one;
+    none is ever changed or removed, whoever asks."""
+    alpha, beta = tenants["alpha"], tenants["beta"]
+    inserts = {
+        "policy_changes": (
+            "INSERT INTO policy_changes (id, tenant_id, group_name, changes, changed_at)"
+            " VALUES (gen_random_uuid(), $1, 'retention',"
+            ' \'[{"setting": "retention_years", "old": 6, "new": 7}]\', now())'
+        ),
+        "policy_texts": (
+            "INSERT INTO policy_texts (id, tenant_id, version, sections, written_at)"
+            " VALUES (gen_random_uuid(), $1, 1, '{}', now())"
+        ),
+        "policy_reviews": (
+            "INSERT INTO policy_reviews (id, tenant_id, reviewed_on, note, reviewed_by,"
+            " recorded_at) VALUES (gen_random_uuid(), $1, '2026-01-05', '', gen_random_uuid(),"
+            " now())"
+        ),
+    }
+    for table, insert in inserts.items():
+        async with app_conn.transaction():
+            await app_conn.execute("SELECT set_config('app.tenant_id', $1, true)", str(alpha.id))
+            await app_conn.execute(insert, alpha.id)
+            assert await app_conn.fetchval(f"SELECT count(*) FROM {table}") >= 1
+        async with app_conn.transaction():
+            await app_conn.execute("SELECT set_config('app.tenant_id', $1, true)", str(beta.id))
+            assert await app_conn.fetchval(f"SELECT count(*) FROM {table}") == 0, table
+        for statement, args in (
+            (insert, (alpha.id,)),  # into another tenant
+            (f"UPDATE {table} SET tenant_id = tenant_id", ()),
+            (f"DELETE FROM {table}", ()),
+        ):
+            with pytest.raises(asyncpg.InsufficientPrivilegeError):
+                await _in_tenant(app_conn, beta, statement, *args)
