@@ -12,7 +12,7 @@ from uuid import UUID
 from confide.platform.audit.actions import Action
 from confide.platform.audit.services import record as audit
 from confide.platform.core.clock import service_today
-from confide.platform.core.db import current_tenant_id, transaction_memo
+from confide.platform.core.db import current_tenant_id
 from confide.platform.core.edge import check_text
 from confide.platform.core.errors import Invalid
 from confide.platform.core.pagination import Page, PageRequest
@@ -26,7 +26,7 @@ from confide.tenants.policy.schemas import (
     PolicyView,
     ReviewStatus,
 )
-from confide.tenants.policy.services import _MEMO_KEY, get_policy
+from confide.tenants.policy.services import get_policy, read_again
 from confide.tenants.schemas import ControllerKind, TenantView
 
 NOTE_LENGTH = 2000
@@ -133,9 +133,8 @@ async def record_policy_review(data: NewPolicyReview, *, reviewed_by: UUID) -> R
     check_text(errors, "note", data.note, label="the note", high=NOTE_LENGTH, required=False)
     if errors:
         raise Invalid(errors)
-    transaction_memo().pop(_MEMO_KEY, None)
     await queries.add_review(current_tenant_id(), data.reviewed_on, data.note.strip(), reviewed_by)
-    transaction_memo().pop(_MEMO_KEY, None)
+    read_again()
     await audit(
         Action.POLICY_REVIEWED,
         actor_kind="staff",

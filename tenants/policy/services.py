@@ -76,6 +76,11 @@ async def get_policy() -> PolicyView:
     return policy
 
 
+def read_again() -> None:
+    """The transaction's next ``get_policy`` reads the row again (after a write to it)."""
+    transaction_memo().pop(_MEMO_KEY, None)
+
+
 # Each tenant's policy as this process last read it, and the version of its row. A
 # request uses it only when its BEGIN found the row unchanged (``keep_policy``).
 _KEPT: dict[UUID, tuple[PolicyView, str | None]] = {}
