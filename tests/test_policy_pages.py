@@ -7,9 +7,11 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import date
 
+import asyncpg
 import httpx
 import pytest
 
+from tests.helpers.casework import as_tenant
 from tests.helpers.html import error_summary, field_error, form_values, page_text, parse, table_rows
 from tests.helpers.pages import NM, submit
 from tests.helpers.tenants import TenantRef
@@ -188,3 +190,38 @@ async def test_a_manager_records_a_review_and_an_overdue_one_is_on_their_dashboa
         ["Seun Adeyemi", "Checked against the law"],
         ["Bronwen Ellis", "Reviewed the old way"],
     ]
+
+
+async def test_a_review_recorded_by_another_process_is_seen_at_the_next_request(
+    bronwen: httpx.AsyncClient, owner_conn: asyncpg.Connection, tenants: dict[str, TenantRef]
+) -> None:
+    """The policy each process keeps holds the latest review's day, and each request's BEGIN
+    checks the row unchanged: a review recorded elsewhere (here straight in the table, as
+    another process would) moves the banner at the next request."""
+    from confide.platform.core.db import tenant_transaction
+    from confide.tenants.policy.services import set_policy_review_months
+
+    east = tenants["eastdale"]
+    dashboard = "/t/eastdale/dashboard"
+    overdue = "[data-testid=policy-review-overdue]"
+    async with tenant_transaction(east.id):
+        await set_policy_review_months(24)  # the row exists, whatever ran before
+    [before] = await as_tenant(owner_conn, east, "SELECT policy_reviewed_on FROM tenant_policies")
+    await as_tenant(owner_conn, east, "UPDATE tenant_policies SET policy_reviewed_on = NULL")
+    try:
+        await bronwen.get(dashboard)  # kept by this process now
+        await as_tenant(
+            owner_conn, east, "UPDATE tenant_policies SET policy_reviewed_on = '2001-01-01'"
+        )
+        assert parse(await bronwen.get(dashboard)).first(overdue) is not None
+        await as_tenant(
+            owner_conn, east, "UPDATE tenant_policies SET policy_reviewed_on = current_date"
+        )
+        assert parse(await bronwen.get(dashboard)).first(overdue) is None
+    finally:
+        await as_tenant(
+            owner_conn,
+            east,
+            "UPDATE tenant_policies SET policy_reviewed_on = $1",
+            before["policy_reviewed_on"],
+        )
