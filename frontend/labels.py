@@ -93,6 +93,41 @@ ACTION_LABELS: dict[Action, str] = {
     Action.TENANT_CREATED: "Created the service (platform operator)",
     Action.TENANT_SUSPENDED: "Suspended the service (platform operator)",
     Action.TENANT_RESTORED: "Restored the service (platform operator)",
+    # Issue 14, a case's life
+    Action.PERSON_CHANGED: "Changed a person's details",
+    Action.CASE_DETAILS_CHANGED: "Changed the case's details",
+    Action.CONTACT_CORRECTED: "Corrected a contact",
+    Action.CASE_REOPENED: "Reopened the case",
+    Action.RETURNING_CASE_OPENED: "Opened a new case for the returning family",
+}
+# The details a change can name, as the history shows them.
+FIELD_LABELS = {
+    "first_name": "First name",
+    "last_name": "Last name",
+    "date_of_birth": "Date of birth",
+    "school_or_setting": "School or setting",
+    "primary_need": "Primary need",
+    "address": "Address",
+    "postcode": "Postcode",
+    "phone": "Phone",
+    "email": "Email",
+    "may_phone": "May phone",
+    "may_leave_voicemail": "May leave a voicemail",
+    "may_text": "May text",
+    "may_email": "May email",
+    "may_post": "May send post",
+    "preferred_times": "Preferred times",
+    "safe_contact_note": "Safe-contact note",
+    "contacted_by": "Who got in touch",
+    "referral_route": "Referral",
+    "referrer_consent_confirmed": "Referrer had the family's consent",
+    "referrer_name": "Referrer",
+    "referrer_consent_on": "Date the family gave consent",
+    "topics": "Topics",
+    "support_level": "Support level",
+    "status": "Status",
+    "outcome": "Outcome",
+    "closed_on": "Closed on",
 }
 if _unlabelled := set(Action) - set(ACTION_LABELS):
     raise RuntimeError(f"audit actions without a label: {sorted(_unlabelled)}")
@@ -155,4 +190,5 @@ LABELS: dict[str, object] = {
     "legal_basis": LEGAL_BASIS_LABELS,
     "tell_method": TELL_METHOD_LABELS,
     "send_method": SEND_METHOD_LABELS,
+    "field": FIELD_LABELS,
 }

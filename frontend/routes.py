@@ -17,6 +17,7 @@ from confide.frontend.casework.case import CasePages
 from confide.frontend.casework.contacts import ContactPages
 from confide.frontend.casework.dashboard import DashboardPage
 from confide.frontend.casework.enquiry import EnquiryPages
+from confide.frontend.casework.life import CaseLifePages
 from confide.frontend.casework.notes import NotePages
 from confide.frontend.casework.restricted import BreakGlassPages
 from confide.frontend.casework.search import SearchPage
@@ -54,6 +55,7 @@ CONTROLLERS = [
     AssignmentPages,
     AccessLogPages,
     SearchPage,
+    CaseLifePages,
     # consent
     ConsentHistoryPage,
     ConsentPages,

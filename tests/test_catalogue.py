@@ -98,6 +98,7 @@ APP_PRIVILEGES: dict[str, frozenset[str]] = {
     "migration": frozenset(),  # Piccolo's record of applied migrations
     # Tenant-owned records that change: current state, corrected or moved on, not removed.
     "people": READ_WRITE,
+    "person_search_keys": READ_WRITE,  # slots reused, a key no longer wanted is null
     "cases": READ_WRITE,
     "case_people": READ_WRITE,
     "case_assignments": READ_WRITE,  # ended, never deleted
@@ -115,6 +116,7 @@ APP_PRIVILEGES: dict[str, frozenset[str]] = {
     "case_contacts": APPEND,
     "case_notes": APPEND,
     "break_glass_grants": APPEND,
+    "record_changes": APPEND,
     "consents": APPEND,
     "consent_reviews": APPEND,
     "tell_client_delays": APPEND,
@@ -128,6 +130,8 @@ APP_PRIVILEGES: dict[str, frozenset[str]] = {
 }
 # The only functions of the schema (not an extension's) it may execute: narrow doors.
 APP_FUNCTIONS = {
+    # A read's audit entry chained at commit, into the chain of the transaction's tenant only.
+    "app_audit_append(bigint,uuid,uuid,text,uuid,text,text,uuid,text,text,jsonb,text[],text)",
     "app_operator_credentials(text)",
     "app_operator_failed(uuid)",
     "app_operator_signed_in(uuid,bigint)",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from litestar import Router
 
+from confide.platform.api.caselife import CaseLifeController
 from confide.platform.api.casework import CaseworkController
 from confide.platform.api.consent import ConsentController
 from confide.platform.api.errors import API_ERRORS
@@ -17,6 +18,7 @@ def api_router() -> Router:
         path="/api",
         route_handlers=[
             CaseworkController,
+            CaseLifeController,
             ConsentController,
             HousekeepingController,
             PolicySettingsController,

@@ -63,6 +63,12 @@ class Action(StrEnum):
     TENANT_CREATED = "tenant_created"
     TENANT_SUSPENDED = "tenant_suspended"
     TENANT_RESTORED = "tenant_restored"
+    # Issue 14, a case's life: details changed as versions, corrections, reopening
+    PERSON_CHANGED = "person_changed"
+    CASE_DETAILS_CHANGED = "case_details_changed"
+    CONTACT_CORRECTED = "contact_corrected"
+    CASE_REOPENED = "case_reopened"
+    RETURNING_CASE_OPENED = "returning_case_opened"
 
 
 MEANINGS: dict[Action, str] = {
@@ -110,6 +116,12 @@ MEANINGS: dict[Action, str] = {
     Action.TENANT_CREATED: "a platform operator created the service",
     Action.TENANT_SUSPENDED: "a platform operator suspended the service",
     Action.TENANT_RESTORED: "a platform operator restored the service",
+    # Issue 14, a case's life
+    Action.PERSON_CHANGED: "a person's details were changed, with a reason, as a new version",
+    Action.CASE_DETAILS_CHANGED: "a case's details were changed, with a reason, as a new version",
+    Action.CONTACT_CORRECTED: "a contact was corrected by a new version, with a reason",
+    Action.CASE_REOPENED: "a closed case was reopened, with a reason",
+    Action.RETURNING_CASE_OPENED: "a new case was opened for a returning family, linked to this",
 }
 
 _CODE = re.compile(r"^[a-z][a-z0-9_]{0,63}$")

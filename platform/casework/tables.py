@@ -14,6 +14,7 @@ from confide.platform.casework.schemas import (
     ContactKind,
     Direction,
     PersonKind,
+    RecordKind,
     ReferralRoute,
     Side,
 )
@@ -45,6 +46,20 @@ class Person(TenantOwned, tablename="people"):
     people_tenant_id_id_key = Unique(["tenant_id", "id"])  # target of composite keys
 
 
+class PersonSearchKey(TenantOwned, tablename="person_search_keys"):
+    """A person's search keys (``matching.person_keys``), one a row, written with the
+    person (``search.refresh_search_keys``). Slots are reused, never deleted: a key no
+    longer wanted is null. ``key`` is a plain column in the C collation, indexed with the
+    tenant (raw migration), so exact and prefix look-ups use the index under the policy."""
+
+    id = UUID(primary_key=True)
+    person_id = ref()
+    slot = Integer()
+    key = Varchar(length=120, null=True, default=None)
+    person_search_keys_slot_key = Unique(["tenant_id", "person_id", "slot"])
+    person_search_keys_slot_range = Check("slot >= 0 AND slot < 32")
+
+
 class Case(TenantOwned, tablename="cases"):
     id = UUID(primary_key=True)
     reference = Varchar(length=20)  # unique per tenant, e.g. NM-2026-00042
@@ -64,6 +79,8 @@ class Case(TenantOwned, tablename="cases"):
     closed_on = Date(null=True, default=None)
     created_by = ref()
     created_at = Timestamptz(default=TimestamptzNow())
+    # A returning family's new case names the case it follows (shown on both).
+    follows_case_id = ref(null=True)
     cases_tenant_id_id_key = Unique(["tenant_id", "id"])
     cases_reference_key = Unique(["tenant_id", "reference"])
     cases_referral_consent = Check(
@@ -77,6 +94,7 @@ class Case(TenantOwned, tablename="cases"):
     cases_closed_has_outcome = Check(
         "status = 'open' OR (outcome IS NOT NULL AND closed_on IS NOT NULL)"
     )
+    cases_follows_another = Check("follows_case_id IS NULL OR follows_case_id <> id")
 
 
 class CasePerson(TenantOwned, tablename="case_people"):
@@ -101,6 +119,9 @@ class Assignment(TenantOwned, tablename="case_assignments"):
 
 
 class Contact(TenantOwned, tablename="case_contacts", tags=[APPEND_ONLY]):
+    """Append-only: a contact recorded in error is corrected by a new version with its
+    reason (``original_id`` names the first version; the first is kept), as a note is."""
+
     id = UUID(primary_key=True)
     case_id = ref()
     kind = Varchar(length=16, choices=ContactKind)
@@ -112,6 +133,15 @@ class Contact(TenantOwned, tablename="case_contacts", tags=[APPEND_ONLY]):
     side = Varchar(length=24, choices=Side, default=Side.SHARED)
     recorded_by = ref()
     recorded_at = Timestamptz(default=TimestamptzNow())
+    original_id = ref(null=True)  # the contact's first version; none on the first itself
+    version = Integer(default=1)
+    correction_reason = Varchar(length=300, null=True, default=None)
+    case_contacts_tenant_id_id_key = Unique(["tenant_id", "id"])
+    case_contacts_version_key = Unique(["tenant_id", "original_id", "version"])
+    case_contacts_versions = Check(
+        "(version = 1 AND original_id IS NULL AND correction_reason IS NULL)"
+        " OR (version > 1 AND original_id IS NOT NULL AND correction_reason IS NOT NULL)"
+    )
 
 
 class Note(TenantOwned, tablename="case_notes", tags=[APPEND_ONLY]):
@@ -141,3 +171,21 @@ class BreakGlass(TenantOwned, tablename="break_glass_grants", tags=[APPEND_ONLY]
     granted_at = Timestamptz(default=TimestamptzNow())
     expires_at = Timestamptz()
     break_glass_expires_after = Check("expires_at > granted_at")
+
+
+class RecordChange(TenantOwned, tablename="record_changes", tags=[APPEND_ONLY]):
+    """One edit of a person's or a case's details: who, when, why, and each field's old and
+    new value (``changes``: ``[{"field", "old", "new"}]``). Versions count up per record;
+    the record itself holds the latest values, these rows every earlier one."""
+
+    id = UUID(primary_key=True)
+    case_id = ref()  # the case it was changed through (need-to-know was checked on it)
+    record_kind = Varchar(length=8, choices=RecordKind)
+    record_id = ref()  # the person or the case
+    version = Integer()
+    changes = JSONB(default="[]")
+    reason = Varchar(length=300)
+    changed_by = ref()
+    changed_at = Timestamptz(default=TimestamptzNow())
+    record_changes_version_key = Unique(["tenant_id", "record_id", "version"])
+    record_changes_version_positive = Check("version >= 1")
