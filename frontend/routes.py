@@ -7,6 +7,7 @@ from litestar import Router
 from confide.frontend.admin.audit import AuditCheckpointPages
 from confide.frontend.admin.case_lists import CaseListsPages
 from confide.frontend.admin.consent_settings import ConsentSettingsPages
+from confide.frontend.admin.policy import PolicyPages, PolicyReviewPages, PublicPolicyPage
 from confide.frontend.admin.sso import SsoPages
 from confide.frontend.admin.staff import StaffPages
 from confide.frontend.auth import SignInController
@@ -39,10 +40,13 @@ from confide.frontend.team.pages import TeamPages
 CONTROLLERS = [
     StartController,
     SignInController,
+    PublicPolicyPage,
     # the tenant admin
     SsoPages,
     CaseListsPages,
     ConsentSettingsPages,
+    PolicyPages,
+    PolicyReviewPages,
     StaffPages,
     AuditCheckpointPages,
     # case work

@@ -148,6 +148,35 @@ async def _existing(owner: asyncpg.Connection, tenant: TenantRef) -> dict[str, l
     return found
 
 
+@pytest.fixture(scope="module", autouse=True)
+async def policy_put_back(tenants: dict[str, TenantRef]) -> AsyncIterator[None]:
+    """The tenant admin's fuzzed calls change the tenant's policy settings (any values the
+    services accept): put its policy row back as it was, for the tests that follow."""
+    tenant = str(tenants[TENANT].id)
+    read = "SELECT row_to_json(p)::text AS j FROM tenant_policies p"
+    owner = await asyncpg.connect(OWNER_URL)
+    try:
+        async with owner.transaction():
+            await owner.execute("SELECT set_config('app.tenant_id', $1, true)", tenant)
+            before = await owner.fetchval(read)
+    finally:
+        await owner.close()
+    yield
+    owner = await asyncpg.connect(OWNER_URL)
+    try:
+        async with owner.transaction():
+            await owner.execute("SELECT set_config('app.tenant_id', $1, true)", tenant)
+            await owner.execute("DELETE FROM tenant_policies")
+            if before is not None:
+                await owner.execute(
+                    "INSERT INTO tenant_policies"
+                    " SELECT * FROM json_populate_record(NULL::tenant_policies, $1::json)",
+                    before,
+                )
+    finally:
+        await owner.close()
+
+
 @pytest.fixture(scope="module")
 async def clients(
     app: Any, tenants: dict[str, TenantRef], dev_idp: str

@@ -199,8 +199,6 @@ async def test_nul_in_the_sign_in_settings_shows_the_form_again_and_keeps_them(
         "groups_caseworker": "northmoor-caseworkers",
         "groups_manager": "northmoor-managers",
         "groups_admin": "northmoor-admins",
-        "idle_minutes": "30",
-        "absolute_hours": "10",
     }
     attempts = [
         ("issuer", f"{dev_idp}/{NUL}", "issuer"),

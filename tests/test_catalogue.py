@@ -126,6 +126,9 @@ APP_PRIVILEGES: dict[str, frozenset[str]] = {
     "consent_not_asked": APPEND,
     "capacity_decisions": APPEND,
     "person_merges": APPEND,  # which records were merged, by whom, when and why
+    "policy_changes": APPEND,  # each change of the policy settings, a version
+    "policy_texts": APPEND,  # each version of the service's own policy text
+    "policy_reviews": APPEND,
     # A create's idempotency key, kept a day then deleted: the one DELETE a rule needs.
     "idempotency_keys": frozenset({"SELECT", "INSERT", "DELETE"}),
 }

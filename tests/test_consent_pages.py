@@ -28,7 +28,7 @@ from tests.helpers.html import (
 from tests.helpers.pages import NM, enquiry_form, record_enquiry, submit, text
 from tests.helpers.tenants import TenantRef
 
-SETTINGS = f"{NM}/admin/consent"
+SETTINGS = f"{NM}/admin/policy/consent"
 
 
 @pytest.fixture

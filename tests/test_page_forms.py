@@ -477,8 +477,6 @@ def test_sign_in_settings_keep_no_secret_and_map_groups_to_roles() -> None:
         allowed_email_domains="Northmoor.gov.uk, , example.org",
         groups_caseworker="cw\n\n mgr ",
         groups_manager="mgr",
-        idle_minutes="",
-        absolute_hours="12",
     )
     settings = form.settings()
     assert settings.client_secret == " s3cret ", "a secret is taken as typed"
@@ -488,20 +486,7 @@ def test_sign_in_settings_keep_no_secret_and_map_groups_to_roles() -> None:
         "mgr": tuple(sorted((StaffRole.CASEWORKER, StaffRole.MANAGER))),
     }
     assert settings.allowed_email_domains == ("northmoor.gov.uk", "example.org")
-    assert form.session_limits() == (30, 12)  # empty: the default
-    assert form.get("idle_minutes") == "", "what was typed (nothing) is shown again"
     assert posted(SsoForm, issuer="x").settings().client_secret is None  # keep the stored one
-
-
-def test_session_limits_out_of_range_name_their_bounds() -> None:
-    form = posted(SsoForm, idle_minutes="4", absolute_hours="²")
-    assert form.session_limits() is None
-    assert form.errors == {
-        "idle_minutes": "Enter a whole number of minutes between 5 and 480",
-        "absolute_hours": "Enter a whole number of hours between 1 and 24",
-    }
-    form.absorb({"issuer": "Enter the issuer", "role_mapping": "Map at least one group"})
-    assert list(form.errors) == ["issuer", "role_mapping", "idle_minutes", "absolute_hours"]
 
 
 def test_case_lists_and_consent_settings() -> None:

@@ -42,7 +42,7 @@ def consent_settings_page(
 
 
 class ConsentSettingsPages(Controller):
-    path = "/admin/consent"
+    path = "/admin/policy/consent"
     include_in_schema = False
     guards = [tenant_admin]
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from confide.frontend.forms import Form
-from confide.platform.core.edge import whole_number
 from confide.platform.core.errors import Invalid
 from confide.platform.identity.schemas import StaffStatus
 from confide.tenants.policy.services import (
@@ -24,8 +23,6 @@ ROLE_FIELDS = {
     "groups_manager": StaffRole.MANAGER,
     "groups_admin": StaffRole.TENANT_ADMIN,
 }
-IDLE_MINUTES = (5, 480)
-ABSOLUTE_HOURS = (1, 24)
 SUPPORT_LEVELS = range(1, 5)
 LAPSED_BLOCKS = "blocks"
 LAPSED_WARNS = "warns"
@@ -37,7 +34,8 @@ def lines(text: str) -> list[str]:
 
 
 class SsoForm(Form):
-    """The tenant's identity provider, who gets which role, and how long sessions last."""
+    """The tenant's identity provider and who gets which role (how long sessions last is a
+    policy setting: the access group, ``frontend/admin/policy.py``)."""
 
     order = (
         "issuer",
@@ -48,13 +46,11 @@ class SsoForm(Form):
         "allowed_email_domains",
         "role_mapping",
         *ROLE_FIELDS,
-        "idle_minutes",
-        "absolute_hours",
     )
     secret = ("client_secret",)
 
     @classmethod
-    def of(cls, sso: SsoView | None, policy: PolicyView) -> SsoForm:
+    def of(cls, sso: SsoView | None) -> SsoForm:
         """What is stored (never the secret), or a new provider's usual scopes and claim."""
         values = {
             "issuer": sso.issuer if sso else "",
@@ -62,8 +58,6 @@ class SsoForm(Form):
             "scopes": sso.scopes if sso else "openid profile email",
             "groups_claim": sso.groups_claim if sso else "groups",
             "allowed_email_domains": ", ".join(sso.allowed_email_domains) if sso else "",
-            "idle_minutes": str(policy.session_idle_minutes),
-            "absolute_hours": str(policy.session_absolute_hours),
         }
         mapping = sso.role_mapping if sso else {}
         for name, role in ROLE_FIELDS.items():
@@ -86,20 +80,6 @@ class SsoForm(Form):
             role_mapping={group: tuple(sorted(roles)) for group, roles in mapping.items()},
             allowed_email_domains=tuple(d.strip().lower() for d in domains if d.strip()),
         )
-
-    def session_limits(self) -> tuple[int, int] | None:
-        """Minutes idle and hours in all before staff are signed out (empty: the defaults)."""
-        idle = self._within("idle_minutes", "30", IDLE_MINUTES, "minutes")
-        absolute = self._within("absolute_hours", "10", ABSOLUTE_HOURS, "hours")
-        return (idle, absolute) if idle is not None and absolute is not None else None
-
-    def _within(self, name: str, default: str, bounds: tuple[int, int], unit: str) -> int | None:
-        low, high = bounds
-        number = whole_number(self.text(name) or default, max_digits=6)
-        if number is None or not low <= number <= high:
-            self.fail(name, f"Enter a whole number of {unit} between {low} and {high}")
-            return None
-        return number
 
 
 class CaseListsForm(Form):
@@ -211,3 +191,84 @@ class StaffStatusForm(Form):
         if wanted not in (StaffStatus.ACTIVE, StaffStatus.SUSPENDED):
             raise Invalid({"status": "Choose active or suspended"})
         return StaffStatus(wanted)
+
+
+class SettingsForm(Form):
+    """A group of policy settings: whole numbers and yes/no answers, read by name."""
+
+    def whole(self, name: str, message: str) -> int:
+        """The number typed, or 0 (its problem noted) so the service's checks run on the rest."""
+        found = self.number(name, message)
+        return 0 if found is None else found
+
+    def yes_no(self, name: str, message: str) -> bool:
+        answer = self.text(name)
+        if answer not in ("yes", "no"):
+            self.fail(name, message)
+        return answer == "yes"
+
+
+class AccessForm(SettingsForm):
+    order = ("break_glass_hours", "idle_minutes", "absolute_hours")
+
+    @classmethod
+    def of(cls, policy: PolicyView) -> AccessForm:
+        return cls(
+            {
+                "break_glass_hours": str(policy.break_glass_hours),
+                "idle_minutes": str(policy.session_idle_minutes),
+                "absolute_hours": str(policy.session_absolute_hours),
+            }
+        )
+
+
+class StatisticsForm(SettingsForm):
+    order = ("threshold", "round_to_5")
+
+    @classmethod
+    def of(cls, policy: PolicyView) -> StatisticsForm:
+        return cls(
+            {
+                "threshold": str(policy.stats_suppression_threshold),
+                "round_to_5": "yes" if policy.stats_round_to_5 else "no",
+            }
+        )
+
+
+class RetentionForm(SettingsForm):
+    order = ("years", "birthday")
+
+    @classmethod
+    def of(cls, policy: PolicyView) -> RetentionForm:
+        return cls(
+            {"years": str(policy.retention_years), "birthday": str(policy.retention_birthday)}
+        )
+
+
+class ControllerForm(SettingsForm):
+    order = ("kind", "name", "email", "phone", "address")
+
+    @classmethod
+    def of(cls, policy: PolicyView, registered: str) -> ControllerForm:
+        return cls(
+            {
+                "kind": policy.controller_kind.value if policy.controller_kind else registered,
+                "name": policy.controller_name,
+                "email": policy.controller_email,
+                "phone": policy.controller_phone,
+                "address": policy.controller_address,
+            }
+        )
+
+
+class DocumentForm(SettingsForm):
+    order = ("review_months", "introduction", "storage", "complaints")
+
+    @classmethod
+    def of(cls, policy: PolicyView, sections: dict[str, str]) -> DocumentForm:
+        return cls({"review_months": str(policy.policy_review_months), **sections})
+
+
+class PolicyReviewForm(Form):
+    order = ("reviewed_on", "note")
+    dates = ("reviewed_on",)

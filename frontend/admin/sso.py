@@ -1,4 +1,4 @@
-"""The tenant's sign-in settings: its identity provider, who gets which role, sessions."""
+"""The tenant's sign-in settings: its identity provider and who gets which role."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ from confide.frontend.admin.forms import SsoForm
 from confide.frontend.templating import form_page, redirect_to, tenant_site
 from confide.platform.identity.schemas import StaffView
 from confide.platform.identity.web import tenant_admin
-from confide.tenants.policy.services import get_policy, set_session_limits
 from confide.tenants.sso.addresses import post_sign_out_uri, redirect_uri
 from confide.tenants.sso.services import get_sso, save_sso, validate_sso
 
@@ -45,7 +44,7 @@ class SsoPages(Controller):
     ) -> Template:
         """The provider settings form, filled in with what is stored."""
         sso = await get_sso()
-        form = SsoForm.of(sso, await get_policy())
+        form = SsoForm.of(sso)
         return sso_page(request, form, has_secret=sso is not None, saved=saved)
 
     @post("/", name="admin-sso-save")
@@ -54,12 +53,10 @@ class SsoPages(Controller):
     ) -> Template | Redirect:
         """Check and save; on any problem the form comes back with each field's error."""
         form = SsoForm.posted(await request.form())
-        limits = form.session_limits()
         settings = form.settings()
         has_secret = await get_sso() is not None
         form.check(lambda: validate_sso(settings, has_secret=has_secret))
         await form.save(lambda: save_sso(settings, changed_by=staff.id))
-        if not form.ok or limits is None:
+        if not form.ok:
             return sso_page(request, form, has_secret=has_secret)
-        await set_session_limits(*limits)
         return redirect_to(request, "admin-sso", query={"saved": "true"})

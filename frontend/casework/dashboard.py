@@ -13,6 +13,9 @@ from confide.frontend.paging import PageNumber
 from confide.frontend.templating import page_context
 from confide.platform.identity.schemas import StaffView
 from confide.platform.identity.web import signed_in
+from confide.tenants.policy.document import current_review_status
+from confide.tenants.resolution import request_tenant
+from confide.tenants.roles import StaffRole
 
 
 class DashboardPage(Controller):
@@ -29,4 +32,13 @@ class DashboardPage(Controller):
     ) -> Template:
         """Their open cases and what is waiting for them; managers' alerts and requests."""
         lists = await presenters.dashboard(staff, page)
-        return Template("dashboard.html", context=page_context(request, **lists))
+        tenant = request_tenant(request)
+        # Rule 13: managers see when the confidentiality policy's review is overdue.
+        review = (
+            await current_review_status(tenant)
+            if tenant is not None and staff.has(StaffRole.MANAGER)
+            else None
+        )
+        return Template(
+            "dashboard.html", context=page_context(request, policy_review=review, **lists)
+        )

@@ -10,6 +10,7 @@ from confide.platform.api.consent import ConsentController
 from confide.platform.api.errors import API_ERRORS
 from confide.platform.api.housekeeping import HousekeepingController
 from confide.platform.api.people import PeopleController
+from confide.platform.api.policy import PolicyDocumentController, PolicySettingsController
 from confide.platform.api.schools import SchoolsController
 from confide.platform.api.team import TeamController
 
@@ -26,6 +27,8 @@ def api_router() -> Router:
             PeopleController,
             SchoolsController,
             TeamController,
+            PolicySettingsController,
+            PolicyDocumentController,
         ],
         exception_handlers=API_ERRORS,
     )

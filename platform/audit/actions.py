@@ -57,6 +57,9 @@ class Action(StrEnum):
     SSO_CHANGED = "sso_changed"
     CASE_LISTS_CHANGED = "case_lists_changed"
     CONSENT_SETTINGS_CHANGED = "consent_settings_changed"
+    POLICY_SETTINGS_CHANGED = "policy_settings_changed"
+    POLICY_TEXT_CHANGED = "policy_text_changed"
+    POLICY_REVIEWED = "policy_reviewed"
     TENANT_CREATED = "tenant_created"
     TENANT_SUSPENDED = "tenant_suspended"
     TENANT_RESTORED = "tenant_restored"
@@ -121,6 +124,9 @@ MEANINGS: dict[Action, str] = {
     Action.SSO_CHANGED: "the service's sign-in settings changed",
     Action.CASE_LISTS_CHANGED: "the service's enquiry topics or support levels changed",
     Action.CONSENT_SETTINGS_CHANGED: "the service's consent and disclosure settings changed",
+    Action.POLICY_SETTINGS_CHANGED: "a group of the service's policy settings changed (a version)",
+    Action.POLICY_TEXT_CHANGED: "the service's own text of its confidentiality policy changed",
+    Action.POLICY_REVIEWED: "a review of the service's confidentiality policy was recorded",
     Action.TENANT_CREATED: "a platform operator created the service",
     Action.TENANT_SUSPENDED: "a platform operator suspended the service",
     Action.TENANT_RESTORED: "a platform operator restored the service",

@@ -117,5 +117,12 @@ async def manager(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHa
     _require(connection, StaffRole.MANAGER)
 
 
+async def manager_or_admin(
+    connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler
+) -> None:
+    """The policy's review (policy 5.3): the service's managers, or its admins."""
+    _require(connection, StaffRole.MANAGER, StaffRole.TENANT_ADMIN)
+
+
 async def tenant_admin(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
     _require(connection, StaffRole.TENANT_ADMIN)

@@ -3,43 +3,40 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
-from dataclasses import dataclass
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import fields
+from datetime import date
+from enum import Enum
 from typing import Any
 from uuid import UUID
 
 from confide.platform.audit.actions import Action
 from confide.platform.audit.services import record as audit
 from confide.platform.core.db import NoTenantError, current_tenant_id, transaction_memo
+from confide.platform.core.edge import check_text
 from confide.platform.core.errors import Invalid
+from confide.platform.core.pagination import Page, PageRequest
 from confide.platform.core.tables import json_list
 from confide.tenants.policy import queries
-from confide.tenants.schemas import TenantView
+from confide.tenants.policy.schemas import (
+    DEFAULT_PROFESSIONAL_ROLES as DEFAULT_PROFESSIONAL_ROLES,
+)
+from confide.tenants.policy.schemas import (
+    DEFAULT_SUPPORT_LEVELS as DEFAULT_SUPPORT_LEVELS,
+)
+from confide.tenants.policy.schemas import (
+    DEFAULT_TOPICS as DEFAULT_TOPICS,
+)
+from confide.tenants.policy.schemas import (
+    SETTING_GROUPS,
+    PolicyChangeView,
+)
+from confide.tenants.policy.schemas import (
+    PolicyView as PolicyView,  # the one typed object each domain reads its settings from
+)
+from confide.tenants.schemas import ControllerKind, TenantView
 
-DEFAULT_TOPICS: tuple[str, ...] = (
-    "EHC needs assessment",
-    "EHC plan",
-    "School placement",
-    "Exclusion",
-    "Transport",
-    "Tribunal or mediation",
-    "Other",
-)
-# The names of support levels 1-4, in order (the levels themselves are fixed: cases hold 1-4).
-DEFAULT_SUPPORT_LEVELS: tuple[str, ...] = (
-    "Information",
-    "Advice",
-    "Individual support",
-    "Intensive casework",
-)
-# The professional roles a consent may be restricted to (policy 4.2).
-DEFAULT_PROFESSIONAL_ROLES: tuple[str, ...] = (
-    "School or SENCO",
-    "Local authority SEN team",
-    "Health",
-    "Social care",
-    "Educational psychologist",
-)
 MAX_TOPICS = 30
 MAX_ROLES = 30
 REVIEW_MONTHS = (1, 36)
@@ -49,25 +46,15 @@ TELL_CLIENT_DAYS = (1, 60)
 CAPACITY_AGES = (10, 16)
 UNSENT_SHARE_DAYS = (1, 60)
 NAME_LENGTH = (2, 80)
-
-
-@dataclass(frozen=True, slots=True)
-class PolicyView:
-    session_idle_minutes: int = 30
-    session_absolute_hours: int = 10
-    break_glass_hours: int = 4
-    topics: tuple[str, ...] = DEFAULT_TOPICS
-    support_levels: tuple[str, ...] = DEFAULT_SUPPORT_LEVELS
-    professional_roles: tuple[str, ...] = DEFAULT_PROFESSIONAL_ROLES
-    consent_review_months: int = 12
-    lapsed_consent_blocks: bool = True  # False: a lapsed consent still permits, with a warning
-    tell_client_days: int = 5
-    capacity_age: int = 12  # a young person this old or older is presumed able to decide
-    unsent_share_days: int = 5  # an allowed share not sent after this long is listed
-
-    def support_level_name(self, level: int) -> str:
-        """The tenant's name for support level 1-4."""
-        return self.support_levels[level - 1]
+BREAK_GLASS_HOURS = (1, 72)
+IDLE_MINUTES = (5, 480)
+ABSOLUTE_HOURS = (1, 24)
+# UK statistics suppress counts below 5 to 10; the database holds the threshold to 2-20.
+SUPPRESSION_THRESHOLDS = (2, 20)
+RETENTION_YEARS = (1, 25)
+RETENTION_BIRTHDAYS = (18, 30)
+POLICY_REVIEW_MONTHS = (6, 36)
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 def _names(value: Any, default: tuple[str, ...]) -> tuple[str, ...]:
@@ -87,6 +74,11 @@ async def get_policy() -> PolicyView:
     if not isinstance(policy, PolicyView):
         policy = memo[_MEMO_KEY] = await _read_policy()
     return policy
+
+
+def read_again() -> None:
+    """The transaction's next ``get_policy`` reads the row again (after a write to it)."""
+    transaction_memo().pop(_MEMO_KEY, None)
 
 
 # Each tenant's policy as this process last read it, and the version of its row. A
@@ -128,47 +120,287 @@ async def _read_policy() -> PolicyView:
 def _policy(row: dict[str, Any] | None) -> PolicyView:
     if row is None:
         return PolicyView()
+    kind = row["controller_kind"]
     return PolicyView(
-        row["session_idle_minutes"],
-        row["session_absolute_hours"],
-        row["break_glass_hours"],
-        _names(row["enquiry_topics"], DEFAULT_TOPICS),
-        _names(row["support_level_names"], DEFAULT_SUPPORT_LEVELS),
-        _names(row["professional_roles"], DEFAULT_PROFESSIONAL_ROLES),
-        row["consent_review_months"],
-        row["lapsed_consent_blocks"],
-        row["tell_client_days"],
-        row["capacity_age"],
-        row["unsent_share_days"],
+        session_idle_minutes=row["session_idle_minutes"],
+        session_absolute_hours=row["session_absolute_hours"],
+        break_glass_hours=row["break_glass_hours"],
+        topics=_names(row["enquiry_topics"], DEFAULT_TOPICS),
+        support_levels=_names(row["support_level_names"], DEFAULT_SUPPORT_LEVELS),
+        professional_roles=_names(row["professional_roles"], DEFAULT_PROFESSIONAL_ROLES),
+        consent_review_months=row["consent_review_months"],
+        lapsed_consent_blocks=row["lapsed_consent_blocks"],
+        tell_client_days=row["tell_client_days"],
+        capacity_age=row["capacity_age"],
+        unsent_share_days=row["unsent_share_days"],
+        stats_suppression_threshold=row["stats_suppression_threshold"],
+        stats_round_to_5=row["stats_round_to_5"],
+        retention_years=row["retention_years"],
+        retention_birthday=row["retention_birthday"],
+        controller_kind=None if kind is None else ControllerKind(kind),
+        controller_name=row["controller_name"],
+        controller_email=row["controller_email"],
+        controller_phone=row["controller_phone"],
+        controller_address=row["controller_address"],
+        policy_review_months=row["policy_review_months"],
+        policy_reviewed_on=row["policy_reviewed_on"],
     )
 
 
-async def _save(values: dict[str, Any]) -> None:
-    """Change the named columns of the tenant's one policy row (made on first change)."""
+def _plain(value: Any) -> Any:
+    """A setting's value as the version keeps it (JSON)."""
+    if isinstance(value, tuple):
+        return list(value)
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+async def _save(
+    values: dict[str, Any],
+    *,
+    group: str | None = None,
+    changed_by: UUID | None = None,
+    action: Action | None = None,
+) -> list[str]:
+    """Change the named columns of the tenant's one policy row (made on first change) and,
+    for a ``group``, keep the change as a version (each setting changed, old and new) and
+    audit it with ``action`` (when given) naming the settings changed. The names changed."""
+    before = await get_policy()
     transaction_memo().pop(_MEMO_KEY, None)
     await queries.save_policy(current_tenant_id(), values)
+    if group is None:
+        return []
+    after = await get_policy()
+    changed = [
+        {
+            "setting": f.name,
+            "old": _plain(getattr(before, f.name)),
+            "new": _plain(getattr(after, f.name)),
+        }
+        for f in fields(PolicyView)
+        if getattr(before, f.name) != getattr(after, f.name)
+    ]
+    if changed:
+        await queries.add_change(current_tenant_id(), group, changed, changed_by)
+    names = [c["setting"] for c in changed]
+    if action is not None and changed:
+        await audit(
+            action,
+            actor_kind="staff" if changed_by else "system",
+            actor_id=changed_by,
+            # the group, and each setting changed as a flag (names only, never values)
+            detail={"group": group, **dict.fromkeys(names, True)},
+        )
+    return names
 
 
-async def set_session_limits(idle_minutes: int, absolute_hours: int) -> PolicyView:
-    if not 5 <= idle_minutes <= 480:
-        raise ValueError("idle timeout must be between 5 and 480 minutes")
-    if not 1 <= absolute_hours <= 24:
-        raise ValueError("session lifetime must be between 1 and 24 hours")
+def _range_errors(
+    errors: dict[str, str], checks: Sequence[tuple[str, int, tuple[int, int], str, str]]
+) -> None:
+    for field, value, (least, most), what, unit in checks:
+        if not least <= value <= most:
+            errors[field] = f"{what} must be between {least} and {most}{unit}"
+
+
+def validate_access(break_glass_hours: int, idle_minutes: int, absolute_hours: int) -> None:
+    errors: dict[str, str] = {}
+    _range_errors(
+        errors,
+        (
+            (
+                "break_glass_hours",
+                break_glass_hours,
+                BREAK_GLASS_HOURS,
+                "The break-glass time box",
+                " hours",
+            ),
+            ("idle_minutes", idle_minutes, IDLE_MINUTES, "The idle timeout", " minutes"),
+            ("absolute_hours", absolute_hours, ABSOLUTE_HOURS, "The session lifetime", " hours"),
+        ),
+    )
+    if errors:
+        raise Invalid(errors)
+
+
+async def set_access_settings(
+    break_glass_hours: int,
+    idle_minutes: int,
+    absolute_hours: int,
+    *,
+    changed_by: UUID | None = None,
+) -> PolicyView:
+    """How long a break-glass grant opens a case, and how long staff stay signed in (idle,
+    and in all); sessions already open keep the limits they started with."""
+    validate_access(break_glass_hours, idle_minutes, absolute_hours)
     await _save(
         {
+            "break_glass_hours": break_glass_hours,
             "session_idle_minutes": idle_minutes,
             "session_absolute_hours": absolute_hours,
         },
+        group="access",
+        changed_by=changed_by,
+        action=Action.POLICY_SETTINGS_CHANGED,
     )
     return await get_policy()
+
+
+async def set_session_limits(idle_minutes: int, absolute_hours: int) -> PolicyView:
+    if not IDLE_MINUTES[0] <= idle_minutes <= IDLE_MINUTES[1]:
+        raise ValueError("idle timeout must be between 5 and 480 minutes")
+    if not ABSOLUTE_HOURS[0] <= absolute_hours <= ABSOLUTE_HOURS[1]:
+        raise ValueError("session lifetime must be between 1 and 24 hours")
+    policy = await get_policy()
+    return await set_access_settings(policy.break_glass_hours, idle_minutes, absolute_hours)
 
 
 async def set_break_glass_hours(hours: int) -> PolicyView:
     """How long a break-glass grant opens a case (the database also holds it to 1-72)."""
-    if not 1 <= hours <= 72:
+    if not BREAK_GLASS_HOURS[0] <= hours <= BREAK_GLASS_HOURS[1]:
         raise ValueError("break-glass time box must be between 1 and 72 hours")
-    await _save({"break_glass_hours": hours})
+    policy = await get_policy()
+    return await set_access_settings(
+        hours, policy.session_idle_minutes, policy.session_absolute_hours
+    )
+
+
+def validate_statistics(threshold: int) -> None:
+    errors: dict[str, str] = {}
+    _range_errors(
+        errors,
+        (("threshold", threshold, SUPPRESSION_THRESHOLDS, "The suppression threshold", ""),),
+    )
+    if errors:
+        raise Invalid(errors)
+
+
+async def set_statistics_settings(
+    threshold: int, round_to_5: bool, *, changed_by: UUID | None = None
+) -> PolicyView:
+    """Counts below ``threshold`` are suppressed in the statistics (rule 12), and counts
+    may be rounded to the nearest 5."""
+    validate_statistics(threshold)
+    await _save(
+        {"stats_suppression_threshold": threshold, "stats_round_to_5": round_to_5},
+        group="statistics",
+        changed_by=changed_by,
+        action=Action.POLICY_SETTINGS_CHANGED,
+    )
     return await get_policy()
+
+
+def validate_retention(years: int, birthday: int) -> None:
+    errors: dict[str, str] = {}
+    _range_errors(
+        errors,
+        (
+            ("years", years, RETENTION_YEARS, "The years after last contact", ""),
+            ("birthday", birthday, RETENTION_BIRTHDAYS, "The birthday", ""),
+        ),
+    )
+    if errors:
+        raise Invalid(errors)
+
+
+async def set_retention_settings(
+    years: int, birthday: int, *, changed_by: UUID | None = None
+) -> PolicyView:
+    """A case is kept until the later of ``years`` after its last contact or closure and
+    the child's ``birthday`` (rule 14; the retention sweep reads them)."""
+    validate_retention(years, birthday)
+    await _save(
+        {"retention_years": years, "retention_birthday": birthday},
+        group="retention",
+        changed_by=changed_by,
+        action=Action.POLICY_SETTINGS_CHANGED,
+    )
+    return await get_policy()
+
+
+def validate_controller(
+    kind: str, name: str, email: str, phone: str, address: str
+) -> tuple[ControllerKind, str, str, str, str]:
+    """The data controller's details tidied; ``Invalid`` naming each field at fault."""
+    errors: dict[str, str] = {}
+    if kind not in (ControllerKind.COUNCIL, ControllerKind.CHARITY):
+        errors["kind"] = "Select who runs the service: the council or a charity"
+    check_text(errors, "name", name, label="the data controller's name", low=2, high=120,
+               single_line=True)  # fmt: skip
+    check_text(errors, "email", email, label="an email address", high=120, single_line=True)
+    if "email" not in errors and not _EMAIL.match(email.strip()):
+        errors["email"] = "Enter an email address in the right format, like name@example.org"
+    check_text(errors, "phone", phone, label="a phone number", high=40, required=False,
+               single_line=True)  # fmt: skip
+    check_text(errors, "address", address, label="the address", high=400, required=False)
+    if errors:
+        raise Invalid(errors)
+    return ControllerKind(kind), name.strip(), email.strip(), phone.strip(), address.strip()
+
+
+async def set_controller(
+    kind: str, name: str, email: str, phone: str, address: str, *, changed_by: UUID | None = None
+) -> PolicyView:
+    """Who runs the service (rule 16: the council, or a charity) and how families reach the
+    data controller; the published policy's wording follows the kind."""
+    clean = validate_controller(kind, name, email, phone, address)
+    kind_, name_, email_, phone_, address_ = clean
+    await _save(
+        {
+            "controller_kind": kind_.value,
+            "controller_name": name_,
+            "controller_email": email_,
+            "controller_phone": phone_,
+            "controller_address": address_,
+        },
+        group="controller",
+        changed_by=changed_by,
+        action=Action.POLICY_SETTINGS_CHANGED,
+    )
+    return await get_policy()
+
+
+def validate_review_interval(months: int) -> None:
+    errors: dict[str, str] = {}
+    _range_errors(
+        errors,
+        (("review_months", months, POLICY_REVIEW_MONTHS, "The review interval", " months"),),
+    )
+    if errors:
+        raise Invalid(errors)
+
+
+async def set_policy_review_months(months: int, *, changed_by: UUID | None = None) -> PolicyView:
+    """How often the confidentiality policy is reviewed (policy 5.3: two years); the next
+    review is due this long after the last."""
+    validate_review_interval(months)
+    await _save(
+        {"policy_review_months": months},
+        group="review",
+        changed_by=changed_by,
+        action=Action.POLICY_SETTINGS_CHANGED,
+    )
+    return await get_policy()
+
+
+async def policy_history(page: PageRequest) -> Page[PolicyChangeView]:
+    """Every change of the settings, newest first, a page at a time."""
+    return await queries.changes(page)
+
+
+def group_of(name: str) -> str:
+    """The group a ``PolicyView`` field is changed in."""
+    for group, names in SETTING_GROUPS.items():
+        if name in names:
+            return group
+    raise KeyError(name)
+
+
+def settings_of(policy: PolicyView, group: str) -> Mapping[str, Any]:
+    """A group's settings as plain values (the API's view)."""
+    return {name: _plain(getattr(policy, name)) for name in SETTING_GROUPS[group]}
 
 
 def _bad_name(name: str) -> bool:
@@ -223,6 +455,8 @@ async def set_case_lists(
             "enquiry_topics": stored_topics,
             "support_level_names": stored_levels,
         },
+        group="case_lists",
+        changed_by=changed_by,
     )
     await audit(
         Action.CASE_LISTS_CHANGED,
@@ -304,6 +538,8 @@ async def set_consent_settings(
             "capacity_age": capacity_age,
             "unsent_share_days": unsent_share_days,
         },
+        group="consent",
+        changed_by=changed_by,
     )
     await audit(
         Action.CONSENT_SETTINGS_CHANGED,
