@@ -105,6 +105,7 @@ APP_PRIVILEGES: dict[str, frozenset[str]] = {
     "sso_providers": READ_WRITE,
     "tenant_policies": READ_WRITE,
     "housekeeping_heartbeats": READ_WRITE,
+    "job_runs": READ_WRITE,  # an attempt's record is replaced by the next attempt's
     "tell_client_tasks": READ_WRITE,
     # Only the workflow's steps, each writing its own columns once; what was shared never
     # changes (the disclosures_guard trigger, tests/test_disclosure_record_sql.py).

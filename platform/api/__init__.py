@@ -7,13 +7,18 @@ from litestar import Router
 from confide.platform.api.casework import CaseworkController
 from confide.platform.api.consent import ConsentController
 from confide.platform.api.errors import API_ERRORS
-from confide.platform.api.housekeeping import HousekeepingController
+from confide.platform.api.housekeeping import HousekeepingController, JobRunsController
 
 
 def api_router() -> Router:
     """Every API controller, with the API's answers to domain errors registered once."""
     return Router(
         path="/api",
-        route_handlers=[CaseworkController, ConsentController, HousekeepingController],
+        route_handlers=[
+            CaseworkController,
+            ConsentController,
+            HousekeepingController,
+            JobRunsController,
+        ],
         exception_handlers=API_ERRORS,
     )
