@@ -54,7 +54,7 @@ class JobRunsController(Controller):
     async def list_job_runs(
         self,
         job: JobName = None,
-        status: RunStatus | None = None,
+        status: Annotated[RunStatus | None, QueryParameter()] = None,
         limit: Limit = DEFAULT_PAGE_SIZE,
         offset: Offset = 0,
     ) -> PageOut[JobRunView]:
