@@ -135,6 +135,7 @@ async def _existing(owner: asyncpg.Connection, tenant: TenantRef) -> dict[str, l
         "disclosure_id": "SELECT id FROM disclosures LIMIT 1",
         "task_id": "SELECT id FROM tell_client_tasks LIMIT 1",
         "heartbeat_id": "SELECT id FROM housekeeping_heartbeats LIMIT 1",
+        "run_id": "SELECT id FROM job_runs LIMIT 1",
     }
     found: dict[str, list[str]] = {}
     async with owner.transaction():

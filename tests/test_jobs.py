@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import shelve
 import subprocess
 import sys
 import time
@@ -143,33 +144,64 @@ def test_each_declared_job_is_on_beats_schedule() -> None:
     assert schedule[JOB]["task"] == tally.fan_out.name
 
 
-@pytest.fixture
-def beat(tmp_path: Path) -> Iterator[subprocess.Popen[str]]:
-    """Celery beat on the run's Redis, with the test job on its schedule (every second)."""
-    log = (tmp_path / "beat.log").open("w")
-    proc = subprocess.Popen(
+def _start_beat(app: str, folder: Path) -> subprocess.Popen[str]:
+    """Celery beat for ``app`` on the run's Redis, its schedule kept in ``folder``."""
+    return subprocess.Popen(
         [
             sys.executable,
             "-m",
             "celery",
             "-A",
-            "tests.helpers.jobs:celery_app",
+            app,
             "beat",
-            f"--schedule={tmp_path / f'beat-{RUN}'}",
+            f"--schedule={folder / f'beat-{RUN}'}",
             "--loglevel=INFO",
         ],
         env=dict(os.environ),
-        stdout=log,
+        stdout=(folder / "beat.log").open("w"),
         stderr=subprocess.STDOUT,
         text=True,
     )
-    yield proc
+
+
+def _stop(proc: subprocess.Popen[str]) -> None:
     proc.terminate()
     try:
         proc.wait(timeout=20)
     except subprocess.TimeoutExpired:
         proc.kill()
-    log.close()
+
+
+@pytest.fixture
+def beat(tmp_path: Path) -> Iterator[subprocess.Popen[str]]:
+    """Beat with the test job on its schedule (every second)."""
+    proc = _start_beat("tests.helpers.jobs:celery_app", tmp_path)
+    yield proc
+    _stop(proc)
+
+
+def test_the_beat_that_confide_run_and_compose_start_schedules_every_declared_job(
+    tmp_path: Path,
+) -> None:
+    """``confide run`` (``embedded.CELERY_APP``) and docker-compose's beat load the app;
+    its task modules, where jobs are declared, are imported before the schedule is read."""
+    from confide.platform.embedded import CELERY_APP
+
+    proc = _start_beat(CELERY_APP, tmp_path)
+    try:
+        deadline = time.monotonic() + 30
+        while not list(tmp_path.glob(f"beat-{RUN}*")):
+            assert proc.poll() is None, (tmp_path / "beat.log").read_text()
+            assert time.monotonic() < deadline, "beat kept no schedule"
+            time.sleep(0.2)
+        time.sleep(1)  # its first sync
+    finally:
+        _stop(proc)
+    with shelve.open(str(tmp_path / f"beat-{RUN}"), flag="r") as kept:
+        entries = kept["entries"]
+    assert entries["housekeeping.heartbeat"].task == "confide.housekeeping.heartbeat.fan_out"
+    assert "audit-checkpoints" in entries
+    assert JOB not in entries, "a test job reached the app's own schedule"
 
 
 async def test_beat_fans_a_declared_job_out_to_every_active_tenant_on_its_schedule(
