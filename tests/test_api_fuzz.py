@@ -217,6 +217,7 @@ async def ids(
         "disclosure_id": [asked["id"], shared["id"], *other["disclosure_id"], never],
         "task_id": [shared["task"]["id"], *other["task_id"], never],
         "heartbeat_id": [*heartbeats["heartbeat_id"], *other["heartbeat_id"], never],
+        "run_id": [*heartbeats["run_id"], *other["run_id"], never],
     }
 
 
