@@ -247,3 +247,40 @@ async def test_a_later_failure_never_replaces_a_success(
             task_id="x",
             failure="LookupError",
         )
+
+
+async def test_two_runs_of_one_period_at_once_do_its_work_once(
+    tenants: dict[str, TenantRef], pool: None
+) -> None:
+    """A duplicate delivery running beside the first waits on the run key, then finds the
+    period done."""
+    import asyncio
+
+    from confide.platform.core.db import tenant_transaction
+    from confide.platform.housekeeping.schemas import RunStatus
+    from confide.platform.housekeeping.services import claim_run, record_run
+
+    beta = tenants["beta"]
+    job = f"tests.twice-{secrets.token_hex(3)}"
+    period = datetime(2002, 2, 2, tzinfo=UTC)
+    done: list[str] = []
+
+    async def deliver(name: str) -> None:
+        async with tenant_transaction(beta.id):
+            if not await claim_run(job, period):
+                return
+            started = datetime.now(UTC)
+            await asyncio.sleep(0.3)  # the work, while the other delivery arrives
+            done.append(name)
+            await record_run(
+                job,
+                period,
+                status=RunStatus.SUCCEEDED,
+                started_at=started,
+                attempts=1,
+                task_id=name,
+                counts={"done": 1},
+            )
+
+    await asyncio.gather(deliver("first"), deliver("second"))
+    assert len(done) == 1, done
