@@ -24,6 +24,8 @@ from uuid import UUID, uuid4
 
 import asyncpg
 
+from confide.platform.casework.matching import person_keys
+
 ADMIN_URL = os.environ.get(
     "CONFIDE_BENCH_ADMIN_URL", "postgresql://postgres@localhost:5432/postgres"
 )
@@ -237,7 +239,7 @@ async def seed(
             "SELECT i.indexname, i.indexdef FROM pg_indexes i"
             " WHERE i.schemaname = 'public'"
             " AND i.tablename IN ('people', 'cases', 'case_assignments', 'case_contacts',"
-            " 'case_notes')"
+            " 'case_notes', 'person_search_keys')"
             " AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)"
         )
         for index in indexes:
@@ -265,6 +267,7 @@ async def seed(
                 ],
             )
             person_rows = []
+            key_rows = []
             case_rows = []
             assignment_rows = []
             contact_rows: list[tuple[Any, ...]] = []
@@ -276,9 +279,13 @@ async def seed(
                 first, last = rng.choice(FIRST_NAMES), rng.choice(SURNAMES)
                 names.append((first, last))
                 born = today - timedelta(days=rng.randint(365 * 2, 365 * 25))
+                postcode = _postcode(rng)
                 person_rows.append(
-                    (tenant, pid, "child_or_young_person", first, last, born, _postcode(rng))
+                    (tenant, pid, "child_or_young_person", first, last, born, postcode)
                 )
+                # The keys the services write with a person (casework.matching).
+                for slot, key in enumerate(person_keys(first, last, born, None, None, postcode)):
+                    key_rows.append((uuid4(), tenant, pid, slot, key))
                 w = rng.randrange(CASEWORKERS)
                 worker = staff[w]
                 cases.append((cid, w))
@@ -303,6 +310,11 @@ async def seed(
                     "postcode",
                 ],
                 records=person_rows,
+            )
+            await admin.copy_records_to_table(
+                "person_search_keys",
+                columns=["id", "tenant_id", "person_id", "slot", "key"],
+                records=key_rows,
             )
             await admin.copy_records_to_table(
                 "cases",

@@ -32,7 +32,18 @@ class EnquiryForm:
             self.page.get_by_test_id(test_id).check()
 
     def save(self) -> None:
+        """Save; where the duplicate check offers people already recorded (a name used by
+        an earlier journey), say these are new people and save again."""
         self.page.get_by_test_id("save-enquiry").click()
+        self.page.wait_for_load_state()
+        asked = False
+        for field in ("yp-person_id", "parent-person_id"):
+            new = self.page.get_by_test_id(f"{field}-new")
+            if new.count() and not new.is_checked():
+                new.check()
+                asked = True
+        if asked:
+            self.page.get_by_test_id("save-enquiry").click()
 
     def errors(self) -> str:
         return self.page.get_by_test_id("error-summary").inner_text()

@@ -42,6 +42,7 @@ CONTACT_KIND_LABELS = {
     ContactKind.MEETING: "Meeting",
     ContactKind.LETTER: "Letter",
     ContactKind.VIDEO: "Video call",
+    ContactKind.TEXT: "Text message",
 }
 DIRECTION_LABELS = {Direction.INCOMING: "Incoming", Direction.OUTGOING: "Outgoing"}
 GROUNDS_LABELS = {
@@ -78,6 +79,14 @@ ACTION_LABELS: dict[Action, str] = {
     Action.TELL_CLIENT_TASK_OPENED: "Opened a task to tell the service user",
     Action.TELL_CLIENT_DELAYED: "Delayed telling the service user",
     Action.TELL_CLIENT_DONE: "Recorded telling the service user",
+    Action.SAFE_CONTACT_EXCEPTION: "Set the safe-contact preferences aside (manager)",
+    Action.DUPLICATE_CHECK: "Checked for people already recorded",
+    Action.PERSON_LINKED: "Linked a person already recorded",
+    Action.HOUSEHOLD_CREATED: "Recorded a household",
+    Action.HOUSEHOLD_MEMBER_SET: "Added someone to a household",
+    Action.MUST_NOT_BE_TOLD_SET: "Marked who must not be told about the case",
+    Action.PEOPLE_MERGED: "Merged two records of one person",
+    Action.PERSON_READ: "Read a person's record",
     Action.SIGN_IN: "Signed in",
     Action.SIGN_IN_FAILED: "Was refused sign-in",
     Action.SIGN_OUT: "Signed out",
@@ -91,6 +100,41 @@ ACTION_LABELS: dict[Action, str] = {
     Action.TENANT_CREATED: "Created the service (platform operator)",
     Action.TENANT_SUSPENDED: "Suspended the service (platform operator)",
     Action.TENANT_RESTORED: "Restored the service (platform operator)",
+    # Issue 14, a case's life
+    Action.PERSON_CHANGED: "Changed a person's details",
+    Action.CASE_DETAILS_CHANGED: "Changed the case's details",
+    Action.CONTACT_CORRECTED: "Corrected a contact",
+    Action.CASE_REOPENED: "Reopened the case",
+    Action.RETURNING_CASE_OPENED: "Opened a new case for the returning family",
+}
+# The details a change can name, as the history shows them.
+FIELD_LABELS = {
+    "first_name": "First name",
+    "last_name": "Last name",
+    "date_of_birth": "Date of birth",
+    "school_or_setting": "School or setting",
+    "primary_need": "Primary need",
+    "address": "Address",
+    "postcode": "Postcode",
+    "phone": "Phone",
+    "email": "Email",
+    "may_phone": "May phone",
+    "may_leave_voicemail": "May leave a voicemail",
+    "may_text": "May text",
+    "may_email": "May email",
+    "may_post": "May send post",
+    "preferred_times": "Preferred times",
+    "safe_contact_note": "Safe-contact note",
+    "contacted_by": "Who got in touch",
+    "referral_route": "Referral",
+    "referrer_consent_confirmed": "Referrer had the family's consent",
+    "referrer_name": "Referrer",
+    "referrer_consent_on": "Date the family gave consent",
+    "topics": "Topics",
+    "support_level": "Support level",
+    "status": "Status",
+    "outcome": "Outcome",
+    "closed_on": "Closed on",
 }
 if _unlabelled := set(Action) - set(ACTION_LABELS):
     raise RuntimeError(f"audit actions without a label: {sorted(_unlabelled)}")
@@ -162,6 +206,7 @@ LABELS: dict[str, object] = {
     "legal_basis": LEGAL_BASIS_LABELS,
     "tell_method": TELL_METHOD_LABELS,
     "send_method": SEND_METHOD_LABELS,
+    "field": FIELD_LABELS,
     "job": JOB_LABELS,
     "run_status": RUN_STATUS_LABELS,
 }

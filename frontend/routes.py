@@ -17,6 +17,7 @@ from confide.frontend.casework.case import CasePages
 from confide.frontend.casework.contacts import ContactPages
 from confide.frontend.casework.dashboard import DashboardPage
 from confide.frontend.casework.enquiry import EnquiryPages
+from confide.frontend.casework.life import CaseLifePages
 from confide.frontend.casework.notes import NotePages
 from confide.frontend.casework.restricted import BreakGlassPages
 from confide.frontend.casework.search import SearchPage
@@ -26,6 +27,7 @@ from confide.frontend.consent.record import ConsentPages
 from confide.frontend.consent.review import ReviewPages
 from confide.frontend.errors import PAGE_ERRORS
 from confide.frontend.pages import StartController
+from confide.frontend.people.pages import PeoplePages
 from confide.frontend.sharing.authorise import AuthorisePages
 from confide.frontend.sharing.record import DisclosureRecordPages
 from confide.frontend.sharing.share import SharePages
@@ -52,6 +54,8 @@ CONTROLLERS = [
     AssignmentPages,
     AccessLogPages,
     SearchPage,
+    CaseLifePages,
+    PeoplePages,
     # consent
     ConsentHistoryPage,
     ConsentPages,

@@ -48,6 +48,7 @@ from confide.platform.casework.schemas import (
     NewPerson,
     NoteCorrection,
     ReferralRoute,
+    SafeContact,
     Side,
 )
 from confide.platform.casework.tables import Case
@@ -453,8 +454,8 @@ def _when(rng: random.Random, day: date, now: datetime) -> datetime:
     return min(at, now - timedelta(minutes=5))
 
 
-def _contact_kind(rng: random.Random, person: NewPerson | None) -> ContactKind:
-    """How we would get in touch, within what the person allowed."""
+def _contact_kind(rng: random.Random, person: SafeContact | None) -> ContactKind:
+    """How we would get in touch, within what the person allowed (rule 8)."""
     if person is None:
         return ContactKind.MEETING
     allowed = [ContactKind.MEETING, ContactKind.VIDEO]
@@ -535,6 +536,10 @@ async def _make_cases(
         people = [(case.subject.id, enquiry.young_person)] + [
             (p.person.id, new) for p, new in zip(case.people, enquiry.parents, strict=True)
         ]
+        # The saved people's own preferences: the case file lists its people in no set
+        # order, so ``people`` may pair an id with another parent's entry.
+        preferences = {p.person.id: p.person.safe_contact for p in case.people}
+        preferences[case.subject.id] = case.subject.safe_contact
         caller = (
             people[0]
             if enquiry.contacted_by is ContactedBy.YOUNG_PERSON or len(people) == 1
@@ -557,12 +562,12 @@ async def _make_cases(
         }
         for n, offset in enumerate(days):
             day = opened_on + timedelta(days=offset)
-            with_id, person = caller if n == 0 else rng.choice(followed_up)
+            with_id, _ = caller if n == 0 else rng.choice(followed_up)
             if n == 0:
                 kind, direction = first_kind, Direction.INCOMING
                 summary = _FIRST_CONTACT[enquiry.contacted_by].format(**names)
             else:
-                kind = _contact_kind(rng, person)
+                kind = _contact_kind(rng, preferences[with_id])
                 direction = Direction.OUTGOING
                 summary = rng.choice(_FOLLOW_UPS)
             await add_contact(

@@ -132,9 +132,12 @@ async def _existing(owner: asyncpg.Connection, tenant: TenantRef) -> dict[str, l
     queries = {
         "case_id": "SELECT id FROM cases LIMIT 1",
         "note_id": "SELECT note_id AS id FROM case_notes LIMIT 1",
+        "person_id": "SELECT id FROM people LIMIT 1",
+        "contact_id": "SELECT id FROM case_contacts LIMIT 1",
         "disclosure_id": "SELECT id FROM disclosures LIMIT 1",
         "task_id": "SELECT id FROM tell_client_tasks LIMIT 1",
         "heartbeat_id": "SELECT id FROM housekeeping_heartbeats LIMIT 1",
+        "household_id": "SELECT id FROM households LIMIT 1",
         "run_id": "SELECT id FROM job_runs LIMIT 1",
     }
     found: dict[str, list[str]] = {}
@@ -172,6 +175,16 @@ async def ids(
     worker, manager = clients["caseworker"], clients["manager"]
     own = await _post(worker, "/enquiries", _enquiry("Own"))
     note = (await _post(worker, f"/cases/{own['id']}/notes", {"body": "A note"}))["note_id"]
+    contact = await _post(
+        worker,
+        f"/cases/{own['id']}/contacts",
+        {
+            "kind": "phone",
+            "direction": "incoming",
+            "occurred_at": "2026-01-05T10:00:00Z",
+            "summary": "A call",
+        },
+    )
     await _post(
         worker,
         f"/cases/{own['id']}/consents",
@@ -201,6 +214,14 @@ async def ids(
             "sent_to": "Health visitor",
         },
     )
+    household = await _post(
+        worker,
+        "/households",
+        {
+            "name": "Own",
+            "members": [{"person_id": own["subject"]["id"], "relationship": "sibling"}],
+        },
+    )
     async with http_client(app, BASE_URL) as colleague:
         await sign_in_as(colleague, "tom", tenants, dev_idp)
         theirs = await _post(colleague, "/enquiries", _enquiry("Theirs"))
@@ -214,9 +235,12 @@ async def ids(
     return {
         "case_id": [own["id"], theirs["id"], *other["case_id"], never],
         "note_id": [note, *other["note_id"], never],
+        "person_id": [own["subject"]["id"], theirs["subject"]["id"], *other["person_id"], never],
+        "contact_id": [contact["id"], *other["contact_id"], never],
         "disclosure_id": [asked["id"], shared["id"], *other["disclosure_id"], never],
         "task_id": [shared["task"]["id"], *other["task_id"], never],
         "heartbeat_id": [*heartbeats["heartbeat_id"], *other["heartbeat_id"], never],
+        "household_id": [household["id"], *other["household_id"], never],
         "run_id": [*heartbeats["run_id"], *other["run_id"], never],
     }
 

@@ -464,3 +464,34 @@ async def test_the_break_glass_time_box_is_a_tenant_setting(
     finally:
         async with tenant_transaction(east.id):
             await set_break_glass_hours(4)
+
+
+async def test_search_api_takes_the_one_query_text(
+    aisha: httpx.AsyncClient, tom: httpx.AsyncClient, priya: httpx.AsyncClient
+) -> None:
+    surname = "Fernyhough" + uuid.uuid4().hex[:4]
+    young = {**enquiry()["young_person"], "first_name": "Jayden", "last_name": surname}
+    case = await new_case(aisha, young_person=young, parents=[])
+    found = await aisha.get(f"{NM}/search", params={"q": f"{surname} Jaden"})
+    assert found.status_code == 200, found.text
+    body = found.json()
+    [hit] = [h for h in body["items"] if h["person_id"]]
+    assert (hit["first_name"], hit["last_name"]) == ("Jayden", surname)
+    assert [c["case_id"] for c in hit["cases"]] == [case["id"]]
+    assert hit["reasons"][0] == "name"
+    assert "name sounds like" in hit["reasons"] or "name spelt like" in hit["reasons"]
+    assert {"total", "limit", "offset", "next_offset"} <= set(body)
+    # No need-to-know: the reference only, nothing of who or why.
+    hidden = (await tom.get(f"{NM}/search", params={"q": surname})).json()["items"]
+    assert [(h["restricted"], h["person_id"], h["first_name"], h["reasons"]) for h in hidden] == [
+        (True, None, None, [])
+    ]
+    # Another tenant finds nothing of it.
+    other = await priya.get("/t/eastdale/api/search", params={"q": surname})
+    assert other.status_code == 200
+    assert other.json()["items"] == []
+    for bad in ("x", "31/02/2015", "\x00"):
+        refused = await aisha.get(f"{NM}/search", params={"q": bad})
+        assert refused.status_code == 400, bad
+        assert list(refused.json()["errors"]) == ["q"]
+    assert (await aisha.get(f"{NM}/search")).status_code == 400

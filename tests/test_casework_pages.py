@@ -373,3 +373,51 @@ async def test_another_services_case_reference_is_not_found(
     by_id = await bronwen.get(f"/t/eastdale/cases/{case_id}")
     never = await bronwen.get(f"/t/eastdale/cases/{uuid.uuid4()}")
     assert by_reference.status_code == by_id.status_code == never.status_code == 404
+
+
+async def test_every_case_work_page_has_the_one_search_box(
+    aisha: httpx.AsyncClient, gareth: httpx.AsyncClient
+) -> None:
+    surname = "Thorneycroft" + uuid.uuid4().hex[:4]
+    case_id = await record_enquiry(
+        aisha,
+        **{"yp-first_name": "Katherine", "yp-last_name": surname, "parent-last_name": surname},
+    )
+    for path in ("/dashboard", "/enquiries/new", "/search", f"/cases/{case_id}"):
+        page = await aisha.get(f"{NM}{path}")
+        assert page.status_code == 200, path
+        box = parse(page).one("form[data-testid=header-search]")
+        assert box.get("method") == "get"
+        assert box.get("action") == f"{NM}/search"
+        assert box.get("role") == "search"
+        field = box.one("input[name=q]")
+        label = box.one(f"label[for={field.get('id')}]")
+        assert label.text.strip() == "Find a person or case", path
+    # What the box sends is what the search page reads: a nickname and a misspelt surname.
+    found = await aisha.get(f"{NM}/search", params={"q": f"{surname[:-1]} Kate"})
+    assert found.status_code == 200
+    results = parse(found).one("[data-testid=results]")
+    assert f"{NM}/cases/{case_id}" in [href for _, href in links(results)]
+    reasons = [cell.text for cell in results.select("[data-testid=result-reasons]")]
+    assert "Name variant" in " ".join(reasons)
+    by_phone = await aisha.get(f"{NM}/search", params={"q": "+44 7700 900 456"})
+    assert by_phone.status_code == 200
+    assert "Phone" in " ".join(
+        c.text for c in parse(by_phone).select("[data-testid=result-reasons]")
+    )
+    # Not for staff without case work.
+    assert (
+        parse(await gareth.get(f"{NM}/dashboard")).first("form[data-testid=header-search]") is None
+    )
+
+
+async def test_a_restricted_hit_says_nothing_of_why_it_was_found(
+    aisha: httpx.AsyncClient, tom: httpx.AsyncClient
+) -> None:
+    surname = "Ravensworth" + uuid.uuid4().hex[:4]
+    await record_enquiry(aisha, **{"yp-last_name": surname, "parent-last_name": surname})
+    hidden = await tom.get(f"{NM}/search", params={"q": surname})
+    rows = parse(hidden).select("[data-testid=results] tr[data-testid=result]")
+    assert len(rows) == 1  # the young person and the parent, both on the one case
+    assert rows[0].one("[data-testid=restricted]")
+    assert rows[0].one("[data-testid=result-reasons]").text.strip() == ""

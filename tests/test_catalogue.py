@@ -98,6 +98,7 @@ APP_PRIVILEGES: dict[str, frozenset[str]] = {
     "migration": frozenset(),  # Piccolo's record of applied migrations
     # Tenant-owned records that change: current state, corrected or moved on, not removed.
     "people": READ_WRITE,
+    "person_search_keys": READ_WRITE,  # slots reused, a key no longer wanted is null
     "cases": READ_WRITE,
     "case_people": READ_WRITE,
     "case_assignments": READ_WRITE,  # ended, never deleted
@@ -107,6 +108,8 @@ APP_PRIVILEGES: dict[str, frozenset[str]] = {
     "housekeeping_heartbeats": READ_WRITE,
     "job_runs": READ_WRITE,  # an attempt's record is replaced by the next attempt's
     "tell_client_tasks": READ_WRITE,
+    "households": READ_WRITE,
+    "household_members": READ_WRITE,  # relationships corrected, never deleted
     # Only the workflow's steps, each writing its own columns once; what was shared never
     # changes (the disclosures_guard trigger, tests/test_disclosure_record_sql.py).
     "disclosures": READ_WRITE,
@@ -116,16 +119,20 @@ APP_PRIVILEGES: dict[str, frozenset[str]] = {
     "case_contacts": APPEND,
     "case_notes": APPEND,
     "break_glass_grants": APPEND,
+    "record_changes": APPEND,
     "consents": APPEND,
     "consent_reviews": APPEND,
     "tell_client_delays": APPEND,
     "consent_not_asked": APPEND,
     "capacity_decisions": APPEND,
+    "person_merges": APPEND,  # which records were merged, by whom, when and why
     # A create's idempotency key, kept a day then deleted: the one DELETE a rule needs.
     "idempotency_keys": frozenset({"SELECT", "INSERT", "DELETE"}),
 }
 # The only functions of the schema (not an extension's) it may execute: narrow doors.
 APP_FUNCTIONS = {
+    # A read's audit entry chained at commit, into the chain of the transaction's tenant only.
+    "app_audit_append(bigint,uuid,uuid,text,uuid,text,text,uuid,text,text,jsonb,text[],text)",
     "app_operator_credentials(text)",
     "app_operator_failed(uuid)",
     "app_operator_signed_in(uuid,bigint)",

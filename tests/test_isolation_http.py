@@ -107,9 +107,26 @@ async def _northmoor_case_work(
     )
     authorised = await api_post(fiona, url, legal)
     sent = await send(fiona, cid, authorised.json()["id"])
+    person = case["people"][0]["person"]["id"]
+    household = await api_post(aisha, "/t/northmoor/api/households", {
+        "name": "Northmoor's family", "members": [{"person_id": person, "relationship": "parent"}]
+    })  # fmt: skip
+    contact = await api_post(
+        aisha,
+        f"/t/northmoor/api/cases/{cid}/contacts",
+        {
+            "kind": "phone",
+            "direction": "incoming",
+            "occurred_at": "2026-01-05T10:00:00+00:00",
+            "summary": "Northmoor's call",
+        },
+    )
     return {
+        "household_id": household.json()["id"],
         "case_id": cid,
         "note_id": note,
+        "person_id": case["subject"]["id"],
+        "contact_id": contact.json()["id"],
         "awaiting_id": asked.json()["id"],
         "allowed_id": allowed.json()["id"],
         "task_id": sent.json()["task"]["id"],
@@ -192,11 +209,32 @@ def _bodies(ids: dict[str, str]) -> dict[str, dict[str, Any]]:
             "body": "Changed",
             "reason": "Because",
         },
+        # Issue 14: a case's life.
+        "/api/cases/{case_id:uuid}": {"reason": "From another service", "support_level": 4},
+        "/api/cases/{case_id:uuid}/people/{person_id:uuid}": {
+            "reason": "From another service",
+            "first_name": "Changed",
+        },
+        "/api/cases/{case_id:uuid}/contacts/{contact_id:uuid}/corrections": {
+            "kind": "email",
+            "direction": "incoming",
+            "occurred_at": f"{today}T09:00:00+00:00",
+            "summary": "Changed",
+            "reason": "From another service",
+        },
+        "/api/cases/{case_id:uuid}/reopen": {"reason": "From another service"},
+        "/api/cases/{case_id:uuid}/returning": {"contacted_by": "parent", "topics": ["Transport"]},
         "/api/tell-client-tasks/{task_id:uuid}/delay": {
             "reason": "Later",
             "new_due_on": str(later),
         },
         "/api/tell-client-tasks/{task_id:uuid}/told": {"told_on": str(today), "told_how": "phone"},
+        "/api/cases/{case_id:uuid}/must-not-be-told": {"person_id": ids["person_id"]},
+        "/api/cases/{case_id:uuid}/people": {"person_id": ids["person_id"]},
+        "/api/households/{household_id:uuid}/members": {
+            "person_id": ids["person_id"],
+            "relationship": "carer",
+        },
         # The pages.
         "/admin/staff/{user_id:uuid}/status": {"status": "suspended"},
         "/cases/{case_id:uuid}/assignments": {"staff_id": ids["user_id"], "assigned": "false"},
@@ -244,7 +282,50 @@ def _bodies(ids: dict[str, str]) -> dict[str, dict[str, Any]]:
             "legal_basis": "police_request",
             "justification": "A written request",
         },
+        # Issue 14: a case's life.
+        "/cases/{case_id:uuid}/contacts/{contact_id:uuid}/corrections": {
+            "kind": "email",
+            "direction": "incoming",
+            "summary": "Changed",
+            "reason": "From another service",
+            **day("occurred_on", today),
+        },
+        "/cases/{case_id:uuid}/details": {
+            "contacted_by": "parent",
+            "referral_route": "self",
+            "topics": "Transport",
+            "support_level": "4",
+            "reason": "From another service",
+        },
+        "/cases/{case_id:uuid}/people/{person_id:uuid}": {
+            "first_name": "Changed",
+            "last_name": "Elsewhere",
+            "reason": "From another service",
+        },
+        "/cases/{case_id:uuid}/reopen": {"reason": "From another service"},
+        "/cases/{case_id:uuid}/returning": {
+            "contacted_by": "parent",
+            "topics": "Transport",
+            "support_level": "1",
+        },
         "/tasks/{task_id:uuid}/delay": {"reason": "Later", **day("new_due_on", later)},
+        "/cases/{case_id:uuid}/household": {
+            "name": "Stolen",
+            f"member-{ids['person_id']}": "parent",
+        },
+        "/cases/{case_id:uuid}/people/link": {
+            "first_name": "Ada",
+            "last_name": "Okafor",
+            "person_id": ids["person_id"],
+        },
+        "/cases/{case_id:uuid}/people/must-not-be-told": {
+            "person_id": ids["person_id"],
+            "must_not_be_told": "yes",
+        },
+        "/people/{person_id:uuid}/merge": {
+            "merged_id": ids["person_id"],
+            "reason": "The same person twice",
+        },
         "/tasks/{task_id:uuid}/told": {"told_how": "phone", **day("told_on", today)},
     }
 
@@ -256,6 +337,10 @@ _OWN_TENANT_ONLY = {
     "/admin/sso",
     "/api/enquiries",
     "/enquiries/new",
+    # Ids in the body only, refused as ids that do not exist (tests/test_people_api.py).
+    "/api/households",
+    "/api/people/duplicate-checks",
+    "/api/people/merges",
     "/logout",
 }
 
@@ -279,8 +364,11 @@ async def test_no_route_updates_or_deletes_another_tenants_row(
     params = {
         "case_id": ids["case_id"],
         "note_id": ids["note_id"],
+        "person_id": ids["person_id"],
+        "contact_id": ids["contact_id"],
         "task_id": ids["task_id"],
         "user_id": ids["user_id"],
+        "household_id": ids["household_id"],
     }
     answers: dict[str, int] = {}
     manager, admin = await sign_in_as("bronwen"), await sign_in_as("seun")

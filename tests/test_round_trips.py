@@ -22,6 +22,8 @@ from tests.helpers.tenants import TenantRef
 # (PostgreSQL round trips, Redis commands) for one request. The case API is held to the
 # issue's ceiling, at most 3 and 1, besides its exact count.
 CASE_API = (3, 1)
+# The case page: BEGIN with its checks, the case file, its consent with its timeline (issue
+# 14: every kind of event in one UNION ALL, and the open tasks), COMMIT with the read's entry.
 CASE_PAGE = (4, 1)
 DASHBOARD = (8, 1)  # a caseworker: BEGIN with its checks, the lists, COMMIT
 SEARCH = (5, 1)

@@ -22,10 +22,12 @@ import pytest
 
 from confide.platform.casework.search import (
     LEAKPROOF_STATEMENT,
+    MatchReason,
     SearchError,
     SearchHit,
     SearchKind,
     SearchQuery,
+    refresh_search_keys,
     search,
     trigram_available,
 )
@@ -157,6 +159,10 @@ async def world(tenants: dict[str, TenantRef], pool: None) -> World:
                 ),
                 (CASE_PERSON_SQL, [(alpha, uuid4(), c1, p2)]),
                 (
+                    "UPDATE people SET phone = $2, email = $3 WHERE id = $1",
+                    [(p1, "07700 900123", "Jasmine.O@Example.com")],
+                ),
+                (
                     ASSIGN_SQL,
                     [
                         (alpha, uuid4(), c1, worker.id, None),
@@ -195,7 +201,16 @@ async def world(tenants: dict[str, TenantRef], pool: None) -> World:
         )
     finally:
         await conn.close()
+    # Written as the owner, so the keys the services write with a person come after.
+    await refresh_keys(alpha, [p1, p2, p3, *[pid for pid, _, _ in paging_people]])
+    await refresh_keys(beta, [bp])
     return World(alpha, beta, worker, other, manager, beta_worker, p1, p2, p3, bp, refs)
+
+
+async def refresh_keys(tenant: UUID, person_ids: list[UUID]) -> None:
+    async with tenant_transaction(tenant):
+        for person_id in person_ids:
+            await refresh_search_keys(person_id)
 
 
 async def run(
@@ -393,9 +408,128 @@ async def test_paging(world: World, trigram: bool | None) -> None:
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "17/02/2011",
+        "17 2 2011",
+        "17.2.11",
+        "17-02-2011",
+        "2011-02-17",
+        "17 Feb 2011",
+        "17th February 2011",
+        "February 17, 2011",
+    ],
+)
+async def test_date_of_birth_as_people_type_it(world: World, text: str) -> None:
+    found = await run(world.alpha, world.worker, text)
+    assert people(found) == {world.p1}
+    assert [h.reasons for h in found.items if h.person_id] == [(MatchReason.DATE_OF_BIRTH,)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["07700 900123", "07700900123", "+44 7700 900 123", "+44 (0)7700 900123", "0044 7700900123"],
+)
+async def test_phone_in_any_spacing(world: World, text: str) -> None:
+    found = await run(world.alpha, world.worker, text)
+    assert people(found) == {world.p1}
+    assert found.items[0].reasons == (MatchReason.PHONE,)
+
+
+async def test_email_in_any_case(world: World) -> None:
+    found = await run(world.alpha, world.worker, " JASMINE.O@example.COM ")
+    assert people(found) == {world.p1}
+    assert found.items[0].reasons == (MatchReason.EMAIL,)
+    assert not people(await run(world.alpha, world.worker, "jasmine@example.com"))
+
+
+async def test_part_of_a_reference(world: World) -> None:
+    prefix, _, number = world.refs["c1"].split("-")
+    for text in (f"{prefix}-{number}", f"{prefix.lower()}-2026-0000{number}"):
+        found = await run(world.alpha, world.worker, text)
+        assert people(found) == {world.p1, world.p2}, text
+        assert {h.reasons for h in found.items} == {(MatchReason.REFERENCE,)}
+    # The number alone: every case numbered 1, whatever its prefix and year.
+    found = await run(world.alpha, world.worker, f"000{number}")
+    assert {world.p1, world.p2} <= people(found)
+    assert world.refs["c2"] not in {c.reference for h in found.items for c in h.cases}
+
+
+async def test_hits_say_why_and_restricted_ones_do_not(world: World) -> None:
+    found = await run(world.alpha, world.worker, "Okonkow Jasmin", trigram=False)
+    hit = next(h for h in found.items if h.person_id == world.p1)
+    assert MatchReason.NAME_SOUND in hit.reasons
+    assert MatchReason.NAME not in hit.reasons  # neither word was spelt right
+    exact = await run(world.alpha, world.worker, "Jasmine Okonkwo", trigram=False)
+    assert next(h for h in exact.items if h.person_id == world.p1).reasons[0] == MatchReason.NAME
+    restricted = [h for h in exact.items if h.restricted]
+    assert restricted
+    assert all(h.reasons == () for h in restricted)
+
+
+async def _owner(statement: str, tenant: UUID, *args: Any) -> None:
+    conn = await asyncpg.connect(OWNER_URL)
+    try:
+        async with conn.transaction():
+            await conn.execute("SELECT set_config('app.tenant_id', $1, true)", str(tenant))
+            await conn.execute(statement, *args)
+    finally:
+        await conn.close()
+
+
+async def test_keys_follow_a_change_of_name_once_refreshed(world: World) -> None:
+    person = uuid4()
+    await _owner(
+        "INSERT INTO people (tenant_id, id, kind, first_name, last_name)"
+        " VALUES ($1, $2, 'child_or_young_person', 'Marigold', 'Featherby-Smith')",
+        world.alpha,
+        world.alpha,
+        person,
+    )
+    await refresh_keys(world.alpha, [person])
+    assert person in people(
+        await run(world.alpha, world.manager, "Marigold Fetherby", trigram=False)
+    )
+    await _owner("UPDATE people SET last_name = 'Pennyworth' WHERE id = $1", world.alpha, person)
+    await refresh_keys(world.alpha, [person])
+    assert person in people(
+        await run(world.alpha, world.manager, "Marigold Penyworth", trigram=False)
+    )
+    for old in ("Featherby", "Featherbysmith", "Featherby-Smith"):
+        assert person not in people(await run(world.alpha, world.manager, old, trigram=False))
+
+
+async def test_another_tenant_cannot_see_or_plant_search_keys(world: World) -> None:
+    conn = await asyncpg.connect(APP_URL)
+    try:
+        async with conn.transaction():
+            await conn.execute("SELECT set_config('app.tenant_id', $1, true)", str(world.beta))
+            seen = await conn.fetchval(
+                "SELECT count(*) FROM person_search_keys WHERE person_id = $1", world.p1
+            )
+            assert seen == 0
+            assert await conn.fetchval("SELECT count(*) FROM person_search_keys") > 0
+        async with conn.transaction():
+            await conn.execute("SELECT set_config('app.tenant_id', $1, true)", str(world.beta))
+            with pytest.raises(asyncpg.InsufficientPrivilegeError):
+                await conn.execute(
+                    "INSERT INTO person_search_keys (id, tenant_id, person_id, slot, key)"
+                    " VALUES ($1, $2, $3, 31, 'n:planted')",
+                    uuid4(),
+                    world.alpha,
+                    world.p1,
+                )
+    finally:
+        await conn.close()
+
+
+@pytest.mark.parametrize(
     ("text", "kind"),
     [
         ("", None),
+        ("someone@", None),
+        ("5555", SearchKind.PHONE),
+        ("not-a-reference", SearchKind.REFERENCE),
         ("   ", None),
         ("x" * 101, None),
         ("q", None),
@@ -414,3 +548,30 @@ def test_invalid_queries(text: str, kind: SearchKind | None) -> None:
 def test_page_size_is_bounded() -> None:
     with pytest.raises(ValueError, match="limit"):
         PageRequest(limit=101)
+
+
+async def test_the_migration_writes_the_keys_of_people_already_there(world: World) -> None:
+    """People written before the search keys existed (here: by raw SQL, which writes
+    none) are found once the migration's backfill has run."""
+    from confide.platform.casework.piccolo_migrations import (
+        casework_2026_11_29t15_28_08_000000 as keys_migration,
+    )
+    from confide.platform.core.db import get_engine
+
+    person = uuid4()
+    await _owner(
+        "INSERT INTO people (tenant_id, id, kind, first_name, last_name, phone)"
+        " VALUES ($1, $2, 'child_or_young_person', 'Perpetua', 'Backhouse', '07700 900999')",
+        world.alpha,
+        world.alpha,
+        person,
+    )
+    assert person not in people(
+        await run(world.alpha, world.manager, "Perpetua Bakhouse", trigram=False)
+    )
+    async with get_engine().transaction():
+        await keys_migration._backfill()
+    assert person in people(
+        await run(world.alpha, world.manager, "Perpetua Bakhouse", trigram=False)
+    )
+    assert person in people(await run(world.alpha, world.manager, "+44 7700 900 999"))

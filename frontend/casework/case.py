@@ -3,6 +3,7 @@ reference, closing it, and the form pages that act on one case."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -16,6 +17,7 @@ from confide.frontend.casework.forms import AssignmentForm, CloseForm
 from confide.frontend.casework.restricted import restricted_page
 from confide.frontend.forms import Form
 from confide.frontend.labels import LABELS
+from confide.frontend.paging import PageNumber
 from confide.frontend.templating import form_page, redirect_to
 from confide.platform.casework import access, records
 from confide.platform.casework.access import CaseRestricted
@@ -34,9 +36,12 @@ async def case_page(
     *,
     done: str = "",
     form: AssignmentForm | None = None,
+    kinds: Sequence[str] = (),
+    page: int = 1,
 ) -> Template:
-    """The case file; ``form``: the assignment form come back with its problem."""
-    model = await presenters.case_page(case, staff)
+    """The case file; ``form``: the assignment form come back with its problem; the
+    timeline's ``kinds`` (all when none) and ``page``."""
+    model = await presenters.case_page(case, staff, kinds, page)
     return form_page(request, "cases/case.html", form or AssignmentForm(), done=done, **model)
 
 
@@ -78,13 +83,17 @@ class CasePages(Controller):
         staff: NamedDependency[StaffView],
         done: Annotated[str, QueryParameter()] = "",
         created: Annotated[bool, QueryParameter()] = False,
+        kind: Annotated[list[str] | None, QueryParameter(max_items=10)] = None,
+        page: PageNumber = 1,
     ) -> Template:
-        """The case file (an audited read); a restricted case offers break-glass instead."""
+        """The case file (an audited read); a restricted case offers break-glass instead.
+        The timeline shows the kinds of event ticked (``?kind=``), a page at a time."""
         try:
             case = await records.get_case(case_id, staff, purpose="view")
         except CaseRestricted:
             return await restricted_page(request, case_id)
-        return await case_page(request, case, staff, done="created" if created else done)
+        done = "created" if created else done
+        return await case_page(request, case, staff, done=done, kinds=kind or [], page=page)
 
     @get("/cases/by-reference/{reference:str}", name="case-by-reference")
     async def by_reference(

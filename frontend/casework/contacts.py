@@ -13,6 +13,7 @@ from litestar.response import Redirect, Template
 from confide.frontend.casework.case import back_to_case, case_form_page
 from confide.frontend.casework.forms import ContactForm
 from confide.platform.casework import records
+from confide.platform.casework.access import is_manager
 from confide.platform.identity.idempotency import idempotent
 from confide.platform.identity.schemas import StaffView
 from confide.platform.identity.web import case_worker
@@ -33,7 +34,9 @@ class ContactPages(Controller):
         staff: NamedDependency[StaffView],
     ) -> Template:
         """Record a contact, with everyone's safe-contact preferences shown first."""
-        return await case_form_page(request, TEMPLATE, case_id, staff, ContactForm())
+        return await case_form_page(
+            request, TEMPLATE, case_id, staff, ContactForm(), is_manager=is_manager(staff)
+        )
 
     @post("/contacts", name="case-contact-add", middleware=[idempotent()])
     async def add_contact(
@@ -48,4 +51,6 @@ class ContactPages(Controller):
             await form.save(lambda: records.add_contact(case_id, staff, contact))
         if form.ok:
             return back_to_case(request, case_id, "contact")
-        return await case_form_page(request, TEMPLATE, case_id, staff, form)
+        return await case_form_page(
+            request, TEMPLATE, case_id, staff, form, is_manager=is_manager(staff)
+        )

@@ -46,6 +46,10 @@ PARENT = "parent"
 FIRST_CONTACT = "contact-"
 SAFE_CONTACT_FIELDS = ("may_phone", "may_leave_voicemail", "may_text", "may_email", "may_post")
 SUPPORT_LEVELS = ("1", "2", "3", "4")
+# Linking someone already recorded (the duplicate check's answer): the chosen person's id,
+# or NEW_PERSON for "none of these".
+PERSON_ID = "person_id"
+NEW_PERSON = "new"
 
 
 def person_fields(prefix: str) -> tuple[str, ...]:
@@ -116,7 +120,9 @@ class EnquiryForm(Form):
         "contacted_by",
         "anonymous",
         *person_fields(YOUNG_PERSON),
+        f"{YOUNG_PERSON}-{PERSON_ID}",
         *person_fields(PARENT),
+        f"{PARENT}-{PERSON_ID}",
         "referral_route",
         "referrer_name",
         "referrer_consent_on",
@@ -156,6 +162,10 @@ class EnquiryForm(Form):
             return f"{YOUNG_PERSON}-first_name"
         if key.startswith("parents."):
             return f"{PARENT}-{key.split('.', 2)[-1]}"
+        if key == "young_person_id":
+            return f"{YOUNG_PERSON}-{PERSON_ID}"
+        if key == "parent_ids":
+            return f"{PARENT}-{PERSON_ID}"
         return key
 
     def first_contact(self) -> tuple[FirstContact, NewContact | None]:
@@ -175,10 +185,14 @@ class EnquiryForm(Form):
         if support not in SUPPORT_LEVELS:
             self.fail("support_level", "Select the level of support")
         anonymous = self.ticked("anonymous")
+        young_person_id = self.linked(YOUNG_PERSON)
+        parent_id = self.linked(PARENT)
         young_person = (
-            self._person(YOUNG_PERSON) if not anonymous or self._filled(YOUNG_PERSON) else None
+            self._person(YOUNG_PERSON)
+            if young_person_id is None and (not anonymous or self._filled(YOUNG_PERSON))
+            else None
         )
-        parents = [self._person(PARENT)] if self._filled(PARENT) else []
+        parents = [self._person(PARENT)] if parent_id is None and self._filled(PARENT) else []
         contact = read_contact(self, FIRST_CONTACT)
         consent, not_asked = self._consent_answer(anonymous)
         enquiry = FirstContact(
@@ -186,6 +200,8 @@ class EnquiryForm(Form):
             anonymous=anonymous,
             young_person=young_person,
             parents=parents,
+            young_person_id=young_person_id,
+            parent_ids=[parent_id] if parent_id is not None else [],
             referral_route=route or ReferralRoute.SELF,
             referrer_consent_confirmed=self.ticked("referrer_consent_confirmed"),
             referrer_name=self.optional("referrer_name"),
@@ -196,6 +212,23 @@ class EnquiryForm(Form):
             consent_not_asked=not_asked,
         )
         return enquiry, contact
+
+    def linked(self, prefix: str) -> UUID | None:
+        """The person already recorded chosen for ``prefix`` (``yp`` or ``parent``) from the
+        duplicate check's matches; None: none chosen, or "record a new person"."""
+        value = self.text(f"{prefix}-{PERSON_ID}")
+        if value in ("", NEW_PERSON):
+            return None
+        try:
+            return UUID(value)
+        except ValueError:
+            self.fail(f"{prefix}-{PERSON_ID}", "Choose someone from the list, or a new person")
+            return None
+
+    def undecided(self, prefix: str) -> bool:
+        """Typed a name for ``prefix`` and not yet said whether it is someone recorded."""
+        named = self.text(f"{prefix}-first_name") and self.text(f"{prefix}-last_name")
+        return bool(named) and not self.text(f"{prefix}-{PERSON_ID}")
 
     def check_contact(self, contact: NewContact) -> None:
         """The first contact's own checks, on its ``contact-`` fields."""
@@ -247,11 +280,12 @@ class EnquiryForm(Form):
 class ContactForm(Form):
     """A contact on a case (``/cases/<id>/contacts/new``)."""
 
-    order = contact_fields()
+    order = (*contact_fields(), "safe_contact_exception")
     dates = ("occurred_on",)
 
     def contact(self) -> NewContact | None:
-        """The contact, on the young person's side if so marked, with whom it was."""
+        """The contact, on the young person's side if so marked, with whom it was, and a
+        manager's reason to set the safe-contact preferences aside (rule 8)."""
         contact = read_contact(self)
         with_person = self.text("with_person_id")
         person_id = None
@@ -263,6 +297,7 @@ class ContactForm(Form):
         if contact is not None:
             contact.side = _side(self)
             contact.with_person_id = person_id
+            contact.safe_contact_exception = self.text("safe_contact_exception") or None
         return contact
 
 

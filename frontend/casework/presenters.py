@@ -4,20 +4,27 @@ tenant's support levels, and the dashboard's lists."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
+from urllib.parse import quote
 
 from confide.frontend.labels import LABELS
 from confide.frontend.paging import page_request
 from confide.platform.casework import access, records
 from confide.platform.casework.schemas import (
+    CaseStatus,
+    CaseTimeline,
     CaseView,
     ContactView,
     NoteView,
     PersonView,
+    TimelineEntry,
+    TimelineKind,
 )
 from confide.platform.consent import consents, disclosures, tasks
+from confide.platform.consent import timeline as case_timeline
 from confide.platform.consent.consents import REVIEW_WINDOW_DAYS
 from confide.platform.consent.schemas import ConsentView
 from confide.platform.core.clock import service_today
@@ -71,37 +78,75 @@ def safe_contact_allowed(person: PersonView) -> list[str]:
 
 @dataclass(frozen=True, slots=True)
 class TimelineItem:
+    """One event of the timeline: a contact or a note with its versions (from the case
+    file), or another kind with the timeline's own facts (``entry``)."""
+
     when: datetime
+    kind: str = TimelineKind.CONTACT.value
     contact: ContactView | None = None
     note: NoteView | None = None
+    entry: TimelineEntry | None = None
 
 
-def timeline(case: CaseView) -> list[TimelineItem]:
-    """Contacts and notes, newest first (a note dates from its first version)."""
-    items = [TimelineItem(c.occurred_at, contact=c) for c in case.contacts]
-    items += [
-        TimelineItem(n.history[-1].recorded_at if n.history else n.current.recorded_at, note=n)
-        for n in case.notes
-    ]
-    return sorted(items, key=lambda i: i.when, reverse=True)
+def timeline(case: CaseView, found: CaseTimeline) -> list[TimelineItem]:
+    """The timeline's page, newest first, each contact and note with its versions."""
+    contacts = {c.contact_id: c for c in case.contacts}
+    notes = {n.note_id: n for n in case.notes}
+    items = []
+    for entry in found.items:
+        kind = entry.kind.value
+        contact = contacts.get(entry.item_id) if entry.kind is TimelineKind.CONTACT else None
+        note = notes.get(entry.item_id) if entry.kind is TimelineKind.NOTE else None
+        items.append(TimelineItem(entry.at, kind, contact=contact, note=note, entry=entry))
+    return items
+
+
+def age_on(born: date | None, today: date) -> int | None:
+    """Whole years from ``born`` to ``today`` (None: no date of birth)."""
+    if born is None:
+        return None
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
+TIMELINE_KINDS = (
+    (TimelineKind.CONTACT.value, "Contacts"),
+    (TimelineKind.NOTE.value, "Notes"),
+    (TimelineKind.SHARE.value, "Shares"),
+    (TimelineKind.CONSENT.value, "Consent"),
+    (TimelineKind.BREAK_GLASS.value, "Break-glass"),
+    (TimelineKind.CHANGE.value, "Changes of details"),
+)
 
 
 def people_of(case: CaseView) -> list[tuple[str, PersonView]]:
-    """Everyone on the case with their part in it, the child or young person first."""
+    """Everyone on the case with their part in it, the child or young person first; not
+    those who must not be told about it (``must_not_be_told``)."""
     people: list[tuple[str, PersonView]] = []
     if case.subject is not None:
         people.append(("Child or young person", case.subject))
     people += [
         ("Parent or carer" if p.relationship == "parent_or_carer" else "Other", p.person)
         for p in case.people
+        if not p.must_not_be_told
     ]
     return people
 
 
+def must_not_be_told(case: CaseView) -> list[PersonView]:
+    """Who must not be told about the case (rule 22): never offered as a way to contact or
+    tell the client, and named in a warning wherever the case is shown."""
+    return [p.person for p in case.people if p.must_not_be_told]
+
+
 def safe_contact(case: CaseView) -> dict[str, Any]:
     """The people on the case and how each may be contacted: shown wherever someone is about
-    to make contact (rule 8)."""
-    return {"people": people_of(case), "rules": safe_contact_rules, "allowed": safe_contact_allowed}
+    to make contact (rule 8); and who must not be told about it (rule 22)."""
+    return {
+        "people": people_of(case),
+        "rules": safe_contact_rules,
+        "allowed": safe_contact_allowed,
+        "not_told": must_not_be_told(case),
+    }
 
 
 def review_soon(consent: ConsentView | None) -> bool:
@@ -111,19 +156,38 @@ def review_soon(consent: ConsentView | None) -> bool:
     return (consent.review_due - service_today()).days <= REVIEW_WINDOW_DAYS
 
 
-async def case_page(case: CaseView, staff: StaffView) -> dict[str, Any]:
+async def case_page(
+    case: CaseView, staff: StaffView, kinds: Sequence[str] = (), page: int = 1
+) -> dict[str, Any]:
     """The case page's model. The case was opened (an audited read) by the caller; its
-    consent is part of it; a manager sees whom else the case may be assigned to."""
+    consent is part of it; a manager sees whom else the case may be assigned to; the
+    timeline shows ``kinds`` (all when none), ``page`` by ``page``."""
     current = [a for a in case.assignments if a.ended_at is None]
     caseworkers: list[StaffView] = []
     if access.is_manager(staff):
         listed = await staff_service.list_staff(PageRequest(limit=CASEWORKERS_LISTED))
         assigned = {a.staff_id for a in current}
         caseworkers = [s for s in listed.items if access.works_cases(s) and s.id not in assigned]
-    consent, not_asked = (None, None) if case.anonymous else await consents.consent_now(case.id)
+    chosen = case_timeline.kinds_of(kinds)
+    consent, not_asked, found = await case_timeline.consent_and_timeline(
+        case, chosen, page_request(page)
+    )
+    if case.anonymous:  # nobody to give it
+        consent, not_asked = None, None
+    today = service_today()
     return {
         "case": case,
-        "timeline": timeline(case),
+        "timeline": timeline(case, found),
+        "timeline_total": found.total,
+        "timeline_page": page,
+        "timeline_pages": found.page_count,
+        "timeline_kinds": TIMELINE_KINDS,
+        "kinds_chosen": [k.value for k in chosen] if kinds else [],
+        "kinds_query": "".join(f"kind={quote(k)}&" for k in kinds),
+        "next_actions": found.next_actions,
+        "child_age": age_on(case.subject.date_of_birth, today) if case.subject else None,
+        "may_change": access.may_change(case),
+        "may_reopen": case.status == CaseStatus.CLOSED and access.may_change(case),
         "current": current,
         "caseworkers": caseworkers,
         "is_manager": access.is_manager(staff),

@@ -3,6 +3,8 @@ authorisation or refusal, a share sent or not sent, telling the service user, a 
 
 from __future__ import annotations
 
+from uuid import UUID
+
 from confide.frontend.forms import Form, date_fields
 from confide.platform.consent.schemas import (
     Authorisation,
@@ -136,7 +138,15 @@ class DecisionForm(Form):
 class TaskForm(Form):
     """The task page's forms: they were told (when, how), or a manager's delay (why, until)."""
 
-    order = ("told_on", "told_how", "note", "reason", "new_due_on")
+    order = (
+        "told_on",
+        "told_how",
+        "told_person_id",
+        "note",
+        "safe_contact_exception",
+        "reason",
+        "new_due_on",
+    )
     dates = ("told_on", "new_due_on")
     page_wide = WHOLE_REQUEST
 
@@ -145,9 +155,21 @@ class TaskForm(Form):
             "told_on", "The date they were told", required="Enter the date they were told"
         )
         how = self.choice(TellMethod, "told_how", "Select how they were told")
+        person_id = None
+        if self.text("told_person_id"):
+            try:
+                person_id = UUID(self.text("told_person_id"))
+            except ValueError:
+                self.fail("told_person_id", "Choose someone on this case")
         if told_on is None or how is None:
             return None
-        return ToldClient(told_on=told_on, told_how=how, note=self.text("note"))
+        return ToldClient(
+            told_on=told_on,
+            told_how=how,
+            note=self.text("note"),
+            told_person_id=person_id,
+            safe_contact_exception=self.text("safe_contact_exception") or None,
+        )
 
     def delay(self) -> DelayTelling | None:
         if not self.text("reason"):

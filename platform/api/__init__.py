@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from litestar import Router
 
+from confide.platform.api.caselife import CaseLifeController
 from confide.platform.api.casework import CaseworkController
 from confide.platform.api.consent import ConsentController
 from confide.platform.api.errors import API_ERRORS
 from confide.platform.api.housekeeping import HousekeepingController, JobRunsController
+from confide.platform.api.people import PeopleController
 
 
 def api_router() -> Router:
@@ -16,8 +18,10 @@ def api_router() -> Router:
         path="/api",
         route_handlers=[
             CaseworkController,
+            CaseLifeController,
             ConsentController,
             HousekeepingController,
+            PeopleController,
             JobRunsController,
         ],
         exception_handlers=API_ERRORS,

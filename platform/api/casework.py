@@ -9,11 +9,12 @@ the case beyond its id.
 
 from __future__ import annotations
 
+from typing import Annotated
 from uuid import UUID
 
 from litestar import Controller, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, JSONBody
+from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_201_CREATED
 
 from confide.platform.api.schemas import Limit, Offset, PageOut
@@ -32,7 +33,9 @@ from confide.platform.casework.schemas import (
     NewNote,
     NoteCorrection,
     NoteView,
+    SearchHit,
 )
+from confide.platform.casework.search import SearchQuery, search
 from confide.platform.consent.first_contact import record_first_contact
 from confide.platform.consent.schemas import FirstContact
 from confide.platform.core.pagination import DEFAULT_PAGE_SIZE, PageRequest
@@ -70,6 +73,28 @@ class CaseworkController(Controller):
     ) -> PageOut[CaseSummary]:
         """Your open cases."""
         return PageOut.of(await records.list_my_cases(staff, PageRequest(limit, offset)))
+
+    @get("/search", name="api-search")
+    async def search_people_and_cases(
+        self,
+        staff: NamedDependency[StaffView],
+        q: Annotated[
+            str,
+            QueryParameter(
+                description="What the one search box holds: a name (misspelt, a nickname,"
+                " first and last swapped), a date of birth (14/05/2015, 14 5 2015, 14.5.15,"
+                " 2015-05-14, 14 May 2015), a phone number in any spacing (+44 or 0), an"
+                " email address, a postcode with or without its space, or a case reference,"
+                " whole or in part (its number, year-number or prefix-number)."
+            ),
+        ],
+        limit: Limit = DEFAULT_PAGE_SIZE,
+        offset: Offset = 0,
+    ) -> PageOut[SearchHit]:
+        """People and cases, best first, each with why it was found (``reasons``). A
+        person whose cases you have no need-to-know for comes back restricted: the case
+        references only. A query that cannot be searched is a 400 naming ``q``."""
+        return PageOut.of(await search(SearchQuery(q), staff, PageRequest(limit, offset)))
 
     @get("/cases/{case_id:uuid}", name="api-get-case")
     async def get_case(

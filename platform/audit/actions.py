@@ -60,6 +60,21 @@ class Action(StrEnum):
     TENANT_CREATED = "tenant_created"
     TENANT_SUSPENDED = "tenant_suspended"
     TENANT_RESTORED = "tenant_restored"
+    # Issue 14, a case's life: details changed as versions, corrections, reopening
+    PERSON_CHANGED = "person_changed"
+    CASE_DETAILS_CHANGED = "case_details_changed"
+    CONTACT_CORRECTED = "contact_corrected"
+    CASE_REOPENED = "case_reopened"
+    RETURNING_CASE_OPENED = "returning_case_opened"
+    # Issue 14, people.
+    SAFE_CONTACT_EXCEPTION = "safe_contact_exception"
+    DUPLICATE_CHECK = "duplicate_check"
+    PERSON_LINKED = "person_linked"
+    HOUSEHOLD_CREATED = "household_created"
+    HOUSEHOLD_MEMBER_SET = "household_member_set"
+    MUST_NOT_BE_TOLD_SET = "must_not_be_told_set"
+    PEOPLE_MERGED = "people_merged"
+    PERSON_READ = "person_read"
 
 
 MEANINGS: dict[Action, str] = {
@@ -104,6 +119,21 @@ MEANINGS: dict[Action, str] = {
     Action.TENANT_CREATED: "a platform operator created the service",
     Action.TENANT_SUSPENDED: "a platform operator suspended the service",
     Action.TENANT_RESTORED: "a platform operator restored the service",
+    # Issue 14, a case's life
+    Action.PERSON_CHANGED: "a person's details were changed, with a reason, as a new version",
+    Action.CASE_DETAILS_CHANGED: "a case's details were changed, with a reason, as a new version",
+    Action.CONTACT_CORRECTED: "a contact was corrected by a new version, with a reason",
+    Action.CASE_REOPENED: "a closed case was reopened, with a reason",
+    Action.RETURNING_CASE_OPENED: "a new case was opened for a returning family, linked to this",
+    # Issue 14, people.
+    Action.SAFE_CONTACT_EXCEPTION: "a manager set a person's safe-contact preferences aside",
+    Action.DUPLICATE_CHECK: "a new person was checked against the people already recorded",
+    Action.PERSON_LINKED: "an enquiry was linked to a person already recorded",
+    Action.HOUSEHOLD_CREATED: "a household was recorded, with its members",
+    Action.HOUSEHOLD_MEMBER_SET: "someone was added to a household, or their relationship set",
+    Action.MUST_NOT_BE_TOLD_SET: "someone was marked as (not) to be told about a case",
+    Action.PEOPLE_MERGED: "a manager merged two records of one person",
+    Action.PERSON_READ: "a person's record (their households and merges) was read",
 }
 
 _CODE = re.compile(r"^[a-z][a-z0-9_]{0,63}$")

@@ -69,6 +69,13 @@ def works_cases(staff: StaffView) -> bool:
     return staff.status is StaffStatus.ACTIVE and staff.has(StaffRole.CASEWORKER, StaffRole.MANAGER)
 
 
+def may_change(case: CaseView) -> bool:
+    """Whether the reader of ``case`` may change what it says about the family (details,
+    reopening, a returning family's case): grounds other than break-glass, which opens a
+    case to read only (what ``check_access(allow_break_glass=False)`` holds them to)."""
+    return case.grounds is not Grounds.BREAK_GLASS
+
+
 def is_manager(staff: StaffView) -> bool:
     """An active manager: assigns cases, reads access histories, decides on sharing."""
     return staff.status is StaffStatus.ACTIVE and staff.has(StaffRole.MANAGER)

@@ -12,12 +12,24 @@ from confide.platform.casework.tables import (
     Contact,
     Note,
     Person,
+    PersonSearchKey,
+    RecordChange,
 )
 
 APP_CONFIG = AppConfig(
     app_name="casework",
     migrations_folder_path=os.path.join(os.path.dirname(__file__), "piccolo_migrations"),
-    table_classes=[Person, Case, CasePerson, Assignment, Contact, Note, BreakGlass],
+    table_classes=[
+        Person,
+        Case,
+        CasePerson,
+        Assignment,
+        Contact,
+        Note,
+        BreakGlass,
+        RecordChange,
+        PersonSearchKey,
+    ],
     migration_dependencies=["confide.platform.identity.piccolo_app"],
     commands=[],
 )

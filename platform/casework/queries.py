@@ -12,20 +12,36 @@ import json
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID, uuid4
 
+from confide.platform.casework.matching import (
+    EXACT,
+    MAX_KEYS,
+    START,
+    MatchReason,
+    Probes,
+    person_keys,
+    reference_forms,
+)
 from confide.platform.casework.schemas import (
+    CASE_FIELDS,
+    PERSON_FIELDS,
     AccessEntry,
     AssignmentView,
     BreakGlassView,
+    CaseLink,
     CasePersonView,
     CaseRef,
     CaseStatus,
     CaseSummary,
     CaseView,
+    ChangeView,
+    ContactTarget,
+    ContactVersionView,
     ContactView,
+    FieldChange,
     Grounds,
     NewContact,
     NewEnquiry,
@@ -34,6 +50,8 @@ from confide.platform.casework.schemas import (
     NoteView,
     PersonKind,
     PersonView,
+    RecordKind,
+    ReturningFamily,
     SafeContact,
     SearchHit,
     SearchKind,
@@ -235,8 +253,61 @@ async def insert_people(
     )
     adults = [_person_row(tenant_id, p, PersonKind.PARENT_OR_CARER) for p in parents]
     if young is not None or adults:
-        await Person.insert(*([young] if young else []), *adults)
+        new = [*([young] if young else []), *adults]
+        await Person.insert(*new)
+        await write_search_keys(
+            tenant_id,
+            [
+                (
+                    p.id,
+                    person_keys(
+                        p.first_name, p.last_name, p.date_of_birth, p.phone, p.email, p.postcode
+                    ),
+                )
+                for p in new
+            ],
+        )
     return (None if young is None else young.id), [p.id for p in adults]
+
+
+async def write_search_keys(tenant_id: UUID, people: Sequence[tuple[UUID, Sequence[str]]]) -> None:
+    """Each person's search keys in slots 0.., and their other slots emptied: one round
+    trip for any number of people (slots are reused, never deleted)."""
+    ids: list[UUID] = []
+    slots: list[int] = []
+    keys: list[str] = []
+    for person_id, person_keys_ in people:
+        for slot, key in enumerate(person_keys_[:MAX_KEYS]):
+            ids.append(person_id)
+            slots.append(slot)
+            keys.append(key)
+    await connection().execute(
+        "WITH written AS (INSERT INTO person_search_keys (id, tenant_id, person_id, slot, key)"
+        " SELECT gen_random_uuid(), $1, k.person_id, k.slot, k.key"
+        " FROM unnest($2::uuid[], $3::int[], $4::text[]) AS k(person_id, slot, key)"
+        " ON CONFLICT (tenant_id, person_id, slot) DO UPDATE SET key = EXCLUDED.key"
+        " RETURNING person_id, slot)"
+        " UPDATE person_search_keys s SET key = NULL WHERE s.tenant_id = $1"
+        " AND s.person_id = ANY($5::uuid[]) AND s.key IS NOT NULL"
+        " AND NOT EXISTS (SELECT 1 FROM written w WHERE w.person_id = s.person_id"
+        " AND w.slot = s.slot)",
+        tenant_id,
+        ids,
+        slots,
+        keys,
+        [person_id for person_id, _ in people],
+    )
+
+
+async def person_for_search_keys(tenant_id: UUID, person_id: UUID) -> Mapping[str, Any] | None:
+    """What a person's search keys are made from."""
+    row = await connection().fetchrow(
+        "SELECT first_name, last_name, date_of_birth, phone, email, postcode FROM people"
+        " WHERE tenant_id = $1 AND id = $2",
+        tenant_id,
+        person_id,
+    )
+    return None if row is None else dict(row)
 
 
 async def insert_case(
@@ -381,6 +452,44 @@ async def on_case(tenant_id: UUID, case_id: UUID, person_id: UUID) -> bool:
     return bool(row["yes"])
 
 
+async def contact_targets(tenant_id: UUID, case_id: UUID) -> list[ContactTarget]:
+    """Everyone on the case (its subject and the people linked to it) with their
+    safe-contact preferences: one round trip."""
+    rows = await raw(
+        "SELECT p.id, p.first_name, p.last_name, p.may_phone, p.may_leave_voicemail,"
+        " p.may_text, p.may_email, p.may_post, p.preferred_times, p.safe_contact_note,"
+        " coalesce((SELECT bool_or(cp.must_not_be_told) FROM case_people cp"
+        " WHERE cp.tenant_id = p.tenant_id AND cp.case_id = {} AND cp.person_id = p.id),"
+        " false) AS must_not_be_told"
+        " FROM people p WHERE p.tenant_id = {} AND (p.id IN (SELECT subject_id FROM cases"
+        " WHERE tenant_id = {} AND id = {}) OR p.id IN (SELECT person_id FROM case_people"
+        " WHERE tenant_id = {} AND case_id = {})) ORDER BY p.last_name, p.first_name, p.id",
+        case_id,
+        tenant_id,
+        tenant_id,
+        case_id,
+        tenant_id,
+        case_id,
+    )
+    return [
+        ContactTarget(
+            person_id=r["id"],
+            name=f"{r['first_name']} {r['last_name']}",
+            safe_contact=SafeContact(
+                may_phone=r["may_phone"],
+                may_leave_voicemail=r["may_leave_voicemail"],
+                may_text=r["may_text"],
+                may_email=r["may_email"],
+                may_post=r["may_post"],
+                preferred_times=r["preferred_times"],
+                note=r["safe_contact_note"],
+            ),
+            must_not_be_told=r["must_not_be_told"],
+        )
+        for r in rows
+    ]
+
+
 async def insert_contact(
     tenant_id: UUID, case_id: UUID, data: NewContact, recorded_by: UUID
 ) -> UUID:
@@ -396,14 +505,296 @@ async def insert_contact(
         summary=data.summary.strip(),
         side=data.side,
         recorded_by=recorded_by,
+        safe_contact_exception=(
+            data.safe_contact_exception.strip() if data.safe_contact_exception else None
+        ),
     )
     await Contact.insert(row)
     return UUID(str(row.id))
 
 
 async def contact(contact_id: UUID) -> ContactView:
-    [saved] = await Contact.select().where(Contact.id == contact_id)
-    return contact_view(saved)
+    """The contact with every version of it (``contact_id``: any of its versions' ids)."""
+    rows = await raw(
+        "SELECT x.* FROM case_contacts x JOIN case_contacts y ON y.tenant_id = x.tenant_id"
+        " AND coalesce(y.original_id, y.id) = coalesce(x.original_id, x.id) WHERE y.id = {}",
+        contact_id,
+    )
+    [view] = contact_views(rows)
+    return view
+
+
+@dataclass(frozen=True, slots=True)
+class ContactVersion:
+    """A contact's latest version: what a correction starts from."""
+
+    first_id: UUID
+    version: int
+    side: str
+
+
+async def lock_contact(tenant_id: UUID, contact_id: UUID) -> None:
+    """Queue corrections of one contact until commit (its rows are append-only, so there is
+    no row to lock): the next version is counted after the lock."""
+    key = advisory_key(b"confide-contact-version:", tenant_id.bytes, contact_id.bytes)
+    await raw("SELECT pg_advisory_xact_lock({})", key)
+
+
+async def latest_contact_version(
+    tenant_id: UUID, case_id: UUID, contact_id: UUID
+) -> ContactVersion | None:
+    """The latest version of the contact whose first version is ``contact_id`` on the case
+    (None: no such contact there)."""
+    rows = await raw(
+        "SELECT version, side FROM case_contacts WHERE tenant_id = {} AND case_id = {}"
+        " AND (id = {} OR original_id = {}) ORDER BY version DESC LIMIT 1",
+        tenant_id,
+        case_id,
+        contact_id,
+        contact_id,
+    )
+    if not rows:
+        return None
+    return ContactVersion(contact_id, int(rows[0]["version"]), str(rows[0]["side"]))
+
+
+async def insert_contact_version(
+    tenant_id: UUID,
+    case_id: UUID,
+    latest: ContactVersion,
+    data: NewContact,
+    reason: str,
+    recorded_by: UUID,
+) -> UUID:
+    """The contact's next version (append-only: the earlier ones are kept)."""
+    row = Contact(
+        id=uuid4(),
+        tenant_id=tenant_id,
+        case_id=case_id,
+        kind=data.kind,
+        direction=data.direction,
+        occurred_at=data.occurred_at,
+        duration_minutes=data.duration_minutes,
+        with_person_id=data.with_person_id,
+        summary=data.summary.strip(),
+        side=latest.side,
+        recorded_by=recorded_by,
+        original_id=latest.first_id,
+        version=latest.version + 1,
+        correction_reason=reason,
+    )
+    await Contact.insert(row)
+    return UUID(str(row.id))
+
+
+# Versioned changes of details (people and cases).
+
+_PERSON_EDITABLE = ", ".join(PERSON_FIELDS)
+_CASE_EDITABLE = ", ".join(CASE_FIELDS)
+
+
+async def person_for_change(
+    tenant_id: UUID, case_id: UUID, person_id: UUID
+) -> dict[str, Any] | None:
+    """The person's details, locked until commit so changes queue up one version at a
+    time; None unless they are the case's subject or linked to it."""
+    rows = await raw(
+        f"SELECT id, kind, {_PERSON_EDITABLE} FROM people p"  # noqa: S608
+        " WHERE p.tenant_id = {} AND p.id = {} AND (EXISTS (SELECT 1 FROM cases c"
+        " WHERE c.tenant_id = p.tenant_id AND c.id = {} AND c.subject_id = p.id)"
+        " OR EXISTS (SELECT 1 FROM case_people cp WHERE cp.tenant_id = p.tenant_id"
+        " AND cp.case_id = {} AND cp.person_id = p.id)) FOR UPDATE",
+        tenant_id,
+        person_id,
+        case_id,
+        case_id,
+    )
+    return rows[0] if rows else None
+
+
+async def case_for_change(tenant_id: UUID, case_id: UUID) -> dict[str, Any]:
+    """The case's details and state, locked until commit (one change at a time)."""
+    [row] = await raw(
+        f"SELECT reference, status, outcome, closed_on, {_CASE_EDITABLE} FROM cases"  # noqa: S608
+        " WHERE tenant_id = {} AND id = {} FOR UPDATE",
+        tenant_id,
+        case_id,
+    )
+    return row
+
+
+async def update_person(tenant_id: UUID, person_id: UUID, values: Mapping[str, Any]) -> None:
+    columns = {getattr(Person, name): value for name, value in values.items()}
+    await Person.update({**columns, Person.updated_at: datetime.now(UTC)}).where(
+        Person.id == person_id, Person.tenant_id == tenant_id
+    )
+
+
+async def update_case(tenant_id: UUID, case_id: UUID, values: Mapping[str, Any]) -> None:
+    columns = {
+        getattr(Case, name): json.dumps(value) if name == "topics" else value
+        for name, value in values.items()
+    }
+    await Case.update(columns).where(Case.id == case_id, Case.tenant_id == tenant_id)
+
+
+async def insert_change(
+    tenant_id: UUID,
+    case_id: UUID,
+    kind: RecordKind,
+    record_id: UUID,
+    changes: Sequence[FieldChange],
+    reason: str,
+    changed_by: UUID,
+) -> UUID:
+    """The record's next version of its details (its versions counted here, under the
+    record's row lock the caller holds); its id."""
+    change_id = uuid4()
+    await raw(
+        "INSERT INTO record_changes (id, tenant_id, case_id, record_kind, record_id, version,"
+        " changes, reason, changed_by) SELECT {}, {}, {}, {}, {},"
+        " coalesce(max(version), 0) + 1, {}::jsonb, {}, {} FROM record_changes"
+        " WHERE tenant_id = {} AND record_id = {}",
+        change_id,
+        tenant_id,
+        case_id,
+        kind.value,
+        record_id,
+        json.dumps([{"field": c.field, "old": c.old, "new": c.new} for c in changes]),
+        reason,
+        changed_by,
+        tenant_id,
+        record_id,
+    )
+    return change_id
+
+
+_CHANGES = (
+    "SELECT r.id, r.record_kind, r.record_id, r.version, r.changes, r.reason, r.changed_by,"
+    " r.changed_at, coalesce(s.display_name, '') AS changed_by_name,"
+    " CASE WHEN r.record_kind = 'case' THEN c.reference::text"
+    " ELSE p.first_name || ' ' || p.last_name END AS record_name"
+    " FROM record_changes r"
+    " LEFT JOIN staff_users s ON s.tenant_id = r.tenant_id AND s.id = r.changed_by"
+    " LEFT JOIN cases c ON c.tenant_id = r.tenant_id AND c.id = r.record_id"
+    " LEFT JOIN people p ON p.tenant_id = r.tenant_id AND p.id = r.record_id"
+)
+
+
+async def change(tenant_id: UUID, change_id: UUID) -> ChangeView | None:
+    rows = await raw(_CHANGES + " WHERE r.tenant_id = {} AND r.id = {}", tenant_id, change_id)
+    return change_view(rows[0]) if rows else None
+
+
+async def case_changes(tenant_id: UUID, case_id: UUID, page: PageRequest) -> Page[ChangeView]:
+    """The versions of the case's details and of its people's, newest first, with who made
+    each; one round trip."""
+    result = await paged(
+        _CHANGES  # noqa: S608 - a constant
+        + " WHERE r.tenant_id = {} AND (r.case_id = {} OR r.record_id IN"
+        " (SELECT subject_id FROM cases WHERE tenant_id = {} AND id = {}"
+        " UNION SELECT person_id FROM case_people WHERE tenant_id = {} AND case_id = {}))"
+        " ORDER BY r.changed_at DESC, r.id",
+        tenant_id,
+        case_id,
+        tenant_id,
+        case_id,
+        tenant_id,
+        case_id,
+        page=page,
+    )
+    return Page(
+        [change_view(r) for r in result.items],
+        total=result.total,
+        limit=page.limit,
+        offset=page.offset,
+    )
+
+
+def change_view(r: Mapping[str, Any]) -> ChangeView:
+    changes = r["changes"]
+    if isinstance(changes, str):
+        changes = json.loads(changes)
+    return ChangeView(
+        id=r["id"],
+        record_kind=RecordKind(r["record_kind"]),
+        record_id=r["record_id"],
+        record_name=r["record_name"] or "",
+        version=r["version"],
+        changes=[FieldChange(c["field"], c["old"], c["new"]) for c in changes],
+        reason=r["reason"],
+        changed_by=r["changed_by"],
+        changed_by_name=r["changed_by_name"],
+        changed_at=r["changed_at"],
+    )
+
+
+async def reopen_case(tenant_id: UUID, case_id: UUID) -> None:
+    await Case.update(
+        {Case.status: CaseStatus.OPEN, Case.outcome: None, Case.closed_on: None}
+    ).where(Case.id == case_id, Case.tenant_id == tenant_id)
+
+
+async def case_people_of(
+    tenant_id: UUID, case_id: UUID
+) -> tuple[UUID | None, list[tuple[UUID, str]]]:
+    """The case's subject and the people linked to it with their part (a returning family's
+    new case links the same people)."""
+    [case] = await raw(
+        "SELECT subject_id, ARRAY(SELECT ROW(person_id, relationship) FROM case_people"
+        " WHERE tenant_id = c.tenant_id AND case_id = c.id ORDER BY id) AS people"
+        " FROM cases c WHERE c.tenant_id = {} AND c.id = {}",
+        tenant_id,
+        case_id,
+    )
+    return case["subject_id"], [(r[0], str(r[1])) for r in case["people"]]
+
+
+async def link_people(tenant_id: UUID, case_id: UUID, people: Sequence[tuple[UUID, str]]) -> None:
+    if people:
+        await CasePerson.insert(
+            *(
+                CasePerson(
+                    id=uuid4(),
+                    tenant_id=tenant_id,
+                    case_id=case_id,
+                    person_id=person_id,
+                    relationship=relationship,
+                )
+                for person_id, relationship in people
+            )
+        )
+
+
+async def insert_returning_case(
+    tenant_id: UUID,
+    case_id: UUID,
+    reference: str,
+    subject_id: UUID | None,
+    follows: UUID,
+    data: ReturningFamily,
+    opened_on: date,
+    created_by: UUID,
+) -> None:
+    await Case.insert(
+        Case(
+            id=case_id,
+            tenant_id=tenant_id,
+            reference=reference,
+            subject_id=subject_id,
+            anonymous=subject_id is None,
+            contacted_by=data.contacted_by,
+            referral_route=data.referral_route,
+            referrer_consent_confirmed=data.referrer_consent_confirmed,
+            referrer_name=data.referrer_name.strip() if data.referrer_name else None,
+            referrer_consent_on=data.referrer_consent_on,
+            topics=json.dumps(list(data.topics)),
+            support_level=data.support_level,
+            opened_on=opened_on,
+            created_by=created_by,
+            follows_case_id=follows,
+        )
+    )
 
 
 async def insert_note_version(
@@ -504,7 +895,42 @@ def person_view(row: dict[str, Any]) -> PersonView:
     )
 
 
-def contact_view(row: dict[str, Any], names: Mapping[UUID, str] | None = None) -> ContactView:
+def contact_views(
+    rows: Sequence[Mapping[str, Any]], names: Mapping[UUID, str] | None = None
+) -> list[ContactView]:
+    """Each contact as it stands now (its latest version) with its earlier versions, in the
+    order of their first versions."""
+    versions: dict[UUID, list[Mapping[str, Any]]] = defaultdict(list)
+    for row in rows:
+        versions[row.get("original_id") or row["id"]].append(row)
+    contacts = []
+    for group in versions.values():
+        group = sorted(group, key=lambda r: r.get("version") or 1, reverse=True)
+        history = [
+            ContactVersionView(
+                id=r["id"],
+                version=r.get("version") or 1,
+                kind=r["kind"],
+                direction=r["direction"],
+                occurred_at=r["occurred_at"],
+                duration_minutes=r["duration_minutes"],
+                summary=r["summary"],
+                correction_reason=r.get("correction_reason"),
+                recorded_by=r["recorded_by"],
+                recorded_at=r["recorded_at"],
+                recorded_by_name=(names or {}).get(r["recorded_by"], ""),
+            )
+            for r in group[1:]
+        ]
+        contacts.append(contact_view(group[0], names, history))
+    return contacts
+
+
+def contact_view(
+    row: Mapping[str, Any],
+    names: Mapping[UUID, str] | None = None,
+    history: list[ContactVersionView] | None = None,
+) -> ContactView:
     return ContactView(
         id=row["id"],
         kind=row["kind"],
@@ -517,6 +943,11 @@ def contact_view(row: dict[str, Any], names: Mapping[UUID, str] | None = None) -
         recorded_by=row["recorded_by"],
         recorded_at=row["recorded_at"],
         recorded_by_name=(names or {}).get(row["recorded_by"], ""),
+        contact_id=row.get("original_id") or row["id"],
+        version=row.get("version") or 1,
+        correction_reason=row.get("correction_reason"),
+        history=history or [],
+        safe_contact_exception=row.get("safe_contact_exception"),
     )
 
 
@@ -578,6 +1009,10 @@ _CONTACT_COLUMNS = (
     "side",
     "recorded_by",
     "recorded_at",
+    "original_id",
+    "version",
+    "correction_reason",
+    "safe_contact_exception",
 )
 _NOTE_COLUMNS = (
     "id",
@@ -595,6 +1030,33 @@ def _cols(alias: str, columns: tuple[str, ...]) -> str:
     return ", ".join(f"{alias}.{c}" for c in columns)
 
 
+# The people a member of staff may know about (rule 1): those on a case they have grounds
+# for (an assignment, an unexpired break-glass grant), and every person for a manager;
+# never a record merged into another. $1 tenant, $2 staff, $3 a manager, $4 the ids.
+_KNOWN_PEOPLE = f"""
+SELECT {_cols("p", _PERSON_COLUMNS)} FROM people p
+ WHERE p.tenant_id = $1 AND p.id = ANY($4::uuid[]) AND p.merged_into IS NULL
+   AND ($3 OR EXISTS (
+        SELECT 1 FROM cases c
+         WHERE c.tenant_id = p.tenant_id
+           AND (c.subject_id = p.id OR EXISTS (SELECT 1 FROM case_people cp
+                 WHERE cp.tenant_id = c.tenant_id AND cp.case_id = c.id
+                   AND cp.person_id = p.id))
+           AND (EXISTS (SELECT 1 FROM case_assignments a WHERE a.tenant_id = c.tenant_id
+                         AND a.case_id = c.id AND a.staff_id = $2 AND a.ended_at IS NULL)
+                OR EXISTS (SELECT 1 FROM break_glass_grants b WHERE b.tenant_id = c.tenant_id
+                         AND b.case_id = c.id AND b.staff_id = $2 AND b.expires_at > now()))))
+"""  # noqa: S608 - put together from the constant column names only
+
+
+async def known_people(
+    tenant_id: UUID, staff_id: UUID, manager: bool, person_ids: Sequence[UUID]
+) -> dict[UUID, PersonView]:
+    """Of ``person_ids``, the people the member of staff may know about, by id."""
+    rows = await connection().fetch(_KNOWN_PEOPLE, tenant_id, staff_id, manager, list(person_ids))
+    return {r["id"]: person_view(dict(r)) for r in rows}
+
+
 # The whole case file in one round trip: the case, with its subject, the people linked
 # to it, contacts and note versions (with who recorded each) and assignments as arrays
 # of rows. $1 tenant, $2 case, $3 true for a parent's view (shared side only). Each
@@ -608,7 +1070,7 @@ def _file_columns(parent: str) -> str:
        c.support_level, c.opened_on, c.closed_on, c.outcome,
        (SELECT ROW({_cols("p", _PERSON_COLUMNS)}) FROM people p
          WHERE p.tenant_id = c.tenant_id AND p.id = c.subject_id) AS subject,
-       ARRAY(SELECT ROW(cp.relationship, {_cols("p", _PERSON_COLUMNS)})
+       ARRAY(SELECT ROW(cp.relationship, cp.must_not_be_told, {_cols("p", _PERSON_COLUMNS)})
                FROM case_people cp JOIN people p ON p.tenant_id = cp.tenant_id
                 AND p.id = cp.person_id
               WHERE cp.tenant_id = c.tenant_id AND cp.case_id = c.id) AS people,
@@ -631,7 +1093,12 @@ def _file_columns(parent: str) -> str:
                FROM case_assignments a JOIN staff_users s ON s.tenant_id = a.tenant_id
                 AND s.id = a.staff_id
               WHERE a.tenant_id = c.tenant_id AND a.case_id = c.id
-              ORDER BY a.assigned_at) AS assignments"""  # noqa: S608 - constant names only
+              ORDER BY a.assigned_at) AS assignments,
+       (SELECT ROW(b.id, b.reference, b.status, b.opened_on) FROM cases b
+         WHERE b.tenant_id = c.tenant_id AND b.id = c.follows_case_id) AS follows,
+       ARRAY(SELECT ROW(b.id, b.reference, b.status, b.opened_on) FROM cases b
+              WHERE b.tenant_id = c.tenant_id AND b.follows_case_id = c.id
+              ORDER BY b.opened_on, b.reference) AS followed_by"""  # noqa: S608 - constants
 
 
 _CASE_FILE = f"""
@@ -698,7 +1165,9 @@ def case_view(case: Mapping[str, Any], grounds: Grounds, *, for_parent: bool) ->
     subject = case["subject"]
     people = [
         CasePersonView(
-            PersonKind(r[0]), person_view(dict(zip(_PERSON_COLUMNS, r[1:], strict=True)))
+            PersonKind(r[0]),
+            person_view(dict(zip(_PERSON_COLUMNS, r[2:], strict=True))),
+            must_not_be_told=bool(r[1]),
         )
         for r in case["people"]
     ]
@@ -744,23 +1213,44 @@ def case_view(case: Mapping[str, Any], grounds: Grounds, *, for_parent: bool) ->
             )
             for r in case["assignments"]
         ],
-        contacts=[contact_view(r, contact_names) for r in contacts],
+        contacts=contact_views(contacts, contact_names),
         notes=note_views(notes, note_names),
         grounds=grounds,
         parent_view=for_parent,
+        follows=None if case["follows"] is None else _link(case["follows"]),
+        followed_by=[_link(r) for r in case["followed_by"]],
     )
+
+
+def _link(row: Sequence[Any]) -> CaseLink:
+    return CaseLink(id=row[0], reference=row[1], status=row[2], opened_on=row[3])
 
 
 # Search (``search.py`` holds what may be searched for and need-to-know's meaning there).
 # SQL here is put together from constants and ``$n`` placeholders only; every value the
 # caller gives is a bound argument (hence the ``noqa: S608``).
 
-MAX_NAME_WORDS = 4
-FALLBACK_PREFIX = 3  # letters that must be right when there is no trigram index
-
 # A generated column, lower(first || ' ' || last): under row-level security only a plain
 # column lets the trigram index serve the query (see the search indexes migration).
 SEARCH_NAME = "p.search_name"
+# People looked at for a query at most: the best by their keys' score, then paged.
+CANDIDATES = 500
+# A person must score this much (words found / words asked, weighted) to be a hit, and
+# this share of the best hit's score.
+MIN_SCORE = 0.45
+BEHIND_BEST = 0.6
+
+
+@dataclass(frozen=True, slots=True)
+class KeyLookup:
+    """What to look up in ``person_search_keys`` (``search.py`` makes it from the query):
+    ``probes`` in ``groups`` words, the last word as a name's start (``prefix``: its
+    group and the word), and the name for ``pg_trgm`` where it is used."""
+
+    probes: Probes
+    groups: int
+    prefix: tuple[int, str] | None = None
+    trigram_name: str | None = None
 
 
 async def pg_trgm_installed() -> bool:
@@ -788,60 +1278,70 @@ class _Args:
         return f"${self._index[key]}"
 
 
-def _like_escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def _matched(kind: SearchKind, value: str | date, trigram: bool, tenant: UUID, a: _Args) -> str:
-    """SQL selecting ``id`` and ``score`` of the people the query finds."""
-    if kind is SearchKind.NAME:
-        assert isinstance(value, str)
-        if trigram:
-            q = a(value)
-            return (
-                f"SELECT p.id, word_similarity({q}, {SEARCH_NAME}) AS score,"  # noqa: S608
-                f" similarity({a(value)}, {SEARCH_NAME}) AS score2"
-                f" FROM people p WHERE p.tenant_id = {a(tenant)} AND {SEARCH_NAME} %> {a(value)}"
-            )
-        words = value.split()[:MAX_NAME_WORDS]
-        conditions = []
-        scores = []
-        for word in words:
-            prefix = _like_escape(word[:FALLBACK_PREFIX]) + "%"
-            whole = _like_escape(word) + "%"
-            conditions.append(
-                f"(lower(p.first_name) LIKE {a(prefix)} OR lower(p.last_name) LIKE {a(prefix)})"
-            )
-            scores.append(
-                f"(CASE WHEN lower(p.first_name) LIKE {a(whole)}"
-                f" OR lower(p.last_name) LIKE {a(whole)} THEN 1 ELSE 0 END)"
-            )
-        return (
-            f"SELECT p.id, ({' + '.join(scores)})::float4 / {len(words)} AS score,"  # noqa: S608
-            f" (CASE WHEN {SEARCH_NAME} = {a(value)} THEN 1 ELSE 0 END)::float4 AS score2"
-            f" FROM people p WHERE p.tenant_id = {a(tenant)} AND {' AND '.join(conditions)}"
-        )
-    if kind is SearchKind.DATE_OF_BIRTH:
-        return (
-            "SELECT p.id, 1::float4 AS score, 1::float4 AS score2 FROM people p"  # noqa: S608
-            f" WHERE p.tenant_id = {a(tenant)} AND p.date_of_birth = {a(value)}"
-        )
-    if kind is SearchKind.POSTCODE:
-        return (
-            "SELECT p.id, 1::float4 AS score, 1::float4 AS score2 FROM people p"  # noqa: S608
-            f" WHERE p.tenant_id = {a(tenant)}"
-            f" AND upper(replace(p.postcode::text, ' ', '')) = {a(value)}"
-        )
+def _keys_matched(lookup: KeyLookup, tenant: UUID, a: _Args) -> str:
+    """People found by their search keys (and by trigram similarity where asked): per
+    person the best probe per query word, summed; weighted words found / words asked."""
+    keys, groups, weights, reasons = lookup.probes
     t = a(tenant)
-    ref = a(value)
+    found = [
+        "SELECT k.person_id AS id, q.grp, q.w, q.reason FROM person_search_keys k"  # noqa: S608
+        f" JOIN unnest({a(keys)}::text[], {a(groups)}::int[], {a(weights)}::float4[],"
+        f" {a(reasons)}::text[]) AS q(key, grp, w, reason) ON q.key = k.key"
+        f" WHERE k.tenant_id = {t} AND k.key = ANY({a(keys)}::text[])"
+    ]
+    if lookup.prefix is not None:
+        group, word = lookup.prefix
+        low = f"n:{word}"
+        high = f"n:{word[:-1]}{chr(ord(word[-1]) + 1)}"
+        found.append(
+            f"SELECT k.person_id, {a(group)}::int, {a(START)}::float4,"  # noqa: S608
+            f" {a(str(MatchReason.NAME_START))}::text FROM person_search_keys k"
+            f" WHERE k.tenant_id = {t} AND k.key >= {a(low)} AND k.key < {a(high)}"
+        )
+    if lookup.trigram_name is not None:
+        name = a(lookup.trigram_name)
+        found.append(
+            f"SELECT p.id, -1, word_similarity({name}, {SEARCH_NAME}),"  # noqa: S608
+            f" {a(str(MatchReason.NAME_SPELLING))}::text FROM people p"
+            f" WHERE p.tenant_id = {t} AND {SEARCH_NAME} %> {name}"
+        )
     return (
-        "SELECT DISTINCT x.id, 1::float4 AS score, 1::float4 AS score2 FROM ("  # noqa: S608
-        f" SELECT c.subject_id AS id FROM cases c WHERE c.tenant_id = {t}"
-        f" AND upper(c.reference::text) = {ref} AND c.subject_id IS NOT NULL"
+        "SELECT r.id, r.score, r.score2, r.reasons FROM ("  # noqa: S608
+        "SELECT g.*, max(g.score) OVER () AS best FROM ("
+        "SELECT s.id, greatest(coalesce(sum(s.w) FILTER (WHERE s.grp >= 0), 0)"
+        f" / {a(float(lookup.groups))}::float4,"
+        " coalesce(max(s.w) FILTER (WHERE s.grp < 0), 0))::float4 AS score,"
+        f" (count(*) FILTER (WHERE s.w >= {a(EXACT)}::float4))::float4 AS score2,"
+        " array_agg(DISTINCT s.reason) AS reasons"
+        " FROM (SELECT DISTINCT ON (f.id, f.grp) f.id, f.grp, f.w, f.reason"
+        f" FROM ({' UNION ALL '.join(found)}) f ORDER BY f.id, f.grp, f.w DESC) s"
+        " GROUP BY s.id) g) r"
+        # Far behind the best (one word of two found, when others have both): left out.
+        f" WHERE r.score >= greatest({a(MIN_SCORE)}::float4, r.best * {a(BEHIND_BEST)}::float4)"
+        f" ORDER BY r.score DESC, r.score2 DESC, r.id LIMIT {a(CANDIDATES)}"
+    )
+
+
+def _reference_matched(value: str, tenant: UUID, a: _Args) -> str:
+    """People on the case with this reference (``value`` in upper case), or on the cases
+    whose reference matches a partial one (``value`` a pattern starting ``^``)."""
+    t = a(tenant)
+    match = _reference_condition(value, a)
+    reasons = f"ARRAY[{a(str(MatchReason.REFERENCE))}::text]"
+    return (
+        f"SELECT DISTINCT x.id, 1::float4 AS score, 1::float4 AS score2, {reasons} AS reasons"  # noqa: S608
+        f" FROM (SELECT c.subject_id AS id FROM cases c WHERE c.tenant_id = {t}"
+        f" AND {match} AND c.subject_id IS NOT NULL"
         f" UNION SELECT cp.person_id FROM cases c JOIN case_people cp"
         f" ON cp.tenant_id = c.tenant_id AND cp.case_id = c.id"
-        f" WHERE c.tenant_id = {a(tenant)} AND upper(c.reference::text) = {a(value)}) x"
+        f" WHERE c.tenant_id = {t} AND {match}) x"
     )
+
+
+def _reference_condition(value: str, a: _Args) -> str:
+    if value.startswith("^"):
+        return f"c.reference::text ~* {a(value)}"
+    return f"upper(c.reference::text) = ANY({a(reference_forms(value))}::text[])"
 
 
 def _open(tenant: UUID, staff: StaffView, a: _Args) -> str:
@@ -860,14 +1360,18 @@ def _open(tenant: UUID, staff: StaffView, a: _Args) -> str:
 def _sql(
     kind: SearchKind,
     value: str | date,
-    trigram: bool,
+    lookup: KeyLookup | None,
     staff: StaffView,
     page: PageRequest,
     tenant: UUID,
     a: _Args,
 ) -> str:
     manager = staff.has(StaffRole.MANAGER)
-    matched = _matched(kind, value, trigram, tenant, a)
+    if lookup is not None:
+        matched = _keys_matched(lookup, tenant, a)
+    else:
+        assert isinstance(value, str)
+        matched = _reference_matched(value, tenant, a)
     t1, t2, t3 = a(tenant), a(tenant), a(tenant)
     grounds = _open(tenant, staff, a)
     # A case nobody is on (anonymous) is still found by its reference.
@@ -875,14 +1379,14 @@ def _sql(
     if kind is SearchKind.REFERENCE:
         lone_grounds = _open(tenant, staff, a)
         lone_case = (
-            " UNION ALL SELECT NULL::uuid, NOT o.open, 1::float4, 1::float4,"  # noqa: S608
+            " UNION ALL SELECT NULL::uuid, NOT o.open, 1::float4, 1::float4, NULL::text[],"  # noqa: S608
             " NULL, NULL, NULL, NULL::date, NULL,"
             " ARRAY[o.reference::text], ARRAY[o.open],"
             " ARRAY[CASE WHEN o.open THEN o.id END], ARRAY[CASE WHEN o.open THEN o.status END],"
             " ARRAY[CASE WHEN o.open THEN o.opened_on END]"
             f" FROM (SELECT c.id, c.reference, c.status::text AS status, c.opened_on,"
             f" {lone_grounds} AS open FROM cases c WHERE c.tenant_id = {a(tenant)}"
-            f" AND upper(c.reference::text) = {a(value)} AND c.subject_id IS NULL"
+            f" AND {_reference_condition(str(value), a)} AND c.subject_id IS NULL"
             " AND NOT EXISTS (SELECT 1 FROM case_people cp"
             " WHERE cp.tenant_id = c.tenant_id AND cp.case_id = c.id)) o"
         )
@@ -901,7 +1405,7 @@ grounds AS (
       FROM links l JOIN cases c ON c.tenant_id = {t3} AND c.id = l.case_id
 ),
 per_person AS (
-    SELECT m.id, m.score, m.score2,
+    SELECT m.id, m.score, m.score2, m.reasons,
            coalesce(bool_or(g.open), {a(manager)}) AS visible,
            array_agg(g.reference ORDER BY g.reference) FILTER (WHERE g.id IS NOT NULL) AS refs,
            array_agg(g.open ORDER BY g.reference) FILTER (WHERE g.id IS NOT NULL) AS opens,
@@ -912,17 +1416,18 @@ per_person AS (
            array_agg(CASE WHEN g.open THEN g.opened_on END ORDER BY g.reference)
              FILTER (WHERE g.id IS NOT NULL) AS opened
       FROM matched m LEFT JOIN grounds g ON g.person_id = m.id
-     GROUP BY m.id, m.score, m.score2
+     GROUP BY m.id, m.score, m.score2, m.reasons
 ),
 hits AS (
-    SELECT h.id AS person_id, false AS restricted, h.score, h.score2,
+    SELECT h.id AS person_id, false AS restricted, h.score, h.score2, h.reasons,
            p.kind::text AS kind, p.first_name::text AS first_name,
            p.last_name::text AS last_name, p.date_of_birth, p.postcode::text AS postcode,
            h.refs, h.opens, h.ids, h.statuses, h.opened
       FROM per_person h JOIN people p ON p.tenant_id = {a(tenant)} AND p.id = h.id
      WHERE h.visible
     UNION ALL
-    SELECT NULL::uuid, true, max(h.score), max(h.score2), NULL, NULL, NULL, NULL::date, NULL,
+    SELECT NULL::uuid, true, max(h.score), max(h.score2), NULL::text[],
+           NULL, NULL, NULL, NULL::date, NULL,
            h.refs, h.opens, h.ids, h.statuses, h.opened
       FROM per_person h
      WHERE NOT h.visible AND h.refs IS NOT NULL
@@ -954,9 +1459,12 @@ def _hit(row: Mapping[str, Any]) -> SearchHit:
     )
     if row["restricted"]:
         return SearchHit(restricted=True, cases=cases)
+    order = list(MatchReason)
+    reasons = sorted((MatchReason(r) for r in row["reasons"] or []), key=order.index)
     return SearchHit(
         restricted=False,
         cases=cases,
+        reasons=tuple(reasons),
         person_id=row["person_id"],
         kind=row["kind"],
         first_name=row["first_name"],
@@ -969,14 +1477,14 @@ def _hit(row: Mapping[str, Any]) -> SearchHit:
 async def search_page(
     kind: SearchKind,
     value: str | date,
-    trigram: bool,
+    lookup: KeyLookup | None,
     staff: StaffView,
     page: PageRequest,
     tenant: UUID,
 ) -> tuple[list[SearchHit], int]:
     """One page of hits, best first, and the number of hits in all."""
     args = _Args()
-    sql = _sql(kind, value, trigram, staff, page, tenant, args)
+    sql = _sql(kind, value, lookup, staff, page, tenant, args)
     db = connection()
     # Planning this query costs more than running it (measured: 1.1 ms against 2.3 ms a
     # search); the generic plan serves every value, so plan once per connection.
@@ -997,7 +1505,7 @@ async def search_page(
         total = 0
     else:  # past the end: count on its own
         count_args = _Args()
-        count_sql = _sql(kind, value, trigram, staff, PageRequest(limit=1), tenant, count_args)
+        count_sql = _sql(kind, value, lookup, staff, PageRequest(limit=1), tenant, count_args)
         counted = await db.fetch(count_sql, *count_args.values)
         total = int(counted[0]["total"]) if counted else 0
     return [_hit(r) for r in rows], total

@@ -12,7 +12,7 @@ from uuid import UUID, uuid4
 
 from confide.platform.audit import services as audit
 from confide.platform.audit.actions import Action
-from confide.platform.casework import queries
+from confide.platform.casework import queries, safe_contact
 from confide.platform.casework.access import (
     CaseAccess,
     CaseNotFound,
@@ -30,12 +30,15 @@ from confide.platform.casework.schemas import (
     CaseView,
     CloseCase,
     ContactView,
+    Direction,
     Grounds,
     NewContact,
     NewEnquiry,
     NewNote,
     NoteCorrection,
     NoteView,
+    PersonKind,
+    PersonView,
 )
 from confide.platform.core.clock import service_today
 from confide.platform.core.db import current_tenant_id
@@ -78,9 +81,13 @@ async def create_enquiry(data: NewEnquiry, staff: StaffView) -> CaseView:
     if not works_cases(staff):
         raise NotPermitted("case work is for caseworkers and managers")
     data.validate(topics=(await get_policy()).topics)
+    await linked_people(data, staff)
     tenant_id = current_tenant_id()
     today = service_today()
     subject_id, parent_ids = await queries.insert_people(tenant_id, data.young_person, data.parents)
+    if data.young_person_id is not None:
+        subject_id = data.young_person_id
+    parent_ids = [*parent_ids, *data.parent_ids]
     case_id = uuid4()
     reference = await _next_reference(today.year)
     await queries.insert_case(
@@ -102,9 +109,55 @@ async def create_enquiry(data: NewEnquiry, staff: StaffView) -> CaseView:
             "parents": len(parent_ids),
         },
     )
+    if data.young_person_id is not None or data.parent_ids:
+        await audit.record(
+            Action.PERSON_LINKED,
+            actor_kind="staff",
+            actor_id=staff.id,
+            subject_kind="case",
+            subject_id=case_id,
+            grounds=Grounds.ASSIGNED.value,
+            detail={
+                "young_person": data.young_person_id is not None,
+                "parents": len(data.parent_ids),
+            },
+        )
     return await _load(
         case_id, Grounds.MANAGER if staff.has(StaffRole.MANAGER) else Grounds.ASSIGNED
     )
+
+
+async def known_people(person_ids: list[UUID], staff: StaffView) -> dict[UUID, PersonView]:
+    """Of ``person_ids``, the people the member of staff may know about (rule 1): on a case
+    they are assigned to or hold a break-glass grant for; anyone for a manager; never a
+    merged record. Absent from the answer: as if it did not exist."""
+    if not works_cases(staff) or not person_ids:
+        return {}
+    return await queries.known_people(
+        current_tenant_id(), staff.id, staff.has(StaffRole.MANAGER), person_ids
+    )
+
+
+async def linked_people(data: NewEnquiry, staff: StaffView) -> dict[UUID, PersonView]:
+    """The people an enquiry links instead of recording again, by id: each must be someone
+    the member of staff may know about (on a case they have grounds for; anyone for a
+    manager), else the same refusal as for an id that does not exist (rule 1)."""
+    wanted = [*([data.young_person_id] if data.young_person_id else []), *data.parent_ids]
+    if not wanted:
+        return {}
+    known = await known_people(wanted, staff)
+    errors: dict[str, str] = {}
+    if data.young_person_id is not None:
+        person = known.get(data.young_person_id)
+        if person is None:
+            errors["young_person_id"] = "Choose the young person from the possible matches"
+        elif person.kind is not PersonKind.CHILD_OR_YOUNG_PERSON:
+            errors["young_person_id"] = "Choose a child or young person"
+    if any(p not in known for p in data.parent_ids):
+        errors["parent_ids"] = "Choose the parent or carer from the possible matches"
+    if errors:
+        raise Invalid(errors)
+    return known
 
 
 async def get_case(case_id: UUID, staff: StaffView, *, purpose: str = "view") -> CaseView:
@@ -129,14 +182,26 @@ async def _open_for_change(case_id: UUID, staff: StaffView) -> CaseAccess:
 
 
 async def add_contact(case_id: UUID, staff: StaffView, data: NewContact) -> ContactView:
+    """An outgoing contact is held to the safe-contact preferences (rule 8): refused by a
+    route they forbid unless a manager records an exception with a reason (audited)."""
     data.validate()
     access = await _open_for_change(case_id, staff)
-    if data.with_person_id is not None and not await queries.on_case(
-        current_tenant_id(), case_id, data.with_person_id
-    ):
-        raise Invalid({"with_person_id": "Choose someone on this case"})
+    excepted = await safe_contact.check_route(
+        case_id,
+        staff,
+        data.kind.value if data.direction is Direction.OUTGOING else None,
+        data.with_person_id,
+        data.safe_contact_exception,
+        route_field="kind",
+        person_field="with_person_id",
+    )
     contact_id = await queries.insert_contact(current_tenant_id(), case_id, data, staff.id)
     await record_act(access, staff, Action.CONTACT_ADDED, contact_id=contact_id)
+    if excepted:
+        await record_act(
+            access, staff, Action.SAFE_CONTACT_EXCEPTION, reason_code=data.kind.value,
+            contact_id=contact_id,
+        )  # fmt: skip
     return await queries.contact(contact_id)
 
 

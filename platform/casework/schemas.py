@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from uuid import UUID
@@ -30,6 +31,13 @@ class PersonKind(StrEnum):
     CHILD_OR_YOUNG_PERSON = "child_or_young_person"
     PARENT_OR_CARER = "parent_or_carer"
     OTHER = "other"  # another professional, a relative, a friend
+
+
+class RecordKind(StrEnum):
+    """What a versioned change of details was made to."""
+
+    PERSON = "person"
+    CASE = "case"
 
 
 class ContactedBy(StrEnum):
@@ -57,6 +65,7 @@ class ContactKind(StrEnum):
     MEETING = "meeting"
     LETTER = "letter"
     VIDEO = "video"
+    TEXT = "text"  # a text message
 
 
 class Direction(StrEnum):
@@ -160,6 +169,10 @@ class NewEnquiry(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     anonymous: bool = False
     young_person: NewPerson | None = None
     parents: list[NewPerson] = msgspec.field(default_factory=list)
+    # People already recorded, linked instead of recorded again (one person across cases):
+    # their own safe-contact preferences follow them; consent is asked per case.
+    young_person_id: UUID | None = None
+    parent_ids: list[UUID] = msgspec.field(default_factory=list)
     referral_route: ReferralRoute = ReferralRoute.SELF
     referrer_consent_confirmed: bool = False
     referrer_name: str | None = None
@@ -171,14 +184,25 @@ class NewEnquiry(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
         """``topics``: the tenant's current list (``get_policy().topics``)."""
         errors: dict[str, str] = {}
         if self.anonymous:
-            if self.young_person is not None or self.parents:
+            if (
+                self.young_person is not None
+                or self.parents
+                or self.young_person_id is not None
+                or self.parent_ids
+            ):
                 errors["anonymous"] = "An anonymous enquiry records no people"
-        elif self.young_person is None:
-            errors["young_person"] = "Enter the child or young person, or mark it anonymous"
-        else:
+        elif self.young_person is not None and self.young_person_id is not None:
+            errors["young_person_id"] = "Link the young person already recorded, or enter a new one"
+        elif self.young_person is not None:
             errors.update(self.young_person.validate("young_person."))
-        if len(self.parents) > 10:
+        elif self.young_person_id is None:
+            errors["young_person"] = "Enter the child or young person, or mark it anonymous"
+        if len(self.parents) + len(self.parent_ids) > 10:
             errors["parents"] = "Record at most 10 parents or carers"
+        if len(set(self.parent_ids)) != len(self.parent_ids) or (
+            self.young_person_id is not None and self.young_person_id in self.parent_ids
+        ):
+            errors["parent_ids"] = "Link each person once"
         for i, parent in enumerate(self.parents):
             errors.update(parent.validate(f"parents.{i}."))
         if self.referral_route is not ReferralRoute.SELF:
@@ -217,15 +241,43 @@ class NewContact(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     duration_minutes: int | None = None
     with_person_id: UUID | None = None
     side: Side = Side.SHARED
+    # A manager's reason to make an outgoing contact the person's safe-contact
+    # preferences forbid (rule 8); refused from anyone else, and when none is needed.
+    safe_contact_exception: str | None = None
 
     def validate(self) -> None:
         errors: dict[str, str] = {}
         _not_future(errors, "occurred_at", self.occurred_at, "When it happened")
+        check_exception(errors, self.safe_contact_exception)
         check_text(errors, "summary", self.summary, label="a summary", high=10_000)
         if self.duration_minutes is not None and not 0 <= self.duration_minutes <= 24 * 60:
             errors["duration_minutes"] = "Duration must be between 0 and 1440 minutes"
         if errors:
             raise Invalid(errors)
+
+
+def check_exception(errors: dict[str, str], reason: str | None) -> None:
+    """A safe-contact exception's reason, where one is given: 10 to 500 characters."""
+    if reason is not None:
+        label = "why the safe-contact preferences are set aside"
+        check_text(errors, "safe_contact_exception", reason, label=label, low=10, high=500)
+
+
+# The safe-contact preference each outgoing route needs (rule 8), and how a refusal says it.
+ROUTE_PREFERENCE: dict[str, str] = {
+    "phone": "may_phone",
+    "voicemail": "may_leave_voicemail",
+    "text": "may_text",
+    "email": "may_email",
+    "letter": "may_post",
+}
+PREFERENCE_WORDS: dict[str, str] = {
+    "may_phone": "may not be phoned",
+    "may_leave_voicemail": "may not be left a voicemail",
+    "may_text": "may not be sent texts",
+    "may_email": "may not be emailed",
+    "may_post": "may not be sent post",
+}
 
 
 class NewNote(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -257,6 +309,190 @@ class NoteCorrection(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
             high=300,
             single_line=True,
         )
+        if errors:
+            raise Invalid(errors)
+
+
+class ContactCorrection(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """A new version of a contact recorded in error, and why; the first is kept. Its side
+    stays the original's (a confidence never moves to the parent's side by a correction)."""
+
+    kind: ContactKind
+    direction: Direction
+    occurred_at: datetime
+    summary: str
+    reason: str
+    duration_minutes: int | None = None
+    with_person_id: UUID | None = None
+
+    def validate(self) -> None:
+        errors: dict[str, str] = {}
+        try:
+            self.as_contact().validate()
+        except Invalid as invalid:
+            errors.update(invalid.errors)
+        check_reason(errors, self.reason, "why the contact is corrected")
+        if errors:
+            raise Invalid(errors)
+
+    def as_contact(self) -> NewContact:
+        return NewContact(
+            kind=self.kind,
+            direction=self.direction,
+            occurred_at=self.occurred_at,
+            summary=self.summary,
+            duration_minutes=self.duration_minutes,
+            with_person_id=self.with_person_id,
+        )
+
+
+def check_reason(errors: dict[str, str], reason: str, label: str) -> None:
+    """Every change of a record says why (3 to 300 characters, one line)."""
+    check_text(errors, "reason", reason, label=label, low=3, high=300, single_line=True)
+
+
+# A person's details that an edit may change, in the order pages show them.
+PERSON_FIELDS = (
+    "first_name",
+    "last_name",
+    "date_of_birth",
+    "school_or_setting",
+    "primary_need",
+    "address",
+    "postcode",
+    "phone",
+    "email",
+    "may_phone",
+    "may_leave_voicemail",
+    "may_text",
+    "may_email",
+    "may_post",
+    "preferred_times",
+    "safe_contact_note",
+)
+# A case's details that an edit may change.
+CASE_FIELDS = (
+    "contacted_by",
+    "referral_route",
+    "referrer_consent_confirmed",
+    "referrer_name",
+    "referrer_consent_on",
+    "topics",
+    "support_level",
+)
+
+
+class PersonChange(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """Changes to a person's details (names, date of birth, contact details, school or
+    setting, primary need, safe-contact preferences), and why. A field left out stays as
+    it is; ``null`` clears an optional one."""
+
+    reason: str
+    first_name: str | msgspec.UnsetType = msgspec.UNSET
+    last_name: str | msgspec.UnsetType = msgspec.UNSET
+    date_of_birth: date | msgspec.UnsetType | None = msgspec.UNSET
+    school_or_setting: str | msgspec.UnsetType | None = msgspec.UNSET
+    primary_need: str | msgspec.UnsetType | None = msgspec.UNSET
+    address: str | msgspec.UnsetType | None = msgspec.UNSET
+    postcode: str | msgspec.UnsetType | None = msgspec.UNSET
+    phone: str | msgspec.UnsetType | None = msgspec.UNSET
+    email: str | msgspec.UnsetType | None = msgspec.UNSET
+    may_phone: bool | msgspec.UnsetType = msgspec.UNSET
+    may_leave_voicemail: bool | msgspec.UnsetType = msgspec.UNSET
+    may_text: bool | msgspec.UnsetType = msgspec.UNSET
+    may_email: bool | msgspec.UnsetType = msgspec.UNSET
+    may_post: bool | msgspec.UnsetType = msgspec.UNSET
+    preferred_times: str | msgspec.UnsetType = msgspec.UNSET
+    safe_contact_note: str | msgspec.UnsetType = msgspec.UNSET
+
+    def given(self) -> dict[str, object]:
+        """The fields the change sets, blank text as none."""
+        given = {}
+        for name in PERSON_FIELDS:
+            value = getattr(self, name)
+            if value is msgspec.UNSET:
+                continue
+            if isinstance(value, str):
+                value = value.strip()
+                if name == "postcode":
+                    value = value.upper()
+                if not value and name not in ("preferred_times", "safe_contact_note"):
+                    value = None
+            given[name] = value
+        return given
+
+
+class CaseChange(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """Changes to a case's details (who got in touch, referral, topics, support level), and
+    why. A field left out stays as it is."""
+
+    reason: str
+    contacted_by: ContactedBy | msgspec.UnsetType = msgspec.UNSET
+    referral_route: ReferralRoute | msgspec.UnsetType = msgspec.UNSET
+    referrer_consent_confirmed: bool | msgspec.UnsetType = msgspec.UNSET
+    referrer_name: str | msgspec.UnsetType | None = msgspec.UNSET
+    referrer_consent_on: date | msgspec.UnsetType | None = msgspec.UNSET
+    topics: list[str] | msgspec.UnsetType = msgspec.UNSET
+    support_level: int | msgspec.UnsetType = msgspec.UNSET
+
+    def given(self) -> dict[str, object]:
+        given: dict[str, object] = {}
+        for name in CASE_FIELDS:
+            value = getattr(self, name)
+            if value is msgspec.UNSET:
+                continue
+            if isinstance(value, str):
+                value = value.strip() or None
+            given[name] = value
+        return given
+
+
+def check_case_details(values: dict[str, object], topics: Collection[str]) -> dict[str, str]:
+    """A case's details as they would be after a change: the enquiry's own rules (rule 3:
+    a professional referral records the family's prior consent)."""
+    errors: dict[str, str] = {}
+    enquiry = NewEnquiry(
+        contacted_by=ContactedBy(str(values["contacted_by"])),
+        anonymous=True,
+        referral_route=ReferralRoute(str(values["referral_route"])),
+        referrer_consent_confirmed=bool(values["referrer_consent_confirmed"]),
+        referrer_name=values["referrer_name"],  # type: ignore[arg-type]
+        referrer_consent_on=values["referrer_consent_on"],  # type: ignore[arg-type]
+        topics=list(values["topics"]),  # type: ignore[call-overload]
+        support_level=int(values["support_level"]),  # type: ignore[call-overload]
+    )
+    try:
+        enquiry.validate(topics)
+    except Invalid as invalid:
+        errors.update(invalid.errors)
+    return errors
+
+
+class Reopen(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """Reopen a closed case, and why."""
+
+    reason: str
+
+    def validate(self) -> None:
+        errors: dict[str, str] = {}
+        check_reason(errors, self.reason, "why the case is reopened")
+        if errors:
+            raise Invalid(errors)
+
+
+class ReturningFamily(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """A new case for a family who come back: the same people, linked to the case before."""
+
+    contacted_by: ContactedBy
+    topics: list[str]
+    support_level: int = 1
+    referral_route: ReferralRoute = ReferralRoute.SELF
+    referrer_consent_confirmed: bool = False
+    referrer_name: str | None = None
+    referrer_consent_on: date | None = None
+
+    def validate(self, topics: Collection[str]) -> None:
+        errors = check_case_details({name: getattr(self, name) for name in CASE_FIELDS}, topics)
         if errors:
             raise Invalid(errors)
 
@@ -302,6 +538,16 @@ class SafeContact:
 
 
 @dataclass(frozen=True, slots=True)
+class ContactTarget:
+    """Someone on a case, as the safe-contact check sees them."""
+
+    person_id: UUID
+    name: str
+    safe_contact: SafeContact
+    must_not_be_told: bool = False  # about this case: never a way to reach the client
+
+
+@dataclass(frozen=True, slots=True)
 class PersonView:
     id: UUID
     kind: PersonKind
@@ -321,6 +567,7 @@ class PersonView:
 class CasePersonView:
     relationship: PersonKind
     person: PersonView
+    must_not_be_told: bool = False  # about this case: never contacted or told through them
 
 
 @dataclass(frozen=True, slots=True)
@@ -343,6 +590,30 @@ class ContactView:
     with_person_id: UUID | None
     summary: str
     side: Side
+    recorded_by: UUID
+    recorded_at: datetime
+    recorded_by_name: str = ""
+    contact_id: UUID | None = None  # the contact (its first version's id)
+    version: int = 1
+    correction_reason: str | None = None
+    history: list[ContactVersionView] = dataclass_field(
+        default_factory=list
+    )  # earlier, newest first
+    safe_contact_exception: str | None = None  # a manager's reason, where one was needed
+
+
+@dataclass(frozen=True, slots=True)
+class ContactVersionView:
+    """An earlier version of a corrected contact, kept as it was."""
+
+    id: UUID
+    version: int
+    kind: ContactKind
+    direction: Direction
+    occurred_at: datetime
+    duration_minutes: int | None
+    summary: str
+    correction_reason: str | None
     recorded_by: UUID
     recorded_at: datetime
     recorded_by_name: str = ""
@@ -403,6 +674,92 @@ class CaseView:
     notes: list[NoteView]
     grounds: Grounds
     parent_view: bool = False  # young-person-only items were left out
+    follows: CaseLink | None = None  # the case before, for a returning family
+    followed_by: list[CaseLink] = dataclass_field(default_factory=list)  # later cases of theirs
+
+
+@dataclass(frozen=True, slots=True)
+class CaseLink:
+    """Another case of the same family: its id, reference and status only."""
+
+    id: UUID
+    reference: str
+    status: str
+    opened_on: date
+
+
+@dataclass(frozen=True, slots=True)
+class FieldChange:
+    field: str
+    old: str | None
+    new: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeView:
+    """One version of a person's or a case's details: who changed what, when and why."""
+
+    id: UUID
+    record_kind: RecordKind
+    record_id: UUID
+    record_name: str  # the person's name or the case's reference
+    version: int
+    changes: list[FieldChange]
+    reason: str
+    changed_by: UUID
+    changed_by_name: str
+    changed_at: datetime
+
+
+class TimelineKind(StrEnum):
+    """What the case timeline can show (filterable by kind)."""
+
+    CONTACT = "contact"
+    NOTE = "note"
+    SHARE = "share"
+    CONSENT = "consent"
+    BREAK_GLASS = "break_glass"
+    CHANGE = "change"
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEntry:
+    """One event on a case's timeline, newest first. ``item_id``: the contact's or note's
+    id (``contact_id``/``note_id``), the share, consent version, grant or change; the other
+    fields say what happened in a few words (``detail``: the kind's own facts)."""
+
+    kind: TimelineKind
+    at: datetime
+    item_id: UUID
+    by_name: str
+    detail: dict[str, str | int | bool | None]
+
+
+@dataclass(frozen=True, slots=True)
+class NextAction:
+    """Something due on a case: telling the service user of a share (rule 7)."""
+
+    kind: str
+    task_id: UUID
+    due_on: date
+    overdue: bool
+
+
+@dataclass(frozen=True, slots=True)
+class CaseTimeline:
+    """A page of a case's timeline (the kinds asked for), how many events there are of
+    those kinds, and what is due on the case."""
+
+    items: list[TimelineEntry]
+    total: int
+    limit: int
+    offset: int
+    kinds: list[TimelineKind]
+    next_actions: list[NextAction]
+
+    @property
+    def page_count(self) -> int:
+        return max(1, -(-self.total // self.limit))
 
 
 @dataclass(frozen=True, slots=True)
@@ -435,6 +792,8 @@ class SearchKind(StrEnum):
     DATE_OF_BIRTH = "date_of_birth"
     POSTCODE = "postcode"
     REFERENCE = "reference"
+    PHONE = "phone"
+    EMAIL = "email"
 
 
 @dataclass(frozen=True, slots=True)
@@ -460,6 +819,8 @@ class SearchHit:
     last_name: str | None = None
     date_of_birth: date | None = None
     postcode: str | None = None
+    # Why it was found, best first (``matching.MatchReason`` values); none when restricted.
+    reasons: tuple[str, ...] = ()
 
     @property
     def name(self) -> str | None:

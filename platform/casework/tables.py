@@ -14,6 +14,7 @@ from confide.platform.casework.schemas import (
     ContactKind,
     Direction,
     PersonKind,
+    RecordKind,
     ReferralRoute,
     Side,
 )
@@ -42,7 +43,24 @@ class Person(TenantOwned, tablename="people"):
     safe_contact_note = Varchar(length=500, default="")
     created_at = Timestamptz(default=TimestamptzNow())
     updated_at = Timestamptz(default=TimestamptzNow())
+    # A record merged into another by a manager: kept as a tombstone pointing at the
+    # record that survives (``platform/people/merges``), never deleted.
+    merged_into = ref(null=True)
     people_tenant_id_id_key = Unique(["tenant_id", "id"])  # target of composite keys
+
+
+class PersonSearchKey(TenantOwned, tablename="person_search_keys"):
+    """A person's search keys (``matching.person_keys``), one a row, written with the
+    person (``search.refresh_search_keys``). Slots are reused, never deleted: a key no
+    longer wanted is null. ``key`` is a plain column in the C collation, indexed with the
+    tenant (raw migration), so exact and prefix look-ups use the index under the policy."""
+
+    id = UUID(primary_key=True)
+    person_id = ref()
+    slot = Integer()
+    key = Varchar(length=120, null=True, default=None)
+    person_search_keys_slot_key = Unique(["tenant_id", "person_id", "slot"])
+    person_search_keys_slot_range = Check("slot >= 0 AND slot < 32")
 
 
 class Case(TenantOwned, tablename="cases"):
@@ -64,6 +82,8 @@ class Case(TenantOwned, tablename="cases"):
     closed_on = Date(null=True, default=None)
     created_by = ref()
     created_at = Timestamptz(default=TimestamptzNow())
+    # A returning family's new case names the case it follows (shown on both).
+    follows_case_id = ref(null=True)
     cases_tenant_id_id_key = Unique(["tenant_id", "id"])
     cases_reference_key = Unique(["tenant_id", "reference"])
     cases_referral_consent = Check(
@@ -77,6 +97,7 @@ class Case(TenantOwned, tablename="cases"):
     cases_closed_has_outcome = Check(
         "status = 'open' OR (outcome IS NOT NULL AND closed_on IS NOT NULL)"
     )
+    cases_follows_another = Check("follows_case_id IS NULL OR follows_case_id <> id")
 
 
 class CasePerson(TenantOwned, tablename="case_people"):
@@ -86,6 +107,10 @@ class CasePerson(TenantOwned, tablename="case_people"):
     case_id = ref()
     person_id = ref()
     relationship = Varchar(length=32, choices=PersonKind)
+    # This person must not be told about this case (a young person using the service
+    # without their parent knowing; a parent fleeing an ex-partner): never a contact
+    # target or a way to tell the client, and a warning on the case.
+    must_not_be_told = Boolean(default=False)
     case_people_once = Unique(["tenant_id", "case_id", "person_id"])
 
 
@@ -101,6 +126,9 @@ class Assignment(TenantOwned, tablename="case_assignments"):
 
 
 class Contact(TenantOwned, tablename="case_contacts", tags=[APPEND_ONLY]):
+    """Append-only: a contact recorded in error is corrected by a new version with its
+    reason (``original_id`` names the first version; the first is kept), as a note is."""
+
     id = UUID(primary_key=True)
     case_id = ref()
     kind = Varchar(length=16, choices=ContactKind)
@@ -112,6 +140,17 @@ class Contact(TenantOwned, tablename="case_contacts", tags=[APPEND_ONLY]):
     side = Varchar(length=24, choices=Side, default=Side.SHARED)
     recorded_by = ref()
     recorded_at = Timestamptz(default=TimestamptzNow())
+    # A manager's reason for an outgoing contact the safe-contact preferences forbid.
+    safe_contact_exception = Varchar(length=500, null=True, default=None)
+    original_id = ref(null=True)  # the contact's first version; none on the first itself
+    version = Integer(default=1)
+    correction_reason = Varchar(length=300, null=True, default=None)
+    case_contacts_tenant_id_id_key = Unique(["tenant_id", "id"])
+    case_contacts_version_key = Unique(["tenant_id", "original_id", "version"])
+    case_contacts_versions = Check(
+        "(version = 1 AND original_id IS NULL AND correction_reason IS NULL)"
+        " OR (version > 1 AND original_id IS NOT NULL AND correction_reason IS NOT NULL)"
+    )
 
 
 class Note(TenantOwned, tablename="case_notes", tags=[APPEND_ONLY]):
@@ -141,3 +180,21 @@ class BreakGlass(TenantOwned, tablename="break_glass_grants", tags=[APPEND_ONLY]
     granted_at = Timestamptz(default=TimestamptzNow())
     expires_at = Timestamptz()
     break_glass_expires_after = Check("expires_at > granted_at")
+
+
+class RecordChange(TenantOwned, tablename="record_changes", tags=[APPEND_ONLY]):
+    """One edit of a person's or a case's details: who, when, why, and each field's old and
+    new value (``changes``: ``[{"field", "old", "new"}]``). Versions count up per record;
+    the record itself holds the latest values, these rows every earlier one."""
+
+    id = UUID(primary_key=True)
+    case_id = ref()  # the case it was changed through (need-to-know was checked on it)
+    record_kind = Varchar(length=8, choices=RecordKind)
+    record_id = ref()  # the person or the case
+    version = Integer()
+    changes = JSONB(default="[]")
+    reason = Varchar(length=300)
+    changed_by = ref()
+    changed_at = Timestamptz(default=TimestamptzNow())
+    record_changes_version_key = Unique(["tenant_id", "record_id", "version"])
+    record_changes_version_positive = Check("version >= 1")

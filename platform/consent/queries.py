@@ -161,7 +161,12 @@ async def consent_now(
 ) -> tuple[ConsentView | None, NotAskedView | None]:
     """The case's current consent (as ``consent_versions(latest_only=True)`` gives it) and
     why consent was not asked at first contact, if it was not: one query."""
-    row = await connection().fetchrow(_CONSENT_NOW, tenant_id, case_id)
+    return _consent_now(await connection().fetchrow(_CONSENT_NOW, tenant_id, case_id), on)
+
+
+def _consent_now(
+    row: Mapping[str, Any], on: date
+) -> tuple[ConsentView | None, NotAskedView | None]:
     consent = None
     if row["id"] is not None:
         reviews = [
@@ -591,11 +596,13 @@ async def lock_task(tenant_id: UUID, task_id: UUID) -> LockedTask:
 async def mark_told(tenant_id: UUID, task_id: UUID, data: ToldClient, told_by: UUID) -> None:
     await raw(
         "UPDATE tell_client_tasks SET status = 'done', told_on = {}, told_how = {},"
-        " told_note = {}, told_by = {}, done_at = now() WHERE tenant_id = {} AND id = {}",
+        " told_note = {}, told_by = {}, told_exception = {}, done_at = now()"
+        " WHERE tenant_id = {} AND id = {}",
         data.told_on,
         data.told_how.value,
         data.note.strip(),
         told_by,
+        data.safe_contact_exception.strip() if data.safe_contact_exception else None,
         tenant_id,
         task_id,
     )
@@ -832,3 +839,145 @@ async def disclosure_row(
         disclosure_id,
     )
     return rows[0] if rows else None
+
+
+# A case's timeline (issue 14): every kind of event on the case in one statement, a page of
+# it newest first, how many there are, and the case's open tell-the-client tasks. It reads
+# case work's tables beside consent's, so it lives with the later domain. Each branch is
+# skipped unless its kind is asked for ($3). $1 tenant, $2 case, $3 kinds, $4 limit,
+# $5 offset, $6 a parent's view (shared side only).
+_TIMELINE_COLUMNS = """(SELECT count(*) FROM t) AS total__,
+       ARRAY(SELECT ROW(t.kind, t.at, t.item_id, t.by_name, t.detail::text) FROM t
+              ORDER BY t.at DESC, t.item_id LIMIT $4 OFFSET $5) AS items__,
+       ARRAY(SELECT ROW(k.id, k.due_on) FROM tell_client_tasks k
+              WHERE k.tenant_id = $1 AND k.case_id = $2 AND k.status = 'open'
+              ORDER BY k.due_on, k.id) AS tasks__"""
+_TIMELINE_CTE = """
+WITH t AS (
+    SELECT 'contact' AS kind, x.occurred_at AS at, coalesce(x.original_id, x.id) AS item_id,
+           coalesce(s.display_name, '') AS by_name,
+           jsonb_build_object('kind', x.kind, 'direction', x.direction, 'summary', x.summary,
+                              'duration_minutes', x.duration_minutes, 'side', x.side,
+                              'version', x.version,
+                              'correction_reason', x.correction_reason) AS detail
+      FROM case_contacts x LEFT JOIN staff_users s ON s.tenant_id = x.tenant_id
+       AND s.id = x.recorded_by
+     WHERE 'contact' = ANY($3) AND x.tenant_id = $1 AND x.case_id = $2
+       AND (NOT $6 OR x.side = 'shared')
+       AND NOT EXISTS (SELECT 1 FROM case_contacts y WHERE y.tenant_id = x.tenant_id
+                          AND y.original_id = coalesce(x.original_id, x.id)
+                          AND y.version > x.version)
+    UNION ALL
+    SELECT 'note', f.recorded_at, n.note_id, coalesce(s.display_name, ''),
+           jsonb_build_object('body', n.body, 'side', n.side, 'version', n.version,
+                              'correction_reason', n.correction_reason)
+      FROM case_notes n
+      JOIN case_notes f ON f.tenant_id = n.tenant_id AND f.note_id = n.note_id
+       AND f.version = 1
+      LEFT JOIN staff_users s ON s.tenant_id = n.tenant_id AND s.id = n.recorded_by
+     WHERE 'note' = ANY($3) AND n.tenant_id = $1 AND n.case_id = $2
+       AND (NOT $6 OR n.side = 'shared')
+       AND NOT EXISTS (SELECT 1 FROM case_notes m WHERE m.tenant_id = n.tenant_id
+                          AND m.note_id = n.note_id AND m.version > n.version)
+    UNION ALL
+    SELECT 'share', d.requested_at, d.id, coalesce(s.display_name, ''),
+           jsonb_build_object('recipient_org', d.recipient_org,
+                              'recipient_role', d.recipient_role, 'status', d.status,
+                              'basis', d.basis)
+      FROM disclosures d LEFT JOIN staff_users s ON s.tenant_id = d.tenant_id
+       AND s.id = d.requested_by
+     WHERE 'share' = ANY($3) AND d.tenant_id = $1 AND d.case_id = $2
+    UNION ALL
+    SELECT 'consent', k.recorded_at, k.id, coalesce(s.display_name, ''),
+           jsonb_build_object('event', 'recorded', 'decision', k.decision,
+                              'version', k.version, 'given_by', k.given_by)
+      FROM consents k LEFT JOIN staff_users s ON s.tenant_id = k.tenant_id
+       AND s.id = k.recorded_by
+     WHERE 'consent' = ANY($3) AND k.tenant_id = $1 AND k.case_id = $2
+    UNION ALL
+    SELECT 'consent', r.reviewed_at, r.id, coalesce(s.display_name, ''),
+           jsonb_build_object('event', 'reviewed', 'outcome', r.outcome)
+      FROM consent_reviews r LEFT JOIN staff_users s ON s.tenant_id = r.tenant_id
+       AND s.id = r.reviewed_by
+     WHERE 'consent' = ANY($3) AND r.tenant_id = $1 AND r.case_id = $2
+    UNION ALL
+    SELECT 'consent', q.recorded_at, q.id, coalesce(s.display_name, ''),
+           jsonb_build_object('event', 'not_asked', 'reason', q.reason)
+      FROM consent_not_asked q LEFT JOIN staff_users s ON s.tenant_id = q.tenant_id
+       AND s.id = q.recorded_by
+     WHERE 'consent' = ANY($3) AND q.tenant_id = $1 AND q.case_id = $2
+    UNION ALL
+    SELECT 'break_glass', g.granted_at, g.id, coalesce(s.display_name, ''),
+           jsonb_build_object('reason', g.reason, 'expires_at', g.expires_at)
+      FROM break_glass_grants g LEFT JOIN staff_users s ON s.tenant_id = g.tenant_id
+       AND s.id = g.staff_id
+     WHERE 'break_glass' = ANY($3) AND g.tenant_id = $1 AND g.case_id = $2
+    UNION ALL
+    SELECT 'change', c.changed_at, c.id, coalesce(s.display_name, ''),
+           jsonb_build_object('record_kind', c.record_kind, 'version', c.version,
+                              'reason', c.reason,
+                              'fields', (SELECT string_agg(e->>'field', ',')
+                                           FROM jsonb_array_elements(c.changes) e))
+      FROM record_changes c LEFT JOIN staff_users s ON s.tenant_id = c.tenant_id
+       AND s.id = c.changed_by
+     WHERE 'change' = ANY($3) AND c.tenant_id = $1
+       AND (c.case_id = $2 OR c.record_id IN (
+            SELECT subject_id FROM cases WHERE tenant_id = $1 AND id = $2
+            UNION SELECT person_id FROM case_people WHERE tenant_id = $1 AND case_id = $2))
+)
+"""
+_TIMELINE = _TIMELINE_CTE + f"SELECT {_TIMELINE_COLUMNS}"
+assert _CONSENT_NOW.lstrip().startswith("SELECT c.*,")
+# The case page's consent panel and its timeline in one round trip: ``_CONSENT_NOW``'s one
+# row with the timeline's columns beside it (the same $1 and $2).
+_CONSENT_AND_TIMELINE = _TIMELINE_CTE + _CONSENT_NOW.replace(
+    "SELECT c.*,", f"SELECT {_TIMELINE_COLUMNS}, c.*,", 1
+)
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineRows:
+    total: int
+    items: list[tuple[str, Any, UUID, str, dict[str, Any]]]
+    tasks: list[tuple[UUID, date]]
+
+
+async def case_timeline(
+    tenant_id: UUID,
+    case_id: UUID,
+    kinds: list[str],
+    page: PageRequest,
+    *,
+    for_parent: bool = False,
+) -> TimelineRows:
+    """A page of the case's timeline, its size and the open tell-the-client tasks: one
+    round trip."""
+    row = await connection().fetchrow(
+        _TIMELINE, tenant_id, case_id, kinds, page.limit, page.offset, for_parent
+    )
+    return _timeline_rows(row)
+
+
+def _timeline_rows(row: Mapping[str, Any]) -> TimelineRows:
+    return TimelineRows(
+        total=int(row["total__"]),
+        items=[(r[0], r[1], r[2], r[3], json.loads(r[4])) for r in row["items__"]],
+        tasks=[(r[0], r[1]) for r in row["tasks__"]],
+    )
+
+
+async def consent_and_timeline(
+    tenant_id: UUID,
+    case_id: UUID,
+    on: date,
+    kinds: list[str],
+    page: PageRequest,
+    *,
+    for_parent: bool = False,
+) -> tuple[ConsentView | None, NotAskedView | None, TimelineRows]:
+    """``consent_now`` and ``case_timeline`` in one round trip (the case page)."""
+    row = await connection().fetchrow(
+        _CONSENT_AND_TIMELINE, tenant_id, case_id, kinds, page.limit, page.offset, for_parent
+    )
+    consent, not_asked = _consent_now(row, on)
+    return consent, not_asked, _timeline_rows(row)

@@ -15,7 +15,7 @@ from uuid import UUID
 
 import msgspec
 
-from confide.platform.casework.schemas import NewEnquiry
+from confide.platform.casework.schemas import NewEnquiry, check_exception
 from confide.platform.core.clock import service_today
 from confide.platform.core.edge import check_text
 from confide.platform.core.errors import Invalid
@@ -405,10 +405,16 @@ class ToldClient(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     told_on: date
     told_how: TellMethod
     note: str = ""
+    # Who was told (someone on the case): the route is checked against their safe-contact
+    # preferences; not named, a route no-one on the case allows is refused (rule 8).
+    told_person_id: UUID | None = None
+    # A manager's reason to tell by a route the preferences forbid.
+    safe_contact_exception: str | None = None
 
     def validate(self, shared_on: date) -> None:
         """``shared_on``: the day the information was sent; nobody was told before it."""
         errors: dict[str, str] = {}
+        check_exception(errors, self.safe_contact_exception)
         _past_or_today(errors, "told_on", self.told_on, "The date they were told")
         if "told_on" not in errors and self.told_on < shared_on:
             errors["told_on"] = (

@@ -178,6 +178,8 @@ class TellClientTask(TenantOwned, tablename="tell_client_tasks", tags=[NO_DELETE
     told_how = Varchar(length=16, choices=TellMethod, null=True, default=None)
     told_note = Varchar(length=500, default="")
     told_by = ref(null=True)
+    # A manager's reason for telling by a route the safe-contact preferences forbid.
+    told_exception = Varchar(length=500, null=True, default=None)
     created_at = Timestamptz(default=TimestamptzNow())
     done_at = Timestamptz(null=True, default=None)
     tell_client_tasks_tenant_id_id_key = Unique(["tenant_id", "id"])

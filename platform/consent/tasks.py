@@ -13,6 +13,7 @@ from uuid import UUID, uuid4
 
 from confide.platform.audit import services as audit
 from confide.platform.audit.actions import Action
+from confide.platform.casework import safe_contact
 from confide.platform.casework.access import (
     CaseAccess,
     check_access,
@@ -108,6 +109,16 @@ async def record_told(task_id: UUID, staff: StaffView, data: ToldClient) -> Tell
         raise NotPermitted("case work is for caseworkers and managers")
     access, row = await _open_task_for_change(task_id, staff)
     data.validate(shared_on=row.sent_on)
+    # rule 8: telling them must not reveal the service to anyone else.
+    excepted = await safe_contact.check_route(
+        access.case_id,
+        staff,
+        data.told_how.value,
+        data.told_person_id,
+        data.safe_contact_exception,
+        route_field="told_how",
+        person_field="told_person_id",
+    )
     await queries.mark_told(current_tenant_id(), task_id, data, staff.id)
     late = (data.told_on - row.due_on).days
     await record_act(
@@ -118,6 +129,11 @@ async def record_told(task_id: UUID, staff: StaffView, data: ToldClient) -> Tell
         task_id=task_id,
         days_late=late,
     )
+    if excepted:
+        await record_act(
+            access, staff, Action.SAFE_CONTACT_EXCEPTION, reason_code=data.told_how.value,
+            task_id=task_id,
+        )  # fmt: skip
     return await _load(task_id)
 
 

@@ -17,6 +17,7 @@ APP_REGISTRY = AppRegistry(
         "confide.platform.identity.piccolo_app",
         "confide.platform.casework.piccolo_app",
         "confide.platform.consent.piccolo_app",
+        "confide.platform.people.piccolo_app",
         "confide.platform.operators.piccolo_app",
     ]
 )

@@ -10,7 +10,7 @@ import asyncpg
 import httpx
 
 from confide.platform.core.clock import service_today
-from tests.helpers.casework import NM, as_tenant
+from tests.helpers.casework import NM, as_tenant, new_case
 from tests.helpers.environment import ADMIN_URL, DATABASE
 from tests.helpers.http import post
 from tests.helpers.tenants import TenantRef
@@ -109,3 +109,29 @@ async def backdate_share(disclosure_id: str, days: int) -> None:
         )
     finally:
         await admin.close()
+
+
+async def task_after_override(
+    caseworker: httpx.AsyncClient, manager: httpx.AsyncClient, **case: Any
+) -> tuple[str, dict[str, Any]]:
+    """A case (``case``: changes to the API enquiry) whose consent was refused, and the
+    tell-the-client task a manager's share on a legal basis opened once sent."""
+    made = await new_case(caseworker, **case)
+    cid = str(made["id"])
+    note = await add_note(caseworker, cid, "Shared with social care")
+    await record_consent(caseworker, cid, decision="refused", roles=[], advised_of_limits=True)
+    response = await post(
+        manager,
+        f"{NM}/cases/{cid}/disclosures",
+        share_body(
+            "Social care",
+            [("note", note)],
+            legal_basis="safeguarding",
+            justification="Child at risk",
+        ),
+    )
+    assert response.status_code == 201, response.text
+    sent = await send(manager, cid, response.json()["id"])
+    assert sent.status_code == 200, sent.text
+    task: dict[str, Any] = sent.json()["task"]
+    return cid, task

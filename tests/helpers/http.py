@@ -26,3 +26,8 @@ def csrf_token(page: str) -> str:
 async def post(http: httpx.AsyncClient, path: str, body: dict[str, Any]) -> httpx.Response:
     """A state-changing API call as a script with the session would make it: CSRF header."""
     return await http.post(path, json=body, headers={"x-csrftoken": http.cookies["confide_csrf"]})
+
+
+async def patch(http: httpx.AsyncClient, path: str, body: dict[str, Any]) -> httpx.Response:
+    """A partial change through the API, with the CSRF header as ``post`` sends it."""
+    return await http.patch(path, json=body, headers={"x-csrftoken": http.cookies["confide_csrf"]})

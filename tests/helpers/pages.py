@@ -41,6 +41,10 @@ def enquiry_form(**changes: Any) -> list[tuple[str, str]]:
         "contact-direction": "incoming",
         "contact-duration_minutes": "25",
         "contact-summary": "Asked how to request an EHC needs assessment.",
+        # The duplicate check's answer: this family is new (Jamie and Claire are recorded
+        # by many tests; tests/test_people_pages.py answers it otherwise).
+        "yp-person_id": "new",
+        "parent-person_id": "new",
         # Consent to share, asked at first contact (rule 4).
         "consent-decision": "full",
         "consent-given_by": "parent",

@@ -1,0 +1,1 @@
+"""Pages for people across cases: who is on a case, households, a person, merges."""

@@ -1,0 +1,1 @@
+"""People across cases: duplicates, households and relationships, merges (issue 14)."""
