@@ -22,6 +22,7 @@ from confide.platform.consent.schemas import (
     SendMethod,
     TellMethod,
 )
+from confide.platform.housekeeping.schemas import RunStatus
 
 CONTACTED_BY_LABELS = {
     ContactedBy.PARENT: "A parent",
@@ -187,6 +188,15 @@ TELL_METHOD_LABELS = {
     TellMethod.EMAIL: "Email",
     TellMethod.VIDEO: "Video call",
 }
+# Scheduled jobs by name (``workers/jobs.py``): a job without a label shows its name.
+JOB_LABELS = {
+    "housekeeping.heartbeat": "Heartbeat",
+}
+RUN_STATUS_LABELS = {
+    RunStatus.SUCCEEDED: "Succeeded",
+    RunStatus.RETRYING: "Retrying",
+    RunStatus.FAILED: "Failed",
+}
 LABELS: dict[str, object] = {
     "contacted_by": CONTACTED_BY_LABELS,
     "referral": REFERRAL_LABELS,
@@ -204,4 +214,6 @@ LABELS: dict[str, object] = {
     "tell_method": TELL_METHOD_LABELS,
     "send_method": SEND_METHOD_LABELS,
     "field": FIELD_LABELS,
+    "job": JOB_LABELS,
+    "run_status": RUN_STATUS_LABELS,
 }

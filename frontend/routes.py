@@ -7,6 +7,7 @@ from litestar import Router
 from confide.frontend.admin.audit import AuditCheckpointPages
 from confide.frontend.admin.case_lists import CaseListsPages
 from confide.frontend.admin.consent_settings import ConsentSettingsPages
+from confide.frontend.admin.jobs import JobRunsPages
 from confide.frontend.admin.policy import PolicyPages, PolicyReviewPages, PublicPolicyPage
 from confide.frontend.admin.sso import SsoPages
 from confide.frontend.admin.staff import StaffPages
@@ -49,6 +50,7 @@ CONTROLLERS = [
     PolicyReviewPages,
     StaffPages,
     AuditCheckpointPages,
+    JobRunsPages,
     # case work
     DashboardPage,
     EnquiryPages,

@@ -104,7 +104,16 @@ def worker_log(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def worker(database: Any, worker_log: Path) -> Iterator[subprocess.Popen[str]]:
+def worker_includes() -> list[str]:
+    """Modules of tasks the module's worker imports beside the app's (a module overrides it:
+    ``tests/test_jobs.py`` adds its test job)."""
+    return []
+
+
+@pytest.fixture(scope="module")
+def worker(
+    database: Any, worker_log: Path, worker_includes: list[str]
+) -> Iterator[subprocess.Popen[str]]:
     """A real Celery worker on the run's Redis, one per test module that asks for it."""
     out = worker_log.open("w")
     proc = subprocess.Popen(
@@ -122,6 +131,7 @@ def worker(database: Any, worker_log: Path) -> Iterator[subprocess.Popen[str]]:
             "-n",
             f"test-{RUN}@localhost",
             "--loglevel=INFO",
+            *(f"--include={name}" for name in worker_includes),
         ],
         env=dict(os.environ),
         stdout=out,

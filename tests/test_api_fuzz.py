@@ -139,6 +139,7 @@ async def _existing(owner: asyncpg.Connection, tenant: TenantRef) -> dict[str, l
         "task_id": "SELECT id FROM tell_client_tasks LIMIT 1",
         "heartbeat_id": "SELECT id FROM housekeeping_heartbeats LIMIT 1",
         "household_id": "SELECT id FROM households LIMIT 1",
+        "run_id": "SELECT id FROM job_runs LIMIT 1",
     }
     found: dict[str, list[str]] = {}
     async with owner.transaction():
@@ -279,6 +280,7 @@ async def ids(
         "task_id": [shared["task"]["id"], *other["task_id"], never],
         "heartbeat_id": [*heartbeats["heartbeat_id"], *other["heartbeat_id"], never],
         "household_id": [household["id"], *other["household_id"], never],
+        "run_id": [*heartbeats["run_id"], *other["run_id"], never],
     }
 
 

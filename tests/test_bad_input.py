@@ -74,10 +74,10 @@ async def test_nul_in_an_api_text_field_is_a_400_naming_it_and_nothing_is_saved(
 
 
 async def test_offset_past_int8_is_a_400_on_every_paged_api_endpoint(
-    app: Any, fiona: httpx.AsyncClient
+    app: Any, fiona: httpx.AsyncClient, gareth: httpx.AsyncClient
 ) -> None:
     """Every paged endpoint the OpenAPI document lists (so a new one is covered), as a
-    manager, who may read them all."""
+    manager, who may read them all but the tenant admin's (the job runs), read by him."""
     case = await new_case(fiona)
     document = (await fiona.get("/schema/openapi.json")).json()
     ids = {
@@ -95,15 +95,16 @@ async def test_offset_past_int8_is_a_400_on_every_paged_api_endpoint(
     required = {"q": "Okafor"}
     for template in paged:
         path = re.sub(r"\{(\w+)\}", lambda m: ids[m.group(1)], template)
+        who = gareth if template.endswith("/job-runs") else fiona
         given = {
             p["name"]: required[p["name"]]
             for p in document["paths"][template]["get"]["parameters"]
             if p["in"] == "query" and p.get("required")
         }
-        ok = await fiona.get(path, params={**given, "offset": 2**63 - 1})
+        ok = await who.get(path, params={**given, "offset": 2**63 - 1})
         assert ok.status_code == 200, path
         for offset in (2**63, 2**64):
-            response = await fiona.get(path, params={**given, "offset": offset})
+            response = await who.get(path, params={**given, "offset": offset})
             assert field_errors(response) == ["offset"], (path, response.text)
 
 

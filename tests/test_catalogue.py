@@ -106,6 +106,7 @@ APP_PRIVILEGES: dict[str, frozenset[str]] = {
     "sso_providers": READ_WRITE,
     "tenant_policies": READ_WRITE,
     "housekeeping_heartbeats": READ_WRITE,
+    "job_runs": READ_WRITE,  # an attempt's record is replaced by the next attempt's
     "tell_client_tasks": READ_WRITE,
     "households": READ_WRITE,
     "household_members": READ_WRITE,  # relationships corrected, never deleted

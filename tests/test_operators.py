@@ -374,6 +374,8 @@ TENANT_ROUTES = (
     "/t/northmoor/admin/staff",
     "/t/northmoor/admin/sso",
     "/t/northmoor/api/housekeeping/heartbeats",
+    "/t/northmoor/api/job-runs",
+    "/t/northmoor/admin/jobs/",
 )
 
 

@@ -60,11 +60,8 @@ def create_celery(settings: Settings | None = None) -> Celery:
         timezone="UTC",
         enable_utc=True,
         worker_hijack_root_logger=False,
+        # Scheduled jobs add their entries as they are declared (``jobs.scheduled_job``).
         beat_schedule={
-            "housekeeping-heartbeat": {
-                "task": "confide.housekeeping.fan_out_heartbeats",
-                "schedule": timedelta(minutes=settings.core.heartbeat_minutes),
-            },
             "audit-checkpoints": {
                 "task": "confide.audit.fan_out_checkpoints",
                 "schedule": timedelta(minutes=settings.core.audit_checkpoint_minutes),

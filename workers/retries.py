@@ -28,22 +28,27 @@ def backoff(attempt: int) -> int:
     return int(min(get_settings().tasks.retry_backoff_max, 2**attempt))
 
 
+def will_retry(task: Task[Any, Any], error: BaseException) -> bool:
+    """Whether ``error`` in ``task``'s current attempt is an outage it will retry."""
+    return outage_of(error) is not None and task.request.retries < get_settings().tasks.max_retries
+
+
+def failure_kind(error: BaseException) -> str:
+    """What failed, by type only (never a message): the outage's when it is one."""
+    return type(outage_of(error) or error).__name__
+
+
 def with_retries(task: Task[Any, Any], work: Callable[[], R], tenant_id: str = "") -> R:
     """Run ``work`` for ``task``, retrying it on an outage and dead-lettering it on giving up."""
     try:
         return work()
     except Exception as error:
         attempt = task.request.retries
-        outage = outage_of(error)
-        limit = get_settings().tasks.max_retries
-        if outage is not None and attempt < limit:
+        kind = failure_kind(error)
+        if will_retry(task, error):
             wait = backoff(attempt)
-            log.warning(
-                "task_retry", error=type(outage).__name__, attempt=attempt + 1, in_seconds=wait
-            )
-            raise task.retry(countdown=wait, max_retries=limit) from None
-        dead_letters.record(
-            task.name, task.request.id or "", tenant_id, type(outage or error).__name__, attempt + 1
-        )
-        log.error("task_gave_up", error=type(outage or error).__name__, attempts=attempt + 1)
+            log.warning("task_retry", error=kind, attempt=attempt + 1, in_seconds=wait)
+            raise task.retry(countdown=wait, max_retries=get_settings().tasks.max_retries) from None
+        dead_letters.record(task.name, task.request.id or "", tenant_id, kind, attempt + 1)
+        log.error("task_gave_up", error=kind, attempts=attempt + 1)
         raise

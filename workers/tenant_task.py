@@ -13,6 +13,7 @@ import asyncio
 import functools
 import time
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from typing import Any, ParamSpec, TypeVar
 from uuid import UUID
 
@@ -45,10 +46,36 @@ async def run_for_tenant(
     return result
 
 
-def tenant_task(app: Celery, name: str) -> Callable[[Callable[..., Awaitable[R]]], Task[Any, Any]]:
+#: Called with the task, the tenant's id, the error, when the attempt started and the
+#: task's arguments, after the body's transaction rolled back and before the retry or the
+#: dead letter: a hook that records the failure in a transaction of its own.
+OnError = Callable[..., Awaitable[None]]
+
+
+async def _attempt(
+    task: Task[Any, Any],
+    tenant_id: str,
+    body: Callable[..., Awaitable[R]],
+    on_error: OnError | None,
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+) -> R | None:
+    started = datetime.now(UTC)
+    try:
+        return await run_for_tenant(tenant_id, body, task, *args, **kwargs)
+    except Exception as error:
+        if on_error is not None:
+            await on_error(task, tenant_id, error, started, *args, **kwargs)
+        raise
+
+
+def tenant_task(
+    app: Celery, name: str, *, on_error: OnError | None = None
+) -> Callable[[Callable[..., Awaitable[R]]], Task[Any, Any]]:
     """Register ``body`` as a Celery task called as ``task.delay(tenant_id, ...)``.
 
-    The task receives its own request (``self``) so bodies can use its id.
+    The task receives its own request (``self``) so bodies can use its id. ``on_error``,
+    if given, hears of each failed attempt (``OnError``).
     """
 
     def register(body: Callable[..., Awaitable[R]]) -> Task[Any, Any]:
@@ -57,7 +84,7 @@ def tenant_task(app: Celery, name: str) -> Callable[[Callable[..., Awaitable[R]]
         def run(self: Task[Any, Any], tenant_id: str, *args: Any, **kwargs: Any) -> Any:
             return with_retries(
                 self,
-                lambda: asyncio.run(run_for_tenant(tenant_id, body, self, *args, **kwargs)),
+                lambda: asyncio.run(_attempt(self, tenant_id, body, on_error, args, kwargs)),
                 tenant_id,
             )
 

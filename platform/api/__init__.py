@@ -8,7 +8,7 @@ from confide.platform.api.caselife import CaseLifeController
 from confide.platform.api.casework import CaseworkController
 from confide.platform.api.consent import ConsentController
 from confide.platform.api.errors import API_ERRORS
-from confide.platform.api.housekeeping import HousekeepingController
+from confide.platform.api.housekeeping import HousekeepingController, JobRunsController
 from confide.platform.api.people import PeopleController
 from confide.platform.api.policy import PolicyDocumentController, PolicySettingsController
 from confide.platform.api.schools import SchoolsController
@@ -29,6 +29,7 @@ def api_router() -> Router:
             TeamController,
             PolicySettingsController,
             PolicyDocumentController,
+            JobRunsController,
         ],
         exception_handlers=API_ERRORS,
     )

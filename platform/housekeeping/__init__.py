@@ -1,1 +1,2 @@
-"""Housekeeping: the per-tenant heartbeat that proves scheduled work reaches every tenant."""
+"""Housekeeping: the per-tenant heartbeat that proves scheduled work reaches every tenant,
+and the run records every scheduled job leaves (`workers/jobs.py`)."""
