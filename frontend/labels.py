@@ -87,6 +87,8 @@ ACTION_LABELS: dict[Action, str] = {
     Action.MUST_NOT_BE_TOLD_SET: "Marked who must not be told about the case",
     Action.PEOPLE_MERGED: "Merged two records of one person",
     Action.PERSON_READ: "Read a person's record",
+    Action.NOTIFICATIONS_READ: "Marked notifications read",
+    Action.BREAK_GLASS_REVIEWED: "Reviewed a use of break-glass",
     Action.SIGN_IN: "Signed in",
     Action.SIGN_IN_FAILED: "Was refused sign-in",
     Action.SIGN_OUT: "Signed out",
@@ -191,6 +193,8 @@ TELL_METHOD_LABELS = {
 # Scheduled jobs by name (``workers/jobs.py``): a job without a label shows its name.
 JOB_LABELS = {
     "housekeeping.heartbeat": "Heartbeat",
+    "notifications.tell_client_overdue": "Overdue tell-the-client tasks to managers",
+    "notifications.policy_review_due": "Policy review due to managers",
 }
 RUN_STATUS_LABELS = {
     RunStatus.SUCCEEDED: "Succeeded",

@@ -107,6 +107,7 @@ APP_PRIVILEGES: dict[str, frozenset[str]] = {
     "tenant_policies": READ_WRITE,
     "housekeeping_heartbeats": READ_WRITE,
     "job_runs": READ_WRITE,  # an attempt's record is replaced by the next attempt's
+    "notifications": READ_WRITE,  # marked read; never deleted (issue 15)
     "tell_client_tasks": READ_WRITE,
     "households": READ_WRITE,
     "household_members": READ_WRITE,  # relationships corrected, never deleted

@@ -30,6 +30,8 @@ from confide.platform.core.edge import control_characters
 from confide.platform.core.errors import Forbidden, Invalid, NotFound
 from confide.platform.core.pagination import Page, PageRequest
 from confide.platform.identity.schemas import StaffStatus, StaffView
+from confide.platform.notifications import services as notifications
+from confide.platform.notifications.schemas import NotificationKind
 from confide.tenants.policy.services import get_policy
 from confide.tenants.roles import StaffRole
 
@@ -262,6 +264,14 @@ async def break_glass(case_id: UUID, staff: StaffView, reason: str) -> BreakGlas
         grounds=Grounds.BREAK_GLASS.value,
         reason_code="break_glass_requested",
         detail={"grant_id": grant_id, "hours": hours},
+    )
+    await notifications.notify_managers(
+        NotificationKind.BREAK_GLASS,
+        subject_key=str(grant_id),
+        case_id=case_id,
+        case_reference=row.reference,
+        subject_id=grant_id,
+        actor_id=staff.id,
     )
     return BreakGlassView(
         id=grant_id,

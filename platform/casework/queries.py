@@ -356,16 +356,19 @@ async def link_parents(tenant_id: UUID, case_id: UUID, person_ids: Sequence[UUID
 
 async def insert_assignment(
     tenant_id: UUID, case_id: UUID, staff_id: UUID, assigned_by: UUID
-) -> None:
+) -> UUID:
+    """The new assignment's id."""
+    assignment_id = uuid4()
     await Assignment.insert(
         Assignment(
-            id=uuid4(),
+            id=assignment_id,
             tenant_id=tenant_id,
             case_id=case_id,
             staff_id=staff_id,
             assigned_by=assigned_by,
         )
     )
+    return assignment_id
 
 
 async def is_assigned(case_id: UUID, staff_id: UUID) -> bool:
@@ -1564,14 +1567,14 @@ async def end_assignments(
 
 async def assign_where_missing(
     tenant_id: UUID, case_ids: Sequence[UUID], staff_id: UUID, assigned_by: UUID
-) -> set[UUID]:
+) -> dict[UUID, UUID]:
     """Assign ``staff_id`` to each of ``case_ids`` they are not currently assigned to: the
-    cases newly assigned."""
+    cases newly assigned, each to its new assignment's id."""
     rows = await raw(
         "INSERT INTO case_assignments (id, tenant_id, case_id, staff_id, assigned_by)"
         " SELECT gen_random_uuid(), {}, c, {}, {} FROM unnest({}::uuid[]) AS c"
         " WHERE NOT EXISTS (SELECT 1 FROM case_assignments a WHERE a.tenant_id = {}"
-        " AND a.case_id = c AND a.staff_id = {} AND a.ended_at IS NULL) RETURNING case_id",
+        " AND a.case_id = c AND a.staff_id = {} AND a.ended_at IS NULL) RETURNING id, case_id",
         tenant_id,
         staff_id,
         assigned_by,
@@ -1579,4 +1582,4 @@ async def assign_where_missing(
         tenant_id,
         staff_id,
     )
-    return {r["case_id"] for r in rows}
+    return {r["case_id"]: r["id"] for r in rows}

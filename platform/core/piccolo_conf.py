@@ -20,5 +20,6 @@ APP_REGISTRY = AppRegistry(
         "confide.platform.consent.piccolo_app",
         "confide.platform.people.piccolo_app",
         "confide.platform.operators.piccolo_app",
+        "confide.platform.notifications.piccolo_app",
     ]
 )
