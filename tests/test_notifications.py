@@ -4,18 +4,26 @@ each seeing only their own; nothing kept but a case reference; never made twice.
 
 from __future__ import annotations
 
+import asyncio
+import json
+import subprocess
+import time
 import uuid
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
 import asyncpg
 import httpx
 
+from confide.platform.core.clock import service_today
 from tests.helpers.casework import NM as API
 from tests.helpers.casework import as_tenant, new_case
 from tests.helpers.consent import add_note, record_consent, share_body
+from tests.helpers.environment import OWNER_URL
 from tests.helpers.html import page_text, parse
 from tests.helpers.http import csrf_token, post
+from tests.helpers.sharing import legal_share
 from tests.helpers.tenants import TenantRef
 
 NM = "/t/northmoor"
@@ -242,3 +250,85 @@ async def test_bad_input_is_a_400_naming_the_field(fiona: httpx.AsyncClient) -> 
     )
     assert many.status_code == 400
     assert "ids" in many.json()["errors"]
+
+
+async def test_the_policy_review_falling_due_tells_the_managers_once_and_not_before(
+    fiona: httpx.AsyncClient, tenants: dict[str, TenantRef]
+) -> None:
+    from confide.platform.core.db import tenant_transaction
+    from confide.platform.notifications.services import policy_review_due
+    from confide.tenants.services import get_active_tenant_by_id
+
+    due = date(2001, 2, 3)  # a day of its own: the key is the review's due date
+    async with tenant_transaction(tenants["northmoor"].id):
+        tenant = await get_active_tenant_by_id(tenants["northmoor"].id)
+        assert tenant is not None
+        assert await policy_review_due(tenant, due, due - timedelta(days=1)) == 0
+        first = await policy_review_due(tenant, due, due)
+        again = await policy_review_due(tenant, due, due + timedelta(days=1))
+    assert first >= 1  # every active manager: Fiona at least
+    assert again == 0
+    told = [n for n in await _mine(fiona) if n["kind"] == "policy_review_due"]
+    assert len(told) >= 1
+    page = await fiona.get(f"{NM}/notifications")
+    links = [a.get("href") for a in parse(page).select("[data-testid=notification-link]")]
+    assert f"{NM}/policy-review" in links
+
+
+async def test_the_overdue_job_tells_managers_of_each_overdue_task_once_on_a_real_worker(
+    worker: subprocess.Popen[str],
+    aisha: httpx.AsyncClient,
+    fiona: httpx.AsyncClient,
+    owner_conn: asyncpg.Connection,
+    tenants: dict[str, TenantRef],
+) -> None:
+    from confide.workers.notifications import tell_client_overdue
+
+    nm = tenants["northmoor"]
+    _, _, task = await legal_share(fiona, aisha, owner_conn, nm)
+    task_id = task.rsplit("/", 1)[1]
+    await as_tenant(
+        owner_conn,
+        nm,
+        "UPDATE tell_client_tasks SET due_on = $1 WHERE id = $2",
+        service_today() - timedelta(days=2),
+        UUID(task_id),
+    )
+    first, second = datetime(1991, 1, 1, tzinfo=UTC), datetime(1991, 1, 2, tzinfo=UTC)
+    for period in (first, first, second):  # a redelivery, then the next day's run
+        tell_client_overdue.delay(str(nm.id), period.isoformat())
+    runs = [
+        await _job_run(nm, "notifications.tell_client_overdue", p, worker) for p in (first, second)
+    ]
+    assert runs[0]["counts"]["notifications_made"] >= 1
+    told = await _about(fiona, "tell_client_overdue", task_id)
+    assert len(told) == 1, told  # run twice, delivered twice: told once
+    assert told[0]["case_reference"]
+    page = await fiona.get(f"{NM}/notifications")
+    links = [a.get("href") for a in parse(page).select("[data-testid=notification-link]")]
+    assert f"{NM}/tasks/{task_id}" in links
+    assert await _about(aisha, "tell_client_overdue", task_id) == []  # managers only
+
+
+async def _job_run(
+    tenant: TenantRef, job: str, period: datetime, proc: subprocess.Popen[str]
+) -> dict[str, Any]:
+    """The job's succeeded run record for the period, once the worker has made it."""
+    conn = await asyncpg.connect(OWNER_URL)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            rows = await as_tenant(
+                conn,
+                tenant,
+                "SELECT status, counts FROM job_runs WHERE job = $1 AND period_start = $2",
+                job,
+                period,
+            )
+            if rows and rows[0]["status"] == "succeeded":
+                return {"status": "succeeded", "counts": json.loads(rows[0]["counts"])}
+            assert proc.poll() is None, "the worker died"
+            await asyncio.sleep(0.2)
+    finally:
+        await conn.close()
+    raise AssertionError(f"no succeeded run of {job} for {tenant.slug} at {period}")
