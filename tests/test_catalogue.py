@@ -119,6 +119,7 @@ APP_PRIVILEGES: dict[str, frozenset[str]] = {
     "audit_entries": APPEND,
     "audit_checkpoints": APPEND,
     "case_contacts": APPEND,
+    "break_glass_reviews": APPEND,  # a manager's look at a break-glass use (issue 15)
     "case_notes": APPEND,
     "break_glass_grants": APPEND,
     "record_changes": APPEND,

@@ -21,13 +21,14 @@ from tests.helpers.casework import NM as API
 from tests.helpers.casework import as_tenant, new_case
 from tests.helpers.consent import add_note, record_consent, share_body
 from tests.helpers.environment import OWNER_URL
-from tests.helpers.html import page_text, parse
+from tests.helpers.html import error_summary, page_text, parse
 from tests.helpers.http import csrf_token, post
 from tests.helpers.sharing import legal_share
 from tests.helpers.tenants import TenantRef
 
 NM = "/t/northmoor"
 ED = "/t/eastdale"
+UNREVIEWED = {"unreviewed": "true", "limit": "100"}
 
 
 async def _staff_id(owner: asyncpg.Connection, tenant: TenantRef, subject: str) -> UUID:
@@ -332,3 +333,90 @@ async def _job_run(
     finally:
         await conn.close()
     raise AssertionError(f"no succeeded run of {job} for {tenant.slug} at {period}")
+
+
+async def _break_glass(
+    aisha: httpx.AsyncClient, tom: httpx.AsyncClient
+) -> tuple[dict[str, Any], str]:
+    case = await new_case(aisha)
+    grant = await post(
+        tom, f"{API}/cases/{case['id']}/break-glass", {"reason": "Covering while Aisha is away"}
+    )
+    assert grant.status_code == 201, grant.text
+    return case, str(grant.json()["id"])
+
+
+async def test_a_manager_reviews_a_break_glass_use_once_with_a_note_audited(
+    aisha: httpx.AsyncClient,
+    tom: httpx.AsyncClient,
+    fiona: httpx.AsyncClient,
+    owner_conn: asyncpg.Connection,
+    tenants: dict[str, TenantRef],
+) -> None:
+    case, grant_id = await _break_glass(aisha, tom)
+    waiting = await fiona.get(
+        f"{API}/break-glass-alerts", params={"unreviewed": "true", "limit": 100}
+    )
+    assert grant_id in [a["id"] for a in waiting.json()["items"]]
+    review = f"{API}/break-glass-alerts/{grant_id}/review"
+    assert (await post(tom, review, {"note": "Looked at it"})).status_code == 403
+    empty = await post(fiona, review, {"note": "  "})
+    assert empty.status_code == 400
+    assert "note" in empty.json()["errors"]
+    done = await post(fiona, review, {"note": "Checked with the team leader: cover agreed"})
+    assert done.status_code == 201, done.text
+    assert done.json()["reviewed_by_name"] == "Fiona MacLeod"
+    assert done.json()["review_note"] == "Checked with the team leader: cover agreed"
+    twice = await post(fiona, review, {"note": "Again"})
+    assert twice.status_code == 400
+    waiting = await fiona.get(
+        f"{API}/break-glass-alerts", params={"unreviewed": "true", "limit": 100}
+    )
+    assert grant_id not in [a["id"] for a in waiting.json()["items"]]
+    # The look the notification asked for was taken: it is read.
+    [told] = await _about(fiona, "break_glass", grant_id)
+    assert told["read_at"] is not None
+    entries = await as_tenant(
+        owner_conn,
+        tenants["northmoor"],
+        "SELECT actor_id, detail FROM audit_entries WHERE action = 'break_glass_reviewed'"
+        " AND subject_id = $1",
+        UUID(case["id"]),
+    )
+    assert len(entries) == 1
+    assert "Checked" not in str(entries[0]["detail"])  # the note is not in the log
+
+
+async def test_the_break_glass_log_page_shows_what_still_needs_a_look_and_takes_a_review(
+    aisha: httpx.AsyncClient, tom: httpx.AsyncClient, fiona: httpx.AsyncClient
+) -> None:
+    _, grant_id = await _break_glass(aisha, tom)
+    page = await fiona.get(f"{NM}/break-glass?show=unreviewed")
+    assert page.status_code == 200, page.text
+    form_path = f"{NM}/break-glass/{grant_id}/review"
+    assert form_path in [a.get("href") for a in parse(page).select("[data-testid=review-link]")]
+    form = await fiona.get(form_path)
+    assert form.status_code == 200, form.text
+    token = csrf_token(form.text)
+    again = await fiona.post(form_path, data={"_csrf_token": token, "note": ""})
+    assert again.status_code == 400
+    assert error_summary(again) == [("#note", "Enter what you found")]
+    saved = await fiona.post(form_path, data={"_csrf_token": token, "note": "Cover agreed"})
+    assert saved.status_code == 303, saved.text
+    page = await fiona.get(f"{NM}/break-glass?show=unreviewed")
+    assert form_path not in [a.get("href") for a in parse(page).select("[data-testid=review-link]")]
+    whole = await fiona.get(f"{NM}/break-glass?page=1")
+    assert "Reviewed" in page_text(whole)
+    assert (await fiona.get(f"{NM}/break-glass?show=maybe")).status_code == 400
+    assert (await tom.get(form_path)).status_code == 403
+
+
+async def test_another_services_break_glass_use_cannot_be_reviewed(
+    aisha: httpx.AsyncClient, tom: httpx.AsyncClient, bronwen: httpx.AsyncClient
+) -> None:
+    _, grant_id = await _break_glass(aisha, tom)
+    refused = await post(
+        bronwen, f"/t/eastdale/api/break-glass-alerts/{grant_id}/review", {"note": "Not ours"}
+    )
+    assert refused.status_code == 404
+    assert (await bronwen.get(f"{ED}/break-glass/{grant_id}/review")).status_code == 404
