@@ -195,7 +195,7 @@ class UnreadTally:
         return queries.unread_rows(tenant.id, user_id)
 
     def counted(self, scope: Any, rows: int) -> None:
-        scope.setdefault("state", {})[_UNREAD] = rows
+        scope.setdefault("state", {})[_UNREAD] = 0
 
 
 unread_tally = UnreadTally()
