@@ -249,6 +249,9 @@ async def test_a_second_child_joins_the_household_from_their_case_s_people_page(
     assert form.get("action") == action
     # Only Theo is offered: Claire is in the household already.
     assert [s.get("name") for s in form.select("select")] == [f"member-{theo}", f"pr-{theo}"]
+    # Each household's form has its own ids (the household form below uses the same names).
+    ids = [e.get("id") for e in page.select("[id]")]
+    assert len(ids) == len(set(ids))
     prefix = f"h{household}-"
 
     nobody = await submit(aisha, people, action, [(f"member-{theo}", ""), (f"pr-{theo}", "yes")])
