@@ -356,6 +356,42 @@ async def test_without_need_to_know_nobody_adds_a_case_s_people_to_a_household(
     assert theo not in [m["person_id"] for m in after["members"]]
 
 
+async def test_a_household_holds_at_most_twenty_people(
+    aisha: httpx.AsyncClient, owner_conn: asyncpg.Connection, tenants: dict[str, TenantRef]
+) -> None:
+    """Its members are shown whole, so it stays small, however people are added."""
+    last = surname()
+    _, second, household = await _two_children(aisha, last)
+    theo = _person(second, "Theo")
+    northmoor = tenants["northmoor"]
+    await as_tenant(
+        owner_conn,
+        northmoor,
+        "INSERT INTO household_members (id, tenant_id, household_id, person_id, relationship,"
+        " parental_responsibility, added_by) SELECT gen_random_uuid(), $1, $2, p.id, 'other',"
+        " 'unknown', (SELECT created_by FROM households WHERE id = $2) FROM people p"
+        " WHERE p.tenant_id = $1 AND p.id <> $3 AND NOT EXISTS (SELECT 1 FROM household_members"
+        " m WHERE m.household_id = $2 AND m.person_id = p.id) LIMIT 18",
+        northmoor.id,
+        uuid.UUID(household["id"]),
+        uuid.UUID(theo),
+    )
+    filled = (await aisha.get(f"{NM}/households/{household['id']}")).json()
+    assert len(filled["members"]) == 20
+    member = {"person_id": theo, "relationship": "sibling"}
+    full = await post(aisha, f"{NM}/households/{household['id']}/members", member)
+    assert full.status_code == 400
+    assert "at most 20" in full.json()["errors"]["person_id"]
+    url = f"{NM}/cases/{second['id']}/households/{household['id']}/members"
+    also = await post(aisha, url, {"members": [member]})
+    assert also.status_code == 400
+    assert "at most 20" in also.json()["errors"]["members"]
+    # Someone already in it may still have their relationship set.
+    ada = _person(second, "Ada")
+    step = {"person_id": ada, "relationship": "step_parent"}
+    assert (await post(aisha, url, {"members": [step]})).status_code == 200
+
+
 async def test_someone_who_must_not_be_told_is_never_a_way_to_the_client(
     aisha: httpx.AsyncClient, fiona: httpx.AsyncClient
 ) -> None:
