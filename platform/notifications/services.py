@@ -195,7 +195,7 @@ class UnreadTally:
         return queries.unread_rows(tenant.id, user_id)
 
     def counted(self, scope: Any, rows: int) -> None:
-        scope.setdefault("state", {})[_UNREAD] = 0
+        scope.setdefault("state", {})[_UNREAD] = rows
 
 
 unread_tally = UnreadTally()
