@@ -114,14 +114,27 @@ async def test_due_reviews_become_tasks_once_for_the_caseworker_or_the_managers_
     assert len(await _review_tasks(owner_conn, north, soon)) == 1
     assert len(await _review_tasks(owner_conn, north, nobodys)) == 1
 
-    # The review recorded: the next run closes the task, and makes none for the new date.
+    # The review recorded closes the task, by whoever reviewed it; the next run makes none
+    # for the new date (a year away).
     reviewed = await post(aisha, f"{NM}/cases/{soon}/consents/reviews", {"outcome": "confirmed"})
     assert reviewed.status_code == 201, reviewed.text
-    third = await _run(owner_conn, north, datetime(1992, 1, 3, tzinfo=UTC), worker)
-    assert third["tasks_closed"] >= 1
     [closed] = await _review_tasks(owner_conn, north, soon)
     assert closed["status"] == "done"
-    assert closed["done_by"] is None  # the service closed it
+    assert closed["done_by"] == aisha_id
+    await _run(owner_conn, north, datetime(1992, 1, 3, tzinfo=UTC), worker)
+    assert len(await _review_tasks(owner_conn, north, soon)) == 1
+
+    # An open review task whose consent was since reviewed (here reopened by hand, as if the
+    # review had come another way) is closed by the next run, by the service.
+    await as_tenant(
+        owner_conn, north, "UPDATE tasks SET status = 'open', done_by = NULL, done_at = NULL"
+        " WHERE id = $1", closed["id"],
+    )  # fmt: skip
+    fourth = await _run(owner_conn, north, datetime(1992, 1, 4, tzinfo=UTC), worker)
+    assert fourth["tasks_closed"] >= 1
+    [settled] = await _review_tasks(owner_conn, north, soon)
+    assert settled["status"] == "done"
+    assert settled["done_by"] is None  # the service closed it
 
 
 async def test_the_job_works_on_its_own_tenant_only(

@@ -159,6 +159,19 @@ async def mark_done(tenant_id: UUID, task_id: UUID, done_by: UUID | None) -> Non
     )
 
 
+async def close_kind_on_case(
+    tenant_id: UUID, case_id: UUID, kind: TaskKind, done_by: UUID | None
+) -> None:
+    await raw(
+        "UPDATE tasks SET status = 'done', done_by = {}, done_at = now()"
+        " WHERE tenant_id = {} AND case_id = {} AND kind = {} AND status = 'open'",
+        done_by,
+        tenant_id,
+        case_id,
+        kind.value,
+    )
+
+
 async def set_due(tenant_id: UUID, task_id: UUID, due_on: date) -> None:
     await raw(
         "UPDATE tasks SET due_on = {} WHERE tenant_id = {} AND id = {}",

@@ -85,6 +85,12 @@ async def close_for(task_id: UUID, done_by: UUID | None) -> None:
     await queries.mark_done(current_tenant_id(), task_id, done_by)
 
 
+async def close_consent_reviews(case_id: UUID, done_by: UUID) -> None:
+    """For the consent domain: the case's consent was reviewed, or a new version recorded,
+    so its open consent-review task is done, by whoever did it."""
+    await queries.close_kind_on_case(current_tenant_id(), case_id, TaskKind.CONSENT_REVIEW, done_by)
+
+
 async def move_due(task_id: UUID, due_on: date) -> None:
     """For the domain that owns a kind's rules (a manager's delay of telling)."""
     await queries.set_due(current_tenant_id(), task_id, due_on)
