@@ -248,6 +248,9 @@ def _bodies(ids: dict[str, str]) -> dict[str, dict[str, Any]]:
             "person_id": ids["person_id"],
             "relationship": "carer",
         },
+        "/api/cases/{case_id:uuid}/households/{household_id:uuid}/members": {
+            "members": [{"person_id": ids["person_id"], "relationship": "sibling"}],
+        },
         # The pages.
         "/admin/staff/{user_id:uuid}/status": {"status": "suspended"},
         "/cases/{case_id:uuid}/assignments": {"staff_id": ids["user_id"], "assigned": "false"},
@@ -332,6 +335,9 @@ def _bodies(ids: dict[str, str]) -> dict[str, dict[str, Any]]:
         "/cases/{case_id:uuid}/household": {
             "name": "Stolen",
             f"member-{ids['person_id']}": "parent",
+        },
+        "/cases/{case_id:uuid}/households/{household_id:uuid}/members": {
+            f"member-{ids['person_id']}": "sibling",
         },
         "/cases/{case_id:uuid}/people/link": {
             "first_name": "Ada",

@@ -21,14 +21,16 @@ from confide.platform.casework.access import (
     record_act,
     works_cases,
 )
-from confide.platform.casework.schemas import PersonKind
+from confide.platform.casework.schemas import CaseView, PersonKind
 from confide.platform.core.db import current_tenant_id
 from confide.platform.core.errors import Invalid, NotFound
 from confide.platform.core.pagination import Page, PageRequest
 from confide.platform.identity.schemas import StaffView
 from confide.platform.people import queries
 from confide.platform.people.schemas import (
+    MAX_MEMBERS,
     CaseLink,
+    CaseMembers,
     HouseholdView,
     MergePeople,
     MergeView,
@@ -126,6 +128,9 @@ async def set_member(household_id: UUID, member: NewMember, staff: StaffView) ->
     """Add someone already recorded to a household, or set their relationship there."""
     await _open_household(household_id, staff)
     await _known([member.person_id], staff, "person_id")
+    already = await queries.household_people(current_tenant_id(), household_id)
+    if member.person_id not in already and len(already) >= MAX_MEMBERS:
+        raise Invalid({"person_id": f"A household has at most {MAX_MEMBERS} members"})
     await queries.add_member(current_tenant_id(), household_id, member, staff.id)
     await audit.record(
         Action.HOUSEHOLD_MEMBER_SET,
@@ -136,6 +141,48 @@ async def set_member(household_id: UUID, member: NewMember, staff: StaffView) ->
         reason_code=member.relationship.value,
         detail={"person_id": member.person_id},
     )
+    return await _household(household_id)
+
+
+async def households_of_case(case: CaseView, staff: StaffView) -> list[HouseholdView]:
+    """The households anyone on a case (already read, on its need-to-know) is in, of the
+    people the member of staff may know about (rule 1)."""
+    on_case = [*([case.subject.id] if case.subject else []), *(p.person.id for p in case.people)]
+    known = await records.known_people(on_case, staff)
+    if not known:
+        return []
+    return await queries.households_of_people(current_tenant_id(), list(known))
+
+
+async def add_from_case(
+    case_id: UUID, household_id: UUID, data: CaseMembers, staff: StaffView
+) -> HouseholdView:
+    """Add people on a case to a household someone on the case is already in (a second
+    child to their sibling's family), each with their relationship and parental
+    responsibility, on the case's need-to-know (not break-glass, which only reads): each
+    one added is audited on the case. Another household is "not found", as one that does
+    not exist; someone not on the case is refused on ``members``."""
+    _case_work(staff)
+    data.validate()
+    access = await check_access(
+        case_id, staff, purpose="household", require_open=True, allow_break_glass=False
+    )
+    tenant_id = current_tenant_id()
+    on_case = set(await queries.case_people(tenant_id, case_id))
+    already = set(await queries.household_people(tenant_id, household_id))
+    if not on_case & already:  # need-to-know for the case opens its people's households
+        raise HouseholdNotFound()
+    adding = {m.person_id for m in data.members}
+    if not adding <= on_case:
+        raise Invalid({"members": "Choose people on this case"})
+    if len(already | adding) > MAX_MEMBERS:
+        raise Invalid({"members": f"A household has at most {MAX_MEMBERS} members"})
+    for member in data.members:
+        await queries.add_member(tenant_id, household_id, member, staff.id)
+        await record_act(
+            access, staff, Action.HOUSEHOLD_MEMBER_SET, reason_code=member.relationship.value,
+            household_id=household_id, person_id=member.person_id,
+        )  # fmt: skip
     return await _household(household_id)
 
 
