@@ -349,6 +349,11 @@ async def test_without_need_to_know_nobody_adds_a_case_s_people_to_a_household(
                        {"reason": "Covering for Aisha today, family rang"})  # fmt: skip
     assert glass.status_code in (200, 201), glass.text
     assert (await post(tom, f"{NM}{url}", body)).status_code == 403
+    # Nor through the household's own route, nor by making a household of them.
+    assert (await post(tom, f"{NM}{general}", member)).status_code == 404
+    made = await post(tom, f"{NM}/households", {"name": "Taken over", "members": [member]})
+    assert made.status_code == 400, made.text
+    assert "members" in made.json()["errors"]
     # Another service: the same "not found" as ids that never existed.
     assert (await post(bronwen, f"{ED}{url}", body)).status_code == 404
     assert (await post(bronwen, f"{ED}{general}", member)).status_code == 404

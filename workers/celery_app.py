@@ -20,6 +20,7 @@ TASK_MODULES = [
     "confide.workers.housekeeping",
     "confide.workers.audit",
     "confide.workers.notifications",
+    "confide.workers.reviews",
 ]
 
 

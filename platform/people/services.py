@@ -74,7 +74,9 @@ async def get_person(person_id: UUID, staff: StaffView) -> PersonRecord:
 
 
 async def _known(ids: list[UUID], staff: StaffView, field: str) -> None:
-    known = await records.known_people(ids, staff)
+    """For a change: each of ``ids`` someone the member of staff may know about other than
+    by break-glass, which opens a case to read, never to change."""
+    known = await records.known_people(ids, staff, changing=True)
     if any(i not in known for i in ids):
         raise Invalid({field: "Choose people already recorded on your cases"})
 
@@ -106,8 +108,9 @@ async def _household(household_id: UUID) -> HouseholdView:
     return found
 
 
-async def _open_household(household_id: UUID, staff: StaffView) -> None:
-    """A household is open to whoever may know one of its members, and to managers."""
+async def _open_household(household_id: UUID, staff: StaffView, *, changing: bool = False) -> None:
+    """A household is open to whoever may know one of its members, and to managers; to
+    change it, not by break-glass."""
     _case_work(staff)
     tenant_id = current_tenant_id()
     if not await queries.household_exists(tenant_id, household_id):
@@ -115,7 +118,7 @@ async def _open_household(household_id: UUID, staff: StaffView) -> None:
     if is_manager(staff):
         return
     members = await queries.household_people(tenant_id, household_id)
-    if not await records.known_people(members, staff):
+    if not await records.known_people(members, staff, changing=changing):
         raise HouseholdNotFound()
 
 
@@ -126,7 +129,7 @@ async def get_household(household_id: UUID, staff: StaffView) -> HouseholdView:
 
 async def set_member(household_id: UUID, member: NewMember, staff: StaffView) -> HouseholdView:
     """Add someone already recorded to a household, or set their relationship there."""
-    await _open_household(household_id, staff)
+    await _open_household(household_id, staff, changing=True)
     await _known([member.person_id], staff, "person_id")
     already = await queries.household_people(current_tenant_id(), household_id)
     if member.person_id not in already and len(already) >= MAX_MEMBERS:
