@@ -53,6 +53,7 @@ SCRIPTS = {
     "search-service": "search.py",
     "case-page-load": "case_page.py",
     "cold-start": "cold_start.py",
+    "retention": "retention.py",
 }
 
 
