@@ -51,6 +51,7 @@ HERE = Path(__file__).resolve().parent
 # The earlier issues' own benchmarks, run whole by --only NAME.
 SCRIPTS = {
     "search-service": "search.py",
+    "search-recall": "search_recall.py",
     "case-page-load": "case_page.py",
     "cold-start": "cold_start.py",
     "retention": "retention.py",
