@@ -38,7 +38,10 @@ BEGIN
       FROM public.tenant_policies p WHERE p.tenant_id = v_tenant LIMIT 1;
     v_years := coalesce(v_years, 6);
     v_birthday := coalesce(v_birthday, 25);
-    RETURN QUERY
+    -- Two statements, not one with OR ... IS NULL: each keeps a plan that uses its index
+    -- (the ids given, or the walk by id), whatever the session's cached generic plan.
+    IF p_only IS NOT NULL THEN
+        RETURN QUERY
     SELECT d.id, d.reference::text,
            CASE WHEN d.by_birthday > d.by_years THEN 'birthday' ELSE 'years_after' END,
            greatest(d.by_years, d.by_birthday)
@@ -53,8 +56,7 @@ BEGIN
           FROM public.cases c
           LEFT JOIN public.people s ON s.tenant_id = c.tenant_id AND s.id = c.subject_id
          WHERE c.tenant_id = v_tenant AND c.status = 'closed'
-           AND (p_after IS NULL OR c.id > p_after)
-           AND (p_only IS NULL OR c.id = ANY (p_only))
+           AND c.id = ANY (p_only)
            AND NOT EXISTS (SELECT 1 FROM public.case_legal_holds h
                             WHERE h.tenant_id = v_tenant AND h.case_id = c.id
                               AND h.lifted_at IS NULL)
@@ -62,6 +64,31 @@ BEGIN
      WHERE greatest(d.by_years, d.by_birthday) < v_today
      ORDER BY d.id
      LIMIT p_limit OFFSET p_offset;
+    ELSE
+        RETURN QUERY
+    SELECT d.id, d.reference::text,
+           CASE WHEN d.by_birthday > d.by_years THEN 'birthday' ELSE 'years_after' END,
+           greatest(d.by_years, d.by_birthday)
+      FROM (
+        SELECT c.id, c.reference,
+               (greatest(c.closed_on,
+                   (SELECT max((k.occurred_at AT TIME ZONE 'Europe/London')::date)
+                      FROM public.case_contacts k
+                     WHERE k.tenant_id = v_tenant AND k.case_id = c.id))
+                + make_interval(years => v_years))::date AS by_years,
+               (s.date_of_birth + make_interval(years => v_birthday))::date AS by_birthday
+          FROM public.cases c
+          LEFT JOIN public.people s ON s.tenant_id = c.tenant_id AND s.id = c.subject_id
+         WHERE c.tenant_id = v_tenant AND c.status = 'closed'
+           AND c.id > coalesce(p_after, '00000000-0000-0000-0000-000000000000'::uuid)
+           AND NOT EXISTS (SELECT 1 FROM public.case_legal_holds h
+                            WHERE h.tenant_id = v_tenant AND h.case_id = c.id
+                              AND h.lifted_at IS NULL)
+      ) d
+     WHERE greatest(d.by_years, d.by_birthday) < v_today
+     ORDER BY d.id
+     LIMIT p_limit OFFSET p_offset;
+    END IF;
 END
 $$"""
 
@@ -203,6 +230,10 @@ FORWARDS = [
     " WHERE lifted_at IS NULL",
     "CREATE INDEX case_legal_holds_case ON case_legal_holds (tenant_id, case_id, placed_at)",
     "CREATE INDEX cases_closed ON cases (tenant_id, id) WHERE status = 'closed'",
+    # Who else a person is on, when their old case goes (one person across cases).
+    "CREATE INDEX case_contacts_with_person ON case_contacts (tenant_id, with_person_id)"
+    " WHERE with_person_id IS NOT NULL",
+    "CREATE INDEX capacity_decisions_person ON capacity_decisions (tenant_id, person_id)",
     _DUE,
     _ERASE,
 ]
@@ -210,6 +241,8 @@ FORWARDS = [
 BACKWARDS = [
     "DROP FUNCTION app_retention_erase(uuid[])",
     "DROP FUNCTION app_retention_due(uuid, integer, integer, uuid[])",
+    "DROP INDEX capacity_decisions_person",
+    "DROP INDEX case_contacts_with_person",
     "DROP INDEX cases_closed",
     "DROP INDEX case_legal_holds_case",
     "DROP INDEX case_legal_holds_one_open",
