@@ -23,6 +23,7 @@ from confide.platform.consent.schemas import (
     TellMethod,
 )
 from confide.platform.housekeeping.schemas import RunStatus
+from confide.platform.tasks.schemas import TaskKind
 
 CONTACTED_BY_LABELS = {
     ContactedBy.PARENT: "A parent",
@@ -79,6 +80,9 @@ ACTION_LABELS: dict[Action, str] = {
     Action.TELL_CLIENT_TASK_OPENED: "Opened a task to tell the service user",
     Action.TELL_CLIENT_DELAYED: "Delayed telling the service user",
     Action.TELL_CLIENT_DONE: "Recorded telling the service user",
+    Action.TASK_ADDED: "Added a follow-up task",
+    Action.TASK_DONE: "Marked a task done",
+    Action.REVIEW_TASKS_MADE: "Made consent-review tasks",
     Action.SAFE_CONTACT_EXCEPTION: "Set the safe-contact preferences aside (manager)",
     Action.DUPLICATE_CHECK: "Checked for people already recorded",
     Action.PERSON_LINKED: "Linked a person already recorded",
@@ -192,10 +196,16 @@ TELL_METHOD_LABELS = {
     TellMethod.EMAIL: "Email",
     TellMethod.VIDEO: "Video call",
 }
+TASK_KIND_LABELS = {
+    TaskKind.CONSENT_REVIEW: "Consent review",
+    TaskKind.TELL_CLIENT: "Tell the service user",
+    TaskKind.FOLLOW_UP: "Follow-up",
+}
 # Scheduled jobs by name (``workers/jobs.py``): a job without a label shows its name.
 JOB_LABELS = {
     "housekeeping.heartbeat": "Heartbeat",
     "retention.sweep": "Retention sweep",
+    "tasks.consent_reviews": "Consent reviews due become tasks",
 }
 RUN_STATUS_LABELS = {
     RunStatus.SUCCEEDED: "Succeeded",
@@ -220,5 +230,6 @@ LABELS: dict[str, object] = {
     "send_method": SEND_METHOD_LABELS,
     "field": FIELD_LABELS,
     "job": JOB_LABELS,
+    "task_kind": TASK_KIND_LABELS,
     "run_status": RUN_STATUS_LABELS,
 }

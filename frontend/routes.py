@@ -36,6 +36,7 @@ from confide.frontend.sharing.authorise import AuthorisePages
 from confide.frontend.sharing.record import DisclosureRecordPages
 from confide.frontend.sharing.share import SharePages
 from confide.frontend.sharing.tasks import TaskPages
+from confide.frontend.tasks.pages import FollowUpPages, TaskListPages
 from confide.frontend.team.pages import TeamPages
 
 # One controller per journey, grouped as the packages are.
@@ -75,6 +76,9 @@ CONTROLLERS = [
     DisclosureRecordPages,
     AuthorisePages,
     TaskPages,
+    # the one task model (issue 15)
+    TaskListPages,
+    FollowUpPages,
     # the schools directory and the team view (issue 14)
     SchoolPages,
     SchoolImportPages,

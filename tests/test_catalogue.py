@@ -108,6 +108,7 @@ APP_PRIVILEGES: dict[str, frozenset[str]] = {
     "housekeeping_heartbeats": READ_WRITE,
     "job_runs": READ_WRITE,  # an attempt's record is replaced by the next attempt's
     "tell_client_tasks": READ_WRITE,
+    "tasks": READ_WRITE,  # a task moves to done (and a delay moves its due date); never deleted
     "households": READ_WRITE,
     "household_members": READ_WRITE,  # relationships corrected, never deleted
     "case_legal_holds": READ_WRITE,  # lifted with who and when, never deleted (rule 14)

@@ -68,8 +68,9 @@ async def test_each_dashboard_list_is_one_statement(
     aisha: httpx.AsyncClient, fiona: httpx.AsyncClient, tenants: dict[str, TenantRef]
 ) -> None:
     """A caseworker's dashboard: their cases, consent not asked, reviews due, the policy,
-    unsent shares and tasks (and the tasks' delays when there are tasks): one statement
-    each. A manager's adds break-glass alerts and requests to authorise."""
+    unsent shares, tell-the-client tasks (and their delays when there are some) and their
+    tasks due (issue 15): one statement each. A manager's adds break-glass alerts and
+    requests to authorise."""
     from confide.frontend.casework import presenters
     from confide.platform.core.db import tenant_transaction
     from confide.platform.core.sql import connection
@@ -77,7 +78,7 @@ async def test_each_dashboard_list_is_one_statement(
 
     nm = tenants["northmoor"]
     await new_case(aisha)  # a list with something in it
-    for subject, lists in (("northmoor-cw-1", 6), ("northmoor-manager", 8)):
+    for subject, lists in (("northmoor-cw-1", 7), ("northmoor-manager", 9)):
         async with tenant_transaction(nm.id):
             [row] = await connection().fetch(
                 "SELECT id FROM staff_users WHERE subject = $1", subject

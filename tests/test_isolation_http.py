@@ -240,11 +240,16 @@ def _bodies(ids: dict[str, str]) -> dict[str, dict[str, Any]]:
             "new_due_on": str(later),
         },
         "/api/tell-client-tasks/{task_id:uuid}/told": {"told_on": str(today), "told_how": "phone"},
+        "/api/cases/{case_id:uuid}/tasks": {"title": "From another service", "due_on": str(today)},
+        "/api/tasks/{task_id:uuid}/done": {},
         "/api/cases/{case_id:uuid}/must-not-be-told": {"person_id": ids["person_id"]},
         "/api/cases/{case_id:uuid}/people": {"person_id": ids["person_id"]},
         "/api/households/{household_id:uuid}/members": {
             "person_id": ids["person_id"],
             "relationship": "carer",
+        },
+        "/api/cases/{case_id:uuid}/households/{household_id:uuid}/members": {
+            "members": [{"person_id": ids["person_id"], "relationship": "sibling"}],
         },
         # The pages.
         "/admin/staff/{user_id:uuid}/status": {"status": "suspended"},
@@ -331,6 +336,9 @@ def _bodies(ids: dict[str, str]) -> dict[str, dict[str, Any]]:
             "name": "Stolen",
             f"member-{ids['person_id']}": "parent",
         },
+        "/cases/{case_id:uuid}/households/{household_id:uuid}/members": {
+            f"member-{ids['person_id']}": "sibling",
+        },
         "/cases/{case_id:uuid}/people/link": {
             "first_name": "Ada",
             "last_name": "Okafor",
@@ -345,6 +353,8 @@ def _bodies(ids: dict[str, str]) -> dict[str, dict[str, Any]]:
             "reason": "The same person twice",
         },
         "/tasks/{task_id:uuid}/told": {"told_how": "phone", **day("told_on", today)},
+        "/cases/{case_id:uuid}/tasks": {"title": "From another service", **day("due_on", today)},
+        "/task-list/{task_id:uuid}/done": {},
     }
 
 

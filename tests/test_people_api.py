@@ -257,6 +257,146 @@ async def test_households_group_people_with_their_relationships(
     assert (await bronwen.get(f"{ED}/households/{household['id']}")).status_code == 404
 
 
+async def _two_children(http: httpx.AsyncClient, last: str) -> tuple[dict[str, Any], ...]:
+    """Zephyrine's case with Ada, their household; then Ada rings about Theo (a new case,
+    Ada linked): the household Theo is not yet in."""
+    first = await new_case(http, young_person=_yp(last), parents=[_parent(last)])
+    zeph, ada = _person(first, "Zephyrine"), _person(first, "Ada")
+    parent = {"person_id": ada, "relationship": "parent", "parental_responsibility": "yes"}
+    made = await post(http, f"{NM}/households", {"name": f"The {last} family", "members": [
+        {"person_id": zeph, "relationship": "young_person"}, parent]})  # fmt: skip
+    assert made.status_code == 201, made.text
+    second = await new_case(
+        http, young_person=_yp(last, first_name="Theo"), parents=[], parent_ids=[ada]
+    )
+    return first, second, made.json()
+
+
+async def test_people_on_a_case_join_a_household_someone_on_it_is_already_in(
+    aisha: httpx.AsyncClient,
+    fiona: httpx.AsyncClient,
+    owner_conn: asyncpg.Connection,
+    tenants: dict[str, TenantRef],
+) -> None:
+    last = surname()
+    first, second, household = await _two_children(aisha, last)
+    theo, zeph = _person(second, "Theo"), _person(first, "Zephyrine")
+    url = f"{NM}/cases/{second['id']}/households/{household['id']}/members"
+    added = await post(aisha, url, {"members": [
+        {"person_id": theo, "relationship": "sibling"}]})  # fmt: skip
+    assert added.status_code == 200, added.text
+    members = {m["person_id"]: m for m in added.json()["members"]}
+    assert members[theo]["relationship"] == "sibling"
+    assert members[theo]["parental_responsibility"] == "unknown"
+    assert len(members) == 3
+    person = (await aisha.get(f"{NM}/people/{theo}")).json()
+    assert [h["id"] for h in person["households"]] == [household["id"]]
+    audit = await case_audit(owner_conn, tenants["northmoor"], second["id"])
+    assert ("household_member_set", "assigned", "sibling") in [
+        (a["action"], a["grounds"], a["reason_code"]) for a in audit
+    ]
+
+    # Bad input: 400, naming the field where the service decides.
+    for body, field in (
+        ({"members": []}, "members"),
+        ({"members": [{"person_id": zeph, "relationship": "sibling"}]}, "members"),
+        ({"members": [{"person_id": theo, "relationship": "cousin"}]}, None),
+        ({"members": [{"person_id": theo, "relationship": "sibling"}] * 2}, "members"),
+        ({"members": [{"person_id": theo, "relationship": "x\u0000"}]}, None),
+    ):
+        bad = await post(aisha, url, body)
+        assert bad.status_code == 400, (body, bad.text)
+        if field:
+            assert field in bad.json()["errors"], bad.text
+    # A household nobody on the case is in is not found, as one that does not exist.
+    other = await new_case(aisha, young_person=_yp(surname()), parents=[])
+    theirs = await post(aisha, f"{NM}/households", {"name": "Another family", "members": [
+        {"person_id": other["subject"]["id"], "relationship": "young_person"}]})  # fmt: skip
+    for household_id in (theirs.json()["id"], str(uuid.uuid4())):
+        missing = await post(
+            aisha, f"{NM}/cases/{second['id']}/households/{household_id}/members",
+            {"members": [{"person_id": theo, "relationship": "sibling"}]},
+        )  # fmt: skip
+        assert missing.status_code == 404, missing.text
+    # A manager may too, on any case; a closed case takes no one.
+    young = {"person_id": theo, "relationship": "young_person", "parental_responsibility": "no"}
+    step = await post(fiona, url, {"members": [young]})
+    assert step.status_code == 200, step.text
+    closed = await post(aisha, f"{NM}/cases/{second['id']}/close", {"outcome": "Advice given"})
+    assert closed.status_code == 200, closed.text
+    shut = await post(aisha, url, {"members": [{"person_id": theo, "relationship": "sibling"}]})
+    assert shut.status_code == 400
+    final = (await aisha.get(f"{NM}/households/{household['id']}")).json()
+    assert {m["person_id"]: m["relationship"] for m in final["members"]}[theo] == "young_person"
+
+
+async def test_without_need_to_know_nobody_adds_a_case_s_people_to_a_household(
+    aisha: httpx.AsyncClient,
+    tom: httpx.AsyncClient,
+    bronwen: httpx.AsyncClient,
+) -> None:
+    last = surname()
+    _, second, household = await _two_children(aisha, last)
+    theo = _person(second, "Theo")
+    body = {"members": [{"person_id": theo, "relationship": "sibling"}]}
+    url = f"/cases/{second['id']}/households/{household['id']}/members"
+    assert (await post(tom, f"{NM}{url}", body)).status_code == 403
+    member = {"person_id": theo, "relationship": "sibling"}
+    general = f"/households/{household['id']}/members"  # the household's own route
+    assert (await post(tom, f"{NM}{general}", member)).status_code == 404
+    # Break-glass opens the case to read, not to change who the family are.
+    glass = await post(tom, f"{NM}/cases/{second['id']}/break-glass",
+                       {"reason": "Covering for Aisha today, family rang"})  # fmt: skip
+    assert glass.status_code in (200, 201), glass.text
+    assert (await post(tom, f"{NM}{url}", body)).status_code == 403
+    # Nor through the household's own route, nor by making a household of them.
+    assert (await post(tom, f"{NM}{general}", member)).status_code == 404
+    made = await post(tom, f"{NM}/households", {"name": "Taken over", "members": [member]})
+    assert made.status_code == 400, made.text
+    assert "members" in made.json()["errors"]
+    # Another service: the same "not found" as ids that never existed.
+    assert (await post(bronwen, f"{ED}{url}", body)).status_code == 404
+    assert (await post(bronwen, f"{ED}{general}", member)).status_code == 404
+    after = (await aisha.get(f"{NM}/households/{household['id']}")).json()
+    assert theo not in [m["person_id"] for m in after["members"]]
+
+
+async def test_a_household_holds_at_most_twenty_people(
+    aisha: httpx.AsyncClient, owner_conn: asyncpg.Connection, tenants: dict[str, TenantRef]
+) -> None:
+    """Its members are shown whole, so it stays small, however people are added."""
+    last = surname()
+    _, second, household = await _two_children(aisha, last)
+    theo = _person(second, "Theo")
+    northmoor = tenants["northmoor"]
+    await as_tenant(
+        owner_conn,
+        northmoor,
+        "INSERT INTO household_members (id, tenant_id, household_id, person_id, relationship,"
+        " parental_responsibility, added_by) SELECT gen_random_uuid(), $1, $2, p.id, 'other',"
+        " 'unknown', (SELECT created_by FROM households WHERE id = $2) FROM people p"
+        " WHERE p.tenant_id = $1 AND p.id <> $3 AND NOT EXISTS (SELECT 1 FROM household_members"
+        " m WHERE m.household_id = $2 AND m.person_id = p.id) LIMIT 18",
+        northmoor.id,
+        uuid.UUID(household["id"]),
+        uuid.UUID(theo),
+    )
+    filled = (await aisha.get(f"{NM}/households/{household['id']}")).json()
+    assert len(filled["members"]) == 20
+    member = {"person_id": theo, "relationship": "sibling"}
+    full = await post(aisha, f"{NM}/households/{household['id']}/members", member)
+    assert full.status_code == 400
+    assert "at most 20" in full.json()["errors"]["person_id"]
+    url = f"{NM}/cases/{second['id']}/households/{household['id']}/members"
+    also = await post(aisha, url, {"members": [member]})
+    assert also.status_code == 400
+    assert "at most 20" in also.json()["errors"]["members"]
+    # Someone already in it may still have their relationship set.
+    ada = _person(second, "Ada")
+    step = {"person_id": ada, "relationship": "step_parent"}
+    assert (await post(aisha, url, {"members": [step]})).status_code == 200
+
+
 async def test_someone_who_must_not_be_told_is_never_a_way_to_the_client(
     aisha: httpx.AsyncClient, fiona: httpx.AsyncClient
 ) -> None:

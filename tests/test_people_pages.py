@@ -12,6 +12,7 @@ import httpx
 
 from tests.helpers.casework import new_case
 from tests.helpers.html import error_summary, field_error, page_text, parse
+from tests.helpers.http import post
 from tests.helpers.pages import NM, enquiry_form, submit, text
 
 API = "/t/northmoor/api"
@@ -213,3 +214,107 @@ async def test_a_manager_merges_a_duplicate_from_the_person_page(
     assert (await aisha.get(f"{NM}/people/{drop}")).status_code == 404
     refused = await aisha.post(f"{page}/merge", data={"merged_id": drop, "reason": "x" * 20})
     assert refused.status_code in (403, 400)
+
+
+async def _siblings(
+    http: httpx.AsyncClient, last: str
+) -> tuple[dict[str, Any], dict[str, Any], str]:
+    """Zephyrine's case and household (with Claire); then Claire rings about Theo: his case,
+    and the household's id."""
+    first = await new_case(http, **_family(last))
+    zeph, claire = first["subject"]["id"], first["people"][0]["person"]["id"]
+    made = await post(http, f"{API}/households", {"name": f"The {last} family", "members": [
+        {"person_id": zeph, "relationship": "young_person"},
+        {"person_id": claire, "relationship": "parent"}]})  # fmt: skip
+    assert made.status_code == 201, made.text
+    second = await new_case(
+        http, young_person={"first_name": "Theo", "last_name": last}, parents=[],
+        parent_ids=[claire],
+    )  # fmt: skip
+    return first, second, made.json()["id"]
+
+
+async def test_a_second_child_joins_the_household_from_their_case_s_people_page(
+    aisha: httpx.AsyncClient,
+) -> None:
+    last = surname()
+    first, second, household = await _siblings(aisha, last)
+    theo = second["subject"]["id"]
+    people = f"{NM}/cases/{second['id']}/people"
+    action = f"{NM}/cases/{second['id']}/households/{household}/members"
+    page = parse(await aisha.get(people))
+    [section] = page.select("[data-testid=household]")
+    assert f"The {last} family" in section.text
+    form = section.one("[data-testid=add-to-household]")
+    assert form.get("action") == action
+    # Only Theo is offered: Claire is in the household already.
+    assert [s.get("name") for s in form.select("select")] == [f"member-{theo}", f"pr-{theo}"]
+    # Each household's form has its own ids (the household form below uses the same names).
+    ids = [e.get("id") for e in page.select("[id]")]
+    assert len(ids) == len(set(ids))
+    prefix = f"h{household}-"
+
+    nobody = await submit(aisha, people, action, [(f"member-{theo}", ""), (f"pr-{theo}", "yes")])
+    assert nobody.status_code == 400
+    assert [f for f, _ in error_summary(nobody)] == [f"#{prefix}members"]
+    assert field_error(nobody, f"{prefix}members") == (
+        "Choose at least one person to add to the household"
+    )
+    cousin = await submit(aisha, people, action, [(f"member-{theo}", "cousin")])
+    assert cousin.status_code == 400
+    assert [f for f, _ in error_summary(cousin)] == [f"#{prefix}member-{theo}"]
+    assert field_error(cousin, f"{prefix}member-{theo}") == "Choose a relationship"
+    pr = await submit(aisha, people, action, [(f"member-{theo}", "sibling"), (f"pr-{theo}", "?")])
+    assert [f for f, _ in error_summary(pr)] == [f"#{prefix}pr-{theo}"]
+    # The form comes back as it was typed.
+    typed = parse(pr).one(f"#{prefix}member-{theo} option[selected]")
+    assert typed.get("value") == "sibling"
+    # Someone not on this case (a tampered form) is refused by the service, on the form.
+    zeph = first["subject"]["id"]
+    stranger = await submit(aisha, people, action, [(f"member-{zeph}", "sibling")])
+    assert stranger.status_code == 400
+    assert [f for f, _ in error_summary(stranger)] == [f"#{prefix}members"]
+
+    added = await submit(aisha, people, action, [(f"member-{theo}", "sibling"),
+                                                 (f"pr-{theo}", "unknown")])  # fmt: skip
+    assert added.status_code == 303, text(added)
+    done = await aisha.get(added.headers["location"])
+    assert "They are added to the household." in page_text(done)
+    assert not parse(done).select("[data-testid=add-to-household]")
+    assert "Everyone on this case is in this household." in page_text(done)
+    shown = await aisha.get(f"{NM}/households/{household}")
+    members = [r.text for r in parse(shown).select("[data-testid=member]")]
+    assert any(f"Theo {last}" in m and "Sibling" in m for m in members)
+    assert any(f"Zephyrine {last}" in m and "Young person" in m for m in members)
+    # Zephyrine's case shows the household with both children.
+    other = parse(await aisha.get(f"{NM}/cases/{first['id']}/people"))
+    assert f"Theo {last}" in other.one("[data-testid=household-members]").text
+
+
+async def test_only_need_to_know_adds_to_a_household_from_a_case(
+    aisha: httpx.AsyncClient, tom: httpx.AsyncClient, bronwen: httpx.AsyncClient
+) -> None:
+    last = surname()
+    _, second, household = await _siblings(aisha, last)
+    theo = second["subject"]["id"]
+    people = f"{NM}/cases/{second['id']}/people"
+    action = f"/cases/{second['id']}/households/{household}/members"
+    pairs = [(f"member-{theo}", "sibling")]
+    restricted = await tom.get(people)
+    assert f"The {last} family" not in page_text(restricted)
+    refused = await submit(tom, f"{NM}/dashboard", f"{NM}{action}", pairs)
+    assert refused.status_code == 303  # to the case, which says it is restricted
+    assert refused.headers["location"].endswith(f"/cases/{second['id']}")
+    # Break-glass reads the page, households included, but offers no change.
+    glass = await post(tom, f"{API}/cases/{second['id']}/break-glass",
+                       {"reason": "Covering for Aisha today, family rang"})  # fmt: skip
+    assert glass.status_code in (200, 201), glass.text
+    read = parse(await tom.get(people))
+    assert f"The {last} family" in read.one("[data-testid=household]").text
+    assert not read.select("[data-testid=add-to-household]")
+    assert (await submit(tom, people, f"{NM}{action}", pairs)).status_code == 403
+    # Another service: not found.
+    elsewhere = await submit(bronwen, "/t/eastdale/dashboard", f"/t/eastdale{action}", pairs)
+    assert elsewhere.status_code == 404
+    members = (await aisha.get(f"{API}/households/{household}")).json()["members"]
+    assert theo not in [m["person_id"] for m in members]

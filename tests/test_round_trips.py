@@ -25,7 +25,9 @@ CASE_API = (3, 1)
 # The case page: BEGIN with its checks, the case file, its consent with its timeline (issue
 # 14: every kind of event in one UNION ALL, and the open tasks), COMMIT with the read's entry.
 CASE_PAGE = (4, 1)
-DASHBOARD = (8, 1)  # a caseworker: BEGIN with its checks, the lists, COMMIT
+# A caseworker: BEGIN with its checks, the lists (issue 15: their tasks due, from the one
+# task model, a list of its own), COMMIT.
+DASHBOARD = (9, 1)
 SEARCH = (5, 1)
 
 

@@ -31,6 +31,8 @@ from confide.platform.core.clock import service_today
 from confide.platform.core.pagination import PageRequest
 from confide.platform.identity import staff as staff_service
 from confide.platform.identity.schemas import StaffView
+from confide.platform.tasks import services as task_model
+from confide.platform.tasks.schemas import TaskFilter
 from confide.tenants.policy.services import PolicyView, get_policy
 
 ALERTS_SHOWN = 10
@@ -202,9 +204,9 @@ async def case_page(
 
 async def dashboard(staff: StaffView, page: int) -> dict[str, Any]:
     """The dashboard's lists: my open cases, cases awaiting consent, consent reviews due,
-    shares allowed but not sent, and tell-the-client tasks; for managers, recent break-glass
-    alerts and requests to authorise a share. Someone suspended, or with the admin role
-    alone, sees none of them."""
+    shares allowed but not sent, tell-the-client tasks and my tasks due; for managers,
+    recent break-glass alerts and requests to authorise a share. Someone suspended, or with
+    the admin role alone, sees none of them."""
     lists: dict[str, Any] = {
         "cases": None,
         "alerts": None,
@@ -212,7 +214,9 @@ async def dashboard(staff: StaffView, page: int) -> dict[str, Any]:
         "awaiting_consent": None,
         "unsent": None,
         "tasks": None,
+        "due": None,
         "awaiting": None,
+        "labels": LABELS,
         "page": page,
         "pages": 1,
     }
@@ -229,6 +233,10 @@ async def dashboard(staff: StaffView, page: int) -> dict[str, Any]:
         lists["unsent_days"] = (await get_policy()).unsent_share_days
         open_tasks = await tasks.open_tasks(staff, first)
         lists.update(tasks=open_tasks.items, tasks_total=open_tasks.total)
+        # Rule 24: what is due, from the one task model (the person's own, and for a
+        # manager the managers' queue), soonest first.
+        due_tasks = await task_model.list_tasks(staff, TaskFilter(), first)
+        lists.update(due=due_tasks.items, due_total=due_tasks.total)
     if access.is_manager(staff):
         alerts = await access.break_glass_alerts(staff, first)
         lists.update(alerts=alerts.items, alerts_total=alerts.total)

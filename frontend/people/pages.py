@@ -19,14 +19,16 @@ from confide.frontend.labels import LABELS
 from confide.frontend.people.forms import (
     MEMBER,
     RESPONSIBILITY,
+    AddMembersForm,
     HouseholdForm,
     LinkForm,
     MergeForm,
     MustNotBeToldForm,
+    household_prefix,
 )
 from confide.frontend.templating import form_page, redirect_to
 from confide.platform.casework import records
-from confide.platform.casework.access import CaseRestricted, is_manager
+from confide.platform.casework.access import CaseRestricted, is_manager, may_change
 from confide.platform.casework.schemas import CaseView, PersonKind, PersonView
 from confide.platform.core.pagination import PageRequest
 from confide.platform.identity.schemas import StaffView
@@ -35,6 +37,7 @@ from confide.platform.people import duplicates, services
 from confide.platform.people.duplicates import candidate_of
 from confide.platform.people.schemas import (
     DuplicateCheck,
+    HouseholdView,
     ParentalResponsibility,
     Relationship,
 )
@@ -58,6 +61,7 @@ DONE = {
     "linked": "They are linked to the case.",
     "marked": "Who must not be told about this case is recorded.",
     "merged": "The records are merged. The other record is kept, pointing at this one.",
+    "added": "They are added to the household.",
 }
 
 
@@ -69,6 +73,19 @@ def _entries(case: CaseView) -> list[tuple[str, PersonView, bool, bool]]:
     for p in case.people:
         label = "Parent or carer" if p.relationship == "parent_or_carer" else "Other"
         found.append((label, p.person, p.must_not_be_told, False))
+    return found
+
+
+def _households(
+    households: list[HouseholdView], entries: list[tuple[str, PersonView, bool, bool]]
+) -> list[tuple[HouseholdView, str, list[tuple[str, PersonView]]]]:
+    """Each household someone on the case is in, its add form's id prefix, and the people
+    on the case not yet in it (whom the form offers)."""
+    found = []
+    for household in households:
+        members = {m.person_id for m in household.members}
+        others = [(label, p) for label, p, _, _ in entries if p.id not in members]
+        found.append((household, household_prefix(household.id), others))
     return found
 
 
@@ -88,12 +105,15 @@ async def case_people_page(
         case = await records.get_case(case_id, staff, purpose="people")
     except CaseRestricted:
         return await restricted_page(request, case_id)
+    entries = _entries(case)
     return form_page(
         request,
         "people/case_people.html",
         form or Form(),
         case=case,
-        entries=_entries(case),
+        entries=entries,
+        households=_households(await services.households_of_case(case, staff), entries),
+        may_change=may_change(case) and case.status == "open",
         not_told=presenters.must_not_be_told(case),
         active=active,
         matches=matches,
@@ -146,6 +166,19 @@ async def person_page(
         allowed=presenters.safe_contact_allowed,
         message=DONE.get(done),
     )
+
+
+def _chosen(form: Form) -> list[UUID]:
+    """The people the form offered (its relationship fields), by id; the service checks
+    that each is on the case."""
+    people = []
+    for name in form.values:
+        if name.startswith(MEMBER):
+            try:
+                people.append(UUID(name.removeprefix(MEMBER)))
+            except ValueError:
+                continue  # not a field the page offers
+    return people
 
 
 class PeoplePages(Controller):
@@ -225,6 +258,28 @@ class PeoplePages(Controller):
         if made is not None:
             return redirect_to(request, "household", household_id=made.id)
         return await case_people_page(request, case_id, staff, form, active="household")
+
+    @post(
+        "/cases/{case_id:uuid}/households/{household_id:uuid}/members",
+        name="case-household-members",
+    )
+    async def add_to_household(
+        self,
+        request: Request[Any, Any, Any],
+        case_id: FromPath[UUID],
+        household_id: FromPath[UUID],
+        staff: NamedDependency[StaffView],
+    ) -> Template | Redirect:
+        """People on the case added to a household someone on it is already in."""
+        form = AddMembersForm.posted(await request.form())
+        data = form.members(household_id, _chosen(form))
+        if data is not None:
+            await form.save(lambda: services.add_from_case(case_id, household_id, data, staff))
+        if form.ok:
+            return redirect_to(request, "case-people", case_id=case_id, query={"done": "added"})
+        return await case_people_page(
+            request, case_id, staff, form, active=f"household-{household_id}"
+        )
 
     @get("/people/{person_id:uuid}", name="person")
     async def person(

@@ -13,6 +13,7 @@ from confide.platform.api.people import PeopleController
 from confide.platform.api.policy import PolicyDocumentController, PolicySettingsController
 from confide.platform.api.retention import LegalHoldController, RetentionController
 from confide.platform.api.schools import SchoolsController
+from confide.platform.api.tasks import TasksController
 from confide.platform.api.team import TeamController
 
 
@@ -33,6 +34,7 @@ def api_router() -> Router:
             JobRunsController,
             LegalHoldController,
             RetentionController,
+            TasksController,
         ],
         exception_handlers=API_ERRORS,
     )

@@ -22,6 +22,7 @@ from confide.platform.people import duplicates, services
 from confide.platform.people.schemas import (
     Candidate,
     CaseLink,
+    CaseMembers,
     DuplicateCheck,
     HouseholdView,
     MergePeople,
@@ -89,6 +90,23 @@ class PeopleController(Controller):
     ) -> HouseholdView:
         """Add someone already recorded, or set their relationship."""
         return await services.set_member(household_id, data, staff)
+
+    @post(
+        "/cases/{case_id:uuid}/households/{household_id:uuid}/members",
+        status_code=HTTP_200_OK,
+        name="api-case-household-members",
+    )
+    async def add_from_case(
+        self,
+        case_id: FromPath[UUID],
+        household_id: FromPath[UUID],
+        data: JSONBody[CaseMembers],
+        staff: NamedDependency[StaffView],
+    ) -> HouseholdView:
+        """Add people on the case to a household someone on the case is already in (a
+        second child to their sibling's family), each with their relationship and parental
+        responsibility; the household as it now is."""
+        return await services.add_from_case(case_id, household_id, data, staff)
 
     @post("/cases/{case_id:uuid}/people", status_code=HTTP_201_CREATED, name="api-link-person")
     async def link_person(

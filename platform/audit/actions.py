@@ -45,6 +45,10 @@ class Action(StrEnum):
     TELL_CLIENT_TASK_OPENED = "tell_client_task_opened"
     TELL_CLIENT_DELAYED = "tell_client_delayed"
     TELL_CLIENT_DONE = "tell_client_done"
+    # Tasks (rule 24)
+    TASK_ADDED = "task_added"
+    TASK_DONE = "task_done"
+    REVIEW_TASKS_MADE = "review_tasks_made"
     # Signing in and staff
     SIGN_IN = "sign_in"
     SIGN_IN_FAILED = "sign_in_failed"
@@ -119,6 +123,9 @@ MEANINGS: dict[Action, str] = {
     Action.TELL_CLIENT_TASK_OPENED: "a task to tell the service user of a share was opened",
     Action.TELL_CLIENT_DELAYED: "a manager delayed telling the service user",
     Action.TELL_CLIENT_DONE: "telling the service user was recorded",
+    Action.TASK_ADDED: "a follow-up task was added to a case",
+    Action.TASK_DONE: "a task was marked done",
+    Action.REVIEW_TASKS_MADE: "the scheduled job made consent-review tasks (counts only)",
     Action.SIGN_IN: "a member of staff signed in",
     Action.SIGN_IN_FAILED: "a sign-in was refused, with the reason code",
     Action.SIGN_OUT: "a member of staff signed out",

@@ -1044,16 +1044,25 @@ SELECT {_cols("p", _PERSON_COLUMNS)} FROM people p
                    AND cp.person_id = p.id))
            AND (EXISTS (SELECT 1 FROM case_assignments a WHERE a.tenant_id = c.tenant_id
                          AND a.case_id = c.id AND a.staff_id = $2 AND a.ended_at IS NULL)
-                OR EXISTS (SELECT 1 FROM break_glass_grants b WHERE b.tenant_id = c.tenant_id
-                         AND b.case_id = c.id AND b.staff_id = $2 AND b.expires_at > now()))))
+                OR (NOT $5 AND EXISTS (SELECT 1 FROM break_glass_grants b
+                         WHERE b.tenant_id = c.tenant_id AND b.case_id = c.id
+                           AND b.staff_id = $2 AND b.expires_at > now())))))
 """  # noqa: S608 - put together from the constant column names only
 
 
 async def known_people(
-    tenant_id: UUID, staff_id: UUID, manager: bool, person_ids: Sequence[UUID]
+    tenant_id: UUID,
+    staff_id: UUID,
+    manager: bool,
+    person_ids: Sequence[UUID],
+    *,
+    changing: bool = False,
 ) -> dict[UUID, PersonView]:
-    """Of ``person_ids``, the people the member of staff may know about, by id."""
-    rows = await connection().fetch(_KNOWN_PEOPLE, tenant_id, staff_id, manager, list(person_ids))
+    """Of ``person_ids``, the people the member of staff may know about, by id;
+    ``changing``: a break-glass grant (to read) does not count."""
+    rows = await connection().fetch(
+        _KNOWN_PEOPLE, tenant_id, staff_id, manager, list(person_ids), changing
+    )
     return {r["id"]: person_view(dict(r)) for r in rows}
 
 

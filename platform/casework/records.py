@@ -127,15 +127,19 @@ async def create_enquiry(data: NewEnquiry, staff: StaffView) -> CaseView:
     )
 
 
-async def known_people(person_ids: list[UUID], staff: StaffView) -> dict[UUID, PersonView]:
+async def known_people(
+    person_ids: list[UUID], staff: StaffView, *, changing: bool = False
+) -> dict[UUID, PersonView]:
     """Of ``person_ids``, the people the member of staff may know about (rule 1): on a case
     they are assigned to or hold a break-glass grant for; anyone for a manager; never a
-    merged record. Absent from the answer: as if it did not exist."""
+    merged record. Absent from the answer: as if it did not exist. ``changing``: for a
+    change through them, where break-glass (a time-boxed right to read) does not count."""
     if not works_cases(staff) or not person_ids:
         return {}
     return await queries.known_people(
-        current_tenant_id(), staff.id, staff.has(StaffRole.MANAGER), person_ids
-    )
+        current_tenant_id(), staff.id, staff.has(StaffRole.MANAGER), person_ids,
+        changing=changing,
+    )  # fmt: skip
 
 
 async def linked_people(data: NewEnquiry, staff: StaffView) -> dict[UUID, PersonView]:

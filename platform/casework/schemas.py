@@ -737,12 +737,14 @@ class TimelineEntry:
 
 @dataclass(frozen=True, slots=True)
 class NextAction:
-    """Something due on a case: telling the service user of a share (rule 7)."""
+    """An open task on a case (rule 24): telling the service user of a share (rule 7), a
+    consent review, a follow-up (its ``title``)."""
 
     kind: str
     task_id: UUID
     due_on: date
     overdue: bool
+    title: str = ""
 
 
 @dataclass(frozen=True, slots=True)

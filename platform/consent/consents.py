@@ -40,6 +40,7 @@ from confide.platform.core.db import current_tenant_id
 from confide.platform.core.errors import Invalid
 from confide.platform.core.pagination import Page, PageRequest
 from confide.platform.identity.schemas import StaffView
+from confide.platform.tasks import services as task_model
 from confide.tenants.policy.services import get_policy
 
 REVIEW_WINDOW_DAYS = 28  # reviews due this soon show on the dashboard
@@ -135,6 +136,7 @@ async def record_consent(case_id: UUID, staff: StaffView, data: NewConsent) -> C
         add_months(data.given_on, policy.consent_review_months),
         staff.id,
     )
+    await task_model.close_consent_reviews(case_id, staff.id)  # the new version replaces it
     await record_act(
         access,
         staff,
@@ -166,6 +168,7 @@ async def review_consent(case_id: UUID, staff: StaffView, data: ReviewConsent) -
     months = (await get_policy()).consent_review_months
     next_due = add_months(service_today(), months)
     await queries.insert_review(current_tenant_id(), case_id, current.id, data, next_due, staff.id)
+    await task_model.close_consent_reviews(case_id, staff.id)  # rule 24: the review is done
     await record_act(
         access,
         staff,

@@ -842,14 +842,14 @@ async def disclosure_row(
 
 
 # A case's timeline (issue 14): every kind of event on the case in one statement, a page of
-# it newest first, how many there are, and the case's open tell-the-client tasks. It reads
+# it newest first, how many there are, and the case's open tasks (every kind). It reads
 # case work's tables beside consent's, so it lives with the later domain. Each branch is
 # skipped unless its kind is asked for ($3). $1 tenant, $2 case, $3 kinds, $4 limit,
 # $5 offset, $6 a parent's view (shared side only).
 _TIMELINE_COLUMNS = """(SELECT count(*) FROM t) AS total__,
        ARRAY(SELECT ROW(t.kind, t.at, t.item_id, t.by_name, t.detail::text) FROM t
               ORDER BY t.at DESC, t.item_id LIMIT $4 OFFSET $5) AS items__,
-       ARRAY(SELECT ROW(k.id, k.due_on) FROM tell_client_tasks k
+       ARRAY(SELECT ROW(k.id, k.due_on, k.kind, k.title) FROM tasks k
               WHERE k.tenant_id = $1 AND k.case_id = $2 AND k.status = 'open'
               ORDER BY k.due_on, k.id) AS tasks__"""
 _TIMELINE_CTE = """
@@ -939,7 +939,7 @@ _CONSENT_AND_TIMELINE = _TIMELINE_CTE + _CONSENT_NOW.replace(
 class TimelineRows:
     total: int
     items: list[tuple[str, Any, UUID, str, dict[str, Any]]]
-    tasks: list[tuple[UUID, date]]
+    tasks: list[tuple[UUID, date, str, str]]  # id, due, kind, title
 
 
 async def case_timeline(
@@ -950,7 +950,7 @@ async def case_timeline(
     *,
     for_parent: bool = False,
 ) -> TimelineRows:
-    """A page of the case's timeline, its size and the open tell-the-client tasks: one
+    """A page of the case's timeline, its size and the open tasks: one
     round trip."""
     row = await connection().fetchrow(
         _TIMELINE, tenant_id, case_id, kinds, page.limit, page.offset, for_parent
@@ -962,7 +962,7 @@ def _timeline_rows(row: Mapping[str, Any]) -> TimelineRows:
     return TimelineRows(
         total=int(row["total__"]),
         items=[(r[0], r[1], r[2], r[3], json.loads(r[4])) for r in row["items__"]],
-        tasks=[(r[0], r[1]) for r in row["tasks__"]],
+        tasks=[(r[0], r[1], r[2], r[3]) for r in row["tasks__"]],
     )
 
 

@@ -35,6 +35,8 @@ from confide.platform.core.db import current_tenant_id
 from confide.platform.core.errors import Invalid, NotFound
 from confide.platform.core.pagination import Page, PageRequest
 from confide.platform.identity.schemas import StaffView
+from confide.platform.tasks import services as task_model
+from confide.platform.tasks.schemas import TaskKind
 from confide.tenants.roles import StaffRole
 
 
@@ -47,6 +49,10 @@ async def open_task(case_id: UUID, disclosure_id: UUID, days: int) -> UUID:
     task_id = uuid4()
     due = service_today() + timedelta(days=days)
     await queries.insert_task(current_tenant_id(), task_id, case_id, disclosure_id, due)
+    # One kind of the one task model (rule 24): its list, the dashboard, next actions.
+    await task_model.open_for_case_worker(
+        task_id, TaskKind.TELL_CLIENT, case_id, due, str(disclosure_id)
+    )
     await audit.record(
         Action.TELL_CLIENT_TASK_OPENED,
         actor_kind="system",
@@ -120,6 +126,7 @@ async def record_told(task_id: UUID, staff: StaffView, data: ToldClient) -> Tell
         person_field="told_person_id",
     )
     await queries.mark_told(current_tenant_id(), task_id, data, staff.id)
+    await task_model.close_for(task_id, staff.id)
     late = (data.told_on - row.due_on).days
     await record_act(
         access,
@@ -146,6 +153,7 @@ async def delay(task_id: UUID, staff: StaffView, data: DelayTelling) -> TellTask
     tenant_id = current_tenant_id()
     await queries.insert_delay(tenant_id, row, data, staff.id)
     await queries.set_task_due(tenant_id, task_id, data.new_due_on)
+    await task_model.move_due(task_id, data.new_due_on)
     days = (data.new_due_on - row.due_on).days
     await record_act(access, staff, Action.TELL_CLIENT_DELAYED, task_id=task_id, days=days)
     return await _load(task_id)

@@ -1,6 +1,7 @@
 """A case's timeline and its next actions (issue 14): contacts, notes, shares, consent
 changes, break-glass events and changes of details, newest first, filterable by kind and a
-page at a time; the open tell-the-client tasks (rule 7) beside it.
+page at a time; the case's open tasks (rule 24: telling the service user of a share,
+consent reviews, follow-ups) beside it.
 
 The case page calls ``case_timeline`` with the case it has just opened (that read is the
 audited one); the API's ``timeline`` opens the case itself (need-to-know, audited).
@@ -98,7 +99,7 @@ def _built(
         offset=page.offset,
         kinds=chosen,
         next_actions=[
-            NextAction(kind="tell_client", task_id=task_id, due_on=due, overdue=due < today)
-            for task_id, due in rows.tasks
+            NextAction(kind=kind, task_id=task_id, due_on=due, overdue=due < today, title=title)
+            for task_id, due, kind, title in rows.tasks
         ],
     )

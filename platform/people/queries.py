@@ -109,14 +109,31 @@ async def household(tenant_id: UUID, household_id: UUID) -> HouseholdView | None
 
 async def households_of(tenant_id: UUID, person_id: UUID) -> list[HouseholdView]:
     """The households a person is in (a person is in a few at most)."""
+    return await households_of_people(tenant_id, [person_id])
+
+
+async def households_of_people(tenant_id: UUID, person_ids: Sequence[UUID]) -> list[HouseholdView]:
+    """The households any of these people is in, oldest first (a family has a few)."""
     rows = await connection().fetch(
         _HOUSEHOLDS + " WHERE h.tenant_id = $1 AND h.id IN (SELECT household_id FROM"
-        " household_members WHERE tenant_id = $1 AND person_id = $2)"
+        " household_members WHERE tenant_id = $1 AND person_id = ANY($2::uuid[]))"
         " GROUP BY h.id ORDER BY h.created_at, h.id LIMIT 20",
         tenant_id,
-        person_id,
+        list(person_ids),
     )
     return [_household(dict(r)) for r in rows]
+
+
+async def case_people(tenant_id: UUID, case_id: UUID) -> list[UUID]:
+    """Everyone on a case: who it is about and the people linked to it."""
+    rows = await connection().fetch(
+        "SELECT subject_id AS id FROM cases WHERE tenant_id = $1 AND id = $2"
+        " AND subject_id IS NOT NULL UNION SELECT person_id FROM case_people"
+        " WHERE tenant_id = $1 AND case_id = $2",
+        tenant_id,
+        case_id,
+    )
+    return [r["id"] for r in rows]
 
 
 async def household_people(tenant_id: UUID, household_id: UUID) -> list[UUID]:

@@ -18,6 +18,7 @@ from confide.platform.core.errors import Invalid
 # What a caseworker sees of a match they may not know about: this, and nothing else.
 ASK_A_MANAGER = "A possible match exists - ask a manager"
 _POSTCODE = re.compile(r"^[A-Za-z0-9 ]{2,10}$")
+MAX_MEMBERS = 20  # a household's members are shown whole, so a household stays small
 
 
 class Candidate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -119,12 +120,27 @@ class NewHousehold(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
         errors: dict[str, str] = {}
         check_text(errors, "name", self.name, label="a name for the household", high=100,
                    single_line=True)  # fmt: skip
-        if len(self.members) > 20:
-            errors["members"] = "A household has at most 20 members"
+        if len(self.members) > MAX_MEMBERS:
+            errors["members"] = f"A household has at most {MAX_MEMBERS} members"
         if len({m.person_id for m in self.members}) != len(self.members):
             errors["members"] = "Add each person once"
         if errors:
             raise Invalid(errors)
+
+
+class CaseMembers(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """People on a case added to a household that someone on the case is already in (a
+    second child joining their sibling's family), each with their relationship."""
+
+    members: list[NewMember]
+
+    def validate(self) -> None:
+        if not self.members:
+            raise Invalid({"members": "Choose at least one person to add to the household"})
+        if len(self.members) > MAX_MEMBERS:
+            raise Invalid({"members": f"A household has at most {MAX_MEMBERS} members"})
+        if len({m.person_id for m in self.members}) != len(self.members):
+            raise Invalid({"members": "Add each person once"})
 
 
 class CaseLink(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):

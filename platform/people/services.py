@@ -21,14 +21,16 @@ from confide.platform.casework.access import (
     record_act,
     works_cases,
 )
-from confide.platform.casework.schemas import PersonKind
+from confide.platform.casework.schemas import CaseView, PersonKind
 from confide.platform.core.db import current_tenant_id
 from confide.platform.core.errors import Invalid, NotFound
 from confide.platform.core.pagination import Page, PageRequest
 from confide.platform.identity.schemas import StaffView
 from confide.platform.people import queries
 from confide.platform.people.schemas import (
+    MAX_MEMBERS,
     CaseLink,
+    CaseMembers,
     HouseholdView,
     MergePeople,
     MergeView,
@@ -72,7 +74,9 @@ async def get_person(person_id: UUID, staff: StaffView) -> PersonRecord:
 
 
 async def _known(ids: list[UUID], staff: StaffView, field: str) -> None:
-    known = await records.known_people(ids, staff)
+    """For a change: each of ``ids`` someone the member of staff may know about other than
+    by break-glass, which opens a case to read, never to change."""
+    known = await records.known_people(ids, staff, changing=True)
     if any(i not in known for i in ids):
         raise Invalid({field: "Choose people already recorded on your cases"})
 
@@ -104,8 +108,9 @@ async def _household(household_id: UUID) -> HouseholdView:
     return found
 
 
-async def _open_household(household_id: UUID, staff: StaffView) -> None:
-    """A household is open to whoever may know one of its members, and to managers."""
+async def _open_household(household_id: UUID, staff: StaffView, *, changing: bool = False) -> None:
+    """A household is open to whoever may know one of its members, and to managers; to
+    change it, not by break-glass."""
     _case_work(staff)
     tenant_id = current_tenant_id()
     if not await queries.household_exists(tenant_id, household_id):
@@ -113,7 +118,7 @@ async def _open_household(household_id: UUID, staff: StaffView) -> None:
     if is_manager(staff):
         return
     members = await queries.household_people(tenant_id, household_id)
-    if not await records.known_people(members, staff):
+    if not await records.known_people(members, staff, changing=changing):
         raise HouseholdNotFound()
 
 
@@ -124,8 +129,11 @@ async def get_household(household_id: UUID, staff: StaffView) -> HouseholdView:
 
 async def set_member(household_id: UUID, member: NewMember, staff: StaffView) -> HouseholdView:
     """Add someone already recorded to a household, or set their relationship there."""
-    await _open_household(household_id, staff)
+    await _open_household(household_id, staff, changing=True)
     await _known([member.person_id], staff, "person_id")
+    already = await queries.household_people(current_tenant_id(), household_id)
+    if member.person_id not in already and len(already) >= MAX_MEMBERS:
+        raise Invalid({"person_id": f"A household has at most {MAX_MEMBERS} members"})
     await queries.add_member(current_tenant_id(), household_id, member, staff.id)
     await audit.record(
         Action.HOUSEHOLD_MEMBER_SET,
@@ -136,6 +144,48 @@ async def set_member(household_id: UUID, member: NewMember, staff: StaffView) ->
         reason_code=member.relationship.value,
         detail={"person_id": member.person_id},
     )
+    return await _household(household_id)
+
+
+async def households_of_case(case: CaseView, staff: StaffView) -> list[HouseholdView]:
+    """The households anyone on a case (already read, on its need-to-know) is in, of the
+    people the member of staff may know about (rule 1)."""
+    on_case = [*([case.subject.id] if case.subject else []), *(p.person.id for p in case.people)]
+    known = await records.known_people(on_case, staff)
+    if not known:
+        return []
+    return await queries.households_of_people(current_tenant_id(), list(known))
+
+
+async def add_from_case(
+    case_id: UUID, household_id: UUID, data: CaseMembers, staff: StaffView
+) -> HouseholdView:
+    """Add people on a case to a household someone on the case is already in (a second
+    child to their sibling's family), each with their relationship and parental
+    responsibility, on the case's need-to-know (not break-glass, which only reads): each
+    one added is audited on the case. Another household is "not found", as one that does
+    not exist; someone not on the case is refused on ``members``."""
+    _case_work(staff)
+    data.validate()
+    access = await check_access(
+        case_id, staff, purpose="household", require_open=True, allow_break_glass=False
+    )
+    tenant_id = current_tenant_id()
+    on_case = set(await queries.case_people(tenant_id, case_id))
+    already = set(await queries.household_people(tenant_id, household_id))
+    if not on_case & already:  # need-to-know for the case opens its people's households
+        raise HouseholdNotFound()
+    adding = {m.person_id for m in data.members}
+    if not adding <= on_case:
+        raise Invalid({"members": "Choose people on this case"})
+    if len(already | adding) > MAX_MEMBERS:
+        raise Invalid({"members": f"A household has at most {MAX_MEMBERS} members"})
+    for member in data.members:
+        await queries.add_member(tenant_id, household_id, member, staff.id)
+        await record_act(
+            access, staff, Action.HOUSEHOLD_MEMBER_SET, reason_code=member.relationship.value,
+            household_id=household_id, person_id=member.person_id,
+        )  # fmt: skip
     return await _household(household_id)
 
 

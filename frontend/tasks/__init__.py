@@ -1,0 +1,1 @@
+"""Tasks pages: the task list, one task, a follow-up added to a case."""

@@ -1,0 +1,1 @@
+"""Tasks: one model of what someone must do on a case, and by when."""
