@@ -91,6 +91,10 @@ ACTION_LABELS: dict[Action, str] = {
     Action.MUST_NOT_BE_TOLD_SET: "Marked who must not be told about the case",
     Action.PEOPLE_MERGED: "Merged two records of one person",
     Action.PERSON_READ: "Read a person's record",
+    Action.LEGAL_HOLD_PLACED: "Put the case on legal hold",
+    Action.LEGAL_HOLD_LIFTED: "Lifted the case's legal hold",
+    Action.RETENTION_CONFIRMED: "Confirmed the retention sweep after its dry run",
+    Action.CASE_ERASED: "Erased the case after its retention period",
     Action.SIGN_IN: "Signed in",
     Action.SIGN_IN_FAILED: "Was refused sign-in",
     Action.SIGN_OUT: "Signed out",
@@ -200,6 +204,7 @@ TASK_KIND_LABELS = {
 # Scheduled jobs by name (``workers/jobs.py``): a job without a label shows its name.
 JOB_LABELS = {
     "housekeeping.heartbeat": "Heartbeat",
+    "retention.sweep": "Retention sweep",
     "tasks.consent_reviews": "Consent reviews due become tasks",
 }
 RUN_STATUS_LABELS = {

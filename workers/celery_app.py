@@ -16,7 +16,12 @@ from confide.platform.core.logs import bind_context, configure_logging
 from confide.platform.core.settings import Settings, get_settings
 from confide.workers.broker import filesystem_transport_options
 
-TASK_MODULES = ["confide.workers.housekeeping", "confide.workers.audit", "confide.workers.reviews"]
+TASK_MODULES = [
+    "confide.workers.housekeeping",
+    "confide.workers.audit",
+    "confide.workers.reviews",
+    "confide.workers.retention",
+]
 
 
 def _broker(settings: Settings) -> tuple[str, dict[str, Any]]:

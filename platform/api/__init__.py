@@ -11,6 +11,7 @@ from confide.platform.api.errors import API_ERRORS
 from confide.platform.api.housekeeping import HousekeepingController, JobRunsController
 from confide.platform.api.people import PeopleController
 from confide.platform.api.policy import PolicyDocumentController, PolicySettingsController
+from confide.platform.api.retention import LegalHoldController, RetentionController
 from confide.platform.api.schools import SchoolsController
 from confide.platform.api.tasks import TasksController
 from confide.platform.api.team import TeamController
@@ -31,6 +32,8 @@ def api_router() -> Router:
             PolicySettingsController,
             PolicyDocumentController,
             JobRunsController,
+            LegalHoldController,
+            RetentionController,
             TasksController,
         ],
         exception_handlers=API_ERRORS,
