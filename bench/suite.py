@@ -54,6 +54,7 @@ SCRIPTS = {
     "search-recall": "search_recall.py",
     "case-page-load": "case_page.py",
     "cold-start": "cold_start.py",
+    "retention": "retention.py",
 }
 
 

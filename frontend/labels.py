@@ -93,6 +93,10 @@ ACTION_LABELS: dict[Action, str] = {
     Action.PERSON_READ: "Read a person's record",
     Action.NOTIFICATIONS_READ: "Marked notifications read",
     Action.BREAK_GLASS_REVIEWED: "Reviewed a use of break-glass",
+    Action.LEGAL_HOLD_PLACED: "Put the case on legal hold",
+    Action.LEGAL_HOLD_LIFTED: "Lifted the case's legal hold",
+    Action.RETENTION_CONFIRMED: "Confirmed the retention sweep after its dry run",
+    Action.CASE_ERASED: "Erased the case after its retention period",
     Action.SIGN_IN: "Signed in",
     Action.SIGN_IN_FAILED: "Was refused sign-in",
     Action.SIGN_OUT: "Signed out",
@@ -204,6 +208,7 @@ JOB_LABELS = {
     "housekeeping.heartbeat": "Heartbeat",
     "notifications.tell_client_overdue": "Overdue tell-the-client tasks to managers",
     "notifications.policy_review_due": "Policy review due to managers",
+    "retention.sweep": "Retention sweep",
     "tasks.consent_reviews": "Consent reviews due become tasks",
 }
 RUN_STATUS_LABELS = {

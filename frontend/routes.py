@@ -9,6 +9,7 @@ from confide.frontend.admin.case_lists import CaseListsPages
 from confide.frontend.admin.consent_settings import ConsentSettingsPages
 from confide.frontend.admin.jobs import JobRunsPages
 from confide.frontend.admin.policy import PolicyPages, PolicyReviewPages, PublicPolicyPage
+from confide.frontend.admin.retention import RetentionPages
 from confide.frontend.admin.sso import SsoPages
 from confide.frontend.admin.staff import StaffPages
 from confide.frontend.auth import SignInController
@@ -53,6 +54,7 @@ CONTROLLERS = [
     StaffPages,
     AuditCheckpointPages,
     JobRunsPages,
+    RetentionPages,
     # case work
     DashboardPage,
     EnquiryPages,

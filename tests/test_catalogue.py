@@ -112,6 +112,7 @@ APP_PRIVILEGES: dict[str, frozenset[str]] = {
     "tasks": READ_WRITE,  # a task moves to done (and a delay moves its due date); never deleted
     "households": READ_WRITE,
     "household_members": READ_WRITE,  # relationships corrected, never deleted
+    "case_legal_holds": READ_WRITE,  # lifted with who and when, never deleted (rule 14)
     "schools": READ_WRITE,  # the directory: imported, updated by URN, SENCO contacts kept
     # Only the workflow's steps, each writing its own columns once; what was shared never
     # changes (the disclosures_guard trigger, tests/test_disclosure_record_sql.py).
@@ -133,6 +134,8 @@ APP_PRIVILEGES: dict[str, frozenset[str]] = {
     "policy_changes": APPEND,  # each change of the policy settings, a version
     "policy_texts": APPEND,  # each version of the service's own policy text
     "policy_reviews": APPEND,
+    "retention_confirmations": APPEND,  # the admin's one confirmation of the first run
+    "retention_facts": APPEND,  # an erased case's de-identified facts (rule 14)
     # A create's idempotency key, kept a day then deleted: the one DELETE a rule needs.
     "idempotency_keys": frozenset({"SELECT", "INSERT", "DELETE"}),
 }
@@ -141,6 +144,10 @@ APP_FUNCTIONS = {
     # A read's audit entry chained at commit, into the chain of the transaction's tenant only.
     "app_audit_append(bigint,uuid,uuid,text,uuid,text,text,uuid,text,text,jsonb,text[],text)",
     "app_operator_credentials(text)",
+    # Retention (rule 14): the cases past retention and not on hold, and their erasure,
+    # decided inside from the tenant's policy and the database's date, in that tenant only.
+    "app_retention_due(uuid,integer,integer,uuid[])",
+    "app_retention_erase(uuid[])",
     "app_operator_failed(uuid)",
     "app_operator_signed_in(uuid,bigint)",
     "app_tenant_create(uuid,text,text,text)",

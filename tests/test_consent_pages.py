@@ -341,6 +341,7 @@ async def test_an_admin_changes_roles_and_interval_and_caseworkers_get_them(
         [
             ("roles", "Youth justice\n  Health visitor  \n\nSchool or SENCO"),
             ("review_months", "6"),
+            ("review_notice_days", "45"),
             ("lapsed", "warns"),
             ("tell_client_days", "10"),
             ("capacity_age", "13"),
@@ -353,6 +354,7 @@ async def test_an_admin_changes_roles_and_interval_and_caseworkers_get_them(
     saved_form = form_values(after)
     assert saved_form["roles"].strip() == "Youth justice\nHealth visitor\nSchool or SENCO"
     assert saved_form["review_months"] == "6"
+    assert saved_form["review_notice_days"] == "45"
     assert saved_form["lapsed"] == "warns"
     assert saved_form["capacity_age"] == "13"
     assert saved_form["unsent_share_days"] == "3"
@@ -386,6 +388,7 @@ async def test_consent_settings_errors_keep_what_was_typed(gareth: httpx.AsyncCl
         [
             ("roles", "Health\nhealth"),
             ("review_months", "forty"),
+            ("review_notice_days", "91"),
             ("tell_client_days", "90"),
             ("capacity_age", "18"),
             ("unsent_share_days", ""),
@@ -400,6 +403,7 @@ async def test_consent_settings_errors_keep_what_was_typed(gareth: httpx.AsyncCl
         "The days to tell a client must be between 1 and 60",
         "The age of capacity must be between 10 and 16",
         "Enter the days before an unsent share is listed as a number",
+        "The days of notice before a review must be between 1 and 90",
     ):
         assert message in body, message
     kept = form_values(refused)

@@ -504,6 +504,7 @@ def test_case_lists_and_consent_settings() -> None:
         ConsentSettingsForm,
         roles="Health\nSocial care",
         review_months="twelve",
+        review_notice_days="28",
         lapsed="blocks",
         tell_client_days="5",
         capacity_age="12",
@@ -519,6 +520,7 @@ def test_case_lists_and_consent_settings() -> None:
     unanswered.settings()
     assert list(unanswered.errors) == [
         "review_months",
+        "review_notice_days",
         "lapsed",
         "tell_client_days",
         "capacity_age",

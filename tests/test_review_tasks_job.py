@@ -147,3 +147,35 @@ async def test_the_job_works_on_its_own_tenant_only(
     case = await _due_case(aisha, owner_conn, north, TODAY + timedelta(days=2))
     await _run(owner_conn, east, datetime(1992, 2, 1, tzinfo=UTC), worker)
     assert await _review_tasks(owner_conn, north, case) == [], "eastdale's run made northmoor's"
+
+
+async def test_the_services_own_notice_decides_which_reviews_become_tasks(
+    worker: subprocess.Popen[str],
+    aisha: httpx.AsyncClient,
+    gareth: httpx.AsyncClient,
+    owner_conn: asyncpg.Connection,
+    tenants: dict[str, TenantRef],
+) -> None:
+    """The notice is the tenant admin's setting (``consent_review_notice_days``): a review
+    due in 45 days waits under the default 28 days' notice and becomes a task under 60."""
+    north = tenants["northmoor"]
+    api = f"{NM}/policy/consent"
+    csrf = {"x-csrftoken": gareth.cookies["confide_csrf"]}
+    consent = (await gareth.get(f"{NM}/policy")).json()["consent"]
+    assert consent["consent_review_notice_days"] == 28
+    in_45 = await _due_case(aisha, owner_conn, north, TODAY + timedelta(days=45))
+    await _run(owner_conn, north, datetime(1993, 1, 1, tzinfo=UTC), worker)
+    assert await _review_tasks(owner_conn, north, in_45) == []
+    wide = await gareth.put(api, json={**consent, "consent_review_notice_days": 60}, headers=csrf)
+    assert wide.status_code == 200, wide.text
+    try:
+        too_wide = {**consent, "consent_review_notice_days": 365}
+        refused = await gareth.put(api, json=too_wide, headers=csrf)
+        assert refused.status_code == 400
+        assert list(refused.json()["errors"]) == ["review_notice_days"]
+        await _run(owner_conn, north, datetime(1993, 1, 2, tzinfo=UTC), worker)
+        [task] = await _review_tasks(owner_conn, north, in_45)
+        assert task["due_on"] == TODAY + timedelta(days=45)
+    finally:
+        back = await gareth.put(api, json=consent, headers=csrf)
+        assert back.status_code == 200, back.text

@@ -21,6 +21,7 @@ TASK_MODULES = [
     "confide.workers.audit",
     "confide.workers.notifications",
     "confide.workers.reviews",
+    "confide.workers.retention",
 ]
 
 

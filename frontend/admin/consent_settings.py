@@ -16,6 +16,7 @@ from confide.platform.identity.web import tenant_admin
 from confide.tenants.policy.services import (
     CAPACITY_AGES,
     REVIEW_MONTHS,
+    REVIEW_NOTICE_DAYS,
     TELL_CLIENT_DAYS,
     UNSENT_SHARE_DAYS,
     get_policy,
@@ -38,6 +39,7 @@ def consent_settings_page(
         tell_days=TELL_CLIENT_DAYS,
         capacity_ages=CAPACITY_AGES,
         unsent_days=UNSENT_SHARE_DAYS,
+        notice_days=REVIEW_NOTICE_DAYS,
     )
 
 
@@ -70,6 +72,7 @@ class ConsentSettingsPages(Controller):
                 s.tell_client_days,
                 capacity_age=s.capacity_age,
                 unsent_share_days=s.unsent_share_days,
+                review_notice_days=s.review_notice_days,
             )
         )
         await form.save(
@@ -80,6 +83,7 @@ class ConsentSettingsPages(Controller):
                 s.tell_client_days,
                 capacity_age=s.capacity_age,
                 unsent_share_days=s.unsent_share_days,
+                review_notice_days=s.review_notice_days,
                 changed_by=staff.id,
             )
         )

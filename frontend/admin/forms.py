@@ -11,6 +11,7 @@ from confide.platform.identity.schemas import StaffStatus
 from confide.tenants.policy.services import (
     CAPACITY_AGES,
     REVIEW_MONTHS,
+    REVIEW_NOTICE_DAYS,
     TELL_CLIENT_DAYS,
     UNSENT_SHARE_DAYS,
     PolicyView,
@@ -114,15 +115,18 @@ class ConsentSettings:
     tell_client_days: int
     capacity_age: int
     unsent_share_days: int
+    review_notice_days: int
 
 
 class ConsentSettingsForm(Form):
     """Professional roles, the review interval, what a lapsed consent does, days to tell,
-    the age from which capacity is presumed, days before an unsent share is listed."""
+    the age from which capacity is presumed, days before an unsent share is listed, days of
+    notice before a consent review."""
 
     order = (
         "roles",
         "review_months",
+        "review_notice_days",
         "lapsed",
         "tell_client_days",
         "capacity_age",
@@ -135,6 +139,7 @@ class ConsentSettingsForm(Form):
             {
                 "roles": "\n".join(policy.professional_roles),
                 "review_months": str(policy.consent_review_months),
+                "review_notice_days": str(policy.consent_review_notice_days),
                 "lapsed": LAPSED_BLOCKS if policy.lapsed_consent_blocks else LAPSED_WARNS,
                 "tell_client_days": str(policy.tell_client_days),
                 "capacity_age": str(policy.capacity_age),
@@ -175,6 +180,11 @@ class ConsentSettingsForm(Form):
                 "unsent_share_days",
                 "Enter the days before an unsent share is listed as a number",
                 UNSENT_SHARE_DAYS,
+            ),
+            review_notice_days=number(
+                "review_notice_days",
+                "Enter the days of notice before a review as a whole number",
+                REVIEW_NOTICE_DAYS,
             ),
         )
 

@@ -12,6 +12,7 @@ from confide.platform.api.housekeeping import HousekeepingController, JobRunsCon
 from confide.platform.api.notifications import NotificationController
 from confide.platform.api.people import PeopleController
 from confide.platform.api.policy import PolicyDocumentController, PolicySettingsController
+from confide.platform.api.retention import LegalHoldController, RetentionController
 from confide.platform.api.schools import SchoolsController
 from confide.platform.api.tasks import TasksController
 from confide.platform.api.team import TeamController
@@ -33,6 +34,8 @@ def api_router() -> Router:
             PolicyDocumentController,
             JobRunsController,
             NotificationController,
+            LegalHoldController,
+            RetentionController,
             TasksController,
         ],
         exception_handlers=API_ERRORS,

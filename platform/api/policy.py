@@ -93,6 +93,7 @@ class PolicySettingsController(Controller):
                 data.tell_client_days,
                 capacity_age=data.capacity_age,
                 unsent_share_days=data.unsent_share_days,
+                review_notice_days=data.consent_review_notice_days,
                 changed_by=staff.id,
             )
         )

@@ -72,6 +72,11 @@ class Action(StrEnum):
     SCHOOL_CONTACT_CHANGED = "school_contact_changed"
     PERSON_SCHOOL_CHOSEN = "person_school_chosen"
     CASE_REASSIGNED = "case_reassigned"
+    # Issue 15, retention (rule 14)
+    LEGAL_HOLD_PLACED = "legal_hold_placed"
+    LEGAL_HOLD_LIFTED = "legal_hold_lifted"
+    RETENTION_CONFIRMED = "retention_confirmed"
+    CASE_ERASED = "case_erased"
     # Issue 14, a case's life: details changed as versions, corrections, reopening
     PERSON_CHANGED = "person_changed"
     CASE_DETAILS_CHANGED = "case_details_changed"
@@ -163,6 +168,11 @@ MEANINGS: dict[Action, str] = {
     # Issue 15, notifications.
     Action.NOTIFICATIONS_READ: "a member of staff marked their notifications read",
     Action.BREAK_GLASS_REVIEWED: "a manager reviewed a use of break-glass, with a note",
+    # Issue 15, retention
+    Action.LEGAL_HOLD_PLACED: "a manager put a case on legal hold: it is not erased",
+    Action.LEGAL_HOLD_LIFTED: "a manager lifted a case's legal hold",
+    Action.RETENTION_CONFIRMED: "a tenant admin saw the retention dry run and let it run",
+    Action.CASE_ERASED: "a case past retention was erased, its facts kept de-identified",
 }
 
 _CODE = re.compile(r"^[a-z][a-z0-9_]{0,63}$")

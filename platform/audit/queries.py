@@ -7,7 +7,7 @@ hash is made, what a checkpoint must match); these functions only read and write
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 from uuid import UUID, uuid4
@@ -92,6 +92,31 @@ async def insert_entry(tenant_id: UUID, entry: Mapping[str, Any]) -> AuditRecord
         entry["hash"],
     )
     return _record(row)
+
+
+async def insert_entries(tenant_id: UUID, entries: Sequence[Mapping[str, Any]]) -> None:
+    """Many chained entries (seq, hash and time already set) in one statement."""
+    await raw(
+        "INSERT INTO audit_entries (id, tenant_id, seq, occurred_at, actor_kind, actor_id,"
+        " action, subject_kind, subject_id, grounds, reason_code, detail, prev_hash, hash)"
+        " SELECT gen_random_uuid(), {}, e.seq, e.occurred_at, e.actor_kind, e.actor_id,"
+        " e.action, e.subject_kind, e.subject_id, e.grounds, e.reason_code, e.detail::jsonb,"
+        " e.prev_hash, e.hash FROM unnest({}::bigint[], {}::timestamptz[], {}::text[],"
+        " {}::uuid[], {}::text[], {}::text[], {}::uuid[], {}::text[], {}::text[], {}::text[],"
+        " {}::text[], {}::text[]) AS e (seq, occurred_at, actor_kind, actor_id, action,"
+        " subject_kind, subject_id, grounds, reason_code, detail, prev_hash, hash)",
+        tenant_id,
+        *(
+            [e[k] for e in entries]
+            for k in ("seq", "occurred_at", "actor_kind", "actor_id", "action", "subject_kind")
+        ),
+        [e["subject_id"] for e in entries],
+        [e["grounds"] for e in entries],
+        [e["reason_code"] for e in entries],
+        [json.dumps(e["detail"], sort_keys=True) for e in entries],
+        [e["prev_hash"] for e in entries],
+        [e["hash"] for e in entries],
+    )
 
 
 # How the database writes the three fields it fills in at commit into the hash's text

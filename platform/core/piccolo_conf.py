@@ -19,6 +19,7 @@ APP_REGISTRY = AppRegistry(
         "confide.platform.casework.piccolo_app",
         "confide.platform.consent.piccolo_app",
         "confide.platform.people.piccolo_app",
+        "confide.platform.retention.piccolo_app",
         "confide.platform.tasks.piccolo_app",
         "confide.platform.operators.piccolo_app",
         "confide.platform.notifications.piccolo_app",

@@ -27,9 +27,8 @@ from confide.platform.tasks.schemas import (
     TaskState,
     TaskView,
 )
+from confide.tenants.policy.services import get_policy
 
-#: Consent reviews due this soon become tasks (and show on the dashboard).
-REVIEW_NOTICE_DAYS = 28
 #: What the dashboard counts as due: today and the week ahead.
 DUE_SOON_DAYS = 7
 
@@ -174,11 +173,13 @@ async def due_count(staff: StaffView) -> int:
 
 async def make_review_tasks() -> dict[str, int]:
     """The scheduled job's work (``workers/tasks.py``): every current consent of an open
-    case due for review within the notice period becomes a task for the case's caseworker
+    case due for review within the tenant's notice (policy ``consent_review_notice_days``)
+    becomes a task for the case's caseworker
     (the managers' queue when nobody is assigned), once; a review task whose consent was
     since reviewed or replaced, or whose case closed, is closed. Safe to run again."""
     tenant_id = current_tenant_id()
-    until = service_today() + timedelta(days=REVIEW_NOTICE_DAYS)
+    notice = (await get_policy()).consent_review_notice_days
+    until = service_today() + timedelta(days=notice)
     closed = await queries.close_settled_reviews(tenant_id)
     made = await queries.make_review_tasks(tenant_id, until)
     if made or closed:

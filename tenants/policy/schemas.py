@@ -48,6 +48,7 @@ class PolicyView:
     support_levels: tuple[str, ...] = DEFAULT_SUPPORT_LEVELS
     professional_roles: tuple[str, ...] = DEFAULT_PROFESSIONAL_ROLES
     consent_review_months: int = 12
+    consent_review_notice_days: int = 28  # a review due this soon becomes a task
     lapsed_consent_blocks: bool = True  # False: a lapsed consent still permits, with a warning
     tell_client_days: int = 5
     capacity_age: int = 12  # a young person this old or older is presumed able to decide
@@ -84,6 +85,7 @@ SETTING_GROUPS: dict[str, tuple[str, ...]] = {
     "consent": (
         "professional_roles",
         "consent_review_months",
+        "consent_review_notice_days",
         "lapsed_consent_blocks",
         "tell_client_days",
         "capacity_age",
@@ -186,6 +188,7 @@ class ConsentSettingsIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True
     professional_roles: list[str]
     consent_review_months: int
     lapsed_consent_blocks: bool
+    consent_review_notice_days: int = 28
     tell_client_days: int
     capacity_age: int
     unsent_share_days: int

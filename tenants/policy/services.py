@@ -45,6 +45,7 @@ TELL_CLIENT_DAYS = (1, 60)
 # the Mental Capacity Act presumes it for everyone).
 CAPACITY_AGES = (10, 16)
 UNSENT_SHARE_DAYS = (1, 60)
+REVIEW_NOTICE_DAYS = (1, 90)
 NAME_LENGTH = (2, 80)
 BREAK_GLASS_HOURS = (1, 72)
 IDLE_MINUTES = (5, 480)
@@ -129,6 +130,7 @@ def _policy(row: dict[str, Any] | None) -> PolicyView:
         support_levels=_names(row["support_level_names"], DEFAULT_SUPPORT_LEVELS),
         professional_roles=_names(row["professional_roles"], DEFAULT_PROFESSIONAL_ROLES),
         consent_review_months=row["consent_review_months"],
+        consent_review_notice_days=row["consent_review_notice_days"],
         lapsed_consent_blocks=row["lapsed_consent_blocks"],
         tell_client_days=row["tell_client_days"],
         capacity_age=row["capacity_age"],
@@ -479,6 +481,7 @@ def validate_consent_settings(
     *,
     capacity_age: int,
     unsent_share_days: int,
+    review_notice_days: int = 28,
 ) -> tuple[str, ...]:
     """The roles tidied (spaces trimmed, blank lines dropped); ``Invalid`` with each
     field's problem, if any."""
@@ -499,6 +502,8 @@ def validate_consent_settings(
         ("capacity_age", capacity_age, CAPACITY_AGES, "The age of capacity", ""),
         ("unsent_share_days", unsent_share_days, UNSENT_SHARE_DAYS, "The days before an unsent"
          " share is listed", ""),
+        ("review_notice_days", review_notice_days, REVIEW_NOTICE_DAYS, "The days of notice"
+         " before a review", ""),
     ):  # fmt: skip
         if not least <= value <= most:
             errors[field] = f"{what} must be between {least} and {most}{unit}"
@@ -515,11 +520,13 @@ async def set_consent_settings(
     *,
     capacity_age: int,
     unsent_share_days: int,
+    review_notice_days: int = 28,
     changed_by: UUID | None = None,
 ) -> PolicyView:
     """The tenant's professional roles, consent review interval, what a lapsed consent
     does, the days to tell a client, the age from which capacity is presumed, and the days
-    before a share allowed but not sent is listed. Recorded consents keep the roles they
+    before a share allowed but not sent is listed, and how soon before a consent review is
+    due it becomes a task. Recorded consents keep the roles they
     name, even ones later taken off the list; existing review dates are not moved."""
     clean = validate_consent_settings(
         roles,
@@ -527,12 +534,14 @@ async def set_consent_settings(
         tell_client_days,
         capacity_age=capacity_age,
         unsent_share_days=unsent_share_days,
+        review_notice_days=review_notice_days,
     )
     stored = None if clean == DEFAULT_PROFESSIONAL_ROLES else json.dumps(list(clean))
     await _save(
         {
             "professional_roles": stored,
             "consent_review_months": review_months,
+            "consent_review_notice_days": review_notice_days,
             "lapsed_consent_blocks": lapsed_blocks,
             "tell_client_days": tell_client_days,
             "capacity_age": capacity_age,

@@ -38,6 +38,8 @@ class TenantPolicy(TenantOwned, tablename="tenant_policies"):
     # disclosure made without their consent.
     professional_roles = JSONB(null=True, default=None)
     consent_review_months = Integer(default=12)
+    # A review due within this many days becomes a task (the daily consent-review job).
+    consent_review_notice_days = Integer(default=28)
     lapsed_consent_blocks = Boolean(default=True)
     tell_client_days = Integer(default=5)
     # The age from which a young person is presumed able to decide for themselves (policy
@@ -72,6 +74,9 @@ class TenantPolicy(TenantOwned, tablename="tenant_policies"):
     tenant_policies_support_level_names = _json_list("support_level_names", "= 4")
     tenant_policies_professional_roles = _json_list("professional_roles", "BETWEEN 1 AND 30")
     tenant_policies_consent_review_months = Check("consent_review_months BETWEEN 1 AND 36")
+    tenant_policies_consent_review_notice_days = Check(
+        "consent_review_notice_days BETWEEN 1 AND 90"
+    )
     tenant_policies_tell_client_days = Check("tell_client_days BETWEEN 1 AND 60")
     tenant_policies_capacity_age = Check("capacity_age BETWEEN 10 AND 16")
     tenant_policies_unsent_share_days = Check("unsent_share_days BETWEEN 1 AND 60")

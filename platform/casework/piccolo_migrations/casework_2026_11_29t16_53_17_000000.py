@@ -1,5 +1,6 @@
 """What the break-glass reviews table cannot declare: its keys that include ``tenant_id``
-(the use of break-glass reviewed, the manager who looked). Row-level security comes from
+(the use of break-glass reviewed, the manager who looked). A grant erased with its case by
+retention takes its review with it (``ON DELETE CASCADE``: only the erasure deletes one). Row-level security comes from
 ``confide migrate``, as for every table with a ``tenant_id``.
 """
 
@@ -13,7 +14,8 @@ DESCRIPTION = "break-glass reviews keys"
 
 FORWARDS = [
     "ALTER TABLE break_glass_reviews ADD CONSTRAINT break_glass_reviews_grant_fkey"
-    " FOREIGN KEY (tenant_id, grant_id) REFERENCES break_glass_grants (tenant_id, id)",
+    " FOREIGN KEY (tenant_id, grant_id) REFERENCES break_glass_grants (tenant_id, id)"
+    " ON DELETE CASCADE",
     "ALTER TABLE break_glass_reviews ADD CONSTRAINT break_glass_reviews_reviewer_fkey"
     " FOREIGN KEY (tenant_id, reviewed_by) REFERENCES staff_users (tenant_id, id)",
 ]

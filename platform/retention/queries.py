@@ -1,0 +1,121 @@
+"""Retention's SQL. What is due and the erasure itself run inside the database
+(``app_retention_due``, ``app_retention_erase``: the raw migration), which decides from the
+tenant's policy and its own date; the services hold the audit entries and the batches."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from confide.platform.core.pagination import Page, PageRequest
+from confide.platform.core.sql import paged, raw
+from confide.platform.retention.schemas import DueCase, HoldView, RetentionRule
+from confide.platform.retention.tables import LegalHold, RetentionConfirmation
+
+
+def _due(row: dict[str, Any]) -> DueCase:
+    return DueCase(
+        case_id=row["case_id"],
+        reference=str(row["reference"]),
+        rule=RetentionRule(row["rule"]),
+        keep_until=row["keep_until"],
+    )
+
+
+async def due_batch(after: UUID | None, limit: int) -> list[DueCase]:
+    """The next ``limit`` due cases after ``after`` (by id): the sweep's batches."""
+    rows = await raw("SELECT * FROM app_retention_due({}::uuid, {}, 0, NULL)", after, limit)
+    return [_due(r) for r in rows]
+
+
+async def due_page(page: PageRequest) -> Page[DueCase]:
+    found = await paged(
+        "SELECT * FROM app_retention_due(NULL, NULL, 0, NULL) ORDER BY case_id", page=page
+    )
+    return Page([_due(r) for r in found.items], found.total, found.limit, found.offset)
+
+
+async def due_by_rule() -> dict[RetentionRule, int]:
+    rows = await raw(
+        "SELECT rule, count(*) AS n FROM app_retention_due(NULL, NULL, 0, NULL) GROUP BY rule"
+    )
+    return {RetentionRule(r["rule"]): int(r["n"]) for r in rows}
+
+
+async def erase(case_ids: list[UUID]) -> int:
+    """Erase those of ``case_ids`` the database finds due; how many it erased."""
+    [row] = await raw("SELECT app_retention_erase({}::uuid[]) AS n", case_ids)
+    return int(row["n"])
+
+
+async def case_exists(tenant_id: UUID, case_id: UUID) -> bool:
+    rows = await raw(
+        "SELECT 1 AS found FROM cases WHERE tenant_id = {} AND id = {}", tenant_id, case_id
+    )
+    return bool(rows)
+
+
+def _hold(row: dict[str, Any]) -> HoldView:
+    return HoldView(
+        id=row["id"],
+        case_id=row["case_id"],
+        reason=str(row["reason"]),
+        placed_by=row["placed_by"],
+        placed_at=row["placed_at"],
+        lifted_by=row["lifted_by"],
+        lifted_at=row["lifted_at"],
+    )
+
+
+async def open_hold(tenant_id: UUID, case_id: UUID) -> HoldView | None:
+    rows = await raw(
+        "SELECT * FROM case_legal_holds WHERE tenant_id = {} AND case_id = {}"
+        " AND lifted_at IS NULL",
+        tenant_id,
+        case_id,
+    )
+    return _hold(rows[0]) if rows else None
+
+
+async def insert_hold(tenant_id: UUID, hold_id: UUID, case_id: UUID, reason: str, by: UUID) -> None:
+    await LegalHold.insert(
+        LegalHold(id=hold_id, tenant_id=tenant_id, case_id=case_id, reason=reason, placed_by=by)
+    )
+
+
+async def lift_hold(tenant_id: UUID, hold_id: UUID, by: UUID) -> None:
+    await raw(
+        "UPDATE case_legal_holds SET lifted_by = {}, lifted_at = now()"
+        " WHERE tenant_id = {} AND id = {} AND lifted_at IS NULL",
+        by,
+        tenant_id,
+        hold_id,
+    )
+
+
+async def holds_of(tenant_id: UUID, case_id: UUID, page: PageRequest) -> Page[HoldView]:
+    found = await paged(
+        "SELECT * FROM case_legal_holds WHERE tenant_id = {} AND case_id = {}"
+        " ORDER BY placed_at DESC, id",
+        tenant_id,
+        case_id,
+        page=page,
+    )
+    return Page([_hold(r) for r in found.items], found.total, found.limit, found.offset)
+
+
+async def confirmation(tenant_id: UUID) -> dict[str, object] | None:
+    rows = await raw(
+        "SELECT confirmed_by, confirmed_at, cases_due FROM retention_confirmations"
+        " WHERE tenant_id = {}",
+        tenant_id,
+    )
+    return rows[0] if rows else None
+
+
+async def insert_confirmation(tenant_id: UUID, confirmation_id: UUID, by: UUID, due: int) -> None:
+    await RetentionConfirmation.insert(
+        RetentionConfirmation(
+            id=confirmation_id, tenant_id=tenant_id, confirmed_by=by, cases_due=due
+        )
+    )

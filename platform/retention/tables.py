@@ -1,0 +1,52 @@
+"""Retention tables: legal holds on cases, the admin's confirmation of the first real
+run, and the de-identified facts an erased case leaves for the statistics. Links carry
+the tenant (composite foreign keys in the raw migration)."""
+
+from piccolo.columns import JSONB, UUID, Integer, Timestamptz, Varchar
+from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.constraints import Check, Unique
+
+from confide.platform.core.tables import APPEND_ONLY, NO_DELETE, TenantOwned, ref
+
+
+class LegalHold(TenantOwned, tablename="case_legal_holds", tags=[NO_DELETE]):
+    """A legal hold stops a case's erasure until lifted (who and when, kept)."""
+
+    id = UUID(primary_key=True)
+    case_id = ref()
+    reason = Varchar(length=500)
+    placed_by = ref()
+    placed_at = Timestamptz(default=TimestamptzNow())
+    lifted_by = ref(null=True)
+    lifted_at = Timestamptz(null=True, default=None)
+    case_legal_holds_lifted = Check(
+        "(lifted_by IS NULL AND lifted_at IS NULL)"
+        " OR (lifted_by IS NOT NULL AND lifted_at IS NOT NULL)"
+    )
+
+
+class RetentionConfirmation(TenantOwned, tablename="retention_confirmations", tags=[APPEND_ONLY]):
+    """The tenant admin saw the dry run and confirmed the first real run, once."""
+
+    id = UUID(primary_key=True)
+    confirmed_by = ref()
+    confirmed_at = Timestamptz(default=TimestamptzNow())
+    cases_due = Integer()
+    retention_confirmations_once = Unique(["tenant_id"])
+
+
+class RetentionFact(TenantOwned, tablename="retention_facts", tags=[APPEND_ONLY]):
+    """What the statistics need of an erased case, de-identified: no id of the case or of
+    anyone on it, no date finer than a year. Written by ``app_retention_erase`` only."""
+
+    id = UUID(primary_key=True)
+    year_opened = Integer()
+    year_closed = Integer(null=True, default=None)
+    topics = JSONB(default="[]")
+    age_band = Varchar(length=8)
+    support_level = Integer()
+    outcome_class = Varchar(length=16)
+    referral_route = Varchar(length=16)
+    contacted_by = Varchar(length=16)
+    year_erased = Integer()
+    retention_facts_support_level = Check("support_level BETWEEN 1 AND 4")
