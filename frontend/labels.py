@@ -91,6 +91,8 @@ ACTION_LABELS: dict[Action, str] = {
     Action.MUST_NOT_BE_TOLD_SET: "Marked who must not be told about the case",
     Action.PEOPLE_MERGED: "Merged two records of one person",
     Action.PERSON_READ: "Read a person's record",
+    Action.NOTIFICATIONS_READ: "Marked notifications read",
+    Action.BREAK_GLASS_REVIEWED: "Reviewed a use of break-glass",
     Action.LEGAL_HOLD_PLACED: "Put the case on legal hold",
     Action.LEGAL_HOLD_LIFTED: "Lifted the case's legal hold",
     Action.RETENTION_CONFIRMED: "Confirmed the retention sweep after its dry run",
@@ -204,6 +206,8 @@ TASK_KIND_LABELS = {
 # Scheduled jobs by name (``workers/jobs.py``): a job without a label shows its name.
 JOB_LABELS = {
     "housekeeping.heartbeat": "Heartbeat",
+    "notifications.tell_client_overdue": "Overdue tell-the-client tasks to managers",
+    "notifications.policy_review_due": "Policy review due to managers",
     "retention.sweep": "Retention sweep",
     "tasks.consent_reviews": "Consent reviews due become tasks",
 }

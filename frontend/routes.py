@@ -28,6 +28,7 @@ from confide.frontend.consent.history import ConsentHistoryPage
 from confide.frontend.consent.record import ConsentPages
 from confide.frontend.consent.review import ReviewPages
 from confide.frontend.errors import PAGE_ERRORS
+from confide.frontend.notifications.pages import NotificationPages
 from confide.frontend.pages import StartController
 from confide.frontend.people.pages import PeoplePages
 from confide.frontend.schools.directory import SchoolImportPages, SchoolPages
@@ -84,6 +85,8 @@ CONTROLLERS = [
     SchoolImportPages,
     PersonSchoolPages,
     TeamPages,
+    # notifications (issue 15)
+    NotificationPages,
 ]
 
 

@@ -19,6 +19,7 @@ from confide.frontend.static import asset_url
 from confide.platform.core.clock import SERVICE_ZONE
 from confide.platform.identity.idempotency import new_key
 from confide.platform.identity.web import current_staff
+from confide.platform.notifications.services import header_unread
 from confide.tenants.resolution import request_tenant, route_path
 
 if TYPE_CHECKING:
@@ -112,6 +113,7 @@ def page_context(request: Request[Any, Any, Any] | None, **extra: Any) -> dict[s
         "service_name": tenant.display_name if tenant else PLATFORM_NAME,
         "home_url": home_url(request) if request is not None else "/",
         "staff": current_staff(request) if request is not None else None,
+        "unread_notifications": header_unread(request.scope) if request is not None else None,
         **extra,
     }
 

@@ -26,6 +26,7 @@ from confide.platform.core.settings import get_settings
 from confide.platform.core.web import RequestLayer
 from confide.platform.identity import sessions
 from confide.platform.identity.web import attach_staff, provide_staff
+from confide.platform.notifications.services import unread_tally
 from confide.platform.operators import sessions as operator_sessions
 from confide.tenants.policy.services import keep_policy
 from confide.tenants.resolution import SubdomainTenants, document_tenant_slug, tenant_router
@@ -46,6 +47,7 @@ def create_litestar() -> Litestar:
         [pages_router(), api_router()],
         on_enter=[attach_staff, keep_policy],
         dependencies={"staff": Provide(provide_staff, sync_to_thread=False)},
+        tally=unread_tally,
     )
     app = Litestar(
         route_handlers=[

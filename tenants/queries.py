@@ -85,12 +85,15 @@ async def active_tenant_by_id(tenant_id: UUID) -> TenantView | None:
     return _view(row) if row else None
 
 
-def still_active(tenant_id: UUID, also: Sequence[str] = ()) -> str:
+def still_active(tenant_id: UUID, also: Sequence[str] = (), tally: str | None = None) -> str:
     """The check a request's transaction sends with its ``BEGIN`` (``tenant_transaction``'s
     ``check``): one row while the tenant is active and each condition in ``also`` holds
-    (what the request's hooks kept, still current), none otherwise."""
+    (what the request's hooks kept, still current), none otherwise. With ``tally`` (a
+    bounded ``SELECT`` of plain literals), one row more for each row it finds: the
+    status "SELECT n" then says n - 1 (the header's unread notifications)."""
     active = (
         "EXISTS (SELECT 1 FROM tenants"  # noqa: S608 - a literal only
         f" WHERE id = {literal(tenant_id)} AND status = 'active')"
     )
-    return "SELECT 1 WHERE " + " AND ".join([active, *also])
+    rows = "" if tally is None else f" FROM (SELECT 1 UNION ALL ({tally})) AS tally"
+    return f"SELECT 1{rows} WHERE " + " AND ".join([active, *also])

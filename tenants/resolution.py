@@ -49,6 +49,17 @@ class EnterHook(Protocol):
         """First inside the transaction; ``checked``: the condition from ``prepare`` held."""
 
 
+class TallyHook(Protocol):
+    """Something counted with each request's BEGIN, at no round trip (the header's unread
+    notifications): its rows ride the check's status (``tenants.queries.still_active``)."""
+
+    def prepare_tally(self, scope: Scope, tenant: TenantView) -> str | None:
+        """After the ``EnterHook``s' ``prepare``: a bounded ``SELECT`` of literals, or None."""
+
+    def counted(self, scope: Scope, rows: int) -> None:
+        """Inside the transaction, before the ``EnterHook``s enter: how many rows it found."""
+
+
 class TenantTransactionMiddleware(ASGIMiddleware):
     """Resolve the tenant and run the request in its transaction.
 
@@ -59,8 +70,9 @@ class TenantTransactionMiddleware(ASGIMiddleware):
     from the database, once.
     """
 
-    def __init__(self, on_enter: Sequence[EnterHook] = ()) -> None:
+    def __init__(self, on_enter: Sequence[EnterHook] = (), tally: TallyHook | None = None) -> None:
         self.on_enter = tuple(on_enter)
+        self.tally = tally
 
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
         await read_body(scope, receive)
@@ -75,7 +87,11 @@ class TenantTransactionMiddleware(ASGIMiddleware):
             held.append(message)
 
         async def run(tenant: TenantView, also: list[str]) -> None:
-            async with tenant_transaction(tenant.id, check=request_check(tenant, also)) as tx:
+            tally = None if self.tally is None else self.tally.prepare_tally(scope, tenant)
+            check = request_check(tenant, also, tally)
+            async with tenant_transaction(tenant.id, check=check) as tx:
+                if self.tally is not None and tally is not None:
+                    self.tally.counted(scope, tx.check_rows - 1)
                 for hook in self.on_enter:
                     await hook.enter(scope, tenant, bool(also))
                 await next_app(scope, receive, hold)
@@ -138,13 +154,14 @@ def tenant_router(
     route_handlers: Sequence[ControllerRouterHandler],
     on_enter: Sequence[EnterHook] = (),
     dependencies: Mapping[str, Provide] | None = None,
+    tally: TallyHook | None = None,
 ) -> Router:
     """Every tenant route goes through here: ``/t/{tenant_slug}/...`` in its transaction,
     with the ``tenant`` dependency and those the app adds (who is signed in)."""
     return Router(
         path=TENANT_PATH,
         route_handlers=list(route_handlers),
-        middleware=[TenantTransactionMiddleware(on_enter)],
+        middleware=[TenantTransactionMiddleware(on_enter, tally)],
         dependencies={
             "tenant": Provide(provide_tenant, sync_to_thread=False),
             **(dependencies or {}),

@@ -140,6 +140,8 @@ async def _existing(owner: asyncpg.Connection, tenant: TenantRef) -> dict[str, l
         "heartbeat_id": "SELECT id FROM housekeeping_heartbeats LIMIT 1",
         "household_id": "SELECT id FROM households LIMIT 1",
         "run_id": "SELECT id FROM job_runs LIMIT 1",
+        "notification_id": "SELECT id FROM notifications LIMIT 1",
+        "grant_id": "SELECT id FROM break_glass_grants LIMIT 1",
     }
     found: dict[str, list[str]] = {}
     async with owner.transaction():
@@ -281,6 +283,8 @@ async def ids(
         "heartbeat_id": [*heartbeats["heartbeat_id"], *other["heartbeat_id"], never],
         "household_id": [household["id"], *other["household_id"], never],
         "run_id": [*heartbeats["run_id"], *other["run_id"], never],
+        "notification_id": [*heartbeats["notification_id"], *other["notification_id"], never],
+        "grant_id": [*heartbeats["grant_id"], *other["grant_id"], never],
     }
 
 

@@ -107,6 +107,7 @@ APP_PRIVILEGES: dict[str, frozenset[str]] = {
     "tenant_policies": READ_WRITE,
     "housekeeping_heartbeats": READ_WRITE,
     "job_runs": READ_WRITE,  # an attempt's record is replaced by the next attempt's
+    "notifications": READ_WRITE,  # marked read; never deleted (issue 15)
     "tell_client_tasks": READ_WRITE,
     "tasks": READ_WRITE,  # a task moves to done (and a delay moves its due date); never deleted
     "households": READ_WRITE,
@@ -120,6 +121,7 @@ APP_PRIVILEGES: dict[str, frozenset[str]] = {
     "audit_entries": APPEND,
     "audit_checkpoints": APPEND,
     "case_contacts": APPEND,
+    "break_glass_reviews": APPEND,  # a manager's look at a break-glass use (issue 15)
     "case_notes": APPEND,
     "break_glass_grants": APPEND,
     "record_changes": APPEND,

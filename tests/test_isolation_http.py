@@ -12,7 +12,7 @@ import asyncpg
 import httpx
 
 from confide.platform.core.clock import service_today
-from tests.helpers.http import csrf_token, http_client
+from tests.helpers.http import csrf_token, http_client, post
 from tests.helpers.tenants import TenantRef
 
 
@@ -355,6 +355,11 @@ def _bodies(ids: dict[str, str]) -> dict[str, dict[str, Any]]:
         "/tasks/{task_id:uuid}/told": {"told_how": "phone", **day("told_on", today)},
         "/cases/{case_id:uuid}/tasks": {"title": "From another service", **day("due_on", today)},
         "/task-list/{task_id:uuid}/done": {},
+        # Issue 15: notifications and break-glass reviews.
+        "/api/notifications/{notification_id:uuid}/read": {},
+        "/notifications/{notification_id:uuid}/read": {},
+        "/api/break-glass-alerts/{grant_id:uuid}/review": {"note": "Not ours"},
+        "/break-glass/{grant_id:uuid}/review": {"note": "Not ours"},
     }
 
 
@@ -381,6 +386,8 @@ _OWN_TENANT_ONLY = {
     "/api/households",
     "/api/people/duplicate-checks",
     "/api/people/merges",
+    "/api/notifications/read",  # one's own notifications (tests/test_notifications.py)
+    "/notifications/read",
     "/logout",
 }
 
@@ -397,6 +404,15 @@ async def test_no_route_updates_or_deletes_another_tenants_row(
     accept, answers "not found" and changes none of northmoor's rows."""
     ids = await _northmoor_case_work(aisha, fiona)
     ids["school_id"] = await _northmoor_school(await sign_in_as("gareth"))
+    grant = await post(
+        await sign_in_as("tom"),
+        f"/t/northmoor/api/cases/{ids['case_id']}/break-glass",
+        {"reason": "Covering while Aisha is away"},
+    )
+    assert grant.status_code == 201, grant.text
+    ids["grant_id"] = grant.json()["id"]
+    told = (await fiona.get("/t/northmoor/api/notifications?limit=1")).json()["items"]
+    ids["notification_id"] = told[0]["id"]
     bodies = _bodies(ids)
     routes = _write_routes()
     untried = [path for _, path in routes if path not in bodies and path not in _OWN_TENANT_ONLY]
@@ -411,6 +427,8 @@ async def test_no_route_updates_or_deletes_another_tenants_row(
         "user_id": ids["user_id"],
         "household_id": ids["household_id"],
         "school_id": ids["school_id"],
+        "grant_id": ids["grant_id"],
+        "notification_id": ids["notification_id"],
     }
     answers: dict[str, int] = {}
     manager, admin = await sign_in_as("bronwen"), await sign_in_as("seun")

@@ -19,6 +19,7 @@ from confide.workers.broker import filesystem_transport_options
 TASK_MODULES = [
     "confide.workers.housekeeping",
     "confide.workers.audit",
+    "confide.workers.notifications",
     "confide.workers.reviews",
     "confide.workers.retention",
 ]

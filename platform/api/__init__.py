@@ -9,6 +9,7 @@ from confide.platform.api.casework import CaseworkController
 from confide.platform.api.consent import ConsentController
 from confide.platform.api.errors import API_ERRORS
 from confide.platform.api.housekeeping import HousekeepingController, JobRunsController
+from confide.platform.api.notifications import NotificationController
 from confide.platform.api.people import PeopleController
 from confide.platform.api.policy import PolicyDocumentController, PolicySettingsController
 from confide.platform.api.retention import LegalHoldController, RetentionController
@@ -32,6 +33,7 @@ def api_router() -> Router:
             PolicySettingsController,
             PolicyDocumentController,
             JobRunsController,
+            NotificationController,
             LegalHoldController,
             RetentionController,
             TasksController,

@@ -24,6 +24,7 @@ from confide.platform.casework.schemas import (
     AssignmentChange,
     AssignmentView,
     BreakGlassRequest,
+    BreakGlassReviewRequest,
     BreakGlassView,
     CaseSummary,
     CaseView,
@@ -190,6 +191,26 @@ class CaseworkController(Controller):
         staff: NamedDependency[StaffView],
         limit: Limit = DEFAULT_PAGE_SIZE,
         offset: Offset = 0,
+        unreviewed: Annotated[bool, QueryParameter()] = False,
     ) -> PageOut[BreakGlassView]:
-        """Recent break-glass grants, newest first."""
-        return PageOut.of(await access.break_glass_alerts(staff, PageRequest(limit, offset)))
+        """Recent break-glass grants, newest first, with their reviews (``?unreviewed=true``:
+        only those no manager has looked at yet)."""
+        found = await access.break_glass_alerts(
+            staff, PageRequest(limit, offset), unreviewed=unreviewed
+        )
+        return PageOut.of(found)
+
+    @post(
+        "/break-glass-alerts/{grant_id:uuid}/review",
+        guards=[manager],
+        status_code=201,
+        name="api-break-glass-review",
+    )
+    async def review_break_glass(
+        self,
+        grant_id: FromPath[UUID],
+        data: JSONBody[BreakGlassReviewRequest],
+        staff: NamedDependency[StaffView],
+    ) -> BreakGlassView:
+        """A manager's review of a use of break-glass, with a note (once; audited)."""
+        return await access.review_break_glass(grant_id, staff, data)

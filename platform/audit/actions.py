@@ -92,6 +92,9 @@ class Action(StrEnum):
     MUST_NOT_BE_TOLD_SET = "must_not_be_told_set"
     PEOPLE_MERGED = "people_merged"
     PERSON_READ = "person_read"
+    # Issue 15, notifications
+    NOTIFICATIONS_READ = "notifications_read"
+    BREAK_GLASS_REVIEWED = "break_glass_reviewed"
 
 
 MEANINGS: dict[Action, str] = {
@@ -162,6 +165,9 @@ MEANINGS: dict[Action, str] = {
     Action.MUST_NOT_BE_TOLD_SET: "someone was marked as (not) to be told about a case",
     Action.PEOPLE_MERGED: "a manager merged two records of one person",
     Action.PERSON_READ: "a person's record (their households and merges) was read",
+    # Issue 15, notifications.
+    Action.NOTIFICATIONS_READ: "a member of staff marked their notifications read",
+    Action.BREAK_GLASS_REVIEWED: "a manager reviewed a use of break-glass, with a note",
     # Issue 15, retention
     Action.LEGAL_HOLD_PLACED: "a manager put a case on legal hold: it is not erased",
     Action.LEGAL_HOLD_LIFTED: "a manager lifted a case's legal hold",

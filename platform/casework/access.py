@@ -20,6 +20,7 @@ from confide.platform.casework import queries
 from confide.platform.casework.schemas import (
     AccessEntry,
     BreakGlassRequest,
+    BreakGlassReviewRequest,
     BreakGlassView,
     CaseStatus,
     CaseView,
@@ -30,6 +31,8 @@ from confide.platform.core.edge import control_characters
 from confide.platform.core.errors import Forbidden, Invalid, NotFound
 from confide.platform.core.pagination import Page, PageRequest
 from confide.platform.identity.schemas import StaffStatus, StaffView
+from confide.platform.notifications import services as notifications
+from confide.platform.notifications.schemas import NotificationKind
 from confide.tenants.policy.services import get_policy
 from confide.tenants.roles import StaffRole
 
@@ -263,6 +266,14 @@ async def break_glass(case_id: UUID, staff: StaffView, reason: str) -> BreakGlas
         reason_code="break_glass_requested",
         detail={"grant_id": grant_id, "hours": hours},
     )
+    await notifications.notify_managers(
+        NotificationKind.BREAK_GLASS,
+        subject_key=str(grant_id),
+        case_id=case_id,
+        case_reference=row.reference,
+        subject_id=grant_id,
+        actor_id=staff.id,
+    )
     return BreakGlassView(
         id=grant_id,
         case_id=case_id,
@@ -280,10 +291,55 @@ def _require_manager(staff: StaffView) -> None:
         raise NotPermitted("managers only")
 
 
-async def break_glass_alerts(staff: StaffView, page: PageRequest) -> Page[BreakGlassView]:
-    """Recent break-glass grants, newest first, for managers' dashboards."""
+class BreakGlassNotFound(NotFound):
+    """No such use of break-glass here (never made, or another service's: the same)."""
+
+
+async def break_glass_alerts(
+    staff: StaffView, page: PageRequest, *, unreviewed: bool = False
+) -> Page[BreakGlassView]:
+    """Recent break-glass grants, newest first, for managers' dashboards (``unreviewed``:
+    only those no manager has looked at yet)."""
     _require_manager(staff)
-    return await queries.break_glass_grants(current_tenant_id(), page)
+    return await queries.break_glass_grants(current_tenant_id(), page, unreviewed=unreviewed)
+
+
+async def break_glass_alert(grant_id: UUID, staff: StaffView) -> BreakGlassView:
+    """One use of break-glass with its review, if any (managers only)."""
+    _require_manager(staff)
+    found = await queries.break_glass_grants(
+        current_tenant_id(), PageRequest(limit=1), grant_id=grant_id
+    )
+    if not found.items:
+        raise BreakGlassNotFound()
+    return found.items[0]
+
+
+async def review_break_glass(
+    grant_id: UUID, staff: StaffView, data: BreakGlassReviewRequest
+) -> BreakGlassView:
+    """A manager records that they looked at a use of break-glass, with a note (issue 15):
+    once per use; audited; every manager's notification of it is then read."""
+    _require_manager(staff)
+    data.validate()
+    grant = await break_glass_alert(grant_id, staff)
+    recorded = await queries.insert_break_glass_review(
+        current_tenant_id(), grant_id, staff.id, data.note.strip()
+    )
+    if not recorded:
+        raise Invalid({"note": "This use of break-glass has already been reviewed"})
+    await audit.record(
+        Action.BREAK_GLASS_REVIEWED,
+        actor_kind="staff",
+        actor_id=staff.id,
+        subject_kind="case",
+        subject_id=grant.case_id,
+        grounds=Grounds.MANAGER.value,
+        reason_code="break_glass_reviewed",
+        detail={"grant_id": grant_id},
+    )
+    await notifications.settle_about(NotificationKind.BREAK_GLASS, grant_id)
+    return await break_glass_alert(grant_id, staff)
 
 
 async def access_history(case_id: UUID, staff: StaffView, page: PageRequest) -> Page[AccessEntry]:

@@ -24,6 +24,8 @@ from confide.platform.core.errors import Invalid
 from confide.platform.core.pagination import Page, PageRequest
 from confide.platform.identity.schemas import StaffView
 from confide.platform.identity.staff import get_staff
+from confide.platform.notifications import services as notifications
+from confide.platform.notifications.schemas import NotificationKind
 
 MAX_CASES = 100  # at once: a page of the team view's lists, with room
 
@@ -81,7 +83,12 @@ async def reassign(data: Reassignment, staff: StaffView) -> Reassigned:
     ended = await queries.end_assignments(
         tenant_id, data.case_ids, data.to_staff_id, data.from_staff_id
     )
-    await queries.assign_where_missing(tenant_id, data.case_ids, data.to_staff_id, staff.id)
+    assigned = await queries.assign_where_missing(
+        tenant_id, data.case_ids, data.to_staff_id, staff.id
+    )
+    await notifications.notify_staff_of_cases(
+        data.to_staff_id, NotificationKind.CASE_ASSIGNED, assigned, actor_id=staff.id
+    )
     before: dict[UUID, list[UUID]] = {}
     for case_id, staff_id in ended:
         before.setdefault(case_id, []).append(staff_id)

@@ -7,6 +7,7 @@ from piccolo.conf.apps import AppConfig
 from confide.platform.casework.tables import (
     Assignment,
     BreakGlass,
+    BreakGlassReview,
     Case,
     CasePerson,
     Contact,
@@ -27,6 +28,7 @@ APP_CONFIG = AppConfig(
         Contact,
         Note,
         BreakGlass,
+        BreakGlassReview,
         RecordChange,
         PersonSearchKey,
     ],

@@ -130,15 +130,25 @@ async def insert_break_glass(
     return grant["granted_at"], grant["expires_at"]
 
 
-async def break_glass_grants(tenant_id: UUID, page: PageRequest) -> Page[BreakGlassView]:
-    """Break-glass grants, newest first, and how many there are: one round trip."""
+async def break_glass_grants(
+    tenant_id: UUID, page: PageRequest, *, unreviewed: bool = False, grant_id: UUID | None = None
+) -> Page[BreakGlassView]:
+    """Break-glass grants, newest first (only those no manager has reviewed, or one), with
+    their reviews, and how many there are: one round trip."""
     result = await paged(
         "SELECT g.id, g.case_id, c.reference, g.staff_id, s.display_name, g.reason,"
-        " g.granted_at, g.expires_at FROM break_glass_grants g"
+        " g.granted_at, g.expires_at, r.reviewed_at, m.display_name AS reviewer, r.note"
+        " FROM break_glass_grants g"
         " JOIN cases c ON c.tenant_id = g.tenant_id AND c.id = g.case_id"
         " JOIN staff_users s ON s.tenant_id = g.tenant_id AND s.id = g.staff_id"
-        " WHERE g.tenant_id = {} ORDER BY g.granted_at DESC, g.id",
+        " LEFT JOIN break_glass_reviews r ON r.tenant_id = g.tenant_id AND r.grant_id = g.id"
+        " LEFT JOIN staff_users m ON m.tenant_id = r.tenant_id AND m.id = r.reviewed_by"
+        " WHERE g.tenant_id = {} AND ({}::uuid IS NULL OR g.id = {})"
+        " AND (NOT {}::boolean OR r.id IS NULL) ORDER BY g.granted_at DESC, g.id",
         tenant_id,
+        grant_id,
+        grant_id,
+        unreviewed,
         page=page,
     )
     items = [
@@ -151,10 +161,29 @@ async def break_glass_grants(tenant_id: UUID, page: PageRequest) -> Page[BreakGl
             reason=r["reason"],
             granted_at=r["granted_at"],
             expires_at=r["expires_at"],
+            reviewed_at=r["reviewed_at"],
+            reviewed_by_name=r["reviewer"],
+            review_note=r["note"],
         )
         for r in result.items
     ]
     return Page(items, total=result.total, limit=page.limit, offset=page.offset)
+
+
+async def insert_break_glass_review(
+    tenant_id: UUID, grant_id: UUID, reviewed_by: UUID, note: str
+) -> bool:
+    """A manager's review of a grant, unless it has one: whether this one was recorded."""
+    rows = await raw(
+        "INSERT INTO break_glass_reviews (id, tenant_id, grant_id, reviewed_by, note)"
+        " VALUES (gen_random_uuid(), {}, {}, {}, {})"
+        " ON CONFLICT (tenant_id, grant_id) DO NOTHING RETURNING id",
+        tenant_id,
+        grant_id,
+        reviewed_by,
+        note,
+    )
+    return bool(rows)
 
 
 async def access_entries(tenant_id: UUID, case_id: UUID, page: PageRequest) -> Page[AccessEntry]:
@@ -356,16 +385,19 @@ async def link_parents(tenant_id: UUID, case_id: UUID, person_ids: Sequence[UUID
 
 async def insert_assignment(
     tenant_id: UUID, case_id: UUID, staff_id: UUID, assigned_by: UUID
-) -> None:
+) -> UUID:
+    """The new assignment's id."""
+    assignment_id = uuid4()
     await Assignment.insert(
         Assignment(
-            id=uuid4(),
+            id=assignment_id,
             tenant_id=tenant_id,
             case_id=case_id,
             staff_id=staff_id,
             assigned_by=assigned_by,
         )
     )
+    return assignment_id
 
 
 async def is_assigned(case_id: UUID, staff_id: UUID) -> bool:
@@ -1573,14 +1605,14 @@ async def end_assignments(
 
 async def assign_where_missing(
     tenant_id: UUID, case_ids: Sequence[UUID], staff_id: UUID, assigned_by: UUID
-) -> set[UUID]:
+) -> dict[UUID, UUID]:
     """Assign ``staff_id`` to each of ``case_ids`` they are not currently assigned to: the
-    cases newly assigned."""
+    cases newly assigned, each to its new assignment's id."""
     rows = await raw(
         "INSERT INTO case_assignments (id, tenant_id, case_id, staff_id, assigned_by)"
         " SELECT gen_random_uuid(), {}, c, {}, {} FROM unnest({}::uuid[]) AS c"
         " WHERE NOT EXISTS (SELECT 1 FROM case_assignments a WHERE a.tenant_id = {}"
-        " AND a.case_id = c AND a.staff_id = {} AND a.ended_at IS NULL) RETURNING case_id",
+        " AND a.case_id = c AND a.staff_id = {} AND a.ended_at IS NULL) RETURNING id, case_id",
         tenant_id,
         staff_id,
         assigned_by,
@@ -1588,4 +1620,4 @@ async def assign_where_missing(
         tenant_id,
         staff_id,
     )
-    return {r["case_id"] for r in rows}
+    return {r["case_id"]: r["id"] for r in rows}

@@ -46,6 +46,8 @@ from confide.platform.core.errors import Invalid, NotFound
 from confide.platform.core.pagination import Page, PageRequest
 from confide.platform.identity.schemas import StaffView
 from confide.platform.identity.staff import get_staff
+from confide.platform.notifications import services as notifications
+from confide.platform.notifications.schemas import NotificationKind
 from confide.tenants.policy.services import get_policy
 from confide.tenants.roles import StaffRole
 
@@ -258,7 +260,18 @@ async def change_assignment(
         person = await get_staff(staff_id)
         if person is None or not works_cases(person):
             raise Invalid({"staff_id": "Choose an active caseworker of this service"})
-        await queries.insert_assignment(current_tenant_id(), case_id, staff_id, staff.id)
+        assignment_id = await queries.insert_assignment(
+            current_tenant_id(), case_id, staff_id, staff.id
+        )
+        await notifications.notify_staff(
+            staff_id,
+            NotificationKind.CASE_ASSIGNED,
+            subject_key=str(assignment_id),
+            case_id=case_id,
+            case_reference=access.reference,
+            subject_id=assignment_id,
+            actor_id=staff.id,
+        )
     else:
         if not current:
             raise Invalid({"staff_id": "They are not assigned to this case"})

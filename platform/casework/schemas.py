@@ -524,6 +524,18 @@ class BreakGlassRequest(msgspec.Struct, kw_only=True, forbid_unknown_fields=True
             raise Invalid(errors)
 
 
+class BreakGlassReviewRequest(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """A manager's look at a use of break-glass (issue 15): what they found."""
+
+    note: str
+
+    def validate(self) -> None:
+        errors: dict[str, str] = {}
+        check_text(errors, "note", self.note, label="what you found", low=2, high=1000)
+        if errors:
+            raise Invalid(errors)
+
+
 @dataclass(frozen=True, slots=True)
 class SafeContact:
     """Shown wherever someone is about to make contact: nobody else may learn of us."""
@@ -774,6 +786,10 @@ class BreakGlassView:
     reason: str
     granted_at: datetime
     expires_at: datetime
+    # A manager's review (issue 15): None until someone has looked.
+    reviewed_at: datetime | None = None
+    reviewed_by_name: str | None = None
+    review_note: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

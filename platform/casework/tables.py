@@ -183,6 +183,19 @@ class BreakGlass(TenantOwned, tablename="break_glass_grants", tags=[APPEND_ONLY]
     granted_at = Timestamptz(default=TimestamptzNow())
     expires_at = Timestamptz()
     break_glass_expires_after = Check("expires_at > granted_at")
+    break_glass_grants_tenant_id_id_key = Unique(["tenant_id", "id"])  # target of reviews
+
+
+class BreakGlassReview(TenantOwned, tablename="break_glass_reviews", tags=[APPEND_ONLY]):
+    """A manager's look at a use of break-glass (issue 15), with what they found: once per
+    use, never changed, so the alerts list shows what still needs a look."""
+
+    id = UUID(primary_key=True)
+    grant_id = ref()
+    reviewed_by = ref()
+    note = Varchar(length=1000)
+    reviewed_at = Timestamptz(default=TimestamptzNow())
+    break_glass_reviews_grant_key = Unique(["tenant_id", "grant_id"])
 
 
 class RecordChange(TenantOwned, tablename="record_changes", tags=[APPEND_ONLY]):

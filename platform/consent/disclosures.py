@@ -72,6 +72,8 @@ from confide.platform.core.db import current_tenant_id
 from confide.platform.core.errors import Conflict, Invalid, NotFound
 from confide.platform.core.pagination import Page, PageRequest
 from confide.platform.identity.schemas import StaffView
+from confide.platform.notifications import services as notifications
+from confide.platform.notifications.schemas import NotificationKind
 from confide.platform.schools import directory
 from confide.platform.schools.schemas import SchoolNotFound
 from confide.tenants.policy.services import PolicyView, get_policy
@@ -491,6 +493,15 @@ async def share(case_id: UUID, staff: StaffView, data: NewDisclosure) -> Disclos
         )
         raise DisclosureRefused(result)
     await queries.insert_disclosure(row)
+    if row["status"] == DisclosureStatus.AWAITING_AUTHORISATION:
+        await notifications.notify_managers(
+            NotificationKind.SHARE_AWAITING,
+            subject_key=str(row["id"]),
+            case_id=case_id,
+            case_reference=case.reference,
+            subject_id=row["id"],
+            actor_id=staff.id,
+        )
     await record_act(
         CaseAccess(case.id, case.reference, case.status, case.grounds),
         staff,

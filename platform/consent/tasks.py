@@ -8,7 +8,7 @@ can never be deleted by the application, and overdue tasks are flagged for manag
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from uuid import UUID, uuid4
 
 from confide.platform.audit import services as audit
@@ -35,6 +35,8 @@ from confide.platform.core.db import current_tenant_id
 from confide.platform.core.errors import Invalid, NotFound
 from confide.platform.core.pagination import Page, PageRequest
 from confide.platform.identity.schemas import StaffView
+from confide.platform.notifications import services as notifications
+from confide.platform.notifications.schemas import NotificationKind
 from confide.platform.tasks import services as task_model
 from confide.platform.tasks.schemas import TaskKind
 from confide.tenants.roles import StaffRole
@@ -157,3 +159,17 @@ async def delay(task_id: UUID, staff: StaffView, data: DelayTelling) -> TellTask
     days = (data.new_due_on - row.due_on).days
     await record_act(access, staff, Action.TELL_CLIENT_DELAYED, task_id=task_id, days=days)
     return await _load(task_id)
+
+
+async def tell_managers_of_overdue(today: date) -> int:
+    """The ``notifications.tell_client_overdue`` job's work: every manager told once of each
+    open task past its due date (once per due date: a delayed task that goes overdue again
+    is told again). How many notifications were made; run again, none."""
+    overdue = await queries.overdue_tasks(current_tenant_id(), today)
+    return await notifications.notify_managers_of_cases(
+        NotificationKind.TELL_CLIENT_OVERDUE,
+        [
+            (case_id, task_id, f"{task_id}:{due_on.isoformat()}")
+            for task_id, case_id, due_on in overdue
+        ],
+    )

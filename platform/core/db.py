@@ -357,13 +357,16 @@ def _uncertain(error: BaseException) -> None:
 class _TenantTransaction(_Transaction):
     """A transaction whose ``BEGIN`` carries the tenant setting."""
 
-    __slots__ = ("_with_commit", "check", "memo", "tenant_id")
+    __slots__ = ("_with_commit", "check", "check_rows", "memo", "tenant_id")
 
     def __init__(self, engine: Engine, tenant_id: UUID, check: str | None = None) -> None:
         super().__init__(engine, allow_nested=False)
         self.tenant_id = tenant_id
         self.check = check
         self._with_commit: list[str] = []
+        # How many rows the check found (at least one): a check may count something beside
+        # its condition (``tenants.queries.still_active``'s tally), at no round trip.
+        self.check_rows = 0
         # Values read once per transaction (the tenant's policy), see ``transaction_memo``.
         self.memo: dict[str, object] = {}
 
@@ -373,11 +376,14 @@ class _TenantTransaction(_Transaction):
         if self.check is None:
             await self.connection.execute(begin)
             return
-        # The check goes in the same message: its status ("SELECT 1": one row) is the
-        # answer, so it costs no round trip of its own.
-        if await self.connection.execute(f"{begin}; {self.check}") != "SELECT 1":
+        # The check goes in the same message: its status ("SELECT 1": one row; "SELECT n"
+        # with a tally beside it) is the answer, so it costs no round trip of its own.
+        status = await self.connection.execute(f"{begin}; {self.check}")
+        verb, _, rows = str(status).partition(" ")
+        if verb != "SELECT" or not rows.isdigit() or int(rows) < 1:
             await self.connection.execute("ROLLBACK")
             raise TenantRefused("the tenant's check found no row")
+        self.check_rows = int(rows)
 
     async def commit(self) -> None:
         # The statements sent with COMMIT share its round trip; the first to fail stops
@@ -408,8 +414,9 @@ async def tenant_transaction(
     """Run the block in one transaction scoped to one tenant. The only way in.
 
     ``check``: a query sent with ``BEGIN`` (values as ``core/sql.literal``s) that must
-    find exactly one row, else ``TenantRefused`` and nothing runs: the request's tenant
-    is still active, at no cost of a round trip."""
+    find a row, else ``TenantRefused`` and nothing runs: the request's tenant is still
+    active, at no cost of a round trip. How many it found is the transaction's
+    ``check_rows`` (one, or one and a tally: ``tenants.queries.still_active``)."""
     if not isinstance(tenant_id, UUID):
         raise TypeError("tenant_id must be a UUID")
     if _current_tenant.get() is not None or get_engine().current_transaction.get() is not None:

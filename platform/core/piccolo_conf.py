@@ -22,5 +22,6 @@ APP_REGISTRY = AppRegistry(
         "confide.platform.retention.piccolo_app",
         "confide.platform.tasks.piccolo_app",
         "confide.platform.operators.piccolo_app",
+        "confide.platform.notifications.piccolo_app",
     ]
 )

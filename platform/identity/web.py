@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Any
+from uuid import UUID
 
 from litestar import Request
 from litestar.connection import ASGIConnection
@@ -71,6 +72,16 @@ class AttachStaff:
 
 
 attach_staff = AttachStaff()
+
+
+def pending_user_id(scope: Any) -> UUID | None:
+    """Between ``prepare`` and ``enter``: whose session the request carries (not yet checked
+    against their row: what is read for them must not outlive a refused session)."""
+    pending = scope.get("state", {}).get(_PENDING)
+    if not pending or pending[1] is None:
+        return None
+    user: UUID = pending[1].user
+    return user
 
 
 def current_staff(connection: ASGIConnection[Any, Any, Any, Any]) -> StaffView | None:

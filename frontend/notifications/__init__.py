@@ -1,0 +1,1 @@
+"""Notifications pages (issue 15)."""
