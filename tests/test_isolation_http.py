@@ -360,6 +360,9 @@ def _bodies(ids: dict[str, str]) -> dict[str, dict[str, Any]]:
         "/notifications/{notification_id:uuid}/read": {},
         "/api/break-glass-alerts/{grant_id:uuid}/review": {"note": "Not ours"},
         "/break-glass/{grant_id:uuid}/review": {"note": "Not ours"},
+        # Issue 15: legal holds (the API only).
+        "/api/cases/{case_id:uuid}/legal-hold": {"reason": "A claim is expected"},
+        "/api/cases/{case_id:uuid}/legal-hold/lift": {},
     }
 
 
@@ -379,6 +382,8 @@ _OWN_TENANT_ONLY = {
     "/api/policy/review-interval",
     "/api/policy/document/text",
     "/api/policy/document/reviews",
+    "/admin/retention/confirm",  # the signed-in tenant's own sweep, after its dry run
+    "/api/retention/confirm",
     "/admin/sso",
     "/api/enquiries",
     "/enquiries/new",
