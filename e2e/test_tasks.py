@@ -22,7 +22,9 @@ from tests.helpers.consent import consent
 from tests.helpers.tenants import TenantRef
 from tests.personas import start_session
 
-NM = "/t/northmoor"
+# Eastdale, whose caseworker Callum no other test gives cases: the review is on the first
+# page of his dashboard and task list however the suite ran before.
+NM = "/t/eastdale"
 
 
 def _on(loop: asyncio.AbstractEventLoop, coroutine: Any) -> Any:
@@ -41,11 +43,11 @@ async def _run_job(tenant: TenantRef) -> dict[str, int]:
         return await make_review_tasks()
 
 
-def _set_interval(gareth: Page, base_url: str, months: str) -> None:
-    gareth.goto(f"{base_url}{NM}/admin/policy/consent/")
-    gareth.get_by_test_id("field-review_months").fill(months)
-    gareth.get_by_test_id("save").click()
-    gareth.wait_for_load_state()
+def _set_interval(admin: Page, base_url: str, months: str) -> None:
+    admin.goto(f"{base_url}{NM}/admin/policy/consent/")
+    admin.get_by_test_id("field-review_months").fill(months)
+    admin.get_by_test_id("save").click()
+    admin.wait_for_load_state()
 
 
 def test_an_admin_changes_the_review_interval_and_a_due_review_becomes_the_caseworkers_task(
@@ -56,10 +58,10 @@ def test_an_admin_changes_the_review_interval_and_a_due_review_becomes_the_casew
     dev_idp: str,
     session_loop: asyncio.AbstractEventLoop,
 ) -> None:
-    sign_in_as(page, "gareth")
+    sign_in_as(page, "seun")
     _set_interval(page, base_url, "1")
     try:
-        _, token = _on(session_loop, start_session("aisha", tenants, dev_idp))
+        _, token = _on(session_loop, start_session("callum", tenants, dev_idp))
         given = service_today() - timedelta(days=10)  # due in about three weeks
         with httpx.Client(base_url=base_url, cookies={"confide_session": token}) as api:
             assert api.get(f"{NM}/dashboard").status_code == 200
@@ -75,39 +77,39 @@ def test_an_admin_changes_the_review_interval_and_a_due_review_becomes_the_casew
             assert recorded.status_code == 201, recorded.text
     finally:
         _set_interval(page, base_url, "12")
-    assert _on(session_loop, _run_job(tenants["northmoor"]))["tasks_made"] >= 1
+    assert _on(session_loop, _run_job(tenants["eastdale"]))["tasks_made"] >= 1
 
-    aisha = page.context.browser.new_context().new_page()  # type: ignore[union-attr]
-    sign_in_as(aisha, "aisha")
-    aisha.goto(f"{base_url}{NM}/dashboard")
-    visit(aisha, "tasks-dashboard")
-    due = aisha.get_by_test_id("due-tasks").inner_text()
+    callum = page.context.browser.new_context().new_page()  # type: ignore[union-attr]
+    sign_in_as(callum, "callum")
+    callum.goto(f"{base_url}{NM}/dashboard")
+    visit(callum, "tasks-dashboard")
+    due = callum.get_by_test_id("due-tasks").inner_text()
     assert f"{case['reference']}: Consent review" in due
-    aisha.get_by_test_id("nav-tasks").click()
-    visit(aisha, "tasks-list")
-    aisha.get_by_test_id("filter-kind").select_option("consent_review")
-    aisha.get_by_test_id("filter").click()
-    visit(aisha, "tasks-list-reviews")
-    row = aisha.get_by_test_id("task-row").filter(has_text=case["reference"])
+    callum.get_by_test_id("nav-tasks").click()
+    visit(callum, "tasks-list")
+    callum.get_by_test_id("filter-kind").select_option("consent_review")
+    callum.get_by_test_id("filter").click()
+    visit(callum, "tasks-list-reviews")
+    row = callum.get_by_test_id("task-row").filter(has_text=case["reference"])
     row.get_by_test_id("task-link").click()
-    visit(aisha, "tasks-review-task")
-    assert aisha.get_by_test_id("page-heading").inner_text() == "Consent review"
+    visit(callum, "tasks-review-task")
+    assert callum.get_by_test_id("page-heading").inner_text() == "Consent review"
 
-    aisha.goto(f"{base_url}{NM}/cases/{case['id']}")
-    assert "Review consent" in aisha.get_by_test_id("next-consent-review").inner_text()
-    aisha.get_by_test_id("add-follow-up").click()
-    visit(aisha, "tasks-follow-up")
-    aisha.get_by_test_id("save-follow-up").click()
-    visit(aisha, "tasks-follow-up-errors")
-    assert "Enter what needs to be done" in aisha.get_by_test_id("error-summary").inner_text()
-    aisha.get_by_test_id("field-title").fill("Send the transport appeal form")
+    callum.goto(f"{base_url}{NM}/cases/{case['id']}")
+    assert "Review consent" in callum.get_by_test_id("next-consent-review").inner_text()
+    callum.get_by_test_id("add-follow-up").click()
+    visit(callum, "tasks-follow-up")
+    callum.get_by_test_id("save-follow-up").click()
+    visit(callum, "tasks-follow-up-errors")
+    assert "Enter what needs to be done" in callum.get_by_test_id("error-summary").inner_text()
+    callum.get_by_test_id("field-title").fill("Send the transport appeal form")
     soon = service_today() + timedelta(days=2)
     for part, value in (("day", soon.day), ("month", soon.month), ("year", soon.year)):
-        aisha.get_by_test_id(f"field-due_on-{part}").fill(str(value))
-    aisha.get_by_test_id("save-follow-up").click()
-    visit(aisha, "tasks-case-with-follow-up")
-    aisha.get_by_test_id("next-follow-up").get_by_role("link").click()
-    visit(aisha, "tasks-follow-up-task")
-    aisha.get_by_test_id("mark-done").click()
-    visit(aisha, "tasks-done")
-    assert aisha.get_by_test_id("done-banner").is_visible()
+        callum.get_by_test_id(f"field-due_on-{part}").fill(str(value))
+    callum.get_by_test_id("save-follow-up").click()
+    visit(callum, "tasks-case-with-follow-up")
+    callum.get_by_test_id("next-follow-up").get_by_role("link").click()
+    visit(callum, "tasks-follow-up-task")
+    callum.get_by_test_id("mark-done").click()
+    visit(callum, "tasks-done")
+    assert callum.get_by_test_id("done-banner").is_visible()
