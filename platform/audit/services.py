@@ -177,29 +177,12 @@ def _entry(
     }
 
 
-async def _append(entry: dict[str, Any]) -> AuditRecord:
-    """Chain ``entry`` after the tenant's latest one, under the tenant's chain lock."""
+async def _chain(entries: list[dict[str, Any]], caller: str) -> UUID:
+    """Number and hash ``entries`` after the tenant's latest one, in order, under the
+    tenant's chain lock (held to the caller's commit); the tenant's id."""
     tenant_id = current_tenant_id()
     if not queries.transaction_open():
-        raise NoTenantError("audit.record needs the caller's tenant_transaction")
-    await queries.lock_chain(tenant_id)
-    now, seq, last_hash = await queries.chain_head(tenant_id)
-    entry["seq"] = (seq or 0) + 1
-    entry["prev_hash"] = last_hash or GENESIS_HASH
-    entry["occurred_at"] = now
-    entry["hash"] = entry_hash(tenant_id, entry)
-    return await queries.insert_entry(tenant_id, entry)
-
-
-async def record_many(entries: list[dict[str, Any]]) -> int:
-    """Append ``entries`` (each made by ``entry``) to the current tenant's chain, in order,
-    under one lock and in one statement: for a job that records an act per row of a batch
-    (the retention sweep's erasures). How many were appended."""
-    if not entries:
-        return 0
-    tenant_id = current_tenant_id()
-    if not queries.transaction_open():
-        raise NoTenantError("audit.record_many needs the caller's tenant_transaction")
+        raise NoTenantError(f"audit.{caller} needs the caller's tenant_transaction")
     await queries.lock_chain(tenant_id)
     now, seq, last_hash = await queries.chain_head(tenant_id)
     prev = last_hash or GENESIS_HASH
@@ -210,6 +193,22 @@ async def record_many(entries: list[dict[str, Any]]) -> int:
         item["prev_hash"] = prev
         item["occurred_at"] = now
         item["hash"] = prev = entry_hash(tenant_id, item)
+    return tenant_id
+
+
+async def _append(entry: dict[str, Any]) -> AuditRecord:
+    """Chain ``entry`` after the tenant's latest one, under the tenant's chain lock."""
+    tenant_id = await _chain([entry], "record")
+    return await queries.insert_entry(tenant_id, entry)
+
+
+async def record_many(entries: list[dict[str, Any]]) -> int:
+    """Append ``entries`` (each made by ``entry``) to the current tenant's chain, in order,
+    under one lock and in one statement: for a job that records an act per row of a batch
+    (the retention sweep's erasures). How many were appended."""
+    if not entries:
+        return 0
+    tenant_id = await _chain(entries, "record_many")
     await queries.insert_entries(tenant_id, entries)
     return len(entries)
 
