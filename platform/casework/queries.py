@@ -1010,26 +1010,8 @@ def note_views(
     return notes
 
 
-_PERSON_COLUMNS = (
-    "id",
-    "kind",
-    "first_name",
-    "last_name",
-    "date_of_birth",
-    "school_or_setting",
-    "primary_need",
-    "address",
-    "postcode",
-    "phone",
-    "email",
-    "may_phone",
-    "may_leave_voicemail",
-    "may_text",
-    "may_email",
-    "may_post",
-    "preferred_times",
-    "safe_contact_note",
-)
+# A person as every read gives it: the id, the kind and the details an edit may change.
+_PERSON_COLUMNS = ("id", "kind", *PERSON_FIELDS)
 _CONTACT_COLUMNS = (
     "id",
     "kind",
