@@ -28,6 +28,7 @@ from confide.frontend.consent.history import ConsentHistoryPage
 from confide.frontend.consent.record import ConsentPages
 from confide.frontend.consent.review import ReviewPages
 from confide.frontend.errors import PAGE_ERRORS
+from confide.frontend.exports.pages import ExportPages
 from confide.frontend.notifications.pages import NotificationPages
 from confide.frontend.pages import StartController
 from confide.frontend.people.pages import PeoplePages
@@ -87,6 +88,8 @@ CONTROLLERS = [
     TeamPages,
     # notifications (issue 15)
     NotificationPages,
+    # exports (issue 16)
+    ExportPages,
 ]
 
 

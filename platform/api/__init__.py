@@ -8,6 +8,7 @@ from confide.platform.api.caselife import CaseLifeController
 from confide.platform.api.casework import CaseworkController
 from confide.platform.api.consent import ConsentController
 from confide.platform.api.errors import API_ERRORS
+from confide.platform.api.exports import ExportsController
 from confide.platform.api.housekeeping import HousekeepingController, JobRunsController
 from confide.platform.api.notifications import NotificationController
 from confide.platform.api.people import PeopleController
@@ -37,6 +38,7 @@ def api_router() -> Router:
             LegalHoldController,
             RetentionController,
             TasksController,
+            ExportsController,
         ],
         exception_handlers=API_ERRORS,
     )

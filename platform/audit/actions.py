@@ -77,6 +77,10 @@ class Action(StrEnum):
     LEGAL_HOLD_LIFTED = "legal_hold_lifted"
     RETENTION_CONFIRMED = "retention_confirmed"
     CASE_ERASED = "case_erased"
+    # Issue 16, exports (rule 26)
+    EXPORT_REQUESTED = "export_requested"
+    EXPORT_BUILT = "export_built"
+    EXPORT_DOWNLOADED = "export_downloaded"
     # Issue 14, a case's life: details changed as versions, corrections, reopening
     PERSON_CHANGED = "person_changed"
     CASE_DETAILS_CHANGED = "case_details_changed"
@@ -173,6 +177,10 @@ MEANINGS: dict[Action, str] = {
     Action.LEGAL_HOLD_LIFTED: "a manager lifted a case's legal hold",
     Action.RETENTION_CONFIRMED: "a tenant admin saw the retention dry run and let it run",
     Action.CASE_ERASED: "a case past retention was erased, its facts kept de-identified",
+    # Issue 16, exports
+    Action.EXPORT_REQUESTED: "a case's bundle was asked for, to be built by a worker",
+    Action.EXPORT_BUILT: "a worker built an export and stored it encrypted, with its checksum",
+    Action.EXPORT_DOWNLOADED: "an export's file was downloaded by its asker or a manager",
 }
 
 _CODE = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
