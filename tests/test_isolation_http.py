@@ -363,6 +363,9 @@ def _bodies(ids: dict[str, str]) -> dict[str, dict[str, Any]]:
         # Issue 15: legal holds (the API only).
         "/api/cases/{case_id:uuid}/legal-hold": {"reason": "A claim is expected"},
         "/api/cases/{case_id:uuid}/legal-hold/lift": {},
+        # Issue 16: the case bundle (a worker would build it; nothing is queued).
+        "/api/cases/{case_id:uuid}/exports/bundle": {"view": "full"},
+        "/cases/{case_id:uuid}/bundle": {"view": "full"},
     }
 
 

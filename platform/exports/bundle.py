@@ -1,6 +1,6 @@
 """The case bundle (issue 16): the whole case file as a readable PDF made from Jinja
-templates (fpdf2's HTML, pure Python), a machine-readable JSON copy, and a manifest of
-SHA-256 checksums, in one ZIP.
+templates (their HTML laid out by ReportLab, ``pdf.py``), a machine-readable JSON copy,
+and a manifest of SHA-256 checksums, in one ZIP.
 
 Reading the case is a case read, audited with the asker's grounds (``records.get_case`` or,
 for the parent's view, ``records.parent_view``, rule 15). The parent's view leaves out the
@@ -16,7 +16,7 @@ import io
 import json
 import unicodedata
 import zipfile
-from collections.abc import Generator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -24,7 +24,6 @@ from typing import Any
 from uuid import UUID
 
 import msgspec
-from fpdf import FPDF
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from confide.platform.casework import records
@@ -38,6 +37,7 @@ from confide.platform.consent.schemas import (
     NotAskedView,
 )
 from confide.platform.core.pagination import MAX_PAGE_SIZE, PageRequest
+from confide.platform.exports import pdf
 from confide.platform.exports.schemas import BundleView
 from confide.platform.identity.schemas import StaffView
 from confide.platform.tasks import services as tasks
@@ -115,8 +115,8 @@ async def _tasks(case_id: UUID, staff: StaffView) -> list[TaskView]:
 SECTIONS = ("summary", "people", "consent", "contacts", "notes", "disclosures", "tasks")
 
 
-#: Steps of a build: the PDF's sections, the JSON, the ZIP.
-STEPS = len(SECTIONS) + 2
+#: Steps of a build: the PDF's sections, its layout, the JSON, the ZIP.
+STEPS = len(SECTIONS) + 3
 
 
 def _latin(text: str) -> str:
@@ -134,39 +134,41 @@ def _latin(text: str) -> str:
     return "".join(out)
 
 
-def _html(section: str, case_file: CaseFile) -> str:
+# A long section (notes, contacts) is made this many of its entries at a time, so no one
+# piece of HTML is long.
+CHUNK = 50
+_LONG: dict[str, Callable[[CaseFile], list[Any]]] = {
+    "contacts": lambda f: f.case.contacts,
+    "notes": lambda f: f.case.notes,
+}
+
+
+def _pieces(section: str, case_file: CaseFile) -> Iterator[str]:
+    """The section's HTML from its template, in pieces: a long one ``CHUNK`` entries at a
+    time."""
     template = _TEMPLATES.get_template(f"{section}.html")
-    return _latin(template.render(f=case_file, case=case_file.case, parent=case_file.view))
-
-
-class _Pdf(FPDF):
-    def __init__(self, reference: str) -> None:
-        super().__init__(format="A4")
-        self.reference = reference
-
-    def footer(self) -> None:
-        self.set_y(-12)
-        self.set_font("Helvetica", size=8)
-        self.cell(0, 6, f"Case {self.reference} - page {self.page_no()}/{{nb}}", align="C")
+    context = {"f": case_file, "case": case_file.case, "parent": case_file.view}
+    if section not in _LONG:
+        yield _latin(template.render(**context, items=None, first=True))
+        return
+    entries = _LONG[section](case_file)
+    for start in range(0, max(len(entries), 1), CHUNK):
+        chunk = entries[start : start + CHUNK]
+        yield _latin(template.render(**context, items=chunk, first=start == 0))
 
 
 def render_pdf(case_file: CaseFile) -> Generator[int, None, bytes]:
-    """The readable bundle: one PDF, its sections from the templates; yields each
-    section's number once it is made, and returns the PDF."""
-    pdf = _Pdf(case_file.case.reference)
-    pdf.set_title(f"Case bundle {case_file.case.reference}")
-    pdf.set_author("Confide")
-    pdf.set_creator("Confide")
-    pdf.set_lang("en-GB")
-    pdf.set_display_mode("fullwidth")
-    pdf.set_margins(15, 15, 15)
-    pdf.set_auto_page_break(auto=True, margin=18)
-    pdf.add_page()
-    pdf.set_font("Helvetica", size=10)
+    """The readable bundle: one PDF of every section's template; yields each section's
+    number once it is made, then the layout's, and returns the PDF."""
+    story = []
     for n, section in enumerate(SECTIONS, start=1):
-        pdf.write_html(_html(section, case_file), table_line_separators=True)
+        for piece in _pieces(section, case_file):
+            story += pdf.flowables(piece)
         yield n
-    return bytes(pdf.output())
+    reference = case_file.case.reference
+    made = pdf.render(story, title=f"Case bundle {reference}", footer=f"Case {reference}")
+    yield len(SECTIONS) + 1
+    return made
 
 
 def _json_default(value: Any) -> Any:
@@ -202,12 +204,12 @@ def zip_bundle(files: dict[str, bytes]) -> bytes:
 def build(case_file: CaseFile) -> Generator[int, None, bytes]:
     """The whole ZIP, step by step: yields each step's number (``STEPS`` in all) once it
     is done, and returns the ZIP."""
-    pdf = yield from render_pdf(case_file)
+    made = yield from render_pdf(case_file)
     data = render_json(case_file)
-    yield len(SECTIONS) + 1
-    names = bundle_names(case_file)
-    archive = zip_bundle({names[0]: pdf, names[1]: data})
     yield len(SECTIONS) + 2
+    names = bundle_names(case_file)
+    archive = zip_bundle({names[0]: made, names[1]: data})
+    yield len(SECTIONS) + 3
     return archive
 
 

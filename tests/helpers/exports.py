@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import asyncio
+import base64
+import contextlib
 import hashlib
 import io
 import json
@@ -20,7 +22,7 @@ import httpx
 from tests.helpers.casework import NM
 from tests.helpers.http import post
 
-_STREAM = re.compile(rb"stream\r?\n(.*?)\r?\nendstream", re.DOTALL)
+_STREAM = re.compile(rb"stream\r?\n(.*?)\r?\n?endstream", re.DOTALL)
 _TEXT = re.compile(rb"\((.*?)(?<!\\)\)\s*Tj")
 
 
@@ -61,15 +63,25 @@ class Bundle:
     json_text: str
 
 
+def _inflate(stream: bytes) -> bytes:
+    """A content stream as it reads: Flate, ASCII85 then Flate (ReportLab's), or as it is."""
+    with contextlib.suppress(zlib.error):
+        return zlib.decompress(stream)
+    if stream.rstrip().endswith(b"~>"):
+        with contextlib.suppress(ValueError, zlib.error):
+            return zlib.decompress(base64.a85decode(stream.rstrip()[:-2]))
+    return stream
+
+
 def pdf_text(pdf: bytes) -> str:
     """The text a PDF shows (its content streams' ``Tj`` strings, inflated), one per line."""
     shown: list[str] = []
     for stream in _STREAM.findall(pdf):
-        try:
-            content = zlib.decompress(stream)
-        except zlib.error:
-            content = stream
-        shown += [t.decode("latin-1") for t in _TEXT.findall(content)]
+        content = _inflate(stream)
+        shown += [
+            t.replace(rb"\(", b"(").replace(rb"\)", b")").replace(rb"\\", b"\\").decode("latin-1")
+            for t in _TEXT.findall(content)
+        ]
     return "\n".join(shown)
 
 
