@@ -109,6 +109,7 @@ APP_PRIVILEGES: dict[str, frozenset[str]] = {
     "job_runs": READ_WRITE,  # an attempt's record is replaced by the next attempt's
     "notifications": READ_WRITE,  # marked read; never deleted (issue 15)
     "tell_client_tasks": READ_WRITE,
+    "storage_data_keys": READ_WRITE,  # a data key is re-wrapped when the master keys rotate
     "tasks": READ_WRITE,  # a task moves to done (and a delay moves its due date); never deleted
     "households": READ_WRITE,
     "household_members": READ_WRITE,  # relationships corrected, never deleted
