@@ -18,6 +18,7 @@ bundle yet (issue 16's storage layer lands them).
 from __future__ import annotations
 
 import argparse
+import asyncio
 import contextlib
 import os
 import tempfile
@@ -212,7 +213,10 @@ def main() -> None:
     os.environ.setdefault("CONFIDE_SECRET_KEY", "bench-" + "x" * 40)
     os.environ["CONFIDE_DATA_DIR"] = data
 
-    from confide.platform.exports import bundle, store
+    from confide.platform.exports import bundle
+    from confide.platform.storage.backends import FolderStore
+    from confide.platform.storage.cipher import DataCipher
+    from confide.platform.storage.services import TenantFiles
 
     case_file = _case_file(args.notes, args.contacts, args.disclosures, args.tasks)
     with contextlib.suppress(OSError):  # Linux: "5" resets VmHWM to the current RSS
@@ -229,8 +233,9 @@ def main() -> None:
             content: bytes = done.value
             break
         marks.append((names[n - 1], time.perf_counter()))
-    key = store.object_key(uuid4(), uuid4())
-    store.put(key, content)
+    files = TenantFiles(uuid4(), DataCipher(os.urandom(32)), FolderStore(Path(data)))
+    object_id = uuid4()
+    asyncio.run(files.put(object_id, content))
     stored = time.perf_counter()
     peak = _kib("VmHWM")
     print(
@@ -247,7 +252,7 @@ def main() -> None:
         f"  ZIP {len(content) / 1e6:.1f} MB; resident memory {before / 1024:.0f} MiB before,"
         f" {peak / 1024:.0f} MiB at its peak"
     )
-    store.delete(key)
+    asyncio.run(files.delete(object_id))
     with contextlib.suppress(OSError):
         for path in sorted(Path(data).rglob("*"), reverse=True):
             path.rmdir() if path.is_dir() else path.unlink()

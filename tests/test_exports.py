@@ -19,6 +19,7 @@ import httpx
 
 from tests.helpers.casework import NM, as_tenant, new_case
 from tests.helpers.consent import add_note
+from tests.helpers.environment import STORAGE_FOLDER
 from tests.helpers.exports import open_bundle, request_bundle, wait_until_finished
 from tests.helpers.html import links, parse
 from tests.helpers.http import post
@@ -208,8 +209,6 @@ async def test_the_expiry_job_deletes_the_file_and_marks_the_export_expired(
     owner_conn: asyncpg.Connection,
     tenants: dict[str, TenantRef],
 ) -> None:
-    from confide.platform.core.settings import get_settings
-
     north = tenants["northmoor"]
     case_id, _, _ = await _case_with_notes(aisha)
     old = await request_bundle(aisha, case_id)
@@ -222,7 +221,7 @@ async def test_the_expiry_job_deletes_the_file_and_marks_the_export_expired(
         " RETURNING object_key",
         uuid.UUID(old["id"]),
     )  # fmt: skip
-    stored = get_settings().core.data_dir / "objects" / row["object_key"]
+    stored = STORAGE_FOLDER / row["object_key"]
     assert stored.exists()
     assert b"Shared note" not in stored.read_bytes()  # encrypted at rest
 

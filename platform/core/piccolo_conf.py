@@ -13,6 +13,7 @@ APP_REGISTRY = AppRegistry(
     apps=[
         "confide.tenants.piccolo_app",
         "confide.platform.housekeeping.piccolo_app",
+        "confide.platform.storage.piccolo_app",
         "confide.platform.audit.piccolo_app",
         "confide.platform.identity.piccolo_app",
         "confide.platform.schools.piccolo_app",

@@ -1,15 +1,14 @@
 """Exports (issue 16): asked for by a member of staff, built by a worker step by step (each
-step its own transaction, so the page sees the progress), stored encrypted, downloaded only
-by whoever asked and the managers, with need-to-know for the case still holding (rule 26),
-each download audited, and expired after the service's number of days by a scheduled job
-that deletes the file.
+step its own transaction, so the page sees the progress), stored sealed with the tenant's
+data key (``platform/storage``), downloaded only by whoever asked and the managers, with
+need-to-know for the case still holding (rule 26), each download audited, and expired
+after the service's number of days by a scheduled job that deletes the file.
 
 A build is run by ``workers/exports.py``: ``start_build``, ``read_for_build`` (the audited
 case read, as the person who asked), ``progress`` between the sections, ``finish_build``
 (the file stored, then the row ready, once) or ``fail_build``. A worker killed mid-build is
-redelivered and starts the same export again from nought; the object's name is the
-export's, so a second attempt replaces the first one's file, and only one attempt can mark
-it ready.
+redelivered and starts the same export again from nought; the object's id is the export's,
+so a second attempt replaces the first one's file, and only one attempt can mark it ready.
 """
 
 from __future__ import annotations
@@ -30,7 +29,7 @@ from confide.platform.casework.access import (
 )
 from confide.platform.core.db import current_tenant_id
 from confide.platform.core.pagination import Page, PageRequest
-from confide.platform.exports import bundle, queries, store
+from confide.platform.exports import bundle, queries
 from confide.platform.exports.schemas import (
     DEFAULT_EXPIRY_DAYS,
     Download,
@@ -45,6 +44,7 @@ from confide.platform.exports.schemas import (
 )
 from confide.platform.identity.schemas import StaffStatus, StaffView
 from confide.platform.identity.staff import get_staff
+from confide.platform.storage.services import ObjectMissing, tenant_files
 
 #: How a new export reaches a worker: ``queue(tenant_id, export_id)``, set once by the
 #: app's composition (``platform/app.py``), which may import the workers.
@@ -124,13 +124,15 @@ async def download(staff: StaffView, export_id: UUID) -> Download:
     export = await get_export(staff, export_id)
     if export.status is not ExportStatus.READY:
         raise ExportNotReady()
-    key = await queries.object_key(current_tenant_id(), export_id)
-    if key is None or not store.exists(key):
+    if await queries.object_key(current_tenant_id(), export_id) is None:
         raise ExportNotReady()
     if export.case_id is None:
         raise ExportNotFound()
     access = await check_access(export.case_id, staff, purpose="export_download")
-    content = store.get(key)
+    try:
+        content = await (await tenant_files()).get(export_id)
+    except ObjectMissing:
+        raise ExportNotReady() from None
     await record_act(
         access,
         staff,
@@ -184,8 +186,9 @@ async def finish_build(export_id: UUID, content: bytes) -> bool:
     attempt had finished it (this attempt's file replaced the same object, the same
     content)."""
     tenant_id = current_tenant_id()
-    key = store.object_key(tenant_id, export_id)
-    store.put(key, content)
+    files = await tenant_files()
+    await files.put(export_id, content)  # sealed with the tenant's data key
+    key = files.name(export_id)
     expires = datetime.now(UTC) + timedelta(days=await expiry_days())
     sha = hashlib.sha256(content).hexdigest()
     done = await queries.finish(tenant_id, export_id, key, len(content), sha, expires)
@@ -216,6 +219,7 @@ async def expire_due(now: datetime | None = None) -> dict[str, int]:
         due = await queries.expired(tenant_id, moment, EXPIRED_AT_ONCE)
         if not due:
             return {"exports_expired": expired}
-        for _, key in due:
-            store.delete(key)
+        files = await tenant_files()
+        for export_id, _ in due:
+            await files.delete(export_id)
         expired += await queries.mark_expired(tenant_id, [export_id for export_id, _ in due])
