@@ -267,3 +267,36 @@ async def test_pages_ask_for_the_bundle_from_the_case_show_its_progress_and_down
     open_bundle(response.content)
     listed = await aisha.get(f"{PAGES}/exports")
     assert export_path in [href for _, href in links(listed, "[data-testid=export-link]")]
+
+
+async def test_the_days_an_export_is_kept_are_the_services_setting(
+    worker: subprocess.Popen[str], aisha: httpx.AsyncClient, gareth: httpx.AsyncClient
+) -> None:
+    path = f"{NM}/policy/retention"
+    settings = {"retention_years": 6, "retention_birthday": 25}
+    for days in (0, 31):
+        refused = await gareth.put(
+            path, json={**settings, "export_expiry_days": days},
+            headers={"x-csrftoken": gareth.cookies["confide_csrf"]},
+        )  # fmt: skip
+        assert refused.status_code == 400, refused.text
+        assert "export_days" in refused.text
+    changed = await gareth.put(
+        path, json={**settings, "export_expiry_days": 2},
+        headers={"x-csrftoken": gareth.cookies["confide_csrf"]},
+    )  # fmt: skip
+    assert changed.status_code == 200, changed.text
+    try:
+        case = await new_case(aisha)
+        asked = await request_bundle(aisha, str(case["id"]))
+        done = await wait_until_finished(aisha, asked["id"], worker)
+        kept = datetime.fromisoformat(done["expires_at"]) - datetime.fromisoformat(
+            done["finished_at"]
+        )
+        assert timedelta(days=2) - timedelta(minutes=1) < kept < timedelta(days=2, minutes=1)
+    finally:
+        restored = await gareth.put(
+            path, json={**settings, "export_expiry_days": 7},
+            headers={"x-csrftoken": gareth.cookies["confide_csrf"]},
+        )  # fmt: skip
+        assert restored.status_code == 200, restored.text

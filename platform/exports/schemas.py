@@ -18,7 +18,6 @@ import msgspec
 from confide.platform.core.errors import Conflict, Forbidden, NotFound
 
 MEDIA_TYPE = "application/zip"
-DEFAULT_EXPIRY_DAYS = 7
 
 
 class ExportKind(StrEnum):

@@ -31,7 +31,6 @@ from confide.platform.core.db import current_tenant_id
 from confide.platform.core.pagination import Page, PageRequest
 from confide.platform.exports import bundle, queries
 from confide.platform.exports.schemas import (
-    DEFAULT_EXPIRY_DAYS,
     Download,
     ExportFailure,
     ExportKind,
@@ -45,6 +44,7 @@ from confide.platform.exports.schemas import (
 from confide.platform.identity.schemas import StaffStatus, StaffView
 from confide.platform.identity.staff import get_staff
 from confide.platform.storage.services import ObjectMissing, tenant_files
+from confide.tenants.policy.services import get_policy
 
 #: How a new export reaches a worker: ``queue(tenant_id, export_id)``, set once by the
 #: app's composition (``platform/app.py``), which may import the workers.
@@ -178,7 +178,8 @@ async def progress(export_id: UUID, done: int) -> None:
 
 
 async def expiry_days() -> int:
-    return DEFAULT_EXPIRY_DAYS
+    """The service's days an export is kept (a policy setting, default 7)."""
+    return (await get_policy()).export_expiry_days
 
 
 async def finish_build(export_id: UUID, content: bytes) -> bool:
