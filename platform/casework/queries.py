@@ -344,7 +344,10 @@ async def insert_case(
     case_id: UUID,
     reference: str,
     subject_id: UUID | None,
-    data: NewEnquiry,
+    data: NewEnquiry | ReturningFamily,
+    *,
+    anonymous: bool,
+    follows: UUID | None,
     opened_on: date,
     created_by: UUID,
 ) -> None:
@@ -354,7 +357,7 @@ async def insert_case(
             tenant_id=tenant_id,
             reference=reference,
             subject_id=subject_id,
-            anonymous=data.anonymous,
+            anonymous=anonymous,
             contacted_by=data.contacted_by,
             referral_route=data.referral_route,
             referrer_consent_confirmed=data.referrer_consent_confirmed,
@@ -364,6 +367,7 @@ async def insert_case(
             support_level=data.support_level,
             opened_on=opened_on,
             created_by=created_by,
+            follows_case_id=follows,
         )
     )
 
@@ -796,37 +800,6 @@ async def link_people(tenant_id: UUID, case_id: UUID, people: Sequence[tuple[UUI
                 for person_id, relationship in people
             )
         )
-
-
-async def insert_returning_case(
-    tenant_id: UUID,
-    case_id: UUID,
-    reference: str,
-    subject_id: UUID | None,
-    follows: UUID,
-    data: ReturningFamily,
-    opened_on: date,
-    created_by: UUID,
-) -> None:
-    await Case.insert(
-        Case(
-            id=case_id,
-            tenant_id=tenant_id,
-            reference=reference,
-            subject_id=subject_id,
-            anonymous=subject_id is None,
-            contacted_by=data.contacted_by,
-            referral_route=data.referral_route,
-            referrer_consent_confirmed=data.referrer_consent_confirmed,
-            referrer_name=data.referrer_name.strip() if data.referrer_name else None,
-            referrer_consent_on=data.referrer_consent_on,
-            topics=json.dumps(list(data.topics)),
-            support_level=data.support_level,
-            opened_on=opened_on,
-            created_by=created_by,
-            follows_case_id=follows,
-        )
-    )
 
 
 async def insert_note_version(
