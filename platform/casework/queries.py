@@ -529,6 +529,18 @@ async def contact_targets(tenant_id: UUID, case_id: UUID) -> list[ContactTarget]
 async def insert_contact(
     tenant_id: UUID, case_id: UUID, data: NewContact, recorded_by: UUID
 ) -> UUID:
+    exception = data.safe_contact_exception
+    return await _insert_contact_row(
+        tenant_id, case_id, data, recorded_by,
+        side=data.side, safe_contact_exception=exception.strip() if exception else None,
+    )  # fmt: skip
+
+
+async def _insert_contact_row(
+    tenant_id: UUID, case_id: UUID, data: NewContact, recorded_by: UUID, **columns: Any
+) -> UUID:
+    """A contact's row from what was recorded; ``columns``: what a first record and a
+    correction set differently (side, version, the safe-contact exception...)."""
     row = Contact(
         id=uuid4(),
         tenant_id=tenant_id,
@@ -539,11 +551,8 @@ async def insert_contact(
         duration_minutes=data.duration_minutes,
         with_person_id=data.with_person_id,
         summary=data.summary.strip(),
-        side=data.side,
         recorded_by=recorded_by,
-        safe_contact_exception=(
-            data.safe_contact_exception.strip() if data.safe_contact_exception else None
-        ),
+        **columns,
     )
     await Contact.insert(row)
     return UUID(str(row.id))
@@ -603,24 +612,11 @@ async def insert_contact_version(
     recorded_by: UUID,
 ) -> UUID:
     """The contact's next version (append-only: the earlier ones are kept)."""
-    row = Contact(
-        id=uuid4(),
-        tenant_id=tenant_id,
-        case_id=case_id,
-        kind=data.kind,
-        direction=data.direction,
-        occurred_at=data.occurred_at,
-        duration_minutes=data.duration_minutes,
-        with_person_id=data.with_person_id,
-        summary=data.summary.strip(),
-        side=latest.side,
-        recorded_by=recorded_by,
-        original_id=latest.first_id,
-        version=latest.version + 1,
+    return await _insert_contact_row(
+        tenant_id, case_id, data, recorded_by,
+        side=latest.side, original_id=latest.first_id, version=latest.version + 1,
         correction_reason=reason,
-    )
-    await Contact.insert(row)
-    return UUID(str(row.id))
+    )  # fmt: skip
 
 
 # Versioned changes of details (people and cases).
