@@ -22,6 +22,7 @@ from confide.platform.consent.schemas import (
     SendMethod,
     TellMethod,
 )
+from confide.platform.documents.schemas import DocumentKind
 from confide.platform.housekeeping.schemas import RunStatus
 from confide.platform.tasks.schemas import TaskKind
 
@@ -81,6 +82,9 @@ ACTION_LABELS: dict[Action, str] = {
     Action.TELL_CLIENT_DELAYED: "Delayed telling the service user",
     Action.TELL_CLIENT_DONE: "Recorded telling the service user",
     Action.TASK_ADDED: "Added a follow-up task",
+    Action.DOCUMENT_UPLOADED: "Uploaded a document",
+    Action.DOCUMENT_VERSION_ADDED: "Uploaded a new version of a document",
+    Action.DOCUMENT_DOWNLOADED: "Downloaded a document",
     Action.TASK_DONE: "Marked a task done",
     Action.REVIEW_TASKS_MADE: "Made consent-review tasks",
     Action.SAFE_CONTACT_EXCEPTION: "Set the safe-contact preferences aside (manager)",
@@ -206,6 +210,14 @@ TASK_KIND_LABELS = {
     TaskKind.TELL_CLIENT: "Tell the service user",
     TaskKind.FOLLOW_UP: "Follow-up",
 }
+DOCUMENT_KIND_LABELS = {
+    DocumentKind.EHC_PLAN: "EHC plan",
+    DocumentKind.DECISION_LETTER: "Decision letter",
+    DocumentKind.REPORT: "Report",
+    DocumentKind.CONSENT_FORM: "Consent form",
+    DocumentKind.CORRESPONDENCE: "Correspondence",
+    DocumentKind.OTHER: "Other",
+}
 # Scheduled jobs by name (``workers/jobs.py``): a job without a label shows its name.
 JOB_LABELS = {
     "housekeeping.heartbeat": "Heartbeat",
@@ -238,5 +250,6 @@ LABELS: dict[str, object] = {
     "field": FIELD_LABELS,
     "job": JOB_LABELS,
     "task_kind": TASK_KIND_LABELS,
+    "document_kind": DOCUMENT_KIND_LABELS,
     "run_status": RUN_STATUS_LABELS,
 }

@@ -27,6 +27,7 @@ from confide.frontend.consent.capacity import CapacityPages
 from confide.frontend.consent.history import ConsentHistoryPage
 from confide.frontend.consent.record import ConsentPages
 from confide.frontend.consent.review import ReviewPages
+from confide.frontend.documents.pages import DocumentPages
 from confide.frontend.errors import PAGE_ERRORS
 from confide.frontend.exports.pages import ExportPages
 from confide.frontend.notifications.pages import NotificationPages
@@ -88,6 +89,8 @@ CONTROLLERS = [
     TeamPages,
     # notifications (issue 15)
     NotificationPages,
+    # documents (issue 16)
+    DocumentPages,
     # exports (issue 16)
     ExportPages,
 ]

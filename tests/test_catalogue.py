@@ -125,6 +125,7 @@ APP_PRIVILEGES: dict[str, frozenset[str]] = {
     "case_contacts": APPEND,
     "break_glass_reviews": APPEND,  # a manager's look at a break-glass use (issue 15)
     "case_notes": APPEND,
+    "case_documents": APPEND,  # a new version is a new row; erased only with its case
     "break_glass_grants": APPEND,
     "record_changes": APPEND,
     "consents": APPEND,

@@ -1,4 +1,4 @@
-"""Exports built by a real Celery worker (issue 16, rule 26): the case bundle's ZIP (PDF,
+"""Exports built by a real Celery worker (issue 16, rule 27): the case bundle's ZIP (PDF,
 JSON, manifest of SHA-256 checksums) with its progress; the parent's view leaves out the
 young person's side in the PDF, the JSON and the names; only the asker and the managers
 download, audited, another service never; bad options are a 400 naming the field; the
@@ -300,3 +300,64 @@ async def test_the_days_an_export_is_kept_are_the_services_setting(
             headers={"x-csrftoken": gareth.cookies["confide_csrf"]},
         )  # fmt: skip
         assert restored.status_code == 200, restored.text
+
+
+async def _upload(
+    http: httpx.AsyncClient, case_id: str, name: str, content: bytes, side: str
+) -> str:
+    response = await http.post(
+        f"{NM}/cases/{case_id}/documents",
+        data={"kind": "report", "side": side},
+        files=[("file", (name, content, "application/octet-stream"))],
+        headers={"x-csrftoken": http.cookies["confide_csrf"]},
+    )
+    assert response.status_code == 201, response.text
+    return str(response.json()[0]["id"])
+
+
+async def test_documents_go_in_by_id_the_parents_view_leaves_out_theirs_and_can_be_left_out(
+    worker: subprocess.Popen[str],
+    aisha: httpx.AsyncClient,
+    owner_conn: asyncpg.Connection,
+    tenants: dict[str, TenantRef],
+) -> None:
+    case = await new_case(aisha, contacted_by="young_person")
+    case_id = str(case["id"])
+    letter = b"Decision letter for the family: EHC needs assessment agreed.\n"
+    diary = b"What I told the adviser about home, in confidence.\n"
+    shared_id = await _upload(aisha, case_id, "Okafor letter.txt", letter, "shared")
+    secret_id = await _upload(aisha, case_id, "Okafor diary.txt", diary, "young_person_only")
+
+    async def built(view: str, include: bool = True) -> Any:
+        response = await post(
+            aisha,
+            f"{NM}/cases/{case_id}/exports/bundle",
+            {"view": view, "include_documents": include},
+        )
+        assert response.status_code == 202, response.text
+        done = await wait_until_finished(aisha, response.json()["id"], worker)
+        assert done["status"] == "ready", done
+        download = await aisha.get(f"{NM}/exports/{done['id']}/download")
+        return open_bundle(download.content)
+
+    full = await built("full")
+    files = {n for n in full.names if n.startswith("documents/")}
+    assert files == {f"documents/{shared_id}-v1.txt", f"documents/{secret_id}-v1.txt"}
+    assert not any("Okafor" in name for name in full.names)  # never a file's own name
+    assert full.data["document_files"] == sorted(files)
+    parent = await built("parent")
+    assert {n for n in parent.names if n.startswith("documents/")} == {
+        f"documents/{shared_id}-v1.txt"
+    }
+    assert secret_id not in parent.json_text
+    assert "diary" not in parent.json_text
+    assert "diary" not in parent.pdf_text
+    without = await built("full", include=False)
+    assert not [n for n in without.names if n.startswith("documents/")]
+    downloads = await as_tenant(
+        owner_conn, tenants["northmoor"],
+        "SELECT count(*) AS n FROM audit_entries WHERE action = 'document_downloaded'"
+        " AND subject_id = $1",
+        uuid.UUID(case_id),
+    )  # fmt: skip
+    assert downloads[0]["n"] == 3  # two for the full view, one for the parent's

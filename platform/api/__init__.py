@@ -7,6 +7,7 @@ from litestar import Router
 from confide.platform.api.caselife import CaseLifeController
 from confide.platform.api.casework import CaseworkController
 from confide.platform.api.consent import ConsentController
+from confide.platform.api.documents import DocumentsController
 from confide.platform.api.errors import API_ERRORS
 from confide.platform.api.exports import ExportsController
 from confide.platform.api.housekeeping import HousekeepingController, JobRunsController
@@ -38,6 +39,7 @@ def api_router() -> Router:
             LegalHoldController,
             RetentionController,
             TasksController,
+            DocumentsController,
             ExportsController,
         ],
         exception_handlers=API_ERRORS,

@@ -49,6 +49,10 @@ class Action(StrEnum):
     TASK_ADDED = "task_added"
     TASK_DONE = "task_done"
     REVIEW_TASKS_MADE = "review_tasks_made"
+    # Documents (rule 26)
+    DOCUMENT_UPLOADED = "document_uploaded"
+    DOCUMENT_VERSION_ADDED = "document_version_added"
+    DOCUMENT_DOWNLOADED = "document_downloaded"
     # Signing in and staff
     SIGN_IN = "sign_in"
     SIGN_IN_FAILED = "sign_in_failed"
@@ -77,7 +81,7 @@ class Action(StrEnum):
     LEGAL_HOLD_LIFTED = "legal_hold_lifted"
     RETENTION_CONFIRMED = "retention_confirmed"
     CASE_ERASED = "case_erased"
-    # Issue 16, exports (rule 26)
+    # Issue 16, exports (rule 27)
     EXPORT_REQUESTED = "export_requested"
     EXPORT_BUILT = "export_built"
     EXPORT_DOWNLOADED = "export_downloaded"
@@ -133,6 +137,9 @@ MEANINGS: dict[Action, str] = {
     Action.TASK_ADDED: "a follow-up task was added to a case",
     Action.TASK_DONE: "a task was marked done",
     Action.REVIEW_TASKS_MADE: "the scheduled job made consent-review tasks (counts only)",
+    Action.DOCUMENT_UPLOADED: "a document was uploaded to a case",
+    Action.DOCUMENT_VERSION_ADDED: "a new version of a document was uploaded; the old kept",
+    Action.DOCUMENT_DOWNLOADED: "a version of a document was downloaded",
     Action.SIGN_IN: "a member of staff signed in",
     Action.SIGN_IN_FAILED: "a sign-in was refused, with the reason code",
     Action.SIGN_OUT: "a member of staff signed out",

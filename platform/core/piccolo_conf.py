@@ -24,6 +24,7 @@ APP_REGISTRY = AppRegistry(
         "confide.platform.tasks.piccolo_app",
         "confide.platform.operators.piccolo_app",
         "confide.platform.notifications.piccolo_app",
+        "confide.platform.documents.piccolo_app",
         "confide.platform.exports.piccolo_app",
     ]
 )

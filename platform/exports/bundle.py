@@ -5,8 +5,9 @@ and a manifest of SHA-256 checksums, in one ZIP.
 Reading the case is a case read, audited with the asker's grounds (``records.get_case`` or,
 for the parent's view, ``records.parent_view``, rule 15). The parent's view leaves out the
 young person's confidential side: their notes and contacts (``parent_view``), consent they
-gave themselves, disclosures that shared anything of theirs, and tasks other than consent
-reviews (a task's free text has no side, so none is let through that might tell of them).
+gave themselves, disclosures that shared anything of theirs, documents on their side
+(``documents.list_documents(for_parent=True)``) and tasks other than consent reviews (a
+task's free text has no side, so none is let through that might tell of them).
 """
 
 from __future__ import annotations
@@ -14,10 +15,11 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import mimetypes
 import unicodedata
 import zipfile
 from collections.abc import Callable, Generator, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -37,6 +39,8 @@ from confide.platform.consent.schemas import (
     NotAskedView,
 )
 from confide.platform.core.pagination import MAX_PAGE_SIZE, PageRequest
+from confide.platform.documents import services as documents
+from confide.platform.documents.schemas import DocumentFile, DocumentView
 from confide.platform.exports import pdf
 from confide.platform.exports.schemas import BundleView
 from confide.platform.identity.schemas import StaffView
@@ -65,7 +69,9 @@ class CaseFile:
     not_asked: NotAskedView | None
     disclosures: list[DisclosureView]
     tasks: list[TaskView]
-    documents: list[Any] = field(default_factory=list)  # issue 16's documents, when merged
+    documents: list[DocumentView] = field(default_factory=list)
+    # Each document's latest file, by its name in the ZIP (ids only): not in the JSON copy.
+    attachments: dict[str, bytes] = field(default_factory=dict)
 
 
 async def read_case_file(
@@ -85,7 +91,13 @@ async def read_case_file(
         versions = [v for v in versions if v.given_by is not GivenBy.YOUNG_PERSON]
         shared = [d for d in shared if not any(i.young_person_only for i in d.items)]
         open_tasks = [t for t in open_tasks if t.kind is TaskKind.CONSENT_REVIEW]
-    _ = include_documents  # the documents hook: issue 16's documents land them here
+    files: list[DocumentView] = []
+    attachments: dict[str, bytes] = {}
+    if include_documents:
+        files = await documents.list_documents(case_id, staff, for_parent=view is BundleView.PARENT)
+        for document in files:  # each one's download audited, as any download is
+            found, content = await documents.open_download(case_id, document.id, staff)
+            attachments[attachment_name(found)] = content
     return CaseFile(
         view=view,
         made_at=now,
@@ -96,7 +108,15 @@ async def read_case_file(
         not_asked=history.not_asked,
         disclosures=shared,
         tasks=open_tasks,
+        documents=files,
+        attachments=attachments,
     )
+
+
+def attachment_name(found: DocumentFile) -> str:
+    """A document's file in the ZIP: its id, version and type, never its own name."""
+    extension = mimetypes.guess_extension(found.content_type.split(";")[0].strip()) or ".bin"
+    return f"documents/{found.document_id}-v{found.version}{extension}"
 
 
 async def _tasks(case_id: UUID, staff: StaffView) -> list[TaskView]:
@@ -112,7 +132,16 @@ async def _tasks(case_id: UUID, staff: StaffView) -> list[TaskView]:
 
 # The PDF's sections, in order: each is a template rendered on its own, so the worker can
 # report progress between them.
-SECTIONS = ("summary", "people", "consent", "contacts", "notes", "disclosures", "tasks")
+SECTIONS = (
+    "summary",
+    "people",
+    "consent",
+    "contacts",
+    "notes",
+    "disclosures",
+    "tasks",
+    "documents",
+)
 
 
 #: Steps of a build: the PDF's sections, its layout, the JSON, the ZIP.
@@ -179,7 +208,9 @@ def _json_default(value: Any) -> Any:
 
 def render_json(case_file: CaseFile) -> bytes:
     """The machine-readable copy: every field of what the PDF shows, as JSON."""
-    data = msgspec.to_builtins(case_file, enc_hook=_json_default)
+    data = msgspec.to_builtins(replace(case_file, attachments={}), enc_hook=_json_default)
+    del data["attachments"]
+    data["document_files"] = sorted(case_file.attachments)
     data["format"] = "confide.case_bundle/1"
     return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True).encode("utf-8")
 
@@ -208,7 +239,7 @@ def build(case_file: CaseFile) -> Generator[int, None, bytes]:
     data = render_json(case_file)
     yield len(SECTIONS) + 2
     names = bundle_names(case_file)
-    archive = zip_bundle({names[0]: made, names[1]: data})
+    archive = zip_bundle({names[0]: made, names[1]: data, **case_file.attachments})
     yield len(SECTIONS) + 3
     return archive
 
