@@ -1,0 +1,115 @@
+"""The statistics (rule 12): a year's counts, kept and erased cases alike, and the
+annual return for the council made from them under the tenant's disclosure control."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Sequence
+
+from confide.platform.casework.access import NotPermitted, is_manager
+from confide.platform.core.db import current_tenant_id
+from confide.platform.core.errors import Invalid
+from confide.platform.identity.schemas import StaffView
+from confide.platform.statistics import queries
+from confide.platform.statistics.disclosure import CountTable, Dimension, protect
+from confide.platform.statistics.schemas import (
+    AGE_BANDS,
+    CONTACTED_BY,
+    OTHER_TOPIC,
+    OUTCOME_CLASSES,
+    REFERRAL_ROUTES,
+    YEAR_END_STATUS,
+    AnnualReturn,
+    CaseCount,
+    YearFigures,
+)
+from confide.tenants.policy.services import get_policy
+
+#: The years a return can be asked for (the service's records begin long after 2000).
+YEARS = (2000, 2100)
+
+
+def _manager(staff: StaffView) -> None:
+    if not is_manager(staff):
+        raise NotPermitted("the statistics are the managers'")
+
+
+def check_year(year: int) -> None:
+    if not YEARS[0] <= year <= YEARS[1]:
+        raise Invalid({"year": f"Enter a year from {YEARS[0]} to {YEARS[1]}"})
+
+
+async def year_figures(year: int) -> YearFigures:
+    """The cases opened in ``year`` counted by their values, unprotected: for the
+    services here, never published as they are."""
+    check_year(year)
+    return await queries.year_figures(current_tenant_id(), year)
+
+
+def _table(
+    title: str,
+    dims: Sequence[Dimension],
+    counts: Sequence[CaseCount],
+    values: Sequence[Callable[[CaseCount], str]],
+) -> CountTable:
+    tally: Counter[tuple[str, ...]] = Counter()
+    for c in counts:
+        tally[tuple(v(c) for v in values)] += c.cases
+    return CountTable(title, tuple(dims), dict(tally))
+
+
+def case_tables(figures: YearFigures, support_levels: Sequence[str]) -> list[CountTable]:
+    """The return's tables of the year's cases, all of one population (so their shared
+    totals are one figure each)."""
+    contacted = Dimension("contacted_by", "Who made contact", CONTACTED_BY)
+    route = Dimension("referral_route", "Referral route", REFERRAL_ROUTES)
+    age = Dimension("age_band", "Age at first contact", AGE_BANDS)
+    level = Dimension(
+        "support_level",
+        "Support level",
+        tuple((str(i), name) for i, name in enumerate(support_levels, start=1)),
+    )
+    status = Dimension("year_end_status", "Open or closed", YEAR_END_STATUS)
+    outcome = Dimension("outcome_class", "Outcome", OUTCOME_CLASSES)
+    counts = figures.counts
+    return [
+        _table("Cases by who made contact and referral route", (contacted, route), counts,
+               (lambda c: c.contacted_by, lambda c: c.referral_route)),
+        _table("Cases by age at first contact and support level", (age, level), counts,
+               (lambda c: c.age_band, lambda c: str(c.support_level))),
+        _table("Cases by support level, open or closed at the end of the year",
+               (level, status), counts,
+               (lambda c: str(c.support_level), lambda c: c.year_end_status)),
+        _table("Cases by outcome", (outcome,), counts, (lambda c: c.outcome_class,)),
+    ]  # fmt: skip
+
+
+def topic_table(figures: YearFigures, topics: Sequence[str]) -> CountTable:
+    """Cases naming each of the tenant's topics; a topic no longer on its list counts as
+    "Other" (so a name typed once never appears)."""
+    listed = list(dict.fromkeys(t for t in topics if t.casefold() != OTHER_TOPIC))
+    tally: Counter[str] = Counter()
+    for topic, n in figures.topics.items():
+        tally[topic if topic in listed else OTHER_TOPIC] += n
+    categories = (*((f"t{i}", t) for i, t in enumerate(listed)), (OTHER_TOPIC, "Other"))
+    code = {t: f"t{i}" for i, t in enumerate(listed)} | {OTHER_TOPIC: OTHER_TOPIC}
+    dim = Dimension("topic", "Enquiry topic", categories)
+    return CountTable(
+        "Cases naming each enquiry topic (a case may name several)",
+        (dim,),
+        {(code[t],): n for t, n in tally.items()},
+    )
+
+
+async def annual_return(year: int, staff: StaffView) -> AnnualReturn:
+    """The council's return for the calendar ``year`` (managers): the year's cases in
+    tables protected with the tenant's threshold and rounding (rule 12)."""
+    _manager(staff)
+    figures = await year_figures(year)
+    policy = await get_policy()
+    threshold, rounded = policy.stats_suppression_threshold, policy.stats_round_to_5
+    return AnnualReturn(
+        year=year,
+        cases=protect(case_tables(figures, policy.support_levels), threshold, rounded=rounded),
+        topics=protect([topic_table(figures, policy.topics)], threshold, rounded=rounded),
+    )
