@@ -77,3 +77,13 @@ class AnnualReturn:
     year: int
     cases: Release
     topics: Release
+
+
+@dataclass(frozen=True, slots=True)
+class Download:
+    """A file of the annual return as released: its name, type, content and checksum."""
+
+    filename: str
+    media_type: str
+    content: bytes
+    sha256: str

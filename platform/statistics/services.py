@@ -3,15 +3,27 @@ annual return for the council made from them under the tenant's disclosure contr
 
 from __future__ import annotations
 
+import csv
+import hashlib
+import io
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
+from confide.platform.audit import services as audit
+from confide.platform.audit.actions import Action
 from confide.platform.casework.access import NotPermitted, is_manager
 from confide.platform.core.db import current_tenant_id
 from confide.platform.core.errors import Invalid
 from confide.platform.identity.schemas import StaffView
 from confide.platform.statistics import queries
-from confide.platform.statistics.disclosure import CountTable, Dimension, protect
+from confide.platform.statistics.disclosure import (
+    CountTable,
+    Dimension,
+    Figure,
+    PublishedTable,
+    Release,
+    protect,
+)
 from confide.platform.statistics.schemas import (
     AGE_BANDS,
     CONTACTED_BY,
@@ -21,6 +33,7 @@ from confide.platform.statistics.schemas import (
     YEAR_END_STATUS,
     AnnualReturn,
     CaseCount,
+    Download,
     YearFigures,
 )
 from confide.tenants.policy.services import get_policy
@@ -113,3 +126,58 @@ async def annual_return(year: int, staff: StaffView) -> AnnualReturn:
         cases=protect(case_tables(figures, policy.support_levels), threshold, rounded=rounded),
         topics=protect([topic_table(figures, policy.topics)], threshold, rounded=rounded),
     )
+
+
+TOTAL = "Total"
+CSV_COLUMNS = (
+    "year", "table", "row_dimension", "row", "column_dimension", "column", "count", "rounded",
+)  # fmt: skip
+
+
+def _figures_of(table: PublishedTable) -> Iterator[tuple[str, str, str, str, Figure]]:
+    """(row dimension, row, column dimension, column, figure) for every figure of the table,
+    totals as "Total"."""
+    rows, columns = table.rows, table.columns
+    labels = [label for _, label in rows.categories]
+    if columns is None:
+        for label, figure in zip(labels, table.row_totals, strict=True):
+            yield rows.label, label, "", "", figure
+        yield rows.label, TOTAL, "", "", table.grand_total
+        return
+    column_labels = [label for _, label in columns.categories]
+    for label, cells, total in zip(labels, table.cells, table.row_totals, strict=True):
+        for column, figure in zip(column_labels, cells, strict=True):
+            yield rows.label, label, columns.label, column, figure
+        yield rows.label, label, columns.label, TOTAL, total
+    for column, figure in zip(column_labels, table.column_totals, strict=True):
+        yield rows.label, TOTAL, columns.label, column, figure
+    yield rows.label, TOTAL, columns.label, TOTAL, table.grand_total
+
+
+def return_csv(annual: AnnualReturn) -> str:
+    """The return as one tidy CSV: a line per figure, a hidden one as "[c]"."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    releases: tuple[Release, ...] = (annual.cases, annual.topics)
+    for release in releases:
+        for table in release.tables:
+            for row_dim, row, column_dim, column, figure in _figures_of(table):
+                shown = figure.shown.replace(",", "")
+                rounded = "yes" if release.rounded and not figure.suppressed else "no"
+                writer.writerow(
+                    (annual.year, table.title, row_dim, row, column_dim, column, shown, rounded)
+                )
+    return out.getvalue()
+
+
+async def download_csv(year: int, staff: StaffView) -> Download:
+    """The return as CSV, for the council (managers): audited with its year and checksum."""
+    annual = await annual_return(year, staff)
+    content = return_csv(annual).encode()
+    digest = hashlib.sha256(content).hexdigest()
+    await audit.record(
+        Action.STATISTICS_RELEASED, actor_kind="staff", actor_id=staff.id,
+        detail={"year": year, "format": "csv", "sha256": digest},
+    )  # fmt: skip
+    return Download(f"annual-return-{year}.csv", "text/csv; charset=utf-8", content, digest)

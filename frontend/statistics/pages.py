@@ -1,0 +1,61 @@
+"""The annual return for the council (rule 12), the managers' page: pick a calendar year,
+preview the protected tables with the method, download the CSV (audited)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar import Controller, Request, Response, get
+from litestar.di import NamedDependency
+from litestar.params import QueryParameter
+from litestar.response import Template
+
+from confide.frontend.statistics.forms import YearForm
+from confide.frontend.templating import form_page
+from confide.platform.core.clock import service_today
+from confide.platform.identity.schemas import StaffView
+from confide.platform.identity.web import manager
+from confide.platform.statistics import services
+from confide.platform.statistics.disclosure import SUPPRESSED_MARK
+
+PAGE = "statistics/annual_return.html"
+YearText = Annotated[str, QueryParameter(name="year", max_length=20)]
+
+
+class StatisticsPages(Controller):
+    path = "/statistics"
+    include_in_schema = False
+    guards = [manager]
+
+    @get("/annual-return", name="annual-return")
+    async def annual_return(
+        self,
+        request: Request[Any, Any, Any],
+        staff: NamedDependency[StaffView],
+        year: YearText = "",
+    ) -> Template:
+        """Last year's return unless another year is asked for; a wrong year is the form
+        again, naming it."""
+        form = YearForm({"year": year or str(service_today().year - 1)})
+        chosen = form.year()
+        annual = await services.annual_return(chosen, staff) if chosen is not None else None
+        return form_page(request, PAGE, form, annual=annual, mark=SUPPRESSED_MARK)
+
+    @get("/annual-return/download", name="annual-return-csv")
+    async def download(
+        self,
+        request: Request[Any, Any, Any],
+        staff: NamedDependency[StaffView],
+        year: YearText = "",
+    ) -> Response[bytes] | Template:
+        """The CSV for the council; each download is audited with its checksum."""
+        form = YearForm({"year": year})
+        chosen = form.year()
+        if chosen is None:
+            return form_page(request, PAGE, form, annual=None, mark=SUPPRESSED_MARK)
+        download = await services.download_csv(chosen, staff)
+        return Response(
+            download.content,
+            media_type=download.media_type,
+            headers={"Content-Disposition": f'attachment; filename="{download.filename}"'},
+        )
