@@ -12,6 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 from uuid import uuid4
 
 import asyncpg
+from openpyxl import load_workbook
 from playwright.sync_api import Page
 
 from e2e.artifacts import ARTIFACTS
@@ -89,3 +90,18 @@ def test_a_manager_previews_the_annual_return_and_downloads_the_csv(
     ]  # fmt: skip
     assert [r["count"] for r in professional] == ["[c]"]
     assert not any(reference in str(rows) for reference in references)
+
+    with page.expect_download() as downloading:
+        page.get_by_test_id("download-xlsx").click()
+    workbook = downloading.value
+    assert workbook.suggested_filename == f"annual-return-{YEAR}.xlsx"
+    with open(workbook.path(), "rb") as file:
+        book = load_workbook(file)
+    assert book.sheetnames[:2] == ["Notes", "Table 1"]
+    assert "Counts of 0 are shown" in str(book["Notes"]["A3"].value)
+    first = book["Table 1"]
+    assert first["A1"].value == "Cases by who made contact and referral route"
+    by_row = {row[0].value: [c.value for c in row[1:]] for row in first.iter_rows(min_row=4)}
+    assert by_row["Professional"][-1] == "[c]"
+    text = " ".join(str(c.value) for sheet in book for row in sheet.iter_rows() for c in row)
+    assert not any(reference in text for reference in references)

@@ -148,3 +148,52 @@ def test_a_topic_no_longer_listed_counts_as_other_and_is_never_named() -> None:
     [topic] = table.dimensions
     assert [label for _, label in topic.categories] == ["Transport", "Exclusion", "Other"]
     assert dict(table.counts) == {("t0",): 7, ("other",): 6}
+
+
+def test_the_workbook_has_the_notes_then_a_sheet_per_table_and_no_formula() -> None:
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    from confide.platform.statistics.disclosure import protect
+    from confide.platform.statistics.schemas import AnnualReturn, CaseCount, YearFigures
+    from confide.platform.statistics.services import (
+        case_tables,
+        return_csv,
+        return_xlsx,
+        topic_table,
+    )
+
+    counts = tuple(
+        CaseCount("parent", "self", "11-15", level, "recorded", "closed", n)
+        for level, n in ((1, 12), (2, 3), (3, 9))
+    )
+    figures = YearFigures(2024, counts, {"=HYPERLINK(1)": 8, "Transport": 16})
+    annual = AnnualReturn(
+        2024,
+        protect(case_tables(figures, ("Information", "Advice", "Support", "Casework")), 5),
+        protect([topic_table(figures, ("=HYPERLINK(1)", "Transport"))], 5),
+    )
+    book = load_workbook(io.BytesIO(return_xlsx(annual)))
+    assert book.sheetnames == ["Notes", "Table 1", "Table 2", "Table 3", "Table 4", "Table 5"]
+    assert "Any count from 1 to 4 is not shown" in str(book["Notes"]["A3"].value)
+    levels = book["Table 2"]
+    assert levels["A1"].value == "Cases by age at first contact and support level"
+    rows = [[c.value for c in row] for row in levels.iter_rows(min_row=3)]
+    assert rows[0] == [
+        "Age at first contact",
+        "Information",
+        "Advice",
+        "Support",
+        "Casework",
+        "Total",
+    ]
+    assert ["11 to 15", 12, "[c]", "[c]", 0, 24] in rows
+    topics = book["Table 5"]
+    assert all(c.data_type != "f" for row in topics.iter_rows() for c in row)
+    assert topics["A4"].value == "=HYPERLINK(1)"
+    assert topics["A4"].data_type == "s"
+    lines = list(csv.reader(io.StringIO(return_csv(annual))))
+    assert ["2024", "Cases naming each enquiry topic (a case may name several)", "Enquiry topic",
+            "'=HYPERLINK(1)", "", "", "8", "no"] in lines  # fmt: skip

@@ -13,6 +13,7 @@ from typing import Any
 
 import asyncpg
 import httpx
+from openpyxl import load_workbook
 
 from tests.helpers.casework import as_tenant
 from tests.helpers.html import error_summary, field_error, page_text, parse
@@ -98,6 +99,22 @@ async def test_the_csv_is_one_tidy_file_and_each_download_is_audited_with_its_ch
     assert (
         await aisha.get(f"{NM}/api/statistics/annual-return.csv", params={"year": year})
     ).status_code == 403
+
+    workbook = await fiona.get(f"{NM}/api/statistics/annual-return.xlsx", params={"year": year})
+    assert workbook.status_code == 200
+    assert f"annual-return-{year}.xlsx" in workbook.headers["content-disposition"]
+    book = load_workbook(io.BytesIO(workbook.content))
+    assert book.sheetnames[0] == "Notes"
+    cells = " ".join(str(c.value) for sheet in book for row in sheet.iter_rows() for c in row)
+    for secret in (*SECRETS, case["last_name"], case["reference"]):
+        assert secret not in cells
+    [entry] = await as_tenant(
+        owner_conn, tenants["northmoor"],
+        "SELECT detail FROM audit_entries WHERE action = 'statistics_released'"
+        " AND detail->>'sha256' = $1",
+        hashlib.sha256(workbook.content).hexdigest(),
+    )  # fmt: skip
+    assert '"xlsx"' in entry["detail"]
 
 
 async def test_the_preview_page_shows_the_tables_marks_hidden_figures_and_names_a_wrong_year(

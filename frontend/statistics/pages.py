@@ -42,20 +42,37 @@ class StatisticsPages(Controller):
         return form_page(request, PAGE, form, annual=annual, mark=SUPPRESSED_MARK)
 
     @get("/annual-return/download", name="annual-return-csv")
-    async def download(
+    async def download_csv(
         self,
         request: Request[Any, Any, Any],
         staff: NamedDependency[StaffView],
         year: YearText = "",
     ) -> Response[bytes] | Template:
         """The CSV for the council; each download is audited with its checksum."""
-        form = YearForm({"year": year})
-        chosen = form.year()
-        if chosen is None:
-            return form_page(request, PAGE, form, annual=None, mark=SUPPRESSED_MARK)
-        download = await services.download_csv(chosen, staff)
-        return Response(
-            download.content,
-            media_type=download.media_type,
-            headers={"Content-Disposition": f'attachment; filename="{download.filename}"'},
-        )
+        return await _download(request, staff, year, services.CSV)
+
+    @get("/annual-return/download-xlsx", name="annual-return-xlsx")
+    async def download_xlsx(
+        self,
+        request: Request[Any, Any, Any],
+        staff: NamedDependency[StaffView],
+        year: YearText = "",
+    ) -> Response[bytes] | Template:
+        """The workbook for the council; each download is audited with its checksum."""
+        return await _download(request, staff, year, services.XLSX)
+
+
+async def _download(
+    request: Request[Any, Any, Any], staff: StaffView, year: str, kind: tuple[str, str]
+) -> Response[bytes] | Template:
+    """The return as a file, or the form again naming a wrong year."""
+    form = YearForm({"year": year})
+    chosen = form.year()
+    if chosen is None:
+        return form_page(request, PAGE, form, annual=None, mark=SUPPRESSED_MARK)
+    download = await services.download(chosen, staff, kind)
+    return Response(
+        download.content,
+        media_type=download.media_type,
+        headers={"Content-Disposition": f'attachment; filename="{download.filename}"'},
+    )

@@ -46,3 +46,19 @@ class StatisticsController(Controller):
                 "X-Checksum-SHA256": download.sha256,
             },
         )
+
+    @get("/annual-return.xlsx", name="api-annual-return-xlsx")
+    async def annual_return_xlsx(
+        self, year: Year, staff: NamedDependency[StaffView]
+    ) -> Response[bytes]:
+        """The same return as a workbook: the notes and method, then a sheet per table;
+        each download is audited with its checksum."""
+        download = await services.download_xlsx(year, staff)
+        return Response(
+            download.content,
+            media_type=download.media_type,
+            headers={
+                "Content-Disposition": f'attachment; filename="{download.filename}"',
+                "X-Checksum-SHA256": download.sha256,
+            },
+        )

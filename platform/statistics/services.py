@@ -9,6 +9,8 @@ import io
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 
+from openpyxl import Workbook
+
 from confide.platform.audit import services as audit
 from confide.platform.audit.actions import Action
 from confide.platform.casework.access import NotPermitted, is_manager
@@ -17,6 +19,7 @@ from confide.platform.core.errors import Invalid
 from confide.platform.identity.schemas import StaffView
 from confide.platform.statistics import queries
 from confide.platform.statistics.disclosure import (
+    SUPPRESSED_MARK,
     CountTable,
     Dimension,
     Figure,
@@ -154,6 +157,14 @@ def _figures_of(table: PublishedTable) -> Iterator[tuple[str, str, str, str, Fig
     yield rows.label, TOTAL, columns.label, TOTAL, table.grand_total
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _inert(text: str) -> str:
+    """A label a spreadsheet will not take for a formula (a tenant's topic, say)."""
+    return f"'{text}" if text.startswith(_FORMULA_START) else text
+
+
 def return_csv(annual: AnnualReturn) -> str:
     """The return as one tidy CSV: a line per figure, a hidden one as "[c]"."""
     out = io.StringIO()
@@ -165,19 +176,81 @@ def return_csv(annual: AnnualReturn) -> str:
             for row_dim, row, column_dim, column, figure in _figures_of(table):
                 shown = figure.shown.replace(",", "")
                 rounded = "yes" if release.rounded and not figure.suppressed else "no"
-                writer.writerow(
-                    (annual.year, table.title, row_dim, row, column_dim, column, shown, rounded)
-                )
+                labels = (table.title, row_dim, row, column_dim, column)
+                writer.writerow((annual.year, *map(_inert, labels), shown, rounded))
     return out.getvalue()
 
 
-async def download_csv(year: int, staff: StaffView) -> Download:
-    """The return as CSV, for the council (managers): audited with its year and checksum."""
+def _sheet_rows(table: PublishedTable) -> Iterator[list[str | int]]:
+    def cell(figure: Figure) -> str | int:
+        return SUPPRESSED_MARK if figure.value is None else figure.value
+
+    labels = [label for _, label in table.rows.categories]
+    if table.columns is None:
+        yield [table.rows.label, "Cases"]
+        for label, figure in zip(labels, table.row_totals, strict=True):
+            yield [label, cell(figure)]
+        yield [TOTAL, cell(table.grand_total)]
+        return
+    yield [table.rows.label, *(label for _, label in table.columns.categories), TOTAL]
+    for label, cells, total in zip(labels, table.cells, table.row_totals, strict=True):
+        yield [label, *(cell(f) for f in cells), cell(total)]
+    yield [TOTAL, *(cell(f) for f in table.column_totals), cell(table.grand_total)]
+
+
+def return_xlsx(annual: AnnualReturn) -> bytes:
+    """The return as a workbook: the notes and the method first, then a sheet per table
+    (its title above it, hidden figures "[c]")."""
+    book = Workbook()
+    notes = book.active
+    notes.title = "Notes"
+    notes.append([f"Annual return: cases opened in {annual.year}"])
+    notes.append([])
+    notes.append([annual.cases.method])
+    notes.append([])
+    notes.append([f"{SUPPRESSED_MARK}: not shown, to protect privacy."])
+    notes.append(
+        ["A case may name several topics, so the topics' total is not the number of cases."]
+    )
+    number = 0
+    for release in (annual.cases, annual.topics):
+        for table in release.tables:
+            number += 1
+            sheet = book.create_sheet(f"Table {number}")
+            sheet.append([table.title])
+            sheet.append([])
+            for row in _sheet_rows(table):
+                sheet.append(row)
+                for cell in sheet[sheet.max_row]:
+                    if isinstance(cell.value, str):
+                        cell.data_type = "s"  # text, never a formula
+            sheet.column_dimensions["A"].width = 36
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+CSV = ("csv", "text/csv; charset=utf-8")
+XLSX = ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+async def download(year: int, staff: StaffView, kind: tuple[str, str] = CSV) -> Download:
+    """The return as CSV or XLSX, for the council (managers): audited with its year,
+    format and checksum."""
     annual = await annual_return(year, staff)
-    content = return_csv(annual).encode()
+    extension, media_type = kind
+    content = return_xlsx(annual) if kind == XLSX else return_csv(annual).encode()
     digest = hashlib.sha256(content).hexdigest()
     await audit.record(
         Action.STATISTICS_RELEASED, actor_kind="staff", actor_id=staff.id,
-        detail={"year": year, "format": "csv", "sha256": digest},
+        detail={"year": year, "format": extension, "sha256": digest},
     )  # fmt: skip
-    return Download(f"annual-return-{year}.csv", "text/csv; charset=utf-8", content, digest)
+    return Download(f"annual-return-{year}.{extension}", media_type, content, digest)
+
+
+async def download_csv(year: int, staff: StaffView) -> Download:
+    return await download(year, staff, CSV)
+
+
+async def download_xlsx(year: int, staff: StaffView) -> Download:
+    return await download(year, staff, XLSX)
