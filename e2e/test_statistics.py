@@ -105,3 +105,28 @@ def test_a_manager_previews_the_annual_return_and_downloads_the_csv(
     assert by_row["Professional"][-1] == "[c]"
     text = " ".join(str(c.value) for sheet in book for row in sheet.iter_rows() for c in row)
     assert not any(reference in text for reference in references)
+
+
+def test_a_manager_reads_the_service_report_for_a_period(
+    sign_in_as: Callable[[Page, str], None], page: Page
+) -> None:
+    sign_in_as(page, "fiona")
+    page.get_by_test_id("nav-service-report").click()
+    report = ConfidePage(page)
+    assert report.heading() == "Service report"
+    assert page.get_by_test_id("weeks-table").is_visible()
+    assert page.get_by_test_id("overdue-tell_client").is_visible()
+    report.assert_accessible()
+    report.screenshot(ARTIFACTS, "service-report")
+
+    page.get_by_test_id("field-end-year").fill("2001")
+    page.get_by_test_id("show").click()
+    assert page.get_by_test_id("error-summary").is_visible()
+    assert "on or after its start" in page.get_by_test_id("error-summary").inner_text()
+    report.assert_accessible()
+
+    page.get_by_test_id("field-start-day").fill("1")
+    page.get_by_test_id("field-start-month").fill("1")
+    page.get_by_test_id("field-start-year").fill("2001")
+    page.get_by_test_id("show").click()
+    assert page.get_by_test_id("period-heading").is_visible()

@@ -8,15 +8,16 @@ import csv
 import hashlib
 import io
 import uuid
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 import asyncpg
 import httpx
 from openpyxl import load_workbook
 
-from tests.helpers.casework import as_tenant
+from tests.helpers.casework import as_tenant, new_case
 from tests.helpers.html import error_summary, field_error, page_text, parse
+from tests.helpers.http import post
 from tests.helpers.retention import old_case
 from tests.helpers.tenants import TenantRef
 
@@ -152,3 +153,66 @@ async def test_the_preview_page_shows_the_tables_marks_hidden_figures_and_names_
     assert download.status_code == 200
     assert download.text.startswith("year,table,row_dimension")
     assert (await aisha.get(f"{NM}/statistics/annual-return")).status_code == 403
+
+
+async def test_the_service_report_counts_enquiries_replies_caseloads_and_overdue_tasks(
+    aisha: httpx.AsyncClient, fiona: httpx.AsyncClient, bronwen: httpx.AsyncClient
+) -> None:
+    from confide.platform.core.clock import service_today
+
+    today = service_today()
+    period = {"start": today.isoformat(), "end": today.isoformat()}
+    path = "/api/statistics/service"
+    before = (await fiona.get(f"{NM}{path}", params=period)).json()
+    eastdale_before = (await bronwen.get(f"{ED}{path}", params=period)).json()
+    case = await new_case(
+        aisha,
+        young_person={
+            "first_name": "Zofia",
+            "last_name": "Quill",
+            "phone": "07700 900999",
+            "may_phone": True,
+        },
+    )
+    replied = await post(
+        aisha, f"{NM}/api/cases/{case['id']}/contacts",
+        {"kind": "phone", "direction": "outgoing", "occurred_at": datetime.now(UTC).isoformat(),
+         "summary": "Rang back about transport"},
+    )  # fmt: skip
+    assert replied.status_code == 201, replied.text
+
+    answer = await fiona.get(f"{NM}{path}", params=period)
+
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    assert body["enquiries"] == before["enquiries"] + 1
+    assert body["responded"] == before["responded"] + 1
+    assert body["responded_within_5_days"] == before["responded_within_5_days"] + 1
+    assert body["median_days_to_first_response"] == 0
+    assert any(c["staff_name"] == "Aisha Rahman" for c in body["open_caseloads"])
+    for secret in ("Zofia", "Quill", case["reference"], "Rang back about transport"):
+        assert secret not in answer.text
+    assert (await bronwen.get(f"{ED}{path}", params=period)).json()["enquiries"] == (
+        eastdale_before["enquiries"]
+    )
+    assert (await aisha.get(f"{NM}{path}", params=period)).status_code == 403
+    backwards = await fiona.get(
+        f"{NM}{path}", params={"start": today.isoformat(), "end": "2020-01-01"}
+    )
+    assert backwards.status_code == 400
+    assert "end" in backwards.json()["errors"]
+
+    page = await fiona.get(f"{NM}/statistics/service")
+    assert page.status_code == 200
+    assert int(parse(page).one("[data-testid=enquiries]").text) >= 1
+    text = page_text(page)
+    for secret in ("Zofia", "Quill", case["reference"], "Rang back about transport"):
+        assert secret not in text
+    wrong = await fiona.get(
+        f"{NM}/statistics/service",
+        params={"start-day": "31", "start-month": "2", "start-year": "2026",
+                "end-day": "1", "end-month": "1", "end-year": "2026"},
+    )  # fmt: skip
+    assert wrong.status_code == 400
+    assert [field for field, _ in error_summary(wrong)] == ["#start-day"]
+    assert (await aisha.get(f"{NM}/statistics/service")).status_code == 403

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from confide.frontend.forms import Form
 from confide.platform.statistics import services
 
@@ -16,3 +18,18 @@ class YearForm(Form):
             return None
         self.check(lambda: services.check_year(year))
         return year if self.ok else None
+
+
+class PeriodForm(Form):
+    """The managers' report's period: two GOV.UK date inputs."""
+
+    order = ("start", "end")
+    dates = ("start", "end")
+
+    def period(self) -> tuple[date, date] | None:
+        start = self.date("start", "The start of the period", required="Enter the start")
+        end = self.date("end", "The end of the period", required="Enter the end")
+        if start is None or end is None or not self.ok:
+            return None
+        self.check(lambda: services.check_period(start, end))
+        return (start, end) if self.ok else None

@@ -3,6 +3,7 @@ preview the protected tables with the method, download the CSV (audited)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get
@@ -10,7 +11,9 @@ from litestar.di import NamedDependency
 from litestar.params import QueryParameter
 from litestar.response import Template
 
-from confide.frontend.statistics.forms import YearForm
+from confide.frontend.forms import date_fields
+from confide.frontend.labels import TASK_KIND_LABELS
+from confide.frontend.statistics.forms import PeriodForm, YearForm
 from confide.frontend.templating import form_page
 from confide.platform.core.clock import service_today
 from confide.platform.identity.schemas import StaffView
@@ -19,6 +22,8 @@ from confide.platform.statistics import services
 from confide.platform.statistics.disclosure import SUPPRESSED_MARK
 
 PAGE = "statistics/annual_return.html"
+REPORT = "statistics/service_report.html"
+PERIOD = ("start-", "end-")
 YearText = Annotated[str, QueryParameter(name="year", max_length=20)]
 
 
@@ -40,6 +45,24 @@ class StatisticsPages(Controller):
         chosen = form.year()
         annual = await services.annual_return(chosen, staff) if chosen is not None else None
         return form_page(request, PAGE, form, annual=annual, mark=SUPPRESSED_MARK)
+
+    @get("/service", name="service-report")
+    async def service_report(
+        self,
+        request: Request[Any, Any, Any],
+        staff: NamedDependency[StaffView],
+    ) -> Template:
+        """The service over a period (the last 12 weeks unless another is asked for); a
+        wrong date is the form again, naming it."""
+        given = {k: str(v) for k, v in request.query_params.items() if k.startswith(PERIOD)}
+        if not given:
+            today = service_today()
+            given = date_fields("start", today - timedelta(weeks=12) + timedelta(days=1))
+            given |= date_fields("end", today)
+        form = PeriodForm(given)
+        period = form.period()
+        report = await services.service_report(*period, staff) if period else None
+        return form_page(request, REPORT, form, report=report, task_labels=TASK_KIND_LABELS)
 
     @get("/annual-return/download", name="annual-return-csv")
     async def download_csv(

@@ -4,6 +4,7 @@ as the one tidy CSV the council gets (managers). Thin handlers over
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
 from litestar import Controller, Response, get
@@ -13,7 +14,7 @@ from litestar.params import QueryParameter
 from confide.platform.identity.schemas import StaffView
 from confide.platform.identity.web import manager
 from confide.platform.statistics import services
-from confide.platform.statistics.schemas import AnnualReturn
+from confide.platform.statistics.schemas import AnnualReturn, ServiceReport
 
 Year = Annotated[int, QueryParameter(ge=services.YEARS[0], le=services.YEARS[1])]
 
@@ -30,6 +31,17 @@ class StatisticsController(Controller):
         """The cases opened in the calendar year, in tables with small counts hidden
         (``value`` null) and the method in plain English."""
         return await services.annual_return(year, staff)
+
+    @get("/service", name="api-service-report")
+    async def service_report(
+        self,
+        staff: NamedDependency[StaffView],
+        start: Annotated[date, QueryParameter()],
+        end: Annotated[date, QueryParameter()],
+    ) -> ServiceReport:
+        """The managers' own report over a period (at most 2 years): enquiries by week,
+        time to first reply, open caseloads and overdue tasks; no family named."""
+        return await services.service_report(start, end, staff)
 
     @get("/annual-return.csv", name="api-annual-return-csv")
     async def annual_return_csv(

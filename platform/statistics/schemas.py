@@ -5,6 +5,7 @@ annual return made from them."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from confide.platform.statistics.disclosure import Release
 
@@ -87,3 +88,36 @@ class Download:
     media_type: str
     content: bytes
     sha256: str
+
+
+@dataclass(frozen=True, slots=True)
+class WeekCount:
+    """Enquiries (cases opened) in the week beginning ``week_start`` (a Monday)."""
+
+    week_start: date
+    enquiries: int
+
+
+@dataclass(frozen=True, slots=True)
+class Caseload:
+    """A member of staff's open cases (their own name: staff, never a family)."""
+
+    staff_name: str
+    open_cases: int
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceReport:
+    """The managers' own view of the service over a period (inside the service: no
+    suppression, and no name of a family, a reference or anything written)."""
+
+    start: date
+    end: date
+    enquiries_by_week: tuple[WeekCount, ...]
+    enquiries: int
+    responded: int  # of the period's cases, those with an outgoing contact
+    median_days_to_first_response: float | None
+    responded_within_5_days: int
+    open_caseloads: tuple[Caseload, ...]
+    unassigned_open_cases: int
+    overdue_tasks: dict[str, int]
