@@ -27,6 +27,12 @@ PERIOD = ("start-", "end-")
 YearText = Annotated[str, QueryParameter(name="year", max_length=20)]
 
 
+def chart(rows: list[tuple[str, int | None]]) -> list[tuple[str, int | None, float]]:
+    """Each row's bar as a share (0-100) of the largest shown; a hidden figure has none."""
+    top = max((v for _, v in rows if v is not None), default=0)
+    return [(label, v, 100 * v / top if v and top else 0.0) for label, v in rows]
+
+
 class StatisticsPages(Controller):
     path = "/statistics"
     include_in_schema = False
@@ -44,7 +50,7 @@ class StatisticsPages(Controller):
         form = YearForm({"year": year or str(service_today().year - 1)})
         chosen = form.year()
         annual = await services.annual_return(chosen, staff) if chosen is not None else None
-        return form_page(request, PAGE, form, annual=annual, mark=SUPPRESSED_MARK)
+        return form_page(request, PAGE, form, annual=annual, mark=SUPPRESSED_MARK, chart=chart)
 
     @get("/service", name="service-report")
     async def service_report(
@@ -62,7 +68,9 @@ class StatisticsPages(Controller):
         form = PeriodForm(given)
         period = form.period()
         report = await services.service_report(*period, staff) if period else None
-        return form_page(request, REPORT, form, report=report, task_labels=TASK_KIND_LABELS)
+        return form_page(
+            request, REPORT, form, report=report, task_labels=TASK_KIND_LABELS, chart=chart
+        )
 
     @get("/annual-return/download", name="annual-return-csv")
     async def download_csv(
