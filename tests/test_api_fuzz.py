@@ -254,6 +254,15 @@ async def ids(
             "members": [{"person_id": own["subject"]["id"], "relationship": "sibling"}],
         },
     )
+    # A document (issue 16) on the case.
+    uploaded = await worker.post(
+        f"/t/{TENANT}/api/cases/{own['id']}/documents",
+        data={"kind": "report", "side": "shared"},
+        files=[("file", ("fuzz.txt", b"A plain text report.\n", "text/plain"))],
+        headers={"x-csrftoken": worker.cookies["confide_csrf"]},
+    )
+    assert uploaded.status_code == 201, uploaded.text
+    document_id = str(uploaded.json()[0]["id"])
     # An export (issue 16): queued (no worker here builds it).
     export = await _post(worker, f"/cases/{own['id']}/exports/bundle", {"view": "full"})
     async with http_client(app, BASE_URL) as colleague:
@@ -288,6 +297,7 @@ async def ids(
         "notification_id": [*heartbeats["notification_id"], *other["notification_id"], never],
         "grant_id": [*heartbeats["grant_id"], *other["grant_id"], never],
         "export_id": [export["id"], never],
+        "document_id": [document_id, never],
     }
 
 

@@ -366,6 +366,11 @@ def _bodies(ids: dict[str, str]) -> dict[str, dict[str, Any]]:
         # Issue 16: the case bundle (a worker would build it; nothing is queued).
         "/api/cases/{case_id:uuid}/exports/bundle": {"view": "full"},
         "/cases/{case_id:uuid}/bundle": {"view": "full"},
+        # Issue 16: documents (the form's fields; a file or none, the case is not found).
+        "/api/cases/{case_id:uuid}/documents": {"kind": "report", "side": "shared"},
+        "/api/cases/{case_id:uuid}/documents/{document_id:uuid}/versions": {},
+        "/cases/{case_id:uuid}/documents": {"kind": "report", "side": "shared"},
+        "/cases/{case_id:uuid}/documents/{document_id:uuid}/versions": {},
     }
 
 
@@ -421,6 +426,14 @@ async def test_no_route_updates_or_deletes_another_tenants_row(
     ids["grant_id"] = grant.json()["id"]
     told = (await fiona.get("/t/northmoor/api/notifications?limit=1")).json()["items"]
     ids["notification_id"] = told[0]["id"]
+    uploaded = await aisha.post(
+        f"/t/northmoor/api/cases/{ids['case_id']}/documents",
+        data={"kind": "report", "side": "shared"},
+        files=[("file", ("report.txt", b"A plain text report.\n", "text/plain"))],
+        headers={"x-csrftoken": aisha.cookies["confide_csrf"]},
+    )
+    assert uploaded.status_code == 201, uploaded.text
+    ids["document_id"] = str(uploaded.json()[0]["id"])
     bodies = _bodies(ids)
     routes = _write_routes()
     untried = [path for _, path in routes if path not in bodies and path not in _OWN_TENANT_ONLY]
@@ -437,6 +450,7 @@ async def test_no_route_updates_or_deletes_another_tenants_row(
         "school_id": ids["school_id"],
         "grant_id": ids["grant_id"],
         "notification_id": ids["notification_id"],
+        "document_id": ids["document_id"],
     }
     answers: dict[str, int] = {}
     manager, admin = await sign_in_as("bronwen"), await sign_in_as("seun")
