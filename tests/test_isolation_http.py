@@ -360,6 +360,12 @@ def _bodies(ids: dict[str, str]) -> dict[str, dict[str, Any]]:
         "/notifications/{notification_id:uuid}/read": {},
         "/api/break-glass-alerts/{grant_id:uuid}/review": {"note": "Not ours"},
         "/break-glass/{grant_id:uuid}/review": {"note": "Not ours"},
+        # Issue 16: documents (multipart; a JSON or form body carries no file, and the
+        # case is not found before any file would be read).
+        "/api/cases/{case_id:uuid}/documents": {"kind": "report"},
+        "/api/cases/{case_id:uuid}/documents/{document_id:uuid}/versions": {},
+        "/cases/{case_id:uuid}/documents": {"kind": "report"},
+        "/cases/{case_id:uuid}/documents/{document_id:uuid}/versions": {},
         # Issue 15: legal holds (the API only).
         "/api/cases/{case_id:uuid}/legal-hold": {"reason": "A claim is expected"},
         "/api/cases/{case_id:uuid}/legal-hold/lift": {},
@@ -418,6 +424,14 @@ async def test_no_route_updates_or_deletes_another_tenants_row(
     ids["grant_id"] = grant.json()["id"]
     told = (await fiona.get("/t/northmoor/api/notifications?limit=1")).json()["items"]
     ids["notification_id"] = told[0]["id"]
+    uploaded = await aisha.post(
+        f"/t/northmoor/api/cases/{ids['case_id']}/documents",
+        data={"kind": "report"},
+        files=[("file", ("report.txt", b"A school report", "text/plain"))],
+        headers={"x-csrftoken": aisha.cookies["confide_csrf"]},
+    )
+    assert uploaded.status_code == 201, uploaded.text
+    ids["document_id"] = uploaded.json()[0]["id"]
     bodies = _bodies(ids)
     routes = _write_routes()
     untried = [path for _, path in routes if path not in bodies and path not in _OWN_TENANT_ONLY]
@@ -434,6 +448,7 @@ async def test_no_route_updates_or_deletes_another_tenants_row(
         "school_id": ids["school_id"],
         "grant_id": ids["grant_id"],
         "notification_id": ids["notification_id"],
+        "document_id": ids["document_id"],
     }
     answers: dict[str, int] = {}
     manager, admin = await sign_in_as("bronwen"), await sign_in_as("seun")
