@@ -57,7 +57,9 @@ def test_a_caseworker_uploads_a_decision_letter_and_downloads_it_and_another_can
 
     page.get_by_test_id("upload").click()
     visit(page, "documents-error")
-    assert "Choose a file to upload" in page.locator(".govuk-error-summary").inner_text()
+    summary = page.locator(".govuk-error-summary").inner_text()
+    assert "Choose a file to upload" in summary
+    assert "Choose what kind of document it is" in summary
 
     letter = tmp_path / "decision-letter.pdf"
     letter.write_bytes(LETTER)
