@@ -93,6 +93,10 @@ ACTION_LABELS: dict[Action, str] = {
     Action.PERSON_READ: "Read a person's record",
     Action.NOTIFICATIONS_READ: "Marked notifications read",
     Action.BREAK_GLASS_REVIEWED: "Reviewed a use of break-glass",
+    Action.REQUEST_LOGGED: "Logged an information request",
+    Action.REQUEST_READ: "Read an information request",
+    Action.REQUEST_STEP: "Recorded a step of an information request",
+    Action.REQUEST_CLOSED: "Closed an information request",
     Action.LEGAL_HOLD_PLACED: "Put the case on legal hold",
     Action.LEGAL_HOLD_LIFTED: "Lifted the case's legal hold",
     Action.RETENTION_CONFIRMED: "Confirmed the retention sweep after its dry run",
@@ -202,6 +206,7 @@ TASK_KIND_LABELS = {
     TaskKind.CONSENT_REVIEW: "Consent review",
     TaskKind.TELL_CLIENT: "Tell the service user",
     TaskKind.FOLLOW_UP: "Follow-up",
+    TaskKind.INFORMATION_REQUEST: "Information request",
 }
 # Scheduled jobs by name (``workers/jobs.py``): a job without a label shows its name.
 JOB_LABELS = {

@@ -12,6 +12,7 @@ from confide.platform.api.housekeeping import HousekeepingController, JobRunsCon
 from confide.platform.api.notifications import NotificationController
 from confide.platform.api.people import PeopleController
 from confide.platform.api.policy import PolicyDocumentController, PolicySettingsController
+from confide.platform.api.requests import RequestsController
 from confide.platform.api.retention import LegalHoldController, RetentionController
 from confide.platform.api.schools import SchoolsController
 from confide.platform.api.tasks import TasksController
@@ -37,6 +38,7 @@ def api_router() -> Router:
             LegalHoldController,
             RetentionController,
             TasksController,
+            RequestsController,
         ],
         exception_handlers=API_ERRORS,
     )
