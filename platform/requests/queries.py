@@ -199,6 +199,18 @@ async def requests(
     return Page([_view(r, on) for r in result.items], result.total, page.limit, page.offset)
 
 
+async def due_requests(tenant_id: UUID, until: date) -> list[dict[str, Any]]:
+    """Open requests due by ``until`` (overdue included), with their case's reference."""
+    return await raw(
+        "SELECT r.id, r.case_id, c.reference, r.due_on FROM information_requests r"
+        " LEFT JOIN cases c ON c.tenant_id = r.tenant_id AND c.id = r.case_id"
+        " WHERE r.tenant_id = {} AND r.status = 'open' AND r.due_on <= {}"
+        " ORDER BY r.due_on, r.id",
+        tenant_id,
+        until,
+    )
+
+
 async def count_due(tenant_id: UUID, until: date) -> int:
     """Open requests due by ``until`` (overdue included): the dashboard's count."""
     [row] = await raw(

@@ -22,6 +22,8 @@ from confide.platform.core.db import current_tenant_id
 from confide.platform.core.errors import Forbidden, Invalid, NotFound
 from confide.platform.core.pagination import Page, PageRequest
 from confide.platform.identity.schemas import StaffView
+from confide.platform.notifications import services as notifications
+from confide.platform.notifications.schemas import NotificationKind
 from confide.platform.requests import queries
 from confide.platform.requests.clock import standing
 from confide.platform.requests.schemas import (
@@ -168,6 +170,28 @@ async def due_count(staff: StaffView) -> int:
         return 0
     until = service_today() + timedelta(days=DUE_SOON_DAYS)
     return await queries.count_due(current_tenant_id(), until)
+
+
+async def tell_managers_of_due(today: date) -> int:
+    """The ``requests.deadlines`` job's work: every manager told once when an open
+    request's deadline comes within the week, and once more when it has passed (each
+    keyed by the request and its due date: an extension that moves the date tells again).
+    How many notifications were made; run again, none."""
+    until = today + timedelta(days=DUE_SOON_DAYS)
+    made = 0
+    with_case: list[tuple[UUID, UUID, str]] = []
+    for row in await queries.due_requests(current_tenant_id(), until):
+        when = "overdue" if row["due_on"] < today else "soon"
+        key = f"{row['id']}:{row['due_on'].isoformat()}:{when}"
+        if row["case_id"] is not None:
+            with_case.append((row["case_id"], row["id"], key))
+        else:
+            made += await notifications.notify_managers(
+                NotificationKind.REQUEST_DUE, subject_key=key, subject_id=row["id"]
+            )
+    return made + await notifications.notify_managers_of_cases(
+        NotificationKind.REQUEST_DUE, with_case
+    )
 
 
 async def _step(
