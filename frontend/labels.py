@@ -23,6 +23,7 @@ from confide.platform.consent.schemas import (
     TellMethod,
 )
 from confide.platform.housekeeping.schemas import RunStatus
+from confide.platform.requests.schemas import Channel, Relation, RequestKind, Stage
 from confide.platform.tasks.schemas import TaskKind
 
 CONTACTED_BY_LABELS = {
@@ -215,6 +216,35 @@ JOB_LABELS = {
     "notifications.policy_review_due": "Policy review due to managers",
     "retention.sweep": "Retention sweep",
     "tasks.consent_reviews": "Consent reviews due become tasks",
+    "requests.deadlines": "Information request deadlines to managers",
+}
+REQUEST_KIND_LABELS = {
+    RequestKind.SUBJECT_ACCESS: "Subject access request",
+    RequestKind.CASE_FILE: "Request for a case file (council or other party)",
+    RequestKind.FOI: "Freedom of Information request",
+}
+RELATION_LABELS = {
+    Relation.SELF: "The person themselves",
+    Relation.PARENT: "Parent",
+    Relation.CARER: "Carer",
+    Relation.SOLICITOR: "Solicitor",
+    Relation.COUNCIL_OFFICER: "Council officer",
+    Relation.POLICE: "Police",
+    Relation.OTHER: "Someone else",
+}
+CHANNEL_LABELS = {
+    Channel.EMAIL: "Email",
+    Channel.POST: "Post",
+    Channel.PHONE: "Phone",
+    Channel.IN_PERSON: "In person",
+    Channel.OTHER: "Another way",
+}
+STAGE_LABELS = {
+    Stage.AWAITING_IDENTITY: "Awaiting proof of identity",
+    Stage.AWAITING_CLARIFICATION: "Clock stopped: awaiting clarification",
+    Stage.RUNNING: "In progress",
+    Stage.NOT_SUBJECT_TO_FOI: "Not subject to FOI",
+    Stage.CLOSED: "Closed",
 }
 RUN_STATUS_LABELS = {
     RunStatus.SUCCEEDED: "Succeeded",
@@ -240,5 +270,9 @@ LABELS: dict[str, object] = {
     "field": FIELD_LABELS,
     "job": JOB_LABELS,
     "task_kind": TASK_KIND_LABELS,
+    "request_kind": REQUEST_KIND_LABELS,
+    "relation": RELATION_LABELS,
+    "channel": CHANNEL_LABELS,
+    "stage": STAGE_LABELS,
     "run_status": RUN_STATUS_LABELS,
 }

@@ -354,6 +354,17 @@ def _bodies(ids: dict[str, str]) -> dict[str, dict[str, Any]]:
         },
         "/tasks/{task_id:uuid}/told": {"told_how": "phone", **day("told_on", today)},
         "/cases/{case_id:uuid}/tasks": {"title": "From another service", **day("due_on", today)},
+        "/cases/{case_id:uuid}/requests": {
+            "kind": "subject_access",
+            "requester_name": "From another service",
+            "relation": "parent",
+            "channel": "post",
+            **day("received_on", today),
+        },
+        "/requests/{request_id:uuid}/identity": {
+            "evidence": "Passport",
+            **day("confirmed_on", today),
+        },
         "/task-list/{task_id:uuid}/done": {},
         # Issue 15: notifications and break-glass reviews.
         "/api/notifications/{notification_id:uuid}/read": {},
