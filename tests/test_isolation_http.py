@@ -361,6 +361,9 @@ def _bodies(ids: dict[str, str]) -> dict[str, dict[str, Any]]:
             "channel": "post",
             **day("received_on", today),
         },
+        "/requests/{request_id:uuid}/clarification": day("asked_on", today),
+        "/requests/{request_id:uuid}/extension": {"months": "1", "reason": "Complex"},
+        "/requests/{request_id:uuid}/close": {"outcome": "From another service"},
         "/requests/{request_id:uuid}/identity": {
             "evidence": "Passport",
             **day("confirmed_on", today),

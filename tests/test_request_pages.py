@@ -10,7 +10,7 @@ from datetime import date, timedelta
 import httpx
 
 from confide.platform.core.clock import service_today
-from confide.platform.core.deadlines import subject_access_clock
+from confide.platform.core.deadlines import Pause, subject_access_clock
 from tests.helpers.html import error_summary, parse, summary_list, table_rows
 from tests.helpers.pages import NM, record_enquiry, submit, text
 
@@ -79,6 +79,38 @@ async def test_a_manager_logs_a_request_confirms_identity_and_sees_the_deadline(
     count = parse(dashboard).one("[data-testid=requests-due]").text
     assert "due within the week or overdue" in count, count
     assert parse(await aisha.get(f"{NM}/dashboard")).first("[data-testid=requests-due]") is None
+
+    # The clock stops for clarification and restarts; a two-month extension; closing.
+    asked, answered = confirmed + timedelta(days=2), confirmed + timedelta(days=6)
+    pairs = [*_day("asked_on", asked), *_day("received_on", answered)]
+    done = await submit(fiona, request_path, f"{request_path}/clarification", pairs)
+    assert done.status_code == 303, done.text
+    pairs = [("months", "2"), ("reason", "Ten years of records")]
+    done = await submit(fiona, request_path, f"{request_path}/extension", pairs)
+    assert done.status_code == 303, done.text
+    page = await fiona.get(done.headers["location"])
+    clock = subject_access_clock(
+        received,
+        identity_confirmed_on=confirmed,
+        pauses=[Pause(asked, answered)],
+        extension_months=2,
+    )
+    assert clock.extended_due_on is not None
+    assert clock.tell_extension_by is not None
+    summary = summary_list(page, "[data-testid=request-summary]")
+    assert summary["Deadline"].startswith(_uk(clock.extended_due_on))
+    assert summary["Tell the requester of any extension by"] == _uk(clock.tell_extension_by)
+    assert summary["Extension"] == "2 further months: Ten years of records"
+    assert "Extension recorded." in text(page)
+
+    wrong = await submit(fiona, request_path, f"{request_path}/close", [("outcome", "")])
+    assert [field for field, _ in error_summary(wrong)] == ["#outcome"]
+    pairs = [("outcome", "Released in full"), ("released", "The case file")]
+    done = await submit(fiona, request_path, f"{request_path}/close", pairs)
+    page = await fiona.get(done.headers["location"])
+    summary = summary_list(page, "[data-testid=request-summary]")
+    assert (summary["Status"], summary["Released"]) == ("Closed", "The case file")
+    assert parse(page).first("[data-testid=close-request]") is None
 
 
 async def test_a_caseworkers_request_goes_back_to_the_case_for_the_managers_queue(

@@ -8,6 +8,9 @@ from uuid import UUID
 from confide.frontend.forms import Form
 from confide.platform.requests.schemas import (
     Channel,
+    Clarification,
+    Closing,
+    Extension,
     IdentityCheck,
     NewRequest,
     Relation,
@@ -64,4 +67,55 @@ class IdentityForm(Form):
             return None
         data = IdentityCheck(confirmed_on=confirmed, evidence=self.text("evidence"))
         self.check(lambda: data.validate(today, received_on))
+        return data if self.ok else None
+
+
+class ClarificationForm(Form):
+    """Clarification asked for (the clock stops) and, once it comes, received."""
+
+    order = ("asked_on", "received_on")
+    dates = ("asked_on", "received_on")
+
+    def clarification(self, today: date, request_received_on: date) -> Clarification | None:
+        asked = self.date("asked_on", "The date asked", required="Enter the date asked")
+        answered = self.date("received_on", "The date received")
+        if asked is None or not self.ok:
+            return None
+        data = Clarification(asked_on=asked, received_on=answered)
+        self.check(lambda: data.validate(today, request_received_on))
+        return data if self.ok else None
+
+
+class ExtensionForm(Form):
+    """One or two further months (FOI: further working days), and why."""
+
+    order = ("months", "working_days", "reason")
+
+    def extension(self, kind: RequestKind) -> Extension | None:
+        months = days = 0
+        if kind is RequestKind.FOI:
+            days = self.number("working_days", "Enter between 1 and 20 further working days") or 0
+        else:
+            months = self.number("months", "Choose an extension of 1 or 2 further months") or 0
+        if not self.text("reason"):
+            self.fail("reason", "Enter why it is extended")
+        if not self.ok:
+            return None
+        data = Extension(reason=self.text("reason"), months=months, working_days=days)
+        self.check(lambda: data.validate(kind))
+        return data if self.ok else None
+
+
+class ClosingForm(Form):
+    """The outcome, and what was released."""
+
+    order = ("outcome", "released")
+
+    def closing(self) -> Closing | None:
+        if not self.text("outcome"):
+            self.fail("outcome", "Enter the outcome")
+        if not self.ok:
+            return None
+        data = Closing(outcome=self.text("outcome"), released=self.text("released"))
+        self.check(data.validate)
         return data if self.ok else None

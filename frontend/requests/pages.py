@@ -13,9 +13,17 @@ from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect, Template
 
 from confide.frontend.casework.case import back_to_case, case_form_page
+from confide.frontend.forms import Form
 from confide.frontend.labels import LABELS
 from confide.frontend.paging import PageNumber, page_request, paged_template
-from confide.frontend.requests.forms import CASE_KINDS, IdentityForm, LogRequestForm
+from confide.frontend.requests.forms import (
+    CASE_KINDS,
+    ClarificationForm,
+    ClosingForm,
+    ExtensionForm,
+    IdentityForm,
+    LogRequestForm,
+)
 from confide.frontend.templating import form_page, redirect_to
 from confide.platform.casework.access import is_manager
 from confide.platform.core.clock import service_today
@@ -65,7 +73,9 @@ class RequestPages(Controller):
         request: Request[Any, Any, Any],
         request_id: FromPath[UUID],
         staff: NamedDependency[StaffView],
-        done: Annotated[str, QueryParameter(pattern="^(identity|logged)?$")] = "",
+        done: Annotated[
+            str, QueryParameter(pattern="^(identity|logged|clarification|extension|closed)?$")
+        ] = "",
     ) -> Template:
         found = await services.get_request(request_id, staff)
         return await self._page(request, found, IdentityForm(), done=done)
@@ -87,6 +97,67 @@ class RequestPages(Controller):
                 request, "request", request_id=request_id, query={"done": "identity"}
             )
         return await self._page(request, found, form, done="")
+
+    async def _step(
+        self,
+        request: Request[Any, Any, Any],
+        request_id: UUID,
+        staff: StaffView,
+        form: Form,
+        read: Any,
+        act: Any,
+        done: str,
+    ) -> Template | Redirect:
+        """A step's form posted: ``read`` makes the service's input from the form and the
+        request (None when anything is wrong), ``act`` records it."""
+        found = await services.get_request(request_id, staff)
+        data = read(found)
+        if data is not None:
+            await form.save(lambda: act(request_id, staff, data))
+        if form.ok:
+            return redirect_to(request, "request", request_id=request_id, query={"done": done})
+        return form_page(request, ONE, form, entry=found, labels=LABELS, done="")
+
+    @post("/{request_id:uuid}/clarification", name="request-clarification")
+    async def clarification(
+        self,
+        request: Request[Any, Any, Any],
+        request_id: FromPath[UUID],
+        staff: NamedDependency[StaffView],
+    ) -> Template | Redirect:
+        form = ClarificationForm.posted(await request.form())
+        today = service_today()
+        return await self._step(
+            request, request_id, staff, form,
+            lambda found: form.clarification(today, found.received_on),
+            services.record_clarification, "clarification",
+        )  # fmt: skip
+
+    @post("/{request_id:uuid}/extension", name="request-extension")
+    async def extension(
+        self,
+        request: Request[Any, Any, Any],
+        request_id: FromPath[UUID],
+        staff: NamedDependency[StaffView],
+    ) -> Template | Redirect:
+        form = ExtensionForm.posted(await request.form())
+        return await self._step(
+            request, request_id, staff, form,
+            lambda found: form.extension(found.kind), services.extend, "extension",
+        )  # fmt: skip
+
+    @post("/{request_id:uuid}/close", name="request-close")
+    async def close(
+        self,
+        request: Request[Any, Any, Any],
+        request_id: FromPath[UUID],
+        staff: NamedDependency[StaffView],
+    ) -> Template | Redirect:
+        form = ClosingForm.posted(await request.form())
+        return await self._step(
+            request, request_id, staff, form,
+            lambda found: form.closing(), services.close_request, "closed",
+        )  # fmt: skip
 
 
 class CaseRequestPages(Controller):
