@@ -15,6 +15,7 @@ from confide.platform.api.policy import PolicyDocumentController, PolicySettings
 from confide.platform.api.requests import RequestsController
 from confide.platform.api.retention import LegalHoldController, RetentionController
 from confide.platform.api.schools import SchoolsController
+from confide.platform.api.statistics import StatisticsController
 from confide.platform.api.tasks import TasksController
 from confide.platform.api.team import TeamController
 
@@ -39,6 +40,7 @@ def api_router() -> Router:
             RetentionController,
             TasksController,
             RequestsController,
+            StatisticsController,
         ],
         exception_handlers=API_ERRORS,
     )
