@@ -142,6 +142,7 @@ async def _existing(owner: asyncpg.Connection, tenant: TenantRef) -> dict[str, l
         "run_id": "SELECT id FROM job_runs LIMIT 1",
         "notification_id": "SELECT id FROM notifications LIMIT 1",
         "grant_id": "SELECT id FROM break_glass_grants LIMIT 1",
+        "request_id": "SELECT id FROM information_requests LIMIT 1",
     }
     found: dict[str, list[str]] = {}
     async with owner.transaction():
@@ -264,6 +265,19 @@ async def ids(
     finally:
         await owner.close()
     never = str(uuid.uuid4())
+    # An information request on the own case (issue 17), logged by the manager.
+    logged = await _post(
+        manager,
+        "/requests",
+        {
+            "kind": "subject_access",
+            "requester_name": "Fuzz requester",
+            "relation": "parent",
+            "received_on": "2026-01-05",
+            "channel": "post",
+            "case_id": own["id"],
+        },
+    )
     # The schools directory (issue 14): a school of this tenant's, imported by its admin.
     [urn] = new_urns(1)
     imported = await import_api(
@@ -285,6 +299,7 @@ async def ids(
         "run_id": [*heartbeats["run_id"], *other["run_id"], never],
         "notification_id": [*heartbeats["notification_id"], *other["notification_id"], never],
         "grant_id": [*heartbeats["grant_id"], *other["grant_id"], never],
+        "request_id": [logged["id"], *other["request_id"], never],
     }
 
 

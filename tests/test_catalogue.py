@@ -110,6 +110,7 @@ APP_PRIVILEGES: dict[str, frozenset[str]] = {
     "notifications": READ_WRITE,  # marked read; never deleted (issue 15)
     "tell_client_tasks": READ_WRITE,
     "tasks": READ_WRITE,  # a task moves to done (and a delay moves its due date); never deleted
+    "information_requests": READ_WRITE,  # steps recorded, closed; never deleted (issue 17)
     "households": READ_WRITE,
     "household_members": READ_WRITE,  # relationships corrected, never deleted
     "case_legal_holds": READ_WRITE,  # lifted with who and when, never deleted (rule 14)

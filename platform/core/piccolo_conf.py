@@ -23,5 +23,6 @@ APP_REGISTRY = AppRegistry(
         "confide.platform.tasks.piccolo_app",
         "confide.platform.operators.piccolo_app",
         "confide.platform.notifications.piccolo_app",
+        "confide.platform.requests.piccolo_app",
     ]
 )
