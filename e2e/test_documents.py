@@ -1,4 +1,4 @@
-"""Journey (issue 16, rule 26): a caseworker opens the documents of her case, is told by
+"""Journey (issue 16, rule 28): a caseworker opens the documents of her case, is told by
 the error summary that a file must be chosen, uploads a decision letter (a PDF), sees it
 listed and downloads it; a caseworker without grounds cannot download it. axe checks
 every page on the way."""

@@ -143,6 +143,7 @@ async def _existing(owner: asyncpg.Connection, tenant: TenantRef) -> dict[str, l
         "notification_id": "SELECT id FROM notifications LIMIT 1",
         "grant_id": "SELECT id FROM break_glass_grants LIMIT 1",
         "document_id": "SELECT document_id AS id FROM case_documents LIMIT 1",
+        "request_id": "SELECT id FROM information_requests LIMIT 1",
     }
     found: dict[str, list[str]] = {}
     async with owner.transaction():
@@ -265,6 +266,19 @@ async def ids(
     finally:
         await owner.close()
     never = str(uuid.uuid4())
+    # An information request on the own case (issue 17), logged by the manager.
+    logged = await _post(
+        manager,
+        "/requests",
+        {
+            "kind": "subject_access",
+            "requester_name": "Fuzz requester",
+            "relation": "parent",
+            "received_on": "2026-01-05",
+            "channel": "post",
+            "case_id": own["id"],
+        },
+    )
     # The schools directory (issue 14): a school of this tenant's, imported by its admin.
     [urn] = new_urns(1)
     imported = await import_api(
@@ -287,6 +301,7 @@ async def ids(
         "notification_id": [*heartbeats["notification_id"], *other["notification_id"], never],
         "grant_id": [*heartbeats["grant_id"], *other["grant_id"], never],
         "document_id": [*heartbeats["document_id"], *other["document_id"], never],
+        "request_id": [logged["id"], *other["request_id"], never],
     }
 
 

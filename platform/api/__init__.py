@@ -13,6 +13,7 @@ from confide.platform.api.housekeeping import HousekeepingController, JobRunsCon
 from confide.platform.api.notifications import NotificationController
 from confide.platform.api.people import PeopleController
 from confide.platform.api.policy import PolicyDocumentController, PolicySettingsController
+from confide.platform.api.requests import RequestsController
 from confide.platform.api.retention import LegalHoldController, RetentionController
 from confide.platform.api.schools import SchoolsController
 from confide.platform.api.statistics import StatisticsController
@@ -40,6 +41,7 @@ def api_router() -> Router:
             RetentionController,
             TasksController,
             DocumentsController,
+            RequestsController,
             StatisticsController,
         ],
         exception_handlers=API_ERRORS,

@@ -49,7 +49,7 @@ class Action(StrEnum):
     TASK_ADDED = "task_added"
     TASK_DONE = "task_done"
     REVIEW_TASKS_MADE = "review_tasks_made"
-    # Documents (rule 26)
+    # Documents (rule 28)
     DOCUMENT_UPLOADED = "document_uploaded"
     DOCUMENT_VERSION_ADDED = "document_version_added"
     DOCUMENT_DOWNLOADED = "document_downloaded"
@@ -101,6 +101,11 @@ class Action(StrEnum):
     # Issue 15, notifications
     NOTIFICATIONS_READ = "notifications_read"
     BREAK_GLASS_REVIEWED = "break_glass_reviewed"
+    # Issue 17, information requests
+    REQUEST_LOGGED = "request_logged"
+    REQUEST_READ = "request_read"
+    REQUEST_STEP = "request_step"
+    REQUEST_CLOSED = "request_closed"
 
 
 MEANINGS: dict[Action, str] = {
@@ -183,6 +188,11 @@ MEANINGS: dict[Action, str] = {
     Action.RETENTION_CONFIRMED: "a tenant admin saw the retention dry run and let it run",
     Action.STATISTICS_RELEASED: "a manager downloaded the annual return (year, format, checksum)",
     Action.CASE_ERASED: "a case past retention was erased, its facts kept de-identified",
+    # Issue 17, information requests
+    Action.REQUEST_LOGGED: "an information request (subject access, case file, FOI) was logged",
+    Action.REQUEST_READ: "a manager read an information request",
+    Action.REQUEST_STEP: "a manager recorded a step of a request (identity, clarification ...)",
+    Action.REQUEST_CLOSED: "a manager closed an information request with its outcome",
 }
 
 _CODE = re.compile(r"^[a-z][a-z0-9_]{0,63}$")

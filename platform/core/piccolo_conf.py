@@ -25,5 +25,6 @@ APP_REGISTRY = AppRegistry(
         "confide.platform.operators.piccolo_app",
         "confide.platform.notifications.piccolo_app",
         "confide.platform.documents.piccolo_app",
+        "confide.platform.requests.piccolo_app",
     ]
 )

@@ -1,4 +1,4 @@
-"""Documents on a case (rule 26): upload one or more files, a new version of one, the
+"""Documents on a case (rule 28): upload one or more files, a new version of one, the
 list, and a download, each behind the case's need-to-know check and audited.
 
 A file is checked before anything is stored: its type from its bytes (``sniff``), its
