@@ -10,6 +10,7 @@ real ``confide tenants create``, so a cross-tenant test costs one line.
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
@@ -28,6 +29,7 @@ from tests.helpers.environment import (
     OWNER_URL,
     REDIS_PREFIX,
     REDIS_URL,
+    STORAGE_FOLDER,
 )
 from tests.helpers.tenants import TENANTS, TenantRef
 
@@ -101,6 +103,7 @@ def database(dev_idp: str) -> Iterator[dict[str, TenantRef]]:
     finally:
         run_async(_drop())
         _clear_redis()
+        shutil.rmtree(STORAGE_FOLDER, ignore_errors=True)
 
 
 async def _tenant_refs() -> dict[str, TenantRef]:

@@ -22,6 +22,7 @@ from confide.platform.consent.schemas import (
     SendMethod,
     TellMethod,
 )
+from confide.platform.documents.schemas import DocumentKind
 from confide.platform.housekeeping.schemas import RunStatus
 from confide.platform.requests.schemas import Channel, Relation, RequestKind, Stage
 from confide.platform.tasks.schemas import TaskKind
@@ -82,6 +83,9 @@ ACTION_LABELS: dict[Action, str] = {
     Action.TELL_CLIENT_DELAYED: "Delayed telling the service user",
     Action.TELL_CLIENT_DONE: "Recorded telling the service user",
     Action.TASK_ADDED: "Added a follow-up task",
+    Action.DOCUMENT_UPLOADED: "Uploaded a document",
+    Action.DOCUMENT_VERSION_ADDED: "Uploaded a new version of a document",
+    Action.DOCUMENT_DOWNLOADED: "Downloaded a document",
     Action.TASK_DONE: "Marked a task done",
     Action.REVIEW_TASKS_MADE: "Made consent-review tasks",
     Action.SAFE_CONTACT_EXCEPTION: "Set the safe-contact preferences aside (manager)",
@@ -210,6 +214,14 @@ TASK_KIND_LABELS = {
     TaskKind.FOLLOW_UP: "Follow-up",
     TaskKind.INFORMATION_REQUEST: "Information request",
 }
+DOCUMENT_KIND_LABELS = {
+    DocumentKind.EHC_PLAN: "EHC plan",
+    DocumentKind.DECISION_LETTER: "Decision letter",
+    DocumentKind.REPORT: "Report",
+    DocumentKind.CONSENT_FORM: "Consent form",
+    DocumentKind.CORRESPONDENCE: "Correspondence",
+    DocumentKind.OTHER: "Other",
+}
 # Scheduled jobs by name (``workers/jobs.py``): a job without a label shows its name.
 JOB_LABELS = {
     "housekeeping.heartbeat": "Heartbeat",
@@ -271,6 +283,7 @@ LABELS: dict[str, object] = {
     "field": FIELD_LABELS,
     "job": JOB_LABELS,
     "task_kind": TASK_KIND_LABELS,
+    "document_kind": DOCUMENT_KIND_LABELS,
     "request_kind": REQUEST_KIND_LABELS,
     "relation": RELATION_LABELS,
     "channel": CHANNEL_LABELS,

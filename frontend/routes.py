@@ -27,6 +27,7 @@ from confide.frontend.consent.capacity import CapacityPages
 from confide.frontend.consent.history import ConsentHistoryPage
 from confide.frontend.consent.record import ConsentPages
 from confide.frontend.consent.review import ReviewPages
+from confide.frontend.documents.pages import DocumentPages
 from confide.frontend.errors import PAGE_ERRORS
 from confide.frontend.notifications.pages import NotificationPages
 from confide.frontend.pages import StartController
@@ -92,6 +93,8 @@ CONTROLLERS = [
     StatisticsPages,
     # notifications (issue 15)
     NotificationPages,
+    # documents (issue 16)
+    DocumentPages,
 ]
 
 

@@ -16,7 +16,15 @@ import pytest
 
 from tests.helpers.environment import RUN
 from tests.helpers.http import http_client
+from tests.helpers.storage import S3Server, s3_server
 from tests.helpers.tenants import TenantRef
+
+
+@pytest.fixture(scope="session")
+def s3() -> Iterator[S3Server]:
+    """A real S3-compatible server (SeaweedFS) for this run, started on first use."""
+    with s3_server() as server:
+        yield server
 
 
 @pytest.fixture(scope="session")

@@ -142,6 +142,7 @@ async def _existing(owner: asyncpg.Connection, tenant: TenantRef) -> dict[str, l
         "run_id": "SELECT id FROM job_runs LIMIT 1",
         "notification_id": "SELECT id FROM notifications LIMIT 1",
         "grant_id": "SELECT id FROM break_glass_grants LIMIT 1",
+        "document_id": "SELECT document_id AS id FROM case_documents LIMIT 1",
         "request_id": "SELECT id FROM information_requests LIMIT 1",
     }
     found: dict[str, list[str]] = {}
@@ -299,6 +300,7 @@ async def ids(
         "run_id": [*heartbeats["run_id"], *other["run_id"], never],
         "notification_id": [*heartbeats["notification_id"], *other["notification_id"], never],
         "grant_id": [*heartbeats["grant_id"], *other["grant_id"], never],
+        "document_id": [*heartbeats["document_id"], *other["document_id"], never],
         "request_id": [logged["id"], *other["request_id"], never],
     }
 

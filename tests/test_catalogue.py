@@ -109,6 +109,7 @@ APP_PRIVILEGES: dict[str, frozenset[str]] = {
     "job_runs": READ_WRITE,  # an attempt's record is replaced by the next attempt's
     "notifications": READ_WRITE,  # marked read; never deleted (issue 15)
     "tell_client_tasks": READ_WRITE,
+    "storage_data_keys": READ_WRITE,  # a data key is re-wrapped when the master keys rotate
     "tasks": READ_WRITE,  # a task moves to done (and a delay moves its due date); never deleted
     "information_requests": READ_WRITE,  # steps recorded, closed; never deleted (issue 17)
     "households": READ_WRITE,
@@ -124,6 +125,7 @@ APP_PRIVILEGES: dict[str, frozenset[str]] = {
     "case_contacts": APPEND,
     "break_glass_reviews": APPEND,  # a manager's look at a break-glass use (issue 15)
     "case_notes": APPEND,
+    "case_documents": APPEND,  # a new version is a new row; erased only with its case
     "break_glass_grants": APPEND,
     "record_changes": APPEND,
     "consents": APPEND,

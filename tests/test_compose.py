@@ -16,6 +16,8 @@ SECRETS = {
     "POSTGRES_PASSWORD": "p" * 32,
     "CONFIDE_DB_OWNER_PASSWORD": "o" * 32,
     "CONFIDE_DB_APP_PASSWORD": "a" * 32,
+    "CONFIDE_S3_ACCESS_KEY_ID": "confide",
+    "CONFIDE_S3_SECRET_KEY": "s" * 32,
 }
 
 
@@ -42,11 +44,17 @@ def test_compose_file_is_accepted_and_has_the_production_shape() -> None:
     result = _config(SECRETS)
     assert result.returncode == 0, result.stderr
     services = json.loads(result.stdout)["services"]
-    assert {"web", "worker", "beat", "migrate", "postgres", "redis"} <= set(services)
+    assert {"web", "worker", "beat", "migrate", "postgres", "redis", "s3"} <= set(services)
     web = services["web"]["environment"]
     assert web["DATABASE_APP_URL"].startswith("postgresql://confide_app:")
     assert web["CONFIDE_WEB_WORKERS"] == "auto"
     assert services["postgres"]["command"] == ["postgres", "-c", "max_connections=100"]
+    # Files go to the S3 service, with its credentials.
+    assert web["CONFIDE_STORAGE_BACKEND"] == "s3"
+    assert web["CONFIDE_STORAGE_S3_ENDPOINT_URL"] == "http://s3:8333"
+    s3 = services["s3"]["environment"]
+    assert s3["AWS_ACCESS_KEY_ID"] == web["CONFIDE_STORAGE_S3_ACCESS_KEY_ID"]
+    assert s3["AWS_SECRET_ACCESS_KEY"] == web["CONFIDE_STORAGE_S3_SECRET_ACCESS_KEY"]
     assert services["web"]["depends_on"]["migrate"]["condition"] == (
         "service_completed_successfully"
     )

@@ -374,6 +374,12 @@ def _bodies(ids: dict[str, str]) -> dict[str, dict[str, Any]]:
         "/notifications/{notification_id:uuid}/read": {},
         "/api/break-glass-alerts/{grant_id:uuid}/review": {"note": "Not ours"},
         "/break-glass/{grant_id:uuid}/review": {"note": "Not ours"},
+        # Issue 16: documents (multipart; a JSON or form body carries no file, and the
+        # case is not found before any file would be read).
+        "/api/cases/{case_id:uuid}/documents": {"kind": "report"},
+        "/api/cases/{case_id:uuid}/documents/{document_id:uuid}/versions": {},
+        "/cases/{case_id:uuid}/documents": {"kind": "report"},
+        "/cases/{case_id:uuid}/documents/{document_id:uuid}/versions": {},
         # Issue 17: information requests (the API only).
         "/api/requests": {
             "kind": "subject_access",
@@ -448,6 +454,14 @@ async def test_no_route_updates_or_deletes_another_tenants_row(
     ids["grant_id"] = grant.json()["id"]
     told = (await fiona.get("/t/northmoor/api/notifications?limit=1")).json()["items"]
     ids["notification_id"] = told[0]["id"]
+    uploaded = await aisha.post(
+        f"/t/northmoor/api/cases/{ids['case_id']}/documents",
+        data={"kind": "report"},
+        files=[("file", ("report.txt", b"A school report", "text/plain"))],
+        headers={"x-csrftoken": aisha.cookies["confide_csrf"]},
+    )
+    assert uploaded.status_code == 201, uploaded.text
+    ids["document_id"] = uploaded.json()[0]["id"]
     logged = await post(
         fiona,
         "/t/northmoor/api/requests",
@@ -478,6 +492,7 @@ async def test_no_route_updates_or_deletes_another_tenants_row(
         "school_id": ids["school_id"],
         "grant_id": ids["grant_id"],
         "notification_id": ids["notification_id"],
+        "document_id": ids["document_id"],
         "request_id": ids["request_id"],
     }
     answers: dict[str, int] = {}

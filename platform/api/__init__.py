@@ -7,6 +7,7 @@ from litestar import Router
 from confide.platform.api.caselife import CaseLifeController
 from confide.platform.api.casework import CaseworkController
 from confide.platform.api.consent import ConsentController
+from confide.platform.api.documents import DocumentsController
 from confide.platform.api.errors import API_ERRORS
 from confide.platform.api.housekeeping import HousekeepingController, JobRunsController
 from confide.platform.api.notifications import NotificationController
@@ -39,6 +40,7 @@ def api_router() -> Router:
             LegalHoldController,
             RetentionController,
             TasksController,
+            DocumentsController,
             RequestsController,
             StatisticsController,
         ],

@@ -49,6 +49,10 @@ class Action(StrEnum):
     TASK_ADDED = "task_added"
     TASK_DONE = "task_done"
     REVIEW_TASKS_MADE = "review_tasks_made"
+    # Documents (rule 28)
+    DOCUMENT_UPLOADED = "document_uploaded"
+    DOCUMENT_VERSION_ADDED = "document_version_added"
+    DOCUMENT_DOWNLOADED = "document_downloaded"
     # Signing in and staff
     SIGN_IN = "sign_in"
     SIGN_IN_FAILED = "sign_in_failed"
@@ -136,6 +140,9 @@ MEANINGS: dict[Action, str] = {
     Action.TASK_ADDED: "a follow-up task was added to a case",
     Action.TASK_DONE: "a task was marked done",
     Action.REVIEW_TASKS_MADE: "the scheduled job made consent-review tasks (counts only)",
+    Action.DOCUMENT_UPLOADED: "a document was uploaded to a case",
+    Action.DOCUMENT_VERSION_ADDED: "a new version of a document was uploaded; the old kept",
+    Action.DOCUMENT_DOWNLOADED: "a version of a document was downloaded",
     Action.SIGN_IN: "a member of staff signed in",
     Action.SIGN_IN_FAILED: "a sign-in was refused, with the reason code",
     Action.SIGN_OUT: "a member of staff signed out",

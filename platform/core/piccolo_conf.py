@@ -13,6 +13,7 @@ APP_REGISTRY = AppRegistry(
     apps=[
         "confide.tenants.piccolo_app",
         "confide.platform.housekeeping.piccolo_app",
+        "confide.platform.storage.piccolo_app",
         "confide.platform.audit.piccolo_app",
         "confide.platform.identity.piccolo_app",
         "confide.platform.schools.piccolo_app",
@@ -23,6 +24,7 @@ APP_REGISTRY = AppRegistry(
         "confide.platform.tasks.piccolo_app",
         "confide.platform.operators.piccolo_app",
         "confide.platform.notifications.piccolo_app",
+        "confide.platform.documents.piccolo_app",
         "confide.platform.requests.piccolo_app",
     ]
 )

@@ -201,6 +201,38 @@ class CoreSettings(BaseSettings):
         return self.secret_key
 
 
+class StorageSettings(BaseSettings):
+    """Where files (documents, exports) are kept: a folder under the data folder (the
+    embedded default) or an S3-compatible bucket. Either way every object is encrypted
+    before it leaves the process (``platform/storage``)."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="CONFIDE_STORAGE_", extra="ignore", env_ignore_empty=True
+    )
+
+    backend: Literal["folder", "s3"] = Field(default="folder", description="folder or s3")
+    folder: Path | None = Field(default=None, description="default: <CONFIDE_DATA_DIR>/files")
+    s3_endpoint_url: str | None = Field(default=None, description="unset: the AWS default")
+    s3_bucket: str = Field(default="confide", pattern=r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+    s3_region: str = Field(default="us-east-1", pattern=r"^[a-z0-9-]{1,40}$")
+    s3_access_key_id: str | None = Field(default=None, repr=False)
+    s3_secret_access_key: str | None = Field(default=None, repr=False)
+    s3_prefix: str = Field(default="", pattern=r"^([a-z0-9][a-z0-9_-]{0,40}/)?$")
+    clamd_address: str | None = Field(
+        default=None,
+        description="host:port of a ClamAV daemon scanning uploads (INSTREAM); unset: off",
+        pattern=r"^[A-Za-z0-9.-]+:[0-9]{1,5}$",
+    )
+    clamd_timeout: float = Field(default=30, gt=0, le=600, description="seconds per scan")
+
+    @field_validator("s3_endpoint_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value and urlsplit(value).scheme not in {"http", "https"}:
+            raise ValueError("must be an http:// or https:// URL")
+        return value or None
+
+
 class Settings:
     """All settings, one object per concern."""
 
@@ -210,6 +242,7 @@ class Settings:
         self.redis = _load(RedisSettings, "")
         self.web = _load(WebSettings, "CONFIDE_")
         self.tasks = _load(TaskSettings, "CONFIDE_TASK_")
+        self.storage = _load(StorageSettings, "CONFIDE_STORAGE_")
 
 
 def _load(kind: type[_S], prefix: str) -> _S:

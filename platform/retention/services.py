@@ -19,6 +19,7 @@ from confide.platform.casework.access import NotPermitted, is_manager
 from confide.platform.core.db import current_tenant_id
 from confide.platform.core.errors import Conflict, NotFound
 from confide.platform.core.pagination import Page, PageRequest
+from confide.platform.documents import services as documents
 from confide.platform.identity.schemas import StaffStatus, StaffView
 from confide.platform.retention import queries
 from confide.platform.retention.schemas import DryRun, DueCase, HoldView, NewHold
@@ -134,9 +135,14 @@ async def sweep() -> dict[str, int]:
     while batch := await queries.due_batch(after, BATCH):
         after = batch[-1].case_id
         ids = [c.case_id for c in batch]
+        stored = await documents.stored_objects(ids)
         done = await queries.erase(ids)
         if done != len(ids):  # the same rule in the same transaction: never, short of a bug
             raise RuntimeError("the database erased other cases than it found due")
+        # The documents' stored objects go with their rows, before the commit: a removal
+        # that fails rolls the batch back, and the next run erases those cases again
+        # (removing an object already gone is nothing).
+        await documents.erase_objects(stored)
         await audit.record_many(
             [
                 audit.entry(

@@ -6,8 +6,11 @@ Confide is imported: the root ``conftest.py`` imports it first.
 
 from __future__ import annotations
 
+import atexit
 import os
 import secrets
+import shutil
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).parents[2]
@@ -20,6 +23,10 @@ OWNER_ROLE = f"confide_owner_{RUN}"
 APP_ROLE = f"confide_app_{RUN}"
 DATABASE = f"confide_test_{RUN}"
 REDIS_PREFIX = f"confide-test-{RUN}:"
+# The run's stored files (the folder backend), removed at the end (the root conftest.py).
+STORAGE_FOLDER = Path(tempfile.mkdtemp(prefix=f"confide-test-{RUN}-files-"))
+# Also for a run that never makes the database (tests/test_compose.py alone, say).
+atexit.register(shutil.rmtree, STORAGE_FOLDER, ignore_errors=True)
 
 
 def role_url(base: str, user: str, database: str) -> str:
@@ -48,7 +55,14 @@ os.environ.update(
         # No beat runs in the tests: a day's schedule keeps the shared tenants' audit logs
         # "anchored in time" however long a run takes (test_audit_checkpoints.py uses 15).
         "CONFIDE_AUDIT_CHECKPOINT_MINUTES": "1440",
+        "CONFIDE_STORAGE_BACKEND": "folder",
+        "CONFIDE_STORAGE_FOLDER": str(STORAGE_FOLDER),
     }
 )
-for _name in ("DATABASE_APP_URL", "CELERY_BROKER_URL", "CONFIDE_BASE_DOMAIN"):
+for _name in (
+    "DATABASE_APP_URL",
+    "CELERY_BROKER_URL",
+    "CONFIDE_BASE_DOMAIN",
+    "CONFIDE_STORAGE_CLAMD_ADDRESS",
+):
     os.environ.pop(_name, None)

@@ -1,0 +1,1 @@
+"""Documents pages: a case's documents, uploading, a document's versions, downloads."""

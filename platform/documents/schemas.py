@@ -1,0 +1,97 @@
+"""Documents' kinds and the views the services return."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+from uuid import UUID
+
+from confide.platform.casework.schemas import Side
+
+TITLE_MAX = 200
+FILENAME_MAX = 200
+#: A file's size limit when the service has set none (rule 28).
+DEFAULT_MAX_BYTES = 25 * 1024 * 1024
+#: Files one upload may carry.
+MAX_FILES = 10
+
+
+class DocumentKind(StrEnum):
+    EHC_PLAN = "ehc_plan"
+    DECISION_LETTER = "decision_letter"
+    REPORT = "report"
+    CONSENT_FORM = "consent_form"
+    CORRESPONDENCE = "correspondence"
+    OTHER = "other"
+
+
+@dataclass(frozen=True, slots=True)
+class UploadedFile:
+    """One file as it arrived: the name the browser gave (shown, never trusted for the
+    type) and its bytes."""
+
+    filename: str
+    data: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class NewDocuments:
+    """What an upload form or the API sent, unchecked: the service checks it after the
+    need-to-know check, so another tenant's case is "not found" whatever the body."""
+
+    files: list[UploadedFile]
+    title: str = ""
+    kind: str = ""
+    document_date: date | None = None
+    date_given: bool = False  # a date was sent (and ``document_date`` None: not a date)
+    side: str = Side.SHARED.value
+    note_id: UUID | None = None
+    contact_id: UUID | None = None
+    # What the surface could not read (an id that is not an id), raised with the
+    # service's own problems after the need-to-know check.
+    problems: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class VersionView:
+    version: int
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+    uploaded_by: UUID
+    uploaded_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentView:
+    """A document as its latest version describes it, with every version newest first."""
+
+    id: UUID
+    case_id: UUID
+    title: str
+    kind: DocumentKind
+    document_date: date | None
+    side: Side
+    note_id: UUID | None
+    contact_id: UUID | None
+    version: int
+    filename: str
+    content_type: str
+    size: int
+    uploaded_by: UUID
+    uploaded_at: datetime
+    versions: list[VersionView] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentFile:
+    """One version's file, for a download: its name, type, size and the stored object."""
+
+    document_id: UUID
+    version: int
+    filename: str
+    content_type: str
+    size: int
+    object_id: UUID

@@ -1,0 +1,301 @@
+"""Documents on a case (rule 28): upload one or more files, a new version of one, the
+list, and a download, each behind the case's need-to-know check and audited.
+
+A file is checked before anything is stored: its type from its bytes (``sniff``), its
+size against the service's limit, the scanning hook. Then it is sealed and stored
+(``platform/storage``) under a fresh id, and its row written; if any file of an upload is
+refused, nothing of that upload is stored (every check comes before the first put), and
+if writing a row fails, the objects already stored are removed again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from uuid import UUID, uuid4
+
+from confide.platform.audit.actions import Action
+from confide.platform.casework.access import check_access, record_act
+from confide.platform.casework.schemas import Side
+from confide.platform.core.db import current_tenant_id
+from confide.platform.core.edge import check_text
+from confide.platform.core.errors import Invalid, NotFound
+from confide.platform.documents import queries, scanning
+from confide.platform.documents.schemas import (
+    DEFAULT_MAX_BYTES,
+    FILENAME_MAX,
+    MAX_FILES,
+    TITLE_MAX,
+    DocumentFile,
+    DocumentKind,
+    DocumentView,
+    NewDocuments,
+    UploadedFile,
+)
+from confide.platform.documents.sniff import sniff
+from confide.platform.identity.schemas import StaffView
+from confide.platform.storage.services import TenantFiles, tenant_files
+
+
+class DocumentNotFound(NotFound):
+    """No such document on this case (never existed, or another case's or tenant's)."""
+
+
+def max_bytes() -> int:
+    """The service's size limit for one file."""
+    return DEFAULT_MAX_BYTES
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):g} MB"
+
+
+def clean_filename(name: str) -> str:
+    """The file's name as shown and offered back on download: the last part of any path,
+    without control or quote characters, at most ``FILENAME_MAX`` characters."""
+    name = unicodedata.normalize("NFC", name).replace("\\", "/").rsplit("/", 1)[-1]
+    name = re.sub(r'[\x00-\x1f\x7f"]', "", name).strip() or "document"
+    return name[-FILENAME_MAX:]
+
+
+async def _check_files(files: list[UploadedFile], field: str) -> list[str]:
+    """Each file's type; ``Invalid`` naming ``field`` for the first one refused."""
+    if not files or all(not f.data and not f.filename for f in files):
+        raise Invalid({field: "Choose a file to upload"})
+    if len(files) > MAX_FILES:
+        raise Invalid({field: f"Upload at most {MAX_FILES} files at once"})
+    limit = max_bytes()
+    kinds = []
+    for file in files:
+        name = clean_filename(file.filename)
+        if not file.data:
+            raise Invalid({field: f"The file {name} is empty"})
+        if len(file.data) > limit:
+            raise Invalid({field: f"The file {name} must be smaller than {_megabytes(limit)}"})
+        kind = sniff(file.data)
+        if kind is None:
+            raise Invalid(
+                {
+                    field: f"The file {name} must be a PDF, an Office document, an image"
+                    " or plain text"
+                }
+            )
+        try:
+            await scanning.scan(file.data)
+        except scanning.Infected:
+            raise Invalid({field: f"The file {name} contains a virus"}) from None
+        except scanning.ScanFailed:
+            raise Invalid(
+                {field: f"The file {name} could not be checked for viruses: try again later"}
+            ) from None
+        kinds.append(kind)
+    return kinds
+
+
+def _check_details(data: NewDocuments) -> tuple[DocumentKind, Side]:
+    errors: dict[str, str] = dict(data.problems)
+    check_text(
+        errors,
+        "title",
+        data.title,
+        label="the title",
+        high=TITLE_MAX,
+        required=False,
+        single_line=True,
+    )
+    try:
+        kind = DocumentKind(data.kind)
+    except ValueError:
+        errors["kind"] = "Choose what kind of document it is"
+        kind = DocumentKind.OTHER
+    if data.date_given and data.document_date is None:
+        errors["document_date"] = "The document's date must be a real date"
+    try:
+        side = Side(data.side or Side.SHARED.value)
+    except ValueError:
+        errors["side"] = "Choose whose side of the record it belongs to"
+        side = Side.SHARED
+    if errors:
+        raise Invalid(errors)
+    return kind, side
+
+
+async def _store(files: TenantFiles, data: bytes) -> tuple[UUID, str]:
+    object_id = uuid4()
+    await files.put(object_id, data)
+    return object_id, hashlib.sha256(data).hexdigest()
+
+
+def _title(given: str, filename: str) -> str:
+    title = given.strip() or clean_filename(filename).rsplit(".", 1)[0] or "Document"
+    return title[:TITLE_MAX]
+
+
+async def upload(case_id: UUID, staff: StaffView, data: NewDocuments) -> list[DocumentView]:
+    """One document per file, on an open case the person may add to; nothing stored unless
+    every file and field passes."""
+    access = await check_access(case_id, staff, purpose="record", require_open=True)
+    # Every problem at once (the form's error summary lists them all), files first.
+    errors: dict[str, str] = {}
+    types: list[str] = []
+    try:
+        types = await _check_files(data.files, "file")
+    except Invalid as invalid:
+        errors.update(invalid.errors)
+    kind, side = DocumentKind.OTHER, Side.SHARED
+    try:
+        kind, side = _check_details(data)
+    except Invalid as invalid:
+        errors.update(invalid.errors)
+    if data.note_id is not None and not await queries.note_on_case(case_id, data.note_id):
+        errors["note_id"] = "Choose a note of this case"
+    if data.contact_id is not None and not await queries.contact_on_case(case_id, data.contact_id):
+        errors["contact_id"] = "Choose a contact of this case"
+    if errors:
+        raise Invalid(errors)
+    files = await tenant_files()
+    stored: list[UUID] = []
+    document_ids: list[UUID] = []
+    try:
+        for file, content_type in zip(data.files, types, strict=True):
+            object_id, digest = await _store(files, file.data)
+            stored.append(object_id)
+            document_id = uuid4()
+            await queries.insert_version(
+                current_tenant_id(),
+                case_id,
+                document_id,
+                1,
+                title=_title(data.title, file.filename),
+                kind=kind,
+                document_date=data.document_date,
+                side=side,
+                note_id=data.note_id,
+                contact_id=data.contact_id,
+                filename=clean_filename(file.filename),
+                content_type=content_type,
+                size=len(file.data),
+                sha256=digest,
+                object_id=object_id,
+                uploaded_by=staff.id,
+            )
+            document_ids.append(document_id)
+    except BaseException:
+        for object_id in stored:
+            await files.delete(object_id)
+        raise
+    for document_id in document_ids:
+        await record_act(access, staff, Action.DOCUMENT_UPLOADED, document_id=document_id)
+    return [await _document(case_id, document_id) for document_id in document_ids]
+
+
+async def add_version(
+    case_id: UUID, document_id: UUID, staff: StaffView, file: UploadedFile | None
+) -> DocumentView:
+    """A new version of a document: the old versions and their files are kept."""
+    access = await check_access(case_id, staff, purpose="record", require_open=True)
+    current = await queries.document(case_id, document_id)
+    if current is None:
+        raise DocumentNotFound()
+    [content_type] = await _check_files([file] if file else [], "file")
+    assert file is not None
+    files = await tenant_files()
+    object_id, digest = await _store(files, file.data)
+    try:
+        await queries.insert_version(
+            current_tenant_id(),
+            case_id,
+            document_id,
+            current.version + 1,
+            title=current.title,
+            kind=current.kind,
+            document_date=current.document_date,
+            side=current.side,
+            note_id=current.note_id,
+            contact_id=current.contact_id,
+            filename=clean_filename(file.filename),
+            content_type=content_type,
+            size=len(file.data),
+            sha256=digest,
+            object_id=object_id,
+            uploaded_by=staff.id,
+        )
+    except BaseException:
+        await files.delete(object_id)
+        raise
+    await record_act(
+        access,
+        staff,
+        Action.DOCUMENT_VERSION_ADDED,
+        document_id=document_id,
+        version=current.version + 1,
+    )
+    return await _document(case_id, document_id)
+
+
+async def _document(case_id: UUID, document_id: UUID) -> DocumentView:
+    found = await queries.document(case_id, document_id)
+    if found is None:
+        raise DocumentNotFound()
+    return found
+
+
+async def list_documents(
+    case_id: UUID, staff: StaffView, *, for_parent: bool = False
+) -> list[DocumentView]:
+    """A case's documents, after the need-to-know check (a refusal audited); the caller
+    has read the case (audited) or does so. ``for_parent``: the shared side only."""
+    await check_access(case_id, staff, purpose="view")
+    return await queries.documents_of_case(case_id, for_parent=for_parent)
+
+
+async def get_document(case_id: UUID, document_id: UUID, staff: StaffView) -> DocumentView:
+    await check_access(case_id, staff, purpose="view")
+    return await _document(case_id, document_id)
+
+
+async def open_download(
+    case_id: UUID, document_id: UUID, staff: StaffView, version: int | None = None
+) -> tuple[DocumentFile, bytes]:
+    """One version's file (the latest when none is named) to send: need-to-know as for the
+    case (a refusal audited), and the download audited with the document and version.
+    The file is read from storage and opened whole (it is within the size limit)."""
+    access = await check_access(case_id, staff, purpose="download")
+    found = await queries.version_file(case_id, document_id, version)
+    if found is None:
+        raise DocumentNotFound()
+    await record_act(
+        access,
+        staff,
+        Action.DOCUMENT_DOWNLOADED,
+        reason_code="download",
+        document_id=document_id,
+        version=found.version,
+    )
+    files = await tenant_files()
+    # Whole, within the size limit: a missing or damaged object fails here, before any
+    # byte is sent.
+    return found, await files.get(found.object_id)
+
+
+async def versions_for_share(
+    case_id: UUID, items: list[tuple[UUID, int | None]]
+) -> dict[UUID, int]:
+    """For a share being recorded (the caller has checked the case): the exact version of
+    each document named (the latest when none is), for the disclosure's snapshot."""
+    return await queries.versions_of(case_id, items)
+
+
+async def stored_objects(case_ids: list[UUID]) -> list[UUID]:
+    """Every stored object of these cases' documents (for retention's erasure)."""
+    return await queries.objects_of_cases(case_ids)
+
+
+async def erase_objects(object_ids: list[UUID]) -> None:
+    """Remove these stored objects (their rows erased with their case)."""
+    if not object_ids:
+        return
+    files = await tenant_files()
+    for object_id in object_ids:
+        await files.delete(object_id)
