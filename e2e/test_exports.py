@@ -1,4 +1,4 @@
-"""Journey (issue 16, rule 27): a caseworker asks for the parent's view of a case's bundle
+"""Journey (issue 16, rule 29): a caseworker asks for the parent's view of a case's bundle
 from the case page, watches its progress by refreshing the page (no JavaScript needed),
 downloads the ZIP and finds the export in her list; what the young person told in
 confidence is not in it. axe checks every page on the way."""

@@ -24,6 +24,7 @@ from confide.platform.consent.schemas import (
 )
 from confide.platform.documents.schemas import DocumentKind
 from confide.platform.housekeeping.schemas import RunStatus
+from confide.platform.requests.schemas import Channel, Relation, RequestKind, Stage
 from confide.platform.tasks.schemas import TaskKind
 
 CONTACTED_BY_LABELS = {
@@ -97,6 +98,10 @@ ACTION_LABELS: dict[Action, str] = {
     Action.PERSON_READ: "Read a person's record",
     Action.NOTIFICATIONS_READ: "Marked notifications read",
     Action.BREAK_GLASS_REVIEWED: "Reviewed a use of break-glass",
+    Action.REQUEST_LOGGED: "Logged an information request",
+    Action.REQUEST_READ: "Read an information request",
+    Action.REQUEST_STEP: "Recorded a step of an information request",
+    Action.REQUEST_CLOSED: "Closed an information request",
     Action.LEGAL_HOLD_PLACED: "Put the case on legal hold",
     Action.LEGAL_HOLD_LIFTED: "Lifted the case's legal hold",
     Action.RETENTION_CONFIRMED: "Confirmed the retention sweep after its dry run",
@@ -210,6 +215,7 @@ TASK_KIND_LABELS = {
     TaskKind.CONSENT_REVIEW: "Consent review",
     TaskKind.TELL_CLIENT: "Tell the service user",
     TaskKind.FOLLOW_UP: "Follow-up",
+    TaskKind.INFORMATION_REQUEST: "Information request",
 }
 DOCUMENT_KIND_LABELS = {
     DocumentKind.EHC_PLAN: "EHC plan",
@@ -226,6 +232,35 @@ JOB_LABELS = {
     "notifications.policy_review_due": "Policy review due to managers",
     "retention.sweep": "Retention sweep",
     "tasks.consent_reviews": "Consent reviews due become tasks",
+    "requests.deadlines": "Information request deadlines to managers",
+}
+REQUEST_KIND_LABELS = {
+    RequestKind.SUBJECT_ACCESS: "Subject access request",
+    RequestKind.CASE_FILE: "Request for a case file (council or other party)",
+    RequestKind.FOI: "Freedom of Information request",
+}
+RELATION_LABELS = {
+    Relation.SELF: "The person themselves",
+    Relation.PARENT: "Parent",
+    Relation.CARER: "Carer",
+    Relation.SOLICITOR: "Solicitor",
+    Relation.COUNCIL_OFFICER: "Council officer",
+    Relation.POLICE: "Police",
+    Relation.OTHER: "Someone else",
+}
+CHANNEL_LABELS = {
+    Channel.EMAIL: "Email",
+    Channel.POST: "Post",
+    Channel.PHONE: "Phone",
+    Channel.IN_PERSON: "In person",
+    Channel.OTHER: "Another way",
+}
+STAGE_LABELS = {
+    Stage.AWAITING_IDENTITY: "Awaiting proof of identity",
+    Stage.AWAITING_CLARIFICATION: "Clock stopped: awaiting clarification",
+    Stage.RUNNING: "In progress",
+    Stage.NOT_SUBJECT_TO_FOI: "Not subject to FOI",
+    Stage.CLOSED: "Closed",
 }
 RUN_STATUS_LABELS = {
     RunStatus.SUCCEEDED: "Succeeded",
@@ -252,5 +287,9 @@ LABELS: dict[str, object] = {
     "job": JOB_LABELS,
     "task_kind": TASK_KIND_LABELS,
     "document_kind": DOCUMENT_KIND_LABELS,
+    "request_kind": REQUEST_KIND_LABELS,
+    "relation": RELATION_LABELS,
+    "channel": CHANNEL_LABELS,
+    "stage": STAGE_LABELS,
     "run_status": RUN_STATUS_LABELS,
 }

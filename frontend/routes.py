@@ -33,6 +33,7 @@ from confide.frontend.exports.pages import ExportPages
 from confide.frontend.notifications.pages import NotificationPages
 from confide.frontend.pages import StartController
 from confide.frontend.people.pages import PeoplePages
+from confide.frontend.requests.pages import CaseRequestPages, RequestPages
 from confide.frontend.schools.directory import SchoolImportPages, SchoolPages
 from confide.frontend.schools.person_school import PersonSchoolPages
 from confide.frontend.sharing.authorise import AuthorisePages
@@ -82,6 +83,8 @@ CONTROLLERS = [
     TaskPages,
     # the one task model (issue 15)
     TaskListPages,
+    RequestPages,
+    CaseRequestPages,
     FollowUpPages,
     # the schools directory and the team view (issue 14)
     SchoolPages,

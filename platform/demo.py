@@ -52,7 +52,6 @@ from confide.platform.casework.schemas import (
     Side,
 )
 from confide.platform.casework.tables import Case
-from confide.platform.consent.consents import add_months
 from confide.platform.consent.disclosures import send, share
 from confide.platform.consent.first_contact import record_first_contact
 from confide.platform.consent.schemas import (
@@ -69,7 +68,7 @@ from confide.platform.consent.schemas import (
     SentDisclosure,
 )
 from confide.platform.consent.tables import Consent
-from confide.platform.core.clock import SERVICE_ZONE, service_today
+from confide.platform.core.clock import SERVICE_ZONE, add_months, service_today
 from confide.platform.core.db import tenant_transaction
 from confide.platform.devidp import DEMO_USERS
 from confide.platform.identity.schemas import StaffView

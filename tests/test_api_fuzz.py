@@ -142,6 +142,8 @@ async def _existing(owner: asyncpg.Connection, tenant: TenantRef) -> dict[str, l
         "run_id": "SELECT id FROM job_runs LIMIT 1",
         "notification_id": "SELECT id FROM notifications LIMIT 1",
         "grant_id": "SELECT id FROM break_glass_grants LIMIT 1",
+        "document_id": "SELECT document_id AS id FROM case_documents LIMIT 1",
+        "request_id": "SELECT id FROM information_requests LIMIT 1",
     }
     found: dict[str, list[str]] = {}
     async with owner.transaction():
@@ -254,15 +256,6 @@ async def ids(
             "members": [{"person_id": own["subject"]["id"], "relationship": "sibling"}],
         },
     )
-    # A document (issue 16) on the case.
-    uploaded = await worker.post(
-        f"/t/{TENANT}/api/cases/{own['id']}/documents",
-        data={"kind": "report", "side": "shared"},
-        files=[("file", ("fuzz.txt", b"A plain text report.\n", "text/plain"))],
-        headers={"x-csrftoken": worker.cookies["confide_csrf"]},
-    )
-    assert uploaded.status_code == 201, uploaded.text
-    document_id = str(uploaded.json()[0]["id"])
     # An export (issue 16): queued (no worker here builds it).
     export = await _post(worker, f"/cases/{own['id']}/exports/bundle", {"view": "full"})
     async with http_client(app, BASE_URL) as colleague:
@@ -275,6 +268,19 @@ async def ids(
     finally:
         await owner.close()
     never = str(uuid.uuid4())
+    # An information request on the own case (issue 17), logged by the manager.
+    logged = await _post(
+        manager,
+        "/requests",
+        {
+            "kind": "subject_access",
+            "requester_name": "Fuzz requester",
+            "relation": "parent",
+            "received_on": "2026-01-05",
+            "channel": "post",
+            "case_id": own["id"],
+        },
+    )
     # The schools directory (issue 14): a school of this tenant's, imported by its admin.
     [urn] = new_urns(1)
     imported = await import_api(
@@ -297,7 +303,8 @@ async def ids(
         "notification_id": [*heartbeats["notification_id"], *other["notification_id"], never],
         "grant_id": [*heartbeats["grant_id"], *other["grant_id"], never],
         "export_id": [export["id"], never],
-        "document_id": [document_id, never],
+        "document_id": [*heartbeats["document_id"], *other["document_id"], never],
+        "request_id": [logged["id"], *other["request_id"], never],
     }
 
 

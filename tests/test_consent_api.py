@@ -12,8 +12,7 @@ import asyncpg
 import httpx
 import pytest
 
-from confide.platform.consent.consents import add_months
-from confide.platform.core.clock import service_today
+from confide.platform.core.clock import add_months, service_today
 from tests.helpers.casework import NM, as_tenant, new_case
 from tests.helpers.consent import (
     add_note,

@@ -13,8 +13,7 @@ import asyncpg
 import httpx
 import pytest
 
-from confide.platform.consent.consents import add_months
-from confide.platform.core.clock import service_today
+from confide.platform.core.clock import add_months, service_today
 from tests.helpers.casework import as_tenant, case_audit
 from tests.helpers.html import (
     Element,

@@ -12,9 +12,14 @@ from uuid import uuid4
 import pytest
 
 from confide.platform.consent.capacity import age_on, assess
-from confide.platform.consent.consents import add_months
 from confide.platform.consent.schemas import CapacityDecisionView
-from confide.platform.core.clock import SERVICE_ZONE, period_start, service_date, service_today
+from confide.platform.core.clock import (
+    SERVICE_ZONE,
+    add_months,
+    period_start,
+    service_date,
+    service_today,
+)
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""Documents on a case (rule 26): uploads judged by their bytes and size with nothing
+"""Documents on a case (rule 28): uploads judged by their bytes and size with nothing
 half-stored, versions kept, downloads behind need-to-know and audited, the parent's view
 without the young person's side, the scanning hook, and retention taking the stored
 objects with the case."""

@@ -1,4 +1,4 @@
-"""A worker killed in the middle of an export (issue 16, rule 27): the task comes back to
+"""A worker killed in the middle of an export (issue 16, rule 29): the task comes back to
 another worker after the visibility timeout, which builds the export again from nought,
 and it ends ready with exactly one result.
 

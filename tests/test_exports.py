@@ -1,4 +1,4 @@
-"""Exports built by a real Celery worker (issue 16, rule 27): the case bundle's ZIP (PDF,
+"""Exports built by a real Celery worker (issue 16, rule 29): the case bundle's ZIP (PDF,
 JSON, manifest of SHA-256 checksums) with its progress; the parent's view leaves out the
 young person's side in the PDF, the JSON and the names; only the asker and the managers
 download, audited, another service never; bad options are a 400 naming the field; the

@@ -354,23 +354,54 @@ def _bodies(ids: dict[str, str]) -> dict[str, dict[str, Any]]:
         },
         "/tasks/{task_id:uuid}/told": {"told_how": "phone", **day("told_on", today)},
         "/cases/{case_id:uuid}/tasks": {"title": "From another service", **day("due_on", today)},
+        "/cases/{case_id:uuid}/requests": {
+            "kind": "subject_access",
+            "requester_name": "From another service",
+            "relation": "parent",
+            "channel": "post",
+            **day("received_on", today),
+        },
+        "/requests/{request_id:uuid}/clarification": day("asked_on", today),
+        "/requests/{request_id:uuid}/extension": {"months": "1", "reason": "Complex"},
+        "/requests/{request_id:uuid}/close": {"outcome": "From another service"},
+        "/requests/{request_id:uuid}/identity": {
+            "evidence": "Passport",
+            **day("confirmed_on", today),
+        },
         "/task-list/{task_id:uuid}/done": {},
         # Issue 15: notifications and break-glass reviews.
         "/api/notifications/{notification_id:uuid}/read": {},
         "/notifications/{notification_id:uuid}/read": {},
         "/api/break-glass-alerts/{grant_id:uuid}/review": {"note": "Not ours"},
         "/break-glass/{grant_id:uuid}/review": {"note": "Not ours"},
+        # Issue 16: documents (multipart; a JSON or form body carries no file, and the
+        # case is not found before any file would be read).
+        "/api/cases/{case_id:uuid}/documents": {"kind": "report"},
+        "/api/cases/{case_id:uuid}/documents/{document_id:uuid}/versions": {},
+        "/cases/{case_id:uuid}/documents": {"kind": "report"},
+        "/cases/{case_id:uuid}/documents/{document_id:uuid}/versions": {},
+        # Issue 17: information requests (the API only).
+        "/api/requests": {
+            "kind": "subject_access",
+            "requester_name": "From another service",
+            "relation": "parent",
+            "received_on": str(today),
+            "channel": "email",
+            "case_id": ids["case_id"],
+        },
+        "/api/requests/{request_id:uuid}/identity": {
+            "confirmed_on": str(today),
+            "evidence": "Passport",
+        },
+        "/api/requests/{request_id:uuid}/clarification": {"asked_on": str(today)},
+        "/api/requests/{request_id:uuid}/extension": {"months": 1, "reason": "Complex"},
+        "/api/requests/{request_id:uuid}/close": {"outcome": "From another service"},
         # Issue 15: legal holds (the API only).
         "/api/cases/{case_id:uuid}/legal-hold": {"reason": "A claim is expected"},
         "/api/cases/{case_id:uuid}/legal-hold/lift": {},
         # Issue 16: the case bundle (a worker would build it; nothing is queued).
         "/api/cases/{case_id:uuid}/exports/bundle": {"view": "full"},
         "/cases/{case_id:uuid}/bundle": {"view": "full"},
-        # Issue 16: documents (the form's fields; a file or none, the case is not found).
-        "/api/cases/{case_id:uuid}/documents": {"kind": "report", "side": "shared"},
-        "/api/cases/{case_id:uuid}/documents/{document_id:uuid}/versions": {},
-        "/cases/{case_id:uuid}/documents": {"kind": "report", "side": "shared"},
-        "/cases/{case_id:uuid}/documents/{document_id:uuid}/versions": {},
     }
 
 
@@ -428,12 +459,26 @@ async def test_no_route_updates_or_deletes_another_tenants_row(
     ids["notification_id"] = told[0]["id"]
     uploaded = await aisha.post(
         f"/t/northmoor/api/cases/{ids['case_id']}/documents",
-        data={"kind": "report", "side": "shared"},
-        files=[("file", ("report.txt", b"A plain text report.\n", "text/plain"))],
+        data={"kind": "report"},
+        files=[("file", ("report.txt", b"A school report", "text/plain"))],
         headers={"x-csrftoken": aisha.cookies["confide_csrf"]},
     )
     assert uploaded.status_code == 201, uploaded.text
-    ids["document_id"] = str(uploaded.json()[0]["id"])
+    ids["document_id"] = uploaded.json()[0]["id"]
+    logged = await post(
+        fiona,
+        "/t/northmoor/api/requests",
+        {
+            "kind": "subject_access",
+            "requester_name": "Ada Okafor",
+            "relation": "parent",
+            "received_on": str(service_today()),
+            "channel": "post",
+            "case_id": ids["case_id"],
+        },
+    )
+    assert logged.status_code == 201, logged.text
+    ids["request_id"] = logged.json()["id"]
     bodies = _bodies(ids)
     routes = _write_routes()
     untried = [path for _, path in routes if path not in bodies and path not in _OWN_TENANT_ONLY]
@@ -451,6 +496,7 @@ async def test_no_route_updates_or_deletes_another_tenants_row(
         "grant_id": ids["grant_id"],
         "notification_id": ids["notification_id"],
         "document_id": ids["document_id"],
+        "request_id": ids["request_id"],
     }
     answers: dict[str, int] = {}
     manager, admin = await sign_in_as("bronwen"), await sign_in_as("seun")

@@ -22,6 +22,7 @@ TASK_MODULES = [
     "confide.workers.notifications",
     "confide.workers.reviews",
     "confide.workers.retention",
+    "confide.workers.requests",
     "confide.workers.exports",
 ]
 

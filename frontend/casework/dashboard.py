@@ -13,6 +13,7 @@ from confide.frontend.paging import PageNumber
 from confide.frontend.templating import page_context
 from confide.platform.identity.schemas import StaffView
 from confide.platform.identity.web import signed_in
+from confide.platform.requests.services import due_count as requests_due
 from confide.tenants.policy.document import current_review_status
 from confide.tenants.resolution import request_tenant
 from confide.tenants.roles import StaffRole
@@ -39,6 +40,9 @@ class DashboardPage(Controller):
             if tenant is not None and staff.has(StaffRole.MANAGER)
             else None
         )
+        # Rule 27: managers see how many information requests are due within the week.
+        due_requests = await requests_due(staff) if staff.has(StaffRole.MANAGER) else None
         return Template(
-            "dashboard.html", context=page_context(request, policy_review=review, **lists)
+            "dashboard.html",
+            context=page_context(request, policy_review=review, requests_due=due_requests, **lists),
         )

@@ -1,4 +1,4 @@
-"""A case's documents (rule 26): the list with the upload form (the GOV.UK file upload,
+"""A case's documents (rule 28): the list with the upload form (the GOV.UK file upload,
 one or more files, no JavaScript needed), one document with its versions and a new
 version, and the download of any version (audited; an attachment, never cached)."""
 

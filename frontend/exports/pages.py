@@ -1,4 +1,4 @@
-"""Exports (issue 16, rule 27): the case bundle asked for from the case page, the list of
+"""Exports (issue 16, rule 29): the case bundle asked for from the case page, the list of
 one's exports with their progress, one export's page (a link refreshes it: no JavaScript
 needed), and the download, only for whoever asked and the managers, audited."""
 

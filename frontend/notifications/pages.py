@@ -28,6 +28,7 @@ SAYS = {
     NotificationKind.TELL_CLIENT_OVERDUE: "A task to tell the service user is overdue",
     NotificationKind.POLICY_REVIEW_DUE: "The confidentiality policy is due for review",
     NotificationKind.CASE_ASSIGNED: "A case was assigned to you",
+    NotificationKind.REQUEST_DUE: "An information request's deadline is near or has passed",
 }
 
 

@@ -14,6 +14,7 @@ from confide.platform.api.housekeeping import HousekeepingController, JobRunsCon
 from confide.platform.api.notifications import NotificationController
 from confide.platform.api.people import PeopleController
 from confide.platform.api.policy import PolicyDocumentController, PolicySettingsController
+from confide.platform.api.requests import RequestsController
 from confide.platform.api.retention import LegalHoldController, RetentionController
 from confide.platform.api.schools import SchoolsController
 from confide.platform.api.statistics import StatisticsController
@@ -40,8 +41,9 @@ def api_router() -> Router:
             LegalHoldController,
             RetentionController,
             TasksController,
-            StatisticsController,
             DocumentsController,
+            RequestsController,
+            StatisticsController,
             ExportsController,
         ],
         exception_handlers=API_ERRORS,

@@ -1,4 +1,4 @@
-"""Documents API (rule 26): upload (multipart), new versions, the list, one document and
+"""Documents API (rule 28): upload (multipart), new versions, the list, one document and
 its download, each behind the case's need-to-know. Errors as in the case work API: 400
 naming the field, 404 the same for a missing document and another tenant's, 403 a case
 without need-to-know."""

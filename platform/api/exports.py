@@ -1,4 +1,4 @@
-"""Exports API (issue 16, rule 27): ask for a case's bundle, follow its progress, download
+"""Exports API (issue 16, rule 29): ask for a case's bundle, follow its progress, download
 it. Errors as in the case work API: 400 field-named, 404 the same for another tenant's and
 another person's export, 403 a case without need-to-know, 409 not ready."""
 

@@ -49,7 +49,7 @@ class Action(StrEnum):
     TASK_ADDED = "task_added"
     TASK_DONE = "task_done"
     REVIEW_TASKS_MADE = "review_tasks_made"
-    # Documents (rule 26)
+    # Documents (rule 28)
     DOCUMENT_UPLOADED = "document_uploaded"
     DOCUMENT_VERSION_ADDED = "document_version_added"
     DOCUMENT_DOWNLOADED = "document_downloaded"
@@ -83,7 +83,7 @@ class Action(StrEnum):
     # Statistics (rule 12)
     STATISTICS_RELEASED = "statistics_released"
     CASE_ERASED = "case_erased"
-    # Issue 16, exports (rule 27)
+    # Issue 16, exports (rule 29)
     EXPORT_REQUESTED = "export_requested"
     EXPORT_BUILT = "export_built"
     EXPORT_DOWNLOADED = "export_downloaded"
@@ -105,6 +105,11 @@ class Action(StrEnum):
     # Issue 15, notifications
     NOTIFICATIONS_READ = "notifications_read"
     BREAK_GLASS_REVIEWED = "break_glass_reviewed"
+    # Issue 17, information requests
+    REQUEST_LOGGED = "request_logged"
+    REQUEST_READ = "request_read"
+    REQUEST_STEP = "request_step"
+    REQUEST_CLOSED = "request_closed"
 
 
 MEANINGS: dict[Action, str] = {
@@ -191,6 +196,11 @@ MEANINGS: dict[Action, str] = {
     Action.EXPORT_REQUESTED: "a case's bundle was asked for, to be built by a worker",
     Action.EXPORT_BUILT: "a worker built an export and stored it encrypted, with its checksum",
     Action.EXPORT_DOWNLOADED: "an export's file was downloaded by its asker or a manager",
+    # Issue 17, information requests
+    Action.REQUEST_LOGGED: "an information request (subject access, case file, FOI) was logged",
+    Action.REQUEST_READ: "a manager read an information request",
+    Action.REQUEST_STEP: "a manager recorded a step of a request (identity, clarification ...)",
+    Action.REQUEST_CLOSED: "a manager closed an information request with its outcome",
 }
 
 _CODE = re.compile(r"^[a-z][a-z0-9_]{0,63}$")

@@ -11,7 +11,7 @@ first.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from uuid import UUID, uuid4
 
 from confide.platform.audit.actions import Action
@@ -35,7 +35,7 @@ from confide.platform.consent.schemas import (
     ReviewConsent,
     ReviewDue,
 )
-from confide.platform.core.clock import service_today
+from confide.platform.core.clock import add_months, service_today
 from confide.platform.core.db import current_tenant_id
 from confide.platform.core.errors import Invalid
 from confide.platform.core.pagination import Page, PageRequest
@@ -44,18 +44,6 @@ from confide.platform.tasks import services as task_model
 from confide.tenants.policy.services import get_policy
 
 REVIEW_WINDOW_DAYS = 28  # reviews due this soon show on the dashboard
-
-
-def add_months(start: date, months: int) -> date:
-    """``start`` plus whole months, on the last day of a shorter month (31 Jan + 1 = 28 Feb)."""
-    index = start.month - 1 + months
-    year, month = start.year + index // 12, index % 12 + 1
-    for day in (start.day, 30, 29, 28):
-        try:
-            return date(year, month, day)
-        except ValueError:
-            continue
-    raise ValueError("unreachable")  # pragma: no cover - day 28 exists in every month
 
 
 async def _versions(case_id: UUID, *, latest_only: bool = False) -> list[ConsentView]:

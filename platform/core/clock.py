@@ -19,6 +19,19 @@ def service_today() -> date:
     return service_date(datetime.now(UTC))
 
 
+def add_months(start: date, months: int) -> date:
+    """``start`` plus whole months, on the last day of a shorter month (31 Jan + 1 = 28 Feb):
+    consent reviews, policy reviews and the subject access clock all count months so."""
+    index = start.month - 1 + months
+    year, month = start.year + index // 12, index % 12 + 1
+    for day in (start.day, 30, 29, 28):
+        try:
+            return date(year, month, day)
+        except ValueError:
+            continue
+    raise ValueError("unreachable")  # pragma: no cover - day 28 exists in every month
+
+
 def period_start(moment: datetime, minutes: int) -> datetime:
     """The start (UTC) of the scheduling period of ``minutes`` holding ``moment``: the
     key that makes a scheduled job's run for a period happen once (heartbeats,

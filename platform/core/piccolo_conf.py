@@ -25,6 +25,7 @@ APP_REGISTRY = AppRegistry(
         "confide.platform.operators.piccolo_app",
         "confide.platform.notifications.piccolo_app",
         "confide.platform.documents.piccolo_app",
+        "confide.platform.requests.piccolo_app",
         "confide.platform.exports.piccolo_app",
     ]
 )

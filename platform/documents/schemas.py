@@ -11,7 +11,7 @@ from confide.platform.casework.schemas import Side
 
 TITLE_MAX = 200
 FILENAME_MAX = 200
-#: A file's size limit when the service has set none (rule 26).
+#: A file's size limit when the service has set none (rule 28).
 DEFAULT_MAX_BYTES = 25 * 1024 * 1024
 #: Files one upload may carry.
 MAX_FILES = 10

@@ -1,4 +1,4 @@
-"""Documents on a case (rule 26): upload one or more files, a new version of one, the
+"""Documents on a case (rule 28): upload one or more files, a new version of one, the
 list, and a download, each behind the case's need-to-know check and audited.
 
 A file is checked before anything is stored: its type from its bytes (``sniff``), its
@@ -136,12 +136,24 @@ async def upload(case_id: UUID, staff: StaffView, data: NewDocuments) -> list[Do
     """One document per file, on an open case the person may add to; nothing stored unless
     every file and field passes."""
     access = await check_access(case_id, staff, purpose="record", require_open=True)
-    kind, side = _check_details(data)
+    # Every problem at once (the form's error summary lists them all), files first.
+    errors: dict[str, str] = {}
+    types: list[str] = []
+    try:
+        types = await _check_files(data.files, "file")
+    except Invalid as invalid:
+        errors.update(invalid.errors)
+    kind, side = DocumentKind.OTHER, Side.SHARED
+    try:
+        kind, side = _check_details(data)
+    except Invalid as invalid:
+        errors.update(invalid.errors)
     if data.note_id is not None and not await queries.note_on_case(case_id, data.note_id):
-        raise Invalid({"note_id": "Choose a note of this case"})
+        errors["note_id"] = "Choose a note of this case"
     if data.contact_id is not None and not await queries.contact_on_case(case_id, data.contact_id):
-        raise Invalid({"contact_id": "Choose a contact of this case"})
-    types = await _check_files(data.files, "file")
+        errors["contact_id"] = "Choose a contact of this case"
+    if errors:
+        raise Invalid(errors)
     files = await tenant_files()
     stored: list[UUID] = []
     document_ids: list[UUID] = []

@@ -1,4 +1,4 @@
-"""What a file is, from its bytes (never its name): the types a case may hold (rule 26).
+"""What a file is, from its bytes (never its name): the types a case may hold (rule 28).
 
 PDF, Office documents (Word, Excel, PowerPoint: Open XML, the older binary formats and
 OpenDocument), RTF, images (PNG, JPEG, GIF, WebP, TIFF) and plain text in UTF-8. Anything

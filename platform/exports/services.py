@@ -1,7 +1,7 @@
 """Exports (issue 16): asked for by a member of staff, built by a worker step by step (each
 step its own transaction, so the page sees the progress), stored sealed with the tenant's
 data key (``platform/storage``), downloaded only by whoever asked and the managers, with
-need-to-know for the case still holding (rule 27), each download audited, and expired
+need-to-know for the case still holding (rule 29), each download audited, and expired
 after the service's number of days by a scheduled job that deletes the file.
 
 A build is run by ``workers/exports.py``: ``start_build``, ``read_for_build`` (the audited
@@ -120,7 +120,7 @@ async def get_export(staff: StaffView, export_id: UUID) -> ExportView:
 
 async def download(staff: StaffView, export_id: UUID) -> Download:
     """The export's file, to whoever asked and the managers, while they have need-to-know
-    for the case (a refusal is audited); each download audited (rule 27)."""
+    for the case (a refusal is audited); each download audited (rule 29)."""
     export = await get_export(staff, export_id)
     if export.status is not ExportStatus.READY:
         raise ExportNotReady()

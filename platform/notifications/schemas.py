@@ -24,6 +24,7 @@ class NotificationKind(StrEnum):
     TELL_CLIENT_OVERDUE = "tell_client_overdue"  # a tell-the-client task went overdue
     POLICY_REVIEW_DUE = "policy_review_due"  # the confidentiality policy's review fell due
     CASE_ASSIGNED = "case_assigned"  # a case was assigned to a caseworker
+    REQUEST_DUE = "request_due"  # an information request's deadline is near, or passed
 
 
 MANAGER_KINDS = frozenset(
@@ -32,6 +33,7 @@ MANAGER_KINDS = frozenset(
         NotificationKind.BREAK_GLASS,
         NotificationKind.TELL_CLIENT_OVERDUE,
         NotificationKind.POLICY_REVIEW_DUE,
+        NotificationKind.REQUEST_DUE,
     }
 )
 

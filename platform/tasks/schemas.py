@@ -21,6 +21,7 @@ class TaskKind(StrEnum):
     CONSENT_REVIEW = "consent_review"
     TELL_CLIENT = "tell_client"
     FOLLOW_UP = "follow_up"
+    INFORMATION_REQUEST = "information_request"  # a request a caseworker logged (issue 17)
 
 
 class TaskState(StrEnum):

@@ -79,6 +79,16 @@ async def open_for_case_worker(
     )
 
 
+async def open_for_managers(
+    task_id: UUID, kind: TaskKind, case_id: UUID, due_on: date, source_key: str
+) -> None:
+    """For another domain opening a task of its kind in the managers' queue (an
+    information request a caseworker logged). The caller audits it."""
+    await queries.insert_task(
+        current_tenant_id(), task_id, kind, case_id, due_on, source_key=source_key
+    )
+
+
 async def close_for(task_id: UUID, done_by: UUID | None) -> None:
     """For the domain that owns a kind's rules, once its task is done."""
     await queries.mark_done(current_tenant_id(), task_id, done_by)

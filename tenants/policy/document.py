@@ -11,7 +11,7 @@ from uuid import UUID
 
 from confide.platform.audit.actions import Action
 from confide.platform.audit.services import record as audit
-from confide.platform.core.clock import service_today
+from confide.platform.core.clock import add_months, service_today
 from confide.platform.core.db import current_tenant_id
 from confide.platform.core.edge import check_text
 from confide.platform.core.errors import Invalid
@@ -43,18 +43,6 @@ DEFAULT_TEXT: dict[str, str] = {
     ),
     "complaints": "If you are unhappy with how we have handled your information, tell us.",
 }
-
-
-def add_months(start: date, months: int) -> date:
-    """``start`` plus whole months, on the last day of a shorter month."""
-    index = start.month - 1 + months
-    year, month = start.year + index // 12, index % 12 + 1
-    for day in (start.day, 30, 29, 28):
-        try:
-            return date(year, month, day)
-        except ValueError:
-            continue
-    raise ValueError("unreachable")  # pragma: no cover - day 28 exists in every month
 
 
 def review_status(policy: PolicyView, since: date, today: date) -> ReviewStatus:

@@ -316,7 +316,7 @@ async def set_retention_settings(
 ) -> PolicyView:
     """A case is kept until the later of ``years`` after its last contact or closure and
     the child's ``birthday`` (rule 14; the retention sweep reads them); an export's file
-    ``export_days`` after it was built (rule 27; the exports' expiry reads it)."""
+    ``export_days`` after it was built (rule 29; the exports' expiry reads it)."""
     validate_retention(years, birthday, export_days)
     await _save(
         {

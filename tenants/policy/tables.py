@@ -55,7 +55,7 @@ class TenantPolicy(TenantOwned, tablename="tenant_policies"):
     # and the child's Nth birthday.
     retention_years = Integer(default=6)
     retention_birthday = Integer(default=25)
-    # An export's file is deleted this many days after it was built (issue 16, rule 27).
+    # An export's file is deleted this many days after it was built (issue 16, rule 29).
     export_expiry_days = Integer(default=7)
     # The data controller (rule 16): NULL kind is the kind the tenant was registered with.
     controller_kind = Varchar(length=16, null=True, default=None)

@@ -6,8 +6,10 @@ Confide is imported: the root ``conftest.py`` imports it first.
 
 from __future__ import annotations
 
+import atexit
 import os
 import secrets
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -23,6 +25,8 @@ DATABASE = f"confide_test_{RUN}"
 REDIS_PREFIX = f"confide-test-{RUN}:"
 # The run's stored files (the folder backend), removed at the end (the root conftest.py).
 STORAGE_FOLDER = Path(tempfile.mkdtemp(prefix=f"confide-test-{RUN}-files-"))
+# Also for a run that never makes the database (tests/test_compose.py alone, say).
+atexit.register(shutil.rmtree, STORAGE_FOLDER, ignore_errors=True)
 
 
 def role_url(base: str, user: str, database: str) -> str:

@@ -1,0 +1,1 @@
+"""Information request pages (issue 17)."""

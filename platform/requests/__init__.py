@@ -1,0 +1,1 @@
+"""Information requests: subject access, case-file requests, FOI (issue 17)."""

@@ -1,0 +1,15 @@
+"""Piccolo app: requests (the information request register, issue 17)."""
+
+import os
+
+from piccolo.conf.apps import AppConfig
+
+from confide.platform.requests.tables import InformationRequest
+
+APP_CONFIG = AppConfig(
+    app_name="requests",
+    migrations_folder_path=os.path.join(os.path.dirname(__file__), "piccolo_migrations"),
+    table_classes=[InformationRequest],
+    migration_dependencies=["confide.platform.tasks.piccolo_app"],
+    commands=[],
+)
