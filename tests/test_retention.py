@@ -18,6 +18,7 @@ from typing import Any
 
 import asyncpg
 import httpx
+import pytest
 import time_machine
 
 from tests.helpers.casework import NM, as_tenant, new_case
@@ -75,15 +76,23 @@ def _owner_url() -> str:
     return OWNER_URL
 
 
-async def _confirm_and_sweep(tenant: TenantRef) -> dict[str, int]:
+async def _confirm(tenant: TenantRef) -> None:
+    """The tenant admin confirms the sweep (an earlier test may have: once is enough)."""
     from confide.platform.core.db import tenant_transaction
     from confide.platform.core.errors import Conflict
     from confide.platform.retention import services
 
-    admin = await _staff(tenant, "northmoor-admin")
+    admin = await _staff(tenant, f"{tenant.slug}-admin")
     async with tenant_transaction(tenant.id):
-        with contextlib.suppress(Conflict):  # confirmed by an earlier test: once is enough
+        with contextlib.suppress(Conflict):
             await services.confirm(admin)
+
+
+async def _confirm_and_sweep(tenant: TenantRef) -> dict[str, int]:
+    from confide.platform.core.db import tenant_transaction
+    from confide.platform.retention import services
+
+    await _confirm(tenant)
     async with tenant_transaction(tenant.id):
         return await services.sweep()
 
@@ -259,6 +268,8 @@ async def test_the_application_role_erases_only_what_the_database_finds_due_in_i
     recent = await new_case(aisha)
     await post(aisha, f"{NM}/cases/{recent['id']}/close", {"outcome": "Advice given"})
     old = await _old_case(aisha, 8)
+    for confirmed in (tenants["northmoor"], tenants["eastdale"]):
+        await _confirm(confirmed)  # else the function refuses before it looks (next test)
     for tenant, case_id, expected in (
         (tenants["northmoor"], recent["id"], 0),  # closed today: within its period
         (tenants["eastdale"], old["id"], 0),  # another tenant's case: not seen at all
@@ -385,3 +396,25 @@ async def test_erasing_a_case_removes_its_notifications_break_glass_reviews_and_
 
     assert await _rows_naming_any_uuid(owner_conn, tenant, ids) == {}
     confide("audit", "verify", "--tenant", "northmoor")
+
+
+async def test_the_database_refuses_to_erase_before_the_tenant_admin_has_confirmed(
+    aisha: httpx.AsyncClient, app_conn: asyncpg.Connection, tenants: dict[str, TenantRef]
+) -> None:
+    """The confirmation is the database's rule too, not only the service's: under the
+    application role, the erase function refuses a tenant whose sweep nobody confirmed
+    (beta: no test confirms it), and runs for one confirmed."""
+    old = await _old_case(aisha, 8)
+    await _confirm_and_sweep(tenants["northmoor"])  # confirmed (and swept) the normal way
+    erase = "SELECT app_retention_erase($1::uuid[])"
+    async with app_conn.transaction():
+        await app_conn.execute(
+            "SELECT set_config('app.tenant_id', $1, true)", str(tenants["beta"].id)
+        )
+        with pytest.raises(asyncpg.InsufficientPrivilegeError, match="not confirmed"):
+            await app_conn.fetchval(erase, [uuid.UUID(old["id"])])
+    async with app_conn.transaction():
+        await app_conn.execute(
+            "SELECT set_config('app.tenant_id', $1, true)", str(tenants["northmoor"].id)
+        )
+        assert await app_conn.fetchval(erase, [uuid.UUID(old["id"])]) == 0  # swept already
