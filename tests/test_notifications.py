@@ -291,7 +291,7 @@ async def test_the_overdue_job_tells_managers_of_each_overdue_task_once_on_a_rea
     await as_tenant(
         owner_conn,
         nm,
-        "UPDATE tell_client_tasks SET due_on = $1 WHERE id = $2",
+        "UPDATE tasks SET due_on = $1 WHERE id = $2",  # the one task model (rule 24)
         service_today() - timedelta(days=2),
         UUID(task_id),
     )

@@ -227,3 +227,15 @@ async def count_due(tenant_id: UUID, staff_id: UUID, manager: bool, until: date)
         manager,
     )
     return int(row["n"])
+
+
+async def overdue(tenant_id: UUID, kind: TaskKind, on: date) -> list[tuple[UUID, UUID, date]]:
+    """Every open task of ``kind`` due before ``on``: (task, case, due date)."""
+    rows = await raw(
+        "SELECT id, case_id, due_on FROM tasks WHERE tenant_id = {} AND kind = {}"
+        " AND status = 'open' AND due_on < {} ORDER BY due_on, id",
+        tenant_id,
+        kind.value,
+        on,
+    )
+    return [(r["id"], r["case_id"], r["due_on"]) for r in rows]

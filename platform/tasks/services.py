@@ -95,6 +95,12 @@ async def move_due(task_id: UUID, due_on: date) -> None:
     await queries.set_due(current_tenant_id(), task_id, due_on)
 
 
+async def overdue(kind: TaskKind, on: date) -> list[tuple[UUID, UUID, date]]:
+    """Every open task of ``kind`` due before ``on``, oldest due first: (task, case, due
+    date). For the jobs that tell someone (``consent.tasks.tell_managers_of_overdue``)."""
+    return await queries.overdue(current_tenant_id(), kind, on)
+
+
 async def get_task(task_id: UUID, staff: StaffView) -> TaskView:
     """One task, behind its case's need-to-know check (an audited read of the case)."""
     tenant_id = current_tenant_id()
