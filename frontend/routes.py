@@ -31,6 +31,7 @@ from confide.frontend.errors import PAGE_ERRORS
 from confide.frontend.notifications.pages import NotificationPages
 from confide.frontend.pages import StartController
 from confide.frontend.people.pages import PeoplePages
+from confide.frontend.retention.holds import LegalHoldPages
 from confide.frontend.schools.directory import SchoolImportPages, SchoolPages
 from confide.frontend.schools.person_school import PersonSchoolPages
 from confide.frontend.sharing.authorise import AuthorisePages
@@ -87,6 +88,8 @@ CONTROLLERS = [
     TeamPages,
     # notifications (issue 15)
     NotificationPages,
+    # legal holds (issue 15)
+    LegalHoldPages,
 ]
 
 

@@ -360,9 +360,11 @@ def _bodies(ids: dict[str, str]) -> dict[str, dict[str, Any]]:
         "/notifications/{notification_id:uuid}/read": {},
         "/api/break-glass-alerts/{grant_id:uuid}/review": {"note": "Not ours"},
         "/break-glass/{grant_id:uuid}/review": {"note": "Not ours"},
-        # Issue 15: legal holds (the API only).
+        # Issue 15: legal holds (the API and the pages).
         "/api/cases/{case_id:uuid}/legal-hold": {"reason": "A claim is expected"},
         "/api/cases/{case_id:uuid}/legal-hold/lift": {},
+        "/cases/{case_id:uuid}/legal-hold": {"reason": "A claim is expected"},
+        "/cases/{case_id:uuid}/legal-hold/lift": {},
     }
 
 
