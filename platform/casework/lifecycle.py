@@ -13,9 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from uuid import UUID, uuid4
+from uuid import UUID
 
-from confide.platform.audit import services as audit
 from confide.platform.audit.actions import Action
 from confide.platform.casework import queries
 from confide.platform.casework.access import (
@@ -24,7 +23,7 @@ from confide.platform.casework.access import (
     open_case,
     record_act,
 )
-from confide.platform.casework.records import RecordNotFound, _load, _next_reference
+from confide.platform.casework.records import RecordNotFound, _load, start_case
 from confide.platform.casework.schemas import (
     PERSON_FIELDS,
     CaseChange,
@@ -45,7 +44,6 @@ from confide.platform.casework.schemas import (
     check_reason,
 )
 from confide.platform.casework.search import refresh_search_keys
-from confide.platform.core.clock import service_today
 from confide.platform.core.db import current_tenant_id
 from confide.platform.core.errors import Invalid
 from confide.platform.core.pagination import Page, PageRequest
@@ -243,28 +241,10 @@ async def open_for_returning_family(
     subject_id, people = await queries.case_people_of(tenant_id, case_id)
     if subject_id is None:
         raise Invalid({"case": "An anonymous enquiry has no family to come back"})
-    new_id = uuid4()
-    today = service_today()
-    reference = await _next_reference(today.year)
-    await queries.insert_returning_case(
-        tenant_id, new_id, reference, subject_id, case_id, data, today, staff.id
+    new_id = await start_case(
+        data, subject_id, staff, anonymous=False, parents=len(people), follows=case_id
     )
     await queries.link_people(tenant_id, new_id, people)
-    await queries.insert_assignment(tenant_id, new_id, staff.id, assigned_by=staff.id)
-    await audit.record(
-        Action.CASE_CREATED,
-        actor_kind="staff",
-        actor_id=staff.id,
-        subject_kind="case",
-        subject_id=new_id,
-        grounds=Grounds.ASSIGNED.value,
-        detail={
-            "referral_route": data.referral_route.value,
-            "anonymous": False,
-            "parents": len(people),
-            "follows": case_id,
-        },
-    )
     await record_act(access, staff, Action.RETURNING_CASE_OPENED, reason_code="returning",
                      new_case_id=new_id)  # fmt: skip
     grounds = Grounds.MANAGER if access.grounds is Grounds.MANAGER else Grounds.ASSIGNED

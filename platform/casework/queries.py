@@ -344,7 +344,10 @@ async def insert_case(
     case_id: UUID,
     reference: str,
     subject_id: UUID | None,
-    data: NewEnquiry,
+    data: NewEnquiry | ReturningFamily,
+    *,
+    anonymous: bool,
+    follows: UUID | None,
     opened_on: date,
     created_by: UUID,
 ) -> None:
@@ -354,7 +357,7 @@ async def insert_case(
             tenant_id=tenant_id,
             reference=reference,
             subject_id=subject_id,
-            anonymous=data.anonymous,
+            anonymous=anonymous,
             contacted_by=data.contacted_by,
             referral_route=data.referral_route,
             referrer_consent_confirmed=data.referrer_consent_confirmed,
@@ -364,6 +367,7 @@ async def insert_case(
             support_level=data.support_level,
             opened_on=opened_on,
             created_by=created_by,
+            follows_case_id=follows,
         )
     )
 
@@ -525,6 +529,18 @@ async def contact_targets(tenant_id: UUID, case_id: UUID) -> list[ContactTarget]
 async def insert_contact(
     tenant_id: UUID, case_id: UUID, data: NewContact, recorded_by: UUID
 ) -> UUID:
+    exception = data.safe_contact_exception
+    return await _insert_contact_row(
+        tenant_id, case_id, data, recorded_by,
+        side=data.side, safe_contact_exception=exception.strip() if exception else None,
+    )  # fmt: skip
+
+
+async def _insert_contact_row(
+    tenant_id: UUID, case_id: UUID, data: NewContact, recorded_by: UUID, **columns: Any
+) -> UUID:
+    """A contact's row from what was recorded; ``columns``: what a first record and a
+    correction set differently (side, version, the safe-contact exception...)."""
     row = Contact(
         id=uuid4(),
         tenant_id=tenant_id,
@@ -535,11 +551,8 @@ async def insert_contact(
         duration_minutes=data.duration_minutes,
         with_person_id=data.with_person_id,
         summary=data.summary.strip(),
-        side=data.side,
         recorded_by=recorded_by,
-        safe_contact_exception=(
-            data.safe_contact_exception.strip() if data.safe_contact_exception else None
-        ),
+        **columns,
     )
     await Contact.insert(row)
     return UUID(str(row.id))
@@ -599,24 +612,11 @@ async def insert_contact_version(
     recorded_by: UUID,
 ) -> UUID:
     """The contact's next version (append-only: the earlier ones are kept)."""
-    row = Contact(
-        id=uuid4(),
-        tenant_id=tenant_id,
-        case_id=case_id,
-        kind=data.kind,
-        direction=data.direction,
-        occurred_at=data.occurred_at,
-        duration_minutes=data.duration_minutes,
-        with_person_id=data.with_person_id,
-        summary=data.summary.strip(),
-        side=latest.side,
-        recorded_by=recorded_by,
-        original_id=latest.first_id,
-        version=latest.version + 1,
+    return await _insert_contact_row(
+        tenant_id, case_id, data, recorded_by,
+        side=latest.side, original_id=latest.first_id, version=latest.version + 1,
         correction_reason=reason,
-    )
-    await Contact.insert(row)
-    return UUID(str(row.id))
+    )  # fmt: skip
 
 
 # Versioned changes of details (people and cases).
@@ -796,37 +796,6 @@ async def link_people(tenant_id: UUID, case_id: UUID, people: Sequence[tuple[UUI
                 for person_id, relationship in people
             )
         )
-
-
-async def insert_returning_case(
-    tenant_id: UUID,
-    case_id: UUID,
-    reference: str,
-    subject_id: UUID | None,
-    follows: UUID,
-    data: ReturningFamily,
-    opened_on: date,
-    created_by: UUID,
-) -> None:
-    await Case.insert(
-        Case(
-            id=case_id,
-            tenant_id=tenant_id,
-            reference=reference,
-            subject_id=subject_id,
-            anonymous=subject_id is None,
-            contacted_by=data.contacted_by,
-            referral_route=data.referral_route,
-            referrer_consent_confirmed=data.referrer_consent_confirmed,
-            referrer_name=data.referrer_name.strip() if data.referrer_name else None,
-            referrer_consent_on=data.referrer_consent_on,
-            topics=json.dumps(list(data.topics)),
-            support_level=data.support_level,
-            opened_on=opened_on,
-            created_by=created_by,
-            follows_case_id=follows,
-        )
-    )
 
 
 async def insert_note_version(

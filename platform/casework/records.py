@@ -39,6 +39,7 @@ from confide.platform.casework.schemas import (
     NoteView,
     PersonKind,
     PersonView,
+    ReturningFamily,
 )
 from confide.platform.core.clock import service_today
 from confide.platform.core.db import current_tenant_id
@@ -78,26 +79,34 @@ async def _next_reference(year: int) -> str:
     return f"{prefix}{await queries.highest_reference(tenant_id, prefix) + 1:05d}"
 
 
-async def create_enquiry(data: NewEnquiry, staff: StaffView) -> CaseView:
-    """Open a case for a first contact; the caseworker who records it is assigned to it."""
-    if not works_cases(staff):
-        raise NotPermitted("case work is for caseworkers and managers")
-    data.validate(topics=(await get_policy()).topics)
-    await linked_people(data, staff)
+async def start_case(
+    opening: NewEnquiry | ReturningFamily,
+    subject_id: UUID | None,
+    staff: StaffView,
+    *,
+    anonymous: bool,
+    parents: int,
+    follows: UUID | None = None,
+) -> UUID:
+    """Open a case: the next reference, the row, the member of staff who opens it assigned,
+    and ``case_created`` audited. One step for a first contact and for a family coming back
+    (``follows``: the closed case they come back from); the caller links the people."""
     tenant_id = current_tenant_id()
-    today = service_today()
-    subject_id, parent_ids = await queries.insert_people(tenant_id, data.young_person, data.parents)
-    if data.young_person_id is not None:
-        subject_id = data.young_person_id
-    parent_ids = [*parent_ids, *data.parent_ids]
     case_id = uuid4()
+    today = service_today()
     reference = await _next_reference(today.year)
     await queries.insert_case(
-        tenant_id, case_id, reference, subject_id, data, opened_on=today, created_by=staff.id
-    )
-    if parent_ids:
-        await queries.link_parents(tenant_id, case_id, parent_ids)
+        tenant_id, case_id, reference, subject_id, opening,
+        anonymous=anonymous, follows=follows, opened_on=today, created_by=staff.id,
+    )  # fmt: skip
     await queries.insert_assignment(tenant_id, case_id, staff.id, assigned_by=staff.id)
+    detail: dict[str, str | int | bool | UUID | None] = {
+        "referral_route": opening.referral_route.value,
+        "anonymous": anonymous,
+        "parents": parents,
+    }
+    if follows is not None:
+        detail["follows"] = follows
     await audit.record(
         Action.CASE_CREATED,
         actor_kind="staff",
@@ -105,12 +114,28 @@ async def create_enquiry(data: NewEnquiry, staff: StaffView) -> CaseView:
         subject_kind="case",
         subject_id=case_id,
         grounds=Grounds.ASSIGNED.value,
-        detail={
-            "referral_route": data.referral_route.value,
-            "anonymous": data.anonymous,
-            "parents": len(parent_ids),
-        },
+        detail=detail,
     )
+    return case_id
+
+
+async def create_enquiry(data: NewEnquiry, staff: StaffView) -> CaseView:
+    """Open a case for a first contact; the caseworker who records it is assigned to it."""
+    if not works_cases(staff):
+        raise NotPermitted("case work is for caseworkers and managers")
+    data.validate(topics=(await get_policy()).topics)
+    await linked_people(data, staff)
+    subject_id, parent_ids = await queries.insert_people(
+        current_tenant_id(), data.young_person, data.parents
+    )
+    if data.young_person_id is not None:
+        subject_id = data.young_person_id
+    parent_ids = [*parent_ids, *data.parent_ids]
+    case_id = await start_case(
+        data, subject_id, staff, anonymous=data.anonymous, parents=len(parent_ids)
+    )
+    if parent_ids:
+        await queries.link_parents(current_tenant_id(), case_id, parent_ids)
     if data.young_person_id is not None or data.parent_ids:
         await audit.record(
             Action.PERSON_LINKED,
