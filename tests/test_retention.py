@@ -268,17 +268,27 @@ async def test_the_application_role_erases_only_what_the_database_finds_due_in_i
     recent = await new_case(aisha)
     await post(aisha, f"{NM}/cases/{recent['id']}/close", {"outcome": "Advice given"})
     old = await _old_case(aisha, 8)
-    for confirmed in (tenants["northmoor"], tenants["eastdale"]):
-        await _confirm(confirmed)  # else the function refuses before it looks (next test)
     for tenant, case_id, expected in (
         (tenants["northmoor"], recent["id"], 0),  # closed today: within its period
         (tenants["eastdale"], old["id"], 0),  # another tenant's case: not seen at all
     ):
-        async with app_conn.transaction():
+        attempt = app_conn.transaction()
+        await attempt.start()
+        try:
             await app_conn.execute("SELECT set_config('app.tenant_id', $1, true)", str(tenant.id))
+            # Confirmed in this transaction only (rolled back: other tests see the tenant as
+            # it was), or the function refuses before it looks (the next test but one).
+            await app_conn.execute(
+                "INSERT INTO retention_confirmations (id, tenant_id, confirmed_by, cases_due)"
+                " SELECT gen_random_uuid(), $1, id, 0 FROM staff_users"
+                " WHERE subject = $2 ON CONFLICT (tenant_id) DO NOTHING",
+                tenant.id, f"{tenant.slug}-admin",
+            )  # fmt: skip
             erased = await app_conn.fetchval(
                 "SELECT app_retention_erase($1::uuid[])", [uuid.UUID(case_id)]
             )
+        finally:
+            await attempt.rollback()
         assert erased == expected
     async with app_conn.transaction():
         await app_conn.execute("SELECT set_config('app.tenant_id', '', true)")
