@@ -96,6 +96,7 @@ ACTION_LABELS: dict[Action, str] = {
     Action.LEGAL_HOLD_PLACED: "Put the case on legal hold",
     Action.LEGAL_HOLD_LIFTED: "Lifted the case's legal hold",
     Action.RETENTION_CONFIRMED: "Confirmed the retention sweep after its dry run",
+    Action.STATISTICS_RELEASED: "Downloaded the annual return",
     Action.CASE_ERASED: "Erased the case after its retention period",
     Action.SIGN_IN: "Signed in",
     Action.SIGN_IN_FAILED: "Was refused sign-in",

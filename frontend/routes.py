@@ -38,6 +38,7 @@ from confide.frontend.sharing.authorise import AuthorisePages
 from confide.frontend.sharing.record import DisclosureRecordPages
 from confide.frontend.sharing.share import SharePages
 from confide.frontend.sharing.tasks import TaskPages
+from confide.frontend.statistics.pages import StatisticsPages
 from confide.frontend.tasks.pages import FollowUpPages, TaskListPages
 from confide.frontend.team.pages import TeamPages
 
@@ -86,6 +87,7 @@ CONTROLLERS = [
     SchoolImportPages,
     PersonSchoolPages,
     TeamPages,
+    StatisticsPages,
     # notifications (issue 15)
     NotificationPages,
     # legal holds (issue 15)

@@ -14,6 +14,7 @@ from confide.platform.api.people import PeopleController
 from confide.platform.api.policy import PolicyDocumentController, PolicySettingsController
 from confide.platform.api.retention import LegalHoldController, RetentionController
 from confide.platform.api.schools import SchoolsController
+from confide.platform.api.statistics import StatisticsController
 from confide.platform.api.tasks import TasksController
 from confide.platform.api.team import TeamController
 
@@ -37,6 +38,7 @@ def api_router() -> Router:
             LegalHoldController,
             RetentionController,
             TasksController,
+            StatisticsController,
         ],
         exception_handlers=API_ERRORS,
     )

@@ -76,6 +76,8 @@ class Action(StrEnum):
     LEGAL_HOLD_PLACED = "legal_hold_placed"
     LEGAL_HOLD_LIFTED = "legal_hold_lifted"
     RETENTION_CONFIRMED = "retention_confirmed"
+    # Statistics (rule 12)
+    STATISTICS_RELEASED = "statistics_released"
     CASE_ERASED = "case_erased"
     # Issue 14, a case's life: details changed as versions, corrections, reopening
     PERSON_CHANGED = "person_changed"
@@ -172,6 +174,7 @@ MEANINGS: dict[Action, str] = {
     Action.LEGAL_HOLD_PLACED: "a manager put a case on legal hold: it is not erased",
     Action.LEGAL_HOLD_LIFTED: "a manager lifted a case's legal hold",
     Action.RETENTION_CONFIRMED: "a tenant admin saw the retention dry run and let it run",
+    Action.STATISTICS_RELEASED: "a manager downloaded the annual return (year, format, checksum)",
     Action.CASE_ERASED: "a case past retention was erased, its facts kept de-identified",
 }
 

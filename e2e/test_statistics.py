@@ -1,0 +1,132 @@
+"""Journey (rule 12): a manager opens the annual return from the menu, picks a year,
+sees the tables with hidden figures marked and explained, and downloads the CSV (read
+and checked). axe on the page, and on the form shown again for a wrong year."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import secrets
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from uuid import uuid4
+
+import asyncpg
+from openpyxl import load_workbook
+from playwright.sync_api import Page
+
+from e2e.artifacts import ARTIFACTS
+from e2e.pages import ConfidePage
+from tests.helpers.environment import OWNER_URL
+from tests.helpers.tenants import TenantRef
+
+YEAR = 2019
+
+
+async def _cases_of_2019(tenant: TenantRef) -> list[str]:
+    """Twelve cases opened in 2019 from parents and one from a professional: references."""
+    references = []
+    conn = await asyncpg.connect(OWNER_URL)
+    try:
+        async with conn.transaction():
+            await conn.execute("SELECT set_config('app.tenant_id', $1, true)", str(tenant.id))
+            staff = await conn.fetchval(
+                "SELECT id FROM staff_users WHERE subject = 'northmoor-cw-1'"
+            )
+            for n in range(13):
+                reference = f"NM-{YEAR}-S{secrets.randbelow(10**6):06d}"
+                await conn.execute(
+                    "INSERT INTO cases (id, tenant_id, reference, contacted_by, topics,"
+                    " support_level, status, opened_on, created_by, anonymous)"
+                    " VALUES ($1, $2, $3, $4, jsonb_build_array('Transport'), 2, 'open',"
+                    " make_date($5, 3, 1), $6, true)",
+                    uuid4(), tenant.id, reference, "professional" if n == 0 else "parent",
+                    YEAR, staff,
+                )  # fmt: skip
+                references.append(reference)
+    finally:
+        await conn.close()
+    return references
+
+
+def test_a_manager_previews_the_annual_return_and_downloads_the_csv(
+    sign_in_as: Callable[[Page, str], None], page: Page, tenants: dict[str, TenantRef]
+) -> None:
+    with ThreadPoolExecutor(1) as thread:  # Playwright's loop runs in this one
+        references = thread.submit(asyncio.run, _cases_of_2019(tenants["northmoor"])).result()
+    sign_in_as(page, "fiona")
+    page.get_by_test_id("nav-annual-return").click()
+    statistics = ConfidePage(page)
+    assert statistics.heading() == "Annual return for the council"
+
+    page.get_by_test_id("field-year").fill("20x9")
+    page.get_by_test_id("show").click()
+    assert page.get_by_test_id("error-summary").is_visible()
+    statistics.assert_accessible()
+
+    page.get_by_test_id("field-year").fill(str(YEAR))
+    page.get_by_test_id("show").click()
+    assert page.get_by_test_id("year-heading").inner_text() == f"Cases opened in {YEAR}"
+    assert page.get_by_test_id("suppressed").count() >= 1
+    assert "to protect privacy" in page.get_by_test_id("suppression-note").inner_text()
+    assert "Counts of 0 are shown" in page.get_by_test_id("method").inner_text()
+    first = page.get_by_test_id("return-table").first
+    assert first.locator("caption").inner_text() == "Cases by who made contact and referral route"
+    statistics.assert_accessible()
+    statistics.screenshot(ARTIFACTS, "annual-return")
+    assert not any(reference in page.content() for reference in references)
+
+    with page.expect_download() as downloading:
+        page.get_by_test_id("download-csv").click()
+    download = downloading.value
+    assert download.suggested_filename == f"annual-return-{YEAR}.csv"
+    with open(download.path(), newline="") as file:
+        rows = list(csv.DictReader(file))
+    assert {r["year"] for r in rows} == {str(YEAR)}
+    professional = [
+        r for r in rows
+        if r["table"] == "Cases by who made contact and referral route"
+        and r["row"] == "Professional" and r["column"] == "Total"
+    ]  # fmt: skip
+    assert [r["count"] for r in professional] == ["[c]"]
+    assert not any(reference in str(rows) for reference in references)
+
+    with page.expect_download() as downloading:
+        page.get_by_test_id("download-xlsx").click()
+    workbook = downloading.value
+    assert workbook.suggested_filename == f"annual-return-{YEAR}.xlsx"
+    with open(workbook.path(), "rb") as file:
+        book = load_workbook(file)
+    assert book.sheetnames[:2] == ["Notes", "Table 1"]
+    assert "Counts of 0 are shown" in str(book["Notes"]["A3"].value)
+    first = book["Table 1"]
+    assert first["A1"].value == "Cases by who made contact and referral route"
+    by_row = {row[0].value: [c.value for c in row[1:]] for row in first.iter_rows(min_row=4)}
+    assert by_row["Professional"][-1] == "[c]"
+    text = " ".join(str(c.value) for sheet in book for row in sheet.iter_rows() for c in row)
+    assert not any(reference in text for reference in references)
+
+
+def test_a_manager_reads_the_service_report_for_a_period(
+    sign_in_as: Callable[[Page, str], None], page: Page
+) -> None:
+    sign_in_as(page, "fiona")
+    page.get_by_test_id("nav-service-report").click()
+    report = ConfidePage(page)
+    assert report.heading() == "Service report"
+    assert page.get_by_test_id("weeks-table").is_visible()
+    assert page.get_by_test_id("overdue-tell_client").is_visible()
+    report.assert_accessible()
+    report.screenshot(ARTIFACTS, "service-report")
+
+    page.get_by_test_id("field-end-year").fill("2001")
+    page.get_by_test_id("show").click()
+    assert page.get_by_test_id("error-summary").is_visible()
+    assert "on or after its start" in page.get_by_test_id("error-summary").inner_text()
+    report.assert_accessible()
+
+    page.get_by_test_id("field-start-day").fill("1")
+    page.get_by_test_id("field-start-month").fill("1")
+    page.get_by_test_id("field-start-year").fill("2001")
+    page.get_by_test_id("show").click()
+    assert page.get_by_test_id("period-heading").is_visible()

@@ -1,0 +1,109 @@
+"""The annual return for the council (rule 12), the managers' page: pick a calendar year,
+preview the protected tables with the method, download the CSV (audited)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Annotated, Any
+
+from litestar import Controller, Request, Response, get
+from litestar.di import NamedDependency
+from litestar.params import QueryParameter
+from litestar.response import Template
+
+from confide.frontend.forms import date_fields
+from confide.frontend.labels import TASK_KIND_LABELS
+from confide.frontend.statistics.forms import PeriodForm, YearForm
+from confide.frontend.templating import form_page
+from confide.platform.core.clock import service_today
+from confide.platform.identity.schemas import StaffView
+from confide.platform.identity.web import manager
+from confide.platform.statistics import services
+from confide.platform.statistics.disclosure import SUPPRESSED_MARK
+
+PAGE = "statistics/annual_return.html"
+REPORT = "statistics/service_report.html"
+PERIOD = ("start-", "end-")
+YearText = Annotated[str, QueryParameter(name="year", max_length=20)]
+
+
+def chart(rows: list[tuple[str, int | None]]) -> list[tuple[str, int | None, float]]:
+    """Each row's bar as a share (0-100) of the largest shown; a hidden figure has none."""
+    top = max((v for _, v in rows if v is not None), default=0)
+    return [(label, v, 100 * v / top if v and top else 0.0) for label, v in rows]
+
+
+class StatisticsPages(Controller):
+    path = "/statistics"
+    include_in_schema = False
+    guards = [manager]
+
+    @get("/annual-return", name="annual-return")
+    async def annual_return(
+        self,
+        request: Request[Any, Any, Any],
+        staff: NamedDependency[StaffView],
+        year: YearText = "",
+    ) -> Template:
+        """Last year's return unless another year is asked for; a wrong year is the form
+        again, naming it."""
+        form = YearForm({"year": year or str(service_today().year - 1)})
+        chosen = form.year()
+        annual = await services.annual_return(chosen, staff) if chosen is not None else None
+        return form_page(request, PAGE, form, annual=annual, mark=SUPPRESSED_MARK, chart=chart)
+
+    @get("/service", name="service-report")
+    async def service_report(
+        self,
+        request: Request[Any, Any, Any],
+        staff: NamedDependency[StaffView],
+    ) -> Template:
+        """The service over a period (the last 12 weeks unless another is asked for); a
+        wrong date is the form again, naming it."""
+        given = {k: str(v) for k, v in request.query_params.items() if k.startswith(PERIOD)}
+        if not given:
+            today = service_today()
+            given = date_fields("start", today - timedelta(weeks=12) + timedelta(days=1))
+            given |= date_fields("end", today)
+        form = PeriodForm(given)
+        period = form.period()
+        report = await services.service_report(*period, staff) if period else None
+        return form_page(
+            request, REPORT, form, report=report, task_labels=TASK_KIND_LABELS, chart=chart
+        )
+
+    @get("/annual-return/download", name="annual-return-csv")
+    async def download_csv(
+        self,
+        request: Request[Any, Any, Any],
+        staff: NamedDependency[StaffView],
+        year: YearText = "",
+    ) -> Response[bytes] | Template:
+        """The CSV for the council; each download is audited with its checksum."""
+        return await _download(request, staff, year, services.CSV)
+
+    @get("/annual-return/download-xlsx", name="annual-return-xlsx")
+    async def download_xlsx(
+        self,
+        request: Request[Any, Any, Any],
+        staff: NamedDependency[StaffView],
+        year: YearText = "",
+    ) -> Response[bytes] | Template:
+        """The workbook for the council; each download is audited with its checksum."""
+        return await _download(request, staff, year, services.XLSX)
+
+
+async def _download(
+    request: Request[Any, Any, Any], staff: StaffView, year: str, kind: tuple[str, str]
+) -> Response[bytes] | Template:
+    """The return as a file, or the form again naming a wrong year."""
+    form = YearForm({"year": year})
+    chosen = form.year()
+    if chosen is None:
+        return form_page(request, PAGE, form, annual=None, mark=SUPPRESSED_MARK)
+    download = await services.download(chosen, staff, kind)
+    return Response(
+        download.content,
+        media_type=download.media_type,
+        headers={"Content-Disposition": f'attachment; filename="{download.filename}"'},
+    )

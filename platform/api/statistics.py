@@ -1,0 +1,76 @@
+"""Statistics API (rule 12): the annual return for a calendar year, protected, as JSON and
+as the one tidy CSV the council gets (managers). Thin handlers over
+``platform/statistics``."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from litestar import Controller, Response, get
+from litestar.di import NamedDependency
+from litestar.params import QueryParameter
+
+from confide.platform.identity.schemas import StaffView
+from confide.platform.identity.web import manager
+from confide.platform.statistics import services
+from confide.platform.statistics.schemas import AnnualReturn, ServiceReport
+
+Year = Annotated[int, QueryParameter(ge=services.YEARS[0], le=services.YEARS[1])]
+
+
+class StatisticsController(Controller):
+    """The annual return: managers only; the council never signs in."""
+
+    path = "/statistics"
+    tags = ["statistics"]
+    guards = [manager]
+
+    @get("/annual-return", name="api-annual-return")
+    async def annual_return(self, year: Year, staff: NamedDependency[StaffView]) -> AnnualReturn:
+        """The cases opened in the calendar year, in tables with small counts hidden
+        (``value`` null) and the method in plain English."""
+        return await services.annual_return(year, staff)
+
+    @get("/service", name="api-service-report")
+    async def service_report(
+        self,
+        staff: NamedDependency[StaffView],
+        start: Annotated[date, QueryParameter()],
+        end: Annotated[date, QueryParameter()],
+    ) -> ServiceReport:
+        """The managers' own report over a period (at most 2 years): enquiries by week,
+        time to first reply, open caseloads and overdue tasks; no family named."""
+        return await services.service_report(start, end, staff)
+
+    @get("/annual-return.csv", name="api-annual-return-csv")
+    async def annual_return_csv(
+        self, year: Year, staff: NamedDependency[StaffView]
+    ) -> Response[bytes]:
+        """The same return as one tidy CSV (a line per figure, hidden ones "[c]"); each
+        download is audited with its checksum."""
+        download = await services.download_csv(year, staff)
+        return Response(
+            download.content,
+            media_type=download.media_type,
+            headers={
+                "Content-Disposition": f'attachment; filename="{download.filename}"',
+                "X-Checksum-SHA256": download.sha256,
+            },
+        )
+
+    @get("/annual-return.xlsx", name="api-annual-return-xlsx")
+    async def annual_return_xlsx(
+        self, year: Year, staff: NamedDependency[StaffView]
+    ) -> Response[bytes]:
+        """The same return as a workbook: the notes and method, then a sheet per table;
+        each download is audited with its checksum."""
+        download = await services.download_xlsx(year, staff)
+        return Response(
+            download.content,
+            media_type=download.media_type,
+            headers={
+                "Content-Disposition": f'attachment; filename="{download.filename}"',
+                "X-Checksum-SHA256": download.sha256,
+            },
+        )

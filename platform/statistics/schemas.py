@@ -1,0 +1,123 @@
+"""What the statistics domain returns: the year's counts over its dimensions (never a
+name, a date finer than a year, a reference or anything written about a case), and the
+annual return made from them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from confide.platform.statistics.disclosure import Release
+
+# Age of the child or young person when the case was opened; "unknown" for an anonymous
+# enquiry or no date of birth. The same bands as the facts an erased case leaves
+# (retention's raw migration), so a year's figures do not move when cases are erased.
+AGE_BANDS: tuple[tuple[str, str], ...] = (
+    ("0-4", "0 to 4"),
+    ("5-10", "5 to 10"),
+    ("11-15", "11 to 15"),
+    ("16-18", "16 to 18"),
+    ("19-25", "19 to 25"),
+    ("unknown", "Not known"),
+)
+CONTACTED_BY: tuple[tuple[str, str], ...] = (
+    ("parent", "Parent"),
+    ("carer", "Carer"),
+    ("young_person", "Child or young person"),
+    ("professional", "Professional"),
+)
+REFERRAL_ROUTES: tuple[tuple[str, str], ...] = (
+    ("self", "Self-referral"),
+    ("professional", "Professional referral"),
+    ("early_help", "Early Help"),
+)
+OUTCOME_CLASSES: tuple[tuple[str, str], ...] = (
+    ("recorded", "Outcome recorded"),
+    ("none", "No outcome recorded"),
+)
+YEAR_END_STATUS: tuple[tuple[str, str], ...] = (
+    ("open", "Open at the end of the year"),
+    ("closed", "Closed by the end of the year"),
+)
+OTHER_TOPIC = "other"
+
+
+@dataclass(frozen=True, slots=True)
+class CaseCount:
+    """How many cases opened in the year share these values."""
+
+    contacted_by: str
+    referral_route: str
+    age_band: str
+    support_level: int
+    outcome_class: str
+    year_end_status: str
+    cases: int
+
+
+@dataclass(frozen=True, slots=True)
+class YearFigures:
+    """The cases opened in a calendar year, kept and erased alike, counted by their
+    values; and how many of them name each enquiry topic (a case may name several)."""
+
+    year: int
+    counts: tuple[CaseCount, ...]
+    topics: dict[str, int]
+
+    @property
+    def cases(self) -> int:
+        return sum(c.cases for c in self.counts)
+
+
+@dataclass(frozen=True, slots=True)
+class AnnualReturn:
+    """The council's annual return: the cases opened in ``year``, protected (rule 12);
+    the topics are a release of their own (a case names several, so their total is not
+    the number of cases)."""
+
+    year: int
+    cases: Release
+    topics: Release
+
+
+@dataclass(frozen=True, slots=True)
+class Download:
+    """A file of the annual return as released: its name, type, content and checksum."""
+
+    filename: str
+    media_type: str
+    content: bytes
+    sha256: str
+
+
+@dataclass(frozen=True, slots=True)
+class WeekCount:
+    """Enquiries (cases opened) in the week beginning ``week_start`` (a Monday)."""
+
+    week_start: date
+    enquiries: int
+
+
+@dataclass(frozen=True, slots=True)
+class Caseload:
+    """A member of staff's open cases (their own name: staff, never a family)."""
+
+    staff_name: str
+    open_cases: int
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceReport:
+    """The managers' own view of the service over a period (inside the service: no
+    suppression, and no name of a family, a reference or anything written)."""
+
+    start: date
+    end: date
+    enquiries_by_week: tuple[WeekCount, ...]
+    enquiries: int
+    responded: int  # of the period's cases, those with an outgoing contact
+    median_days_to_first_response: float | None
+    responded_within_5_days: int
+    open_caseloads: tuple[Caseload, ...]
+    unassigned_open_cases: int
+    overdue_tasks: dict[str, int]

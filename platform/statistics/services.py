@@ -1,0 +1,279 @@
+"""The statistics (rule 12): a year's counts, kept and erased cases alike, and the
+annual return for the council made from them under the tenant's disclosure control."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from datetime import date, timedelta
+
+from openpyxl import Workbook
+
+from confide.platform.audit import services as audit
+from confide.platform.audit.actions import Action
+from confide.platform.casework.access import NotPermitted, is_manager
+from confide.platform.core.clock import service_today
+from confide.platform.core.db import current_tenant_id
+from confide.platform.core.errors import Invalid
+from confide.platform.identity.schemas import StaffView
+from confide.platform.statistics import queries
+from confide.platform.statistics.disclosure import (
+    SUPPRESSED_MARK,
+    CountTable,
+    Dimension,
+    Figure,
+    PublishedTable,
+    Release,
+    protect,
+)
+from confide.platform.statistics.schemas import (
+    AGE_BANDS,
+    CONTACTED_BY,
+    OTHER_TOPIC,
+    OUTCOME_CLASSES,
+    REFERRAL_ROUTES,
+    YEAR_END_STATUS,
+    AnnualReturn,
+    CaseCount,
+    Download,
+    ServiceReport,
+    YearFigures,
+)
+from confide.tenants.policy.services import get_policy
+
+#: The years a return can be asked for (the service's records begin long after 2000).
+YEARS = (2000, 2100)
+
+
+def _manager(staff: StaffView) -> None:
+    if not is_manager(staff):
+        raise NotPermitted("the statistics are the managers'")
+
+
+def check_year(year: int) -> None:
+    if not YEARS[0] <= year <= YEARS[1]:
+        raise Invalid({"year": f"Enter a year from {YEARS[0]} to {YEARS[1]}"})
+
+
+async def year_figures(year: int) -> YearFigures:
+    """The cases opened in ``year`` counted by their values, unprotected: for the
+    services here, never published as they are."""
+    check_year(year)
+    return await queries.year_figures(current_tenant_id(), year)
+
+
+def _table(
+    title: str,
+    dims: Sequence[Dimension],
+    counts: Sequence[CaseCount],
+    values: Sequence[Callable[[CaseCount], str]],
+) -> CountTable:
+    tally: Counter[tuple[str, ...]] = Counter()
+    for c in counts:
+        tally[tuple(v(c) for v in values)] += c.cases
+    return CountTable(title, tuple(dims), dict(tally))
+
+
+def case_tables(figures: YearFigures, support_levels: Sequence[str]) -> list[CountTable]:
+    """The return's tables of the year's cases, all of one population (so their shared
+    totals are one figure each)."""
+    contacted = Dimension("contacted_by", "Who made contact", CONTACTED_BY)
+    route = Dimension("referral_route", "Referral route", REFERRAL_ROUTES)
+    age = Dimension("age_band", "Age at first contact", AGE_BANDS)
+    level = Dimension(
+        "support_level",
+        "Support level",
+        tuple((str(i), name) for i, name in enumerate(support_levels, start=1)),
+    )
+    status = Dimension("year_end_status", "Open or closed", YEAR_END_STATUS)
+    outcome = Dimension("outcome_class", "Outcome", OUTCOME_CLASSES)
+    counts = figures.counts
+    return [
+        _table("Cases by who made contact and referral route", (contacted, route), counts,
+               (lambda c: c.contacted_by, lambda c: c.referral_route)),
+        _table("Cases by age at first contact and support level", (age, level), counts,
+               (lambda c: c.age_band, lambda c: str(c.support_level))),
+        _table("Cases by support level, open or closed at the end of the year",
+               (level, status), counts,
+               (lambda c: str(c.support_level), lambda c: c.year_end_status)),
+        _table("Cases by outcome", (outcome,), counts, (lambda c: c.outcome_class,)),
+    ]  # fmt: skip
+
+
+def topic_table(figures: YearFigures, topics: Sequence[str]) -> CountTable:
+    """Cases naming each of the tenant's topics; a topic no longer on its list counts as
+    "Other" (so a name typed once never appears)."""
+    listed = list(dict.fromkeys(t for t in topics if t.casefold() != OTHER_TOPIC))
+    tally: Counter[str] = Counter()
+    for topic, n in figures.topics.items():
+        tally[topic if topic in listed else OTHER_TOPIC] += n
+    categories = (*((f"t{i}", t) for i, t in enumerate(listed)), (OTHER_TOPIC, "Other"))
+    code = {t: f"t{i}" for i, t in enumerate(listed)} | {OTHER_TOPIC: OTHER_TOPIC}
+    dim = Dimension("topic", "Enquiry topic", categories)
+    return CountTable(
+        "Cases naming each enquiry topic (a case may name several)",
+        (dim,),
+        {(code[t],): n for t, n in tally.items()},
+    )
+
+
+async def annual_return(year: int, staff: StaffView) -> AnnualReturn:
+    """The council's return for the calendar ``year`` (managers): the year's cases in
+    tables protected with the tenant's threshold and rounding (rule 12)."""
+    _manager(staff)
+    figures = await year_figures(year)
+    policy = await get_policy()
+    threshold, rounded = policy.stats_suppression_threshold, policy.stats_round_to_5
+    return AnnualReturn(
+        year=year,
+        cases=protect(case_tables(figures, policy.support_levels), threshold, rounded=rounded),
+        topics=protect([topic_table(figures, policy.topics)], threshold, rounded=rounded),
+    )
+
+
+TOTAL = "Total"
+CSV_COLUMNS = (
+    "year", "table", "row_dimension", "row", "column_dimension", "column", "count", "rounded",
+)  # fmt: skip
+
+
+def _figures_of(table: PublishedTable) -> Iterator[tuple[str, str, str, str, Figure]]:
+    """(row dimension, row, column dimension, column, figure) for every figure of the table,
+    totals as "Total"."""
+    rows, columns = table.rows, table.columns
+    labels = [label for _, label in rows.categories]
+    if columns is None:
+        for label, figure in zip(labels, table.row_totals, strict=True):
+            yield rows.label, label, "", "", figure
+        yield rows.label, TOTAL, "", "", table.grand_total
+        return
+    column_labels = [label for _, label in columns.categories]
+    for label, cells, total in zip(labels, table.cells, table.row_totals, strict=True):
+        for column, figure in zip(column_labels, cells, strict=True):
+            yield rows.label, label, columns.label, column, figure
+        yield rows.label, label, columns.label, TOTAL, total
+    for column, figure in zip(column_labels, table.column_totals, strict=True):
+        yield rows.label, TOTAL, columns.label, column, figure
+    yield rows.label, TOTAL, columns.label, TOTAL, table.grand_total
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _inert(text: str) -> str:
+    """A label a spreadsheet will not take for a formula (a tenant's topic, say)."""
+    return f"'{text}" if text.startswith(_FORMULA_START) else text
+
+
+def return_csv(annual: AnnualReturn) -> str:
+    """The return as one tidy CSV: a line per figure, a hidden one as "[c]"."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    releases: tuple[Release, ...] = (annual.cases, annual.topics)
+    for release in releases:
+        for table in release.tables:
+            for row_dim, row, column_dim, column, figure in _figures_of(table):
+                shown = figure.shown.replace(",", "")
+                rounded = "yes" if release.rounded and not figure.suppressed else "no"
+                labels = (table.title, row_dim, row, column_dim, column)
+                writer.writerow((annual.year, *map(_inert, labels), shown, rounded))
+    return out.getvalue()
+
+
+def _sheet_rows(table: PublishedTable) -> Iterator[list[str | int]]:
+    def cell(figure: Figure) -> str | int:
+        return SUPPRESSED_MARK if figure.value is None else figure.value
+
+    labels = [label for _, label in table.rows.categories]
+    if table.columns is None:
+        yield [table.rows.label, "Cases"]
+        for label, figure in zip(labels, table.row_totals, strict=True):
+            yield [label, cell(figure)]
+        yield [TOTAL, cell(table.grand_total)]
+        return
+    yield [table.rows.label, *(label for _, label in table.columns.categories), TOTAL]
+    for label, cells, total in zip(labels, table.cells, table.row_totals, strict=True):
+        yield [label, *(cell(f) for f in cells), cell(total)]
+    yield [TOTAL, *(cell(f) for f in table.column_totals), cell(table.grand_total)]
+
+
+def return_xlsx(annual: AnnualReturn) -> bytes:
+    """The return as a workbook: the notes and the method first, then a sheet per table
+    (its title above it, hidden figures "[c]")."""
+    book = Workbook()
+    notes = book.active
+    notes.title = "Notes"
+    notes.append([f"Annual return: cases opened in {annual.year}"])
+    notes.append([])
+    notes.append([annual.cases.method])
+    notes.append([])
+    notes.append([f"{SUPPRESSED_MARK}: not shown, to protect privacy."])
+    notes.append(
+        ["A case may name several topics, so the topics' total is not the number of cases."]
+    )
+    number = 0
+    for release in (annual.cases, annual.topics):
+        for table in release.tables:
+            number += 1
+            sheet = book.create_sheet(f"Table {number}")
+            sheet.append([table.title])
+            sheet.append([])
+            for row in _sheet_rows(table):
+                sheet.append(row)
+                for cell in sheet[sheet.max_row]:
+                    if isinstance(cell.value, str):
+                        cell.data_type = "s"  # text, never a formula
+            sheet.column_dimensions["A"].width = 36
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+CSV = ("csv", "text/csv; charset=utf-8")
+XLSX = ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+async def download(year: int, staff: StaffView, kind: tuple[str, str] = CSV) -> Download:
+    """The return as CSV or XLSX, for the council (managers): audited with its year,
+    format and checksum."""
+    annual = await annual_return(year, staff)
+    extension, media_type = kind
+    content = return_xlsx(annual) if kind == XLSX else return_csv(annual).encode()
+    digest = hashlib.sha256(content).hexdigest()
+    await audit.record(
+        Action.STATISTICS_RELEASED, actor_kind="staff", actor_id=staff.id,
+        detail={"year": year, "format": extension, "sha256": digest},
+    )  # fmt: skip
+    return Download(f"annual-return-{year}.{extension}", media_type, content, digest)
+
+
+async def download_csv(year: int, staff: StaffView) -> Download:
+    return await download(year, staff, CSV)
+
+
+async def download_xlsx(year: int, staff: StaffView) -> Download:
+    return await download(year, staff, XLSX)
+
+
+#: The longest period the managers' report covers at once.
+LONGEST_REPORT = timedelta(days=732)
+
+
+def check_period(start: date, end: date) -> None:
+    if end < start:
+        raise Invalid({"end": "The end of the period must be on or after its start"})
+    if end - start > LONGEST_REPORT:
+        raise Invalid({"end": "Choose a period of at most 2 years"})
+
+
+async def service_report(start: date, end: date, staff: StaffView) -> ServiceReport:
+    """The managers' own report over a period: enquiries by week, time to first response,
+    open caseloads and overdue tasks (no suppression inside the service; no family's
+    name, no reference, nothing written)."""
+    _manager(staff)
+    check_period(start, end)
+    return await queries.service_report(current_tenant_id(), start, end, service_today())

@@ -1,0 +1,199 @@
+"""The statistics' data (rule 12): a year's counts come from the case records and, once
+retention erases a case, from the facts it leaves, so the year's figures do not move; each
+service counts only its own cases; the annual return is the managers', protected, and
+carries nothing written about a case nor anything that names one."""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+from datetime import date
+from typing import Any
+
+import asyncpg
+import httpx
+import pytest
+
+from tests.helpers.casework import as_tenant
+from tests.helpers.retention import confirm_and_sweep, old_case, staff_of
+from tests.helpers.tenants import TenantRef
+
+# A referral by a professional, with the family's consent before it (rule 3).
+REFERRED = {"referrer_consent_confirmed": True, "referrer_name": "A SENCO",
+            "referrer_consent_on": "2016-01-04"}  # fmt: skip
+
+
+async def _figures(tenant: TenantRef, year: int) -> Any:
+    from confide.platform.core.db import tenant_transaction
+    from confide.platform.statistics import services
+
+    async with tenant_transaction(tenant.id):
+        return await services.year_figures(year)
+
+
+def _cube(figures: Any) -> tuple[Counter[Any], dict[str, int]]:
+    """The figures without the order of their rows."""
+    cube: Counter[Any] = Counter()
+    for c in figures.counts:
+        cube[(c.contacted_by, c.referral_route, c.age_band, c.support_level,
+              c.outcome_class, c.year_end_status)] += c.cases  # fmt: skip
+    return cube, dict(figures.topics)
+
+
+async def _opened_year(owner: asyncpg.Connection, tenant: TenantRef, case_id: str) -> int:
+    [row] = await as_tenant(
+        owner, tenant, "SELECT opened_on FROM cases WHERE id = $1", uuid.UUID(case_id)
+    )
+    opened: date = row["opened_on"]
+    return opened.year
+
+
+async def _kept(owner: asyncpg.Connection, tenant: TenantRef, ids: list[str]) -> int:
+    [row] = await as_tenant(
+        owner, tenant, "SELECT count(*) AS n FROM cases WHERE id = ANY($1::uuid[])",
+        [uuid.UUID(i) for i in ids],
+    )  # fmt: skip
+    return int(row["n"])
+
+
+async def test_a_years_figures_stay_the_same_after_retention_erases_its_cases(
+    aisha: httpx.AsyncClient, owner_conn: asyncpg.Connection, tenants: dict[str, TenantRef]
+) -> None:
+    northmoor, eastdale = tenants["northmoor"], tenants["eastdale"]
+    first = await old_case(aisha, 9, born="2001-05-06", referral_route="early_help", **REFERRED)
+    year = await _opened_year(owner_conn, northmoor, first["id"])
+    eastdale_before = _cube(await _figures(eastdale, year))
+    before = _cube(await _figures(northmoor, year))
+    second = await old_case(aisha, 9, born="1997-01-09", contacted_by="young_person",
+                            support_level=3, topics=["Transport"])  # fmt: skip
+    with_them = _cube(await _figures(northmoor, year))
+    if await _opened_year(owner_conn, northmoor, second["id"]) == year:
+        assert sum(with_them[0].values()) == sum(before[0].values()) + 1
+        assert with_them[1]["Transport"] == before[1].get("Transport", 0) + 1
+
+    counts = await confirm_and_sweep(owner_conn, northmoor, "northmoor-admin")
+
+    assert counts["erased"] >= 2
+    assert await _kept(owner_conn, northmoor, [first["id"], second["id"]]) == 0
+    assert _cube(await _figures(northmoor, year)) == with_them
+    # Another service's figures never held these cases.
+    assert _cube(await _figures(eastdale, year)) == eastdale_before
+
+
+async def test_the_years_cases_are_counted_by_their_values(
+    aisha: httpx.AsyncClient, owner_conn: asyncpg.Connection, tenants: dict[str, TenantRef]
+) -> None:
+    tenant = tenants["northmoor"]
+    case = await old_case(aisha, 3, born="2015-02-01", contacted_by="carer",
+                          referral_route="professional", support_level=4,
+                          topics=["Exclusion"], **REFERRED)  # fmt: skip
+    year = await _opened_year(owner_conn, tenant, case["id"])
+    before = _cube(await _figures(tenant, year))
+    [row] = await as_tenant(
+        owner_conn, tenant, "SELECT opened_on FROM cases WHERE id = $1", uuid.UUID(case["id"])
+    )
+    age = (row["opened_on"] - date(2015, 2, 1)).days // 366
+    band = "5-10" if age >= 5 else "0-4"
+    key = ("carer", "professional", band, 4, "recorded", "closed")
+    # Recorded again the same way: one more case with exactly these values.
+    again = await old_case(aisha, 3, born="2015-02-01", contacted_by="carer",
+                           referral_route="professional", support_level=4,
+                           topics=["Exclusion"], **REFERRED)  # fmt: skip
+    if await _opened_year(owner_conn, tenant, again["id"]) == year:
+        after = _cube(await _figures(tenant, year))
+        assert after[0][key] == before[0][key] + 1
+        assert after[1]["Exclusion"] == before[1]["Exclusion"] + 1
+
+
+async def test_the_annual_return_is_the_managers_and_names_nothing(
+    aisha: httpx.AsyncClient, owner_conn: asyncpg.Connection, tenants: dict[str, TenantRef]
+) -> None:
+    from confide.platform.casework.access import NotPermitted
+    from confide.platform.core.db import tenant_transaction
+    from confide.platform.core.errors import Invalid
+    from confide.platform.statistics import services
+
+    tenant = tenants["northmoor"]
+    case = await old_case(aisha, 2, topics=["Transport"])
+    year = await _opened_year(owner_conn, tenant, case["id"])
+    manager = await staff_of(owner_conn, tenant, "northmoor-manager")
+    caseworker = await staff_of(owner_conn, tenant, "northmoor-cw-1")
+    async with tenant_transaction(tenant.id):
+        release = await services.annual_return(year, manager)
+        with pytest.raises(NotPermitted):
+            await services.annual_return(year, caseworker)
+        with pytest.raises(Invalid) as bad:
+            await services.annual_return(1066, manager)
+    assert bad.value.errors == {"year": "Enter a year from 2000 to 2100"}
+
+    tables = release.cases.tables
+    assert [t.title for t in tables][:2] == [
+        "Cases by who made contact and referral route",
+        "Cases by age at first contact and support level",
+    ]
+    assert tables[0].grand_total.value is None or tables[0].grand_total.value >= 1
+    text = repr(release)
+    for secret in (case["last_name"], "Rhiannon", case["reference"], "Advice given",
+                   "07700 900555", "2000-03-02", "Talked about the EHC plan"):  # fmt: skip
+        assert secret not in text
+    assert "Any count from 1 to 4 is not shown" in release.cases.method
+
+
+def test_a_topic_no_longer_listed_counts_as_other_and_is_never_named() -> None:
+    from confide.platform.statistics.schemas import YearFigures
+    from confide.platform.statistics.services import topic_table
+
+    figures = YearFigures(2024, (), {"Transport": 7, "Something typed once": 2, "Other": 4})
+    table = topic_table(figures, ("Transport", "Exclusion", "Other"))
+    [topic] = table.dimensions
+    assert [label for _, label in topic.categories] == ["Transport", "Exclusion", "Other"]
+    assert dict(table.counts) == {("t0",): 7, ("other",): 6}
+
+
+def test_the_workbook_has_the_notes_then_a_sheet_per_table_and_no_formula() -> None:
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    from confide.platform.statistics.disclosure import protect
+    from confide.platform.statistics.schemas import AnnualReturn, CaseCount, YearFigures
+    from confide.platform.statistics.services import (
+        case_tables,
+        return_csv,
+        return_xlsx,
+        topic_table,
+    )
+
+    counts = tuple(
+        CaseCount("parent", "self", "11-15", level, "recorded", "closed", n)
+        for level, n in ((1, 12), (2, 3), (3, 9))
+    )
+    figures = YearFigures(2024, counts, {"=HYPERLINK(1)": 8, "Transport": 16})
+    annual = AnnualReturn(
+        2024,
+        protect(case_tables(figures, ("Information", "Advice", "Support", "Casework")), 5),
+        protect([topic_table(figures, ("=HYPERLINK(1)", "Transport"))], 5),
+    )
+    book = load_workbook(io.BytesIO(return_xlsx(annual)))
+    assert book.sheetnames == ["Notes", "Table 1", "Table 2", "Table 3", "Table 4", "Table 5"]
+    assert "Any count from 1 to 4 is not shown" in str(book["Notes"]["A3"].value)
+    levels = book["Table 2"]
+    assert levels["A1"].value == "Cases by age at first contact and support level"
+    rows = [[c.value for c in row] for row in levels.iter_rows(min_row=3)]
+    assert rows[0] == [
+        "Age at first contact",
+        "Information",
+        "Advice",
+        "Support",
+        "Casework",
+        "Total",
+    ]
+    assert ["11 to 15", 12, "[c]", "[c]", 0, 24] in rows
+    topics = book["Table 5"]
+    assert all(c.data_type != "f" for row in topics.iter_rows() for c in row)
+    assert topics["A4"].value == "=HYPERLINK(1)"
+    assert topics["A4"].data_type == "s"
+    lines = list(csv.reader(io.StringIO(return_csv(annual))))
+    assert ["2024", "Cases naming each enquiry topic (a case may name several)", "Enquiry topic",
+            "'=HYPERLINK(1)", "", "", "8", "no"] in lines  # fmt: skip

@@ -1,0 +1,218 @@
+"""The annual return over HTTP (rule 12): the API's JSON and CSV and the managers' preview
+page; caseworkers are refused, a wrong year is a 400 naming it, each service sees its own
+cases only, a download is audited with its checksum, and nothing names a case."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import uuid
+from datetime import UTC, date, datetime
+from typing import Any
+
+import asyncpg
+import httpx
+from openpyxl import load_workbook
+
+from tests.helpers.casework import as_tenant, new_case
+from tests.helpers.html import error_summary, field_error, page_text, parse
+from tests.helpers.http import post
+from tests.helpers.retention import old_case
+from tests.helpers.tenants import TenantRef
+
+NM, ED = "/t/northmoor", "/t/eastdale"
+SECRETS = ("Rhiannon", "Advice given", "07700 900555", "2000-03-02", "Talked about the EHC plan")
+
+
+async def _year_of(owner: asyncpg.Connection, tenant: TenantRef, case: dict[str, Any]) -> int:
+    [row] = await as_tenant(
+        owner, tenant, "SELECT opened_on FROM cases WHERE id = $1", uuid.UUID(case["id"])
+    )
+    opened: date = row["opened_on"]
+    return opened.year
+
+
+def _grand_total(body: dict[str, Any]) -> int | None:
+    value: int | None = body["cases"]["tables"][0]["grand_total"]["value"]
+    return value
+
+
+async def test_the_api_gives_managers_the_protected_return_and_refuses_everyone_else(
+    aisha: httpx.AsyncClient, fiona: httpx.AsyncClient, bronwen: httpx.AsyncClient,
+    owner_conn: asyncpg.Connection, tenants: dict[str, TenantRef],
+) -> None:  # fmt: skip
+    case = await old_case(aisha, 4)
+    year = await _year_of(owner_conn, tenants["northmoor"], case)
+    path = "/api/statistics/annual-return"
+    eastdale_before = await bronwen.get(f"{ED}{path}", params={"year": year})
+    for _ in range(5):  # enough cases that the year's total is shown
+        await old_case(aisha, 4)
+
+    answer = await fiona.get(f"{NM}{path}", params={"year": year})
+
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    assert body["year"] == year
+    assert body["cases"]["tables"][0]["title"] == "Cases by who made contact and referral route"
+    assert (_grand_total(body) or 0) >= 6
+    assert "Any count from 1 to 4 is not shown" in body["cases"]["method"]
+    for secret in (*SECRETS, case["last_name"], case["reference"]):
+        assert secret not in answer.text
+    assert (await aisha.get(f"{NM}{path}", params={"year": year})).status_code == 403
+    bad = await fiona.get(f"{NM}{path}", params={"year": 1066})
+    assert bad.status_code == 400
+    assert "year" in bad.text
+    # Eastdale's return never counted Northmoor's cases.
+    eastdale_after = await bronwen.get(f"{ED}{path}", params={"year": year})
+    assert eastdale_after.status_code == 200
+    assert eastdale_after.json()["cases"] == eastdale_before.json()["cases"]
+
+
+async def test_the_csv_is_one_tidy_file_and_each_download_is_audited_with_its_checksum(
+    aisha: httpx.AsyncClient, fiona: httpx.AsyncClient, owner_conn: asyncpg.Connection,
+    tenants: dict[str, TenantRef],
+) -> None:  # fmt: skip
+    case = await old_case(aisha, 5)
+    year = await _year_of(owner_conn, tenants["northmoor"], case)
+
+    answer = await fiona.get(f"{NM}/api/statistics/annual-return.csv", params={"year": year})
+
+    assert answer.status_code == 200, answer.text
+    assert answer.headers["content-type"].startswith("text/csv")
+    assert f"annual-return-{year}.csv" in answer.headers["content-disposition"]
+    rows = list(csv.DictReader(io.StringIO(answer.text)))
+    assert rows
+    assert set(rows[0]) == {"year", "table", "row_dimension", "row", "column_dimension",
+                            "column", "count", "rounded"}  # fmt: skip
+    assert all(r["count"] == "[c]" or r["count"].isdigit() for r in rows)
+    assert all(r["count"] == "[c]" or r["count"] == "0" or int(r["count"]) >= 5 for r in rows)
+    for secret in (*SECRETS, case["last_name"], case["reference"]):
+        assert secret not in answer.text
+    digest = hashlib.sha256(answer.content).hexdigest()
+    entries = await as_tenant(
+        owner_conn, tenants["northmoor"],
+        "SELECT detail FROM audit_entries WHERE action = 'statistics_released'"
+        " AND detail->>'sha256' = $1",
+        digest,
+    )  # fmt: skip
+    assert len(entries) == 1
+    assert (
+        await aisha.get(f"{NM}/api/statistics/annual-return.csv", params={"year": year})
+    ).status_code == 403
+
+    workbook = await fiona.get(f"{NM}/api/statistics/annual-return.xlsx", params={"year": year})
+    assert workbook.status_code == 200
+    assert f"annual-return-{year}.xlsx" in workbook.headers["content-disposition"]
+    book = load_workbook(io.BytesIO(workbook.content))
+    assert book.sheetnames[0] == "Notes"
+    cells = " ".join(str(c.value) for sheet in book for row in sheet.iter_rows() for c in row)
+    for secret in (*SECRETS, case["last_name"], case["reference"]):
+        assert secret not in cells
+    [entry] = await as_tenant(
+        owner_conn, tenants["northmoor"],
+        "SELECT detail FROM audit_entries WHERE action = 'statistics_released'"
+        " AND detail->>'sha256' = $1",
+        hashlib.sha256(workbook.content).hexdigest(),
+    )  # fmt: skip
+    assert '"xlsx"' in entry["detail"]
+
+
+async def test_the_preview_page_shows_the_tables_marks_hidden_figures_and_names_a_wrong_year(
+    aisha: httpx.AsyncClient, fiona: httpx.AsyncClient, owner_conn: asyncpg.Connection,
+    tenants: dict[str, TenantRef],
+) -> None:  # fmt: skip
+    case = await old_case(aisha, 6, referral_route="early_help",
+                          referrer_consent_confirmed=True, referrer_name="A SENCO",
+                          referrer_consent_on="2019-01-04")  # fmt: skip
+    year = await _year_of(owner_conn, tenants["northmoor"], case)
+
+    page = await fiona.get(f"{NM}/statistics/annual-return", params={"year": year})
+
+    assert page.status_code == 200, page.text
+    document = parse(page)
+    tables = document.select("table[data-testid=return-table]")
+    assert len(tables) == 5
+    assert tables[0].one("caption").text == "Cases by who made contact and referral route"
+    # One early-help case this year at most a few: hidden, marked, and explained.
+    assert document.select("[data-testid=suppressed]")
+    assert "is not shown, to protect privacy" in document.one("[data-testid=suppression-note]").text
+    assert (document.one("[data-testid=download-csv]").get("href") or "").endswith(f"?year={year}")
+    text = page_text(page)
+    for secret in (*SECRETS, case["last_name"], case["reference"]):
+        assert secret not in text
+
+    wrong = await fiona.get(f"{NM}/statistics/annual-return", params={"year": "19x9"})
+    assert wrong.status_code == 400
+    assert error_summary(wrong) == [("#year", "Enter a year as 4 digits, like 2025")]
+    assert field_error(wrong, "year") == "Enter a year as 4 digits, like 2025"
+    early = await fiona.get(f"{NM}/statistics/annual-return", params={"year": "1999"})
+    assert error_summary(early) == [("#year", "Enter a year from 2000 to 2100")]
+
+    download = await fiona.get(f"{NM}/statistics/annual-return/download", params={"year": year})
+    assert download.status_code == 200
+    assert download.text.startswith("year,table,row_dimension")
+    assert (await aisha.get(f"{NM}/statistics/annual-return")).status_code == 403
+
+
+async def test_the_service_report_counts_enquiries_replies_caseloads_and_overdue_tasks(
+    aisha: httpx.AsyncClient, fiona: httpx.AsyncClient, bronwen: httpx.AsyncClient
+) -> None:
+    from confide.platform.core.clock import service_today
+
+    today = service_today()
+    period = {"start": today.isoformat(), "end": today.isoformat()}
+    path = "/api/statistics/service"
+    before = (await fiona.get(f"{NM}{path}", params=period)).json()
+    eastdale_before = (await bronwen.get(f"{ED}{path}", params=period)).json()
+    case = await new_case(
+        aisha,
+        young_person={
+            "first_name": "Zofia",
+            "last_name": "Quill",
+            "phone": "07700 900999",
+            "may_phone": True,
+        },
+    )
+    replied = await post(
+        aisha, f"{NM}/api/cases/{case['id']}/contacts",
+        {"kind": "phone", "direction": "outgoing", "occurred_at": datetime.now(UTC).isoformat(),
+         "summary": "Rang back about transport"},
+    )  # fmt: skip
+    assert replied.status_code == 201, replied.text
+
+    answer = await fiona.get(f"{NM}{path}", params=period)
+
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    assert body["enquiries"] == before["enquiries"] + 1
+    assert body["responded"] == before["responded"] + 1
+    assert body["responded_within_5_days"] == before["responded_within_5_days"] + 1
+    assert body["median_days_to_first_response"] == 0
+    assert any(c["staff_name"] == "Aisha Rahman" for c in body["open_caseloads"])
+    for secret in ("Zofia", "Quill", case["reference"], "Rang back about transport"):
+        assert secret not in answer.text
+    assert (await bronwen.get(f"{ED}{path}", params=period)).json()["enquiries"] == (
+        eastdale_before["enquiries"]
+    )
+    assert (await aisha.get(f"{NM}{path}", params=period)).status_code == 403
+    backwards = await fiona.get(
+        f"{NM}{path}", params={"start": today.isoformat(), "end": "2020-01-01"}
+    )
+    assert backwards.status_code == 400
+    assert "end" in backwards.json()["errors"]
+
+    page = await fiona.get(f"{NM}/statistics/service")
+    assert page.status_code == 200
+    assert int(parse(page).one("[data-testid=enquiries]").text) >= 1
+    text = page_text(page)
+    for secret in ("Zofia", "Quill", case["reference"], "Rang back about transport"):
+        assert secret not in text
+    wrong = await fiona.get(
+        f"{NM}/statistics/service",
+        params={"start-day": "31", "start-month": "2", "start-year": "2026",
+                "end-day": "1", "end-month": "1", "end-year": "2026"},
+    )  # fmt: skip
+    assert wrong.status_code == 400
+    assert [field for field, _ in error_summary(wrong)] == ["#start-day"]
+    assert (await aisha.get(f"{NM}/statistics/service")).status_code == 403
