@@ -55,6 +55,7 @@ SCRIPTS = {
     "case-page-load": "case_page.py",
     "cold-start": "cold_start.py",
     "retention": "retention.py",
+    "consent-reviews": "consent_reviews.py",
     "bundle": "bundle.py",
 }
 

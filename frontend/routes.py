@@ -34,6 +34,7 @@ from confide.frontend.notifications.pages import NotificationPages
 from confide.frontend.pages import StartController
 from confide.frontend.people.pages import PeoplePages
 from confide.frontend.requests.pages import CaseRequestPages, RequestPages
+from confide.frontend.retention.holds import LegalHoldPages
 from confide.frontend.schools.directory import SchoolImportPages, SchoolPages
 from confide.frontend.schools.person_school import PersonSchoolPages
 from confide.frontend.sharing.authorise import AuthorisePages
@@ -96,6 +97,8 @@ CONTROLLERS = [
     NotificationPages,
     # documents (issue 16)
     DocumentPages,
+    # legal holds (issue 15)
+    LegalHoldPages,
     # exports (issue 16)
     ExportPages,
 ]

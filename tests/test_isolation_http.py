@@ -396,9 +396,11 @@ def _bodies(ids: dict[str, str]) -> dict[str, dict[str, Any]]:
         "/api/requests/{request_id:uuid}/clarification": {"asked_on": str(today)},
         "/api/requests/{request_id:uuid}/extension": {"months": 1, "reason": "Complex"},
         "/api/requests/{request_id:uuid}/close": {"outcome": "From another service"},
-        # Issue 15: legal holds (the API only).
+        # Issue 15: legal holds (the API and the pages).
         "/api/cases/{case_id:uuid}/legal-hold": {"reason": "A claim is expected"},
         "/api/cases/{case_id:uuid}/legal-hold/lift": {},
+        "/cases/{case_id:uuid}/legal-hold": {"reason": "A claim is expected"},
+        "/cases/{case_id:uuid}/legal-hold/lift": {},
         # Issue 16: the case bundle (a worker would build it; nothing is queued).
         "/api/cases/{case_id:uuid}/exports/bundle": {"view": "full"},
         "/cases/{case_id:uuid}/bundle": {"view": "full"},

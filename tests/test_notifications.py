@@ -291,7 +291,7 @@ async def test_the_overdue_job_tells_managers_of_each_overdue_task_once_on_a_rea
     await as_tenant(
         owner_conn,
         nm,
-        "UPDATE tell_client_tasks SET due_on = $1 WHERE id = $2",
+        "UPDATE tasks SET due_on = $1 WHERE id = $2",  # the one task model (rule 24)
         service_today() - timedelta(days=2),
         UUID(task_id),
     )
@@ -309,6 +309,52 @@ async def test_the_overdue_job_tells_managers_of_each_overdue_task_once_on_a_rea
     links = [a.get("href") for a in parse(page).select("[data-testid=notification-link]")]
     assert f"{NM}/tasks/{task_id}" in links
     assert await _about(aisha, "tell_client_overdue", task_id) == []  # managers only
+
+
+async def test_the_policy_review_job_tells_managers_once_on_a_real_worker(
+    worker: subprocess.Popen[str],
+    bronwen: httpx.AsyncClient,
+    owner_conn: asyncpg.Connection,
+    tenants: dict[str, TenantRef],
+) -> None:
+    """The daily job, delivered twice and run again the next day, tells Eastdale's managers
+    once that the review fell due (its last review long ago), and no one at Northmoor."""
+    from confide.platform.core.db import tenant_transaction
+    from confide.tenants.policy.services import set_policy_review_months
+    from confide.workers.notifications import policy_review_due
+
+    ed = tenants["eastdale"]
+    async with tenant_transaction(ed.id):
+        await set_policy_review_months(24)  # the row exists, whatever ran before
+    mine = f"{ED}/api/notifications"
+
+    async def told() -> int:
+        found = await bronwen.get(mine, params={"limit": 100})
+        assert found.status_code == 200, found.text
+        return sum(n["kind"] == "policy_review_due" for n in found.json()["items"])
+
+    [before] = await as_tenant(owner_conn, ed, "SELECT policy_reviewed_on FROM tenant_policies")
+    await as_tenant(owner_conn, ed, "UPDATE tenant_policies SET policy_reviewed_on = '1999-06-15'")
+    try:
+        already = await told()
+        first, second = datetime(1992, 1, 1, tzinfo=UTC), datetime(1992, 1, 2, tzinfo=UTC)
+        for period in (first, first, second):  # a redelivery, then the next day's run
+            policy_review_due.delay(str(ed.id), period.isoformat())
+        runs = [
+            await _job_run(ed, "notifications.policy_review_due", p, worker)
+            for p in (first, second)
+        ]
+    finally:
+        await as_tenant(
+            owner_conn, ed, "UPDATE tenant_policies SET policy_reviewed_on = $1",
+            before["policy_reviewed_on"],
+        )  # fmt: skip
+    assert runs[0]["counts"]["notifications_made"] >= 1  # every active manager: Bronwen too
+    assert runs[1]["counts"] == {"notifications_made": 0}  # the same due date: told once
+    assert await told() == already + 1
+    page = await bronwen.get(f"{ED}/notifications")
+    links = [a.get("href") for a in parse(page).select("[data-testid=notification-link]")]
+    assert f"{ED}/policy-review" in links
 
 
 async def _job_run(

@@ -18,6 +18,7 @@ from typing import Any
 
 import asyncpg
 import httpx
+import pytest
 import time_machine
 
 from tests.helpers.casework import NM, as_tenant, new_case
@@ -75,15 +76,23 @@ def _owner_url() -> str:
     return OWNER_URL
 
 
-async def _confirm_and_sweep(tenant: TenantRef) -> dict[str, int]:
+async def _confirm(tenant: TenantRef) -> None:
+    """The tenant admin confirms the sweep (an earlier test may have: once is enough)."""
     from confide.platform.core.db import tenant_transaction
     from confide.platform.core.errors import Conflict
     from confide.platform.retention import services
 
-    admin = await _staff(tenant, "northmoor-admin")
+    admin = await _staff(tenant, f"{tenant.slug}-admin")
     async with tenant_transaction(tenant.id):
-        with contextlib.suppress(Conflict):  # confirmed by an earlier test: once is enough
+        with contextlib.suppress(Conflict):
             await services.confirm(admin)
+
+
+async def _confirm_and_sweep(tenant: TenantRef) -> dict[str, int]:
+    from confide.platform.core.db import tenant_transaction
+    from confide.platform.retention import services
+
+    await _confirm(tenant)
     async with tenant_transaction(tenant.id):
         return await services.sweep()
 
@@ -263,11 +272,23 @@ async def test_the_application_role_erases_only_what_the_database_finds_due_in_i
         (tenants["northmoor"], recent["id"], 0),  # closed today: within its period
         (tenants["eastdale"], old["id"], 0),  # another tenant's case: not seen at all
     ):
-        async with app_conn.transaction():
+        attempt = app_conn.transaction()
+        await attempt.start()
+        try:
             await app_conn.execute("SELECT set_config('app.tenant_id', $1, true)", str(tenant.id))
+            # Confirmed in this transaction only (rolled back: other tests see the tenant as
+            # it was), or the function refuses before it looks (the next test but one).
+            await app_conn.execute(
+                "INSERT INTO retention_confirmations (id, tenant_id, confirmed_by, cases_due)"
+                " SELECT gen_random_uuid(), $1, id, 0 FROM staff_users"
+                " WHERE subject = $2 ON CONFLICT (tenant_id) DO NOTHING",
+                tenant.id, f"{tenant.slug}-admin",
+            )  # fmt: skip
             erased = await app_conn.fetchval(
                 "SELECT app_retention_erase($1::uuid[])", [uuid.UUID(case_id)]
             )
+        finally:
+            await attempt.rollback()
         assert erased == expected
     async with app_conn.transaction():
         await app_conn.execute("SELECT set_config('app.tenant_id', '', true)")
@@ -307,3 +328,103 @@ async def test_a_real_worker_runs_the_sweep_as_a_scheduled_job_once_per_period(
     [run] = runs
     assert json.loads(run["counts"]) == {"erased": 1, "not_confirmed": 0}
     assert await _rows_naming(owner_conn, tenant, ids) == {}
+
+
+async def _ids_keyed_to(
+    owner: asyncpg.Connection, tenant: TenantRef, case_id: uuid.UUID
+) -> dict[str, set[uuid.UUID]]:
+    """The ids of every row that names the case (each tenant table with a ``case_id``,
+    from the catalogue), by table: the rows that hang off those (a review of a break-glass
+    use, a delay of a task) name these, not the case."""
+    tables = await owner.fetch(
+        "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+        " WHERE n.nspname = 'public' AND c.relkind = 'r'"
+        " AND EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid"
+        " AND a.attname = 'case_id' AND NOT a.attisdropped)"
+        " AND EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid"
+        " AND a.attname = 'id' AND NOT a.attisdropped)"
+        " AND EXISTS (SELECT 1 FROM pg_attribute t WHERE t.attrelid = c.oid"
+        " AND t.attname = 'tenant_id')"
+    )
+    found: dict[str, set[uuid.UUID]] = {}
+    for table in (t["relname"] for t in tables):
+        rows = await as_tenant(owner, tenant, f"SELECT id FROM {table} WHERE case_id = $1", case_id)
+        if rows:
+            found[table] = {r["id"] for r in rows}
+    return found
+
+
+async def _rows_naming_any_uuid(
+    owner: asyncpg.Connection, tenant: TenantRef, ids: set[uuid.UUID]
+) -> dict[str, int]:
+    """Every uuid column of every tenant table (the catalogue again), but the audit log's
+    (ids only, kept by design): how many rows name one of ``ids``."""
+    columns = await owner.fetch(
+        "SELECT c.relname, a.attname FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid"
+        " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public'"
+        " AND c.relkind = 'r' AND NOT a.attisdropped AND a.atttypid = 'uuid'::regtype"
+        " AND a.attname <> 'tenant_id' AND c.relname <> 'audit_entries'"
+        " AND EXISTS (SELECT 1 FROM pg_attribute t WHERE t.attrelid = c.oid"
+        " AND t.attname = 'tenant_id')"
+    )
+    found: dict[str, int] = {}
+    for table, column in ((c["relname"], c["attname"]) for c in columns):
+        [row] = await as_tenant(
+            owner, tenant, f"SELECT count(*) AS n FROM {table} WHERE {column} = ANY($1::uuid[])",
+            list(ids),
+        )  # fmt: skip
+        if row["n"]:
+            found[f"{table}.{column}"] = row["n"]
+    return found
+
+
+async def test_erasing_a_case_removes_its_notifications_break_glass_reviews_and_all_keyed_to_it(
+    aisha: httpx.AsyncClient, tom: httpx.AsyncClient, fiona: httpx.AsyncClient,
+    owner_conn: asyncpg.Connection, tenants: dict[str, TenantRef],
+) -> None:  # fmt: skip
+    tenant = tenants["northmoor"]
+    case = await _old_case(aisha, 8)
+    case_id = uuid.UUID(case["id"])
+    grant = await post(
+        tom, f"{NM}/cases/{case['id']}/break-glass", {"reason": "Covering while Aisha is away"}
+    )
+    assert grant.status_code == 201, grant.text
+    grant_id = uuid.UUID(grant.json()["id"])
+    review = await post(
+        fiona, f"{NM}/break-glass-alerts/{grant_id}/review", {"note": "Cover agreed"}
+    )
+    assert review.status_code == 201, review.text
+    keyed = await _ids_keyed_to(owner_conn, tenant, case_id)
+    assert {"notifications", "break_glass_grants"} <= set(keyed)  # there to be erased
+    ids = set().union(*keyed.values()) | {case_id}
+    ids |= await _people_of(owner_conn, tenant, case["id"])
+    before = await _rows_naming_any_uuid(owner_conn, tenant, ids)
+    assert before["break_glass_reviews.grant_id"] == 1
+    assert before["notifications.case_id"] >= 1
+
+    await _confirm_and_sweep(tenant)
+
+    assert await _rows_naming_any_uuid(owner_conn, tenant, ids) == {}
+    confide("audit", "verify", "--tenant", "northmoor")
+
+
+async def test_the_database_refuses_to_erase_before_the_tenant_admin_has_confirmed(
+    aisha: httpx.AsyncClient, app_conn: asyncpg.Connection, tenants: dict[str, TenantRef]
+) -> None:
+    """The confirmation is the database's rule too, not only the service's: under the
+    application role, the erase function refuses a tenant whose sweep nobody confirmed
+    (beta: no test confirms it), and runs for one confirmed."""
+    old = await _old_case(aisha, 8)
+    await _confirm_and_sweep(tenants["northmoor"])  # confirmed (and swept) the normal way
+    erase = "SELECT app_retention_erase($1::uuid[])"
+    async with app_conn.transaction():
+        await app_conn.execute(
+            "SELECT set_config('app.tenant_id', $1, true)", str(tenants["beta"].id)
+        )
+        with pytest.raises(asyncpg.InsufficientPrivilegeError, match="not confirmed"):
+            await app_conn.fetchval(erase, [uuid.UUID(old["id"])])
+    async with app_conn.transaction():
+        await app_conn.execute(
+            "SELECT set_config('app.tenant_id', $1, true)", str(tenants["northmoor"].id)
+        )
+        assert await app_conn.fetchval(erase, [uuid.UUID(old["id"])]) == 0  # swept already

@@ -179,3 +179,28 @@ async def test_the_services_own_notice_decides_which_reviews_become_tasks(
     finally:
         back = await gareth.put(api, json=consent, headers=csrf)
         assert back.status_code == 200, back.text
+
+
+async def test_the_job_walks_the_open_cases_a_batch_at_a_time_and_misses_none(
+    aisha: httpx.AsyncClient,
+    owner_conn: asyncpg.Connection,
+    tenants: dict[str, TenantRef],
+    monkeypatch: Any,
+) -> None:
+    """One statement per batch of open cases keeps each within the statement timeout at any
+    size (bench/consent_reviews.py: 200,000 cases); batches of two cases still make every
+    due review's task, once."""
+    from confide.platform.core.db import tenant_transaction
+    from confide.platform.tasks import services
+
+    north = tenants["northmoor"]
+    due = [await _due_case(aisha, owner_conn, north, TODAY + timedelta(days=n)) for n in (1, 2, 3)]
+    monkeypatch.setattr(services, "REVIEW_BATCH", 2)
+    async with tenant_transaction(north.id):
+        first = await services.make_review_tasks()
+    async with tenant_transaction(north.id):
+        again = await services.make_review_tasks()
+    assert first["tasks_made"] >= 3
+    assert again["tasks_made"] == 0
+    for case_id in due:
+        assert len(await _review_tasks(owner_conn, north, case_id)) == 1

@@ -1090,7 +1090,9 @@ def _file_columns(parent: str) -> str:
          WHERE b.tenant_id = c.tenant_id AND b.id = c.follows_case_id) AS follows,
        ARRAY(SELECT ROW(b.id, b.reference, b.status, b.opened_on) FROM cases b
               WHERE b.tenant_id = c.tenant_id AND b.follows_case_id = c.id
-              ORDER BY b.opened_on, b.reference) AS followed_by"""  # noqa: S608 - constants
+              ORDER BY b.opened_on, b.reference) AS followed_by,
+       EXISTS (SELECT 1 FROM case_legal_holds h WHERE h.tenant_id = c.tenant_id
+                  AND h.case_id = c.id AND h.lifted_at IS NULL) AS on_legal_hold"""  # noqa: S608 - constants
 
 
 _CASE_FILE = f"""
@@ -1211,6 +1213,7 @@ def case_view(case: Mapping[str, Any], grounds: Grounds, *, for_parent: bool) ->
         parent_view=for_parent,
         follows=None if case["follows"] is None else _link(case["follows"]),
         followed_by=[_link(r) for r in case["followed_by"]],
+        on_legal_hold=bool(case["on_legal_hold"]),
     )
 
 

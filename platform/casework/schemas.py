@@ -688,6 +688,7 @@ class CaseView:
     parent_view: bool = False  # young-person-only items were left out
     follows: CaseLink | None = None  # the case before, for a returning family
     followed_by: list[CaseLink] = dataclass_field(default_factory=list)  # later cases of theirs
+    on_legal_hold: bool = False  # retention's legal hold (rule 14): not erased until lifted
 
 
 @dataclass(frozen=True, slots=True)

@@ -981,14 +981,3 @@ async def consent_and_timeline(
     )
     consent, not_asked = _consent_now(row, on)
     return consent, not_asked, _timeline_rows(row)
-
-
-async def overdue_tasks(tenant_id: UUID, on: date) -> list[tuple[UUID, UUID, date]]:
-    """Every open tell-the-client task due before ``on``: (task, case, due date)."""
-    rows = await raw(
-        "SELECT id, case_id, due_on FROM tell_client_tasks WHERE tenant_id = {}"
-        " AND status = 'open' AND due_on < {} ORDER BY due_on, id",
-        tenant_id,
-        on,
-    )
-    return [(r["id"], r["case_id"], r["due_on"]) for r in rows]

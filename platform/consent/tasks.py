@@ -165,7 +165,7 @@ async def tell_managers_of_overdue(today: date) -> int:
     """The ``notifications.tell_client_overdue`` job's work: every manager told once of each
     open task past its due date (once per due date: a delayed task that goes overdue again
     is told again). How many notifications were made; run again, none."""
-    overdue = await queries.overdue_tasks(current_tenant_id(), today)
+    overdue = await task_model.overdue(TaskKind.TELL_CLIENT, today)  # the one task model
     return await notifications.notify_managers_of_cases(
         NotificationKind.TELL_CLIENT_OVERDUE,
         [

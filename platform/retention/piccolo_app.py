@@ -10,6 +10,9 @@ APP_CONFIG = AppConfig(
     app_name="retention",
     migrations_folder_path=os.path.join(os.path.dirname(__file__), "piccolo_migrations"),
     table_classes=[LegalHold, RetentionConfirmation, RetentionFact],
-    migration_dependencies=["confide.platform.people.piccolo_app"],
+    migration_dependencies=[
+        "confide.platform.people.piccolo_app",
+        "confide.platform.notifications.piccolo_app",
+    ],
     commands=[],
 )

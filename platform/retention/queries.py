@@ -9,7 +9,7 @@ from uuid import UUID
 
 from confide.platform.core.pagination import Page, PageRequest
 from confide.platform.core.sql import paged, raw
-from confide.platform.retention.schemas import DueCase, HoldView, RetentionRule
+from confide.platform.retention.schemas import DueCase, HeldCase, HoldView, RetentionRule
 from confide.platform.retention.tables import LegalHold, RetentionConfirmation
 
 
@@ -64,13 +64,23 @@ def _hold(row: dict[str, Any]) -> HoldView:
         placed_at=row["placed_at"],
         lifted_by=row["lifted_by"],
         lifted_at=row["lifted_at"],
+        placed_by_name=str(row["placed_by_name"] or ""),
+        lifted_by_name=row["lifted_by_name"],
     )
+
+
+# A hold with the display names of who placed and lifted it.
+_HOLDS = (
+    "SELECT h.*, p.display_name AS placed_by_name, l.display_name AS lifted_by_name"
+    " FROM case_legal_holds h"
+    " LEFT JOIN staff_users p ON p.tenant_id = h.tenant_id AND p.id = h.placed_by"
+    " LEFT JOIN staff_users l ON l.tenant_id = h.tenant_id AND l.id = h.lifted_by"
+)
 
 
 async def open_hold(tenant_id: UUID, case_id: UUID) -> HoldView | None:
     rows = await raw(
-        "SELECT * FROM case_legal_holds WHERE tenant_id = {} AND case_id = {}"
-        " AND lifted_at IS NULL",
+        _HOLDS + " WHERE h.tenant_id = {} AND h.case_id = {} AND h.lifted_at IS NULL",
         tenant_id,
         case_id,
     )
@@ -95,13 +105,41 @@ async def lift_hold(tenant_id: UUID, hold_id: UUID, by: UUID) -> None:
 
 async def holds_of(tenant_id: UUID, case_id: UUID, page: PageRequest) -> Page[HoldView]:
     found = await paged(
-        "SELECT * FROM case_legal_holds WHERE tenant_id = {} AND case_id = {}"
-        " ORDER BY placed_at DESC, id",
+        _HOLDS + " WHERE h.tenant_id = {} AND h.case_id = {} ORDER BY h.placed_at DESC, h.id",
         tenant_id,
         case_id,
         page=page,
     )
     return Page([_hold(r) for r in found.items], found.total, found.limit, found.offset)
+
+
+async def open_holds(tenant_id: UUID, page: PageRequest) -> Page[HeldCase]:
+    """The cases on hold now, the longest held first."""
+    found = await paged(
+        "SELECT h.id, h.case_id, c.reference, h.reason, h.placed_at,"
+        " coalesce(s.display_name, '') AS placed_by_name FROM case_legal_holds h"
+        " JOIN cases c ON c.tenant_id = h.tenant_id AND c.id = h.case_id"
+        " LEFT JOIN staff_users s ON s.tenant_id = h.tenant_id AND s.id = h.placed_by"
+        " WHERE h.tenant_id = {} AND h.lifted_at IS NULL ORDER BY h.placed_at, h.id",
+        tenant_id,
+        page=page,
+    )
+    return Page(
+        [
+            HeldCase(
+                hold_id=r["id"],
+                case_id=r["case_id"],
+                reference=str(r["reference"]),
+                reason=str(r["reason"]),
+                placed_by_name=str(r["placed_by_name"]),
+                placed_at=r["placed_at"],
+            )
+            for r in found.items
+        ],
+        found.total,
+        found.limit,
+        found.offset,
+    )
 
 
 async def confirmation(tenant_id: UUID) -> dict[str, object] | None:

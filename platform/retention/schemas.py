@@ -47,6 +47,21 @@ class HoldView:
     placed_at: datetime
     lifted_by: UUID | None
     lifted_at: datetime | None
+    placed_by_name: str = ""  # the staff's display names, joined at read time
+    lifted_by_name: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class HeldCase:
+    """A case on legal hold now (the managers' list): the case's reference, never a name
+    of anyone on it."""
+
+    hold_id: UUID
+    case_id: UUID
+    reference: str
+    reason: str
+    placed_by_name: str
+    placed_at: datetime
 
 
 class NewHold(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):

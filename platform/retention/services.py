@@ -22,7 +22,7 @@ from confide.platform.core.pagination import Page, PageRequest
 from confide.platform.documents import services as documents
 from confide.platform.identity.schemas import StaffStatus, StaffView
 from confide.platform.retention import queries
-from confide.platform.retention.schemas import DryRun, DueCase, HoldView, NewHold
+from confide.platform.retention.schemas import DryRun, DueCase, HeldCase, HoldView, NewHold
 from confide.tenants.roles import StaffRole
 
 #: Cases erased per call of the database's door: memory stays flat whatever the total.
@@ -88,6 +88,21 @@ async def list_holds(case_id: UUID, staff: StaffView, page: PageRequest) -> Page
     if not await queries.case_exists(tenant_id, case_id):
         raise RetentionCaseNotFound()
     return await queries.holds_of(tenant_id, case_id, page)
+
+
+async def current_hold(case_id: UUID, staff: StaffView) -> HoldView | None:
+    """The case's legal hold now, if it has one (managers)."""
+    _manager(staff)
+    tenant_id = current_tenant_id()
+    if not await queries.case_exists(tenant_id, case_id):
+        raise RetentionCaseNotFound()
+    return await queries.open_hold(tenant_id, case_id)
+
+
+async def held_cases(staff: StaffView, page: PageRequest) -> Page[HeldCase]:
+    """Every case on legal hold now, the longest held first (managers; references only)."""
+    _manager(staff)
+    return await queries.open_holds(current_tenant_id(), page)
 
 
 async def dry_run(staff: StaffView) -> DryRun:

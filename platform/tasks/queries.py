@@ -94,21 +94,42 @@ _DUE_REVIEWS = (
 )
 
 
-async def make_review_tasks(tenant_id: UUID, until: date) -> int:
-    """A consent-review task for every current consent of an open case due by ``until``,
-    for the case's caseworker or the managers' queue; none twice (the source key is the
-    consent and its due date). How many were made: one statement."""
+#: The ends of the range of case ids a batch of the review job covers when it has no end.
+FIRST_ID = UUID(int=0)
+LAST_ID = UUID(int=(1 << 128) - 1)
+
+
+async def open_case_bound(tenant_id: UUID, after: UUID, size: int) -> UUID | None:
+    """The id of the ``size``-th open case after ``after`` (by id): where a batch of the
+    review job ends; None when fewer are left (the batch runs to the end)."""
+    rows = await raw(
+        "SELECT id FROM cases WHERE tenant_id = {} AND status = 'open' AND id > {}"
+        " ORDER BY id OFFSET {} LIMIT 1",
+        tenant_id,
+        after,
+        size - 1,
+    )
+    return rows[0]["id"] if rows else None
+
+
+async def make_review_tasks(tenant_id: UUID, until: date, after: UUID, upto: UUID) -> int:
+    """A consent-review task for every current consent of an open case (its id after
+    ``after``, up to ``upto``) due by ``until``, for the case's caseworker or the managers'
+    queue; none twice (the source key is the consent and its due date). How many were
+    made: one statement per batch of cases, each well within the statement timeout."""
     rows = await raw(
         "INSERT INTO tasks (id, tenant_id, kind, case_id, assignee_id, due_on, status,"  # noqa: S608
         " source_key) SELECT gen_random_uuid(), {}, 'consent_review', d.case_id,"
         " (SELECT a.staff_id FROM case_assignments a WHERE a.tenant_id = {}"
         " AND a.case_id = d.case_id AND a.ended_at IS NULL ORDER BY a.assigned_at DESC"
         " LIMIT 1), d.due, 'open', d.consent_id::text || ':' || d.due::text"
-        " FROM (" + _DUE_REVIEWS + ") d WHERE d.due <= {}"
+        " FROM (" + _DUE_REVIEWS + " AND c.id > {} AND c.id <= {}) d WHERE d.due <= {}"
         " ON CONFLICT (tenant_id, kind, source_key) DO NOTHING RETURNING id",
         tenant_id,
         tenant_id,
         tenant_id,
+        after,
+        upto,
         until,
     )
     return len(rows)
@@ -227,3 +248,15 @@ async def count_due(tenant_id: UUID, staff_id: UUID, manager: bool, until: date)
         manager,
     )
     return int(row["n"])
+
+
+async def overdue(tenant_id: UUID, kind: TaskKind, on: date) -> list[tuple[UUID, UUID, date]]:
+    """Every open task of ``kind`` due before ``on``: (task, case, due date)."""
+    rows = await raw(
+        "SELECT id, case_id, due_on FROM tasks WHERE tenant_id = {} AND kind = {}"
+        " AND status = 'open' AND due_on < {} ORDER BY due_on, id",
+        tenant_id,
+        kind.value,
+        on,
+    )
+    return [(r["id"], r["case_id"], r["due_on"]) for r in rows]

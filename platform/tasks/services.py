@@ -31,6 +31,8 @@ from confide.tenants.policy.services import get_policy
 
 #: What the dashboard counts as due: today and the week ahead.
 DUE_SOON_DAYS = 7
+#: Open cases the consent-review job looks at per statement (``make_review_tasks``).
+REVIEW_BATCH = 10_000
 
 
 class TaskNotFound(NotFound):
@@ -103,6 +105,12 @@ async def close_consent_reviews(case_id: UUID, done_by: UUID) -> None:
 async def move_due(task_id: UUID, due_on: date) -> None:
     """For the domain that owns a kind's rules (a manager's delay of telling)."""
     await queries.set_due(current_tenant_id(), task_id, due_on)
+
+
+async def overdue(kind: TaskKind, on: date) -> list[tuple[UUID, UUID, date]]:
+    """Every open task of ``kind`` due before ``on``, oldest due first: (task, case, due
+    date). For the jobs that tell someone (``consent.tasks.tell_managers_of_overdue``)."""
+    return await queries.overdue(current_tenant_id(), kind, on)
 
 
 async def get_task(task_id: UUID, staff: StaffView) -> TaskView:
@@ -191,7 +199,13 @@ async def make_review_tasks() -> dict[str, int]:
     notice = (await get_policy()).consent_review_notice_days
     until = service_today() + timedelta(days=notice)
     closed = await queries.close_settled_reviews(tenant_id)
-    made = await queries.make_review_tasks(tenant_id, until)
+    made, after = 0, queries.FIRST_ID
+    while True:  # a batch of open cases per statement: any number within the timeout
+        upto = await queries.open_case_bound(tenant_id, after, REVIEW_BATCH)
+        made += await queries.make_review_tasks(tenant_id, until, after, upto or queries.LAST_ID)
+        if upto is None:
+            break
+        after = upto
     if made or closed:
         await audit.record(
             Action.REVIEW_TASKS_MADE,
