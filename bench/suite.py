@@ -56,6 +56,7 @@ SCRIPTS = {
     "cold-start": "cold_start.py",
     "retention": "retention.py",
     "consent-reviews": "consent_reviews.py",
+    "bundle": "bundle.py",
 }
 
 

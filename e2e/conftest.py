@@ -78,6 +78,29 @@ def base_url(database: Any) -> Iterator[str]:
     log.close()
 
 
+@pytest.fixture(scope="module")
+def export_worker(database: Any) -> Iterator[subprocess.Popen[bytes]]:
+    """A real Celery worker on the run's Redis, for a journey that waits on one (exports)."""
+    log = open(ARTIFACTS.parent / "artifacts" / "worker.log", "wb")  # noqa: SIM115
+    proc = subprocess.Popen(
+        [
+            sys.executable, "-m", "celery", "-A", "confide.workers.celery_app:celery_app",
+            "worker", "--pool=solo", "--without-gossip", "--without-mingle",
+            "--without-heartbeat", "-n", f"e2e-{os.getpid()}@localhost", "--loglevel=INFO",
+        ],
+        env=dict(os.environ),
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    yield proc
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    log.close()
+
+
 @pytest.fixture(scope="session")
 async def session_loop(pool: None) -> asyncio.AbstractEventLoop:
     """The event loop of the session's async fixtures, which the pool belongs to."""

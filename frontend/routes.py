@@ -29,6 +29,7 @@ from confide.frontend.consent.record import ConsentPages
 from confide.frontend.consent.review import ReviewPages
 from confide.frontend.documents.pages import DocumentPages
 from confide.frontend.errors import PAGE_ERRORS
+from confide.frontend.exports.pages import ExportPages
 from confide.frontend.notifications.pages import NotificationPages
 from confide.frontend.pages import StartController
 from confide.frontend.people.pages import PeoplePages
@@ -98,6 +99,8 @@ CONTROLLERS = [
     DocumentPages,
     # legal holds (issue 15)
     LegalHoldPages,
+    # exports (issue 16)
+    ExportPages,
 ]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 from typing import Any
+from uuid import UUID
 
 from litestar import Litestar
 from litestar.config.csrf import CSRFConfig
@@ -25,6 +26,7 @@ from confide.platform.core.edge import MAX_BODY_BYTES, EdgeRequest
 from confide.platform.core.logs import configure_logging
 from confide.platform.core.settings import get_settings
 from confide.platform.core.web import RequestLayer
+from confide.platform.exports import services as exports
 from confide.platform.identity import sessions
 from confide.platform.identity.web import attach_staff, provide_staff
 from confide.platform.notifications.services import unread_tally
@@ -41,9 +43,18 @@ async def _close_pool() -> None:
     await close_pool()
 
 
+def _queue_export(tenant_id: UUID, export_id: UUID) -> None:
+    """An export's build, to a worker (imported here: the domains may not reach the
+    workers, the composition may)."""
+    from confide.workers.exports import build_export
+
+    build_export.delay(str(tenant_id), str(export_id))
+
+
 def create_litestar() -> Litestar:
     """The Litestar app: platform routes, and every tenant route under one middleware."""
     settings = get_settings()
+    exports.set_queue(_queue_export)
     tenant_routes = tenant_router(
         [pages_router(), api_router()],
         on_enter=[attach_staff, keep_policy],

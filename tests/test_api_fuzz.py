@@ -103,7 +103,7 @@ async def _post(http: httpx.AsyncClient, path: str, body: dict[str, Any]) -> dic
     response = await http.post(
         f"/t/{TENANT}/api{path}", json=body, headers={"x-csrftoken": http.cookies["confide_csrf"]}
     )
-    assert response.status_code in (200, 201), response.text
+    assert response.status_code in (200, 201, 202), response.text
     result: dict[str, Any] = response.json()
     return result
 
@@ -256,6 +256,8 @@ async def ids(
             "members": [{"person_id": own["subject"]["id"], "relationship": "sibling"}],
         },
     )
+    # An export (issue 16): queued (no worker here builds it).
+    export = await _post(worker, f"/cases/{own['id']}/exports/bundle", {"view": "full"})
     async with http_client(app, BASE_URL) as colleague:
         await sign_in_as(colleague, "tom", tenants, dev_idp)
         theirs = await _post(colleague, "/enquiries", _enquiry("Theirs"))
@@ -300,6 +302,7 @@ async def ids(
         "run_id": [*heartbeats["run_id"], *other["run_id"], never],
         "notification_id": [*heartbeats["notification_id"], *other["notification_id"], never],
         "grant_id": [*heartbeats["grant_id"], *other["grant_id"], never],
+        "export_id": [export["id"], never],
         "document_id": [*heartbeats["document_id"], *other["document_id"], never],
         "request_id": [logged["id"], *other["request_id"], never],
     }

@@ -108,6 +108,7 @@ APP_PRIVILEGES: dict[str, frozenset[str]] = {
     "housekeeping_heartbeats": READ_WRITE,
     "job_runs": READ_WRITE,  # an attempt's record is replaced by the next attempt's
     "notifications": READ_WRITE,  # marked read; never deleted (issue 15)
+    "exports": READ_WRITE,  # queued, running, ready, expired; never deleted (issue 16)
     "tell_client_tasks": READ_WRITE,
     "storage_data_keys": READ_WRITE,  # a data key is re-wrapped when the master keys rotate
     "tasks": READ_WRITE,  # a task moves to done (and a delay moves its due date); never deleted

@@ -401,6 +401,9 @@ def _bodies(ids: dict[str, str]) -> dict[str, dict[str, Any]]:
         "/api/cases/{case_id:uuid}/legal-hold/lift": {},
         "/cases/{case_id:uuid}/legal-hold": {"reason": "A claim is expected"},
         "/cases/{case_id:uuid}/legal-hold/lift": {},
+        # Issue 16: the case bundle (a worker would build it; nothing is queued).
+        "/api/cases/{case_id:uuid}/exports/bundle": {"view": "full"},
+        "/cases/{case_id:uuid}/bundle": {"view": "full"},
     }
 
 

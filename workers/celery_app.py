@@ -23,6 +23,7 @@ TASK_MODULES = [
     "confide.workers.reviews",
     "confide.workers.retention",
     "confide.workers.requests",
+    "confide.workers.exports",
 ]
 
 

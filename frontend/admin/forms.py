@@ -246,12 +246,16 @@ class StatisticsForm(SettingsForm):
 
 
 class RetentionForm(SettingsForm):
-    order = ("years", "birthday")
+    order = ("years", "birthday", "export_days")
 
     @classmethod
     def of(cls, policy: PolicyView) -> RetentionForm:
         return cls(
-            {"years": str(policy.retention_years), "birthday": str(policy.retention_birthday)}
+            {
+                "years": str(policy.retention_years),
+                "birthday": str(policy.retention_birthday),
+                "export_days": str(policy.export_expiry_days),
+            }
         )
 
 

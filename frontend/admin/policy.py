@@ -44,6 +44,7 @@ from confide.tenants.policy.schemas import TEXT_SECTIONS, NewPolicyReview, Polic
 from confide.tenants.policy.services import (
     ABSOLUTE_HOURS,
     BREAK_GLASS_HOURS,
+    EXPORT_EXPIRY_DAYS,
     IDLE_MINUTES,
     POLICY_REVIEW_MONTHS,
     RETENTION_BIRTHDAYS,
@@ -126,6 +127,8 @@ GROUPS: dict[str, Group] = {
                   hint=_between(RETENTION_YEARS, " years")),
             Field("birthday", "The child's birthday (age in years)",
                   hint=_between(RETENTION_BIRTHDAYS, "") + " For example their 25th birthday."),
+            Field("export_days", "Days an export (a case bundle) is kept before it is deleted",
+                  hint=_between(EXPORT_EXPIRY_DAYS, " days")),
         ),
     ),
     "controller": Group(
@@ -201,8 +204,9 @@ async def _save_group(
         r = RetentionForm.posted(data)
         years = r.whole("years", "Enter the years as a whole number")
         birthday = r.whole("birthday", "Enter the birthday as a whole number of years")
-        r.check(lambda: validate_retention(years, birthday))
-        return r, lambda: set_retention_settings(years, birthday, changed_by=by)
+        days = r.whole("export_days", "Enter the days an export is kept as a whole number")
+        r.check(lambda: validate_retention(years, birthday, days))
+        return r, lambda: set_retention_settings(years, birthday, export_days=days, changed_by=by)
     if group == "controller":
         c = ControllerForm.posted(data)
         values = [c.text(name) for name in ControllerForm.order]

@@ -9,6 +9,7 @@ from confide.platform.api.casework import CaseworkController
 from confide.platform.api.consent import ConsentController
 from confide.platform.api.documents import DocumentsController
 from confide.platform.api.errors import API_ERRORS
+from confide.platform.api.exports import ExportsController
 from confide.platform.api.housekeeping import HousekeepingController, JobRunsController
 from confide.platform.api.notifications import NotificationController
 from confide.platform.api.people import PeopleController
@@ -43,6 +44,7 @@ def api_router() -> Router:
             DocumentsController,
             RequestsController,
             StatisticsController,
+            ExportsController,
         ],
         exception_handlers=API_ERRORS,
     )

@@ -127,7 +127,10 @@ class PolicySettingsController(Controller):
     ) -> Settings:
         return _settings(
             await services.set_retention_settings(
-                data.retention_years, data.retention_birthday, changed_by=staff.id
+                data.retention_years,
+                data.retention_birthday,
+                export_days=data.export_expiry_days,
+                changed_by=staff.id,
             )
         )
 

@@ -83,6 +83,10 @@ class Action(StrEnum):
     # Statistics (rule 12)
     STATISTICS_RELEASED = "statistics_released"
     CASE_ERASED = "case_erased"
+    # Issue 16, exports (rule 29)
+    EXPORT_REQUESTED = "export_requested"
+    EXPORT_BUILT = "export_built"
+    EXPORT_DOWNLOADED = "export_downloaded"
     # Issue 14, a case's life: details changed as versions, corrections, reopening
     PERSON_CHANGED = "person_changed"
     CASE_DETAILS_CHANGED = "case_details_changed"
@@ -188,6 +192,10 @@ MEANINGS: dict[Action, str] = {
     Action.RETENTION_CONFIRMED: "a tenant admin saw the retention dry run and let it run",
     Action.STATISTICS_RELEASED: "a manager downloaded the annual return (year, format, checksum)",
     Action.CASE_ERASED: "a case past retention was erased, its facts kept de-identified",
+    # Issue 16, exports
+    Action.EXPORT_REQUESTED: "a case's bundle was asked for, to be built by a worker",
+    Action.EXPORT_BUILT: "a worker built an export and stored it encrypted, with its checksum",
+    Action.EXPORT_DOWNLOADED: "an export's file was downloaded by its asker or a manager",
     # Issue 17, information requests
     Action.REQUEST_LOGGED: "an information request (subject access, case file, FOI) was logged",
     Action.REQUEST_READ: "a manager read an information request",

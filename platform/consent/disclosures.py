@@ -70,7 +70,7 @@ from confide.platform.consent.schemas import (
 from confide.platform.core.clock import SERVICE_ZONE
 from confide.platform.core.db import current_tenant_id
 from confide.platform.core.errors import Conflict, Invalid, NotFound
-from confide.platform.core.pagination import Page, PageRequest
+from confide.platform.core.pagination import MAX_PAGE_SIZE, Page, PageRequest
 from confide.platform.identity.schemas import StaffView
 from confide.platform.notifications import services as notifications
 from confide.platform.notifications.schemas import NotificationKind
@@ -682,6 +682,21 @@ async def disclosure_log(
     """What went to whom, when, on what basis: the case's log, newest first (audited)."""
     await open_case(case_id, staff, purpose="disclosure_log")
     return await queries.case_disclosures(current_tenant_id(), case_id, page)
+
+
+async def case_disclosures(case_id: UUID) -> list[DisclosureView]:
+    """Every disclosure of the case with exactly what it shared, newest first, for a caller
+    that has already opened the case (the case bundle, ``platform/exports``)."""
+    found: list[DisclosureView] = []
+    offset = 0
+    while True:
+        page = await queries.case_disclosures(
+            current_tenant_id(), case_id, PageRequest(limit=MAX_PAGE_SIZE, offset=offset)
+        )
+        found += [await _load(case_id, d.id) for d in page.items]
+        offset += MAX_PAGE_SIZE
+        if offset >= page.total:
+            return found
 
 
 async def awaiting_authorisation(staff: StaffView, page: PageRequest) -> Page[DisclosureSummary]:

@@ -26,5 +26,6 @@ APP_REGISTRY = AppRegistry(
         "confide.platform.notifications.piccolo_app",
         "confide.platform.documents.piccolo_app",
         "confide.platform.requests.piccolo_app",
+        "confide.platform.exports.piccolo_app",
     ]
 )

@@ -60,6 +60,7 @@ class PolicyView:
     # child's Nth birthday.
     retention_years: int = 6
     retention_birthday: int = 25
+    export_expiry_days: int = 7  # an export's file is deleted this long after it is built
     # The data controller (rule 16); None: the kind the tenant was registered with.
     controller_kind: ControllerKind | None = None
     controller_name: str = ""
@@ -93,7 +94,7 @@ SETTING_GROUPS: dict[str, tuple[str, ...]] = {
     ),
     "access": ("break_glass_hours", "session_idle_minutes", "session_absolute_hours"),
     "statistics": ("stats_suppression_threshold", "stats_round_to_5"),
-    "retention": ("retention_years", "retention_birthday"),
+    "retention": ("retention_years", "retention_birthday", "export_expiry_days"),
     "controller": (
         "controller_kind",
         "controller_name",
@@ -208,6 +209,7 @@ class StatisticsSettingsIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=T
 class RetentionSettingsIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     retention_years: int
     retention_birthday: int
+    export_expiry_days: int = 7
 
 
 class ControllerIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):

@@ -54,6 +54,7 @@ ABSOLUTE_HOURS = (1, 24)
 SUPPRESSION_THRESHOLDS = (2, 20)
 RETENTION_YEARS = (1, 25)
 RETENTION_BIRTHDAYS = (18, 30)
+EXPORT_EXPIRY_DAYS = (1, 30)
 POLICY_REVIEW_MONTHS = (6, 36)
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -139,6 +140,7 @@ def _policy(row: dict[str, Any] | None) -> PolicyView:
         stats_round_to_5=row["stats_round_to_5"],
         retention_years=row["retention_years"],
         retention_birthday=row["retention_birthday"],
+        export_expiry_days=row["export_expiry_days"],
         controller_kind=None if kind is None else ControllerKind(kind),
         controller_name=row["controller_name"],
         controller_email=row["controller_email"],
@@ -294,27 +296,34 @@ async def set_statistics_settings(
     return await get_policy()
 
 
-def validate_retention(years: int, birthday: int) -> None:
+def validate_retention(years: int, birthday: int, export_days: int = 7) -> None:
     errors: dict[str, str] = {}
     _range_errors(
         errors,
         (
             ("years", years, RETENTION_YEARS, "The years after last contact", ""),
             ("birthday", birthday, RETENTION_BIRTHDAYS, "The birthday", ""),
+            ("export_days", export_days, EXPORT_EXPIRY_DAYS, "The days an export is kept",
+             " days"),
         ),
-    )
+    )  # fmt: skip
     if errors:
         raise Invalid(errors)
 
 
 async def set_retention_settings(
-    years: int, birthday: int, *, changed_by: UUID | None = None
+    years: int, birthday: int, *, export_days: int = 7, changed_by: UUID | None = None
 ) -> PolicyView:
     """A case is kept until the later of ``years`` after its last contact or closure and
-    the child's ``birthday`` (rule 14; the retention sweep reads them)."""
-    validate_retention(years, birthday)
+    the child's ``birthday`` (rule 14; the retention sweep reads them); an export's file
+    ``export_days`` after it was built (rule 29; the exports' expiry reads it)."""
+    validate_retention(years, birthday, export_days)
     await _save(
-        {"retention_years": years, "retention_birthday": birthday},
+        {
+            "retention_years": years,
+            "retention_birthday": birthday,
+            "export_expiry_days": export_days,
+        },
         group="retention",
         changed_by=changed_by,
         action=Action.POLICY_SETTINGS_CHANGED,

@@ -55,6 +55,8 @@ class TenantPolicy(TenantOwned, tablename="tenant_policies"):
     # and the child's Nth birthday.
     retention_years = Integer(default=6)
     retention_birthday = Integer(default=25)
+    # An export's file is deleted this many days after it was built (issue 16, rule 29).
+    export_expiry_days = Integer(default=7)
     # The data controller (rule 16): NULL kind is the kind the tenant was registered with.
     controller_kind = Varchar(length=16, null=True, default=None)
     controller_name = Varchar(length=120, default="")
@@ -85,6 +87,7 @@ class TenantPolicy(TenantOwned, tablename="tenant_policies"):
     )
     tenant_policies_retention_years = Check("retention_years BETWEEN 1 AND 25")
     tenant_policies_retention_birthday = Check("retention_birthday BETWEEN 18 AND 30")
+    tenant_policies_export_expiry_days = Check("export_expiry_days BETWEEN 1 AND 30")
     tenant_policies_controller_kind = Check(
         "controller_kind IS NULL OR controller_kind IN ('council', 'charity')"
     )

@@ -1,0 +1,1 @@
+"""Exports pages (issue 16)."""

@@ -1,0 +1,1 @@
+"""Exports built by workers (issue 16): the case bundle, its progress, expiry."""

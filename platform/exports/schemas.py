@@ -1,0 +1,131 @@
+"""Exports' kinds, states and options, and the views the services return.
+
+An export is asked for by a member of staff, built by a worker (``workers/exports.py``),
+stored encrypted, downloaded only by whoever asked and the managers (each download
+audited), and expires after the service's number of days, when a scheduled job deletes
+its file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from uuid import UUID
+
+import msgspec
+
+from confide.platform.core.errors import Conflict, Forbidden, NotFound
+
+MEDIA_TYPE = "application/zip"
+
+
+class ExportKind(StrEnum):
+    """What is exported; later issues (subject access, statistics) add kinds here."""
+
+    CASE_BUNDLE = "case_bundle"
+
+
+class ExportStatus(StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    READY = "ready"
+    FAILED = "failed"
+    EXPIRED = "expired"
+
+
+class BundleView(StrEnum):
+    """Whose view of the case the bundle holds (rule 15)."""
+
+    FULL = "full"  # everything the asker may read
+    PARENT = "parent"  # without the young person's confidential side (``parent_view``)
+
+
+class NewCaseBundle(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """A case bundle to build: whose view, and whether documents go in."""
+
+    view: BundleView = BundleView.FULL
+    include_documents: bool = True
+
+    def validate(self) -> None:
+        # The types are checked by the decoder; nothing else can be wrong yet.
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class ExportView:
+    id: UUID
+    kind: ExportKind
+    case_id: UUID | None
+    case_reference: str
+    view: BundleView
+    include_documents: bool
+    status: ExportStatus
+    progress_done: int
+    progress_total: int
+    failure: str | None  # why it failed, by kind (never an exception's message)
+    size_bytes: int | None
+    sha256: str | None
+    requested_by: UUID
+    requested_at: datetime
+    finished_at: datetime | None
+    expires_at: datetime | None
+
+    @property
+    def percent(self) -> int:
+        if self.progress_total <= 0:
+            return 0
+        return min(100, self.progress_done * 100 // self.progress_total)
+
+    @property
+    def downloadable(self) -> bool:
+        return self.status is ExportStatus.READY
+
+    @property
+    def filename(self) -> str:
+        """The download's name: the case reference and the export's id, never a name."""
+        view = "parent-view" if self.view is BundleView.PARENT else "full"
+        return f"case-bundle-{self.case_reference}-{view}-{str(self.id)[:8]}.zip"
+
+
+@dataclass(frozen=True, slots=True)
+class Download:
+    """An export's file, decrypted, for the one who may have it."""
+
+    export: ExportView
+    content: bytes
+
+    @property
+    def headers(self) -> dict[str, str]:
+        """Served as a download, never kept by the browser, its type never guessed."""
+        return {
+            "Content-Disposition": f'attachment; filename="{self.export.filename}"',
+            "Cache-Control": "no-store",
+            "X-Content-Type-Options": "nosniff",
+        }
+
+
+class ExportNotFound(NotFound):
+    """No such export here (another service's, or someone else's to a caseworker)."""
+
+
+class ExportNotReady(Conflict):
+    def __init__(self) -> None:
+        super().__init__("export_not_ready")
+
+
+class ExportNotPermitted(Forbidden):
+    """Only the person who asked and the managers may download an export."""
+
+
+class ExportFailure(StrEnum):
+    """Why a build failed, as the page and the log say it (never a message of the error)."""
+
+    CASE_NOT_READABLE = "case_not_readable"  # the asker no longer has need-to-know
+    ERROR = "error"  # anything else: the log has the error's type
+
+
+FAILURE_TEXT = {
+    ExportFailure.CASE_NOT_READABLE: "You no longer have need-to-know for the case",
+    ExportFailure.ERROR: "Something went wrong building it: ask for it again",
+}

@@ -1,0 +1,106 @@
+"""What the exports tests share: waiting for a worker's build, and reading a bundle back
+(the ZIP, its manifest, the PDF's text, the JSON)."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import contextlib
+import hashlib
+import io
+import json
+import re
+import subprocess
+import time
+import zipfile
+import zlib
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from tests.helpers.casework import NM
+from tests.helpers.http import post
+
+_STREAM = re.compile(rb"stream\r?\n(.*?)\r?\n?endstream", re.DOTALL)
+_TEXT = re.compile(rb"\((.*?)(?<!\\)\)\s*Tj")
+
+
+async def request_bundle(
+    http: httpx.AsyncClient, case_id: str, view: str = "full", api: str = NM
+) -> dict[str, Any]:
+    response = await post(http, f"{api}/cases/{case_id}/exports/bundle", {"view": view})
+    assert response.status_code == 202, response.text
+    found: dict[str, Any] = response.json()
+    return found
+
+
+async def wait_until_finished(
+    http: httpx.AsyncClient,
+    export_id: str,
+    worker: subprocess.Popen[str] | None = None,
+    api: str = NM,
+) -> dict[str, Any]:
+    """Poll the export until it is ready or failed (a minute at most)."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        response = await http.get(f"{api}/exports/{export_id}")
+        assert response.status_code == 200, response.text
+        found: dict[str, Any] = response.json()
+        if found["status"] in ("ready", "failed"):
+            return found
+        assert worker is None or worker.poll() is None, "the worker died"
+        await asyncio.sleep(0.2)
+    raise AssertionError(f"export {export_id} never finished")
+
+
+@dataclass
+class Bundle:
+    names: list[str]
+    manifest: dict[str, Any]
+    pdf_text: str
+    data: dict[str, Any]
+    json_text: str
+
+
+def _inflate(stream: bytes) -> bytes:
+    """A content stream as it reads: Flate, ASCII85 then Flate (ReportLab's), or as it is."""
+    with contextlib.suppress(zlib.error):
+        return zlib.decompress(stream)
+    if stream.rstrip().endswith(b"~>"):
+        with contextlib.suppress(ValueError, zlib.error):
+            return zlib.decompress(base64.a85decode(stream.rstrip()[:-2]))
+    return stream
+
+
+def pdf_text(pdf: bytes) -> str:
+    """The text a PDF shows (its content streams' ``Tj`` strings, inflated), one per line."""
+    shown: list[str] = []
+    for stream in _STREAM.findall(pdf):
+        content = _inflate(stream)
+        shown += [
+            t.replace(rb"\(", b"(").replace(rb"\)", b")").replace(rb"\\", b"\\").decode("latin-1")
+            for t in _TEXT.findall(content)
+        ]
+    return "\n".join(shown)
+
+
+def open_bundle(content: bytes) -> Bundle:
+    """Read the ZIP back; every file's checksum must match its manifest's."""
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        names = archive.namelist()
+        manifest = json.loads(archive.read("manifest.json"))
+        files = {name: archive.read(name) for name in names}
+    for entry in manifest["files"]:
+        assert hashlib.sha256(files[entry["name"]]).hexdigest() == entry["sha256"], entry
+        assert len(files[entry["name"]]) == entry["bytes"]
+    [pdf] = [n for n in names if n.endswith(".pdf")]
+    [data] = [n for n in names if n.endswith(".json") and n != "manifest.json"]
+    assert files[pdf].startswith(b"%PDF-")
+    return Bundle(
+        names=names,
+        manifest=manifest,
+        pdf_text=pdf_text(files[pdf]),
+        data=json.loads(files[data]),
+        json_text=files[data].decode("utf-8"),
+    )

@@ -1,0 +1,363 @@
+"""Exports built by a real Celery worker (issue 16, rule 29): the case bundle's ZIP (PDF,
+JSON, manifest of SHA-256 checksums) with its progress; the parent's view leaves out the
+young person's side in the PDF, the JSON and the names; only the asker and the managers
+download, audited, another service never; bad options are a 400 naming the field; the
+expiry job deletes the file and marks the export expired."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import subprocess
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import asyncpg
+import httpx
+
+from tests.helpers.casework import NM, as_tenant, new_case
+from tests.helpers.consent import add_note
+from tests.helpers.environment import STORAGE_FOLDER
+from tests.helpers.exports import open_bundle, request_bundle, wait_until_finished
+from tests.helpers.html import links, parse
+from tests.helpers.http import post
+from tests.helpers.pages import NM as PAGES
+from tests.helpers.pages import submit
+from tests.helpers.tenants import TenantRef
+
+ED = "/t/eastdale/api"
+
+
+async def _case_with_notes(http: httpx.AsyncClient) -> tuple[str, str, str]:
+    """A case with a shared note (corrected once) and a note on the young person's side:
+    its id, the shared note's first text, the confidential note's text."""
+    token = uuid.uuid4().hex[:10]
+    case = await new_case(http, contacted_by="young_person")
+    case_id = str(case["id"])
+    first = f"Shared note {token} first"
+    note_id = await add_note(http, case_id, first)
+    corrected = await post(
+        http,
+        f"{NM}/cases/{case_id}/notes/{note_id}/corrections",
+        {"body": f"Shared note {token} corrected", "reason": "Wrong school named"},
+    )
+    assert corrected.status_code == 201, corrected.text
+    secret = f"Confided {uuid.uuid4().hex[:10]} secret"
+    await add_note(http, case_id, secret, side="young_person_only")
+    return case_id, first, secret
+
+
+async def _audit(owner: asyncpg.Connection, tenant: TenantRef, case_id: str) -> list[Any]:
+    return list(
+        await as_tenant(
+            owner, tenant,
+            "SELECT action, reason_code, actor_id FROM audit_entries"
+            " WHERE subject_kind = 'case' AND subject_id = $1 ORDER BY seq",
+            uuid.UUID(case_id),
+        )
+    )  # fmt: skip
+
+
+async def test_a_worker_builds_the_bundle_with_progress_and_its_asker_downloads_it(
+    worker: subprocess.Popen[str],
+    aisha: httpx.AsyncClient,
+    owner_conn: asyncpg.Connection,
+    tenants: dict[str, TenantRef],
+) -> None:
+    case_id, first, secret = await _case_with_notes(aisha)
+    asked = await request_bundle(aisha, case_id)
+    assert asked["status"] == "queued"
+    assert asked["case_id"] == case_id
+    done = await wait_until_finished(aisha, asked["id"], worker)
+    assert done["status"] == "ready", done
+    assert done["progress_done"] == done["progress_total"] > 1
+    assert done["expires_at"] is not None
+    assert done["sha256"]
+
+    response = await aisha.get(f"{NM}/exports/{asked['id']}/download")
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == "application/zip"
+    assert response.headers["cache-control"] == "no-store"
+    disposition = response.headers["content-disposition"]
+    assert disposition.startswith("attachment;")
+    assert done["case_reference"] in disposition
+    bundle = open_bundle(response.content)
+    assert sorted(bundle.names) == sorted(
+        [f"case-{done['case_reference']}.pdf", f"case-{done['case_reference']}.json",
+         "manifest.json"]
+    )  # fmt: skip
+    # Every version of a note, in the PDF and the JSON; the full view holds both sides.
+    token = first.split()[2]
+    for text in (f"Shared note {token} corrected", first, secret):
+        assert text in bundle.pdf_text, text
+        assert text in bundle.json_text, text
+    assert "Safe-contact preferences" in bundle.pdf_text
+    assert bundle.data["case"]["reference"] == done["case_reference"]
+    assert "Do not leave messages at home" in bundle.json_text  # safe-contact note
+
+    entries = await _audit(owner_conn, tenants["northmoor"], case_id)
+    actions = [(e["action"], e["reason_code"]) for e in entries]
+    assert ("export_requested", "full") in actions
+    assert ("case_read", "export") in actions  # the worker's read, as the asker
+    assert ("export_downloaded", "full") in actions
+
+
+async def test_the_parents_view_leaves_out_the_young_persons_side_everywhere(
+    worker: subprocess.Popen[str], aisha: httpx.AsyncClient
+) -> None:
+    case_id, first, secret = await _case_with_notes(aisha)
+    asked = await request_bundle(aisha, case_id, view="parent")
+    done = await wait_until_finished(aisha, asked["id"], worker)
+    assert done["status"] == "ready", done
+    response = await aisha.get(f"{NM}/exports/{asked['id']}/download")
+    bundle = open_bundle(response.content)
+    assert first in bundle.pdf_text
+    assert first in bundle.json_text
+    token = secret.split()[1]
+    assert token not in bundle.pdf_text
+    assert token not in bundle.json_text
+    assert not any(token in name for name in bundle.names)
+    assert token not in response.headers["content-disposition"]
+    assert bundle.data["view"] == "parent"
+    assert bundle.data["case"]["parent_view"] is True
+
+
+async def test_only_the_asker_and_managers_download_and_another_service_never_sees_it(
+    worker: subprocess.Popen[str],
+    aisha: httpx.AsyncClient,
+    tom: httpx.AsyncClient,
+    fiona: httpx.AsyncClient,
+    priya: httpx.AsyncClient,
+    owner_conn: asyncpg.Connection,
+    tenants: dict[str, TenantRef],
+) -> None:
+    case_id, _, _ = await _case_with_notes(aisha)
+    asked = await request_bundle(aisha, case_id)
+    await wait_until_finished(aisha, asked["id"], worker)
+    export = f"exports/{asked['id']}"
+
+    # Another caseworker: no need-to-know for the case, and not their export.
+    refused = await post(tom, f"{NM}/cases/{case_id}/exports/bundle", {"view": "full"})
+    assert refused.status_code == 403, refused.text
+    assert (await tom.get(f"{NM}/{export}")).status_code == 404
+    assert (await tom.get(f"{NM}/{export}/download")).status_code == 404
+    listed = (await tom.get(f"{NM}/exports")).json()
+    assert asked["id"] not in {e["id"] for e in listed["items"]}
+    # Another service: the same not found, whichever way it asks.
+    for path in (f"{ED}/{export}", f"{ED}/{export}/download"):
+        assert (await priya.get(path)).status_code == 404
+    assert (await priya.get(f"{NM}/{export}/download")).status_code in (401, 403, 404)
+    listed = (await priya.get(f"{ED}/exports")).json()
+    assert asked["id"] not in {e["id"] for e in listed["items"]}
+    # A manager: sees it listed and downloads it, audited as theirs.
+    listed = (await fiona.get(f"{NM}/exports", params={"case_id": case_id})).json()
+    assert [e["id"] for e in listed["items"]] == [asked["id"]]
+    response = await fiona.get(f"{NM}/{export}/download")
+    assert response.status_code == 200
+    open_bundle(response.content)
+    downloads = [
+        e for e in await _audit(owner_conn, tenants["northmoor"], case_id)
+        if e["action"] == "export_downloaded"
+    ]  # fmt: skip
+    assert len(downloads) == 1
+
+
+async def test_bad_options_are_refused_naming_the_field(aisha: httpx.AsyncClient) -> None:
+    case = await new_case(aisha)
+    path = f"{NM}/cases/{case['id']}/exports/bundle"
+    for body, field in (
+        ({"view": "everyone"}, "view"),
+        ({"view": "full", "include_documents": "perhaps"}, "include_documents"),
+        ({"view": "full", "whose": "mine"}, "whose"),
+    ):
+        response = await post(aisha, path, body)
+        assert response.status_code == 400, (body, response.text)
+        assert field in response.text, (body, response.text)
+    assert (await post(aisha, f"{NM}/cases/{uuid.uuid4()}/exports/bundle", {})).status_code == 404
+    assert (await aisha.get(f"{NM}/exports", params={"case_id": "x"})).status_code == 400
+    assert (await aisha.get(f"{NM}/exports", params={"limit": "0"})).status_code == 400
+
+
+async def _run_expiry(
+    owner: asyncpg.Connection, tenant: TenantRef, period: datetime, proc: subprocess.Popen[str]
+) -> dict[str, int]:
+    from confide.workers.exports import expire_exports
+
+    expire_exports.delay(str(tenant.id), period.isoformat())
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        rows = await as_tenant(
+            owner, tenant,
+            "SELECT status, counts FROM job_runs WHERE job = 'exports.expire'"
+            " AND period_start = $1",
+            period,
+        )  # fmt: skip
+        if rows and rows[0]["status"] == "succeeded":
+            counts: dict[str, int] = json.loads(rows[0]["counts"])
+            return counts
+        assert not rows or rows[0]["status"] != "failed", rows
+        assert proc.poll() is None, "the worker died"
+        await asyncio.sleep(0.2)
+    raise AssertionError("the expiry job never ran")
+
+
+async def test_the_expiry_job_deletes_the_file_and_marks_the_export_expired(
+    worker: subprocess.Popen[str],
+    aisha: httpx.AsyncClient,
+    owner_conn: asyncpg.Connection,
+    tenants: dict[str, TenantRef],
+) -> None:
+    north = tenants["northmoor"]
+    case_id, _, _ = await _case_with_notes(aisha)
+    old = await request_bundle(aisha, case_id)
+    kept = await request_bundle(aisha, case_id)
+    for asked in (old, kept):
+        assert (await wait_until_finished(aisha, asked["id"], worker))["status"] == "ready"
+    [row] = await as_tenant(
+        owner_conn, north,
+        "UPDATE exports SET expires_at = now() - interval '1 minute' WHERE id = $1"
+        " RETURNING object_key",
+        uuid.UUID(old["id"]),
+    )  # fmt: skip
+    stored = STORAGE_FOLDER / row["object_key"]
+    assert stored.exists()
+    assert b"Shared note" not in stored.read_bytes()  # encrypted at rest
+
+    counts = await _run_expiry(owner_conn, north, datetime(1994, 1, 1, tzinfo=UTC), worker)
+    assert counts["exports_expired"] >= 1
+    assert not stored.exists()
+    gone = (await aisha.get(f"{NM}/exports/{old['id']}")).json()
+    assert gone["status"] == "expired"
+    assert (await aisha.get(f"{NM}/exports/{old['id']}/download")).status_code == 409
+    still = (await aisha.get(f"{NM}/exports/{kept['id']}")).json()
+    assert still["status"] == "ready"
+    assert datetime.fromisoformat(still["expires_at"]) > datetime.now(UTC) + timedelta(days=6)
+    assert (await aisha.get(f"{NM}/exports/{kept['id']}/download")).status_code == 200
+
+
+async def test_pages_ask_for_the_bundle_from_the_case_show_its_progress_and_download_it(
+    worker: subprocess.Popen[str], aisha: httpx.AsyncClient
+) -> None:
+    case_id, _, _ = await _case_with_notes(aisha)
+    case_page = await aisha.get(f"{PAGES}/cases/{case_id}")
+    form_path = f"{PAGES}/cases/{case_id}/bundle"
+    assert form_path in [href for _, href in links(case_page)]
+    wrong = await submit(aisha, form_path, form_path, [("view", "everyone")])
+    assert wrong.status_code == 400, wrong.text
+    assert parse(wrong).one("[data-testid=error-view]") is not None
+    asked = await submit(aisha, form_path, form_path, [("view", "parent")])
+    assert asked.status_code == 303, asked.text
+    export_path = asked.headers["location"]
+    deadline = time.monotonic() + 60
+    while True:
+        page = await aisha.get(export_path)
+        assert page.status_code == 200
+        status = parse(page).one("[data-testid=export-status]").text
+        if status == "Ready":
+            break
+        assert status in ("Waiting to start", "Being built"), status
+        assert parse(page).one("[data-testid=refresh]") is not None
+        assert time.monotonic() < deadline
+        await asyncio.sleep(0.2)
+    [download] = [href for _, href in links(page, "[data-testid=download]")]
+    response = await aisha.get(download)
+    assert response.status_code == 200
+    open_bundle(response.content)
+    listed = await aisha.get(f"{PAGES}/exports")
+    assert export_path in [href for _, href in links(listed, "[data-testid=export-link]")]
+
+
+async def test_the_days_an_export_is_kept_are_the_services_setting(
+    worker: subprocess.Popen[str], aisha: httpx.AsyncClient, gareth: httpx.AsyncClient
+) -> None:
+    path = f"{NM}/policy/retention"
+    settings = {"retention_years": 6, "retention_birthday": 25}
+    for days in (0, 31):
+        refused = await gareth.put(
+            path, json={**settings, "export_expiry_days": days},
+            headers={"x-csrftoken": gareth.cookies["confide_csrf"]},
+        )  # fmt: skip
+        assert refused.status_code == 400, refused.text
+        assert "export_days" in refused.text
+    changed = await gareth.put(
+        path, json={**settings, "export_expiry_days": 2},
+        headers={"x-csrftoken": gareth.cookies["confide_csrf"]},
+    )  # fmt: skip
+    assert changed.status_code == 200, changed.text
+    try:
+        case = await new_case(aisha)
+        asked = await request_bundle(aisha, str(case["id"]))
+        done = await wait_until_finished(aisha, asked["id"], worker)
+        kept = datetime.fromisoformat(done["expires_at"]) - datetime.fromisoformat(
+            done["finished_at"]
+        )
+        assert timedelta(days=2) - timedelta(minutes=1) < kept < timedelta(days=2, minutes=1)
+    finally:
+        restored = await gareth.put(
+            path, json={**settings, "export_expiry_days": 7},
+            headers={"x-csrftoken": gareth.cookies["confide_csrf"]},
+        )  # fmt: skip
+        assert restored.status_code == 200, restored.text
+
+
+async def _upload(
+    http: httpx.AsyncClient, case_id: str, name: str, content: bytes, side: str
+) -> str:
+    response = await http.post(
+        f"{NM}/cases/{case_id}/documents",
+        data={"kind": "report", "side": side},
+        files=[("file", (name, content, "application/octet-stream"))],
+        headers={"x-csrftoken": http.cookies["confide_csrf"]},
+    )
+    assert response.status_code == 201, response.text
+    return str(response.json()[0]["id"])
+
+
+async def test_documents_go_in_by_id_the_parents_view_leaves_out_theirs_and_can_be_left_out(
+    worker: subprocess.Popen[str],
+    aisha: httpx.AsyncClient,
+    owner_conn: asyncpg.Connection,
+    tenants: dict[str, TenantRef],
+) -> None:
+    case = await new_case(aisha, contacted_by="young_person")
+    case_id = str(case["id"])
+    letter = b"Decision letter for the family: EHC needs assessment agreed.\n"
+    diary = b"What I told the adviser about home, in confidence.\n"
+    shared_id = await _upload(aisha, case_id, "Okafor letter.txt", letter, "shared")
+    secret_id = await _upload(aisha, case_id, "Okafor diary.txt", diary, "young_person_only")
+
+    async def built(view: str, include: bool = True) -> Any:
+        response = await post(
+            aisha,
+            f"{NM}/cases/{case_id}/exports/bundle",
+            {"view": view, "include_documents": include},
+        )
+        assert response.status_code == 202, response.text
+        done = await wait_until_finished(aisha, response.json()["id"], worker)
+        assert done["status"] == "ready", done
+        download = await aisha.get(f"{NM}/exports/{done['id']}/download")
+        return open_bundle(download.content)
+
+    full = await built("full")
+    files = {n for n in full.names if n.startswith("documents/")}
+    assert files == {f"documents/{shared_id}-v1.txt", f"documents/{secret_id}-v1.txt"}
+    assert not any("Okafor" in name for name in full.names)  # never a file's own name
+    assert full.data["document_files"] == sorted(files)
+    parent = await built("parent")
+    assert {n for n in parent.names if n.startswith("documents/")} == {
+        f"documents/{shared_id}-v1.txt"
+    }
+    assert secret_id not in parent.json_text
+    assert "diary" not in parent.json_text
+    assert "diary" not in parent.pdf_text
+    without = await built("full", include=False)
+    assert not [n for n in without.names if n.startswith("documents/")]
+    downloads = await as_tenant(
+        owner_conn, tenants["northmoor"],
+        "SELECT count(*) AS n FROM audit_entries WHERE action = 'document_downloaded'"
+        " AND subject_id = $1",
+        uuid.UUID(case_id),
+    )  # fmt: skip
+    assert downloads[0]["n"] == 3  # two for the full view, one for the parent's
