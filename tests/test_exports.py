@@ -7,6 +7,7 @@ expiry job deletes the file and marks the export expired."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import subprocess
 import time
@@ -16,6 +17,7 @@ from typing import Any
 
 import asyncpg
 import httpx
+import time_machine
 
 from tests.helpers.casework import NM, as_tenant, new_case
 from tests.helpers.consent import add_note
@@ -361,3 +363,45 @@ async def test_documents_go_in_by_id_the_parents_view_leaves_out_theirs_and_can_
         uuid.UUID(case_id),
     )  # fmt: skip
     assert downloads[0]["n"] == 3  # two for the full view, one for the parent's
+
+
+async def test_retention_erases_a_cases_exports_and_their_stored_files(
+    worker: subprocess.Popen[str],
+    aisha: httpx.AsyncClient,
+    owner_conn: asyncpg.Connection,
+    tenants: dict[str, TenantRef],
+) -> None:
+    from confide.platform.core.db import tenant_transaction
+    from confide.platform.core.errors import Conflict
+    from confide.platform.core.sql import raw
+    from confide.platform.identity.staff import get_staff
+    from confide.platform.retention import services as retention
+
+    north = tenants["northmoor"]
+    with time_machine.travel(datetime.now(UTC) - timedelta(days=366 * 9), tick=True):
+        young = {"first_name": "Rhys", "last_name": f"Bundle{uuid.uuid4().hex[:6]}",
+                 "date_of_birth": "1999-03-02"}  # fmt: skip
+        case = await new_case(aisha, young_person=young)
+        closed = await post(aisha, f"{NM}/cases/{case['id']}/close", {"outcome": "Advice given"})
+        assert closed.status_code == 200, closed.text
+    asked = await request_bundle(aisha, case["id"])
+    assert (await wait_until_finished(aisha, asked["id"], worker))["status"] == "ready"
+    [row] = await as_tenant(
+        owner_conn, north, "SELECT object_key FROM exports WHERE id = $1", uuid.UUID(asked["id"])
+    )
+    stored = STORAGE_FOLDER / row["object_key"]
+    assert stored.exists()
+
+    async with tenant_transaction(north.id):
+        [admin] = await raw("SELECT id FROM staff_users WHERE subject = 'northmoor-admin'")
+        admin_staff = await get_staff(admin["id"])
+        assert admin_staff is not None
+        with contextlib.suppress(Conflict):
+            await retention.confirm(admin_staff)
+    async with tenant_transaction(north.id):
+        assert (await retention.sweep())["erased"] >= 1
+    assert not stored.exists()
+    left = await as_tenant(
+        owner_conn, north, "SELECT 1 FROM exports WHERE id = $1", uuid.UUID(asked["id"])
+    )
+    assert left == []

@@ -290,12 +290,3 @@ async def versions_for_share(
 async def stored_objects(case_ids: list[UUID]) -> list[UUID]:
     """Every stored object of these cases' documents (for retention's erasure)."""
     return await queries.objects_of_cases(case_ids)
-
-
-async def erase_objects(object_ids: list[UUID]) -> None:
-    """Remove these stored objects (their rows erased with their case)."""
-    if not object_ids:
-        return
-    files = await tenant_files()
-    for object_id in object_ids:
-        await files.delete(object_id)

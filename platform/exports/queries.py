@@ -151,6 +151,17 @@ async def object_key(tenant_id: UUID, export_id: UUID) -> str | None:
     return rows[0]["object_key"] if rows else None
 
 
+async def objects_of_cases(tenant_id: UUID, case_ids: list[UUID]) -> list[UUID]:
+    """The stored files of these cases' exports (an export's file is named by its id)."""
+    rows = await raw(
+        "SELECT id FROM exports WHERE tenant_id = {} AND case_id = ANY({}::uuid[])"
+        " AND object_key IS NOT NULL",
+        tenant_id,
+        case_ids,
+    )
+    return [row["id"] for row in rows]
+
+
 async def expired(tenant_id: UUID, now: datetime, limit: int) -> list[tuple[UUID, str]]:
     """Ready exports past their expiry (id and object key), oldest first, locked."""
     rows = await raw(

@@ -208,6 +208,11 @@ async def fail_build(export_id: UUID, failure: ExportFailure) -> None:
     await queries.fail(current_tenant_id(), export_id, failure.value)
 
 
+async def stored_objects(case_ids: list[UUID]) -> list[UUID]:
+    """Every stored file of these cases' exports (for retention's erasure)."""
+    return await queries.objects_of_cases(current_tenant_id(), case_ids)
+
+
 # Expiry (the scheduled job)
 
 

@@ -20,9 +20,11 @@ from confide.platform.core.db import current_tenant_id
 from confide.platform.core.errors import Conflict, NotFound
 from confide.platform.core.pagination import Page, PageRequest
 from confide.platform.documents import services as documents
+from confide.platform.exports import services as exports
 from confide.platform.identity.schemas import StaffStatus, StaffView
 from confide.platform.retention import queries
 from confide.platform.retention.schemas import DryRun, DueCase, HeldCase, HoldView, NewHold
+from confide.platform.storage.services import tenant_files
 from confide.tenants.roles import StaffRole
 
 #: Cases erased per call of the database's door: memory stays flat whatever the total.
@@ -140,6 +142,14 @@ async def confirm(staff: StaffView) -> DryRun:
     return await dry_run(staff)
 
 
+async def _remove_files(object_ids: list[UUID]) -> None:
+    if not object_ids:
+        return
+    files = await tenant_files()
+    for object_id in object_ids:
+        await files.delete(object_id)
+
+
 async def sweep() -> dict[str, int]:
     """Erase every case past retention and not on hold, in batches; nothing before the
     tenant admin has confirmed. Counts only (the job's run record)."""
@@ -150,14 +160,14 @@ async def sweep() -> dict[str, int]:
     while batch := await queries.due_batch(after, BATCH):
         after = batch[-1].case_id
         ids = [c.case_id for c in batch]
-        stored = await documents.stored_objects(ids)
+        stored = [*await documents.stored_objects(ids), *await exports.stored_objects(ids)]
         done = await queries.erase(ids)
         if done != len(ids):  # the same rule in the same transaction: never, short of a bug
             raise RuntimeError("the database erased other cases than it found due")
-        # The documents' stored objects go with their rows, before the commit: a removal
-        # that fails rolls the batch back, and the next run erases those cases again
-        # (removing an object already gone is nothing).
-        await documents.erase_objects(stored)
+        # The stored files of their documents and exports go with their rows, before the
+        # commit: a removal that fails rolls the batch back, and the next run erases those
+        # cases again (removing an object already gone is nothing).
+        await _remove_files(stored)
         await audit.record_many(
             [
                 audit.entry(
