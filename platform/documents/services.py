@@ -16,7 +16,7 @@ import unicodedata
 from uuid import UUID, uuid4
 
 from confide.platform.audit.actions import Action
-from confide.platform.casework.access import check_access, record_act
+from confide.platform.casework.access import check_access, open_case, record_act
 from confide.platform.casework.schemas import Side
 from confide.platform.core.db import current_tenant_id
 from confide.platform.core.edge import check_text
@@ -244,14 +244,16 @@ async def _document(case_id: UUID, document_id: UUID) -> DocumentView:
 async def list_documents(
     case_id: UUID, staff: StaffView, *, for_parent: bool = False
 ) -> list[DocumentView]:
-    """A case's documents, after the need-to-know check (a refusal audited); the caller
-    has read the case (audited) or does so. ``for_parent``: the shared side only."""
-    await check_access(case_id, staff, purpose="view")
+    """A case's documents, after the need-to-know check: a read of the case file, audited
+    (rule 2), a refusal too. ``for_parent``: the shared side only."""
+    await open_case(case_id, staff, purpose="documents")
     return await queries.documents_of_case(case_id, for_parent=for_parent)
 
 
 async def get_document(case_id: UUID, document_id: UUID, staff: StaffView) -> DocumentView:
-    await check_access(case_id, staff, purpose="view")
+    """One document's record (titles and names are the case file's content): audited as a
+    read of the case, as ``list_documents``."""
+    await open_case(case_id, staff, purpose="documents")
     return await _document(case_id, document_id)
 
 
