@@ -9,7 +9,8 @@ import zipfile
 
 import pytest
 
-from confide.platform.documents.sniff import DOCX, ODT, sniff
+from confide.platform.documents.services import stored_filename
+from confide.platform.documents.sniff import DOCX, JPEG, ODT, OLE, PDF, TEXT, sniff
 
 
 def _zip(members: dict[str, bytes], *, encrypted: bool = False) -> bytes:
@@ -47,3 +48,22 @@ def test_an_archive_is_a_document_only_by_its_own_small_markers(
     assert sniff(data) == kind
     grown_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
     assert grown_kib < 50_000  # the peak grew by less than 50 MB: nothing was inflated
+
+
+@pytest.mark.parametrize(
+    ("given", "content_type", "kept"),
+    [
+        ("letter.pdf", PDF, "letter.pdf"),
+        ("Scan.JPEG", JPEG, "Scan.JPEG"),
+        ("run.bat", TEXT, "run.bat.txt"),  # text that would run when opened by its name
+        ("page.html", TEXT, "page.html.txt"),
+        ("installer.msi", OLE, "installer.msi.doc"),
+        ("letter\u202efdp.exe", PDF, "letterfdp.exe.pdf"),  # the override is gone
+        ("C:\\Users\\a\\plan.docx", DOCX, "plan.docx"),
+        ("", PDF, "document.pdf"),
+    ],
+)
+def test_a_file_is_kept_under_a_name_that_ends_as_its_bytes_say(
+    given: str, content_type: str, kept: str
+) -> None:
+    assert stored_filename(given, content_type) == kept

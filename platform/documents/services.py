@@ -33,7 +33,7 @@ from confide.platform.documents.schemas import (
     NewDocuments,
     UploadedFile,
 )
-from confide.platform.documents.sniff import sniff
+from confide.platform.documents.sniff import EXTENSIONS, sniff
 from confide.platform.identity.schemas import StaffView
 from confide.platform.storage.services import TenantFiles, tenant_files
 
@@ -53,10 +53,25 @@ def _megabytes(size: int) -> str:
 
 def clean_filename(name: str) -> str:
     """The file's name as shown and offered back on download: the last part of any path,
-    without control or quote characters, at most ``FILENAME_MAX`` characters."""
+    without control, format (right-to-left overrides: ``letter\u202efdp.exe``) or quote
+    characters, at most ``FILENAME_MAX`` characters."""
     name = unicodedata.normalize("NFC", name).replace("\\", "/").rsplit("/", 1)[-1]
-    name = re.sub(r'[\x00-\x1f\x7f"]', "", name).strip() or "document"
-    return name[-FILENAME_MAX:]
+    name = re.sub(r'[\x00-\x1f\x7f"]', "", name)
+    name = "".join(c for c in name if unicodedata.category(c) not in _INVISIBLE).strip()
+    return (name or "document")[-FILENAME_MAX:]
+
+
+_INVISIBLE = frozenset({"Cf", "Zl", "Zp"})
+
+
+def stored_filename(name: str, content_type: str) -> str:
+    """The name a file is kept and offered back under: ``clean_filename``, ending as its
+    type does (the type comes from its bytes, so the name never makes it something else)."""
+    name = clean_filename(name)
+    endings = EXTENSIONS[content_type]
+    if name.lower().endswith(endings):
+        return name
+    return f"{name[: FILENAME_MAX - len(endings[0])]}{endings[0]}"
 
 
 async def _check_files(files: list[UploadedFile], field: str) -> list[str]:
@@ -173,7 +188,7 @@ async def upload(case_id: UUID, staff: StaffView, data: NewDocuments) -> list[Do
                 side=side,
                 note_id=data.note_id,
                 contact_id=data.contact_id,
-                filename=clean_filename(file.filename),
+                filename=stored_filename(file.filename, content_type),
                 content_type=content_type,
                 size=len(file.data),
                 sha256=digest,
@@ -214,7 +229,7 @@ async def add_version(
             side=current.side,
             note_id=current.note_id,
             contact_id=current.contact_id,
-            filename=clean_filename(file.filename),
+            filename=stored_filename(file.filename, content_type),
             content_type=content_type,
             size=len(file.data),
             sha256=digest,

@@ -26,6 +26,15 @@ WEBP = "image/webp"
 TIFF = "image/tiff"
 TEXT = "text/plain; charset=utf-8"
 
+#: The endings a file of each type may be named with; a name that ends otherwise gets the
+#: first (a text file called ``run.bat`` is offered back as ``run.bat.txt``).
+EXTENSIONS = {
+    PDF: (".pdf",), DOCX: (".docx",), XLSX: (".xlsx",), PPTX: (".pptx",),
+    OLE: (".doc", ".xls", ".ppt"), ODT: (".odt",), ODS: (".ods",), ODP: (".odp",),
+    RTF: (".rtf",), PNG: (".png",), JPEG: (".jpg", ".jpeg"), GIF: (".gif",),
+    WEBP: (".webp",), TIFF: (".tif", ".tiff"), TEXT: (".txt", ".csv"),
+}  # fmt: skip
+
 #: What the page may show in place (a preview): PDFs and images.
 PREVIEWABLE = frozenset({PDF, PNG, JPEG, GIF, WEBP})
 
