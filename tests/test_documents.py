@@ -81,6 +81,15 @@ async def test_files_upload_list_and_download_as_attachments_never_cached(
     assert made[0]["document_date"] == "2026-10-01"
     listed = (await aisha.get(f"{NM}/cases/{case['id']}/documents")).json()
     assert {d["id"] for d in listed} == {d["id"] for d in made}
+    one = await aisha.get(f"{NM}/cases/{case['id']}/documents/{made[1]['id']}")
+    assert one.json()["title"] == "review notes"
+    # Titles and names are the case file's: the list and the record are reads of it (rule 2).
+    reads = await as_tenant(
+        owner_conn, tenants["northmoor"],
+        "SELECT count(*) AS n FROM audit_entries WHERE action = 'case_read'"
+        " AND reason_code = 'documents' AND subject_id = $1", uuid.UUID(case["id"]),
+    )  # fmt: skip
+    assert reads[0]["n"] == 2
 
     letter = made[0]
     got = await aisha.get(f"{NM}/cases/{case['id']}/documents/{letter['id']}/file")

@@ -320,6 +320,8 @@ async def test_the_expiry_job_deletes_the_file_and_marks_the_export_expired(
     stored = STORAGE_FOLDER / row["object_key"]
     assert stored.exists()
     assert b"Shared note" not in stored.read_bytes()  # encrypted at rest
+    # Past its expiry it is gone for everyone at once, before the job deletes the file.
+    assert (await aisha.get(f"{NM}/exports/{old['id']}/download")).status_code == 409
 
     counts = await _run_expiry(owner_conn, north, datetime(1994, 1, 1, tzinfo=UTC), worker)
     assert counts["exports_expired"] >= 1

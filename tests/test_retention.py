@@ -216,6 +216,29 @@ async def test_nothing_on_hold_or_within_its_period_is_touched_until_a_hold_is_l
     assert [a["action"] for a in actions] == ["legal_hold_placed", "legal_hold_lifted"]
 
 
+async def test_a_case_with_an_open_information_request_is_kept_until_it_is_closed(
+    aisha: httpx.AsyncClient, fiona: httpx.AsyncClient, owner_conn: asyncpg.Connection,
+    tenants: dict[str, TenantRef],
+) -> None:  # fmt: skip
+    tenant = tenants["northmoor"]
+    asked = await _old_case(aisha, 8)  # past retention, but a parent has asked for it
+    body = {"kind": "subject_access", "requester_name": "A parent", "relation": "parent",
+            "received_on": str(datetime.now(UTC).date()), "channel": "email",
+            "case_id": asked["id"]}  # fmt: skip
+    logged = await post(fiona, f"{NM}/requests", body)
+    assert logged.status_code == 201, logged.text
+    ids = await _people_of(owner_conn, tenant, asked["id"]) | {uuid.UUID(asked["id"])}
+
+    await _confirm_and_sweep(tenant)
+    assert len(await _rows_naming(owner_conn, tenant, ids)) > 5  # erasing it is an offence
+
+    closing = {"outcome": "Released in full", "released": "The case file"}
+    closed = await post(fiona, f"{NM}/requests/{logged.json()['id']}/close", closing)
+    assert closed.status_code == 200, closed.text
+    await _confirm_and_sweep(tenant)
+    assert await _rows_naming(owner_conn, tenant, ids) == {}
+
+
 async def test_a_person_on_a_kept_case_is_not_erased_with_an_old_one(
     aisha: httpx.AsyncClient, owner_conn: asyncpg.Connection, tenants: dict[str, TenantRef]
 ) -> None:

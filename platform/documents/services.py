@@ -16,7 +16,7 @@ import unicodedata
 from uuid import UUID, uuid4
 
 from confide.platform.audit.actions import Action
-from confide.platform.casework.access import check_access, record_act
+from confide.platform.casework.access import check_access, open_case, record_act
 from confide.platform.casework.schemas import Side
 from confide.platform.core.db import current_tenant_id
 from confide.platform.core.edge import check_text
@@ -33,7 +33,7 @@ from confide.platform.documents.schemas import (
     NewDocuments,
     UploadedFile,
 )
-from confide.platform.documents.sniff import sniff
+from confide.platform.documents.sniff import EXTENSIONS, sniff
 from confide.platform.identity.schemas import StaffView
 from confide.platform.storage.services import TenantFiles, tenant_files
 
@@ -53,10 +53,25 @@ def _megabytes(size: int) -> str:
 
 def clean_filename(name: str) -> str:
     """The file's name as shown and offered back on download: the last part of any path,
-    without control or quote characters, at most ``FILENAME_MAX`` characters."""
+    without control, format (right-to-left overrides: ``letter\u202efdp.exe``) or quote
+    characters, at most ``FILENAME_MAX`` characters."""
     name = unicodedata.normalize("NFC", name).replace("\\", "/").rsplit("/", 1)[-1]
-    name = re.sub(r'[\x00-\x1f\x7f"]', "", name).strip() or "document"
-    return name[-FILENAME_MAX:]
+    name = re.sub(r'[\x00-\x1f\x7f"]', "", name)
+    name = "".join(c for c in name if unicodedata.category(c) not in _INVISIBLE).strip()
+    return (name or "document")[-FILENAME_MAX:]
+
+
+_INVISIBLE = frozenset({"Cf", "Zl", "Zp"})
+
+
+def stored_filename(name: str, content_type: str) -> str:
+    """The name a file is kept and offered back under: ``clean_filename``, ending as its
+    type does (the type comes from its bytes, so the name never makes it something else)."""
+    name = clean_filename(name)
+    endings = EXTENSIONS[content_type]
+    if name.lower().endswith(endings):
+        return name
+    return f"{name[: FILENAME_MAX - len(endings[0])]}{endings[0]}"
 
 
 async def _check_files(files: list[UploadedFile], field: str) -> list[str]:
@@ -173,7 +188,7 @@ async def upload(case_id: UUID, staff: StaffView, data: NewDocuments) -> list[Do
                 side=side,
                 note_id=data.note_id,
                 contact_id=data.contact_id,
-                filename=clean_filename(file.filename),
+                filename=stored_filename(file.filename, content_type),
                 content_type=content_type,
                 size=len(file.data),
                 sha256=digest,
@@ -214,7 +229,7 @@ async def add_version(
             side=current.side,
             note_id=current.note_id,
             contact_id=current.contact_id,
-            filename=clean_filename(file.filename),
+            filename=stored_filename(file.filename, content_type),
             content_type=content_type,
             size=len(file.data),
             sha256=digest,
@@ -244,14 +259,16 @@ async def _document(case_id: UUID, document_id: UUID) -> DocumentView:
 async def list_documents(
     case_id: UUID, staff: StaffView, *, for_parent: bool = False
 ) -> list[DocumentView]:
-    """A case's documents, after the need-to-know check (a refusal audited); the caller
-    has read the case (audited) or does so. ``for_parent``: the shared side only."""
-    await check_access(case_id, staff, purpose="view")
+    """A case's documents, after the need-to-know check: a read of the case file, audited
+    (rule 2), a refusal too. ``for_parent``: the shared side only."""
+    await open_case(case_id, staff, purpose="documents")
     return await queries.documents_of_case(case_id, for_parent=for_parent)
 
 
 async def get_document(case_id: UUID, document_id: UUID, staff: StaffView) -> DocumentView:
-    await check_access(case_id, staff, purpose="view")
+    """One document's record (titles and names are the case file's content): audited as a
+    read of the case, as ``list_documents``."""
+    await open_case(case_id, staff, purpose="documents")
     return await _document(case_id, document_id)
 
 

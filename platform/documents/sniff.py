@@ -26,6 +26,15 @@ WEBP = "image/webp"
 TIFF = "image/tiff"
 TEXT = "text/plain; charset=utf-8"
 
+#: The endings a file of each type may be named with; a name that ends otherwise gets the
+#: first (a text file called ``run.bat`` is offered back as ``run.bat.txt``).
+EXTENSIONS = {
+    PDF: (".pdf",), DOCX: (".docx",), XLSX: (".xlsx",), PPTX: (".pptx",),
+    OLE: (".doc", ".xls", ".ppt"), ODT: (".odt",), ODS: (".ods",), ODP: (".odp",),
+    RTF: (".rtf",), PNG: (".png",), JPEG: (".jpg", ".jpeg"), GIF: (".gif",),
+    WEBP: (".webp",), TIFF: (".tif", ".tiff"), TEXT: (".txt", ".csv"),
+}  # fmt: skip
+
 #: What the page may show in place (a preview): PDFs and images.
 PREVIEWABLE = frozenset({PDF, PNG, JPEG, GIF, WEBP})
 
@@ -47,6 +56,7 @@ _OPEN_DOCUMENT = {
     b"application/vnd.oasis.opendocument.presentation": ODP,
 }
 _TEXT_CONTROLS = frozenset(b"\t\n\r\f")
+_MIMETYPE_MAX = 100  # bytes: an OpenDocument's "mimetype" member is one short line
 
 
 def sniff(data: bytes) -> str | None:
@@ -66,12 +76,20 @@ def _zipped(data: bytes) -> str | None:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = archive.namelist()
             if "mimetype" in names:
-                return _OPEN_DOCUMENT.get(archive.read("mimetype").strip())
+                # Read at most what a type name needs: a member that inflates without end
+                # (a zip bomb) is never expanded, and one too large is no OpenDocument.
+                if archive.getinfo("mimetype").file_size > _MIMETYPE_MAX:
+                    return None
+                with archive.open("mimetype") as member:
+                    return _OPEN_DOCUMENT.get(member.read(_MIMETYPE_MAX).strip())
             if "[Content_Types].xml" in names:
                 for folder, kind in _OPEN_XML:
                     if any(name.startswith(folder) for name in names):
                         return kind
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, EOFError):
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, EOFError, RuntimeError,
+            NotImplementedError):  # fmt: skip
+        # RuntimeError: an encrypted member; NotImplementedError: a compression zipfile
+        # does not know. Neither is a document a case may hold.
         return None
     return None
 

@@ -124,11 +124,17 @@ async def download(staff: StaffView, export_id: UUID) -> Download:
     export = await get_export(staff, export_id)
     if export.status is not ExportStatus.READY:
         raise ExportNotReady()
+    if export.expires_at is not None and export.expires_at <= datetime.now(UTC):
+        raise ExportNotReady()  # expired: the hourly job has not deleted it yet
     if await queries.object_key(current_tenant_id(), export_id) is None:
         raise ExportNotReady()
     if export.case_id is None:
         raise ExportNotFound()
-    access = await check_access(export.case_id, staff, purpose="export_download")
+    # A bundle is never taken away under break-glass (rule 29), at the download as at the
+    # request.
+    access = await check_access(
+        export.case_id, staff, purpose="export_download", allow_break_glass=False
+    )
     try:
         content = await (await tenant_files()).get(export_id)
     except ObjectMissing:

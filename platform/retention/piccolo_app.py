@@ -13,6 +13,7 @@ APP_CONFIG = AppConfig(
     migration_dependencies=[
         "confide.platform.people.piccolo_app",
         "confide.platform.notifications.piccolo_app",
+        "confide.platform.requests.piccolo_app",
     ],
     commands=[],
 )
