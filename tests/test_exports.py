@@ -20,7 +20,7 @@ import httpx
 import time_machine
 
 from tests.helpers.casework import NM, as_tenant, new_case
-from tests.helpers.consent import add_note
+from tests.helpers.consent import TODAY, add_note, record_consent
 from tests.helpers.environment import STORAGE_FOLDER
 from tests.helpers.exports import open_bundle, request_bundle, wait_until_finished
 from tests.helpers.html import links, parse
@@ -124,6 +124,100 @@ async def test_the_parents_view_leaves_out_the_young_persons_side_everywhere(
     assert token not in response.headers["content-disposition"]
     assert bundle.data["view"] == "parent"
     assert bundle.data["case"]["parent_view"] is True
+
+
+async def test_the_parents_view_holds_nothing_else_of_the_young_persons_side(
+    worker: subprocess.Popen[str], aisha: httpx.AsyncClient
+) -> None:
+    """Every field of the young person's side carries a marker of its own: none is in the
+    parent's view, in the PDF, the JSON or a file's name (rule 15)."""
+    mark = uuid.uuid4().hex[:8]
+    markers = {
+        "phone": f"07700 9{mark[:5].translate(str.maketrans('abcdef', '123456'))}",
+        "email": f"yp{mark}@example.org",
+        "address": f"Flat {mark} Hidden Road",
+        "postcode": "ZZ9 9ZZ",
+        "safe_contact_note": f"Safenote{mark}",
+        "preferred_times": f"Times{mark}",
+        "young_person_view": f"Ypview{mark}",
+        "capacity_note": f"Capnote{mark}",
+        "must_not_be_told": f"Hidden{mark}",
+    }
+    young_person = {
+        "first_name": "Sam",
+        "last_name": "Okafor",
+        "date_of_birth": "2010-03-02",
+        "phone": markers["phone"],
+        "email": markers["email"],
+        "address": markers["address"],
+        "postcode": markers["postcode"],
+        "may_phone": True,
+        "preferred_times": markers["preferred_times"],
+        "safe_contact_note": markers["safe_contact_note"],
+    }
+    before = await new_case(aisha, contacted_by="young_person", young_person=young_person)
+    path = f"{NM}/cases/{before['id']}"
+    closed = await post(aisha, f"{path}/close", {"outcome": "Advice given"})
+    assert closed.status_code in (200, 201), closed.text
+    body = {"contacted_by": "young_person", "topics": ["Transport"], "support_level": 1}
+    opened = await post(aisha, f"{path}/returning", body)
+    assert opened.status_code == 201, opened.text
+    case_id = str(opened.json()["id"])
+    markers["linked_case"] = before["reference"]
+    # Someone who must not be told about the case (a parent on another case, linked).
+    other = await new_case(
+        aisha, parents=[{"first_name": "Zed", "last_name": markers["must_not_be_told"]}]
+    )
+    hidden = next(p["person"]["id"] for p in other["people"] if p["relationship"] != (
+        "child_or_young_person"))  # fmt: skip
+    linked = await post(
+        aisha,
+        f"{NM}/cases/{case_id}/people",
+        {"person_id": hidden, "relationship": "other", "must_not_be_told": True},
+    )
+    assert linked.status_code == 201, linked.text
+    judged = await post(
+        aisha,
+        f"{NM}/cases/{case_id}/capacity",
+        {"has_capacity": True, "judged_on": TODAY.isoformat(), "note": markers["capacity_note"]},
+    )
+    assert judged.status_code == 201, judged.text
+    await record_consent(
+        aisha, case_id, given_by="parent", young_person_view=markers["young_person_view"]
+    )
+    shared = f"Shared {mark} note"
+    await add_note(aisha, case_id, shared)
+
+    asked = await request_bundle(aisha, case_id, view="parent")
+    done = await wait_until_finished(aisha, asked["id"], worker)
+    assert done["status"] == "ready", done
+    response = await aisha.get(f"{NM}/exports/{asked['id']}/download")
+    bundle = open_bundle(response.content)
+    assert shared in bundle.pdf_text  # the parent's side is there
+    assert shared in bundle.json_text
+    assert "Sam Okafor" in bundle.pdf_text  # named, with their date of birth: a parent knows
+    assert "02 March 2010" in bundle.pdf_text
+    for field, marker in markers.items():
+        for where, text in (
+            ("pdf", bundle.pdf_text),
+            ("json", bundle.json_text),
+            ("names", " ".join(bundle.names)),
+            ("disposition", response.headers["content-disposition"]),
+        ):
+            assert marker not in text, (field, where)
+    assert "contacted_by" not in bundle.json_text  # the young person came themselves
+    assert "Who got in touch" not in bundle.pdf_text
+    for left_out in ("safe_contact", "must_not_be_told", "follows", "followed_by", "decisions"):
+        assert left_out not in bundle.json_text, left_out
+
+    # The full view still holds all of it.
+    asked = await request_bundle(aisha, case_id)
+    assert (await wait_until_finished(aisha, asked["id"], worker))["status"] == "ready"
+    full = open_bundle((await aisha.get(f"{NM}/exports/{asked['id']}/download")).content)
+    for field, marker in markers.items():
+        assert marker in full.json_text, field
+    assert markers["young_person_view"] in full.pdf_text
+    assert markers["must_not_be_told"] in full.pdf_text
 
 
 async def test_only_the_asker_and_managers_download_and_another_service_never_sees_it(

@@ -7,7 +7,11 @@ for the parent's view, ``records.parent_view``, rule 15). The parent's view leav
 young person's confidential side: their notes and contacts (``parent_view``), consent they
 gave themselves, disclosures that shared anything of theirs, documents on their side
 (``documents.list_documents(for_parent=True)``) and tasks other than consent reviews (a
-task's free text has no side, so none is let through that might tell of them).
+task's free text has no side, so none is let through that might tell of them). What is
+left is copied field by field into the allow-list of ``parent.py`` (no contact details,
+safe-contact preferences or people who must not be told, not who got in touch, the young
+person's view, capacity notes or links to other cases), and only that reaches the PDF and
+the JSON.
 """
 
 from __future__ import annotations
@@ -35,13 +39,12 @@ from confide.platform.consent.schemas import (
     CapacityView,
     ConsentView,
     DisclosureView,
-    GivenBy,
     NotAskedView,
 )
 from confide.platform.core.pagination import MAX_PAGE_SIZE, PageRequest
 from confide.platform.documents import services as documents
 from confide.platform.documents.schemas import DocumentFile, DocumentView
-from confide.platform.exports import pdf
+from confide.platform.exports import parent, pdf
 from confide.platform.exports.schemas import BundleView
 from confide.platform.identity.schemas import StaffView
 from confide.platform.tasks import services as tasks
@@ -63,11 +66,12 @@ class CaseFile:
     view: BundleView
     made_at: datetime
     made_by: str
-    case: CaseView
-    consents: list[ConsentView]
-    capacity: CapacityView | None
+    # The full view's own records, or the parent's view's allow-list (``parent.py``).
+    case: CaseView | parent.ParentCase
+    consents: list[ConsentView] | list[parent.ParentConsent]
+    capacity: CapacityView | parent.ParentCapacity | None
     not_asked: NotAskedView | None
-    disclosures: list[DisclosureView]
+    disclosures: list[DisclosureView] | list[parent.ParentDisclosure]
     tasks: list[TaskView]
     documents: list[DocumentView] = field(default_factory=list)
     # Each document's latest file, by its name in the ZIP (ids only): not in the JSON copy.
@@ -86,10 +90,7 @@ async def read_case_file(
     history = await consents.consent_history(case_id, staff)
     shared = await disclosures.case_disclosures(case_id)
     open_tasks = await _tasks(case_id, staff)
-    versions = history.versions
     if view is BundleView.PARENT:
-        versions = [v for v in versions if v.given_by is not GivenBy.YOUNG_PERSON]
-        shared = [d for d in shared if not any(i.young_person_only for i in d.items)]
         open_tasks = [t for t in open_tasks if t.kind is TaskKind.CONSENT_REVIEW]
     files: list[DocumentView] = []
     attachments: dict[str, bytes] = {}
@@ -98,12 +99,26 @@ async def read_case_file(
         for document in files:  # each one's download audited, as any download is
             found, content = await documents.open_download(case_id, document.id, staff)
             attachments[attachment_name(found)] = content
+    if view is BundleView.PARENT:
+        return CaseFile(
+            view=view,
+            made_at=now,
+            made_by=staff.display_name,
+            case=parent.case(case),
+            consents=parent.consents(history.versions),
+            capacity=parent.capacity(history.capacity),
+            not_asked=None,  # its reason is free text of no side: none is let through
+            disclosures=parent.disclosures(shared, history.versions),
+            tasks=open_tasks,
+            documents=files,
+            attachments=attachments,
+        )
     return CaseFile(
         view=view,
         made_at=now,
         made_by=staff.display_name,
         case=case,
-        consents=versions,
+        consents=history.versions,
         capacity=history.capacity,
         not_asked=history.not_asked,
         disclosures=shared,
@@ -176,7 +191,8 @@ def _pieces(section: str, case_file: CaseFile) -> Iterator[str]:
     """The section's HTML from its template, in pieces: a long one ``CHUNK`` entries at a
     time."""
     template = _TEMPLATES.get_template(f"{section}.html")
-    context = {"f": case_file, "case": case_file.case, "parent": case_file.view}
+    full = case_file.view is BundleView.FULL
+    context = {"f": case_file, "case": case_file.case, "parent": case_file.view, "full": full}
     if section not in _LONG:
         yield _latin(template.render(**context, items=None, first=True))
         return
