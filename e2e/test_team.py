@@ -56,7 +56,7 @@ def test_a_manager_reassigns_a_leavers_cases_from_the_team_view(
     name = f"Lee Leaver {uuid.uuid4().hex[:6]}"
     leaver = _on(session_loop, _leaver(tenants, dev_idp, name))
     _, token = _on(session_loop, start_session("fiona", tenants, dev_idp))
-    with httpx.Client(base_url=base_url, cookies={"confide_session": token}) as api:
+    with httpx.Client(base_url=base_url, cookies={"confide_session": token}, timeout=30) as api:
         assert api.get(f"{NM}/dashboard").status_code == 200
         headers = {"x-csrftoken": api.cookies["confide_csrf"]}
         cases = []
