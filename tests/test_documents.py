@@ -21,14 +21,12 @@ import pytest
 import time_machine
 
 from tests.helpers.casework import NM, as_tenant, new_case
+from tests.helpers.documents import LETTER, upload
 from tests.helpers.environment import STORAGE_FOLDER
 from tests.helpers.html import error_summary, parse, table_rows
 from tests.helpers.http import csrf_token, post
 from tests.helpers.tenants import TenantRef
 
-LETTER = (
-    b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\nDecision letter for Jasmine Okafor\n%%EOF\n"
-)
 NOTE_TEXT = b"Notes from the annual review meeting.\nAttended: Jasmine's mother.\n"
 
 
@@ -38,21 +36,6 @@ def _docx() -> bytes:
         archive.writestr("[Content_Types].xml", "<Types/>")
         archive.writestr("word/document.xml", "<w:document/>")
     return buffer.getvalue()
-
-
-async def upload(
-    http: httpx.AsyncClient,
-    case_id: str,
-    files: list[tuple[str, bytes]],
-    **fields: str,
-) -> httpx.Response:
-    data = {"kind": "decision_letter", **fields}
-    return await http.post(
-        f"{NM}/cases/{case_id}/documents",
-        data=data,
-        files=[("file", (name, content, "application/octet-stream")) for name, content in files],
-        headers={"x-csrftoken": http.cookies["confide_csrf"]},
-    )
 
 
 def _objects(tenant: TenantRef) -> set[str]:
