@@ -157,16 +157,25 @@ async def test_a_bad_file_or_field_is_a_400_naming_it_and_nothing_is_stored(
 
 
 async def test_a_file_over_the_size_limit_is_refused(
-    aisha: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+    aisha: httpx.AsyncClient, gareth: httpx.AsyncClient
 ) -> None:
-    from confide.platform.documents import services
-
-    monkeypatch.setattr(services, "max_bytes", lambda: 1024 * 1024)
-    case = await new_case(aisha)
-    big = LETTER + b"x" * (1024 * 1024)
-    answer = await upload(aisha, case["id"], [("big.pdf", big)])
-    assert answer.status_code == 400
-    assert answer.json()["errors"]["file"] == "The file big.pdf must be smaller than 1 MB"
+    six = ["ehc_plan", "decision_letter", "report", "consent_form", "correspondence", "other"]
+    settings = f"{NM}/policy/documents"
+    csrf = {"x-csrftoken": gareth.cookies["confide_csrf"]}
+    changed = await gareth.put(
+        settings, json={"document_max_mb": 1, "document_kinds": six}, headers=csrf
+    )
+    assert changed.status_code == 200, changed.text
+    try:
+        case = await new_case(aisha)
+        big = LETTER + b"x" * (1024 * 1024)
+        answer = await upload(aisha, case["id"], [("big.pdf", big)])
+        assert answer.status_code == 400
+        assert answer.json()["errors"]["file"] == "The file big.pdf must be smaller than 1 MB"
+    finally:
+        await gareth.put(
+            settings, json={"document_max_mb": 25, "document_kinds": six}, headers=csrf
+        )
 
 
 async def test_need_to_know_guards_the_list_and_every_download(

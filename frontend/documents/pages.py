@@ -18,7 +18,7 @@ from confide.frontend.labels import DOCUMENT_KIND_LABELS
 from confide.frontend.templating import redirect_to
 from confide.platform.casework.schemas import Side
 from confide.platform.documents import services
-from confide.platform.documents.schemas import MAX_FILES, DocumentKind, NewDocuments
+from confide.platform.documents.schemas import MAX_FILES, NewDocuments
 from confide.platform.documents.sniff import PREVIEWABLE
 from confide.platform.documents.web import (
     UPLOAD_MAX_BODY,
@@ -50,7 +50,8 @@ async def _documents_page(
         staff,
         form,
         documents=documents,
-        kinds=[(kind.value, DOCUMENT_KIND_LABELS[kind]) for kind in DocumentKind],
+        kinds=[(kind.value, DOCUMENT_KIND_LABELS[kind]) for kind in await services.kinds()],
+        max_mb=(await services.max_bytes()) // (1024 * 1024),
         previewable=PREVIEWABLE,
         **extra,
     )

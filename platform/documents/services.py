@@ -24,7 +24,6 @@ from confide.platform.core.errors import Conflict, Invalid, NotFound
 from confide.platform.core.logs import get_logger
 from confide.platform.documents import queries, scanning
 from confide.platform.documents.schemas import (
-    DEFAULT_MAX_BYTES,
     FILENAME_MAX,
     FORM_ALLOWANCE,
     MAX_FILES,
@@ -39,6 +38,7 @@ from confide.platform.documents.schemas import (
 from confide.platform.documents.sniff import EXTENSIONS, sniff
 from confide.platform.identity.schemas import StaffView
 from confide.platform.storage.services import ObjectMissing, TenantFiles, tenant_files
+from confide.tenants.policy.services import get_policy
 
 
 class DocumentNotFound(NotFound):
@@ -58,9 +58,14 @@ class DocumentFileMissing(Conflict):
 log = get_logger(__name__)
 
 
-def max_bytes() -> int:
-    """The service's size limit for one file."""
-    return DEFAULT_MAX_BYTES
+async def max_bytes() -> int:
+    """The service's size limit for one file (its policy setting, 25 MB by default)."""
+    return (await get_policy()).document_max_mb * 1024 * 1024
+
+
+async def kinds() -> list[DocumentKind]:
+    """The kinds of document the service offers (its policy setting: all six by default)."""
+    return [DocumentKind(k) for k in (await get_policy()).document_kinds]
 
 
 def _megabytes(size: int) -> str:
@@ -97,7 +102,7 @@ async def check_declared_size(
     "not found" whatever the body), then a body declared larger than ``files`` files of the
     service's limit (and the form's allowance) is refused on the field at once."""
     await check_access(case_id, staff, purpose="record", require_open=True)
-    limit = max_bytes()
+    limit = await max_bytes()
     if declared is not None and declared > files * limit + FORM_ALLOWANCE:
         if files == 1:
             raise Invalid({"file": f"The file must be smaller than {_megabytes(limit)}"})
@@ -115,8 +120,8 @@ async def _check_files(files: list[UploadedFile], field: str) -> list[str]:
         raise Invalid({field: "Choose a file to upload"})
     if len(files) > MAX_FILES:
         raise Invalid({field: f"Upload at most {MAX_FILES} files at once"})
-    limit = max_bytes()
-    kinds = []
+    limit = await max_bytes()
+    found = []
     for file in files:
         name = clean_filename(file.filename)
         if not file.data:
@@ -139,11 +144,11 @@ async def _check_files(files: list[UploadedFile], field: str) -> list[str]:
             raise Invalid(
                 {field: f"The file {name} could not be checked for viruses: try again later"}
             ) from None
-        kinds.append(kind)
-    return kinds
+        found.append(kind)
+    return found
 
 
-def _check_details(data: NewDocuments) -> tuple[DocumentKind, Side]:
+async def _check_details(data: NewDocuments) -> tuple[DocumentKind, Side]:
     errors: dict[str, str] = dict(data.problems)
     check_text(
         errors,
@@ -154,9 +159,9 @@ def _check_details(data: NewDocuments) -> tuple[DocumentKind, Side]:
         required=False,
         single_line=True,
     )
-    try:
-        kind = DocumentKind(data.kind)
-    except ValueError:
+    offered = await kinds()
+    kind = next((k for k in offered if k.value == data.kind), None)
+    if kind is None:
         errors["kind"] = "Choose what kind of document it is"
         kind = DocumentKind.OTHER
     if data.date_given and data.document_date is None:
@@ -195,7 +200,7 @@ async def upload(case_id: UUID, staff: StaffView, data: NewDocuments) -> list[Do
         errors.update(invalid.errors)
     kind, side = DocumentKind.OTHER, Side.SHARED
     try:
-        kind, side = _check_details(data)
+        kind, side = await _check_details(data)
     except Invalid as invalid:
         errors.update(invalid.errors)
     if data.note_id is not None:
