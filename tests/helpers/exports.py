@@ -102,8 +102,12 @@ def open_bundle(content: bytes) -> Bundle:
     for entry in manifest["files"]:
         assert hashlib.sha256(files[entry["name"]]).hexdigest() == entry["sha256"], entry
         assert len(files[entry["name"]]) == entry["bytes"]
-    [pdf] = [n for n in names if n.endswith(".pdf")]
-    [data] = [n for n in names if n.endswith(".json") and n != "manifest.json"]
+    [pdf] = [n for n in names if n.endswith(".pdf") and not n.startswith("documents/")]
+    [data] = [
+        n
+        for n in names
+        if n.endswith(".json") and n != "manifest.json" and not n.startswith("documents/")
+    ]
     assert files[pdf].startswith(b"%PDF-")
     return Bundle(
         names=names,
