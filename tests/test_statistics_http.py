@@ -216,3 +216,85 @@ async def test_the_service_report_counts_enquiries_replies_caseloads_and_overdue
     assert wrong.status_code == 400
     assert [field for field, _ in error_summary(wrong)] == ["#start-day"]
     assert (await aisha.get(f"{NM}/statistics/service")).status_code == 403
+
+
+async def test_a_years_return_is_released_once_and_every_later_copy_is_that_release(
+    aisha: httpx.AsyncClient, fiona: httpx.AsyncClient, bronwen: httpx.AsyncClient,
+    owner_conn: asyncpg.Connection, tenants: dict[str, TenantRef],
+) -> None:  # fmt: skip
+    # Two releases of one year, differenced, would give hidden counts away (rule 12).
+    case = await old_case(aisha, 7)
+    year = await _year_of(owner_conn, tenants["northmoor"], case)
+    params = {"year": year}
+    first_csv = await fiona.get(f"{NM}/api/statistics/annual-return.csv", params=params)
+    first_xlsx = await fiona.get(f"{NM}/api/statistics/annual-return.xlsx", params=params)
+    first_json = await fiona.get(f"{NM}/api/statistics/annual-return", params=params)
+    assert first_csv.status_code == first_xlsx.status_code == first_json.status_code == 200
+    assert _grand_total(first_json.json()) is None  # one case: hidden
+    for _ in range(5):  # enough more cases that a recomputed total would be shown
+        await old_case(aisha, 7)
+
+    again_csv = await fiona.get(f"{NM}/api/statistics/annual-return.csv", params=params)
+    again_xlsx = await fiona.get(f"{NM}/statistics/annual-return/download-xlsx", params=params)
+    again_json = await fiona.get(f"{NM}/api/statistics/annual-return", params=params)
+    page = await fiona.get(f"{NM}/statistics/annual-return", params=params)
+
+    assert again_csv.content == first_csv.content
+    assert again_xlsx.content == first_xlsx.content
+    assert again_json.json() == first_json.json()
+    assert page.status_code == 200
+    assert "Released" in parse(page).one("[data-testid=released]").text
+    # Kept once, made once (audited with ids and codes only), downloaded four times.
+    made = await as_tenant(
+        owner_conn, tenants["northmoor"],
+        "SELECT subject_id, detail FROM audit_entries WHERE action = 'statistics_release_made'"
+        " AND detail->>'year' = $1",
+        str(year),
+    )  # fmt: skip
+    assert len(made) == 1
+    downloads = await as_tenant(
+        owner_conn, tenants["northmoor"],
+        "SELECT count(*) AS n FROM audit_entries WHERE action = 'statistics_released'"
+        " AND subject_id = $1",
+        made[0]["subject_id"],
+    )  # fmt: skip
+    assert downloads[0]["n"] == 4
+    # Listed, with the checksums of the files downloaded, in the API and on the page.
+    listed = (await fiona.get(f"{NM}/api/statistics/releases")).json()
+    [entry] = [r for r in listed["items"] if r["year"] == year]
+    assert entry["csv_sha256"] == hashlib.sha256(first_csv.content).hexdigest()
+    assert entry["xlsx_sha256"] == hashlib.sha256(first_xlsx.content).hexdigest()
+    assert entry["produced_by_name"] == "Fiona MacLeod"
+    releases_page = await fiona.get(f"{NM}/statistics/releases")
+    assert releases_page.status_code == 200
+    assert entry["csv_sha256"] in page_text(releases_page)
+    assert (await aisha.get(f"{NM}/statistics/releases")).status_code == 403
+    assert (await aisha.get(f"{NM}/api/statistics/releases")).status_code == 403
+    # Eastdale's list never shows Northmoor's release.
+    eastdale = (await bronwen.get(f"{ED}/api/statistics/releases")).json()
+    assert all(r["id"] != entry["id"] for r in eastdale["items"])
+
+
+async def test_a_year_not_yet_over_has_no_return(fiona: httpx.AsyncClient) -> None:
+    from confide.platform.core.clock import service_today
+
+    this_year = service_today().year
+    for path in ("/api/statistics/annual-return", "/api/statistics/annual-return.csv",
+                 "/api/statistics/annual-return.xlsx"):  # fmt: skip
+        answer = await fiona.get(f"{NM}{path}", params={"year": this_year})
+        assert answer.status_code == 400, answer.text
+        assert "has ended" in answer.json()["errors"]["year"]
+    later = await fiona.get(f"{NM}/api/statistics/annual-return", params={"year": this_year + 1})
+    assert later.status_code == 400
+    assert "year" in later.json()["errors"]
+    page = await fiona.get(f"{NM}/statistics/annual-return", params={"year": this_year})
+    assert page.status_code == 400
+    assert error_summary(page) == [
+        ("#year", f"Choose a year that has ended: {this_year} is not over until 31 December")
+    ]
+    download = await fiona.get(
+        f"{NM}/statistics/annual-return/download", params={"year": this_year}
+    )
+    assert download.status_code == 400
+    listed = (await fiona.get(f"{NM}/api/statistics/releases")).json()
+    assert all(r["year"] != this_year for r in listed["items"])

@@ -13,6 +13,7 @@ from litestar.response import Template
 
 from confide.frontend.forms import date_fields
 from confide.frontend.labels import TASK_KIND_LABELS
+from confide.frontend.paging import PageNumber, page_request, paged_template
 from confide.frontend.statistics.forms import PeriodForm, YearForm
 from confide.frontend.templating import form_page
 from confide.platform.core.clock import service_today
@@ -49,8 +50,22 @@ class StatisticsPages(Controller):
         again, naming it."""
         form = YearForm({"year": year or str(service_today().year - 1)})
         chosen = form.year()
-        annual = await services.annual_return(chosen, staff) if chosen is not None else None
-        return form_page(request, PAGE, form, annual=annual, mark=SUPPRESSED_MARK, chart=chart)
+        kept = await services.release(chosen, staff) if chosen is not None else None
+        return form_page(
+            request, PAGE, form, annual=kept.annual if kept else None, kept=kept,
+            mark=SUPPRESSED_MARK, chart=chart,
+        )  # fmt: skip
+
+    @get("/releases", name="statistics-releases")
+    async def releases(
+        self,
+        request: Request[Any, Any, Any],
+        staff: NamedDependency[StaffView],
+        page: PageNumber = 1,
+    ) -> Template:
+        """Every kept release of the annual return, the latest period first."""
+        found = await services.releases(staff, page_request(page))
+        return paged_template(request, "statistics/releases.html", found, page, query="")
 
     @get("/service", name="service-report")
     async def service_report(
@@ -100,7 +115,7 @@ async def _download(
     form = YearForm({"year": year})
     chosen = form.year()
     if chosen is None:
-        return form_page(request, PAGE, form, annual=None, mark=SUPPRESSED_MARK)
+        return form_page(request, PAGE, form, annual=None, kept=None, mark=SUPPRESSED_MARK)
     download = await services.download(chosen, staff, kind)
     return Response(
         download.content,

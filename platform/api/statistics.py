@@ -11,10 +11,12 @@ from litestar import Controller, Response, get
 from litestar.di import NamedDependency
 from litestar.params import QueryParameter
 
+from confide.platform.api.schemas import Limit, Offset, PageOut
+from confide.platform.core.pagination import DEFAULT_PAGE_SIZE, PageRequest
 from confide.platform.identity.schemas import StaffView
 from confide.platform.identity.web import manager
 from confide.platform.statistics import services
-from confide.platform.statistics.schemas import AnnualReturn, ServiceReport
+from confide.platform.statistics.schemas import AnnualReturn, ReleaseView, ServiceReport
 
 Year = Annotated[int, QueryParameter(ge=services.YEARS[0], le=services.YEARS[1])]
 
@@ -28,9 +30,21 @@ class StatisticsController(Controller):
 
     @get("/annual-return", name="api-annual-return")
     async def annual_return(self, year: Year, staff: NamedDependency[StaffView]) -> AnnualReturn:
-        """The cases opened in the calendar year, in tables with small counts hidden
-        (``value`` null) and the method in plain English."""
+        """The cases opened in the calendar year, once it has ended (400 ``year`` before),
+        in tables with small counts hidden (``value`` null) and the method in plain
+        English: the year's one release, made the first time it is asked for and kept."""
         return await services.annual_return(year, staff)
+
+    @get("/releases", name="api-statistics-releases")
+    async def releases(
+        self,
+        staff: NamedDependency[StaffView],
+        limit: Limit = DEFAULT_PAGE_SIZE,
+        offset: Offset = 0,
+    ) -> PageOut[ReleaseView]:
+        """The kept releases of the annual return, the latest year first: who made each,
+        when, and the checksums of its CSV and workbook."""
+        return PageOut.of(await services.releases(staff, PageRequest(limit, offset)))
 
     @get("/service", name="api-service-report")
     async def service_report(

@@ -4,13 +4,20 @@ and from the facts retention keeps of the cases it erased."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 from uuid import UUID
 
-from confide.platform.core.sql import raw
+import msgspec
+
+from confide.platform.core.pagination import Page, PageRequest
+from confide.platform.core.sql import paged, raw
 from confide.platform.statistics.schemas import (
+    AnnualReturn,
     CaseCount,
     Caseload,
+    ReleaseView,
     ServiceReport,
+    StoredRelease,
     WeekCount,
     YearFigures,
 )
@@ -147,4 +154,94 @@ async def service_report(tenant_id: UUID, start: date, end: date, today: date) -
         ),
         unassigned_open_cases=int(one("unassigned") or 0),
         overdue_tasks={str(r["name"]): int(r["n"]) for r in rows if r["kind"] == "overdue"},
+    )
+
+
+_RELEASE_COLUMNS = (
+    "id, period_kind, period_start, period_end, produced_at, published::text AS published,"
+    " csv, csv_sha256, xlsx, xlsx_sha256"
+)
+
+
+def _stored(row: dict[str, Any]) -> StoredRelease:
+    return StoredRelease(
+        id=row["id"],
+        period_kind=str(row["period_kind"]),
+        period_start=row["period_start"],
+        period_end=row["period_end"],
+        produced_at=row["produced_at"],
+        annual=msgspec.json.decode(row["published"], type=AnnualReturn),
+        csv=bytes(row["csv"]),
+        csv_sha256=str(row["csv_sha256"]),
+        xlsx=bytes(row["xlsx"]),
+        xlsx_sha256=str(row["xlsx_sha256"]),
+    )
+
+
+async def release_of(tenant_id: UUID, kind: str, start: date) -> StoredRelease | None:
+    """The period's kept release, if it has been produced."""
+    rows = await raw(
+        f"SELECT {_RELEASE_COLUMNS} FROM statistics_releases"  # noqa: S608
+        " WHERE tenant_id = {} AND period_kind = {} AND period_start = {}",
+        tenant_id, kind, start,
+    )  # fmt: skip
+    return _stored(rows[0]) if rows else None
+
+
+_ADD_RELEASE = (
+    "INSERT INTO statistics_releases (id, tenant_id, period_kind, period_start, period_end,"
+    " produced_by, published, csv, csv_sha256, xlsx, xlsx_sha256)"
+    " VALUES (gen_random_uuid(), {}, {}, {}, {}, {}, {}::jsonb, {}, {}, {}, {})"
+    " ON CONFLICT (tenant_id, period_kind, period_start) DO NOTHING RETURNING "
+)
+
+
+async def add_release(
+    tenant_id: UUID,
+    staff_id: UUID,
+    start: date,
+    end: date,
+    annual: AnnualReturn,
+    files: tuple[bytes, str, bytes, str],
+    kind: str,
+) -> StoredRelease | None:
+    """Keep the period's first release; None when another was kept first (a race)."""
+    csv, csv_sha256, xlsx, xlsx_sha256 = files
+    rows = await raw(
+        _ADD_RELEASE + _RELEASE_COLUMNS,
+        tenant_id, kind, start, end, staff_id, msgspec.json.encode(annual).decode(),
+        csv, csv_sha256, xlsx, xlsx_sha256,
+    )  # fmt: skip
+    return _stored(rows[0]) if rows else None
+
+
+async def releases(tenant_id: UUID, page: PageRequest) -> Page[ReleaseView]:
+    """The kept releases, the latest period first."""
+    found = await paged(
+        "SELECT r.id, r.period_kind, r.period_start, r.period_end, r.produced_at,"
+        " r.csv_sha256, r.xlsx_sha256, s.display_name AS produced_by_name"
+        " FROM statistics_releases r"
+        " JOIN staff_users s ON s.tenant_id = r.tenant_id AND s.id = r.produced_by"
+        " WHERE r.tenant_id = {} ORDER BY r.period_start DESC, r.period_kind, r.id",
+        tenant_id,
+        page=page,
+    )
+    return Page(
+        [
+            ReleaseView(
+                id=r["id"],
+                period_kind=str(r["period_kind"]),
+                period_start=r["period_start"],
+                period_end=r["period_end"],
+                year=r["period_start"].year,
+                produced_by_name=str(r["produced_by_name"]),
+                produced_at=r["produced_at"],
+                csv_sha256=str(r["csv_sha256"]),
+                xlsx_sha256=str(r["xlsx_sha256"]),
+            )
+            for r in found.items
+        ],
+        found.total,
+        found.limit,
+        found.offset,
     )

@@ -5,7 +5,8 @@ annual return made from them."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from uuid import UUID
 
 from confide.platform.statistics.disclosure import Release
 
@@ -78,6 +79,39 @@ class AnnualReturn:
     year: int
     cases: Release
     topics: Release
+
+
+@dataclass(frozen=True, slots=True)
+class StoredRelease:
+    """A period's annual return as first released and kept (rule 12): every later preview
+    or download of the period is this, never a recomputation."""
+
+    id: UUID
+    period_kind: str
+    period_start: date
+    period_end: date
+    produced_at: datetime
+    annual: AnnualReturn
+    csv: bytes
+    csv_sha256: str
+    xlsx: bytes
+    xlsx_sha256: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReleaseView:
+    """A kept release in the list: who produced it, when, for what period, its files'
+    checksums (the figures themselves are on the preview)."""
+
+    id: UUID
+    period_kind: str
+    period_start: date
+    period_end: date
+    year: int
+    produced_by_name: str
+    produced_at: datetime
+    csv_sha256: str
+    xlsx_sha256: str
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,7 @@ from confide.platform.casework.access import NotPermitted, is_manager
 from confide.platform.core.clock import service_today
 from confide.platform.core.db import current_tenant_id
 from confide.platform.core.errors import Invalid
+from confide.platform.core.pagination import Page, PageRequest
 from confide.platform.identity.schemas import StaffView
 from confide.platform.statistics import queries
 from confide.platform.statistics.disclosure import (
@@ -39,7 +40,9 @@ from confide.platform.statistics.schemas import (
     AnnualReturn,
     CaseCount,
     Download,
+    ReleaseView,
     ServiceReport,
+    StoredRelease,
     YearFigures,
 )
 from confide.tenants.policy.services import get_policy
@@ -120,10 +123,8 @@ def topic_table(figures: YearFigures, topics: Sequence[str]) -> CountTable:
     )
 
 
-async def annual_return(year: int, staff: StaffView) -> AnnualReturn:
-    """The council's return for the calendar ``year`` (managers): the year's cases in
-    tables protected with the tenant's threshold and rounding (rule 12)."""
-    _manager(staff)
+async def _computed(year: int) -> AnnualReturn:
+    """The return computed from the records now: only ever kept as a period's release."""
     figures = await year_figures(year)
     policy = await get_policy()
     threshold, rounded = policy.stats_suppression_threshold, policy.stats_round_to_5
@@ -132,6 +133,75 @@ async def annual_return(year: int, staff: StaffView) -> AnnualReturn:
         cases=protect(case_tables(figures, policy.support_levels), threshold, rounded=rounded),
         topics=protect([topic_table(figures, policy.topics)], threshold, rounded=rounded),
     )
+
+
+CALENDAR = "calendar"
+
+
+def calendar_year(year: int) -> tuple[date, date]:
+    """The first and last day of the calendar year."""
+    return date(year, 1, 1), date(year, 12, 31)
+
+
+def check_completed(year: int) -> None:
+    """A return is only for a period that has ended (rule 12): the figures of one still
+    under way would change, and two releases differenced give hidden counts away."""
+    _, end = calendar_year(year)
+    if end >= service_today():
+        raise Invalid(
+            {"year": f"Choose a year that has ended: {year} is not over until 31 December"}
+        )
+
+
+def check_return_year(year: int) -> None:
+    """A year a return can be made for: within range, and ended."""
+    check_year(year)
+    check_completed(year)
+
+
+async def release(year: int, staff: StaffView) -> StoredRelease:
+    """The period's release (managers): the one kept, or, the first time the return of a
+    completed period is asked for, made now, kept and audited (rule 12). Never made
+    again: a later preview or download is the kept release byte for byte."""
+    _manager(staff)
+    check_return_year(year)
+    tenant = current_tenant_id()
+    start, end = calendar_year(year)
+    kept = await queries.release_of(tenant, CALENDAR, start)
+    if kept is not None:
+        return kept
+    annual = await _computed(year)
+    csv_bytes, xlsx_bytes = return_csv(annual).encode(), return_xlsx(annual)
+    files = (csv_bytes, _sha256(csv_bytes), xlsx_bytes, _sha256(xlsx_bytes))
+    made = await queries.add_release(tenant, staff.id, start, end, annual, files, CALENDAR)
+    if made is None:  # another manager's request kept it first: theirs is the release
+        raced = await queries.release_of(tenant, CALENDAR, start)
+        assert raced is not None
+        return raced
+    await audit.record(
+        Action.STATISTICS_RELEASE_MADE, actor_kind="staff", actor_id=staff.id,
+        subject_kind="statistics_release", subject_id=made.id,
+        detail={"period": CALENDAR, "year": year, "csv_sha256": made.csv_sha256,
+                "xlsx_sha256": made.xlsx_sha256},
+    )  # fmt: skip
+    return made
+
+
+def _sha256(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()
+
+
+async def annual_return(year: int, staff: StaffView) -> AnnualReturn:
+    """The council's return for the calendar ``year`` (managers), once the year has
+    ended: the year's cases in tables protected with the tenant's threshold and rounding,
+    as first released (rule 12)."""
+    return (await release(year, staff)).annual
+
+
+async def releases(staff: StaffView, page: PageRequest) -> Page[ReleaseView]:
+    """Every kept release, the latest period first (managers)."""
+    _manager(staff)
+    return await queries.releases(current_tenant_id(), page)
 
 
 TOTAL = "Total"
@@ -238,14 +308,17 @@ XLSX = ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.she
 
 
 async def download(year: int, staff: StaffView, kind: tuple[str, str] = CSV) -> Download:
-    """The return as CSV or XLSX, for the council (managers): audited with its year,
-    format and checksum."""
-    annual = await annual_return(year, staff)
+    """The kept release's CSV or XLSX, for the council (managers): audited with the
+    release, its year, format and checksum."""
+    kept = await release(year, staff)
     extension, media_type = kind
-    content = return_xlsx(annual) if kind == XLSX else return_csv(annual).encode()
-    digest = hashlib.sha256(content).hexdigest()
+    if kind == XLSX:
+        content, digest = kept.xlsx, kept.xlsx_sha256
+    else:
+        content, digest = kept.csv, kept.csv_sha256
     await audit.record(
         Action.STATISTICS_RELEASED, actor_kind="staff", actor_id=staff.id,
+        subject_kind="statistics_release", subject_id=kept.id,
         detail={"year": year, "format": extension, "sha256": digest},
     )  # fmt: skip
     return Download(f"annual-return-{year}.{extension}", media_type, content, digest)
