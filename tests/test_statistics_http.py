@@ -33,6 +33,12 @@ async def _year_of(owner: asyncpg.Connection, tenant: TenantRef, case: dict[str,
     return opened.year
 
 
+def _as(tenant: TenantRef) -> Any:
+    from confide.platform.core.db import tenant_transaction
+
+    return tenant_transaction(tenant.id)
+
+
 def _grand_total(body: dict[str, Any]) -> int | None:
     value: int | None = body["cases"]["tables"][0]["grand_total"]["value"]
     return value
@@ -290,7 +296,10 @@ async def test_a_year_not_yet_over_has_no_return(fiona: httpx.AsyncClient) -> No
     page = await fiona.get(f"{NM}/statistics/annual-return", params={"year": this_year})
     assert page.status_code == 400
     assert error_summary(page) == [
-        ("#year", f"Choose a year that has ended: {this_year} is not over until 31 December")
+        (
+            "#year",
+            f"Choose a year that has ended: {this_year} is not over until 31 December {this_year}",
+        )
     ]
     download = await fiona.get(
         f"{NM}/statistics/annual-return/download", params={"year": this_year}
@@ -298,3 +307,85 @@ async def test_a_year_not_yet_over_has_no_return(fiona: httpx.AsyncClient) -> No
     assert download.status_code == 400
     listed = (await fiona.get(f"{NM}/api/statistics/releases")).json()
     assert all(r["year"] != this_year for r in listed["items"])
+
+
+async def test_a_financial_or_academic_year_is_its_own_period_once_it_has_ended(
+    fiona: httpx.AsyncClient, owner_conn: asyncpg.Connection, tenants: dict[str, TenantRef]
+) -> None:
+    from confide.platform.core.clock import service_today
+
+    northmoor = tenants["northmoor"]
+    # A case opened in February 2015: the financial and academic years 2014-15.
+    await as_tenant(
+        owner_conn, northmoor,
+        "INSERT INTO cases (id, tenant_id, reference, contacted_by, topics, support_level,"
+        " status, opened_on, created_by, anonymous)"
+        " SELECT gen_random_uuid(), $1, 'NM-2015-F00001', 'parent',"
+        " jsonb_build_array('Transport'), 2, 'open', DATE '2015-02-10', id, true"
+        " FROM staff_users WHERE subject = 'northmoor-cw-1'",
+        northmoor.id,
+    )  # fmt: skip
+    async with _as(northmoor):
+        from confide.platform.statistics import services
+
+        counts = {
+            (kind, year): (await services.year_figures(year, kind)).cases
+            for kind in ("calendar", "financial", "academic")
+            for year in (2014, 2015)
+        }
+    assert counts == {("calendar", 2014): 0, ("calendar", 2015): 1, ("financial", 2014): 1,
+                      ("financial", 2015): 0, ("academic", 2014): 1,
+                      ("academic", 2015): 0}  # fmt: skip
+    path = f"{NM}/api/statistics/annual-return"
+    counted = {"financial": 2014, "academic": 2014}
+    for kind, begins in counted.items():
+        answer = await fiona.get(path, params={"year": begins, "period": kind})
+        assert answer.status_code == 200, answer.text
+        assert answer.json()["period"] == kind
+        assert answer.json()["label"] == "2014-15"
+        csv_file = await fiona.get(f"{path}.csv", params={"year": begins, "period": kind})
+        disposition = csv_file.headers["content-disposition"]
+        assert f"annual-return-{kind}-year-2014-15.csv" in disposition
+        assert csv_file.text.splitlines()[1].startswith("2014-15,")
+    page = await fiona.get(
+        f"{NM}/statistics/annual-return", params={"year": counted["academic"], "period": "academic"}
+    )
+    assert page.status_code == 200
+    heading = parse(page).one("[data-testid=year-heading]").text
+    assert heading == "Cases opened in the academic year 2014-15"
+    assert "period=academic" in (parse(page).one("[data-testid=download-csv]").get("href") or "")
+
+    # Another kind of period is refused, naming it; so is a year not yet over.
+    other = await fiona.get(path, params={"year": 2020, "period": "quarter"})
+    assert other.status_code == 400
+    assert other.json()["errors"] == {"period": "Choose a calendar, financial or academic year"}
+    today = service_today()
+    running = today.year if today.month >= 4 else today.year - 1
+    late = await fiona.get(path, params={"year": running, "period": "financial"})
+    assert late.status_code == 400
+    assert "has ended" in late.json()["errors"]["year"]
+    wrong = await fiona.get(
+        f"{NM}/statistics/annual-return", params={"year": 2020, "period": "quarter"}
+    )
+    assert error_summary(wrong) == [("#period", "Choose a calendar, financial or academic year")]
+
+
+async def test_a_financial_year_is_refused_once_its_cases_may_have_been_erased(
+    fiona: httpx.AsyncClient, owner_conn: asyncpg.Connection, tenants: dict[str, TenantRef]
+) -> None:
+    # What retention keeps of an erased case has only its calendar year (rule 14).
+    await as_tenant(
+        owner_conn, tenants["northmoor"],
+        "INSERT INTO retention_facts (id, tenant_id, year_opened, year_closed, topics, age_band,"
+        " support_level, outcome_class, referral_route, contacted_by, year_erased)"
+        " VALUES (gen_random_uuid(), $1, 2011, 2011, '[]', 'unknown', 1, 'none', 'self',"
+        " 'parent', 2018)",
+        tenants["northmoor"].id,
+    )  # fmt: skip
+    path = f"{NM}/api/statistics/annual-return"
+    for year in (2010, 2011):
+        refused = await fiona.get(path, params={"year": year, "period": "financial"})
+        assert refused.status_code == 400, refused.text
+        assert "choose the calendar year" in refused.json()["errors"]["period"]
+    assert (await fiona.get(path, params={"year": 2011})).status_code == 200
+    assert (await fiona.get(path, params={"year": 2012, "period": "academic"})).status_code == 200

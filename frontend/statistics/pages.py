@@ -21,11 +21,13 @@ from confide.platform.identity.schemas import StaffView
 from confide.platform.identity.web import manager
 from confide.platform.statistics import services
 from confide.platform.statistics.disclosure import SUPPRESSED_MARK
+from confide.platform.statistics.schemas import PERIOD_KINDS
 
 PAGE = "statistics/annual_return.html"
 REPORT = "statistics/service_report.html"
 PERIOD = ("start-", "end-")
 YearText = Annotated[str, QueryParameter(name="year", max_length=20)]
+KindText = Annotated[str, QueryParameter(name="period", max_length=20)]
 
 
 def chart(rows: list[tuple[str, int | None]]) -> list[tuple[str, int | None, float]]:
@@ -45,15 +47,20 @@ class StatisticsPages(Controller):
         request: Request[Any, Any, Any],
         staff: NamedDependency[StaffView],
         year: YearText = "",
+        period: KindText = "",
     ) -> Template:
-        """Last year's return unless another year is asked for; a wrong year is the form
-        again, naming it."""
-        form = YearForm({"year": year or str(service_today().year - 1)})
+        """Last calendar year's return unless another year is asked for; a wrong year is
+        the form again, naming it."""
+        form = YearForm({"year": year or str(service_today().year - 1), "period": period})
         chosen = form.year()
-        kept = await services.release(chosen, staff) if chosen is not None else None
+        kept = (
+            await form.save(lambda: services.release(chosen, staff, form.kind()))
+            if (chosen is not None)
+            else None
+        )
         return form_page(
             request, PAGE, form, annual=kept.annual if kept else None, kept=kept,
-            mark=SUPPRESSED_MARK, chart=chart,
+            mark=SUPPRESSED_MARK, chart=chart, kinds=PERIOD_KINDS,
         )  # fmt: skip
 
     @get("/releases", name="statistics-releases")
@@ -93,9 +100,10 @@ class StatisticsPages(Controller):
         request: Request[Any, Any, Any],
         staff: NamedDependency[StaffView],
         year: YearText = "",
+        period: KindText = "",
     ) -> Response[bytes] | Template:
         """The CSV for the council; each download is audited with its checksum."""
-        return await _download(request, staff, year, services.CSV)
+        return await _download(request, staff, year, period, services.CSV)
 
     @get("/annual-return/download-xlsx", name="annual-return-xlsx")
     async def download_xlsx(
@@ -103,20 +111,31 @@ class StatisticsPages(Controller):
         request: Request[Any, Any, Any],
         staff: NamedDependency[StaffView],
         year: YearText = "",
+        period: KindText = "",
     ) -> Response[bytes] | Template:
         """The workbook for the council; each download is audited with its checksum."""
-        return await _download(request, staff, year, services.XLSX)
+        return await _download(request, staff, year, period, services.XLSX)
 
 
 async def _download(
-    request: Request[Any, Any, Any], staff: StaffView, year: str, kind: tuple[str, str]
+    request: Request[Any, Any, Any],
+    staff: StaffView,
+    year: str,
+    period: str,
+    kind: tuple[str, str],
 ) -> Response[bytes] | Template:
     """The return as a file, or the form again naming a wrong year."""
-    form = YearForm({"year": year})
+    form = YearForm({"year": year, "period": period})
     chosen = form.year()
-    if chosen is None:
-        return form_page(request, PAGE, form, annual=None, kept=None, mark=SUPPRESSED_MARK)
-    download = await services.download(chosen, staff, kind)
+    download = (
+        await form.save(lambda: services.download(chosen, staff, kind, form.kind()))
+        if (chosen is not None)
+        else None
+    )
+    if download is None:
+        return form_page(
+            request, PAGE, form, annual=None, kept=None, mark=SUPPRESSED_MARK, kinds=PERIOD_KINDS
+        )
     return Response(
         download.content,
         media_type=download.media_type,

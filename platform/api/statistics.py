@@ -19,6 +19,8 @@ from confide.platform.statistics import services
 from confide.platform.statistics.schemas import AnnualReturn, ReleaseView, ServiceReport
 
 Year = Annotated[int, QueryParameter(ge=services.YEARS[0], le=services.YEARS[1])]
+# The kind of year: checked by the service (400 naming ``period`` for another).
+PeriodKind = Annotated[str, QueryParameter(max_length=20)]
 
 
 class StatisticsController(Controller):
@@ -29,11 +31,15 @@ class StatisticsController(Controller):
     guards = [manager]
 
     @get("/annual-return", name="api-annual-return")
-    async def annual_return(self, year: Year, staff: NamedDependency[StaffView]) -> AnnualReturn:
-        """The cases opened in the calendar year, once it has ended (400 ``year`` before),
+    async def annual_return(
+        self, year: Year, staff: NamedDependency[StaffView], period: PeriodKind = "calendar"
+    ) -> AnnualReturn:
+        """The cases opened in the calendar year (``period=financial``: the April-March year
+        beginning in ``year``; ``academic``: September-August), once it has ended (400
+        ``year`` before),
         in tables with small counts hidden (``value`` null) and the method in plain
         English: the year's one release, made the first time it is asked for and kept."""
-        return await services.annual_return(year, staff)
+        return await services.annual_return(year, staff, period)
 
     @get("/releases", name="api-statistics-releases")
     async def releases(
@@ -59,11 +65,11 @@ class StatisticsController(Controller):
 
     @get("/annual-return.csv", name="api-annual-return-csv")
     async def annual_return_csv(
-        self, year: Year, staff: NamedDependency[StaffView]
+        self, year: Year, staff: NamedDependency[StaffView], period: PeriodKind = "calendar"
     ) -> Response[bytes]:
         """The same return as one tidy CSV (a line per figure, hidden ones "[c]"); each
         download is audited with its checksum."""
-        download = await services.download_csv(year, staff)
+        download = await services.download_csv(year, staff, period)
         return Response(
             download.content,
             media_type=download.media_type,
@@ -75,11 +81,11 @@ class StatisticsController(Controller):
 
     @get("/annual-return.xlsx", name="api-annual-return-xlsx")
     async def annual_return_xlsx(
-        self, year: Year, staff: NamedDependency[StaffView]
+        self, year: Year, staff: NamedDependency[StaffView], period: PeriodKind = "calendar"
     ) -> Response[bytes]:
         """The same return as a workbook: the notes and method, then a sheet per table;
         each download is audited with its checksum."""
-        download = await services.download_xlsx(year, staff)
+        download = await services.download_xlsx(year, staff, period)
         return Response(
             download.content,
             media_type=download.media_type,

@@ -15,6 +15,7 @@ from confide.platform.statistics.schemas import (
     AnnualReturn,
     CaseCount,
     Caseload,
+    Period,
     ReleaseView,
     ServiceReport,
     StoredRelease,
@@ -27,7 +28,8 @@ from confide.platform.statistics.schemas import (
 # or not a case has been erased. Nothing of free text: the outcome only as whether one
 # was recorded.
 _YEAR = """
-WITH p AS (SELECT {}::uuid AS tenant, {}::integer AS year),
+WITH p AS (SELECT {}::uuid AS tenant, {}::date AS start, {}::date AS finish,
+                  {}::integer AS year),
 kept AS (
     SELECT c.contacted_by, c.referral_route,
            CASE WHEN s.date_of_birth IS NULL THEN 'unknown'
@@ -38,22 +40,21 @@ kept AS (
                 ELSE '19-25' END AS age_band,
            c.support_level,
            CASE WHEN c.outcome IS NULL THEN 'none' ELSE 'recorded' END AS outcome_class,
-           extract(year FROM c.closed_on)::integer AS year_closed,
+           coalesce(c.closed_on <= p.finish, false) AS closed_by_end,
            c.topics
       FROM p, cases c
       LEFT JOIN people s ON s.tenant_id = c.tenant_id AND s.id = c.subject_id
-     WHERE c.tenant_id = p.tenant AND c.opened_on >= make_date(p.year, 1, 1)
-       AND c.opened_on < make_date(p.year + 1, 1, 1)
+     WHERE c.tenant_id = p.tenant AND c.opened_on BETWEEN p.start AND p.finish
 ), erased AS (
     SELECT f.contacted_by, f.referral_route, f.age_band, f.support_level, f.outcome_class,
-           f.year_closed, f.topics
+           coalesce(f.year_closed <= p.year, false), f.topics
       FROM p, retention_facts f
      WHERE f.tenant_id = p.tenant AND f.year_opened = p.year
 ), year_cases AS (
     SELECT * FROM kept UNION ALL SELECT * FROM erased
 )
 SELECT 'case' AS kind, contacted_by, referral_route, age_band, support_level, outcome_class,
-       CASE WHEN year_closed <= p.year THEN 'closed' ELSE 'open' END AS year_end_status,
+       CASE WHEN closed_by_end THEN 'closed' ELSE 'open' END AS year_end_status,
        NULL::text AS topic, count(*) AS n
   FROM p, year_cases
  GROUP BY contacted_by, referral_route, age_band, support_level, outcome_class, 7
@@ -64,9 +65,13 @@ SELECT 'topic', NULL, NULL, NULL, NULL, NULL, NULL, t.topic, count(*)
 """
 
 
-async def year_figures(tenant_id: UUID, year: int) -> YearFigures:
-    """The year's counts in one statement."""
-    rows = await raw(_YEAR, tenant_id, year)
+async def year_figures(
+    tenant_id: UUID, year: int, start: date, end: date, *, calendar: bool
+) -> YearFigures:
+    """The period's counts in one statement: the kept cases opened from ``start`` to
+    ``end``, and, for a calendar year, the facts of those erased (which keep only the
+    calendar year)."""
+    rows = await raw(_YEAR, tenant_id, start, end, year if calendar else None)
     counts = tuple(
         CaseCount(
             contacted_by=str(r["contacted_by"]),
@@ -178,6 +183,16 @@ def _stored(row: dict[str, Any]) -> StoredRelease:
     )
 
 
+async def erased_in(tenant_id: UUID, years: list[int]) -> bool:
+    """Whether any case opened in these calendar years has been erased."""
+    rows = await raw(
+        "SELECT EXISTS (SELECT 1 FROM retention_facts WHERE tenant_id = {}"
+        " AND year_opened = ANY({}::integer[])) AS erased",
+        tenant_id, years,
+    )  # fmt: skip
+    return bool(rows[0]["erased"])
+
+
 async def release_of(tenant_id: UUID, kind: str, start: date) -> StoredRelease | None:
     """The period's kept release, if it has been produced."""
     rows = await raw(
@@ -234,6 +249,7 @@ async def releases(tenant_id: UUID, page: PageRequest) -> Page[ReleaseView]:
                 period_start=r["period_start"],
                 period_end=r["period_end"],
                 year=r["period_start"].year,
+                label=Period(str(r["period_kind"]), r["period_start"].year).title,
                 produced_by_name=str(r["produced_by_name"]),
                 produced_at=r["produced_at"],
                 csv_sha256=str(r["csv_sha256"]),

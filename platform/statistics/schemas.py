@@ -5,7 +5,7 @@ annual return made from them."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from uuid import UUID
 
 from confide.platform.statistics.disclosure import Release
@@ -41,6 +41,46 @@ YEAR_END_STATUS: tuple[tuple[str, str], ...] = (
     ("closed", "Closed by the end of the year"),
 )
 OTHER_TOPIC = "other"
+
+# The periods a return covers (rule 12), each a whole year beginning in a month of its own.
+CALENDAR, FINANCIAL, ACADEMIC = "calendar", "financial", "academic"
+PERIOD_KINDS: tuple[tuple[str, str], ...] = (
+    (CALENDAR, "Calendar year (January to December)"),
+    (FINANCIAL, "Financial year (April to March)"),
+    (ACADEMIC, "Academic year (September to August)"),
+)
+_FIRST_MONTH = {CALENDAR: 1, FINANCIAL: 4, ACADEMIC: 9}
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    """A year of the return: a calendar, financial or academic one, by the year it begins."""
+
+    kind: str
+    year: int
+
+    @property
+    def start(self) -> date:
+        return date(self.year, _FIRST_MONTH[self.kind], 1)
+
+    @property
+    def end(self) -> date:
+        """The period's last day."""
+        return date(self.year + 1, _FIRST_MONTH[self.kind], 1) - timedelta(days=1)
+
+    @property
+    def label(self) -> str:
+        """2024, or 2024-25 for a year across two."""
+        if self.kind == CALENDAR:
+            return str(self.year)
+        return f"{self.year}-{(self.year + 1) % 100:02d}"
+
+    @property
+    def title(self) -> str:
+        """The period in words: "2024", "the financial year 2024-25"."""
+        if self.kind == CALENDAR:
+            return self.label
+        return f"the {self.kind} year {self.label}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +119,12 @@ class AnnualReturn:
     year: int
     cases: Release
     topics: Release
+    period: str = CALENDAR  # the kind of year: ``year`` is the one it begins in
+    label: str = ""  # the period as written: "2024", "2024-25"
+
+    @property
+    def title(self) -> str:
+        return Period(self.period, self.year).title
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +154,7 @@ class ReleaseView:
     period_start: date
     period_end: date
     year: int
+    label: str
     produced_by_name: str
     produced_at: datetime
     csv_sha256: str

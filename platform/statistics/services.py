@@ -31,15 +31,20 @@ from confide.platform.statistics.disclosure import (
     protect,
 )
 from confide.platform.statistics.schemas import (
+    ACADEMIC,
     AGE_BANDS,
+    CALENDAR,
     CONTACTED_BY,
+    FINANCIAL,
     OTHER_TOPIC,
     OUTCOME_CLASSES,
+    PERIOD_KINDS,
     REFERRAL_ROUTES,
     YEAR_END_STATUS,
     AnnualReturn,
     CaseCount,
     Download,
+    Period,
     ReleaseView,
     ServiceReport,
     StoredRelease,
@@ -61,11 +66,21 @@ def check_year(year: int) -> None:
         raise Invalid({"year": f"Enter a year from {YEARS[0]} to {YEARS[1]}"})
 
 
-async def year_figures(year: int) -> YearFigures:
-    """The cases opened in ``year`` counted by their values, unprotected: for the
-    services here, never published as they are."""
+def check_kind(kind: str) -> None:
+    if kind not in dict(PERIOD_KINDS):
+        raise Invalid({"period": "Choose a calendar, financial or academic year"})
+
+
+async def year_figures(year: int, kind: str = CALENDAR) -> YearFigures:
+    """The cases opened in the period (the calendar, financial or academic year beginning
+    in ``year``) counted by their values, unprotected: for the services here, never
+    published as they are."""
+    check_kind(kind)
     check_year(year)
-    return await queries.year_figures(current_tenant_id(), year)
+    period = Period(kind, year)
+    return await queries.year_figures(
+        current_tenant_id(), year, period.start, period.end, calendar=kind == CALENDAR
+    )
 
 
 def _table(
@@ -123,65 +138,78 @@ def topic_table(figures: YearFigures, topics: Sequence[str]) -> CountTable:
     )
 
 
-async def _computed(year: int) -> AnnualReturn:
+async def _computed(period: Period) -> AnnualReturn:
     """The return computed from the records now: only ever kept as a period's release."""
-    figures = await year_figures(year)
+    figures = await year_figures(period.year, period.kind)
     policy = await get_policy()
     threshold, rounded = policy.stats_suppression_threshold, policy.stats_round_to_5
     return AnnualReturn(
-        year=year,
+        year=period.year,
         cases=protect(case_tables(figures, policy.support_levels), threshold, rounded=rounded),
         topics=protect([topic_table(figures, policy.topics)], threshold, rounded=rounded),
+        period=period.kind,
+        label=period.label,
     )
 
 
-CALENDAR = "calendar"
-
-
-def calendar_year(year: int) -> tuple[date, date]:
-    """The first and last day of the calendar year."""
-    return date(year, 1, 1), date(year, 12, 31)
-
-
-def check_completed(year: int) -> None:
+def check_completed(period: Period) -> None:
     """A return is only for a period that has ended (rule 12): the figures of one still
     under way would change, and two releases differenced give hidden counts away."""
-    _, end = calendar_year(year)
-    if end >= service_today():
+    if period.end >= service_today():
+        title = period.title[0].upper() + period.title[1:]
         raise Invalid(
-            {"year": f"Choose a year that has ended: {year} is not over until 31 December"}
-        )
+            {"year": f"Choose a year that has ended: {title} is not over until "
+                     f"{period.end.day} {period.end:%B %Y}"}
+        )  # fmt: skip
 
 
-def check_return_year(year: int) -> None:
-    """A year a return can be made for: within range, and ended."""
+def check_return_year(year: int, kind: str = CALENDAR) -> Period:
+    """A year a return can be made for: a kind offered, within range, and ended."""
+    check_kind(kind)
     check_year(year)
-    check_completed(year)
+    period = Period(kind, year)
+    check_completed(period)
+    return period
 
 
-async def release(year: int, staff: StaffView) -> StoredRelease:
+async def _check_not_erased(period: Period) -> None:
+    """A financial or academic year is counted from the kept cases only (what retention
+    keeps of an erased case has only its calendar year): refused once any case opened in
+    a calendar year it overlaps has been erased, so its figures never leave some out."""
+    if period.kind == CALENDAR:
+        return
+    if await queries.erased_in(current_tenant_id(), [period.year, period.year + 1]):
+        raise Invalid(
+            {"period": f"Cases opened in {period.title} have been erased under the retention "
+                       "rules, and only their calendar year was kept: choose the calendar year"}
+        )  # fmt: skip
+
+
+async def release(year: int, staff: StaffView, kind: str = CALENDAR) -> StoredRelease:
     """The period's release (managers): the one kept, or, the first time the return of a
     completed period is asked for, made now, kept and audited (rule 12). Never made
     again: a later preview or download is the kept release byte for byte."""
     _manager(staff)
-    check_return_year(year)
+    period = check_return_year(year, kind)
     tenant = current_tenant_id()
-    start, end = calendar_year(year)
-    kept = await queries.release_of(tenant, CALENDAR, start)
+    kept = await queries.release_of(tenant, kind, period.start)
     if kept is not None:
         return kept
-    annual = await _computed(year)
+    await _check_not_erased(period)
+    annual = await _computed(period)
     csv_bytes, xlsx_bytes = return_csv(annual).encode(), return_xlsx(annual)
     files = (csv_bytes, _sha256(csv_bytes), xlsx_bytes, _sha256(xlsx_bytes))
-    made = await queries.add_release(tenant, staff.id, start, end, annual, files, CALENDAR)
+    made = await queries.add_release(
+        tenant, staff.id, period.start, period.end, annual, files, kind
+    )
     if made is None:  # another manager's request kept it first: theirs is the release
-        raced = await queries.release_of(tenant, CALENDAR, start)
+        raced = await queries.release_of(tenant, kind, period.start)
         assert raced is not None
         return raced
     await audit.record(
         Action.STATISTICS_RELEASE_MADE, actor_kind="staff", actor_id=staff.id,
         subject_kind="statistics_release", subject_id=made.id,
-        detail={"period": CALENDAR, "year": year, "csv_sha256": made.csv_sha256,
+        detail={"period": kind, "year": year, "csv_sha256": made.csv_sha256,
                 "xlsx_sha256": made.xlsx_sha256},
     )  # fmt: skip
     return made
@@ -191,11 +219,11 @@ def _sha256(content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()
 
 
-async def annual_return(year: int, staff: StaffView) -> AnnualReturn:
-    """The council's return for the calendar ``year`` (managers), once the year has
-    ended: the year's cases in tables protected with the tenant's threshold and rounding,
-    as first released (rule 12)."""
-    return (await release(year, staff)).annual
+async def annual_return(year: int, staff: StaffView, kind: str = CALENDAR) -> AnnualReturn:
+    """The council's return for the calendar, financial or academic year beginning in
+    ``year`` (managers), once it has ended: its cases in tables protected with the
+    tenant's threshold and rounding, as first released (rule 12)."""
+    return (await release(year, staff, kind)).annual
 
 
 async def releases(staff: StaffView, page: PageRequest) -> Page[ReleaseView]:
@@ -238,6 +266,10 @@ def _inert(text: str) -> str:
     return f"'{text}" if text.startswith(_FORMULA_START) else text
 
 
+def _label(annual: AnnualReturn) -> str:
+    return annual.label or str(annual.year)
+
+
 def return_csv(annual: AnnualReturn) -> str:
     """The return as one tidy CSV: a line per figure, a hidden one as "[c]"."""
     out = io.StringIO()
@@ -250,7 +282,7 @@ def return_csv(annual: AnnualReturn) -> str:
                 shown = figure.shown.replace(",", "")
                 rounded = "yes" if release.rounded and not figure.suppressed else "no"
                 labels = (table.title, row_dim, row, column_dim, column)
-                writer.writerow((annual.year, *map(_inert, labels), shown, rounded))
+                writer.writerow((_label(annual), *map(_inert, labels), shown, rounded))
     return out.getvalue()
 
 
@@ -277,7 +309,7 @@ def return_xlsx(annual: AnnualReturn) -> bytes:
     book = Workbook()
     notes = book.active
     notes.title = "Notes"
-    notes.append([f"Annual return: cases opened in {annual.year}"])
+    notes.append([f"Annual return: cases opened in {annual.title}"])
     notes.append([])
     notes.append([annual.cases.method])
     notes.append([])
@@ -307,10 +339,12 @@ CSV = ("csv", "text/csv; charset=utf-8")
 XLSX = ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
-async def download(year: int, staff: StaffView, kind: tuple[str, str] = CSV) -> Download:
+async def download(
+    year: int, staff: StaffView, kind: tuple[str, str] = CSV, period: str = CALENDAR
+) -> Download:
     """The kept release's CSV or XLSX, for the council (managers): audited with the
     release, its year, format and checksum."""
-    kept = await release(year, staff)
+    kept = await release(year, staff, period)
     extension, media_type = kind
     if kind == XLSX:
         content, digest = kept.xlsx, kept.xlsx_sha256
@@ -319,17 +353,19 @@ async def download(year: int, staff: StaffView, kind: tuple[str, str] = CSV) -> 
     await audit.record(
         Action.STATISTICS_RELEASED, actor_kind="staff", actor_id=staff.id,
         subject_kind="statistics_release", subject_id=kept.id,
-        detail={"year": year, "format": extension, "sha256": digest},
+        detail={"period": period, "year": year, "format": extension, "sha256": digest},
     )  # fmt: skip
-    return Download(f"annual-return-{year}.{extension}", media_type, content, digest)
+    name = {CALENDAR: "", FINANCIAL: "financial-year-", ACADEMIC: "academic-year-"}[period]
+    label = Period(period, year).label
+    return Download(f"annual-return-{name}{label}.{extension}", media_type, content, digest)
 
 
-async def download_csv(year: int, staff: StaffView) -> Download:
-    return await download(year, staff, CSV)
+async def download_csv(year: int, staff: StaffView, period: str = CALENDAR) -> Download:
+    return await download(year, staff, CSV, period)
 
 
-async def download_xlsx(year: int, staff: StaffView) -> Download:
-    return await download(year, staff, XLSX)
+async def download_xlsx(year: int, staff: StaffView, period: str = CALENDAR) -> Download:
+    return await download(year, staff, XLSX, period)
 
 
 #: The longest period the managers' report covers at once.
