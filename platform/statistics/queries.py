@@ -26,7 +26,9 @@ from confide.platform.statistics.schemas import (
 # A kept case's values, derived exactly as app_retention_erase derives an erased case's
 # facts (retention's raw migration), then the facts themselves: one population, whether
 # or not a case has been erased. Nothing of free text: the outcome only as whether one
-# was recorded.
+# was recorded. The facts keep no contact, reply or school: an erased case's channel,
+# time to first reply and school phase are "unknown". Then the disclosures shared and
+# the information requests answered in the period (counts only, their codes).
 _YEAR = """
 WITH p AS (SELECT {}::uuid AS tenant, {}::date AS start, {}::date AS finish,
                   {}::integer AS year),
@@ -41,13 +43,38 @@ kept AS (
            c.support_level,
            CASE WHEN c.outcome IS NULL THEN 'none' ELSE 'recorded' END AS outcome_class,
            coalesce(c.closed_on <= p.finish, false) AS closed_by_end,
-           c.topics
+           c.topics,
+           coalesce(first_in.kind, 'none') AS channel,
+           CASE WHEN first_out.day IS NULL THEN 'none'
+                WHEN first_out.day - c.opened_on <= 1 THEN '0-1'
+                WHEN first_out.day - c.opened_on <= 5 THEN '2-5'
+                WHEN first_out.day - c.opened_on <= 20 THEN '6-20'
+                ELSE '21+' END AS response,
+           CASE WHEN sc.id IS NULL THEN 'unknown'
+                WHEN lower(sc.phase) = 'nursery' THEN 'nursery'
+                WHEN lower(sc.phase) IN ('primary', 'middle deemed primary') THEN 'primary'
+                WHEN lower(sc.phase) IN ('secondary', 'middle deemed secondary')
+                     THEN 'secondary'
+                WHEN lower(sc.phase) = 'all-through' THEN 'all_through'
+                WHEN lower(sc.phase) = '16 plus' THEN 'post_16'
+                ELSE 'other' END AS phase
       FROM p, cases c
       LEFT JOIN people s ON s.tenant_id = c.tenant_id AND s.id = c.subject_id
+      LEFT JOIN schools sc ON sc.tenant_id = s.tenant_id AND sc.id = s.school_id
+      LEFT JOIN LATERAL (
+          SELECT k.kind FROM case_contacts k
+           WHERE k.tenant_id = c.tenant_id AND k.case_id = c.id AND k.direction = 'incoming'
+           ORDER BY k.occurred_at, k.recorded_at LIMIT 1
+      ) first_in ON true
+      LEFT JOIN LATERAL (
+          SELECT min(k.occurred_at)::date AS day FROM case_contacts k
+           WHERE k.tenant_id = c.tenant_id AND k.case_id = c.id AND k.direction = 'outgoing'
+      ) first_out ON true
      WHERE c.tenant_id = p.tenant AND c.opened_on BETWEEN p.start AND p.finish
 ), erased AS (
     SELECT f.contacted_by, f.referral_route, f.age_band, f.support_level, f.outcome_class,
-           coalesce(f.year_closed <= p.year, false), f.topics
+           coalesce(f.year_closed <= p.year, false), f.topics,
+           'unknown', 'unknown', 'unknown'
       FROM p, retention_facts f
      WHERE f.tenant_id = p.tenant AND f.year_opened = p.year
 ), year_cases AS (
@@ -55,13 +82,28 @@ kept AS (
 )
 SELECT 'case' AS kind, contacted_by, referral_route, age_band, support_level, outcome_class,
        CASE WHEN closed_by_end THEN 'closed' ELSE 'open' END AS year_end_status,
-       NULL::text AS topic, count(*) AS n
+       channel, response, phase, NULL::text AS code, count(*) AS n
   FROM p, year_cases
- GROUP BY contacted_by, referral_route, age_band, support_level, outcome_class, 7
+ GROUP BY contacted_by, referral_route, age_band, support_level, outcome_class, 7,
+          channel, response, phase
 UNION ALL
-SELECT 'topic', NULL, NULL, NULL, NULL, NULL, NULL, t.topic, count(*)
+SELECT 'topic', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, t.topic, count(*)
   FROM year_cases y, jsonb_array_elements_text(y.topics) AS t(topic)
  GROUP BY t.topic
+UNION ALL
+SELECT 'disclosure', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+       CASE WHEN d.basis = 'consent' THEN 'consent' ELSE d.legal_basis END, count(*)
+  FROM p, disclosures d
+ WHERE d.tenant_id = p.tenant AND d.status = 'shared' AND d.sent_on BETWEEN p.start AND p.finish
+ GROUP BY 11
+UNION ALL
+SELECT 'request', r.kind, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+       CASE WHEN r.due_on IS NULL THEN 'no_deadline'
+            WHEN r.closed_at::date <= r.due_on THEN 'within' ELSE 'late' END, count(*)
+  FROM p, information_requests r
+ WHERE r.tenant_id = p.tenant AND r.status = 'closed'
+   AND r.closed_at::date BETWEEN p.start AND p.finish
+ GROUP BY 2, 11
 """
 
 
@@ -81,12 +123,28 @@ async def year_figures(
             outcome_class=str(r["outcome_class"]),
             year_end_status=str(r["year_end_status"]),
             cases=int(r["n"]),
+            channel=str(r["channel"]),
+            response=str(r["response"]),
+            phase=str(r["phase"]),
         )
         for r in rows
         if r["kind"] == "case"
     )
-    topics = {str(r["topic"]): int(r["n"]) for r in rows if r["kind"] == "topic"}
-    return YearFigures(year=year, counts=counts, topics=topics)
+
+    def coded(kind: str) -> dict[str, int]:
+        return {str(r["code"]): int(r["n"]) for r in rows if r["kind"] == kind}
+
+    return YearFigures(
+        year=year,
+        counts=counts,
+        topics=coded("topic"),
+        disclosures=coded("disclosure"),
+        requests={
+            (str(r["contacted_by"]), str(r["code"])): int(r["n"])
+            for r in rows
+            if r["kind"] == "request"
+        },
+    )
 
 
 _REPORT = """

@@ -4,7 +4,7 @@ annual return made from them."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from uuid import UUID
 
@@ -41,6 +41,54 @@ YEAR_END_STATUS: tuple[tuple[str, str], ...] = (
     ("closed", "Closed by the end of the year"),
 )
 OTHER_TOPIC = "other"
+# How the family first made contact: the kind of the case's first incoming contact.
+CHANNELS: tuple[tuple[str, str], ...] = (
+    ("phone", "Phone"),
+    ("voicemail", "Voicemail"),
+    ("email", "Email"),
+    ("meeting", "Meeting"),
+    ("letter", "Letter"),
+    ("video", "Video call"),
+    ("text", "Text message"),
+    ("none", "No incoming contact recorded"),
+    ("unknown", "Not known (case erased)"),
+)
+# Days from opening the case to the first outgoing contact.
+RESPONSE_BANDS: tuple[tuple[str, str], ...] = (
+    ("0-1", "The same or the next day"),
+    ("2-5", "2 to 5 days"),
+    ("6-20", "6 to 20 days"),
+    ("21+", "More than 20 days"),
+    ("none", "No reply recorded"),
+    ("unknown", "Not known (case erased)"),
+)
+# The phase of the child's school, from the schools directory (GIAS) when one is chosen.
+SCHOOL_PHASES: tuple[tuple[str, str], ...] = (
+    ("nursery", "Nursery"),
+    ("primary", "Primary"),
+    ("secondary", "Secondary"),
+    ("all_through", "All-through"),
+    ("post_16", "16 plus"),
+    ("other", "Other or not applicable"),
+    ("unknown", "No school from the directory, or not known"),
+)
+DISCLOSURE_BASES: tuple[tuple[str, str], ...] = (
+    ("consent", "With consent"),
+    ("safeguarding", "Without consent: safeguarding"),
+    ("police_request", "Without consent: a police request"),
+    ("court_order", "Without consent: a court order"),
+    ("legal_obligation", "Without consent: another legal obligation"),
+)
+REQUEST_KINDS: tuple[tuple[str, str], ...] = (
+    ("subject_access", "Subject access request"),
+    ("case_file", "Request for a case file"),
+    ("foi", "Freedom of information request"),
+)
+REQUEST_DEADLINES: tuple[tuple[str, str], ...] = (
+    ("within", "Answered within the deadline"),
+    ("late", "Answered after the deadline"),
+    ("no_deadline", "No statutory deadline"),
+)
 
 # The periods a return covers (rule 12), each a whole year beginning in a month of its own.
 CALENDAR, FINANCIAL, ACADEMIC = "calendar", "financial", "academic"
@@ -94,6 +142,9 @@ class CaseCount:
     outcome_class: str
     year_end_status: str
     cases: int
+    channel: str = "unknown"
+    response: str = "unknown"
+    phase: str = "unknown"
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +155,10 @@ class YearFigures:
     year: int
     counts: tuple[CaseCount, ...]
     topics: dict[str, int]
+    # Disclosures shared in the period by basis; information requests answered in it by
+    # (kind, whether within the deadline).
+    disclosures: dict[str, int] = field(default_factory=dict)
+    requests: dict[tuple[str, str], int] = field(default_factory=dict)
 
     @property
     def cases(self) -> int:
@@ -121,6 +176,15 @@ class AnnualReturn:
     topics: Release
     period: str = CALENDAR  # the kind of year: ``year`` is the one it begins in
     label: str = ""  # the period as written: "2024", "2024-25"
+    # The disclosures shared and the information requests answered in the period: a
+    # release each (other populations than the cases). None in a release kept before.
+    disclosures: Release | None = None
+    requests: Release | None = None
+
+    @property
+    def releases(self) -> tuple[Release, ...]:
+        found = (self.cases, self.topics, self.disclosures, self.requests)
+        return tuple(r for r in found if r is not None)
 
     @property
     def title(self) -> str:

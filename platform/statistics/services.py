@@ -27,19 +27,24 @@ from confide.platform.statistics.disclosure import (
     Dimension,
     Figure,
     PublishedTable,
-    Release,
     protect,
 )
 from confide.platform.statistics.schemas import (
     ACADEMIC,
     AGE_BANDS,
     CALENDAR,
+    CHANNELS,
     CONTACTED_BY,
+    DISCLOSURE_BASES,
     FINANCIAL,
     OTHER_TOPIC,
     OUTCOME_CLASSES,
     PERIOD_KINDS,
     REFERRAL_ROUTES,
+    REQUEST_DEADLINES,
+    REQUEST_KINDS,
+    RESPONSE_BANDS,
+    SCHOOL_PHASES,
     YEAR_END_STATUS,
     AnnualReturn,
     CaseCount,
@@ -108,6 +113,9 @@ def case_tables(figures: YearFigures, support_levels: Sequence[str]) -> list[Cou
     )
     status = Dimension("year_end_status", "Open or closed", YEAR_END_STATUS)
     outcome = Dimension("outcome_class", "Outcome", OUTCOME_CLASSES)
+    channel = Dimension("channel", "How the family first made contact", CHANNELS)
+    response = Dimension("response", "Time to the first reply", RESPONSE_BANDS)
+    phase = Dimension("school_phase", "School phase", SCHOOL_PHASES)
     counts = figures.counts
     return [
         _table("Cases by who made contact and referral route", (contacted, route), counts,
@@ -118,7 +126,41 @@ def case_tables(figures: YearFigures, support_levels: Sequence[str]) -> list[Cou
                (level, status), counts,
                (lambda c: str(c.support_level), lambda c: c.year_end_status)),
         _table("Cases by outcome", (outcome,), counts, (lambda c: c.outcome_class,)),
+        _table("Cases by how the family first made contact", (channel,), counts,
+               (lambda c: c.channel,)),
+        _table("Cases by the time from opening to the first reply", (response,), counts,
+               (lambda c: c.response,)),
+        _table("Cases by the phase of the child's school", (phase,), counts,
+               (lambda c: c.phase,)),
     ]  # fmt: skip
+
+
+def disclosure_table(figures: YearFigures) -> CountTable:
+    """Disclosures shared outside the service in the period, by their basis (counts only)."""
+    basis = Dimension("disclosure_basis", "Basis for sharing", DISCLOSURE_BASES)
+    known = set(basis.codes)
+    return CountTable(
+        "Disclosures shared outside the service, by basis",
+        (basis,),
+        {(code,): n for code, n in figures.disclosures.items() if code in known},
+    )
+
+
+def request_table(figures: YearFigures) -> CountTable:
+    """Information requests answered (closed) in the period, by kind and whether within
+    their statutory deadline."""
+    kind = Dimension("request_kind", "Kind of request", REQUEST_KINDS)
+    deadline = Dimension("request_deadline", "Answered", REQUEST_DEADLINES)
+    known = (set(kind.codes), set(deadline.codes))
+    return CountTable(
+        "Information requests answered, by kind and deadline",
+        (kind, deadline),
+        {
+            key: n
+            for key, n in figures.requests.items()
+            if key[0] in known[0] and key[1] in known[1]
+        },
+    )
 
 
 def topic_table(figures: YearFigures, topics: Sequence[str]) -> CountTable:
@@ -149,6 +191,8 @@ async def _computed(period: Period) -> AnnualReturn:
         topics=protect([topic_table(figures, policy.topics)], threshold, rounded=rounded),
         period=period.kind,
         label=period.label,
+        disclosures=protect([disclosure_table(figures)], threshold, rounded=rounded),
+        requests=protect([request_table(figures)], threshold, rounded=rounded),
     )
 
 
@@ -275,8 +319,7 @@ def return_csv(annual: AnnualReturn) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
-    releases: tuple[Release, ...] = (annual.cases, annual.topics)
-    for release in releases:
+    for release in annual.releases:
         for table in release.tables:
             for row_dim, row, column_dim, column, figure in _figures_of(table):
                 shown = figure.shown.replace(",", "")
@@ -286,13 +329,13 @@ def return_csv(annual: AnnualReturn) -> str:
     return out.getvalue()
 
 
-def _sheet_rows(table: PublishedTable) -> Iterator[list[str | int]]:
+def _sheet_rows(table: PublishedTable, unit: str) -> Iterator[list[str | int]]:
     def cell(figure: Figure) -> str | int:
         return SUPPRESSED_MARK if figure.value is None else figure.value
 
     labels = [label for _, label in table.rows.categories]
     if table.columns is None:
-        yield [table.rows.label, "Cases"]
+        yield [table.rows.label, unit]
         for label, figure in zip(labels, table.row_totals, strict=True):
             yield [label, cell(figure)]
         yield [TOTAL, cell(table.grand_total)]
@@ -317,14 +360,19 @@ def return_xlsx(annual: AnnualReturn) -> bytes:
     notes.append(
         ["A case may name several topics, so the topics' total is not the number of cases."]
     )
+    notes.append(
+        ["Disclosures are those shared in the period; information requests those answered "
+         "in it. Neither counts what was erased with a case under the retention rules."]
+    )  # fmt: skip
     number = 0
-    for release in (annual.cases, annual.topics):
+    for index, release in enumerate(annual.releases):
+        unit = "Cases" if index < 2 else "Number"  # the cases and their topics, then others
         for table in release.tables:
             number += 1
             sheet = book.create_sheet(f"Table {number}")
             sheet.append([table.title])
             sheet.append([])
-            for row in _sheet_rows(table):
+            for row in _sheet_rows(table, unit):
                 sheet.append(row)
                 for cell in sheet[sheet.max_row]:
                     if isinstance(cell.value, str):
