@@ -8,7 +8,7 @@ import csv
 import hashlib
 import io
 import uuid
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import asyncpg
@@ -389,3 +389,36 @@ async def test_a_financial_year_is_refused_once_its_cases_may_have_been_erased(
         assert "choose the calendar year" in refused.json()["errors"]["period"]
     assert (await fiona.get(path, params={"year": 2011})).status_code == 200
     assert (await fiona.get(path, params={"year": 2012, "period": "academic"})).status_code == 200
+
+
+async def test_the_service_report_counts_requests_answered_within_their_deadline_and_overdue(
+    fiona: httpx.AsyncClient, owner_conn: asyncpg.Connection, tenants: dict[str, TenantRef]
+) -> None:
+    from confide.platform.core.clock import service_today
+
+    today = service_today()
+    period = {"start": (today - timedelta(days=30)).isoformat(), "end": today.isoformat()}
+    path = f"{NM}/api/statistics/service"
+    before = (await fiona.get(path, params=period)).json()
+    northmoor = tenants["northmoor"]
+    # FOI requests: one answered in time, one late, one open past its date.
+    await as_tenant(
+        owner_conn, northmoor,
+        "INSERT INTO information_requests (id, tenant_id, kind, requester_name, relation,"
+        " received_on, channel, status, due_on, logged_by, closed_by, closed_at)"
+        " SELECT gen_random_uuid(), $1, 'foi', 'A requester', 'other', $2::date - 20,"
+        " 'email', v.status, v.due, s.id, CASE WHEN v.status = 'closed' THEN s.id END,"
+        " v.closed FROM staff_users s, (VALUES ('closed', $2::date - 1, $3::timestamptz),"
+        " ('closed', $2::date - 5, $3::timestamptz), ('open', $2::date - 2, NULL))"
+        " AS v(status, due, closed) WHERE s.subject = 'northmoor-manager'",
+        northmoor.id, today, datetime.now(UTC) - timedelta(days=2),
+    )  # fmt: skip
+
+    body = (await fiona.get(path, params=period)).json()
+
+    assert body["requests_answered"] == before["requests_answered"] + 2
+    assert body["requests_answered_in_time"] == before["requests_answered_in_time"] + 1
+    assert body["requests_overdue"] == before["requests_overdue"] + 1
+    page = await fiona.get(f"{NM}/statistics/service")
+    assert parse(page).one("[data-testid=requests-overdue]").text == str(body["requests_overdue"])
+    assert "A requester" not in page.text

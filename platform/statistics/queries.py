@@ -189,6 +189,20 @@ SELECT 'overdue', NULL, t.kind, count(*)::float8
   FROM p, tasks t
  WHERE t.tenant_id = p.tenant AND t.status = 'open' AND t.due_on < p.today
  GROUP BY t.kind
+UNION ALL
+SELECT 'requests_answered', NULL, NULL, count(*)::float8
+  FROM p, information_requests r
+ WHERE r.tenant_id = p.tenant AND r.status = 'closed'
+   AND r.closed_at::date BETWEEN p.start AND p.finish
+UNION ALL
+SELECT 'requests_in_time', NULL, NULL, count(*)::float8
+  FROM p, information_requests r
+ WHERE r.tenant_id = p.tenant AND r.status = 'closed'
+   AND r.closed_at::date BETWEEN p.start AND p.finish AND r.closed_at::date <= r.due_on
+UNION ALL
+SELECT 'requests_overdue', NULL, NULL, count(*)::float8
+  FROM p, information_requests r
+ WHERE r.tenant_id = p.tenant AND r.status = 'open' AND r.due_on < p.today
 """
 
 
@@ -217,6 +231,9 @@ async def service_report(tenant_id: UUID, start: date, end: date, today: date) -
         ),
         unassigned_open_cases=int(one("unassigned") or 0),
         overdue_tasks={str(r["name"]): int(r["n"]) for r in rows if r["kind"] == "overdue"},
+        requests_answered=int(one("requests_answered") or 0),
+        requests_answered_in_time=int(one("requests_in_time") or 0),
+        requests_overdue=int(one("requests_overdue") or 0),
     )
 
 

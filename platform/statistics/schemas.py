@@ -265,4 +265,9 @@ class ServiceReport:
     responded_within_5_days: int
     open_caseloads: tuple[Caseload, ...]
     unassigned_open_cases: int
-    overdue_tasks: dict[str, int]
+    overdue_tasks: dict[str, int]  # open tasks past their date by kind (consent reviews too)
+    # Information requests answered (closed) in the period, those by their statutory
+    # deadline, and those open now past it.
+    requests_answered: int = 0
+    requests_answered_in_time: int = 0
+    requests_overdue: int = 0
