@@ -66,15 +66,18 @@ async def test_a_years_figures_stay_the_same_after_retention_erases_its_cases(
     before = _cube(await _figures(northmoor, year))
     second = await old_case(aisha, 9, born="1997-01-09", contacted_by="young_person",
                             support_level=3, topics=["Transport"])  # fmt: skip
+    # Aged 26 or over when the case was opened: a band of its own, kept and erased alike.
+    third = await old_case(aisha, 9, born="1980-01-01", topics=["Exclusion"])
     with_them = _cube(await _figures(northmoor, year))
     if await _opened_year(owner_conn, northmoor, second["id"]) == year:
-        assert sum(with_them[0].values()) == sum(before[0].values()) + 1
+        assert sum(with_them[0].values()) == sum(before[0].values()) + 2
         assert with_them[1]["Transport"] == before[1].get("Transport", 0) + 1
+        assert sum(n for key, n in with_them[0].items() if key[2] == "26+") >= 1
 
     counts = await confirm_and_sweep(owner_conn, northmoor, "northmoor-admin")
 
-    assert counts["erased"] >= 2
-    assert await _kept(owner_conn, northmoor, [first["id"], second["id"]]) == 0
+    assert counts["erased"] >= 3
+    assert await _kept(owner_conn, northmoor, [first["id"], second["id"], third["id"]]) == 0
     assert _cube(await _figures(northmoor, year)) == with_them
     # Another service's figures never held these cases.
     assert _cube(await _figures(eastdale, year)) == eastdale_before

@@ -39,7 +39,8 @@ kept AS (
                 WHEN age(c.opened_on, s.date_of_birth) < interval '11 years' THEN '5-10'
                 WHEN age(c.opened_on, s.date_of_birth) < interval '16 years' THEN '11-15'
                 WHEN age(c.opened_on, s.date_of_birth) < interval '19 years' THEN '16-18'
-                ELSE '19-25' END AS age_band,
+                WHEN age(c.opened_on, s.date_of_birth) < interval '26 years' THEN '19-25'
+                ELSE '26+' END AS age_band,
            c.support_level,
            CASE WHEN c.outcome IS NULL THEN 'none' ELSE 'recorded' END AS outcome_class,
            coalesce(c.closed_on <= p.finish, false) AS closed_by_end,

@@ -19,6 +19,7 @@ AGE_BANDS: tuple[tuple[str, str], ...] = (
     ("11-15", "11 to 15"),
     ("16-18", "16 to 18"),
     ("19-25", "19 to 25"),
+    ("26+", "26 or over"),  # outside the service's 0 to 25, but counted: one population
     ("unknown", "Not known"),
 )
 CONTACTED_BY: tuple[tuple[str, str], ...] = (
