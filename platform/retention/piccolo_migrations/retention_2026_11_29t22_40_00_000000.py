@@ -3,14 +3,14 @@
 The statistics' bands were 0-4, 5-10, 11-15, 16-18 and 19-25, and everyone older fell
 into 19-25. The return now counts 26 and over apart (rule 12), and the facts an erased
 case leaves must say the same as the kept case did, or a year's figures would move when
-its cases are erased. The function is the one of ``2026-11-29T18:50:00`` with that one
+its cases are erased. The function is the one of ``2026-11-29T22:27:25`` with that one
 branch added.
 """
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 
 from confide.platform.core.schema import raw_migration
-from confide.platform.retention.piccolo_migrations.retention_2026_11_29t18_50_00_000000 import (
+from confide.platform.retention.piccolo_migrations.retention_2026_11_29t22_27_25_000000 import (
     _ERASE as _ERASE_BEFORE,
 )
 
