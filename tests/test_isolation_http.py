@@ -396,6 +396,25 @@ def _bodies(ids: dict[str, str]) -> dict[str, dict[str, Any]]:
         "/api/requests/{request_id:uuid}/clarification": {"asked_on": str(today)},
         "/api/requests/{request_id:uuid}/extension": {"months": 1, "reason": "Complex"},
         "/api/requests/{request_id:uuid}/close": {"outcome": "From another service"},
+        # Issue 17: subject access's own steps (rule 30).
+        "/api/requests/{request_id:uuid}/subject-access/agreement": {
+            "agreed_on": str(today),
+            "evidence": "Signed letter",
+        },
+        "/api/requests/{request_id:uuid}/subject-access/no-capacity": {
+            "judged_on": str(today),
+            "note": "Judged at a meeting",
+        },
+        "/api/requests/{request_id:uuid}/subject-access/bundle": {},
+        "/requests/{request_id:uuid}/subject-access/agreement": {
+            "agreement_evidence": "Signed letter",
+            **day("agreed_on", today),
+        },
+        "/requests/{request_id:uuid}/subject-access/no-capacity": {
+            "capacity_note": "Judged at a meeting",
+            **day("judged_on", today),
+        },
+        "/requests/{request_id:uuid}/subject-access/bundle": {},
         # Issue 15: legal holds (the API and the pages).
         "/api/cases/{case_id:uuid}/legal-hold": {"reason": "A claim is expected"},
         "/api/cases/{case_id:uuid}/legal-hold/lift": {},

@@ -220,3 +220,37 @@ async def count_due(tenant_id: UUID, until: date) -> int:
         until,
     )
     return int(row["n"])
+
+
+# Subject access's own steps (rule 30): one row per request, made at its first step.
+
+
+async def subject_access(tenant_id: UUID, request_id: UUID) -> dict[str, Any] | None:
+    rows = await raw(
+        "SELECT * FROM subject_access_requests WHERE tenant_id = {} AND request_id = {}",
+        tenant_id,
+        request_id,
+    )
+    return rows[0] if rows else None
+
+
+# The columns a subject access step may write, each named once here (never from input).
+SUBJECT_ACCESS_COLUMNS = frozenset({"agreed_on", "agreement_evidence", "agreed_by", "export_id"})
+
+
+async def set_subject_access(tenant_id: UUID, request_id: UUID, values: dict[str, Any]) -> None:
+    """Write a subject access step's columns, making the request's row at its first."""
+    if not values or set(values) - SUBJECT_ACCESS_COLUMNS:
+        raise ValueError("a step writes only the subject access columns")
+    names = sorted(values)
+    columns = ", ".join(names)
+    places = ", ".join("{}" for _ in names)
+    updates = ", ".join(f"{name} = excluded.{name}" for name in names)
+    await raw(
+        f"INSERT INTO subject_access_requests (id, tenant_id, request_id, {columns})"  # noqa: S608
+        f" VALUES (gen_random_uuid(), {{}}, {{}}, {places})"
+        f" ON CONFLICT (tenant_id, request_id) DO UPDATE SET {updates}",
+        tenant_id,
+        request_id,
+        *(values[name] for name in names),
+    )

@@ -51,3 +51,19 @@ class InformationRequest(TenantOwned, tablename="information_requests", tags=[NO
         " AND (status = 'open') = (closed_at IS NULL)"
         " AND (kind = 'foi' OR case_id IS NOT NULL)"
     )
+
+
+class SubjectAccess(TenantOwned, tablename="subject_access_requests", tags=[NO_DELETE]):
+    """A subject access request's own steps (rule 30), one row per request, made at its
+    first step: the young person's agreement to a parent's request (when, what showed
+    it, who recorded it) and the bundle built for it. Its key to the request (with
+    ``tenant_id``) cascades, so a case erased with its requests takes these too."""
+
+    id = UUID(primary_key=True)
+    request_id = ref()
+    agreed_on = Date(null=True, default=None)
+    agreement_evidence = Text(default="")
+    agreed_by = ref(null=True)
+    export_id = ref(null=True)
+    created_at = Timestamptz(default=TimestamptzNow())
+    subject_access_requests_request_key = Unique(["tenant_id", "request_id"])

@@ -1,0 +1,101 @@
+"""A subject access request's own steps on its page, without JavaScript (rule 30): the
+route and what it waits for in a summary list, the steps as a GOV.UK task list, the young
+person's agreement and the bundle as forms, each field named when wrong."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import httpx
+
+from tests.helpers.casework import NM as API
+from tests.helpers.casework import enquiry, new_case
+from tests.helpers.consent import TODAY
+from tests.helpers.html import error_summary, parse, summary_list
+from tests.helpers.http import post
+from tests.helpers.pages import NM, submit, text
+
+
+def _day(name: str, day: date) -> list[tuple[str, str]]:
+    return [(f"{name}-day", str(day.day)), (f"{name}-month", str(day.month)),
+            (f"{name}-year", str(day.year))]  # fmt: skip
+
+
+async def _parents_request(aisha: httpx.AsyncClient, fiona: httpx.AsyncClient, age: int) -> str:
+    young = {**enquiry()["young_person"], "date_of_birth": date(TODAY.year - age, 1, 1).isoformat()}
+    case = await new_case(aisha, young_person=young)
+    body = {
+        "kind": "subject_access", "requester_name": "Ada Okafor", "relation": "parent",
+        "received_on": str(TODAY - timedelta(days=2)), "channel": "email", "case_id": case["id"],
+    }  # fmt: skip
+    logged = await post(fiona, f"{API}/requests", body)
+    assert logged.status_code == 201, logged.text
+    rid = str(logged.json()["id"])
+    identity = {"confirmed_on": str(TODAY), "evidence": "Passport seen"}
+    assert (await post(fiona, f"{API}/requests/{rid}/identity", identity)).status_code == 200
+    return rid
+
+
+def _tasks(page: httpx.Response) -> dict[str, str]:
+    return {
+        item.first(".govuk-task-list__name-and-hint").text.strip(): item.first(
+            ".govuk-task-list__status"
+        ).text.strip()
+        for item in parse(page).select("[data-testid=sar-tasks] .govuk-task-list__item")
+    }
+
+
+async def test_a_parents_request_about_a_young_person_waits_for_their_agreement_on_its_page(
+    aisha: httpx.AsyncClient, fiona: httpx.AsyncClient
+) -> None:
+    rid = await _parents_request(aisha, fiona, 14)
+    path = f"{NM}/requests/{rid}"
+    page = await fiona.get(path)
+    assert page.status_code == 200
+    summary = summary_list(page, "[data-testid=subject-access-summary]")
+    assert summary["Route"] == "A request made about a young person who can decide for themselves"
+    assert summary["What it waits for"].startswith("The young person's agreement")
+    assert summary["What is released"].startswith("The parent's view")
+    tasks = _tasks(page)
+    assert tasks["Confirm the requester's identity"] == "Completed"
+    assert tasks["Record the young person's agreement"] == "Incomplete"
+    assert tasks["Build the bundle"] == "Cannot start yet"
+    assert not parse(page).select("[data-testid=build-bundle]")
+
+    wrong = await submit(fiona, path, f"{path}/subject-access/agreement", [])
+    assert wrong.status_code == 400
+    assert [href for href, _ in error_summary(wrong)] == ["#agreed_on-day", "#agreement_evidence"]
+    future = _day("agreed_on", TODAY + timedelta(days=1))
+    wrong = await submit(
+        fiona, path, f"{path}/subject-access/agreement",
+        [*future, ("agreement_evidence", "Signed letter")],
+    )  # fmt: skip
+    assert [href for href, _ in error_summary(wrong)] == ["#agreed_on-day"]
+
+    pairs = [*_day("agreed_on", TODAY), ("agreement_evidence", "Signed letter")]
+    done = await submit(fiona, path, f"{path}/subject-access/agreement", pairs)
+    assert done.status_code == 303, done.text
+    page = await fiona.get(done.headers["location"])
+    assert "The young person's agreement is recorded." in text(page)
+    summary = summary_list(page, "[data-testid=subject-access-summary]")
+    assert summary["What it waits for"] == "Nothing: it can go ahead"
+    assert _tasks(page)["Build the bundle"] == "Incomplete"
+
+    built = await submit(fiona, path, f"{path}/subject-access/bundle", [])
+    assert built.status_code == 303, built.text
+    page = await fiona.get(built.headers["location"])
+    assert _tasks(page)["Build the bundle"] == "In progress"
+    export_link = parse(page).one("[data-testid=sar-export]").get("href") or ""
+    assert export_link.startswith(f"{NM}/exports/")
+
+
+async def test_a_parents_request_about_a_child_under_the_age_can_be_built_at_once(
+    aisha: httpx.AsyncClient, fiona: httpx.AsyncClient
+) -> None:
+    rid = await _parents_request(aisha, fiona, 8)
+    page = await fiona.get(f"{NM}/requests/{rid}")
+    summary = summary_list(page, "[data-testid=subject-access-summary]")
+    assert summary["Route"].startswith("A request made for a young person who cannot yet decide")
+    assert summary["What it waits for"] == "Nothing: it can go ahead"
+    assert "Record the young person's agreement" not in _tasks(page)
+    assert parse(page).select("[data-testid=build-bundle]")
