@@ -280,3 +280,114 @@ async def test_a_real_worker_builds_a_parents_request_in_the_parents_view(
     assert shared in bundle.json_text
     assert secret not in bundle.pdf_text
     assert secret not in bundle.json_text
+
+
+def _original() -> Any:
+    from confide.platform.requests.redaction import Original
+
+    note = {
+        "note_id": "n1", "side": "shared", "history": [{"body": "Old: Peter Grimes called"}],
+        "current": {"body": "Peter Grimes called about Sam", "recorded_at": "2026-01-02T10:00"},
+    }  # fmt: skip
+    other = {"note_id": "n2", "side": "shared", "history": [],
+             "current": {"body": "A visit", "recorded_at": "2026-01-03T10:00"}}  # fmt: skip
+    contact = {"id": "c1", "summary": "Met Peter Grimes", "occurred_at": "2026-01-02T10:00",
+               "history": []}  # fmt: skip
+    data = {
+        "case": {
+            "people": [{"relationship": "other", "first_name": "Peter", "last_name": "Grimes"}],
+            "contacts": [contact], "notes": [note, other],
+        },
+        "documents": [{"id": "d1", "title": "Report", "filename": "r.pdf"}],
+        "document_files": ["documents/d1-v1.pdf"],
+    }  # fmt: skip
+    return Original(data, {"documents/d1-v1.pdf": b"%PDF-"})
+
+
+def test_redaction_removes_items_and_replaces_text_ranges() -> None:
+    from confide.platform.requests.redaction import REDACTED, ItemKind, Mark, redact
+
+    original = _original()
+    # A range of a note's text: replaced; its earlier versions left out; overlaps merged.
+    out = redact(original, [Mark(ItemKind.NOTE, "n1", 0, 5), Mark(ItemKind.NOTE, "n1", 3, 12)])
+    [first, second] = out.data["case"]["notes"]
+    assert first["current"]["body"] == f"{REDACTED} called about Sam"
+    assert (first["history"], second["current"]["body"]) == ([], "A visit")
+    # Whole items: gone, a document's file with it.
+    out = redact(original, [Mark(ItemKind.NOTE, "n2"), Mark(ItemKind.CONTACT, "c1"),
+                            Mark(ItemKind.DOCUMENT, "d1")])  # fmt: skip
+    assert [n["note_id"] for n in out.data["case"]["notes"]] == ["n1"]
+    assert (out.data["case"]["contacts"], out.data["documents"], out.attachments) == ([], [], {})
+    assert out.data["document_files"] == []
+    # A person's details: replaced, and their name wherever it is written.
+    out = redact(original, [Mark(ItemKind.PERSON, "0")])
+    assert "Peter" not in str(out.data)
+    assert "Grimes" not in str(out.data)
+    assert out.data["case"]["people"][0]["relationship"] == "other"
+    assert out.data["case"]["contacts"][0]["summary"] == f"Met {REDACTED}"
+    # The original is not changed.
+    assert original.data == _original().data
+
+
+async def test_a_manager_redacts_approves_and_releases_the_bundle_and_the_original_is_kept(
+    worker: subprocess.Popen[str],
+    aisha: httpx.AsyncClient,
+    fiona: httpx.AsyncClient,
+    owner_conn: asyncpg.Connection,
+    tenants: dict[str, TenantRef],
+) -> None:
+    case = await case_aged(aisha, 8)
+    third = f"Grimes{uuid.uuid4().hex[:6]}"
+    body = f"Spoke to Mr {third} next door about Sam"
+    await add_note(aisha, case["id"], body)
+    rid = await log_sar(fiona, case["id"])
+    await confirm_identity(fiona, rid)
+    base = f"{NM}/requests/{rid}/subject-access"
+    early = await post(fiona, f"{base}/review", {})
+    assert set(early.json()["errors"]) == {"review"}  # nothing built yet
+    asked = await post(fiona, f"{base}/bundle", {})
+    assert (await wait_until_finished(fiona, asked.json()["export_id"], worker))[
+        "status"
+    ] == "ready"
+
+    started = await post(fiona, f"{base}/review", {})
+    assert started.status_code == 200, started.text
+    assert started.json()["original_kept"] is True
+    review = (await fiona.get(f"{base}/review")).json()
+    [note] = [i for i in review["items"] if i["kind"] == "note" and third in i["text"]]
+    start = note["text"].index(third)
+    wrong = await post(fiona, f"{base}/redactions", {"kind": "note", "item": note["item"],
+                                                     "start": 0, "end": 100000})  # fmt: skip
+    assert set(wrong.json()["errors"]) == {"end"}
+    wrong = await post(fiona, f"{base}/redactions", {"kind": "contact", "item": "nothing"})
+    assert set(wrong.json()["errors"]) == {"item"}
+    marked = await post(
+        fiona, f"{base}/redactions",
+        {"kind": "note", "item": note["item"], "start": start, "end": start + len(third)},
+    )  # fmt: skip
+    assert marked.status_code == 201, marked.text
+    assert len(marked.json()["marks"]) == 1
+
+    refused = await post(fiona, f"{base}/release", {"method": "email"})
+    assert set(refused.json()["errors"]) == {"method"}  # approval first
+    approved = await post(fiona, f"{base}/approve", {})
+    assert approved.status_code == 200, approved.text
+    late = await post(fiona, f"{base}/redactions", {"kind": "note", "item": note["item"]})
+    assert set(late.json()["errors"]) == {"item"}
+    released = await post(fiona, f"{base}/release", {"method": "secure_link"})
+    assert released.status_code == 200, released.text
+    assert released.json()["release_method"] == "secure_link"
+    assert released.json()["released_at"] is not None
+
+    out = open_bundle((await fiona.get(f"{base}/released")).content)
+    assert third not in out.json_text
+    assert third not in out.pdf_text
+    assert "Spoke to Mr [redacted] next door" in out.json_text
+    assert "[redacted]" in out.pdf_text
+    kept = open_bundle((await fiona.get(f"{base}/original")).content)
+    assert body in kept.json_text
+    audited = [code for _, code, _ in await steps_audited(owner_conn, tenants["northmoor"], rid)]
+    for code in ("sar_original_kept", "sar_redaction_marked", "sar_approved", "sar_released"):
+        assert code in audited
+    closed = await post(fiona, f"{NM}/requests/{rid}/close", {"outcome": "Released, redacted"})
+    assert closed.status_code == 200, closed.text

@@ -4,13 +4,16 @@ person's agreement and the bundle as forms, each field named when wrong."""
 
 from __future__ import annotations
 
+import subprocess
+import uuid
 from datetime import date, timedelta
 
 import httpx
 
 from tests.helpers.casework import NM as API
 from tests.helpers.casework import enquiry, new_case
-from tests.helpers.consent import TODAY
+from tests.helpers.consent import TODAY, add_note
+from tests.helpers.exports import open_bundle, wait_until_finished
 from tests.helpers.html import error_summary, parse, summary_list
 from tests.helpers.http import post
 from tests.helpers.pages import NM, submit, text
@@ -99,3 +102,60 @@ async def test_a_parents_request_about_a_child_under_the_age_can_be_built_at_onc
     assert summary["What it waits for"] == "Nothing: it can go ahead"
     assert "Record the young person's agreement" not in _tasks(page)
     assert parse(page).select("[data-testid=build-bundle]")
+
+
+async def test_a_manager_reviews_redacts_a_name_approves_and_records_the_release_on_pages(
+    worker: subprocess.Popen[str], aisha: httpx.AsyncClient, fiona: httpx.AsyncClient
+) -> None:
+    rid = await _parents_request(aisha, fiona, 8)
+    case_id = (await fiona.get(f"{API}/requests/{rid}")).json()["case_id"]
+    third = f"Grimes{uuid.uuid4().hex[:6]}"
+    await add_note(aisha, case_id, f"Mr {third} from next door called")
+    path = f"{NM}/requests/{rid}"
+    built = await submit(fiona, path, f"{path}/subject-access/bundle", [])
+    assert built.status_code == 303, built.text
+    export_id = (await fiona.get(f"{API}/requests/{rid}/subject-access")).json()["export_id"]
+    assert (await wait_until_finished(fiona, export_id, worker))["status"] == "ready"
+    page = await fiona.get(path)
+    assert _tasks(page)["Review redactions"] == "Incomplete"
+
+    started = await submit(fiona, path, f"{path}/subject-access/review", [])
+    assert started.status_code == 303, started.text
+    review = started.headers["location"]
+    page = await fiona.get(review)
+    assert page.status_code == 200
+    [row] = [r for r in parse(page).select("[data-testid=review-item]") if third in r.text]
+    item = row.select("input[name=item]")[0].get("value") or ""
+    wrong = await submit(
+        fiona, review, f"{path}/subject-access/redactions",
+        [("kind", "note"), ("item", item), ("phrase", "not in the note")],
+    )  # fmt: skip
+    assert wrong.status_code == 400
+    assert [href for href, _ in error_summary(wrong)] == ["#phrase"]
+    marked = await submit(
+        fiona, review, f"{path}/subject-access/redactions",
+        [("kind", "note"), ("item", item), ("phrase", third)],
+    )  # fmt: skip
+    assert marked.status_code == 303, marked.text
+    page = await fiona.get(review)
+    [mark] = parse(page).select("[data-testid=mark]")
+    assert third in mark.text
+
+    approved = await submit(fiona, review, f"{path}/subject-access/approve", [])
+    assert approved.status_code == 303, approved.text
+    page = await fiona.get(approved.headers["location"])
+    assert _tasks(page)["Approve and release"] == "Incomplete"
+    wrong = await submit(fiona, path, f"{path}/subject-access/release", [])
+    assert [href for href, _ in error_summary(wrong)] == ["#method"]
+    released = await submit(fiona, path, f"{path}/subject-access/release", [("method", "post")])
+    assert released.status_code == 303, released.text
+    page = await fiona.get(released.headers["location"])
+    assert _tasks(page)["Approve and release"] == "Completed"
+    assert "By post" in parse(page).one("[data-testid=sar-released]").text
+    out = open_bundle((await fiona.get(f"{path}/subject-access/released")).content)
+    assert third not in out.pdf_text
+    assert third not in out.json_text
+    assert (
+        f"Mr {third} from"
+        in open_bundle((await fiona.get(f"{path}/subject-access/original")).content).json_text
+    )

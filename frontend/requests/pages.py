@@ -78,7 +78,7 @@ class RequestPages(Controller):
             str,
             QueryParameter(
                 pattern="^(identity|logged|clarification|extension|closed"
-                "|agreement|no_capacity|bundle)?$"
+                "|agreement|no_capacity|bundle|approved|released)?$"
             ),
         ] = "",
     ) -> Template:
