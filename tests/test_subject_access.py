@@ -391,3 +391,49 @@ async def test_a_manager_redacts_approves_and_releases_the_bundle_and_the_origin
         assert code in audited
     closed = await post(fiona, f"{NM}/requests/{rid}/close", {"outcome": "Released, redacted"})
     assert closed.status_code == 200, closed.text
+
+
+async def test_retention_erases_the_files_kept_with_a_cases_subject_access_request(
+    worker: subprocess.Popen[str],
+    aisha: httpx.AsyncClient,
+    fiona: httpx.AsyncClient,
+    owner_conn: asyncpg.Connection,
+    tenants: dict[str, TenantRef],
+) -> None:
+    from tests.helpers.environment import STORAGE_FOLDER
+    from tests.helpers.retention import confirm_and_sweep, old_case
+
+    tenant = tenants["northmoor"]
+
+    def stored() -> set[str]:
+        folder = STORAGE_FOLDER / str(tenant.id)
+        return {p.name for p in folder.iterdir()} if folder.exists() else set()
+
+    case = await old_case(aisha, 9)
+    rid = await log_sar(fiona, case["id"], relation="self")
+    await confirm_identity(fiona, rid)
+    base = f"{NM}/requests/{rid}/subject-access"
+    asked = await post(fiona, f"{base}/bundle", {})
+    assert asked.status_code == 202, asked.text
+    built = await wait_until_finished(fiona, asked.json()["export_id"], worker)
+    assert built["status"] == "ready"
+    assert (await post(fiona, f"{base}/review", {})).status_code == 200
+    assert (await post(fiona, f"{base}/approve", {})).status_code == 200
+    closed = await post(fiona, f"{NM}/requests/{rid}/close", {"outcome": "Released in full"})
+    assert closed.status_code == 200, closed.text
+    [row] = await as_tenant(
+        owner_conn, tenant,
+        "SELECT original_id, released_id FROM subject_access_requests WHERE request_id = $1",
+        uuid.UUID(rid),
+    )  # fmt: skip
+    kept = {str(row["original_id"]), str(row["released_id"])}
+    assert kept <= stored()
+
+    counts = await confirm_and_sweep(owner_conn, tenant, "northmoor-admin")
+    assert counts["erased"] >= 1
+    assert not kept & stored()
+    left = await as_tenant(
+        owner_conn, tenant, "SELECT 1 FROM subject_access_requests WHERE request_id = $1",
+        uuid.UUID(rid),
+    )  # fmt: skip
+    assert left == []
