@@ -126,6 +126,8 @@ APP_PRIVILEGES: dict[str, frozenset[str]] = {
     # Records of what happened: added, never changed.
     "audit_entries": APPEND,
     "audit_checkpoints": APPEND,
+    # A period's annual return as first released: every later copy is this (rule 12).
+    "statistics_releases": APPEND,
     "case_contacts": APPEND,
     "break_glass_reviews": APPEND,  # a manager's look at a break-glass use (issue 15)
     "case_notes": APPEND,
