@@ -34,6 +34,7 @@ from confide.frontend.notifications.pages import NotificationPages
 from confide.frontend.pages import StartController
 from confide.frontend.people.pages import PeoplePages
 from confide.frontend.requests.pages import CaseRequestPages, RequestPages
+from confide.frontend.requests.subject_access import SubjectAccessPages
 from confide.frontend.retention.holds import LegalHoldPages
 from confide.frontend.schools.directory import SchoolImportPages, SchoolPages
 from confide.frontend.schools.person_school import PersonSchoolPages
@@ -86,6 +87,7 @@ CONTROLLERS = [
     TaskListPages,
     RequestPages,
     CaseRequestPages,
+    SubjectAccessPages,
     FollowUpPages,
     # the schools directory and the team view (issue 14)
     SchoolPages,

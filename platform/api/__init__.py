@@ -18,6 +18,7 @@ from confide.platform.api.requests import RequestsController
 from confide.platform.api.retention import LegalHoldController, RetentionController
 from confide.platform.api.schools import SchoolsController
 from confide.platform.api.statistics import StatisticsController
+from confide.platform.api.subject_access import SubjectAccessController
 from confide.platform.api.tasks import TasksController
 from confide.platform.api.team import TeamController
 
@@ -43,6 +44,7 @@ def api_router() -> Router:
             TasksController,
             DocumentsController,
             RequestsController,
+            SubjectAccessController,
             StatisticsController,
             ExportsController,
         ],

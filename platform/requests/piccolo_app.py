@@ -4,12 +4,12 @@ import os
 
 from piccolo.conf.apps import AppConfig
 
-from confide.platform.requests.tables import InformationRequest
+from confide.platform.requests.tables import InformationRequest, Redaction, SubjectAccess
 
 APP_CONFIG = AppConfig(
     app_name="requests",
     migrations_folder_path=os.path.join(os.path.dirname(__file__), "piccolo_migrations"),
-    table_classes=[InformationRequest],
+    table_classes=[InformationRequest, SubjectAccess, Redaction],
     migration_dependencies=["confide.platform.tasks.piccolo_app"],
     commands=[],
 )
