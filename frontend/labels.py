@@ -111,6 +111,7 @@ ACTION_LABELS: dict[Action, str] = {
     Action.EXPORT_REQUESTED: "Asked for the case bundle",
     Action.EXPORT_BUILT: "Built an export",
     Action.EXPORT_DOWNLOADED: "Downloaded the case bundle",
+    Action.DISCLOSURE_PACKAGE_DOWNLOADED: "Downloaded a share's printable package",
     Action.SIGN_IN: "Signed in",
     Action.SIGN_IN_FAILED: "Was refused sign-in",
     Action.SIGN_OUT: "Signed out",

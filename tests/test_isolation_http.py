@@ -454,6 +454,7 @@ _OWN_TENANT_ONLY = {
     "/api/policy/access",
     "/api/policy/statistics",
     "/api/policy/retention",
+    "/api/policy/documents",
     "/api/policy/controller",
     "/api/policy/review-interval",
     "/api/policy/document/text",

@@ -88,6 +88,7 @@ class Action(StrEnum):
     EXPORT_REQUESTED = "export_requested"
     EXPORT_BUILT = "export_built"
     EXPORT_DOWNLOADED = "export_downloaded"
+    DISCLOSURE_PACKAGE_DOWNLOADED = "disclosure_package_downloaded"
     # Issue 14, a case's life: details changed as versions, corrections, reopening
     PERSON_CHANGED = "person_changed"
     CASE_DETAILS_CHANGED = "case_details_changed"
@@ -200,6 +201,9 @@ MEANINGS: dict[Action, str] = {
     Action.EXPORT_REQUESTED: "a case's bundle was asked for, to be built by a worker",
     Action.EXPORT_BUILT: "a worker built an export and stored it encrypted, with its checksum",
     Action.EXPORT_DOWNLOADED: "an export's file was downloaded by its asker or a manager",
+    Action.DISCLOSURE_PACKAGE_DOWNLOADED: (
+        "a disclosure's printable package (exactly what it recorded, as PDF) was downloaded"
+    ),
     # Issue 17, information requests
     Action.REQUEST_LOGGED: "an information request (subject access, case file, FOI) was logged",
     Action.REQUEST_READ: "a manager read an information request",

@@ -71,6 +71,8 @@ from confide.platform.core.clock import SERVICE_ZONE
 from confide.platform.core.db import current_tenant_id
 from confide.platform.core.errors import Conflict, Invalid, NotFound
 from confide.platform.core.pagination import MAX_PAGE_SIZE, Page, PageRequest
+from confide.platform.documents import services as documents
+from confide.platform.documents.schemas import SharedVersion
 from confide.platform.identity.schemas import StaffView
 from confide.platform.notifications import services as notifications
 from confide.platform.notifications.schemas import NotificationKind
@@ -259,9 +261,15 @@ def _person(case: CaseView, person_id: str) -> tuple[str, PersonView] | None:
     return next(((part, p) for part, p in people if str(p.id) == person_id), None)
 
 
-def _item(case: CaseView, ref: ItemRef) -> SharedItem | None:
+def _item(
+    case: CaseView, ref: ItemRef, chosen: dict[str, SharedVersion] | None = None
+) -> SharedItem | None:
     """One chosen item as it is now in ``case`` (as that view shows it); None if absent.
-    A case field or contact detail that is not recorded is an error."""
+    A case field or contact detail that is not recorded is an error. ``chosen``: the
+    exact versions of the documents chosen (``_documents``)."""
+    if ref.kind is ItemKind.DOCUMENT:
+        version = (chosen or {}).get(ref.id)
+        return None if version is None else document_item(version)
     if ref.kind is ItemKind.NOTE:
         note = next((n for n in case.notes if str(n.note_id) == ref.id), None)
         if note is None:
@@ -304,6 +312,25 @@ def _item(case: CaseView, ref: ItemRef) -> SharedItem | None:
     return SharedItem(ref.kind, ref.id, f"{label} ({part})", text)
 
 
+def document_item(found: SharedVersion) -> SharedItem:
+    """A document as a share records it: the exact version (``<id>@<version>``), its title,
+    and its file's name, type, size and SHA-256, so the package sends that very file."""
+    size = f"{found.size / 1024:.0f} KB" if found.size >= 1024 else f"{found.size} bytes"
+    return SharedItem(
+        ItemKind.DOCUMENT,
+        f"{found.document_id}@{found.version}",
+        f"Document: {found.title} (version {found.version})",
+        f"{found.filename} ({found.content_type.split(';')[0]}, {size}), SHA-256 {found.sha256}",
+        found.side is Side.YOUNG_PERSON_ONLY,
+    )
+
+
+async def _documents(case: CaseView, refs: Sequence[ItemRef]) -> dict[str, SharedVersion]:
+    """The exact version of each document chosen, by its reference."""
+    chosen = [ref.id for ref in refs if ref.kind is ItemKind.DOCUMENT]
+    return await documents.versions_for_share(case, chosen) if chosen else {}
+
+
 def contact_detail(person: PersonView, kind: ItemKind) -> tuple[str, str | None]:
     """A person's address or phone number as it would be shared, with its label."""
     name = f"{person.first_name} {person.last_name}"
@@ -313,9 +340,11 @@ def contact_detail(person: PersonView, kind: ItemKind) -> tuple[str, str | None]
     return f"Address of {name}", "\n".join(lines) or None
 
 
-def _snapshot(case: CaseView, refs: Sequence[ItemRef]) -> list[SharedItem]:
+def _snapshot(
+    case: CaseView, refs: Sequence[ItemRef], chosen: dict[str, SharedVersion]
+) -> list[SharedItem]:
     """The chosen items exactly as they are now; an item not on this case is an error."""
-    items = [_item(case, ref) for ref in refs]
+    items = [_item(case, ref, chosen) for ref in refs]
     if any(item is None for item in items):
         raise Invalid({"items": "Choose items from this case"})
     return [item for item in items if item is not None]
@@ -340,13 +369,19 @@ async def _what_may_go(
 
     On a consent that speaks for the parent's side only, what may go is what the parent's
     view shows (``records.parent_view``, an audited read): a chosen item it leaves out is the
-    young person's. Otherwise the young person's own items are those on their side.
+    young person's. Otherwise the young person's own items are those on their side. A
+    document's side is its own, as a note's is (rule 15): one on the young person's side is
+    not in the parent's view.
     """
-    everything = _snapshot(case, refs)
+    chosen = await _documents(case, refs)
+    everything = _snapshot(case, refs, chosen)
     if not _parents_side_only(consent, capacity):
         return everything, sum(item.young_person_only for item in everything)
     parents = await records.parent_view(case.id, staff, purpose="parent_consent_share")
-    seen = [_item(parents, ref) for ref in refs]
+    parents_documents = {
+        ref: found for ref, found in chosen.items() if found.side is not Side.YOUNG_PERSON_ONLY
+    }
+    seen = [_item(parents, ref, parents_documents) for ref in refs]
     outside = sum(item is None for item in seen)
     return [s or e for s, e in zip(seen, everything, strict=True)], outside
 

@@ -247,6 +247,9 @@ class ItemKind(StrEnum):
     # A person's contact details, for a safeguarding referral (the id is the person's).
     ADDRESS = "address"
     PHONE = "phone"
+    # A document on the case, at the version named (``<id>@<version>``) or its latest: the
+    # disclosure records the exact version (rule 28).
+    DOCUMENT = "document"
 
 
 class CaseField(StrEnum):
@@ -261,8 +264,8 @@ class CaseField(StrEnum):
 
 
 class ItemRef(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    """One item to share: a note (its current version), a contact, a case field, or a
-    person's address or phone number."""
+    """One item to share: a note (its current version), a contact, a case field, a
+    person's address or phone number, or a document (``<id>`` or ``<id>@<version>``)."""
 
     kind: ItemKind
     id: str  # a note's, contact's or person's id, or a ``CaseField`` value
