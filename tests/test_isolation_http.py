@@ -396,6 +396,17 @@ def _bodies(ids: dict[str, str]) -> dict[str, dict[str, Any]]:
         "/api/requests/{request_id:uuid}/clarification": {"asked_on": str(today)},
         "/api/requests/{request_id:uuid}/extension": {"months": 1, "reason": "Complex"},
         "/api/requests/{request_id:uuid}/close": {"outcome": "From another service"},
+        "/api/requests/{request_id:uuid}/documents": {"kind": "signed_consent"},
+        "/api/requests/{request_id:uuid}/release": {
+            "ground": "user_asked",
+            "recipient_org": "From another service",
+            "recipient_role": "Solicitor",
+            "items": [{"kind": "field", "id": "name"}],
+            "sent_on": str(today),
+            "method": "post",
+            "sent_to": "From another service",
+            "justification": "Asked by phone",
+        },
         # Issue 15: legal holds (the API and the pages).
         "/api/cases/{case_id:uuid}/legal-hold": {"reason": "A claim is expected"},
         "/api/cases/{case_id:uuid}/legal-hold/lift": {},

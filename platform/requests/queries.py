@@ -18,6 +18,13 @@ from confide.platform.requests.schemas import (
     RequestStatus,
     RequestView,
 )
+from confide.platform.requests.third_party_schemas import (
+    ReleaseGround,
+    ReleaseView,
+    RequestDocumentFile,
+    RequestDocumentKind,
+    RequestDocumentView,
+)
 
 _COLUMNS = (
     "r.id, r.kind, r.requester_name, r.relation, r.case_id, c.reference, r.received_on,"
@@ -220,3 +227,133 @@ async def count_due(tenant_id: UUID, until: date) -> int:
         until,
     )
     return int(row["n"])
+
+
+# Documents on a request and case-file releases (rule 10).
+
+_DOCUMENT_COLUMNS = (
+    "d.id, d.request_id, d.kind, d.title, d.filename, d.content_type, d.size, d.uploaded_by,"
+    " d.uploaded_at"
+)
+
+
+def _document(r: dict[str, Any]) -> RequestDocumentView:
+    return RequestDocumentView(
+        id=r["id"],
+        request_id=r["request_id"],
+        kind=RequestDocumentKind(r["kind"]),
+        title=r["title"],
+        filename=r["filename"],
+        content_type=r["content_type"],
+        size=r["size"],
+        uploaded_by=r["uploaded_by"],
+        uploaded_at=r["uploaded_at"],
+    )
+
+
+async def insert_document(
+    tenant_id: UUID,
+    document_id: UUID,
+    request_id: UUID,
+    case_id: UUID | None,
+    *,
+    kind: RequestDocumentKind,
+    title: str,
+    filename: str,
+    content_type: str,
+    size: int,
+    sha256: str,
+    object_id: UUID,
+    uploaded_by: UUID,
+) -> None:
+    await raw(
+        "INSERT INTO request_documents (id, tenant_id, request_id, case_id, kind, title,"
+        " filename, content_type, size, sha256, object_id, uploaded_by)"
+        " VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {})",
+        document_id,
+        tenant_id,
+        request_id,
+        case_id,
+        kind.value,
+        title,
+        filename,
+        content_type,
+        size,
+        sha256,
+        object_id,
+        uploaded_by,
+    )
+
+
+async def documents_of_request(tenant_id: UUID, request_id: UUID) -> list[RequestDocumentView]:
+    """A request's documents, oldest first."""
+    rows = await raw(
+        f"SELECT {_DOCUMENT_COLUMNS} FROM request_documents d"  # noqa: S608
+        " WHERE d.tenant_id = {} AND d.request_id = {} ORDER BY d.uploaded_at, d.id",
+        tenant_id,
+        request_id,
+    )
+    return [_document(r) for r in rows]
+
+
+async def document_file(
+    tenant_id: UUID, request_id: UUID, document_id: UUID
+) -> RequestDocumentFile | None:
+    rows = await raw(
+        "SELECT id, filename, content_type, object_id FROM request_documents"
+        " WHERE tenant_id = {} AND request_id = {} AND id = {}",
+        tenant_id,
+        request_id,
+        document_id,
+    )
+    if not rows:
+        return None
+    r = rows[0]
+    return RequestDocumentFile(r["id"], r["filename"], r["content_type"], r["object_id"])
+
+
+async def insert_release(
+    tenant_id: UUID,
+    release_id: UUID,
+    request_id: UUID,
+    case_id: UUID,
+    disclosure_id: UUID,
+    ground: ReleaseGround,
+    consent_document_id: UUID | None,
+    released_by: UUID,
+) -> None:
+    await raw(
+        "INSERT INTO request_releases (id, tenant_id, request_id, case_id, disclosure_id,"
+        " ground, consent_document_id, released_by) VALUES ({}, {}, {}, {}, {}, {}, {}, {})",
+        release_id,
+        tenant_id,
+        request_id,
+        case_id,
+        disclosure_id,
+        ground.value,
+        consent_document_id,
+        released_by,
+    )
+
+
+async def release_of(tenant_id: UUID, request_id: UUID) -> ReleaseView | None:
+    rows = await raw(
+        "SELECT id, request_id, case_id, disclosure_id, ground, consent_document_id,"
+        " released_by, released_at FROM request_releases WHERE tenant_id = {}"
+        " AND request_id = {}",
+        tenant_id,
+        request_id,
+    )
+    if not rows:
+        return None
+    r = rows[0]
+    return ReleaseView(
+        id=r["id"],
+        request_id=r["request_id"],
+        case_id=r["case_id"],
+        disclosure_id=r["disclosure_id"],
+        ground=ReleaseGround(r["ground"]),
+        consent_document_id=r["consent_document_id"],
+        released_by=r["released_by"],
+        released_at=r["released_at"],
+    )

@@ -146,6 +146,11 @@ def _managers_only(staff: StaffView) -> None:
         raise RequestNotPermitted("information requests are handled by managers")
 
 
+def managers_only(staff: StaffView) -> None:
+    """For the register's other modules: ``RequestNotPermitted`` unless a manager."""
+    _managers_only(staff)
+
+
 async def get_request(request_id: UUID, staff: StaffView) -> RequestView:
     """One request, for a manager (an audited read)."""
     _managers_only(staff)
