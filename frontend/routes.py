@@ -33,6 +33,7 @@ from confide.frontend.exports.pages import ExportPages
 from confide.frontend.notifications.pages import NotificationPages
 from confide.frontend.pages import StartController
 from confide.frontend.people.pages import PeoplePages
+from confide.frontend.requests.foi_pages import FoiPages
 from confide.frontend.requests.pages import CaseRequestPages, RequestPages
 from confide.frontend.retention.holds import LegalHoldPages
 from confide.frontend.schools.directory import SchoolImportPages, SchoolPages
@@ -84,6 +85,7 @@ CONTROLLERS = [
     TaskPages,
     # the one task model (issue 15)
     TaskListPages,
+    FoiPages,
     RequestPages,
     CaseRequestPages,
     FollowUpPages,

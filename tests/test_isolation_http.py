@@ -397,6 +397,8 @@ def _bodies(ids: dict[str, str]) -> dict[str, dict[str, Any]]:
         "/api/requests/{request_id:uuid}/extension": {"months": 1, "reason": "Complex"},
         "/api/requests/{request_id:uuid}/close": {"outcome": "From another service"},
         "/api/requests/{request_id:uuid}/documents": {"kind": "signed_consent"},
+        "/api/requests/{request_id:uuid}/foi-response": {"text": "From another service"},
+        "/requests/{request_id:uuid}/foi-response": {"text": "From another service"},
         "/api/requests/{request_id:uuid}/release": {
             "ground": "user_asked",
             "recipient_org": "From another service",

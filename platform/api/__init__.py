@@ -14,7 +14,7 @@ from confide.platform.api.housekeeping import HousekeepingController, JobRunsCon
 from confide.platform.api.notifications import NotificationController
 from confide.platform.api.people import PeopleController
 from confide.platform.api.policy import PolicyDocumentController, PolicySettingsController
-from confide.platform.api.request_files import RequestFilesController
+from confide.platform.api.request_files import FoiLogController, RequestFilesController
 from confide.platform.api.requests import RequestsController
 from confide.platform.api.retention import LegalHoldController, RetentionController
 from confide.platform.api.schools import SchoolsController
@@ -45,6 +45,7 @@ def api_router() -> Router:
             DocumentsController,
             RequestsController,
             RequestFilesController,
+            FoiLogController,
             StatisticsController,
             ExportsController,
         ],

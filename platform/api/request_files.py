@@ -13,7 +13,9 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_201_CREATED
 
+from confide.platform.api.schemas import Limit, Offset, PageOut
 from confide.platform.consent.schemas import DisclosureView
+from confide.platform.core.pagination import DEFAULT_PAGE_SIZE, PageRequest
 from confide.platform.documents.web import (
     UPLOAD_MAX_BODY,
     download_response,
@@ -23,7 +25,8 @@ from confide.platform.documents.web import (
 )
 from confide.platform.identity.schemas import StaffView
 from confide.platform.identity.web import case_worker
-from confide.platform.requests import attachments, third_party
+from confide.platform.requests import attachments, foi, third_party
+from confide.platform.requests.foi_schemas import FoiLogEntry, FoiResponseIn, FoiResponseView
 from confide.platform.requests.third_party_schemas import CaseFileRelease, RequestDocumentView
 
 
@@ -87,3 +90,33 @@ class RequestFilesController(Controller):
         legal_basis (with ``legal_basis`` and ``justification``; the service user will be
         told). The disclosure recorded, sent, with exactly the ``items``."""
         return await third_party.release_case_file(request_id, staff, data)
+
+    @post("/foi-response", status_code=HTTP_201_CREATED, name="api-foi-respond")
+    async def foi_respond(
+        self,
+        request_id: FromPath[UUID],
+        data: JSONBody[FoiResponseIn],
+        staff: NamedDependency[StaffView],
+    ) -> FoiResponseView:
+        """An open FOI request's response (rule 11): ``text`` and ``attachments``, each
+        ``{"kind", "ref"}``: ``annual_return`` (a year) or ``policy_document`` (a version).
+        A case document, a case bundle or any other personal data is refused (400)."""
+        return await foi.respond(request_id, staff, data)
+
+
+class FoiLogController(Controller):
+    """The FOI log (managers)."""
+
+    path = "/foi-log"
+    tags = ["requests"]
+    guards = [case_worker]
+
+    @get("/", name="api-foi-log")
+    async def foi_log(
+        self,
+        staff: NamedDependency[StaffView],
+        limit: Limit = DEFAULT_PAGE_SIZE,
+        offset: Offset = 0,
+    ) -> PageOut[FoiLogEntry]:
+        """Every FOI request, newest first, with whether it was answered."""
+        return PageOut.of(await foi.foi_log(staff, PageRequest(limit, offset)))

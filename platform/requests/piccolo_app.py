@@ -4,12 +4,17 @@ import os
 
 from piccolo.conf.apps import AppConfig
 
-from confide.platform.requests.tables import InformationRequest, RequestDocument, RequestRelease
+from confide.platform.requests.tables import (
+    FoiResponse,
+    InformationRequest,
+    RequestDocument,
+    RequestRelease,
+)
 
 APP_CONFIG = AppConfig(
     app_name="requests",
     migrations_folder_path=os.path.join(os.path.dirname(__file__), "piccolo_migrations"),
-    table_classes=[InformationRequest, RequestDocument, RequestRelease],
+    table_classes=[InformationRequest, RequestDocument, RequestRelease, FoiResponse],
     migration_dependencies=[
         "confide.platform.tasks.piccolo_app",
         "confide.platform.consent.piccolo_app",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
@@ -9,6 +10,12 @@ from uuid import UUID
 from confide.platform.core.pagination import Page, PageRequest
 from confide.platform.core.sql import paged, raw
 from confide.platform.requests.clock import Steps, standing
+from confide.platform.requests.foi_schemas import (
+    Attached,
+    FoiAttachmentKind,
+    FoiLogEntry,
+    FoiResponseView,
+)
 from confide.platform.requests.schemas import (
     DUE_SOON_DAYS,
     Channel,
@@ -356,4 +363,77 @@ async def release_of(tenant_id: UUID, request_id: UUID) -> ReleaseView | None:
         consent_document_id=r["consent_document_id"],
         released_by=r["released_by"],
         released_at=r["released_at"],
+    )
+
+
+# FOI responses (rule 11).
+
+
+async def insert_foi_response(
+    tenant_id: UUID,
+    response_id: UUID,
+    request_id: UUID,
+    text: str,
+    attachments: list[Attached],
+    responded_by: UUID,
+) -> None:
+    await raw(
+        "INSERT INTO foi_responses (id, tenant_id, request_id, text, attachments, responded_by)"
+        " VALUES ({}, {}, {}, {}, {}::jsonb, {})",
+        response_id,
+        tenant_id,
+        request_id,
+        text,
+        json.dumps([{"kind": a.kind.value, "ref": a.ref, "label": a.label} for a in attachments]),
+        responded_by,
+    )
+
+
+async def foi_response(tenant_id: UUID, request_id: UUID) -> FoiResponseView | None:
+    rows = await raw(
+        "SELECT request_id, text, attachments, responded_by, responded_at FROM foi_responses"
+        " WHERE tenant_id = {} AND request_id = {}",
+        tenant_id,
+        request_id,
+    )
+    if not rows:
+        return None
+    r = rows[0]
+    items = json.loads(r["attachments"]) if isinstance(r["attachments"], str) else r["attachments"]
+    return FoiResponseView(
+        request_id=r["request_id"],
+        text=r["text"],
+        attachments=[Attached(FoiAttachmentKind(i["kind"]), i["ref"], i["label"]) for i in items],
+        responded_by=r["responded_by"],
+        responded_at=r["responded_at"],
+    )
+
+
+async def foi_log(tenant_id: UUID, page: PageRequest) -> Page[FoiLogEntry]:
+    """Every FOI request, newest received first, with its response if any."""
+    result = await paged(
+        "SELECT r.id, r.received_on, r.due_on, r.status, r.foi_applies, f.responded_at,"
+        " coalesce(jsonb_array_length(f.attachments), 0) AS attachment_count"
+        " FROM information_requests r LEFT JOIN foi_responses f"
+        " ON f.tenant_id = r.tenant_id AND f.request_id = r.id"
+        " WHERE r.tenant_id = {} AND r.kind = 'foi' ORDER BY r.received_on DESC, r.id",
+        tenant_id,
+        page=page,
+    )
+    return Page(
+        [
+            FoiLogEntry(
+                request_id=r["id"],
+                received_on=r["received_on"],
+                due_on=r["due_on"],
+                status=r["status"],
+                foi_applies=r["foi_applies"],
+                responded_at=r["responded_at"],
+                attachment_count=r["attachment_count"],
+            )
+            for r in result.items
+        ],
+        result.total,
+        page.limit,
+        page.offset,
     )

@@ -1,7 +1,7 @@
 """The information request register (issue 17): one row per request, its steps' dates in
 their own columns, never deleted."""
 
-from piccolo.columns import UUID, BigInt, Boolean, Date, Integer, Text, Timestamptz, Varchar
+from piccolo.columns import JSONB, UUID, BigInt, Boolean, Date, Integer, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.constraints import Check, Unique
 
@@ -100,3 +100,19 @@ class RequestRelease(TenantOwned, tablename="request_releases", tags=[APPEND_ONL
         "ground IN ('signed_consent', 'user_asked', 'legal_basis')"
         " AND (ground = 'signed_consent') = (consent_document_id IS NOT NULL)"
     )
+
+
+class FoiResponse(TenantOwned, tablename="foi_responses", tags=[APPEND_ONLY]):
+    """An FOI request's response (rule 11): free text and what was attached, never
+    personal data: only statistics releases and policy documents (``attachments``: each
+    ``{"kind", "ref", "label"}``). One per request."""
+
+    id = UUID(primary_key=True)
+    request_id = ref()
+    text = Text(default="")
+    attachments = JSONB(default="[]")
+    responded_by = ref()
+    responded_at = Timestamptz(default=TimestamptzNow())
+    foi_responses_tenant_id_id_key = Unique(["tenant_id", "id"])
+    foi_responses_request_key = Unique(["tenant_id", "request_id"])
+    foi_responses_attachments_check = Check("jsonb_typeof(attachments) = 'array'")
