@@ -225,6 +225,18 @@ async def due_requests(tenant_id: UUID, until: date) -> list[dict[str, Any]]:
     )
 
 
+async def awaiting_identity(tenant_id: UUID, received_by: date) -> list[dict[str, Any]]:
+    """Open subject access and case-file requests still waiting for proof of identity,
+    received on or before ``received_by``."""
+    return await raw(
+        "SELECT r.id, r.case_id FROM information_requests r WHERE r.tenant_id = {}"
+        " AND r.status = 'open' AND r.kind <> 'foi' AND r.identity_confirmed_on IS NULL"
+        " AND r.received_on <= {} ORDER BY r.received_on, r.id",
+        tenant_id,
+        received_by,
+    )
+
+
 async def count_due(tenant_id: UUID, until: date) -> int:
     """Open requests due by ``until`` (overdue included): the dashboard's count."""
     [row] = await raw(
