@@ -399,6 +399,8 @@ def _bodies(ids: dict[str, str]) -> dict[str, dict[str, Any]]:
         "/api/requests/{request_id:uuid}/documents": {"kind": "signed_consent"},
         "/api/requests/{request_id:uuid}/foi-response": {"text": "From another service"},
         "/requests/{request_id:uuid}/foi-response": {"text": "From another service"},
+        "/requests/{request_id:uuid}/documents": {"kind": "signed_consent"},
+        "/requests/{request_id:uuid}/release": {"ground": "user_asked"},
         "/api/requests/{request_id:uuid}/release": {
             "ground": "user_asked",
             "recipient_org": "From another service",

@@ -24,7 +24,9 @@ from confide.platform.requests.third_party_schemas import (
 )
 from tests.helpers.casework import NM, as_tenant, new_case
 from tests.helpers.consent import add_note
-from tests.helpers.http import post
+from tests.helpers.html import error_summary, parse, table_rows
+from tests.helpers.http import csrf_token, post
+from tests.helpers.pages import submit
 from tests.helpers.tenants import TenantRef
 
 TODAY = service_today()
@@ -333,3 +335,48 @@ def test_the_release_rule(
 ) -> None:
     refusal = release_refusal(data, signed_consent_ids=forms)
     assert (next(iter(refusal)) if refusal else None) == missing
+
+
+async def test_the_case_file_page_names_the_missing_consent_form_then_releases(
+    aisha: httpx.AsyncClient, fiona: httpx.AsyncClient
+) -> None:
+    case = await new_case(aisha)
+    cid = case["id"]
+    note = await add_note(aisha, cid, "Advice on the annual review")
+    rid = await logged(fiona, cid)
+    page_path = f"/t/northmoor/requests/{rid}/case-file"
+    page = await fiona.get(page_path)
+    assert page.status_code == 200, page.text
+    assert (await aisha.get(page_path)).status_code == 403
+    pairs = [
+        ("ground", "signed_consent"),
+        ("recipient_org", "Northmoor Council SEN team"),
+        ("recipient_role", "Local authority SEN officer"),
+        ("items", f"note:{note}"),
+        ("sent_on-day", str(TODAY.day)),
+        ("sent_on-month", str(TODAY.month)),
+        ("sent_on-year", str(TODAY.year)),
+        ("method", "secure_email"),
+        ("sent_to", "j.clarke@northmoor.example"),
+    ]
+    refused = await submit(fiona, page_path, f"/t/northmoor/requests/{rid}/release", pairs)
+    assert refused.status_code == 400
+    [(anchor, message)] = error_summary(refused)
+    assert anchor == "#consent_document_id"
+    assert "signed consent form" in message
+
+    form = await fiona.get(page_path)
+    uploaded = await fiona.post(
+        f"/t/northmoor/requests/{rid}/documents",
+        data={"_csrf_token": csrf_token(form.text), "kind": "signed_consent", "title": "Form"},
+        files=[("file", ("consent.pdf", SIGNED, "application/pdf"))],
+    )
+    assert uploaded.status_code == 303, uploaded.text
+    page = await fiona.get(page_path)
+    assert [row[0] for row in table_rows(page, "table[data-testid=request-documents]")] == ["Form"]
+    [form_id] = [i.attrs["value"] for i in parse(page).select("input[name=consent_document_id]")]
+    pairs.append(("consent_document_id", form_id))
+    released = await submit(fiona, page_path, f"/t/northmoor/requests/{rid}/release", pairs)
+    assert released.status_code == 303, released.text
+    log = (await fiona.get(f"{NM}/cases/{cid}/disclosures")).json()["items"]
+    assert [e["basis"] for e in log] == ["service_user"]
