@@ -83,8 +83,9 @@ async def _age(tenants: dict[UUID, dict[str, Any]], erase: int, rng: random.Rand
                     )
         for tenant_id, info in tenants.items():
             await admin.execute(
-                "INSERT INTO retention_confirmations (id, tenant_id, confirmed_by, cases_due)"
-                " VALUES (gen_random_uuid(), $1, $2, 0)",
+                "INSERT INTO retention_confirmations (id, tenant_id, confirmed_by, cases_due,"
+                " retention_years, retention_birthday)"
+                " VALUES (gen_random_uuid(), $1, $2, 0, 6, 25)",
                 tenant_id,
                 info["staff"][-1],
             )

@@ -57,6 +57,7 @@ SCRIPTS = {
     "retention": "retention.py",
     "consent-reviews": "consent_reviews.py",
     "bundle": "bundle.py",
+    "statistics": "statistics.py",
 }
 
 

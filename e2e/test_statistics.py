@@ -1,6 +1,7 @@
 """Journey (rule 12): a manager opens the annual return from the menu, picks a year,
 sees the tables with hidden figures marked and explained, and downloads the CSV (read
-and checked). axe on the page, and on the form shown again for a wrong year."""
+and checked); then an academic year, and the list of releases. axe on the pages, and on
+the form shown again for a wrong year."""
 
 from __future__ import annotations
 
@@ -105,6 +106,18 @@ def test_a_manager_previews_the_annual_return_and_downloads_the_csv(
     assert by_row["Professional"][-1] == "[c]"
     text = " ".join(str(c.value) for sheet in book for row in sheet.iter_rows() for c in row)
     assert not any(reference in text for reference in references)
+
+    # The academic year across it (September 2018 to August 2019), then every release.
+    page.get_by_test_id("period-academic").check()
+    page.get_by_test_id("field-year").fill(str(YEAR - 1))
+    page.get_by_test_id("show").click()
+    heading = page.get_by_test_id("year-heading").inner_text()
+    assert heading == f"Cases opened in the academic year {YEAR - 1}-{YEAR % 100:02d}"
+    statistics.assert_accessible()
+    page.get_by_test_id("releases-link").click()
+    assert statistics.heading() == "Releases of the annual return"
+    assert page.get_by_test_id("release-row").count() >= 2
+    statistics.assert_accessible()
 
 
 def test_a_manager_reads_the_service_report_for_a_period(

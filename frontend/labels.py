@@ -110,6 +110,7 @@ ACTION_LABELS: dict[Action, str] = {
     Action.LEGAL_HOLD_LIFTED: "Lifted the case's legal hold",
     Action.RETENTION_CONFIRMED: "Confirmed the retention sweep after its dry run",
     Action.STATISTICS_RELEASED: "Downloaded the annual return",
+    Action.STATISTICS_RELEASE_MADE: "Made the annual return's release",
     Action.CASE_ERASED: "Erased the case after its retention period",
     Action.EXPORT_REQUESTED: "Asked for the case bundle",
     Action.EXPORT_BUILT: "Built an export",

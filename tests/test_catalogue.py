@@ -83,6 +83,7 @@ async def test_application_role_cannot_bypass_row_security(
 
 READ_WRITE = frozenset({"SELECT", "INSERT", "UPDATE"})
 APPEND = frozenset({"SELECT", "INSERT"})
+READ = frozenset({"SELECT"})
 OPERATOR_COLUMNS = frozenset(
     {"id", "email", "totp_last_step", "status", "created_at", "last_sign_in_at", "failed_attempts"}
 )
@@ -123,6 +124,8 @@ APP_PRIVILEGES: dict[str, frozenset[str]] = {
     # Records of what happened: added, never changed.
     "audit_entries": APPEND,
     "audit_checkpoints": APPEND,
+    # A period's annual return as first released: every later copy is this (rule 12).
+    "statistics_releases": APPEND,
     "case_contacts": APPEND,
     "break_glass_reviews": APPEND,  # a manager's look at a break-glass use (issue 15)
     "case_notes": APPEND,
@@ -141,8 +144,9 @@ APP_PRIVILEGES: dict[str, frozenset[str]] = {
     "policy_changes": APPEND,  # each change of the policy settings, a version
     "policy_texts": APPEND,  # each version of the service's own policy text
     "policy_reviews": APPEND,
-    "retention_confirmations": APPEND,  # the admin's one confirmation of the first run
-    "retention_facts": APPEND,  # an erased case's de-identified facts (rule 14)
+    # Written only by app_retention_confirm and app_retention_erase, which decide what goes in.
+    "retention_confirmations": READ,  # the admin's confirmation, under the settings in force
+    "retention_facts": READ,  # an erased case's de-identified facts (rule 14)
     # A create's idempotency key, kept a day then deleted: the one DELETE a rule needs.
     "idempotency_keys": frozenset({"SELECT", "INSERT", "DELETE"}),
 }
@@ -155,6 +159,9 @@ APP_FUNCTIONS = {
     # decided inside from the tenant's policy and the database's date, in that tenant only.
     "app_retention_due(uuid,integer,integer,uuid[])",
     "app_retention_erase(uuid[])",
+    # The admin's confirmation: checked to be an active admin, the settings copied inside.
+    "app_retention_confirm(uuid,integer)",
+    "app_retention_confirmed()",
     "app_operator_failed(uuid)",
     "app_operator_signed_in(uuid,bigint)",
     "app_tenant_create(uuid,text,text,text)",

@@ -23,7 +23,9 @@ import time_machine
 
 from tests.helpers.casework import NM, as_tenant, new_case
 from tests.helpers.command import confide
+from tests.helpers.html import parse
 from tests.helpers.http import post
+from tests.helpers.pages import submit
 from tests.helpers.tenants import TenantRef
 
 ID_COLUMNS = ("case_id", "person_id", "with_person_id", "subject_id", "record_id")
@@ -302,10 +304,9 @@ async def test_the_application_role_erases_only_what_the_database_finds_due_in_i
             # Confirmed in this transaction only (rolled back: other tests see the tenant as
             # it was), or the function refuses before it looks (the next test but one).
             await app_conn.execute(
-                "INSERT INTO retention_confirmations (id, tenant_id, confirmed_by, cases_due)"
-                " SELECT gen_random_uuid(), $1, id, 0 FROM staff_users"
-                " WHERE subject = $2 ON CONFLICT (tenant_id) DO NOTHING",
-                tenant.id, f"{tenant.slug}-admin",
+                "SELECT app_retention_confirm(id, 0) FROM staff_users"
+                " WHERE subject = $1 AND app_retention_confirmed() IS NULL",
+                f"{tenant.slug}-admin",
             )  # fmt: skip
             erased = await app_conn.fetchval(
                 "SELECT app_retention_erase($1::uuid[])", [uuid.UUID(case_id)]
@@ -451,3 +452,85 @@ async def test_the_database_refuses_to_erase_before_the_tenant_admin_has_confirm
             "SELECT set_config('app.tenant_id', $1, true)", str(tenants["northmoor"].id)
         )
         assert await app_conn.fetchval(erase, [uuid.UUID(old["id"])]) == 0  # swept already
+
+
+async def test_a_change_of_the_retention_settings_stops_the_sweep_until_the_admin_confirms_again(
+    aisha: httpx.AsyncClient, gareth: httpx.AsyncClient, app_conn: asyncpg.Connection,
+    tenants: dict[str, TenantRef],
+) -> None:  # fmt: skip
+    """Rule 14: the admin confirmed what the sweep erases under the settings they saw. A
+    shorter period would erase cases nobody looked at, so a change of the settings stops
+    the sweep, in the service and in the database, until the admin confirms again on the
+    retention page; the confirmation made before is shown, not taken."""
+    from confide.platform.core.db import tenant_transaction
+    from confide.platform.retention import services
+    from confide.tenants.policy.services import set_retention_settings
+
+    northmoor = tenants["northmoor"]
+    await _confirm(northmoor)
+    old = await _old_case(aisha, 8)
+    page = "/t/northmoor/admin/retention"
+    try:
+        async with tenant_transaction(northmoor.id):
+            await set_retention_settings(7, 25)
+        async with tenant_transaction(northmoor.id):
+            assert await services.sweep() == {"erased": 0, "not_confirmed": 1}
+        async with app_conn.transaction():
+            await app_conn.execute(
+                "SELECT set_config('app.tenant_id', $1, true)", str(northmoor.id)
+            )
+            with pytest.raises(asyncpg.InsufficientPrivilegeError, match="not confirmed"):
+                await app_conn.fetchval(
+                    "SELECT app_retention_erase($1::uuid[])", [uuid.UUID(old["id"])]
+                )
+        shown = parse(await gareth.get(page))
+        assert (
+            "have changed since the sweep was confirmed"
+            in shown.one("[data-testid=settings-changed]").text
+        )
+        assert shown.first("[data-testid=confirmed]") is None
+        assert "restart" in shown.one("button[data-testid=confirm]").text
+        confirmed = await submit(gareth, page, f"{page}/confirm", [])
+        assert confirmed.status_code == 303, confirmed.text
+        assert parse(await gareth.get(page)).first("[data-testid=confirm]") is None
+        async with tenant_transaction(northmoor.id):
+            assert (await services.sweep())["erased"] >= 1
+        assert (await aisha.get(f"{NM}/cases/{old['id']}")).status_code == 404
+    finally:
+        async with tenant_transaction(northmoor.id):
+            await set_retention_settings(6, 25)
+
+
+async def test_only_an_active_admin_of_the_tenant_can_confirm_the_sweep_and_only_through_the_door(
+    app_conn: asyncpg.Connection, tenants: dict[str, TenantRef]
+) -> None:
+    """The application role cannot write a confirmation (or an erased case's facts) itself,
+    and the one function that writes it refuses anyone but an active admin of the tenant."""
+    northmoor = tenants["northmoor"]
+    admin = await _staff(northmoor, "northmoor-admin")
+    caseworker = await _staff(northmoor, "northmoor-cw-1")
+    eastdale_admin = await _staff(tenants["eastdale"], "eastdale-admin")
+
+    async def refused(statement: str, *args: Any, match: str | None = None) -> None:
+        async with app_conn.transaction():
+            await app_conn.execute(
+                "SELECT set_config('app.tenant_id', $1, true)", str(northmoor.id)
+            )
+            with pytest.raises(asyncpg.InsufficientPrivilegeError, match=match):
+                await app_conn.execute(statement, *args)
+
+    await refused(
+        "INSERT INTO retention_confirmations (id, tenant_id, confirmed_by, cases_due,"
+        " retention_years, retention_birthday) VALUES (gen_random_uuid(), $1, $2, 0, 1, 25)",
+        northmoor.id, admin.id,
+    )  # fmt: skip
+    await refused(
+        "INSERT INTO retention_facts (id, tenant_id, year_opened, age_band, support_level,"
+        " outcome_class, referral_route, contacted_by, year_erased)"
+        " VALUES (gen_random_uuid(), $1, 2020, 'unknown', 1, 'x', 'x', 'x', 2026)",
+        northmoor.id,
+    )  # fmt: skip
+    for someone in (caseworker, eastdale_admin):  # not an admin; another tenant's admin
+        await refused(
+            "SELECT app_retention_confirm($1, 0)", someone.id, match="only an active admin"
+        )

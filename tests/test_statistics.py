@@ -66,15 +66,18 @@ async def test_a_years_figures_stay_the_same_after_retention_erases_its_cases(
     before = _cube(await _figures(northmoor, year))
     second = await old_case(aisha, 9, born="1997-01-09", contacted_by="young_person",
                             support_level=3, topics=["Transport"])  # fmt: skip
+    # Aged 26 or over when the case was opened: a band of its own, kept and erased alike.
+    third = await old_case(aisha, 9, born="1980-01-01", topics=["Exclusion"])
     with_them = _cube(await _figures(northmoor, year))
     if await _opened_year(owner_conn, northmoor, second["id"]) == year:
-        assert sum(with_them[0].values()) == sum(before[0].values()) + 1
+        assert sum(with_them[0].values()) == sum(before[0].values()) + 2
         assert with_them[1]["Transport"] == before[1].get("Transport", 0) + 1
+        assert sum(n for key, n in with_them[0].items() if key[2] == "26+") >= 1
 
     counts = await confirm_and_sweep(owner_conn, northmoor, "northmoor-admin")
 
-    assert counts["erased"] >= 2
-    assert await _kept(owner_conn, northmoor, [first["id"], second["id"]]) == 0
+    assert counts["erased"] >= 3
+    assert await _kept(owner_conn, northmoor, [first["id"], second["id"], third["id"]]) == 0
     assert _cube(await _figures(northmoor, year)) == with_them
     # Another service's figures never held these cases.
     assert _cube(await _figures(eastdale, year)) == eastdale_before
@@ -176,7 +179,7 @@ def test_the_workbook_has_the_notes_then_a_sheet_per_table_and_no_formula() -> N
         protect([topic_table(figures, ("=HYPERLINK(1)", "Transport"))], 5),
     )
     book = load_workbook(io.BytesIO(return_xlsx(annual)))
-    assert book.sheetnames == ["Notes", "Table 1", "Table 2", "Table 3", "Table 4", "Table 5"]
+    assert book.sheetnames == ["Notes", *(f"Table {n}" for n in range(1, 9))]
     assert "Any count from 1 to 4 is not shown" in str(book["Notes"]["A3"].value)
     levels = book["Table 2"]
     assert levels["A1"].value == "Cases by age at first contact and support level"
@@ -190,10 +193,104 @@ def test_the_workbook_has_the_notes_then_a_sheet_per_table_and_no_formula() -> N
         "Total",
     ]
     assert ["11 to 15", 12, "[c]", "[c]", 0, 24] in rows
-    topics = book["Table 5"]
+    topics = book["Table 8"]
     assert all(c.data_type != "f" for row in topics.iter_rows() for c in row)
     assert topics["A4"].value == "=HYPERLINK(1)"
     assert topics["A4"].data_type == "s"
     lines = list(csv.reader(io.StringIO(return_csv(annual))))
     assert ["2024", "Cases naming each enquiry topic (a case may name several)", "Enquiry topic",
             "'=HYPERLINK(1)", "", "", "8", "no"] in lines  # fmt: skip
+
+
+async def test_channels_replies_school_phases_disclosures_and_requests_are_counted(
+    owner_conn: asyncpg.Connection, tenants: dict[str, TenantRef]
+) -> None:
+    from confide.platform.core.db import tenant_transaction
+    from confide.platform.statistics import services
+    from tests.helpers.environment import ADMIN_URL, DATABASE
+    from tests.helpers.schools import new_urns
+
+    tenant = tenants["northmoor"]
+    [staff] = await as_tenant(
+        owner_conn, tenant, "SELECT id FROM staff_users WHERE subject = 'northmoor-cw-1'"
+    )
+    [manager] = await as_tenant(
+        owner_conn, tenant, "SELECT id FROM staff_users WHERE subject = 'northmoor-manager'"
+    )
+    school, person, case = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    [urn] = new_urns(1)
+    statements: list[tuple[str, tuple[Any, ...]]] = [
+        ("INSERT INTO schools (id, tenant_id, urn, name, phase)"
+         " VALUES ($1, $2, $3, 'Statistics Primary', 'Primary')", (school, tenant.id, urn)),
+        ("INSERT INTO people (id, tenant_id, kind, first_name, last_name, date_of_birth,"
+         " school_id) VALUES ($1, $2, 'child_or_young_person', 'Zed', 'Stats',"
+         " DATE '2005-01-01', $3)", (person, tenant.id, school)),
+        ("INSERT INTO cases (id, tenant_id, reference, subject_id, contacted_by, topics,"
+         " support_level, status, opened_on, created_by)"
+         " VALUES ($1, $2, 'NM-2013-S00001', $3, 'parent', '[]', 1, 'open', DATE '2013-03-04',"
+         " $4)", (case, tenant.id, person, staff["id"])),
+        # Asked by email on the day the case was opened; answered by phone 3 days later.
+        ("INSERT INTO case_contacts (id, tenant_id, case_id, kind, direction, occurred_at,"
+         " summary, recorded_by) VALUES (gen_random_uuid(), $1, $2, 'email', 'incoming',"
+         " '2013-03-04 10:00+00', 'Asked about a plan', $3), (gen_random_uuid(), $1, $2,"
+         " 'phone', 'outgoing', '2013-03-07 10:00+00', 'Rang back', $3)",
+         (tenant.id, case, staff["id"])),
+        # Two subject access requests answered in 2013: one in time, one late.
+        ("INSERT INTO information_requests (id, tenant_id, kind, requester_name, relation,"
+         " case_id, received_on, channel, status, due_on, logged_by, closed_by, closed_at)"
+         " VALUES (gen_random_uuid(), $1, 'subject_access', 'A requester', 'self', $2,"
+         " DATE '2013-05-01', 'email', 'closed', DATE '2013-06-10', $3, $3,"
+         " '2013-06-01 12:00+00'), (gen_random_uuid(), $1, 'subject_access', 'A requester',"
+         " 'self', $2, DATE '2013-06-01', 'email', 'closed', DATE '2013-07-01', $3, $3,"
+         " '2013-07-20 12:00+00')", (tenant.id, case, manager["id"])),
+    ]  # fmt: skip
+    for sql, args in statements:
+        await as_tenant(owner_conn, tenant, sql, *args)
+    # A share on a legal basis sent in 2013, put in with the workflow's trigger off (the
+    # application can only reach "shared" through its steps).
+    admin = await asyncpg.connect(f"{ADMIN_URL.rsplit('/', 1)[0]}/{DATABASE}")
+    try:
+        await admin.execute("SET session_replication_role = replica")
+        await admin.execute(
+            "INSERT INTO disclosures (id, tenant_id, case_id, recipient_org, recipient_role,"
+            " purpose, items, status, basis, legal_basis, justification, authorised_by,"
+            " check_code, check_reason, requested_by, sent_on, sent_method, sent_to, sent_by,"
+            " shared_at) VALUES (gen_random_uuid(), $1, $2, 'Children''s services',"
+            " 'Social worker', 'Safeguarding', '[{\"kind\": \"note\"}]', 'shared', 'legal',"
+            " 'safeguarding', 'Risk of harm', $3, 'no_consent', 'No consent', $4,"
+            " DATE '2013-05-02', 'secure_email', 'Duty team', $4, '2013-05-02 12:00+00')",
+            tenant.id, case, manager["id"], staff["id"],
+        )  # fmt: skip
+    finally:
+        await admin.close()
+
+    async with tenant_transaction(tenant.id):
+        figures = await services.year_figures(2013)
+
+    by: dict[str, Counter[str]] = {"channel": Counter(), "response": Counter(), "phase": Counter()}
+    for c in figures.counts:
+        by["channel"][c.channel] += c.cases
+        by["response"][c.response] += c.cases
+        by["phase"][c.phase] += c.cases
+    assert by == {"channel": {"email": 1}, "response": {"2-5": 1}, "phase": {"primary": 1}}
+    assert figures.disclosures == {"safeguarding": 1}
+    assert figures.requests == {("subject_access", "within"): 1, ("subject_access", "late"): 1}
+    manager_view = await staff_of(owner_conn, tenant, "northmoor-manager")
+    async with tenant_transaction(tenant.id):
+        annual = await services.annual_return(2013, manager_view)
+    titles = [t.title for release in annual.releases for t in release.tables]
+    assert titles[4:] == [
+        "Cases by how the family first made contact",
+        "Cases by the time from opening to the first reply",
+        "Cases by the phase of the child's school",
+        "Cases naming each enquiry topic (a case may name several)",
+        "Disclosures shared outside the service, by basis",
+        "Information requests answered, by kind and deadline",
+    ]
+    # One case, one share, two requests: every figure but the zeros hidden.
+    assert annual.disclosures is not None
+    assert annual.disclosures.tables[0].grand_total.suppressed
+    assert annual.requests is not None
+    assert annual.requests.tables[0].grand_total.suppressed
+    assert "Stats" not in repr(annual)
+    assert "Rang back" not in repr(annual)

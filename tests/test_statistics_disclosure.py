@@ -52,7 +52,8 @@ Name = tuple[int, str, int, int]  # (table, "cell" | "row" | "column" | "grand",
 
 def attack(release: Release) -> dict[Name, tuple[float, float]]:
     """For every hidden figure, the least and greatest value it can take given every
-    published figure (within ±2 when rounded), that totals are sums, that the same total
+    published figure (within ±2 when rounded, but a published 0 exactly: only an empty
+    group is shown as 0), that totals are sums, that the same total
     in two tables is one number, and that no count is negative."""
 
     # The same total in two tables is the same unknown: name totals by dimension.
@@ -74,7 +75,7 @@ def attack(release: Release) -> dict[Name, tuple[float, float]]:
             variables[name] = len(bounds)
             if shown_value is None:
                 bounds.append((0.0, None))
-            elif release.rounded:
+            elif release.rounded and shown_value != 0:  # a published 0 is a true 0
                 bounds.append((max(0.0, shown_value - 2.0), shown_value + 2.0))
             else:
                 bounds.append((float(shown_value), float(shown_value)))
@@ -176,6 +177,8 @@ def assert_published_figures_are_true_and_never_small(
         for true, f in pairs:
             if 0 < true < release.threshold:
                 assert f.suppressed
+            if f.value == 0:
+                assert true == 0, "a non-empty group was published as 0"
             if not f.suppressed:
                 assert f.value == (round_to_base(true) if release.rounded else true)
 
@@ -310,6 +313,18 @@ def test_rounding_to_5_halves_up(value: int, rounded: int) -> None:
     assert round_to_base(value) == rounded
 
 
+def test_a_rounded_release_never_publishes_a_small_count_as_zero() -> None:
+    # With a threshold of 2, a count of 2 is above it, but rounds to 0: it is hidden
+    # instead, so every published 0 is an empty group (and an attacker knows it).
+    ages = CountTable("Age", (AGE,), {("0-4",): 2, ("5-10",): 11, ("11-15",): 14})
+    release = protect([ages], 2, rounded=True)
+    [published] = release.tables
+    assert [f.shown for f in published.row_totals] == ["[c]", "[c]", "15"]
+    assert published.grand_total.shown == "25"
+    assert "Any count from 1 to 2 is not shown" in release.method
+    assert "Any count from 1 to 1 is not shown" in protect([ages], 2).method
+
+
 def test_rounded_totals_are_rounded_on_their_own_and_the_release_says_so() -> None:
     tables = [table(ROUTE, AGE, [[21, 3, 31], [12, 9, 14], [7, 8, 11]])]
     release = protect(tables, 5, rounded=True)
@@ -357,7 +372,7 @@ def releases(draw: st.DrawFn) -> tuple[list[CountTable], int, bool]:
         tables.append(
             CountTable("Age", (AGE,), dict(zip([(c,) for c in AGE.codes], ages, strict=True)))
         )
-    return tables, draw(st.sampled_from([3, 5, 10])), draw(st.booleans())
+    return tables, draw(st.sampled_from([2, 3, 5, 10])), draw(st.booleans())
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -8,7 +8,7 @@ import csv
 import hashlib
 import io
 import uuid
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import asyncpg
@@ -31,6 +31,12 @@ async def _year_of(owner: asyncpg.Connection, tenant: TenantRef, case: dict[str,
     )
     opened: date = row["opened_on"]
     return opened.year
+
+
+def _as(tenant: TenantRef) -> Any:
+    from confide.platform.core.db import tenant_transaction
+
+    return tenant_transaction(tenant.id)
 
 
 def _grand_total(body: dict[str, Any]) -> int | None:
@@ -132,7 +138,7 @@ async def test_the_preview_page_shows_the_tables_marks_hidden_figures_and_names_
     assert page.status_code == 200, page.text
     document = parse(page)
     tables = document.select("table[data-testid=return-table]")
-    assert len(tables) == 5
+    assert len(tables) == 10  # 7 of the cases, the topics, disclosures, requests
     assert tables[0].one("caption").text == "Cases by who made contact and referral route"
     # One early-help case this year at most a few: hidden, marked, and explained.
     assert document.select("[data-testid=suppressed]")
@@ -216,3 +222,203 @@ async def test_the_service_report_counts_enquiries_replies_caseloads_and_overdue
     assert wrong.status_code == 400
     assert [field for field, _ in error_summary(wrong)] == ["#start-day"]
     assert (await aisha.get(f"{NM}/statistics/service")).status_code == 403
+
+
+async def test_a_years_return_is_released_once_and_every_later_copy_is_that_release(
+    aisha: httpx.AsyncClient, fiona: httpx.AsyncClient, bronwen: httpx.AsyncClient,
+    owner_conn: asyncpg.Connection, tenants: dict[str, TenantRef],
+) -> None:  # fmt: skip
+    # Two releases of one year, differenced, would give hidden counts away (rule 12).
+    case = await old_case(aisha, 7)
+    year = await _year_of(owner_conn, tenants["northmoor"], case)
+    params = {"year": year}
+    first_csv = await fiona.get(f"{NM}/api/statistics/annual-return.csv", params=params)
+    first_xlsx = await fiona.get(f"{NM}/api/statistics/annual-return.xlsx", params=params)
+    first_json = await fiona.get(f"{NM}/api/statistics/annual-return", params=params)
+    assert first_csv.status_code == first_xlsx.status_code == first_json.status_code == 200
+    assert _grand_total(first_json.json()) is None  # one case: hidden
+    for _ in range(5):  # enough more cases that a recomputed total would be shown
+        await old_case(aisha, 7)
+
+    again_csv = await fiona.get(f"{NM}/api/statistics/annual-return.csv", params=params)
+    again_xlsx = await fiona.get(f"{NM}/statistics/annual-return/download-xlsx", params=params)
+    again_json = await fiona.get(f"{NM}/api/statistics/annual-return", params=params)
+    page = await fiona.get(f"{NM}/statistics/annual-return", params=params)
+
+    assert again_csv.content == first_csv.content
+    assert again_xlsx.content == first_xlsx.content
+    assert again_json.json() == first_json.json()
+    assert page.status_code == 200
+    assert "Released" in parse(page).one("[data-testid=released]").text
+    # Kept once, made once (audited with ids and codes only), downloaded four times.
+    made = await as_tenant(
+        owner_conn, tenants["northmoor"],
+        "SELECT subject_id, detail FROM audit_entries WHERE action = 'statistics_release_made'"
+        " AND detail->>'year' = $1",
+        str(year),
+    )  # fmt: skip
+    assert len(made) == 1
+    downloads = await as_tenant(
+        owner_conn, tenants["northmoor"],
+        "SELECT count(*) AS n FROM audit_entries WHERE action = 'statistics_released'"
+        " AND subject_id = $1",
+        made[0]["subject_id"],
+    )  # fmt: skip
+    assert downloads[0]["n"] == 4
+    # Listed, with the checksums of the files downloaded, in the API and on the page.
+    listed = (await fiona.get(f"{NM}/api/statistics/releases")).json()
+    [entry] = [r for r in listed["items"] if r["year"] == year]
+    assert entry["csv_sha256"] == hashlib.sha256(first_csv.content).hexdigest()
+    assert entry["xlsx_sha256"] == hashlib.sha256(first_xlsx.content).hexdigest()
+    assert entry["produced_by_name"] == "Fiona MacLeod"
+    releases_page = await fiona.get(f"{NM}/statistics/releases")
+    assert releases_page.status_code == 200
+    assert entry["csv_sha256"] in page_text(releases_page)
+    assert (await aisha.get(f"{NM}/statistics/releases")).status_code == 403
+    assert (await aisha.get(f"{NM}/api/statistics/releases")).status_code == 403
+    # Eastdale's list never shows Northmoor's release.
+    eastdale = (await bronwen.get(f"{ED}/api/statistics/releases")).json()
+    assert all(r["id"] != entry["id"] for r in eastdale["items"])
+
+
+async def test_a_year_not_yet_over_has_no_return(fiona: httpx.AsyncClient) -> None:
+    from confide.platform.core.clock import service_today
+
+    this_year = service_today().year
+    for path in ("/api/statistics/annual-return", "/api/statistics/annual-return.csv",
+                 "/api/statistics/annual-return.xlsx"):  # fmt: skip
+        answer = await fiona.get(f"{NM}{path}", params={"year": this_year})
+        assert answer.status_code == 400, answer.text
+        assert "has ended" in answer.json()["errors"]["year"]
+    later = await fiona.get(f"{NM}/api/statistics/annual-return", params={"year": this_year + 1})
+    assert later.status_code == 400
+    assert "year" in later.json()["errors"]
+    page = await fiona.get(f"{NM}/statistics/annual-return", params={"year": this_year})
+    assert page.status_code == 400
+    assert error_summary(page) == [
+        (
+            "#year",
+            f"Choose a year that has ended: {this_year} is not over until 31 December {this_year}",
+        )
+    ]
+    download = await fiona.get(
+        f"{NM}/statistics/annual-return/download", params={"year": this_year}
+    )
+    assert download.status_code == 400
+    listed = (await fiona.get(f"{NM}/api/statistics/releases")).json()
+    assert all(r["year"] != this_year for r in listed["items"])
+
+
+async def test_a_financial_or_academic_year_is_its_own_period_once_it_has_ended(
+    fiona: httpx.AsyncClient, owner_conn: asyncpg.Connection, tenants: dict[str, TenantRef]
+) -> None:
+    from confide.platform.core.clock import service_today
+
+    northmoor = tenants["northmoor"]
+    # A case opened in February 2015: the financial and academic years 2014-15.
+    await as_tenant(
+        owner_conn, northmoor,
+        "INSERT INTO cases (id, tenant_id, reference, contacted_by, topics, support_level,"
+        " status, opened_on, created_by, anonymous)"
+        " SELECT gen_random_uuid(), $1, 'NM-2015-F00001', 'parent',"
+        " jsonb_build_array('Transport'), 2, 'open', DATE '2015-02-10', id, true"
+        " FROM staff_users WHERE subject = 'northmoor-cw-1'",
+        northmoor.id,
+    )  # fmt: skip
+    async with _as(northmoor):
+        from confide.platform.statistics import services
+
+        counts = {
+            (kind, year): (await services.year_figures(year, kind)).cases
+            for kind in ("calendar", "financial", "academic")
+            for year in (2014, 2015)
+        }
+    assert counts == {("calendar", 2014): 0, ("calendar", 2015): 1, ("financial", 2014): 1,
+                      ("financial", 2015): 0, ("academic", 2014): 1,
+                      ("academic", 2015): 0}  # fmt: skip
+    path = f"{NM}/api/statistics/annual-return"
+    counted = {"financial": 2014, "academic": 2014}
+    for kind, begins in counted.items():
+        answer = await fiona.get(path, params={"year": begins, "period": kind})
+        assert answer.status_code == 200, answer.text
+        assert answer.json()["period"] == kind
+        assert answer.json()["label"] == "2014-15"
+        csv_file = await fiona.get(f"{path}.csv", params={"year": begins, "period": kind})
+        disposition = csv_file.headers["content-disposition"]
+        assert f"annual-return-{kind}-year-2014-15.csv" in disposition
+        assert csv_file.text.splitlines()[1].startswith("2014-15,")
+    page = await fiona.get(
+        f"{NM}/statistics/annual-return", params={"year": counted["academic"], "period": "academic"}
+    )
+    assert page.status_code == 200
+    heading = parse(page).one("[data-testid=year-heading]").text
+    assert heading == "Cases opened in the academic year 2014-15"
+    assert "period=academic" in (parse(page).one("[data-testid=download-csv]").get("href") or "")
+
+    # Another kind of period is refused, naming it; so is a year not yet over.
+    other = await fiona.get(path, params={"year": 2020, "period": "quarter"})
+    assert other.status_code == 400
+    assert other.json()["errors"] == {"period": "Choose a calendar, financial or academic year"}
+    today = service_today()
+    running = today.year if today.month >= 4 else today.year - 1
+    late = await fiona.get(path, params={"year": running, "period": "financial"})
+    assert late.status_code == 400
+    assert "has ended" in late.json()["errors"]["year"]
+    wrong = await fiona.get(
+        f"{NM}/statistics/annual-return", params={"year": 2020, "period": "quarter"}
+    )
+    assert error_summary(wrong) == [("#period", "Choose a calendar, financial or academic year")]
+
+
+async def test_a_financial_year_is_refused_once_its_cases_may_have_been_erased(
+    fiona: httpx.AsyncClient, owner_conn: asyncpg.Connection, tenants: dict[str, TenantRef]
+) -> None:
+    # What retention keeps of an erased case has only its calendar year (rule 14).
+    await as_tenant(
+        owner_conn, tenants["northmoor"],
+        "INSERT INTO retention_facts (id, tenant_id, year_opened, year_closed, topics, age_band,"
+        " support_level, outcome_class, referral_route, contacted_by, year_erased)"
+        " VALUES (gen_random_uuid(), $1, 2011, 2011, '[]', 'unknown', 1, 'none', 'self',"
+        " 'parent', 2018)",
+        tenants["northmoor"].id,
+    )  # fmt: skip
+    path = f"{NM}/api/statistics/annual-return"
+    for year in (2010, 2011):
+        refused = await fiona.get(path, params={"year": year, "period": "financial"})
+        assert refused.status_code == 400, refused.text
+        assert "choose the calendar year" in refused.json()["errors"]["period"]
+    assert (await fiona.get(path, params={"year": 2011})).status_code == 200
+    assert (await fiona.get(path, params={"year": 2012, "period": "academic"})).status_code == 200
+
+
+async def test_the_service_report_counts_requests_answered_within_their_deadline_and_overdue(
+    fiona: httpx.AsyncClient, owner_conn: asyncpg.Connection, tenants: dict[str, TenantRef]
+) -> None:
+    from confide.platform.core.clock import service_today
+
+    today = service_today()
+    period = {"start": (today - timedelta(days=30)).isoformat(), "end": today.isoformat()}
+    path = f"{NM}/api/statistics/service"
+    before = (await fiona.get(path, params=period)).json()
+    northmoor = tenants["northmoor"]
+    # FOI requests: one answered in time, one late, one open past its date.
+    await as_tenant(
+        owner_conn, northmoor,
+        "INSERT INTO information_requests (id, tenant_id, kind, requester_name, relation,"
+        " received_on, channel, status, due_on, logged_by, closed_by, closed_at)"
+        " SELECT gen_random_uuid(), $1, 'foi', 'A requester', 'other', $2::date - 20,"
+        " 'email', v.status, v.due, s.id, CASE WHEN v.status = 'closed' THEN s.id END,"
+        " v.closed FROM staff_users s, (VALUES ('closed', $2::date - 1, $3::timestamptz),"
+        " ('closed', $2::date - 5, $3::timestamptz), ('open', $2::date - 2, NULL))"
+        " AS v(status, due, closed) WHERE s.subject = 'northmoor-manager'",
+        northmoor.id, today, datetime.now(UTC) - timedelta(days=2),
+    )  # fmt: skip
+
+    body = (await fiona.get(path, params=period)).json()
+
+    assert body["requests_answered"] == before["requests_answered"] + 2
+    assert body["requests_answered_in_time"] == before["requests_answered_in_time"] + 1
+    assert body["requests_overdue"] == before["requests_overdue"] + 1
+    page = await fiona.get(f"{NM}/statistics/service")
+    assert parse(page).one("[data-testid=requests-overdue]").text == str(body["requests_overdue"])
+    assert "A requester" not in page.text

@@ -1,6 +1,6 @@
 """Retention (rule 14), the tenant admin's page: the dry run (how many cases a sweep would
-erase today, by rule, and the list, a page at a time) and the one confirmation that lets
-the daily sweep run."""
+erase today, by rule, and the list, a page at a time) and the confirmation that lets the
+daily sweep run, under the retention settings in force (a change of them asks again)."""
 
 from __future__ import annotations
 
@@ -52,6 +52,6 @@ class RetentionPages(Controller):
     async def confirm(
         self, request: Request[Any, Any, Any], staff: NamedDependency[StaffView]
     ) -> Redirect:
-        """Confirm once: from now on the sweep runs on schedule."""
+        """Confirm: from now on the sweep runs on schedule, until the settings change."""
         await services.confirm(staff)
         return redirect_to(request, "admin-retention")

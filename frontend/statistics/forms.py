@@ -1,4 +1,4 @@
-"""The annual return's one field: the calendar year."""
+"""The annual return's fields: the kind of year and the year it begins."""
 
 from __future__ import annotations
 
@@ -6,17 +6,23 @@ from datetime import date
 
 from confide.frontend.forms import Form
 from confide.platform.statistics import services
+from confide.platform.statistics.schemas import CALENDAR
 
 
 class YearForm(Form):
-    order = ("year",)
+    order = ("period", "year")
+
+    def kind(self) -> str:
+        """The kind of year chosen (calendar unless another is)."""
+        return self.text("period") or CALENDAR
 
     def year(self) -> int | None:
-        """The year typed, checked by the service's own rule; None when wrong."""
+        """The year typed, checked by the service's own rules (a year that has ended);
+        None when wrong."""
         year = self.number("year", "Enter a year as 4 digits, like 2025", max_digits=4)
         if year is None:
             return None
-        self.check(lambda: services.check_year(year))
+        self.check(lambda: services.check_return_year(year, self.kind()))
         return year if self.ok else None
 
 

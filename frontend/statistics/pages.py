@@ -13,6 +13,7 @@ from litestar.response import Template
 
 from confide.frontend.forms import date_fields
 from confide.frontend.labels import TASK_KIND_LABELS
+from confide.frontend.paging import PageNumber, page_request, paged_template
 from confide.frontend.statistics.forms import PeriodForm, YearForm
 from confide.frontend.templating import form_page
 from confide.platform.core.clock import service_today
@@ -20,11 +21,13 @@ from confide.platform.identity.schemas import StaffView
 from confide.platform.identity.web import manager
 from confide.platform.statistics import services
 from confide.platform.statistics.disclosure import SUPPRESSED_MARK
+from confide.platform.statistics.schemas import PERIOD_KINDS
 
 PAGE = "statistics/annual_return.html"
 REPORT = "statistics/service_report.html"
 PERIOD = ("start-", "end-")
 YearText = Annotated[str, QueryParameter(name="year", max_length=20)]
+KindText = Annotated[str, QueryParameter(name="period", max_length=20)]
 
 
 def chart(rows: list[tuple[str, int | None]]) -> list[tuple[str, int | None, float]]:
@@ -44,13 +47,32 @@ class StatisticsPages(Controller):
         request: Request[Any, Any, Any],
         staff: NamedDependency[StaffView],
         year: YearText = "",
+        period: KindText = "",
     ) -> Template:
-        """Last year's return unless another year is asked for; a wrong year is the form
-        again, naming it."""
-        form = YearForm({"year": year or str(service_today().year - 1)})
+        """Last calendar year's return unless another year is asked for; a wrong year is
+        the form again, naming it."""
+        form = YearForm({"year": year or str(service_today().year - 1), "period": period})
         chosen = form.year()
-        annual = await services.annual_return(chosen, staff) if chosen is not None else None
-        return form_page(request, PAGE, form, annual=annual, mark=SUPPRESSED_MARK, chart=chart)
+        kept = (
+            await form.save(lambda: services.release(chosen, staff, form.kind()))
+            if (chosen is not None)
+            else None
+        )
+        return form_page(
+            request, PAGE, form, annual=kept.annual if kept else None, kept=kept,
+            mark=SUPPRESSED_MARK, chart=chart, kinds=PERIOD_KINDS,
+        )  # fmt: skip
+
+    @get("/releases", name="statistics-releases")
+    async def releases(
+        self,
+        request: Request[Any, Any, Any],
+        staff: NamedDependency[StaffView],
+        page: PageNumber = 1,
+    ) -> Template:
+        """Every kept release of the annual return, the latest period first."""
+        found = await services.releases(staff, page_request(page))
+        return paged_template(request, "statistics/releases.html", found, page, query="")
 
     @get("/service", name="service-report")
     async def service_report(
@@ -78,9 +100,10 @@ class StatisticsPages(Controller):
         request: Request[Any, Any, Any],
         staff: NamedDependency[StaffView],
         year: YearText = "",
+        period: KindText = "",
     ) -> Response[bytes] | Template:
         """The CSV for the council; each download is audited with its checksum."""
-        return await _download(request, staff, year, services.CSV)
+        return await _download(request, staff, year, period, services.CSV)
 
     @get("/annual-return/download-xlsx", name="annual-return-xlsx")
     async def download_xlsx(
@@ -88,20 +111,31 @@ class StatisticsPages(Controller):
         request: Request[Any, Any, Any],
         staff: NamedDependency[StaffView],
         year: YearText = "",
+        period: KindText = "",
     ) -> Response[bytes] | Template:
         """The workbook for the council; each download is audited with its checksum."""
-        return await _download(request, staff, year, services.XLSX)
+        return await _download(request, staff, year, period, services.XLSX)
 
 
 async def _download(
-    request: Request[Any, Any, Any], staff: StaffView, year: str, kind: tuple[str, str]
+    request: Request[Any, Any, Any],
+    staff: StaffView,
+    year: str,
+    period: str,
+    kind: tuple[str, str],
 ) -> Response[bytes] | Template:
     """The return as a file, or the form again naming a wrong year."""
-    form = YearForm({"year": year})
+    form = YearForm({"year": year, "period": period})
     chosen = form.year()
-    if chosen is None:
-        return form_page(request, PAGE, form, annual=None, mark=SUPPRESSED_MARK)
-    download = await services.download(chosen, staff, kind)
+    download = (
+        await form.save(lambda: services.download(chosen, staff, kind, form.kind()))
+        if (chosen is not None)
+        else None
+    )
+    if download is None:
+        return form_page(
+            request, PAGE, form, annual=None, kept=None, mark=SUPPRESSED_MARK, kinds=PERIOD_KINDS
+        )
     return Response(
         download.content,
         media_type=download.media_type,

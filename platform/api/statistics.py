@@ -11,12 +11,16 @@ from litestar import Controller, Response, get
 from litestar.di import NamedDependency
 from litestar.params import QueryParameter
 
+from confide.platform.api.schemas import Limit, Offset, PageOut
+from confide.platform.core.pagination import DEFAULT_PAGE_SIZE, PageRequest
 from confide.platform.identity.schemas import StaffView
 from confide.platform.identity.web import manager
 from confide.platform.statistics import services
-from confide.platform.statistics.schemas import AnnualReturn, ServiceReport
+from confide.platform.statistics.schemas import AnnualReturn, ReleaseView, ServiceReport
 
 Year = Annotated[int, QueryParameter(ge=services.YEARS[0], le=services.YEARS[1])]
+# The kind of year: checked by the service (400 naming ``period`` for another).
+PeriodKind = Annotated[str, QueryParameter(max_length=20)]
 
 
 class StatisticsController(Controller):
@@ -27,10 +31,26 @@ class StatisticsController(Controller):
     guards = [manager]
 
     @get("/annual-return", name="api-annual-return")
-    async def annual_return(self, year: Year, staff: NamedDependency[StaffView]) -> AnnualReturn:
-        """The cases opened in the calendar year, in tables with small counts hidden
-        (``value`` null) and the method in plain English."""
-        return await services.annual_return(year, staff)
+    async def annual_return(
+        self, year: Year, staff: NamedDependency[StaffView], period: PeriodKind = "calendar"
+    ) -> AnnualReturn:
+        """The cases opened in the calendar year (``period=financial``: the April-March year
+        beginning in ``year``; ``academic``: September-August), once it has ended (400
+        ``year`` before),
+        in tables with small counts hidden (``value`` null) and the method in plain
+        English: the year's one release, made the first time it is asked for and kept."""
+        return await services.annual_return(year, staff, period)
+
+    @get("/releases", name="api-statistics-releases")
+    async def releases(
+        self,
+        staff: NamedDependency[StaffView],
+        limit: Limit = DEFAULT_PAGE_SIZE,
+        offset: Offset = 0,
+    ) -> PageOut[ReleaseView]:
+        """The kept releases of the annual return, the latest year first: who made each,
+        when, and the checksums of its CSV and workbook."""
+        return PageOut.of(await services.releases(staff, PageRequest(limit, offset)))
 
     @get("/service", name="api-service-report")
     async def service_report(
@@ -45,11 +65,11 @@ class StatisticsController(Controller):
 
     @get("/annual-return.csv", name="api-annual-return-csv")
     async def annual_return_csv(
-        self, year: Year, staff: NamedDependency[StaffView]
+        self, year: Year, staff: NamedDependency[StaffView], period: PeriodKind = "calendar"
     ) -> Response[bytes]:
         """The same return as one tidy CSV (a line per figure, hidden ones "[c]"); each
         download is audited with its checksum."""
-        download = await services.download_csv(year, staff)
+        download = await services.download_csv(year, staff, period)
         return Response(
             download.content,
             media_type=download.media_type,
@@ -61,11 +81,11 @@ class StatisticsController(Controller):
 
     @get("/annual-return.xlsx", name="api-annual-return-xlsx")
     async def annual_return_xlsx(
-        self, year: Year, staff: NamedDependency[StaffView]
+        self, year: Year, staff: NamedDependency[StaffView], period: PeriodKind = "calendar"
     ) -> Response[bytes]:
         """The same return as a workbook: the notes and method, then a sheet per table;
         each download is audited with its checksum."""
-        download = await services.download_xlsx(year, staff)
+        download = await services.download_xlsx(year, staff, period)
         return Response(
             download.content,
             media_type=download.media_type,

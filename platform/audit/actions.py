@@ -82,6 +82,7 @@ class Action(StrEnum):
     RETENTION_CONFIRMED = "retention_confirmed"
     # Statistics (rule 12)
     STATISTICS_RELEASED = "statistics_released"
+    STATISTICS_RELEASE_MADE = "statistics_release_made"
     CASE_ERASED = "case_erased"
     # Issue 16, exports (rule 29)
     EXPORT_REQUESTED = "export_requested"
@@ -195,6 +196,9 @@ MEANINGS: dict[Action, str] = {
     Action.LEGAL_HOLD_LIFTED: "a manager lifted a case's legal hold",
     Action.RETENTION_CONFIRMED: "a tenant admin saw the retention dry run and let it run",
     Action.STATISTICS_RELEASED: "a manager downloaded the annual return (year, format, checksum)",
+    Action.STATISTICS_RELEASE_MADE: (
+        "a completed period's annual return was made and kept: every later copy is this one"
+    ),
     Action.CASE_ERASED: "a case past retention was erased, its facts kept de-identified",
     # Issue 16, exports
     Action.EXPORT_REQUESTED: "a case's bundle was asked for, to be built by a worker",

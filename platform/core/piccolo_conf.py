@@ -27,5 +27,6 @@ APP_REGISTRY = AppRegistry(
         "confide.platform.documents.piccolo_app",
         "confide.platform.requests.piccolo_app",
         "confide.platform.exports.piccolo_app",
+        "confide.platform.statistics.piccolo_app",
     ]
 )

@@ -29,7 +29,7 @@ from piccolo.table import Table
 from confide.platform.core.db import get_engine
 from confide.platform.core.logs import get_logger
 from confide.platform.core.sql import raw
-from confide.platform.core.tables import APP_READ, APPEND_ONLY, EXPIRING
+from confide.platform.core.tables import APP_READ, APPEND_ONLY, EXPIRING, WRITTEN_BY_FUNCTIONS
 
 log = get_logger(__name__)
 
@@ -151,7 +151,9 @@ async def secure_schema(app_role: str, app_password: str | None = None) -> list[
             if table in tables:
                 tags = tables[table]._meta.tags
                 allowed = (
-                    "SELECT, INSERT"
+                    "SELECT"
+                    if WRITTEN_BY_FUNCTIONS in tags
+                    else "SELECT, INSERT"
                     if APPEND_ONLY in tags
                     else "SELECT, INSERT, DELETE"
                     if EXPIRING in tags

@@ -20,6 +20,9 @@ from piccolo.table import Table
 # never write: the registry and operators change through ``app_`` functions instead.
 APP_READ = "app-read"
 APPEND_ONLY = "append-only"  # tenant-owned, the application may insert and read only
+# Tenant-owned records the application may only read: their rows come from ``app_``
+# functions, which decide what goes in (an erased case's facts, the admin's confirmation).
+WRITTEN_BY_FUNCTIONS = "written-by-functions"
 # Tenant-owned records that move through states (a disclosure awaiting authorisation, a
 # task to tell a client): insert, read and update, never delete (as any untagged one).
 NO_DELETE = "no-delete"

@@ -4,13 +4,14 @@ tenant's policy and its own date; the services hold the audit entries and the ba
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
 from confide.platform.core.pagination import Page, PageRequest
 from confide.platform.core.sql import paged, raw
 from confide.platform.retention.schemas import DueCase, HeldCase, HoldView, RetentionRule
-from confide.platform.retention.tables import LegalHold, RetentionConfirmation
+from confide.platform.retention.tables import LegalHold
 
 
 def _due(row: dict[str, Any]) -> DueCase:
@@ -142,18 +143,17 @@ async def open_holds(tenant_id: UUID, page: PageRequest) -> Page[HeldCase]:
     )
 
 
-async def confirmation(tenant_id: UUID) -> dict[str, object] | None:
-    rows = await raw(
-        "SELECT confirmed_by, confirmed_at, cases_due FROM retention_confirmations"
-        " WHERE tenant_id = {}",
-        tenant_id,
+async def confirmation() -> tuple[datetime | None, datetime | None]:
+    """When the sweep was confirmed under the retention settings now in force (None: it was
+    not), and when it was last confirmed at all (under other settings, if they differ)."""
+    [row] = await raw(
+        "SELECT app_retention_confirmed() AS current,"
+        " (SELECT max(confirmed_at) FROM retention_confirmations) AS latest"
     )
-    return rows[0] if rows else None
+    return row["current"], row["latest"]
 
 
-async def insert_confirmation(tenant_id: UUID, confirmation_id: UUID, by: UUID, due: int) -> None:
-    await RetentionConfirmation.insert(
-        RetentionConfirmation(
-            id=confirmation_id, tenant_id=tenant_id, confirmed_by=by, cases_due=due
-        )
-    )
+async def insert_confirmation(by: UUID, due: int) -> None:
+    """Through ``app_retention_confirm``: it checks ``by`` is an active admin of the tenant
+    and records the settings in force itself."""
+    await raw("SELECT app_retention_confirm({}, {})", by, due)

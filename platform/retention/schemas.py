@@ -35,7 +35,8 @@ class DryRun:
 
     total: int
     by_rule: dict[RetentionRule, int]
-    confirmed_at: datetime | None
+    confirmed_at: datetime | None  # under the retention settings now in force
+    last_confirmed_at: datetime | None  # the latest, under whichever settings
 
 
 @dataclass(frozen=True, slots=True)

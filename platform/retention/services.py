@@ -109,14 +109,15 @@ async def held_cases(staff: StaffView, page: PageRequest) -> Page[HeldCase]:
 
 async def dry_run(staff: StaffView) -> DryRun:
     """What a sweep would erase today, by the rule that decided, and whether the admin
-    has confirmed the sweep."""
+    has confirmed the sweep under the retention settings now in force."""
     _admin(staff)
     by_rule = await queries.due_by_rule()
-    confirmed = await queries.confirmation(current_tenant_id())
+    confirmed_at, last_confirmed_at = await queries.confirmation()
     return DryRun(
         total=sum(by_rule.values()),
         by_rule=by_rule,
-        confirmed_at=confirmed["confirmed_at"] if confirmed else None,  # type: ignore[arg-type]
+        confirmed_at=confirmed_at,
+        last_confirmed_at=last_confirmed_at,
     )
 
 
@@ -127,14 +128,14 @@ async def due_cases(staff: StaffView, page: PageRequest) -> Page[DueCase]:
 
 
 async def confirm(staff: StaffView) -> DryRun:
-    """The tenant admin, having seen the dry run, lets the sweep run (once; from then on
-    it runs on schedule)."""
+    """The tenant admin, having seen the dry run, lets the sweep run under the retention
+    settings now in force; from then on it runs on schedule, until they change."""
     _admin(staff)
-    tenant_id = current_tenant_id()
-    if await queries.confirmation(tenant_id) is not None:
+    confirmed_at, _ = await queries.confirmation()
+    if confirmed_at is not None:
         raise Conflict("already_confirmed")
     by_rule = await queries.due_by_rule()
-    await queries.insert_confirmation(tenant_id, uuid4(), staff.id, sum(by_rule.values()))
+    await queries.insert_confirmation(staff.id, sum(by_rule.values()))
     await audit.record(
         Action.RETENTION_CONFIRMED, actor_kind="staff", actor_id=staff.id,
         detail={"cases_due": sum(by_rule.values())},
@@ -153,7 +154,8 @@ async def _remove_files(object_ids: list[UUID]) -> None:
 async def sweep() -> dict[str, int]:
     """Erase every case past retention and not on hold, in batches; nothing before the
     tenant admin has confirmed. Counts only (the job's run record)."""
-    if await queries.confirmation(current_tenant_id()) is None:
+    confirmed_at, _ = await queries.confirmation()
+    if confirmed_at is None:
         return {"erased": 0, "not_confirmed": 1}
     erased = 0
     after: UUID | None = None

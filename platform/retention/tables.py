@@ -6,7 +6,7 @@ from piccolo.columns import JSONB, UUID, Integer, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.constraints import Check, Unique
 
-from confide.platform.core.tables import APPEND_ONLY, NO_DELETE, TenantOwned, ref
+from confide.platform.core.tables import NO_DELETE, WRITTEN_BY_FUNCTIONS, TenantOwned, ref
 
 
 class LegalHold(TenantOwned, tablename="case_legal_holds", tags=[NO_DELETE]):
@@ -25,17 +25,26 @@ class LegalHold(TenantOwned, tablename="case_legal_holds", tags=[NO_DELETE]):
     )
 
 
-class RetentionConfirmation(TenantOwned, tablename="retention_confirmations", tags=[APPEND_ONLY]):
-    """The tenant admin saw the dry run and confirmed the first real run, once."""
+class RetentionConfirmation(
+    TenantOwned, tablename="retention_confirmations", tags=[WRITTEN_BY_FUNCTIONS]
+):
+    """The tenant admin saw the dry run and let the sweep run under the retention settings
+    then in force. A change of those settings needs a new confirmation: the sweep runs
+    only while one matches (rule 14). Written by ``app_retention_confirm`` only, which
+    checks the admin and copies the settings itself."""
 
     id = UUID(primary_key=True)
     confirmed_by = ref()
     confirmed_at = Timestamptz(default=TimestamptzNow())
     cases_due = Integer()
-    retention_confirmations_once = Unique(["tenant_id"])
+    retention_years = Integer()
+    retention_birthday = Integer()
+    retention_confirmations_per_settings = Unique(
+        ["tenant_id", "retention_years", "retention_birthday"]
+    )
 
 
-class RetentionFact(TenantOwned, tablename="retention_facts", tags=[APPEND_ONLY]):
+class RetentionFact(TenantOwned, tablename="retention_facts", tags=[WRITTEN_BY_FUNCTIONS]):
     """What the statistics need of an erased case, de-identified: no id of the case or of
     anyone on it, no date finer than a year. Written by ``app_retention_erase`` only."""
 

@@ -10,7 +10,9 @@ table and of another is the same figure, suppressed in both or in neither.
   for Education), an empty cell does not identify anyone. It is never primary-suppressed,
   and only chosen as a complementary cell when nothing else can protect a line.
 - **Primary suppression.** Every figure, cell or total, from 1 to ``threshold - 1`` is
-  suppressed.
+  suppressed; when the release is rounded, also any count that would round to 0 (1 and 2,
+  with a threshold of 2), so a published 0 is always a true 0 and an attacker may take it
+  as known.
 - **Secondary (complementary) suppression.** Every published total is the sum of its
   parts, so a line (a row, a column, the row totals, the column totals) with exactly one
   suppressed figure would give it away by subtraction. The smallest further figures are
@@ -271,12 +273,23 @@ def _audit(
     return [k for k, (lo, hi) in sorted(ranges.items()) if protected_width(lo, hi) < threshold]
 
 
-def suppress(tables: Sequence[CountTable], threshold: int) -> tuple[dict[Key, int], set[Key]]:
+def smallest_shown(threshold: int, rounded: bool) -> int:
+    """The least count published: the threshold, and never one that rounds to 0 (a
+    published 0 is always a true 0)."""
+    if not rounded:
+        return threshold
+    return max(threshold, next(v for v in range(1, 2 * ROUNDING_BASE) if round_to_base(v) > 0))
+
+
+def suppress(
+    tables: Sequence[CountTable], threshold: int, *, rounded: bool = False
+) -> tuple[dict[Key, int], set[Key]]:
     """The true figures of the release by key, and the keys to suppress."""
     if threshold < 1:
         raise ValueError("the threshold is at least 1")
     values, lines = _figures_and_lines(tables)
-    suppressed = {k for k, v in values.items() if 0 < v < threshold}
+    least = smallest_shown(threshold, rounded)
+    suppressed = {k for k, v in values.items() if 0 < v < least}
     while True:
         _no_lone_suppressed(lines, values, suppressed)
         if not suppressed:
@@ -308,7 +321,8 @@ def method_statement(threshold: int, rounded: bool) -> str:
     parts = [
         "These figures are counts of the service's cases. To protect the families and "
         "children they describe, no figure can be used to identify anyone.",
-        f"Any count from 1 to {threshold - 1} is not shown: it is marked {SUPPRESSED_MARK}. "
+        f"Any count from 1 to {smallest_shown(threshold, rounded) - 1} is not shown: it is "
+        f"marked {SUPPRESSED_MARK}. "
         "Counts of 0 are shown, because an empty group identifies nobody.",
         "Some larger counts are also marked " + SUPPRESSED_MARK + ", so that a hidden count "
         "cannot be worked out by subtracting the other figures from a total, in this table "
@@ -331,7 +345,7 @@ def method_statement(threshold: int, rounded: bool) -> str:
 
 def protect(tables: Sequence[CountTable], threshold: int, *, rounded: bool = False) -> Release:
     """The release as published: suppression decided on the true counts, then rounding."""
-    values, suppressed = suppress(tables, threshold)
+    values, suppressed = suppress(tables, threshold, rounded=rounded)
 
     def figure(key: Key) -> Figure:
         if key in suppressed:

@@ -4,13 +4,21 @@ and from the facts retention keeps of the cases it erased."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 from uuid import UUID
 
-from confide.platform.core.sql import raw
+import msgspec
+
+from confide.platform.core.pagination import Page, PageRequest
+from confide.platform.core.sql import paged, raw
 from confide.platform.statistics.schemas import (
+    AnnualReturn,
     CaseCount,
     Caseload,
+    Period,
+    ReleaseView,
     ServiceReport,
+    StoredRelease,
     WeekCount,
     YearFigures,
 )
@@ -18,9 +26,12 @@ from confide.platform.statistics.schemas import (
 # A kept case's values, derived exactly as app_retention_erase derives an erased case's
 # facts (retention's raw migration), then the facts themselves: one population, whether
 # or not a case has been erased. Nothing of free text: the outcome only as whether one
-# was recorded.
+# was recorded. The facts keep no contact, reply or school: an erased case's channel,
+# time to first reply and school phase are "unknown". Then the disclosures shared and
+# the information requests answered in the period (counts only, their codes).
 _YEAR = """
-WITH p AS (SELECT {}::uuid AS tenant, {}::integer AS year),
+WITH p AS (SELECT {}::uuid AS tenant, {}::date AS start, {}::date AS finish,
+                  {}::integer AS year),
 kept AS (
     SELECT c.contacted_by, c.referral_route,
            CASE WHEN s.date_of_birth IS NULL THEN 'unknown'
@@ -28,38 +39,82 @@ kept AS (
                 WHEN age(c.opened_on, s.date_of_birth) < interval '11 years' THEN '5-10'
                 WHEN age(c.opened_on, s.date_of_birth) < interval '16 years' THEN '11-15'
                 WHEN age(c.opened_on, s.date_of_birth) < interval '19 years' THEN '16-18'
-                ELSE '19-25' END AS age_band,
+                WHEN age(c.opened_on, s.date_of_birth) < interval '26 years' THEN '19-25'
+                ELSE '26+' END AS age_band,
            c.support_level,
            CASE WHEN c.outcome IS NULL THEN 'none' ELSE 'recorded' END AS outcome_class,
-           extract(year FROM c.closed_on)::integer AS year_closed,
-           c.topics
+           coalesce(c.closed_on <= p.finish, false) AS closed_by_end,
+           c.topics,
+           coalesce(first_in.kind, 'none') AS channel,
+           CASE WHEN first_out.day IS NULL THEN 'none'
+                WHEN first_out.day - c.opened_on <= 1 THEN '0-1'
+                WHEN first_out.day - c.opened_on <= 5 THEN '2-5'
+                WHEN first_out.day - c.opened_on <= 20 THEN '6-20'
+                ELSE '21+' END AS response,
+           CASE WHEN sc.id IS NULL THEN 'unknown'
+                WHEN lower(sc.phase) = 'nursery' THEN 'nursery'
+                WHEN lower(sc.phase) IN ('primary', 'middle deemed primary') THEN 'primary'
+                WHEN lower(sc.phase) IN ('secondary', 'middle deemed secondary')
+                     THEN 'secondary'
+                WHEN lower(sc.phase) = 'all-through' THEN 'all_through'
+                WHEN lower(sc.phase) = '16 plus' THEN 'post_16'
+                ELSE 'other' END AS phase
       FROM p, cases c
       LEFT JOIN people s ON s.tenant_id = c.tenant_id AND s.id = c.subject_id
-     WHERE c.tenant_id = p.tenant AND c.opened_on >= make_date(p.year, 1, 1)
-       AND c.opened_on < make_date(p.year + 1, 1, 1)
+      LEFT JOIN schools sc ON sc.tenant_id = s.tenant_id AND sc.id = s.school_id
+      LEFT JOIN LATERAL (
+          SELECT k.kind FROM case_contacts k
+           WHERE k.tenant_id = c.tenant_id AND k.case_id = c.id AND k.direction = 'incoming'
+           ORDER BY k.occurred_at, k.recorded_at LIMIT 1
+      ) first_in ON true
+      LEFT JOIN LATERAL (
+          SELECT min(k.occurred_at)::date AS day FROM case_contacts k
+           WHERE k.tenant_id = c.tenant_id AND k.case_id = c.id AND k.direction = 'outgoing'
+      ) first_out ON true
+     WHERE c.tenant_id = p.tenant AND c.opened_on BETWEEN p.start AND p.finish
 ), erased AS (
     SELECT f.contacted_by, f.referral_route, f.age_band, f.support_level, f.outcome_class,
-           f.year_closed, f.topics
+           coalesce(f.year_closed <= p.year, false), f.topics,
+           'unknown', 'unknown', 'unknown'
       FROM p, retention_facts f
      WHERE f.tenant_id = p.tenant AND f.year_opened = p.year
 ), year_cases AS (
     SELECT * FROM kept UNION ALL SELECT * FROM erased
 )
 SELECT 'case' AS kind, contacted_by, referral_route, age_band, support_level, outcome_class,
-       CASE WHEN year_closed <= p.year THEN 'closed' ELSE 'open' END AS year_end_status,
-       NULL::text AS topic, count(*) AS n
+       CASE WHEN closed_by_end THEN 'closed' ELSE 'open' END AS year_end_status,
+       channel, response, phase, NULL::text AS code, count(*) AS n
   FROM p, year_cases
- GROUP BY contacted_by, referral_route, age_band, support_level, outcome_class, 7
+ GROUP BY contacted_by, referral_route, age_band, support_level, outcome_class, 7,
+          channel, response, phase
 UNION ALL
-SELECT 'topic', NULL, NULL, NULL, NULL, NULL, NULL, t.topic, count(*)
+SELECT 'topic', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, t.topic, count(*)
   FROM year_cases y, jsonb_array_elements_text(y.topics) AS t(topic)
  GROUP BY t.topic
+UNION ALL
+SELECT 'disclosure', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+       CASE WHEN d.basis = 'consent' THEN 'consent' ELSE d.legal_basis END, count(*)
+  FROM p, disclosures d
+ WHERE d.tenant_id = p.tenant AND d.status = 'shared' AND d.sent_on BETWEEN p.start AND p.finish
+ GROUP BY 11
+UNION ALL
+SELECT 'request', r.kind, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+       CASE WHEN r.due_on IS NULL THEN 'no_deadline'
+            WHEN r.closed_at::date <= r.due_on THEN 'within' ELSE 'late' END, count(*)
+  FROM p, information_requests r
+ WHERE r.tenant_id = p.tenant AND r.status = 'closed'
+   AND r.closed_at::date BETWEEN p.start AND p.finish
+ GROUP BY 2, 11
 """
 
 
-async def year_figures(tenant_id: UUID, year: int) -> YearFigures:
-    """The year's counts in one statement."""
-    rows = await raw(_YEAR, tenant_id, year)
+async def year_figures(
+    tenant_id: UUID, year: int, start: date, end: date, *, calendar: bool
+) -> YearFigures:
+    """The period's counts in one statement: the kept cases opened from ``start`` to
+    ``end``, and, for a calendar year, the facts of those erased (which keep only the
+    calendar year)."""
+    rows = await raw(_YEAR, tenant_id, start, end, year if calendar else None)
     counts = tuple(
         CaseCount(
             contacted_by=str(r["contacted_by"]),
@@ -69,12 +124,28 @@ async def year_figures(tenant_id: UUID, year: int) -> YearFigures:
             outcome_class=str(r["outcome_class"]),
             year_end_status=str(r["year_end_status"]),
             cases=int(r["n"]),
+            channel=str(r["channel"]),
+            response=str(r["response"]),
+            phase=str(r["phase"]),
         )
         for r in rows
         if r["kind"] == "case"
     )
-    topics = {str(r["topic"]): int(r["n"]) for r in rows if r["kind"] == "topic"}
-    return YearFigures(year=year, counts=counts, topics=topics)
+
+    def coded(kind: str) -> dict[str, int]:
+        return {str(r["code"]): int(r["n"]) for r in rows if r["kind"] == kind}
+
+    return YearFigures(
+        year=year,
+        counts=counts,
+        topics=coded("topic"),
+        disclosures=coded("disclosure"),
+        requests={
+            (str(r["contacted_by"]), str(r["code"])): int(r["n"])
+            for r in rows
+            if r["kind"] == "request"
+        },
+    )
 
 
 _REPORT = """
@@ -119,6 +190,20 @@ SELECT 'overdue', NULL, t.kind, count(*)::float8
   FROM p, tasks t
  WHERE t.tenant_id = p.tenant AND t.status = 'open' AND t.due_on < p.today
  GROUP BY t.kind
+UNION ALL
+SELECT 'requests_answered', NULL, NULL, count(*)::float8
+  FROM p, information_requests r
+ WHERE r.tenant_id = p.tenant AND r.status = 'closed'
+   AND r.closed_at::date BETWEEN p.start AND p.finish
+UNION ALL
+SELECT 'requests_in_time', NULL, NULL, count(*)::float8
+  FROM p, information_requests r
+ WHERE r.tenant_id = p.tenant AND r.status = 'closed'
+   AND r.closed_at::date BETWEEN p.start AND p.finish AND r.closed_at::date <= r.due_on
+UNION ALL
+SELECT 'requests_overdue', NULL, NULL, count(*)::float8
+  FROM p, information_requests r
+ WHERE r.tenant_id = p.tenant AND r.status = 'open' AND r.due_on < p.today
 """
 
 
@@ -147,4 +232,108 @@ async def service_report(tenant_id: UUID, start: date, end: date, today: date) -
         ),
         unassigned_open_cases=int(one("unassigned") or 0),
         overdue_tasks={str(r["name"]): int(r["n"]) for r in rows if r["kind"] == "overdue"},
+        requests_answered=int(one("requests_answered") or 0),
+        requests_answered_in_time=int(one("requests_in_time") or 0),
+        requests_overdue=int(one("requests_overdue") or 0),
+    )
+
+
+_RELEASE_COLUMNS = (
+    "id, period_kind, period_start, period_end, produced_at, published::text AS published,"
+    " csv, csv_sha256, xlsx, xlsx_sha256"
+)
+
+
+def _stored(row: dict[str, Any]) -> StoredRelease:
+    return StoredRelease(
+        id=row["id"],
+        period_kind=str(row["period_kind"]),
+        period_start=row["period_start"],
+        period_end=row["period_end"],
+        produced_at=row["produced_at"],
+        annual=msgspec.json.decode(row["published"], type=AnnualReturn),
+        csv=bytes(row["csv"]),
+        csv_sha256=str(row["csv_sha256"]),
+        xlsx=bytes(row["xlsx"]),
+        xlsx_sha256=str(row["xlsx_sha256"]),
+    )
+
+
+async def erased_in(tenant_id: UUID, years: list[int]) -> bool:
+    """Whether any case opened in these calendar years has been erased."""
+    rows = await raw(
+        "SELECT EXISTS (SELECT 1 FROM retention_facts WHERE tenant_id = {}"
+        " AND year_opened = ANY({}::integer[])) AS erased",
+        tenant_id, years,
+    )  # fmt: skip
+    return bool(rows[0]["erased"])
+
+
+async def release_of(tenant_id: UUID, kind: str, start: date) -> StoredRelease | None:
+    """The period's kept release, if it has been produced."""
+    rows = await raw(
+        f"SELECT {_RELEASE_COLUMNS} FROM statistics_releases"  # noqa: S608
+        " WHERE tenant_id = {} AND period_kind = {} AND period_start = {}",
+        tenant_id, kind, start,
+    )  # fmt: skip
+    return _stored(rows[0]) if rows else None
+
+
+_ADD_RELEASE = (
+    "INSERT INTO statistics_releases (id, tenant_id, period_kind, period_start, period_end,"
+    " produced_by, published, csv, csv_sha256, xlsx, xlsx_sha256)"
+    " VALUES (gen_random_uuid(), {}, {}, {}, {}, {}, {}::jsonb, {}, {}, {}, {})"
+    " ON CONFLICT (tenant_id, period_kind, period_start) DO NOTHING RETURNING "
+)
+
+
+async def add_release(
+    tenant_id: UUID,
+    staff_id: UUID,
+    start: date,
+    end: date,
+    annual: AnnualReturn,
+    files: tuple[bytes, str, bytes, str],
+    kind: str,
+) -> StoredRelease | None:
+    """Keep the period's first release; None when another was kept first (a race)."""
+    csv, csv_sha256, xlsx, xlsx_sha256 = files
+    rows = await raw(
+        _ADD_RELEASE + _RELEASE_COLUMNS,
+        tenant_id, kind, start, end, staff_id, msgspec.json.encode(annual).decode(),
+        csv, csv_sha256, xlsx, xlsx_sha256,
+    )  # fmt: skip
+    return _stored(rows[0]) if rows else None
+
+
+async def releases(tenant_id: UUID, page: PageRequest) -> Page[ReleaseView]:
+    """The kept releases, the latest period first."""
+    found = await paged(
+        "SELECT r.id, r.period_kind, r.period_start, r.period_end, r.produced_at,"
+        " r.csv_sha256, r.xlsx_sha256, s.display_name AS produced_by_name"
+        " FROM statistics_releases r"
+        " JOIN staff_users s ON s.tenant_id = r.tenant_id AND s.id = r.produced_by"
+        " WHERE r.tenant_id = {} ORDER BY r.period_start DESC, r.period_kind, r.id",
+        tenant_id,
+        page=page,
+    )
+    return Page(
+        [
+            ReleaseView(
+                id=r["id"],
+                period_kind=str(r["period_kind"]),
+                period_start=r["period_start"],
+                period_end=r["period_end"],
+                year=r["period_start"].year,
+                label=Period(str(r["period_kind"]), r["period_start"].year).title,
+                produced_by_name=str(r["produced_by_name"]),
+                produced_at=r["produced_at"],
+                csv_sha256=str(r["csv_sha256"]),
+                xlsx_sha256=str(r["xlsx_sha256"]),
+            )
+            for r in found.items
+        ],
+        found.total,
+        found.limit,
+        found.offset,
     )

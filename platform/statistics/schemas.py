@@ -4,8 +4,9 @@ annual return made from them."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from uuid import UUID
 
 from confide.platform.statistics.disclosure import Release
 
@@ -18,6 +19,7 @@ AGE_BANDS: tuple[tuple[str, str], ...] = (
     ("11-15", "11 to 15"),
     ("16-18", "16 to 18"),
     ("19-25", "19 to 25"),
+    ("26+", "26 or over"),  # outside the service's 0 to 25, but counted: one population
     ("unknown", "Not known"),
 )
 CONTACTED_BY: tuple[tuple[str, str], ...] = (
@@ -40,6 +42,94 @@ YEAR_END_STATUS: tuple[tuple[str, str], ...] = (
     ("closed", "Closed by the end of the year"),
 )
 OTHER_TOPIC = "other"
+# How the family first made contact: the kind of the case's first incoming contact.
+CHANNELS: tuple[tuple[str, str], ...] = (
+    ("phone", "Phone"),
+    ("voicemail", "Voicemail"),
+    ("email", "Email"),
+    ("meeting", "Meeting"),
+    ("letter", "Letter"),
+    ("video", "Video call"),
+    ("text", "Text message"),
+    ("none", "No incoming contact recorded"),
+    ("unknown", "Not known (case erased)"),
+)
+# Days from opening the case to the first outgoing contact.
+RESPONSE_BANDS: tuple[tuple[str, str], ...] = (
+    ("0-1", "The same or the next day"),
+    ("2-5", "2 to 5 days"),
+    ("6-20", "6 to 20 days"),
+    ("21+", "More than 20 days"),
+    ("none", "No reply recorded"),
+    ("unknown", "Not known (case erased)"),
+)
+# The phase of the child's school, from the schools directory (GIAS) when one is chosen.
+SCHOOL_PHASES: tuple[tuple[str, str], ...] = (
+    ("nursery", "Nursery"),
+    ("primary", "Primary"),
+    ("secondary", "Secondary"),
+    ("all_through", "All-through"),
+    ("post_16", "16 plus"),
+    ("other", "Other or not applicable"),
+    ("unknown", "No school from the directory, or not known"),
+)
+DISCLOSURE_BASES: tuple[tuple[str, str], ...] = (
+    ("consent", "With consent"),
+    ("safeguarding", "Without consent: safeguarding"),
+    ("police_request", "Without consent: a police request"),
+    ("court_order", "Without consent: a court order"),
+    ("legal_obligation", "Without consent: another legal obligation"),
+)
+REQUEST_KINDS: tuple[tuple[str, str], ...] = (
+    ("subject_access", "Subject access request"),
+    ("case_file", "Request for a case file"),
+    ("foi", "Freedom of information request"),
+)
+REQUEST_DEADLINES: tuple[tuple[str, str], ...] = (
+    ("within", "Answered within the deadline"),
+    ("late", "Answered after the deadline"),
+    ("no_deadline", "No statutory deadline"),
+)
+
+# The periods a return covers (rule 12), each a whole year beginning in a month of its own.
+CALENDAR, FINANCIAL, ACADEMIC = "calendar", "financial", "academic"
+PERIOD_KINDS: tuple[tuple[str, str], ...] = (
+    (CALENDAR, "Calendar year (January to December)"),
+    (FINANCIAL, "Financial year (April to March)"),
+    (ACADEMIC, "Academic year (September to August)"),
+)
+_FIRST_MONTH = {CALENDAR: 1, FINANCIAL: 4, ACADEMIC: 9}
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    """A year of the return: a calendar, financial or academic one, by the year it begins."""
+
+    kind: str
+    year: int
+
+    @property
+    def start(self) -> date:
+        return date(self.year, _FIRST_MONTH[self.kind], 1)
+
+    @property
+    def end(self) -> date:
+        """The period's last day."""
+        return date(self.year + 1, _FIRST_MONTH[self.kind], 1) - timedelta(days=1)
+
+    @property
+    def label(self) -> str:
+        """2024, or 2024-25 for a year across two."""
+        if self.kind == CALENDAR:
+            return str(self.year)
+        return f"{self.year}-{(self.year + 1) % 100:02d}"
+
+    @property
+    def title(self) -> str:
+        """The period in words: "2024", "the financial year 2024-25"."""
+        if self.kind == CALENDAR:
+            return self.label
+        return f"the {self.kind} year {self.label}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +143,9 @@ class CaseCount:
     outcome_class: str
     year_end_status: str
     cases: int
+    channel: str = "unknown"
+    response: str = "unknown"
+    phase: str = "unknown"
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +156,10 @@ class YearFigures:
     year: int
     counts: tuple[CaseCount, ...]
     topics: dict[str, int]
+    # Disclosures shared in the period by basis; information requests answered in it by
+    # (kind, whether within the deadline).
+    disclosures: dict[str, int] = field(default_factory=dict)
+    requests: dict[tuple[str, str], int] = field(default_factory=dict)
 
     @property
     def cases(self) -> int:
@@ -78,6 +175,55 @@ class AnnualReturn:
     year: int
     cases: Release
     topics: Release
+    period: str = CALENDAR  # the kind of year: ``year`` is the one it begins in
+    label: str = ""  # the period as written: "2024", "2024-25"
+    # The disclosures shared and the information requests answered in the period: a
+    # release each (other populations than the cases). None in a release kept before.
+    disclosures: Release | None = None
+    requests: Release | None = None
+
+    @property
+    def releases(self) -> tuple[Release, ...]:
+        found = (self.cases, self.topics, self.disclosures, self.requests)
+        return tuple(r for r in found if r is not None)
+
+    @property
+    def title(self) -> str:
+        return Period(self.period, self.year).title
+
+
+@dataclass(frozen=True, slots=True)
+class StoredRelease:
+    """A period's annual return as first released and kept (rule 12): every later preview
+    or download of the period is this, never a recomputation."""
+
+    id: UUID
+    period_kind: str
+    period_start: date
+    period_end: date
+    produced_at: datetime
+    annual: AnnualReturn
+    csv: bytes
+    csv_sha256: str
+    xlsx: bytes
+    xlsx_sha256: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReleaseView:
+    """A kept release in the list: who produced it, when, for what period, its files'
+    checksums (the figures themselves are on the preview)."""
+
+    id: UUID
+    period_kind: str
+    period_start: date
+    period_end: date
+    year: int
+    label: str
+    produced_by_name: str
+    produced_at: datetime
+    csv_sha256: str
+    xlsx_sha256: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,4 +266,9 @@ class ServiceReport:
     responded_within_5_days: int
     open_caseloads: tuple[Caseload, ...]
     unassigned_open_cases: int
-    overdue_tasks: dict[str, int]
+    overdue_tasks: dict[str, int]  # open tasks past their date by kind (consent reviews too)
+    # Information requests answered (closed) in the period, those by their statutory
+    # deadline, and those open now past it.
+    requests_answered: int = 0
+    requests_answered_in_time: int = 0
+    requests_overdue: int = 0

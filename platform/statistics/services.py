@@ -18,6 +18,7 @@ from confide.platform.casework.access import NotPermitted, is_manager
 from confide.platform.core.clock import service_today
 from confide.platform.core.db import current_tenant_id
 from confide.platform.core.errors import Invalid
+from confide.platform.core.pagination import Page, PageRequest
 from confide.platform.identity.schemas import StaffView
 from confide.platform.statistics import queries
 from confide.platform.statistics.disclosure import (
@@ -26,20 +27,32 @@ from confide.platform.statistics.disclosure import (
     Dimension,
     Figure,
     PublishedTable,
-    Release,
     protect,
 )
 from confide.platform.statistics.schemas import (
+    ACADEMIC,
     AGE_BANDS,
+    CALENDAR,
+    CHANNELS,
     CONTACTED_BY,
+    DISCLOSURE_BASES,
+    FINANCIAL,
     OTHER_TOPIC,
     OUTCOME_CLASSES,
+    PERIOD_KINDS,
     REFERRAL_ROUTES,
+    REQUEST_DEADLINES,
+    REQUEST_KINDS,
+    RESPONSE_BANDS,
+    SCHOOL_PHASES,
     YEAR_END_STATUS,
     AnnualReturn,
     CaseCount,
     Download,
+    Period,
+    ReleaseView,
     ServiceReport,
+    StoredRelease,
     YearFigures,
 )
 from confide.tenants.policy.services import get_policy
@@ -58,11 +71,21 @@ def check_year(year: int) -> None:
         raise Invalid({"year": f"Enter a year from {YEARS[0]} to {YEARS[1]}"})
 
 
-async def year_figures(year: int) -> YearFigures:
-    """The cases opened in ``year`` counted by their values, unprotected: for the
-    services here, never published as they are."""
+def check_kind(kind: str) -> None:
+    if kind not in dict(PERIOD_KINDS):
+        raise Invalid({"period": "Choose a calendar, financial or academic year"})
+
+
+async def year_figures(year: int, kind: str = CALENDAR) -> YearFigures:
+    """The cases opened in the period (the calendar, financial or academic year beginning
+    in ``year``) counted by their values, unprotected: for the services here, never
+    published as they are."""
+    check_kind(kind)
     check_year(year)
-    return await queries.year_figures(current_tenant_id(), year)
+    period = Period(kind, year)
+    return await queries.year_figures(
+        current_tenant_id(), year, period.start, period.end, calendar=kind == CALENDAR
+    )
 
 
 def _table(
@@ -90,6 +113,9 @@ def case_tables(figures: YearFigures, support_levels: Sequence[str]) -> list[Cou
     )
     status = Dimension("year_end_status", "Open or closed", YEAR_END_STATUS)
     outcome = Dimension("outcome_class", "Outcome", OUTCOME_CLASSES)
+    channel = Dimension("channel", "How the family first made contact", CHANNELS)
+    response = Dimension("response", "Time to the first reply", RESPONSE_BANDS)
+    phase = Dimension("school_phase", "School phase", SCHOOL_PHASES)
     counts = figures.counts
     return [
         _table("Cases by who made contact and referral route", (contacted, route), counts,
@@ -100,7 +126,41 @@ def case_tables(figures: YearFigures, support_levels: Sequence[str]) -> list[Cou
                (level, status), counts,
                (lambda c: str(c.support_level), lambda c: c.year_end_status)),
         _table("Cases by outcome", (outcome,), counts, (lambda c: c.outcome_class,)),
+        _table("Cases by how the family first made contact", (channel,), counts,
+               (lambda c: c.channel,)),
+        _table("Cases by the time from opening to the first reply", (response,), counts,
+               (lambda c: c.response,)),
+        _table("Cases by the phase of the child's school", (phase,), counts,
+               (lambda c: c.phase,)),
     ]  # fmt: skip
+
+
+def disclosure_table(figures: YearFigures) -> CountTable:
+    """Disclosures shared outside the service in the period, by their basis (counts only)."""
+    basis = Dimension("disclosure_basis", "Basis for sharing", DISCLOSURE_BASES)
+    known = set(basis.codes)
+    return CountTable(
+        "Disclosures shared outside the service, by basis",
+        (basis,),
+        {(code,): n for code, n in figures.disclosures.items() if code in known},
+    )
+
+
+def request_table(figures: YearFigures) -> CountTable:
+    """Information requests answered (closed) in the period, by kind and whether within
+    their statutory deadline."""
+    kind = Dimension("request_kind", "Kind of request", REQUEST_KINDS)
+    deadline = Dimension("request_deadline", "Answered", REQUEST_DEADLINES)
+    known = (set(kind.codes), set(deadline.codes))
+    return CountTable(
+        "Information requests answered, by kind and deadline",
+        (kind, deadline),
+        {
+            key: n
+            for key, n in figures.requests.items()
+            if key[0] in known[0] and key[1] in known[1]
+        },
+    )
 
 
 def topic_table(figures: YearFigures, topics: Sequence[str]) -> CountTable:
@@ -120,18 +180,100 @@ def topic_table(figures: YearFigures, topics: Sequence[str]) -> CountTable:
     )
 
 
-async def annual_return(year: int, staff: StaffView) -> AnnualReturn:
-    """The council's return for the calendar ``year`` (managers): the year's cases in
-    tables protected with the tenant's threshold and rounding (rule 12)."""
-    _manager(staff)
-    figures = await year_figures(year)
+async def _computed(period: Period) -> AnnualReturn:
+    """The return computed from the records now: only ever kept as a period's release."""
+    figures = await year_figures(period.year, period.kind)
     policy = await get_policy()
     threshold, rounded = policy.stats_suppression_threshold, policy.stats_round_to_5
     return AnnualReturn(
-        year=year,
+        year=period.year,
         cases=protect(case_tables(figures, policy.support_levels), threshold, rounded=rounded),
         topics=protect([topic_table(figures, policy.topics)], threshold, rounded=rounded),
+        period=period.kind,
+        label=period.label,
+        disclosures=protect([disclosure_table(figures)], threshold, rounded=rounded),
+        requests=protect([request_table(figures)], threshold, rounded=rounded),
     )
+
+
+def check_completed(period: Period) -> None:
+    """A return is only for a period that has ended (rule 12): the figures of one still
+    under way would change, and two releases differenced give hidden counts away."""
+    if period.end >= service_today():
+        title = period.title[0].upper() + period.title[1:]
+        raise Invalid(
+            {"year": f"Choose a year that has ended: {title} is not over until "
+                     f"{period.end.day} {period.end:%B %Y}"}
+        )  # fmt: skip
+
+
+def check_return_year(year: int, kind: str = CALENDAR) -> Period:
+    """A year a return can be made for: a kind offered, within range, and ended."""
+    check_kind(kind)
+    check_year(year)
+    period = Period(kind, year)
+    check_completed(period)
+    return period
+
+
+async def _check_not_erased(period: Period) -> None:
+    """A financial or academic year is counted from the kept cases only (what retention
+    keeps of an erased case has only its calendar year): refused once any case opened in
+    a calendar year it overlaps has been erased, so its figures never leave some out."""
+    if period.kind == CALENDAR:
+        return
+    if await queries.erased_in(current_tenant_id(), [period.year, period.year + 1]):
+        raise Invalid(
+            {"period": f"Cases opened in {period.title} have been erased under the retention "
+                       "rules, and only their calendar year was kept: choose the calendar year"}
+        )  # fmt: skip
+
+
+async def release(year: int, staff: StaffView, kind: str = CALENDAR) -> StoredRelease:
+    """The period's release (managers): the one kept, or, the first time the return of a
+    completed period is asked for, made now, kept and audited (rule 12). Never made
+    again: a later preview or download is the kept release byte for byte."""
+    _manager(staff)
+    period = check_return_year(year, kind)
+    tenant = current_tenant_id()
+    kept = await queries.release_of(tenant, kind, period.start)
+    if kept is not None:
+        return kept
+    await _check_not_erased(period)
+    annual = await _computed(period)
+    csv_bytes, xlsx_bytes = return_csv(annual).encode(), return_xlsx(annual)
+    files = (csv_bytes, _sha256(csv_bytes), xlsx_bytes, _sha256(xlsx_bytes))
+    made = await queries.add_release(
+        tenant, staff.id, period.start, period.end, annual, files, kind
+    )
+    if made is None:  # another manager's request kept it first: theirs is the release
+        raced = await queries.release_of(tenant, kind, period.start)
+        assert raced is not None
+        return raced
+    await audit.record(
+        Action.STATISTICS_RELEASE_MADE, actor_kind="staff", actor_id=staff.id,
+        subject_kind="statistics_release", subject_id=made.id,
+        detail={"period": kind, "year": year, "csv_sha256": made.csv_sha256,
+                "xlsx_sha256": made.xlsx_sha256},
+    )  # fmt: skip
+    return made
+
+
+def _sha256(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()
+
+
+async def annual_return(year: int, staff: StaffView, kind: str = CALENDAR) -> AnnualReturn:
+    """The council's return for the calendar, financial or academic year beginning in
+    ``year`` (managers), once it has ended: its cases in tables protected with the
+    tenant's threshold and rounding, as first released (rule 12)."""
+    return (await release(year, staff, kind)).annual
+
+
+async def releases(staff: StaffView, page: PageRequest) -> Page[ReleaseView]:
+    """Every kept release, the latest period first (managers)."""
+    _manager(staff)
+    return await queries.releases(current_tenant_id(), page)
 
 
 TOTAL = "Total"
@@ -168,29 +310,32 @@ def _inert(text: str) -> str:
     return f"'{text}" if text.startswith(_FORMULA_START) else text
 
 
+def _label(annual: AnnualReturn) -> str:
+    return annual.label or str(annual.year)
+
+
 def return_csv(annual: AnnualReturn) -> str:
     """The return as one tidy CSV: a line per figure, a hidden one as "[c]"."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
-    releases: tuple[Release, ...] = (annual.cases, annual.topics)
-    for release in releases:
+    for release in annual.releases:
         for table in release.tables:
             for row_dim, row, column_dim, column, figure in _figures_of(table):
                 shown = figure.shown.replace(",", "")
                 rounded = "yes" if release.rounded and not figure.suppressed else "no"
                 labels = (table.title, row_dim, row, column_dim, column)
-                writer.writerow((annual.year, *map(_inert, labels), shown, rounded))
+                writer.writerow((_label(annual), *map(_inert, labels), shown, rounded))
     return out.getvalue()
 
 
-def _sheet_rows(table: PublishedTable) -> Iterator[list[str | int]]:
+def _sheet_rows(table: PublishedTable, unit: str) -> Iterator[list[str | int]]:
     def cell(figure: Figure) -> str | int:
         return SUPPRESSED_MARK if figure.value is None else figure.value
 
     labels = [label for _, label in table.rows.categories]
     if table.columns is None:
-        yield [table.rows.label, "Cases"]
+        yield [table.rows.label, unit]
         for label, figure in zip(labels, table.row_totals, strict=True):
             yield [label, cell(figure)]
         yield [TOTAL, cell(table.grand_total)]
@@ -207,7 +352,7 @@ def return_xlsx(annual: AnnualReturn) -> bytes:
     book = Workbook()
     notes = book.active
     notes.title = "Notes"
-    notes.append([f"Annual return: cases opened in {annual.year}"])
+    notes.append([f"Annual return: cases opened in {annual.title}"])
     notes.append([])
     notes.append([annual.cases.method])
     notes.append([])
@@ -215,14 +360,19 @@ def return_xlsx(annual: AnnualReturn) -> bytes:
     notes.append(
         ["A case may name several topics, so the topics' total is not the number of cases."]
     )
+    notes.append(
+        ["Disclosures are those shared in the period; information requests those answered "
+         "in it. Neither counts what was erased with a case under the retention rules."]
+    )  # fmt: skip
     number = 0
-    for release in (annual.cases, annual.topics):
+    for index, release in enumerate(annual.releases):
+        unit = "Cases" if index < 2 else "Number"  # the cases and their topics, then others
         for table in release.tables:
             number += 1
             sheet = book.create_sheet(f"Table {number}")
             sheet.append([table.title])
             sheet.append([])
-            for row in _sheet_rows(table):
+            for row in _sheet_rows(table, unit):
                 sheet.append(row)
                 for cell in sheet[sheet.max_row]:
                     if isinstance(cell.value, str):
@@ -237,26 +387,33 @@ CSV = ("csv", "text/csv; charset=utf-8")
 XLSX = ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
-async def download(year: int, staff: StaffView, kind: tuple[str, str] = CSV) -> Download:
-    """The return as CSV or XLSX, for the council (managers): audited with its year,
-    format and checksum."""
-    annual = await annual_return(year, staff)
+async def download(
+    year: int, staff: StaffView, kind: tuple[str, str] = CSV, period: str = CALENDAR
+) -> Download:
+    """The kept release's CSV or XLSX, for the council (managers): audited with the
+    release, its year, format and checksum."""
+    kept = await release(year, staff, period)
     extension, media_type = kind
-    content = return_xlsx(annual) if kind == XLSX else return_csv(annual).encode()
-    digest = hashlib.sha256(content).hexdigest()
+    if kind == XLSX:
+        content, digest = kept.xlsx, kept.xlsx_sha256
+    else:
+        content, digest = kept.csv, kept.csv_sha256
     await audit.record(
         Action.STATISTICS_RELEASED, actor_kind="staff", actor_id=staff.id,
-        detail={"year": year, "format": extension, "sha256": digest},
+        subject_kind="statistics_release", subject_id=kept.id,
+        detail={"period": period, "year": year, "format": extension, "sha256": digest},
     )  # fmt: skip
-    return Download(f"annual-return-{year}.{extension}", media_type, content, digest)
+    name = {CALENDAR: "", FINANCIAL: "financial-year-", ACADEMIC: "academic-year-"}[period]
+    label = Period(period, year).label
+    return Download(f"annual-return-{name}{label}.{extension}", media_type, content, digest)
 
 
-async def download_csv(year: int, staff: StaffView) -> Download:
-    return await download(year, staff, CSV)
+async def download_csv(year: int, staff: StaffView, period: str = CALENDAR) -> Download:
+    return await download(year, staff, CSV, period)
 
 
-async def download_xlsx(year: int, staff: StaffView) -> Download:
-    return await download(year, staff, XLSX)
+async def download_xlsx(year: int, staff: StaffView, period: str = CALENDAR) -> Download:
+    return await download(year, staff, XLSX, period)
 
 
 #: The longest period the managers' report covers at once.
