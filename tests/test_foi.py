@@ -5,7 +5,7 @@ refused, through the API and the page; the FOI log (managers, paged)."""
 from __future__ import annotations
 
 import uuid
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import httpx
@@ -33,6 +33,14 @@ def foi_request(**changes: Any) -> dict[str, Any]:
     }
     body.update(changes)
     return body
+
+
+async def a_release(fiona: httpx.AsyncClient) -> str:
+    """Last year's annual return, released (kept) on first reading: its id."""
+    made = await fiona.get(f"{API}/statistics/annual-return", params={"year": TODAY.year - 1})
+    assert made.status_code == 200, made.text
+    kept = (await fiona.get(f"{API}/statistics/releases", params={"limit": 100})).json()
+    return str(kept["items"][0]["id"])
 
 
 async def logged_foi(fiona: httpx.AsyncClient) -> str:
@@ -63,14 +71,15 @@ async def test_an_foi_response_refuses_a_case_document_or_bundle_through_the_api
     elsewhere = f"/t/eastdale/api/requests/{rid}/foi-response"
     assert (await post(bronwen, elsewhere, {"text": "x"})).status_code == 404
 
-    year = str(TODAY.year - 1)
+    release = await a_release(fiona)
     body = {
         "text": "The figures are attached.",
-        "attachments": [{"kind": "annual_return", "ref": year}],
+        "attachments": [{"kind": "statistics_release", "ref": release}],
     }
     done = await post(fiona, path, body)
     assert done.status_code == 201, done.text
-    assert [(a["kind"], a["ref"]) for a in done.json()["attachments"]] == [("annual_return", year)]
+    found = [(a["kind"], a["ref"]) for a in done.json()["attachments"]]
+    assert found == [("statistics_release", release)]
     assert (await post(fiona, path, body)).status_code == 400  # once
 
     # Only an FOI request has one.
@@ -91,12 +100,14 @@ async def test_the_response_page_refuses_a_case_document_and_the_log_is_paged(
     aisha: httpx.AsyncClient, fiona: httpx.AsyncClient
 ) -> None:
     case = await new_case(aisha)
+    await a_release(fiona)
     rid = await logged_foi(fiona)
     form = f"{NM}/requests/{rid}/foi-response"
     page = await fiona.get(form)
     assert page.status_code == 200
     offered = [i.attrs.get("value") for i in parse(page).select("input[name=attachments]")]
-    assert all(v.split(":")[0] in ("annual_return", "policy_document") for v in offered)
+    assert offered
+    assert all(v.split(":")[0] in ("statistics_release", "policy_document") for v in offered)
 
     refused = await submit(
         fiona,
@@ -117,7 +128,7 @@ async def test_the_response_page_refuses_a_case_document_and_the_log_is_paged(
     )
     assert done.status_code == 303, done.text
     shown = await fiona.get(form)
-    assert "Annual statistics return" in parse(shown).one("[data-testid=foi-attached]").text
+    assert "Statistics" in parse(shown).one("[data-testid=foi-attached]").text
 
     # The log: every FOI request, newest first, paged.
     for _ in range(2):
@@ -129,6 +140,9 @@ async def test_the_response_page_refuses_a_case_document_and_the_log_is_paged(
     assert (await aisha.get(f"{NM}/requests/foi")).status_code == 403
 
 
+RELEASE = str(uuid.UUID(int=7))
+
+
 @pytest.mark.parametrize(
     ("kind", "ref", "refused"),
     [
@@ -136,10 +150,9 @@ async def test_the_response_page_refuses_a_case_document_and_the_log_is_paged(
         ("case_bundle", "a-bundle", "personal data"),
         ("request_document", "a-file", "personal data"),
         ("contact", "x", "statistics releases and policy documents"),
-        ("annual_return", "1999", "Choose a statistics year"),
-        ("annual_return", str(TODAY.year + 1), "Choose a statistics year"),
-        ("annual_return", "twenty", "Choose a statistics year"),
-        ("annual_return", str(TODAY.year), None),
+        ("statistics_release", "another-release", "statistics releases"),
+        ("statistics_release", "", "statistics releases"),
+        ("statistics_release", RELEASE, None),
         ("policy_document", "3", None),
         ("policy_document", "4", "Choose a version"),
         ("policy_document", "0", "Choose a version"),
@@ -147,7 +160,9 @@ async def test_the_response_page_refuses_a_case_document_and_the_log_is_paged(
 )
 def test_what_an_foi_response_may_attach(kind: str, ref: str, refused: str | None) -> None:
     found, problem = attachment_problem(
-        FoiAttachment(kind=kind, ref=ref), today=date(TODAY.year, 6, 1), policy_version=3
+        FoiAttachment(kind=kind, ref=ref),
+        releases={RELEASE: "calendar year 1 January 2025 to 31 December 2025"},
+        policy_version=3,
     )
     if refused is None:
         assert problem is None

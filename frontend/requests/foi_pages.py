@@ -16,20 +16,16 @@ from confide.frontend.forms import Form
 from confide.frontend.labels import LABELS
 from confide.frontend.paging import PageNumber, page_request, paged_template
 from confide.frontend.templating import form_page, redirect_to
-from confide.platform.core.clock import service_today
 from confide.platform.identity.schemas import StaffView
 from confide.platform.identity.web import manager
 from confide.platform.requests import foi, services
 from confide.platform.requests.foi_schemas import (
-    FIRST_YEAR,
     FoiAttachment,
     FoiAttachmentKind,
     FoiResponseIn,
 )
 
 RESPOND = "requests/foi_response.html"
-#: How many past years' statistics returns the form offers.
-YEARS_OFFERED = 5
 
 
 class FoiResponseForm(Form):
@@ -49,13 +45,11 @@ class FoiResponseForm(Form):
         return FoiResponseIn(text=self.text("text"), attachments=attached) if self.ok else None
 
 
-async def _choices() -> list[tuple[str, str]]:
-    """What may be attached: recent years' statistics returns, the policy's versions."""
-    this_year = service_today().year
-    years = range(this_year, max(FIRST_YEAR, this_year - YEARS_OFFERED) - 1, -1)
+async def _choices(staff: StaffView) -> list[tuple[str, str]]:
+    """What may be attached: the service's kept statistics releases, the policy document."""
     offered = [
-        (f"{FoiAttachmentKind.ANNUAL_RETURN.value}:{y}", f"Annual statistics return {y}")
-        for y in years
+        (f"{FoiAttachmentKind.STATISTICS_RELEASE.value}:{release_id}", f"Statistics: {label}")
+        for release_id, label in (await foi.releases_to_attach(staff)).items()
     ]
     version = await foi.policy_version()
     if version:
@@ -97,7 +91,7 @@ class FoiPages(Controller):
             form,
             entry=entry,
             labels=LABELS,
-            choices=await _choices(),
+            choices=await _choices(staff),
             response=await foi.response_of(request_id, staff),
         )
 

@@ -10,7 +10,6 @@ from uuid import UUID, uuid4
 
 from confide.platform.audit import services as audit
 from confide.platform.audit.actions import Action
-from confide.platform.core.clock import service_today
 from confide.platform.core.db import current_tenant_id
 from confide.platform.core.errors import Invalid
 from confide.platform.core.pagination import Page, PageRequest
@@ -44,10 +43,10 @@ async def respond(request_id: UUID, staff: StaffView, data: FoiResponseIn) -> Fo
         raise Invalid({"request": "Only an FOI request has an FOI response"})
     if row["status"] != RequestStatus.OPEN:
         raise Invalid({"request": "This request is closed"})
+    version = await policy_version()
+    releases = await queries.statistics_releases(tenant_id)
     try:
-        attached = check_response(
-            data, today=service_today(), policy_version=await policy_version()
-        )
+        attached = check_response(data, releases=releases, policy_version=version)
     except Invalid:
         await audit.record(
             Action.REQUEST_STEP,
@@ -76,6 +75,12 @@ async def respond(request_id: UUID, staff: StaffView, data: FoiResponseIn) -> Fo
     found = await queries.foi_response(tenant_id, request_id)
     assert found is not None
     return found
+
+
+async def releases_to_attach(staff: StaffView) -> dict[str, str]:
+    """The statistics releases an FOI response may attach, id to label (managers)."""
+    managers_only(staff)
+    return await queries.statistics_releases(current_tenant_id())
 
 
 async def response_of(request_id: UUID, staff: StaffView) -> FoiResponseView | None:

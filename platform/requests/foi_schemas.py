@@ -3,6 +3,7 @@ carry no personal data, only the service's statistics releases and policy docume
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
@@ -15,15 +16,13 @@ from confide.platform.core.errors import Invalid
 
 TEXT_MAX = 20_000
 MAX_ATTACHMENTS = 20
-#: The first year whose statistics a response may attach.
-FIRST_YEAR = 2000
 
 
 class FoiAttachmentKind(StrEnum):
-    """What an FOI response may attach: the anonymised annual statistics return of a year
-    (rule 12), a version of the service's policy document (rule 13)."""
+    """What an FOI response may attach: a kept release of the anonymised annual statistics
+    return (rule 12), a version of the service's policy document (rule 13)."""
 
-    ANNUAL_RETURN = "annual_return"
+    STATISTICS_RELEASE = "statistics_release"
     POLICY_DOCUMENT = "policy_document"
 
 
@@ -38,7 +37,7 @@ PERSONAL = {
 
 class FoiAttachment(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """``kind`` as sent (a string: what is refused is named, not just "invalid") and
-    ``ref``: the year of a return, the version of a policy document."""
+    ``ref``: a statistics release's id, a policy document's version."""
 
     kind: str
     ref: str
@@ -57,10 +56,11 @@ class Attached:
 
 
 def attachment_problem(
-    item: FoiAttachment, *, today: date, policy_version: int
+    item: FoiAttachment, *, releases: Mapping[str, str], policy_version: int
 ) -> tuple[Attached | None, str | None]:
     """Rule 11 without the database: the attachment as it will be recorded, or why it is
-    refused (personal data never; a year or version that does not exist)."""
+    refused (personal data never; a release or version that does not exist).
+    ``releases``: the service's kept statistics releases, id to label."""
     if item.kind in PERSONAL:
         return None, (
             f"An FOI response cannot attach {PERSONAL[item.kind]}: it holds personal data."
@@ -70,18 +70,20 @@ def attachment_problem(
         kind = FoiAttachmentKind(item.kind)
     except ValueError:
         return None, "Attach only statistics releases and policy documents"
-    if kind is FoiAttachmentKind.ANNUAL_RETURN:
-        year = int(item.ref) if item.ref.isdigit() and len(item.ref) == 4 else 0
-        if not FIRST_YEAR <= year <= today.year:
-            return None, f"Choose a statistics year from {FIRST_YEAR} to {today.year}"
-        return Attached(kind, str(year), f"Annual statistics return {year}"), None
+    if kind is FoiAttachmentKind.STATISTICS_RELEASE:
+        label = releases.get(item.ref.strip().lower())
+        if label is None:
+            return None, "Choose one of the service's statistics releases"
+        return Attached(kind, item.ref.strip().lower(), f"Statistics: {label}"), None
     version = int(item.ref) if item.ref.isdigit() and len(item.ref) < 7 else 0
     if not 1 <= version <= policy_version:
         return None, "Choose a version of the service's policy document"
     return Attached(kind, str(version), f"Confidentiality policy, version {version}"), None
 
 
-def check_response(data: FoiResponseIn, *, today: date, policy_version: int) -> list[Attached]:
+def check_response(
+    data: FoiResponseIn, *, releases: Mapping[str, str], policy_version: int
+) -> list[Attached]:
     """The attachments as recorded, or ``Invalid`` naming ``text`` or ``attachments``."""
     errors: dict[str, str] = {}
     check_text(errors, "text", data.text, label="the response", high=TEXT_MAX)
@@ -89,7 +91,7 @@ def check_response(data: FoiResponseIn, *, today: date, policy_version: int) -> 
     if len(data.attachments) > MAX_ATTACHMENTS:
         errors["attachments"] = f"Attach at most {MAX_ATTACHMENTS} documents"
     for item in data.attachments:
-        found, problem = attachment_problem(item, today=today, policy_version=policy_version)
+        found, problem = attachment_problem(item, releases=releases, policy_version=policy_version)
         if problem is not None:
             errors.setdefault("attachments", problem)
         elif found is not None and found not in attached:
