@@ -380,3 +380,69 @@ async def test_the_case_file_page_names_the_missing_consent_form_then_releases(
     assert released.status_code == 303, released.text
     log = (await fiona.get(f"{NM}/cases/{cid}/disclosures")).json()["items"]
     assert [e["basis"] for e in log] == ["service_user"]
+
+
+async def test_retention_erases_a_requests_files_and_their_stored_objects_with_its_case(
+    aisha: httpx.AsyncClient,
+    fiona: httpx.AsyncClient,
+    owner_conn: asyncpg.Connection,
+    tenants: dict[str, TenantRef],
+) -> None:
+    """Rule 14: a case erased takes its requests' files, rows and sealed objects, with it."""
+    import contextlib
+    from datetime import UTC, datetime
+
+    import time_machine
+
+    from confide.platform.core.db import tenant_transaction
+    from confide.platform.core.errors import Conflict
+    from confide.platform.core.sql import raw
+    from confide.platform.identity.staff import get_staff
+    from confide.platform.retention import services as retention
+    from tests.helpers.environment import STORAGE_FOLDER
+
+    tenant = tenants["northmoor"]
+
+    def stored() -> set[str]:
+        folder = STORAGE_FOLDER / str(tenant.id)
+        return {p.name for p in folder.iterdir()} if folder.exists() else set()
+
+    then = datetime.now(UTC) - timedelta(days=366 * 9)
+    with time_machine.travel(then, tick=True):
+        young = {"first_name": "Rhiannon", "last_name": f"Req{uuid.uuid4().hex[:6]}",
+                 "date_of_birth": "1999-03-02"}  # fmt: skip
+        case = await new_case(aisha, young_person=young)
+        made = await post(
+            fiona,
+            f"{NM}/requests",
+            council_request(case["id"], received_on=service_today().isoformat()),
+        )
+        assert made.status_code == 201, made.text
+        rid = made.json()["id"]
+        [document] = (await upload(fiona, rid, [("consent.pdf", SIGNED)])).json()
+        # An open request holds its case back from erasure (DPA 2018 s. 173): closed here.
+        answered = await post(fiona, f"{NM}/requests/{rid}/close", {"outcome": "Refused"})
+        assert answered.status_code == 200, answered.text
+        closed = await post(aisha, f"{NM}/cases/{case['id']}/close", {"outcome": "Advice given"})
+        assert closed.status_code == 200, closed.text
+    [row] = await as_tenant(
+        owner_conn, tenant, "SELECT object_id FROM request_documents WHERE id = $1",
+        uuid.UUID(document["id"]),
+    )  # fmt: skip
+    assert str(row["object_id"]) in stored()
+
+    async with tenant_transaction(tenant.id):
+        [admin] = await raw("SELECT id FROM staff_users WHERE subject = 'northmoor-admin'")
+        admin_staff = await get_staff(admin["id"])
+        assert admin_staff is not None
+        with contextlib.suppress(Conflict):
+            await retention.confirm(admin_staff)
+    async with tenant_transaction(tenant.id):
+        counts = await retention.sweep()
+    assert counts["erased"] >= 1
+    assert str(row["object_id"]) not in stored()
+    left = await as_tenant(
+        owner_conn, tenant, "SELECT 1 FROM request_documents WHERE request_id = $1",
+        uuid.UUID(rid),
+    )  # fmt: skip
+    assert left == []

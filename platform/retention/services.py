@@ -162,7 +162,11 @@ async def sweep() -> dict[str, int]:
     while batch := await queries.due_batch(after, BATCH):
         after = batch[-1].case_id
         ids = [c.case_id for c in batch]
-        stored = [*await documents.stored_objects(ids), *await exports.stored_objects(ids)]
+        stored = [
+            *await documents.stored_objects(ids),
+            *await exports.stored_objects(ids),
+            *await queries.request_objects(current_tenant_id(), ids),
+        ]
         done = await queries.erase(ids)
         if done != len(ids):  # the same rule in the same transaction: never, short of a bug
             raise RuntimeError("the database erased other cases than it found due")
