@@ -36,6 +36,7 @@ from confide.frontend.people.pages import PeoplePages
 from confide.frontend.requests.case_file_pages import CaseFilePages
 from confide.frontend.requests.foi_pages import FoiPages
 from confide.frontend.requests.pages import CaseRequestPages, RequestPages
+from confide.frontend.requests.subject_access import SubjectAccessPages
 from confide.frontend.retention.holds import LegalHoldPages
 from confide.frontend.schools.directory import SchoolImportPages, SchoolPages
 from confide.frontend.schools.person_school import PersonSchoolPages
@@ -90,6 +91,7 @@ CONTROLLERS = [
     CaseFilePages,
     RequestPages,
     CaseRequestPages,
+    SubjectAccessPages,
     FollowUpPages,
     # the schools directory and the team view (issue 14)
     SchoolPages,

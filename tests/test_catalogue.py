@@ -114,6 +114,8 @@ APP_PRIVILEGES: dict[str, frozenset[str]] = {
     "storage_data_keys": READ_WRITE,  # a data key is re-wrapped when the master keys rotate
     "tasks": READ_WRITE,  # a task moves to done (and a delay moves its due date); never deleted
     "information_requests": READ_WRITE,  # steps recorded, closed; never deleted (issue 17)
+    "subject_access_requests": READ_WRITE,  # agreement, bundle; never deleted (rule 30)
+    "subject_access_redactions": READ_WRITE,  # marks taken back, never deleted (rule 30)
     "households": READ_WRITE,
     "household_members": READ_WRITE,  # relationships corrected, never deleted
     "case_legal_holds": READ_WRITE,  # lifted with who and when, never deleted (rule 14)

@@ -19,6 +19,7 @@ from confide.platform.api.requests import RequestsController
 from confide.platform.api.retention import LegalHoldController, RetentionController
 from confide.platform.api.schools import SchoolsController
 from confide.platform.api.statistics import StatisticsController
+from confide.platform.api.subject_access import SubjectAccessController
 from confide.platform.api.tasks import TasksController
 from confide.platform.api.team import TeamController
 
@@ -46,6 +47,7 @@ def api_router() -> Router:
             RequestsController,
             RequestFilesController,
             FoiLogController,
+            SubjectAccessController,
             StatisticsController,
             ExportsController,
         ],

@@ -248,6 +248,114 @@ async def count_due(tenant_id: UUID, until: date) -> int:
     return int(row["n"])
 
 
+# Subject access's own steps (rule 30): one row per request, made at its first step.
+
+
+async def subject_access(tenant_id: UUID, request_id: UUID) -> dict[str, Any] | None:
+    rows = await raw(
+        "SELECT * FROM subject_access_requests WHERE tenant_id = {} AND request_id = {}",
+        tenant_id,
+        request_id,
+    )
+    return rows[0] if rows else None
+
+
+# The columns a subject access step may write, each named once here (never from input).
+SUBJECT_ACCESS_COLUMNS = frozenset(
+    {
+        "agreed_on",
+        "agreement_evidence",
+        "agreed_by",
+        "export_id",
+        "original_id",
+        "released_id",
+        "released_sha256",
+        "approved_by",
+        "approved_at",
+        "released_by",
+        "released_at",
+        "release_method",
+    }
+)
+
+
+async def set_subject_access(tenant_id: UUID, request_id: UUID, values: dict[str, Any]) -> None:
+    """Write a subject access step's columns, making the request's row at its first (a
+    change first: an insert's row is checked whole, before any conflict)."""
+    if not values or set(values) - SUBJECT_ACCESS_COLUMNS:
+        raise ValueError("a step writes only the subject access columns")
+    names = sorted(values)
+    assignments = ", ".join(f"{name} = {{}}" for name in names)
+    changed = await raw(
+        f"UPDATE subject_access_requests SET {assignments}"  # noqa: S608
+        " WHERE tenant_id = {} AND request_id = {} RETURNING id",
+        *(values[name] for name in names),
+        tenant_id,
+        request_id,
+    )
+    if changed:
+        return
+    columns = ", ".join(names)
+    places = ", ".join("{}" for _ in names)
+    await raw(
+        f"INSERT INTO subject_access_requests (id, tenant_id, request_id, {columns})"  # noqa: S608
+        f" VALUES (gen_random_uuid(), {{}}, {{}}, {places})",
+        tenant_id,
+        request_id,
+        *(values[name] for name in names),
+    )
+
+
+async def insert_redaction(
+    tenant_id: UUID,
+    mark_id: UUID,
+    request_id: UUID,
+    kind: str,
+    item: str,
+    start: int | None,
+    end: int | None,
+    marked_by: UUID,
+) -> None:
+    await raw(
+        "INSERT INTO subject_access_redactions (id, tenant_id, request_id, kind, item,"
+        " range_start, range_end, marked_by) VALUES ({}, {}, {}, {}, {}, {}, {}, {})",
+        mark_id,
+        tenant_id,
+        request_id,
+        kind,
+        item,
+        start,
+        end,
+        marked_by,
+    )
+
+
+async def redactions(tenant_id: UUID, request_id: UUID) -> list[dict[str, Any]]:
+    """A request's marks still standing, in the order they were made."""
+    return await raw(
+        "SELECT id, kind, item, range_start, range_end, marked_by, marked_at"
+        " FROM subject_access_redactions WHERE tenant_id = {} AND request_id = {}"
+        " AND removed_at IS NULL ORDER BY marked_at, id",
+        tenant_id,
+        request_id,
+    )
+
+
+async def remove_redaction(
+    tenant_id: UUID, request_id: UUID, mark_id: UUID, removed_by: UUID
+) -> bool:
+    rows = await raw(
+        "UPDATE subject_access_redactions SET removed_at = now(), removed_by = {}"
+        " WHERE tenant_id = {} AND request_id = {} AND id = {} AND removed_at IS NULL"
+        " RETURNING id",
+        removed_by,
+        tenant_id,
+        request_id,
+        mark_id,
+    )
+    return bool(rows)
+
+
 # Documents on a request and case-file releases (rule 10).
 
 _DOCUMENT_COLUMNS = (

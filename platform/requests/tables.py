@@ -54,6 +54,59 @@ class InformationRequest(TenantOwned, tablename="information_requests", tags=[NO
     )
 
 
+class SubjectAccess(TenantOwned, tablename="subject_access_requests", tags=[NO_DELETE]):
+    """A subject access request's own steps (rule 30), one row per request, made at its
+    first step: the young person's agreement to a parent's request (when, what showed
+    it, who recorded it) and the bundle built for it. Its key to the request (with
+    ``tenant_id``) cascades, so a case erased with its requests takes these too."""
+
+    id = UUID(primary_key=True)
+    request_id = ref()
+    agreed_on = Date(null=True, default=None)
+    agreement_evidence = Text(default="")
+    agreed_by = ref(null=True)
+    export_id = ref(null=True)
+    created_at = Timestamptz(default=TimestamptzNow())
+    # The redaction review: the unredacted original kept with the request (an object of
+    # the tenant's store, ids only), the redacted bundle made at approval, and its release.
+    original_id = ref(null=True)
+    released_id = ref(null=True)
+    released_sha256 = Varchar(length=64, null=True, default=None)
+    approved_by = ref(null=True)
+    approved_at = Timestamptz(null=True, default=None)
+    released_by = ref(null=True)
+    released_at = Timestamptz(null=True, default=None)
+    release_method = Varchar(length=16, null=True, default=None)
+    subject_access_requests_request_key = Unique(["tenant_id", "request_id"])
+    subject_access_requests_release_check = Check(
+        "(released_at IS NULL OR approved_at IS NOT NULL)"
+        " AND (approved_at IS NULL OR released_id IS NOT NULL)"
+    )
+
+
+class Redaction(TenantOwned, tablename="subject_access_redactions", tags=[NO_DELETE]):
+    """One mark of the redaction review (rule 30): a whole item of the kept original (a
+    contact, a note, a document, a person's details) or a range of a note's text. Taken
+    back with who and when, never deleted."""
+
+    id = UUID(primary_key=True)
+    request_id = ref()
+    kind = Varchar(length=16)
+    item = Varchar(length=64)
+    range_start = Integer(null=True, default=None)
+    range_end = Integer(null=True, default=None)
+    marked_by = ref()
+    marked_at = Timestamptz(default=TimestamptzNow())
+    removed_by = ref(null=True)
+    removed_at = Timestamptz(null=True, default=None)
+    subject_access_redactions_check = Check(
+        "kind IN ('contact', 'note', 'document', 'person')"
+        " AND (range_start IS NULL) = (range_end IS NULL)"
+        " AND (range_start IS NULL OR (kind = 'note' AND 0 <= range_start"
+        " AND range_start < range_end))"
+    )
+
+
 class RequestDocument(TenantOwned, tablename="request_documents", tags=[APPEND_ONLY]):
     """A file recorded on a request (issue 17): a letter sent, the service user's signed
     consent form or letter (rule 10), correspondence. Checked, sealed and stored as a case
