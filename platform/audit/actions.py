@@ -112,6 +112,10 @@ class Action(StrEnum):
     REQUEST_READ = "request_read"
     REQUEST_STEP = "request_step"
     REQUEST_CLOSED = "request_closed"
+    REQUEST_DOCUMENT_ADDED = "request_document_added"
+    REQUEST_DOCUMENT_DOWNLOADED = "request_document_downloaded"
+    REQUEST_RELEASED = "request_released"
+    REQUEST_RELEASE_REFUSED = "request_release_refused"
 
 
 MEANINGS: dict[Action, str] = {
@@ -209,6 +213,11 @@ MEANINGS: dict[Action, str] = {
     Action.REQUEST_READ: "a manager read an information request",
     Action.REQUEST_STEP: "a manager recorded a step of a request (identity, clarification ...)",
     Action.REQUEST_CLOSED: "a manager closed an information request with its outcome",
+    Action.REQUEST_DOCUMENT_ADDED: "a manager recorded a file on a request (a letter, a signed"
+    " consent form)",
+    Action.REQUEST_DOCUMENT_DOWNLOADED: "a manager downloaded a file recorded on a request",
+    Action.REQUEST_RELEASED: "a manager released a case file on a request, as a disclosure",
+    Action.REQUEST_RELEASE_REFUSED: "a case file's release was refused: its ground was missing",
 }
 
 _CODE = re.compile(r"^[a-z][a-z0-9_]{0,63}$")

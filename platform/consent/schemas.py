@@ -71,6 +71,9 @@ class SendMethod(StrEnum):
 class Basis(StrEnum):
     CONSENT = "consent"
     LEGAL = "legal"  # without consent: a manager recorded a legal basis
+    # A case file released on a request (rule 10): the service user's signed consent form
+    # or letter on the request, or their asking for it to go to them or their solicitor.
+    SERVICE_USER = "service_user"
 
 
 class LegalBasis(StrEnum):
@@ -470,6 +473,8 @@ class CheckCode(StrEnum):
     YOUNG_PERSON_CANNOT_DECIDE = "young_person_cannot_decide"  # their own consent, no capacity
     YOUNG_PERSON_SIDE = "young_person_side"  # their confidences, on a parent's consent
     LAPSED = "lapsed"
+    # Released on a case-file request (rule 10): its ground is recorded on the request.
+    INFORMATION_REQUEST = "information_request"
 
 
 @dataclass(frozen=True, slots=True)

@@ -176,6 +176,18 @@ async def _check_details(data: NewDocuments) -> tuple[DocumentKind, Side]:
     return kind, side
 
 
+async def check_files(files: list[UploadedFile], field: str) -> list[str]:
+    """For a file kept elsewhere than on a case (a letter on an information request): the
+    same checks as a case document's (type from its bytes, size limit, scanning), each
+    file's type, or ``Invalid`` naming ``field``."""
+    return await _check_files(files, field)
+
+
+async def store_file(data: bytes) -> tuple[UUID, str]:
+    """A checked file sealed and stored under a fresh id: the id and its SHA-256."""
+    return await _store(await tenant_files(), data)
+
+
 async def _store(files: TenantFiles, data: bytes) -> tuple[UUID, str]:
     object_id = uuid4()
     await files.put(object_id, data)
