@@ -15,7 +15,7 @@ import asyncpg
 import httpx
 import pytest
 
-from confide.platform.consent.schemas import ItemKind, ItemRef, LegalBasis, SendMethod
+from confide.platform.consent.schemas import GivenBy, ItemKind, ItemRef, LegalBasis, SendMethod
 from confide.platform.core.clock import service_today
 from confide.platform.requests.third_party_schemas import (
     CaseFileRelease,
@@ -23,7 +23,7 @@ from confide.platform.requests.third_party_schemas import (
     release_refusal,
 )
 from tests.helpers.casework import NM, as_tenant, new_case
-from tests.helpers.consent import add_note
+from tests.helpers.consent import add_note, record_consent
 from tests.helpers.html import error_summary, parse, table_rows
 from tests.helpers.http import csrf_token, post
 from tests.helpers.pages import submit
@@ -73,6 +73,7 @@ def release(ground: str, items: list[dict[str, str]], **changes: Any) -> dict[st
         "sent_on": TODAY.isoformat(),
         "method": "secure_email",
         "sent_to": "j.clarke@northmoor.example",
+        "given_by": "parent",
     }
     body.update(changes)
     return body
@@ -205,6 +206,49 @@ async def test_a_council_request_waits_for_the_signed_consent_form_then_is_a_dis
     assert again.status_code == 400
     assert "already been released" in again.json()["errors"]["request"]
 
+    # Closing the request records the release on it.
+    closed = await post(fiona, f"{NM}/requests/{rid}/close", {"outcome": "Released"})
+    assert closed.status_code == 200, closed.text
+    assert disclosure["id"] in closed.json()["released"]
+
+    # A closed request releases nothing.
+    other = await logged(fiona, cid)
+    shut = await post(fiona, f"{NM}/requests/{other}/close", {"outcome": "Withdrawn"})
+    assert shut.status_code == 200, shut.text
+    assert shut.json()["released"] == ""
+    [form] = (await upload(fiona, other, [("consent.pdf", SIGNED)])).json()
+    body = release("signed_consent", items, consent_document_id=form["id"])
+    late = await post(fiona, f"{NM}/requests/{other}/release", body)
+    assert late.status_code == 400
+    assert "closed" in late.json()["errors"]["request"]
+
+
+async def test_a_refusal_of_consent_recorded_after_the_form_is_the_newer_word(
+    aisha: httpx.AsyncClient, fiona: httpx.AsyncClient
+) -> None:
+    """Rule 10: the signed form is the service user's word when it was recorded; a refusal
+    of consent recorded on the case since then refuses the release until a newer form."""
+    case = await new_case(aisha)
+    cid = case["id"]
+    note = await add_note(aisha, cid, "Advice on the annual review")
+    rid = await logged(fiona, cid)
+    items = [{"kind": "note", "id": note}]
+    [form] = (await upload(fiona, rid, [("consent.pdf", SIGNED)])).json()
+    await record_consent(aisha, cid, decision="refused", roles=[], advised_of_limits=True)
+    body = release("signed_consent", items, consent_document_id=form["id"])
+    refused = await post(fiona, f"{NM}/requests/{rid}/release", body)
+    assert refused.status_code == 400, refused.text
+    assert "refusal of consent" in refused.json()["errors"]["consent_document_id"]
+    no_giver = release("signed_consent", items, consent_document_id=form["id"], given_by=None)
+    named = await post(fiona, f"{NM}/requests/{rid}/release", no_giver)
+    assert (named.status_code, list(named.json()["errors"])) == (400, ["given_by"])
+
+    [newer] = (await upload(fiona, rid, [("consent.pdf", SIGNED)])).json()
+    body = release("signed_consent", items, consent_document_id=newer["id"])
+    released = await post(fiona, f"{NM}/requests/{rid}/release", body)
+    assert released.status_code == 201, released.text
+    assert released.json()["given_by"] == "parent"
+
 
 async def test_a_closed_cases_file_goes_on_a_legal_basis_and_the_family_is_to_be_told(
     aisha: httpx.AsyncClient,
@@ -253,6 +297,8 @@ async def test_a_closed_cases_file_goes_on_a_legal_basis_and_the_family_is_to_be
     done = await post(fiona, f"{NM}/requests/{other}/release", asked)
     assert done.status_code == 201, done.text
     assert done.json()["basis"] == "service_user"
+    # How the service user asked is kept with the release.
+    assert done.json()["justification"] == "Ada asked by phone on Monday"
 
 
 async def test_only_a_case_file_request_is_released_and_bad_input_is_named(
@@ -286,6 +332,7 @@ def _release(ground: ReleaseGround, **changes: Any) -> CaseFileRelease:
         "sent_on": TODAY,
         "method": SendMethod.SECURE_EMAIL,
         "sent_to": "officer@council.example",
+        "given_by": GivenBy.PARENT,
     }
     values.update(changes)
     return CaseFileRelease(**values)
@@ -304,6 +351,11 @@ FORM = uuid.uuid4()
             "consent_document_id",
         ),
         (_release(ReleaseGround.SIGNED_CONSENT, consent_document_id=FORM), frozenset({FORM}), None),
+        (
+            _release(ReleaseGround.SIGNED_CONSENT, consent_document_id=FORM, given_by=None),
+            frozenset({FORM}),
+            "given_by",
+        ),
         (_release(ReleaseGround.USER_ASKED, justification="asked"), frozenset(), "recipient_role"),
         (
             _release(ReleaseGround.USER_ASKED, recipient_role="Service user"),
@@ -350,6 +402,7 @@ async def test_the_case_file_page_names_the_missing_consent_form_then_releases(
     assert (await aisha.get(page_path)).status_code == 403
     pairs = [
         ("ground", "signed_consent"),
+        ("given_by", "parent"),
         ("recipient_org", "Northmoor Council SEN team"),
         ("recipient_role", "Local authority SEN officer"),
         ("items", f"note:{note}"),
@@ -446,3 +499,38 @@ async def test_retention_erases_a_requests_files_and_their_stored_objects_with_i
         uuid.UUID(rid),
     )  # fmt: skip
     assert left == []
+
+
+@pytest.mark.parametrize(
+    ("given_by", "in_parents_bundle"),
+    [(GivenBy.PARENT, True), (GivenBy.CARER, True), (GivenBy.YOUNG_PERSON, False)],
+)
+def test_a_parents_bundle_leaves_out_a_release_on_the_young_persons_word(
+    given_by: GivenBy, in_parents_bundle: bool
+) -> None:
+    from datetime import UTC, datetime
+
+    from confide.platform.consent.schemas import (
+        Basis,
+        CheckCode,
+        DisclosureStatus,
+        DisclosureView,
+        SharedItem,
+    )
+    from confide.platform.exports import parent
+
+    now = datetime.now(UTC)
+    released = DisclosureView(
+        id=uuid.uuid4(), case_id=uuid.uuid4(), case_reference="NM-1", recipient_org="A firm",
+        recipient_role="Solicitor", recipient_person="", purpose="Their file",
+        items=[SharedItem(ItemKind.FIELD, "name", "Name", "Sam")],
+        status=DisclosureStatus.SHARED, basis=Basis.SERVICE_USER, consent_id=None,
+        consent_version=None, check_code=CheckCode.INFORMATION_REQUEST, check_reason="",
+        legal_basis=None, justification="Asked by letter", tell_not_possible=None,
+        decline_reason=None, requested_by=uuid.uuid4(), requested_by_name="F",
+        requested_at=now, authorised_by=None, authorised_by_name=None, decided_at=now,
+        sent_on=TODAY, sent_method=SendMethod.SECURE_EMAIL, sent_to="x", sent_by_name="F",
+        shared_at=now, cancel_reason=None, cancelled_by_name=None, cancelled_at=None,
+        given_by=given_by,
+    )  # fmt: skip
+    assert bool(parent.disclosures([released], [])) is in_parents_bundle

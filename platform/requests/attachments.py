@@ -10,6 +10,7 @@ and codes only)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from uuid import UUID, uuid4
 
 from confide.platform.audit import services as audit
@@ -133,10 +134,11 @@ async def request_documents(request_id: UUID, staff: StaffView) -> list[RequestD
     return await queries.documents_of_request(current_tenant_id(), request_id)
 
 
-async def signed_consent_ids(request_id: UUID) -> frozenset[UUID]:
-    """The signed consent forms recorded on a request (for its release, rule 10)."""
+async def signed_consents(request_id: UUID) -> dict[UUID, datetime]:
+    """The signed consent forms recorded on a request, each with when it was recorded (for
+    its release, rule 10)."""
     found = await queries.documents_of_request(current_tenant_id(), request_id)
-    return frozenset(d.id for d in found if d.kind is RequestDocumentKind.SIGNED_CONSENT)
+    return {d.id: d.uploaded_at for d in found if d.kind is RequestDocumentKind.SIGNED_CONSENT}
 
 
 async def open_download(
