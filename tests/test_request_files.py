@@ -15,7 +15,14 @@ import asyncpg
 import httpx
 import pytest
 
-from confide.platform.consent.schemas import GivenBy, ItemKind, ItemRef, LegalBasis, SendMethod
+from confide.platform.consent.schemas import (
+    MAX_ITEMS,
+    GivenBy,
+    ItemKind,
+    ItemRef,
+    LegalBasis,
+    SendMethod,
+)
 from confide.platform.core.clock import service_today
 from confide.platform.requests.third_party_schemas import (
     CaseFileRelease,
@@ -24,6 +31,7 @@ from confide.platform.requests.third_party_schemas import (
 )
 from tests.helpers.casework import NM, as_tenant, new_case
 from tests.helpers.consent import add_note, record_consent
+from tests.helpers.exports import pdf_pages
 from tests.helpers.html import error_summary, parse, table_rows
 from tests.helpers.http import csrf_token, post
 from tests.helpers.pages import submit
@@ -294,11 +302,22 @@ async def test_a_closed_cases_file_goes_on_a_legal_basis_and_the_family_is_to_be
     assert refused.status_code == 400
     assert "solicitor" in refused.json()["errors"]["recipient_role"]
     asked["recipient_role"] = "Solicitor"
+    unconfirmed = await post(fiona, f"{NM}/requests/{other}/release", asked)
+    assert unconfirmed.status_code == 400
+    assert "identity" in unconfirmed.json()["errors"]["request"]
+    step = {"confirmed_on": TODAY.isoformat(), "evidence": "Passport seen"}
+    assert (await post(fiona, f"{NM}/requests/{other}/identity", step)).status_code == 200
     done = await post(fiona, f"{NM}/requests/{other}/release", asked)
     assert done.status_code == 201, done.text
     assert done.json()["basis"] == "service_user"
     # How the service user asked is kept with the release.
     assert done.json()["justification"] == "Ada asked by phone on Monday"
+    # Its printable package names the basis in words.
+    package = await fiona.get(f"{NM}/cases/{cid}/disclosures/{done.json()['id']}/package")
+    assert package.status_code == 200, package.text
+    first = pdf_pages(package.content)[0]
+    assert "own request" in first
+    assert "Not decided" not in first
 
 
 async def test_only_a_case_file_request_is_released_and_bad_input_is_named(
@@ -315,6 +334,12 @@ async def test_only_a_case_file_request_is_released_and_bad_input_is_named(
     empty = await post(fiona, f"{NM}/requests/{rid}/release", release("user_asked", []))
     assert empty.status_code == 400
     assert "items" in empty.json()["errors"]
+    twice = release("user_asked", [{"kind": "field", "id": "name"}] * 2, recipient_role="Solicitor")
+    answer = await post(fiona, f"{NM}/requests/{rid}/release", twice)
+    assert (answer.status_code, list(answer.json()["errors"])) == (400, ["items"])
+    many = [{"kind": "field", "id": f"f{n}"} for n in range(MAX_ITEMS + 1)]
+    answer = await post(fiona, f"{NM}/requests/{rid}/release", release("user_asked", many))
+    assert (answer.status_code, list(answer.json()["errors"])) == (400, ["items"])
     nul = release("user_asked", [{"kind": "field", "id": "name"}], recipient_org="a\x00b")
     answer = await post(fiona, f"{NM}/requests/{rid}/release", nul)
     assert answer.status_code == 400
@@ -385,7 +410,7 @@ FORM = uuid.uuid4()
 def test_the_release_rule(
     data: CaseFileRelease, forms: frozenset[uuid.UUID], missing: str | None
 ) -> None:
-    refusal = release_refusal(data, signed_consent_ids=forms)
+    refusal = release_refusal(data, signed_consent_ids=forms, identity_confirmed=True)
     assert (next(iter(refusal)) if refusal else None) == missing
 
 
@@ -534,3 +559,40 @@ def test_a_parents_bundle_leaves_out_a_release_on_the_young_persons_word(
         given_by=given_by,
     )  # fmt: skip
     assert bool(parent.disclosures([released], [])) is in_parents_bundle
+
+
+def test_the_bundles_disclosures_name_the_basis_in_words() -> None:
+    from datetime import UTC, datetime
+    from types import SimpleNamespace
+
+    from confide.platform.consent.disclosures import BASIS_LABELS, LEGAL_BASIS_LABELS
+    from confide.platform.consent.schemas import Basis
+    from confide.platform.exports.bundle import TEMPLATES
+
+    now = datetime.now(UTC)
+    shares = [
+        SimpleNamespace(
+            recipient_role="Solicitor",
+            recipient_org="A firm",
+            status="shared",
+            requested_by_name="F",
+            requested_at=now,
+            purpose="Their file",
+            basis=basis,
+            legal_basis=legal,
+            justification="",
+            sent_on=TODAY,
+            items=[],
+        )
+        for basis, legal in ((Basis.SERVICE_USER, None), (Basis.LEGAL, LegalBasis.COURT_ORDER))
+    ]
+    html = TEMPLATES.get_template("disclosures.html").render(
+        f=SimpleNamespace(disclosures=shares),
+        full=False,
+        bases=BASIS_LABELS,
+        legal_bases=LEGAL_BASIS_LABELS,
+    )
+    assert "service_user" not in html
+    assert "court_order" not in html
+    assert "signed consent or own request" in html
+    assert "Court order" in html

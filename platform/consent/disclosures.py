@@ -92,6 +92,11 @@ FIELD_LABELS = {
     CaseField.TOPICS: "Enquiry topics",
     CaseField.PARENTS: "Parents or carers (names)",
 }
+BASIS_LABELS = {
+    Basis.CONSENT: "Consent",
+    Basis.LEGAL: "Without consent, on a legal basis",
+    Basis.SERVICE_USER: "The service user's signed consent or own request (information request)",
+}
 LEGAL_BASIS_LABELS = {
     LegalBasis.SAFEGUARDING: "Risk of serious harm (safeguarding)",
     LegalBasis.POLICE_REQUEST: "Police request",

@@ -53,7 +53,11 @@ async def release_case_file(
     if await queries.release_of(tenant_id, request_id) is not None:
         raise Invalid({"request": "The case file has already been released on this request"})
     signed = await signed_consents(request_id)
-    refusal = release_refusal(data, signed_consent_ids=frozenset(signed))
+    refusal = release_refusal(
+        data,
+        signed_consent_ids=frozenset(signed),
+        identity_confirmed=row["identity_confirmed_on"] is not None,
+    )
     if refusal is not None:
         await audit.record(
             Action.REQUEST_RELEASE_REFUSED,

@@ -121,11 +121,12 @@ class CaseFileRelease(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 
 
 def release_refusal(
-    data: CaseFileRelease, *, signed_consent_ids: frozenset[UUID]
+    data: CaseFileRelease, *, signed_consent_ids: frozenset[UUID], identity_confirmed: bool
 ) -> dict[str, str] | None:
     """Rule 10 without the database: why this release may not go (the field and what is
     missing), or None. ``signed_consent_ids``: the signed consent forms recorded on the
-    request."""
+    request; ``identity_confirmed``: the request's identity check is recorded (a file goes
+    at the service user's asking only to someone whose identity was confirmed)."""
     if data.ground is not ReleaseGround.LEGAL_BASIS and data.given_by is None:
         return {
             "given_by": "Choose whose word the release rests on: the young person's, or a"
@@ -148,6 +149,11 @@ def release_refusal(
             }
         if not data.justification.strip():
             return {"justification": "Enter when and how the service user asked for their file"}
+        if not identity_confirmed:
+            return {
+                "request": "Confirm the identity of whoever asked on the request before releasing"
+                " the file at their asking"
+            }
         return None
     if data.legal_basis is None:
         return {"legal_basis": "Choose the legal basis for releasing the file without consent"}
