@@ -123,6 +123,16 @@ async def test_files_on_a_request_are_checked_stored_for_managers_and_downloads_
 
     # Managers only: a caseworker, even the case's own, is refused.
     assert (await upload(aisha, rid, [("consent.pdf", SIGNED)])).status_code == 403
+    # Refused before the body is read: a broken body from a caseworker is a 403 too.
+    broken = await aisha.post(
+        f"{NM}/requests/{rid}/documents",
+        content=b"--x\r\nbroken",
+        headers={
+            "content-type": "multipart/form-data; boundary=x",
+            "x-csrftoken": aisha.cookies["confide_csrf"],
+        },
+    )
+    assert broken.status_code == 403, broken.text
     assert (await aisha.get(f"{NM}/requests/{rid}/documents")).status_code == 403
     path = f"{NM}/requests/{rid}/documents/{document['id']}/file"
     assert (await aisha.get(path)).status_code == 403
@@ -213,6 +223,19 @@ async def test_a_council_request_waits_for_the_signed_consent_form_then_is_a_dis
     again = await post(fiona, f"{NM}/requests/{rid}/release", body)
     assert again.status_code == 400
     assert "already been released" in again.json()["errors"]["request"]
+    # The database ties a release's form to its own request: another request's is refused.
+    elsewhere = await logged(fiona, cid)
+    with pytest.raises(asyncpg.ForeignKeyViolationError):
+        await as_tenant(
+            owner_conn,
+            tenants["northmoor"],
+            "INSERT INTO request_releases (id, tenant_id, request_id, case_id, disclosure_id,"
+            " ground, consent_document_id, released_by) SELECT gen_random_uuid(), tenant_id,"
+            " $1, case_id, disclosure_id, ground, consent_document_id, released_by"
+            " FROM request_releases WHERE request_id = $2",
+            uuid.UUID(elsewhere),
+            uuid.UUID(rid),
+        )
 
     # Closing the request records the release on it.
     closed = await post(fiona, f"{NM}/requests/{rid}/close", {"outcome": "Released"})
