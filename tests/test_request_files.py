@@ -7,6 +7,7 @@ disclosure in the case's log with exactly the items released."""
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from datetime import timedelta
 from typing import Any
@@ -31,6 +32,9 @@ from confide.platform.requests.third_party_schemas import (
 )
 from tests.helpers.casework import NM, as_tenant, new_case
 from tests.helpers.consent import add_note, record_consent
+from tests.helpers.documents import LETTER
+from tests.helpers.documents import upload as upload_case_document
+from tests.helpers.environment import STORAGE_FOLDER
 from tests.helpers.exports import pdf_pages
 from tests.helpers.html import error_summary, parse, table_rows
 from tests.helpers.http import csrf_token, post
@@ -152,7 +156,10 @@ async def test_files_on_a_request_are_checked_stored_for_managers_and_downloads_
         "SELECT object_id, sha256 FROM request_documents WHERE id = $1",
         uuid.UUID(document["id"]),
     )
-    assert len(row["sha256"]) == 64
+    assert row["sha256"] == hashlib.sha256(SIGNED).hexdigest()
+    sealed = (STORAGE_FOLDER / str(tenants["northmoor"].id) / str(row["object_id"])).read_bytes()
+    assert SIGNED not in sealed
+    assert b"I consent to the release" not in sealed
     actions = [
         r["action"]
         for r in await as_tenant(
@@ -279,6 +286,40 @@ async def test_a_refusal_of_consent_recorded_after_the_form_is_the_newer_word(
     released = await post(fiona, f"{NM}/requests/{rid}/release", body)
     assert released.status_code == 201, released.text
     assert released.json()["given_by"] == "parent"
+
+
+async def test_what_the_young_person_said_in_confidence_is_not_released_on_their_word(
+    aisha: httpx.AsyncClient, fiona: httpx.AsyncClient
+) -> None:
+    """Rules 10 and 15: on the service user's word the young person's confidences stay out;
+    a document goes as the exact version released."""
+    case = await new_case(aisha)
+    cid = case["id"]
+    secret = await add_note(aisha, cid, "Told us in confidence", side="young_person_only")
+    shared = await add_note(aisha, cid, "Advice on the plan")
+    made = await upload(fiona, await logged(fiona, cid), [("consent.pdf", SIGNED)])
+    assert made.status_code == 201, made.text
+    letter = await upload_case_document(aisha, cid, [("letter.pdf", LETTER)], title="Letter")
+    assert letter.status_code == 201, letter.text
+    rid = await logged(fiona, cid)
+    [form] = (await upload(fiona, rid, [("consent.pdf", SIGNED)])).json()
+    items = [{"kind": "note", "id": secret}, {"kind": "note", "id": shared}]
+    body = release("signed_consent", items, consent_document_id=form["id"])
+    refused = await post(fiona, f"{NM}/requests/{rid}/release", body)
+    assert refused.status_code == 400, refused.text
+    assert "in confidence" in refused.json()["errors"]["items"]
+    # Another request's signed form is not this one's.
+    other_form = made.json()[0]["id"]
+    items = [{"kind": "note", "id": shared}, {"kind": "document", "id": letter.json()[0]["id"]}]
+    body = release("signed_consent", items, consent_document_id=other_form)
+    refused = await post(fiona, f"{NM}/requests/{rid}/release", body)
+    assert (refused.status_code, list(refused.json()["errors"])) == (400, ["consent_document_id"])
+    body["consent_document_id"] = form["id"]
+    released = await post(fiona, f"{NM}/requests/{rid}/release", body)
+    assert released.status_code == 201, released.text
+    [note, document] = released.json()["items"]
+    assert note["kind"] == "note"
+    assert (document["kind"], document["ref"]) == ("document", f"{letter.json()[0]['id']}@1")
 
 
 async def test_a_closed_cases_file_goes_on_a_legal_basis_and_the_family_is_to_be_told(
@@ -500,7 +541,6 @@ async def test_retention_erases_a_requests_files_and_their_stored_objects_with_i
     from confide.platform.core.sql import raw
     from confide.platform.identity.staff import get_staff
     from confide.platform.retention import services as retention
-    from tests.helpers.environment import STORAGE_FOLDER
 
     tenant = tenants["northmoor"]
 
