@@ -35,11 +35,11 @@ def foi_request(**changes: Any) -> dict[str, Any]:
     return body
 
 
-async def a_release(fiona: httpx.AsyncClient) -> str:
+async def a_release(fiona: httpx.AsyncClient, api: str = API) -> str:
     """Last year's annual return, released (kept) on first reading: its id."""
-    made = await fiona.get(f"{API}/statistics/annual-return", params={"year": TODAY.year - 1})
+    made = await fiona.get(f"{api}/statistics/annual-return", params={"year": TODAY.year - 1})
     assert made.status_code == 200, made.text
-    kept = (await fiona.get(f"{API}/statistics/releases", params={"limit": 100})).json()
+    kept = (await fiona.get(f"{api}/statistics/releases", params={"limit": 100})).json()
     return str(kept["items"][0]["id"])
 
 
@@ -70,6 +70,12 @@ async def test_an_foi_response_refuses_a_case_document_or_bundle_through_the_api
     assert (await post(aisha, path, {"text": "x"})).status_code == 403
     elsewhere = f"/t/eastdale/api/requests/{rid}/foi-response"
     assert (await post(bronwen, elsewhere, {"text": "x"})).status_code == 404
+
+    # Another service's statistics release is not one of this service's.
+    theirs = await a_release(bronwen, "/t/eastdale/api")
+    body = {"text": "x", "attachments": [{"kind": "statistics_release", "ref": theirs}]}
+    refused = await post(fiona, path, body)
+    assert (refused.status_code, list(refused.json()["errors"])) == (400, ["attachments"])
 
     release = await a_release(fiona)
     body = {
