@@ -24,11 +24,13 @@ from confide.platform.statistics.schemas import (
 )
 
 # A kept case's values, derived exactly as app_retention_erase derives an erased case's
-# facts (retention's raw migration), then the facts themselves: one population, whether
-# or not a case has been erased. Nothing of free text: the outcome only as whether one
-# was recorded. The facts keep no contact, reply or school: an erased case's channel,
-# time to first reply and school phase are "unknown". Then the disclosures shared and
-# the information requests answered in the period (counts only, their codes).
+# facts (retention's raw migration of 2026-11-29T22:55:43), then the facts themselves: one
+# population, whether or not a case has been erased, so erasure moves no figure and makes
+# no "not known" group of its own. Nothing of free text: the outcome only as whether one
+# was recorded. Contacts by their latest version (a corrected contact counts once, as
+# corrected); days in London. A fact kept before its months were (month NULL) counts in
+# its calendar year only. Then the disclosures shared and the information requests
+# answered in the period (counts only, their codes).
 _YEAR = """
 WITH p AS (SELECT {}::uuid AS tenant, {}::date AS start, {}::date AS finish,
                   {}::integer AS year),
@@ -45,11 +47,11 @@ kept AS (
            CASE WHEN c.outcome IS NULL THEN 'none' ELSE 'recorded' END AS outcome_class,
            coalesce(c.closed_on <= p.finish, false) AS closed_by_end,
            c.topics,
-           coalesce(first_in.kind, 'none') AS channel,
-           CASE WHEN first_out.day IS NULL THEN 'none'
-                WHEN first_out.day - c.opened_on <= 1 THEN '0-1'
-                WHEN first_out.day - c.opened_on <= 5 THEN '2-5'
-                WHEN first_out.day - c.opened_on <= 20 THEN '6-20'
+           coalesce(k.first_kind, 'none') AS channel,
+           CASE WHEN k.first_reply IS NULL THEN 'none'
+                WHEN k.first_reply - c.opened_on <= 1 THEN '0-1'
+                WHEN k.first_reply - c.opened_on <= 5 THEN '2-5'
+                WHEN k.first_reply - c.opened_on <= 20 THEN '6-20'
                 ELSE '21+' END AS response,
            CASE WHEN sc.id IS NULL THEN 'unknown'
                 WHEN lower(sc.phase) = 'nursery' THEN 'nursery'
@@ -63,21 +65,27 @@ kept AS (
       LEFT JOIN people s ON s.tenant_id = c.tenant_id AND s.id = c.subject_id
       LEFT JOIN schools sc ON sc.tenant_id = s.tenant_id AND sc.id = s.school_id
       LEFT JOIN LATERAL (
-          SELECT k.kind FROM case_contacts k
-           WHERE k.tenant_id = c.tenant_id AND k.case_id = c.id AND k.direction = 'incoming'
-           ORDER BY k.occurred_at, k.recorded_at LIMIT 1
-      ) first_in ON true
-      LEFT JOIN LATERAL (
-          SELECT min(k.occurred_at)::date AS day FROM case_contacts k
-           WHERE k.tenant_id = c.tenant_id AND k.case_id = c.id AND k.direction = 'outgoing'
-      ) first_out ON true
+          SELECT (array_agg(v.kind ORDER BY v.occurred_at, v.recorded_at)
+                      FILTER (WHERE v.direction = 'incoming'))[1] AS first_kind,
+                 (min(v.occurred_at) FILTER (WHERE v.direction = 'outgoing')
+                      AT TIME ZONE 'Europe/London')::date AS first_reply
+            FROM (SELECT DISTINCT ON (coalesce(x.original_id, x.id))
+                         x.kind, x.direction, x.occurred_at, x.recorded_at
+                    FROM case_contacts x
+                   WHERE x.tenant_id = c.tenant_id AND x.case_id = c.id
+                   ORDER BY coalesce(x.original_id, x.id), x.version DESC) v
+      ) k ON true
      WHERE c.tenant_id = p.tenant AND c.opened_on BETWEEN p.start AND p.finish
 ), erased AS (
     SELECT f.contacted_by, f.referral_route, f.age_band, f.support_level, f.outcome_class,
-           coalesce(f.year_closed <= p.year, false), f.topics,
-           'unknown', 'unknown', 'unknown'
+           CASE WHEN f.month_closed IS NULL THEN coalesce(f.year_closed <= p.year, false)
+                ELSE make_date(f.year_closed, f.month_closed, 1) <= p.finish END,
+           f.topics, f.channel, f.response, f.phase
       FROM p, retention_facts f
-     WHERE f.tenant_id = p.tenant AND f.year_opened = p.year
+     WHERE f.tenant_id = p.tenant
+       AND CASE WHEN f.month_opened IS NULL THEN f.year_opened = p.year
+                ELSE make_date(f.year_opened, f.month_opened, 1)
+                     BETWEEN date_trunc('month', p.start)::date AND p.finish END
 ), year_cases AS (
     SELECT * FROM kept UNION ALL SELECT * FROM erased
 )
@@ -111,9 +119,9 @@ SELECT 'request', r.kind, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
 async def year_figures(
     tenant_id: UUID, year: int, start: date, end: date, *, calendar: bool
 ) -> YearFigures:
-    """The period's counts in one statement: the kept cases opened from ``start`` to
-    ``end``, and, for a calendar year, the facts of those erased (which keep only the
-    calendar year)."""
+    """The period's counts in one statement: the cases opened from ``start`` to ``end``,
+    kept or erased (an erased one by the facts it left; one erased before the facts kept
+    its month, for a calendar year only)."""
     rows = await raw(_YEAR, tenant_id, start, end, year if calendar else None)
     counts = tuple(
         CaseCount(
@@ -260,10 +268,11 @@ def _stored(row: dict[str, Any]) -> StoredRelease:
 
 
 async def erased_in(tenant_id: UUID, years: list[int]) -> bool:
-    """Whether any case opened in these calendar years has been erased."""
+    """Whether any case opened in these calendar years was erased before the facts kept
+    the month it was opened in."""
     rows = await raw(
         "SELECT EXISTS (SELECT 1 FROM retention_facts WHERE tenant_id = {}"
-        " AND year_opened = ANY({}::integer[])) AS erased",
+        " AND year_opened = ANY({}::integer[]) AND month_opened IS NULL) AS erased",
         tenant_id, years,
     )  # fmt: skip
     return bool(rows[0]["erased"])

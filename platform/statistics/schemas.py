@@ -52,7 +52,7 @@ CHANNELS: tuple[tuple[str, str], ...] = (
     ("video", "Video call"),
     ("text", "Text message"),
     ("none", "No incoming contact recorded"),
-    ("unknown", "Not known (case erased)"),
+    ("unknown", "Not known (case erased before this was kept)"),
 )
 # Days from opening the case to the first outgoing contact.
 RESPONSE_BANDS: tuple[tuple[str, str], ...] = (
@@ -61,7 +61,7 @@ RESPONSE_BANDS: tuple[tuple[str, str], ...] = (
     ("6-20", "6 to 20 days"),
     ("21+", "More than 20 days"),
     ("none", "No reply recorded"),
-    ("unknown", "Not known (case erased)"),
+    ("unknown", "Not known (case erased before this was kept)"),
 )
 # The phase of the child's school, from the schools directory (GIAS) when one is chosen.
 SCHOOL_PHASES: tuple[tuple[str, str], ...] = (

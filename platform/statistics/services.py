@@ -217,9 +217,10 @@ def check_return_year(year: int, kind: str = CALENDAR) -> Period:
 
 
 async def _check_not_erased(period: Period) -> None:
-    """A financial or academic year is counted from the kept cases only (what retention
-    keeps of an erased case has only its calendar year): refused once any case opened in
-    a calendar year it overlaps has been erased, so its figures never leave some out."""
+    """A financial or academic year counts an erased case by the month it was opened,
+    which retention keeps since 2026-11-29T22:55:43. A case erased before then kept only
+    its calendar year: such a year is refused once any case opened in a calendar year it
+    overlaps was erased so, and its figures never leave some out."""
     if period.kind == CALENDAR:
         return
     if await queries.erased_in(current_tenant_id(), [period.year, period.year + 1]):
