@@ -67,6 +67,12 @@ def test_a_manager_previews_the_annual_return_and_downloads_the_csv(
 
     page.get_by_test_id("field-year").fill(str(YEAR))
     page.get_by_test_id("show").click()
+    # Not released yet: released only after the confirmation, by its button.
+    assert "has not been released yet" in page.get_by_test_id("not-released").inner_text()
+    page.get_by_test_id("release-link").click()
+    assert statistics.heading() == f"Release the return for {YEAR}?"
+    statistics.assert_accessible()
+    page.get_by_test_id("release").click()
     assert page.get_by_test_id("year-heading").inner_text() == f"Cases opened in {YEAR}"
     assert page.get_by_test_id("suppressed").count() >= 1
     assert "to protect privacy" in page.get_by_test_id("suppression-note").inner_text()
@@ -111,6 +117,8 @@ def test_a_manager_previews_the_annual_return_and_downloads_the_csv(
     page.get_by_test_id("period-academic").check()
     page.get_by_test_id("field-year").fill(str(YEAR - 1))
     page.get_by_test_id("show").click()
+    page.get_by_test_id("release-link").click()
+    page.get_by_test_id("release").click()
     heading = page.get_by_test_id("year-heading").inner_text()
     assert heading == f"Cases opened in the academic year {YEAR - 1}-{YEAR % 100:02d}"
     statistics.assert_accessible()

@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 
 from tests.helpers.casework import as_tenant, new_case
 from tests.helpers.html import error_summary, field_error, page_text, parse
-from tests.helpers.http import post
+from tests.helpers.http import csrf_token, post
 from tests.helpers.retention import old_case
 from tests.helpers.tenants import TenantRef
 
@@ -39,6 +39,18 @@ def _as(tenant: TenantRef) -> Any:
     return tenant_transaction(tenant.id)
 
 
+async def _release(
+    http: httpx.AsyncClient, tenant: str, year: int, period: str = "calendar"
+) -> httpx.Response:
+    """Release the period's return through the API (the only way, with the page's POST)."""
+    return await post(http, f"{tenant}/api/statistics/releases", {"year": year, "period": period})
+
+
+async def _releases_kept(owner: asyncpg.Connection, tenant: TenantRef) -> int:
+    [row] = await as_tenant(owner, tenant, "SELECT count(*) AS n FROM statistics_releases")
+    return int(row["n"])
+
+
 def _grand_total(body: dict[str, Any]) -> int | None:
     value: int | None = body["cases"]["tables"][0]["grand_total"]["value"]
     return value
@@ -48,12 +60,23 @@ async def test_the_api_gives_managers_the_protected_return_and_refuses_everyone_
     aisha: httpx.AsyncClient, fiona: httpx.AsyncClient, bronwen: httpx.AsyncClient,
     owner_conn: asyncpg.Connection, tenants: dict[str, TenantRef],
 ) -> None:  # fmt: skip
+    from confide.platform.statistics import services
+
     case = await old_case(aisha, 4)
     year = await _year_of(owner_conn, tenants["northmoor"], case)
     path = "/api/statistics/annual-return"
-    eastdale_before = await bronwen.get(f"{ED}{path}", params={"year": year})
+    async with _as(tenants["eastdale"]):
+        eastdale_before = await services.year_figures(year)
     for _ in range(5):  # enough cases that the year's total is shown
         await old_case(aisha, 4)
+    # Reading never makes a release: not released yet, and nothing kept.
+    kept = await _releases_kept(owner_conn, tenants["northmoor"])
+    unreleased = await fiona.get(f"{NM}{path}", params={"year": year})
+    assert unreleased.status_code == 404, unreleased.text
+    assert await _releases_kept(owner_conn, tenants["northmoor"]) == kept
+    assert (await _release(aisha, NM, year)).status_code == 403
+    made = await _release(fiona, NM, year)
+    assert made.status_code == 201, made.text
 
     answer = await fiona.get(f"{NM}{path}", params={"year": year})
 
@@ -69,10 +92,24 @@ async def test_the_api_gives_managers_the_protected_return_and_refuses_everyone_
     bad = await fiona.get(f"{NM}{path}", params={"year": 1066})
     assert bad.status_code == 400
     assert "year" in bad.text
-    # Eastdale's return never counted Northmoor's cases.
-    eastdale_after = await bronwen.get(f"{ED}{path}", params={"year": year})
-    assert eastdale_after.status_code == 200
-    assert eastdale_after.json()["cases"] == eastdale_before.json()["cases"]
+    assert answer.json() == made.json()
+    # The read is audited, as a download is.
+    reads = await as_tenant(
+        owner_conn, tenants["northmoor"],
+        "SELECT count(*) AS n FROM audit_entries WHERE action = 'statistics_released'"
+        " AND detail->>'format' = 'json' AND detail->>'year' = $1",
+        str(year),
+    )  # fmt: skip
+    assert reads[0]["n"] == 1
+    # Eastdale's figures, in its own transaction, never counted Northmoor's cases, nor
+    # does its release made after them.
+    async with _as(tenants["eastdale"]):
+        eastdale_after = await services.year_figures(year)
+    assert eastdale_after.counts == eastdale_before.counts
+    eastdale_release = await _release(bronwen, ED, year)
+    assert eastdale_release.status_code == 201, eastdale_release.text
+    shown = _grand_total(eastdale_release.json())
+    assert shown is None or shown == eastdale_after.cases
 
 
 async def test_the_csv_is_one_tidy_file_and_each_download_is_audited_with_its_checksum(
@@ -81,6 +118,9 @@ async def test_the_csv_is_one_tidy_file_and_each_download_is_audited_with_its_ch
 ) -> None:  # fmt: skip
     case = await old_case(aisha, 5)
     year = await _year_of(owner_conn, tenants["northmoor"], case)
+    before = await fiona.get(f"{NM}/api/statistics/annual-return.csv", params={"year": year})
+    assert before.status_code == 404  # not released yet; a download never releases
+    assert (await _release(fiona, NM, year)).status_code == 201
 
     answer = await fiona.get(f"{NM}/api/statistics/annual-return.csv", params={"year": year})
 
@@ -132,8 +172,26 @@ async def test_the_preview_page_shows_the_tables_marks_hidden_figures_and_names_
                           referrer_consent_confirmed=True, referrer_name="A SENCO",
                           referrer_consent_on="2019-01-04")  # fmt: skip
     year = await _year_of(owner_conn, tenants["northmoor"], case)
+    kept = await _releases_kept(owner_conn, tenants["northmoor"])
+    # Not released yet: the page says so and offers the confirmation, which releases
+    # only when its button is pressed (a POST with the form's CSRF token).
+    unreleased = await fiona.get(f"{NM}/statistics/annual-return", params={"year": year})
+    assert unreleased.status_code == 200, unreleased.text
+    assert "has not been released yet" in parse(unreleased).one("[data-testid=not-released]").text
+    confirm_path = parse(unreleased).one("[data-testid=release-link]").get("href") or ""
+    confirm = await fiona.get(confirm_path)
+    assert confirm.status_code == 200, confirm.text
+    assert parse(confirm).one("h1").text == f"Release the return for {year}?"
+    assert "It cannot be changed afterwards" in page_text(confirm)
+    assert await _releases_kept(owner_conn, tenants["northmoor"]) == kept
+    made = await fiona.post(
+        f"{NM}/statistics/annual-return/release",
+        data={"year": str(year), "period": "calendar", "_csrf_token": csrf_token(confirm.text)},
+    )
+    assert made.status_code == 303, made.text
+    assert await _releases_kept(owner_conn, tenants["northmoor"]) == kept + 1
 
-    page = await fiona.get(f"{NM}/statistics/annual-return", params={"year": year})
+    page = await fiona.get(made.headers["location"])
 
     assert page.status_code == 200, page.text
     document = parse(page)
@@ -232,6 +290,7 @@ async def test_a_years_return_is_released_once_and_every_later_copy_is_that_rele
     case = await old_case(aisha, 7)
     year = await _year_of(owner_conn, tenants["northmoor"], case)
     params = {"year": year}
+    assert (await _release(fiona, NM, year)).status_code == 201
     first_csv = await fiona.get(f"{NM}/api/statistics/annual-return.csv", params=params)
     first_xlsx = await fiona.get(f"{NM}/api/statistics/annual-return.xlsx", params=params)
     first_json = await fiona.get(f"{NM}/api/statistics/annual-return", params=params)
@@ -240,6 +299,9 @@ async def test_a_years_return_is_released_once_and_every_later_copy_is_that_rele
     for _ in range(5):  # enough more cases that a recomputed total would be shown
         await old_case(aisha, 7)
 
+    again = await _release(fiona, NM, year)  # released again: the one kept
+    assert again.status_code == 201
+    assert again.json() == first_json.json()
     again_csv = await fiona.get(f"{NM}/api/statistics/annual-return.csv", params=params)
     again_xlsx = await fiona.get(f"{NM}/statistics/annual-return/download-xlsx", params=params)
     again_json = await fiona.get(f"{NM}/api/statistics/annual-return", params=params)
@@ -264,7 +326,7 @@ async def test_a_years_return_is_released_once_and_every_later_copy_is_that_rele
         " AND subject_id = $1",
         made[0]["subject_id"],
     )  # fmt: skip
-    assert downloads[0]["n"] == 4
+    assert downloads[0]["n"] == 6  # and read twice as JSON
     # Listed, with the checksums of the files downloaded, in the API and on the page.
     listed = (await fiona.get(f"{NM}/api/statistics/releases")).json()
     [entry] = [r for r in listed["items"] if r["year"] == year]
@@ -290,6 +352,9 @@ async def test_a_year_not_yet_over_has_no_return(fiona: httpx.AsyncClient) -> No
         answer = await fiona.get(f"{NM}{path}", params={"year": this_year})
         assert answer.status_code == 400, answer.text
         assert "has ended" in answer.json()["errors"]["year"]
+    refused = await _release(fiona, NM, this_year)
+    assert refused.status_code == 400
+    assert "has ended" in refused.json()["errors"]["year"]
     later = await fiona.get(f"{NM}/api/statistics/annual-return", params={"year": this_year + 1})
     assert later.status_code == 400
     assert "year" in later.json()["errors"]
@@ -339,6 +404,7 @@ async def test_a_financial_or_academic_year_is_its_own_period_once_it_has_ended(
     path = f"{NM}/api/statistics/annual-return"
     counted = {"financial": 2014, "academic": 2014}
     for kind, begins in counted.items():
+        assert (await _release(fiona, NM, begins, kind)).status_code == 201
         answer = await fiona.get(path, params={"year": begins, "period": kind})
         assert answer.status_code == 200, answer.text
         assert answer.json()["period"] == kind
@@ -384,11 +450,12 @@ async def test_a_financial_year_is_refused_once_its_cases_may_have_been_erased(
     )  # fmt: skip
     path = f"{NM}/api/statistics/annual-return"
     for year in (2010, 2011):
-        refused = await fiona.get(path, params={"year": year, "period": "financial"})
+        refused = await _release(fiona, NM, year, "financial")
         assert refused.status_code == 400, refused.text
         assert "choose the calendar year" in refused.json()["errors"]["period"]
+    assert (await _release(fiona, NM, 2011)).status_code == 201
+    assert (await _release(fiona, NM, 2012, "academic")).status_code == 201
     assert (await fiona.get(path, params={"year": 2011})).status_code == 200
-    assert (await fiona.get(path, params={"year": 2012, "period": "academic"})).status_code == 200
 
 
 async def test_the_service_report_counts_requests_answered_within_their_deadline_and_overdue(

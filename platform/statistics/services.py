@@ -17,7 +17,7 @@ from confide.platform.audit.actions import Action
 from confide.platform.casework.access import NotPermitted, is_manager
 from confide.platform.core.clock import service_today
 from confide.platform.core.db import current_tenant_id
-from confide.platform.core.errors import Invalid
+from confide.platform.core.errors import Invalid, NotFound
 from confide.platform.core.pagination import Page, PageRequest
 from confide.platform.identity.schemas import StaffView
 from confide.platform.statistics import queries
@@ -230,10 +230,26 @@ async def _check_not_erased(period: Period) -> None:
         )  # fmt: skip
 
 
-async def release(year: int, staff: StaffView, kind: str = CALENDAR) -> StoredRelease:
-    """The period's release (managers): the one kept, or, the first time the return of a
-    completed period is asked for, made now, kept and audited (rule 12). Never made
-    again: a later preview or download is the kept release byte for byte."""
+async def kept_release(year: int, staff: StaffView, kind: str = CALENDAR) -> StoredRelease | None:
+    """The period's kept release (managers); None when it has not been released yet.
+    Reads only: a release is made by ``make_release`` alone (a POST, never a GET)."""
+    _manager(staff)
+    period = check_return_year(year, kind)
+    return await queries.release_of(current_tenant_id(), kind, period.start)
+
+
+async def released(year: int, staff: StaffView, kind: str = CALENDAR) -> StoredRelease:
+    """The period's kept release; NotFound (naming the year) when not released yet."""
+    kept = await kept_release(year, staff, kind)
+    if kept is None:
+        raise NotFound
+    return kept
+
+
+async def make_release(year: int, staff: StaffView, kind: str = CALENDAR) -> StoredRelease:
+    """Release the return of a completed period (managers, after confirming): made now,
+    kept and audited (rule 12); the one kept already when it was released before. Never
+    made again: every later preview and download is the kept release byte for byte."""
     _manager(staff)
     period = check_return_year(year, kind)
     tenant = current_tenant_id()
@@ -266,9 +282,16 @@ def _sha256(content: bytes) -> str:
 
 async def annual_return(year: int, staff: StaffView, kind: str = CALENDAR) -> AnnualReturn:
     """The council's return for the calendar, financial or academic year beginning in
-    ``year`` (managers), once it has ended: its cases in tables protected with the
-    tenant's threshold and rounding, as first released (rule 12)."""
-    return (await release(year, staff, kind)).annual
+    ``year`` (managers), as released: its cases in tables protected with the tenant's
+    threshold and rounding (rule 12). NotFound before it is released. Each read is
+    audited, as a download is."""
+    kept = await released(year, staff, kind)
+    await audit.record(
+        Action.STATISTICS_RELEASED, actor_kind="staff", actor_id=staff.id,
+        subject_kind="statistics_release", subject_id=kept.id,
+        detail={"period": kind, "year": year, "format": "json"},
+    )  # fmt: skip
+    return kept.annual
 
 
 async def releases(staff: StaffView, page: PageRequest) -> Page[ReleaseView]:
@@ -393,7 +416,7 @@ async def download(
 ) -> Download:
     """The kept release's CSV or XLSX, for the council (managers): audited with the
     release, its year, format and checksum."""
-    kept = await release(year, staff, period)
+    kept = await released(year, staff, period)
     extension, media_type = kind
     if kind == XLSX:
         content, digest = kept.xlsx, kept.xlsx_sha256
