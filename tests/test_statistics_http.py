@@ -17,8 +17,9 @@ from openpyxl import load_workbook
 
 from tests.helpers.casework import as_tenant, new_case
 from tests.helpers.html import error_summary, field_error, page_text, parse
-from tests.helpers.http import csrf_token, post
+from tests.helpers.http import csrf_token, post, put
 from tests.helpers.retention import old_case
+from tests.helpers.statistics import year_kind
 from tests.helpers.tenants import TenantRef
 
 NM, ED = "/t/northmoor", "/t/eastdale"
@@ -402,24 +403,24 @@ async def test_a_financial_or_academic_year_is_its_own_period_once_it_has_ended(
                       ("financial", 2015): 0, ("academic", 2014): 1,
                       ("academic", 2015): 0}  # fmt: skip
     path = f"{NM}/api/statistics/annual-return"
-    counted = {"financial": 2014, "academic": 2014}
-    for kind, begins in counted.items():
-        assert (await _release(fiona, NM, begins, kind)).status_code == 201
-        answer = await fiona.get(path, params={"year": begins, "period": kind})
-        assert answer.status_code == 200, answer.text
-        assert answer.json()["period"] == kind
-        assert answer.json()["label"] == "2014-15"
-        csv_file = await fiona.get(f"{path}.csv", params={"year": begins, "period": kind})
-        disposition = csv_file.headers["content-disposition"]
-        assert f"annual-return-{kind}-year-2014-15.csv" in disposition
-        assert csv_file.text.splitlines()[1].startswith("2014-15,")
-    page = await fiona.get(
-        f"{NM}/statistics/annual-return", params={"year": counted["academic"], "period": "academic"}
-    )
-    assert page.status_code == 200
-    heading = parse(page).one("[data-testid=year-heading]").text
-    assert heading == "Cases opened in the academic year 2014-15"
-    assert "period=academic" in (parse(page).one("[data-testid=download-csv]").get("href") or "")
+    for kind in ("financial", "academic"):
+        async with year_kind(owner_conn, northmoor, kind):
+            assert (await _release(fiona, NM, 2014, kind)).status_code == 201
+            answer = await fiona.get(path, params={"year": 2014, "period": kind})
+            assert answer.status_code == 200, answer.text
+            assert answer.json()["period"] == kind
+            assert answer.json()["label"] == "2014-15"
+            csv_file = await fiona.get(f"{path}.csv", params={"year": 2014, "period": kind})
+            disposition = csv_file.headers["content-disposition"]
+            assert f"annual-return-{kind}-year-2014-15.csv" in disposition
+            assert csv_file.text.splitlines()[1].startswith("2014-15,")
+            # The service's kind of year is the page's unless another is asked for.
+            page = await fiona.get(f"{NM}/statistics/annual-return", params={"year": 2014})
+            assert page.status_code == 200
+            heading = parse(page).one("[data-testid=year-heading]").text
+            assert heading == f"Cases opened in the {kind} year 2014-15"
+            link = parse(page).one("[data-testid=download-csv]").get("href") or ""
+            assert f"period={kind}" in link
 
     # Another kind of period is refused, naming it; so is a year not yet over.
     other = await fiona.get(path, params={"year": 2020, "period": "quarter"})
@@ -449,13 +450,51 @@ async def test_a_financial_year_is_refused_once_its_cases_may_have_been_erased(
         tenants["northmoor"].id,
     )  # fmt: skip
     path = f"{NM}/api/statistics/annual-return"
-    for year in (2010, 2011):
-        refused = await _release(fiona, NM, year, "financial")
-        assert refused.status_code == 400, refused.text
-        assert "choose the calendar year" in refused.json()["errors"]["period"]
+    async with year_kind(owner_conn, tenants["northmoor"], "financial"):
+        for year in (2010, 2011):
+            refused = await _release(fiona, NM, year, "financial")
+            assert refused.status_code == 400, refused.text
+            assert "choose the calendar year" in refused.json()["errors"]["period"]
     assert (await _release(fiona, NM, 2011)).status_code == 201
-    assert (await _release(fiona, NM, 2012, "academic")).status_code == 201
+    async with year_kind(owner_conn, tenants["northmoor"], "academic"):
+        assert (await _release(fiona, NM, 2012, "academic")).status_code == 201
     assert (await fiona.get(path, params={"year": 2011})).status_code == 200
+
+
+async def test_a_service_reports_on_one_kind_of_year_fixed_once_a_return_is_released(
+    aisha: httpx.AsyncClient, fiona: httpx.AsyncClient, gareth: httpx.AsyncClient,
+    owner_conn: asyncpg.Connection, tenants: dict[str, TenantRef],
+) -> None:  # fmt: skip
+    # A calendar year and the financial or academic year across it overlap: their
+    # releases, differenced, would give hidden counts away (rule 12).
+    case = await old_case(aisha, 3)
+    year = await _year_of(owner_conn, tenants["northmoor"], case)
+    assert (await _release(fiona, NM, year)).status_code == 201
+    for kind in ("financial", "academic"):
+        refused = await _release(fiona, NM, year - 1, kind)
+        assert refused.status_code == 400, refused.text
+        assert refused.json()["errors"] == {
+            "period": "This service reports on calendar years only (its statistics settings"
+            " say which kind)"
+        }
+        read = await fiona.get(
+            f"{NM}/api/statistics/annual-return.csv", params={"year": year - 1, "period": kind}
+        )
+        assert read.status_code == 400
+        assert list(read.json()["errors"]) == ["period"]
+    # The setting is the tenant admin's, and cannot change once a return is released.
+    settings = f"{NM}/api/policy/statistics"
+    body = {"stats_suppression_threshold": 5, "stats_round_to_5": False}
+    changed = await put(gareth, settings, {**body, "stats_year_kind": "financial"})
+    assert changed.status_code == 400, changed.text
+    assert changed.json()["errors"] == {
+        "year_kind": "The kind of year cannot be changed once a return has been released"
+    }
+    unknown = await put(gareth, settings, {**body, "stats_year_kind": "lunar"})
+    assert list(unknown.json()["errors"]) == ["year_kind"]
+    same = await put(gareth, settings, {**body, "stats_year_kind": "calendar"})
+    assert same.status_code == 200, same.text
+    assert same.json()["statistics"]["stats_year_kind"] == "calendar"
 
 
 async def test_the_service_report_counts_requests_answered_within_their_deadline_and_overdue(

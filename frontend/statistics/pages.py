@@ -53,7 +53,8 @@ class StatisticsPages(Controller):
         """Last calendar year's return unless another year is asked for: the kept release,
         or "not released yet" with the way to release it (a GET never makes one); a wrong
         year is the form again, naming it."""
-        form = YearForm({"year": year or str(service_today().year - 1), "period": period})
+        kind = period or await services.year_kind()
+        form = YearForm({"year": year or str(service_today().year - 1), "period": kind})
         chosen = form.year()
         kept = (
             await form.save(lambda: services.kept_release(chosen, staff, form.kind()))

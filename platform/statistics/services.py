@@ -230,11 +230,35 @@ async def _check_not_erased(period: Period) -> None:
         )  # fmt: skip
 
 
+_KIND_PLURAL = {
+    CALENDAR: "calendar years",
+    FINANCIAL: "financial years",
+    ACADEMIC: "academic years",
+}
+
+
+async def year_kind() -> str:
+    """The one kind of year the service reports on (its policy setting, rule 12)."""
+    return (await get_policy()).stats_year_kind
+
+
+async def _check_tenant_kind(kind: str) -> None:
+    """Only the service's kind of year: two kinds overlap, and two releases of
+    overlapping periods, differenced, would give hidden counts away (rule 12)."""
+    ours = await year_kind()
+    if kind != ours:
+        raise Invalid(
+            {"period": f"This service reports on {_KIND_PLURAL[ours]} only "
+                       "(its statistics settings say which kind)"}
+        )  # fmt: skip
+
+
 async def kept_release(year: int, staff: StaffView, kind: str = CALENDAR) -> StoredRelease | None:
     """The period's kept release (managers); None when it has not been released yet.
     Reads only: a release is made by ``make_release`` alone (a POST, never a GET)."""
     _manager(staff)
     period = check_return_year(year, kind)
+    await _check_tenant_kind(kind)
     return await queries.release_of(current_tenant_id(), kind, period.start)
 
 
@@ -252,6 +276,7 @@ async def make_release(year: int, staff: StaffView, kind: str = CALENDAR) -> Sto
     made again: every later preview and download is the kept release byte for byte."""
     _manager(staff)
     period = check_return_year(year, kind)
+    await _check_tenant_kind(kind)
     tenant = current_tenant_id()
     kept = await queries.release_of(tenant, kind, period.start)
     if kept is not None:
