@@ -190,6 +190,15 @@ def test_a_topic_no_longer_listed_counts_as_other_and_is_never_named() -> None:
     assert dict(table.counts) == {("t0",): 7, ("other",): 6}
 
 
+def test_a_disclosure_on_a_basis_not_listed_or_none_counts_as_other() -> None:
+    from confide.platform.statistics.schemas import YearFigures
+    from confide.platform.statistics.services import disclosure_table
+
+    figures = YearFigures(2024, (), {}, {"consent": 7, "safeguarding": 1, "None": 2, "x": 1})
+    table = disclosure_table(figures)
+    assert dict(table.counts) == {("consent",): 7, ("safeguarding",): 1, ("other",): 3}
+
+
 def test_the_workbook_has_the_notes_then_a_sheet_per_table_and_no_formula() -> None:
     import csv
     import io

@@ -18,7 +18,7 @@ from openpyxl import load_workbook
 from tests.helpers.casework import as_tenant, new_case
 from tests.helpers.html import error_summary, field_error, page_text, parse
 from tests.helpers.http import csrf_token, post, put
-from tests.helpers.retention import old_case
+from tests.helpers.retention import old_case, staff_of
 from tests.helpers.statistics import year_kind
 from tests.helpers.tenants import TenantRef
 
@@ -528,3 +528,72 @@ async def test_the_service_report_counts_requests_answered_within_their_deadline
     page = await fiona.get(f"{NM}/statistics/service")
     assert parse(page).one("[data-testid=requests-overdue]").text == str(body["requests_overdue"])
     assert "A requester" not in page.text
+
+
+async def test_a_corrected_contact_counts_once_as_corrected_and_days_are_londons(
+    aisha: httpx.AsyncClient, fiona: httpx.AsyncClient, owner_conn: asyncpg.Connection,
+    tenants: dict[str, TenantRef],
+) -> None:  # fmt: skip
+    from confide.platform.core.clock import service_today
+    from confide.platform.statistics import services
+
+    northmoor = tenants["northmoor"]
+    today = service_today()
+    report = f"{NM}/api/statistics/service"
+    period = {"start": today.isoformat(), "end": today.isoformat()}
+
+    def by(figures: Any, field: str) -> dict[str, int]:
+        tally: dict[str, int] = {}
+        for c in figures.counts:
+            tally[getattr(c, field)] = tally.get(getattr(c, field), 0) + c.cases
+        return tally
+
+    async with _as(northmoor):
+        before = await services.year_figures(today.year)
+    report_before = (await fiona.get(report, params=period)).json()
+    case = await new_case(aisha)
+    path = f"{NM}/api/cases/{case['id']}/contacts"
+    when = (datetime.now(UTC) - timedelta(minutes=5)).isoformat()
+    # A call that was an email, and a reply that was the family ringing: each corrected.
+    for first, then in (("incoming", "incoming"), ("outgoing", "incoming")):
+        added = await post(aisha, path, {"kind": "phone", "direction": first,
+                                         "occurred_at": when, "summary": "Rang"})  # fmt: skip
+        assert added.status_code == 201, added.text
+        corrected = await post(
+            aisha, f"{path}/{added.json()['id']}/corrections",
+            {"kind": "email" if first == then else "phone", "direction": then,
+             "occurred_at": when, "summary": "Corrected", "reason": "Recorded wrongly"},
+        )  # fmt: skip
+        assert corrected.status_code == 201, corrected.text
+    async with _as(northmoor):
+        after = await services.year_figures(today.year)
+    report_after = (await fiona.get(report, params=period)).json()
+
+    assert after.cases == before.cases + 1
+    channels, replies = by(after, "channel"), by(after, "response")
+    assert channels.get("email", 0) == by(before, "channel").get("email", 0) + 1
+    assert channels.get("phone", 0) == by(before, "channel").get("phone", 0)
+    assert replies.get("none", 0) == by(before, "response").get("none", 0) + 1
+    assert report_after["enquiries"] == report_before["enquiries"] + 1
+    assert report_after["responded"] == report_before["responded"]
+
+    # Answered at 23:30 on its last day by the clock of UTC, 00:30 the next day in London
+    # (summer time): late.
+    await as_tenant(
+        owner_conn, northmoor,
+        "INSERT INTO information_requests (id, tenant_id, kind, requester_name, relation,"
+        " received_on, channel, status, due_on, logged_by, closed_by, closed_at)"
+        " SELECT gen_random_uuid(), $1, 'foi', 'A requester', 'other', DATE '2025-06-12',"
+        " 'email', 'closed', DATE '2025-07-10', s.id, s.id,"
+        " TIMESTAMPTZ '2025-07-10 23:30:00+00' FROM staff_users s"
+        " WHERE s.subject = 'northmoor-manager'",
+        northmoor.id,
+    )  # fmt: skip
+    manager = await staff_of(owner_conn, northmoor, "northmoor-manager")
+    async with _as(northmoor):
+        figures = await services.year_figures(2025)
+        answered = await services.service_report(date(2025, 7, 11), date(2025, 7, 11), manager)
+    assert figures.requests.get(("foi", "late"), 0) >= 1
+    assert figures.requests.get(("foi", "within"), 0) == 0
+    assert answered.requests_answered >= 1
+    assert answered.requests_answered_in_time == 0

@@ -101,17 +101,19 @@ SELECT 'topic', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, t.topic, c
  GROUP BY t.topic
 UNION ALL
 SELECT 'disclosure', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-       CASE WHEN d.basis = 'consent' THEN 'consent' ELSE d.legal_basis END, count(*)
+       CASE WHEN d.basis = 'consent' THEN 'consent' ELSE coalesce(d.legal_basis, 'other') END,
+       count(*)
   FROM p, disclosures d
  WHERE d.tenant_id = p.tenant AND d.status = 'shared' AND d.sent_on BETWEEN p.start AND p.finish
  GROUP BY 11
 UNION ALL
 SELECT 'request', r.kind, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
        CASE WHEN r.due_on IS NULL THEN 'no_deadline'
-            WHEN r.closed_at::date <= r.due_on THEN 'within' ELSE 'late' END, count(*)
+            WHEN (r.closed_at AT TIME ZONE 'Europe/London')::date <= r.due_on THEN 'within'
+            ELSE 'late' END, count(*)
   FROM p, information_requests r
  WHERE r.tenant_id = p.tenant AND r.status = 'closed'
-   AND r.closed_at::date BETWEEN p.start AND p.finish
+   AND (r.closed_at AT TIME ZONE 'Europe/London')::date BETWEEN p.start AND p.finish
  GROUP BY 2, 11
 """
 
@@ -162,24 +164,30 @@ period AS (
     SELECT c.id, c.opened_on FROM p, cases c
      WHERE c.tenant_id = p.tenant AND c.opened_on BETWEEN p.start AND p.finish
 ), first_reply AS (
+    -- Each contact by its latest version (a corrected one counts as corrected); the day
+    -- of the first reply in London.
     SELECT pc.id, pc.opened_on,
-           (SELECT min(k.occurred_at) FROM p, case_contacts k
-             WHERE k.tenant_id = p.tenant AND k.case_id = pc.id
-               AND k.direction = 'outgoing') AS replied_at
+           (SELECT (min(v.occurred_at) AT TIME ZONE 'Europe/London')::date
+              FROM (SELECT DISTINCT ON (coalesce(k.original_id, k.id)) k.direction,
+                           k.occurred_at
+                      FROM p, case_contacts k
+                     WHERE k.tenant_id = p.tenant AND k.case_id = pc.id
+                     ORDER BY coalesce(k.original_id, k.id), k.version DESC) v
+             WHERE v.direction = 'outgoing') AS replied_on
       FROM period pc
 )
 SELECT 'week' AS kind, date_trunc('week', opened_on)::date AS week, NULL::text AS name,
        count(*)::float8 AS n
   FROM period GROUP BY 2
 UNION ALL
-SELECT 'replied', NULL, NULL, count(*)::float8 FROM first_reply WHERE replied_at IS NOT NULL
+SELECT 'replied', NULL, NULL, count(*)::float8 FROM first_reply WHERE replied_on IS NOT NULL
 UNION ALL
 SELECT 'median', NULL, NULL,
-       percentile_cont(0.5) WITHIN GROUP (ORDER BY replied_at::date - opened_on)
-  FROM first_reply WHERE replied_at IS NOT NULL
+       percentile_cont(0.5) WITHIN GROUP (ORDER BY replied_on - opened_on)
+  FROM first_reply WHERE replied_on IS NOT NULL
 UNION ALL
 SELECT 'within_5', NULL, NULL, count(*)::float8
-  FROM first_reply WHERE replied_at::date - opened_on <= 5
+  FROM first_reply WHERE replied_on - opened_on <= 5
 UNION ALL
 SELECT 'caseload', NULL, s.display_name, count(*)::float8
   FROM p, case_assignments a
@@ -202,12 +210,13 @@ UNION ALL
 SELECT 'requests_answered', NULL, NULL, count(*)::float8
   FROM p, information_requests r
  WHERE r.tenant_id = p.tenant AND r.status = 'closed'
-   AND r.closed_at::date BETWEEN p.start AND p.finish
+   AND (r.closed_at AT TIME ZONE 'Europe/London')::date BETWEEN p.start AND p.finish
 UNION ALL
 SELECT 'requests_in_time', NULL, NULL, count(*)::float8
   FROM p, information_requests r
  WHERE r.tenant_id = p.tenant AND r.status = 'closed'
-   AND r.closed_at::date BETWEEN p.start AND p.finish AND r.closed_at::date <= r.due_on
+   AND (r.closed_at AT TIME ZONE 'Europe/London')::date BETWEEN p.start AND p.finish
+   AND (r.closed_at AT TIME ZONE 'Europe/London')::date <= r.due_on
 UNION ALL
 SELECT 'requests_overdue', NULL, NULL, count(*)::float8
   FROM p, information_requests r

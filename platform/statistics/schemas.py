@@ -79,6 +79,7 @@ DISCLOSURE_BASES: tuple[tuple[str, str], ...] = (
     ("police_request", "Without consent: a police request"),
     ("court_order", "Without consent: a court order"),
     ("legal_obligation", "Without consent: another legal obligation"),
+    ("other", "Another basis, or none recorded"),
 )
 REQUEST_KINDS: tuple[tuple[str, str], ...] = (
     ("subject_access", "Subject access request"),

@@ -139,10 +139,13 @@ def disclosure_table(figures: YearFigures) -> CountTable:
     """Disclosures shared outside the service in the period, by their basis (counts only)."""
     basis = Dimension("disclosure_basis", "Basis for sharing", DISCLOSURE_BASES)
     known = set(basis.codes)
+    tally: Counter[str] = Counter()
+    for code, n in figures.disclosures.items():  # a basis not listed, or none: "other"
+        tally[code if code in known else "other"] += n
     return CountTable(
         "Disclosures shared outside the service, by basis",
         (basis,),
-        {(code,): n for code, n in figures.disclosures.items() if code in known},
+        {(code,): n for code, n in tally.items()},
     )
 
 
