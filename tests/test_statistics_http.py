@@ -597,3 +597,35 @@ async def test_a_corrected_contact_counts_once_as_corrected_and_days_are_londons
     assert figures.requests.get(("foi", "within"), 0) == 0
     assert answered.requests_answered >= 1
     assert answered.requests_answered_in_time == 0
+
+
+async def test_a_release_of_an_earlier_shape_is_offered_as_its_files_never_a_500(
+    fiona: httpx.AsyncClient, owner_conn: asyncpg.Connection, tenants: dict[str, TenantRef]
+) -> None:
+    northmoor = tenants["northmoor"]
+    await as_tenant(
+        owner_conn, northmoor,
+        "INSERT INTO statistics_releases (id, tenant_id, period_kind, period_start,"
+        " period_end, produced_by, published, csv, csv_sha256, xlsx, xlsx_sha256,"
+        " schema_version) SELECT gen_random_uuid(), $1, 'calendar', DATE '2003-01-01',"
+        " DATE '2003-12-31', s.id, '{\"year\": 2003, \"figures\": []}'::jsonb,"
+        " 'year,table'::bytea, 'c', 'PK'::bytea, 'x', 1 FROM staff_users s"
+        " WHERE s.subject = 'northmoor-manager'",
+        northmoor.id,
+    )  # fmt: skip
+    answer = await fiona.get(f"{NM}/api/statistics/annual-return", params={"year": 2003})
+    assert answer.status_code == 409, answer.text
+    page = await fiona.get(f"{NM}/statistics/annual-return", params={"year": 2003})
+    assert page.status_code == 200, page.text
+    assert "earlier version" in parse(page).one("[data-testid=released]").text
+    download = await fiona.get(f"{NM}/api/statistics/annual-return.csv", params={"year": 2003})
+    assert download.status_code == 200
+    assert download.content == b"year,table"
+    again = await _release(fiona, NM, 2003)
+    assert again.status_code == 409
+    [row] = await as_tenant(
+        owner_conn, northmoor,
+        "SELECT max(schema_version) AS v FROM statistics_releases WHERE period_start > $1",
+        date(2003, 12, 31),
+    )  # fmt: skip
+    assert row["v"] in (None, 2)  # what this version makes

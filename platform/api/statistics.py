@@ -57,7 +57,7 @@ class StatisticsController(Controller):
         """Release the return of an ended period (managers): made once, kept and audited;
         it cannot be changed afterwards (asked again: the one kept). 400 naming ``year``
         or ``period`` when wrong."""
-        return (await services.make_release(data.year, staff, data.period)).annual
+        return services.readable(await services.make_release(data.year, staff, data.period))
 
     @get("/releases", name="api-statistics-releases")
     async def releases(

@@ -12,6 +12,7 @@ import msgspec
 from confide.platform.core.pagination import Page, PageRequest
 from confide.platform.core.sql import paged, raw
 from confide.platform.statistics.schemas import (
+    RELEASE_SCHEMA,
     AnnualReturn,
     CaseCount,
     Caseload,
@@ -257,8 +258,17 @@ async def service_report(tenant_id: UUID, start: date, end: date, today: date) -
 
 _RELEASE_COLUMNS = (
     "id, period_kind, period_start, period_end, produced_at, published::text AS published,"
-    " csv, csv_sha256, xlsx, xlsx_sha256"
+    " csv, csv_sha256, xlsx, xlsx_sha256, schema_version"
 )
+
+
+def _published(row: dict[str, Any]) -> AnnualReturn | None:
+    """The release's tables, None when kept in a shape this version does not read (its
+    ``schema_version`` says which shape it was made in; 1: before versions were kept)."""
+    try:
+        return msgspec.json.decode(row["published"], type=AnnualReturn)
+    except msgspec.DecodeError:  # a ValidationError too
+        return None
 
 
 def _stored(row: dict[str, Any]) -> StoredRelease:
@@ -268,7 +278,7 @@ def _stored(row: dict[str, Any]) -> StoredRelease:
         period_start=row["period_start"],
         period_end=row["period_end"],
         produced_at=row["produced_at"],
-        annual=msgspec.json.decode(row["published"], type=AnnualReturn),
+        annual=_published(row),
         csv=bytes(row["csv"]),
         csv_sha256=str(row["csv_sha256"]),
         xlsx=bytes(row["xlsx"]),
@@ -299,8 +309,8 @@ async def release_of(tenant_id: UUID, kind: str, start: date) -> StoredRelease |
 
 _ADD_RELEASE = (
     "INSERT INTO statistics_releases (id, tenant_id, period_kind, period_start, period_end,"
-    " produced_by, published, csv, csv_sha256, xlsx, xlsx_sha256)"
-    " VALUES (gen_random_uuid(), {}, {}, {}, {}, {}, {}::jsonb, {}, {}, {}, {})"
+    " produced_by, published, csv, csv_sha256, xlsx, xlsx_sha256, schema_version)"
+    " VALUES (gen_random_uuid(), {}, {}, {}, {}, {}, {}::jsonb, {}, {}, {}, {}, {})"
     " ON CONFLICT (tenant_id, period_kind, period_start) DO NOTHING RETURNING "
 )
 
@@ -319,7 +329,7 @@ async def add_release(
     rows = await raw(
         _ADD_RELEASE + _RELEASE_COLUMNS,
         tenant_id, kind, start, end, staff_id, msgspec.json.encode(annual).decode(),
-        csv, csv_sha256, xlsx, xlsx_sha256,
+        csv, csv_sha256, xlsx, xlsx_sha256, RELEASE_SCHEMA,
     )  # fmt: skip
     return _stored(rows[0]) if rows else None
 

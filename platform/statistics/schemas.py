@@ -94,6 +94,10 @@ REQUEST_DEADLINES: tuple[tuple[str, str], ...] = (
 
 # The periods a return covers (rule 12), each a whole year beginning in a month of its own.
 CALENDAR, FINANCIAL, ACADEMIC = "calendar", "financial", "academic"
+#: The shape of a release's published JSON: 2 since an erased case's channel, first reply
+#: and school phase are kept (no "not known" group made by erasure) and disclosures on a
+#: basis not listed count as "other".
+RELEASE_SCHEMA = 2
 PERIOD_KINDS: tuple[tuple[str, str], ...] = (
     (CALENDAR, "Calendar year (January to December)"),
     (FINANCIAL, "Financial year (April to March)"),
@@ -203,7 +207,7 @@ class StoredRelease:
     period_start: date
     period_end: date
     produced_at: datetime
-    annual: AnnualReturn
+    annual: AnnualReturn | None  # None: of an earlier shape this version cannot read
     csv: bytes
     csv_sha256: str
     xlsx: bytes

@@ -17,7 +17,7 @@ from confide.platform.audit.actions import Action
 from confide.platform.casework.access import NotPermitted, is_manager
 from confide.platform.core.clock import service_today
 from confide.platform.core.db import current_tenant_id
-from confide.platform.core.errors import Invalid, NotFound
+from confide.platform.core.errors import Conflict, Invalid, NotFound
 from confide.platform.core.pagination import Page, PageRequest
 from confide.platform.identity.schemas import StaffView
 from confide.platform.statistics import queries
@@ -314,11 +314,20 @@ async def annual_return(year: int, staff: StaffView, kind: str = CALENDAR) -> An
     threshold and rounding (rule 12). NotFound before it is released. Each read is
     audited, as a download is."""
     kept = await released(year, staff, kind)
+    annual = readable(kept)
     await audit.record(
         Action.STATISTICS_RELEASED, actor_kind="staff", actor_id=staff.id,
         subject_kind="statistics_release", subject_id=kept.id,
         detail={"period": kind, "year": year, "format": "json"},
     )  # fmt: skip
+    return annual
+
+
+def readable(kept: StoredRelease) -> AnnualReturn:
+    """The release's tables; 409 (``release_of_an_earlier_version``) for a release kept in
+    a shape this version does not read: its CSV and workbook are still offered."""
+    if kept.annual is None:
+        raise Conflict("release_of_an_earlier_version")
     return kept.annual
 
 
