@@ -33,7 +33,10 @@ from confide.frontend.exports.pages import ExportPages
 from confide.frontend.notifications.pages import NotificationPages
 from confide.frontend.pages import StartController
 from confide.frontend.people.pages import PeoplePages
+from confide.frontend.requests.case_file_pages import CaseFilePages
+from confide.frontend.requests.foi_pages import FoiPages
 from confide.frontend.requests.pages import CaseRequestPages, RequestPages
+from confide.frontend.requests.subject_access import SubjectAccessPages
 from confide.frontend.retention.holds import LegalHoldPages
 from confide.frontend.schools.directory import SchoolImportPages, SchoolPages
 from confide.frontend.schools.person_school import PersonSchoolPages
@@ -84,8 +87,11 @@ CONTROLLERS = [
     TaskPages,
     # the one task model (issue 15)
     TaskListPages,
+    FoiPages,
+    CaseFilePages,
     RequestPages,
     CaseRequestPages,
+    SubjectAccessPages,
     FollowUpPages,
     # the schools directory and the team view (issue 14)
     SchoolPages,

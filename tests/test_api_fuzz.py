@@ -305,6 +305,7 @@ async def ids(
         "export_id": [export["id"], never],
         "document_id": [*heartbeats["document_id"], *other["document_id"], never],
         "request_id": [logged["id"], *other["request_id"], never],
+        "mark_id": [never],  # a subject access request's redaction mark (rule 30)
     }
 
 

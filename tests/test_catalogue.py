@@ -114,6 +114,8 @@ APP_PRIVILEGES: dict[str, frozenset[str]] = {
     "storage_data_keys": READ_WRITE,  # a data key is re-wrapped when the master keys rotate
     "tasks": READ_WRITE,  # a task moves to done (and a delay moves its due date); never deleted
     "information_requests": READ_WRITE,  # steps recorded, closed; never deleted (issue 17)
+    "subject_access_requests": READ_WRITE,  # agreement, bundle; never deleted (rule 30)
+    "subject_access_redactions": READ_WRITE,  # marks taken back, never deleted (rule 30)
     "households": READ_WRITE,
     "household_members": READ_WRITE,  # relationships corrected, never deleted
     "case_legal_holds": READ_WRITE,  # lifted with who and when, never deleted (rule 14)
@@ -130,6 +132,9 @@ APP_PRIVILEGES: dict[str, frozenset[str]] = {
     "break_glass_reviews": APPEND,  # a manager's look at a break-glass use (issue 15)
     "case_notes": APPEND,
     "case_documents": APPEND,  # a new version is a new row; erased only with its case
+    "request_documents": APPEND,  # a file on an information request (issue 17)
+    "request_releases": APPEND,  # a case file's release and its ground (issue 17, rule 10)
+    "foi_responses": APPEND,  # an FOI response: text, statistics and policy only (rule 11)
     "break_glass_grants": APPEND,
     "record_changes": APPEND,
     "consents": APPEND,

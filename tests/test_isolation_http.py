@@ -396,6 +396,56 @@ def _bodies(ids: dict[str, str]) -> dict[str, dict[str, Any]]:
         "/api/requests/{request_id:uuid}/clarification": {"asked_on": str(today)},
         "/api/requests/{request_id:uuid}/extension": {"months": 1, "reason": "Complex"},
         "/api/requests/{request_id:uuid}/close": {"outcome": "From another service"},
+        "/api/requests/{request_id:uuid}/documents": {"kind": "signed_consent"},
+        "/api/requests/{request_id:uuid}/foi-response": {"text": "From another service"},
+        "/requests/{request_id:uuid}/foi-response": {"text": "From another service"},
+        "/requests/{request_id:uuid}/documents": {"kind": "signed_consent"},
+        "/requests/{request_id:uuid}/release": {"ground": "user_asked"},
+        "/api/requests/{request_id:uuid}/release": {
+            "ground": "user_asked",
+            "recipient_org": "From another service",
+            "recipient_role": "Solicitor",
+            "items": [{"kind": "field", "id": "name"}],
+            "sent_on": str(today),
+            "method": "post",
+            "sent_to": "From another service",
+            "justification": "Asked by phone",
+        },
+        # Issue 17: subject access's own steps (rule 30).
+        "/api/requests/{request_id:uuid}/subject-access/agreement": {
+            "agreed_on": str(today),
+            "evidence": "Signed letter",
+        },
+        "/api/requests/{request_id:uuid}/subject-access/no-capacity": {
+            "judged_on": str(today),
+            "note": "Judged at a meeting",
+        },
+        "/api/requests/{request_id:uuid}/subject-access/bundle": {},
+        "/api/requests/{request_id:uuid}/subject-access/review": {},
+        "/api/requests/{request_id:uuid}/subject-access/redactions": {
+            "kind": "note",
+            "item": ids["note_id"],
+        },
+        "/api/requests/{request_id:uuid}/subject-access/redactions/{mark_id:uuid}/remove": {},
+        "/api/requests/{request_id:uuid}/subject-access/approve": {},
+        "/api/requests/{request_id:uuid}/subject-access/release": {"method": "email"},
+        "/requests/{request_id:uuid}/subject-access/agreement": {
+            "agreement_evidence": "Signed letter",
+            **day("agreed_on", today),
+        },
+        "/requests/{request_id:uuid}/subject-access/no-capacity": {
+            "capacity_note": "Judged at a meeting",
+            **day("judged_on", today),
+        },
+        "/requests/{request_id:uuid}/subject-access/bundle": {},
+        "/requests/{request_id:uuid}/subject-access/review": {},
+        "/requests/{request_id:uuid}/subject-access/redactions": {
+            "kind": "note",
+            "item": ids["note_id"],
+        },
+        "/requests/{request_id:uuid}/subject-access/redactions/{mark_id:uuid}/remove": {},
+        "/requests/{request_id:uuid}/subject-access/approve": {},
+        "/requests/{request_id:uuid}/subject-access/release": {"method": "email"},
         # Issue 15: legal holds (the API and the pages).
         "/api/cases/{case_id:uuid}/legal-hold": {"reason": "A claim is expected"},
         "/api/cases/{case_id:uuid}/legal-hold/lift": {},
@@ -419,6 +469,7 @@ _OWN_TENANT_ONLY = {
     "/api/policy/access",
     "/api/policy/statistics",
     "/api/policy/retention",
+    "/api/policy/documents",
     "/api/policy/controller",
     "/api/policy/review-interval",
     "/api/policy/document/text",
@@ -501,6 +552,7 @@ async def test_no_route_updates_or_deletes_another_tenants_row(
         "notification_id": ids["notification_id"],
         "document_id": ids["document_id"],
         "request_id": ids["request_id"],
+        "mark_id": ids["request_id"],  # a redaction mark's: any id not one of eastdale's
     }
     answers: dict[str, int] = {}
     manager, admin = await sign_in_as("bronwen"), await sign_in_as("seun")

@@ -260,6 +260,15 @@ class RetentionForm(SettingsForm):
         )
 
 
+class DocumentsForm(SettingsForm):
+    order = ("max_mb", "kinds")
+    lists = ("kinds",)
+
+    @classmethod
+    def of(cls, policy: PolicyView) -> DocumentsForm:
+        return cls({"max_mb": str(policy.document_max_mb)}, lists={"kinds": policy.document_kinds})
+
+
 class ControllerForm(SettingsForm):
     order = ("kind", "name", "email", "phone", "address")
 

@@ -19,15 +19,18 @@ from confide.frontend.admin.forms import (
     AccessForm,
     ControllerForm,
     DocumentForm,
+    DocumentsForm,
     PolicyReviewForm,
     RetentionForm,
     SettingsForm,
     StatisticsForm,
 )
 from confide.frontend.forms import date_fields
+from confide.frontend.labels import DOCUMENT_KIND_LABELS
 from confide.frontend.paging import PageNumber, page_request, paged_template
 from confide.frontend.templating import form_page, page_context, redirect_to
 from confide.platform.core.clock import service_today
+from confide.platform.documents.schemas import DocumentKind
 from confide.platform.identity.schemas import StaffView
 from confide.platform.identity.staff import get_staff
 from confide.platform.identity.web import manager_or_admin, tenant_admin
@@ -44,6 +47,7 @@ from confide.tenants.policy.schemas import TEXT_SECTIONS, NewPolicyReview, Polic
 from confide.tenants.policy.services import (
     ABSOLUTE_HOURS,
     BREAK_GLASS_HOURS,
+    DOCUMENT_MAX_MB,
     EXPORT_EXPIRY_DAYS,
     IDLE_MINUTES,
     POLICY_REVIEW_MONTHS,
@@ -54,11 +58,13 @@ from confide.tenants.policy.services import (
     policy_history,
     set_access_settings,
     set_controller,
+    set_document_settings,
     set_policy_review_months,
     set_retention_settings,
     set_statistics_settings,
     validate_access,
     validate_controller,
+    validate_documents,
     validate_retention,
     validate_review_interval,
     validate_statistics,
@@ -140,6 +146,18 @@ GROUPS: dict[str, Group] = {
                   hint=_between(EXPORT_EXPIRY_DAYS, " days")),
         ),
     ),
+    "documents": Group(
+        "Documents on cases",
+        "The largest file staff may upload to a case, and the kinds of document they choose"
+        " from.",
+        (
+            Field("max_mb", "Largest file (MB)",
+                  hint=_between(DOCUMENT_MAX_MB, " MB") + " 25 MB unless the service sets one."),
+            Field("kinds", "Kinds of document", kind="checkboxes",
+                  hint="Choose at least one.",
+                  options=tuple((k.value, DOCUMENT_KIND_LABELS[k]) for k in DocumentKind)),
+        ),
+    ),
     "controller": Group(
         "Data controller",
         "Who runs the service decides the wording of the privacy notice families read.",
@@ -186,6 +204,8 @@ def _form_of(
         return StatisticsForm.of(policy)
     if group == "retention":
         return RetentionForm.of(policy)
+    if group == "documents":
+        return DocumentsForm.of(policy)
     if group == "controller":
         return ControllerForm.of(policy, tenant.controller_kind.value)
     return DocumentForm.of(policy, text)
@@ -217,6 +237,12 @@ async def _save_group(
         days = r.whole("export_days", "Enter the days an export is kept as a whole number")
         r.check(lambda: validate_retention(years, birthday, days))
         return r, lambda: set_retention_settings(years, birthday, export_days=days, changed_by=by)
+    if group == "documents":
+        f = DocumentsForm.posted(data)
+        max_mb = f.whole("max_mb", "Enter the largest file as a whole number of MB")
+        kinds = f.getall("kinds")
+        f.check(lambda: validate_documents(max_mb, kinds))
+        return f, lambda: set_document_settings(max_mb, kinds, changed_by=by)
     if group == "controller":
         c = ControllerForm.posted(data)
         values = [c.text(name) for name in ControllerForm.order]
@@ -263,6 +289,9 @@ class PolicyPages(Controller):
                 review=await current_review_status(tenant),
                 text=await get_policy_text(),
                 groups=GROUPS,
+                document_kinds=[
+                    DOCUMENT_KIND_LABELS[DocumentKind(k)] for k in policy.document_kinds
+                ],
             ),
         )
 

@@ -16,6 +16,7 @@ from confide.frontend.casework.case import back_to_case, case_form_page
 from confide.frontend.forms import Form
 from confide.frontend.labels import LABELS
 from confide.frontend.paging import PageNumber, page_request, paged_template
+from confide.frontend.requests import subject_access
 from confide.frontend.requests.forms import (
     CASE_KINDS,
     ClarificationForm,
@@ -74,11 +75,16 @@ class RequestPages(Controller):
         request_id: FromPath[UUID],
         staff: NamedDependency[StaffView],
         done: Annotated[
-            str, QueryParameter(pattern="^(identity|logged|clarification|extension|closed)?$")
+            str,
+            QueryParameter(
+                pattern="^(identity|logged|clarification|extension|closed"
+                "|agreement|no_capacity|bundle|approved|released)?$"
+            ),
         ] = "",
     ) -> Template:
         found = await services.get_request(request_id, staff)
-        return await self._page(request, found, IdentityForm(), done=done)
+        sar = await subject_access.standing_of(found, staff)
+        return await self._page(request, found, IdentityForm(), done=done, sar=sar)
 
     @post("/{request_id:uuid}/identity", name="request-identity")
     async def identity(

@@ -14,10 +14,12 @@ from confide.platform.api.housekeeping import HousekeepingController, JobRunsCon
 from confide.platform.api.notifications import NotificationController
 from confide.platform.api.people import PeopleController
 from confide.platform.api.policy import PolicyDocumentController, PolicySettingsController
+from confide.platform.api.request_files import FoiLogController, RequestFilesController
 from confide.platform.api.requests import RequestsController
 from confide.platform.api.retention import LegalHoldController, RetentionController
 from confide.platform.api.schools import SchoolsController
 from confide.platform.api.statistics import StatisticsController
+from confide.platform.api.subject_access import SubjectAccessController
 from confide.platform.api.tasks import TasksController
 from confide.platform.api.team import TeamController
 
@@ -43,6 +45,9 @@ def api_router() -> Router:
             TasksController,
             DocumentsController,
             RequestsController,
+            RequestFilesController,
+            FoiLogController,
+            SubjectAccessController,
             StatisticsController,
             ExportsController,
         ],

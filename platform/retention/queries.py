@@ -43,6 +43,18 @@ async def due_by_rule() -> dict[RetentionRule, int]:
     return {RetentionRule(r["rule"]): int(r["n"]) for r in rows}
 
 
+async def request_document_objects(tenant_id: UUID, case_ids: list[UUID]) -> list[UUID]:
+    """The stored objects of files recorded on these cases' information requests (letters,
+    signed consent forms: ``request_documents``, issue 17), erased with the cases."""
+    rows = await raw(
+        "SELECT object_id FROM request_documents WHERE tenant_id = {}"
+        " AND case_id = ANY ({}::uuid[])",
+        tenant_id,
+        case_ids,
+    )
+    return [r["object_id"] for r in rows]
+
+
 async def erase(case_ids: list[UUID]) -> int:
     """Erase those of ``case_ids`` the database finds due; how many it erased."""
     [row] = await raw("SELECT app_retention_erase({}::uuid[]) AS n", case_ids)
@@ -157,3 +169,17 @@ async def insert_confirmation(by: UUID, due: int) -> None:
     """Through ``app_retention_confirm``: it checks ``by`` is an active admin of the tenant
     and records the settings in force itself."""
     await raw("SELECT app_retention_confirm({}, {})", by, due)
+
+
+async def request_objects(tenant_id: UUID, case_ids: list[UUID]) -> list[UUID]:
+    """The files kept with these cases' subject access requests (the unredacted original
+    and the released bundle, rule 30): their rows go with the requests the erasure deletes,
+    and their files with them."""
+    rows = await raw(
+        "SELECT s.original_id, s.released_id FROM subject_access_requests s"
+        " JOIN information_requests r ON r.tenant_id = s.tenant_id AND r.id = s.request_id"
+        " WHERE r.tenant_id = {} AND r.case_id = ANY({}::uuid[])",
+        tenant_id,
+        case_ids,
+    )
+    return [row[k] for row in rows for k in ("original_id", "released_id") if row[k] is not None]

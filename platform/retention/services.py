@@ -162,13 +162,19 @@ async def sweep() -> dict[str, int]:
     while batch := await queries.due_batch(after, BATCH):
         after = batch[-1].case_id
         ids = [c.case_id for c in batch]
-        stored = [*await documents.stored_objects(ids), *await exports.stored_objects(ids)]
+        stored = [
+            *await documents.stored_objects(ids),
+            *await exports.stored_objects(ids),
+            *await queries.request_objects(current_tenant_id(), ids),  # rule 30's kept files
+            *await queries.request_document_objects(current_tenant_id(), ids),
+        ]
         done = await queries.erase(ids)
         if done != len(ids):  # the same rule in the same transaction: never, short of a bug
             raise RuntimeError("the database erased other cases than it found due")
-        # The stored files of their documents and exports go with their rows, before the
-        # commit: a removal that fails rolls the batch back, and the next run erases those
-        # cases again (removing an object already gone is nothing).
+        # The stored files of their documents, exports and subject access requests (rule
+        # 30) go with their rows, before the commit: a removal that fails rolls the batch
+        # back, and the next run erases those cases again (removing an object already gone
+        # is nothing).
         await _remove_files(stored)
         await audit.record_many(
             [

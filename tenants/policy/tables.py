@@ -61,6 +61,10 @@ class TenantPolicy(TenantOwned, tablename="tenant_policies"):
     retention_birthday = Integer(default=25)
     # An export's file is deleted this many days after it was built (issue 16, rule 29).
     export_expiry_days = Integer(default=7)
+    # Documents on cases (rule 28): a file's size limit in MB, and the kinds offered (a JSON
+    # list of kinds from the six the product knows; NULL: all six).
+    document_max_mb = Integer(default=25)
+    document_kinds = JSONB(null=True, default=None)
     # The data controller (rule 16): NULL kind is the kind the tenant was registered with.
     controller_kind = Varchar(length=16, null=True, default=None)
     controller_name = Varchar(length=120, default="")
@@ -95,6 +99,8 @@ class TenantPolicy(TenantOwned, tablename="tenant_policies"):
     tenant_policies_retention_years = Check("retention_years BETWEEN 1 AND 25")
     tenant_policies_retention_birthday = Check("retention_birthday BETWEEN 18 AND 30")
     tenant_policies_export_expiry_days = Check("export_expiry_days BETWEEN 1 AND 30")
+    tenant_policies_document_max_mb = Check("document_max_mb BETWEEN 1 AND 50")
+    tenant_policies_document_kinds = _json_list("document_kinds", "BETWEEN 1 AND 6")
     tenant_policies_controller_kind = Check(
         "controller_kind IS NULL OR controller_kind IN ('council', 'charity')"
     )

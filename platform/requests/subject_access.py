@@ -1,0 +1,323 @@
+"""The subject access workflow (issue 17, rule 30): routing by the young person's age and
+capacity, then the bundle built by the export engine in the route's view.
+
+Every step is a manager's named action on an open subject access request, audited as a
+request step with its code (ids and codes only). Reading where a request stands reads the
+young person's capacity, a case read: audited as one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID, uuid4
+
+from confide.platform.audit import services as audit
+from confide.platform.audit.actions import Action
+from confide.platform.casework.access import check_access, open_case, record_act
+from confide.platform.consent.capacity import current_capacity, record_capacity
+from confide.platform.consent.schemas import NewCapacityDecision
+from confide.platform.core.clock import service_today
+from confide.platform.core.db import current_tenant_id
+from confide.platform.core.errors import Invalid
+from confide.platform.exports import services as exports
+from confide.platform.exports.schemas import ExportStatus, NewCaseBundle
+from confide.platform.identity.schemas import StaffView
+from confide.platform.requests import queries, redaction
+from confide.platform.requests.routing import route
+from confide.platform.requests.schemas import RequestKind, RequestStatus, RequestView, Stage
+from confide.platform.requests.services import RequestNotFound, _managers_only
+from confide.platform.requests.subject_access_schemas import (
+    Agreement,
+    LacksCapacity,
+    MarkView,
+    NewMark,
+    Release,
+    ReleaseMethod,
+    ReviewItem,
+    ReviewView,
+    SubjectAccessView,
+)
+from confide.platform.storage.services import tenant_files
+from confide.tenants.policy.services import get_policy
+
+
+async def _request(request_id: UUID, staff: StaffView) -> RequestView:
+    """The subject access request, for a manager (anything else: not found)."""
+    _managers_only(staff)
+    found = await queries.request(current_tenant_id(), request_id, service_today())
+    if found is None or found.kind is not RequestKind.SUBJECT_ACCESS or found.case_id is None:
+        raise RequestNotFound()
+    return found
+
+
+async def _standing(found: RequestView, staff: StaffView, purpose: str) -> SubjectAccessView:
+    assert found.case_id is not None
+    await open_case(found.case_id, staff, purpose=purpose)  # the capacity is the case's
+    capacity = await current_capacity(found.case_id)
+    capacity_age = capacity.capacity_age if capacity else (await get_policy()).capacity_age
+    has = capacity.has_capacity if capacity else None
+    row = await queries.subject_access(current_tenant_id(), found.id) or {}
+    routing = route(found.relation, has, row.get("agreed_on") is not None)
+    export_id = row.get("export_id")
+    export = await exports.find_export(export_id) if export_id else None
+    identity = found.stage is not Stage.AWAITING_IDENTITY
+    return SubjectAccessView(
+        request_id=found.id,
+        route=routing.route,
+        waits_for=routing.waits_for,
+        proceeds=routing.proceeds,
+        view=routing.view,
+        age=capacity.age if capacity else None,
+        capacity_age=capacity_age,
+        has_capacity=has,
+        agreed_on=row.get("agreed_on"),
+        agreement_evidence=row.get("agreement_evidence") or "",
+        identity_confirmed=identity,
+        export_id=export_id,
+        export_status=export.status if export else None,
+        can_build=routing.proceeds and identity and found.status is RequestStatus.OPEN,
+        original_kept=row.get("original_id") is not None,
+        marks=len(await queries.redactions(current_tenant_id(), found.id)),
+        approved_at=row.get("approved_at"),
+        released_sha256=row.get("released_sha256"),
+        released_at=row.get("released_at"),
+        release_method=ReleaseMethod(row["release_method"]) if row.get("release_method") else None,
+    )
+
+
+async def subject_access(request_id: UUID, staff: StaffView) -> SubjectAccessView:
+    """Where a subject access request stands (an audited read of the case's capacity)."""
+    found = await _request(request_id, staff)
+    return await _standing(found, staff, "subject_access")
+
+
+async def _audit_step(staff: StaffView, found: RequestView, code: str, **ids: Any) -> None:
+    await audit.record(
+        Action.REQUEST_STEP,
+        actor_kind="staff",
+        actor_id=staff.id,
+        subject_kind="information_request",
+        subject_id=found.id,
+        reason_code=code,
+        detail={"request_id": found.id, "case_id": found.case_id, **ids},
+    )
+
+
+async def _open(request_id: UUID, staff: StaffView) -> RequestView:
+    """The request for a step: open, its row locked (two steps apply one after another)."""
+    found = await _request(request_id, staff)
+    await queries.lock_request(current_tenant_id(), request_id)
+    if found.status is not RequestStatus.OPEN:
+        raise Invalid({"request": "This request is closed"})
+    return found
+
+
+async def record_agreement(
+    request_id: UUID, staff: StaffView, data: Agreement
+) -> SubjectAccessView:
+    """The young person's agreement to a request made about them by someone else."""
+    found = await _open(request_id, staff)
+    data.validate(service_today())
+    if found.relation.value == "self":
+        raise Invalid({"agreed_on": "This is the young person's own request"})
+    await queries.set_subject_access(
+        current_tenant_id(),
+        request_id,
+        {"agreed_on": data.agreed_on, "agreement_evidence": data.evidence.strip(),
+         "agreed_by": staff.id},
+    )  # fmt: skip
+    await _audit_step(staff, found, "sar_agreement")
+    return await _standing(found, staff, "subject_access")
+
+
+async def record_lacks_capacity(
+    request_id: UUID, staff: StaffView, data: LacksCapacity
+) -> SubjectAccessView:
+    """A manager's judgement that the young person cannot decide for themselves, kept on
+    the case's one capacity record (``consent/capacity``): a request made for them then
+    proceeds with the parent's view."""
+    found = await _open(request_id, staff)
+    data.validate(service_today())
+    assert found.case_id is not None
+    decision = NewCapacityDecision(has_capacity=False, judged_on=data.judged_on, note=data.note)
+    await record_capacity(found.case_id, staff, decision)
+    await _audit_step(staff, found, "sar_no_capacity")
+    return await _standing(found, staff, "subject_access")
+
+
+async def build_bundle(request_id: UUID, staff: StaffView) -> SubjectAccessView:
+    """The bundle for the request, built by the export engine's worker in the route's view
+    (a parent's view for anyone but the young person themselves, rule 15) and linked to
+    the request. Only once the request proceeds and the requester's identity is confirmed."""
+    found = await _open(request_id, staff)
+    standing = await _standing(found, staff, "subject_access")
+    if not standing.proceeds:
+        raise Invalid({"bundle": "The request waits: record what it waits for first"})
+    if not standing.identity_confirmed:
+        raise Invalid({"bundle": "Confirm the requester's identity first"})
+    assert found.case_id is not None
+    export = await exports.request_case_bundle(
+        found.case_id, staff, NewCaseBundle(view=standing.view, include_documents=True)
+    )
+    await queries.set_subject_access(current_tenant_id(), request_id, {"export_id": export.id})
+    await _audit_step(staff, found, "sar_bundle", export_id=export.id)
+    return await _standing(found, staff, "subject_access")
+
+
+# The redaction review (rule 30): the original kept, marks, approval, the release.
+
+
+async def _row(found: RequestView) -> dict[str, Any]:
+    return await queries.subject_access(current_tenant_id(), found.id) or {}
+
+
+async def start_review(request_id: UUID, staff: StaffView) -> SubjectAccessView:
+    """Keep the built bundle with the request as the unredacted original (a copy of the
+    export's file under an id of its own: the export itself expires), so the review can
+    begin. Once only."""
+    found = await _open(request_id, staff)
+    row = await _row(found)
+    if row.get("original_id") is not None:
+        raise Invalid({"review": "The original is kept already"})
+    export_id = row.get("export_id")
+    export = await exports.find_export(export_id) if export_id else None
+    if export is None or export.status is not ExportStatus.READY:
+        raise Invalid({"review": "Build the bundle first, and wait until it is ready"})
+    files = await tenant_files()
+    content = await files.get(export.id)
+    original_id = uuid4()
+    await files.put(original_id, content)  # sealed with the tenant's data key
+    await queries.set_subject_access(current_tenant_id(), request_id, {"original_id": original_id})
+    await _audit_step(staff, found, "sar_original_kept", export_id=export.id)
+    return await _standing(found, staff, "subject_access")
+
+
+async def _original(found: RequestView, staff: StaffView) -> tuple[dict[str, Any], bytes]:
+    """The kept original's bytes: reading them is a read of the case file (audited)."""
+    row = await _row(found)
+    if row.get("original_id") is None:
+        raise Invalid({"review": "Start the redaction review first"})
+    assert found.case_id is not None
+    await open_case(found.case_id, staff, purpose="subject_access_review")
+    return row, await (await tenant_files()).get(row["original_id"])
+
+
+def _marks(rows: list[dict[str, Any]]) -> list[MarkView]:
+    return [
+        MarkView(r["id"], redaction.ItemKind(r["kind"]), r["item"], r["range_start"],
+                 r["range_end"], r["marked_at"])
+        for r in rows
+    ]  # fmt: skip
+
+
+async def review(request_id: UUID, staff: StaffView) -> ReviewView:
+    """What the kept original holds, item by item, and the marks standing."""
+    found = await _request(request_id, staff)
+    row, content = await _original(found, staff)
+    marks = _marks(await queries.redactions(current_tenant_id(), request_id))
+    whole = {(m.kind, m.item) for m in marks if m.start is None}
+    items = [
+        ReviewItem(i.kind, i.item, i.label, i.text, (i.kind, i.item) in whole)
+        for i in redaction.items(redaction.read_original(content))
+    ]
+    return ReviewView(request_id, items, marks, row.get("approved_at") is not None)
+
+
+async def mark(request_id: UUID, staff: StaffView, data: NewMark) -> ReviewView:
+    """Mark an item, or a range of a note's text, for redaction (before approval)."""
+    data.validate()
+    found = await _open(request_id, staff)
+    row, content = await _original(found, staff)
+    if row.get("approved_at") is not None:
+        raise Invalid({"item": "The release is approved: nothing more can be marked"})
+    items = {(i.kind, i.item): i for i in redaction.items(redaction.read_original(content))}
+    item = items.get((data.kind, data.item))
+    if item is None:
+        raise Invalid({"item": "Choose something the bundle holds"})
+    if data.end is not None and data.end > len(item.text):
+        raise Invalid({"end": f"The note has {len(item.text)} characters"})
+    mark_id = uuid4()
+    await queries.insert_redaction(
+        current_tenant_id(), mark_id, request_id, data.kind.value, data.item,
+        data.start, data.end, staff.id,
+    )  # fmt: skip
+    await _audit_step(staff, found, "sar_redaction_marked", mark_id=mark_id, kind=data.kind.value)
+    return await review(request_id, staff)
+
+
+async def unmark(request_id: UUID, staff: StaffView, mark_id: UUID) -> ReviewView:
+    """Take a mark back (before approval)."""
+    found = await _open(request_id, staff)
+    if (await _row(found)).get("approved_at") is not None:
+        raise Invalid({"mark": "The release is approved: its marks stand"})
+    if not await queries.remove_redaction(current_tenant_id(), request_id, mark_id, staff.id):
+        raise Invalid({"mark": "No such mark on this request"})
+    await _audit_step(staff, found, "sar_redaction_removed", mark_id=mark_id)
+    return await review(request_id, staff)
+
+
+async def approve(request_id: UUID, staff: StaffView) -> SubjectAccessView:
+    """Approve the release: the redacted bundle is made from the kept original and the
+    marks (burned into the PDF, removed from the JSON and the documents) and kept with the
+    request; the marks stand from now on."""
+    found = await _open(request_id, staff)
+    row, content = await _original(found, staff)
+    if row.get("approved_at") is not None:
+        raise Invalid({"approve": "The release is approved already"})
+    marks = [
+        redaction.Mark(m.kind, m.item, m.start, m.end)
+        for m in _marks(await queries.redactions(current_tenant_id(), request_id))
+    ]
+    released = redaction.release(content, marks)
+    released_id = uuid4()
+    await (await tenant_files()).put(released_id, released)
+    sha = hashlib.sha256(released).hexdigest()
+    await queries.set_subject_access(
+        current_tenant_id(), request_id,
+        {"released_id": released_id, "released_sha256": sha, "approved_by": staff.id,
+         "approved_at": datetime.now(UTC)},
+    )  # fmt: skip
+    await _audit_step(staff, found, "sar_approved", marks=len(marks), sha256=sha)
+    return await _standing(found, staff, "subject_access")
+
+
+async def release(request_id: UUID, staff: StaffView, data: Release) -> SubjectAccessView:
+    """Record the approved bundle's release: when, how, by whom (what: its checksum)."""
+    found = await _open(request_id, staff)
+    row = await _row(found)
+    if row.get("approved_at") is None:
+        raise Invalid({"method": "Approve the release first"})
+    if row.get("released_at") is not None:
+        raise Invalid({"method": "It is released already"})
+    await queries.set_subject_access(
+        current_tenant_id(), request_id,
+        {"released_by": staff.id, "released_at": datetime.now(UTC),
+         "release_method": data.method.value},
+    )  # fmt: skip
+    await _audit_step(
+        staff, found, "sar_released", method=data.method.value, sha256=row["released_sha256"]
+    )
+    return await _standing(found, staff, "subject_access")
+
+
+async def download(request_id: UUID, staff: StaffView, which: str) -> tuple[str, bytes]:
+    """The kept original or the released bundle, to a manager with need-to-know for the
+    case (never by break-glass), each download audited: its file name (ids only) and bytes."""
+    found = await _request(request_id, staff)
+    row = await _row(found)
+    object_id = row.get("original_id" if which == "original" else "released_id")
+    if object_id is None:
+        raise RequestNotFound()
+    assert found.case_id is not None
+    access = await check_access(
+        found.case_id, staff, purpose="subject_access_download", allow_break_glass=False
+    )
+    content = await (await tenant_files()).get(object_id)
+    await record_act(
+        access, staff, Action.EXPORT_DOWNLOADED, reason_code=f"sar_{which}",
+        request_id=request_id,
+    )  # fmt: skip
+    name = f"subject-access-{found.case_reference}-{which}-{str(request_id)[:8]}.zip"
+    return name, content

@@ -1,0 +1,439 @@
+"""Subject access (issue 17, rule 30): a request routed by the young person's age and
+capacity (the service's capacity age, default 12), its steps audited with ids and codes,
+and its bundle built by the export engine in the route's view, linked to the request."""
+
+from __future__ import annotations
+
+import subprocess
+import uuid
+from collections.abc import AsyncIterator
+from datetime import date, timedelta
+from typing import Any
+
+import asyncpg
+import httpx
+import pytest
+
+from confide.platform.exports.schemas import BundleView
+from confide.platform.requests.routing import Route, WaitsFor, route
+from confide.platform.requests.schemas import Relation
+from tests.helpers.casework import NM, as_tenant, enquiry, new_case
+from tests.helpers.consent import TODAY, add_note
+from tests.helpers.exports import open_bundle, wait_until_finished
+from tests.helpers.http import post
+from tests.helpers.tenants import TenantRef
+
+ED = "/t/eastdale/api"
+
+
+@pytest.mark.parametrize(
+    ("relation", "has_capacity", "agreed", "expected"),
+    [
+        # The young person's own request: proceeds while they can decide for themselves.
+        (Relation.SELF, True, False, (Route.OWN, None, BundleView.FULL)),
+        (Relation.SELF, False, False, (Route.OWN, WaitsFor.CAPACITY, BundleView.FULL)),
+        (Relation.SELF, None, False, (Route.OWN, WaitsFor.CAPACITY, BundleView.FULL)),
+        # Someone else's about a young person who cannot decide: the parent's view at once.
+        (Relation.PARENT, False, False, (Route.FOR_CHILD, None, BundleView.PARENT)),
+        (Relation.CARER, False, True, (Route.FOR_CHILD, None, BundleView.PARENT)),
+        # About one who can: their agreement first, and still only the parent's view.
+        (
+            Relation.PARENT, True, False,
+            (Route.NEEDS_AGREEMENT, WaitsFor.AGREEMENT, BundleView.PARENT),
+        ),
+        (Relation.PARENT, True, True, (Route.NEEDS_AGREEMENT, None, BundleView.PARENT)),
+        (
+            Relation.SOLICITOR, True, False,
+            (Route.NEEDS_AGREEMENT, WaitsFor.AGREEMENT, BundleView.PARENT),
+        ),
+        # About one whose capacity no one knows: their agreement or a judgement.
+        (
+            Relation.PARENT, None, False,
+            (Route.CAPACITY_UNKNOWN, WaitsFor.AGREEMENT_OR_CAPACITY, BundleView.PARENT),
+        ),
+        (Relation.PARENT, None, True, (Route.CAPACITY_UNKNOWN, None, BundleView.PARENT)),
+    ],
+)  # fmt: skip
+def test_a_request_is_routed_by_the_young_persons_capacity(
+    relation: Relation, has_capacity: bool | None, agreed: bool, expected: tuple[Any, ...]
+) -> None:
+    found = route(relation, has_capacity, agreed)
+    assert (found.route, found.waits_for, found.view) == expected
+    assert found.proceeds is (expected[1] is None)
+
+
+def born(age: int) -> str:
+    """A date of birth making the young person ``age`` today."""
+    return date(TODAY.year - age, 1, 1).isoformat()
+
+
+async def case_aged(http: httpx.AsyncClient, age: int) -> dict[str, Any]:
+    young = {**enquiry()["young_person"], "date_of_birth": born(age)}
+    return await new_case(http, young_person=young)
+
+
+async def log_sar(
+    http: httpx.AsyncClient, case_id: str, relation: str = "parent", api: str = NM
+) -> str:
+    body = {
+        "kind": "subject_access",
+        "requester_name": "Ada Okafor",
+        "relation": relation,
+        "received_on": str(TODAY - timedelta(days=2)),
+        "channel": "email",
+        "case_id": case_id,
+    }
+    logged = await post(http, f"{api}/requests", body)
+    assert logged.status_code == 201, logged.text
+    return str(logged.json()["id"])
+
+
+async def confirm_identity(http: httpx.AsyncClient, rid: str) -> None:
+    body = {"confirmed_on": str(TODAY), "evidence": "Passport seen at the office"}
+    confirmed = await post(http, f"{NM}/requests/{rid}/identity", body)
+    assert confirmed.status_code == 200, confirmed.text
+
+
+async def standing(http: httpx.AsyncClient, rid: str, api: str = NM) -> dict[str, Any]:
+    found = await http.get(f"{api}/requests/{rid}/subject-access")
+    assert found.status_code == 200, found.text
+    result: dict[str, Any] = found.json()
+    return result
+
+
+async def steps_audited(
+    owner: asyncpg.Connection, tenant: TenantRef, rid: str
+) -> list[tuple[str, str, dict[str, Any]]]:
+    import json
+
+    rows = await as_tenant(
+        owner, tenant,
+        "SELECT action, reason_code, detail FROM audit_entries"
+        " WHERE subject_kind = 'information_request' AND subject_id = $1 ORDER BY seq",
+        uuid.UUID(rid),
+    )  # fmt: skip
+    return [
+        (r["action"], r["reason_code"], json.loads(r["detail"]) if r["detail"] else {})
+        for r in rows
+    ]
+
+
+async def test_a_parents_request_about_a_child_under_the_capacity_age_proceeds_in_the_parents_view(
+    aisha: httpx.AsyncClient, fiona: httpx.AsyncClient
+) -> None:
+    case = await case_aged(aisha, 8)
+    rid = await log_sar(fiona, case["id"])
+    found = await standing(fiona, rid)
+    assert (found["route"], found["waits_for"], found["proceeds"]) == ("for_child", None, True)
+    assert (found["view"], found["age"], found["capacity_age"]) == ("parent", 8, 12)
+    assert found["can_build"] is False  # identity first
+    early = await post(fiona, f"{NM}/requests/{rid}/subject-access/bundle", {})
+    assert early.status_code == 400
+    assert set(early.json()["errors"]) == {"bundle"}
+
+    await confirm_identity(fiona, rid)
+    asked = await post(fiona, f"{NM}/requests/{rid}/subject-access/bundle", {})
+    assert asked.status_code == 202, asked.text
+    export_id = asked.json()["export_id"]
+    assert asked.json()["export_status"] == "queued"
+    export = await fiona.get(f"{NM}/exports/{export_id}")
+    assert (export.json()["view"], export.json()["case_id"]) == ("parent", case["id"])
+    assert (await standing(fiona, rid))["export_id"] == export_id
+
+
+async def test_a_young_persons_own_request_proceeds_and_their_parents_waits_for_their_agreement(
+    aisha: httpx.AsyncClient,
+    fiona: httpx.AsyncClient,
+    owner_conn: asyncpg.Connection,
+    tenants: dict[str, TenantRef],
+) -> None:
+    case = await case_aged(aisha, 14)
+    own = await log_sar(fiona, case["id"], relation="self")
+    found = await standing(fiona, own)
+    assert (found["route"], found["waits_for"], found["view"]) == ("own", None, "full")
+
+    parents = await log_sar(fiona, case["id"])
+    found = await standing(fiona, parents)
+    assert (found["route"], found["waits_for"], found["proceeds"]) == (
+        "needs_agreement", "agreement", False,
+    )  # fmt: skip
+    await confirm_identity(fiona, parents)
+    refused = await post(fiona, f"{NM}/requests/{parents}/subject-access/bundle", {})
+    assert refused.status_code == 400
+    assert set(refused.json()["errors"]) == {"bundle"}
+
+    body = {"agreed_on": str(TODAY), "evidence": "Signed letter from the young person"}
+    agreed = await post(fiona, f"{NM}/requests/{parents}/subject-access/agreement", body)
+    assert agreed.status_code == 200, agreed.text
+    assert (agreed.json()["waits_for"], agreed.json()["proceeds"]) == (None, True)
+    assert (agreed.json()["view"], agreed.json()["agreed_on"]) == ("parent", str(TODAY))
+    built = await post(fiona, f"{NM}/requests/{parents}/subject-access/bundle", {})
+    assert built.status_code == 202, built.text
+
+    audited = await steps_audited(owner_conn, tenants["northmoor"], parents)
+    codes = [(action, code) for action, code, _ in audited]
+    assert ("request_step", "sar_agreement") in codes
+    assert ("request_step", "sar_bundle") in codes
+    for _, _, detail in audited:  # ids and codes only
+        assert "Ada" not in str(detail)
+        assert "Signed letter" not in str(detail)
+
+
+async def test_a_managers_judgement_that_they_lack_capacity_lets_a_parents_request_proceed(
+    aisha: httpx.AsyncClient, fiona: httpx.AsyncClient, bronwen: httpx.AsyncClient
+) -> None:
+    case = await case_aged(aisha, 14)
+    rid = await log_sar(fiona, case["id"])
+    body = {"judged_on": str(TODAY), "note": "Judged at a meeting with the family"}
+    # A caseworker does not handle requests; another service does not find this one.
+    assert (
+        await post(aisha, f"{NM}/requests/{rid}/subject-access/no-capacity", body)
+    ).status_code == 403
+    assert (await aisha.get(f"{NM}/requests/{rid}/subject-access")).status_code == 403
+    assert (await bronwen.get(f"{ED}/requests/{rid}/subject-access")).status_code == 404
+    judged = await post(fiona, f"{NM}/requests/{rid}/subject-access/no-capacity", body)
+    assert judged.status_code == 200, judged.text
+    assert (judged.json()["route"], judged.json()["waits_for"]) == ("for_child", None)
+    assert judged.json()["has_capacity"] is False
+    # One capacity record: the case's shows the judgement.
+    capacity = await aisha.get(f"{NM}/cases/{case['id']}/capacity")
+    assert capacity.status_code == 200, capacity.text
+    assert capacity.json()["has_capacity"] is False
+
+
+async def test_a_subject_access_steps_bad_input_is_a_400_naming_the_field(
+    aisha: httpx.AsyncClient, fiona: httpx.AsyncClient
+) -> None:
+    case = await case_aged(aisha, 14)
+    rid = await log_sar(fiona, case["id"])
+    tomorrow = str(TODAY + timedelta(days=1))
+    wrong = await post(
+        fiona, f"{NM}/requests/{rid}/subject-access/agreement",
+        {"agreed_on": tomorrow, "evidence": " "},
+    )  # fmt: skip
+    assert wrong.status_code == 400
+    assert set(wrong.json()["errors"]) == {"agreed_on", "evidence"}
+    wrong = await post(
+        fiona, f"{NM}/requests/{rid}/subject-access/no-capacity",
+        {"judged_on": tomorrow, "note": "x"},
+    )  # fmt: skip
+    assert set(wrong.json()["errors"]) == {"judged_on", "note"}
+    own = await log_sar(fiona, case["id"], relation="self")
+    wrong = await post(
+        fiona, f"{NM}/requests/{own}/subject-access/agreement",
+        {"agreed_on": str(TODAY), "evidence": "Said so"},
+    )  # fmt: skip
+    assert set(wrong.json()["errors"]) == {"agreed_on"}
+    # Not a subject access request: not found.
+    body = {
+        "kind": "case_file", "requester_name": "A council officer", "relation": "council_officer",
+        "received_on": str(TODAY), "channel": "email", "case_id": case["id"],
+    }  # fmt: skip
+    other = (await post(fiona, f"{NM}/requests", body)).json()["id"]
+    assert (await fiona.get(f"{NM}/requests/{other}/subject-access")).status_code == 404
+
+
+@pytest.fixture
+async def capacity_age_15(tenants: dict[str, TenantRef]) -> AsyncIterator[None]:
+    """Northmoor presumes capacity from 15 for the test, and from 12 (the default) after."""
+    from confide.platform.core.db import tenant_transaction
+    from confide.tenants.policy.services import DEFAULT_PROFESSIONAL_ROLES, set_consent_settings
+
+    async def to(age: int) -> None:
+        async with tenant_transaction(tenants["northmoor"].id):
+            await set_consent_settings(
+                DEFAULT_PROFESSIONAL_ROLES, 12, True, 5, capacity_age=age, unsent_share_days=5
+            )
+
+    await to(15)
+    yield
+    await to(12)
+
+
+async def test_the_services_capacity_age_sets_the_route(
+    capacity_age_15: None, aisha: httpx.AsyncClient, fiona: httpx.AsyncClient
+) -> None:
+    case = await case_aged(aisha, 14)
+    found = await standing(fiona, await log_sar(fiona, case["id"]))
+    assert (found["route"], found["proceeds"], found["capacity_age"]) == ("for_child", True, 15)
+
+
+async def test_a_real_worker_builds_a_parents_request_in_the_parents_view(
+    worker: subprocess.Popen[str], aisha: httpx.AsyncClient, fiona: httpx.AsyncClient
+) -> None:
+    case = await case_aged(aisha, 8)
+    secret = f"Confided {uuid.uuid4().hex[:10]} secret"
+    await add_note(aisha, case["id"], secret, side="young_person_only")
+    shared = f"Shared {uuid.uuid4().hex[:10]} note"
+    await add_note(aisha, case["id"], shared)
+    rid = await log_sar(fiona, case["id"])
+    await confirm_identity(fiona, rid)
+    asked = await post(fiona, f"{NM}/requests/{rid}/subject-access/bundle", {})
+    assert asked.status_code == 202, asked.text
+    done = await wait_until_finished(fiona, asked.json()["export_id"], worker)
+    assert done["status"] == "ready", done
+    assert (await standing(fiona, rid))["export_status"] == "ready"
+    content = await fiona.get(f"{NM}/exports/{done['id']}/download")
+    assert content.status_code == 200
+    bundle = open_bundle(content.content)
+    assert shared in bundle.pdf_text
+    assert shared in bundle.json_text
+    assert secret not in bundle.pdf_text
+    assert secret not in bundle.json_text
+
+
+def _original() -> Any:
+    from confide.platform.requests.redaction import Original
+
+    note = {
+        "note_id": "n1", "side": "shared", "history": [{"body": "Old: Peter Grimes called"}],
+        "current": {"body": "Peter Grimes called about Sam", "recorded_at": "2026-01-02T10:00"},
+    }  # fmt: skip
+    other = {"note_id": "n2", "side": "shared", "history": [],
+             "current": {"body": "A visit", "recorded_at": "2026-01-03T10:00"}}  # fmt: skip
+    contact = {"id": "c1", "summary": "Met Peter Grimes", "occurred_at": "2026-01-02T10:00",
+               "history": []}  # fmt: skip
+    data = {
+        "case": {
+            "people": [{"relationship": "other", "first_name": "Peter", "last_name": "Grimes"}],
+            "contacts": [contact], "notes": [note, other],
+        },
+        "documents": [{"id": "d1", "title": "Report", "filename": "r.pdf"}],
+        "document_files": ["documents/d1-v1.pdf"],
+    }  # fmt: skip
+    return Original(data, {"documents/d1-v1.pdf": b"%PDF-"})
+
+
+def test_redaction_removes_items_and_replaces_text_ranges() -> None:
+    from confide.platform.requests.redaction import REDACTED, ItemKind, Mark, redact
+
+    original = _original()
+    # A range of a note's text: replaced; its earlier versions left out; overlaps merged.
+    out = redact(original, [Mark(ItemKind.NOTE, "n1", 0, 5), Mark(ItemKind.NOTE, "n1", 3, 12)])
+    [first, second] = out.data["case"]["notes"]
+    assert first["current"]["body"] == f"{REDACTED} called about Sam"
+    assert (first["history"], second["current"]["body"]) == ([], "A visit")
+    # Whole items: gone, a document's file with it.
+    out = redact(original, [Mark(ItemKind.NOTE, "n2"), Mark(ItemKind.CONTACT, "c1"),
+                            Mark(ItemKind.DOCUMENT, "d1")])  # fmt: skip
+    assert [n["note_id"] for n in out.data["case"]["notes"]] == ["n1"]
+    assert (out.data["case"]["contacts"], out.data["documents"], out.attachments) == ([], [], {})
+    assert out.data["document_files"] == []
+    # A person's details: replaced, and their name wherever it is written.
+    out = redact(original, [Mark(ItemKind.PERSON, "0")])
+    assert "Peter" not in str(out.data)
+    assert "Grimes" not in str(out.data)
+    assert out.data["case"]["people"][0]["relationship"] == "other"
+    assert out.data["case"]["contacts"][0]["summary"] == f"Met {REDACTED}"
+    # The original is not changed.
+    assert original.data == _original().data
+
+
+async def test_a_manager_redacts_approves_and_releases_the_bundle_and_the_original_is_kept(
+    worker: subprocess.Popen[str],
+    aisha: httpx.AsyncClient,
+    fiona: httpx.AsyncClient,
+    owner_conn: asyncpg.Connection,
+    tenants: dict[str, TenantRef],
+) -> None:
+    case = await case_aged(aisha, 8)
+    third = f"Grimes{uuid.uuid4().hex[:6]}"
+    body = f"Spoke to Mr {third} next door about Sam"
+    await add_note(aisha, case["id"], body)
+    rid = await log_sar(fiona, case["id"])
+    await confirm_identity(fiona, rid)
+    base = f"{NM}/requests/{rid}/subject-access"
+    early = await post(fiona, f"{base}/review", {})
+    assert set(early.json()["errors"]) == {"review"}  # nothing built yet
+    asked = await post(fiona, f"{base}/bundle", {})
+    assert (await wait_until_finished(fiona, asked.json()["export_id"], worker))[
+        "status"
+    ] == "ready"
+
+    started = await post(fiona, f"{base}/review", {})
+    assert started.status_code == 200, started.text
+    assert started.json()["original_kept"] is True
+    review = (await fiona.get(f"{base}/review")).json()
+    [note] = [i for i in review["items"] if i["kind"] == "note" and third in i["text"]]
+    start = note["text"].index(third)
+    wrong = await post(fiona, f"{base}/redactions", {"kind": "note", "item": note["item"],
+                                                     "start": 0, "end": 100000})  # fmt: skip
+    assert set(wrong.json()["errors"]) == {"end"}
+    wrong = await post(fiona, f"{base}/redactions", {"kind": "contact", "item": "nothing"})
+    assert set(wrong.json()["errors"]) == {"item"}
+    marked = await post(
+        fiona, f"{base}/redactions",
+        {"kind": "note", "item": note["item"], "start": start, "end": start + len(third)},
+    )  # fmt: skip
+    assert marked.status_code == 201, marked.text
+    assert len(marked.json()["marks"]) == 1
+
+    refused = await post(fiona, f"{base}/release", {"method": "email"})
+    assert set(refused.json()["errors"]) == {"method"}  # approval first
+    approved = await post(fiona, f"{base}/approve", {})
+    assert approved.status_code == 200, approved.text
+    late = await post(fiona, f"{base}/redactions", {"kind": "note", "item": note["item"]})
+    assert set(late.json()["errors"]) == {"item"}
+    released = await post(fiona, f"{base}/release", {"method": "secure_link"})
+    assert released.status_code == 200, released.text
+    assert released.json()["release_method"] == "secure_link"
+    assert released.json()["released_at"] is not None
+
+    out = open_bundle((await fiona.get(f"{base}/released")).content)
+    assert third not in out.json_text
+    assert third not in out.pdf_text
+    assert "Spoke to Mr [redacted] next door" in out.json_text
+    assert "[redacted]" in out.pdf_text
+    kept = open_bundle((await fiona.get(f"{base}/original")).content)
+    assert body in kept.json_text
+    audited = [code for _, code, _ in await steps_audited(owner_conn, tenants["northmoor"], rid)]
+    for code in ("sar_original_kept", "sar_redaction_marked", "sar_approved", "sar_released"):
+        assert code in audited
+    closed = await post(fiona, f"{NM}/requests/{rid}/close", {"outcome": "Released, redacted"})
+    assert closed.status_code == 200, closed.text
+
+
+async def test_retention_erases_the_files_kept_with_a_cases_subject_access_request(
+    worker: subprocess.Popen[str],
+    aisha: httpx.AsyncClient,
+    fiona: httpx.AsyncClient,
+    owner_conn: asyncpg.Connection,
+    tenants: dict[str, TenantRef],
+) -> None:
+    from tests.helpers.environment import STORAGE_FOLDER
+    from tests.helpers.retention import confirm_and_sweep, old_case
+
+    tenant = tenants["northmoor"]
+
+    def stored() -> set[str]:
+        folder = STORAGE_FOLDER / str(tenant.id)
+        return {p.name for p in folder.iterdir()} if folder.exists() else set()
+
+    case = await old_case(aisha, 9)
+    rid = await log_sar(fiona, case["id"], relation="self")
+    await confirm_identity(fiona, rid)
+    base = f"{NM}/requests/{rid}/subject-access"
+    asked = await post(fiona, f"{base}/bundle", {})
+    assert asked.status_code == 202, asked.text
+    built = await wait_until_finished(fiona, asked.json()["export_id"], worker)
+    assert built["status"] == "ready"
+    assert (await post(fiona, f"{base}/review", {})).status_code == 200
+    assert (await post(fiona, f"{base}/approve", {})).status_code == 200
+    closed = await post(fiona, f"{NM}/requests/{rid}/close", {"outcome": "Released in full"})
+    assert closed.status_code == 200, closed.text
+    [row] = await as_tenant(
+        owner_conn, tenant,
+        "SELECT original_id, released_id FROM subject_access_requests WHERE request_id = $1",
+        uuid.UUID(rid),
+    )  # fmt: skip
+    kept = {str(row["original_id"]), str(row["released_id"])}
+    assert kept <= stored()
+
+    counts = await confirm_and_sweep(owner_conn, tenant, "northmoor-admin")
+    assert counts["erased"] >= 1
+    assert not kept & stored()
+    left = await as_tenant(
+        owner_conn, tenant, "SELECT 1 FROM subject_access_requests WHERE request_id = $1",
+        uuid.UUID(rid),
+    )  # fmt: skip
+    assert left == []

@@ -1,0 +1,161 @@
+"""A subject access request's own steps on its page, without JavaScript (rule 30): the
+route and what it waits for in a summary list, the steps as a GOV.UK task list, the young
+person's agreement and the bundle as forms, each field named when wrong."""
+
+from __future__ import annotations
+
+import subprocess
+import uuid
+from datetime import date, timedelta
+
+import httpx
+
+from tests.helpers.casework import NM as API
+from tests.helpers.casework import enquiry, new_case
+from tests.helpers.consent import TODAY, add_note
+from tests.helpers.exports import open_bundle, wait_until_finished
+from tests.helpers.html import error_summary, parse, summary_list
+from tests.helpers.http import post
+from tests.helpers.pages import NM, submit, text
+
+
+def _day(name: str, day: date) -> list[tuple[str, str]]:
+    return [(f"{name}-day", str(day.day)), (f"{name}-month", str(day.month)),
+            (f"{name}-year", str(day.year))]  # fmt: skip
+
+
+async def _parents_request(aisha: httpx.AsyncClient, fiona: httpx.AsyncClient, age: int) -> str:
+    young = {**enquiry()["young_person"], "date_of_birth": date(TODAY.year - age, 1, 1).isoformat()}
+    case = await new_case(aisha, young_person=young)
+    body = {
+        "kind": "subject_access", "requester_name": "Ada Okafor", "relation": "parent",
+        "received_on": str(TODAY - timedelta(days=2)), "channel": "email", "case_id": case["id"],
+    }  # fmt: skip
+    logged = await post(fiona, f"{API}/requests", body)
+    assert logged.status_code == 201, logged.text
+    rid = str(logged.json()["id"])
+    identity = {"confirmed_on": str(TODAY), "evidence": "Passport seen"}
+    assert (await post(fiona, f"{API}/requests/{rid}/identity", identity)).status_code == 200
+    return rid
+
+
+def _tasks(page: httpx.Response) -> dict[str, str]:
+    return {
+        item.first(".govuk-task-list__name-and-hint").text.strip(): item.first(
+            ".govuk-task-list__status"
+        ).text.strip()
+        for item in parse(page).select("[data-testid=sar-tasks] .govuk-task-list__item")
+    }
+
+
+async def test_a_parents_request_about_a_young_person_waits_for_their_agreement_on_its_page(
+    aisha: httpx.AsyncClient, fiona: httpx.AsyncClient
+) -> None:
+    rid = await _parents_request(aisha, fiona, 14)
+    path = f"{NM}/requests/{rid}"
+    page = await fiona.get(path)
+    assert page.status_code == 200
+    summary = summary_list(page, "[data-testid=subject-access-summary]")
+    assert summary["Route"] == "A request made about a young person who can decide for themselves"
+    assert summary["What it waits for"].startswith("The young person's agreement")
+    assert summary["What is released"].startswith("The parent's view")
+    tasks = _tasks(page)
+    assert tasks["Confirm the requester's identity"] == "Completed"
+    assert tasks["Record the young person's agreement"] == "Incomplete"
+    assert tasks["Build the bundle"] == "Cannot start yet"
+    assert not parse(page).select("[data-testid=build-bundle]")
+
+    wrong = await submit(fiona, path, f"{path}/subject-access/agreement", [])
+    assert wrong.status_code == 400
+    assert [href for href, _ in error_summary(wrong)] == ["#agreed_on-day", "#agreement_evidence"]
+    future = _day("agreed_on", TODAY + timedelta(days=1))
+    wrong = await submit(
+        fiona, path, f"{path}/subject-access/agreement",
+        [*future, ("agreement_evidence", "Signed letter")],
+    )  # fmt: skip
+    assert [href for href, _ in error_summary(wrong)] == ["#agreed_on-day"]
+
+    pairs = [*_day("agreed_on", TODAY), ("agreement_evidence", "Signed letter")]
+    done = await submit(fiona, path, f"{path}/subject-access/agreement", pairs)
+    assert done.status_code == 303, done.text
+    page = await fiona.get(done.headers["location"])
+    assert "The young person's agreement is recorded." in text(page)
+    summary = summary_list(page, "[data-testid=subject-access-summary]")
+    assert summary["What it waits for"] == "Nothing: it can go ahead"
+    assert _tasks(page)["Build the bundle"] == "Incomplete"
+
+    built = await submit(fiona, path, f"{path}/subject-access/bundle", [])
+    assert built.status_code == 303, built.text
+    page = await fiona.get(built.headers["location"])
+    assert _tasks(page)["Build the bundle"] == "In progress"
+    export_link = parse(page).one("[data-testid=sar-export]").get("href") or ""
+    assert export_link.startswith(f"{NM}/exports/")
+
+
+async def test_a_parents_request_about_a_child_under_the_age_can_be_built_at_once(
+    aisha: httpx.AsyncClient, fiona: httpx.AsyncClient
+) -> None:
+    rid = await _parents_request(aisha, fiona, 8)
+    page = await fiona.get(f"{NM}/requests/{rid}")
+    summary = summary_list(page, "[data-testid=subject-access-summary]")
+    assert summary["Route"].startswith("A request made for a young person who cannot yet decide")
+    assert summary["What it waits for"] == "Nothing: it can go ahead"
+    assert "Record the young person's agreement" not in _tasks(page)
+    assert parse(page).select("[data-testid=build-bundle]")
+
+
+async def test_a_manager_reviews_redacts_a_name_approves_and_records_the_release_on_pages(
+    worker: subprocess.Popen[str], aisha: httpx.AsyncClient, fiona: httpx.AsyncClient
+) -> None:
+    rid = await _parents_request(aisha, fiona, 8)
+    case_id = (await fiona.get(f"{API}/requests/{rid}")).json()["case_id"]
+    third = f"Grimes{uuid.uuid4().hex[:6]}"
+    await add_note(aisha, case_id, f"Mr {third} from next door called")
+    path = f"{NM}/requests/{rid}"
+    built = await submit(fiona, path, f"{path}/subject-access/bundle", [])
+    assert built.status_code == 303, built.text
+    export_id = (await fiona.get(f"{API}/requests/{rid}/subject-access")).json()["export_id"]
+    assert (await wait_until_finished(fiona, export_id, worker))["status"] == "ready"
+    page = await fiona.get(path)
+    assert _tasks(page)["Review redactions"] == "Incomplete"
+
+    started = await submit(fiona, path, f"{path}/subject-access/review", [])
+    assert started.status_code == 303, started.text
+    review = started.headers["location"]
+    page = await fiona.get(review)
+    assert page.status_code == 200
+    [row] = [r for r in parse(page).select("[data-testid=review-item]") if third in r.text]
+    item = row.select("input[name=item]")[0].get("value") or ""
+    wrong = await submit(
+        fiona, review, f"{path}/subject-access/redactions",
+        [("kind", "note"), ("item", item), ("phrase", "not in the note")],
+    )  # fmt: skip
+    assert wrong.status_code == 400
+    assert [href for href, _ in error_summary(wrong)] == ["#phrase"]
+    marked = await submit(
+        fiona, review, f"{path}/subject-access/redactions",
+        [("kind", "note"), ("item", item), ("phrase", third)],
+    )  # fmt: skip
+    assert marked.status_code == 303, marked.text
+    page = await fiona.get(review)
+    [mark] = parse(page).select("[data-testid=mark]")
+    assert third in mark.text
+
+    approved = await submit(fiona, review, f"{path}/subject-access/approve", [])
+    assert approved.status_code == 303, approved.text
+    page = await fiona.get(approved.headers["location"])
+    assert _tasks(page)["Approve and release"] == "Incomplete"
+    wrong = await submit(fiona, path, f"{path}/subject-access/release", [])
+    assert [href for href, _ in error_summary(wrong)] == ["#method"]
+    released = await submit(fiona, path, f"{path}/subject-access/release", [("method", "post")])
+    assert released.status_code == 303, released.text
+    page = await fiona.get(released.headers["location"])
+    assert _tasks(page)["Approve and release"] == "Completed"
+    assert "By post" in parse(page).one("[data-testid=sar-released]").text
+    out = open_bundle((await fiona.get(f"{path}/subject-access/released")).content)
+    assert third not in out.pdf_text
+    assert third not in out.json_text
+    assert (
+        f"Mr {third} from"
+        in open_bundle((await fiona.get(f"{path}/subject-access/original")).content).json_text
+    )
