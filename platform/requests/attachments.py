@@ -22,6 +22,7 @@ from confide.platform.documents import services as documents
 from confide.platform.documents.schemas import UploadedFile
 from confide.platform.identity.schemas import StaffView
 from confide.platform.requests import queries
+from confide.platform.requests.schemas import RequestKind
 from confide.platform.requests.services import RequestNotFound, managers_only
 from confide.platform.requests.third_party_schemas import (
     TITLE_MAX,
@@ -65,6 +66,12 @@ async def _audit(action: Action, staff: StaffView, request_id: UUID, **detail: o
     )
 
 
+#: What an FOI request may hold (rule 11): its letters, never a consent form or case files.
+FOI_DOCUMENT_KINDS = frozenset(
+    {RequestDocumentKind.LETTER_SENT, RequestDocumentKind.CORRESPONDENCE}
+)
+
+
 async def attach(
     request_id: UUID, staff: StaffView, data: NewRequestDocuments
 ) -> list[RequestDocumentView]:
@@ -82,6 +89,9 @@ async def attach(
     except ValueError:
         errors["kind"] = "Choose what kind of document it is"
         kind = RequestDocumentKind.OTHER
+    if row["kind"] == RequestKind.FOI and kind not in FOI_DOCUMENT_KINDS and "kind" not in errors:
+        # Review decision (rule 11): an FOI request holds its letters, never a case's files.
+        errors["kind"] = "An FOI request takes only letters sent and correspondence"
     check_text(
         errors, "title", data.title, label="the title", high=TITLE_MAX, required=False,
         single_line=True,
