@@ -19,7 +19,7 @@ from confide.platform.requests.routing import Route, WaitsFor, route
 from confide.platform.requests.schemas import Relation
 from tests.helpers.casework import NM, as_tenant, enquiry, new_case
 from tests.helpers.consent import TODAY, add_note
-from tests.helpers.exports import open_bundle, wait_until_finished
+from tests.helpers.exports import archive_texts, open_bundle, wait_until_finished
 from tests.helpers.http import post
 from tests.helpers.tenants import TenantRef
 
@@ -57,9 +57,14 @@ ED = "/t/eastdale/api"
 def test_a_request_is_routed_by_the_young_persons_capacity(
     relation: Relation, has_capacity: bool | None, agreed: bool, expected: tuple[Any, ...]
 ) -> None:
-    found = route(relation, has_capacity, agreed)
+    found = route(relation, has_capacity, agreed, about_young_person=True)
     assert (found.route, found.waits_for, found.view) == expected
     assert found.proceeds is (expected[1] is None)
+    # A "self" request about someone else on the case (a parent's own): never the full view.
+    if relation is Relation.SELF:
+        other = route(relation, has_capacity, agreed, about_young_person=False)
+        assert other.route is not Route.OWN
+        assert other.view is BundleView.PARENT
 
 
 def born(age: int) -> str:
@@ -73,9 +78,14 @@ async def case_aged(http: httpx.AsyncClient, age: int) -> dict[str, Any]:
 
 
 async def log_sar(
-    http: httpx.AsyncClient, case_id: str, relation: str = "parent", api: str = NM
+    http: httpx.AsyncClient,
+    case_id: str,
+    relation: str = "parent",
+    api: str = NM,
+    **more: Any,
 ) -> str:
     body = {
+        **more,
         "kind": "subject_access",
         "requester_name": "Ada Okafor",
         "relation": relation,
@@ -280,6 +290,45 @@ async def test_a_real_worker_builds_a_parents_request_in_the_parents_view(
     assert shared in bundle.json_text
     assert secret not in bundle.pdf_text
     assert secret not in bundle.json_text
+
+
+async def test_a_parent_logged_as_self_gets_nothing_of_the_young_persons_confidential_side(
+    worker: subprocess.Popen[str], aisha: httpx.AsyncClient, fiona: httpx.AsyncClient
+) -> None:
+    """Rule 30: "self" is the young person themselves. A request logged as "self" but
+    about the parent on the case (the parent asking for their own data) is answered in
+    the parent's view, and waits like any other for the 14-year-old's agreement."""
+    case = await case_aged(aisha, 14)
+    secret = f"Confided {uuid.uuid4().hex[:10]} secret"
+    await add_note(aisha, case["id"], secret, side="young_person_only")
+    [parent] = [p["person"]["id"] for p in case["people"] if p["relationship"] == "parent_or_carer"]
+    wrong = await post(fiona, f"{NM}/requests", {
+        "kind": "subject_access", "requester_name": "Ada Okafor", "relation": "self",
+        "received_on": str(TODAY), "channel": "email", "case_id": case["id"],
+        "subject_person_id": str(uuid.uuid4()),
+    })  # fmt: skip
+    assert (wrong.status_code, set(wrong.json()["errors"])) == (400, {"subject_person_id"})
+    rid = await log_sar(fiona, case["id"], relation="self", subject_person_id=parent)
+    found = await standing(fiona, rid)
+    assert (found["route"], found["view"], found["proceeds"]) == (
+        "needs_agreement", "parent", False,
+    )  # fmt: skip
+    await confirm_identity(fiona, rid)
+    body = {"agreed_on": str(TODAY), "evidence": "Signed letter from the young person"}
+    agreed = await post(fiona, f"{NM}/requests/{rid}/subject-access/agreement", body)
+    assert agreed.status_code == 200, agreed.text
+    base = f"{NM}/requests/{rid}/subject-access"
+    asked = await post(fiona, f"{base}/bundle", {})
+    assert asked.status_code == 202, asked.text
+    built = await wait_until_finished(fiona, asked.json()["export_id"], worker)
+    assert built["status"] == "ready", built
+    assert (await post(fiona, f"{base}/review", {})).status_code == 200
+    assert (await post(fiona, f"{base}/approve", {})).status_code == 200
+    for which in ("original", "released"):
+        out = await fiona.get(f"{base}/{which}")
+        assert out.status_code == 200, out.text
+        for name, text in archive_texts(out.content):
+            assert secret not in text, name
 
 
 def _original() -> Any:

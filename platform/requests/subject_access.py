@@ -16,6 +16,7 @@ from uuid import UUID, uuid4
 from confide.platform.audit import services as audit
 from confide.platform.audit.actions import Action
 from confide.platform.casework.access import check_access, open_case, record_act
+from confide.platform.casework.queries import case_people_of
 from confide.platform.consent.capacity import current_capacity, record_capacity
 from confide.platform.consent.schemas import NewCapacityDecision
 from confide.platform.core.clock import service_today
@@ -25,7 +26,7 @@ from confide.platform.exports import services as exports
 from confide.platform.exports.schemas import ExportStatus, NewCaseBundle
 from confide.platform.identity.schemas import StaffView
 from confide.platform.requests import queries, redaction
-from confide.platform.requests.routing import route
+from confide.platform.requests.routing import Route, route
 from confide.platform.requests.schemas import RequestKind, RequestStatus, RequestView, Stage
 from confide.platform.requests.services import RequestNotFound, _managers_only
 from confide.platform.requests.subject_access_schemas import (
@@ -59,7 +60,9 @@ async def _standing(found: RequestView, staff: StaffView, purpose: str) -> Subje
     capacity_age = capacity.capacity_age if capacity else (await get_policy()).capacity_age
     has = capacity.has_capacity if capacity else None
     row = await queries.subject_access(current_tenant_id(), found.id) or {}
-    routing = route(found.relation, has, row.get("agreed_on") is not None)
+    young_person, _ = await case_people_of(current_tenant_id(), found.case_id)
+    about = young_person is not None and row.get("subject_person_id") == young_person
+    routing = route(found.relation, has, row.get("agreed_on") is not None, about_young_person=about)
     export_id = row.get("export_id")
     export = await exports.find_export(export_id) if export_id else None
     identity = found.stage is not Stage.AWAITING_IDENTITY
@@ -120,7 +123,7 @@ async def record_agreement(
     """The young person's agreement to a request made about them by someone else."""
     found = await _open(request_id, staff)
     data.validate(service_today())
-    if found.relation.value == "self":
+    if (await _standing(found, staff, "subject_access")).route is Route.OWN:
         raise Invalid({"agreed_on": "This is the young person's own request"})
     await queries.set_subject_access(
         current_tenant_id(),
