@@ -349,12 +349,18 @@ def _original() -> Any:
         },
         "documents": [{"id": "d1", "title": "Report", "filename": "r.pdf"}],
         "document_files": ["documents/d1-v1.pdf"],
+        "disclosures": [{"purpose": "For peter GRIMES", "items": [
+            {"kind": "note", "ref": "n2", "label": "Note", "text": "A visit"},
+            {"kind": "note", "ref": "n1", "label": "Note", "text": "Peter Grimes called about Sam"},
+        ]}],
+        "tasks": [{"id": "t1", "title": "Ring Grimes back", "due_on": "2026-01-05"}],
+        "consents": [{"version": 1, "note": "Dr Okoro agreed", "parties_told": ["School"]}],
     }  # fmt: skip
     return Original(data, {"documents/d1-v1.pdf": b"%PDF-"})
 
 
 def test_redaction_removes_items_and_replaces_text_ranges() -> None:
-    from confide.platform.requests.redaction import REDACTED, ItemKind, Mark, redact
+    from confide.platform.requests.redaction import REDACTED, ItemKind, Mark, items, redact
 
     original = _original()
     # A range of a note's text: replaced; its earlier versions left out; overlaps merged.
@@ -374,6 +380,21 @@ def test_redaction_removes_items_and_replaces_text_ranges() -> None:
     assert "Grimes" not in str(out.data)
     assert out.data["case"]["people"][0]["relationship"] == "other"
     assert out.data["case"]["contacts"][0]["summary"] == f"Met {REDACTED}"
+    assert out.data["case"]["notes"][0]["history"] == []  # an earlier version named him
+    assert out.data["disclosures"][0]["purpose"] == f"For {REDACTED}"
+    assert out.data["tasks"][0]["title"] == f"Ring {REDACTED} back"
+    # A marked note's copies in a share go with it; a cut note's copy is cut the same way.
+    out = redact(original, [Mark(ItemKind.NOTE, "n2"), Mark(ItemKind.NOTE, "n1", 0, 12)])
+    [item] = out.data["disclosures"][0]["items"]
+    assert (item["ref"], item["text"]) == ("n1", f"{REDACTED} called about Sam")
+    # The professional records' free text is markable: a share, a task, a consent.
+    kinds = {i.kind for i in items(original)}
+    assert {ItemKind.DISCLOSURE, ItemKind.TASK, ItemKind.CONSENT} <= kinds
+    out = redact(original, [Mark(ItemKind.DISCLOSURE, "0"), Mark(ItemKind.TASK, "t1"),
+                            Mark(ItemKind.CONSENT, "0")])  # fmt: skip
+    assert "GRIMES" not in str(out.data["disclosures"])
+    assert (out.data["tasks"], out.data["consents"][0]["parties_told"]) == ([], [])
+    assert "Okoro" not in str(out.data)
     # The original is not changed.
     assert original.data == _original().data
 
@@ -440,6 +461,58 @@ async def test_a_manager_redacts_approves_and_releases_the_bundle_and_the_origin
         assert code in audited
     closed = await post(fiona, f"{NM}/requests/{rid}/close", {"outcome": "Released, redacted"})
     assert closed.status_code == 200, closed.text
+
+
+async def test_nothing_marked_survives_anywhere_in_the_released_bundle(
+    worker: subprocess.Popen[str], aisha: httpx.AsyncClient, fiona: httpx.AsyncClient
+) -> None:
+    """Rule 30: a marked note and a marked person are gone from every file of the
+    released ZIP (the PDF's text, the JSON, the manifest, the file names), their copies in
+    a share, its purpose and recipient and the other notes included; the name's parts one
+    by one, in any case."""
+    from tests.helpers.consent import record_consent, send, share_body
+
+    tag = uuid.uuid4().hex[:6]
+    first, last = f"Peregrine{tag}", f"Thistlewood{tag}"
+    parents = [{"first_name": first, "last_name": last, "may_email": False}]
+    young = {**enquiry()["young_person"], "date_of_birth": born(8)}
+    case = await new_case(aisha, young_person=young, parents=parents)
+    cid = case["id"]
+    [person] = [n for n, p in enumerate(case["people"]) if p["person"]["first_name"] == first]
+    marked = f"Marked {tag} words about the neighbour's dog"
+    secret_note = await add_note(aisha, cid, marked)
+    mentions = await add_note(aisha, cid, f"{last.upper()} rang; {first.lower()} was upset")
+    await record_consent(aisha, cid, young_person_view="Happy for school to know")
+    shared = await post(aisha, f"{NM}/cases/{cid}/disclosures", share_body(
+        "School or SENCO", [("note", secret_note), ("note", mentions)],
+        purpose=f"Asked for by {first} {last}", recipient_person=f"Mr {last}",
+    ))  # fmt: skip
+    assert shared.status_code == 201, shared.text
+    sent = await send(aisha, cid, shared.json()["id"])
+    assert sent.status_code == 200, sent.text
+
+    rid = await log_sar(fiona, cid)
+    await confirm_identity(fiona, rid)
+    base = f"{NM}/requests/{rid}/subject-access"
+    asked = await post(fiona, f"{base}/bundle", {})
+    assert asked.status_code == 202, asked.text
+    built = await wait_until_finished(fiona, asked.json()["export_id"], worker)
+    assert built["status"] == "ready", built
+    assert (await post(fiona, f"{base}/review", {})).status_code == 200
+    original = await fiona.get(f"{base}/original")
+    assert marked in open_bundle(original.content).json_text
+    for item in ({"kind": "note", "item": secret_note}, {"kind": "person", "item": str(person)}):
+        done = await post(fiona, f"{base}/redactions", item)
+        assert done.status_code == 201, done.text
+    assert (await post(fiona, f"{base}/approve", {})).status_code == 200
+    released = await fiona.get(f"{base}/released")
+    assert released.status_code == 200
+    members = archive_texts(released.content)
+    assert {n for n, _ in members} >= {"manifest.json"}
+    for name, text in members:
+        for gone in (marked, first, last):
+            assert gone.lower() not in text.lower(), (name, gone)
+    assert "[redacted] rang; [redacted] was upset" in open_bundle(released.content).json_text
 
 
 async def test_retention_erases_the_files_kept_with_a_cases_subject_access_request(

@@ -104,7 +104,8 @@ class Redaction(TenantOwned, tablename="subject_access_redactions", tags=[NO_DEL
     removed_by = ref(null=True)
     removed_at = Timestamptz(null=True, default=None)
     subject_access_redactions_check = Check(
-        "kind IN ('contact', 'note', 'document', 'person')"
+        "kind IN ('contact', 'note', 'document', 'person', 'disclosure', 'task', 'consent',"
+        " 'referrer')"
         " AND (range_start IS NULL) = (range_end IS NULL)"
         " AND (range_start IS NULL OR (kind = 'note' AND 0 <= range_start"
         " AND range_start < range_end))"

@@ -3,7 +3,8 @@ of staff; a request already logged is about the case's young person (as every re
 logged before the data subject was recorded was taken to be); and the gate's records stand
 once made: the young person's agreement and the no-capacity decision are recorded once,
 and from approval the release columns (but the release's own record, once) and the marks
-cannot change. The data subject and the decision are plain ids: retention erases people
+cannot change. A mark may be of the professional records too (a share, a task, a
+consent, the referrer). The data subject and the decision are plain ids: retention erases people
 and capacity decisions in its own order, with the request."""
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
@@ -60,7 +61,23 @@ END
 $$
 """
 
+OLD_KINDS = "'contact', 'note', 'document', 'person'"
+NEW_KINDS = OLD_KINDS + ", 'disclosure', 'task', 'consent', 'referrer'"
+
+
+def _kinds_check(kinds: str) -> list[str]:
+    """The mark's check, for ``kinds`` (a check Piccolo does not alter by itself)."""
+    return [
+        "ALTER TABLE subject_access_redactions DROP CONSTRAINT subject_access_redactions_check",
+        "ALTER TABLE subject_access_redactions ADD CONSTRAINT subject_access_redactions_check"
+        f" CHECK (kind IN ({kinds}) AND (range_start IS NULL) = (range_end IS NULL)"
+        " AND (range_start IS NULL OR (kind = 'note' AND 0 <= range_start"
+        " AND range_start < range_end)))",
+    ]
+
+
 FORWARDS = [
+    *_kinds_check(NEW_KINDS),
     "ALTER TABLE subject_access_redactions ADD CONSTRAINT subject_access_redactions_removed_fkey"
     " FOREIGN KEY (tenant_id, removed_by) REFERENCES staff_users (tenant_id, id)",
     "UPDATE subject_access_requests s SET subject_person_id = c.subject_id"
@@ -87,6 +104,9 @@ BACKWARDS = [
     "DROP TRIGGER subject_access_guard ON subject_access_requests",
     "DROP FUNCTION subject_access_guard()",
     "ALTER TABLE subject_access_redactions DROP CONSTRAINT subject_access_redactions_removed_fkey",
+    "DELETE FROM subject_access_redactions"
+    " WHERE kind NOT IN ('contact', 'note', 'document', 'person')",
+    *_kinds_check(OLD_KINDS),
 ]
 
 
