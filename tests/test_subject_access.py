@@ -7,7 +7,7 @@ from __future__ import annotations
 import subprocess
 import uuid
 from collections.abc import AsyncIterator
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import asyncpg
@@ -241,6 +241,134 @@ async def test_a_subject_access_steps_bad_input_is_a_400_naming_the_field(
     }  # fmt: skip
     other = (await post(fiona, f"{NM}/requests", body)).json()["id"]
     assert (await fiona.get(f"{NM}/requests/{other}/subject-access")).status_code == 404
+
+
+async def test_only_a_managers_no_capacity_decision_for_the_request_lets_it_proceed(
+    aisha: httpx.AsyncClient, fiona: httpx.AsyncClient
+) -> None:
+    """Rule 30: a caseworker's "cannot decide" on the case's record does not stand in for
+    the manager's decision recorded for the request; the manager's is recorded once, on
+    or after the request came, and not for a day before the young person reached the
+    capacity age."""
+    case = await case_aged(aisha, 14)
+    judged = await post(aisha, f"{NM}/cases/{case['id']}/capacity", {
+        "has_capacity": False, "judged_on": str(TODAY), "note": "Caseworker's view",
+    })  # fmt: skip
+    assert judged.status_code == 201, judged.text
+    rid = await log_sar(fiona, case["id"])
+    found = await standing(fiona, rid)
+    assert (found["route"], found["waits_for"], found["proceeds"]) == (
+        "needs_agreement", "agreement", False,
+    )  # fmt: skip
+    base = f"{NM}/requests/{rid}/subject-access"
+    early = await post(fiona, f"{base}/no-capacity", {
+        "judged_on": str(TODAY - timedelta(days=3)), "note": "Judged at a meeting",
+    })  # fmt: skip
+    assert (early.status_code, set(early.json()["errors"])) == (400, {"judged_on"})
+    body = {"judged_on": str(TODAY), "note": "Judged at a meeting with the family"}
+    decided = await post(fiona, f"{base}/no-capacity", body)
+    assert decided.status_code == 200, decided.text
+    assert (decided.json()["route"], decided.json()["proceeds"]) == ("for_child", True)
+    again = await post(fiona, f"{base}/no-capacity", body)
+    assert (again.status_code, set(again.json()["errors"])) == (400, {"judged_on"})
+
+
+async def test_a_no_capacity_decision_before_the_capacity_birthday_or_an_early_agreement_is_refused(
+    aisha: httpx.AsyncClient, fiona: httpx.AsyncClient
+) -> None:
+    """Rule 30: a "no" judged while the young person was under the capacity age would
+    lapse at once; an agreement dated before the request came is not an agreement to it;
+    and an agreement is recorded once."""
+    birthday = TODAY - timedelta(days=1)
+    born_on = date(birthday.year - 12, birthday.month, birthday.day)
+    young = {**enquiry()["young_person"], "date_of_birth": born_on.isoformat()}
+    case = await new_case(aisha, young_person=young)
+    rid = await log_sar(fiona, case["id"])  # received two days ago, when they were 11
+    base = f"{NM}/requests/{rid}/subject-access"
+    assert (await standing(fiona, rid))["route"] == "needs_agreement"  # 12 since yesterday
+    wrong = await post(fiona, f"{base}/no-capacity", {
+        "judged_on": str(TODAY - timedelta(days=2)), "note": "Judged at a meeting",
+    })  # fmt: skip
+    assert (wrong.status_code, set(wrong.json()["errors"])) == (400, {"judged_on"})
+    assert "under 12" in wrong.json()["errors"]["judged_on"]
+    early = {"agreed_on": str(TODAY - timedelta(days=3)), "evidence": "Said so in person"}
+    wrong = await post(fiona, f"{base}/agreement", early)
+    assert (wrong.status_code, set(wrong.json()["errors"])) == (400, {"agreed_on"})
+    body = {"agreed_on": str(TODAY), "evidence": "Said so in person"}
+    assert (await post(fiona, f"{base}/agreement", body)).status_code == 200
+    again = await post(fiona, f"{base}/agreement", {**body, "evidence": "Changed"})
+    assert (again.status_code, set(again.json()["errors"])) == (400, {"agreed_on"})
+
+
+async def test_the_route_is_worked_out_again_at_approval_and_release(
+    aisha: httpx.AsyncClient, fiona: httpx.AsyncClient
+) -> None:
+    """Rule 30: yesterday a parent's request about an 11-year-old proceeded and its
+    bundle was asked for; today they are 12, so approving or releasing it waits for their
+    agreement."""
+    import time_machine
+
+    yesterday = TODAY - timedelta(days=1)
+    twelve = date(TODAY.year - 12, TODAY.month, TODAY.day)  # 12 today
+    young = {**enquiry()["young_person"], "date_of_birth": twelve.isoformat()}
+    base = ""
+    with time_machine.travel(datetime.now(UTC) - timedelta(days=1), tick=True):
+        case = await new_case(aisha, young_person=young)
+        rid = await log_sar(fiona, case["id"])
+        identity = {"confirmed_on": str(yesterday), "evidence": "Passport seen at the office"}
+        assert (await post(fiona, f"{NM}/requests/{rid}/identity", identity)).status_code == 200
+        base = f"{NM}/requests/{rid}/subject-access"
+        assert (await standing(fiona, rid))["route"] == "for_child"
+        assert (await post(fiona, f"{base}/bundle", {})).status_code == 202
+    found = await standing(fiona, rid)
+    assert (found["route"], found["proceeds"]) == ("needs_agreement", False)
+    refused = await post(fiona, f"{base}/approve", {})
+    assert (refused.status_code, set(refused.json()["errors"])) == (400, {"approve"})
+    refused = await post(fiona, f"{base}/release", {"method": "email"})
+    assert (refused.status_code, set(refused.json()["errors"])) == (400, {"method"})
+
+
+async def test_the_gates_records_stand_once_made_whoever_writes(
+    aisha: httpx.AsyncClient,
+    fiona: httpx.AsyncClient,
+    app_conn: asyncpg.Connection,
+    tenants: dict[str, TenantRef],
+) -> None:
+    """Rule 30, as the application role in raw SQL: the young person's agreement is
+    recorded once; once approved, the release columns cannot change but to record the
+    release, once; and no mark can be made or taken back."""
+    tenant = tenants["northmoor"]
+    case = await case_aged(aisha, 14)
+    rid = uuid.UUID(await log_sar(fiona, case["id"]))
+    body = {"agreed_on": str(TODAY), "evidence": "Signed letter from the young person"}
+    assert (
+        await post(fiona, f"{NM}/requests/{rid}/subject-access/agreement", body)
+    ).status_code == 200
+
+    async def run(sql: str) -> None:
+        async with app_conn.transaction():
+            await app_conn.execute("SELECT set_config('app.tenant_id', $1, true)", str(tenant.id))
+            await app_conn.execute(sql + " WHERE request_id = $1", rid)
+
+    async def refused(sql: str) -> None:
+        with pytest.raises(asyncpg.IntegrityConstraintViolationError):
+            await run(sql)
+
+    row = "UPDATE subject_access_requests SET "
+    await refused(row + "agreement_evidence = 'Something else'")
+    await refused(row + "agreed_on = agreed_on - 1")
+    await run(row + "released_id = gen_random_uuid(), released_sha256 = 'x',"
+              " approved_by = agreed_by, approved_at = now()")  # fmt: skip
+    await refused(row + "released_sha256 = 'y'")
+    await refused(row + "released_id = gen_random_uuid()")
+    await refused(row + "approved_at = now() - interval '1 day'")
+    await run(row + "released_by = agreed_by, released_at = now(), release_method = 'post'")
+    await refused(row + "release_method = 'email'")
+    await refused(
+        "INSERT INTO subject_access_redactions (id, tenant_id, request_id, kind, item,"
+        " marked_by) SELECT gen_random_uuid(), tenant_id, request_id, 'note', 'x',"
+        " agreed_by FROM subject_access_requests"
+    )
 
 
 @pytest.fixture
