@@ -548,6 +548,13 @@ async def test_a_manager_redacts_approves_and_releases_the_bundle_and_the_origin
         "status"
     ] == "ready"
 
+    # An export past its expiry is refused as one (a 400, not a 500).
+    expiry = "UPDATE exports SET expires_at = now() {} interval '1 day' WHERE id = $1"
+    export_id = uuid.UUID(asked.json()["export_id"])
+    await as_tenant(owner_conn, tenants["northmoor"], expiry.format("-"), export_id)
+    expired = await post(fiona, f"{base}/review", {})
+    assert (expired.status_code, set(expired.json()["errors"])) == (400, {"review"})
+    await as_tenant(owner_conn, tenants["northmoor"], expiry.format("+"), export_id)
     started = await post(fiona, f"{base}/review", {})
     assert started.status_code == 200, started.text
     assert started.json()["original_kept"] is True
@@ -572,6 +579,8 @@ async def test_a_manager_redacts_approves_and_releases_the_bundle_and_the_origin
     assert approved.status_code == 200, approved.text
     late = await post(fiona, f"{base}/redactions", {"kind": "note", "item": note["item"]})
     assert set(late.json()["errors"]) == {"item"}
+    early = await post(fiona, f"{NM}/requests/{rid}/close", {"outcome": "Released, redacted"})
+    assert (early.status_code, set(early.json()["errors"])) == (400, {"outcome"})
     released = await post(fiona, f"{base}/release", {"method": "secure_link"})
     assert released.status_code == 200, released.text
     assert released.json()["release_method"] == "secure_link"
@@ -582,6 +591,8 @@ async def test_a_manager_redacts_approves_and_releases_the_bundle_and_the_origin
     assert third not in out.pdf_text
     assert "Spoke to Mr [redacted] next door" in out.json_text
     assert "[redacted]" in out.pdf_text
+    for which in ("original", "released"):  # a caseworker never downloads either
+        assert (await aisha.get(f"{base}/{which}")).status_code in (403, 404)
     kept = open_bundle((await fiona.get(f"{base}/original")).content)
     assert body in kept.json_text
     audited = [code for _, code, _ in await steps_audited(owner_conn, tenants["northmoor"], rid)]
@@ -669,6 +680,7 @@ async def test_retention_erases_the_files_kept_with_a_cases_subject_access_reque
     assert built["status"] == "ready"
     assert (await post(fiona, f"{base}/review", {})).status_code == 200
     assert (await post(fiona, f"{base}/approve", {})).status_code == 200
+    assert (await post(fiona, f"{base}/release", {"method": "post"})).status_code == 200
     closed = await post(fiona, f"{NM}/requests/{rid}/close", {"outcome": "Released in full"})
     assert closed.status_code == 200, closed.text
     [row] = await as_tenant(

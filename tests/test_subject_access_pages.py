@@ -152,6 +152,10 @@ async def test_a_manager_reviews_redacts_a_name_approves_and_records_the_release
     page = await fiona.get(released.headers["location"])
     assert _tasks(page)["Approve and release"] == "Completed"
     assert "By post" in parse(page).one("[data-testid=sar-released]").text
+    # Closing it: what was released is filled in from the release's record.
+    prefilled = parse(page).one("[data-testid=field-released]").text
+    assert "released by post" in prefilled
+    assert "SHA-256" in prefilled
     out = open_bundle((await fiona.get(f"{path}/subject-access/released")).content)
     assert third not in out.pdf_text
     assert third not in out.json_text

@@ -297,6 +297,10 @@ async def close_request(request_id: UUID, staff: StaffView, data: Closing) -> Re
         raise RequestNotFound()
     if row["status"] != RequestStatus.OPEN:
         raise Invalid({"outcome": "This request is already closed"})
+    if row["kind"] == RequestKind.SUBJECT_ACCESS:
+        sar = await queries.subject_access(tenant_id, request_id) or {}
+        if sar.get("approved_at") is not None and sar.get("released_at") is None:
+            raise Invalid({"outcome": "Record how the approved bundle was released first"})
     await queries.close_request(
         tenant_id, request_id, data.outcome.strip(), data.released.strip(), staff.id
     )

@@ -9,6 +9,8 @@ young person's capacity, a case read: audited as one.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID, uuid4
@@ -47,6 +49,7 @@ from confide.platform.requests.subject_access_schemas import (
     ReviewView,
     SubjectAccessView,
 )
+from confide.platform.storage.backends import ObjectMissing
 from confide.platform.storage.services import tenant_files
 from confide.tenants.policy.services import get_policy
 
@@ -221,6 +224,17 @@ async def _row(found: RequestView) -> dict[str, Any]:
     return await queries.subject_access(current_tenant_id(), found.id) or {}
 
 
+@asynccontextmanager
+async def _kept_only_if_recorded(files: Any, object_id: UUID) -> AsyncIterator[None]:
+    """A sealed file written before its row: deleted again if recording it fails (the
+    transaction then rolls back and nothing would name it)."""
+    try:
+        yield
+    except BaseException:
+        await files.delete(object_id)
+        raise
+
+
 async def start_review(request_id: UUID, staff: StaffView) -> SubjectAccessView:
     """Keep the built bundle with the request as the unredacted original (a copy of the
     export's file under an id of its own: the export itself expires), so the review can
@@ -233,12 +247,21 @@ async def start_review(request_id: UUID, staff: StaffView) -> SubjectAccessView:
     export = await exports.find_export(export_id) if export_id else None
     if export is None or export.status is not ExportStatus.READY:
         raise Invalid({"review": "Build the bundle first, and wait until it is ready"})
+    expired = Invalid({"review": "The built bundle has expired: build it again"})
+    if export.expires_at is not None and export.expires_at <= datetime.now(UTC):
+        raise expired
     files = await tenant_files()
-    content = await files.get(export.id)
+    try:
+        content = await files.get(export.id)
+    except ObjectMissing:
+        raise expired from None
     original_id = uuid4()
     await files.put(original_id, content)  # sealed with the tenant's data key
-    await queries.set_subject_access(current_tenant_id(), request_id, {"original_id": original_id})
-    await _audit_step(staff, found, "sar_original_kept", export_id=export.id)
+    async with _kept_only_if_recorded(files, original_id):
+        await queries.set_subject_access(
+            current_tenant_id(), request_id, {"original_id": original_id}
+        )
+        await _audit_step(staff, found, "sar_original_kept", export_id=export.id)
     return await _standing(found, staff, "subject_access")
 
 
@@ -333,14 +356,16 @@ async def approve(request_id: UUID, staff: StaffView) -> SubjectAccessView:
     ]
     released = redaction.release(content, marks)
     released_id = uuid4()
-    await (await tenant_files()).put(released_id, released)
+    files = await tenant_files()
+    await files.put(released_id, released)
     sha = hashlib.sha256(released).hexdigest()
-    await queries.set_subject_access(
-        current_tenant_id(), request_id,
-        {"released_id": released_id, "released_sha256": sha, "approved_by": staff.id,
-         "approved_at": datetime.now(UTC)},
-    )  # fmt: skip
-    await _audit_step(staff, found, "sar_approved", marks=len(marks), sha256=sha)
+    async with _kept_only_if_recorded(files, released_id):
+        await queries.set_subject_access(
+            current_tenant_id(), request_id,
+            {"released_id": released_id, "released_sha256": sha, "approved_by": staff.id,
+             "approved_at": datetime.now(UTC)},
+        )  # fmt: skip
+        await _audit_step(staff, found, "sar_approved", marks=len(marks), sha256=sha)
     return await _standing(found, staff, "subject_access")
 
 
