@@ -7,11 +7,17 @@ The case file is made in memory (``--notes`` notes, each with a corrected earlie
 disclosures and ``--tasks`` tasks): what is measured is what the worker does once it has
 read the case, which is the build's cost (the PDF from the templates, the JSON copy, the
 ZIP with its manifest, the encryption and the store). The database read is one audited case
-read and a few queries, measured by the case page's benchmark. Documents are not in the
-bundle yet (issue 16's storage layer lands them).
+read and a few queries, measured by the case page's benchmark. ``--documents`` documents
+of ``--document-mb`` MB each (random bytes: incompressible, as PDFs mostly are) go in as
+the build puts them, listed in the PDF and the JSON.
+
+Then the throughput of one file of ``--file-mb`` MB (25 by default, the service's limit)
+through what an upload and a download do besides HTTP: its type from its bytes, the seal
+and the put to the folder store, and the get with the open.
 
     .venv/bin/python bench/bundle.py
     .venv/bin/python bench/bundle.py --notes 5000 --contacts 1000
+    .venv/bin/python bench/bundle.py --documents 0 --file-mb 5
     bash bench/run --only bundle
 """
 
@@ -45,7 +51,35 @@ def _text(n: int, words: int) -> str:
     return " ".join(WORDS[(n + i) % len(WORDS)] for i in range(words))
 
 
-def _case_file(notes: int, contacts: int, disclosures: int, tasks: int):  # type: ignore[no-untyped-def]
+def _documents(case_id, count: int, size: int, staff, now):  # type: ignore[no-untyped-def]
+    """``count`` documents on the case, each one version of ``size`` random bytes: their
+    views and their files by their names in the ZIP."""
+    from confide.platform.casework.schemas import Side
+    from confide.platform.documents.schemas import DocumentKind, DocumentView, VersionView
+
+    views, files = [], {}
+    for n in range(count):
+        document_id = uuid4()
+        version = VersionView(1, f"letter-{n}.pdf", "application/pdf", size, "0" * 64, staff, now)
+        views.append(
+            DocumentView(
+                document_id, case_id, f"Decision letter {n}", DocumentKind.DECISION_LETTER,
+                None, Side.SHARED, None, None, 1, f"letter-{n}.pdf", "application/pdf", size,
+                staff, now, [version],
+            )
+        )  # fmt: skip
+        files[f"documents/{document_id}-v1.pdf"] = b"%PDF-1.7\n" + os.urandom(size - 9)
+    return views, files
+
+
+def _case_file(
+    notes: int,
+    contacts: int,
+    disclosures: int,
+    tasks: int,
+    documents: int = 0,
+    document_size: int = 0,
+):  # type: ignore[no-untyped-def]
     from confide.platform.casework import schemas as cw
     from confide.platform.consent import schemas as cs
     from confide.platform.exports.bundle import CaseFile
@@ -189,6 +223,7 @@ def _case_file(notes: int, contacts: int, disclosures: int, tasks: int):  # type
         )
         for n in range(tasks)
     ]
+    views, files = _documents(case.id, documents, document_size, staff, now)
     return CaseFile(
         view=BundleView.FULL,
         made_at=now,
@@ -199,6 +234,37 @@ def _case_file(notes: int, contacts: int, disclosures: int, tasks: int):  # type
         not_asked=None,
         disclosures=shared,
         tasks=task_views,
+        documents=views,
+        attachments=files,
+    )
+
+
+def _throughput(files, size: int) -> None:  # type: ignore[no-untyped-def]
+    """One file of ``size`` bytes in (sniffed, sealed, put) and out (got, opened), timed
+    inside one event loop: ``asyncio.run`` returning the 25 MB file itself would add its
+    own teardown (Python 3.11 formats the main task, result and all, when it restores
+    the SIGINT handler: 1.5 s of ``repr`` that no server pays)."""
+    from confide.platform.documents.sniff import sniff
+
+    data = b"%PDF-1.7\n" + os.urandom(size - 9)
+    object_id = uuid4()
+
+    async def both() -> tuple[float, float]:
+        started = time.perf_counter()
+        assert sniff(data) == "application/pdf"
+        await files.put(object_id, data)
+        stored = time.perf_counter()
+        back = await files.get(object_id)
+        opened = time.perf_counter()
+        assert back == data
+        await files.delete(object_id)
+        return stored - started, opened - stored
+
+    put_s, get_s = asyncio.run(both())
+    mb = size / (1024 * 1024)
+    print(
+        f"one file of {mb:g} MB: in (sniff, seal, put) {1000 * put_s:.0f} ms"
+        f" = {mb / put_s:.0f} MB/s; out (get, open) {1000 * get_s:.0f} ms = {mb / get_s:.0f} MB/s"
     )
 
 
@@ -208,6 +274,9 @@ def main() -> None:
     parser.add_argument("--contacts", type=int, default=200)
     parser.add_argument("--disclosures", type=int, default=20)
     parser.add_argument("--tasks", type=int, default=20)
+    parser.add_argument("--documents", type=int, default=20)
+    parser.add_argument("--document-mb", type=float, default=1.0)
+    parser.add_argument("--file-mb", type=float, default=25.0)
     args, _ = parser.parse_known_args()
     data = tempfile.mkdtemp(prefix="confide-bench-bundle-")
     os.environ.setdefault("CONFIDE_SECRET_KEY", "bench-" + "x" * 40)
@@ -218,7 +287,14 @@ def main() -> None:
     from confide.platform.storage.cipher import DataCipher
     from confide.platform.storage.services import TenantFiles
 
-    case_file = _case_file(args.notes, args.contacts, args.disclosures, args.tasks)
+    case_file = _case_file(
+        args.notes,
+        args.contacts,
+        args.disclosures,
+        args.tasks,
+        args.documents,
+        int(args.document_mb * 1024 * 1024),
+    )
     with contextlib.suppress(OSError):  # Linux: "5" resets VmHWM to the current RSS
         Path("/proc/self/clear_refs").write_text("5")
     before = _kib("VmRSS")
@@ -240,7 +316,8 @@ def main() -> None:
     peak = _kib("VmHWM")
     print(
         f"case bundle: {args.notes} notes (two versions each), {args.contacts} contacts,"
-        f" {args.disclosures} disclosures, {args.tasks} tasks"
+        f" {args.disclosures} disclosures, {args.tasks} tasks,"
+        f" {args.documents} documents of {args.document_mb:g} MB"
     )
     last = started
     for name, at in marks:
@@ -253,6 +330,7 @@ def main() -> None:
         f" {peak / 1024:.0f} MiB at its peak"
     )
     asyncio.run(files.delete(object_id))
+    _throughput(files, int(args.file_mb * 1024 * 1024))
     with contextlib.suppress(OSError):
         for path in sorted(Path(data).rglob("*"), reverse=True):
             path.rmdir() if path.is_dir() else path.unlink()

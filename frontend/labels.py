@@ -102,6 +102,10 @@ ACTION_LABELS: dict[Action, str] = {
     Action.REQUEST_READ: "Read an information request",
     Action.REQUEST_STEP: "Recorded a step of an information request",
     Action.REQUEST_CLOSED: "Closed an information request",
+    Action.REQUEST_DOCUMENT_ADDED: "Recorded a file on an information request",
+    Action.REQUEST_DOCUMENT_DOWNLOADED: "Downloaded a file of an information request",
+    Action.REQUEST_RELEASED: "Released a case file on an information request",
+    Action.REQUEST_RELEASE_REFUSED: "Was refused releasing a case file on a request",
     Action.LEGAL_HOLD_PLACED: "Put the case on legal hold",
     Action.LEGAL_HOLD_LIFTED: "Lifted the case's legal hold",
     Action.RETENTION_CONFIRMED: "Confirmed the retention sweep after its dry run",
@@ -111,6 +115,7 @@ ACTION_LABELS: dict[Action, str] = {
     Action.EXPORT_REQUESTED: "Asked for the case bundle",
     Action.EXPORT_BUILT: "Built an export",
     Action.EXPORT_DOWNLOADED: "Downloaded the case bundle",
+    Action.DISCLOSURE_PACKAGE_DOWNLOADED: "Downloaded a share's printable package",
     Action.SIGN_IN: "Signed in",
     Action.SIGN_IN_FAILED: "Was refused sign-in",
     Action.SIGN_OUT: "Signed out",
@@ -204,7 +209,11 @@ SEND_METHOD_LABELS = {
     SendMethod.PORTAL: "A secure portal",
     SendMethod.OTHER: "Another way",
 }
-BASIS_LABELS = {Basis.CONSENT: "Consent", Basis.LEGAL: "Without consent, on a legal basis"}
+BASIS_LABELS = {
+    Basis.CONSENT: "Consent",
+    Basis.LEGAL: "Without consent, on a legal basis",
+    Basis.SERVICE_USER: "The service user's signed consent or own request (information request)",
+}
 TELL_METHOD_LABELS = {
     TellMethod.PHONE: "Phone call",
     TellMethod.MEETING: "Meeting",

@@ -33,6 +33,8 @@ from confide.frontend.exports.pages import ExportPages
 from confide.frontend.notifications.pages import NotificationPages
 from confide.frontend.pages import StartController
 from confide.frontend.people.pages import PeoplePages
+from confide.frontend.requests.case_file_pages import CaseFilePages
+from confide.frontend.requests.foi_pages import FoiPages
 from confide.frontend.requests.pages import CaseRequestPages, RequestPages
 from confide.frontend.requests.subject_access import SubjectAccessPages
 from confide.frontend.retention.holds import LegalHoldPages
@@ -85,6 +87,8 @@ CONTROLLERS = [
     TaskPages,
     # the one task model (issue 15)
     TaskListPages,
+    FoiPages,
+    CaseFilePages,
     RequestPages,
     CaseRequestPages,
     SubjectAccessPages,

@@ -132,6 +132,9 @@ APP_PRIVILEGES: dict[str, frozenset[str]] = {
     "break_glass_reviews": APPEND,  # a manager's look at a break-glass use (issue 15)
     "case_notes": APPEND,
     "case_documents": APPEND,  # a new version is a new row; erased only with its case
+    "request_documents": APPEND,  # a file on an information request (issue 17)
+    "request_releases": APPEND,  # a case file's release and its ground (issue 17, rule 10)
+    "foi_responses": APPEND,  # an FOI response: text, statistics and policy only (rule 11)
     "break_glass_grants": APPEND,
     "record_changes": APPEND,
     "consents": APPEND,

@@ -21,14 +21,12 @@ import pytest
 import time_machine
 
 from tests.helpers.casework import NM, as_tenant, new_case
+from tests.helpers.documents import LETTER, upload
 from tests.helpers.environment import STORAGE_FOLDER
 from tests.helpers.html import error_summary, parse, table_rows
 from tests.helpers.http import csrf_token, post
 from tests.helpers.tenants import TenantRef
 
-LETTER = (
-    b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\nDecision letter for Jasmine Okafor\n%%EOF\n"
-)
 NOTE_TEXT = b"Notes from the annual review meeting.\nAttended: Jasmine's mother.\n"
 
 
@@ -38,21 +36,6 @@ def _docx() -> bytes:
         archive.writestr("[Content_Types].xml", "<Types/>")
         archive.writestr("word/document.xml", "<w:document/>")
     return buffer.getvalue()
-
-
-async def upload(
-    http: httpx.AsyncClient,
-    case_id: str,
-    files: list[tuple[str, bytes]],
-    **fields: str,
-) -> httpx.Response:
-    data = {"kind": "decision_letter", **fields}
-    return await http.post(
-        f"{NM}/cases/{case_id}/documents",
-        data=data,
-        files=[("file", (name, content, "application/octet-stream")) for name, content in files],
-        headers={"x-csrftoken": http.cookies["confide_csrf"]},
-    )
 
 
 def _objects(tenant: TenantRef) -> set[str]:
@@ -174,16 +157,25 @@ async def test_a_bad_file_or_field_is_a_400_naming_it_and_nothing_is_stored(
 
 
 async def test_a_file_over_the_size_limit_is_refused(
-    aisha: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+    aisha: httpx.AsyncClient, gareth: httpx.AsyncClient
 ) -> None:
-    from confide.platform.documents import services
-
-    monkeypatch.setattr(services, "max_bytes", lambda: 1024 * 1024)
-    case = await new_case(aisha)
-    big = LETTER + b"x" * (1024 * 1024)
-    answer = await upload(aisha, case["id"], [("big.pdf", big)])
-    assert answer.status_code == 400
-    assert answer.json()["errors"]["file"] == "The file big.pdf must be smaller than 1 MB"
+    six = ["ehc_plan", "decision_letter", "report", "consent_form", "correspondence", "other"]
+    settings = f"{NM}/policy/documents"
+    csrf = {"x-csrftoken": gareth.cookies["confide_csrf"]}
+    changed = await gareth.put(
+        settings, json={"document_max_mb": 1, "document_kinds": six}, headers=csrf
+    )
+    assert changed.status_code == 200, changed.text
+    try:
+        case = await new_case(aisha)
+        big = LETTER + b"x" * (1024 * 1024)
+        answer = await upload(aisha, case["id"], [("big.pdf", big)])
+        assert answer.status_code == 400
+        assert answer.json()["errors"]["file"] == "The file big.pdf must be smaller than 1 MB"
+    finally:
+        await gareth.put(
+            settings, json={"document_max_mb": 25, "document_kinds": six}, headers=csrf
+        )
 
 
 async def test_need_to_know_guards_the_list_and_every_download(

@@ -396,6 +396,21 @@ def _bodies(ids: dict[str, str]) -> dict[str, dict[str, Any]]:
         "/api/requests/{request_id:uuid}/clarification": {"asked_on": str(today)},
         "/api/requests/{request_id:uuid}/extension": {"months": 1, "reason": "Complex"},
         "/api/requests/{request_id:uuid}/close": {"outcome": "From another service"},
+        "/api/requests/{request_id:uuid}/documents": {"kind": "signed_consent"},
+        "/api/requests/{request_id:uuid}/foi-response": {"text": "From another service"},
+        "/requests/{request_id:uuid}/foi-response": {"text": "From another service"},
+        "/requests/{request_id:uuid}/documents": {"kind": "signed_consent"},
+        "/requests/{request_id:uuid}/release": {"ground": "user_asked"},
+        "/api/requests/{request_id:uuid}/release": {
+            "ground": "user_asked",
+            "recipient_org": "From another service",
+            "recipient_role": "Solicitor",
+            "items": [{"kind": "field", "id": "name"}],
+            "sent_on": str(today),
+            "method": "post",
+            "sent_to": "From another service",
+            "justification": "Asked by phone",
+        },
         # Issue 17: subject access's own steps (rule 30).
         "/api/requests/{request_id:uuid}/subject-access/agreement": {
             "agreed_on": str(today),
@@ -454,12 +469,15 @@ _OWN_TENANT_ONLY = {
     "/api/policy/access",
     "/api/policy/statistics",
     "/api/policy/retention",
+    "/api/policy/documents",
     "/api/policy/controller",
     "/api/policy/review-interval",
     "/api/policy/document/text",
     "/api/policy/document/reviews",
     "/admin/retention/confirm",  # the signed-in tenant's own sweep, after its dry run
     "/api/retention/confirm",
+    "/api/statistics/releases",  # the signed-in tenant's return, once released
+    "/statistics/annual-return/release",
     "/admin/sso",
     "/api/enquiries",
     "/enquiries/new",

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import io
 import resource
+import struct
 import zipfile
 
 import pytest
 
 from confide.platform.documents.services import stored_filename
-from confide.platform.documents.sniff import DOCX, JPEG, ODT, OLE, PDF, TEXT, sniff
+from confide.platform.documents.sniff import DOC, DOCX, JPEG, ODT, OLE, PDF, PPT, TEXT, XLS, sniff
 
 
 def _zip(members: dict[str, bytes], *, encrypted: bool = False) -> bytes:
@@ -67,3 +68,89 @@ def test_a_file_is_kept_under_a_name_that_ends_as_its_bytes_say(
     given: str, content_type: str, kept: str
 ) -> None:
     assert stored_filename(given, content_type) == kept
+
+
+def _compound(streams: list[str], *, root_clsid: bytes = bytes(16)) -> bytes:
+    """An OLE compound file (version 3, 512-byte sectors) whose directory holds the root
+    and these (empty) streams: the FAT in sector 0, the directory from sector 1."""
+    entries = [("Root Entry", 5, root_clsid)] + [(name, 2, bytes(16)) for name in streams]
+    per_sector = 4
+    dir_sectors = -(-len(entries) // per_sector)
+    fat = [0xFFFFFFFD] + [n + 2 for n in range(1, dir_sectors)] + [0xFFFFFFFE]
+    fat += [0xFFFFFFFF] * (128 - len(fat))
+    header = bytearray(512)
+    header[:8] = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+    header[24:34] = struct.pack("<HHHH", 0x3E, 3, 0xFFFE, 9) + struct.pack("<H", 6)
+    header[44:48] = struct.pack("<I", 1)  # one FAT sector
+    header[48:52] = struct.pack("<I", 1)  # the directory starts at sector 1
+    header[56:60] = struct.pack("<I", 4096)
+    header[60:76] = struct.pack("<IIII", 0xFFFFFFFE, 0, 0xFFFFFFFE, 0)
+    header[76:512] = struct.pack("<I", 0) + b"\xff" * 432
+    directory = bytearray()
+    for name, kind, clsid in entries:
+        encoded = (name + "\0").encode("utf-16-le")
+        entry = bytearray(128)
+        entry[: len(encoded)] = encoded
+        entry[64:68] = struct.pack("<HBB", len(encoded), kind, 1)
+        entry[68:80] = b"\xff" * 12
+        entry[80:96] = clsid
+        entry[116:120] = struct.pack("<I", 0xFFFFFFFE)
+        directory += entry
+    directory += bytes(dir_sectors * 512 - len(directory))
+    return bytes(header) + struct.pack("<128I", *fat) + bytes(directory)
+
+
+MSI_ROOT = bytes.fromhex("84100c0000000000c000000000000046")  # {000C1084-...-C000-000000000046}
+
+
+@pytest.mark.parametrize(
+    ("data", "kind"),
+    [
+        (_compound(["WordDocument", "1Table", "\x05SummaryInformation"]), DOC),
+        (_compound(["Workbook"]), XLS),
+        (_compound(["PowerPoint Document", "Current User"]), PPT),
+        # A Windows Installer package: the same container, an installer's root.
+        (_compound(["\u4840\u3b3f", "WordDocument"], root_clsid=MSI_ROOT), None),
+        # A compound file that is no Office document, and Office documents with macros.
+        (_compound(["Contents"]), None),
+        (_compound(["WordDocument", "Macros", "VBA"]), None),
+        (_compound(["Workbook", "_VBA_PROJECT_CUR"]), None),
+        (_compound(["WordDocument"] * 6)[:1500], None),  # cut short: the chain runs out
+        (
+            _zip(
+                {
+                    "[Content_Types].xml": b"<Types/>",
+                    "word/document.xml": b"<w/>",
+                    "word/vbaProject.bin": b"\0",
+                }
+            ),
+            None,
+        ),
+        (
+            _zip(
+                {
+                    "[Content_Types].xml": b'<Types><Override ContentType="application/'
+                    b'vnd.ms-word.document.macroEnabled.main+xml"/></Types>',
+                    "word/document.xml": b"<w/>",
+                }
+            ),
+            None,
+        ),
+    ],
+    ids=[
+        "doc",
+        "xls",
+        "ppt",
+        "msi",
+        "other-ole",
+        "doc-macros",
+        "xls-macros",
+        "cut",
+        "docm",
+        "macro-type",
+    ],
+)
+def test_an_older_office_file_is_told_from_an_installer_and_macros_are_refused(
+    data: bytes, kind: str | None
+) -> None:
+    assert sniff(data) == kind

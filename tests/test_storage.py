@@ -12,13 +12,14 @@ import asyncpg
 import pytest
 from cryptography.fernet import Fernet
 
-from confide.platform.core.crypto import derived_key
+from confide.platform.core.crypto import derived_key, secret_box
 from confide.platform.core.db import tenant_transaction
 from confide.platform.core.settings import reload_settings
 from confide.platform.storage.backends import FolderStore, ObjectStore, S3Store
 from confide.platform.storage.cipher import CHUNK
 from confide.platform.storage.services import (
     CorruptObject,
+    DataKeyMisbound,
     ObjectMissing,
     TenantFiles,
     rewrap_data_key,
@@ -195,3 +196,41 @@ async def test_the_data_key_survives_a_rotation_of_the_master_keys(
         monkeypatch.delenv("CONFIDE_ENCRYPTION_KEYS")
         reload_settings()
     assert await (await _files(tenant, store)).get(object_id) == LETTER
+
+
+async def _key_row(owner: asyncpg.Connection, tenant: TenantRef, wrapped: str | None = None) -> str:
+    """The tenant's wrapped data key as stored (set to ``wrapped`` first when given)."""
+    async with owner.transaction():
+        await owner.execute("SELECT set_config('app.tenant_id', $1, true)", str(tenant.id))
+        if wrapped is not None:
+            await owner.execute("UPDATE storage_data_keys SET wrapped_key = $1", wrapped)
+        return str(await owner.fetchval("SELECT wrapped_key FROM storage_data_keys"))
+
+
+async def test_a_data_key_is_bound_to_its_tenant_and_an_old_one_is_bound_on_use(
+    tenants: dict[str, TenantRef], owner_conn: asyncpg.Connection, tmp_path: Path
+) -> None:
+    store = FolderStore(tmp_path)
+    alpha, beta = tenants["alpha"], tenants["beta"]
+    await _files(alpha, store)
+    beta_files = await _files(beta, store)
+    object_id = uuid4()
+    await beta_files.put(object_id, LETTER)
+    alphas, betas = await _key_row(owner_conn, alpha), await _key_row(owner_conn, beta)
+    opened = secret_box().decrypt(betas)
+    assert opened.startswith(f"confide-data-key/2:{beta.id}:")
+    # Alpha's wrapped key copied into Beta's row: refused, never used as Beta's.
+    await _key_row(owner_conn, beta, alphas)
+    try:
+        with pytest.raises(DataKeyMisbound):
+            await _files(beta, store)
+    finally:
+        await _key_row(owner_conn, beta, betas)
+    # A key wrapped before the binding (the key alone): it still opens Beta's files, and
+    # its first use binds it in place.
+    legacy = secret_box().encrypt(opened.rsplit(":", 1)[1])
+    await _key_row(owner_conn, beta, legacy)
+    assert await (await _files(beta, store)).get(object_id) == LETTER
+    rebound = await _key_row(owner_conn, beta)
+    assert rebound != legacy
+    assert secret_box().decrypt(rebound) == opened

@@ -233,7 +233,7 @@ class AccessForm(SettingsForm):
 
 
 class StatisticsForm(SettingsForm):
-    order = ("threshold", "round_to_5")
+    order = ("threshold", "round_to_5", "year_kind")
 
     @classmethod
     def of(cls, policy: PolicyView) -> StatisticsForm:
@@ -241,6 +241,7 @@ class StatisticsForm(SettingsForm):
             {
                 "threshold": str(policy.stats_suppression_threshold),
                 "round_to_5": "yes" if policy.stats_round_to_5 else "no",
+                "year_kind": policy.stats_year_kind,
             }
         )
 
@@ -257,6 +258,15 @@ class RetentionForm(SettingsForm):
                 "export_days": str(policy.export_expiry_days),
             }
         )
+
+
+class DocumentsForm(SettingsForm):
+    order = ("max_mb", "kinds")
+    lists = ("kinds",)
+
+    @classmethod
+    def of(cls, policy: PolicyView) -> DocumentsForm:
+        return cls({"max_mb": str(policy.document_max_mb)}, lists={"kinds": policy.document_kinds})
 
 
 class ControllerForm(SettingsForm):

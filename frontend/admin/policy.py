@@ -19,15 +19,18 @@ from confide.frontend.admin.forms import (
     AccessForm,
     ControllerForm,
     DocumentForm,
+    DocumentsForm,
     PolicyReviewForm,
     RetentionForm,
     SettingsForm,
     StatisticsForm,
 )
 from confide.frontend.forms import date_fields
+from confide.frontend.labels import DOCUMENT_KIND_LABELS
 from confide.frontend.paging import PageNumber, page_request, paged_template
 from confide.frontend.templating import form_page, page_context, redirect_to
 from confide.platform.core.clock import service_today
+from confide.platform.documents.schemas import DocumentKind
 from confide.platform.identity.schemas import StaffView
 from confide.platform.identity.staff import get_staff
 from confide.platform.identity.web import manager_or_admin, tenant_admin
@@ -44,6 +47,7 @@ from confide.tenants.policy.schemas import TEXT_SECTIONS, NewPolicyReview, Polic
 from confide.tenants.policy.services import (
     ABSOLUTE_HOURS,
     BREAK_GLASS_HOURS,
+    DOCUMENT_MAX_MB,
     EXPORT_EXPIRY_DAYS,
     IDLE_MINUTES,
     POLICY_REVIEW_MONTHS,
@@ -54,11 +58,13 @@ from confide.tenants.policy.services import (
     policy_history,
     set_access_settings,
     set_controller,
+    set_document_settings,
     set_policy_review_months,
     set_retention_settings,
     set_statistics_settings,
     validate_access,
     validate_controller,
+    validate_documents,
     validate_retention,
     validate_review_interval,
     validate_statistics,
@@ -68,6 +74,11 @@ from confide.tenants.schemas import ControllerKind, TenantView
 
 GROUP_TEMPLATE = "admin/policy_group.html"
 YES_NO = (("yes", "Yes"), ("no", "No"))
+YEAR_KIND_OPTIONS = (
+    ("calendar", "Calendar years (January to December)"),
+    ("financial", "Financial years (April to March)"),
+    ("academic", "Academic years (September to August)"),
+)
 CONTROLLER_KINDS = (
     (ControllerKind.COUNCIL.value, "The council (the local authority)"),
     (ControllerKind.CHARITY.value, "A charity"),
@@ -116,6 +127,10 @@ GROUPS: dict[str, Group] = {
             Field("threshold", "Suppress counts below",
                   hint=_between(SUPPRESSION_THRESHOLDS, "") + " UK statistics use 5 to 10."),
             Field("round_to_5", "Round counts to the nearest 5?", kind="radios", options=YES_NO),
+            Field("year_kind", "Which kind of year does the service report on?", kind="radios",
+                  options=YEAR_KIND_OPTIONS,
+                  hint="One kind only, so that no two returns overlap. It cannot be changed"
+                       " once a return has been released."),
         ),
     ),
     "retention": Group(
@@ -129,6 +144,18 @@ GROUPS: dict[str, Group] = {
                   hint=_between(RETENTION_BIRTHDAYS, "") + " For example their 25th birthday."),
             Field("export_days", "Days an export (a case bundle) is kept before it is deleted",
                   hint=_between(EXPORT_EXPIRY_DAYS, " days")),
+        ),
+    ),
+    "documents": Group(
+        "Documents on cases",
+        "The largest file staff may upload to a case, and the kinds of document they choose"
+        " from.",
+        (
+            Field("max_mb", "Largest file (MB)",
+                  hint=_between(DOCUMENT_MAX_MB, " MB") + " 25 MB unless the service sets one."),
+            Field("kinds", "Kinds of document", kind="checkboxes",
+                  hint="Choose at least one.",
+                  options=tuple((k.value, DOCUMENT_KIND_LABELS[k]) for k in DocumentKind)),
         ),
     ),
     "controller": Group(
@@ -177,6 +204,8 @@ def _form_of(
         return StatisticsForm.of(policy)
     if group == "retention":
         return RetentionForm.of(policy)
+    if group == "documents":
+        return DocumentsForm.of(policy)
     if group == "controller":
         return ControllerForm.of(policy, tenant.controller_kind.value)
     return DocumentForm.of(policy, text)
@@ -198,8 +227,9 @@ async def _save_group(
         s = StatisticsForm.posted(data)
         threshold = s.whole("threshold", "Enter the threshold as a whole number")
         round_to_5 = s.yes_no("round_to_5", "Select whether counts are rounded to 5")
+        year_kind = s.text("year_kind") or None
         s.check(lambda: validate_statistics(threshold))
-        return s, lambda: set_statistics_settings(threshold, round_to_5, changed_by=by)
+        return s, lambda: set_statistics_settings(threshold, round_to_5, year_kind, changed_by=by)
     if group == "retention":
         r = RetentionForm.posted(data)
         years = r.whole("years", "Enter the years as a whole number")
@@ -207,6 +237,12 @@ async def _save_group(
         days = r.whole("export_days", "Enter the days an export is kept as a whole number")
         r.check(lambda: validate_retention(years, birthday, days))
         return r, lambda: set_retention_settings(years, birthday, export_days=days, changed_by=by)
+    if group == "documents":
+        f = DocumentsForm.posted(data)
+        max_mb = f.whole("max_mb", "Enter the largest file as a whole number of MB")
+        kinds = f.getall("kinds")
+        f.check(lambda: validate_documents(max_mb, kinds))
+        return f, lambda: set_document_settings(max_mb, kinds, changed_by=by)
     if group == "controller":
         c = ControllerForm.posted(data)
         values = [c.text(name) for name in ControllerForm.order]
@@ -253,6 +289,9 @@ class PolicyPages(Controller):
                 review=await current_review_status(tenant),
                 text=await get_policy_text(),
                 groups=GROUPS,
+                document_kinds=[
+                    DOCUMENT_KIND_LABELS[DocumentKind(k)] for k in policy.document_kinds
+                ],
             ),
         )
 

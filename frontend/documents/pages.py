@@ -18,9 +18,15 @@ from confide.frontend.labels import DOCUMENT_KIND_LABELS
 from confide.frontend.templating import redirect_to
 from confide.platform.casework.schemas import Side
 from confide.platform.documents import services
-from confide.platform.documents.schemas import DocumentKind, NewDocuments
+from confide.platform.documents.schemas import MAX_FILES, NewDocuments
 from confide.platform.documents.sniff import PREVIEWABLE
-from confide.platform.documents.web import UPLOAD_MAX_BODY, download_response, uploaded_files
+from confide.platform.documents.web import (
+    UPLOAD_MAX_BODY,
+    VERSION_MAX_BODY,
+    declared_length,
+    download_response,
+    uploaded_files,
+)
 from confide.platform.identity.schemas import StaffView
 from confide.platform.identity.web import case_worker
 
@@ -44,7 +50,8 @@ async def _documents_page(
         staff,
         form,
         documents=documents,
-        kinds=[(kind.value, DOCUMENT_KIND_LABELS[kind]) for kind in DocumentKind],
+        kinds=[(kind.value, DOCUMENT_KIND_LABELS[kind]) for kind in await services.kinds()],
+        max_mb=(await services.max_bytes()) // (1024 * 1024),
         previewable=PREVIEWABLE,
         **extra,
     )
@@ -76,6 +83,16 @@ class DocumentPages(Controller):
         case_id: FromPath[UUID],
         staff: NamedDependency[StaffView],
     ) -> Template | Redirect:
+        early = Form()
+        await early.save(
+            lambda: services.check_declared_size(
+                case_id, staff, declared_length(request), MAX_FILES
+            )
+        )
+        if not early.ok:
+            form = UploadForm({"kind": "", "side": ""})
+            form.absorb(early.errors)
+            return await _documents_page(request, case_id, staff, form, uploaded=0)
         posted = await request.form()
         form = UploadForm.posted(posted)
         form.values.pop("file", None)
@@ -115,7 +132,7 @@ class DocumentPages(Controller):
     @post(
         "/{document_id:uuid}/versions",
         name="case-document-version",
-        request_max_body_size=UPLOAD_MAX_BODY,
+        request_max_body_size=VERSION_MAX_BODY,
     )
     async def add_version(
         self,
@@ -124,11 +141,17 @@ class DocumentPages(Controller):
         document_id: FromPath[UUID],
         staff: NamedDependency[StaffView],
     ) -> Template | Redirect:
-        files = await uploaded_files(await request.form())
         form = Form()
         await form.save(
-            lambda: services.add_version(case_id, document_id, staff, files[0] if files else None)
+            lambda: services.check_declared_size(case_id, staff, declared_length(request), 1)
         )
+        if form.ok:
+            files = await uploaded_files(await request.form())
+            await form.save(
+                lambda: services.add_version(
+                    case_id, document_id, staff, files[0] if files else None
+                )
+            )
         if form.ok:
             return redirect_to(
                 request,

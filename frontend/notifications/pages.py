@@ -29,6 +29,7 @@ SAYS = {
     NotificationKind.POLICY_REVIEW_DUE: "The confidentiality policy is due for review",
     NotificationKind.CASE_ASSIGNED: "A case was assigned to you",
     NotificationKind.REQUEST_DUE: "An information request's deadline is near or has passed",
+    NotificationKind.REQUEST_IDENTITY: "An information request still waits for proof of identity",
 }
 
 

@@ -3,10 +3,11 @@ grouped, and the choices of the forms (legal bases, ways of sending and telling)
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from confide.frontend.casework.presenters import people_of
-from confide.frontend.labels import SEND_METHOD_LABELS, TELL_METHOD_LABELS
+from confide.frontend.labels import DOCUMENT_KIND_LABELS, SEND_METHOD_LABELS, TELL_METHOD_LABELS
 from confide.platform.casework.schemas import CaseView, Side
 from confide.platform.consent.disclosures import (
     FIELD_LABELS,
@@ -15,6 +16,7 @@ from confide.platform.consent.disclosures import (
     field_text,
 )
 from confide.platform.consent.schemas import CaseField, ItemKind
+from confide.platform.documents.schemas import DocumentView
 
 PREVIEW_CHARS = 120
 LEGAL_BASES = [(basis.value, label) for basis, label in LEGAL_BASIS_LABELS.items()]
@@ -38,9 +40,12 @@ def _shorten(text: str) -> str:
     return flat if len(flat) <= PREVIEW_CHARS else flat[: PREVIEW_CHARS - 1].rstrip() + "…"
 
 
-def item_choices(case: CaseView) -> list[tuple[str, list[ItemChoice]]]:
-    """Every item of the case that can be shared, grouped: notes, contacts, case details,
-    and people's contact details. Nothing is ticked for anyone (need-to-know, policy 4.5)."""
+def item_choices(
+    case: CaseView, documents: Sequence[DocumentView] = ()
+) -> list[tuple[str, list[ItemChoice]]]:
+    """Every item of the case that can be shared, grouped: notes, contacts, documents (their
+    latest version, which the share records), case details, and people's contact details.
+    Nothing is ticked for anyone (need-to-know, policy 4.5)."""
     notes = [
         (
             f"note:{n.note_id}",
@@ -60,6 +65,15 @@ def item_choices(case: CaseView) -> list[tuple[str, list[ItemChoice]]]:
         )
         for c in sorted(case.contacts, key=lambda c: c.occurred_at, reverse=True)
     ]
+    files = [
+        (
+            f"document:{d.id}",
+            f"{d.title} (version {d.version})",
+            f"{DOCUMENT_KIND_LABELS[d.kind]}: {d.filename}",
+            d.side is Side.YOUNG_PERSON_ONLY,
+        )
+        for d in documents
+    ]
     fields = [
         (f"field:{f.value}", FIELD_LABELS[f], value, False)
         for f in CaseField
@@ -77,6 +91,7 @@ def item_choices(case: CaseView) -> list[tuple[str, list[ItemChoice]]]:
     for title, entries in (
         ("Notes", notes),
         ("Contacts", contacts),
+        ("Documents", files),
         ("Case details", fields),
         ("Contact details (for a safeguarding referral, for example)", details),
     ):
@@ -90,7 +105,9 @@ def item_choices(case: CaseView) -> list[tuple[str, list[ItemChoice]]]:
     return groups
 
 
-def chosen(case: CaseView, keys: list[str]) -> list[ItemChoice]:
+def chosen(
+    case: CaseView, keys: list[str], documents: Sequence[DocumentView] = ()
+) -> list[ItemChoice]:
     """The items ticked, in the order they were, as the share form words them."""
-    by_key = {c.key: c for _, group in item_choices(case) for c in group}
+    by_key = {c.key: c for _, group in item_choices(case, documents) for c in group}
     return [by_key[k] for k in keys if k in by_key]

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
@@ -22,6 +22,8 @@ from confide.platform.casework.access import is_manager
 from confide.platform.consent import disclosures
 from confide.platform.consent.disclosures import DisclosureRefused
 from confide.platform.consent.schemas import DisclosureCheck
+from confide.platform.documents.web import download_response
+from confide.platform.exports import package
 from confide.platform.identity.schemas import StaffView
 from confide.platform.identity.web import case_worker
 
@@ -74,6 +76,17 @@ class DisclosureRecordPages(Controller):
         return paged_template(
             request, "disclosures/log.html", log, page, case_id=case_id, labels=LABELS
         )
+
+    @get("/{disclosure_id:uuid}/package", name="case-disclosure-package")
+    async def disclosure_package(
+        self,
+        case_id: FromPath[UUID],
+        disclosure_id: FromPath[UUID],
+        staff: NamedDependency[StaffView],
+    ) -> Response[bytes]:
+        """The printable package as a PDF to save or print (audited)."""
+        name, made = await package.disclosure_package(case_id, disclosure_id, staff)
+        return download_response(name, package.MEDIA_TYPE, made)
 
     @get("/{disclosure_id:uuid}", name="case-disclosure")
     async def disclosure_record(

@@ -27,6 +27,7 @@ from confide.platform.consent.disclosures import DisclosureRefused, recipient_ro
 from confide.platform.consent.schemas import DisclosureCheck, NewDisclosure
 from confide.platform.core.errors import Invalid
 from confide.platform.core.pagination import Page, PageRequest
+from confide.platform.documents import services as documents
 from confide.platform.identity.idempotency import idempotent
 from confide.platform.identity.schemas import StaffView
 from confide.platform.identity.web import case_worker
@@ -59,7 +60,7 @@ async def share_page(
         case=case,
         consent=await current_consent(case_id),
         roles=recipient_roles(await get_policy()),
-        groups=presenters.item_choices(case),
+        groups=presenters.item_choices(case, await documents.of_opened_case(case)),
         labels=LABELS,
         senco_q=senco_q,
         sencos=sencos,
@@ -92,7 +93,7 @@ async def check_page(
         case=case,
         result=result,
         hidden=form.carried(),
-        chosen=presenters.chosen(case, form.getall("items")),
+        chosen=presenters.chosen(case, form.getall("items"), await documents.of_opened_case(case)),
         is_manager=is_manager(staff),
         legal_bases=presenters.LEGAL_BASES,
     )

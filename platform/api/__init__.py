@@ -14,6 +14,7 @@ from confide.platform.api.housekeeping import HousekeepingController, JobRunsCon
 from confide.platform.api.notifications import NotificationController
 from confide.platform.api.people import PeopleController
 from confide.platform.api.policy import PolicyDocumentController, PolicySettingsController
+from confide.platform.api.request_files import FoiLogController, RequestFilesController
 from confide.platform.api.requests import RequestsController
 from confide.platform.api.retention import LegalHoldController, RetentionController
 from confide.platform.api.schools import SchoolsController
@@ -44,6 +45,8 @@ def api_router() -> Router:
             TasksController,
             DocumentsController,
             RequestsController,
+            RequestFilesController,
+            FoiLogController,
             SubjectAccessController,
             StatisticsController,
             ExportsController,

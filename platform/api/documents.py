@@ -15,9 +15,11 @@ from litestar.params import FromPath, QueryParameter
 from litestar.status_codes import HTTP_201_CREATED
 
 from confide.platform.documents import services
-from confide.platform.documents.schemas import DocumentView, NewDocuments
+from confide.platform.documents.schemas import MAX_FILES, DocumentView, NewDocuments
 from confide.platform.documents.web import (
     UPLOAD_MAX_BODY,
+    VERSION_MAX_BODY,
+    declared_length,
     download_response,
     form_text,
     form_uuid,
@@ -60,6 +62,7 @@ class DocumentsController(Controller):
         optional), ``side`` (shared or young_person_only), and optionally ``note_id`` or
         ``contact_id``. Types are judged from the bytes: PDF, Office documents, images,
         plain text."""
+        await services.check_declared_size(case_id, staff, declared_length(request), MAX_FILES)
         posted = await read_form(request)
         errors: dict[str, str] = {}
         given = form_text(posted, "document_date").strip()
@@ -95,7 +98,7 @@ class DocumentsController(Controller):
         "/{document_id:uuid}/versions",
         status_code=HTTP_201_CREATED,
         name="api-add-document-version",
-        request_max_body_size=UPLOAD_MAX_BODY,
+        request_max_body_size=VERSION_MAX_BODY,
     )
     async def add_version(
         self,
@@ -105,6 +108,7 @@ class DocumentsController(Controller):
         staff: NamedDependency[StaffView],
     ) -> DocumentView:
         """A new version (multipart, ``file``); the earlier versions are kept."""
+        await services.check_declared_size(case_id, staff, declared_length(request), 1)
         files = await uploaded_files(await read_form(request))
         return await services.add_version(case_id, document_id, staff, files[0] if files else None)
 

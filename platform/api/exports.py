@@ -14,6 +14,8 @@ from litestar.status_codes import HTTP_202_ACCEPTED
 
 from confide.platform.api.schemas import Limit, Offset, PageOut
 from confide.platform.core.pagination import DEFAULT_PAGE_SIZE, PageRequest
+from confide.platform.documents.web import download_response
+from confide.platform.exports import package
 from confide.platform.exports import services as exports
 from confide.platform.exports.schemas import MEDIA_TYPE, ExportView, NewCaseBundle
 from confide.platform.identity.schemas import StaffView
@@ -68,3 +70,19 @@ class ExportsController(Controller):
         """The export's ZIP (audited); 409 until it is ready."""
         found = await exports.download(staff, export_id)
         return Response(found.content, media_type=MEDIA_TYPE, headers=found.headers)
+
+    @get(
+        "/cases/{case_id:uuid}/disclosures/{disclosure_id:uuid}/package",
+        name="api-disclosure-package",
+        media_type=package.MEDIA_TYPE,
+    )
+    async def disclosure_package(
+        self,
+        case_id: FromPath[UUID],
+        disclosure_id: FromPath[UUID],
+        staff: NamedDependency[StaffView],
+    ) -> Response[bytes]:
+        """A disclosure's printable package: exactly what it recorded, as a PDF with the
+        disclosure record on its first page (audited; never under break-glass)."""
+        name, made = await package.disclosure_package(case_id, disclosure_id, staff)
+        return download_response(name, package.MEDIA_TYPE, made)

@@ -28,6 +28,7 @@ from confide.tenants.policy.schemas import (
     AccessSettingsIn,
     ConsentSettingsIn,
     ControllerIn,
+    DocumentSettingsIn,
     NewPolicyReview,
     PolicyChangeView,
     PolicyReviewView,
@@ -117,7 +118,10 @@ class PolicySettingsController(Controller):
     ) -> Settings:
         return _settings(
             await services.set_statistics_settings(
-                data.stats_suppression_threshold, data.stats_round_to_5, changed_by=staff.id
+                data.stats_suppression_threshold,
+                data.stats_round_to_5,
+                data.stats_year_kind,
+                changed_by=staff.id,
             )
         )
 
@@ -131,6 +135,19 @@ class PolicySettingsController(Controller):
                 data.retention_birthday,
                 export_days=data.export_expiry_days,
                 changed_by=staff.id,
+            )
+        )
+
+    @put("/documents", name="api-policy-documents", guards=[tenant_admin])
+    async def documents(
+        self, data: JSONBody[DocumentSettingsIn], staff: NamedDependency[StaffView]
+    ) -> Settings:
+        """One file's size limit (``document_max_mb``, 1-50) and the kinds of document staff
+        choose from (``document_kinds``: ehc_plan, decision_letter, report, consent_form,
+        correspondence, other)."""
+        return _settings(
+            await services.set_document_settings(
+                data.document_max_mb, data.document_kinds, changed_by=staff.id
             )
         )
 

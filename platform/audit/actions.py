@@ -88,6 +88,7 @@ class Action(StrEnum):
     EXPORT_REQUESTED = "export_requested"
     EXPORT_BUILT = "export_built"
     EXPORT_DOWNLOADED = "export_downloaded"
+    DISCLOSURE_PACKAGE_DOWNLOADED = "disclosure_package_downloaded"
     # Issue 14, a case's life: details changed as versions, corrections, reopening
     PERSON_CHANGED = "person_changed"
     CASE_DETAILS_CHANGED = "case_details_changed"
@@ -111,6 +112,10 @@ class Action(StrEnum):
     REQUEST_READ = "request_read"
     REQUEST_STEP = "request_step"
     REQUEST_CLOSED = "request_closed"
+    REQUEST_DOCUMENT_ADDED = "request_document_added"
+    REQUEST_DOCUMENT_DOWNLOADED = "request_document_downloaded"
+    REQUEST_RELEASED = "request_released"
+    REQUEST_RELEASE_REFUSED = "request_release_refused"
 
 
 MEANINGS: dict[Action, str] = {
@@ -200,11 +205,19 @@ MEANINGS: dict[Action, str] = {
     Action.EXPORT_REQUESTED: "a case's bundle was asked for, to be built by a worker",
     Action.EXPORT_BUILT: "a worker built an export and stored it encrypted, with its checksum",
     Action.EXPORT_DOWNLOADED: "an export's file was downloaded by its asker or a manager",
+    Action.DISCLOSURE_PACKAGE_DOWNLOADED: (
+        "a disclosure's printable package (exactly what it recorded, as PDF) was downloaded"
+    ),
     # Issue 17, information requests
     Action.REQUEST_LOGGED: "an information request (subject access, case file, FOI) was logged",
     Action.REQUEST_READ: "a manager read an information request",
     Action.REQUEST_STEP: "a manager recorded a step of a request (identity, clarification ...)",
     Action.REQUEST_CLOSED: "a manager closed an information request with its outcome",
+    Action.REQUEST_DOCUMENT_ADDED: "a manager recorded a file on a request (a letter, a signed"
+    " consent form)",
+    Action.REQUEST_DOCUMENT_DOWNLOADED: "a manager downloaded a file recorded on a request",
+    Action.REQUEST_RELEASED: "a manager released a case file on a request, as a disclosure",
+    Action.REQUEST_RELEASE_REFUSED: "a case file's release was refused: its ground was missing",
 }
 
 _CODE = re.compile(r"^[a-z][a-z0-9_]{0,63}$")

@@ -67,10 +67,12 @@ from confide.platform.consent.schemas import (
     SentDisclosure,
     SharedItem,
 )
-from confide.platform.core.clock import SERVICE_ZONE
+from confide.platform.core.clock import SERVICE_ZONE, service_today
 from confide.platform.core.db import current_tenant_id
 from confide.platform.core.errors import Conflict, Invalid, NotFound
 from confide.platform.core.pagination import MAX_PAGE_SIZE, Page, PageRequest
+from confide.platform.documents import services as documents
+from confide.platform.documents.schemas import SharedVersion
 from confide.platform.identity.schemas import StaffView
 from confide.platform.notifications import services as notifications
 from confide.platform.notifications.schemas import NotificationKind
@@ -259,9 +261,15 @@ def _person(case: CaseView, person_id: str) -> tuple[str, PersonView] | None:
     return next(((part, p) for part, p in people if str(p.id) == person_id), None)
 
 
-def _item(case: CaseView, ref: ItemRef) -> SharedItem | None:
+def _item(
+    case: CaseView, ref: ItemRef, chosen: dict[str, SharedVersion] | None = None
+) -> SharedItem | None:
     """One chosen item as it is now in ``case`` (as that view shows it); None if absent.
-    A case field or contact detail that is not recorded is an error."""
+    A case field or contact detail that is not recorded is an error. ``chosen``: the
+    exact versions of the documents chosen (``_documents``)."""
+    if ref.kind is ItemKind.DOCUMENT:
+        version = (chosen or {}).get(ref.id)
+        return None if version is None else document_item(version)
     if ref.kind is ItemKind.NOTE:
         note = next((n for n in case.notes if str(n.note_id) == ref.id), None)
         if note is None:
@@ -304,6 +312,25 @@ def _item(case: CaseView, ref: ItemRef) -> SharedItem | None:
     return SharedItem(ref.kind, ref.id, f"{label} ({part})", text)
 
 
+def document_item(found: SharedVersion) -> SharedItem:
+    """A document as a share records it: the exact version (``<id>@<version>``), its title,
+    and its file's name, type, size and SHA-256, so the package sends that very file."""
+    size = f"{found.size / 1024:.0f} KB" if found.size >= 1024 else f"{found.size} bytes"
+    return SharedItem(
+        ItemKind.DOCUMENT,
+        f"{found.document_id}@{found.version}",
+        f"Document: {found.title} (version {found.version})",
+        f"{found.filename} ({found.content_type.split(';')[0]}, {size}), SHA-256 {found.sha256}",
+        found.side is Side.YOUNG_PERSON_ONLY,
+    )
+
+
+async def _documents(case: CaseView, refs: Sequence[ItemRef]) -> dict[str, SharedVersion]:
+    """The exact version of each document chosen, by its reference."""
+    chosen = [ref.id for ref in refs if ref.kind is ItemKind.DOCUMENT]
+    return await documents.versions_for_share(case, chosen) if chosen else {}
+
+
 def contact_detail(person: PersonView, kind: ItemKind) -> tuple[str, str | None]:
     """A person's address or phone number as it would be shared, with its label."""
     name = f"{person.first_name} {person.last_name}"
@@ -313,9 +340,11 @@ def contact_detail(person: PersonView, kind: ItemKind) -> tuple[str, str | None]
     return f"Address of {name}", "\n".join(lines) or None
 
 
-def _snapshot(case: CaseView, refs: Sequence[ItemRef]) -> list[SharedItem]:
+def _snapshot(
+    case: CaseView, refs: Sequence[ItemRef], chosen: dict[str, SharedVersion]
+) -> list[SharedItem]:
     """The chosen items exactly as they are now; an item not on this case is an error."""
-    items = [_item(case, ref) for ref in refs]
+    items = [_item(case, ref, chosen) for ref in refs]
     if any(item is None for item in items):
         raise Invalid({"items": "Choose items from this case"})
     return [item for item in items if item is not None]
@@ -340,13 +369,19 @@ async def _what_may_go(
 
     On a consent that speaks for the parent's side only, what may go is what the parent's
     view shows (``records.parent_view``, an audited read): a chosen item it leaves out is the
-    young person's. Otherwise the young person's own items are those on their side.
+    young person's. Otherwise the young person's own items are those on their side. A
+    document's side is its own, as a note's is (rule 15): one on the young person's side is
+    not in the parent's view.
     """
-    everything = _snapshot(case, refs)
+    chosen = await _documents(case, refs)
+    everything = _snapshot(case, refs, chosen)
     if not _parents_side_only(consent, capacity):
         return everything, sum(item.young_person_only for item in everything)
     parents = await records.parent_view(case.id, staff, purpose="parent_consent_share")
-    seen = [_item(parents, ref) for ref in refs]
+    parents_documents = {
+        ref: found for ref, found in chosen.items() if found.side is not Side.YOUNG_PERSON_ONLY
+    }
+    seen = [_item(parents, ref, parents_documents) for ref in refs]
     outside = sum(item is None for item in seen)
     return [s or e for s, e in zip(seen, everything, strict=True)], outside
 
@@ -512,6 +547,80 @@ async def share(case_id: UUID, staff: StaffView, data: NewDisclosure) -> Disclos
         consent_id=row.get("consent_id"),
         check=row["check_code"],
     )
+    return await _load(case_id, row["id"])
+
+
+async def record_release(
+    case_id: UUID,
+    staff: StaffView,
+    data: NewDisclosure,
+    sent: SentDisclosure,
+    *,
+    on_service_users_word: bool,
+) -> DisclosureView:
+    """A case file released on an information request (rule 10, policy 5.1), decided and
+    sent at once, on an open or a closed case, by a manager; the requests domain has checked
+    its ground. ``on_service_users_word``: their signed consent form or letter on the
+    request, or their asking for the file to go to them or their solicitor (basis
+    ``service_user``; their confidences stay out: rule 15). Otherwise ``data.legal_basis``:
+    a manager's legal basis, and the tell-the-client task opens (rule 7). The disclosure
+    keeps exactly the items released, as they are now, and is in the case's log."""
+    if not is_manager(staff):
+        raise NotPermitted("a case file is released by a manager")
+    policy = await get_policy()
+    case = await records.get_case(case_id, staff, purpose="disclosure")
+    if case.grounds is Grounds.BREAK_GLASS:
+        raise NotPermitted("break-glass access does not extend to sharing a case")
+    await queries.hold_case(current_tenant_id(), case_id)
+    shared = _snapshot(case, data.items, await _documents(case, data.items))
+    sent.validate(service_today())
+    if on_service_users_word:
+        if any(item.young_person_only for item in shared):
+            raise Invalid(
+                {
+                    "items": "What the young person told the service in confidence is not"
+                    " released on this ground: choose items from the shared record"
+                }
+            )
+    elif data.legal_basis is None:
+        raise Invalid({"legal_basis": "Choose the legal basis"})
+    row: dict[str, Any] = {
+        "id": uuid4(),
+        "tenant_id": current_tenant_id(),
+        "case_id": case_id,
+        "recipient_org": data.recipient_org.strip(),
+        "recipient_role": data.recipient_role.strip(),
+        "recipient_person": data.recipient_person.strip(),
+        "purpose": data.purpose.strip(),
+        "items": json.dumps([_item_json(i) for i in shared]),
+        "check_code": CheckCode.INFORMATION_REQUEST.value,
+        "check_reason": "Released on an information request for the case file (policy 5.1).",
+        "requested_by": staff.id,
+        "decided_at": datetime.now(UTC),
+    }
+    if on_service_users_word:
+        row["status"] = DisclosureStatus.ALLOWED
+        row["basis"] = Basis.SERVICE_USER
+    else:
+        row["status"] = DisclosureStatus.AUTHORISED
+        row["basis"] = Basis.LEGAL
+        row["legal_basis"] = data.legal_basis
+        row["justification"] = data.justification.strip()
+        row["tell_not_possible"] = ANONYMOUS_NO_ONE_TO_TELL if case.anonymous else None
+        row["authorised_by"] = staff.id
+    await queries.insert_disclosure(row)
+    await queries.mark_sent(current_tenant_id(), row["id"], sent, staff.id)
+    await record_act(
+        CaseAccess(case.id, case.reference, case.status, case.grounds),
+        staff,
+        Action.DISCLOSURE_SENT,
+        reason_code=str(row.get("legal_basis") or row["basis"]),
+        disclosure_id=row["id"],
+        item_count=len(shared),
+        check=row["check_code"],
+    )
+    if row["basis"] == Basis.LEGAL and row["tell_not_possible"] is None:
+        await tasks.open_task(case_id, row["id"], policy.tell_client_days)
     return await _load(case_id, row["id"])
 
 

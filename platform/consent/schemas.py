@@ -71,6 +71,9 @@ class SendMethod(StrEnum):
 class Basis(StrEnum):
     CONSENT = "consent"
     LEGAL = "legal"  # without consent: a manager recorded a legal basis
+    # A case file released on a request (rule 10): the service user's signed consent form
+    # or letter on the request, or their asking for it to go to them or their solicitor.
+    SERVICE_USER = "service_user"
 
 
 class LegalBasis(StrEnum):
@@ -247,6 +250,9 @@ class ItemKind(StrEnum):
     # A person's contact details, for a safeguarding referral (the id is the person's).
     ADDRESS = "address"
     PHONE = "phone"
+    # A document on the case, at the version named (``<id>@<version>``) or its latest: the
+    # disclosure records the exact version (rule 28).
+    DOCUMENT = "document"
 
 
 class CaseField(StrEnum):
@@ -261,8 +267,8 @@ class CaseField(StrEnum):
 
 
 class ItemRef(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    """One item to share: a note (its current version), a contact, a case field, or a
-    person's address or phone number."""
+    """One item to share: a note (its current version), a contact, a case field, a
+    person's address or phone number, or a document (``<id>`` or ``<id>@<version>``)."""
 
     kind: ItemKind
     id: str  # a note's, contact's or person's id, or a ``CaseField`` value
@@ -467,6 +473,8 @@ class CheckCode(StrEnum):
     YOUNG_PERSON_CANNOT_DECIDE = "young_person_cannot_decide"  # their own consent, no capacity
     YOUNG_PERSON_SIDE = "young_person_side"  # their confidences, on a parent's consent
     LAPSED = "lapsed"
+    # Released on a case-file request (rule 10): its ground is recorded on the request.
+    INFORMATION_REQUEST = "information_request"
 
 
 @dataclass(frozen=True, slots=True)

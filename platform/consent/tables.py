@@ -138,7 +138,11 @@ class Disclosure(TenantOwned, tablename="disclosures", tags=[NO_DELETE]):
         "status IN ('awaiting_authorisation', 'declined', 'allowed', 'authorised', 'shared',"
         " 'cancelled')"
     )
-    disclosures_allowed_on_consent = Check("status <> 'allowed' OR basis = 'consent'")
+    # Allowed on consent, or on the service user's own word recorded on a case-file
+    # request (rule 10: their signed form or letter, or their asking for the file).
+    disclosures_allowed_on_consent = Check(
+        "status <> 'allowed' OR basis IN ('consent', 'service_user')"
+    )
     disclosures_authorised_legally = Check("status <> 'authorised' OR basis = 'legal'")
     disclosures_sent = Check(
         "status <> 'shared' OR num_nonnulls(sent_on, sent_method, sent_to, sent_by) = 4"

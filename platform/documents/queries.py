@@ -12,6 +12,7 @@ from confide.platform.documents.schemas import (
     DocumentFile,
     DocumentKind,
     DocumentView,
+    SharedVersion,
     VersionView,
 )
 
@@ -151,14 +152,34 @@ async def version_file(
     )
 
 
-async def versions_of(case_id: UUID, items: list[tuple[UUID, int | None]]) -> dict[UUID, int]:
-    """The version each of the documents given is at (the one named, or the latest), for
-    those that are the case's: document id to version."""
-    found: dict[UUID, int] = {}
+async def versions_for_share(
+    case_id: UUID, items: list[tuple[UUID, int | None]]
+) -> dict[UUID, SharedVersion]:
+    """The exact version of each document given (the one named, or the latest), for those
+    that are the case's: document id to that version."""
+    found: dict[UUID, SharedVersion] = {}
     for document_id, version in items:
-        file = await version_file(case_id, document_id, version)
-        if file is not None:
-            found[document_id] = file.version
+        rows = await raw(
+            "SELECT document_id, version, title, side, filename, content_type, size, sha256"
+            " FROM case_documents WHERE case_id = {} AND document_id = {}"
+            " AND ({}::integer IS NULL OR version = {}) ORDER BY version DESC LIMIT 1",
+            case_id,
+            document_id,
+            version,
+            version,
+        )
+        if rows:
+            row = rows[0]
+            found[document_id] = SharedVersion(
+                document_id=row["document_id"],
+                version=row["version"],
+                title=row["title"],
+                side=Side(row["side"]),
+                filename=row["filename"],
+                content_type=row["content_type"],
+                size=int(row["size"]),
+                sha256=row["sha256"],
+            )
     return found
 
 
@@ -170,15 +191,20 @@ async def objects_of_cases(case_ids: list[UUID]) -> list[UUID]:
     return [row["object_id"] for row in rows]
 
 
-async def note_on_case(case_id: UUID, note_id: UUID) -> bool:
+async def note_side(case_id: UUID, note_id: UUID) -> Side | None:
+    """The side of a note of this case (its latest version's); None if it is not one."""
     rows = await raw(
-        "SELECT 1 FROM case_notes WHERE case_id = {} AND note_id = {} LIMIT 1", case_id, note_id
+        "SELECT side FROM case_notes WHERE case_id = {} AND note_id = {}"
+        " ORDER BY version DESC LIMIT 1",
+        case_id,
+        note_id,
     )
-    return bool(rows)
+    return Side(rows[0]["side"]) if rows else None
 
 
-async def contact_on_case(case_id: UUID, contact_id: UUID) -> bool:
+async def contact_side(case_id: UUID, contact_id: UUID) -> Side | None:
+    """The side of a contact of this case; None if it is not one."""
     rows = await raw(
-        "SELECT 1 FROM case_contacts WHERE case_id = {} AND id = {} LIMIT 1", case_id, contact_id
+        "SELECT side FROM case_contacts WHERE case_id = {} AND id = {}", case_id, contact_id
     )
-    return bool(rows)
+    return Side(rows[0]["side"]) if rows else None

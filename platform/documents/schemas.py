@@ -13,8 +13,12 @@ TITLE_MAX = 200
 FILENAME_MAX = 200
 #: A file's size limit when the service has set none (rule 28).
 DEFAULT_MAX_BYTES = 25 * 1024 * 1024
+#: The largest limit a service may set: the routes refuse a larger body outright.
+MAX_BYTES_CEILING = 50 * 1024 * 1024
 #: Files one upload may carry.
 MAX_FILES = 10
+#: What a form's other fields and the multipart framing may add to its files.
+FORM_ALLOWANCE = 1024 * 1024
 
 
 class DocumentKind(StrEnum):
@@ -95,3 +99,17 @@ class DocumentFile:
     content_type: str
     size: int
     object_id: UUID
+
+
+@dataclass(frozen=True, slots=True)
+class SharedVersion:
+    """One exact version of a document chosen for a share: what the disclosure records."""
+
+    document_id: UUID
+    version: int
+    title: str
+    side: Side
+    filename: str
+    content_type: str
+    size: int
+    sha256: str

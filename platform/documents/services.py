@@ -17,34 +17,55 @@ from uuid import UUID, uuid4
 
 from confide.platform.audit.actions import Action
 from confide.platform.casework.access import check_access, open_case, record_act
-from confide.platform.casework.schemas import Side
+from confide.platform.casework.schemas import CaseView, Side
 from confide.platform.core.db import current_tenant_id
 from confide.platform.core.edge import check_text
-from confide.platform.core.errors import Invalid, NotFound
+from confide.platform.core.errors import Conflict, Invalid, NotFound
+from confide.platform.core.logs import get_logger
 from confide.platform.documents import queries, scanning
 from confide.platform.documents.schemas import (
-    DEFAULT_MAX_BYTES,
     FILENAME_MAX,
+    FORM_ALLOWANCE,
     MAX_FILES,
     TITLE_MAX,
     DocumentFile,
     DocumentKind,
     DocumentView,
     NewDocuments,
+    SharedVersion,
     UploadedFile,
 )
 from confide.platform.documents.sniff import EXTENSIONS, sniff
 from confide.platform.identity.schemas import StaffView
-from confide.platform.storage.services import TenantFiles, tenant_files
+from confide.platform.storage.services import ObjectMissing, TenantFiles, tenant_files
+from confide.tenants.policy.services import get_policy
 
 
 class DocumentNotFound(NotFound):
     """No such document on this case (never existed, or another case's or tenant's)."""
 
 
-def max_bytes() -> int:
-    """The service's size limit for one file."""
-    return DEFAULT_MAX_BYTES
+class DocumentFileMissing(Conflict):
+    """The document's row is there but its stored object is not (lost or erased out of
+    step): a clear 409, never a 500, logged with codes only."""
+
+    detail = "This version's file could not be found in storage. Tell a manager."
+
+    def __init__(self) -> None:
+        super().__init__("file_missing")
+
+
+log = get_logger(__name__)
+
+
+async def max_bytes() -> int:
+    """The service's size limit for one file (its policy setting, 25 MB by default)."""
+    return (await get_policy()).document_max_mb * 1024 * 1024
+
+
+async def kinds() -> list[DocumentKind]:
+    """The kinds of document the service offers (its policy setting: all six by default)."""
+    return [DocumentKind(k) for k in (await get_policy()).document_kinds]
 
 
 def _megabytes(size: int) -> str:
@@ -74,14 +95,33 @@ def stored_filename(name: str, content_type: str) -> str:
     return f"{name[: FILENAME_MAX - len(endings[0])]}{endings[0]}"
 
 
+async def check_declared_size(
+    case_id: UUID, staff: StaffView, declared: int | None, files: int
+) -> None:
+    """Before an upload's body is read: need-to-know for the case (another tenant's case is
+    "not found" whatever the body), then a body declared larger than ``files`` files of the
+    service's limit (and the form's allowance) is refused on the field at once."""
+    await check_access(case_id, staff, purpose="record", require_open=True)
+    limit = await max_bytes()
+    if declared is not None and declared > files * limit + FORM_ALLOWANCE:
+        if files == 1:
+            raise Invalid({"file": f"The file must be smaller than {_megabytes(limit)}"})
+        raise Invalid(
+            {
+                "file": f"The files must be smaller than {_megabytes(limit)} each, and at most"
+                f" {files} at once"
+            }
+        )
+
+
 async def _check_files(files: list[UploadedFile], field: str) -> list[str]:
     """Each file's type; ``Invalid`` naming ``field`` for the first one refused."""
     if not files or all(not f.data and not f.filename for f in files):
         raise Invalid({field: "Choose a file to upload"})
     if len(files) > MAX_FILES:
         raise Invalid({field: f"Upload at most {MAX_FILES} files at once"})
-    limit = max_bytes()
-    kinds = []
+    limit = await max_bytes()
+    found = []
     for file in files:
         name = clean_filename(file.filename)
         if not file.data:
@@ -104,11 +144,11 @@ async def _check_files(files: list[UploadedFile], field: str) -> list[str]:
             raise Invalid(
                 {field: f"The file {name} could not be checked for viruses: try again later"}
             ) from None
-        kinds.append(kind)
-    return kinds
+        found.append(kind)
+    return found
 
 
-def _check_details(data: NewDocuments) -> tuple[DocumentKind, Side]:
+async def _check_details(data: NewDocuments) -> tuple[DocumentKind, Side]:
     errors: dict[str, str] = dict(data.problems)
     check_text(
         errors,
@@ -119,9 +159,9 @@ def _check_details(data: NewDocuments) -> tuple[DocumentKind, Side]:
         required=False,
         single_line=True,
     )
-    try:
-        kind = DocumentKind(data.kind)
-    except ValueError:
+    offered = await kinds()
+    kind = next((k for k in offered if k.value == data.kind), None)
+    if kind is None:
         errors["kind"] = "Choose what kind of document it is"
         kind = DocumentKind.OTHER
     if data.date_given and data.document_date is None:
@@ -134,6 +174,18 @@ def _check_details(data: NewDocuments) -> tuple[DocumentKind, Side]:
     if errors:
         raise Invalid(errors)
     return kind, side
+
+
+async def check_files(files: list[UploadedFile], field: str) -> list[str]:
+    """For a file kept elsewhere than on a case (a letter on an information request): the
+    same checks as a case document's (type from its bytes, size limit, scanning), each
+    file's type, or ``Invalid`` naming ``field``."""
+    return await _check_files(files, field)
+
+
+async def store_file(data: bytes) -> tuple[UUID, str]:
+    """A checked file sealed and stored under a fresh id: the id and its SHA-256."""
+    return await _store(await tenant_files(), data)
 
 
 async def _store(files: TenantFiles, data: bytes) -> tuple[UUID, str]:
@@ -160,13 +212,21 @@ async def upload(case_id: UUID, staff: StaffView, data: NewDocuments) -> list[Do
         errors.update(invalid.errors)
     kind, side = DocumentKind.OTHER, Side.SHARED
     try:
-        kind, side = _check_details(data)
+        kind, side = await _check_details(data)
     except Invalid as invalid:
         errors.update(invalid.errors)
-    if data.note_id is not None and not await queries.note_on_case(case_id, data.note_id):
-        errors["note_id"] = "Choose a note of this case"
-    if data.contact_id is not None and not await queries.contact_on_case(case_id, data.contact_id):
-        errors["contact_id"] = "Choose a contact of this case"
+    if data.note_id is not None:
+        note_side = await queries.note_side(case_id, data.note_id)
+        if note_side is None:
+            errors["note_id"] = "Choose a note of this case"
+        elif note_side is Side.YOUNG_PERSON_ONLY:
+            side = Side.YOUNG_PERSON_ONLY  # rule 15: what is on a confidence stays on its side
+    if data.contact_id is not None:
+        contact_side = await queries.contact_side(case_id, data.contact_id)
+        if contact_side is None:
+            errors["contact_id"] = "Choose a contact of this case"
+        elif contact_side is Side.YOUNG_PERSON_ONLY:
+            side = Side.YOUNG_PERSON_ONLY
     if errors:
         raise Invalid(errors)
     files = await tenant_files()
@@ -293,15 +353,45 @@ async def open_download(
     files = await tenant_files()
     # Whole, within the size limit: a missing or damaged object fails here, before any
     # byte is sent.
-    return found, await files.get(found.object_id)
+    try:
+        return found, await files.get(found.object_id)
+    except ObjectMissing:
+        log.error("stored_object_missing", stored="document")  # ids in context only
+        raise DocumentFileMissing() from None
 
 
-async def versions_for_share(
-    case_id: UUID, items: list[tuple[UUID, int | None]]
-) -> dict[UUID, int]:
-    """For a share being recorded (the caller has checked the case): the exact version of
-    each document named (the latest when none is), for the disclosure's snapshot."""
-    return await queries.versions_of(case_id, items)
+async def of_opened_case(case: CaseView) -> list[DocumentView]:
+    """A case's documents for a caller that has already opened it: a ``CaseView`` exists
+    only after the need-to-know check and its audit entry (``records.get_case``), so a
+    share page reads the case once."""
+    return await queries.documents_of_case(case.id)
+
+
+def parse_share_ref(ref: str) -> tuple[UUID, int | None] | None:
+    """A share item's document reference, ``<id>`` or ``<id>@<version>``; None if it is
+    neither."""
+    ident, _, version = ref.partition("@")
+    try:
+        document_id = UUID(ident)
+        number = int(version) if version else None
+    except ValueError:
+        return None
+    if number is not None and not 1 <= number <= 2**31 - 1:
+        return None
+    return document_id, number
+
+
+async def versions_for_share(case: CaseView, refs: list[str]) -> dict[str, SharedVersion]:
+    """For a share on an opened case: the exact version of each document named (the
+    latest when none is), by the reference given, for the disclosure's snapshot. A
+    reference that is not one of the case's documents is left out."""
+    parsed = {ref: parse_share_ref(ref) for ref in refs}
+    found = await queries.versions_for_share(case.id, [p for p in parsed.values() if p is not None])
+    return {
+        ref: found[p[0]]
+        for ref, p in parsed.items()
+        if p is not None and p[0] in found and p[1] in (None, found[p[0]].version)
+    }
 
 
 async def stored_objects(case_ids: list[UUID]) -> list[UUID]:

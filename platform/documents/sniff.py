@@ -3,6 +3,12 @@
 PDF, Office documents (Word, Excel, PowerPoint: Open XML, the older binary formats and
 OpenDocument), RTF, images (PNG, JPEG, GIF, WebP, TIFF) and plain text in UTF-8. Anything
 else, an executable renamed ``letter.pdf`` for instance, is refused.
+
+The older binary formats share one container (OLE compound files) with Windows Installer
+packages (``.msi``) and others: a compound file is a document only when its directory
+names the main stream of Word, Excel or PowerPoint, and its root is not an installer's.
+Macros are refused in either family: a compound file with a ``Macros``/``VBA`` storage and
+an Open XML package with a ``vbaProject.bin`` or a macro-enabled content type.
 """
 
 from __future__ import annotations
@@ -14,7 +20,10 @@ PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
-OLE = "application/vnd.ms-office"  # .doc, .xls, .ppt: one container format
+OLE = "application/vnd.ms-office"  # the container of .doc, .xls and .ppt (older rows)
+DOC = "application/msword"
+XLS = "application/vnd.ms-excel"
+PPT = "application/vnd.ms-powerpoint"
 ODT = "application/vnd.oasis.opendocument.text"
 ODS = "application/vnd.oasis.opendocument.spreadsheet"
 ODP = "application/vnd.oasis.opendocument.presentation"
@@ -30,7 +39,8 @@ TEXT = "text/plain; charset=utf-8"
 #: first (a text file called ``run.bat`` is offered back as ``run.bat.txt``).
 EXTENSIONS = {
     PDF: (".pdf",), DOCX: (".docx",), XLSX: (".xlsx",), PPTX: (".pptx",),
-    OLE: (".doc", ".xls", ".ppt"), ODT: (".odt",), ODS: (".ods",), ODP: (".odp",),
+    OLE: (".doc", ".xls", ".ppt"), DOC: (".doc",), XLS: (".xls",), PPT: (".ppt",),
+    ODT: (".odt",), ODS: (".ods",), ODP: (".odp",),
     RTF: (".rtf",), PNG: (".png",), JPEG: (".jpg", ".jpeg"), GIF: (".gif",),
     WEBP: (".webp",), TIFF: (".tif", ".tiff"), TEXT: (".txt", ".csv"),
 }  # fmt: skip
@@ -46,7 +56,6 @@ _MAGIC = (
     (b"GIF89a", GIF),
     (b"II*\x00", TIFF),
     (b"MM\x00*", TIFF),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", OLE),
     (b"{\\rtf", RTF),
 )
 _OPEN_XML = (("word/", DOCX), ("xl/", XLSX), ("ppt/", PPTX))
@@ -55,8 +64,25 @@ _OPEN_DOCUMENT = {
     b"application/vnd.oasis.opendocument.spreadsheet": ODS,
     b"application/vnd.oasis.opendocument.presentation": ODP,
 }
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# A compound file's main stream names its application.
+_OLE_STREAMS = (
+    ("WordDocument", DOC),
+    ("Workbook", XLS),
+    ("Book", XLS),
+    ("PowerPoint Document", PPT),
+)
+# Storages that hold macros (Word, Excel, PowerPoint and any VBA project).
+_OLE_MACROS = frozenset({"Macros", "_VBA_PROJECT_CUR", "VBA", "_VBA_PROJECT"})
+# The root CLSIDs of Windows Installer packages, patches and transforms (as stored).
+_INSTALLER_CLSIDS = frozenset(
+    bytes.fromhex(f"{n}10 0c 00 00 00 00 00 c0 00 00 00 00 00 00 46".replace(" ", ""))
+    for n in ("84", "86", "82")
+)
+_ENDS = 0xFFFFFFFA  # sector numbers from here up are markers, not sectors
 _TEXT_CONTROLS = frozenset(b"\t\n\r\f")
 _MIMETYPE_MAX = 100  # bytes: an OpenDocument's "mimetype" member is one short line
+_TYPES_MAX = 64 * 1024  # bytes: an Open XML package's list of content types
 
 
 def sniff(data: bytes) -> str | None:
@@ -66,6 +92,8 @@ def sniff(data: bytes) -> str | None:
             return kind
     if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
         return WEBP
+    if data.startswith(_OLE_MAGIC):
+        return _compound(data)
     if data.startswith(b"PK\x03\x04"):
         return _zipped(data)
     return TEXT if _is_text(data) else None
@@ -83,6 +111,14 @@ def _zipped(data: bytes) -> str | None:
                 with archive.open("mimetype") as member:
                     return _OPEN_DOCUMENT.get(member.read(_MIMETYPE_MAX).strip())
             if "[Content_Types].xml" in names:
+                if any(name.lower().endswith("vbaproject.bin") for name in names):
+                    return None  # macros (.docm, .xlsm, .pptm)
+                types = archive.getinfo("[Content_Types].xml")
+                if types.file_size > _TYPES_MAX:
+                    return None
+                with archive.open(types) as member:
+                    if b"macroenabled" in member.read(_TYPES_MAX).lower():
+                        return None
                 for folder, kind in _OPEN_XML:
                     if any(name.startswith(folder) for name in names):
                         return kind
@@ -92,6 +128,65 @@ def _zipped(data: bytes) -> str | None:
         # does not know. Neither is a document a case may hold.
         return None
     return None
+
+
+def _u32(data: bytes, at: int) -> int:
+    return int.from_bytes(data[at : at + 4], "little")
+
+
+def _compound(data: bytes) -> str | None:
+    """An OLE compound file's type from its directory, or None: not Word, Excel or
+    PowerPoint, an installer, with macros, or not a well-formed compound file."""
+    if len(data) < 512:
+        return None
+    shift = int.from_bytes(data[30:32], "little")
+    if shift not in (9, 12):
+        return None
+    size = 1 << shift
+    count = (len(data) - size) // size  # whole sectors after the header
+
+    def sector(n: int) -> bytes | None:
+        return data[(n + 1) * size : (n + 2) * size] if n < count else None
+
+    # The FAT's sectors: 109 in the header, then the DIFAT chain.
+    fat_sectors = [_u32(data, 76 + 4 * i) for i in range(109)]
+    difat, seen = _u32(data, 68), 0
+    while difat < _ENDS and seen <= count:
+        block = sector(difat)
+        if block is None:
+            return None
+        fat_sectors += [_u32(block, 4 * i) for i in range(size // 4 - 1)]
+        difat, seen = _u32(block, size - 4), seen + 1
+    fat: list[int] = []
+    for n in fat_sectors:
+        if n >= _ENDS:
+            continue
+        block = sector(n)
+        if block is None:
+            return None
+        fat += [_u32(block, 4 * i) for i in range(size // 4)]
+    # The directory: 128-byte entries along its chain.
+    names: set[str] = set()
+    root_clsid = b""
+    current, steps = _u32(data, 48), 0
+    while current < _ENDS:
+        block = sector(current)
+        steps += 1
+        if block is None or steps > count or current >= len(fat):
+            return None
+        for at in range(0, size, 128):
+            entry = block[at : at + 128]
+            length, kind = int.from_bytes(entry[64:66], "little"), entry[66]
+            if kind not in (1, 2, 5) or not 2 <= length <= 64:
+                continue
+            name = entry[: length - 2].decode("utf-16-le", "replace")
+            if kind == 5:
+                root_clsid = entry[80:96]
+            names.add(name)
+        current = fat[current]
+    if root_clsid in _INSTALLER_CLSIDS or names & _OLE_MACROS:
+        return None
+    return next((kind for stream, kind in _OLE_STREAMS if stream in names), None)
 
 
 def _is_text(data: bytes) -> bool:

@@ -9,10 +9,26 @@ from uuid import UUID
 from litestar import Request, Response
 from litestar.datastructures import UploadFile
 
-from confide.platform.documents.schemas import UploadedFile
+from confide.platform.documents.schemas import (
+    FORM_ALLOWANCE,
+    MAX_BYTES_CEILING,
+    MAX_FILES,
+    UploadedFile,
+)
 
 #: An upload's body: up to ten files of the largest size a service may allow, and the form.
-UPLOAD_MAX_BODY = 260 * 1024 * 1024
+#: Litestar refuses a body over a route's limit (413) before reading it; the service's own
+#: limit is checked against the declared length before the form is read
+#: (``declared_length`` and ``services.check_declared_size``).
+UPLOAD_MAX_BODY = MAX_FILES * MAX_BYTES_CEILING + FORM_ALLOWANCE
+#: A new version's body: one file.
+VERSION_MAX_BODY = MAX_BYTES_CEILING + FORM_ALLOWANCE
+
+
+def declared_length(request: Request[Any, Any, Any]) -> int | None:
+    """The body's length as its ``Content-Length`` declares it (None: not declared)."""
+    given = request.headers.get("content-length", "")
+    return int(given) if given.isdigit() else None
 
 
 async def uploaded_files(posted: Any, field: str = "file") -> list[UploadedFile]:

@@ -109,6 +109,16 @@ async def progress(tenant_id: UUID, export_id: UUID, done: int) -> None:
     )
 
 
+async def hold_running(tenant_id: UUID, export_id: UUID) -> bool:
+    """Lock the export's row if it is still running (being built); False otherwise."""
+    rows = await raw(
+        "SELECT id FROM exports WHERE tenant_id = {} AND id = {} AND status = 'running' FOR UPDATE",
+        tenant_id,
+        export_id,
+    )
+    return bool(rows)
+
+
 async def finish(
     tenant_id: UUID,
     export_id: UUID,

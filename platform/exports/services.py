@@ -190,9 +190,13 @@ async def expiry_days() -> int:
 
 async def finish_build(export_id: UUID, content: bytes) -> bool:
     """Store the file (encrypted) and mark the export ready, once: False when another
-    attempt had finished it (this attempt's file replaced the same object, the same
-    content)."""
+    attempt had finished it, and then nothing is stored (a redelivered build never
+    overwrites the file a finished export's checksum describes). The export's row is held
+    from the check to the end of this transaction, so two attempts finishing at once
+    take turns."""
     tenant_id = current_tenant_id()
+    if not await queries.hold_running(tenant_id, export_id):
+        return False
     files = await tenant_files()
     await files.put(export_id, content)  # sealed with the tenant's data key
     key = files.name(export_id)

@@ -2,7 +2,7 @@
 expired when its file is deleted. The file itself is in the object store, encrypted,
 under ``object_key`` (a uuid: no personal data in its name)."""
 
-from piccolo.columns import UUID, Boolean, Integer, Timestamptz, Varchar
+from piccolo.columns import UUID, BigInt, Boolean, Integer, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.constraints import Check, Unique
 
@@ -22,7 +22,7 @@ class Export(TenantOwned, tablename="exports", tags=[NO_DELETE]):
     progress_total = Integer(default=0)
     failure = Varchar(length=40, null=True, default=None)
     object_key = Varchar(length=120, null=True, default=None)
-    size_bytes = Integer(null=True, default=None)
+    size_bytes = BigInt(null=True, default=None)
     sha256 = Varchar(length=64, null=True, default=None)
     requested_by = ref()
     requested_at = Timestamptz(default=TimestamptzNow())

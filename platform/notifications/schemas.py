@@ -25,6 +25,7 @@ class NotificationKind(StrEnum):
     POLICY_REVIEW_DUE = "policy_review_due"  # the confidentiality policy's review fell due
     CASE_ASSIGNED = "case_assigned"  # a case was assigned to a caseworker
     REQUEST_DUE = "request_due"  # an information request's deadline is near, or passed
+    REQUEST_IDENTITY = "request_identity"  # a request has waited a week for proof of identity
 
 
 MANAGER_KINDS = frozenset(
@@ -34,6 +35,7 @@ MANAGER_KINDS = frozenset(
         NotificationKind.TELL_CLIENT_OVERDUE,
         NotificationKind.POLICY_REVIEW_DUE,
         NotificationKind.REQUEST_DUE,
+        NotificationKind.REQUEST_IDENTITY,
     }
 )
 

@@ -25,5 +25,5 @@ class Notification(TenantOwned, tablename="notifications", tags=[NO_DELETE]):
     notifications_once_key = Unique(["tenant_id", "recipient_id", "kind", "subject_key"])
     notifications_kind = Check(
         "kind IN ('share_awaiting', 'break_glass', 'tell_client_overdue',"
-        " 'policy_review_due', 'case_assigned', 'request_due')"
+        " 'policy_review_due', 'case_assigned', 'request_due', 'request_identity')"
     )

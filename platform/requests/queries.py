@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
@@ -9,6 +10,12 @@ from uuid import UUID
 from confide.platform.core.pagination import Page, PageRequest
 from confide.platform.core.sql import paged, raw
 from confide.platform.requests.clock import Steps, standing
+from confide.platform.requests.foi_schemas import (
+    Attached,
+    FoiAttachmentKind,
+    FoiLogEntry,
+    FoiResponseView,
+)
 from confide.platform.requests.schemas import (
     DUE_SOON_DAYS,
     Channel,
@@ -17,6 +24,13 @@ from confide.platform.requests.schemas import (
     RequestKind,
     RequestStatus,
     RequestView,
+)
+from confide.platform.requests.third_party_schemas import (
+    ReleaseGround,
+    ReleaseView,
+    RequestDocumentFile,
+    RequestDocumentKind,
+    RequestDocumentView,
 )
 
 _COLUMNS = (
@@ -211,6 +225,18 @@ async def due_requests(tenant_id: UUID, until: date) -> list[dict[str, Any]]:
     )
 
 
+async def awaiting_identity(tenant_id: UUID, received_by: date) -> list[dict[str, Any]]:
+    """Open subject access and case-file requests still waiting for proof of identity,
+    received on or before ``received_by``."""
+    return await raw(
+        "SELECT r.id, r.case_id FROM information_requests r WHERE r.tenant_id = {}"
+        " AND r.status = 'open' AND r.kind <> 'foi' AND r.identity_confirmed_on IS NULL"
+        " AND r.received_on <= {} ORDER BY r.received_on, r.id",
+        tenant_id,
+        received_by,
+    )
+
+
 async def count_due(tenant_id: UUID, until: date) -> int:
     """Open requests due by ``until`` (overdue included): the dashboard's count."""
     [row] = await raw(
@@ -330,3 +356,221 @@ async def remove_redaction(
         mark_id,
     )
     return bool(rows)
+
+
+# Documents on a request and case-file releases (rule 10).
+
+_DOCUMENT_COLUMNS = (
+    "d.id, d.request_id, d.kind, d.title, d.filename, d.content_type, d.size, d.uploaded_by,"
+    " d.uploaded_at"
+)
+
+
+def _document(r: dict[str, Any]) -> RequestDocumentView:
+    return RequestDocumentView(
+        id=r["id"],
+        request_id=r["request_id"],
+        kind=RequestDocumentKind(r["kind"]),
+        title=r["title"],
+        filename=r["filename"],
+        content_type=r["content_type"],
+        size=r["size"],
+        uploaded_by=r["uploaded_by"],
+        uploaded_at=r["uploaded_at"],
+    )
+
+
+async def insert_document(
+    tenant_id: UUID,
+    document_id: UUID,
+    request_id: UUID,
+    case_id: UUID | None,
+    *,
+    kind: RequestDocumentKind,
+    title: str,
+    filename: str,
+    content_type: str,
+    size: int,
+    sha256: str,
+    object_id: UUID,
+    uploaded_by: UUID,
+) -> None:
+    await raw(
+        "INSERT INTO request_documents (id, tenant_id, request_id, case_id, kind, title,"
+        " filename, content_type, size, sha256, object_id, uploaded_by)"
+        " VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {})",
+        document_id,
+        tenant_id,
+        request_id,
+        case_id,
+        kind.value,
+        title,
+        filename,
+        content_type,
+        size,
+        sha256,
+        object_id,
+        uploaded_by,
+    )
+
+
+async def documents_of_request(tenant_id: UUID, request_id: UUID) -> list[RequestDocumentView]:
+    """A request's documents, oldest first."""
+    rows = await raw(
+        f"SELECT {_DOCUMENT_COLUMNS} FROM request_documents d"  # noqa: S608
+        " WHERE d.tenant_id = {} AND d.request_id = {} ORDER BY d.uploaded_at, d.id",
+        tenant_id,
+        request_id,
+    )
+    return [_document(r) for r in rows]
+
+
+async def document_file(
+    tenant_id: UUID, request_id: UUID, document_id: UUID
+) -> RequestDocumentFile | None:
+    rows = await raw(
+        "SELECT id, filename, content_type, object_id FROM request_documents"
+        " WHERE tenant_id = {} AND request_id = {} AND id = {}",
+        tenant_id,
+        request_id,
+        document_id,
+    )
+    if not rows:
+        return None
+    r = rows[0]
+    return RequestDocumentFile(r["id"], r["filename"], r["content_type"], r["object_id"])
+
+
+async def insert_release(
+    tenant_id: UUID,
+    release_id: UUID,
+    request_id: UUID,
+    case_id: UUID,
+    disclosure_id: UUID,
+    ground: ReleaseGround,
+    consent_document_id: UUID | None,
+    released_by: UUID,
+) -> None:
+    await raw(
+        "INSERT INTO request_releases (id, tenant_id, request_id, case_id, disclosure_id,"
+        " ground, consent_document_id, released_by) VALUES ({}, {}, {}, {}, {}, {}, {}, {})",
+        release_id,
+        tenant_id,
+        request_id,
+        case_id,
+        disclosure_id,
+        ground.value,
+        consent_document_id,
+        released_by,
+    )
+
+
+async def release_of(tenant_id: UUID, request_id: UUID) -> ReleaseView | None:
+    rows = await raw(
+        "SELECT id, request_id, case_id, disclosure_id, ground, consent_document_id,"
+        " released_by, released_at FROM request_releases WHERE tenant_id = {}"
+        " AND request_id = {}",
+        tenant_id,
+        request_id,
+    )
+    if not rows:
+        return None
+    r = rows[0]
+    return ReleaseView(
+        id=r["id"],
+        request_id=r["request_id"],
+        case_id=r["case_id"],
+        disclosure_id=r["disclosure_id"],
+        ground=ReleaseGround(r["ground"]),
+        consent_document_id=r["consent_document_id"],
+        released_by=r["released_by"],
+        released_at=r["released_at"],
+    )
+
+
+# FOI responses (rule 11).
+
+
+async def insert_foi_response(
+    tenant_id: UUID,
+    response_id: UUID,
+    request_id: UUID,
+    text: str,
+    attachments: list[Attached],
+    responded_by: UUID,
+) -> None:
+    await raw(
+        "INSERT INTO foi_responses (id, tenant_id, request_id, text, attachments, responded_by)"
+        " VALUES ({}, {}, {}, {}, {}::jsonb, {})",
+        response_id,
+        tenant_id,
+        request_id,
+        text,
+        json.dumps([{"kind": a.kind.value, "ref": a.ref, "label": a.label} for a in attachments]),
+        responded_by,
+    )
+
+
+async def foi_response(tenant_id: UUID, request_id: UUID) -> FoiResponseView | None:
+    rows = await raw(
+        "SELECT request_id, text, attachments, responded_by, responded_at FROM foi_responses"
+        " WHERE tenant_id = {} AND request_id = {}",
+        tenant_id,
+        request_id,
+    )
+    if not rows:
+        return None
+    r = rows[0]
+    items = json.loads(r["attachments"]) if isinstance(r["attachments"], str) else r["attachments"]
+    return FoiResponseView(
+        request_id=r["request_id"],
+        text=r["text"],
+        attachments=[Attached(FoiAttachmentKind(i["kind"]), i["ref"], i["label"]) for i in items],
+        responded_by=r["responded_by"],
+        responded_at=r["responded_at"],
+    )
+
+
+async def foi_log(tenant_id: UUID, page: PageRequest) -> Page[FoiLogEntry]:
+    """Every FOI request, newest received first, with its response if any."""
+    result = await paged(
+        "SELECT r.id, r.received_on, r.due_on, r.status, r.foi_applies, f.responded_at,"
+        " coalesce(jsonb_array_length(f.attachments), 0) AS attachment_count"
+        " FROM information_requests r LEFT JOIN foi_responses f"
+        " ON f.tenant_id = r.tenant_id AND f.request_id = r.id"
+        " WHERE r.tenant_id = {} AND r.kind = 'foi' ORDER BY r.received_on DESC, r.id",
+        tenant_id,
+        page=page,
+    )
+    return Page(
+        [
+            FoiLogEntry(
+                request_id=r["id"],
+                received_on=r["received_on"],
+                due_on=r["due_on"],
+                status=r["status"],
+                foi_applies=r["foi_applies"],
+                responded_at=r["responded_at"],
+                attachment_count=r["attachment_count"],
+            )
+            for r in result.items
+        ],
+        result.total,
+        page.limit,
+        page.offset,
+    )
+
+
+async def statistics_releases(tenant_id: UUID) -> dict[str, str]:
+    """The service's kept statistics releases (rule 12), id to a label, newest first: what
+    an FOI response may attach (the statistics domain keeps them; read only here)."""
+    rows = await raw(
+        "SELECT id, period_kind, period_start, period_end FROM statistics_releases"
+        " WHERE tenant_id = {} ORDER BY period_start DESC, period_kind",
+        tenant_id,
+    )
+    return {
+        str(r["id"]): f"{r['period_kind']} year {r['period_start']:%-d %B %Y}"
+        f" to {r['period_end']:%-d %B %Y}"
+        for r in rows
+    }

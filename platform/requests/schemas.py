@@ -10,6 +10,7 @@ from uuid import UUID
 
 import msgspec
 
+from confide.platform.core.clock import add_months
 from confide.platform.core.deadlines import MAX_EXTENSION_MONTHS, MAX_PUBLIC_INTEREST_DAYS
 from confide.platform.core.edge import check_text
 from confide.platform.core.errors import Invalid
@@ -19,6 +20,11 @@ TEXT_MAX = 4000
 EVIDENCE_MAX = 500
 #: What the lists highlight as due soon: today and the week ahead.
 DUE_SOON_DAYS = 7
+#: Managers are reminded of a request still waiting for proof of identity after this long.
+IDENTITY_REMINDER_DAYS = 7
+#: No request is logged as received before this, nor more than a year before today
+#: (review finding: an absurd date made an absurd clock; a late entry is still possible).
+EARLIEST_RECEIVED = date(2000, 1, 1)
 
 
 class RequestKind(StrEnum):
@@ -97,6 +103,9 @@ class NewRequest(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
             high=NAME_MAX, single_line=True,
         )  # fmt: skip
         _not_future(errors, "received_on", self.received_on, today, "The date received")
+        earliest = max(EARLIEST_RECEIVED, add_months(today, -12))
+        if self.received_on < earliest:
+            errors["received_on"] = "The date received must be within the last year"
         check_text(
             errors, "summary", self.summary, label="what was asked for", high=TEXT_MAX,
             required=False,

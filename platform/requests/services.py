@@ -29,6 +29,7 @@ from confide.platform.requests import queries
 from confide.platform.requests.clock import standing
 from confide.platform.requests.schemas import (
     DUE_SOON_DAYS,
+    IDENTITY_REMINDER_DAYS,
     Clarification,
     Closing,
     Extension,
@@ -143,6 +144,9 @@ async def _settle(tenant_id: UUID, request_id: UUID, today: date) -> RequestView
     due_on = standing(queries.steps_of(row)).due_on
     if row["status"] == RequestStatus.OPEN and row["due_on"] != due_on:
         await queries.set_steps(tenant_id, request_id, {"due_on": due_on})
+        if row["task_id"] is not None and due_on is not None:
+            # Review finding: the managers' queue task is due when the request is.
+            await tasks.move_due(row["task_id"], due_on)
     view = await queries.request(tenant_id, request_id, today)
     assert view is not None
     return view
@@ -165,6 +169,11 @@ def _managers_only(staff: StaffView) -> None:
         raise RequestNotPermitted("information requests are handled by managers")
 
 
+def managers_only(staff: StaffView) -> None:
+    """For the register's other modules: ``RequestNotPermitted`` unless a manager."""
+    _managers_only(staff)
+
+
 async def get_request(request_id: UUID, staff: StaffView) -> RequestView:
     """One request, for a manager (an audited read)."""
     _managers_only(staff)
@@ -180,7 +189,17 @@ async def list_requests(
 ) -> Page[RequestView]:
     """The register, soonest deadline first, for managers: due soon and overdue flagged."""
     _managers_only(staff)
-    return await queries.requests(current_tenant_id(), filters, service_today(), page)
+    found = await queries.requests(current_tenant_id(), filters, service_today(), page)
+    # Review finding: the register names requesters and cases; reading it is audited.
+    await audit.record(
+        Action.REQUEST_READ,
+        actor_kind="staff",
+        actor_id=staff.id,
+        subject_kind="request_register",
+        reason_code="list",
+        detail={"count": len(found.items), "offset": page.offset},
+    )
+    return found
 
 
 async def due_count(staff: StaffView) -> int:
@@ -208,8 +227,17 @@ async def tell_managers_of_due(today: date) -> int:
             made += await notifications.notify_managers(
                 NotificationKind.REQUEST_DUE, subject_key=key, subject_id=row["id"]
             )
+    made += await notifications.notify_managers_of_cases(NotificationKind.REQUEST_DUE, with_case)
+    # Review finding: a request waiting for identity has no deadline, so it was never
+    # reminded; managers are told once when it has waited a week.
+    waiting = [
+        (row["case_id"], row["id"], f"{row['id']}:identity")
+        for row in await queries.awaiting_identity(
+            current_tenant_id(), today - timedelta(days=IDENTITY_REMINDER_DAYS)
+        )
+    ]
     return made + await notifications.notify_managers_of_cases(
-        NotificationKind.REQUEST_DUE, with_case
+        NotificationKind.REQUEST_IDENTITY, waiting
     )
 
 
@@ -237,6 +265,11 @@ async def confirm_identity(request_id: UUID, staff: StaffView, data: IdentityChe
     def values(row: dict[str, Any], today: date) -> dict[str, Any]:
         if row["kind"] == RequestKind.FOI:
             raise Invalid({"confirmed_on": "An FOI request needs no proof of identity"})
+        if row["identity_confirmed_on"] is not None:
+            # Review finding: a second confirmation restarted the clock (rule 26).
+            raise Invalid(
+                {"confirmed_on": "Identity is already confirmed: the clock runs from that day"}
+            )
         data.validate(today, row["received_on"])
         return {
             "identity_confirmed_on": data.confirmed_on,
@@ -258,6 +291,10 @@ async def record_clarification(
         data.validate(today, row["received_on"])
         if row["clarification_received_on"] is not None:
             raise Invalid({"asked_on": "Clarification has already been received"})
+        asked = row["clarification_asked_on"]
+        if asked is not None and data.asked_on != asked:
+            # Review finding: rewriting the date asked moved the stopped clock (rule 26).
+            raise Invalid({"asked_on": "The date asked is already recorded: it cannot be changed"})
         return {
             "clarification_asked_on": data.asked_on,
             "clarification_received_on": data.received_on,
@@ -274,6 +311,10 @@ async def extend(request_id: UUID, staff: StaffView, data: Extension) -> Request
     def values(row: dict[str, Any], today: date) -> dict[str, Any]:
         kind = RequestKind(row["kind"])
         data.validate(kind)
+        if row["due_on"] is not None and row["due_on"] < today:
+            # Review finding: an extension is decided within the time, never after it.
+            field = "working_days" if kind is RequestKind.FOI else "months"
+            raise Invalid({field: "The deadline has passed: the request can no longer be extended"})
         if kind is RequestKind.FOI and not row["foi_applies"]:
             raise Invalid({"working_days": "This request is not subject to FOI"})
         return {

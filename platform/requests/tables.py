@@ -1,12 +1,13 @@
 """The information request register (issue 17): one row per request, its steps' dates in
 their own columns, never deleted."""
 
-from piccolo.columns import UUID, Boolean, Date, Integer, Text, Timestamptz, Varchar
+from piccolo.columns import JSONB, UUID, BigInt, Boolean, Date, Integer, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.constraints import Check, Unique
 
-from confide.platform.core.tables import NO_DELETE, TenantOwned, ref
+from confide.platform.core.tables import APPEND_ONLY, NO_DELETE, TenantOwned, ref
 from confide.platform.requests.schemas import Channel, Relation, RequestKind, RequestStatus
+from confide.platform.requests.third_party_schemas import ReleaseGround, RequestDocumentKind
 
 # No braces in a check: Piccolo reads {...} in SQL as a placeholder.
 
@@ -110,3 +111,67 @@ class Redaction(TenantOwned, tablename="subject_access_redactions", tags=[NO_DEL
         " AND (range_start IS NULL OR (kind = 'note' AND 0 <= range_start"
         " AND range_start < range_end))"
     )
+
+
+class RequestDocument(TenantOwned, tablename="request_documents", tags=[APPEND_ONLY]):
+    """A file recorded on a request (issue 17): a letter sent, the service user's signed
+    consent form or letter (rule 10), correspondence. Checked, sealed and stored as a case
+    document is (``platform/documents``, ``platform/storage``); ``object_id`` names the
+    sealed object. ``case_id`` is the request's (null for FOI), so a case erased by
+    retention takes these rows with it."""
+
+    id = UUID(primary_key=True)
+    request_id = ref()
+    case_id = ref(null=True)
+    kind = Varchar(length=24, choices=RequestDocumentKind)
+    title = Varchar(length=200)
+    filename = Varchar(length=200)
+    content_type = Varchar(length=100)
+    size = BigInt()
+    sha256 = Varchar(length=64)
+    object_id = ref()
+    uploaded_by = ref()
+    uploaded_at = Timestamptz(default=TimestamptzNow())
+    request_documents_tenant_id_id_key = Unique(["tenant_id", "id"])
+    request_documents_object_key = Unique(["tenant_id", "object_id"])
+    request_documents_check = Check(
+        "kind IN ('letter_sent', 'signed_consent', 'correspondence', 'other') AND size >= 0"
+    )
+
+
+class RequestRelease(TenantOwned, tablename="request_releases", tags=[APPEND_ONLY]):
+    """A case-file request's release (rule 10): the disclosure that recorded exactly what
+    went, and on what ground: the signed consent form on the request, the service user's
+    own request that the file go to them or their solicitor, or a manager's legal basis.
+    One per request."""
+
+    id = UUID(primary_key=True)
+    request_id = ref()
+    case_id = ref()
+    disclosure_id = ref()
+    ground = Varchar(length=16, choices=ReleaseGround)
+    consent_document_id = ref(null=True)
+    released_by = ref()
+    released_at = Timestamptz(default=TimestamptzNow())
+    request_releases_tenant_id_id_key = Unique(["tenant_id", "id"])
+    request_releases_request_key = Unique(["tenant_id", "request_id"])
+    request_releases_check = Check(
+        "ground IN ('signed_consent', 'user_asked', 'legal_basis')"
+        " AND (ground = 'signed_consent') = (consent_document_id IS NOT NULL)"
+    )
+
+
+class FoiResponse(TenantOwned, tablename="foi_responses", tags=[APPEND_ONLY]):
+    """An FOI request's response (rule 11): free text and what was attached, never
+    personal data: only statistics releases and policy documents (``attachments``: each
+    ``{"kind", "ref", "label"}``). One per request."""
+
+    id = UUID(primary_key=True)
+    request_id = ref()
+    text = Text(default="")
+    attachments = JSONB(default="[]")
+    responded_by = ref()
+    responded_at = Timestamptz(default=TimestamptzNow())
+    foi_responses_tenant_id_id_key = Unique(["tenant_id", "id"])
+    foi_responses_request_key = Unique(["tenant_id", "request_id"])
+    foi_responses_attachments_check = Check("jsonb_typeof(attachments) = 'array'")

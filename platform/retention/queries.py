@@ -43,6 +43,18 @@ async def due_by_rule() -> dict[RetentionRule, int]:
     return {RetentionRule(r["rule"]): int(r["n"]) for r in rows}
 
 
+async def request_document_objects(tenant_id: UUID, case_ids: list[UUID]) -> list[UUID]:
+    """The stored objects of files recorded on these cases' information requests (letters,
+    signed consent forms: ``request_documents``, issue 17), erased with the cases."""
+    rows = await raw(
+        "SELECT object_id FROM request_documents WHERE tenant_id = {}"
+        " AND case_id = ANY ({}::uuid[])",
+        tenant_id,
+        case_ids,
+    )
+    return [r["object_id"] for r in rows]
+
+
 async def erase(case_ids: list[UUID]) -> int:
     """Erase those of ``case_ids`` the database finds due; how many it erased."""
     [row] = await raw("SELECT app_retention_erase({}::uuid[]) AS n", case_ids)

@@ -166,6 +166,7 @@ async def sweep() -> dict[str, int]:
             *await documents.stored_objects(ids),
             *await exports.stored_objects(ids),
             *await queries.request_objects(current_tenant_id(), ids),  # rule 30's kept files
+            *await queries.request_document_objects(current_tenant_id(), ids),
         ]
         done = await queries.erase(ids)
         if done != len(ids):  # the same rule in the same transaction: never, short of a bug

@@ -10,7 +10,11 @@
     await files.delete(object_id)
 
 The data key is made on the tenant's first file, wrapped by the master keys
-(``crypto.secret_box()``), and unwrapped once per process. Storage calls block, so they
+(``crypto.secret_box()``) together with the tenant's id, and unwrapped once per process:
+a wrapped key is bound to its tenant (Fernet has no associated data, so the tenant's id
+is inside the authenticated token and checked on unwrapping), and a wrapped key copied to
+another tenant's row is refused (``DataKeyMisbound``). A key wrapped before the binding is
+bound in place on its tenant's next use, or by ``rewrap_data_key``. Storage calls block, so they
 run in a thread; keep them out of a transaction where you can (a slow bucket must not
 hold a database connection).
 """
@@ -30,12 +34,45 @@ from confide.platform.storage import queries
 from confide.platform.storage.backends import ObjectMissing, ObjectStore, configured_store
 from confide.platform.storage.cipher import CorruptObject, DataCipher
 
-__all__ = ["CorruptObject", "ObjectMissing", "TenantFiles", "rewrap_data_key", "tenant_files"]
+__all__ = [
+    "CorruptObject",
+    "DataKeyMisbound",
+    "ObjectMissing",
+    "TenantFiles",
+    "rewrap_data_key",
+    "tenant_files",
+]
+
+
+#: What a bound wrapped key's plaintext starts with: then the tenant's id, ``:``, the key.
+_BOUND = "confide-data-key/2:"
+
+
+class DataKeyMisbound(ValueError):
+    """A wrapped data key that names another tenant: copied, never this tenant's."""
+
+
+def _wrap(tenant_id: UUID, key: str) -> str:
+    """``key`` (base64) wrapped under the first master key, bound to ``tenant_id``."""
+    return secret_box().encrypt(f"{_BOUND}{tenant_id}:{key}")
+
+
+def _key_of(tenant_id: UUID, wrapped_key: str) -> tuple[str, bool]:
+    """The data key (base64) in ``wrapped_key``, and whether it was bound; a key bound to
+    another tenant is ``DataKeyMisbound``."""
+    plain = secret_box().decrypt(wrapped_key)
+    if not plain.startswith(_BOUND):
+        return plain, False  # wrapped before the binding: bound on its next use
+    bound, _, key = plain[len(_BOUND) :].partition(":")
+    if bound != str(tenant_id):
+        raise DataKeyMisbound("the data key is bound to another tenant")
+    return key, True
 
 
 @lru_cache(maxsize=256)
-def _unwrap(wrapped_key: str) -> DataCipher:
-    return DataCipher(base64.b64decode(secret_box().decrypt(wrapped_key)))
+def _unwrap(tenant_id: UUID, wrapped_key: str) -> tuple[DataCipher, bool]:
+    key, bound = _key_of(tenant_id, wrapped_key)
+    return DataCipher(base64.b64decode(key)), bound
 
 
 class TenantFiles:
@@ -96,18 +133,27 @@ async def tenant_files(store: ObjectStore | None = None) -> TenantFiles:
     tenant_id = current_tenant_id()
     wrapped = await queries.data_key(tenant_id)
     if wrapped is None:
-        fresh = secret_box().encrypt(base64.b64encode(os.urandom(32)).decode("ascii"))
+        fresh = _wrap(tenant_id, base64.b64encode(os.urandom(32)).decode("ascii"))
         wrapped = await queries.add_data_key(tenant_id, fresh)
-    return TenantFiles(tenant_id, _unwrap(wrapped), store or configured_store())
+    cipher, bound = _unwrap(tenant_id, wrapped)
+    if not bound:
+        await _bind(tenant_id, wrapped)
+    return TenantFiles(tenant_id, cipher, store or configured_store())
+
+
+async def _bind(tenant_id: UUID, wrapped: str) -> bool:
+    """Wrap the tenant's key again, bound to it, under the first master key."""
+    key, _ = _key_of(tenant_id, wrapped)
+    return bool(await queries.rewrap_data_key(tenant_id, wrapped, _wrap(tenant_id, key)))
 
 
 async def rewrap_data_key() -> bool:
     """Wrap the current tenant's data key under the first master key (after a new key was
-    put first in ``CONFIDE_ENCRYPTION_KEYS``, before the old one is dropped): whether it
-    changed. The data key itself, and so every stored object, stays as it is."""
+    put first in ``CONFIDE_ENCRYPTION_KEYS``, before the old one is dropped), bound to the
+    tenant (a key wrapped before the binding is bound now): whether it changed. The data
+    key itself, and so every stored object, stays as it is."""
     tenant_id = current_tenant_id()
     wrapped = await queries.data_key(tenant_id)
     if wrapped is None:
         return False
-    rewrapped = secret_box().rotate(wrapped)
-    return bool(await queries.rewrap_data_key(tenant_id, wrapped, rewrapped))
+    return await _bind(tenant_id, wrapped)

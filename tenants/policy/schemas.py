@@ -38,6 +38,17 @@ DEFAULT_PROFESSIONAL_ROLES: tuple[str, ...] = (
     "Educational psychologist",
 )
 
+# The kinds of document a case may hold (rule 28), as ``documents.schemas.DocumentKind``
+# names them; a service offers all of them or some.
+DEFAULT_DOCUMENT_KINDS: tuple[str, ...] = (
+    "ehc_plan",
+    "decision_letter",
+    "report",
+    "consent_form",
+    "correspondence",
+    "other",
+)
+
 
 @dataclass(frozen=True, slots=True)
 class PolicyView:
@@ -56,11 +67,15 @@ class PolicyView:
     # Statistics (rule 12): counts below the threshold are suppressed; rounding to 5.
     stats_suppression_threshold: int = 5
     stats_round_to_5: bool = False
+    stats_year_kind: str = "calendar"
     # Retention (rule 14): the later of N years after last contact or closure and the
     # child's Nth birthday.
     retention_years: int = 6
     retention_birthday: int = 25
     export_expiry_days: int = 7  # an export's file is deleted this long after it is built
+    # Documents (rule 28): one file's size limit in MB, and the kinds staff choose from.
+    document_max_mb: int = 25
+    document_kinds: tuple[str, ...] = DEFAULT_DOCUMENT_KINDS
     # The data controller (rule 16); None: the kind the tenant was registered with.
     controller_kind: ControllerKind | None = None
     controller_name: str = ""
@@ -93,7 +108,7 @@ SETTING_GROUPS: dict[str, tuple[str, ...]] = {
         "unsent_share_days",
     ),
     "access": ("break_glass_hours", "session_idle_minutes", "session_absolute_hours"),
-    "statistics": ("stats_suppression_threshold", "stats_round_to_5"),
+    "statistics": ("stats_suppression_threshold", "stats_round_to_5", "stats_year_kind"),
     "retention": ("retention_years", "retention_birthday", "export_expiry_days"),
     "controller": (
         "controller_kind",
@@ -103,6 +118,7 @@ SETTING_GROUPS: dict[str, tuple[str, ...]] = {
         "controller_address",
     ),
     "review": ("policy_review_months",),
+    "documents": ("document_max_mb", "document_kinds"),
     "case_lists": ("topics", "support_levels"),
 }
 
@@ -204,12 +220,18 @@ class AccessSettingsIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True)
 class StatisticsSettingsIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     stats_suppression_threshold: int
     stats_round_to_5: bool
+    stats_year_kind: str | None = None  # unchanged when left out
 
 
 class RetentionSettingsIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     retention_years: int
     retention_birthday: int
     export_expiry_days: int = 7
+
+
+class DocumentSettingsIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    document_max_mb: int
+    document_kinds: list[str]
 
 
 class ControllerIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):

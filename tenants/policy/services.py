@@ -20,6 +20,9 @@ from confide.platform.core.pagination import Page, PageRequest
 from confide.platform.core.tables import json_list
 from confide.tenants.policy import queries
 from confide.tenants.policy.schemas import (
+    DEFAULT_DOCUMENT_KINDS as DEFAULT_DOCUMENT_KINDS,
+)
+from confide.tenants.policy.schemas import (
     DEFAULT_PROFESSIONAL_ROLES as DEFAULT_PROFESSIONAL_ROLES,
 )
 from confide.tenants.policy.schemas import (
@@ -55,6 +58,7 @@ SUPPRESSION_THRESHOLDS = (2, 20)
 RETENTION_YEARS = (1, 25)
 RETENTION_BIRTHDAYS = (18, 30)
 EXPORT_EXPIRY_DAYS = (1, 30)
+DOCUMENT_MAX_MB = (1, 50)  # the routes' body limits allow 50 MB a file (documents/web.py)
 POLICY_REVIEW_MONTHS = (6, 36)
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -138,9 +142,12 @@ def _policy(row: dict[str, Any] | None) -> PolicyView:
         unsent_share_days=row["unsent_share_days"],
         stats_suppression_threshold=row["stats_suppression_threshold"],
         stats_round_to_5=row["stats_round_to_5"],
+        stats_year_kind=row["stats_year_kind"],
         retention_years=row["retention_years"],
         retention_birthday=row["retention_birthday"],
         export_expiry_days=row["export_expiry_days"],
+        document_max_mb=row["document_max_mb"],
+        document_kinds=_names(row["document_kinds"], DEFAULT_DOCUMENT_KINDS),
         controller_kind=None if kind is None else ControllerKind(kind),
         controller_name=row["controller_name"],
         controller_email=row["controller_email"],
@@ -281,15 +288,67 @@ def validate_statistics(threshold: int) -> None:
         raise Invalid(errors)
 
 
+#: The kinds of year a service may report on (rule 12).
+YEAR_KINDS = ("calendar", "financial", "academic")
+
+
 async def set_statistics_settings(
-    threshold: int, round_to_5: bool, *, changed_by: UUID | None = None
+    threshold: int,
+    round_to_5: bool,
+    year_kind: str | None = None,
+    *,
+    changed_by: UUID | None = None,
 ) -> PolicyView:
-    """Counts below ``threshold`` are suppressed in the statistics (rule 12), and counts
-    may be rounded to the nearest 5."""
+    """Counts below ``threshold`` are suppressed in the statistics (rule 12), counts may
+    be rounded to the nearest 5, and the service reports on one kind of year
+    (``year_kind``; None: unchanged), which cannot change once a return is released."""
     validate_statistics(threshold)
+    policy = await get_policy()
+    kind = policy.stats_year_kind if year_kind is None else year_kind
+    if kind not in YEAR_KINDS:
+        raise Invalid({"year_kind": "Choose calendar, financial or academic years"})
+    if kind != policy.stats_year_kind and await queries.any_statistics_release():
+        raise Invalid(
+            {"year_kind": "The kind of year cannot be changed once a return has been released"}
+        )
     await _save(
-        {"stats_suppression_threshold": threshold, "stats_round_to_5": round_to_5},
+        {
+            "stats_suppression_threshold": threshold,
+            "stats_round_to_5": round_to_5,
+            "stats_year_kind": kind,
+        },
         group="statistics",
+        changed_by=changed_by,
+        action=Action.POLICY_SETTINGS_CHANGED,
+    )
+    return await get_policy()
+
+
+def validate_documents(max_mb: int, kinds: Sequence[str]) -> None:
+    """A file's size limit within ``DOCUMENT_MAX_MB``; at least one kind, each one of the
+    six the product knows, each once."""
+    errors: dict[str, str] = {}
+    _range_errors(errors, (("max_mb", max_mb, DOCUMENT_MAX_MB, "The size limit", " MB"),))
+    if not kinds:
+        errors["kinds"] = "Choose at least one kind of document"
+    elif any(k not in DEFAULT_DOCUMENT_KINDS for k in kinds) or len(set(kinds)) != len(kinds):
+        errors["kinds"] = "Choose kinds of document from the list, each once"
+    if errors:
+        raise Invalid(errors)
+
+
+async def set_document_settings(
+    max_mb: int, kinds: Sequence[str], *, changed_by: UUID | None = None
+) -> PolicyView:
+    """One file's size limit and the kinds of document staff choose from (rule 28; the
+    uploads read them). Kinds are kept in the product's order; all six are stored as
+    NULL, the default."""
+    validate_documents(max_mb, kinds)
+    ordered = [k for k in DEFAULT_DOCUMENT_KINDS if k in kinds]
+    stored = None if tuple(ordered) == DEFAULT_DOCUMENT_KINDS else json.dumps(ordered)
+    await _save(
+        {"document_max_mb": max_mb, "document_kinds": stored},
+        group="documents",
         changed_by=changed_by,
         action=Action.POLICY_SETTINGS_CHANGED,
     )

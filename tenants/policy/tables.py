@@ -51,12 +51,20 @@ class TenantPolicy(TenantOwned, tablename="tenant_policies"):
     # rounded to the nearest 5.
     stats_suppression_threshold = Integer(default=5)
     stats_round_to_5 = Boolean(default=False)
+    # The one kind of year the service reports on (calendar, financial or academic): two
+    # kinds overlap and, differenced, would give hidden counts away. Fixed once a return
+    # has been released.
+    stats_year_kind = Varchar(length=16, default="calendar")
     # Retention (rule 14): kept until the later of N years after last contact or closure
     # and the child's Nth birthday.
     retention_years = Integer(default=6)
     retention_birthday = Integer(default=25)
     # An export's file is deleted this many days after it was built (issue 16, rule 29).
     export_expiry_days = Integer(default=7)
+    # Documents on cases (rule 28): a file's size limit in MB, and the kinds offered (a JSON
+    # list of kinds from the six the product knows; NULL: all six).
+    document_max_mb = Integer(default=25)
+    document_kinds = JSONB(null=True, default=None)
     # The data controller (rule 16): NULL kind is the kind the tenant was registered with.
     controller_kind = Varchar(length=16, null=True, default=None)
     controller_name = Varchar(length=120, default="")
@@ -85,9 +93,14 @@ class TenantPolicy(TenantOwned, tablename="tenant_policies"):
     tenant_policies_stats_suppression_threshold = Check(
         "stats_suppression_threshold BETWEEN 2 AND 20"
     )
+    tenant_policies_stats_year_kind = Check(
+        "stats_year_kind IN ('calendar', 'financial', 'academic')"
+    )
     tenant_policies_retention_years = Check("retention_years BETWEEN 1 AND 25")
     tenant_policies_retention_birthday = Check("retention_birthday BETWEEN 18 AND 30")
     tenant_policies_export_expiry_days = Check("export_expiry_days BETWEEN 1 AND 30")
+    tenant_policies_document_max_mb = Check("document_max_mb BETWEEN 1 AND 50")
+    tenant_policies_document_kinds = _json_list("document_kinds", "BETWEEN 1 AND 6")
     tenant_policies_controller_kind = Check(
         "controller_kind IS NULL OR controller_kind IN ('council', 'charity')"
     )

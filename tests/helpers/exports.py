@@ -73,16 +73,24 @@ def _inflate(stream: bytes) -> bytes:
     return stream
 
 
+def _shown(stream: bytes) -> list[str]:
+    """The strings one content stream shows (``Tj``), inflated."""
+    return [
+        t.replace(rb"\(", b"(").replace(rb"\)", b")").replace(rb"\\", b"\\").decode("latin-1")
+        for t in _TEXT.findall(_inflate(stream))
+    ]
+
+
 def pdf_text(pdf: bytes) -> str:
     """The text a PDF shows (its content streams' ``Tj`` strings, inflated), one per line."""
-    shown: list[str] = []
-    for stream in _STREAM.findall(pdf):
-        content = _inflate(stream)
-        shown += [
-            t.replace(rb"\(", b"(").replace(rb"\)", b")").replace(rb"\\", b"\\").decode("latin-1")
-            for t in _TEXT.findall(content)
-        ]
-    return "\n".join(shown)
+    return "\n".join(line for stream in _STREAM.findall(pdf) for line in _shown(stream))
+
+
+def pdf_pages(pdf: bytes) -> list[str]:
+    """Each page's text, as ``pdf_text`` reads it (ReportLab writes one content stream a
+    page, in order)."""
+    pages = ["\n".join(_shown(stream)) for stream in _STREAM.findall(pdf)]
+    return [page for page in pages if page]
 
 
 def archive_texts(content: bytes) -> list[tuple[str, str]]:
@@ -109,8 +117,12 @@ def open_bundle(content: bytes) -> Bundle:
     for entry in manifest["files"]:
         assert hashlib.sha256(files[entry["name"]]).hexdigest() == entry["sha256"], entry
         assert len(files[entry["name"]]) == entry["bytes"]
-    [pdf] = [n for n in names if n.endswith(".pdf")]
-    [data] = [n for n in names if n.endswith(".json") and n != "manifest.json"]
+    [pdf] = [n for n in names if n.endswith(".pdf") and not n.startswith("documents/")]
+    [data] = [
+        n
+        for n in names
+        if n.endswith(".json") and n != "manifest.json" and not n.startswith("documents/")
+    ]
     assert files[pdf].startswith(b"%PDF-")
     return Bundle(
         names=names,

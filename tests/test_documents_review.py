@@ -1,0 +1,99 @@
+"""Review findings on documents (issue 16): a document on a confidence stays on the young
+person's side; a lost stored object is a clear error, never a 500."""
+
+from __future__ import annotations
+
+import uuid
+
+import asyncpg
+import httpx
+import pytest
+
+from tests.helpers.casework import NM, as_tenant, new_case
+from tests.helpers.consent import add_note
+from tests.helpers.documents import LETTER, upload
+from tests.helpers.environment import STORAGE_FOLDER
+from tests.helpers.http import post
+from tests.helpers.tenants import TenantRef
+
+
+async def test_a_document_on_a_confidential_note_or_contact_is_on_the_young_persons_side(
+    aisha: httpx.AsyncClient,
+) -> None:
+    case = await new_case(aisha)
+    cid = case["id"]
+    secret = await add_note(aisha, cid, "Robin asked us not to tell mum", side="young_person_only")
+    said = await add_note(aisha, cid, "Mum rang about the review")
+    contact = await post(
+        aisha,
+        f"{NM}/cases/{cid}/contacts",
+        {
+            "kind": "phone",
+            "direction": "incoming",
+            "occurred_at": "2026-11-02T09:00:00+00:00",
+            "summary": "Robin rang on his own",
+            "side": "young_person_only",
+        },
+    )
+    assert contact.status_code == 201, contact.text
+    for link in ({"note_id": secret}, {"contact_id": contact.json()["id"]}):
+        made = await upload(aisha, cid, [("letter.pdf", LETTER)], side="shared", **link)
+        assert made.status_code == 201, made.text
+        assert made.json()[0]["side"] == "young_person_only", link
+    plain = await upload(aisha, cid, [("letter.pdf", LETTER)], note_id=said)
+    assert plain.json()[0]["side"] == "shared"
+
+
+async def test_a_version_whose_stored_file_is_lost_is_a_clear_409_logged_without_names(
+    aisha: httpx.AsyncClient,
+    owner_conn: asyncpg.Connection,
+    tenants: dict[str, TenantRef],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    case = await new_case(aisha)
+    made = await upload(aisha, case["id"], [("Robin Ashe letter.pdf", LETTER)])
+    document = made.json()[0]
+    [row] = await as_tenant(
+        owner_conn, tenants["northmoor"],
+        "SELECT object_id FROM case_documents WHERE document_id = $1", uuid.UUID(document["id"]),
+    )  # fmt: skip
+    (STORAGE_FOLDER / str(tenants["northmoor"].id) / str(row["object_id"])).unlink()
+    capsys.readouterr()
+    got = await aisha.get(f"{NM}/cases/{case['id']}/documents/{document['id']}/file")
+    assert got.status_code == 409, got.text
+    assert got.json()["code"] == "file_missing"
+    logged = capsys.readouterr().out
+    assert "stored_object_missing" in logged
+    assert "Robin" not in logged
+    assert str(row["object_id"]) not in logged
+
+
+async def _declared(http: httpx.AsyncClient, path: str, length: int) -> httpx.Response:
+    """A small upload whose ``Content-Length`` declares ``length`` bytes: what a browser
+    sends first for a large file, before any of it."""
+    request = http.build_request(
+        "POST",
+        path,
+        data={"kind": "report"},
+        files=[("file", ("letter.pdf", LETTER, "application/pdf"))],
+        headers={"x-csrftoken": http.cookies["confide_csrf"]},
+    )
+    request.headers["content-length"] = str(length)
+    return await http.send(request)
+
+
+async def test_a_body_declared_over_the_limit_is_refused_before_it_is_read(
+    aisha: httpx.AsyncClient,
+) -> None:
+    case = await new_case(aisha)
+    base = f"{NM}/cases/{case['id']}/documents"
+    made = await upload(aisha, case["id"], [("letter.pdf", LETTER)])
+    versions = f"{base}/{made.json()[0]['id']}/versions"
+    megabyte = 1024 * 1024
+    # Over the service's 25 MB for one file: refused on the field, the body unread.
+    for path, length in ((versions, 27 * megabyte), (base, 10 * 25 * megabyte + 2 * megabyte)):
+        refused = await _declared(aisha, path, length)
+        assert refused.status_code == 400, (path, refused.text)
+        assert "file" in refused.json()["errors"]
+    # Over the route's own limit (one file of the largest a service may allow): 413.
+    assert (await _declared(aisha, versions, 60 * megabyte)).status_code == 413

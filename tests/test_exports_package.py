@@ -1,0 +1,102 @@
+"""The printable disclosure package (issue 16): exactly what a disclosure recorded, as a
+PDF with the disclosure record on its first page; need-to-know, never on break-glass, and
+each download audited."""
+
+from __future__ import annotations
+
+import uuid
+
+import asyncpg
+import httpx
+
+from tests.helpers.casework import NM, as_tenant, new_case
+from tests.helpers.consent import add_note, record_consent, send, share_body
+from tests.helpers.documents import LETTER, upload
+from tests.helpers.exports import pdf_pages
+from tests.helpers.html import parse
+from tests.helpers.http import post
+from tests.helpers.pages import NM as PAGES
+from tests.helpers.tenants import TenantRef
+
+
+async def _shared(http: httpx.AsyncClient) -> tuple[str, dict[str, object]]:
+    case = await new_case(http)
+    cid = str(case["id"])
+    note = await add_note(http, cid, "Plan agreed with mum at the review")
+    made = await upload(http, cid, [("letter.pdf", LETTER)], title="Decision letter")
+    assert made.status_code == 201, made.text
+    document = made.json()[0]["id"]
+    await record_consent(http, cid)
+    share = await post(
+        http,
+        f"{NM}/cases/{cid}/disclosures",
+        share_body("School or SENCO", [("note", note), ("document", document)]),
+    )
+    assert share.status_code == 201, share.text
+    assert (await send(http, cid, share.json()["id"])).status_code == 200
+    return cid, share.json()
+
+
+async def test_the_package_is_what_the_disclosure_recorded_its_record_first(
+    aisha: httpx.AsyncClient, owner_conn: asyncpg.Connection, tenants: dict[str, TenantRef]
+) -> None:
+    cid, share = await _shared(aisha)
+    record = await aisha.get(f"{PAGES}/cases/{cid}/disclosures/{share['id']}")
+    link = parse(record).one("[data-testid=package-link]").get("href") or ""
+    for path in (link, f"{NM}/cases/{cid}/disclosures/{share['id']}/package"):
+        got = await aisha.get(path)
+        assert got.status_code == 200, got.text
+        assert got.headers["content-type"] == "application/pdf"
+        assert got.headers["content-disposition"].startswith(
+            f'attachment; filename="disclosure-{share["case_reference"]}-'
+        )
+        assert got.headers["cache-control"] == "no-store"
+        pages = pdf_pages(got.content)
+        first, rest = pages[0], "\n".join(pages[1:])
+        assert f"Disclosure record: case {share['case_reference']}" in first
+        assert "Northmoor Primary School" in first
+        assert "School or SENCO" in first
+        assert "Plan agreed with mum" not in first  # the items follow the record
+        items = share["items"]
+        assert isinstance(items, list)
+        for item in items:
+            assert item["label"] in rest
+        assert "Plan agreed with mum at the review" in rest
+        sha = next(i for i in items if i["kind"] == "document")["text"].rsplit(" ", 1)[-1]
+        assert sha in rest.replace("\n", "")
+    downloads = await as_tenant(
+        owner_conn, tenants["northmoor"],
+        "SELECT detail FROM audit_entries WHERE action = 'disclosure_package_downloaded'"
+        " AND subject_id = $1", uuid.UUID(cid),
+    )  # fmt: skip
+    assert len(downloads) == 2
+    assert all(str(share["id"]) in d["detail"] for d in downloads)
+
+
+async def test_the_package_needs_need_to_know_and_is_never_taken_on_break_glass(
+    aisha: httpx.AsyncClient,
+    tom: httpx.AsyncClient,
+    bronwen: httpx.AsyncClient,
+    owner_conn: asyncpg.Connection,
+    tenants: dict[str, TenantRef],
+) -> None:
+    cid, share = await _shared(aisha)
+    path = f"{NM}/cases/{cid}/disclosures/{share['id']}/package"
+    assert (await tom.get(path)).status_code == 403
+    granted = await post(tom, f"{NM}/cases/{cid}/break-glass", {"reason": "Covering her cases"})
+    assert granted.status_code == 201, granted.text
+    refused = await tom.get(path)
+    assert refused.status_code == 403
+    assert (
+        await tom.get(f"{PAGES}/cases/{cid}/disclosures/{share['id']}/package")
+    ).status_code == 403
+    other = await bronwen.get(f"/t/eastdale/api/cases/{cid}/disclosures/{share['id']}/package")
+    assert other.status_code == 404
+    wrong = await aisha.get(f"{NM}/cases/{cid}/disclosures/{uuid.uuid4()}/package")
+    assert wrong.status_code == 404
+    downloads = await as_tenant(
+        owner_conn, tenants["northmoor"],
+        "SELECT count(*) AS n FROM audit_entries WHERE action = 'disclosure_package_downloaded'"
+        " AND subject_id = $1", uuid.UUID(cid),
+    )  # fmt: skip
+    assert downloads[0]["n"] == 0

@@ -1,0 +1,448 @@
+"""Documents on an information request and a council's request for a case file (issue 17;
+rule 10, policy 5.1), through the API: files checked and stored as case documents are, for
+managers only, downloads audited; a case file is released only on the service user's
+signed consent form recorded on the request, their own asking, or a manager's legal basis
+(which opens the tell-the-client task), on open and closed cases alike; the release is a
+disclosure in the case's log with exactly the items released."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+from typing import Any
+
+import asyncpg
+import httpx
+import pytest
+
+from confide.platform.consent.schemas import ItemKind, ItemRef, LegalBasis, SendMethod
+from confide.platform.core.clock import service_today
+from confide.platform.requests.third_party_schemas import (
+    CaseFileRelease,
+    ReleaseGround,
+    release_refusal,
+)
+from tests.helpers.casework import NM, as_tenant, new_case
+from tests.helpers.consent import add_note
+from tests.helpers.html import error_summary, parse, table_rows
+from tests.helpers.http import csrf_token, post
+from tests.helpers.pages import submit
+from tests.helpers.tenants import TenantRef
+
+TODAY = service_today()
+ED = "/t/eastdale/api"
+SIGNED = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\nI consent to the release. Ada\n%%EOF\n"
+
+
+def council_request(case_id: str, **changes: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "kind": "case_file",
+        "requester_name": "J. Clarke, SEN team",
+        "relation": "council_officer",
+        "received_on": (TODAY - timedelta(days=3)).isoformat(),
+        "channel": "email",
+        "case_id": case_id,
+        "summary": "The case notes for the annual review",
+    }
+    body.update(changes)
+    return body
+
+
+async def upload(
+    http: httpx.AsyncClient,
+    request_id: str,
+    files: list[tuple[str, bytes]],
+    base: str = NM,
+    **fields: str,
+) -> httpx.Response:
+    return await http.post(
+        f"{base}/requests/{request_id}/documents",
+        data={"kind": "signed_consent", **fields},
+        files=[("file", (name, content, "application/octet-stream")) for name, content in files],
+        headers={"x-csrftoken": http.cookies["confide_csrf"]},
+    )
+
+
+def release(ground: str, items: list[dict[str, str]], **changes: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "ground": ground,
+        "recipient_org": "Northmoor Council SEN team",
+        "recipient_role": "Local authority SEN officer",
+        "recipient_person": "J. Clarke",
+        "items": items,
+        "sent_on": TODAY.isoformat(),
+        "method": "secure_email",
+        "sent_to": "j.clarke@northmoor.example",
+    }
+    body.update(changes)
+    return body
+
+
+async def logged(fiona: httpx.AsyncClient, case_id: str) -> str:
+    response = await post(fiona, f"{NM}/requests", council_request(case_id))
+    assert response.status_code == 201, response.text
+    return str(response.json()["id"])
+
+
+async def test_files_on_a_request_are_checked_stored_for_managers_and_downloads_audited(
+    aisha: httpx.AsyncClient,
+    fiona: httpx.AsyncClient,
+    bronwen: httpx.AsyncClient,
+    owner_conn: asyncpg.Connection,
+    tenants: dict[str, TenantRef],
+) -> None:
+    case = await new_case(aisha)
+    rid = await logged(fiona, case["id"])
+
+    made = await upload(fiona, rid, [("consent.pdf", SIGNED)], title="Signed consent form")
+    assert made.status_code == 201, made.text
+    [document] = made.json()
+    assert (document["kind"], document["title"], document["content_type"]) == (
+        "signed_consent",
+        "Signed consent form",
+        "application/pdf",
+    )
+    # The same checks as a case document: the type from the bytes, the kind named.
+    bad = await upload(fiona, rid, [("consent.pdf", b"MZ\x90\x00 not a pdf")])
+    assert bad.status_code == 400
+    assert "file" in bad.json()["errors"]
+    wrong_kind = await upload(fiona, rid, [("consent.pdf", SIGNED)], kind="contract")
+    assert wrong_kind.status_code == 400
+    assert "kind" in wrong_kind.json()["errors"]
+    nothing = await upload(fiona, rid, [])
+    assert (nothing.status_code, list(nothing.json()["errors"])) == (400, ["file"])
+
+    # Managers only: a caseworker, even the case's own, is refused.
+    assert (await upload(aisha, rid, [("consent.pdf", SIGNED)])).status_code == 403
+    assert (await aisha.get(f"{NM}/requests/{rid}/documents")).status_code == 403
+    path = f"{NM}/requests/{rid}/documents/{document['id']}/file"
+    assert (await aisha.get(path)).status_code == 403
+
+    listed = await fiona.get(f"{NM}/requests/{rid}/documents")
+    assert [d["id"] for d in listed.json()] == [document["id"]]
+    download = await fiona.get(path)
+    assert download.status_code == 200
+    assert download.content == SIGNED
+    assert download.headers["content-disposition"].startswith("attachment;")
+    assert download.headers["cache-control"] == "no-store"
+
+    # Stored sealed: the bytes in the store are not the file's.
+    [row] = await as_tenant(
+        owner_conn,
+        tenants["northmoor"],
+        "SELECT object_id, sha256 FROM request_documents WHERE id = $1",
+        uuid.UUID(document["id"]),
+    )
+    assert len(row["sha256"]) == 64
+    actions = [
+        r["action"]
+        for r in await as_tenant(
+            owner_conn,
+            tenants["northmoor"],
+            "SELECT action FROM audit_entries WHERE subject_id = $1 ORDER BY seq",
+            uuid.UUID(rid),
+        )
+    ]
+    assert "request_document_added" in actions
+    assert "request_document_downloaded" in actions
+
+    # Another tenant's manager finds nothing.
+    other = await bronwen.get(f"{ED}/requests/{rid}/documents/{document['id']}/file")
+    assert other.status_code == 404
+    assert (await upload(bronwen, rid, [("c.pdf", SIGNED)], base=ED)).status_code == 404
+
+
+async def test_a_council_request_waits_for_the_signed_consent_form_then_is_a_disclosure(
+    aisha: httpx.AsyncClient,
+    fiona: httpx.AsyncClient,
+    owner_conn: asyncpg.Connection,
+    tenants: dict[str, TenantRef],
+) -> None:
+    case = await new_case(aisha)
+    cid = case["id"]
+    note = await add_note(aisha, cid, "Advice on the EHC needs assessment")
+    await add_note(aisha, cid, "Another note, not released")
+    rid = await logged(fiona, cid)
+    items = [{"kind": "note", "id": note}, {"kind": "field", "id": "name"}]
+
+    # Nothing on the request yet: refused, naming what is missing.
+    refused = await post(fiona, f"{NM}/requests/{rid}/release", release("signed_consent", items))
+    assert refused.status_code == 400, refused.text
+    assert "signed consent form" in refused.json()["errors"]["consent_document_id"]
+    log = await fiona.get(f"{NM}/cases/{cid}/disclosures")
+    assert log.json()["items"] == []
+
+    # A letter the service sent is not the service user's consent.
+    letter = await upload(fiona, rid, [("letter.pdf", SIGNED)], kind="letter_sent")
+    body = release("signed_consent", items, consent_document_id=letter.json()[0]["id"])
+    refused = await post(fiona, f"{NM}/requests/{rid}/release", body)
+    assert refused.status_code == 400
+    assert "consent_document_id" in refused.json()["errors"]
+
+    [form] = (await upload(fiona, rid, [("consent.pdf", SIGNED)])).json()
+    body = release("signed_consent", items, consent_document_id=form["id"])
+    assert (await post(aisha, f"{NM}/requests/{rid}/release", body)).status_code == 403
+    released = await post(fiona, f"{NM}/requests/{rid}/release", body)
+    assert released.status_code == 201, released.text
+    disclosure = released.json()
+    assert disclosure["status"] == "shared"
+    assert disclosure["basis"] == "service_user"
+    assert [(i["kind"], i["ref"].split("@")[0]) for i in disclosure["items"]] == [
+        ("note", note),
+        ("field", "name"),
+    ]
+    log = (await fiona.get(f"{NM}/cases/{cid}/disclosures")).json()["items"]
+    assert [e["id"] for e in log] == [disclosure["id"]]
+    # No tell-the-client task: the service user consented.
+    tasks = await as_tenant(
+        owner_conn,
+        tenants["northmoor"],
+        "SELECT id FROM tell_client_tasks WHERE disclosure_id = $1",
+        uuid.UUID(disclosure["id"]),
+    )
+    assert tasks == []
+    again = await post(fiona, f"{NM}/requests/{rid}/release", body)
+    assert again.status_code == 400
+    assert "already been released" in again.json()["errors"]["request"]
+
+
+async def test_a_closed_cases_file_goes_on_a_legal_basis_and_the_family_is_to_be_told(
+    aisha: httpx.AsyncClient,
+    fiona: httpx.AsyncClient,
+    owner_conn: asyncpg.Connection,
+    tenants: dict[str, TenantRef],
+) -> None:
+    case = await new_case(aisha)
+    cid = case["id"]
+    note = await add_note(aisha, cid, "Notes of the tribunal preparation")
+    closed = await post(aisha, f"{NM}/cases/{cid}/close", {"outcome": "Advice given"})
+    assert closed.status_code == 200, closed.text
+    rid = await logged(fiona, cid)
+    items = [{"kind": "note", "id": note}]
+
+    missing = await post(fiona, f"{NM}/requests/{rid}/release", release("legal_basis", items))
+    assert missing.status_code == 400
+    assert "legal_basis" in missing.json()["errors"]
+    body = release(
+        "legal_basis",
+        items,
+        recipient_org="Northmoor Crown Court",
+        recipient_role="Court",
+        legal_basis="court_order",
+        justification="Order of 3 March for the case file",
+    )
+    released = await post(fiona, f"{NM}/requests/{rid}/release", body)
+    assert released.status_code == 201, released.text
+    disclosure = released.json()
+    assert (disclosure["basis"], disclosure["legal_basis"]) == ("legal", "court_order")
+    tasks = await as_tenant(
+        owner_conn,
+        tenants["northmoor"],
+        "SELECT status FROM tell_client_tasks WHERE disclosure_id = $1",
+        uuid.UUID(disclosure["id"]),
+    )
+    assert [t["status"] for t in tasks] == ["open"]
+
+    # The service user's asking sends the file to them or their solicitor only.
+    other = await logged(fiona, cid)
+    asked = release("user_asked", items, justification="Ada asked by phone on Monday")
+    refused = await post(fiona, f"{NM}/requests/{other}/release", asked)
+    assert refused.status_code == 400
+    assert "solicitor" in refused.json()["errors"]["recipient_role"]
+    asked["recipient_role"] = "Solicitor"
+    done = await post(fiona, f"{NM}/requests/{other}/release", asked)
+    assert done.status_code == 201, done.text
+    assert done.json()["basis"] == "service_user"
+
+
+async def test_only_a_case_file_request_is_released_and_bad_input_is_named(
+    aisha: httpx.AsyncClient, fiona: httpx.AsyncClient
+) -> None:
+    case = await new_case(aisha)
+    sar = council_request(case["id"], kind="subject_access", relation="parent")
+    rid = (await post(fiona, f"{NM}/requests", sar)).json()["id"]
+    body = release("user_asked", [{"kind": "field", "id": "name"}], recipient_role="Solicitor")
+    refused = await post(fiona, f"{NM}/requests/{rid}/release", body)
+    assert refused.status_code == 400
+    assert "request" in refused.json()["errors"]
+    rid = await logged(fiona, case["id"])
+    empty = await post(fiona, f"{NM}/requests/{rid}/release", release("user_asked", []))
+    assert empty.status_code == 400
+    assert "items" in empty.json()["errors"]
+    nul = release("user_asked", [{"kind": "field", "id": "name"}], recipient_org="a\x00b")
+    answer = await post(fiona, f"{NM}/requests/{rid}/release", nul)
+    assert answer.status_code == 400
+    assert "recipient_org" in answer.json()["errors"]
+    missing = f"{NM}/requests/{uuid.uuid4()}/release"
+    assert (await post(fiona, missing, body)).status_code == 404
+
+
+def _release(ground: ReleaseGround, **changes: Any) -> CaseFileRelease:
+    values: dict[str, Any] = {
+        "ground": ground,
+        "recipient_org": "Council",
+        "recipient_role": "Local authority SEN officer",
+        "items": [ItemRef(kind=ItemKind.FIELD, id="name")],
+        "sent_on": TODAY,
+        "method": SendMethod.SECURE_EMAIL,
+        "sent_to": "officer@council.example",
+    }
+    values.update(changes)
+    return CaseFileRelease(**values)
+
+
+FORM = uuid.uuid4()
+
+
+@pytest.mark.parametrize(
+    ("data", "forms", "missing"),
+    [
+        (_release(ReleaseGround.SIGNED_CONSENT), frozenset(), "consent_document_id"),
+        (
+            _release(ReleaseGround.SIGNED_CONSENT, consent_document_id=uuid.uuid4()),
+            frozenset({FORM}),
+            "consent_document_id",
+        ),
+        (_release(ReleaseGround.SIGNED_CONSENT, consent_document_id=FORM), frozenset({FORM}), None),
+        (_release(ReleaseGround.USER_ASKED, justification="asked"), frozenset(), "recipient_role"),
+        (
+            _release(ReleaseGround.USER_ASKED, recipient_role="Service user"),
+            frozenset(),
+            "justification",
+        ),
+        (
+            _release(ReleaseGround.USER_ASKED, recipient_role="Solicitor", justification="letter"),
+            frozenset(),
+            None,
+        ),
+        (_release(ReleaseGround.LEGAL_BASIS), frozenset({FORM}), "legal_basis"),
+        (
+            _release(ReleaseGround.LEGAL_BASIS, legal_basis=LegalBasis.COURT_ORDER),
+            frozenset(),
+            "justification",
+        ),
+        (
+            _release(
+                ReleaseGround.LEGAL_BASIS, legal_basis=LegalBasis.SAFEGUARDING, justification="x"
+            ),
+            frozenset(),
+            None,
+        ),
+    ],
+)
+def test_the_release_rule(
+    data: CaseFileRelease, forms: frozenset[uuid.UUID], missing: str | None
+) -> None:
+    refusal = release_refusal(data, signed_consent_ids=forms)
+    assert (next(iter(refusal)) if refusal else None) == missing
+
+
+async def test_the_case_file_page_names_the_missing_consent_form_then_releases(
+    aisha: httpx.AsyncClient, fiona: httpx.AsyncClient
+) -> None:
+    case = await new_case(aisha)
+    cid = case["id"]
+    note = await add_note(aisha, cid, "Advice on the annual review")
+    rid = await logged(fiona, cid)
+    page_path = f"/t/northmoor/requests/{rid}/case-file"
+    page = await fiona.get(page_path)
+    assert page.status_code == 200, page.text
+    assert (await aisha.get(page_path)).status_code == 403
+    pairs = [
+        ("ground", "signed_consent"),
+        ("recipient_org", "Northmoor Council SEN team"),
+        ("recipient_role", "Local authority SEN officer"),
+        ("items", f"note:{note}"),
+        ("sent_on-day", str(TODAY.day)),
+        ("sent_on-month", str(TODAY.month)),
+        ("sent_on-year", str(TODAY.year)),
+        ("method", "secure_email"),
+        ("sent_to", "j.clarke@northmoor.example"),
+    ]
+    refused = await submit(fiona, page_path, f"/t/northmoor/requests/{rid}/release", pairs)
+    assert refused.status_code == 400
+    [(anchor, message)] = error_summary(refused)
+    assert anchor == "#consent_document_id"
+    assert "signed consent form" in message
+
+    form = await fiona.get(page_path)
+    uploaded = await fiona.post(
+        f"/t/northmoor/requests/{rid}/documents",
+        data={"_csrf_token": csrf_token(form.text), "kind": "signed_consent", "title": "Form"},
+        files=[("file", ("consent.pdf", SIGNED, "application/pdf"))],
+    )
+    assert uploaded.status_code == 303, uploaded.text
+    page = await fiona.get(page_path)
+    assert [row[0] for row in table_rows(page, "table[data-testid=request-documents]")] == ["Form"]
+    [form_id] = [i.attrs["value"] for i in parse(page).select("input[name=consent_document_id]")]
+    pairs.append(("consent_document_id", form_id))
+    released = await submit(fiona, page_path, f"/t/northmoor/requests/{rid}/release", pairs)
+    assert released.status_code == 303, released.text
+    log = (await fiona.get(f"{NM}/cases/{cid}/disclosures")).json()["items"]
+    assert [e["basis"] for e in log] == ["service_user"]
+
+
+async def test_retention_erases_a_requests_files_and_their_stored_objects_with_its_case(
+    aisha: httpx.AsyncClient,
+    fiona: httpx.AsyncClient,
+    owner_conn: asyncpg.Connection,
+    tenants: dict[str, TenantRef],
+) -> None:
+    """Rule 14: a case erased takes its requests' files, rows and sealed objects, with it."""
+    import contextlib
+    from datetime import UTC, datetime
+
+    import time_machine
+
+    from confide.platform.core.db import tenant_transaction
+    from confide.platform.core.errors import Conflict
+    from confide.platform.core.sql import raw
+    from confide.platform.identity.staff import get_staff
+    from confide.platform.retention import services as retention
+    from tests.helpers.environment import STORAGE_FOLDER
+
+    tenant = tenants["northmoor"]
+
+    def stored() -> set[str]:
+        folder = STORAGE_FOLDER / str(tenant.id)
+        return {p.name for p in folder.iterdir()} if folder.exists() else set()
+
+    then = datetime.now(UTC) - timedelta(days=366 * 9)
+    with time_machine.travel(then, tick=True):
+        young = {"first_name": "Rhiannon", "last_name": f"Req{uuid.uuid4().hex[:6]}",
+                 "date_of_birth": "1999-03-02"}  # fmt: skip
+        case = await new_case(aisha, young_person=young)
+        made = await post(
+            fiona,
+            f"{NM}/requests",
+            council_request(case["id"], received_on=service_today().isoformat()),
+        )
+        assert made.status_code == 201, made.text
+        rid = made.json()["id"]
+        [document] = (await upload(fiona, rid, [("consent.pdf", SIGNED)])).json()
+        # An open request holds its case back from erasure (DPA 2018 s. 173): closed here.
+        answered = await post(fiona, f"{NM}/requests/{rid}/close", {"outcome": "Refused"})
+        assert answered.status_code == 200, answered.text
+        closed = await post(aisha, f"{NM}/cases/{case['id']}/close", {"outcome": "Advice given"})
+        assert closed.status_code == 200, closed.text
+    [row] = await as_tenant(
+        owner_conn, tenant, "SELECT object_id FROM request_documents WHERE id = $1",
+        uuid.UUID(document["id"]),
+    )  # fmt: skip
+    assert str(row["object_id"]) in stored()
+
+    async with tenant_transaction(tenant.id):
+        [admin] = await raw("SELECT id FROM staff_users WHERE subject = 'northmoor-admin'")
+        admin_staff = await get_staff(admin["id"])
+        assert admin_staff is not None
+        with contextlib.suppress(Conflict):
+            await retention.confirm(admin_staff)
+    async with tenant_transaction(tenant.id):
+        counts = await retention.sweep()
+    assert counts["erased"] >= 1
+    assert str(row["object_id"]) not in stored()
+    left = await as_tenant(
+        owner_conn, tenant, "SELECT 1 FROM request_documents WHERE request_id = $1",
+        uuid.UUID(rid),
+    )  # fmt: skip
+    assert left == []
