@@ -371,6 +371,31 @@ async def test_the_gates_records_stand_once_made_whoever_writes(
     )
 
 
+@pytest.mark.parametrize(
+    ("born_days_from_twelve", "expected"),
+    [
+        (0, ("needs_agreement", "agreement")),  # 12 today: presumed able to decide
+        (1, ("for_child", None)),  # 12 tomorrow: not yet
+        (None, ("capacity_unknown", "agreement_or_capacity")),  # no date of birth
+    ],
+)
+async def test_a_parents_request_is_routed_by_the_capacity_birthday_through_the_api(
+    born_days_from_twelve: int | None,
+    expected: tuple[str, str | None],
+    aisha: httpx.AsyncClient,
+    fiona: httpx.AsyncClient,
+) -> None:
+    young = {**enquiry()["young_person"]}
+    if born_days_from_twelve is None:
+        young.pop("date_of_birth")
+    else:
+        on = TODAY + timedelta(days=born_days_from_twelve)
+        young["date_of_birth"] = date(on.year - 12, on.month, on.day).isoformat()
+    case = await new_case(aisha, young_person=young)
+    found = await standing(fiona, await log_sar(fiona, case["id"]))
+    assert (found["route"], found["waits_for"]) == expected
+
+
 @pytest.fixture
 async def capacity_age_15(tenants: dict[str, TenantRef]) -> AsyncIterator[None]:
     """Northmoor presumes capacity from 15 for the test, and from 12 (the default) after."""
