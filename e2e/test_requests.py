@@ -130,6 +130,7 @@ def test_a_council_request_for_a_case_file_waits_for_the_parents_signed_consent_
 
     def fill_release() -> None:
         page.get_by_test_id("ground-signed_consent").check()
+        page.get_by_test_id("given_by-parent").check()
         page.get_by_test_id("field-recipient_org").fill("Eastdale Council SEN team")
         page.get_by_test_id("field-recipient_role").fill("Local authority SEN officer")
         page.get_by_test_id(f"item-note:{note_id}").check()

@@ -12,9 +12,8 @@ from confide.platform.casework.schemas import (
     Grounds,
     ReferralRoute,
 )
-from confide.platform.consent.disclosures import LEGAL_BASIS_LABELS
+from confide.platform.consent.disclosures import BASIS_LABELS, LEGAL_BASIS_LABELS
 from confide.platform.consent.schemas import (
-    Basis,
     ConsentMethod,
     Decision,
     DisclosureStatus,
@@ -208,11 +207,6 @@ SEND_METHOD_LABELS = {
     SendMethod.BY_HAND: "By hand",
     SendMethod.PORTAL: "A secure portal",
     SendMethod.OTHER: "Another way",
-}
-BASIS_LABELS = {
-    Basis.CONSENT: "Consent",
-    Basis.LEGAL: "Without consent, on a legal basis",
-    Basis.SERVICE_USER: "The service user's signed consent or own request (information request)",
 }
 TELL_METHOD_LABELS = {
     TellMethod.PHONE: "Phone call",

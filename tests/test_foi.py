@@ -14,6 +14,7 @@ import pytest
 from confide.platform.core.clock import service_today
 from confide.platform.requests.foi_schemas import FoiAttachment, attachment_problem
 from tests.helpers.casework import new_case
+from tests.helpers.documents import LETTER
 from tests.helpers.html import error_summary, field_error, parse, table_rows
 from tests.helpers.http import post
 from tests.helpers.pages import NM, submit
@@ -35,11 +36,12 @@ def foi_request(**changes: Any) -> dict[str, Any]:
     return body
 
 
-async def a_release(fiona: httpx.AsyncClient) -> str:
-    """Last year's annual return, released (kept) on first reading: its id."""
-    made = await fiona.get(f"{API}/statistics/annual-return", params={"year": TODAY.year - 1})
-    assert made.status_code == 200, made.text
-    kept = (await fiona.get(f"{API}/statistics/releases", params={"limit": 100})).json()
+async def a_release(fiona: httpx.AsyncClient, api: str = API) -> str:
+    """Last year's annual return, released (kept; once made, asked again gives the one
+    kept): its id."""
+    made = await post(fiona, f"{api}/statistics/releases", {"year": TODAY.year - 1})
+    assert made.status_code in (200, 201), made.text
+    kept = (await fiona.get(f"{api}/statistics/releases", params={"limit": 100})).json()
     return str(kept["items"][0]["id"])
 
 
@@ -70,6 +72,24 @@ async def test_an_foi_response_refuses_a_case_document_or_bundle_through_the_api
     assert (await post(aisha, path, {"text": "x"})).status_code == 403
     elsewhere = f"/t/eastdale/api/requests/{rid}/foi-response"
     assert (await post(bronwen, elsewhere, {"text": "x"})).status_code == 404
+
+    # An FOI request holds its letters, never a consent form or a case's files.
+    for kind, status in (("signed_consent", 400), ("other", 400), ("letter_sent", 201)):
+        filed = await fiona.post(
+            f"{API}/requests/{rid}/documents",
+            data={"kind": kind},
+            files=[("file", ("letter.pdf", LETTER, "application/octet-stream"))],
+            headers={"x-csrftoken": fiona.cookies["confide_csrf"]},
+        )
+        assert filed.status_code == status, filed.text
+        if status == 400:
+            assert list(filed.json()["errors"]) == ["kind"]
+
+    # Another service's statistics release is not one of this service's.
+    theirs = await a_release(bronwen, "/t/eastdale/api")
+    body = {"text": "x", "attachments": [{"kind": "statistics_release", "ref": theirs}]}
+    refused = await post(fiona, path, body)
+    assert (refused.status_code, list(refused.json()["errors"])) == (400, ["attachments"])
 
     release = await a_release(fiona)
     body = {

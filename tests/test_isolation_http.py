@@ -410,6 +410,7 @@ def _bodies(ids: dict[str, str]) -> dict[str, dict[str, Any]]:
             "method": "post",
             "sent_to": "From another service",
             "justification": "Asked by phone",
+            "given_by": "parent",
         },
         # Issue 17: subject access's own steps (rule 30).
         "/api/requests/{request_id:uuid}/subject-access/agreement": {

@@ -7,6 +7,7 @@ disclosure in the case's log with exactly the items released."""
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from datetime import timedelta
 from typing import Any
@@ -15,7 +16,14 @@ import asyncpg
 import httpx
 import pytest
 
-from confide.platform.consent.schemas import ItemKind, ItemRef, LegalBasis, SendMethod
+from confide.platform.consent.schemas import (
+    MAX_ITEMS,
+    GivenBy,
+    ItemKind,
+    ItemRef,
+    LegalBasis,
+    SendMethod,
+)
 from confide.platform.core.clock import service_today
 from confide.platform.requests.third_party_schemas import (
     CaseFileRelease,
@@ -23,7 +31,11 @@ from confide.platform.requests.third_party_schemas import (
     release_refusal,
 )
 from tests.helpers.casework import NM, as_tenant, new_case
-from tests.helpers.consent import add_note
+from tests.helpers.consent import add_note, record_consent
+from tests.helpers.documents import LETTER
+from tests.helpers.documents import upload as upload_case_document
+from tests.helpers.environment import STORAGE_FOLDER
+from tests.helpers.exports import pdf_pages
 from tests.helpers.html import error_summary, parse, table_rows
 from tests.helpers.http import csrf_token, post
 from tests.helpers.pages import submit
@@ -73,6 +85,7 @@ def release(ground: str, items: list[dict[str, str]], **changes: Any) -> dict[st
         "sent_on": TODAY.isoformat(),
         "method": "secure_email",
         "sent_to": "j.clarke@northmoor.example",
+        "given_by": "parent",
     }
     body.update(changes)
     return body
@@ -114,6 +127,16 @@ async def test_files_on_a_request_are_checked_stored_for_managers_and_downloads_
 
     # Managers only: a caseworker, even the case's own, is refused.
     assert (await upload(aisha, rid, [("consent.pdf", SIGNED)])).status_code == 403
+    # Refused before the body is read: a broken body from a caseworker is a 403 too.
+    broken = await aisha.post(
+        f"{NM}/requests/{rid}/documents",
+        content=b"--x\r\nbroken",
+        headers={
+            "content-type": "multipart/form-data; boundary=x",
+            "x-csrftoken": aisha.cookies["confide_csrf"],
+        },
+    )
+    assert broken.status_code == 403, broken.text
     assert (await aisha.get(f"{NM}/requests/{rid}/documents")).status_code == 403
     path = f"{NM}/requests/{rid}/documents/{document['id']}/file"
     assert (await aisha.get(path)).status_code == 403
@@ -133,7 +156,10 @@ async def test_files_on_a_request_are_checked_stored_for_managers_and_downloads_
         "SELECT object_id, sha256 FROM request_documents WHERE id = $1",
         uuid.UUID(document["id"]),
     )
-    assert len(row["sha256"]) == 64
+    assert row["sha256"] == hashlib.sha256(SIGNED).hexdigest()
+    sealed = (STORAGE_FOLDER / str(tenants["northmoor"].id) / str(row["object_id"])).read_bytes()
+    assert SIGNED not in sealed
+    assert b"I consent to the release" not in sealed
     actions = [
         r["action"]
         for r in await as_tenant(
@@ -204,6 +230,96 @@ async def test_a_council_request_waits_for_the_signed_consent_form_then_is_a_dis
     again = await post(fiona, f"{NM}/requests/{rid}/release", body)
     assert again.status_code == 400
     assert "already been released" in again.json()["errors"]["request"]
+    # The database ties a release's form to its own request: another request's is refused.
+    elsewhere = await logged(fiona, cid)
+    with pytest.raises(asyncpg.ForeignKeyViolationError):
+        await as_tenant(
+            owner_conn,
+            tenants["northmoor"],
+            "INSERT INTO request_releases (id, tenant_id, request_id, case_id, disclosure_id,"
+            " ground, consent_document_id, released_by) SELECT gen_random_uuid(), tenant_id,"
+            " $1, case_id, disclosure_id, ground, consent_document_id, released_by"
+            " FROM request_releases WHERE request_id = $2",
+            uuid.UUID(elsewhere),
+            uuid.UUID(rid),
+        )
+
+    # Closing the request records the release on it.
+    closed = await post(fiona, f"{NM}/requests/{rid}/close", {"outcome": "Released"})
+    assert closed.status_code == 200, closed.text
+    assert disclosure["id"] in closed.json()["released"]
+
+    # A closed request releases nothing.
+    other = await logged(fiona, cid)
+    shut = await post(fiona, f"{NM}/requests/{other}/close", {"outcome": "Withdrawn"})
+    assert shut.status_code == 200, shut.text
+    assert shut.json()["released"] == ""
+    [form] = (await upload(fiona, other, [("consent.pdf", SIGNED)])).json()
+    body = release("signed_consent", items, consent_document_id=form["id"])
+    late = await post(fiona, f"{NM}/requests/{other}/release", body)
+    assert late.status_code == 400
+    assert "closed" in late.json()["errors"]["request"]
+
+
+async def test_a_refusal_of_consent_recorded_after_the_form_is_the_newer_word(
+    aisha: httpx.AsyncClient, fiona: httpx.AsyncClient
+) -> None:
+    """Rule 10: the signed form is the service user's word when it was recorded; a refusal
+    of consent recorded on the case since then refuses the release until a newer form."""
+    case = await new_case(aisha)
+    cid = case["id"]
+    note = await add_note(aisha, cid, "Advice on the annual review")
+    rid = await logged(fiona, cid)
+    items = [{"kind": "note", "id": note}]
+    [form] = (await upload(fiona, rid, [("consent.pdf", SIGNED)])).json()
+    await record_consent(aisha, cid, decision="refused", roles=[], advised_of_limits=True)
+    body = release("signed_consent", items, consent_document_id=form["id"])
+    refused = await post(fiona, f"{NM}/requests/{rid}/release", body)
+    assert refused.status_code == 400, refused.text
+    assert "refusal of consent" in refused.json()["errors"]["consent_document_id"]
+    no_giver = release("signed_consent", items, consent_document_id=form["id"], given_by=None)
+    named = await post(fiona, f"{NM}/requests/{rid}/release", no_giver)
+    assert (named.status_code, list(named.json()["errors"])) == (400, ["given_by"])
+
+    [newer] = (await upload(fiona, rid, [("consent.pdf", SIGNED)])).json()
+    body = release("signed_consent", items, consent_document_id=newer["id"])
+    released = await post(fiona, f"{NM}/requests/{rid}/release", body)
+    assert released.status_code == 201, released.text
+    assert released.json()["given_by"] == "parent"
+
+
+async def test_what_the_young_person_said_in_confidence_is_not_released_on_their_word(
+    aisha: httpx.AsyncClient, fiona: httpx.AsyncClient
+) -> None:
+    """Rules 10 and 15: on the service user's word the young person's confidences stay out;
+    a document goes as the exact version released."""
+    case = await new_case(aisha)
+    cid = case["id"]
+    secret = await add_note(aisha, cid, "Told us in confidence", side="young_person_only")
+    shared = await add_note(aisha, cid, "Advice on the plan")
+    made = await upload(fiona, await logged(fiona, cid), [("consent.pdf", SIGNED)])
+    assert made.status_code == 201, made.text
+    letter = await upload_case_document(aisha, cid, [("letter.pdf", LETTER)], title="Letter")
+    assert letter.status_code == 201, letter.text
+    rid = await logged(fiona, cid)
+    [form] = (await upload(fiona, rid, [("consent.pdf", SIGNED)])).json()
+    items = [{"kind": "note", "id": secret}, {"kind": "note", "id": shared}]
+    body = release("signed_consent", items, consent_document_id=form["id"])
+    refused = await post(fiona, f"{NM}/requests/{rid}/release", body)
+    assert refused.status_code == 400, refused.text
+    assert "in confidence" in refused.json()["errors"]["items"]
+    # Another request's signed form is not this one's.
+    other_form = made.json()[0]["id"]
+    items = [{"kind": "note", "id": shared}, {"kind": "document", "id": letter.json()[0]["id"]}]
+    body = release("signed_consent", items, consent_document_id=other_form)
+    refused = await post(fiona, f"{NM}/requests/{rid}/release", body)
+    assert (refused.status_code, list(refused.json()["errors"])) == (400, ["consent_document_id"])
+    body["consent_document_id"] = form["id"]
+    released = await post(fiona, f"{NM}/requests/{rid}/release", body)
+    assert released.status_code == 201, released.text
+    [note, document] = released.json()["items"]
+    assert note["kind"] == "note"
+    assert (document["kind"], document["ref"]) == ("document", f"{letter.json()[0]['id']}@1")
 
 
 async def test_a_closed_cases_file_goes_on_a_legal_basis_and_the_family_is_to_be_told(
@@ -250,9 +366,22 @@ async def test_a_closed_cases_file_goes_on_a_legal_basis_and_the_family_is_to_be
     assert refused.status_code == 400
     assert "solicitor" in refused.json()["errors"]["recipient_role"]
     asked["recipient_role"] = "Solicitor"
+    unconfirmed = await post(fiona, f"{NM}/requests/{other}/release", asked)
+    assert unconfirmed.status_code == 400
+    assert "identity" in unconfirmed.json()["errors"]["request"]
+    step = {"confirmed_on": TODAY.isoformat(), "evidence": "Passport seen"}
+    assert (await post(fiona, f"{NM}/requests/{other}/identity", step)).status_code == 200
     done = await post(fiona, f"{NM}/requests/{other}/release", asked)
     assert done.status_code == 201, done.text
     assert done.json()["basis"] == "service_user"
+    # How the service user asked is kept with the release.
+    assert done.json()["justification"] == "Ada asked by phone on Monday"
+    # Its printable package names the basis in words.
+    package = await fiona.get(f"{NM}/cases/{cid}/disclosures/{done.json()['id']}/package")
+    assert package.status_code == 200, package.text
+    first = pdf_pages(package.content)[0]
+    assert "own request" in first
+    assert "Not decided" not in first
 
 
 async def test_only_a_case_file_request_is_released_and_bad_input_is_named(
@@ -269,6 +398,12 @@ async def test_only_a_case_file_request_is_released_and_bad_input_is_named(
     empty = await post(fiona, f"{NM}/requests/{rid}/release", release("user_asked", []))
     assert empty.status_code == 400
     assert "items" in empty.json()["errors"]
+    twice = release("user_asked", [{"kind": "field", "id": "name"}] * 2, recipient_role="Solicitor")
+    answer = await post(fiona, f"{NM}/requests/{rid}/release", twice)
+    assert (answer.status_code, list(answer.json()["errors"])) == (400, ["items"])
+    many = [{"kind": "field", "id": f"f{n}"} for n in range(MAX_ITEMS + 1)]
+    answer = await post(fiona, f"{NM}/requests/{rid}/release", release("user_asked", many))
+    assert (answer.status_code, list(answer.json()["errors"])) == (400, ["items"])
     nul = release("user_asked", [{"kind": "field", "id": "name"}], recipient_org="a\x00b")
     answer = await post(fiona, f"{NM}/requests/{rid}/release", nul)
     assert answer.status_code == 400
@@ -286,6 +421,7 @@ def _release(ground: ReleaseGround, **changes: Any) -> CaseFileRelease:
         "sent_on": TODAY,
         "method": SendMethod.SECURE_EMAIL,
         "sent_to": "officer@council.example",
+        "given_by": GivenBy.PARENT,
     }
     values.update(changes)
     return CaseFileRelease(**values)
@@ -304,6 +440,11 @@ FORM = uuid.uuid4()
             "consent_document_id",
         ),
         (_release(ReleaseGround.SIGNED_CONSENT, consent_document_id=FORM), frozenset({FORM}), None),
+        (
+            _release(ReleaseGround.SIGNED_CONSENT, consent_document_id=FORM, given_by=None),
+            frozenset({FORM}),
+            "given_by",
+        ),
         (_release(ReleaseGround.USER_ASKED, justification="asked"), frozenset(), "recipient_role"),
         (
             _release(ReleaseGround.USER_ASKED, recipient_role="Service user"),
@@ -333,7 +474,7 @@ FORM = uuid.uuid4()
 def test_the_release_rule(
     data: CaseFileRelease, forms: frozenset[uuid.UUID], missing: str | None
 ) -> None:
-    refusal = release_refusal(data, signed_consent_ids=forms)
+    refusal = release_refusal(data, signed_consent_ids=forms, identity_confirmed=True)
     assert (next(iter(refusal)) if refusal else None) == missing
 
 
@@ -350,6 +491,7 @@ async def test_the_case_file_page_names_the_missing_consent_form_then_releases(
     assert (await aisha.get(page_path)).status_code == 403
     pairs = [
         ("ground", "signed_consent"),
+        ("given_by", "parent"),
         ("recipient_org", "Northmoor Council SEN team"),
         ("recipient_role", "Local authority SEN officer"),
         ("items", f"note:{note}"),
@@ -399,7 +541,6 @@ async def test_retention_erases_a_requests_files_and_their_stored_objects_with_i
     from confide.platform.core.sql import raw
     from confide.platform.identity.staff import get_staff
     from confide.platform.retention import services as retention
-    from tests.helpers.environment import STORAGE_FOLDER
 
     tenant = tenants["northmoor"]
 
@@ -446,3 +587,75 @@ async def test_retention_erases_a_requests_files_and_their_stored_objects_with_i
         uuid.UUID(rid),
     )  # fmt: skip
     assert left == []
+
+
+@pytest.mark.parametrize(
+    ("given_by", "in_parents_bundle"),
+    [(GivenBy.PARENT, True), (GivenBy.CARER, True), (GivenBy.YOUNG_PERSON, False)],
+)
+def test_a_parents_bundle_leaves_out_a_release_on_the_young_persons_word(
+    given_by: GivenBy, in_parents_bundle: bool
+) -> None:
+    from datetime import UTC, datetime
+
+    from confide.platform.consent.schemas import (
+        Basis,
+        CheckCode,
+        DisclosureStatus,
+        DisclosureView,
+        SharedItem,
+    )
+    from confide.platform.exports import parent
+
+    now = datetime.now(UTC)
+    released = DisclosureView(
+        id=uuid.uuid4(), case_id=uuid.uuid4(), case_reference="NM-1", recipient_org="A firm",
+        recipient_role="Solicitor", recipient_person="", purpose="Their file",
+        items=[SharedItem(ItemKind.FIELD, "name", "Name", "Sam")],
+        status=DisclosureStatus.SHARED, basis=Basis.SERVICE_USER, consent_id=None,
+        consent_version=None, check_code=CheckCode.INFORMATION_REQUEST, check_reason="",
+        legal_basis=None, justification="Asked by letter", tell_not_possible=None,
+        decline_reason=None, requested_by=uuid.uuid4(), requested_by_name="F",
+        requested_at=now, authorised_by=None, authorised_by_name=None, decided_at=now,
+        sent_on=TODAY, sent_method=SendMethod.SECURE_EMAIL, sent_to="x", sent_by_name="F",
+        shared_at=now, cancel_reason=None, cancelled_by_name=None, cancelled_at=None,
+        given_by=given_by,
+    )  # fmt: skip
+    assert bool(parent.disclosures([released], [])) is in_parents_bundle
+
+
+def test_the_bundles_disclosures_name_the_basis_in_words() -> None:
+    from datetime import UTC, datetime
+    from types import SimpleNamespace
+
+    from confide.platform.consent.disclosures import BASIS_LABELS, LEGAL_BASIS_LABELS
+    from confide.platform.consent.schemas import Basis
+    from confide.platform.exports.bundle import TEMPLATES
+
+    now = datetime.now(UTC)
+    shares = [
+        SimpleNamespace(
+            recipient_role="Solicitor",
+            recipient_org="A firm",
+            status="shared",
+            requested_by_name="F",
+            requested_at=now,
+            purpose="Their file",
+            basis=basis,
+            legal_basis=legal,
+            justification="",
+            sent_on=TODAY,
+            items=[],
+        )
+        for basis, legal in ((Basis.SERVICE_USER, None), (Basis.LEGAL, LegalBasis.COURT_ORDER))
+    ]
+    html = TEMPLATES.get_template("disclosures.html").render(
+        f=SimpleNamespace(disclosures=shares),
+        full=False,
+        bases=BASIS_LABELS,
+        legal_bases=LEGAL_BASIS_LABELS,
+    )
+    assert "service_user" not in html
+    assert "court_order" not in html
+    assert "signed consent or own request" in html
+    assert "Court order" in html

@@ -8,7 +8,7 @@ received more than a year ago (or before 2000) is refused."""
 from __future__ import annotations
 
 import uuid
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import asyncpg
@@ -123,6 +123,10 @@ async def test_managers_are_reminded_of_requests_waiting_for_identity(
 async def test_reading_the_register_is_audited(
     fiona: httpx.AsyncClient, owner_conn: asyncpg.Connection, tenants: dict[str, TenantRef]
 ) -> None:
+    # Only this test's entries: others in the session read the register too.
+    [start] = await as_tenant(
+        owner_conn, tenants["northmoor"], "SELECT coalesce(max(seq), 0) AS seq FROM audit_entries"
+    )
     listed = await fiona.get(f"{NM}/requests", params={"closed": "true"})
     assert listed.status_code == 200
     rows = await as_tenant(
@@ -137,7 +141,9 @@ async def test_reading_the_register_is_audited(
     count = await as_tenant(
         owner_conn,
         tenants["northmoor"],
-        "SELECT count(*) AS n FROM audit_entries WHERE subject_kind = 'request_register'",
+        "SELECT count(*) AS n FROM audit_entries WHERE subject_kind = 'request_register'"
+        " AND seq > $1",
+        start["seq"],
     )
     assert count[0]["n"] == 2
 
@@ -168,6 +174,30 @@ async def test_the_managers_queue_task_follows_the_requests_deadline(
     assert await task_due() == due
     extended = await post(fiona, f"{NM}/requests/{rid}/extension", {"months": 1, "reason": "Many"})
     assert await task_due() == extended.json()["due_on"]
+
+
+async def test_an_extension_is_recorded_once_within_the_deadline_before_any_extension(
+    aisha: httpx.AsyncClient, fiona: httpx.AsyncClient
+) -> None:
+    """Review finding: an extension could be recorded again after the original deadline,
+    because it was compared with the extended one."""
+    import time_machine
+
+    then = datetime.now(UTC) - timedelta(days=40)
+    with time_machine.travel(then, tick=True):
+        received = service_today()
+        rid = await logged(fiona, (await new_case(aisha))["id"], received)
+        step = {"confirmed_on": str(received), "evidence": "Passport"}
+        assert (await post(fiona, f"{NM}/requests/{rid}/identity", step)).status_code == 200
+        first = await post(fiona, f"{NM}/requests/{rid}/extension", {"months": 1, "reason": "Many"})
+        assert first.status_code == 200, first.text
+    # The first month is over (the extended deadline is not): no second extension.
+    assert date.fromisoformat(first.json()["due_on"]) >= TODAY
+    again = await post(fiona, f"{NM}/requests/{rid}/extension", {"months": 2, "reason": "More"})
+    assert again.status_code == 400, again.text
+    assert "months" in again.json()["errors"]
+    shown = await fiona.get(f"{NM}/requests/{rid}")
+    assert shown.json()["due_on"] == first.json()["due_on"]
 
 
 async def test_a_date_received_long_ago_is_refused(

@@ -307,6 +307,16 @@ async def test_channels_replies_school_phases_disclosures_and_requests_are_count
             " DATE '2013-05-02', 'secure_email', 'Duty team', $4, '2013-05-02 12:00+00')",
             tenant.id, case, manager["id"], staff["id"],
         )  # fmt: skip
+        # A case file released on the service user's word (issue 17) counts as consent.
+        await admin.execute(
+            "INSERT INTO disclosures (id, tenant_id, case_id, recipient_org, recipient_role,"
+            " purpose, items, status, basis, check_code, check_reason, requested_by, sent_on,"
+            " sent_method, sent_to, sent_by, shared_at) VALUES (gen_random_uuid(), $1, $2,"
+            " 'A solicitor', 'Solicitor', 'Case file', '[{\"kind\": \"note\"}]', 'shared',"
+            " 'service_user', 'information_request', 'Request', $3, DATE '2013-05-03',"
+            " 'secure_email', 'Solicitor', $3, '2013-05-03 12:00+00')",
+            tenant.id, case, manager["id"],
+        )  # fmt: skip
     finally:
         await admin.close()
 
@@ -319,7 +329,7 @@ async def test_channels_replies_school_phases_disclosures_and_requests_are_count
         by["response"][c.response] += c.cases
         by["phase"][c.phase] += c.cases
     assert by == {"channel": {"email": 1}, "response": {"2-5": 1}, "phase": {"primary": 1}}
-    assert figures.disclosures == {"safeguarding": 1}
+    assert figures.disclosures == {"safeguarding": 1, "consent": 1}
     assert figures.requests == {("subject_access", "within"): 1, ("subject_access", "late"): 1}
     manager_view = await staff_of(owner_conn, tenant, "northmoor-manager")
     async with tenant_transaction(tenant.id):
@@ -333,7 +343,7 @@ async def test_channels_replies_school_phases_disclosures_and_requests_are_count
         "Disclosures shared outside the service, by basis",
         "Information requests answered, by kind and deadline",
     ]
-    # One case, one share, two requests: every figure but the zeros hidden.
+    # One case, two shares, two requests: every figure but the zeros hidden.
     assert annual.disclosures is not None
     assert annual.disclosures.tables[0].grand_total.suppressed
     assert annual.requests is not None

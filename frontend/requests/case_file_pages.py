@@ -19,7 +19,7 @@ from confide.frontend.labels import LABELS
 from confide.frontend.sharing.presenters import LEGAL_BASES, SEND_METHODS, item_choices
 from confide.frontend.templating import form_page, redirect_to
 from confide.platform.casework import records
-from confide.platform.consent.schemas import ItemKind, ItemRef, LegalBasis, SendMethod
+from confide.platform.consent.schemas import GivenBy, ItemKind, ItemRef, LegalBasis, SendMethod
 from confide.platform.documents.web import UPLOAD_MAX_BODY, download_response, uploaded_files
 from confide.platform.identity.schemas import StaffView
 from confide.platform.identity.web import manager
@@ -41,14 +41,21 @@ GROUNDS = [
     (ReleaseGround.USER_ASKED.value, "The service user asked for it to go to them or a solicitor"),
     (ReleaseGround.LEGAL_BASIS.value, "A legal basis, without consent (they will be told)"),
 ]
+#: Whose word a release on the service user's word rests on (a parent's bundle leaves out
+#: the young person's).
+GIVERS = [
+    (GivenBy.YOUNG_PERSON.value, "The young person"),
+    (GivenBy.PARENT.value, "A parent"),
+    (GivenBy.CARER.value, "A carer"),
+]
 
 
 class ReleaseForm(Form):
     """The release: ground, recipient, items, when and how it went."""
 
     order: ClassVar[tuple[str, ...]] = (
-        "ground", "consent_document_id", "recipient_org", "recipient_role", "recipient_person",
-        "items", "sent_on", "method", "sent_to", "legal_basis", "justification",
+        "ground", "given_by", "consent_document_id", "recipient_org", "recipient_role",
+        "recipient_person", "items", "sent_on", "method", "sent_to", "legal_basis", "justification",
     )  # fmt: skip
     lists: ClassVar[tuple[str, ...]] = ("items",)
     dates: ClassVar[tuple[str, ...]] = ("sent_on",)
@@ -58,6 +65,9 @@ class ReleaseForm(Form):
         ground = self.choice(ReleaseGround, "ground", "Choose why the file may be released")
         method = self.choice(SendMethod, "method", "Choose how it was sent")
         sent_on = self.date("sent_on", "The date it was sent", required="Enter the date sent")
+        given_by = None
+        if self.text("given_by"):
+            given_by = self.choice(GivenBy, "given_by", "Choose whose word it is")
         basis = self.text("legal_basis")
         legal = None
         if basis:
@@ -98,6 +108,7 @@ class ReleaseForm(Form):
             consent_document_id=document,
             legal_basis=legal,
             justification=self.text("justification"),
+            given_by=given_by,
         )
         self.check(data.validate)
         return data if self.ok else None
@@ -138,6 +149,7 @@ class CaseFilePages(Controller):
             labels=LABELS,
             document_kinds=DOCUMENT_KINDS,
             grounds=GROUNDS,
+            givers=GIVERS,
             signed=[d for d in documents if d.kind is RequestDocumentKind.SIGNED_CONSENT],
             legal_bases=LEGAL_BASES,
             send_methods=SEND_METHODS,

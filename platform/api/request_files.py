@@ -27,6 +27,7 @@ from confide.platform.identity.schemas import StaffView
 from confide.platform.identity.web import case_worker
 from confide.platform.requests import attachments, foi, third_party
 from confide.platform.requests.foi_schemas import FoiLogEntry, FoiResponseIn, FoiResponseView
+from confide.platform.requests.services import managers_only
 from confide.platform.requests.third_party_schemas import CaseFileRelease, RequestDocumentView
 
 
@@ -57,7 +58,9 @@ class RequestFilesController(Controller):
     ) -> list[RequestDocumentView]:
         """Record one or more files (multipart/form-data, each as ``file``) with ``kind``
         (letter_sent, signed_consent, correspondence, other) and ``title`` (optional).
-        Types are judged from the bytes, as for a case document."""
+        Types are judged from the bytes, as for a case document. Managers only, checked
+        before the body is read."""
+        managers_only(staff)
         posted = await read_form(request)
         data = attachments.NewRequestDocuments(
             files=await uploaded_files(posted),
@@ -84,11 +87,13 @@ class RequestFilesController(Controller):
         data: JSONBody[CaseFileRelease],
         staff: NamedDependency[StaffView],
     ) -> DisclosureView:
-        """Release a case file on a case-file request: ``ground`` signed_consent (with
-        ``consent_document_id``, the signed form on the request), user_asked (to the
-        service user or their solicitor, ``justification`` saying how they asked) or
-        legal_basis (with ``legal_basis`` and ``justification``; the service user will be
-        told). The disclosure recorded, sent, with exactly the ``items``."""
+        """Release a case file on an open case-file request: ``ground`` signed_consent
+        (with ``consent_document_id``, the signed form on the request), user_asked (to the
+        service user or their solicitor, ``justification`` saying how they asked; the
+        request's identity confirmed) or legal_basis (with ``legal_basis`` and
+        ``justification``; the service user will be told). On either of the service user's
+        grounds ``given_by`` says whose word it is (young_person, parent or carer). The
+        disclosure recorded, sent, with exactly the ``items`` (each once, 50 at most)."""
         return await third_party.release_case_file(request_id, staff, data)
 
     @post("/foi-response", status_code=HTTP_201_CREATED, name="api-foi-respond")
@@ -99,7 +104,8 @@ class RequestFilesController(Controller):
         staff: NamedDependency[StaffView],
     ) -> FoiResponseView:
         """An open FOI request's response (rule 11): ``text`` and ``attachments``, each
-        ``{"kind", "ref"}``: ``annual_return`` (a year) or ``policy_document`` (a version).
+        ``{"kind", "ref"}``: ``statistics_release`` (a kept release's id) or
+        ``policy_document`` (a version).
         A case document, a case bundle or any other personal data is refused (400)."""
         return await foi.respond(request_id, staff, data)
 

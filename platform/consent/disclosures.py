@@ -92,6 +92,11 @@ FIELD_LABELS = {
     CaseField.TOPICS: "Enquiry topics",
     CaseField.PARENTS: "Parents or carers (names)",
 }
+BASIS_LABELS = {
+    Basis.CONSENT: "Consent",
+    Basis.LEGAL: "Without consent, on a legal basis",
+    Basis.SERVICE_USER: "The service user's signed consent or own request (information request)",
+}
 LEGAL_BASIS_LABELS = {
     LegalBasis.SAFEGUARDING: "Risk of serious harm (safeguarding)",
     LegalBasis.POLICE_REQUEST: "Police request",
@@ -557,6 +562,8 @@ async def record_release(
     sent: SentDisclosure,
     *,
     on_service_users_word: bool,
+    given_by: GivenBy | None = None,
+    word_given_at: datetime | None = None,
 ) -> DisclosureView:
     """A case file released on an information request (rule 10, policy 5.1), decided and
     sent at once, on an open or a closed case, by a manager; the requests domain has checked
@@ -564,7 +571,10 @@ async def record_release(
     request, or their asking for the file to go to them or their solicitor (basis
     ``service_user``; their confidences stay out: rule 15). Otherwise ``data.legal_basis``:
     a manager's legal basis, and the tell-the-client task opens (rule 7). The disclosure
-    keeps exactly the items released, as they are now, and is in the case's log."""
+    keeps exactly the items released, as they are now, and is in the case's log.
+    ``given_by``: whose word it is (the young person's releases stay out of a parent's
+    bundle); ``word_given_at``: when their form was recorded, refused when a refusal of
+    consent recorded on the case since is the newer word (rule 10)."""
     if not is_manager(staff):
         raise NotPermitted("a case file is released by a manager")
     policy = await get_policy()
@@ -575,6 +585,21 @@ async def record_release(
     shared = _snapshot(case, data.items, await _documents(case, data.items))
     sent.validate(service_today())
     if on_service_users_word:
+        if given_by is None:
+            raise Invalid({"given_by": "Choose whose word the release rests on"})
+        consent = await current_consent(case_id)
+        if (
+            word_given_at is not None
+            and consent is not None
+            and consent.decision is Decision.REFUSED
+            and consent.recorded_at > word_given_at
+        ):
+            raise Invalid(
+                {
+                    "consent_document_id": "A refusal of consent was recorded on the case after"
+                    " this form: ask the service user again before releasing the file"
+                }
+            )
         if any(item.young_person_only for item in shared):
             raise Invalid(
                 {
@@ -601,6 +626,10 @@ async def record_release(
     if on_service_users_word:
         row["status"] = DisclosureStatus.ALLOWED
         row["basis"] = Basis.SERVICE_USER
+        # How and when the service user asked (or what their form says) is kept with the
+        # release, as a manager's reason is for a legal basis.
+        row["justification"] = data.justification.strip()
+        row["given_by"] = given_by
     else:
         row["status"] = DisclosureStatus.AUTHORISED
         row["basis"] = Basis.LEGAL
@@ -876,4 +905,5 @@ async def _load(case_id: UUID, disclosure_id: UUID) -> DisclosureView:
         cancelled_by_name=r["canceller"],
         cancelled_at=r["cancelled_at"],
         task=task,
+        given_by=GivenBy(r["given_by"]) if r["given_by"] else None,
     )

@@ -692,6 +692,7 @@ class DisclosureView:
     cancelled_by_name: str | None
     cancelled_at: datetime | None
     task: TellTaskView | None = None
+    given_by: GivenBy | None = None  # whose word a release on the service user's word is
 
 
 @dataclass(frozen=True, slots=True)

@@ -117,6 +117,9 @@ class Disclosure(TenantOwned, tablename="disclosures", tags=[NO_DELETE]):
     check_reason = Text()  # the reason in words; it names every role of a restricted consent
     legal_basis = Varchar(length=24, choices=LegalBasis, null=True, default=None)
     justification = Text(null=True, default=None)
+    # Whose word a release on the service user's word rests on (issue 17): the young
+    # person's or a parent's or carer's; a parent's bundle leaves out the young person's.
+    given_by = Varchar(length=16, choices=GivenBy, null=True, default=None)
     # Why the service user cannot be told of a legal-basis share (an anonymous enquiry).
     tell_not_possible = Text(null=True, default=None)
     decline_reason = Text(null=True, default=None)

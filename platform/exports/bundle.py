@@ -192,7 +192,14 @@ def _pieces(section: str, case_file: CaseFile) -> Iterator[str]:
     time."""
     template = TEMPLATES.get_template(f"{section}.html")
     full = case_file.view is BundleView.FULL
-    context = {"f": case_file, "case": case_file.case, "parent": case_file.view, "full": full}
+    context = {
+        "f": case_file,
+        "case": case_file.case,
+        "parent": case_file.view,
+        "full": full,
+        "bases": disclosures.BASIS_LABELS,
+        "legal_bases": disclosures.LEGAL_BASIS_LABELS,
+    }
     if section not in _LONG:
         yield latin(template.render(**context, items=None, first=True))
         return

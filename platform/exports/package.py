@@ -39,6 +39,7 @@ def render(disclosure: DisclosureView, *, made_at: datetime, made_by: str) -> by
         "made_at": made_at.astimezone(SERVICE_ZONE),
         "made_by": made_by,
         "legal_bases": disclosures.LEGAL_BASIS_LABELS,
+        "bases": disclosures.BASIS_LABELS,
     }
     story = pdf.flowables(latin(TEMPLATES.get_template("package_record.html").render(**context)))
     story.append(PageBreak())

@@ -11,7 +11,8 @@ to the family's other cases; of consent, only what a parent or carer gave, witho
 young person's view recorded with it, its reviews' notes or why consent was not asked at
 first contact; of capacity, only whether the young person can decide for themselves (not
 who judged it or their notes); of disclosures, none made on the young person's own consent
-or holding anything of theirs or that could not be told of, and none of a share's free-text reasons.
+or word (a case file released at their asking or on their form, issue 17) or holding
+anything of theirs or that could not be told of, and none of a share's free-text reasons.
 """
 
 from __future__ import annotations
@@ -239,7 +240,7 @@ def capacity(found: CapacityView | None) -> ParentCapacity | None:
 def disclosures(
     shared: list[DisclosureView], versions: list[ConsentView]
 ) -> list[ParentDisclosure]:
-    """Shares on a parent's consent or a legal basis holding nothing of the young
+    """Shares on a parent's consent or word or a legal basis holding nothing of the young
     person's side; none that the service user could not be told of."""
     theirs = {c.id for c in versions if c.given_by is GivenBy.YOUNG_PERSON}
     return [
@@ -257,6 +258,7 @@ def disclosures(
         )
         for d in shared
         if d.consent_id not in theirs
+        and d.given_by is not GivenBy.YOUNG_PERSON
         and d.tell_not_possible is None
         and not any(i.young_person_only for i in d.items)
     ]

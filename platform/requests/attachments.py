@@ -10,6 +10,7 @@ and codes only)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from uuid import UUID, uuid4
 
 from confide.platform.audit import services as audit
@@ -21,6 +22,7 @@ from confide.platform.documents import services as documents
 from confide.platform.documents.schemas import UploadedFile
 from confide.platform.identity.schemas import StaffView
 from confide.platform.requests import queries
+from confide.platform.requests.schemas import RequestKind
 from confide.platform.requests.services import RequestNotFound, managers_only
 from confide.platform.requests.third_party_schemas import (
     TITLE_MAX,
@@ -64,6 +66,12 @@ async def _audit(action: Action, staff: StaffView, request_id: UUID, **detail: o
     )
 
 
+#: What an FOI request may hold (rule 11): its letters, never a consent form or case files.
+FOI_DOCUMENT_KINDS = frozenset(
+    {RequestDocumentKind.LETTER_SENT, RequestDocumentKind.CORRESPONDENCE}
+)
+
+
 async def attach(
     request_id: UUID, staff: StaffView, data: NewRequestDocuments
 ) -> list[RequestDocumentView]:
@@ -81,6 +89,9 @@ async def attach(
     except ValueError:
         errors["kind"] = "Choose what kind of document it is"
         kind = RequestDocumentKind.OTHER
+    if row["kind"] == RequestKind.FOI and kind not in FOI_DOCUMENT_KINDS and "kind" not in errors:
+        # Review decision (rule 11): an FOI request holds its letters, never a case's files.
+        errors["kind"] = "An FOI request takes only letters sent and correspondence"
     check_text(
         errors, "title", data.title, label="the title", high=TITLE_MAX, required=False,
         single_line=True,
@@ -133,10 +144,11 @@ async def request_documents(request_id: UUID, staff: StaffView) -> list[RequestD
     return await queries.documents_of_request(current_tenant_id(), request_id)
 
 
-async def signed_consent_ids(request_id: UUID) -> frozenset[UUID]:
-    """The signed consent forms recorded on a request (for its release, rule 10)."""
+async def signed_consents(request_id: UUID) -> dict[UUID, datetime]:
+    """The signed consent forms recorded on a request, each with when it was recorded (for
+    its release, rule 10)."""
     found = await queries.documents_of_request(current_tenant_id(), request_id)
-    return frozenset(d.id for d in found if d.kind is RequestDocumentKind.SIGNED_CONSENT)
+    return {d.id: d.uploaded_at for d in found if d.kind is RequestDocumentKind.SIGNED_CONSENT}
 
 
 async def open_download(

@@ -311,9 +311,15 @@ async def extend(request_id: UUID, staff: StaffView, data: Extension) -> Request
     def values(row: dict[str, Any], today: date) -> dict[str, Any]:
         kind = RequestKind(row["kind"])
         data.validate(kind)
-        if row["due_on"] is not None and row["due_on"] < today:
-            # Review finding: an extension is decided within the time, never after it.
-            field = "working_days" if kind is RequestKind.FOI else "months"
+        field = "working_days" if kind is RequestKind.FOI else "months"
+        steps = queries.steps_of(row)
+        if steps.extension_months or steps.extension_days:
+            # Review finding: an extension re-recorded later moved the deadline again.
+            raise Invalid({field: "An extension is already recorded: it cannot be changed"})
+        # Review finding: an extension is decided within the time, never after it; the time
+        # is the deadline before any extension (not the extended one kept on the row).
+        due_on = standing(steps).due_on
+        if due_on is not None and due_on < today:
             raise Invalid({field: "The deadline has passed: the request can no longer be extended"})
         if kind is RequestKind.FOI and not row["foi_applies"]:
             raise Invalid({"working_days": "This request is not subject to FOI"})
@@ -342,9 +348,16 @@ async def close_request(request_id: UUID, staff: StaffView, data: Closing) -> Re
         sar = await queries.subject_access(tenant_id, request_id) or {}
         if sar.get("approved_at") is not None and sar.get("released_at") is None:
             raise Invalid({"outcome": "Record how the approved bundle was released first"})
-    await queries.close_request(
-        tenant_id, request_id, data.outcome.strip(), data.released.strip(), staff.id
-    )
+    released = data.released.strip()
+    if not released and row["kind"] == RequestKind.CASE_FILE:
+        # The case file's release on this request is what was released (ids, no content).
+        release = await queries.release_of(tenant_id, request_id)
+        if release is not None:
+            released = (
+                f"The case file, released on {release.released_at.date().isoformat()}"
+                f" (disclosure {release.disclosure_id} in the case's disclosure log)"
+            )
+    await queries.close_request(tenant_id, request_id, data.outcome.strip(), released, staff.id)
     if row["task_id"] is not None:
         await tasks.close_for(row["task_id"], staff.id)
     view = await queries.request(tenant_id, request_id, today)

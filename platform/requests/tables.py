@@ -134,6 +134,8 @@ class RequestDocument(TenantOwned, tablename="request_documents", tags=[APPEND_O
     uploaded_at = Timestamptz(default=TimestamptzNow())
     request_documents_tenant_id_id_key = Unique(["tenant_id", "id"])
     request_documents_object_key = Unique(["tenant_id", "object_id"])
+    # A release's consent form is one on its own request (the key of the release's check).
+    request_documents_request_id_key = Unique(["tenant_id", "request_id", "id"])
     request_documents_check = Check(
         "kind IN ('letter_sent', 'signed_consent', 'correspondence', 'other') AND size >= 0"
     )

@@ -22,8 +22,8 @@ from confide.platform.core.db import current_tenant_id
 from confide.platform.core.errors import Invalid
 from confide.platform.identity.schemas import StaffView
 from confide.platform.requests import queries
-from confide.platform.requests.attachments import signed_consent_ids
-from confide.platform.requests.schemas import RequestKind
+from confide.platform.requests.attachments import signed_consents
+from confide.platform.requests.schemas import RequestKind, RequestStatus
 from confide.platform.requests.services import RequestNotFound, managers_only
 from confide.platform.requests.third_party_schemas import (
     CaseFileRelease,
@@ -45,10 +45,19 @@ async def release_case_file(
         raise RequestNotFound()
     if row["kind"] != RequestKind.CASE_FILE:
         raise Invalid({"request": "Only a request for a case file is released this way"})
+    if row["status"] != RequestStatus.OPEN:
+        # Review finding: a closed request released the file. Its release is recorded
+        # before it closes (``close_request`` then refers to it).
+        raise Invalid({"request": "This request is closed: the case file is not released on it"})
     data.validate()
     if await queries.release_of(tenant_id, request_id) is not None:
         raise Invalid({"request": "The case file has already been released on this request"})
-    refusal = release_refusal(data, signed_consent_ids=await signed_consent_ids(request_id))
+    signed = await signed_consents(request_id)
+    refusal = release_refusal(
+        data,
+        signed_consent_ids=frozenset(signed),
+        identity_confirmed=row["identity_confirmed_on"] is not None,
+    )
     if refusal is not None:
         await audit.record(
             Action.REQUEST_RELEASE_REFUSED,
@@ -77,6 +86,10 @@ async def release_case_file(
         share,
         sent,
         on_service_users_word=data.ground is not ReleaseGround.LEGAL_BASIS,
+        given_by=data.given_by,
+        word_given_at=signed.get(data.consent_document_id)
+        if data.ground is ReleaseGround.SIGNED_CONSENT and data.consent_document_id
+        else None,
     )
     await queries.insert_release(
         tenant_id,

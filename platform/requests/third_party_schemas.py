@@ -10,7 +10,13 @@ from uuid import UUID
 
 import msgspec
 
-from confide.platform.consent.schemas import ItemRef, LegalBasis, SendMethod
+from confide.platform.consent.schemas import (
+    GivenBy,
+    ItemRef,
+    LegalBasis,
+    SendMethod,
+    validate_items,
+)
 from confide.platform.core.edge import check_text
 from confide.platform.core.errors import Invalid
 
@@ -70,7 +76,8 @@ class CaseFileRelease(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     and when and how it went. ``consent_document_id``: the signed consent form on the
     request (ground ``signed_consent``); ``legal_basis`` and ``justification``: a
     manager's legal basis (ground ``legal_basis``); ``justification`` also says how the
-    service user asked (ground ``user_asked``)."""
+    service user asked (ground ``user_asked``); ``given_by``: whose word it is, the young
+    person's or a parent's or carer's (both grounds on the service user's word)."""
 
     ground: ReleaseGround
     recipient_org: str
@@ -84,6 +91,7 @@ class CaseFileRelease(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     consent_document_id: UUID | None = None
     legal_basis: LegalBasis | None = None
     justification: str = ""
+    given_by: GivenBy | None = None
 
     def validate(self) -> None:
         """The fields on their own; whether the ground holds is ``release_refusal``."""
@@ -107,18 +115,23 @@ class CaseFileRelease(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
             errors, "justification", self.justification, label="the reason", high=TEXT_MAX,
             required=False,
         )  # fmt: skip
-        if not self.items:
-            errors["items"] = "Choose what is released"
+        errors.update(validate_items(self.items))
         if errors:
             raise Invalid(errors)
 
 
 def release_refusal(
-    data: CaseFileRelease, *, signed_consent_ids: frozenset[UUID]
+    data: CaseFileRelease, *, signed_consent_ids: frozenset[UUID], identity_confirmed: bool
 ) -> dict[str, str] | None:
     """Rule 10 without the database: why this release may not go (the field and what is
     missing), or None. ``signed_consent_ids``: the signed consent forms recorded on the
-    request."""
+    request; ``identity_confirmed``: the request's identity check is recorded (a file goes
+    at the service user's asking only to someone whose identity was confirmed)."""
+    if data.ground is not ReleaseGround.LEGAL_BASIS and data.given_by is None:
+        return {
+            "given_by": "Choose whose word the release rests on: the young person's, or a"
+            " parent's or carer's"
+        }
     if data.ground is ReleaseGround.SIGNED_CONSENT:
         if not signed_consent_ids:
             return {
@@ -136,6 +149,11 @@ def release_refusal(
             }
         if not data.justification.strip():
             return {"justification": "Enter when and how the service user asked for their file"}
+        if not identity_confirmed:
+            return {
+                "request": "Confirm the identity of whoever asked on the request before releasing"
+                " the file at their asking"
+            }
         return None
     if data.legal_basis is None:
         return {"legal_basis": "Choose the legal basis for releasing the file without consent"}

@@ -102,8 +102,8 @@ SELECT 'topic', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, t.topic, c
  GROUP BY t.topic
 UNION ALL
 SELECT 'disclosure', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-       CASE WHEN d.basis = 'consent' THEN 'consent' ELSE coalesce(d.legal_basis, 'other') END,
-       count(*)
+       CASE WHEN d.basis IN ('consent', 'service_user') THEN 'consent'
+            ELSE coalesce(d.legal_basis, 'other') END, count(*)
   FROM p, disclosures d
  WHERE d.tenant_id = p.tenant AND d.status = 'shared' AND d.sent_on BETWEEN p.start AND p.finish
  GROUP BY 11
