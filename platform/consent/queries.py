@@ -303,7 +303,10 @@ _UNASSIGNED = (
 
 
 def _in_scope(tenant_id: UUID, staff_id: UUID, manager: bool) -> tuple[str, list[Any]]:
-    """The SQL selecting ``case_id`` of the cases in scope, and its arguments."""
+    """The SQL selecting ``case_id`` of the cases in scope, and its arguments. Callers put
+    it in a ``MATERIALIZED`` CTE: as a subquery, a planner that thought the tenant had one
+    case (statistics not yet gathered on a growing table) ran the whole scope again for
+    every case, 5 s for a manager's dashboard of 350 cases."""
     if manager:
         return _MINE + _UNASSIGNED, [tenant_id, staff_id, tenant_id]
     return _MINE, [tenant_id, staff_id]
@@ -317,8 +320,9 @@ async def reviews_due(
     scope, args = _in_scope(tenant_id, staff_id, manager)
     # Fixed strings and ``_in_scope``'s; every value is bound.
     result = await paged(
-        "SELECT c.id, c.reference, p.first_name, p.last_name, cur.version, cur.decision,"  # noqa: S608
-        " cur.due FROM (" + scope + ") s"
+        "WITH s AS MATERIALIZED (" + scope + ")"  # noqa: S608
+        " SELECT c.id, c.reference, p.first_name, p.last_name, cur.version, cur.decision,"
+        " cur.due FROM s"
         # The case's current consent and when it is due, looked up from the scope's case id
         # so that only the consents due are joined to their cases.
         " JOIN LATERAL (SELECT k.id, k.version, k.decision, coalesce((SELECT r.next_review_due"
@@ -362,8 +366,9 @@ async def awaiting_consent(
     scope, args = _in_scope(tenant_id, staff_id, manager)
     # Fixed strings and ``_in_scope``'s; every value is bound.
     result = await paged(
-        "SELECT c.id, c.reference, p.first_name, p.last_name, n.reason, n.recorded_at"  # noqa: S608
-        " FROM (" + scope + ") s"
+        "WITH s AS MATERIALIZED (" + scope + ")"  # noqa: S608
+        " SELECT c.id, c.reference, p.first_name, p.last_name, n.reason, n.recorded_at"
+        " FROM s"
         " JOIN consent_not_asked n ON n.tenant_id = {} AND n.case_id = s.case_id"
         " JOIN cases c ON c.tenant_id = n.tenant_id AND c.id = n.case_id"
         " LEFT JOIN people p ON p.tenant_id = c.tenant_id AND p.id = c.subject_id"
