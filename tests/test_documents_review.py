@@ -97,3 +97,37 @@ async def test_a_body_declared_over_the_limit_is_refused_before_it_is_read(
         assert "file" in refused.json()["errors"]
     # Over the route's own limit (one file of the largest a service may allow): 413.
     assert (await _declared(aisha, versions, 60 * megabyte)).status_code == 413
+
+
+async def test_a_document_file_is_never_downloaded_on_break_glass(
+    aisha: httpx.AsyncClient,
+    owner_conn: asyncpg.Connection,
+    tenants: dict[str, TenantRef],
+) -> None:
+    """Rule 29: break-glass opens a case to read on screen; it takes no file away."""
+    nm = tenants["northmoor"]
+    case = await new_case(aisha)
+    [document] = (await upload(aisha, case["id"], [("letter.pdf", LETTER)])).json()
+    await as_tenant(
+        owner_conn, nm,
+        "UPDATE case_assignments SET ended_at = now() WHERE case_id = $1",
+        uuid.UUID(case["id"]),
+    )  # fmt: skip
+    granted = await post(
+        aisha, f"{NM}/cases/{case['id']}/break-glass", {"reason": "Covering her caseload"}
+    )
+    assert granted.status_code == 201, granted.text
+    base = f"{NM}/cases/{case['id']}/documents"
+    assert (await aisha.get(f"{base}/{document['id']}")).status_code == 200  # read on screen
+    for path in (f"{base}/{document['id']}/file", f"{base}/{document['id']}/file?version=1"):
+        refused = await aisha.get(path)
+        assert refused.status_code == 403, refused.text
+        assert LETTER not in refused.content
+    page = await aisha.get(f"/t/northmoor/cases/{case['id']}/documents/{document['id']}/file")
+    assert LETTER not in page.content
+    taken = await as_tenant(
+        owner_conn, nm,
+        "SELECT count(*) AS n FROM audit_entries WHERE action = 'document_downloaded'"
+        " AND subject_id = $1", uuid.UUID(case["id"]),
+    )  # fmt: skip
+    assert taken[0]["n"] == 0

@@ -148,32 +148,39 @@ def _compound(data: bytes) -> str | None:
     def sector(n: int) -> bytes | None:
         return data[(n + 1) * size : (n + 2) * size] if n < count else None
 
-    # The FAT's sectors: 109 in the header, then the DIFAT chain.
+    # The FAT's sectors: 109 in the header, then the DIFAT chain. Each chain is followed
+    # at most once (a sector met again ends it: a chain that loops back on itself is no
+    # compound file), the FAT holds no more sectors than the file, and only the FAT
+    # entries the directory's chain needs are read (never the whole table).
+    per = size // 4
     fat_sectors = [_u32(data, 76 + 4 * i) for i in range(109)]
-    difat, seen = _u32(data, 68), 0
-    while difat < _ENDS and seen <= count:
+    difat, met = _u32(data, 68), set[int]()
+    while difat < _ENDS:
         block = sector(difat)
-        if block is None:
+        if block is None or difat in met:
             return None
-        fat_sectors += [_u32(block, 4 * i) for i in range(size // 4 - 1)]
-        difat, seen = _u32(block, size - 4), seen + 1
-    fat: list[int] = []
-    for n in fat_sectors:
-        if n >= _ENDS:
-            continue
-        block = sector(n)
-        if block is None:
+        met.add(difat)
+        fat_sectors += [_u32(block, 4 * i) for i in range(per - 1)]
+        if len(fat_sectors) > 109 + count + per:  # more FAT than the file has sectors
             return None
-        fat += [_u32(block, 4 * i) for i in range(size // 4)]
+        difat = _u32(block, size - 4)
+    del fat_sectors[count:]  # a FAT sector marked free or past the file is refused below
+
+    def next_sector(n: int) -> int | None:
+        if n // per >= len(fat_sectors):
+            return None
+        block = sector(fat_sectors[n // per])
+        return None if block is None else _u32(block, 4 * (n % per))
+
     # The directory: 128-byte entries along its chain.
     names: set[str] = set()
     root_clsid = b""
-    current, steps = _u32(data, 48), 0
+    current, walked = _u32(data, 48), set[int]()
     while current < _ENDS:
         block = sector(current)
-        steps += 1
-        if block is None or steps > count or current >= len(fat):
+        if block is None or current in walked:
             return None
+        walked.add(current)
         for at in range(0, size, 128):
             entry = block[at : at + 128]
             length, kind = int.from_bytes(entry[64:66], "little"), entry[66]
@@ -183,7 +190,10 @@ def _compound(data: bytes) -> str | None:
             if kind == 5:
                 root_clsid = entry[80:96]
             names.add(name)
-        current = fat[current]
+        following = next_sector(current)
+        if following is None:
+            return None
+        current = following
     if root_clsid in _INSTALLER_CLSIDS or names & _OLE_MACROS:
         return None
     return next((kind for stream, kind in _OLE_STREAMS if stream in names), None)
