@@ -572,7 +572,7 @@ async def record_release(
     if case.grounds is Grounds.BREAK_GLASS:
         raise NotPermitted("break-glass access does not extend to sharing a case")
     await queries.hold_case(current_tenant_id(), case_id)
-    shared = _snapshot(case, data.items)
+    shared = _snapshot(case, data.items, await _documents(case, data.items))
     sent.validate(service_today())
     if on_service_users_word:
         if any(item.young_person_only for item in shared):
