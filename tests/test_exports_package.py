@@ -100,3 +100,42 @@ async def test_the_package_needs_need_to_know_and_is_never_taken_on_break_glass(
         " AND subject_id = $1", uuid.UUID(cid),
     )  # fmt: skip
     assert downloads[0]["n"] == 0
+
+
+async def test_no_package_for_a_share_that_was_not_allowed_or_went_nowhere(
+    aisha: httpx.AsyncClient,
+) -> None:
+    """A share awaiting a manager, declined or cancelled has no package: a 400 naming its
+    state (only an allowed, authorised or sent share's record leaves the case)."""
+    case = await new_case(aisha)
+    cid = str(case["id"])
+    note = await add_note(aisha, cid, "Plan agreed with mum at the review")
+    await record_consent(aisha, cid)
+    asked = await post(
+        aisha,
+        f"{NM}/cases/{cid}/disclosures",
+        share_body("Social care", [("note", note)], ask_manager=True),
+    )
+    assert asked.json()["status"] == "awaiting_authorisation", asked.text
+    allowed = await post(
+        aisha, f"{NM}/cases/{cid}/disclosures", share_body("School or SENCO", [("note", note)])
+    )
+    assert allowed.json()["status"] == "allowed", allowed.text
+    assert (
+        await aisha.get(f"{NM}/cases/{cid}/disclosures/{allowed.json()['id']}/package")
+    ).status_code == 200
+    cancelled = await post(
+        aisha,
+        f"{NM}/cases/{cid}/disclosures/{allowed.json()['id']}/cancel",
+        {"reason": "The meeting was called off"},
+    )
+    assert cancelled.status_code == 200, cancelled.text
+    for share, state in ((asked.json(), "awaiting"), (allowed.json(), "cancelled")):
+        got = await aisha.get(f"{NM}/cases/{cid}/disclosures/{share['id']}/package")
+        assert got.status_code == 400, (state, got.status_code)
+        assert state in got.json()["errors"]["status"], got.text
+        page = await aisha.get(f"{PAGES}/cases/{cid}/disclosures/{share['id']}/package")
+        assert page.status_code == 400, (state, page.status_code)
+        assert b"%PDF" not in page.content[:10]
+        record = await aisha.get(f"{PAGES}/cases/{cid}/disclosures/{share['id']}")
+        assert parse(record).first("[data-testid=package-link]") is None

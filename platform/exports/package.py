@@ -18,13 +18,24 @@ from reportlab.platypus import PageBreak
 from confide.platform.audit.actions import Action
 from confide.platform.casework.access import check_access, record_act
 from confide.platform.consent import disclosures
-from confide.platform.consent.schemas import DisclosureView
+from confide.platform.consent.schemas import DisclosureStatus, DisclosureView
 from confide.platform.core.clock import SERVICE_ZONE
+from confide.platform.core.errors import Invalid
 from confide.platform.exports import pdf
 from confide.platform.exports.bundle import TEMPLATES, latin
 from confide.platform.identity.schemas import StaffView
 
 MEDIA_TYPE = "application/pdf"
+#: Only a share that may go (allowed by consent, authorised) or went has a package.
+_PACKAGED = frozenset(
+    {DisclosureStatus.ALLOWED, DisclosureStatus.AUTHORISED, DisclosureStatus.SHARED}
+)
+_UNPACKAGED = {
+    DisclosureStatus.AWAITING_AUTHORISATION: "This share is awaiting a manager's authorisation:"
+    " it has no package until it is authorised",
+    DisclosureStatus.DECLINED: "This share was declined: it has no package",
+    DisclosureStatus.CANCELLED: "This share was cancelled: it has no package",
+}
 
 
 def filename(disclosure: DisclosureView) -> str:
@@ -62,6 +73,8 @@ async def disclosure_package(
     disclosure = await disclosures.get_disclosure(
         case_id, disclosure_id, staff, purpose="disclosure_package"
     )
+    if disclosure.status not in _PACKAGED:
+        raise Invalid({"status": _UNPACKAGED.get(disclosure.status, "This share has no package")})
     made = render(disclosure, made_at=datetime.now(UTC), made_by=staff.display_name)
     await record_act(
         access,
