@@ -1,10 +1,14 @@
-"""The printable disclosure package (issue 16): exactly what a disclosure recorded, as a
-PDF with the disclosure record on its first page; need-to-know, never on break-glass, and
-each download audited."""
+"""The disclosure package (issue 16): exactly what a disclosure recorded, as a ZIP of the
+printable record (a PDF, the record on its first page) and the shared files; need-to-know,
+never on break-glass, and each download audited."""
 
 from __future__ import annotations
 
+import hashlib
+import io
+import json
 import uuid
+import zipfile
 
 import asyncpg
 import httpx
@@ -17,6 +21,16 @@ from tests.helpers.html import parse
 from tests.helpers.http import post
 from tests.helpers.pages import NM as PAGES
 from tests.helpers.tenants import TenantRef
+
+
+def _unzipped(content: bytes) -> dict[str, bytes]:
+    """The package's files; each one's SHA-256 as its manifest says."""
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        files = {name: archive.read(name) for name in archive.namelist()}
+    manifest = json.loads(files.pop("manifest.json"))
+    for entry in manifest["files"]:
+        assert hashlib.sha256(files[entry["name"]]).hexdigest() == entry["sha256"]
+    return files
 
 
 async def _shared(http: httpx.AsyncClient) -> tuple[str, dict[str, object]]:
@@ -46,12 +60,17 @@ async def test_the_package_is_what_the_disclosure_recorded_its_record_first(
     for path in (link, f"{NM}/cases/{cid}/disclosures/{share['id']}/package"):
         got = await aisha.get(path)
         assert got.status_code == 200, got.text
-        assert got.headers["content-type"] == "application/pdf"
+        assert got.headers["content-type"] == "application/zip"
         assert got.headers["content-disposition"].startswith(
             f'attachment; filename="disclosure-{share["case_reference"]}-'
         )
         assert got.headers["cache-control"] == "no-store"
-        pages = pdf_pages(got.content)
+        files = _unzipped(got.content)
+        [record_pdf] = [n for n in files if n.endswith(".pdf") and "/" not in n]
+        document = next(i for i in share["items"] if i["kind"] == "document")  # type: ignore[attr-defined]
+        ident, version = document["ref"].split("@")
+        assert files[f"documents/{ident}-v{version}.pdf"] == LETTER  # the very file shared
+        pages = pdf_pages(files[record_pdf])
         first, rest = pages[0], "\n".join(pages[1:])
         assert f"Disclosure record: case {share['case_reference']}" in first
         assert "Northmoor Primary School" in first
@@ -136,6 +155,6 @@ async def test_no_package_for_a_share_that_was_not_allowed_or_went_nowhere(
         assert state in got.json()["errors"]["status"], got.text
         page = await aisha.get(f"{PAGES}/cases/{cid}/disclosures/{share['id']}/package")
         assert page.status_code == 400, (state, page.status_code)
-        assert b"%PDF" not in page.content[:10]
+        assert not page.content.startswith(b"PK")
         record = await aisha.get(f"{PAGES}/cases/{cid}/disclosures/{share['id']}")
         assert parse(record).first("[data-testid=package-link]") is None
