@@ -116,6 +116,7 @@ MSI_ROOT = bytes.fromhex("84100c0000000000c000000000000046")  # {000C1084-...-C0
         (_compound(["Contents"]), None),
         (_compound(["WordDocument", "Macros", "VBA"]), None),
         (_compound(["Workbook", "_VBA_PROJECT_CUR"]), None),
+        (_compound(["WordDocument", "macros", "vba"]), None),  # names in any case
         (_compound(["WordDocument"] * 6)[:1500], None),  # cut short: the chain runs out
         (
             _zip(
@@ -146,6 +147,7 @@ MSI_ROOT = bytes.fromhex("84100c0000000000c000000000000046")  # {000C1084-...-C0
         "other-ole",
         "doc-macros",
         "xls-macros",
+        "doc-macros-lower-case",
         "cut",
         "docm",
         "macro-type",

@@ -7,8 +7,15 @@ else, an executable renamed ``letter.pdf`` for instance, is refused.
 The older binary formats share one container (OLE compound files) with Windows Installer
 packages (``.msi``) and others: a compound file is a document only when its directory
 names the main stream of Word, Excel or PowerPoint, and its root is not an installer's.
-Macros are refused in either family: a compound file with a ``Macros``/``VBA`` storage and
-an Open XML package with a ``vbaProject.bin`` or a macro-enabled content type.
+Macros are refused in either family: a compound file with a ``Macros``/``VBA`` storage (its
+names compared case-insensitively) and an Open XML package with a ``vbaProject.bin`` or a
+macro-enabled content type.
+
+What is not found (rule 28 says so too): a binary PowerPoint file (``.ppt``) keeps its VBA
+project compressed inside the ``PowerPoint Document`` stream, not as a storage of the
+directory, and Excel 4.0 (XLM) macro sheets are records inside the ``Workbook`` stream;
+neither is read here, so such files are let through as documents. Where that matters, the
+scanning hook (ClamAV) is the check that reads streams.
 """
 
 from __future__ import annotations
@@ -73,7 +80,8 @@ _OLE_STREAMS = (
     ("PowerPoint Document", PPT),
 )
 # Storages that hold macros (Word, Excel, PowerPoint and any VBA project).
-_OLE_MACROS = frozenset({"Macros", "_VBA_PROJECT_CUR", "VBA", "_VBA_PROJECT"})
+# Names are compared case-insensitively (as the format does): "vba" is "VBA".
+_OLE_MACROS = frozenset({"macros", "_vba_project_cur", "vba", "_vba_project"})
 # The root CLSIDs of Windows Installer packages, patches and transforms (as stored).
 _INSTALLER_CLSIDS = frozenset(
     bytes.fromhex(f"{n}10 0c 00 00 00 00 00 c0 00 00 00 00 00 00 46".replace(" ", ""))
@@ -189,14 +197,14 @@ def _compound(data: bytes) -> str | None:
             name = entry[: length - 2].decode("utf-16-le", "replace")
             if kind == 5:
                 root_clsid = entry[80:96]
-            names.add(name)
+            names.add(name.lower())
         following = next_sector(current)
         if following is None:
             return None
         current = following
     if root_clsid in _INSTALLER_CLSIDS or names & _OLE_MACROS:
         return None
-    return next((kind for stream, kind in _OLE_STREAMS if stream in names), None)
+    return next((kind for stream, kind in _OLE_STREAMS if stream.lower() in names), None)
 
 
 def _is_text(data: bytes) -> bool:
