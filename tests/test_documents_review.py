@@ -204,3 +204,35 @@ async def test_an_upload_without_a_session_or_a_declared_length_is_refused_unrea
         assert forged.status_code == 403, forged.status_code
     listed = await aisha.get(f"{NM}/cases/{mine['id']}/documents")
     assert listed.json() == []
+
+
+async def test_the_migration_puts_documents_on_a_confidence_on_the_young_persons_side(
+    aisha: httpx.AsyncClient,
+    owner_conn: asyncpg.Connection,
+    tenants: dict[str, TenantRef],
+) -> None:
+    """Documents uploaded before the side was forced (round 1) may be on the shared side
+    though their note or contact is the young person's: the data migration moves them."""
+    from confide.platform.documents.piccolo_migrations import (
+        documents_2026_11_29t23_45_00_000000 as migration,
+    )
+
+    nm = tenants["northmoor"]
+    case = await new_case(aisha)
+    cid = case["id"]
+    secret = await add_note(aisha, cid, "Robin asked us not to tell mum", side="young_person_only")
+    said = await add_note(aisha, cid, "Mum rang about the review")
+    on_secret = (await upload(aisha, cid, [("a.pdf", LETTER)], note_id=secret)).json()[0]
+    on_said = (await upload(aisha, cid, [("b.pdf", LETTER)], note_id=said)).json()[0]
+    # As a row written before the rule: on the shared side.
+    await as_tenant(
+        owner_conn, nm,
+        "UPDATE case_documents SET side = 'shared' WHERE case_id = $1", uuid.UUID(cid),
+    )  # fmt: skip
+    await as_tenant(owner_conn, nm, migration.MOVE)  # what the migration runs for each tenant
+    rows = await as_tenant(
+        owner_conn, nm,
+        "SELECT document_id, side FROM case_documents WHERE case_id = $1", uuid.UUID(cid),
+    )  # fmt: skip
+    sides = {str(r["document_id"]): r["side"] for r in rows}
+    assert sides == {on_secret["id"]: "young_person_only", on_said["id"]: "shared"}
