@@ -50,12 +50,12 @@ async def _measure(tenant_id: UUID, manager_id: UUID) -> dict[str, Any]:
         timings["cases"] = figures.cases
         started = time.perf_counter()
         async with tenant_transaction(tenant_id):
-            first = await services.release(year, manager)
+            first = await services.make_release(year, manager)
         timings["first_release_s"] = time.perf_counter() - started
-        timings["hidden"] = sum(r.suppressed for r in first.annual.releases)
+        timings["hidden"] = sum(r.suppressed for r in services.readable(first).releases)
         started = time.perf_counter()
         async with tenant_transaction(tenant_id):
-            again = await services.release(year, manager)
+            again = await services.released(year, manager)
         timings["kept_release_s"] = time.perf_counter() - started
         assert again.csv_sha256 == first.csv_sha256
         started = time.perf_counter()

@@ -107,11 +107,24 @@ def _paths(
     return chosen
 
 
+def _cookie(token: str) -> str:
+    """The cookies a signed-in browser sends: its session and the CSRF cookie the first page
+    set (without it, every answer would set one, which no browser after its first page
+    costs the server)."""
+    if not token:
+        return ""
+    from litestar.middleware.csrf import generate_csrf_token
+
+    from confide.platform.app import CSRF_COOKIE
+    from confide.platform.core.settings import get_settings
+
+    csrf = generate_csrf_token(get_settings().core.require_secret_key())
+    return f"confide_session={token}; {CSRF_COOKIE}={csrf}"
+
+
 def _lua(pairs: list[tuple[str, str]], folder: Path) -> Path:
-    """A wrk script that sends the pairs in turn, each with its session cookie."""
-    rows = ",\n".join(
-        f'  {{"{path}", "{"confide_session=" + token if token else ""}"}}' for path, token in pairs
-    )
+    """A wrk script that sends the pairs in turn, each with a browser's cookies."""
+    rows = ",\n".join(f'  {{"{path}", "{_cookie(token)}"}}' for path, token in pairs)
     script = folder / "paths.lua"
     script.write_text(
         f"local paths = {{\n{rows}\n}}\n"
@@ -179,7 +192,7 @@ async def _python_client(
             while time.monotonic() < deadline:
                 path, token = pairs[n % len(pairs)]
                 n += connections
-                headers = {"cookie": f"confide_session={token}"} if token else {}
+                headers = {"cookie": _cookie(token)} if token else {}
                 started = time.perf_counter()
                 response = await client.get(path, headers=headers)
                 latencies.append((time.perf_counter() - started) * 1000)

@@ -1,6 +1,7 @@
 """Journey (rule 12): a manager opens the annual return from the menu, picks a year,
 sees the tables with hidden figures marked and explained, and downloads the CSV (read
-and checked); then an academic year, and the list of releases. axe on the pages, and on
+and checked); an academic year refused (the service's kind is calendar), and the list of
+releases. axe on the pages, and on
 the form shown again for a wrong year."""
 
 from __future__ import annotations
@@ -67,6 +68,12 @@ def test_a_manager_previews_the_annual_return_and_downloads_the_csv(
 
     page.get_by_test_id("field-year").fill(str(YEAR))
     page.get_by_test_id("show").click()
+    # Not released yet: released only after the confirmation, by its button.
+    assert "has not been released yet" in page.get_by_test_id("not-released").inner_text()
+    page.get_by_test_id("release-link").click()
+    assert statistics.heading() == f"Release the return for {YEAR}?"
+    statistics.assert_accessible()
+    page.get_by_test_id("release").click()
     assert page.get_by_test_id("year-heading").inner_text() == f"Cases opened in {YEAR}"
     assert page.get_by_test_id("suppressed").count() >= 1
     assert "to protect privacy" in page.get_by_test_id("suppression-note").inner_text()
@@ -107,16 +114,19 @@ def test_a_manager_previews_the_annual_return_and_downloads_the_csv(
     text = " ".join(str(c.value) for sheet in book for row in sheet.iter_rows() for c in row)
     assert not any(reference in text for reference in references)
 
-    # The academic year across it (September 2018 to August 2019), then every release.
+    # The academic year across it is refused: the service reports on calendar years only
+    # (its policy setting), so no two of its returns overlap. Then every release.
     page.get_by_test_id("period-academic").check()
     page.get_by_test_id("field-year").fill(str(YEAR - 1))
     page.get_by_test_id("show").click()
-    heading = page.get_by_test_id("year-heading").inner_text()
-    assert heading == f"Cases opened in the academic year {YEAR - 1}-{YEAR % 100:02d}"
+    assert "calendar years only" in page.get_by_test_id("error-summary").inner_text()
     statistics.assert_accessible()
+    page.get_by_test_id("period-calendar").check()
+    page.get_by_test_id("field-year").fill(str(YEAR))
+    page.get_by_test_id("show").click()
     page.get_by_test_id("releases-link").click()
     assert statistics.heading() == "Releases of the annual return"
-    assert page.get_by_test_id("release-row").count() >= 2
+    assert page.get_by_test_id("release-row").count() >= 1
     statistics.assert_accessible()
 
 

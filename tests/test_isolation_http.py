@@ -476,6 +476,8 @@ _OWN_TENANT_ONLY = {
     "/api/policy/document/reviews",
     "/admin/retention/confirm",  # the signed-in tenant's own sweep, after its dry run
     "/api/retention/confirm",
+    "/api/statistics/releases",  # the signed-in tenant's return, once released
+    "/statistics/annual-return/release",
     "/admin/sso",
     "/api/enquiries",
     "/enquiries/new",

@@ -8,13 +8,10 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 import httpx
 import pytest
 
+from tests.helpers.http import put
 from tests.helpers.tenants import TenantRef
 
 API = "/t/northmoor/api/policy"
-
-
-async def put(http: httpx.AsyncClient, path: str, body: dict[str, object]) -> httpx.Response:
-    return await http.put(path, json=body, headers={"x-csrftoken": http.cookies["confide_csrf"]})
 
 
 @pytest.fixture
@@ -33,7 +30,8 @@ async def test_the_settings_are_read_and_changed_by_group_with_their_history(
     northmoor_defaults: None,
 ) -> None:
     settings = (await gareth.get(API)).json()
-    assert settings["statistics"] == {"stats_suppression_threshold": 5, "stats_round_to_5": False}
+    assert settings["statistics"] == {"stats_suppression_threshold": 5, "stats_round_to_5": False,
+                                      "stats_year_kind": "calendar"}  # fmt: skip
     assert settings["retention"]["retention_birthday"] == 25
     assert settings["consent"]["capacity_age"] == 12
     bad = await put(gareth, f"{API}/statistics",

@@ -23,21 +23,43 @@ REFERRED = {"referrer_consent_confirmed": True, "referrer_name": "A SENCO",
             "referrer_consent_on": "2016-01-04"}  # fmt: skip
 
 
-async def _figures(tenant: TenantRef, year: int) -> Any:
+async def _figures(tenant: TenantRef, year: int, kind: str = "calendar") -> Any:
     from confide.platform.core.db import tenant_transaction
     from confide.platform.statistics import services
 
     async with tenant_transaction(tenant.id):
-        return await services.year_figures(year)
+        return await services.year_figures(year, kind)
 
 
 def _cube(figures: Any) -> tuple[Counter[Any], dict[str, int]]:
-    """The figures without the order of their rows."""
+    """The figures without the order of their rows, every dimension the return counts."""
     cube: Counter[Any] = Counter()
     for c in figures.counts:
         cube[(c.contacted_by, c.referral_route, c.age_band, c.support_level,
-              c.outcome_class, c.year_end_status)] += c.cases  # fmt: skip
+              c.outcome_class, c.year_end_status, c.channel, c.response,
+              c.phase)] += c.cases  # fmt: skip
     return cube, dict(figures.topics)
+
+
+async def _at_school(
+    owner: asyncpg.Connection, tenant: TenantRef, case: dict[str, Any], phase: str
+) -> None:
+    """The case's young person at a school of the directory in ``phase``."""
+    urn = str(uuid.uuid4().int)[:7]
+    await as_tenant(
+        owner, tenant,
+        "WITH s AS (INSERT INTO schools (id, tenant_id, urn, name, phase)"
+        " VALUES (gen_random_uuid(), $1, $2, 'A school', $3) RETURNING id)"
+        " UPDATE people SET school_id = (SELECT id FROM s) WHERE id = $4",
+        tenant.id, urn, phase, uuid.UUID(case["subject"]["id"]),
+    )  # fmt: skip
+
+
+def _years_around(opened: date) -> list[tuple[int, str]]:
+    """The calendar, financial and academic years a day falls in."""
+    financial = opened.year if opened.month >= 4 else opened.year - 1
+    academic = opened.year if opened.month >= 9 else opened.year - 1
+    return [(opened.year, "calendar"), (financial, "financial"), (academic, "academic")]
 
 
 async def _opened_year(owner: asyncpg.Connection, tenant: TenantRef, case_id: str) -> int:
@@ -62,23 +84,36 @@ async def test_a_years_figures_stay_the_same_after_retention_erases_its_cases(
     northmoor, eastdale = tenants["northmoor"], tenants["eastdale"]
     first = await old_case(aisha, 9, born="2001-05-06", referral_route="early_help", **REFERRED)
     year = await _opened_year(owner_conn, northmoor, first["id"])
+    [row] = await as_tenant(owner_conn, northmoor, "SELECT opened_on FROM cases WHERE id = $1",
+                            uuid.UUID(first["id"]))  # fmt: skip
+    years = _years_around(row["opened_on"])
     eastdale_before = _cube(await _figures(eastdale, year))
     before = _cube(await _figures(northmoor, year))
+    # Replied to after 3 days, at a primary school: the channel, the first reply and the
+    # school's phase are kept with the erased case, not made "not known".
     second = await old_case(aisha, 9, born="1997-01-09", contacted_by="young_person",
-                            support_level=3, topics=["Transport"])  # fmt: skip
+                            support_level=3, topics=["Transport"],
+                            reply_after_days=3)  # fmt: skip
+    await _at_school(owner_conn, northmoor, second, "Primary")
     # Aged 26 or over when the case was opened: a band of its own, kept and erased alike.
     third = await old_case(aisha, 9, born="1980-01-01", topics=["Exclusion"])
     with_them = _cube(await _figures(northmoor, year))
+    every_year = {(y, kind): _cube(await _figures(northmoor, y, kind)) for y, kind in years}
     if await _opened_year(owner_conn, northmoor, second["id"]) == year:
         assert sum(with_them[0].values()) == sum(before[0].values()) + 2
         assert with_them[1]["Transport"] == before[1].get("Transport", 0) + 1
         assert sum(n for key, n in with_them[0].items() if key[2] == "26+") >= 1
+        assert sum(n for key, n in with_them[0].items()
+                   if key[6:] == ("phone", "2-5", "primary")) >= 1  # fmt: skip
 
     counts = await confirm_and_sweep(owner_conn, northmoor, "northmoor-admin")
 
     assert counts["erased"] >= 3
     assert await _kept(owner_conn, northmoor, [first["id"], second["id"], third["id"]]) == 0
     assert _cube(await _figures(northmoor, year)) == with_them
+    # A financial or academic year, too, from the month the facts keep.
+    for (y, kind), cube in every_year.items():
+        assert _cube(await _figures(northmoor, y, kind)) == cube, kind
     # Another service's figures never held these cases.
     assert _cube(await _figures(eastdale, year)) == eastdale_before
 
@@ -97,7 +132,7 @@ async def test_the_years_cases_are_counted_by_their_values(
     )
     age = (row["opened_on"] - date(2015, 2, 1)).days // 366
     band = "5-10" if age >= 5 else "0-4"
-    key = ("carer", "professional", band, 4, "recorded", "closed")
+    key = ("carer", "professional", band, 4, "recorded", "closed", "phone", "none", "unknown")
     # Recorded again the same way: one more case with exactly these values.
     again = await old_case(aisha, 3, born="2015-02-01", contacted_by="carer",
                            referral_route="professional", support_level=4,
@@ -122,11 +157,13 @@ async def test_the_annual_return_is_the_managers_and_names_nothing(
     manager = await staff_of(owner_conn, tenant, "northmoor-manager")
     caseworker = await staff_of(owner_conn, tenant, "northmoor-cw-1")
     async with tenant_transaction(tenant.id):
-        release = await services.annual_return(year, manager)
+        release = services.readable(await services.make_release(year, manager))
+        with pytest.raises(NotPermitted):
+            await services.make_release(year, caseworker)
         with pytest.raises(NotPermitted):
             await services.annual_return(year, caseworker)
         with pytest.raises(Invalid) as bad:
-            await services.annual_return(1066, manager)
+            await services.make_release(1066, manager)
     assert bad.value.errors == {"year": "Enter a year from 2000 to 2100"}
 
     tables = release.cases.tables
@@ -151,6 +188,15 @@ def test_a_topic_no_longer_listed_counts_as_other_and_is_never_named() -> None:
     [topic] = table.dimensions
     assert [label for _, label in topic.categories] == ["Transport", "Exclusion", "Other"]
     assert dict(table.counts) == {("t0",): 7, ("other",): 6}
+
+
+def test_a_disclosure_on_a_basis_not_listed_or_none_counts_as_other() -> None:
+    from confide.platform.statistics.schemas import YearFigures
+    from confide.platform.statistics.services import disclosure_table
+
+    figures = YearFigures(2024, (), {}, {"consent": 7, "safeguarding": 1, "None": 2, "x": 1})
+    table = disclosure_table(figures)
+    assert dict(table.counts) == {("consent",): 7, ("safeguarding",): 1, ("other",): 3}
 
 
 def test_the_workbook_has_the_notes_then_a_sheet_per_table_and_no_formula() -> None:
@@ -277,7 +323,7 @@ async def test_channels_replies_school_phases_disclosures_and_requests_are_count
     assert figures.requests == {("subject_access", "within"): 1, ("subject_access", "late"): 1}
     manager_view = await staff_of(owner_conn, tenant, "northmoor-manager")
     async with tenant_transaction(tenant.id):
-        annual = await services.annual_return(2013, manager_view)
+        annual = services.readable(await services.make_release(2013, manager_view))
     titles = [t.title for release in annual.releases for t in release.tables]
     assert titles[4:] == [
         "Cases by how the family first made contact",

@@ -25,6 +25,9 @@ ROUTE = Dimension(
     "route", "Referral route", (("self", "Self"), ("pro", "Professional"), ("other", "Other"))
 )
 AGE = Dimension("age", "Age band", (("0-4", "0 to 4"), ("5-10", "5 to 10"), ("11-15", "11 to 15")))
+AGE_BANDS = Dimension(
+    "age_band", "Age", tuple((c, c) for c in ("0-4", "5-10", "11-15", "16-18", "19-25", "26+", "?"))
+)
 NEED = Dimension("need", "Primary need", (("asd", "Autism"), ("semh", "SEMH"), ("sli", "Speech")))
 
 
@@ -53,8 +56,8 @@ Name = tuple[int, str, int, int]  # (table, "cell" | "row" | "column" | "grand",
 def attack(release: Release) -> dict[Name, tuple[float, float]]:
     """For every hidden figure, the least and greatest value it can take given every
     published figure (within ±2 when rounded, but a published 0 exactly: only an empty
-    group is shown as 0), that totals are sums, that the same total
-    in two tables is one number, and that no count is negative."""
+    group is shown as 0, so a hidden figure is at least 1), that totals are sums, that
+    the same total in two tables is one number, and that no count is negative."""
 
     # The same total in two tables is the same unknown: name totals by dimension.
     def total_name(t: int, kind: str, i: int) -> object:
@@ -73,8 +76,8 @@ def attack(release: Release) -> dict[Name, tuple[float, float]]:
     def var(name: object, shown_value: int | None) -> object:
         if name not in variables:
             variables[name] = len(bounds)
-            if shown_value is None:
-                bounds.append((0.0, None))
+            if shown_value is None:  # every 0 is published: a hidden count is at least 1
+                bounds.append((1.0, None))
             elif release.rounded and shown_value != 0:  # a published 0 is a true 0
                 bounds.append((max(0.0, shown_value - 2.0), shown_value + 2.0))
             else:
@@ -219,14 +222,16 @@ CASES = [
         id="zeros-are-shown",
     ),
     pytest.param(
-        # Two small cells in one row protect each other along the row, but the columns
-        # would give both away: a complementary cell in each column's other rows.
+        # Two small cells in one row do not protect each other: with 30 and the row's 35
+        # shown they add up to 5, and each hidden figure is at least 1, so either is 1 to 4
+        # (fewer than 6 values). The row's total goes, and with it enough of the others
+        # that neither can be narrowed from the columns.
         [[2, 3, 30], [12, 9, 14], [7, 8, 11]],
         [
-            ["[c]", "[c]", "30", "35"],
-            ["12", "9", "14", "35"],
-            ["[c]", "[c]", "11", "26"],
-            ["21", "20", "55", "96"],
+            ["[c]", "[c]", "[c]", "[c]"],
+            ["[c]", "[c]", "14", "35"],
+            ["[c]", "[c]", "[c]", "[c]"],
+            ["[c]", "[c]", "55", "96"],
         ],
         id="two-small-cells-in-a-row",
     ),
@@ -267,6 +272,18 @@ def test_a_one_way_table_hides_a_second_category_with_a_small_one() -> None:
     release = protect(tables, 5)
     assert [f.shown for f in release.tables[0].row_totals] == ["40", "[c]", "[c]"]
     assert release.tables[0].grand_total.shown == "51"
+    assert_protected(release)
+
+
+def test_five_hidden_ones_are_not_published_beside_their_total() -> None:
+    # Every 0 is published, so each hidden figure is at least 1: five hidden figures with
+    # a total of 5 would each be exactly 1. The total is hidden too.
+    counts = dict(zip(AGE_BANDS.codes, [1, 1, 1, 1, 1, 0, 0], strict=True))
+    ages = CountTable("Age", (AGE_BANDS,), {(code,): n for code, n in counts.items()})
+    release = protect([ages], 5)
+    published = release.tables[0]
+    assert [f.shown for f in published.row_totals] == ["[c]"] * 5 + ["0", "0"]
+    assert published.grand_total.suppressed
     assert_protected(release)
 
 

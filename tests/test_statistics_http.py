@@ -17,8 +17,9 @@ from openpyxl import load_workbook
 
 from tests.helpers.casework import as_tenant, new_case
 from tests.helpers.html import error_summary, field_error, page_text, parse
-from tests.helpers.http import post
-from tests.helpers.retention import old_case
+from tests.helpers.http import csrf_token, post, put
+from tests.helpers.retention import old_case, staff_of
+from tests.helpers.statistics import year_kind
 from tests.helpers.tenants import TenantRef
 
 NM, ED = "/t/northmoor", "/t/eastdale"
@@ -39,6 +40,18 @@ def _as(tenant: TenantRef) -> Any:
     return tenant_transaction(tenant.id)
 
 
+async def _release(
+    http: httpx.AsyncClient, tenant: str, year: int, period: str = "calendar"
+) -> httpx.Response:
+    """Release the period's return through the API (the only way, with the page's POST)."""
+    return await post(http, f"{tenant}/api/statistics/releases", {"year": year, "period": period})
+
+
+async def _releases_kept(owner: asyncpg.Connection, tenant: TenantRef) -> int:
+    [row] = await as_tenant(owner, tenant, "SELECT count(*) AS n FROM statistics_releases")
+    return int(row["n"])
+
+
 def _grand_total(body: dict[str, Any]) -> int | None:
     value: int | None = body["cases"]["tables"][0]["grand_total"]["value"]
     return value
@@ -48,12 +61,23 @@ async def test_the_api_gives_managers_the_protected_return_and_refuses_everyone_
     aisha: httpx.AsyncClient, fiona: httpx.AsyncClient, bronwen: httpx.AsyncClient,
     owner_conn: asyncpg.Connection, tenants: dict[str, TenantRef],
 ) -> None:  # fmt: skip
+    from confide.platform.statistics import services
+
     case = await old_case(aisha, 4)
     year = await _year_of(owner_conn, tenants["northmoor"], case)
     path = "/api/statistics/annual-return"
-    eastdale_before = await bronwen.get(f"{ED}{path}", params={"year": year})
+    async with _as(tenants["eastdale"]):
+        eastdale_before = await services.year_figures(year)
     for _ in range(5):  # enough cases that the year's total is shown
         await old_case(aisha, 4)
+    # Reading never makes a release: not released yet, and nothing kept.
+    kept = await _releases_kept(owner_conn, tenants["northmoor"])
+    unreleased = await fiona.get(f"{NM}{path}", params={"year": year})
+    assert unreleased.status_code == 404, unreleased.text
+    assert await _releases_kept(owner_conn, tenants["northmoor"]) == kept
+    assert (await _release(aisha, NM, year)).status_code == 403
+    made = await _release(fiona, NM, year)
+    assert made.status_code == 201, made.text
 
     answer = await fiona.get(f"{NM}{path}", params={"year": year})
 
@@ -69,10 +93,24 @@ async def test_the_api_gives_managers_the_protected_return_and_refuses_everyone_
     bad = await fiona.get(f"{NM}{path}", params={"year": 1066})
     assert bad.status_code == 400
     assert "year" in bad.text
-    # Eastdale's return never counted Northmoor's cases.
-    eastdale_after = await bronwen.get(f"{ED}{path}", params={"year": year})
-    assert eastdale_after.status_code == 200
-    assert eastdale_after.json()["cases"] == eastdale_before.json()["cases"]
+    assert answer.json() == made.json()
+    # The read is audited, as a download is.
+    reads = await as_tenant(
+        owner_conn, tenants["northmoor"],
+        "SELECT count(*) AS n FROM audit_entries WHERE action = 'statistics_released'"
+        " AND detail->>'format' = 'json' AND detail->>'year' = $1",
+        str(year),
+    )  # fmt: skip
+    assert reads[0]["n"] == 1
+    # Eastdale's figures, in its own transaction, never counted Northmoor's cases, nor
+    # does its release made after them.
+    async with _as(tenants["eastdale"]):
+        eastdale_after = await services.year_figures(year)
+    assert eastdale_after.counts == eastdale_before.counts
+    eastdale_release = await _release(bronwen, ED, year)
+    assert eastdale_release.status_code == 201, eastdale_release.text
+    shown = _grand_total(eastdale_release.json())
+    assert shown is None or shown == eastdale_after.cases
 
 
 async def test_the_csv_is_one_tidy_file_and_each_download_is_audited_with_its_checksum(
@@ -81,6 +119,9 @@ async def test_the_csv_is_one_tidy_file_and_each_download_is_audited_with_its_ch
 ) -> None:  # fmt: skip
     case = await old_case(aisha, 5)
     year = await _year_of(owner_conn, tenants["northmoor"], case)
+    before = await fiona.get(f"{NM}/api/statistics/annual-return.csv", params={"year": year})
+    assert before.status_code == 404  # not released yet; a download never releases
+    assert (await _release(fiona, NM, year)).status_code == 201
 
     answer = await fiona.get(f"{NM}/api/statistics/annual-return.csv", params={"year": year})
 
@@ -132,8 +173,26 @@ async def test_the_preview_page_shows_the_tables_marks_hidden_figures_and_names_
                           referrer_consent_confirmed=True, referrer_name="A SENCO",
                           referrer_consent_on="2019-01-04")  # fmt: skip
     year = await _year_of(owner_conn, tenants["northmoor"], case)
+    kept = await _releases_kept(owner_conn, tenants["northmoor"])
+    # Not released yet: the page says so and offers the confirmation, which releases
+    # only when its button is pressed (a POST with the form's CSRF token).
+    unreleased = await fiona.get(f"{NM}/statistics/annual-return", params={"year": year})
+    assert unreleased.status_code == 200, unreleased.text
+    assert "has not been released yet" in parse(unreleased).one("[data-testid=not-released]").text
+    confirm_path = parse(unreleased).one("[data-testid=release-link]").get("href") or ""
+    confirm = await fiona.get(confirm_path)
+    assert confirm.status_code == 200, confirm.text
+    assert parse(confirm).one("h1").text == f"Release the return for {year}?"
+    assert "It cannot be changed afterwards" in page_text(confirm)
+    assert await _releases_kept(owner_conn, tenants["northmoor"]) == kept
+    made = await fiona.post(
+        f"{NM}/statistics/annual-return/release",
+        data={"year": str(year), "period": "calendar", "_csrf_token": csrf_token(confirm.text)},
+    )
+    assert made.status_code == 303, made.text
+    assert await _releases_kept(owner_conn, tenants["northmoor"]) == kept + 1
 
-    page = await fiona.get(f"{NM}/statistics/annual-return", params={"year": year})
+    page = await fiona.get(made.headers["location"])
 
     assert page.status_code == 200, page.text
     document = parse(page)
@@ -232,6 +291,7 @@ async def test_a_years_return_is_released_once_and_every_later_copy_is_that_rele
     case = await old_case(aisha, 7)
     year = await _year_of(owner_conn, tenants["northmoor"], case)
     params = {"year": year}
+    assert (await _release(fiona, NM, year)).status_code == 201
     first_csv = await fiona.get(f"{NM}/api/statistics/annual-return.csv", params=params)
     first_xlsx = await fiona.get(f"{NM}/api/statistics/annual-return.xlsx", params=params)
     first_json = await fiona.get(f"{NM}/api/statistics/annual-return", params=params)
@@ -240,6 +300,9 @@ async def test_a_years_return_is_released_once_and_every_later_copy_is_that_rele
     for _ in range(5):  # enough more cases that a recomputed total would be shown
         await old_case(aisha, 7)
 
+    again = await _release(fiona, NM, year)  # released again: the one kept
+    assert again.status_code == 201
+    assert again.json() == first_json.json()
     again_csv = await fiona.get(f"{NM}/api/statistics/annual-return.csv", params=params)
     again_xlsx = await fiona.get(f"{NM}/statistics/annual-return/download-xlsx", params=params)
     again_json = await fiona.get(f"{NM}/api/statistics/annual-return", params=params)
@@ -264,7 +327,7 @@ async def test_a_years_return_is_released_once_and_every_later_copy_is_that_rele
         " AND subject_id = $1",
         made[0]["subject_id"],
     )  # fmt: skip
-    assert downloads[0]["n"] == 4
+    assert downloads[0]["n"] == 6  # and read twice as JSON
     # Listed, with the checksums of the files downloaded, in the API and on the page.
     listed = (await fiona.get(f"{NM}/api/statistics/releases")).json()
     [entry] = [r for r in listed["items"] if r["year"] == year]
@@ -290,6 +353,9 @@ async def test_a_year_not_yet_over_has_no_return(fiona: httpx.AsyncClient) -> No
         answer = await fiona.get(f"{NM}{path}", params={"year": this_year})
         assert answer.status_code == 400, answer.text
         assert "has ended" in answer.json()["errors"]["year"]
+    refused = await _release(fiona, NM, this_year)
+    assert refused.status_code == 400
+    assert "has ended" in refused.json()["errors"]["year"]
     later = await fiona.get(f"{NM}/api/statistics/annual-return", params={"year": this_year + 1})
     assert later.status_code == 400
     assert "year" in later.json()["errors"]
@@ -337,23 +403,24 @@ async def test_a_financial_or_academic_year_is_its_own_period_once_it_has_ended(
                       ("financial", 2015): 0, ("academic", 2014): 1,
                       ("academic", 2015): 0}  # fmt: skip
     path = f"{NM}/api/statistics/annual-return"
-    counted = {"financial": 2014, "academic": 2014}
-    for kind, begins in counted.items():
-        answer = await fiona.get(path, params={"year": begins, "period": kind})
-        assert answer.status_code == 200, answer.text
-        assert answer.json()["period"] == kind
-        assert answer.json()["label"] == "2014-15"
-        csv_file = await fiona.get(f"{path}.csv", params={"year": begins, "period": kind})
-        disposition = csv_file.headers["content-disposition"]
-        assert f"annual-return-{kind}-year-2014-15.csv" in disposition
-        assert csv_file.text.splitlines()[1].startswith("2014-15,")
-    page = await fiona.get(
-        f"{NM}/statistics/annual-return", params={"year": counted["academic"], "period": "academic"}
-    )
-    assert page.status_code == 200
-    heading = parse(page).one("[data-testid=year-heading]").text
-    assert heading == "Cases opened in the academic year 2014-15"
-    assert "period=academic" in (parse(page).one("[data-testid=download-csv]").get("href") or "")
+    for kind in ("financial", "academic"):
+        async with year_kind(owner_conn, northmoor, kind):
+            assert (await _release(fiona, NM, 2014, kind)).status_code == 201
+            answer = await fiona.get(path, params={"year": 2014, "period": kind})
+            assert answer.status_code == 200, answer.text
+            assert answer.json()["period"] == kind
+            assert answer.json()["label"] == "2014-15"
+            csv_file = await fiona.get(f"{path}.csv", params={"year": 2014, "period": kind})
+            disposition = csv_file.headers["content-disposition"]
+            assert f"annual-return-{kind}-year-2014-15.csv" in disposition
+            assert csv_file.text.splitlines()[1].startswith("2014-15,")
+            # The service's kind of year is the page's unless another is asked for.
+            page = await fiona.get(f"{NM}/statistics/annual-return", params={"year": 2014})
+            assert page.status_code == 200
+            heading = parse(page).one("[data-testid=year-heading]").text
+            assert heading == f"Cases opened in the {kind} year 2014-15"
+            link = parse(page).one("[data-testid=download-csv]").get("href") or ""
+            assert f"period={kind}" in link
 
     # Another kind of period is refused, naming it; so is a year not yet over.
     other = await fiona.get(path, params={"year": 2020, "period": "quarter"})
@@ -383,12 +450,51 @@ async def test_a_financial_year_is_refused_once_its_cases_may_have_been_erased(
         tenants["northmoor"].id,
     )  # fmt: skip
     path = f"{NM}/api/statistics/annual-return"
-    for year in (2010, 2011):
-        refused = await fiona.get(path, params={"year": year, "period": "financial"})
-        assert refused.status_code == 400, refused.text
-        assert "choose the calendar year" in refused.json()["errors"]["period"]
+    async with year_kind(owner_conn, tenants["northmoor"], "financial"):
+        for year in (2010, 2011):
+            refused = await _release(fiona, NM, year, "financial")
+            assert refused.status_code == 400, refused.text
+            assert "choose the calendar year" in refused.json()["errors"]["period"]
+    assert (await _release(fiona, NM, 2011)).status_code == 201
+    async with year_kind(owner_conn, tenants["northmoor"], "academic"):
+        assert (await _release(fiona, NM, 2012, "academic")).status_code == 201
     assert (await fiona.get(path, params={"year": 2011})).status_code == 200
-    assert (await fiona.get(path, params={"year": 2012, "period": "academic"})).status_code == 200
+
+
+async def test_a_service_reports_on_one_kind_of_year_fixed_once_a_return_is_released(
+    aisha: httpx.AsyncClient, fiona: httpx.AsyncClient, gareth: httpx.AsyncClient,
+    owner_conn: asyncpg.Connection, tenants: dict[str, TenantRef],
+) -> None:  # fmt: skip
+    # A calendar year and the financial or academic year across it overlap: their
+    # releases, differenced, would give hidden counts away (rule 12).
+    case = await old_case(aisha, 3)
+    year = await _year_of(owner_conn, tenants["northmoor"], case)
+    assert (await _release(fiona, NM, year)).status_code == 201
+    for kind in ("financial", "academic"):
+        refused = await _release(fiona, NM, year - 1, kind)
+        assert refused.status_code == 400, refused.text
+        assert refused.json()["errors"] == {
+            "period": "This service reports on calendar years only (its statistics settings"
+            " say which kind)"
+        }
+        read = await fiona.get(
+            f"{NM}/api/statistics/annual-return.csv", params={"year": year - 1, "period": kind}
+        )
+        assert read.status_code == 400
+        assert list(read.json()["errors"]) == ["period"]
+    # The setting is the tenant admin's, and cannot change once a return is released.
+    settings = f"{NM}/api/policy/statistics"
+    body = {"stats_suppression_threshold": 5, "stats_round_to_5": False}
+    changed = await put(gareth, settings, {**body, "stats_year_kind": "financial"})
+    assert changed.status_code == 400, changed.text
+    assert changed.json()["errors"] == {
+        "year_kind": "The kind of year cannot be changed once a return has been released"
+    }
+    unknown = await put(gareth, settings, {**body, "stats_year_kind": "lunar"})
+    assert list(unknown.json()["errors"]) == ["year_kind"]
+    same = await put(gareth, settings, {**body, "stats_year_kind": "calendar"})
+    assert same.status_code == 200, same.text
+    assert same.json()["statistics"]["stats_year_kind"] == "calendar"
 
 
 async def test_the_service_report_counts_requests_answered_within_their_deadline_and_overdue(
@@ -422,3 +528,104 @@ async def test_the_service_report_counts_requests_answered_within_their_deadline
     page = await fiona.get(f"{NM}/statistics/service")
     assert parse(page).one("[data-testid=requests-overdue]").text == str(body["requests_overdue"])
     assert "A requester" not in page.text
+
+
+async def test_a_corrected_contact_counts_once_as_corrected_and_days_are_londons(
+    aisha: httpx.AsyncClient, fiona: httpx.AsyncClient, owner_conn: asyncpg.Connection,
+    tenants: dict[str, TenantRef],
+) -> None:  # fmt: skip
+    from confide.platform.core.clock import service_today
+    from confide.platform.statistics import services
+
+    northmoor = tenants["northmoor"]
+    today = service_today()
+    report = f"{NM}/api/statistics/service"
+    period = {"start": today.isoformat(), "end": today.isoformat()}
+
+    def by(figures: Any, field: str) -> dict[str, int]:
+        tally: dict[str, int] = {}
+        for c in figures.counts:
+            tally[getattr(c, field)] = tally.get(getattr(c, field), 0) + c.cases
+        return tally
+
+    async with _as(northmoor):
+        before = await services.year_figures(today.year)
+    report_before = (await fiona.get(report, params=period)).json()
+    case = await new_case(aisha)
+    path = f"{NM}/api/cases/{case['id']}/contacts"
+    when = (datetime.now(UTC) - timedelta(minutes=5)).isoformat()
+    # A call that was an email, and a reply that was the family ringing: each corrected.
+    for first, then in (("incoming", "incoming"), ("outgoing", "incoming")):
+        added = await post(aisha, path, {"kind": "phone", "direction": first,
+                                         "occurred_at": when, "summary": "Rang"})  # fmt: skip
+        assert added.status_code == 201, added.text
+        corrected = await post(
+            aisha, f"{path}/{added.json()['id']}/corrections",
+            {"kind": "email" if first == then else "phone", "direction": then,
+             "occurred_at": when, "summary": "Corrected", "reason": "Recorded wrongly"},
+        )  # fmt: skip
+        assert corrected.status_code == 201, corrected.text
+    async with _as(northmoor):
+        after = await services.year_figures(today.year)
+    report_after = (await fiona.get(report, params=period)).json()
+
+    assert after.cases == before.cases + 1
+    channels, replies = by(after, "channel"), by(after, "response")
+    assert channels.get("email", 0) == by(before, "channel").get("email", 0) + 1
+    assert channels.get("phone", 0) == by(before, "channel").get("phone", 0)
+    assert replies.get("none", 0) == by(before, "response").get("none", 0) + 1
+    assert report_after["enquiries"] == report_before["enquiries"] + 1
+    assert report_after["responded"] == report_before["responded"]
+
+    # Answered at 23:30 on its last day by the clock of UTC, 00:30 the next day in London
+    # (summer time): late.
+    await as_tenant(
+        owner_conn, northmoor,
+        "INSERT INTO information_requests (id, tenant_id, kind, requester_name, relation,"
+        " received_on, channel, status, due_on, logged_by, closed_by, closed_at)"
+        " SELECT gen_random_uuid(), $1, 'foi', 'A requester', 'other', DATE '2025-06-12',"
+        " 'email', 'closed', DATE '2025-07-10', s.id, s.id,"
+        " TIMESTAMPTZ '2025-07-10 23:30:00+00' FROM staff_users s"
+        " WHERE s.subject = 'northmoor-manager'",
+        northmoor.id,
+    )  # fmt: skip
+    manager = await staff_of(owner_conn, northmoor, "northmoor-manager")
+    async with _as(northmoor):
+        figures = await services.year_figures(2025)
+        answered = await services.service_report(date(2025, 7, 11), date(2025, 7, 11), manager)
+    assert figures.requests.get(("foi", "late"), 0) >= 1
+    assert figures.requests.get(("foi", "within"), 0) == 0
+    assert answered.requests_answered >= 1
+    assert answered.requests_answered_in_time == 0
+
+
+async def test_a_release_of_an_earlier_shape_is_offered_as_its_files_never_a_500(
+    fiona: httpx.AsyncClient, owner_conn: asyncpg.Connection, tenants: dict[str, TenantRef]
+) -> None:
+    northmoor = tenants["northmoor"]
+    await as_tenant(
+        owner_conn, northmoor,
+        "INSERT INTO statistics_releases (id, tenant_id, period_kind, period_start,"
+        " period_end, produced_by, published, csv, csv_sha256, xlsx, xlsx_sha256,"
+        " schema_version) SELECT gen_random_uuid(), $1, 'calendar', DATE '2003-01-01',"
+        " DATE '2003-12-31', s.id, '{\"year\": 2003, \"figures\": []}'::jsonb,"
+        " 'year,table'::bytea, 'c', 'PK'::bytea, 'x', 1 FROM staff_users s"
+        " WHERE s.subject = 'northmoor-manager'",
+        northmoor.id,
+    )  # fmt: skip
+    answer = await fiona.get(f"{NM}/api/statistics/annual-return", params={"year": 2003})
+    assert answer.status_code == 409, answer.text
+    page = await fiona.get(f"{NM}/statistics/annual-return", params={"year": 2003})
+    assert page.status_code == 200, page.text
+    assert "earlier version" in parse(page).one("[data-testid=released]").text
+    download = await fiona.get(f"{NM}/api/statistics/annual-return.csv", params={"year": 2003})
+    assert download.status_code == 200
+    assert download.content == b"year,table"
+    again = await _release(fiona, NM, 2003)
+    assert again.status_code == 409
+    [row] = await as_tenant(
+        owner_conn, northmoor,
+        "SELECT max(schema_version) AS v FROM statistics_releases WHERE period_start > $1",
+        date(2003, 12, 31),
+    )  # fmt: skip
+    assert row["v"] in (None, 2)  # what this version makes

@@ -233,7 +233,7 @@ class AccessForm(SettingsForm):
 
 
 class StatisticsForm(SettingsForm):
-    order = ("threshold", "round_to_5")
+    order = ("threshold", "round_to_5", "year_kind")
 
     @classmethod
     def of(cls, policy: PolicyView) -> StatisticsForm:
@@ -241,6 +241,7 @@ class StatisticsForm(SettingsForm):
             {
                 "threshold": str(policy.stats_suppression_threshold),
                 "round_to_5": "yes" if policy.stats_round_to_5 else "no",
+                "year_kind": policy.stats_year_kind,
             }
         )
 

@@ -74,6 +74,11 @@ from confide.tenants.schemas import ControllerKind, TenantView
 
 GROUP_TEMPLATE = "admin/policy_group.html"
 YES_NO = (("yes", "Yes"), ("no", "No"))
+YEAR_KIND_OPTIONS = (
+    ("calendar", "Calendar years (January to December)"),
+    ("financial", "Financial years (April to March)"),
+    ("academic", "Academic years (September to August)"),
+)
 CONTROLLER_KINDS = (
     (ControllerKind.COUNCIL.value, "The council (the local authority)"),
     (ControllerKind.CHARITY.value, "A charity"),
@@ -122,6 +127,10 @@ GROUPS: dict[str, Group] = {
             Field("threshold", "Suppress counts below",
                   hint=_between(SUPPRESSION_THRESHOLDS, "") + " UK statistics use 5 to 10."),
             Field("round_to_5", "Round counts to the nearest 5?", kind="radios", options=YES_NO),
+            Field("year_kind", "Which kind of year does the service report on?", kind="radios",
+                  options=YEAR_KIND_OPTIONS,
+                  hint="One kind only, so that no two returns overlap. It cannot be changed"
+                       " once a return has been released."),
         ),
     ),
     "retention": Group(
@@ -218,8 +227,9 @@ async def _save_group(
         s = StatisticsForm.posted(data)
         threshold = s.whole("threshold", "Enter the threshold as a whole number")
         round_to_5 = s.yes_no("round_to_5", "Select whether counts are rounded to 5")
+        year_kind = s.text("year_kind") or None
         s.check(lambda: validate_statistics(threshold))
-        return s, lambda: set_statistics_settings(threshold, round_to_5, changed_by=by)
+        return s, lambda: set_statistics_settings(threshold, round_to_5, year_kind, changed_by=by)
     if group == "retention":
         r = RetentionForm.posted(data)
         years = r.whole("years", "Enter the years as a whole number")

@@ -6,24 +6,25 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Annotated, Any
 
-from litestar import Controller, Request, Response, get
+from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import QueryParameter
-from litestar.response import Template
+from litestar.response import Redirect, Template
 
 from confide.frontend.forms import date_fields
 from confide.frontend.labels import TASK_KIND_LABELS
 from confide.frontend.paging import PageNumber, page_request, paged_template
 from confide.frontend.statistics.forms import PeriodForm, YearForm
-from confide.frontend.templating import form_page
+from confide.frontend.templating import form_page, redirect_to
 from confide.platform.core.clock import service_today
 from confide.platform.identity.schemas import StaffView
 from confide.platform.identity.web import manager
 from confide.platform.statistics import services
 from confide.platform.statistics.disclosure import SUPPRESSED_MARK
-from confide.platform.statistics.schemas import PERIOD_KINDS
+from confide.platform.statistics.schemas import CALENDAR, PERIOD_KINDS, Period
 
 PAGE = "statistics/annual_return.html"
+CONFIRM = "statistics/release_confirm.html"
 REPORT = "statistics/service_report.html"
 PERIOD = ("start-", "end-")
 YearText = Annotated[str, QueryParameter(name="year", max_length=20)]
@@ -49,19 +50,68 @@ class StatisticsPages(Controller):
         year: YearText = "",
         period: KindText = "",
     ) -> Template:
-        """Last calendar year's return unless another year is asked for; a wrong year is
-        the form again, naming it."""
-        form = YearForm({"year": year or str(service_today().year - 1), "period": period})
+        """Last calendar year's return unless another year is asked for: the kept release,
+        or "not released yet" with the way to release it (a GET never makes one); a wrong
+        year is the form again, naming it."""
+        kind = period or await services.year_kind()
+        form = YearForm({"year": year or str(service_today().year - 1), "period": kind})
         chosen = form.year()
         kept = (
-            await form.save(lambda: services.release(chosen, staff, form.kind()))
+            await form.save(lambda: services.kept_release(chosen, staff, form.kind()))
             if (chosen is not None)
             else None
         )
+        unreleased = Period(form.kind(), chosen) if chosen is not None and form.ok else None
         return form_page(
             request, PAGE, form, annual=kept.annual if kept else None, kept=kept,
             mark=SUPPRESSED_MARK, chart=chart, kinds=PERIOD_KINDS,
+            unreleased=None if kept else unreleased,
         )  # fmt: skip
+
+    @get("/annual-return/release", name="annual-return-release")
+    async def confirm_release(
+        self,
+        request: Request[Any, Any, Any],
+        staff: NamedDependency[StaffView],
+        year: YearText = "",
+        period: KindText = "",
+    ) -> Template | Redirect:
+        """ "Release the return for this period? It cannot be changed afterwards": the one
+        button that makes the release (a POST). Released already: the release itself."""
+        form = YearForm({"year": year, "period": period})
+        chosen = form.year()
+        kept = (
+            await form.save(lambda: services.kept_release(chosen, staff, form.kind()))
+            if (chosen is not None)
+            else None
+        )
+        if chosen is None or not form.ok:
+            return form_page(
+                request, PAGE, form, annual=None, kept=None, mark=SUPPRESSED_MARK,
+                kinds=PERIOD_KINDS, unreleased=None,
+            )  # fmt: skip
+        if kept is not None:
+            return _to_return(request, chosen, form.kind())
+        return form_page(request, CONFIRM, form, period=Period(form.kind(), chosen))
+
+    @post("/annual-return/release", name="annual-return-make-release")
+    async def make_release(
+        self, request: Request[Any, Any, Any], staff: NamedDependency[StaffView]
+    ) -> Template | Redirect:
+        """Release it (confirmed): made, kept and audited, then shown."""
+        posted = await request.form()
+        form = YearForm(
+            {"year": str(posted.get("year", "")), "period": str(posted.get("period", ""))}
+        )
+        chosen = form.year()
+        if chosen is not None:
+            await form.save(lambda: services.make_release(chosen, staff, form.kind()))
+        if chosen is None or not form.ok:
+            return form_page(
+                request, PAGE, form, annual=None, kept=None, mark=SUPPRESSED_MARK,
+                kinds=PERIOD_KINDS, unreleased=None,
+            )  # fmt: skip
+        return _to_return(request, chosen, form.kind())
 
     @get("/releases", name="statistics-releases")
     async def releases(
@@ -134,10 +184,17 @@ async def _download(
     )
     if download is None:
         return form_page(
-            request, PAGE, form, annual=None, kept=None, mark=SUPPRESSED_MARK, kinds=PERIOD_KINDS
-        )
+            request, PAGE, form, annual=None, kept=None, mark=SUPPRESSED_MARK,
+            kinds=PERIOD_KINDS, unreleased=None,
+        )  # fmt: skip
     return Response(
         download.content,
         media_type=download.media_type,
         headers={"Content-Disposition": f'attachment; filename="{download.filename}"'},
     )
+
+
+def _to_return(request: Request[Any, Any, Any], year: int, kind: str) -> Redirect:
+    """The return's page for the period (Post/Redirect/Get)."""
+    query = {"year": str(year)} | ({"period": kind} if kind != CALENDAR else {})
+    return redirect_to(request, "annual-return", query=query)

@@ -118,7 +118,10 @@ class PolicySettingsController(Controller):
     ) -> Settings:
         return _settings(
             await services.set_statistics_settings(
-                data.stats_suppression_threshold, data.stats_round_to_5, changed_by=staff.id
+                data.stats_suppression_threshold,
+                data.stats_round_to_5,
+                data.stats_year_kind,
+                changed_by=staff.id,
             )
         )
 

@@ -7,9 +7,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from litestar import Controller, Response, get
+import msgspec
+from litestar import Controller, Response, get, post
 from litestar.di import NamedDependency
-from litestar.params import QueryParameter
+from litestar.params import JSONBody, QueryParameter
+from litestar.status_codes import HTTP_201_CREATED
 
 from confide.platform.api.schemas import Limit, Offset, PageOut
 from confide.platform.core.pagination import DEFAULT_PAGE_SIZE, PageRequest
@@ -21,6 +23,13 @@ from confide.platform.statistics.schemas import AnnualReturn, ReleaseView, Servi
 Year = Annotated[int, QueryParameter(ge=services.YEARS[0], le=services.YEARS[1])]
 # The kind of year: checked by the service (400 naming ``period`` for another).
 PeriodKind = Annotated[str, QueryParameter(max_length=20)]
+
+
+class ReleaseIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """The period to release: the year it begins in and its kind."""
+
+    year: int
+    period: str = "calendar"
 
 
 class StatisticsController(Controller):
@@ -35,11 +44,20 @@ class StatisticsController(Controller):
         self, year: Year, staff: NamedDependency[StaffView], period: PeriodKind = "calendar"
     ) -> AnnualReturn:
         """The cases opened in the calendar year (``period=financial``: the April-March year
-        beginning in ``year``; ``academic``: September-August), once it has ended (400
-        ``year`` before),
-        in tables with small counts hidden (``value`` null) and the method in plain
-        English: the year's one release, made the first time it is asked for and kept."""
+        beginning in ``year``; ``academic``: September-August), as released (404 before
+        it is: reading never makes a release; 400 ``year`` for one not ended), in tables
+        with small counts hidden (``value`` null) and the method in plain English. Each
+        read is audited."""
         return await services.annual_return(year, staff, period)
+
+    @post("/releases", name="api-statistics-release", status_code=HTTP_201_CREATED)
+    async def release(
+        self, data: JSONBody[ReleaseIn], staff: NamedDependency[StaffView]
+    ) -> AnnualReturn:
+        """Release the return of an ended period (managers): made once, kept and audited;
+        it cannot be changed afterwards (asked again: the one kept). 400 naming ``year``
+        or ``period`` when wrong."""
+        return services.readable(await services.make_release(data.year, staff, data.period))
 
     @get("/releases", name="api-statistics-releases")
     async def releases(

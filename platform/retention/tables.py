@@ -46,16 +46,24 @@ class RetentionConfirmation(
 
 class RetentionFact(TenantOwned, tablename="retention_facts", tags=[WRITTEN_BY_FUNCTIONS]):
     """What the statistics need of an erased case, de-identified: no id of the case or of
-    anyone on it, no date finer than a year. Written by ``app_retention_erase`` only."""
+    anyone on it, no date finer than a month. The values the return counts are derived as
+    the statistics derive them from a kept case (channel, first reply, school phase too),
+    so erasing a case moves no figure (rule 12). Written by ``app_retention_erase`` only;
+    facts kept before the month, channel, reply and phase were have them NULL/unknown."""
 
     id = UUID(primary_key=True)
     year_opened = Integer()
+    month_opened = Integer(null=True, default=None)
     year_closed = Integer(null=True, default=None)
+    month_closed = Integer(null=True, default=None)
     topics = JSONB(default="[]")
     age_band = Varchar(length=8)
     support_level = Integer()
     outcome_class = Varchar(length=16)
     referral_route = Varchar(length=16)
     contacted_by = Varchar(length=16)
+    channel = Varchar(length=16, default="unknown")
+    response = Varchar(length=8, default="unknown")
+    phase = Varchar(length=16, default="unknown")
     year_erased = Integer()
     retention_facts_support_level = Check("support_level BETWEEN 1 AND 4")

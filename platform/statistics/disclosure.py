@@ -180,17 +180,16 @@ def _figures_and_lines(tables: Sequence[CountTable]) -> tuple[dict[Key, int], li
 
 
 def _pick(line: _Line, values: Mapping[Key, int], suppressed: set[Key]) -> Key | None:
-    """The figure of ``line`` to suppress next: the smallest non-zero part, else the total,
-    else a zero; None when all are suppressed already."""
+    """The figure of ``line`` to suppress next: the smallest non-zero part, else the total;
+    None when every non-zero figure is suppressed already. A 0 is never hidden, so a
+    reader knows every hidden figure is at least 1 (and the audit assumes so)."""
     open_parts = sorted((values[k], k) for k in line.parts if k not in suppressed)
     for value, key in open_parts:
         if value > 0:
             return key
     if line.total not in suppressed and values[line.total] > 0:
         return line.total
-    if open_parts:
-        return open_parts[0][1]
-    return None if line.total in suppressed else line.total
+    return None
 
 
 def _no_lone_suppressed(
@@ -214,15 +213,17 @@ def feasible_ranges(
 ) -> dict[Key, tuple[float, float]]:
     """The least and greatest value each unknown figure can take, given that each line's
     total is the sum of its parts, each published figure lies within its bounds (a point
-    for an exact figure, ±2 around a rounded one), and no count is negative. Linear
-    bounds (HiGHS); +inf when nothing bounds a figure above."""
+    for an exact figure, ±2 around a rounded one), no count is negative, and no hidden
+    figure is 0 (every 0 is published). Linear bounds (HiGHS); +inf when nothing bounds
+    a figure above."""
     index = {key: i for i, key in enumerate(unknown)}
     rows_eq: list[list[float]] = []
     rhs_eq: list[float] = []
     n = len(unknown)
     # A published figure known only within bounds becomes a variable of its own.
     extra: dict[Key, int] = {}
-    bounds: list[tuple[float, float | None]] = [(0.0, None)] * n
+    # A hidden figure is at least 1: a 0 is always published (an empty group).
+    bounds: list[tuple[float, float | None]] = [(1.0, None)] * n
     for key, (low, high) in published.items():
         if low != high:
             extra[key] = n + len(extra)
@@ -313,7 +314,10 @@ def suppress(
                     if chosen is not None:
                         suppressed.add(chosen)
             if len(suppressed) == before:
-                suppressed.update(values)
+                # Every count but the zeros hidden: each could be any whole number from 1 up.
+                suppressed.update(k for k, v in values.items() if v > 0)
+                if len(suppressed) == before:
+                    return values, suppressed
 
 
 def method_statement(threshold: int, rounded: bool) -> str:

@@ -12,6 +12,7 @@ import msgspec
 from confide.platform.core.pagination import Page, PageRequest
 from confide.platform.core.sql import paged, raw
 from confide.platform.statistics.schemas import (
+    RELEASE_SCHEMA,
     AnnualReturn,
     CaseCount,
     Caseload,
@@ -24,11 +25,13 @@ from confide.platform.statistics.schemas import (
 )
 
 # A kept case's values, derived exactly as app_retention_erase derives an erased case's
-# facts (retention's raw migration), then the facts themselves: one population, whether
-# or not a case has been erased. Nothing of free text: the outcome only as whether one
-# was recorded. The facts keep no contact, reply or school: an erased case's channel,
-# time to first reply and school phase are "unknown". Then the disclosures shared and
-# the information requests answered in the period (counts only, their codes).
+# facts (retention's raw migration of 2026-11-29T22:55:43), then the facts themselves: one
+# population, whether or not a case has been erased, so erasure moves no figure and makes
+# no "not known" group of its own. Nothing of free text: the outcome only as whether one
+# was recorded. Contacts by their latest version (a corrected contact counts once, as
+# corrected); days in London. A fact kept before its months were (month NULL) counts in
+# its calendar year only. Then the disclosures shared and the information requests
+# answered in the period (counts only, their codes).
 _YEAR = """
 WITH p AS (SELECT {}::uuid AS tenant, {}::date AS start, {}::date AS finish,
                   {}::integer AS year),
@@ -45,11 +48,11 @@ kept AS (
            CASE WHEN c.outcome IS NULL THEN 'none' ELSE 'recorded' END AS outcome_class,
            coalesce(c.closed_on <= p.finish, false) AS closed_by_end,
            c.topics,
-           coalesce(first_in.kind, 'none') AS channel,
-           CASE WHEN first_out.day IS NULL THEN 'none'
-                WHEN first_out.day - c.opened_on <= 1 THEN '0-1'
-                WHEN first_out.day - c.opened_on <= 5 THEN '2-5'
-                WHEN first_out.day - c.opened_on <= 20 THEN '6-20'
+           coalesce(k.first_kind, 'none') AS channel,
+           CASE WHEN k.first_reply IS NULL THEN 'none'
+                WHEN k.first_reply - c.opened_on <= 1 THEN '0-1'
+                WHEN k.first_reply - c.opened_on <= 5 THEN '2-5'
+                WHEN k.first_reply - c.opened_on <= 20 THEN '6-20'
                 ELSE '21+' END AS response,
            CASE WHEN sc.id IS NULL THEN 'unknown'
                 WHEN lower(sc.phase) = 'nursery' THEN 'nursery'
@@ -63,21 +66,27 @@ kept AS (
       LEFT JOIN people s ON s.tenant_id = c.tenant_id AND s.id = c.subject_id
       LEFT JOIN schools sc ON sc.tenant_id = s.tenant_id AND sc.id = s.school_id
       LEFT JOIN LATERAL (
-          SELECT k.kind FROM case_contacts k
-           WHERE k.tenant_id = c.tenant_id AND k.case_id = c.id AND k.direction = 'incoming'
-           ORDER BY k.occurred_at, k.recorded_at LIMIT 1
-      ) first_in ON true
-      LEFT JOIN LATERAL (
-          SELECT min(k.occurred_at)::date AS day FROM case_contacts k
-           WHERE k.tenant_id = c.tenant_id AND k.case_id = c.id AND k.direction = 'outgoing'
-      ) first_out ON true
+          SELECT (array_agg(v.kind ORDER BY v.occurred_at, v.recorded_at)
+                      FILTER (WHERE v.direction = 'incoming'))[1] AS first_kind,
+                 (min(v.occurred_at) FILTER (WHERE v.direction = 'outgoing')
+                      AT TIME ZONE 'Europe/London')::date AS first_reply
+            FROM (SELECT DISTINCT ON (coalesce(x.original_id, x.id))
+                         x.kind, x.direction, x.occurred_at, x.recorded_at
+                    FROM case_contacts x
+                   WHERE x.tenant_id = c.tenant_id AND x.case_id = c.id
+                   ORDER BY coalesce(x.original_id, x.id), x.version DESC) v
+      ) k ON true
      WHERE c.tenant_id = p.tenant AND c.opened_on BETWEEN p.start AND p.finish
 ), erased AS (
     SELECT f.contacted_by, f.referral_route, f.age_band, f.support_level, f.outcome_class,
-           coalesce(f.year_closed <= p.year, false), f.topics,
-           'unknown', 'unknown', 'unknown'
+           CASE WHEN f.month_closed IS NULL THEN coalesce(f.year_closed <= p.year, false)
+                ELSE make_date(f.year_closed, f.month_closed, 1) <= p.finish END,
+           f.topics, f.channel, f.response, f.phase
       FROM p, retention_facts f
-     WHERE f.tenant_id = p.tenant AND f.year_opened = p.year
+     WHERE f.tenant_id = p.tenant
+       AND CASE WHEN f.month_opened IS NULL THEN f.year_opened = p.year
+                ELSE make_date(f.year_opened, f.month_opened, 1)
+                     BETWEEN date_trunc('month', p.start)::date AND p.finish END
 ), year_cases AS (
     SELECT * FROM kept UNION ALL SELECT * FROM erased
 )
@@ -93,17 +102,19 @@ SELECT 'topic', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, t.topic, c
  GROUP BY t.topic
 UNION ALL
 SELECT 'disclosure', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-       CASE WHEN d.basis = 'consent' THEN 'consent' ELSE d.legal_basis END, count(*)
+       CASE WHEN d.basis = 'consent' THEN 'consent' ELSE coalesce(d.legal_basis, 'other') END,
+       count(*)
   FROM p, disclosures d
  WHERE d.tenant_id = p.tenant AND d.status = 'shared' AND d.sent_on BETWEEN p.start AND p.finish
  GROUP BY 11
 UNION ALL
 SELECT 'request', r.kind, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
        CASE WHEN r.due_on IS NULL THEN 'no_deadline'
-            WHEN r.closed_at::date <= r.due_on THEN 'within' ELSE 'late' END, count(*)
+            WHEN (r.closed_at AT TIME ZONE 'Europe/London')::date <= r.due_on THEN 'within'
+            ELSE 'late' END, count(*)
   FROM p, information_requests r
  WHERE r.tenant_id = p.tenant AND r.status = 'closed'
-   AND r.closed_at::date BETWEEN p.start AND p.finish
+   AND (r.closed_at AT TIME ZONE 'Europe/London')::date BETWEEN p.start AND p.finish
  GROUP BY 2, 11
 """
 
@@ -111,9 +122,9 @@ SELECT 'request', r.kind, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
 async def year_figures(
     tenant_id: UUID, year: int, start: date, end: date, *, calendar: bool
 ) -> YearFigures:
-    """The period's counts in one statement: the kept cases opened from ``start`` to
-    ``end``, and, for a calendar year, the facts of those erased (which keep only the
-    calendar year)."""
+    """The period's counts in one statement: the cases opened from ``start`` to ``end``,
+    kept or erased (an erased one by the facts it left; one erased before the facts kept
+    its month, for a calendar year only)."""
     rows = await raw(_YEAR, tenant_id, start, end, year if calendar else None)
     counts = tuple(
         CaseCount(
@@ -154,24 +165,30 @@ period AS (
     SELECT c.id, c.opened_on FROM p, cases c
      WHERE c.tenant_id = p.tenant AND c.opened_on BETWEEN p.start AND p.finish
 ), first_reply AS (
+    -- Each contact by its latest version (a corrected one counts as corrected); the day
+    -- of the first reply in London.
     SELECT pc.id, pc.opened_on,
-           (SELECT min(k.occurred_at) FROM p, case_contacts k
-             WHERE k.tenant_id = p.tenant AND k.case_id = pc.id
-               AND k.direction = 'outgoing') AS replied_at
+           (SELECT (min(v.occurred_at) AT TIME ZONE 'Europe/London')::date
+              FROM (SELECT DISTINCT ON (coalesce(k.original_id, k.id)) k.direction,
+                           k.occurred_at
+                      FROM p, case_contacts k
+                     WHERE k.tenant_id = p.tenant AND k.case_id = pc.id
+                     ORDER BY coalesce(k.original_id, k.id), k.version DESC) v
+             WHERE v.direction = 'outgoing') AS replied_on
       FROM period pc
 )
 SELECT 'week' AS kind, date_trunc('week', opened_on)::date AS week, NULL::text AS name,
        count(*)::float8 AS n
   FROM period GROUP BY 2
 UNION ALL
-SELECT 'replied', NULL, NULL, count(*)::float8 FROM first_reply WHERE replied_at IS NOT NULL
+SELECT 'replied', NULL, NULL, count(*)::float8 FROM first_reply WHERE replied_on IS NOT NULL
 UNION ALL
 SELECT 'median', NULL, NULL,
-       percentile_cont(0.5) WITHIN GROUP (ORDER BY replied_at::date - opened_on)
-  FROM first_reply WHERE replied_at IS NOT NULL
+       percentile_cont(0.5) WITHIN GROUP (ORDER BY replied_on - opened_on)
+  FROM first_reply WHERE replied_on IS NOT NULL
 UNION ALL
 SELECT 'within_5', NULL, NULL, count(*)::float8
-  FROM first_reply WHERE replied_at::date - opened_on <= 5
+  FROM first_reply WHERE replied_on - opened_on <= 5
 UNION ALL
 SELECT 'caseload', NULL, s.display_name, count(*)::float8
   FROM p, case_assignments a
@@ -194,12 +211,13 @@ UNION ALL
 SELECT 'requests_answered', NULL, NULL, count(*)::float8
   FROM p, information_requests r
  WHERE r.tenant_id = p.tenant AND r.status = 'closed'
-   AND r.closed_at::date BETWEEN p.start AND p.finish
+   AND (r.closed_at AT TIME ZONE 'Europe/London')::date BETWEEN p.start AND p.finish
 UNION ALL
 SELECT 'requests_in_time', NULL, NULL, count(*)::float8
   FROM p, information_requests r
  WHERE r.tenant_id = p.tenant AND r.status = 'closed'
-   AND r.closed_at::date BETWEEN p.start AND p.finish AND r.closed_at::date <= r.due_on
+   AND (r.closed_at AT TIME ZONE 'Europe/London')::date BETWEEN p.start AND p.finish
+   AND (r.closed_at AT TIME ZONE 'Europe/London')::date <= r.due_on
 UNION ALL
 SELECT 'requests_overdue', NULL, NULL, count(*)::float8
   FROM p, information_requests r
@@ -240,8 +258,17 @@ async def service_report(tenant_id: UUID, start: date, end: date, today: date) -
 
 _RELEASE_COLUMNS = (
     "id, period_kind, period_start, period_end, produced_at, published::text AS published,"
-    " csv, csv_sha256, xlsx, xlsx_sha256"
+    " csv, csv_sha256, xlsx, xlsx_sha256, schema_version"
 )
+
+
+def _published(row: dict[str, Any]) -> AnnualReturn | None:
+    """The release's tables, None when kept in a shape this version does not read (its
+    ``schema_version`` says which shape it was made in; 1: before versions were kept)."""
+    try:
+        return msgspec.json.decode(row["published"], type=AnnualReturn)
+    except msgspec.DecodeError:  # a ValidationError too
+        return None
 
 
 def _stored(row: dict[str, Any]) -> StoredRelease:
@@ -251,7 +278,7 @@ def _stored(row: dict[str, Any]) -> StoredRelease:
         period_start=row["period_start"],
         period_end=row["period_end"],
         produced_at=row["produced_at"],
-        annual=msgspec.json.decode(row["published"], type=AnnualReturn),
+        annual=_published(row),
         csv=bytes(row["csv"]),
         csv_sha256=str(row["csv_sha256"]),
         xlsx=bytes(row["xlsx"]),
@@ -260,10 +287,11 @@ def _stored(row: dict[str, Any]) -> StoredRelease:
 
 
 async def erased_in(tenant_id: UUID, years: list[int]) -> bool:
-    """Whether any case opened in these calendar years has been erased."""
+    """Whether any case opened in these calendar years was erased before the facts kept
+    the month it was opened in."""
     rows = await raw(
         "SELECT EXISTS (SELECT 1 FROM retention_facts WHERE tenant_id = {}"
-        " AND year_opened = ANY({}::integer[])) AS erased",
+        " AND year_opened = ANY({}::integer[]) AND month_opened IS NULL) AS erased",
         tenant_id, years,
     )  # fmt: skip
     return bool(rows[0]["erased"])
@@ -281,8 +309,8 @@ async def release_of(tenant_id: UUID, kind: str, start: date) -> StoredRelease |
 
 _ADD_RELEASE = (
     "INSERT INTO statistics_releases (id, tenant_id, period_kind, period_start, period_end,"
-    " produced_by, published, csv, csv_sha256, xlsx, xlsx_sha256)"
-    " VALUES (gen_random_uuid(), {}, {}, {}, {}, {}, {}::jsonb, {}, {}, {}, {})"
+    " produced_by, published, csv, csv_sha256, xlsx, xlsx_sha256, schema_version)"
+    " VALUES (gen_random_uuid(), {}, {}, {}, {}, {}, {}::jsonb, {}, {}, {}, {}, {})"
     " ON CONFLICT (tenant_id, period_kind, period_start) DO NOTHING RETURNING "
 )
 
@@ -301,7 +329,7 @@ async def add_release(
     rows = await raw(
         _ADD_RELEASE + _RELEASE_COLUMNS,
         tenant_id, kind, start, end, staff_id, msgspec.json.encode(annual).decode(),
-        csv, csv_sha256, xlsx, xlsx_sha256,
+        csv, csv_sha256, xlsx, xlsx_sha256, RELEASE_SCHEMA,
     )  # fmt: skip
     return _stored(rows[0]) if rows else None
 

@@ -52,7 +52,7 @@ CHANNELS: tuple[tuple[str, str], ...] = (
     ("video", "Video call"),
     ("text", "Text message"),
     ("none", "No incoming contact recorded"),
-    ("unknown", "Not known (case erased)"),
+    ("unknown", "Not known (case erased before this was kept)"),
 )
 # Days from opening the case to the first outgoing contact.
 RESPONSE_BANDS: tuple[tuple[str, str], ...] = (
@@ -61,7 +61,7 @@ RESPONSE_BANDS: tuple[tuple[str, str], ...] = (
     ("6-20", "6 to 20 days"),
     ("21+", "More than 20 days"),
     ("none", "No reply recorded"),
-    ("unknown", "Not known (case erased)"),
+    ("unknown", "Not known (case erased before this was kept)"),
 )
 # The phase of the child's school, from the schools directory (GIAS) when one is chosen.
 SCHOOL_PHASES: tuple[tuple[str, str], ...] = (
@@ -79,6 +79,7 @@ DISCLOSURE_BASES: tuple[tuple[str, str], ...] = (
     ("police_request", "Without consent: a police request"),
     ("court_order", "Without consent: a court order"),
     ("legal_obligation", "Without consent: another legal obligation"),
+    ("other", "Another basis, or none recorded"),
 )
 REQUEST_KINDS: tuple[tuple[str, str], ...] = (
     ("subject_access", "Subject access request"),
@@ -93,6 +94,10 @@ REQUEST_DEADLINES: tuple[tuple[str, str], ...] = (
 
 # The periods a return covers (rule 12), each a whole year beginning in a month of its own.
 CALENDAR, FINANCIAL, ACADEMIC = "calendar", "financial", "academic"
+#: The shape of a release's published JSON: 2 since an erased case's channel, first reply
+#: and school phase are kept (no "not known" group made by erasure) and disclosures on a
+#: basis not listed count as "other".
+RELEASE_SCHEMA = 2
 PERIOD_KINDS: tuple[tuple[str, str], ...] = (
     (CALENDAR, "Calendar year (January to December)"),
     (FINANCIAL, "Financial year (April to March)"),
@@ -202,7 +207,7 @@ class StoredRelease:
     period_start: date
     period_end: date
     produced_at: datetime
-    annual: AnnualReturn
+    annual: AnnualReturn | None  # None: of an earlier shape this version cannot read
     csv: bytes
     csv_sha256: str
     xlsx: bytes

@@ -17,7 +17,7 @@ from confide.platform.audit.actions import Action
 from confide.platform.casework.access import NotPermitted, is_manager
 from confide.platform.core.clock import service_today
 from confide.platform.core.db import current_tenant_id
-from confide.platform.core.errors import Invalid
+from confide.platform.core.errors import Conflict, Invalid, NotFound
 from confide.platform.core.pagination import Page, PageRequest
 from confide.platform.identity.schemas import StaffView
 from confide.platform.statistics import queries
@@ -139,10 +139,13 @@ def disclosure_table(figures: YearFigures) -> CountTable:
     """Disclosures shared outside the service in the period, by their basis (counts only)."""
     basis = Dimension("disclosure_basis", "Basis for sharing", DISCLOSURE_BASES)
     known = set(basis.codes)
+    tally: Counter[str] = Counter()
+    for code, n in figures.disclosures.items():  # a basis not listed, or none: "other"
+        tally[code if code in known else "other"] += n
     return CountTable(
         "Disclosures shared outside the service, by basis",
         (basis,),
-        {(code,): n for code, n in figures.disclosures.items() if code in known},
+        {(code,): n for code, n in tally.items()},
     )
 
 
@@ -217,9 +220,10 @@ def check_return_year(year: int, kind: str = CALENDAR) -> Period:
 
 
 async def _check_not_erased(period: Period) -> None:
-    """A financial or academic year is counted from the kept cases only (what retention
-    keeps of an erased case has only its calendar year): refused once any case opened in
-    a calendar year it overlaps has been erased, so its figures never leave some out."""
+    """A financial or academic year counts an erased case by the month it was opened,
+    which retention keeps since 2026-11-29T22:55:43. A case erased before then kept only
+    its calendar year: such a year is refused once any case opened in a calendar year it
+    overlaps was erased so, and its figures never leave some out."""
     if period.kind == CALENDAR:
         return
     if await queries.erased_in(current_tenant_id(), [period.year, period.year + 1]):
@@ -229,12 +233,53 @@ async def _check_not_erased(period: Period) -> None:
         )  # fmt: skip
 
 
-async def release(year: int, staff: StaffView, kind: str = CALENDAR) -> StoredRelease:
-    """The period's release (managers): the one kept, or, the first time the return of a
-    completed period is asked for, made now, kept and audited (rule 12). Never made
-    again: a later preview or download is the kept release byte for byte."""
+_KIND_PLURAL = {
+    CALENDAR: "calendar years",
+    FINANCIAL: "financial years",
+    ACADEMIC: "academic years",
+}
+
+
+async def year_kind() -> str:
+    """The one kind of year the service reports on (its policy setting, rule 12)."""
+    return (await get_policy()).stats_year_kind
+
+
+async def _check_tenant_kind(kind: str) -> None:
+    """Only the service's kind of year: two kinds overlap, and two releases of
+    overlapping periods, differenced, would give hidden counts away (rule 12)."""
+    ours = await year_kind()
+    if kind != ours:
+        raise Invalid(
+            {"period": f"This service reports on {_KIND_PLURAL[ours]} only "
+                       "(its statistics settings say which kind)"}
+        )  # fmt: skip
+
+
+async def kept_release(year: int, staff: StaffView, kind: str = CALENDAR) -> StoredRelease | None:
+    """The period's kept release (managers); None when it has not been released yet.
+    Reads only: a release is made by ``make_release`` alone (a POST, never a GET)."""
     _manager(staff)
     period = check_return_year(year, kind)
+    await _check_tenant_kind(kind)
+    return await queries.release_of(current_tenant_id(), kind, period.start)
+
+
+async def released(year: int, staff: StaffView, kind: str = CALENDAR) -> StoredRelease:
+    """The period's kept release; NotFound (naming the year) when not released yet."""
+    kept = await kept_release(year, staff, kind)
+    if kept is None:
+        raise NotFound
+    return kept
+
+
+async def make_release(year: int, staff: StaffView, kind: str = CALENDAR) -> StoredRelease:
+    """Release the return of a completed period (managers, after confirming): made now,
+    kept and audited (rule 12); the one kept already when it was released before. Never
+    made again: every later preview and download is the kept release byte for byte."""
+    _manager(staff)
+    period = check_return_year(year, kind)
+    await _check_tenant_kind(kind)
     tenant = current_tenant_id()
     kept = await queries.release_of(tenant, kind, period.start)
     if kept is not None:
@@ -265,9 +310,25 @@ def _sha256(content: bytes) -> str:
 
 async def annual_return(year: int, staff: StaffView, kind: str = CALENDAR) -> AnnualReturn:
     """The council's return for the calendar, financial or academic year beginning in
-    ``year`` (managers), once it has ended: its cases in tables protected with the
-    tenant's threshold and rounding, as first released (rule 12)."""
-    return (await release(year, staff, kind)).annual
+    ``year`` (managers), as released: its cases in tables protected with the tenant's
+    threshold and rounding (rule 12). NotFound before it is released. Each read is
+    audited, as a download is."""
+    kept = await released(year, staff, kind)
+    annual = readable(kept)
+    await audit.record(
+        Action.STATISTICS_RELEASED, actor_kind="staff", actor_id=staff.id,
+        subject_kind="statistics_release", subject_id=kept.id,
+        detail={"period": kind, "year": year, "format": "json"},
+    )  # fmt: skip
+    return annual
+
+
+def readable(kept: StoredRelease) -> AnnualReturn:
+    """The release's tables; 409 (``release_of_an_earlier_version``) for a release kept in
+    a shape this version does not read: its CSV and workbook are still offered."""
+    if kept.annual is None:
+        raise Conflict("release_of_an_earlier_version")
+    return kept.annual
 
 
 async def releases(staff: StaffView, page: PageRequest) -> Page[ReleaseView]:
@@ -392,7 +453,7 @@ async def download(
 ) -> Download:
     """The kept release's CSV or XLSX, for the council (managers): audited with the
     release, its year, format and checksum."""
-    kept = await release(year, staff, period)
+    kept = await released(year, staff, period)
     extension, media_type = kind
     if kind == XLSX:
         content, digest = kept.xlsx, kept.xlsx_sha256

@@ -3,7 +3,7 @@ as it was published, and every later preview or download of that period is that 
 never a recomputation (two releases of one period, differenced, would give hidden counts
 away). Added, never changed."""
 
-from piccolo.columns import JSONB, UUID, Bytea, Date, Timestamptz, Varchar
+from piccolo.columns import JSONB, UUID, Bytea, Date, Integer, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.constraints import Check, Unique
 
@@ -27,6 +27,9 @@ class StatisticsRelease(TenantOwned, tablename="statistics_releases", tags=[APPE
     csv_sha256 = Varchar(length=64)
     xlsx = Bytea()
     xlsx_sha256 = Varchar(length=64)
+    # The shape of ``published`` (``schemas.RELEASE_SCHEMA`` when made): a release of an
+    # earlier shape is still offered as its files, never a 500.
+    schema_version = Integer(default=1)
     statistics_releases_tenant_id_id_key = Unique(["tenant_id", "id"])
     statistics_releases_period_key = Unique(["tenant_id", "period_kind", "period_start"])
     statistics_releases_period_check = Check(

@@ -38,6 +38,12 @@ def policy_unchanged(tenant_id: UUID, version: str | None) -> str:
     )
 
 
+async def any_statistics_release() -> bool:
+    """Whether the tenant has released any annual return (row-level security: its own)."""
+    rows = await raw("SELECT EXISTS (SELECT 1 FROM statistics_releases) AS released")
+    return bool(rows[0]["released"])
+
+
 async def save_policy(tenant_id: UUID, values: Mapping[str, Any]) -> None:
     """Change the named columns of the tenant's one policy row (made on first change)."""
     if await TenantPolicy.exists():

@@ -67,6 +67,7 @@ class PolicyView:
     # Statistics (rule 12): counts below the threshold are suppressed; rounding to 5.
     stats_suppression_threshold: int = 5
     stats_round_to_5: bool = False
+    stats_year_kind: str = "calendar"
     # Retention (rule 14): the later of N years after last contact or closure and the
     # child's Nth birthday.
     retention_years: int = 6
@@ -107,7 +108,7 @@ SETTING_GROUPS: dict[str, tuple[str, ...]] = {
         "unsent_share_days",
     ),
     "access": ("break_glass_hours", "session_idle_minutes", "session_absolute_hours"),
-    "statistics": ("stats_suppression_threshold", "stats_round_to_5"),
+    "statistics": ("stats_suppression_threshold", "stats_round_to_5", "stats_year_kind"),
     "retention": ("retention_years", "retention_birthday", "export_expiry_days"),
     "controller": (
         "controller_kind",
@@ -219,6 +220,7 @@ class AccessSettingsIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True)
 class StatisticsSettingsIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     stats_suppression_threshold: int
     stats_round_to_5: bool
+    stats_year_kind: str | None = None  # unchanged when left out
 
 
 class RetentionSettingsIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):

@@ -142,6 +142,7 @@ def _policy(row: dict[str, Any] | None) -> PolicyView:
         unsent_share_days=row["unsent_share_days"],
         stats_suppression_threshold=row["stats_suppression_threshold"],
         stats_round_to_5=row["stats_round_to_5"],
+        stats_year_kind=row["stats_year_kind"],
         retention_years=row["retention_years"],
         retention_birthday=row["retention_birthday"],
         export_expiry_days=row["export_expiry_days"],
@@ -287,14 +288,35 @@ def validate_statistics(threshold: int) -> None:
         raise Invalid(errors)
 
 
+#: The kinds of year a service may report on (rule 12).
+YEAR_KINDS = ("calendar", "financial", "academic")
+
+
 async def set_statistics_settings(
-    threshold: int, round_to_5: bool, *, changed_by: UUID | None = None
+    threshold: int,
+    round_to_5: bool,
+    year_kind: str | None = None,
+    *,
+    changed_by: UUID | None = None,
 ) -> PolicyView:
-    """Counts below ``threshold`` are suppressed in the statistics (rule 12), and counts
-    may be rounded to the nearest 5."""
+    """Counts below ``threshold`` are suppressed in the statistics (rule 12), counts may
+    be rounded to the nearest 5, and the service reports on one kind of year
+    (``year_kind``; None: unchanged), which cannot change once a return is released."""
     validate_statistics(threshold)
+    policy = await get_policy()
+    kind = policy.stats_year_kind if year_kind is None else year_kind
+    if kind not in YEAR_KINDS:
+        raise Invalid({"year_kind": "Choose calendar, financial or academic years"})
+    if kind != policy.stats_year_kind and await queries.any_statistics_release():
+        raise Invalid(
+            {"year_kind": "The kind of year cannot be changed once a return has been released"}
+        )
     await _save(
-        {"stats_suppression_threshold": threshold, "stats_round_to_5": round_to_5},
+        {
+            "stats_suppression_threshold": threshold,
+            "stats_round_to_5": round_to_5,
+            "stats_year_kind": kind,
+        },
         group="statistics",
         changed_by=changed_by,
         action=Action.POLICY_SETTINGS_CHANGED,

@@ -51,6 +51,10 @@ class TenantPolicy(TenantOwned, tablename="tenant_policies"):
     # rounded to the nearest 5.
     stats_suppression_threshold = Integer(default=5)
     stats_round_to_5 = Boolean(default=False)
+    # The one kind of year the service reports on (calendar, financial or academic): two
+    # kinds overlap and, differenced, would give hidden counts away. Fixed once a return
+    # has been released.
+    stats_year_kind = Varchar(length=16, default="calendar")
     # Retention (rule 14): kept until the later of N years after last contact or closure
     # and the child's Nth birthday.
     retention_years = Integer(default=6)
@@ -88,6 +92,9 @@ class TenantPolicy(TenantOwned, tablename="tenant_policies"):
     tenant_policies_unsent_share_days = Check("unsent_share_days BETWEEN 1 AND 60")
     tenant_policies_stats_suppression_threshold = Check(
         "stats_suppression_threshold BETWEEN 2 AND 20"
+    )
+    tenant_policies_stats_year_kind = Check(
+        "stats_year_kind IN ('calendar', 'financial', 'academic')"
     )
     tenant_policies_retention_years = Check("retention_years BETWEEN 1 AND 25")
     tenant_policies_retention_birthday = Check("retention_birthday BETWEEN 18 AND 30")

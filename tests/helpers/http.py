@@ -28,6 +28,11 @@ async def post(http: httpx.AsyncClient, path: str, body: dict[str, Any]) -> http
     return await http.post(path, json=body, headers={"x-csrftoken": http.cookies["confide_csrf"]})
 
 
+async def put(http: httpx.AsyncClient, path: str, body: dict[str, Any]) -> httpx.Response:
+    """A whole change through the API, with the CSRF header as ``post`` sends it."""
+    return await http.put(path, json=body, headers={"x-csrftoken": http.cookies["confide_csrf"]})
+
+
 async def patch(http: httpx.AsyncClient, path: str, body: dict[str, Any]) -> httpx.Response:
     """A partial change through the API, with the CSRF header as ``post`` sends it."""
     return await http.patch(path, json=body, headers={"x-csrftoken": http.cookies["confide_csrf"]})

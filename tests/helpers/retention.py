@@ -18,15 +18,21 @@ from tests.helpers.tenants import TenantRef
 
 
 async def old_case(
-    http: httpx.AsyncClient, years_ago: int, *, born: str = "2000-03-02", **changes: Any
+    http: httpx.AsyncClient,
+    years_ago: int,
+    *,
+    born: str = "2000-03-02",
+    reply_after_days: int | None = None,
+    **changes: Any,
 ) -> dict[str, Any]:
-    """A case recorded, contacted and closed ``years_ago`` with an outcome: the case and
-    the young person's last name."""
+    """A case recorded, contacted and closed ``years_ago`` with an outcome (replied to
+    ``reply_after_days`` after, if given, then closed): the case and the young person's
+    last name."""
     then = datetime.now(UTC) - timedelta(days=366 * years_ago)
     with time_machine.travel(then, tick=True):
         last_name = f"Oldcase{uuid.uuid4().hex[:6]}"
         young = {"first_name": "Rhiannon", "last_name": last_name,
-                 "date_of_birth": born, "phone": "07700 900555"}  # fmt: skip
+                 "date_of_birth": born, "phone": "07700 900555", "may_phone": True}  # fmt: skip
         case = await new_case(http, young_person=young, **changes)
         contact = await post(
             http,
@@ -35,6 +41,17 @@ async def old_case(
              "summary": "Talked about the EHC plan"},
         )  # fmt: skip
         assert contact.status_code == 201, contact.text
+    if reply_after_days is not None:
+        then += timedelta(days=reply_after_days)
+        with time_machine.travel(then, tick=True):
+            reply = await post(
+                http,
+                f"{NM}/cases/{case['id']}/contacts",
+                {"kind": "phone", "direction": "outgoing", "occurred_at": then.isoformat(),
+                 "summary": "Wrote back about the EHC plan"},
+            )  # fmt: skip
+            assert reply.status_code == 201, reply.text
+    with time_machine.travel(then, tick=True):
         closed = await post(http, f"{NM}/cases/{case['id']}/close", {"outcome": "Advice given"})
         assert closed.status_code == 200, closed.text
     return {**case, "last_name": last_name}
