@@ -1,9 +1,9 @@
 """Journey (issue 16, rules 6, 28, 29): a caseworker uploads a decision letter and a consent
 form to a case, shares the letter with a SENCO under the family's consent, builds the case
 bundle, watches its progress update in place (JavaScript: the page is never reloaded) and
-downloads it with the letter inside; the share's printable package names the letter's
-version; a caseworker without grounds cannot download the letter. axe checks every page
-on the way."""
+downloads it with the letter inside; the share's package (a ZIP) names the letter's
+version in its printable record and holds the letter; a caseworker without grounds cannot
+download the letter. axe checks every page on the way."""
 
 from __future__ import annotations
 
@@ -99,8 +99,11 @@ def test_a_caseworker_shares_a_letter_builds_the_bundle_and_watches_it_in_place(
     assert "decision-letter.pdf" in shared
     with page.expect_download() as packaged:
         page.get_by_test_id("package-link").click()
-    package = Path(packaged.value.path()).read_bytes()
-    assert "Decision letter (version 1)" in pdf_text(package)
+    with zipfile.ZipFile(Path(packaged.value.path())) as package:
+        [record] = [n for n in package.namelist() if n.endswith(".pdf") and "/" not in n]
+        assert "Decision letter (version 1)" in pdf_text(package.read(record))
+        shared_files = [n for n in package.namelist() if n.startswith("documents/")]
+        assert [package.read(n) for n in shared_files] == [LETTER]  # the very file shared
 
     # The case bundle: its progress comes in place, without reloading the page.
     page.goto(f"{base_url}{NM}/cases/{case['id']}")

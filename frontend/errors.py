@@ -61,6 +61,8 @@ def http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[
         body: dict[str, Any] = {"status_code": status, "detail": exc.detail}
         if isinstance(exc, ValidationException) and exc.extra:
             body["errors"] = exc.extra
+        if status == 413:  # only an upload is that large: its field is named
+            body["errors"] = {"file": "The files are too large to send at once"}
         return Response(body, status_code=status, media_type=MediaType.JSON)
     if status == 401:
         return _sign_in_first(request)

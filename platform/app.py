@@ -60,6 +60,7 @@ def create_litestar() -> Litestar:
         on_enter=[attach_staff, keep_policy],
         dependencies={"staff": Provide(provide_staff, sync_to_thread=False)},
         tally=unread_tally,
+        body_gate=attach_staff,
     )
     app = Litestar(
         route_handlers=[

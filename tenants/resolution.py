@@ -3,7 +3,8 @@
 A tenant is addressed by path (``/t/<slug>/``) or by subdomain
 (``<slug>.<base domain>``, rewritten here to the path form). Every route under
 ``/t/{tenant_slug}`` passes through ``TenantTransactionMiddleware``: it reads
-the body, resolves the tenant, opens ``tenant_transaction`` around the handler,
+the body (a large one only once the ``BodyGate`` admits it), resolves the tenant,
+opens ``tenant_transaction`` around the handler,
 and commits only when the response is not a server error. Because Litestar turns
 a handler's exception into a 500 response before a middleware sees it, the
 middleware holds the response back until it has decided, then sends it.
@@ -18,11 +19,16 @@ from typing import Any, Protocol
 from litestar import Litestar, Request, Router
 from litestar.di import Provide
 from litestar.enums import ParamType
-from litestar.exceptions import HTTPException, NoRouteMatchFoundException, NotFoundException
+from litestar.exceptions import (
+    HTTPException,
+    NoRouteMatchFoundException,
+    NotAuthorizedException,
+    NotFoundException,
+)
 from litestar.middleware import ASGIMiddleware
 from litestar.openapi.spec import OpenAPI, OpenAPIType, Parameter, Schema
 from litestar.params import FromPath
-from litestar.status_codes import HTTP_408_REQUEST_TIMEOUT
+from litestar.status_codes import HTTP_408_REQUEST_TIMEOUT, HTTP_411_LENGTH_REQUIRED
 from litestar.types import ASGIApp, ControllerRouterHandler, Message, Receive, Scope, Send
 from litestar.utils.scope.state import ScopeState
 
@@ -60,6 +66,34 @@ class TallyHook(Protocol):
         """Inside the transaction, before the ``EnterHook``s enter: how many rows it found."""
 
 
+class BodyGate(Protocol):
+    """Who may send a large body: asked before it is read (the app's: a live session)."""
+
+    async def admits_body(self, scope: Scope, tenant: TenantView) -> bool:
+        """Without the database: may this request's body be read?"""
+
+
+#: A body declared over this (or sent chunked, its size unknown) is read only once the
+#: ``BodyGate`` admits it: nobody without a session makes the process take in an upload.
+SMALL_BODY = 1024 * 1024
+
+
+def _large_body(scope: Scope) -> bool:
+    """A body declared over ``SMALL_BODY``; one sent chunked (no ``Content-Length``: its
+    size is known only once it is all read) is refused at once, 411."""
+    headers = dict(scope.get("headers", []))
+    declared = headers.get(b"content-length", b"").decode("latin-1")
+    if declared.isdigit():
+        return int(declared) > SMALL_BODY
+    if b"chunked" in headers.get(b"transfer-encoding", b"").lower():
+        raise HTTPException(
+            status_code=HTTP_411_LENGTH_REQUIRED,
+            detail="The request must say how large it is (a Content-Length)",
+            headers={"connection": "close"},
+        )
+    return False
+
+
 class TenantTransactionMiddleware(ASGIMiddleware):
     """Resolve the tenant and run the request in its transaction.
 
@@ -70,13 +104,27 @@ class TenantTransactionMiddleware(ASGIMiddleware):
     from the database, once.
     """
 
-    def __init__(self, on_enter: Sequence[EnterHook] = (), tally: TallyHook | None = None) -> None:
+    def __init__(
+        self,
+        on_enter: Sequence[EnterHook] = (),
+        tally: TallyHook | None = None,
+        body_gate: BodyGate | None = None,
+    ) -> None:
         self.on_enter = tuple(on_enter)
         self.tally = tally
+        self.body_gate = body_gate
 
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
-        await read_body(scope, receive)
         slug = str(scope.get("path_params", {}).get("tenant_slug", ""))
+        if _large_body(scope) and self.body_gate is not None:
+            # Before a large body is read: the tenant (kept by the process, or one short
+            # read) and the gate's word (a session), so it is never taken in for nobody.
+            known = await get_active_tenant(slug)
+            if known is None:
+                raise NotFoundException()
+            if not await self.body_gate.admits_body(scope, known):
+                raise NotAuthorizedException("Sign in to send this")
+        await read_body(scope, receive)
         held: list[Message] = []
         status = 500
 
@@ -155,13 +203,14 @@ def tenant_router(
     on_enter: Sequence[EnterHook] = (),
     dependencies: Mapping[str, Provide] | None = None,
     tally: TallyHook | None = None,
+    body_gate: BodyGate | None = None,
 ) -> Router:
     """Every tenant route goes through here: ``/t/{tenant_slug}/...`` in its transaction,
     with the ``tenant`` dependency and those the app adds (who is signed in)."""
     return Router(
         path=TENANT_PATH,
         route_handlers=list(route_handlers),
-        middleware=[TenantTransactionMiddleware(on_enter, tally)],
+        middleware=[TenantTransactionMiddleware(on_enter, tally, body_gate)],
         dependencies={
             "tenant": Provide(provide_tenant, sync_to_thread=False),
             **(dependencies or {}),

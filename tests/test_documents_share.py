@@ -112,10 +112,42 @@ async def test_the_share_page_offers_the_cases_documents(aisha: httpx.AsyncClien
     document = await _document(aisha, cid)
     await record_consent(aisha, cid)
     page = await aisha.get(f"{PAGES}/cases/{cid}/share")
-    box = parse(page).one(f"input[value='document:{document}']")
+    box = parse(page).one(f"input[value='document:{document}@1']")
     assert box.get("name") == "items"
     answer = await post_share(
         aisha, cid, share_pairs("School or SENCO", [f"document:{document}"], "share")
     )
     record = await aisha.get(record_path(answer, cid))
     assert "Document: Decision letter (version 1)" in record.text
+
+
+async def test_the_share_page_records_the_version_it_showed_not_a_newer_one(
+    aisha: httpx.AsyncClient,
+) -> None:
+    """A version added after the share page was shown is not the one shared: the box's
+    value names the version (``document:<id>@<n>``), through the check page to the post."""
+    case = await new_case(aisha)
+    cid = case["id"]
+    document = await _document(aisha, cid)
+    await record_consent(aisha, cid)
+    page = await aisha.get(f"{PAGES}/cases/{cid}/share")
+    value = f"document:{document}@1"
+    parse(page).one(f"input[value='{value}']")
+    newer = await aisha.post(
+        f"{NM}/cases/{cid}/documents/{document}/versions",
+        files=[("file", ("letter.pdf", SECOND, "application/pdf"))],
+        headers={"x-csrftoken": aisha.cookies["confide_csrf"]},
+    )
+    assert newer.status_code == 201, newer.text
+    checked = await post_share(aisha, cid, share_pairs("School or SENCO", [value], "check"))
+    assert checked.status_code == 200, checked.status_code
+    kept = [
+        box.get("value")
+        for box in parse(checked).select("input[name=items]")
+        if box.get("type") == "hidden" or box.get("checked") is not None
+    ]
+    assert kept == [value], kept
+    answer = await post_share(aisha, cid, share_pairs("School or SENCO", [value], "share"))
+    record = await aisha.get(record_path(answer, cid))
+    assert "Document: Decision letter (version 1)" in record.text
+    assert "version 2" not in record.text

@@ -1,10 +1,14 @@
-"""The printable disclosure package (issue 16): exactly what a disclosure recorded, as a
-PDF with the disclosure record on its first page; need-to-know, never on break-glass, and
-each download audited."""
+"""The disclosure package (issue 16): exactly what a disclosure recorded, as a ZIP of the
+printable record (a PDF, the record on its first page) and the shared files; need-to-know,
+never on break-glass, and each download audited."""
 
 from __future__ import annotations
 
+import hashlib
+import io
+import json
 import uuid
+import zipfile
 
 import asyncpg
 import httpx
@@ -17,6 +21,16 @@ from tests.helpers.html import parse
 from tests.helpers.http import post
 from tests.helpers.pages import NM as PAGES
 from tests.helpers.tenants import TenantRef
+
+
+def _unzipped(content: bytes) -> dict[str, bytes]:
+    """The package's files; each one's SHA-256 as its manifest says."""
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        files = {name: archive.read(name) for name in archive.namelist()}
+    manifest = json.loads(files.pop("manifest.json"))
+    for entry in manifest["files"]:
+        assert hashlib.sha256(files[entry["name"]]).hexdigest() == entry["sha256"]
+    return files
 
 
 async def _shared(http: httpx.AsyncClient) -> tuple[str, dict[str, object]]:
@@ -46,12 +60,17 @@ async def test_the_package_is_what_the_disclosure_recorded_its_record_first(
     for path in (link, f"{NM}/cases/{cid}/disclosures/{share['id']}/package"):
         got = await aisha.get(path)
         assert got.status_code == 200, got.text
-        assert got.headers["content-type"] == "application/pdf"
+        assert got.headers["content-type"] == "application/zip"
         assert got.headers["content-disposition"].startswith(
             f'attachment; filename="disclosure-{share["case_reference"]}-'
         )
         assert got.headers["cache-control"] == "no-store"
-        pages = pdf_pages(got.content)
+        files = _unzipped(got.content)
+        [record_pdf] = [n for n in files if n.endswith(".pdf") and "/" not in n]
+        document = next(i for i in share["items"] if i["kind"] == "document")  # type: ignore[attr-defined]
+        ident, version = document["ref"].split("@")
+        assert files[f"documents/{ident}-v{version}.pdf"] == LETTER  # the very file shared
+        pages = pdf_pages(files[record_pdf])
         first, rest = pages[0], "\n".join(pages[1:])
         assert f"Disclosure record: case {share['case_reference']}" in first
         assert "Northmoor Primary School" in first
@@ -100,3 +119,42 @@ async def test_the_package_needs_need_to_know_and_is_never_taken_on_break_glass(
         " AND subject_id = $1", uuid.UUID(cid),
     )  # fmt: skip
     assert downloads[0]["n"] == 0
+
+
+async def test_no_package_for_a_share_that_was_not_allowed_or_went_nowhere(
+    aisha: httpx.AsyncClient,
+) -> None:
+    """A share awaiting a manager, declined or cancelled has no package: a 400 naming its
+    state (only an allowed, authorised or sent share's record leaves the case)."""
+    case = await new_case(aisha)
+    cid = str(case["id"])
+    note = await add_note(aisha, cid, "Plan agreed with mum at the review")
+    await record_consent(aisha, cid)
+    asked = await post(
+        aisha,
+        f"{NM}/cases/{cid}/disclosures",
+        share_body("Social care", [("note", note)], ask_manager=True),
+    )
+    assert asked.json()["status"] == "awaiting_authorisation", asked.text
+    allowed = await post(
+        aisha, f"{NM}/cases/{cid}/disclosures", share_body("School or SENCO", [("note", note)])
+    )
+    assert allowed.json()["status"] == "allowed", allowed.text
+    assert (
+        await aisha.get(f"{NM}/cases/{cid}/disclosures/{allowed.json()['id']}/package")
+    ).status_code == 200
+    cancelled = await post(
+        aisha,
+        f"{NM}/cases/{cid}/disclosures/{allowed.json()['id']}/cancel",
+        {"reason": "The meeting was called off"},
+    )
+    assert cancelled.status_code == 200, cancelled.text
+    for share, state in ((asked.json(), "awaiting"), (allowed.json(), "cancelled")):
+        got = await aisha.get(f"{NM}/cases/{cid}/disclosures/{share['id']}/package")
+        assert got.status_code == 400, (state, got.status_code)
+        assert state in got.json()["errors"]["status"], got.text
+        page = await aisha.get(f"{PAGES}/cases/{cid}/disclosures/{share['id']}/package")
+        assert page.status_code == 400, (state, page.status_code)
+        assert not page.content.startswith(b"PK")
+        record = await aisha.get(f"{PAGES}/cases/{cid}/disclosures/{share['id']}")
+        assert parse(record).first("[data-testid=package-link]") is None

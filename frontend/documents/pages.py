@@ -21,8 +21,10 @@ from confide.platform.documents import services
 from confide.platform.documents.schemas import MAX_FILES, NewDocuments
 from confide.platform.documents.sniff import PREVIEWABLE
 from confide.platform.documents.web import (
+    UNCHECKED_CSRF,
     UPLOAD_MAX_BODY,
     VERSION_MAX_BODY,
+    check_csrf,
     declared_length,
     download_response,
     uploaded_files,
@@ -76,7 +78,12 @@ class DocumentPages(Controller):
         form = UploadForm({"kind": "", "side": ""})
         return await _documents_page(request, case_id, staff, form, uploaded=uploaded)
 
-    @post("/", name="case-documents-upload", request_max_body_size=UPLOAD_MAX_BODY)
+    @post(
+        "/",
+        name="case-documents-upload",
+        request_max_body_size=UPLOAD_MAX_BODY,
+        opt=UNCHECKED_CSRF,  # checked below, once the session and the size are
+    )
     async def upload(
         self,
         request: Request[Any, Any, Any],
@@ -94,6 +101,7 @@ class DocumentPages(Controller):
             form.absorb(early.errors)
             return await _documents_page(request, case_id, staff, form, uploaded=0)
         posted = await request.form()
+        check_csrf(request, posted)
         form = UploadForm.posted(posted)
         form.values.pop("file", None)
         when = form.date("document_date", "The document's date")
@@ -133,6 +141,7 @@ class DocumentPages(Controller):
         "/{document_id:uuid}/versions",
         name="case-document-version",
         request_max_body_size=VERSION_MAX_BODY,
+        opt=UNCHECKED_CSRF,  # checked below, once the session and the size are
     )
     async def add_version(
         self,
@@ -146,7 +155,9 @@ class DocumentPages(Controller):
             lambda: services.check_declared_size(case_id, staff, declared_length(request), 1)
         )
         if form.ok:
-            files = await uploaded_files(await request.form())
+            posted = await request.form()
+            check_csrf(request, posted)
+            files = await uploaded_files(posted)
             await form.save(
                 lambda: services.add_version(
                     case_id, document_id, staff, files[0] if files else None

@@ -67,7 +67,7 @@ def item_choices(
     ]
     files = [
         (
-            f"document:{d.id}",
+            f"document:{d.id}@{d.version}",  # the version shown is the one shared
             f"{d.title} (version {d.version})",
             f"{DOCUMENT_KIND_LABELS[d.kind]}: {d.filename}",
             d.side is Side.YOUNG_PERSON_ONLY,

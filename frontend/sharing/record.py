@@ -84,7 +84,7 @@ class DisclosureRecordPages(Controller):
         disclosure_id: FromPath[UUID],
         staff: NamedDependency[StaffView],
     ) -> Response[bytes]:
-        """The printable package as a PDF to save or print (audited)."""
+        """The package as a ZIP (the printable record and the files shared; audited)."""
         name, made = await package.disclosure_package(case_id, disclosure_id, staff)
         return download_response(name, package.MEDIA_TYPE, made)
 

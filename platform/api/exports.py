@@ -82,7 +82,8 @@ class ExportsController(Controller):
         disclosure_id: FromPath[UUID],
         staff: NamedDependency[StaffView],
     ) -> Response[bytes]:
-        """A disclosure's printable package: exactly what it recorded, as a PDF with the
-        disclosure record on its first page (audited; never under break-glass)."""
+        """A disclosure's package: exactly what it recorded, as a ZIP of the printable record
+        (a PDF, the record on its first page), the exact files shared (checked against the
+        SHA-256 recorded) and a manifest (audited; never under break-glass)."""
         name, made = await package.disclosure_package(case_id, disclosure_id, staff)
         return download_response(name, package.MEDIA_TYPE, made)

@@ -19,6 +19,9 @@ MAX_BYTES_CEILING = 50 * 1024 * 1024
 MAX_FILES = 10
 #: What a form's other fields and the multipart framing may add to its files.
 FORM_ALLOWANCE = 1024 * 1024
+#: One upload's files together (a fixed cap: four files of the default limit, two of the
+#: largest); over it, a 413 naming ``file``.
+UPLOAD_BODY_CAP = 100 * 1024 * 1024
 
 
 class DocumentKind(StrEnum):

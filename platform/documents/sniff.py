@@ -7,8 +7,15 @@ else, an executable renamed ``letter.pdf`` for instance, is refused.
 The older binary formats share one container (OLE compound files) with Windows Installer
 packages (``.msi``) and others: a compound file is a document only when its directory
 names the main stream of Word, Excel or PowerPoint, and its root is not an installer's.
-Macros are refused in either family: a compound file with a ``Macros``/``VBA`` storage and
-an Open XML package with a ``vbaProject.bin`` or a macro-enabled content type.
+Macros are refused in either family: a compound file with a ``Macros``/``VBA`` storage (its
+names compared case-insensitively) and an Open XML package with a ``vbaProject.bin`` or a
+macro-enabled content type.
+
+What is not found (rule 28 says so too): a binary PowerPoint file (``.ppt``) keeps its VBA
+project compressed inside the ``PowerPoint Document`` stream, not as a storage of the
+directory, and Excel 4.0 (XLM) macro sheets are records inside the ``Workbook`` stream;
+neither is read here, so such files are let through as documents. Where that matters, the
+scanning hook (ClamAV) is the check that reads streams.
 """
 
 from __future__ import annotations
@@ -73,7 +80,8 @@ _OLE_STREAMS = (
     ("PowerPoint Document", PPT),
 )
 # Storages that hold macros (Word, Excel, PowerPoint and any VBA project).
-_OLE_MACROS = frozenset({"Macros", "_VBA_PROJECT_CUR", "VBA", "_VBA_PROJECT"})
+# Names are compared case-insensitively (as the format does): "vba" is "VBA".
+_OLE_MACROS = frozenset({"macros", "_vba_project_cur", "vba", "_vba_project"})
 # The root CLSIDs of Windows Installer packages, patches and transforms (as stored).
 _INSTALLER_CLSIDS = frozenset(
     bytes.fromhex(f"{n}10 0c 00 00 00 00 00 c0 00 00 00 00 00 00 46".replace(" ", ""))
@@ -148,32 +156,39 @@ def _compound(data: bytes) -> str | None:
     def sector(n: int) -> bytes | None:
         return data[(n + 1) * size : (n + 2) * size] if n < count else None
 
-    # The FAT's sectors: 109 in the header, then the DIFAT chain.
+    # The FAT's sectors: 109 in the header, then the DIFAT chain. Each chain is followed
+    # at most once (a sector met again ends it: a chain that loops back on itself is no
+    # compound file), the FAT holds no more sectors than the file, and only the FAT
+    # entries the directory's chain needs are read (never the whole table).
+    per = size // 4
     fat_sectors = [_u32(data, 76 + 4 * i) for i in range(109)]
-    difat, seen = _u32(data, 68), 0
-    while difat < _ENDS and seen <= count:
+    difat, met = _u32(data, 68), set[int]()
+    while difat < _ENDS:
         block = sector(difat)
-        if block is None:
+        if block is None or difat in met:
             return None
-        fat_sectors += [_u32(block, 4 * i) for i in range(size // 4 - 1)]
-        difat, seen = _u32(block, size - 4), seen + 1
-    fat: list[int] = []
-    for n in fat_sectors:
-        if n >= _ENDS:
-            continue
-        block = sector(n)
-        if block is None:
+        met.add(difat)
+        fat_sectors += [_u32(block, 4 * i) for i in range(per - 1)]
+        if len(fat_sectors) > 109 + count + per:  # more FAT than the file has sectors
             return None
-        fat += [_u32(block, 4 * i) for i in range(size // 4)]
+        difat = _u32(block, size - 4)
+    del fat_sectors[count:]  # a FAT sector marked free or past the file is refused below
+
+    def next_sector(n: int) -> int | None:
+        if n // per >= len(fat_sectors):
+            return None
+        block = sector(fat_sectors[n // per])
+        return None if block is None else _u32(block, 4 * (n % per))
+
     # The directory: 128-byte entries along its chain.
     names: set[str] = set()
     root_clsid = b""
-    current, steps = _u32(data, 48), 0
+    current, walked = _u32(data, 48), set[int]()
     while current < _ENDS:
         block = sector(current)
-        steps += 1
-        if block is None or steps > count or current >= len(fat):
+        if block is None or current in walked:
             return None
+        walked.add(current)
         for at in range(0, size, 128):
             entry = block[at : at + 128]
             length, kind = int.from_bytes(entry[64:66], "little"), entry[66]
@@ -182,11 +197,14 @@ def _compound(data: bytes) -> str | None:
             name = entry[: length - 2].decode("utf-16-le", "replace")
             if kind == 5:
                 root_clsid = entry[80:96]
-            names.add(name)
-        current = fat[current]
+            names.add(name.lower())
+        following = next_sector(current)
+        if following is None:
+            return None
+        current = following
     if root_clsid in _INSTALLER_CLSIDS or names & _OLE_MACROS:
         return None
-    return next((kind for stream, kind in _OLE_STREAMS if stream in names), None)
+    return next((kind for stream, kind in _OLE_STREAMS if stream.lower() in names), None)
 
 
 def _is_text(data: bytes) -> bool:

@@ -2,27 +2,61 @@
 
 from __future__ import annotations
 
+from hmac import compare_digest
 from typing import Any
 from urllib.parse import quote
 from uuid import UUID
 
 from litestar import Request, Response
 from litestar.datastructures import UploadFile
+from litestar.exceptions import PermissionDeniedException
+from litestar.middleware.csrf import CSRF_SECRET_LENGTH, generate_csrf_hash
 
 from confide.platform.documents.schemas import (
     FORM_ALLOWANCE,
     MAX_BYTES_CEILING,
-    MAX_FILES,
+    UPLOAD_BODY_CAP,
     UploadedFile,
 )
 
-#: An upload's body: up to ten files of the largest size a service may allow, and the form.
+#: An upload's body: its files together at most ``UPLOAD_BODY_CAP`` (the body is read
+#: whole before the handler runs, so this bounds what one upload holds in memory), each
+#: within the service's limit and at most ``MAX_FILES`` of them, and the form.
 #: Litestar refuses a body over a route's limit (413) before reading it; the service's own
 #: limit is checked against the declared length before the form is read
-#: (``declared_length`` and ``services.check_declared_size``).
-UPLOAD_MAX_BODY = MAX_FILES * MAX_BYTES_CEILING + FORM_ALLOWANCE
+#: (``declared_length`` and ``services.check_declared_size``); a body that declares no
+#: length (chunked) is refused by the tenant middleware (411), and a large one is read only
+#: for a live session (``tenants.resolution.BodyGate``).
+#: The pages' upload routes leave Litestar's CSRF middleware (which reads a form's whole
+#: body for its token, before the session is checked) and check the token themselves once
+#: the session, need-to-know and the size are (``UNCHECKED_CSRF``, ``check_csrf``).
+UPLOAD_MAX_BODY = UPLOAD_BODY_CAP + FORM_ALLOWANCE
 #: A new version's body: one file.
 VERSION_MAX_BODY = MAX_BYTES_CEILING + FORM_ALLOWANCE
+
+
+#: A route's ``opt``: its CSRF token is checked by the handler (``check_csrf``).
+UNCHECKED_CSRF = {"exclude_from_csrf": True}
+
+
+def check_csrf(request: Request[Any, Any, Any], posted: Any) -> None:
+    """The CSRF check Litestar's middleware makes (the token in the header or the form,
+    matching the cookie's), for a route that leaves the middleware: a mismatch is a 403."""
+    config = request.app.csrf_config
+    assert config is not None
+    given = request.headers.get(config.header_name) or form_text(posted, "_csrf_token")
+    cookie = request.cookies.get(config.cookie_name)
+
+    def secret(token: str | None) -> str | None:
+        if not token or len(token) <= CSRF_SECRET_LENGTH:
+            return None
+        head, mac = token[:CSRF_SECRET_LENGTH], token[CSRF_SECRET_LENGTH:]
+        expected = generate_csrf_hash(token=head, secret=config.secret)
+        return head if compare_digest(mac, expected) else None
+
+    mine, theirs = secret(given), secret(cookie)
+    if mine is None or theirs is None or not compare_digest(mine, theirs):
+        raise PermissionDeniedException("CSRF token verification failed")
 
 
 def declared_length(request: Request[Any, Any, Any]) -> int | None:

@@ -1,7 +1,9 @@
-"""The printable disclosure package (issue 16): exactly what a disclosure recorded, as one
-PDF (ReportLab, as the case bundle), the disclosure record on its first page and then each
-item as it was shared. A shared document is the exact version the disclosure recorded, by
-its name, version and SHA-256 (the record's page offers that version's file).
+"""The disclosure package (issue 16): exactly what a disclosure recorded, as one ZIP: the
+printable record as a PDF (ReportLab, as the case bundle), the disclosure record on its
+first page and then each item as it was shared, and each shared document's file, the exact
+version recorded (``documents/<id>-v<n>.<ext>``), checked against the SHA-256 the
+disclosure recorded (a file that is not the one shared is a 409, never sent), with
+``manifest.json`` of every file's SHA-256 as the bundle has.
 
 Downloading it is a read of the case with need-to-know, never under break-glass (rule 29:
 nothing is taken away from a case on break-glass), audited as a download with the
@@ -10,6 +12,7 @@ disclosure's id.
 
 from __future__ import annotations
 
+import hashlib
 from datetime import UTC, datetime
 from uuid import UUID
 
@@ -18,18 +21,39 @@ from reportlab.platypus import PageBreak
 from confide.platform.audit.actions import Action
 from confide.platform.casework.access import check_access, record_act
 from confide.platform.consent import disclosures
-from confide.platform.consent.schemas import DisclosureView
+from confide.platform.consent.schemas import (
+    DisclosureStatus,
+    DisclosureView,
+    ItemKind,
+    SharedItem,
+)
 from confide.platform.core.clock import SERVICE_ZONE
+from confide.platform.core.errors import Conflict, Invalid
+from confide.platform.core.logs import get_logger
+from confide.platform.documents import services as documents
+from confide.platform.documents.schemas import DocumentFile
 from confide.platform.exports import pdf
-from confide.platform.exports.bundle import TEMPLATES, latin
+from confide.platform.exports.bundle import TEMPLATES, attachment_name, latin, zip_bundle
 from confide.platform.identity.schemas import StaffView
 
-MEDIA_TYPE = "application/pdf"
+log = get_logger(__name__)
+
+MEDIA_TYPE = "application/zip"
+#: Only a share that may go (allowed by consent, authorised) or went has a package.
+_PACKAGED = frozenset(
+    {DisclosureStatus.ALLOWED, DisclosureStatus.AUTHORISED, DisclosureStatus.SHARED}
+)
+_UNPACKAGED = {
+    DisclosureStatus.AWAITING_AUTHORISATION: "This share is awaiting a manager's authorisation:"
+    " it has no package until it is authorised",
+    DisclosureStatus.DECLINED: "This share was declined: it has no package",
+    DisclosureStatus.CANCELLED: "This share was cancelled: it has no package",
+}
 
 
 def filename(disclosure: DisclosureView) -> str:
     """The file's name: the case reference and the disclosure's id, never a name."""
-    return f"disclosure-{disclosure.case_reference}-{str(disclosure.id)[:8]}.pdf"
+    return f"disclosure-{disclosure.case_reference}-{str(disclosure.id)[:8]}.zip"
 
 
 def render(disclosure: DisclosureView, *, made_at: datetime, made_by: str) -> bytes:
@@ -52,6 +76,30 @@ def render(disclosure: DisclosureView, *, made_at: datetime, made_by: str) -> by
     )
 
 
+class SharedFileChanged(Conflict):
+    """The stored file is not the one the disclosure recorded (its SHA-256 differs)."""
+
+    detail = "A shared document's file is not the one the share recorded. Tell a manager."
+
+    def __init__(self) -> None:
+        super().__init__("shared_file_changed")
+
+
+async def _shared_file(
+    case_id: UUID, item: SharedItem, staff: StaffView
+) -> tuple[DocumentFile, bytes]:
+    """The exact version a share recorded (``<id>@<version>``), checked by its SHA-256."""
+    parsed = documents.parse_share_ref(item.ref)
+    if parsed is None:
+        raise SharedFileChanged()
+    found, content = await documents.open_download(case_id, parsed[0], staff, parsed[1])
+    recorded = item.text.rsplit("SHA-256 ", 1)[-1].strip()
+    if found.version != parsed[1] or hashlib.sha256(content).hexdigest() != recorded:
+        log.error("shared_file_changed")  # ids in context only
+        raise SharedFileChanged()
+    return found, content
+
+
 async def disclosure_package(
     case_id: UUID, disclosure_id: UUID, staff: StaffView
 ) -> tuple[str, bytes]:
@@ -63,7 +111,15 @@ async def disclosure_package(
     disclosure = await disclosures.get_disclosure(
         case_id, disclosure_id, staff, purpose="disclosure_package"
     )
-    made = render(disclosure, made_at=datetime.now(UTC), made_by=staff.display_name)
+    if disclosure.status not in _PACKAGED:
+        raise Invalid({"status": _UNPACKAGED.get(disclosure.status, "This share has no package")})
+    record = render(disclosure, made_at=datetime.now(UTC), made_by=staff.display_name)
+    files = {filename(disclosure).removesuffix(".zip") + ".pdf": record}
+    for item in disclosure.items:
+        if item.kind is ItemKind.DOCUMENT:  # each file's download audited, as the bundle's
+            found, content = await _shared_file(case_id, item, staff)
+            files[attachment_name(found)] = content
+    made = zip_bundle(files)
     await record_act(
         access,
         staff,

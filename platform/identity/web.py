@@ -52,6 +52,11 @@ class AttachStaff:
         scope.setdefault("state", {})[_PENDING] = (token, session, check and check[1])
         return check and check[0]
 
+    async def admits_body(self, scope: Any, tenant: TenantView) -> bool:
+        """A large body is read only for a live session (``tenants.resolution.BodyGate``):
+        an upload from nobody is refused before any of it is taken in."""
+        return await sessions.load(_cookie(scope, sessions.COOKIE), tenant.id) is not None
+
     async def enter(self, scope: Any, tenant: TenantView, checked: bool) -> None:
         """Inside the transaction: the request's ``user`` (``request.user``) is the
         ``StaffView`` or None. ``checked``: the condition ``prepare`` gave held."""
