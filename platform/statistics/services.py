@@ -113,8 +113,11 @@ def case_tables(figures: YearFigures, support_levels: Sequence[str]) -> list[Cou
     )
     status = Dimension("year_end_status", "Open or closed", YEAR_END_STATUS)
     outcome = Dimension("outcome_class", "Outcome", OUTCOME_CLASSES)
-    channel = Dimension("channel", "How the family first made contact", CHANNELS)
-    response = Dimension("response", "Time to the first reply", RESPONSE_BANDS)
+    # A case erased before its channel and first reply were kept has neither: the two
+    # "not known" groups are the same cases, one figure (hidden in both or neither).
+    erased_early = (("unknown", "erased_before_channel_kept"),)
+    channel = Dimension("channel", "How the family first made contact", CHANNELS, erased_early)
+    response = Dimension("response", "Time to the first reply", RESPONSE_BANDS, erased_early)
     phase = Dimension("school_phase", "School phase", SCHOOL_PHASES)
     counts = figures.counts
     return [
