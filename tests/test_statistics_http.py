@@ -4,6 +4,7 @@ cases only, a download is audited with its checksum, and nothing names a case.""
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import hashlib
 import io
@@ -13,6 +14,7 @@ from typing import Any
 
 import asyncpg
 import httpx
+import pytest
 from openpyxl import load_workbook
 
 from tests.helpers.casework import as_tenant, new_case
@@ -495,6 +497,58 @@ async def test_a_service_reports_on_one_kind_of_year_fixed_once_a_return_is_rele
     same = await put(gareth, settings, {**body, "stats_year_kind": "calendar"})
     assert same.status_code == 200, same.text
     assert same.json()["statistics"]["stats_year_kind"] == "calendar"
+
+
+async def test_the_database_holds_one_kind_of_year_when_the_services_checks_race(
+    aisha: httpx.AsyncClient, fiona: httpx.AsyncClient, owner_conn: asyncpg.Connection,
+    tenants: dict[str, TenantRef],
+) -> None:  # fmt: skip
+    # The services check the kind first; a release and a change of kind at the same moment
+    # both pass those checks, so the database refuses the second (rule 12).
+    from confide.platform.core.db import tenant_transaction
+    from confide.tenants.policy import queries as policy
+
+    northmoor = tenants["northmoor"]
+    case = await old_case(aisha, 3)
+    year = await _year_of(owner_conn, northmoor, case)
+    assert (await _release(fiona, NM, year)).status_code in (200, 201)
+    # A change of kind once a return is kept, past the service's own check.
+    with pytest.raises(policy.OneKindOfYear):
+        async with tenant_transaction(northmoor.id):
+            await policy.save_policy(northmoor.id, {"stats_year_kind": "academic"})
+    # A release checked against the kind just before an administrator changes it.
+    lock = "SELECT pg_advisory_xact_lock(hashtextextended('statistics_one_kind_of_year/' || $1, 0))"
+    async with year_kind(owner_conn, northmoor, "financial"):
+        async with owner_conn.transaction():
+            await owner_conn.execute(lock, str(northmoor.id))
+            releasing = asyncio.ensure_future(_release(fiona, NM, 2005, "financial"))
+            for _ in range(600):  # until the release waits for the change (or has failed)
+                [waiting] = await owner_conn.fetch(
+                    "SELECT count(*) AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
+                )
+                if waiting["n"] or releasing.done():
+                    break
+                await asyncio.sleep(0.05)
+            # The administrator's change: the policy row as it was before any (calendar).
+            await owner_conn.execute("SELECT set_config('app.tenant_id', $1, true)",
+                                     str(northmoor.id))  # fmt: skip
+            await owner_conn.execute(
+                "CREATE TEMP TABLE kept_policy AS"
+                " SELECT * FROM tenant_policies WHERE tenant_id = $1",
+                northmoor.id,
+            )
+            await owner_conn.execute("DELETE FROM tenant_policies WHERE tenant_id = $1",
+                                     northmoor.id)  # fmt: skip
+        refused = await releasing
+        async with owner_conn.transaction():  # the service's settings back as they were
+            await owner_conn.execute("SELECT set_config('app.tenant_id', $1, true)",
+                                     str(northmoor.id))  # fmt: skip
+            await owner_conn.execute("UPDATE kept_policy SET stats_year_kind = 'calendar'")
+            await owner_conn.execute("INSERT INTO tenant_policies SELECT * FROM kept_policy")
+            await owner_conn.execute("DROP TABLE kept_policy")
+        refused = await releasing
+    assert refused.status_code == 400, refused.text
+    assert list(refused.json()["errors"]) == ["period"]
 
 
 async def test_the_service_report_counts_requests_answered_within_their_deadline_and_overdue(

@@ -55,6 +55,7 @@ from confide.platform.statistics.schemas import (
     StoredRelease,
     YearFigures,
 )
+from confide.tenants.policy.queries import OneKindOfYear
 from confide.tenants.policy.services import get_policy
 
 #: The years a return can be asked for (the service's records begin long after 2000).
@@ -291,9 +292,15 @@ async def make_release(year: int, staff: StaffView, kind: str = CALENDAR) -> Sto
     annual = await _computed(period)
     csv_bytes, xlsx_bytes = return_csv(annual).encode(), return_xlsx(annual)
     files = (csv_bytes, _sha256(csv_bytes), xlsx_bytes, _sha256(xlsx_bytes))
-    made = await queries.add_release(
-        tenant, staff.id, period.start, period.end, annual, files, kind
-    )
+    try:
+        made = await queries.add_release(
+            tenant, staff.id, period.start, period.end, annual, files, kind
+        )
+    except OneKindOfYear:  # the policy's kind changed meanwhile (the database holds it)
+        raise Invalid(
+            {"period": "This service's kind of year has just changed: choose a year of the "
+                       "kind its statistics settings name"}
+        ) from None  # fmt: skip
     if made is None:  # another manager's request kept it first: theirs is the release
         raced = await queries.release_of(tenant, kind, period.start)
         assert raced is not None
