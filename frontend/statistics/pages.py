@@ -57,7 +57,7 @@ class StatisticsPages(Controller):
         form = YearForm({"year": year or str(service_today().year - 1), "period": kind})
         chosen = form.year()
         kept = (
-            await form.save(lambda: services.kept_release(chosen, staff, form.kind()))
+            await form.save(lambda: services.shown_release(chosen, staff, form.kind()))
             if (chosen is not None)
             else None
         )

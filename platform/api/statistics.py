@@ -11,7 +11,7 @@ import msgspec
 from litestar import Controller, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import JSONBody, QueryParameter
-from litestar.status_codes import HTTP_201_CREATED
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from confide.platform.api.schemas import Limit, Offset, PageOut
 from confide.platform.core.pagination import DEFAULT_PAGE_SIZE, PageRequest
@@ -53,11 +53,15 @@ class StatisticsController(Controller):
     @post("/releases", name="api-statistics-release", status_code=HTTP_201_CREATED)
     async def release(
         self, data: JSONBody[ReleaseIn], staff: NamedDependency[StaffView]
-    ) -> AnnualReturn:
-        """Release the return of an ended period (managers): made once, kept and audited;
-        it cannot be changed afterwards (asked again: the one kept). 400 naming ``year``
-        or ``period`` when wrong."""
-        return services.readable(await services.make_release(data.year, staff, data.period))
+    ) -> Response[AnnualReturn]:
+        """Release the return of an ended period (managers): made once, kept and audited
+        (201); it cannot be changed afterwards (asked again: the one kept, 200, its read
+        audited). 400 naming ``year`` or ``period`` when wrong."""
+        kept, made = await services.make_release(data.year, staff, data.period)
+        annual = services.readable(kept)
+        if not made:
+            await services.audit_read(kept, staff, "json")
+        return Response(annual, status_code=HTTP_201_CREATED if made else HTTP_200_OK)
 
     @get("/releases", name="api-statistics-releases")
     async def releases(

@@ -277,17 +277,38 @@ async def released(year: int, staff: StaffView, kind: str = CALENDAR) -> StoredR
     return kept
 
 
-async def make_release(year: int, staff: StaffView, kind: str = CALENDAR) -> StoredRelease:
+async def shown_release(year: int, staff: StaffView, kind: str) -> StoredRelease | None:
+    """The period's kept release to show on the page (managers), its read audited as the
+    JSON one is; None when it has not been released yet."""
+    kept = await kept_release(year, staff, kind)
+    if kept is not None:
+        await audit_read(kept, staff, "html")
+    return kept
+
+
+async def audit_read(kept: StoredRelease, staff: StaffView, fmt: str) -> None:
+    """A read of a kept release (its figures shown as ``fmt``): audited (rule 12)."""
+    await audit.record(
+        Action.STATISTICS_RELEASED, actor_kind="staff", actor_id=staff.id,
+        subject_kind="statistics_release", subject_id=kept.id,
+        detail={"period": kept.period_kind, "year": kept.period_start.year, "format": fmt},
+    )  # fmt: skip
+
+
+async def make_release(
+    year: int, staff: StaffView, kind: str = CALENDAR
+) -> tuple[StoredRelease, bool]:
     """Release the return of a completed period (managers, after confirming): made now,
-    kept and audited (rule 12); the one kept already when it was released before. Never
-    made again: every later preview and download is the kept release byte for byte."""
+    kept and audited (rule 12); the one kept already when it was released before (then
+    False: nothing made, and the caller shows it as a read). Never made again: every
+    later preview and download is the kept release byte for byte."""
     _manager(staff)
     period = check_return_year(year, kind)
     await _check_tenant_kind(kind)
     tenant = current_tenant_id()
     kept = await queries.release_of(tenant, kind, period.start)
     if kept is not None:
-        return kept
+        return kept, False
     await _check_not_erased(period)
     annual = await _computed(period)
     csv_bytes, xlsx_bytes = return_csv(annual).encode(), return_xlsx(annual)
@@ -304,14 +325,14 @@ async def make_release(year: int, staff: StaffView, kind: str = CALENDAR) -> Sto
     if made is None:  # another manager's request kept it first: theirs is the release
         raced = await queries.release_of(tenant, kind, period.start)
         assert raced is not None
-        return raced
+        return raced, False
     await audit.record(
         Action.STATISTICS_RELEASE_MADE, actor_kind="staff", actor_id=staff.id,
         subject_kind="statistics_release", subject_id=made.id,
         detail={"period": kind, "year": year, "csv_sha256": made.csv_sha256,
                 "xlsx_sha256": made.xlsx_sha256},
     )  # fmt: skip
-    return made
+    return made, True
 
 
 def _sha256(content: bytes) -> str:
@@ -325,11 +346,7 @@ async def annual_return(year: int, staff: StaffView, kind: str = CALENDAR) -> An
     audited, as a download is."""
     kept = await released(year, staff, kind)
     annual = readable(kept)
-    await audit.record(
-        Action.STATISTICS_RELEASED, actor_kind="staff", actor_id=staff.id,
-        subject_kind="statistics_release", subject_id=kept.id,
-        detail={"period": kind, "year": year, "format": "json"},
-    )  # fmt: skip
+    await audit_read(kept, staff, "json")
     return annual
 
 
