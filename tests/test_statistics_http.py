@@ -426,6 +426,20 @@ async def test_a_financial_or_academic_year_is_its_own_period_once_it_has_ended(
             assert heading == f"Cases opened in the {kind} year 2014-15"
             link = parse(page).one("[data-testid=download-csv]").get("href") or ""
             assert f"period={kind}" in link
+            # No kind given anywhere: the service's own, and the page offers only that.
+            offered = [i.get("value") for i in parse(page).select("input[name=period]")]
+            assert offered == [kind]
+            default = await fiona.get(path, params={"year": 2014})
+            assert default.status_code == 200, default.text
+            assert default.json()["period"] == kind
+            default_csv = await fiona.get(f"{path}.csv", params={"year": 2014})
+            assert (
+                f"annual-return-{kind}-year-2014-15.csv"
+                in default_csv.headers["content-disposition"]
+            )
+            made = await post(fiona, f"{NM}/api/statistics/releases", {"year": 2008})
+            assert made.status_code == 201, made.text
+            assert made.json()["period"] == kind
 
     # Another kind of period is refused, naming it; so is a year not yet over.
     other = await fiona.get(path, params={"year": 2020, "period": "quarter"})

@@ -260,16 +260,18 @@ async def _check_tenant_kind(kind: str) -> None:
         )  # fmt: skip
 
 
-async def kept_release(year: int, staff: StaffView, kind: str = CALENDAR) -> StoredRelease | None:
+async def kept_release(year: int, staff: StaffView, kind: str = "") -> StoredRelease | None:
     """The period's kept release (managers); None when it has not been released yet.
-    Reads only: a release is made by ``make_release`` alone (a POST, never a GET)."""
+    Reads only: a release is made by ``make_release`` alone (a POST, never a GET). No
+    kind given: the service's own (as everywhere here)."""
     _manager(staff)
+    kind = kind or await year_kind()
     period = check_return_year(year, kind)
     await _check_tenant_kind(kind)
     return await queries.release_of(current_tenant_id(), kind, period.start)
 
 
-async def released(year: int, staff: StaffView, kind: str = CALENDAR) -> StoredRelease:
+async def released(year: int, staff: StaffView, kind: str = "") -> StoredRelease:
     """The period's kept release; NotFound (naming the year) when not released yet."""
     kept = await kept_release(year, staff, kind)
     if kept is None:
@@ -277,7 +279,7 @@ async def released(year: int, staff: StaffView, kind: str = CALENDAR) -> StoredR
     return kept
 
 
-async def shown_release(year: int, staff: StaffView, kind: str) -> StoredRelease | None:
+async def shown_release(year: int, staff: StaffView, kind: str = "") -> StoredRelease | None:
     """The period's kept release to show on the page (managers), its read audited as the
     JSON one is; None when it has not been released yet."""
     kept = await kept_release(year, staff, kind)
@@ -295,14 +297,13 @@ async def audit_read(kept: StoredRelease, staff: StaffView, fmt: str) -> None:
     )  # fmt: skip
 
 
-async def make_release(
-    year: int, staff: StaffView, kind: str = CALENDAR
-) -> tuple[StoredRelease, bool]:
+async def make_release(year: int, staff: StaffView, kind: str = "") -> tuple[StoredRelease, bool]:
     """Release the return of a completed period (managers, after confirming): made now,
     kept and audited (rule 12); the one kept already when it was released before (then
     False: nothing made, and the caller shows it as a read). Never made again: every
     later preview and download is the kept release byte for byte."""
     _manager(staff)
+    kind = kind or await year_kind()
     period = check_return_year(year, kind)
     await _check_tenant_kind(kind)
     tenant = current_tenant_id()
@@ -339,7 +340,7 @@ def _sha256(content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()
 
 
-async def annual_return(year: int, staff: StaffView, kind: str = CALENDAR) -> AnnualReturn:
+async def annual_return(year: int, staff: StaffView, kind: str = "") -> AnnualReturn:
     """The council's return for the calendar, financial or academic year beginning in
     ``year`` (managers), as released: its cases in tables protected with the tenant's
     threshold and rounding (rule 12). NotFound before it is released. Each read is
@@ -476,11 +477,12 @@ XLSX = ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.she
 
 
 async def download(
-    year: int, staff: StaffView, kind: tuple[str, str] = CSV, period: str = CALENDAR
+    year: int, staff: StaffView, kind: tuple[str, str] = CSV, period: str = ""
 ) -> Download:
     """The kept release's CSV or XLSX, for the council (managers): audited with the
     release, its year, format and checksum."""
     kept = await released(year, staff, period)
+    period = kept.period_kind
     extension, media_type = kind
     if kind == XLSX:
         content, digest = kept.xlsx, kept.xlsx_sha256
@@ -496,11 +498,11 @@ async def download(
     return Download(f"annual-return-{name}{label}.{extension}", media_type, content, digest)
 
 
-async def download_csv(year: int, staff: StaffView, period: str = CALENDAR) -> Download:
+async def download_csv(year: int, staff: StaffView, period: str = "") -> Download:
     return await download(year, staff, CSV, period)
 
 
-async def download_xlsx(year: int, staff: StaffView, period: str = CALENDAR) -> Download:
+async def download_xlsx(year: int, staff: StaffView, period: str = "") -> Download:
     return await download(year, staff, XLSX, period)
 
 
