@@ -124,7 +124,7 @@ def test_a_manager_answers_a_parents_request_about_an_8_year_old_with_a_name_red
     assert _task(page, "Approve and release") == "Completed"
     assert "By a secure link" in page.get_by_test_id("sar-released").inner_text()
     with page.expect_download() as downloading:
-        page.get_by_text("The redacted bundle").click()
+        page.get_by_role("link", name="The redacted bundle").click()
     with open(downloading.value.path(), "rb") as zipped:
         released = open_bundle(zipped.read())
     assert third not in released.pdf_text

@@ -250,7 +250,7 @@ REQUEST_KIND_LABELS = {
     RequestKind.FOI: "Freedom of Information request",
 }
 RELATION_LABELS = {
-    Relation.SELF: "The person themselves",
+    Relation.SELF: "The young person themselves",
     Relation.PARENT: "Parent",
     Relation.CARER: "Carer",
     Relation.SOLICITOR: "Solicitor",

@@ -7,7 +7,7 @@ from __future__ import annotations
 import subprocess
 import uuid
 from collections.abc import AsyncIterator
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import asyncpg
@@ -19,7 +19,7 @@ from confide.platform.requests.routing import Route, WaitsFor, route
 from confide.platform.requests.schemas import Relation
 from tests.helpers.casework import NM, as_tenant, enquiry, new_case
 from tests.helpers.consent import TODAY, add_note
-from tests.helpers.exports import open_bundle, wait_until_finished
+from tests.helpers.exports import archive_texts, open_bundle, wait_until_finished
 from tests.helpers.http import post
 from tests.helpers.tenants import TenantRef
 
@@ -57,9 +57,14 @@ ED = "/t/eastdale/api"
 def test_a_request_is_routed_by_the_young_persons_capacity(
     relation: Relation, has_capacity: bool | None, agreed: bool, expected: tuple[Any, ...]
 ) -> None:
-    found = route(relation, has_capacity, agreed)
+    found = route(relation, has_capacity, agreed, about_young_person=True)
     assert (found.route, found.waits_for, found.view) == expected
     assert found.proceeds is (expected[1] is None)
+    # A "self" request about someone else on the case (a parent's own): never the full view.
+    if relation is Relation.SELF:
+        other = route(relation, has_capacity, agreed, about_young_person=False)
+        assert other.route is not Route.OWN
+        assert other.view is BundleView.PARENT
 
 
 def born(age: int) -> str:
@@ -73,9 +78,14 @@ async def case_aged(http: httpx.AsyncClient, age: int) -> dict[str, Any]:
 
 
 async def log_sar(
-    http: httpx.AsyncClient, case_id: str, relation: str = "parent", api: str = NM
+    http: httpx.AsyncClient,
+    case_id: str,
+    relation: str = "parent",
+    api: str = NM,
+    **more: Any,
 ) -> str:
     body = {
+        **more,
         "kind": "subject_access",
         "requester_name": "Ada Okafor",
         "relation": relation,
@@ -233,6 +243,159 @@ async def test_a_subject_access_steps_bad_input_is_a_400_naming_the_field(
     assert (await fiona.get(f"{NM}/requests/{other}/subject-access")).status_code == 404
 
 
+async def test_only_a_managers_no_capacity_decision_for_the_request_lets_it_proceed(
+    aisha: httpx.AsyncClient, fiona: httpx.AsyncClient
+) -> None:
+    """Rule 30: a caseworker's "cannot decide" on the case's record does not stand in for
+    the manager's decision recorded for the request; the manager's is recorded once, on
+    or after the request came, and not for a day before the young person reached the
+    capacity age."""
+    case = await case_aged(aisha, 14)
+    judged = await post(aisha, f"{NM}/cases/{case['id']}/capacity", {
+        "has_capacity": False, "judged_on": str(TODAY), "note": "Caseworker's view",
+    })  # fmt: skip
+    assert judged.status_code == 201, judged.text
+    rid = await log_sar(fiona, case["id"])
+    found = await standing(fiona, rid)
+    assert (found["route"], found["waits_for"], found["proceeds"]) == (
+        "needs_agreement", "agreement", False,
+    )  # fmt: skip
+    base = f"{NM}/requests/{rid}/subject-access"
+    early = await post(fiona, f"{base}/no-capacity", {
+        "judged_on": str(TODAY - timedelta(days=3)), "note": "Judged at a meeting",
+    })  # fmt: skip
+    assert (early.status_code, set(early.json()["errors"])) == (400, {"judged_on"})
+    body = {"judged_on": str(TODAY), "note": "Judged at a meeting with the family"}
+    decided = await post(fiona, f"{base}/no-capacity", body)
+    assert decided.status_code == 200, decided.text
+    assert (decided.json()["route"], decided.json()["proceeds"]) == ("for_child", True)
+    again = await post(fiona, f"{base}/no-capacity", body)
+    assert (again.status_code, set(again.json()["errors"])) == (400, {"judged_on"})
+
+
+async def test_a_no_capacity_decision_before_the_capacity_birthday_or_an_early_agreement_is_refused(
+    aisha: httpx.AsyncClient, fiona: httpx.AsyncClient
+) -> None:
+    """Rule 30: a "no" judged while the young person was under the capacity age would
+    lapse at once; an agreement dated before the request came is not an agreement to it;
+    and an agreement is recorded once."""
+    birthday = TODAY - timedelta(days=1)
+    born_on = date(birthday.year - 12, birthday.month, birthday.day)
+    young = {**enquiry()["young_person"], "date_of_birth": born_on.isoformat()}
+    case = await new_case(aisha, young_person=young)
+    rid = await log_sar(fiona, case["id"])  # received two days ago, when they were 11
+    base = f"{NM}/requests/{rid}/subject-access"
+    assert (await standing(fiona, rid))["route"] == "needs_agreement"  # 12 since yesterday
+    wrong = await post(fiona, f"{base}/no-capacity", {
+        "judged_on": str(TODAY - timedelta(days=2)), "note": "Judged at a meeting",
+    })  # fmt: skip
+    assert (wrong.status_code, set(wrong.json()["errors"])) == (400, {"judged_on"})
+    assert "under 12" in wrong.json()["errors"]["judged_on"]
+    early = {"agreed_on": str(TODAY - timedelta(days=3)), "evidence": "Said so in person"}
+    wrong = await post(fiona, f"{base}/agreement", early)
+    assert (wrong.status_code, set(wrong.json()["errors"])) == (400, {"agreed_on"})
+    body = {"agreed_on": str(TODAY), "evidence": "Said so in person"}
+    assert (await post(fiona, f"{base}/agreement", body)).status_code == 200
+    again = await post(fiona, f"{base}/agreement", {**body, "evidence": "Changed"})
+    assert (again.status_code, set(again.json()["errors"])) == (400, {"agreed_on"})
+
+
+async def test_the_route_is_worked_out_again_at_approval_and_release(
+    aisha: httpx.AsyncClient, fiona: httpx.AsyncClient
+) -> None:
+    """Rule 30: yesterday a parent's request about an 11-year-old proceeded and its
+    bundle was asked for; today they are 12, so approving or releasing it waits for their
+    agreement."""
+    import time_machine
+
+    yesterday = TODAY - timedelta(days=1)
+    twelve = date(TODAY.year - 12, TODAY.month, TODAY.day)  # 12 today
+    young = {**enquiry()["young_person"], "date_of_birth": twelve.isoformat()}
+    base = ""
+    with time_machine.travel(datetime.now(UTC) - timedelta(days=1), tick=True):
+        case = await new_case(aisha, young_person=young)
+        rid = await log_sar(fiona, case["id"])
+        identity = {"confirmed_on": str(yesterday), "evidence": "Passport seen at the office"}
+        assert (await post(fiona, f"{NM}/requests/{rid}/identity", identity)).status_code == 200
+        base = f"{NM}/requests/{rid}/subject-access"
+        assert (await standing(fiona, rid))["route"] == "for_child"
+        assert (await post(fiona, f"{base}/bundle", {})).status_code == 202
+    found = await standing(fiona, rid)
+    assert (found["route"], found["proceeds"]) == ("needs_agreement", False)
+    refused = await post(fiona, f"{base}/approve", {})
+    assert (refused.status_code, set(refused.json()["errors"])) == (400, {"approve"})
+    refused = await post(fiona, f"{base}/release", {"method": "email"})
+    assert (refused.status_code, set(refused.json()["errors"])) == (400, {"method"})
+
+
+async def test_the_gates_records_stand_once_made_whoever_writes(
+    aisha: httpx.AsyncClient,
+    fiona: httpx.AsyncClient,
+    app_conn: asyncpg.Connection,
+    tenants: dict[str, TenantRef],
+) -> None:
+    """Rule 30, as the application role in raw SQL: the young person's agreement is
+    recorded once; once approved, the release columns cannot change but to record the
+    release, once; and no mark can be made or taken back."""
+    tenant = tenants["northmoor"]
+    case = await case_aged(aisha, 14)
+    rid = uuid.UUID(await log_sar(fiona, case["id"]))
+    body = {"agreed_on": str(TODAY), "evidence": "Signed letter from the young person"}
+    assert (
+        await post(fiona, f"{NM}/requests/{rid}/subject-access/agreement", body)
+    ).status_code == 200
+
+    async def run(sql: str) -> None:
+        async with app_conn.transaction():
+            await app_conn.execute("SELECT set_config('app.tenant_id', $1, true)", str(tenant.id))
+            await app_conn.execute(sql + " WHERE request_id = $1", rid)
+
+    async def refused(sql: str) -> None:
+        with pytest.raises(asyncpg.IntegrityConstraintViolationError):
+            await run(sql)
+
+    row = "UPDATE subject_access_requests SET "
+    await refused(row + "agreement_evidence = 'Something else'")
+    await refused(row + "agreed_on = agreed_on - 1")
+    await run(row + "released_id = gen_random_uuid(), released_sha256 = 'x',"
+              " approved_by = agreed_by, approved_at = now()")  # fmt: skip
+    await refused(row + "released_sha256 = 'y'")
+    await refused(row + "released_id = gen_random_uuid()")
+    await refused(row + "approved_at = now() - interval '1 day'")
+    await run(row + "released_by = agreed_by, released_at = now(), release_method = 'post'")
+    await refused(row + "release_method = 'email'")
+    await refused(
+        "INSERT INTO subject_access_redactions (id, tenant_id, request_id, kind, item,"
+        " marked_by) SELECT gen_random_uuid(), tenant_id, request_id, 'note', 'x',"
+        " agreed_by FROM subject_access_requests"
+    )
+
+
+@pytest.mark.parametrize(
+    ("born_days_from_twelve", "expected"),
+    [
+        (0, ("needs_agreement", "agreement")),  # 12 today: presumed able to decide
+        (1, ("for_child", None)),  # 12 tomorrow: not yet
+        (None, ("capacity_unknown", "agreement_or_capacity")),  # no date of birth
+    ],
+)
+async def test_a_parents_request_is_routed_by_the_capacity_birthday_through_the_api(
+    born_days_from_twelve: int | None,
+    expected: tuple[str, str | None],
+    aisha: httpx.AsyncClient,
+    fiona: httpx.AsyncClient,
+) -> None:
+    young = {**enquiry()["young_person"]}
+    if born_days_from_twelve is None:
+        young.pop("date_of_birth")
+    else:
+        on = TODAY + timedelta(days=born_days_from_twelve)
+        young["date_of_birth"] = date(on.year - 12, on.month, on.day).isoformat()
+    case = await new_case(aisha, young_person=young)
+    found = await standing(fiona, await log_sar(fiona, case["id"]))
+    assert (found["route"], found["waits_for"]) == expected
+
+
 @pytest.fixture
 async def capacity_age_15(tenants: dict[str, TenantRef]) -> AsyncIterator[None]:
     """Northmoor presumes capacity from 15 for the test, and from 12 (the default) after."""
@@ -282,6 +445,45 @@ async def test_a_real_worker_builds_a_parents_request_in_the_parents_view(
     assert secret not in bundle.json_text
 
 
+async def test_a_parent_logged_as_self_gets_nothing_of_the_young_persons_confidential_side(
+    worker: subprocess.Popen[str], aisha: httpx.AsyncClient, fiona: httpx.AsyncClient
+) -> None:
+    """Rule 30: "self" is the young person themselves. A request logged as "self" but
+    about the parent on the case (the parent asking for their own data) is answered in
+    the parent's view, and waits like any other for the 14-year-old's agreement."""
+    case = await case_aged(aisha, 14)
+    secret = f"Confided {uuid.uuid4().hex[:10]} secret"
+    await add_note(aisha, case["id"], secret, side="young_person_only")
+    [parent] = [p["person"]["id"] for p in case["people"] if p["relationship"] == "parent_or_carer"]
+    wrong = await post(fiona, f"{NM}/requests", {
+        "kind": "subject_access", "requester_name": "Ada Okafor", "relation": "self",
+        "received_on": str(TODAY), "channel": "email", "case_id": case["id"],
+        "subject_person_id": str(uuid.uuid4()),
+    })  # fmt: skip
+    assert (wrong.status_code, set(wrong.json()["errors"])) == (400, {"subject_person_id"})
+    rid = await log_sar(fiona, case["id"], relation="self", subject_person_id=parent)
+    found = await standing(fiona, rid)
+    assert (found["route"], found["view"], found["proceeds"]) == (
+        "needs_agreement", "parent", False,
+    )  # fmt: skip
+    await confirm_identity(fiona, rid)
+    body = {"agreed_on": str(TODAY), "evidence": "Signed letter from the young person"}
+    agreed = await post(fiona, f"{NM}/requests/{rid}/subject-access/agreement", body)
+    assert agreed.status_code == 200, agreed.text
+    base = f"{NM}/requests/{rid}/subject-access"
+    asked = await post(fiona, f"{base}/bundle", {})
+    assert asked.status_code == 202, asked.text
+    built = await wait_until_finished(fiona, asked.json()["export_id"], worker)
+    assert built["status"] == "ready", built
+    assert (await post(fiona, f"{base}/review", {})).status_code == 200
+    assert (await post(fiona, f"{base}/approve", {})).status_code == 200
+    for which in ("original", "released"):
+        out = await fiona.get(f"{base}/{which}")
+        assert out.status_code == 200, out.text
+        for name, text in archive_texts(out.content):
+            assert secret not in text, name
+
+
 def _original() -> Any:
     from confide.platform.requests.redaction import Original
 
@@ -300,12 +502,18 @@ def _original() -> Any:
         },
         "documents": [{"id": "d1", "title": "Report", "filename": "r.pdf"}],
         "document_files": ["documents/d1-v1.pdf"],
+        "disclosures": [{"purpose": "For peter GRIMES", "items": [
+            {"kind": "note", "ref": "n2", "label": "Note", "text": "A visit"},
+            {"kind": "note", "ref": "n1", "label": "Note", "text": "Peter Grimes called about Sam"},
+        ]}],
+        "tasks": [{"id": "t1", "title": "Ring Grimes back", "due_on": "2026-01-05"}],
+        "consents": [{"version": 1, "note": "Dr Okoro agreed", "parties_told": ["School"]}],
     }  # fmt: skip
     return Original(data, {"documents/d1-v1.pdf": b"%PDF-"})
 
 
 def test_redaction_removes_items_and_replaces_text_ranges() -> None:
-    from confide.platform.requests.redaction import REDACTED, ItemKind, Mark, redact
+    from confide.platform.requests.redaction import REDACTED, ItemKind, Mark, items, redact
 
     original = _original()
     # A range of a note's text: replaced; its earlier versions left out; overlaps merged.
@@ -325,6 +533,21 @@ def test_redaction_removes_items_and_replaces_text_ranges() -> None:
     assert "Grimes" not in str(out.data)
     assert out.data["case"]["people"][0]["relationship"] == "other"
     assert out.data["case"]["contacts"][0]["summary"] == f"Met {REDACTED}"
+    assert out.data["case"]["notes"][0]["history"] == []  # an earlier version named him
+    assert out.data["disclosures"][0]["purpose"] == f"For {REDACTED}"
+    assert out.data["tasks"][0]["title"] == f"Ring {REDACTED} back"
+    # A marked note's copies in a share go with it; a cut note's copy is cut the same way.
+    out = redact(original, [Mark(ItemKind.NOTE, "n2"), Mark(ItemKind.NOTE, "n1", 0, 12)])
+    [item] = out.data["disclosures"][0]["items"]
+    assert (item["ref"], item["text"]) == ("n1", f"{REDACTED} called about Sam")
+    # The professional records' free text is markable: a share, a task, a consent.
+    kinds = {i.kind for i in items(original)}
+    assert {ItemKind.DISCLOSURE, ItemKind.TASK, ItemKind.CONSENT} <= kinds
+    out = redact(original, [Mark(ItemKind.DISCLOSURE, "0"), Mark(ItemKind.TASK, "t1"),
+                            Mark(ItemKind.CONSENT, "0")])  # fmt: skip
+    assert "GRIMES" not in str(out.data["disclosures"])
+    assert (out.data["tasks"], out.data["consents"][0]["parties_told"]) == ([], [])
+    assert "Okoro" not in str(out.data)
     # The original is not changed.
     assert original.data == _original().data
 
@@ -350,6 +573,13 @@ async def test_a_manager_redacts_approves_and_releases_the_bundle_and_the_origin
         "status"
     ] == "ready"
 
+    # An export past its expiry is refused as one (a 400, not a 500).
+    expiry = "UPDATE exports SET expires_at = now() {} interval '1 day' WHERE id = $1"
+    export_id = uuid.UUID(asked.json()["export_id"])
+    await as_tenant(owner_conn, tenants["northmoor"], expiry.format("-"), export_id)
+    expired = await post(fiona, f"{base}/review", {})
+    assert (expired.status_code, set(expired.json()["errors"])) == (400, {"review"})
+    await as_tenant(owner_conn, tenants["northmoor"], expiry.format("+"), export_id)
     started = await post(fiona, f"{base}/review", {})
     assert started.status_code == 200, started.text
     assert started.json()["original_kept"] is True
@@ -374,6 +604,8 @@ async def test_a_manager_redacts_approves_and_releases_the_bundle_and_the_origin
     assert approved.status_code == 200, approved.text
     late = await post(fiona, f"{base}/redactions", {"kind": "note", "item": note["item"]})
     assert set(late.json()["errors"]) == {"item"}
+    early = await post(fiona, f"{NM}/requests/{rid}/close", {"outcome": "Released, redacted"})
+    assert (early.status_code, set(early.json()["errors"])) == (400, {"outcome"})
     released = await post(fiona, f"{base}/release", {"method": "secure_link"})
     assert released.status_code == 200, released.text
     assert released.json()["release_method"] == "secure_link"
@@ -384,6 +616,8 @@ async def test_a_manager_redacts_approves_and_releases_the_bundle_and_the_origin
     assert third not in out.pdf_text
     assert "Spoke to Mr [redacted] next door" in out.json_text
     assert "[redacted]" in out.pdf_text
+    for which in ("original", "released"):  # a caseworker never downloads either
+        assert (await aisha.get(f"{base}/{which}")).status_code in (403, 404)
     kept = open_bundle((await fiona.get(f"{base}/original")).content)
     assert body in kept.json_text
     audited = [code for _, code, _ in await steps_audited(owner_conn, tenants["northmoor"], rid)]
@@ -391,6 +625,58 @@ async def test_a_manager_redacts_approves_and_releases_the_bundle_and_the_origin
         assert code in audited
     closed = await post(fiona, f"{NM}/requests/{rid}/close", {"outcome": "Released, redacted"})
     assert closed.status_code == 200, closed.text
+
+
+async def test_nothing_marked_survives_anywhere_in_the_released_bundle(
+    worker: subprocess.Popen[str], aisha: httpx.AsyncClient, fiona: httpx.AsyncClient
+) -> None:
+    """Rule 30: a marked note and a marked person are gone from every file of the
+    released ZIP (the PDF's text, the JSON, the manifest, the file names), their copies in
+    a share, its purpose and recipient and the other notes included; the name's parts one
+    by one, in any case."""
+    from tests.helpers.consent import record_consent, send, share_body
+
+    tag = uuid.uuid4().hex[:6]
+    first, last = f"Peregrine{tag}", f"Thistlewood{tag}"
+    parents = [{"first_name": first, "last_name": last, "may_email": False}]
+    young = {**enquiry()["young_person"], "date_of_birth": born(8)}
+    case = await new_case(aisha, young_person=young, parents=parents)
+    cid = case["id"]
+    [person] = [n for n, p in enumerate(case["people"]) if p["person"]["first_name"] == first]
+    marked = f"Marked {tag} words about the neighbour's dog"
+    secret_note = await add_note(aisha, cid, marked)
+    mentions = await add_note(aisha, cid, f"{last.upper()} rang; {first.lower()} was upset")
+    await record_consent(aisha, cid, young_person_view="Happy for school to know")
+    shared = await post(aisha, f"{NM}/cases/{cid}/disclosures", share_body(
+        "School or SENCO", [("note", secret_note), ("note", mentions)],
+        purpose=f"Asked for by {first} {last}", recipient_person=f"Mr {last}",
+    ))  # fmt: skip
+    assert shared.status_code == 201, shared.text
+    sent = await send(aisha, cid, shared.json()["id"])
+    assert sent.status_code == 200, sent.text
+
+    rid = await log_sar(fiona, cid)
+    await confirm_identity(fiona, rid)
+    base = f"{NM}/requests/{rid}/subject-access"
+    asked = await post(fiona, f"{base}/bundle", {})
+    assert asked.status_code == 202, asked.text
+    built = await wait_until_finished(fiona, asked.json()["export_id"], worker)
+    assert built["status"] == "ready", built
+    assert (await post(fiona, f"{base}/review", {})).status_code == 200
+    original = await fiona.get(f"{base}/original")
+    assert marked in open_bundle(original.content).json_text
+    for item in ({"kind": "note", "item": secret_note}, {"kind": "person", "item": str(person)}):
+        done = await post(fiona, f"{base}/redactions", item)
+        assert done.status_code == 201, done.text
+    assert (await post(fiona, f"{base}/approve", {})).status_code == 200
+    released = await fiona.get(f"{base}/released")
+    assert released.status_code == 200
+    members = archive_texts(released.content)
+    assert {n for n, _ in members} >= {"manifest.json"}
+    for name, text in members:
+        for gone in (marked, first, last):
+            assert gone.lower() not in text.lower(), (name, gone)
+    assert "[redacted] rang; [redacted] was upset" in open_bundle(released.content).json_text
 
 
 async def test_retention_erases_the_files_kept_with_a_cases_subject_access_request(
@@ -419,6 +705,7 @@ async def test_retention_erases_the_files_kept_with_a_cases_subject_access_reque
     assert built["status"] == "ready"
     assert (await post(fiona, f"{base}/review", {})).status_code == 200
     assert (await post(fiona, f"{base}/approve", {})).status_code == 200
+    assert (await post(fiona, f"{base}/release", {"method": "post"})).status_code == 200
     closed = await post(fiona, f"{NM}/requests/{rid}/close", {"outcome": "Released in full"})
     assert closed.status_code == 200, closed.text
     [row] = await as_tenant(

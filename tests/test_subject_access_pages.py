@@ -152,6 +152,10 @@ async def test_a_manager_reviews_redacts_a_name_approves_and_records_the_release
     page = await fiona.get(released.headers["location"])
     assert _tasks(page)["Approve and release"] == "Completed"
     assert "By post" in parse(page).one("[data-testid=sar-released]").text
+    # Closing it: what was released is filled in from the release's record.
+    prefilled = parse(page).one("[data-testid=field-released]").text
+    assert "released by post" in prefilled
+    assert "SHA-256" in prefilled
     out = open_bundle((await fiona.get(f"{path}/subject-access/released")).content)
     assert third not in out.pdf_text
     assert third not in out.json_text
@@ -159,3 +163,28 @@ async def test_a_manager_reviews_redacts_a_name_approves_and_records_the_release
         f"Mr {third} from"
         in open_bundle((await fiona.get(f"{path}/subject-access/original")).content).json_text
     )
+
+
+async def test_a_self_request_logged_on_the_page_names_whom_it_is_about(
+    aisha: httpx.AsyncClient, fiona: httpx.AsyncClient
+) -> None:
+    """Rule 30: the log form offers the case's people as whom a subject access request is
+    about; "The young person themselves" about the parent is not the young person's own."""
+    young = {**enquiry()["young_person"], "date_of_birth": date(TODAY.year - 14, 1, 1).isoformat()}
+    case = await new_case(aisha, young_person=young)
+    [parent] = [p["person"]["id"] for p in case["people"] if p["relationship"] == "parent_or_carer"]
+    path = f"{NM}/cases/{case['id']}/requests"
+    form = await fiona.get(f"{path}/new")
+    assert form.status_code == 200
+    assert "The young person themselves" in text(form)
+    offered = {i.get("value") for i in parse(form).select("input[name=subject_person_id]")}
+    assert offered == {case["subject"]["id"], parent}
+    fields = [
+        ("kind", "subject_access"), ("requester_name", "Ada Okafor"), ("relation", "self"),
+        ("subject_person_id", parent), ("channel", "post"), *_day("received_on", TODAY),
+    ]  # fmt: skip
+    logged = await submit(fiona, f"{path}/new", f"{path}/", fields)
+    assert logged.status_code == 303, logged.text
+    rid = logged.headers["location"].split("?")[0].rstrip("/").split("/")[-1]
+    found = (await fiona.get(f"{API}/requests/{rid}/subject-access")).json()
+    assert (found["route"], found["view"]) == ("needs_agreement", "parent")

@@ -24,7 +24,10 @@ CASE_KINDS = (RequestKind.SUBJECT_ACCESS, RequestKind.CASE_FILE)
 class LogRequestForm(Form):
     """Who asked, how they relate to the person, when and how it came."""
 
-    order = ("kind", "requester_name", "relation", "received_on", "channel", "summary")
+    order = (
+        "kind", "requester_name", "relation", "subject_person_id", "received_on", "channel",
+        "summary",
+    )  # fmt: skip
     dates = ("received_on",)
 
     def request(self, case_id: UUID, today: date) -> NewRequest | None:
@@ -36,6 +39,14 @@ class LogRequestForm(Form):
         channel = self.choice(Channel, "channel", "Choose how the request came")
         if not self.text("requester_name"):
             self.fail("requester_name", "Enter the requester's name")
+        subject: UUID | None = None
+        if chosen := self.text("subject_person_id"):
+            try:
+                subject = UUID(chosen)
+            except ValueError:
+                self.fail("subject_person_id", "Choose someone on the case")
+        if kind is not RequestKind.SUBJECT_ACCESS:
+            subject = None  # only a subject access request names whom it is about
         if kind is None or relation is None or received is None or channel is None or not self.ok:
             return None
         data = NewRequest(
@@ -46,6 +57,7 @@ class LogRequestForm(Form):
             channel=channel,
             case_id=case_id,
             summary=self.text("summary"),
+            subject_person_id=subject,
         )
         self.check(lambda: data.validate(today))
         return data if self.ok else None

@@ -267,6 +267,8 @@ SUBJECT_ACCESS_COLUMNS = frozenset(
         "agreement_evidence",
         "agreed_by",
         "export_id",
+        "subject_person_id",
+        "capacity_decision_id",
         "original_id",
         "released_id",
         "released_sha256",

@@ -5,7 +5,8 @@ The tenant's capacity age (default 12) presumes a young person at or over it can
 for themselves, and a recorded judgement either way stands over the presumption
 (``consent/capacity.assess``). Then:
 
-- the young person's own request proceeds when they can decide for themselves, with the
+- the young person's own request (made by "the young person themselves" and recorded as
+  about the case's young person) proceeds when they can decide for themselves, with the
   full view of what they may have; while they cannot (or no one knows: no date of birth
   and no judgement), it waits for a recorded judgement that they can;
 - anyone else's request about them (a parent's, a carer's, a solicitor's...) is answered
@@ -49,11 +50,17 @@ class Routing:
         return self.waits_for is None
 
 
-def route(relation: Relation, has_capacity: bool | None, agreed: bool) -> Routing:
+def route(
+    relation: Relation, has_capacity: bool | None, agreed: bool, *, about_young_person: bool
+) -> Routing:
     """The route of a subject access request made by someone of ``relation`` to the young
     person, who can decide for themselves (``has_capacity``: True, False, or None when
-    unknown), with or without their agreement recorded."""
-    if relation is Relation.SELF:
+    unknown), with or without their agreement recorded. ``about_young_person``: the
+    request's recorded data subject is the case's young person. Only a request from the
+    person themselves *about the young person* is the young person's own: anyone else's,
+    and a "self" request about someone else on the case (a parent asking for their own
+    data), is answered with the parent's view."""
+    if relation is Relation.SELF and about_young_person:
         waits = None if has_capacity else WaitsFor.CAPACITY
         return Routing(Route.OWN, waits, BundleView.FULL)
     if has_capacity is False:

@@ -90,9 +90,14 @@ class NewRequest(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     channel: Channel
     case_id: UUID | None = None
     summary: str = ""
+    # A subject access request's data subject: one of the case's people (rule 30). None:
+    # the case's young person.
+    subject_person_id: UUID | None = None
 
     def validate(self, today: date) -> None:
         errors: dict[str, str] = {}
+        if self.subject_person_id is not None and self.kind is not RequestKind.SUBJECT_ACCESS:
+            errors["subject_person_id"] = "Only a subject access request names whom it is about"
         check_text(
             errors, "requester_name", self.requester_name, label="the requester's name",
             high=NAME_MAX, single_line=True,

@@ -17,6 +17,7 @@ from uuid import UUID, uuid4
 from confide.platform.audit import services as audit
 from confide.platform.audit.actions import Action
 from confide.platform.casework.access import check_access, is_manager, record_act, works_cases
+from confide.platform.casework.queries import case_people_of
 from confide.platform.core.clock import service_today
 from confide.platform.core.db import current_tenant_id
 from confide.platform.core.errors import Forbidden, Invalid, NotFound
@@ -59,6 +60,19 @@ def _audit_detail(view: RequestView) -> dict[str, str | int | bool | UUID | None
     return {"request_id": view.id, "kind": view.kind.value, "case_id": view.case_id}
 
 
+async def _data_subject(tenant_id: UUID, data: NewRequest) -> UUID | None:
+    """Whom a subject access request is about (rule 30): the person chosen from the
+    case's people, or else the case's young person."""
+    if data.kind is not RequestKind.SUBJECT_ACCESS or data.case_id is None:
+        return None
+    young_person, people = await case_people_of(tenant_id, data.case_id)
+    if data.subject_person_id is None:
+        return young_person
+    if data.subject_person_id not in {young_person, *(p for p, _ in people)}:
+        raise Invalid({"subject_person_id": "Choose someone on the case"})
+    return data.subject_person_id
+
+
 async def log_request(staff: StaffView, data: NewRequest) -> RequestView:
     """Record a request as it arrived. A manager logs any; a caseworker logs one about a
     case they work on, and it goes to the managers' queue as a task."""
@@ -75,6 +89,7 @@ async def log_request(staff: StaffView, data: NewRequest) -> RequestView:
             data.case_id, staff, purpose="information_request", allow_break_glass=False
         )
     tenant_id, request_id = current_tenant_id(), uuid4()
+    subject_person_id = await _data_subject(tenant_id, data)
     foi_applies = await _public_body(tenant_id)
     await queries.insert_request(
         tenant_id,
@@ -89,6 +104,10 @@ async def log_request(staff: StaffView, data: NewRequest) -> RequestView:
         foi_applies=foi_applies,
         logged_by=staff.id,
     )
+    if subject_person_id is not None:
+        await queries.set_subject_access(
+            tenant_id, request_id, {"subject_person_id": subject_person_id}
+        )
     view = await _settle(tenant_id, request_id, today)
     if not manager and data.case_id is not None:
         task_id = uuid4()
@@ -319,6 +338,10 @@ async def close_request(request_id: UUID, staff: StaffView, data: Closing) -> Re
         raise RequestNotFound()
     if row["status"] != RequestStatus.OPEN:
         raise Invalid({"outcome": "This request is already closed"})
+    if row["kind"] == RequestKind.SUBJECT_ACCESS:
+        sar = await queries.subject_access(tenant_id, request_id) or {}
+        if sar.get("approved_at") is not None and sar.get("released_at") is None:
+            raise Invalid({"outcome": "Record how the approved bundle was released first"})
     await queries.close_request(
         tenant_id, request_id, data.outcome.strip(), data.released.strip(), staff.id
     )

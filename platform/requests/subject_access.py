@@ -9,6 +9,8 @@ young person's capacity, a case read: audited as one.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID, uuid4
@@ -16,7 +18,9 @@ from uuid import UUID, uuid4
 from confide.platform.audit import services as audit
 from confide.platform.audit.actions import Action
 from confide.platform.casework.access import check_access, open_case, record_act
-from confide.platform.consent.capacity import current_capacity, record_capacity
+from confide.platform.casework.queries import case_people_of
+from confide.platform.consent.capacity import age_on, current_capacity, record_capacity
+from confide.platform.consent.queries import case_subject
 from confide.platform.consent.schemas import NewCapacityDecision
 from confide.platform.core.clock import service_today
 from confide.platform.core.db import current_tenant_id
@@ -25,8 +29,14 @@ from confide.platform.exports import services as exports
 from confide.platform.exports.schemas import ExportStatus, NewCaseBundle
 from confide.platform.identity.schemas import StaffView
 from confide.platform.requests import queries, redaction
-from confide.platform.requests.routing import route
-from confide.platform.requests.schemas import RequestKind, RequestStatus, RequestView, Stage
+from confide.platform.requests.routing import Route, route
+from confide.platform.requests.schemas import (
+    Relation,
+    RequestKind,
+    RequestStatus,
+    RequestView,
+    Stage,
+)
 from confide.platform.requests.services import RequestNotFound, _managers_only
 from confide.platform.requests.subject_access_schemas import (
     Agreement,
@@ -39,6 +49,7 @@ from confide.platform.requests.subject_access_schemas import (
     ReviewView,
     SubjectAccessView,
 )
+from confide.platform.storage.backends import ObjectMissing
 from confide.platform.storage.services import tenant_files
 from confide.tenants.policy.services import get_policy
 
@@ -59,7 +70,22 @@ async def _standing(found: RequestView, staff: StaffView, purpose: str) -> Subje
     capacity_age = capacity.capacity_age if capacity else (await get_policy()).capacity_age
     has = capacity.has_capacity if capacity else None
     row = await queries.subject_access(current_tenant_id(), found.id) or {}
-    routing = route(found.relation, has, row.get("agreed_on") is not None)
+    young_person, _ = await case_people_of(current_tenant_id(), found.case_id)
+    about = young_person is not None and row.get("subject_person_id") == young_person
+    own = found.relation is Relation.SELF and about
+    # Someone else's request goes on a "no" only when it is the manager's decision recorded
+    # for this request (record_lacks_capacity), still the latest: anyone else's judgement
+    # leaves the presumption by age standing.
+    decision = capacity.decision if capacity is not None else None
+    if (
+        not own
+        and has is False
+        and decision is not None
+        and decision.id != row.get("capacity_decision_id")
+    ):
+        assert capacity is not None
+        has = None if capacity.age is None else capacity.age >= capacity_age
+    routing = route(found.relation, has, row.get("agreed_on") is not None, about_young_person=about)
     export_id = row.get("export_id")
     export = await exports.find_export(export_id) if export_id else None
     identity = found.stage is not Stage.AWAITING_IDENTITY
@@ -106,9 +132,11 @@ async def _audit_step(staff: StaffView, found: RequestView, code: str, **ids: An
 
 
 async def _open(request_id: UUID, staff: StaffView) -> RequestView:
-    """The request for a step: open, its row locked (two steps apply one after another)."""
-    found = await _request(request_id, staff)
+    """The request for a step: open, its row locked (two steps apply one after another)
+    and read once locked, so its status is the one the step goes on."""
+    _managers_only(staff)
     await queries.lock_request(current_tenant_id(), request_id)
+    found = await _request(request_id, staff)
     if found.status is not RequestStatus.OPEN:
         raise Invalid({"request": "This request is closed"})
     return found
@@ -120,8 +148,12 @@ async def record_agreement(
     """The young person's agreement to a request made about them by someone else."""
     found = await _open(request_id, staff)
     data.validate(service_today())
-    if found.relation.value == "self":
+    if data.agreed_on < found.received_on:
+        raise Invalid({"agreed_on": "The date they agreed must be on or after the date received"})
+    if (await _standing(found, staff, "subject_access")).route is Route.OWN:
         raise Invalid({"agreed_on": "This is the young person's own request"})
+    if (await _row(found)).get("agreed_on") is not None:
+        raise Invalid({"agreed_on": "Their agreement is recorded already"})
     await queries.set_subject_access(
         current_tenant_id(),
         request_id,
@@ -141,9 +173,28 @@ async def record_lacks_capacity(
     found = await _open(request_id, staff)
     data.validate(service_today())
     assert found.case_id is not None
+    if data.judged_on < found.received_on:
+        raise Invalid({"judged_on": "The date it was judged must be on or after the date received"})
+    if (await _row(found)).get("capacity_decision_id") is not None:
+        raise Invalid({"judged_on": "A decision is recorded already for this request"})
+    subject = await case_subject(current_tenant_id(), found.case_id)
+    capacity_age = (await get_policy()).capacity_age
+    if (
+        subject is not None
+        and subject[1] is not None
+        and (age_on(subject[1], data.judged_on) < capacity_age)
+    ):
+        raise Invalid({"judged_on": (
+                f"They were under {capacity_age} on that date, so presumed unable to decide"
+                " already: judge it on or after the day they reached that age"
+            )})  # fmt: skip
     decision = NewCapacityDecision(has_capacity=False, judged_on=data.judged_on, note=data.note)
-    await record_capacity(found.case_id, staff, decision)
-    await _audit_step(staff, found, "sar_no_capacity")
+    view = await record_capacity(found.case_id, staff, decision)
+    [decision_id] = [d.id for d in view.decisions[:1]]  # newest first: the one just recorded
+    await queries.set_subject_access(
+        current_tenant_id(), request_id, {"capacity_decision_id": decision_id}
+    )
+    await _audit_step(staff, found, "sar_no_capacity", decision_id=decision_id)
     return await _standing(found, staff, "subject_access")
 
 
@@ -173,6 +224,17 @@ async def _row(found: RequestView) -> dict[str, Any]:
     return await queries.subject_access(current_tenant_id(), found.id) or {}
 
 
+@asynccontextmanager
+async def _kept_only_if_recorded(files: Any, object_id: UUID) -> AsyncIterator[None]:
+    """A sealed file written before its row: deleted again if recording it fails (the
+    transaction then rolls back and nothing would name it)."""
+    try:
+        yield
+    except BaseException:
+        await files.delete(object_id)
+        raise
+
+
 async def start_review(request_id: UUID, staff: StaffView) -> SubjectAccessView:
     """Keep the built bundle with the request as the unredacted original (a copy of the
     export's file under an id of its own: the export itself expires), so the review can
@@ -185,12 +247,21 @@ async def start_review(request_id: UUID, staff: StaffView) -> SubjectAccessView:
     export = await exports.find_export(export_id) if export_id else None
     if export is None or export.status is not ExportStatus.READY:
         raise Invalid({"review": "Build the bundle first, and wait until it is ready"})
+    expired = Invalid({"review": "The built bundle has expired: build it again"})
+    if export.expires_at is not None and export.expires_at <= datetime.now(UTC):
+        raise expired
     files = await tenant_files()
-    content = await files.get(export.id)
+    try:
+        content = await files.get(export.id)
+    except ObjectMissing:
+        raise expired from None
     original_id = uuid4()
     await files.put(original_id, content)  # sealed with the tenant's data key
-    await queries.set_subject_access(current_tenant_id(), request_id, {"original_id": original_id})
-    await _audit_step(staff, found, "sar_original_kept", export_id=export.id)
+    async with _kept_only_if_recorded(files, original_id):
+        await queries.set_subject_access(
+            current_tenant_id(), request_id, {"original_id": original_id}
+        )
+        await _audit_step(staff, found, "sar_original_kept", export_id=export.id)
     return await _standing(found, staff, "subject_access")
 
 
@@ -258,11 +329,24 @@ async def unmark(request_id: UUID, staff: StaffView, mark_id: UUID) -> ReviewVie
     return await review(request_id, staff)
 
 
+async def _still_proceeds(found: RequestView, staff: StaffView, field: str) -> None:
+    """The route worked out again (the young person may have reached the capacity age, or
+    a judgement changed, since the bundle was built): the step goes on only if it still
+    proceeds, in the view the bundle was built in."""
+    standing = await _standing(found, staff, "subject_access")
+    if not standing.proceeds:
+        raise Invalid({field: "The request waits again: record what it waits for first"})
+    export = await exports.find_export(standing.export_id) if standing.export_id else None
+    if export is not None and export.view is not standing.view:
+        raise Invalid({field: "The bundle was built in another view: build it again"})
+
+
 async def approve(request_id: UUID, staff: StaffView) -> SubjectAccessView:
     """Approve the release: the redacted bundle is made from the kept original and the
     marks (burned into the PDF, removed from the JSON and the documents) and kept with the
     request; the marks stand from now on."""
     found = await _open(request_id, staff)
+    await _still_proceeds(found, staff, "approve")
     row, content = await _original(found, staff)
     if row.get("approved_at") is not None:
         raise Invalid({"approve": "The release is approved already"})
@@ -272,20 +356,23 @@ async def approve(request_id: UUID, staff: StaffView) -> SubjectAccessView:
     ]
     released = redaction.release(content, marks)
     released_id = uuid4()
-    await (await tenant_files()).put(released_id, released)
+    files = await tenant_files()
+    await files.put(released_id, released)
     sha = hashlib.sha256(released).hexdigest()
-    await queries.set_subject_access(
-        current_tenant_id(), request_id,
-        {"released_id": released_id, "released_sha256": sha, "approved_by": staff.id,
-         "approved_at": datetime.now(UTC)},
-    )  # fmt: skip
-    await _audit_step(staff, found, "sar_approved", marks=len(marks), sha256=sha)
+    async with _kept_only_if_recorded(files, released_id):
+        await queries.set_subject_access(
+            current_tenant_id(), request_id,
+            {"released_id": released_id, "released_sha256": sha, "approved_by": staff.id,
+             "approved_at": datetime.now(UTC)},
+        )  # fmt: skip
+        await _audit_step(staff, found, "sar_approved", marks=len(marks), sha256=sha)
     return await _standing(found, staff, "subject_access")
 
 
 async def release(request_id: UUID, staff: StaffView, data: Release) -> SubjectAccessView:
     """Record the approved bundle's release: when, how, by whom (what: its checksum)."""
     found = await _open(request_id, staff)
+    await _still_proceeds(found, staff, "method")
     row = await _row(found)
     if row.get("approved_at") is None:
         raise Invalid({"method": "Approve the release first"})

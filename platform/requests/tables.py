@@ -66,6 +66,11 @@ class SubjectAccess(TenantOwned, tablename="subject_access_requests", tags=[NO_D
     agreement_evidence = Text(default="")
     agreed_by = ref(null=True)
     export_id = ref(null=True)
+    # Whom the request is about (rule 30): one of the case's people. Only a request from
+    # the young person about themselves is answered with their own full view.
+    subject_person_id = ref(null=True)
+    # The manager's "lacks capacity" decision a request from someone else proceeds on.
+    capacity_decision_id = ref(null=True)
     created_at = Timestamptz(default=TimestamptzNow())
     # The redaction review: the unredacted original kept with the request (an object of
     # the tenant's store, ids only), the redacted bundle made at approval, and its release.
@@ -100,7 +105,8 @@ class Redaction(TenantOwned, tablename="subject_access_redactions", tags=[NO_DEL
     removed_by = ref(null=True)
     removed_at = Timestamptz(null=True, default=None)
     subject_access_redactions_check = Check(
-        "kind IN ('contact', 'note', 'document', 'person')"
+        "kind IN ('contact', 'note', 'document', 'person', 'disclosure', 'task', 'consent',"
+        " 'referrer')"
         " AND (range_start IS NULL) = (range_end IS NULL)"
         " AND (range_start IS NULL OR (kind = 'note' AND 0 <= range_start"
         " AND range_start < range_end))"

@@ -93,6 +93,21 @@ def pdf_pages(pdf: bytes) -> list[str]:
     return [page for page in pages if page]
 
 
+def archive_texts(content: bytes) -> list[tuple[str, str]]:
+    """Every member of a ZIP as text to search: its name, then its content (a PDF's shown
+    text too, its lines joined by spaces as well, so wrapped words are found)."""
+    found: list[tuple[str, str]] = []
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        for name in archive.namelist():
+            data = archive.read(name)
+            text = data.decode("latin-1")
+            if name.endswith(".pdf"):
+                shown = pdf_text(data)
+                text += "\n" + shown + "\n" + shown.replace("\n", " ")
+            found.append((name, name + "\n" + text))
+    return found
+
+
 def open_bundle(content: bytes) -> Bundle:
     """Read the ZIP back; every file's checksum must match its manifest's."""
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
