@@ -59,14 +59,17 @@ def attack(release: Release) -> dict[Name, tuple[float, float]]:
     group is shown as 0, so a hidden figure is at least 1), that totals are sums, that
     the same total in two tables is one number, and that no count is negative."""
 
-    # The same total in two tables is the same unknown: name totals by dimension.
+    # The same total in two tables is the same unknown: name totals by dimension; a
+    # category the release says is the same cases as another's (``Dimension.shared``, as
+    # its label says: "not known, erased before this was kept") by that group.
     def total_name(t: int, kind: str, i: int) -> object:
         p = release.tables[t]
         if kind == "grand":
             return ("grand",)
         dim = p.rows if kind == "row" else p.columns
         assert dim is not None
-        return (dim.name, dim.codes[i])
+        group = dict(dim.shared).get(dim.codes[i])
+        return ("shared", group) if group is not None else (dim.name, dim.codes[i])
 
     variables: dict[object, int] = {}
     hidden: dict[Name, object] = {}
@@ -309,6 +312,29 @@ def test_a_small_total_shared_by_two_tables_is_hidden_in_both() -> None:
         assert p.row_totals[1].suppressed
     assert_published_figures_are_true_and_never_small([by_age, by_need], release)
     assert_protected(release)
+
+
+def test_a_group_in_two_tables_is_one_figure_hidden_in_both_or_neither() -> None:
+    # Cases erased before their channel and first reply were kept are "not known" in both
+    # tables: the same 7 cases. Were they two figures, the channel table's hidden letter
+    # would be total - phone - unknown = 30 - 20 - 7 = 3 once the reply table shows 7.
+    early = (("unknown", "erased_early"),)
+    channel = Dimension(
+        "channel", "Channel", (("phone", "Phone"), ("letter", "Letter"), ("unknown", "?")), early
+    )
+    reply = Dimension("reply", "First reply", (("0-1", "0 to 1"), ("unknown", "?")), early)
+    tables = [
+        CountTable("Channel", (channel,), {("phone",): 20, ("letter",): 3, ("unknown",): 7}),
+        CountTable("Reply", (reply,), {("0-1",): 23, ("unknown",): 7}),
+    ]
+    release = protect(tables, 5)
+    assert release.tables[0].row_totals[1].suppressed
+    assert release.tables[0].row_totals[2].suppressed == release.tables[1].row_totals[1].suppressed
+    assert_published_figures_are_true_and_never_small(tables, release)
+    assert_protected(release)
+    # The shared group must be the same count in both tables.
+    with pytest.raises(ValueError, match="differs"):
+        protect([tables[0], CountTable("Reply", (reply,), {("0-1",): 22, ("unknown",): 8})], 5)
 
 
 def test_tables_of_one_population_must_agree_on_shared_totals() -> None:

@@ -57,14 +57,14 @@ class StatisticsPages(Controller):
         form = YearForm({"year": year or str(service_today().year - 1), "period": kind})
         chosen = form.year()
         kept = (
-            await form.save(lambda: services.kept_release(chosen, staff, form.kind()))
+            await form.save(lambda: services.shown_release(chosen, staff, form.kind()))
             if (chosen is not None)
             else None
         )
         unreleased = Period(form.kind(), chosen) if chosen is not None and form.ok else None
         return form_page(
             request, PAGE, form, annual=kept.annual if kept else None, kept=kept,
-            mark=SUPPRESSED_MARK, chart=chart, kinds=PERIOD_KINDS,
+            mark=SUPPRESSED_MARK, chart=chart, kinds=await _offered(),
             unreleased=None if kept else unreleased,
         )  # fmt: skip
 
@@ -78,7 +78,7 @@ class StatisticsPages(Controller):
     ) -> Template | Redirect:
         """ "Release the return for this period? It cannot be changed afterwards": the one
         button that makes the release (a POST). Released already: the release itself."""
-        form = YearForm({"year": year, "period": period})
+        form = YearForm({"year": year, "period": period or await services.year_kind()})
         chosen = form.year()
         kept = (
             await form.save(lambda: services.kept_release(chosen, staff, form.kind()))
@@ -88,7 +88,7 @@ class StatisticsPages(Controller):
         if chosen is None or not form.ok:
             return form_page(
                 request, PAGE, form, annual=None, kept=None, mark=SUPPRESSED_MARK,
-                kinds=PERIOD_KINDS, unreleased=None,
+                kinds=await _offered(), unreleased=None,
             )  # fmt: skip
         if kept is not None:
             return _to_return(request, chosen, form.kind())
@@ -101,7 +101,10 @@ class StatisticsPages(Controller):
         """Release it (confirmed): made, kept and audited, then shown."""
         posted = await request.form()
         form = YearForm(
-            {"year": str(posted.get("year", "")), "period": str(posted.get("period", ""))}
+            {
+                "year": str(posted.get("year", "")),
+                "period": str(posted.get("period", "")) or await services.year_kind(),
+            }
         )
         chosen = form.year()
         if chosen is not None:
@@ -109,7 +112,7 @@ class StatisticsPages(Controller):
         if chosen is None or not form.ok:
             return form_page(
                 request, PAGE, form, annual=None, kept=None, mark=SUPPRESSED_MARK,
-                kinds=PERIOD_KINDS, unreleased=None,
+                kinds=await _offered(), unreleased=None,
             )  # fmt: skip
         return _to_return(request, chosen, form.kind())
 
@@ -175,7 +178,7 @@ async def _download(
     kind: tuple[str, str],
 ) -> Response[bytes] | Template:
     """The return as a file, or the form again naming a wrong year."""
-    form = YearForm({"year": year, "period": period})
+    form = YearForm({"year": year, "period": period or await services.year_kind()})
     chosen = form.year()
     download = (
         await form.save(lambda: services.download(chosen, staff, kind, form.kind()))
@@ -185,13 +188,19 @@ async def _download(
     if download is None:
         return form_page(
             request, PAGE, form, annual=None, kept=None, mark=SUPPRESSED_MARK,
-            kinds=PERIOD_KINDS, unreleased=None,
+            kinds=await _offered(), unreleased=None,
         )  # fmt: skip
     return Response(
         download.content,
         media_type=download.media_type,
         headers={"Content-Disposition": f'attachment; filename="{download.filename}"'},
     )
+
+
+async def _offered() -> list[tuple[str, str]]:
+    """The kinds of year the form offers: the service's one (rule 12)."""
+    ours = await services.year_kind()
+    return [(code, label) for code, label in PERIOD_KINDS if code == ours]
 
 
 def _to_return(request: Request[Any, Any, Any], year: int, kind: str) -> Redirect:

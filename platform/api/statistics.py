@@ -11,7 +11,7 @@ import msgspec
 from litestar import Controller, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import JSONBody, QueryParameter
-from litestar.status_codes import HTTP_201_CREATED
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from confide.platform.api.schemas import Limit, Offset, PageOut
 from confide.platform.core.pagination import DEFAULT_PAGE_SIZE, PageRequest
@@ -21,7 +21,8 @@ from confide.platform.statistics import services
 from confide.platform.statistics.schemas import AnnualReturn, ReleaseView, ServiceReport
 
 Year = Annotated[int, QueryParameter(ge=services.YEARS[0], le=services.YEARS[1])]
-# The kind of year: checked by the service (400 naming ``period`` for another).
+# The kind of year: checked by the service (400 naming ``period`` for another); none
+# given, the service's own kind (its statistics settings).
 PeriodKind = Annotated[str, QueryParameter(max_length=20)]
 
 
@@ -29,7 +30,7 @@ class ReleaseIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """The period to release: the year it begins in and its kind."""
 
     year: int
-    period: str = "calendar"
+    period: str = ""  # the service's kind of year (its statistics settings)
 
 
 class StatisticsController(Controller):
@@ -41,7 +42,7 @@ class StatisticsController(Controller):
 
     @get("/annual-return", name="api-annual-return")
     async def annual_return(
-        self, year: Year, staff: NamedDependency[StaffView], period: PeriodKind = "calendar"
+        self, year: Year, staff: NamedDependency[StaffView], period: PeriodKind = ""
     ) -> AnnualReturn:
         """The cases opened in the calendar year (``period=financial``: the April-March year
         beginning in ``year``; ``academic``: September-August), as released (404 before
@@ -53,11 +54,15 @@ class StatisticsController(Controller):
     @post("/releases", name="api-statistics-release", status_code=HTTP_201_CREATED)
     async def release(
         self, data: JSONBody[ReleaseIn], staff: NamedDependency[StaffView]
-    ) -> AnnualReturn:
-        """Release the return of an ended period (managers): made once, kept and audited;
-        it cannot be changed afterwards (asked again: the one kept). 400 naming ``year``
-        or ``period`` when wrong."""
-        return services.readable(await services.make_release(data.year, staff, data.period))
+    ) -> Response[AnnualReturn]:
+        """Release the return of an ended period (managers): made once, kept and audited
+        (201); it cannot be changed afterwards (asked again: the one kept, 200, its read
+        audited). 400 naming ``year`` or ``period`` when wrong."""
+        kept, made = await services.make_release(data.year, staff, data.period)
+        annual = services.readable(kept)
+        if not made:
+            await services.audit_read(kept, staff, "json")
+        return Response(annual, status_code=HTTP_201_CREATED if made else HTTP_200_OK)
 
     @get("/releases", name="api-statistics-releases")
     async def releases(
@@ -83,7 +88,7 @@ class StatisticsController(Controller):
 
     @get("/annual-return.csv", name="api-annual-return-csv")
     async def annual_return_csv(
-        self, year: Year, staff: NamedDependency[StaffView], period: PeriodKind = "calendar"
+        self, year: Year, staff: NamedDependency[StaffView], period: PeriodKind = ""
     ) -> Response[bytes]:
         """The same return as one tidy CSV (a line per figure, hidden ones "[c]"); each
         download is audited with its checksum."""
@@ -99,7 +104,7 @@ class StatisticsController(Controller):
 
     @get("/annual-return.xlsx", name="api-annual-return-xlsx")
     async def annual_return_xlsx(
-        self, year: Year, staff: NamedDependency[StaffView], period: PeriodKind = "calendar"
+        self, year: Year, staff: NamedDependency[StaffView], period: PeriodKind = ""
     ) -> Response[bytes]:
         """The same return as a workbook: the notes and method, then a sheet per table;
         each download is audited with its checksum."""

@@ -6,9 +6,13 @@ two dimensions (age band by referral route, say) and carries its row, column and
 totals. Tables that share a dimension share its totals: the row "parent/carer" of one
 table and of another is the same figure, suppressed in both or in neither.
 
-- **Zeros.** A count of 0 is published: following common practice (ONS, the Department
-  for Education), an empty cell does not identify anyone. It is never primary-suppressed,
-  and only chosen as a complementary cell when nothing else can protect a line.
+- **Zeros.** A count of 0 is always published: following common practice (ONS, the
+  Department for Education), an empty cell does not identify anyone. It is never
+  suppressed, primary or complementary, so a reader knows every hidden figure is at least
+  1, and the audit assumes so.
+- **Shared groups.** A category that is by definition the same cases in two tables (the
+  cases erased before their channel and first reply were kept) is one figure of the
+  release (``Dimension.shared``), hidden in both tables or in neither.
 - **Primary suppression.** Every figure, cell or total, from 1 to ``threshold - 1`` is
   suppressed; when the release is rounded, also any count that would round to 0 (1 and 2,
   with a threshold of 2), so a published 0 is always a true 0 and an attacker may take it
@@ -42,6 +46,8 @@ from scipy.optimize import linprog
 Key = tuple[tuple[str, str], ...]
 
 SUPPRESSED_MARK = "[c]"
+# The dimension part of a shared category's key (``Dimension.shared``).
+SHARED = "=shared"
 ROUNDING_BASE = 5
 
 
@@ -53,10 +59,20 @@ class Dimension:
     name: str
     label: str
     categories: tuple[tuple[str, str], ...]
+    # (code, group): a category that is by definition the same cases as a category of
+    # another dimension naming the same group (the cases erased before their channel and
+    # first reply were kept are "not known" in both). One figure for the audit, so hidden
+    # in both tables or in neither, and never recoverable by subtracting one from the other.
+    shared: tuple[tuple[str, str], ...] = ()
 
     @property
     def codes(self) -> tuple[str, ...]:
         return tuple(code for code, _ in self.categories)
+
+    def pair(self, code: str) -> tuple[str, str]:
+        """The (dimension, category) part of a figure's key: a shared category's group."""
+        group = dict(self.shared).get(code)
+        return (SHARED, group) if group is not None else (self.name, code)
 
 
 @dataclass(frozen=True)
@@ -138,7 +154,7 @@ def round_to_base(value: int, base: int = ROUNDING_BASE) -> int:
 
 
 def _key(dimensions: Sequence[Dimension], codes: Sequence[str]) -> Key:
-    return tuple(sorted((d.name, code) for d, code in zip(dimensions, codes, strict=True)))
+    return tuple(sorted(d.pair(code) for d, code in zip(dimensions, codes, strict=True)))
 
 
 def _figures_and_lines(tables: Sequence[CountTable]) -> tuple[dict[Key, int], list[_Line]]:

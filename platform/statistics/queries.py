@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
+import asyncpg
 import msgspec
 
 from confide.platform.core.pagination import Page, PageRequest
@@ -23,6 +24,7 @@ from confide.platform.statistics.schemas import (
     WeekCount,
     YearFigures,
 )
+from confide.tenants.policy.queries import OneKindOfYear, one_kind_of_year
 
 # A kept case's values, derived exactly as app_retention_erase derives an erased case's
 # facts (retention's raw migration of 2026-11-29T22:55:43), then the facts themselves: one
@@ -324,13 +326,19 @@ async def add_release(
     files: tuple[bytes, str, bytes, str],
     kind: str,
 ) -> StoredRelease | None:
-    """Keep the period's first release; None when another was kept first (a race)."""
+    """Keep the period's first release; None when another was kept first (a race);
+    OneKindOfYear when the policy's kind of year is another (changed meanwhile)."""
     csv, csv_sha256, xlsx, xlsx_sha256 = files
-    rows = await raw(
-        _ADD_RELEASE + _RELEASE_COLUMNS,
-        tenant_id, kind, start, end, staff_id, msgspec.json.encode(annual).decode(),
-        csv, csv_sha256, xlsx, xlsx_sha256, RELEASE_SCHEMA,
-    )  # fmt: skip
+    try:
+        rows = await raw(
+            _ADD_RELEASE + _RELEASE_COLUMNS,
+            tenant_id, kind, start, end, staff_id, msgspec.json.encode(annual).decode(),
+            csv, csv_sha256, xlsx, xlsx_sha256, RELEASE_SCHEMA,
+        )  # fmt: skip
+    except asyncpg.exceptions.CheckViolationError as error:
+        if one_kind_of_year(error):
+            raise OneKindOfYear from error
+        raise
     return _stored(rows[0]) if rows else None
 
 

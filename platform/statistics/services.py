@@ -55,6 +55,7 @@ from confide.platform.statistics.schemas import (
     StoredRelease,
     YearFigures,
 )
+from confide.tenants.policy.queries import OneKindOfYear
 from confide.tenants.policy.services import get_policy
 
 #: The years a return can be asked for (the service's records begin long after 2000).
@@ -113,8 +114,11 @@ def case_tables(figures: YearFigures, support_levels: Sequence[str]) -> list[Cou
     )
     status = Dimension("year_end_status", "Open or closed", YEAR_END_STATUS)
     outcome = Dimension("outcome_class", "Outcome", OUTCOME_CLASSES)
-    channel = Dimension("channel", "How the family first made contact", CHANNELS)
-    response = Dimension("response", "Time to the first reply", RESPONSE_BANDS)
+    # A case erased before its channel and first reply were kept has neither: the two
+    # "not known" groups are the same cases, one figure (hidden in both or neither).
+    erased_early = (("unknown", "erased_before_channel_kept"),)
+    channel = Dimension("channel", "How the family first made contact", CHANNELS, erased_early)
+    response = Dimension("response", "Time to the first reply", RESPONSE_BANDS, erased_early)
     phase = Dimension("school_phase", "School phase", SCHOOL_PHASES)
     counts = figures.counts
     return [
@@ -256,16 +260,18 @@ async def _check_tenant_kind(kind: str) -> None:
         )  # fmt: skip
 
 
-async def kept_release(year: int, staff: StaffView, kind: str = CALENDAR) -> StoredRelease | None:
+async def kept_release(year: int, staff: StaffView, kind: str = "") -> StoredRelease | None:
     """The period's kept release (managers); None when it has not been released yet.
-    Reads only: a release is made by ``make_release`` alone (a POST, never a GET)."""
+    Reads only: a release is made by ``make_release`` alone (a POST, never a GET). No
+    kind given: the service's own (as everywhere here)."""
     _manager(staff)
+    kind = kind or await year_kind()
     period = check_return_year(year, kind)
     await _check_tenant_kind(kind)
     return await queries.release_of(current_tenant_id(), kind, period.start)
 
 
-async def released(year: int, staff: StaffView, kind: str = CALENDAR) -> StoredRelease:
+async def released(year: int, staff: StaffView, kind: str = "") -> StoredRelease:
     """The period's kept release; NotFound (naming the year) when not released yet."""
     kept = await kept_release(year, staff, kind)
     if kept is None:
@@ -273,53 +279,75 @@ async def released(year: int, staff: StaffView, kind: str = CALENDAR) -> StoredR
     return kept
 
 
-async def make_release(year: int, staff: StaffView, kind: str = CALENDAR) -> StoredRelease:
+async def shown_release(year: int, staff: StaffView, kind: str = "") -> StoredRelease | None:
+    """The period's kept release to show on the page (managers), its read audited as the
+    JSON one is; None when it has not been released yet."""
+    kept = await kept_release(year, staff, kind)
+    if kept is not None:
+        await audit_read(kept, staff, "html")
+    return kept
+
+
+async def audit_read(kept: StoredRelease, staff: StaffView, fmt: str) -> None:
+    """A read of a kept release (its figures shown as ``fmt``): audited (rule 12)."""
+    await audit.record(
+        Action.STATISTICS_RELEASED, actor_kind="staff", actor_id=staff.id,
+        subject_kind="statistics_release", subject_id=kept.id,
+        detail={"period": kept.period_kind, "year": kept.period_start.year, "format": fmt},
+    )  # fmt: skip
+
+
+async def make_release(year: int, staff: StaffView, kind: str = "") -> tuple[StoredRelease, bool]:
     """Release the return of a completed period (managers, after confirming): made now,
-    kept and audited (rule 12); the one kept already when it was released before. Never
-    made again: every later preview and download is the kept release byte for byte."""
+    kept and audited (rule 12); the one kept already when it was released before (then
+    False: nothing made, and the caller shows it as a read). Never made again: every
+    later preview and download is the kept release byte for byte."""
     _manager(staff)
+    kind = kind or await year_kind()
     period = check_return_year(year, kind)
     await _check_tenant_kind(kind)
     tenant = current_tenant_id()
     kept = await queries.release_of(tenant, kind, period.start)
     if kept is not None:
-        return kept
+        return kept, False
     await _check_not_erased(period)
     annual = await _computed(period)
     csv_bytes, xlsx_bytes = return_csv(annual).encode(), return_xlsx(annual)
     files = (csv_bytes, _sha256(csv_bytes), xlsx_bytes, _sha256(xlsx_bytes))
-    made = await queries.add_release(
-        tenant, staff.id, period.start, period.end, annual, files, kind
-    )
+    try:
+        made = await queries.add_release(
+            tenant, staff.id, period.start, period.end, annual, files, kind
+        )
+    except OneKindOfYear:  # the policy's kind changed meanwhile (the database holds it)
+        raise Invalid(
+            {"period": "This service's kind of year has just changed: choose a year of the "
+                       "kind its statistics settings name"}
+        ) from None  # fmt: skip
     if made is None:  # another manager's request kept it first: theirs is the release
         raced = await queries.release_of(tenant, kind, period.start)
         assert raced is not None
-        return raced
+        return raced, False
     await audit.record(
         Action.STATISTICS_RELEASE_MADE, actor_kind="staff", actor_id=staff.id,
         subject_kind="statistics_release", subject_id=made.id,
         detail={"period": kind, "year": year, "csv_sha256": made.csv_sha256,
                 "xlsx_sha256": made.xlsx_sha256},
     )  # fmt: skip
-    return made
+    return made, True
 
 
 def _sha256(content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()
 
 
-async def annual_return(year: int, staff: StaffView, kind: str = CALENDAR) -> AnnualReturn:
+async def annual_return(year: int, staff: StaffView, kind: str = "") -> AnnualReturn:
     """The council's return for the calendar, financial or academic year beginning in
     ``year`` (managers), as released: its cases in tables protected with the tenant's
     threshold and rounding (rule 12). NotFound before it is released. Each read is
     audited, as a download is."""
     kept = await released(year, staff, kind)
     annual = readable(kept)
-    await audit.record(
-        Action.STATISTICS_RELEASED, actor_kind="staff", actor_id=staff.id,
-        subject_kind="statistics_release", subject_id=kept.id,
-        detail={"period": kind, "year": year, "format": "json"},
-    )  # fmt: skip
+    await audit_read(kept, staff, "json")
     return annual
 
 
@@ -449,11 +477,12 @@ XLSX = ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.she
 
 
 async def download(
-    year: int, staff: StaffView, kind: tuple[str, str] = CSV, period: str = CALENDAR
+    year: int, staff: StaffView, kind: tuple[str, str] = CSV, period: str = ""
 ) -> Download:
     """The kept release's CSV or XLSX, for the council (managers): audited with the
     release, its year, format and checksum."""
     kept = await released(year, staff, period)
+    period = kept.period_kind
     extension, media_type = kind
     if kind == XLSX:
         content, digest = kept.xlsx, kept.xlsx_sha256
@@ -469,11 +498,11 @@ async def download(
     return Download(f"annual-return-{name}{label}.{extension}", media_type, content, digest)
 
 
-async def download_csv(year: int, staff: StaffView, period: str = CALENDAR) -> Download:
+async def download_csv(year: int, staff: StaffView, period: str = "") -> Download:
     return await download(year, staff, CSV, period)
 
 
-async def download_xlsx(year: int, staff: StaffView, period: str = CALENDAR) -> Download:
+async def download_xlsx(year: int, staff: StaffView, period: str = "") -> Download:
     return await download(year, staff, XLSX, period)
 
 

@@ -9,6 +9,8 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
+import asyncpg
+
 from confide.platform.core.pagination import Page, PageRequest
 from confide.platform.core.sql import literal, paged, raw
 from confide.tenants.policy.schemas import (
@@ -44,8 +46,35 @@ async def any_statistics_release() -> bool:
     return bool(rows[0]["released"])
 
 
+#: The database's refusal (statistics' triggers, rule 12) of a release of another kind of
+#: year than the policy's, or of a change of the kind once a release is kept.
+ONE_KIND_OF_YEAR = "statistics_one_kind_of_year"
+
+
+class OneKindOfYear(Exception):
+    """The database refused a second kind of year (``ONE_KIND_OF_YEAR``): a race the
+    services' own checks lost."""
+
+
+def one_kind_of_year(error: BaseException) -> bool:
+    return (
+        isinstance(error, asyncpg.exceptions.CheckViolationError)
+        and error.constraint_name == ONE_KIND_OF_YEAR
+    )
+
+
 async def save_policy(tenant_id: UUID, values: Mapping[str, Any]) -> None:
-    """Change the named columns of the tenant's one policy row (made on first change)."""
+    """Change the named columns of the tenant's one policy row (made on first change);
+    OneKindOfYear when the database refuses the statistics' kind of year."""
+    try:
+        await _save_policy(tenant_id, values)
+    except asyncpg.exceptions.CheckViolationError as error:
+        if one_kind_of_year(error):
+            raise OneKindOfYear from error
+        raise
+
+
+async def _save_policy(tenant_id: UUID, values: Mapping[str, Any]) -> None:
     if await TenantPolicy.exists():
         await TenantPolicy.update(
             {getattr(TenantPolicy, name): value for name, value in values.items()}, force=True

@@ -311,16 +311,21 @@ async def set_statistics_settings(
         raise Invalid(
             {"year_kind": "The kind of year cannot be changed once a return has been released"}
         )
-    await _save(
-        {
-            "stats_suppression_threshold": threshold,
-            "stats_round_to_5": round_to_5,
-            "stats_year_kind": kind,
-        },
-        group="statistics",
-        changed_by=changed_by,
-        action=Action.POLICY_SETTINGS_CHANGED,
-    )
+    try:
+        await _save(
+            {
+                "stats_suppression_threshold": threshold,
+                "stats_round_to_5": round_to_5,
+                "stats_year_kind": kind,
+            },
+            group="statistics",
+            changed_by=changed_by,
+            action=Action.POLICY_SETTINGS_CHANGED,
+        )
+    except queries.OneKindOfYear:  # a return released meanwhile (the database holds it)
+        raise Invalid(
+            {"year_kind": "The kind of year cannot be changed once a return has been released"}
+        ) from None
     return await get_policy()
 
 

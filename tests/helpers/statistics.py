@@ -18,13 +18,22 @@ async def year_kind(owner: asyncpg.Connection, tenant: TenantRef, kind: str) -> 
     released, and the tests' services have released some already."""
 
     async def put(value: str) -> None:
-        await as_tenant(
-            owner, tenant,
-            "INSERT INTO tenant_policies (id, tenant_id, stats_year_kind)"
-            " VALUES (gen_random_uuid(), $1, $2) ON CONFLICT (tenant_id)"
-            " DO UPDATE SET stats_year_kind = excluded.stats_year_kind",
-            tenant.id, value,
-        )  # fmt: skip
+        # Past the database's own refusal too (the table's owner sets its trigger aside
+        # for this transaction only).
+        async with owner.transaction():
+            await owner.execute(
+                "ALTER TABLE tenant_policies DISABLE TRIGGER tenant_policies_one_kind_of_year"
+            )
+            await as_tenant(
+                owner, tenant,
+                "INSERT INTO tenant_policies (id, tenant_id, stats_year_kind)"
+                " VALUES (gen_random_uuid(), $1, $2) ON CONFLICT (tenant_id)"
+                " DO UPDATE SET stats_year_kind = excluded.stats_year_kind",
+                tenant.id, value,
+            )  # fmt: skip
+            await owner.execute(
+                "ALTER TABLE tenant_policies ENABLE TRIGGER tenant_policies_one_kind_of_year"
+            )
 
     await put(kind)
     try:
