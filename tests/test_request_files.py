@@ -659,3 +659,26 @@ def test_the_bundles_disclosures_name_the_basis_in_words() -> None:
     assert "court_order" not in html
     assert "signed consent or own request" in html
     assert "Court order" in html
+
+
+async def test_the_page_upload_checks_its_csrf_token_itself(
+    fiona: httpx.AsyncClient, aisha: httpx.AsyncClient
+) -> None:
+    """The page's upload leaves Litestar's CSRF middleware (which would read the whole body
+    before the guard) and checks the token itself: without it, 403 and nothing stored."""
+    case = await new_case(aisha)
+    rid = await logged(fiona, str(case["id"]))
+    page = f"/t/northmoor/requests/{rid}/case-file"
+    files = [("file", ("form.pdf", SIGNED, "application/pdf"))]
+    fields = {"kind": "signed_consent", "title": "Signed form"}
+    forged = await fiona.post(f"/t/northmoor/requests/{rid}/documents", data=fields, files=files)
+    assert forged.status_code == 403
+    assert (await fiona.get(f"{NM}/requests/{rid}/documents")).json() == []
+    token = csrf_token(await fiona.get(page))
+    sent = await fiona.post(
+        f"/t/northmoor/requests/{rid}/documents",
+        data={**fields, "_csrf_token": token},
+        files=files,
+    )
+    assert sent.status_code == 303, sent.text
+    assert len((await fiona.get(f"{NM}/requests/{rid}/documents")).json()) == 1

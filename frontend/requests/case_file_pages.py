@@ -20,7 +20,13 @@ from confide.frontend.sharing.presenters import LEGAL_BASES, SEND_METHODS, item_
 from confide.frontend.templating import form_page, redirect_to
 from confide.platform.casework import records
 from confide.platform.consent.schemas import GivenBy, ItemKind, ItemRef, LegalBasis, SendMethod
-from confide.platform.documents.web import UPLOAD_MAX_BODY, download_response, uploaded_files
+from confide.platform.documents.web import (
+    UNCHECKED_CSRF,
+    UPLOAD_MAX_BODY,
+    check_csrf,
+    download_response,
+    uploaded_files,
+)
 from confide.platform.identity.schemas import StaffView
 from confide.platform.identity.web import manager
 from confide.platform.requests import attachments, services, third_party
@@ -166,7 +172,12 @@ class CaseFilePages(Controller):
     ) -> Template:
         return await self._page(request, request_id, staff, ReleaseForm(), done=done)
 
-    @post("/documents", name="request-upload", request_max_body_size=UPLOAD_MAX_BODY)
+    @post(
+        "/documents",
+        name="request-upload",
+        request_max_body_size=UPLOAD_MAX_BODY,
+        opt=UNCHECKED_CSRF,  # checked below, once the guard has found a manager's session
+    )
     async def upload(
         self,
         request: Request[Any, Any, Any],
@@ -174,6 +185,7 @@ class CaseFilePages(Controller):
         staff: NamedDependency[StaffView],
     ) -> Template | Redirect:
         posted = await request.form()
+        check_csrf(request, posted)
         form = Form.posted(posted)
         form.values.pop("file", None)
         data = attachments.NewRequestDocuments(
