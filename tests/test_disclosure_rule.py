@@ -184,7 +184,10 @@ def test_the_disclosure_decision(row: Row, allowed: bool, code: CheckCode, words
 
 
 def test_every_outcome_of_the_decision_is_in_the_table() -> None:
-    assert {code for _, _, _, code, _ in TABLE} == set(CheckCode)
+    # A case file released on an information request is recorded with its own code by the
+    # release (rule 10), never decided by the share rule.
+    decided = set(CheckCode) - {CheckCode.INFORMATION_REQUEST}
+    assert {code for _, _, _, code, _ in TABLE} == decided
 
 
 @pytest.mark.parametrize(

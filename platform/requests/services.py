@@ -16,6 +16,7 @@ from uuid import UUID, uuid4
 
 from confide.platform.audit import services as audit
 from confide.platform.audit.actions import Action
+from confide.platform.audit.services import MAX_DETAIL_INT
 from confide.platform.casework.access import check_access, is_manager, record_act, works_cases
 from confide.platform.casework.queries import case_people_of
 from confide.platform.core.clock import service_today
@@ -197,7 +198,9 @@ async def list_requests(
         actor_id=staff.id,
         subject_kind="request_register",
         reason_code="list",
-        detail={"count": len(found.items), "offset": page.offset},
+        # The page's place, not the bare offset: any offset is a valid request (past the
+        # end: an empty page), and an audit detail holds counts exact in JSON only.
+        detail={"count": len(found.items), "page_from": min(page.offset, MAX_DETAIL_INT - 1)},
     )
     return found
 
