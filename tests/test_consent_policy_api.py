@@ -18,7 +18,7 @@ import httpx
 import pytest
 
 from confide.platform.core.clock import service_today
-from tests.helpers.casework import NM, as_tenant, case_audit, enquiry, new_case
+from tests.helpers.casework import NM, a_minute_ago, as_tenant, case_audit, enquiry, new_case
 from tests.helpers.consent import (
     add_note,
     audit_actions,
@@ -419,7 +419,7 @@ async def test_a_share_on_a_parents_consent_is_taken_from_the_parents_view(
         {
             "kind": "phone",
             "direction": "incoming",
-            "occurred_at": f"{TODAY.isoformat()}T09:00:00+00:00",
+            "occurred_at": a_minute_ago(),
             "summary": "Robin rang on his own",
             "side": "young_person_only",
         },

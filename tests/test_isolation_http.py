@@ -12,6 +12,7 @@ import asyncpg
 import httpx
 
 from confide.platform.core.clock import service_today
+from tests.helpers.casework import a_minute_ago
 from tests.helpers.http import csrf_token, http_client, post
 from tests.helpers.tenants import TenantRef
 
@@ -199,7 +200,7 @@ def _bodies(ids: dict[str, str]) -> dict[str, dict[str, Any]]:
         "/api/cases/{case_id:uuid}/contacts": {
             "kind": "phone",
             "direction": "outgoing",
-            "occurred_at": f"{today}T09:00:00+00:00",
+            "occurred_at": a_minute_ago(),
             "summary": "Rang them",
         },
         "/api/cases/{case_id:uuid}/disclosure-checks": share,
@@ -229,7 +230,7 @@ def _bodies(ids: dict[str, str]) -> dict[str, dict[str, Any]]:
         "/api/cases/{case_id:uuid}/contacts/{contact_id:uuid}/corrections": {
             "kind": "email",
             "direction": "incoming",
-            "occurred_at": f"{today}T09:00:00+00:00",
+            "occurred_at": a_minute_ago(),
             "summary": "Changed",
             "reason": "From another service",
         },

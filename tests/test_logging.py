@@ -12,6 +12,7 @@ import httpx
 import pytest
 
 from confide.platform.core.clock import service_today
+from tests.helpers.casework import a_minute_ago
 from tests.helpers.http import http_client
 from tests.helpers.pages import enquiry_form, submit
 from tests.helpers.tenants import TenantRef
@@ -91,7 +92,7 @@ async def _case_work_full_of_personal_data(
     contact = {
         "kind": "phone",
         "direction": "incoming",
-        "occurred_at": f"{service_today().isoformat()}T09:00:00+00:00",
+        "occurred_at": a_minute_ago(),
         "summary": p["contact"],
     }
     assert (await aisha.post(f"{case}/contacts", json=contact, headers=headers)).is_success

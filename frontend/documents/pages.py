@@ -24,6 +24,7 @@ from confide.platform.documents.web import (
     UNCHECKED_CSRF,
     UPLOAD_MAX_BODY,
     VERSION_MAX_BODY,
+    carry_csrf_token,
     check_csrf,
     declared_length,
     download_response,
@@ -90,6 +91,7 @@ class DocumentPages(Controller):
         case_id: FromPath[UUID],
         staff: NamedDependency[StaffView],
     ) -> Template | Redirect:
+        carry_csrf_token(request)
         early = Form()
         await early.save(
             lambda: services.check_declared_size(
@@ -150,6 +152,7 @@ class DocumentPages(Controller):
         document_id: FromPath[UUID],
         staff: NamedDependency[StaffView],
     ) -> Template | Redirect:
+        carry_csrf_token(request)
         form = Form()
         await form.save(
             lambda: services.check_declared_size(case_id, staff, declared_length(request), 1)

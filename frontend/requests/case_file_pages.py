@@ -23,6 +23,7 @@ from confide.platform.consent.schemas import GivenBy, ItemKind, ItemRef, LegalBa
 from confide.platform.documents.web import (
     UNCHECKED_CSRF,
     UPLOAD_MAX_BODY,
+    carry_csrf_token,
     check_csrf,
     download_response,
     uploaded_files,
@@ -184,6 +185,7 @@ class CaseFilePages(Controller):
         request_id: FromPath[UUID],
         staff: NamedDependency[StaffView],
     ) -> Template | Redirect:
+        carry_csrf_token(request)
         posted = await request.form()
         check_csrf(request, posted)
         form = Form.posted(posted)

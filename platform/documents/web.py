@@ -11,6 +11,7 @@ from litestar import Request, Response
 from litestar.datastructures import UploadFile
 from litestar.exceptions import PermissionDeniedException
 from litestar.middleware.csrf import CSRF_SECRET_LENGTH, generate_csrf_hash
+from litestar.utils.scope.state import ScopeState
 
 from confide.platform.documents.schemas import (
     FORM_ALLOWANCE,
@@ -37,6 +38,18 @@ VERSION_MAX_BODY = MAX_BYTES_CEILING + FORM_ALLOWANCE
 
 #: A route's ``opt``: its CSRF token is checked by the handler (``check_csrf``).
 UNCHECKED_CSRF = {"exclude_from_csrf": True}
+
+
+def carry_csrf_token(request: Request[Any, Any, Any]) -> None:
+    """The token a page rendered by a route that leaves the middleware puts in its form:
+    the browser's CSRF cookie, as the middleware would (without it, the form shown again
+    after a refusal carries no token and its next post is a 403)."""
+    config = request.app.csrf_config
+    assert config is not None
+    state = ScopeState.from_scope(request.scope)
+    cookie = request.cookies.get(config.cookie_name)
+    if cookie and not isinstance(state.csrf_token, str):
+        state.csrf_token = cookie
 
 
 def check_csrf(request: Request[Any, Any, Any], posted: Any) -> None:

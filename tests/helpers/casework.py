@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import asyncpg
@@ -12,6 +13,12 @@ from tests.helpers.http import post
 from tests.helpers.tenants import TenantRef
 
 NM = "/t/northmoor/api"
+
+
+def a_minute_ago() -> str:
+    """A contact's ``occurred_at`` that is past whatever the hour (a fixed time of today is
+    in the future before it: a contact may not be)."""
+    return (datetime.now(UTC) - timedelta(minutes=1)).isoformat()
 
 
 def enquiry(**changes: Any) -> dict[str, Any]:
