@@ -26,6 +26,7 @@ from tests.helpers.casework import NM, as_tenant, new_case
 from tests.helpers.consent import add_note
 from tests.helpers.environment import OWNER_URL, RUN
 from tests.helpers.exports import open_bundle, request_bundle
+from tests.helpers.jobs import celery_app
 from tests.helpers.tenants import TenantRef
 
 VISIBILITY = "8"
@@ -88,6 +89,9 @@ async def test_a_worker_killed_mid_build_is_retried_and_the_export_is_made_once(
     north = tenants["northmoor"]
     case = await new_case(aisha)
     await add_note(aisha, str(case["id"]), "Talked through the draft plan")
+    # Earlier tests queue exports no worker of theirs took: with the storage keys held,
+    # each would wait out its statement timeout in this test's worker before this one.
+    await asyncio.to_thread(celery_app.control.purge)
     asked = await request_bundle(aisha, str(case["id"]))
     holder = await asyncpg.connect(OWNER_URL)
     try:
