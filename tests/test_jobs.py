@@ -70,9 +70,13 @@ async def test_a_job_runs_once_per_tenant_and_period_and_records_what_it_did(
     tally.fan_out.delay(period.isoformat())
     tally.fan_out.delay(period.isoformat())  # beat's tick delivered twice
     tally.task.delay(str(alpha.id), period.isoformat())  # and a task redelivered
+    for tenant in (alpha, beta):
+        await _wait_for_run(tenant, period, worker)
+    # Both fan-outs ran before beta's task (queued behind them), so a sentinel queued now
+    # runs after every task they queued: the solo worker takes the queue in order.
     sentinel = period + timedelta(days=1)
     tally.task.delay(str(alpha.id), sentinel.isoformat())
-    await _wait_for_run(alpha, sentinel, worker)  # the solo worker runs them in order
+    await _wait_for_run(alpha, sentinel, worker)
     for tenant in (alpha, beta):
         [run] = await _runs(tenant, period)
         assert run["status"] == "succeeded"
