@@ -233,6 +233,54 @@ async def test_a_contact_recorded_in_error_is_corrected_by_a_new_version(
     assert "contact_corrected" in actions
 
 
+async def test_a_case_keeps_its_first_contact_and_reply_through_corrections(
+    aisha: httpx.AsyncClient, owner_conn: asyncpg.Connection, tenants: dict[str, TenantRef]
+) -> None:
+    """How the family first made contact and when the service first replied, which the
+    statistics read from the case (rule 12), follow its contacts as they are recorded and
+    corrected (each by its latest version), two recorded at once both counted."""
+    case = await new_case(aisha)
+    path = f"{NM}/cases/{case['id']}"
+    start = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=5)
+
+    async def record(kind: str, direction: str, hours: int) -> str:
+        body = {
+            "kind": kind,
+            "direction": direction,
+            "occurred_at": (start + timedelta(hours=hours)).isoformat(),
+            "summary": "Spoke",
+        }
+        added = await post(aisha, f"{path}/contacts", body)
+        assert added.status_code == 201, added.text
+        return str(added.json()["id"])  # fmt: skip
+
+    async def firsts() -> tuple[str | None, datetime | None]:
+        [row] = await as_tenant(
+            owner_conn, tenants["northmoor"],
+            "SELECT first_contact_kind, first_reply_at FROM cases WHERE id = $1",
+            uuid.UUID(case["id"]),
+        )  # fmt: skip
+        return row["first_contact_kind"], row["first_reply_at"]
+
+    assert await firsts() == (None, None)
+    await record("email", "incoming", 2)
+    await record("phone", "incoming", 1)
+    assert await firsts() == ("phone", None)
+    await record("phone", "outgoing", 4)
+    # Recorded at the same moment: the earliest incoming and the earliest reply.
+    text, _ = await asyncio.gather(record("text", "incoming", 0), record("phone", "outgoing", 3))
+    assert await firsts() == ("text", start + timedelta(hours=3))
+    # The text was the service's own call, before anything else: corrected, it is the
+    # first reply, and the family's first contact is the phone call again.
+    corrected = await post(
+        aisha, f"{path}/contacts/{text}/corrections",
+        {"kind": "phone", "direction": "outgoing", "occurred_at": start.isoformat(),
+         "summary": "Rang them", "reason": "We rang them"},
+    )  # fmt: skip
+    assert corrected.status_code == 201, corrected.text
+    assert await firsts() == ("phone", start)
+
+
 async def test_a_closed_case_reopens_with_a_reason_kept_as_a_version(
     aisha: httpx.AsyncClient,
     tom: httpx.AsyncClient,

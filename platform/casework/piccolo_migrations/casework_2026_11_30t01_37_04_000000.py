@@ -1,0 +1,87 @@
+"""What the cases table cannot declare: its first contact's kind and first reply kept by a
+trigger on every contact recorded (a correction included), the existing cases' filled in
+tenant by tenant (the owner is bound by the row-level policy too), and the index the
+statistics read a period's cases by (rule 12).
+
+The values are each contact's latest version's, as the statistics read them: the kind of
+the first incoming contact (by when it happened, then when it was recorded) and the time
+of the first outgoing one. The trigger locks the case's row before it reads the contacts,
+so two contacts recorded on one case at the same moment are both counted (the second
+waits, then reads on a fresh snapshot); ``FOR NO KEY UPDATE`` does not wait on the key
+share the contact's own foreign key takes.
+"""
+
+from piccolo.apps.migrations.auto.migration_manager import MigrationManager
+
+from confide.platform.core.sql import raw
+
+ID = "2026-11-30T01:37:04:000000"
+VERSION = "1.38.0"
+DESCRIPTION = "cases keep their first contact kind and first reply"
+
+FORWARDS = [
+    # The case's values from its contacts, each by its latest version.
+    """
+CREATE FUNCTION cases_first_contacts() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, public, pg_temp AS $$
+BEGIN
+    PERFORM 1 FROM public.cases c WHERE c.tenant_id = NEW.tenant_id AND c.id = NEW.case_id
+        FOR NO KEY UPDATE;
+    UPDATE public.cases c SET (first_contact_kind, first_reply_at) = (
+        SELECT (array_agg(v.kind ORDER BY v.occurred_at, v.recorded_at)
+                    FILTER (WHERE v.direction = 'incoming'))[1],
+               min(v.occurred_at) FILTER (WHERE v.direction = 'outgoing')
+          FROM (SELECT DISTINCT ON (coalesce(x.original_id, x.id)) x.kind, x.direction,
+                       x.occurred_at, x.recorded_at
+                  FROM public.case_contacts x
+                 WHERE x.tenant_id = NEW.tenant_id AND x.case_id = NEW.case_id
+                 ORDER BY coalesce(x.original_id, x.id), x.version DESC) v)
+     WHERE c.tenant_id = NEW.tenant_id AND c.id = NEW.case_id;
+    RETURN NULL;
+END
+$$""",
+    "CREATE TRIGGER case_contacts_first_contacts AFTER INSERT ON case_contacts"
+    " FOR EACH ROW EXECUTE FUNCTION cases_first_contacts()",
+    "CREATE INDEX cases_opened ON cases (tenant_id, opened_on)",
+]
+
+BACKWARDS = [
+    "DROP INDEX cases_opened",
+    "DROP TRIGGER case_contacts_first_contacts ON case_contacts",
+    "DROP FUNCTION cases_first_contacts()",
+]
+
+#: The current tenant's cases (``app.tenant_id``, the row-level policy) filled in, as the
+#: trigger would have: one pass over their contacts.
+FILL = """
+UPDATE cases c SET first_contact_kind = f.kind, first_reply_at = f.reply
+  FROM (SELECT v.case_id,
+               (array_agg(v.kind ORDER BY v.occurred_at, v.recorded_at)
+                    FILTER (WHERE v.direction = 'incoming'))[1] AS kind,
+               min(v.occurred_at) FILTER (WHERE v.direction = 'outgoing') AS reply
+          FROM (SELECT DISTINCT ON (coalesce(x.original_id, x.id)) x.case_id, x.kind,
+                       x.direction, x.occurred_at, x.recorded_at
+                  FROM case_contacts x
+                 ORDER BY coalesce(x.original_id, x.id), x.version DESC) v
+         GROUP BY v.case_id) f
+ WHERE c.id = f.case_id
+"""
+
+
+async def forwards() -> MigrationManager:
+    manager = MigrationManager(migration_id=ID, app_name="casework", description=DESCRIPTION)
+
+    async def apply() -> None:
+        for statement in FORWARDS:
+            await raw(statement)
+        for tenant in await raw("SELECT id FROM tenants ORDER BY id"):
+            await raw("SELECT set_config('app.tenant_id', {}, true)", str(tenant["id"]))
+            await raw(FILL)
+
+    async def undo() -> None:
+        for statement in BACKWARDS:
+            await raw(statement)
+
+    manager.add_raw(apply)
+    manager.add_raw_backwards(undo)
+    return manager
