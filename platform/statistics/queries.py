@@ -11,7 +11,7 @@ import asyncpg
 import msgspec
 
 from confide.platform.core.pagination import Page, PageRequest
-from confide.platform.core.sql import paged, raw
+from confide.platform.core.sql import connection, paged, raw
 from confide.platform.statistics.schemas import (
     RELEASE_SCHEMA,
     AnnualReturn,
@@ -122,7 +122,11 @@ SELECT 'request', r.kind, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
 
 #: Room for a year's cases to be grouped in memory (this transaction only): with the
 #: server's default, 1,000,000 cases' year spilled its grouping to disk.
-_ROOM = "SELECT set_config('work_mem', '64MB', true)"
+_ROOM = "SET LOCAL work_mem = '64MB'"
+#: The statement as asyncpg takes it (``$1``...): sent on the transaction's connection, its
+#: rows are read as they come (tens of thousands for a large service's year, where making
+#: each a dict first cost a tenth of a second).
+_YEAR_NUMBERED = _YEAR.format(*(f"${n}" for n in range(1, _YEAR.count("{}") + 1)))
 
 
 async def year_figures(
@@ -131,10 +135,10 @@ async def year_figures(
     """The period's counts in one statement: the cases opened from ``start`` to ``end``,
     kept or erased (an erased one by the facts it left; one erased before the facts kept
     its month, for a calendar year only)."""
-    await raw(_ROOM)
-    rows = await raw(_YEAR, tenant_id, start, end, year if calendar else None)
-    # Tens of thousands of rows for a large service's year: taken as PostgreSQL typed them
-    # (text, integer and bigint are str and int already).
+    db = connection()
+    await db.execute(_ROOM)
+    rows = await db.fetch(_YEAR_NUMBERED, tenant_id, start, end, year if calendar else None)
+    # Taken as PostgreSQL typed them (text, integer and bigint are str and int already).
     counts = tuple(
         CaseCount(
             r["contacted_by"], r["referral_route"], r["age_band"], r["support_level"],
