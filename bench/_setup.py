@@ -550,6 +550,24 @@ def _bulk_statements(
               FROM bench_seq s
               LEFT JOIN bench_school sc ON s.r_school < 0.85 AND sc.n = s.r_int % {schools}
              WHERE s.r_anon >= 0.01 ORDER BY s.opened, s.g""",
+        # A parent or carer on most cases, two on some: in the people table beside the
+        # children (the statistics join the children alone), linked to the case.
+        """CREATE TEMP TABLE bench_parent AS
+            SELECT s.cid, gen_random_uuid() AS pid, s.opened, n, s.r_int
+              FROM bench_seq s CROSS JOIN generate_series(1, 2) n
+             WHERE n = 1 AND s.r_int % 10 <> 0 OR n = 2 AND s.r_int % 3 = 0""",
+        f"""INSERT INTO people (tenant_id, id, kind, first_name, last_name, postcode,
+                                created_at, updated_at)
+            SELECT {t}, b.pid, 'parent_or_carer',
+                   ({_array(FIRST_NAMES)})[1 + (b.r_int / (3 + b.n)) % {len(FIRST_NAMES)}],
+                   ({_array(SURNAMES)})[1 + (b.r_int / 7) % {len(SURNAMES)}],
+                   ({_array(POSTCODE_AREAS)})[1 + b.r_int % {len(POSTCODE_AREAS)}]
+                       || (1 + b.r_int % 20) || ' ' || (b.r_int % 10) || 'AB',
+                   b.opened + time '09:00', b.opened + time '09:00'
+              FROM bench_parent b ORDER BY b.opened""",
+        f"""INSERT INTO case_people (tenant_id, id, case_id, person_id, relationship)
+            SELECT {t}, gen_random_uuid(), b.cid, b.pid, 'parent_or_carer'
+              FROM bench_parent b ORDER BY b.opened""",
         f"""INSERT INTO cases (tenant_id, id, reference, subject_id, anonymous, contacted_by,
                                referral_route, referrer_consent_confirmed, referrer_name,
                                referrer_consent_on, topics, support_level, status, outcome,
@@ -625,7 +643,7 @@ def _bulk_statements(
                            CASE WHEN c.status = 'open' AND random() < 0.6 THEN 'open'
                                 ELSE 'done' END AS status
                       FROM cases c WHERE c.tenant_id = {t} AND random() < 0.3) x""",
-        "DROP TABLE bench_seq, bench_staff, bench_school",
+        "DROP TABLE bench_seq, bench_staff, bench_school, bench_parent",
     ]
 
 
@@ -665,8 +683,8 @@ async def seed_bulk(
         indexes = await admin.fetch(
             "SELECT i.indexname, i.indexdef FROM pg_indexes i"
             " WHERE i.schemaname = 'public'"
-            " AND i.tablename IN ('people', 'cases', 'case_assignments', 'case_contacts',"
-            " 'tasks')"
+            " AND i.tablename IN ('people', 'case_people', 'cases', 'case_assignments',"
+            " 'case_contacts', 'tasks')"
             " AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)"
         )
         for index in indexes:
