@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 import asyncpg
@@ -97,6 +97,18 @@ async def test_a_years_figures_stay_the_same_after_retention_erases_its_cases(
     await _at_school(owner_conn, northmoor, second, "Primary")
     # Aged 26 or over when the case was opened: a band of its own, kept and erased alike.
     third = await old_case(aisha, 9, born="1980-01-01", topics=["Exclusion"])
+    # Opened in each part of a year the kinds of year divide differently, each still open
+    # at the end of one kind of year it was opened in and closed by the end of the others:
+    # opened in February, closed in May (open at the financial year's end); in June,
+    # closed in October (open at the academic year's); in November, closed in February
+    # (open at the calendar year's).
+    openings = [(date(year - 1, 2, 10), 89), (date(year - 1, 6, 10), 122),
+                (date(year - 1, 11, 10), 92)]  # fmt: skip
+    parts = []
+    for day, days in openings:
+        at = datetime(day.year, day.month, day.day, 11, tzinfo=UTC)
+        parts.append(await old_case(aisha, 9, at=at, open_for_days=days))
+        years += [k for k in _years_around(day) if k not in years]
     with_them = _cube(await _figures(northmoor, year))
     every_year = {(y, kind): _cube(await _figures(northmoor, y, kind)) for y, kind in years}
     if await _opened_year(owner_conn, northmoor, second["id"]) == year:
@@ -108,12 +120,14 @@ async def test_a_years_figures_stay_the_same_after_retention_erases_its_cases(
 
     counts = await confirm_and_sweep(owner_conn, northmoor, "northmoor-admin")
 
-    assert counts["erased"] >= 3
-    assert await _kept(owner_conn, northmoor, [first["id"], second["id"], third["id"]]) == 0
+    assert counts["erased"] >= 6
+    ids = [first["id"], second["id"], third["id"], *(p["id"] for p in parts)]
+    assert await _kept(owner_conn, northmoor, ids) == 0
     assert _cube(await _figures(northmoor, year)) == with_them
-    # A financial or academic year, too, from the month the facts keep.
+    # A calendar, financial or academic year, too, each from the year of its kind the
+    # facts keep, open or closed at that year's end as the case was.
     for (y, kind), cube in every_year.items():
-        assert _cube(await _figures(northmoor, y, kind)) == cube, kind
+        assert _cube(await _figures(northmoor, y, kind)) == cube, (y, kind)
     # Another service's figures never held these cases.
     assert _cube(await _figures(eastdale, year)) == eastdale_before
 
