@@ -69,9 +69,11 @@ class RetentionFact(TenantOwned, tablename="retention_facts", tags=[WRITTEN_BY_F
     outcome_class = Varchar(length=16)
     referral_route = Varchar(length=16)
     contacted_by = Varchar(length=16)
+    # Defaults as a fact kept before these were (the check below): a row written without
+    # them is one of the erased-early group in all three, never "not known" in one only.
     channel = Varchar(length=16, default="unknown")
     response = Varchar(length=8, default="unknown")
-    phase = Varchar(length=16, default="unknown")
+    phase = Varchar(length=16, default="erased")
     retention_facts_support_level = Check("support_level BETWEEN 1 AND 4")
     # The years of one day: a financial year begins in the year opened or the one before,
     # an academic year too, and never later than the financial (January to March, April
