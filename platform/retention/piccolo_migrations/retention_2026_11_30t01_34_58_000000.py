@@ -3,11 +3,13 @@
 The statistics count an erased case in the calendar, financial (April to March) or
 academic (September to August) year it was opened in, and as open or closed at that
 year's end (rule 12). The facts kept the month of opening and the year and month of
-closing, which with small counts could help to single a family out. Now they keep only
-what the return reads: the year opened under each kind (which of the year's three parts,
-January to March, April to August or September to December, and no finer) and, for each
-kind, whether the case was closed by the end of that year. Facts kept before the months
-were keep their calendar year only (the other kinds NULL, as before).
+closing, which with small counts could help to single a family out. Now they keep the
+year opened under each kind of year (together, which of three unequal parts of the year
+it was opened in: January to March, April to August or September to December, 3, 5 and
+4 months, and no finer) and, for each kind, whether the case was closed by the end of
+that year. A service's return counts one kind, but all three are kept: the kind can
+change until the service's first release locks it. Facts kept before the months were
+keep their calendar year only (the other kinds NULL, as before).
 
 Facts kept before the channel, first reply and school phase were have the first two
 "unknown" (the same cases, one shared figure of the return); their phase was "unknown"
@@ -18,7 +20,10 @@ as one figure in all three tables.
 
 The function is the one of ``2026-11-29T22:55:43`` with its INSERT replaced. The way
 back puts months back at the first month of the part (and a closing month consistent
-with the flags): what the statistics read is unchanged, the rest is gone.
+with the flags): what the statistics read is unchanged, the rest is gone. Both ways
+refuse, before changing anything, while any fact belongs to a tenant not in ``tenants``
+(its rows would be skipped: the conversion goes tenant by tenant). The facts are
+inserted in random order, so their order links a fact at most to its sweep's batch.
 """
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
@@ -92,7 +97,10 @@ _INSERT = """    INSERT INTO public.retention_facts (id, tenant_id, year_opened,
                    WHERE x.tenant_id = c.tenant_id AND x.case_id = c.id
                    ORDER BY coalesce(x.original_id, x.id), x.version DESC) v
       ) k ON true
-     WHERE c.tenant_id = v_tenant AND c.id = ANY (v_cases);
+     WHERE c.tenant_id = v_tenant AND c.id = ANY (v_cases)
+     -- In no order of the cases' (nor of the audit entries this transaction writes): a
+     -- fact's place in the table tells at most which sweep's batch it came from.
+     ORDER BY random();
 """
 _ERASE = _ERASE_BEFORE.replace(_INSERT_BEFORE, _INSERT)
 # The year of erasure is no longer kept: the statistics never read it, and with the year
@@ -102,6 +110,29 @@ _ERASE = _ERASE.replace(
     "",
 )
 assert "v_year" not in _ERASE
+
+# The conversion goes tenant by tenant (below), so a fact of a tenant no longer in
+# ``tenants`` would be left half converted, hidden from every turn by the row-level policy.
+# Refused before anything changes: a check constraint naming the tenants there are is
+# validated on every row, whatever the policy (a foreign key's validation is not: it
+# reads through the policy), and is dropped again at once.
+_TENANTS_KNOWN = """
+DO $$
+DECLARE
+    v_known text;
+BEGIN
+    SELECT 'ARRAY[' || coalesce(string_agg(quote_literal(t.id::text), ', '), '') || ']::uuid[]'
+      INTO v_known FROM public.tenants t;
+    EXECUTE format('ALTER TABLE public.retention_facts ADD CONSTRAINT '
+                   'retention_facts_tenant_known CHECK (tenant_id = ANY (%s))', v_known);
+    ALTER TABLE public.retention_facts DROP CONSTRAINT retention_facts_tenant_known;
+EXCEPTION WHEN check_violation THEN
+    RAISE EXCEPTION 'retention_facts holds facts of a tenant not in tenants: not converted'
+        USING ERRCODE = '23514',
+              HINT = 'Restore the tenant, or delete its facts, then migrate again.';
+END
+$$
+"""
 
 # Each tenant's rows in turn: the owner is bound by the row-level policy too.
 _EACH_TENANT = """
@@ -168,8 +199,8 @@ _RESTORE = _EACH_TENANT.replace(
          WHERE f.tenant_id = v_tenant AND f.phase = 'erased';""",
 )
 
-FORWARDS = [_CONVERT, _ERASE]
-BACKWARDS = [_ERASE_BEFORE, _RESTORE]
+FORWARDS = [_TENANTS_KNOWN, _CONVERT, _ERASE]
+BACKWARDS = [_TENANTS_KNOWN, _ERASE_BEFORE, _RESTORE]
 
 
 async def forwards() -> MigrationManager:
