@@ -109,18 +109,29 @@ async def test_a_years_figures_stay_the_same_after_retention_erases_its_cases(
     # others: opened in February, closed in May (open at the financial year's end); in
     # June, closed in October (open at the academic year's); in November, closed in
     # February (open at the calendar year's).
-    openings = [(date(year, 2, 10), 89), (date(year, 6, 10), 122), (date(year, 11, 10), 92)]
+    openings = [(date(year, 2, 10), date(year, 5, 10)), (date(year, 6, 10), date(year, 10, 10)),
+                (date(year, 11, 10), date(year + 1, 2, 10))]  # fmt: skip
+    # At each kind's boundaries: opened on the first or last day of a year of some kind,
+    # closed on the last day of its year (closed at its end) or on the day after (open).
+    openings += [
+        (date(year, 1, 1), date(year, 12, 31)),  # calendar: closed on its last day
+        (date(year, 12, 31), date(year + 1, 1, 1)),  # calendar: closed the day after
+        (date(year, 4, 1), date(year + 1, 3, 31)),  # financial: closed on its last day
+        (date(year, 3, 31), date(year, 4, 1)),  # financial: closed the day after
+        (date(year, 9, 1), date(year + 1, 8, 31)),  # academic: closed on its last day
+        (date(year, 8, 31), date(year, 9, 1)),  # academic: closed the day after
+    ]
     parts = []
-    for day, days in openings:
+    for day, closed in openings:
         at = datetime(day.year, day.month, day.day, 11, tzinfo=UTC)
-        parts.append(await old_case(aisha, 9, at=at, open_for_days=days))
+        parts.append(await old_case(aisha, 9, at=at, open_for_days=(closed - day).days))
         years += [k for k in _years_around(day) if k not in years]
     with_all = _cube(await _figures(northmoor, year))
     every_year = {(y, kind): _cube(await _figures(northmoor, y, kind)) for y, kind in years}
 
     counts = await confirm_and_sweep(owner_conn, northmoor, "northmoor-admin")
 
-    assert counts["erased"] >= 6
+    assert counts["erased"] >= 12
     ids = [first["id"], second["id"], third["id"], *(p["id"] for p in parts)]
     assert await _kept(owner_conn, northmoor, ids) == 0
     assert _cube(await _figures(northmoor, year)) == with_all
@@ -130,6 +141,27 @@ async def test_a_years_figures_stay_the_same_after_retention_erases_its_cases(
         assert _cube(await _figures(northmoor, y, kind)) == cube, (y, kind)
     # Another service's figures never held these cases.
     assert _cube(await _figures(eastdale, year)) == eastdale_before
+
+
+async def test_a_contact_is_of_a_kind_the_service_offers_in_the_database_too(
+    aisha: httpx.AsyncClient, owner_conn: asyncpg.Connection, tenants: dict[str, TenantRef]
+) -> None:
+    # The return's "not known (case erased)" channel is the erased-early group's own, one
+    # figure with their reply and phase: a kept case's channel (its first incoming
+    # contact's kind) can never be it, nor the "none" of a case with no incoming contact.
+    tenant = tenants["northmoor"]
+    case = await old_case(aisha, 1)
+    for kind in ("unknown", "none", "Phone"):
+        with pytest.raises(asyncpg.CheckViolationError, match="case_contacts_kind"):
+            await as_tenant(
+                owner_conn, tenant,
+                "INSERT INTO case_contacts (id, tenant_id, case_id, kind, direction,"
+                " occurred_at, summary, side, recorded_by, recorded_at, version)"
+                " SELECT gen_random_uuid(), tenant_id, case_id, $2, direction, occurred_at,"
+                " summary, side, recorded_by, recorded_at, 1 FROM case_contacts"
+                " WHERE case_id = $1 LIMIT 1",
+                uuid.UUID(case["id"]), kind,
+            )  # fmt: skip
 
 
 async def test_the_years_cases_are_counted_by_their_values(
