@@ -194,10 +194,12 @@ async def test_a_case_past_retention_is_erased_everywhere_its_facts_kept_the_cha
     confide("audit", "verify", "--tenant", "northmoor")
 
 
-# Exactly what the statistics read of an erased case (rule 12, rule 14): its values, the
-# year it was opened in under each kind of year, and whether it was closed by the end of
-# each. A column added here is a deliberate, reviewed change: never a date finer than
-# that, never an id, never anything written.
+# What an erased case leaves for the statistics (rule 12, rule 14): its values, the year
+# it was opened in under each kind of year (together, which of three parts of a year: 3,
+# 5 and 4 months; all three kinds, since a service's kind can change until its first
+# release locks it), and whether it was closed by the end of each. A column added here is
+# a deliberate, reviewed change: never a date finer than that, never an id, never
+# anything written.
 FACT_COLUMNS = {
     "id": "uuid",
     "tenant_id": "uuid",
@@ -219,7 +221,7 @@ FACT_COLUMNS = {
 }
 
 
-async def test_the_facts_an_erased_case_leaves_are_exactly_what_the_statistics_read(
+async def test_an_erased_case_leaves_only_the_facts_listed(
     owner_conn: asyncpg.Connection,
 ) -> None:
     columns = await owner_conn.fetch(

@@ -45,16 +45,19 @@ class RetentionConfirmation(
 
 
 class RetentionFact(TenantOwned, tablename="retention_facts", tags=[WRITTEN_BY_FUNCTIONS]):
-    """What the statistics need of an erased case, de-identified, and nothing more: no id
-    of the case or of anyone on it, and no date but the year it was opened in under each
-    kind of year the return counts (calendar; financial, from April; academic, from
-    September: so a part of a year, never a month) and whether it was closed by the end
-    of each. The values the return counts are derived as the statistics derive them from
-    a kept case (channel, first reply, school phase too), so erasing a case moves no
-    figure (rule 12). Written by ``app_retention_erase`` only. Facts kept before the
-    months were have only the calendar year (the other kinds NULL); those kept before the
-    channel, reply and phase were have them "unknown", "unknown" and "erased": the same
-    cases in each (one shared figure of the return, never an inequality between two)."""
+    """What the statistics need of an erased case, de-identified: no id of the case or of
+    anyone on it, and no date but the year it was opened in under each kind of year the
+    return counts (calendar; financial, from April; academic, from September: together,
+    which of three parts of a year of 3, 5 and 4 months, never a month; all three, since
+    a service's kind can change until its first release locks it) and whether it was
+    closed by the end of each. The values the return counts are derived as the
+    statistics derive them from a kept case (channel, first reply, school phase too), so
+    erasing a case moves no figure (rule 12). Written by ``app_retention_erase`` only, in
+    random order: a fact's place in the table links it at most to its sweep's batch.
+    Facts kept before the months were have only the calendar year (the other kinds
+    NULL); those kept before the channel, reply and phase were have them "unknown",
+    "unknown" and "erased": the same cases in each (one shared figure of the return,
+    never an inequality between two)."""
 
     id = UUID(primary_key=True)
     year_opened = Integer()
