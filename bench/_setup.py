@@ -499,7 +499,7 @@ def _first_contacts_fill() -> str:
     import importlib
 
     migration = importlib.import_module(
-        "confide.platform.casework.piccolo_migrations.casework_2026_11_30t01_37_04_000000"
+        "confide.platform.casework.piccolo_migrations.casework_2026_11_30t02_30_42_000000"
     )
     return str(migration.FILL)
 

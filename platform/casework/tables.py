@@ -88,7 +88,7 @@ class Case(TenantOwned, tablename="cases"):
     # A returning family's new case names the case it follows (shown on both).
     follows_case_id = ref(null=True)
     # Kept by the database from the case's contacts, each by its latest version (trigger
-    # cases_first_contacts, casework's raw migration of 2026-11-30T01:37:04): how the
+    # cases_first_contacts, casework's raw migration of 2026-11-30T02:30:42): how the
     # family first made contact (the first incoming contact's kind) and when the service
     # first replied (the first outgoing contact). The statistics read them for a year's
     # cases at once (rule 12), where reading every case's contacts took seconds.

@@ -2,7 +2,7 @@ from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 from piccolo.columns.column_types import Timestamptz, Varchar
 from piccolo.columns.indexes import IndexMethod
 
-ID = "2026-11-30T01:37:03:820065"
+ID = "2026-11-30T02:30:41:512377"
 VERSION = "1.38.0"
 DESCRIPTION = "cases keep their first contact kind and first reply"
 

@@ -15,7 +15,7 @@ from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 
 from confide.platform.core.sql import raw
 
-ID = "2026-11-30T01:37:04:000000"
+ID = "2026-11-30T02:30:42:000000"
 VERSION = "1.38.0"
 DESCRIPTION = "cases keep their first contact kind and first reply"
 
