@@ -9,6 +9,10 @@ of the first outgoing one. The trigger locks the case's row before it reads the 
 so two contacts recorded on one case at the same moment are both counted (the second
 waits, then reads on a fresh snapshot); ``FOR NO KEY UPDATE`` does not wait on the key
 share the contact's own foreign key takes.
+
+The filling-in goes tenant by tenant, so a case of a tenant no longer in ``tenants`` would
+be skipped, hidden from every turn by the row-level policy: refused before anything
+changes, as retention's facts conversion (2026-11-30T01:34:58) refuses such facts.
 """
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
@@ -19,7 +23,29 @@ ID = "2026-11-30T02:30:42:000000"
 VERSION = "1.38.0"
 DESCRIPTION = "cases keep their first contact kind and first reply"
 
+# A check constraint naming the tenants there are is validated on every row, whatever the
+# policy (a foreign key's validation reads through it), and is dropped again at once.
+TENANTS_KNOWN = """
+DO $$
+DECLARE
+    v_known text;
+BEGIN
+    SELECT 'ARRAY[' || coalesce(string_agg(quote_literal(t.id::text), ', '), '') || ']::uuid[]'
+      INTO v_known FROM public.tenants t;
+    EXECUTE format('ALTER TABLE public.cases ADD CONSTRAINT '
+                   'cases_tenant_known CHECK (tenant_id = ANY (%s))', v_known);
+    ALTER TABLE public.cases DROP CONSTRAINT cases_tenant_known;
+EXCEPTION WHEN check_violation THEN
+    RAISE EXCEPTION 'cases holds cases of a tenant not in tenants: their first contacts '
+                    'would not be filled in'
+        USING ERRCODE = '23514',
+              HINT = 'Restore the tenant, or delete its cases, then migrate again.';
+END
+$$
+"""
+
 FORWARDS = [
+    TENANTS_KNOWN,
     # The case's values from its contacts, each by its latest version.
     """
 CREATE FUNCTION cases_first_contacts() RETURNS trigger
