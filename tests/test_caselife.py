@@ -14,6 +14,7 @@ import httpx
 import pytest
 
 from tests.helpers.casework import NM, as_tenant, case_audit, enquiry, new_case
+from tests.helpers.environment import APP_URL
 from tests.helpers.http import patch, post
 from tests.helpers.tenants import TenantRef
 
@@ -238,7 +239,8 @@ async def test_a_case_keeps_its_first_contact_and_reply_through_corrections(
 ) -> None:
     """How the family first made contact and when the service first replied, which the
     statistics read from the case (rule 12), follow its contacts as they are recorded and
-    corrected (each by its latest version), two recorded at once both counted."""
+    corrected (each by its latest version). Two at once through the API need not meet in
+    the database; two connections are made to, below."""
     case = await new_case(aisha)
     path = f"{NM}/cases/{case['id']}"
     start = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=5)
@@ -279,6 +281,103 @@ async def test_a_case_keeps_its_first_contact_and_reply_through_corrections(
     )  # fmt: skip
     assert corrected.status_code == 201, corrected.text
     assert await firsts() == ("phone", start)
+
+
+async def test_two_contacts_recorded_at_once_on_a_case_are_both_counted(
+    aisha: httpx.AsyncClient, owner_conn: asyncpg.Connection, tenants: dict[str, TenantRef]
+) -> None:
+    """Two caseworkers recording on one case at once, on two connections as the
+    application: the second's trigger waits for the first's transaction (the case's row
+    lock), then reads the contacts afresh. Without the lock it read them before the first
+    committed and kept the later call as the family's first (seen red with it removed)."""
+    tenant = tenants["northmoor"].id
+    case = uuid.UUID((await new_case(aisha))["id"])
+    start = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=5)
+    reply = await post(aisha, f"{NM}/cases/{case}/contacts", {
+        "kind": "phone", "direction": "outgoing", "summary": "Rang back",
+        "occurred_at": (start + timedelta(hours=4)).isoformat()})  # fmt: skip
+    assert reply.status_code == 201, reply.text
+    [staff] = await as_tenant(
+        owner_conn, tenants["northmoor"],
+        "SELECT recorded_by FROM case_contacts WHERE case_id = $1", case,
+    )  # fmt: skip
+    insert = (
+        "INSERT INTO case_contacts (tenant_id, id, case_id, kind, direction, occurred_at,"
+        " summary, recorded_by) VALUES ($1, gen_random_uuid(), $2, $3, 'incoming', $4,"
+        " 'Spoke', $5)"
+    )
+    one, two = await asyncpg.connect(APP_URL), await asyncpg.connect(APP_URL)
+    try:
+        first, second = one.transaction(), two.transaction()
+        for conn, tx in ((one, first), (two, second)):
+            await tx.start()
+            await conn.execute("SELECT set_config('app.tenant_id', $1, true)", str(tenant))
+        await one.execute(insert, tenant, case, "phone", start + timedelta(hours=1), staff[0])
+        later = asyncio.create_task(
+            two.execute(insert, tenant, case, "text", start + timedelta(hours=2), staff[0])
+        )
+        for _ in range(400):  # until the second waits on the first
+            if await owner_conn.fetchval(
+                "SELECT count(*) FROM pg_locks WHERE pid = $1 AND NOT granted",
+                two.get_server_pid(),
+            ):
+                break
+            await asyncio.sleep(0.05)
+        else:
+            pytest.fail("the second contact never waited for the first")
+        await first.commit()
+        await later
+        await second.commit()
+    finally:
+        await one.close()
+        await two.close()
+    [row] = await as_tenant(owner_conn, tenants["northmoor"],
+                            "SELECT first_contact_kind, first_reply_at FROM cases WHERE id = $1",
+                            case)  # fmt: skip
+    assert (row[0], row[1]) == ("phone", start + timedelta(hours=4))
+
+
+async def test_a_contact_changed_moved_or_deleted_outside_the_application_moves_the_firsts(
+    aisha: httpx.AsyncClient, owner_conn: asyncpg.Connection, tenants: dict[str, TenantRef]
+) -> None:
+    """The application only inserts contacts, but retention's erase deletes them and the
+    owner can repair one: the case a contact was on, and the one it is on, follow."""
+    first, second = await new_case(aisha), await new_case(aisha)
+    start = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=5)
+    ids = {}
+    for name, kind, direction, hours in [
+        ("call", "phone", "incoming", 1),
+        ("mail", "email", "incoming", 2),
+        ("reply", "phone", "outgoing", 3),
+    ]:
+        added = await post(aisha, f"{NM}/cases/{first['id']}/contacts", {
+            "kind": kind, "direction": direction, "summary": "Spoke",
+            "occurred_at": (start + timedelta(hours=hours)).isoformat()})  # fmt: skip
+        assert added.status_code == 201, added.text
+        ids[name] = uuid.UUID(added.json()["id"])
+
+    async def change(sql: str, contact: str) -> list[Any]:
+        await as_tenant(owner_conn, tenants["northmoor"], sql, ids[contact])
+        rows = await as_tenant(
+            owner_conn, tenants["northmoor"],
+            "SELECT first_contact_kind, first_reply_at FROM cases WHERE id = ANY ($1)"
+            " ORDER BY id = $2 DESC", [uuid.UUID(first["id"]), uuid.UUID(second["id"])],
+            uuid.UUID(first["id"]),
+        )  # fmt: skip
+        return [(row[0], row[1]) for row in rows]
+
+    assert await change("SELECT $1::uuid", "call") == [
+        ("phone", start + timedelta(hours=3)),
+        (None, None),
+    ]
+    changed = "UPDATE case_contacts SET kind = 'video' WHERE id = $1"
+    assert await change(changed, "call") == [("video", start + timedelta(hours=3)), (None, None)]
+    moved = f"UPDATE case_contacts SET case_id = '{second['id']}' WHERE id = $1"
+    assert await change(moved, "reply") == [("video", None), (None, start + timedelta(hours=3))]
+    assert await change("DELETE FROM case_contacts WHERE id = $1", "call") == [
+        ("email", None),
+        (None, start + timedelta(hours=3)),
+    ]
 
 
 async def test_a_closed_case_reopens_with_a_reason_kept_as_a_version(

@@ -1,6 +1,6 @@
 """What the cases table cannot declare: its first contact's kind and first reply kept by a
-trigger on every contact recorded (a correction included), the existing cases' filled in
-tenant by tenant (the owner is bound by the row-level policy too), and the indexes the
+trigger on every contact recorded (a correction included), changed or deleted (for the
+case it was on and the one it is on), the existing cases' filled in tenant by tenant (the owner is bound by the row-level policy too), and the indexes the
 statistics read a period's cases and the open cases by (rule 12).
 
 The values are each contact's latest version's, as the statistics read them: the kind of
@@ -50,24 +50,39 @@ FORWARDS = [
     """
 CREATE FUNCTION cases_first_contacts() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, public, pg_temp AS $$
+DECLARE
+    v_tenant uuid;
+    v_case uuid;
 BEGIN
-    PERFORM 1 FROM public.cases c WHERE c.tenant_id = NEW.tenant_id AND c.id = NEW.case_id
-        FOR NO KEY UPDATE;
-    UPDATE public.cases c SET (first_contact_kind, first_reply_at) = (
-        SELECT (array_agg(v.kind ORDER BY v.occurred_at, v.recorded_at)
-                    FILTER (WHERE v.direction = 'incoming'))[1],
-               min(v.occurred_at) FILTER (WHERE v.direction = 'outgoing')
-          FROM (SELECT DISTINCT ON (coalesce(x.original_id, x.id)) x.kind, x.direction,
-                       x.occurred_at, x.recorded_at
-                  FROM public.case_contacts x
-                 WHERE x.tenant_id = NEW.tenant_id AND x.case_id = NEW.case_id
-                 ORDER BY coalesce(x.original_id, x.id), x.version DESC) v)
-     WHERE c.tenant_id = NEW.tenant_id AND c.id = NEW.case_id;
+    -- The case the contact was on and the one it is on now (an insert has no OLD, a
+    -- delete no NEW), each once and locked in one order.
+    FOR v_tenant, v_case IN
+        SELECT DISTINCT x.tenant_id, x.case_id
+          FROM (VALUES (OLD.tenant_id, OLD.case_id), (NEW.tenant_id, NEW.case_id))
+               AS x (tenant_id, case_id)
+         WHERE x.case_id IS NOT NULL
+         ORDER BY x.tenant_id, x.case_id
+    LOOP
+        PERFORM 1 FROM public.cases c WHERE c.tenant_id = v_tenant AND c.id = v_case
+            FOR NO KEY UPDATE;
+        UPDATE public.cases c SET (first_contact_kind, first_reply_at) = (
+            SELECT (array_agg(v.kind ORDER BY v.occurred_at, v.recorded_at)
+                        FILTER (WHERE v.direction = 'incoming'))[1],
+                   min(v.occurred_at) FILTER (WHERE v.direction = 'outgoing')
+              FROM (SELECT DISTINCT ON (coalesce(x.original_id, x.id)) x.kind, x.direction,
+                           x.occurred_at, x.recorded_at
+                      FROM public.case_contacts x
+                     WHERE x.tenant_id = v_tenant AND x.case_id = v_case
+                     ORDER BY coalesce(x.original_id, x.id), x.version DESC) v)
+         WHERE c.tenant_id = v_tenant AND c.id = v_case;
+    END LOOP;
     RETURN NULL;
 END
 $$""",
-    "CREATE TRIGGER case_contacts_first_contacts AFTER INSERT ON case_contacts"
-    " FOR EACH ROW EXECUTE FUNCTION cases_first_contacts()",
+    # A contact is only ever inserted by the application (the table is append-only to
+    # it), but retention's erase deletes, and the owner can change one: the case follows.
+    "CREATE TRIGGER case_contacts_first_contacts AFTER INSERT OR UPDATE OR DELETE"
+    " ON case_contacts FOR EACH ROW EXECUTE FUNCTION cases_first_contacts()",
     # A period's cases, with their first reply for the managers' report read from the
     # index alone; the open cases for its caseloads (a small share of all the cases).
     "CREATE INDEX cases_opened ON cases (tenant_id, opened_on) INCLUDE (first_reply_at)",
