@@ -337,6 +337,34 @@ async def test_two_contacts_recorded_at_once_on_a_case_are_both_counted(
     assert (row[0], row[1]) == ("phone", start + timedelta(hours=4))
 
 
+async def test_two_first_contacts_at_the_same_moment_give_one_answer(
+    aisha: httpx.AsyncClient, owner_conn: asyncpg.Connection, tenants: dict[str, TenantRef]
+) -> None:
+    """Two incoming contacts that happened and were recorded at the same moment (one
+    transaction): the first is the one of the lower contact id, whatever the order they
+    were written or read in. The contacts reach the ordering sorted by their id already,
+    so without the tie-break this passes too by luck of the sort; seen red with the
+    tie-break reversed (``v.contact DESC``)."""
+    nm = tenants["northmoor"]
+    case = uuid.UUID((await new_case(aisha))["id"])
+    [staff] = await as_tenant(
+        owner_conn, nm, "SELECT created_by FROM cases WHERE id = $1", case
+    )  # fmt: skip
+    at = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=1)
+    low, high = uuid.UUID(int=1), uuid.UUID(int=2**128 - 1)  # the higher one written first
+    await as_tenant(
+        owner_conn, nm,
+        "INSERT INTO case_contacts (tenant_id, id, case_id, kind, direction, occurred_at,"
+        " summary, recorded_by, recorded_at) SELECT $1, x.id, $2, x.kind, 'incoming', $3,"
+        " 'Spoke', $4, $3 FROM unnest($5::uuid[], $6::text[]) AS x (id, kind)",
+        nm.id, case, at, staff[0], [high, low], ["phone", "video"],
+    )  # fmt: skip
+    [row] = await as_tenant(
+        owner_conn, nm, "SELECT first_contact_kind FROM cases WHERE id = $1", case
+    )  # fmt: skip
+    assert row[0] == "video"
+
+
 async def test_a_contact_changed_moved_or_deleted_outside_the_application_moves_the_firsts(
     aisha: httpx.AsyncClient, owner_conn: asyncpg.Connection, tenants: dict[str, TenantRef]
 ) -> None:

@@ -4,8 +4,8 @@ case it was on and the one it is on), the existing cases' filled in tenant by te
 statistics read a period's cases and the open cases by (rule 12).
 
 The values are each contact's latest version's, as the statistics read them: the kind of
-the first incoming contact (by when it happened, then when it was recorded) and the time
-of the first outgoing one. The trigger locks the case's row before it reads the contacts,
+the first incoming contact (by when it happened, then when it was recorded, then the
+contact's id, so a tie gives one answer) and the time of the first outgoing one. The trigger locks the case's row before it reads the contacts,
 so two contacts recorded on one case at the same moment are both counted (the second
 waits, then reads on a fresh snapshot); ``FOR NO KEY UPDATE`` does not wait on the key
 share the contact's own foreign key takes.
@@ -66,11 +66,11 @@ BEGIN
         PERFORM 1 FROM public.cases c WHERE c.tenant_id = v_tenant AND c.id = v_case
             FOR NO KEY UPDATE;
         UPDATE public.cases c SET (first_contact_kind, first_reply_at) = (
-            SELECT (array_agg(v.kind ORDER BY v.occurred_at, v.recorded_at)
+            SELECT (array_agg(v.kind ORDER BY v.occurred_at, v.recorded_at, v.contact)
                         FILTER (WHERE v.direction = 'incoming'))[1],
                    min(v.occurred_at) FILTER (WHERE v.direction = 'outgoing')
               FROM (SELECT DISTINCT ON (coalesce(x.original_id, x.id)) x.kind, x.direction,
-                           x.occurred_at, x.recorded_at
+                           x.occurred_at, x.recorded_at, coalesce(x.original_id, x.id) AS contact
                       FROM public.case_contacts x
                      WHERE x.tenant_id = v_tenant AND x.case_id = v_case
                      ORDER BY coalesce(x.original_id, x.id), x.version DESC) v)
@@ -101,11 +101,12 @@ BACKWARDS = [
 FILL = """
 UPDATE cases c SET first_contact_kind = f.kind, first_reply_at = f.reply
   FROM (SELECT v.case_id,
-               (array_agg(v.kind ORDER BY v.occurred_at, v.recorded_at)
+               (array_agg(v.kind ORDER BY v.occurred_at, v.recorded_at, v.contact)
                     FILTER (WHERE v.direction = 'incoming'))[1] AS kind,
                min(v.occurred_at) FILTER (WHERE v.direction = 'outgoing') AS reply
           FROM (SELECT DISTINCT ON (coalesce(x.original_id, x.id)) x.case_id, x.kind,
-                       x.direction, x.occurred_at, x.recorded_at
+                       x.direction, x.occurred_at, x.recorded_at,
+                       coalesce(x.original_id, x.id) AS contact
                   FROM case_contacts x
                  ORDER BY coalesce(x.original_id, x.id), x.version DESC) v
          GROUP BY v.case_id) f
