@@ -365,6 +365,21 @@ async def test_two_first_contacts_at_the_same_moment_give_one_answer(
     assert row[0] == "video"
 
 
+async def test_a_cases_first_contact_kind_is_a_contacts_kind_or_none(
+    aisha: httpx.AsyncClient, owner_conn: asyncpg.Connection, tenants: dict[str, TenantRef]
+) -> None:
+    """The statistics' "not known (case erased)" channel is the erased group's own: a kept
+    case's first contact kind is never "unknown", nor any other word, even written by
+    hand (check cases_first_contact_kind)."""
+    case = uuid.UUID((await new_case(aisha))["id"])
+    set_kind = "UPDATE cases SET first_contact_kind = $2 WHERE id = $1"
+    for kind in ("unknown", "none", "Phone"):
+        with pytest.raises(asyncpg.CheckViolationError, match="cases_first_contact_kind"):
+            await as_tenant(owner_conn, tenants["northmoor"], set_kind, case, kind)
+    for kind in ("text", None):
+        await as_tenant(owner_conn, tenants["northmoor"], set_kind, case, kind)
+
+
 async def test_a_contact_changed_moved_or_deleted_outside_the_application_moves_the_firsts(
     aisha: httpx.AsyncClient, owner_conn: asyncpg.Connection, tenants: dict[str, TenantRef]
 ) -> None:

@@ -108,6 +108,10 @@ class Case(TenantOwned, tablename="cases"):
         "status = 'open' OR (outcome IS NOT NULL AND closed_on IS NOT NULL)"
     )
     cases_follows_another = Check("follows_case_id IS NULL OR follows_case_id <> id")
+    # One of a contact's kinds (case_contacts_kind) or none yet (NULL passes a check).
+    cases_first_contact_kind = Check(
+        "first_contact_kind IN (" + ", ".join(f"'{kind.value}'" for kind in ContactKind) + ")"
+    )
 
 
 class CasePerson(TenantOwned, tablename="case_people"):
