@@ -124,9 +124,12 @@ SELECT 'request', r.kind, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
 """
 
 
-#: Room for a year's cases to be grouped in memory (this transaction only): with the
-#: server's default, 1,000,000 cases' year spilled its grouping to disk.
+#: Room for a year's cases to be grouped in memory: with the server's default, 1,000,000
+#: cases' year spilled its grouping to disk. ``SET LOCAL`` would last for the rest of the
+#: caller's transaction (each sort and hash of whatever it runs next could take as much),
+#: so ``_ROOM_BACK`` puts the configured value back once the statement is read.
 _ROOM = "SET LOCAL work_mem = '64MB'"
+_ROOM_BACK = "SET LOCAL work_mem TO DEFAULT"
 #: The statement as asyncpg takes it (``$1``...): sent on the transaction's connection, its
 #: rows are read as they come (tens of thousands for a large service's year, where making
 #: each a dict first cost a tenth of a second).
@@ -143,6 +146,7 @@ async def year_figures(
     db = connection()
     await db.execute(_ROOM)
     rows = await db.fetch(_YEAR_NUMBERED, tenant_id, start, end, year, kind)
+    await db.execute(_ROOM_BACK)
     # Taken as PostgreSQL typed them (text, integer and bigint are str and int already).
     counts = tuple(
         CaseCount(
