@@ -241,6 +241,7 @@ async def seed(
     manager), names and cases as (case id, index of the assigned caseworker)."""
     admin = await asyncpg.connect(BENCH_URL)
     tenants: dict[UUID, dict[str, Any]] = {}
+    indexes: list[Any] = []
     try:
         rows = await admin.fetch("SELECT id, slug FROM tenants WHERE slug LIKE 'bench%'")
         # Secondary indexes are rebuilt after the load (much faster than row by row);
@@ -383,8 +384,21 @@ async def seed(
             await admin.execute(index["indexdef"])
         await admin.execute("VACUUM ANALYZE")
     finally:
+        await _rebuild(admin, indexes)
         await admin.close()
     return tenants
+
+
+async def _rebuild(admin: asyncpg.Connection, indexes: list[Any]) -> None:
+    """The load's dropped indexes back, if it stopped partway (and triggers on again): a
+    kept database is never left without them. Those already rebuilt are left alone."""
+    await admin.execute("SET session_replication_role = origin")
+    for index in indexes:
+        definition = str(index["indexdef"])
+        for start in ("CREATE INDEX ", "CREATE UNIQUE INDEX "):
+            if definition.startswith(start):
+                definition = start + "IF NOT EXISTS " + definition[len(start) :]
+        await admin.execute(definition)
 
 
 def prepare(
@@ -657,6 +671,7 @@ async def seed_bulk(
     cases: the statistics bench needs neither)."""
     admin = await asyncpg.connect(BENCH_URL)
     tenants: dict[UUID, dict[str, Any]] = {}
+    indexes: list[Any] = []
     today = date(2026, 11, 25)
     try:
         [row] = await admin.fetch("SELECT id, slug FROM tenants WHERE slug LIKE 'bench%'")
@@ -704,5 +719,6 @@ async def seed_bulk(
         print(f"  indexes and VACUUM ANALYZE {time.perf_counter() - started:.1f} s", flush=True)
         tenants[tenant] = {"slug": row["slug"], "staff": staff, "names": [], "cases": []}
     finally:
+        await _rebuild(admin, indexes)
         await admin.close()
     return tenants

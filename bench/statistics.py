@@ -9,10 +9,12 @@ minutes for 1,000,000 cases), then, in one tenant transaction each as a request 
 the last calendar year's figures alone (the one statement), the first release of that
 year (figures, disclosure control over every table, CSV and workbook, kept and audited),
 the same release asked for again (the kept one), and the managers' report over the last
-12 weeks; then the report's page served by ``confide serve`` (one connection, one request
-at a time). Drops everything at the end unless ``--keep``; ``--reuse RUN`` measures a
-kept database again (after ``confide migrate``), ``--drop`` then drops it. The machine's
-load is printed beside the figures: others may be using its cores.
+12 weeks; a contact recorded through the casework service, with the cases' first
+contacts' trigger and without it (the write path it costs); then the report's page
+served by ``confide serve`` (one connection, one request at a time). Drops everything at
+the end unless ``--keep``; ``--reuse RUN`` measures a kept database again (after
+``confide migrate``), ``--drop`` then drops it. The machine's load is printed beside the
+figures: others may be using its cores.
 
     .venv/bin/python bench/statistics.py                          # 1,000,000 cases
     bash bench/run --only statistics --cases 100000 --keep        # prints its RUN
@@ -25,7 +27,7 @@ import argparse
 import asyncio
 import os
 import time
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -100,6 +102,54 @@ async def _measure(tenant_id: UUID, manager_id: UUID) -> dict[str, Any]:
         timings["report_cpu"] = [a - b for a, b in zip(_cpu(), cpu, strict=True)]
         return timings
     finally:
+        await close_pool()
+
+
+async def _write_path(tenant_id: UUID, contacts: int = 200) -> dict[str, float]:
+    """The cost of recording a contact (ms each): ``contacts`` incoming calls through the
+    casework service, one transaction each as a request would, by the caseworker assigned
+    to each open case, with the first contacts' trigger off (as before it was) and on. The
+    two halves take different cases, alternating, after a few to warm up."""
+    import asyncpg
+
+    from confide.platform.casework import records
+    from confide.platform.casework.schemas import ContactKind, Direction, NewContact
+    from confide.platform.core.db import close_pool, start_pool, tenant_transaction
+    from confide.platform.identity.staff import get_staff
+
+    admin = await asyncpg.connect(_setup.BENCH_URL)
+    await start_pool()
+    try:
+        rows = await admin.fetch(
+            "SELECT a.case_id, a.staff_id FROM cases c JOIN case_assignments a"
+            " ON a.tenant_id = c.tenant_id AND a.case_id = c.id AND a.ended_at IS NULL"
+            " WHERE c.tenant_id = $1 AND c.status = 'open' ORDER BY c.id LIMIT $2",
+            tenant_id, 2 * contacts + 20,
+        )  # fmt: skip
+        staff = {}
+        async with tenant_transaction(tenant_id):
+            for worker in {r["staff_id"] for r in rows}:
+                staff[worker] = await get_staff(worker)
+        when = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=5)
+        spent = {"off": 0.0, "on": 0.0}
+        for n, row in enumerate(rows):
+            state = "off" if n % 2 else "on"
+            if n >= 20:
+                trigger = "DISABLE" if state == "off" else "ENABLE"
+                await admin.execute(
+                    f"ALTER TABLE case_contacts {trigger} TRIGGER case_contacts_first_contacts"
+                )
+            contact = NewContact(kind=ContactKind.PHONE, direction=Direction.INCOMING,
+                                 occurred_at=when, summary="Rang about the plan")  # fmt: skip
+            started = time.perf_counter()
+            async with tenant_transaction(tenant_id):
+                await records.add_contact(row["case_id"], staff[row["staff_id"]], contact)
+            if n >= 20:
+                spent[state] += time.perf_counter() - started
+        return {state: 1000 * total / ((len(rows) - 20) // 2) for state, total in spent.items()}
+    finally:
+        await admin.execute("ALTER TABLE case_contacts ENABLE TRIGGER case_contacts_first_contacts")
+        await admin.close()
         await close_pool()
 
 
@@ -196,6 +246,13 @@ def main() -> None:
             f" {t['report_s'] * 1000:.0f} ms (goal: under 300 ms; CPU: Python"
             f" {report_cpu[0]} ms, PostgreSQL {report_cpu[1]} ms);"
             f" load {_load()}",
+            flush=True,
+        )
+        written = asyncio.run(_write_path(tenant_id))
+        print(
+            f"a contact recorded (the casework service, one transaction each, alternating):"
+            f" {written['on']:.2f} ms with the first contacts' trigger,"
+            f" {written['off']:.2f} ms without it; load {_load()}",
             flush=True,
         )
         page = sorted(_served_report(tenant_id, info))
