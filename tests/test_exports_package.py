@@ -13,6 +13,8 @@ import zipfile
 import asyncpg
 import httpx
 
+from confide.platform.core.db import tenant_transaction
+from confide.platform.storage.services import tenant_files
 from tests.helpers.casework import NM, as_tenant, new_case
 from tests.helpers.consent import add_note, record_consent, send, share_body
 from tests.helpers.documents import LETTER, upload
@@ -158,3 +160,31 @@ async def test_no_package_for_a_share_that_was_not_allowed_or_went_nowhere(
         assert not page.content.startswith(b"PK")
         record = await aisha.get(f"{PAGES}/cases/{cid}/disclosures/{share['id']}")
         assert parse(record).first("[data-testid=package-link]") is None
+
+
+async def test_a_stored_file_that_is_not_the_one_shared_is_a_409_never_sent(
+    aisha: httpx.AsyncClient, owner_conn: asyncpg.Connection, tenants: dict[str, TenantRef]
+) -> None:
+    """The shared version's stored object replaced (as someone with the bucket could): its
+    SHA-256 is no longer the one the share recorded, so the package refuses (409
+    ``shared_file_changed``) on the API and the page, and nothing leaves the case."""
+    nm = tenants["northmoor"]
+    cid, share = await _shared(aisha)
+    [row] = await as_tenant(
+        owner_conn, nm, "SELECT object_id FROM case_documents WHERE case_id = $1", uuid.UUID(cid)
+    )
+    async with tenant_transaction(nm.id):
+        files = await tenant_files()
+    await files.put(row["object_id"], LETTER.replace(b"Jasmine", b"Someone"))
+    got = await aisha.get(f"{NM}/cases/{cid}/disclosures/{share['id']}/package")
+    assert got.status_code == 409, got.status_code
+    assert got.json()["code"] == "shared_file_changed"
+    page = await aisha.get(f"{PAGES}/cases/{cid}/disclosures/{share['id']}/package")
+    assert page.status_code == 409, page.status_code
+    assert not page.content.startswith(b"PK")
+    downloads = await as_tenant(
+        owner_conn, nm,
+        "SELECT count(*) AS n FROM audit_entries WHERE action = 'disclosure_package_downloaded'"
+        " AND subject_id = $1", uuid.UUID(cid),
+    )  # fmt: skip
+    assert downloads[0]["n"] == 0
