@@ -188,3 +188,30 @@ async def test_a_stored_file_that_is_not_the_one_shared_is_a_409_never_sent(
         " AND subject_id = $1", uuid.UUID(cid),
     )  # fmt: skip
     assert downloads[0]["n"] == 0
+
+
+async def test_the_package_gives_its_moments_in_england(
+    aisha: httpx.AsyncClient, owner_conn: asyncpg.Connection, tenants: dict[str, TenantRef]
+) -> None:
+    """A share asked for at 23:30 UTC on a summer's night was asked for at 00:30 the next
+    day in England: the record says so, as the share's page does."""
+    cid, share = await _shared(aisha)
+    async with owner_conn.transaction():  # past the guard that freezes a sent share
+        await owner_conn.execute("ALTER TABLE disclosures DISABLE TRIGGER disclosures_guard")
+        await owner_conn.execute(
+            "SELECT set_config('app.tenant_id', $1, true)", str(tenants["northmoor"].id)
+        )
+        await owner_conn.execute(
+            "UPDATE disclosures SET requested_at = '2026-07-01 23:30:00+00' WHERE id = $1",
+            uuid.UUID(str(share["id"])),
+        )
+        await owner_conn.execute("ALTER TABLE disclosures ENABLE TRIGGER disclosures_guard")
+    record = await aisha.get(f"{PAGES}/cases/{cid}/disclosures/{share['id']}")
+    asked = parse(record).one("[data-testid=step-asked]").text
+    assert "2 July 2026 at 12:30am" in asked, asked
+    got = await aisha.get(f"{NM}/cases/{cid}/disclosures/{share['id']}/package")
+    assert got.status_code == 200, got.text
+    files = _unzipped(got.content)
+    [record_pdf] = [n for n in files if n.endswith(".pdf") and "/" not in n]
+    first = pdf_pages(files[record_pdf])[0]
+    assert "2 July 2026 at 12:30am" in first, first

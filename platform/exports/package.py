@@ -27,7 +27,6 @@ from confide.platform.consent.schemas import (
     ItemKind,
     SharedItem,
 )
-from confide.platform.core.clock import SERVICE_ZONE
 from confide.platform.core.errors import Conflict, Invalid
 from confide.platform.core.logs import get_logger
 from confide.platform.documents import services as documents
@@ -60,7 +59,7 @@ def render(disclosure: DisclosureView, *, made_at: datetime, made_by: str) -> by
     """The PDF: the record on the first page, then every item exactly as recorded."""
     context = {
         "d": disclosure,
-        "made_at": made_at.astimezone(SERVICE_ZONE),
+        "made_at": made_at,
         "made_by": made_by,
         "legal_bases": disclosures.LEGAL_BASIS_LABELS,
         "bases": disclosures.BASIS_LABELS,
