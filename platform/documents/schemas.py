@@ -106,8 +106,10 @@ class DocumentFile:
 
 @dataclass(frozen=True, slots=True)
 class SharedVersion:
-    """One exact version of a document chosen for a share: what the disclosure records."""
+    """One exact version of a document chosen for a share: what the disclosure records
+    (``case_id``: the case it was found on, checked against the share's)."""
 
+    case_id: UUID
     document_id: UUID
     version: int
     title: str

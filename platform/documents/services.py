@@ -386,14 +386,16 @@ def parse_share_ref(ref: str) -> tuple[UUID, int | None] | None:
 
 async def versions_for_share(case: CaseView, refs: list[str]) -> dict[str, SharedVersion]:
     """For a share on an opened case: the exact version of each document named (the
-    latest when none is), by the reference given, for the disclosure's snapshot. A
-    reference that is not one of the case's documents is left out."""
+    latest when none is), by the reference given, for the disclosure's snapshot. Looked up
+    by the case and the document together (and the version named), so a reference to
+    another case's document, or to a version the document does not have, is left out."""
     parsed = {ref: parse_share_ref(ref) for ref in refs}
     found = await queries.versions_for_share(case.id, [p for p in parsed.values() if p is not None])
+    chosen = {ref: found.get(p) for ref, p in parsed.items() if p is not None}
     return {
-        ref: found[p[0]]
-        for ref, p in parsed.items()
-        if p is not None and p[0] in found and p[1] in (None, found[p[0]].version)
+        ref: version
+        for ref, version in chosen.items()
+        if version is not None and version.case_id == case.id
     }
 
 
