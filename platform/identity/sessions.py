@@ -67,8 +67,10 @@ async def start(
     return token
 
 
-async def load(token: str | None, tenant_id: UUID) -> StaffSession | None:
-    """The live session for ``token`` at this tenant, renewing its idle timer."""
+async def load(token: str | None, tenant_id: UUID, *, renew: bool = True) -> StaffSession | None:
+    """The live session for ``token`` at this tenant, renewing its idle timer unless
+    ``renew`` is false (a page's own background poll: someone who walked away from it is
+    idle, and their session ends on time)."""
     if not token or len(token) > 100:
         return None
     sessions = store("sessions")
@@ -82,7 +84,7 @@ async def load(token: str | None, tenant_id: UUID) -> StaffSession | None:
     if now >= session.expires or now - session.last_seen >= session.idle_seconds:
         await sessions.delete(_key(token))
         return None
-    if now - session.last_seen >= _RENEW_AFTER:
+    if renew and now - session.last_seen >= _RENEW_AFTER:
         renewed = StaffSession(**{**asdict(session), "last_seen": now})
         remaining = int(min(session.idle_seconds, session.expires - now)) + 1
         await sessions.set(_key(token), json.dumps(asdict(renewed)), expires_in=remaining)

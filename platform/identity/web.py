@@ -27,6 +27,16 @@ from confide.tenants.schemas import TenantView
 _SESSION = "confide_session"
 _PENDING = "confide_session_pending"  # scope state: what prepare found, for enter
 
+#: A route's ``opt`` for what a page's script asks on its own, over and over (an export's
+#: progress): it never renews the session's idle timer, so a person who walked away from
+#: the page is signed out on time. Anything a person does renews it as before.
+BACKGROUND_POLL = {"renews_session": False}
+
+
+def _renews_session(scope: Any) -> bool:
+    handler = scope.get("route_handler")
+    return bool(getattr(handler, "opt", {}).get("renews_session", True))
+
 
 def _cookie(scope: Any, name: str) -> str | None:
     for key, value in scope.get("headers") or []:
@@ -47,7 +57,7 @@ class AttachStaff:
         row unchanged), which saves reading it again."""
         scope["user"] = None
         token = _cookie(scope, sessions.COOKIE)
-        session = await sessions.load(token, tenant.id)
+        session = await sessions.load(token, tenant.id, renew=_renews_session(scope))
         check = None if session is None else staff.session_check(tenant.id, session.user)
         scope.setdefault("state", {})[_PENDING] = (token, session, check and check[1])
         return check and check[0]
