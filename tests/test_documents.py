@@ -322,9 +322,12 @@ async def test_retention_erases_a_cases_documents_and_their_stored_objects(
 
 
 @contextlib.asynccontextmanager
-async def fake_clamd(verdict: bytes) -> AsyncIterator[tuple[int, list[bytes]]]:
+async def fake_clamd(
+    verdict: bytes, on_scan: Callable[[], Awaitable[None]] | None = None
+) -> AsyncIterator[tuple[int, list[bytes]]]:
     """A ClamAV daemon's side of INSTREAM on a loopback port: reads the chunks, answers
-    ``verdict``; what it was sent is kept for the test."""
+    ``verdict`` (after ``on_scan``, while the upload waits for it); what it was sent is
+    kept for the test."""
     received: list[bytes] = []
 
     async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -337,6 +340,8 @@ async def fake_clamd(verdict: bytes) -> AsyncIterator[tuple[int, list[bytes]]]:
                 break
             data += await reader.readexactly(length)
         received.append(data)
+        if on_scan is not None:
+            await on_scan()
         writer.write(verdict + b"\0")
         await writer.drain()
         writer.close()
@@ -402,3 +407,53 @@ async def test_a_scanner_that_cannot_be_reached_refuses_the_upload(
         reload_settings()
     assert answer.status_code == 400
     assert "could not be checked" in answer.json()["errors"]["file"]
+
+
+async def test_uploads_are_checked_before_the_transaction_opens(
+    aisha: httpx.AsyncClient, owner_conn: asyncpg.Connection, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file's type and the scanner's verdict are found before the request's database
+    transaction opens: while the scanner has the file (and while the bytes are sniffed,
+    just before), no transaction of the app is open, on the API's upload and new version
+    and on the page's upload."""
+    from confide.platform.core.settings import reload_settings
+
+    open_then: list[int] = []
+
+    async def transactions_open() -> None:
+        open_then.append(
+            await owner_conn.fetchval(
+                # A transaction holds its own virtualxid lock while it lasts; pg_locks
+                # shows every role's (pg_stat_activity hides the app role's state).
+                "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a USING (pid)"
+                " WHERE l.locktype = 'virtualxid' AND a.datname = current_database()"
+                " AND l.pid <> pg_backend_pid()"
+            )
+        )
+
+    case = await new_case(aisha)
+    url = f"/t/northmoor/cases/{case['id']}/documents"
+    async with fake_clamd(b"stream: OK", transactions_open) as (port, received):
+        monkeypatch.setenv("CONFIDE_STORAGE_CLAMD_ADDRESS", f"127.0.0.1:{port}")
+        reload_settings()
+        try:
+            made = await upload(aisha, case["id"], [("letter.pdf", LETTER)])
+            assert made.status_code == 201, made.text
+            newer = await aisha.post(
+                f"{NM}/cases/{case['id']}/documents/{made.json()[0]['id']}/versions",
+                files=[("file", ("letter.pdf", LETTER + b"\n", "application/pdf"))],
+                headers={"x-csrftoken": aisha.cookies["confide_csrf"]},
+            )
+            assert newer.status_code == 201, newer.text
+            token = csrf_token((await aisha.get(url + "/")).text)
+            page = await aisha.post(
+                url + "/",
+                data={"_csrf_token": token, "kind": "report"},
+                files=[("file", ("report.pdf", LETTER, "application/pdf"))],
+            )
+            assert page.status_code == 303, page.text
+        finally:
+            monkeypatch.delenv("CONFIDE_STORAGE_CLAMD_ADDRESS")
+            reload_settings()
+    assert len(received) == 3
+    assert open_then == [0, 0, 0]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from hmac import compare_digest
 from typing import Any
 from urllib.parse import quote
@@ -11,11 +12,14 @@ from litestar import Request, Response
 from litestar.datastructures import UploadFile
 from litestar.exceptions import PermissionDeniedException
 from litestar.middleware.csrf import CSRF_SECRET_LENGTH, generate_csrf_hash
+from litestar.types import Scope
 from litestar.utils.scope.state import ScopeState
 
+from confide.platform.documents import services
 from confide.platform.documents.schemas import (
     FORM_ALLOWANCE,
     MAX_BYTES_CEILING,
+    MAX_FILES,
     UPLOAD_BODY_CAP,
     UploadedFile,
 )
@@ -36,8 +40,32 @@ UPLOAD_MAX_BODY = UPLOAD_BODY_CAP + FORM_ALLOWANCE
 VERSION_MAX_BODY = MAX_BYTES_CEILING + FORM_ALLOWANCE
 
 
+_INSPECTED = "confide_inspected_uploads"  # scope state: the files inspect_uploads read
+
+
+async def inspect_uploads(scope: Scope) -> None:
+    """Before the request's transaction (the tenant middleware's ``before_transaction``
+    hook, for a request it lets send a body): each uploaded file's type from its bytes,
+    and the scanning hook, so neither holds a pooled database connection. The checks
+    inside the transaction use what this found (``uploaded_files``); more files than an
+    upload may hold are left to be refused there."""
+    request: Request[Any, Any, Any] = Request(scope)
+    if not request.headers.get("content-type", "").startswith("multipart/form-data"):
+        return
+    files = await _read_files(await request.form(), "file")
+    if len(files) > MAX_FILES:
+        return
+    scope.setdefault("state", {})[_INSPECTED] = [
+        replace(f, inspection=await services.inspect(f.data)) if f.data else f for f in files
+    ]
+
+
 #: A route's ``opt``: its CSRF token is checked by the handler (``check_csrf``).
 UNCHECKED_CSRF = {"exclude_from_csrf": True}
+#: An upload route's ``opt``: its files are inspected before the transaction.
+INSPECTED_UPLOAD = {"before_transaction": inspect_uploads}
+#: Both, for a page's upload route.
+INSPECTED_PAGE_UPLOAD = {**UNCHECKED_CSRF, **INSPECTED_UPLOAD}
 
 
 def carry_csrf_token(request: Request[Any, Any, Any]) -> None:
@@ -78,8 +106,16 @@ def declared_length(request: Request[Any, Any, Any]) -> int | None:
     return int(given) if given.isdigit() else None
 
 
-async def uploaded_files(posted: Any, field: str = "file") -> list[UploadedFile]:
-    """The files of a multipart form's ``field`` (its other values are text)."""
+async def uploaded_files(request: Request[Any, Any, Any], posted: Any) -> list[UploadedFile]:
+    """The files of the multipart form's ``file`` field (its other values are text), with
+    what ``inspect_uploads`` found before the transaction when it ran."""
+    inspected = request.scope.get("state", {}).get(_INSPECTED)
+    if inspected is not None:
+        return list(inspected)
+    return await _read_files(posted, "file")
+
+
+async def _read_files(posted: Any, field: str) -> list[UploadedFile]:
     found = []
     for value in posted.getall(field, []) if hasattr(posted, "getall") else []:
         if isinstance(value, UploadFile):
