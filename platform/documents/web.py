@@ -10,7 +10,7 @@ from uuid import UUID
 
 from litestar import Request, Response
 from litestar.datastructures import UploadFile
-from litestar.exceptions import PermissionDeniedException
+from litestar.exceptions import ClientException, PermissionDeniedException
 from litestar.middleware.csrf import CSRF_SECRET_LENGTH, generate_csrf_hash
 from litestar.types import Scope
 from litestar.utils.scope.state import ScopeState
@@ -48,11 +48,15 @@ async def inspect_uploads(scope: Scope) -> None:
     hook, for a request it lets send a body): each uploaded file's type from its bytes,
     and the scanning hook, so neither holds a pooled database connection. The checks
     inside the transaction use what this found (``uploaded_files``); more files than an
-    upload may hold are left to be refused there."""
+    upload may hold, and a body that is not a form, are left to the route, which answers
+    them after its guards."""
     request: Request[Any, Any, Any] = Request(scope)
     if not request.headers.get("content-type", "").startswith("multipart/form-data"):
         return
-    files = await _read_files(await request.form(), "file")
+    try:
+        files = await _read_files(await request.form(), "file")
+    except ClientException:
+        return  # a broken body: the route answers it after its guards, as before
     if len(files) > MAX_FILES:
         return
     scope.setdefault("state", {})[_INSPECTED] = [
