@@ -22,6 +22,7 @@ from confide.platform.documents.schemas import MAX_FILES, NewDocuments
 from confide.platform.documents.sniff import PREVIEWABLE
 from confide.platform.documents.web import (
     INSPECTED_PAGE_UPLOAD,
+    INSPECTED_PAGE_VERSION,
     UPLOAD_MAX_BODY,
     VERSION_MAX_BODY,
     carry_csrf_token,
@@ -143,7 +144,7 @@ class DocumentPages(Controller):
         "/{document_id:uuid}/versions",
         name="case-document-version",
         request_max_body_size=VERSION_MAX_BODY,
-        opt=INSPECTED_PAGE_UPLOAD,  # CSRF checked below, once the session and the size are
+        opt=INSPECTED_PAGE_VERSION,  # CSRF checked below, once the session and the size are
     )
     async def add_version(
         self,

@@ -21,7 +21,7 @@ from confide.frontend.templating import form_page, redirect_to
 from confide.platform.casework import records
 from confide.platform.consent.schemas import GivenBy, ItemKind, ItemRef, LegalBasis, SendMethod
 from confide.platform.documents.web import (
-    INSPECTED_PAGE_UPLOAD,
+    INSPECTED_PAGE_MANAGERS_UPLOAD,
     UPLOAD_MAX_BODY,
     carry_csrf_token,
     check_csrf,
@@ -177,7 +177,7 @@ class CaseFilePages(Controller):
         "/documents",
         name="request-upload",
         request_max_body_size=UPLOAD_MAX_BODY,
-        opt=INSPECTED_PAGE_UPLOAD,  # CSRF checked below, once a manager's session is found
+        opt=INSPECTED_PAGE_MANAGERS_UPLOAD,  # CSRF checked below, once a manager's session is found
     )
     async def upload(
         self,

@@ -18,6 +18,7 @@ from confide.platform.documents import services
 from confide.platform.documents.schemas import MAX_FILES, DocumentView, NewDocuments
 from confide.platform.documents.web import (
     INSPECTED_UPLOAD,
+    INSPECTED_VERSION,
     UPLOAD_MAX_BODY,
     VERSION_MAX_BODY,
     declared_length,
@@ -101,7 +102,7 @@ class DocumentsController(Controller):
         status_code=HTTP_201_CREATED,
         name="api-add-document-version",
         request_max_body_size=VERSION_MAX_BODY,
-        opt=INSPECTED_UPLOAD,
+        opt=INSPECTED_VERSION,
     )
     async def add_version(
         self,

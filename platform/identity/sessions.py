@@ -13,6 +13,7 @@ import hashlib
 import json
 import secrets
 import time
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from uuid import UUID
 
@@ -31,6 +32,9 @@ class StaffSession:
     idle_seconds: int
     expires: float  # absolute end, epoch seconds
     id_token: str | None = None  # for the provider's end-session endpoint
+    # The roles signed in with: a hint for checks made without the database (an upload's
+    # inspection before the transaction); None in a session from before it was kept.
+    roles: list[str] | None = None
 
     @property
     def user(self) -> UUID:
@@ -48,6 +52,7 @@ async def start(
     idle_minutes: int,
     absolute_hours: int,
     id_token: str | None,
+    roles: Iterable[str] | None = None,
 ) -> str:
     """A new session; returns the cookie token. The caller drops any old one (rotation)."""
     token = secrets.token_urlsafe(32)
@@ -60,6 +65,7 @@ async def start(
         idle_seconds=idle_minutes * 60,
         expires=now + absolute_hours * 3600,
         id_token=id_token,
+        roles=None if roles is None else sorted(str(r) for r in roles),
     )
     await store("sessions").set(
         _key(token), json.dumps(asdict(session)), expires_in=session.idle_seconds
