@@ -249,7 +249,8 @@ async def test_a_data_key_bound_to_another_tenant_is_a_logged_409_not_a_500(
 ) -> None:
     """Eastdale's wrapped key copied into Northmoor's row (a restore gone wrong): the
     download is refused with a 409 naming the code, on the API and the page, and the log
-    says so with ids only; nothing is ever opened with another service's key."""
+    says so with ids only; nothing is ever opened with another service's key, and no
+    download that never happened is audited."""
     nm, ed = tenants["northmoor"], tenants["eastdale"]
     case = await new_case(aisha)
     made = await upload(aisha, case["id"], [("Robin Ashe letter.pdf", LETTER)])
@@ -271,6 +272,12 @@ async def test_a_data_key_bound_to_another_tenant_is_a_logged_409_not_a_500(
         logged = capsys.readouterr().out
         assert "data_key_misbound" in logged
         assert "Robin" not in logged
+        downloads = await as_tenant(
+            owner_conn, nm,
+            "SELECT count(*) AS n FROM audit_entries WHERE action = 'document_downloaded'"
+            " AND subject_id = $1", uuid.UUID(case["id"]),
+        )  # fmt: skip
+        assert downloads[0]["n"] == 0
     finally:
         await as_tenant(owner_conn, nm, change, ours["wrapped_key"])
     assert (await aisha.get(f"{NM}{path}")).content == LETTER

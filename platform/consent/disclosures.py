@@ -855,10 +855,18 @@ async def unsent(staff: StaffView, page: PageRequest) -> Page[DisclosureSummary]
 
 
 async def get_disclosure(
-    case_id: UUID, disclosure_id: UUID, staff: StaffView, *, purpose: str = "disclosure_record"
+    case_id: UUID,
+    disclosure_id: UUID,
+    staff: StaffView,
+    *,
+    purpose: str = "disclosure_record",
+    checked: CaseAccess | None = None,
 ) -> DisclosureView:
-    """One disclosure with exactly what was shared: the printable record (audited)."""
-    await open_case(case_id, staff, purpose=purpose)
+    """One disclosure with exactly what was shared: the printable record (audited).
+    ``checked``: the caller checked access itself and records the read
+    (``access.record_read``) once it answers (the package, after its files are verified)."""
+    if checked is None or checked.case_id != case_id:
+        await open_case(case_id, staff, purpose=purpose)
     return await _load(case_id, disclosure_id)
 
 

@@ -17,7 +17,7 @@ import unicodedata
 from uuid import UUID, uuid4
 
 from confide.platform.audit.actions import Action
-from confide.platform.casework.access import check_access, open_case, record_act
+from confide.platform.casework.access import CaseAccess, check_access, open_case, record_act
 from confide.platform.casework.schemas import CaseView, Side
 from confide.platform.core.db import current_tenant_id
 from confide.platform.core.edge import check_text
@@ -359,25 +359,39 @@ async def open_download(
     The file is read from storage and opened whole (it is within the size limit)."""
     # Rule 29: break-glass reads the case on screen; it takes no file away.
     access = await check_access(case_id, staff, purpose="download", allow_break_glass=False)
-    found = await queries.version_file(case_id, document_id, version)
+    found, content = await read_version(access, document_id, version)
+    await record_download(access, staff, found)
+    return found, content
+
+
+async def read_version(
+    access: CaseAccess, document_id: UUID, version: int | None = None
+) -> tuple[DocumentFile, bytes]:
+    """One version's file, read and opened whole (within the size limit), for a caller
+    that has checked access (``access``) and records the download with
+    ``record_download`` only once it is sure the file is sent: a missing, damaged or
+    misbound object fails here (409), before any byte is sent or any download audited."""
+    found = await queries.version_file(access.case_id, document_id, version)
     if found is None:
         raise DocumentNotFound()
-    await record_act(
-        access,
-        staff,
-        Action.DOCUMENT_DOWNLOADED,
-        reason_code="download",
-        document_id=document_id,
-        version=found.version,
-    )
     files = await tenant_files()
-    # Whole, within the size limit: a missing or damaged object fails here, before any
-    # byte is sent.
     try:
         return found, await files.get(found.object_id)
     except ObjectMissing:
         log.error("stored_object_missing", stored="document")  # ids in context only
         raise DocumentFileMissing() from None
+
+
+async def record_download(access: CaseAccess, staff: StaffView, found: DocumentFile) -> None:
+    """The audit entry of a document's download, with the document and version."""
+    await record_act(
+        access,
+        staff,
+        Action.DOCUMENT_DOWNLOADED,
+        reason_code="download",
+        document_id=found.document_id,
+        version=found.version,
+    )
 
 
 async def of_opened_case(case: CaseView) -> list[DocumentView]:
