@@ -14,7 +14,7 @@ The data key is made on the tenant's first file, wrapped by the master keys
 a wrapped key is bound to its tenant (Fernet has no associated data, so the tenant's id
 is inside the authenticated token and checked on unwrapping), and a wrapped key copied to
 another tenant's row is refused (``DataKeyMisbound``, a 409). A key wrapped before the
-binding is bound at deploy (``bind_legacy_key``, from a storage migration), on its
+binding is bound at deploy (the storage migration ``storage_2026_11_30t01_45_00``), on its
 tenant's next use, or by ``rewrap_data_key``. Storage calls block, so they
 run in a thread; keep them out of a transaction where you can (a slow bucket must not
 hold a database connection).
@@ -42,7 +42,6 @@ __all__ = [
     "DataKeyMisbound",
     "ObjectMissing",
     "TenantFiles",
-    "bind_legacy_key",
     "rewrap_data_key",
     "tenant_files",
 ]
@@ -158,21 +157,6 @@ async def _bind(tenant_id: UUID, wrapped: str) -> bool:
     """Wrap the tenant's key again, bound to it, under the first master key."""
     key, _ = _key_of(tenant_id, wrapped)
     return bool(await queries.rewrap_data_key(tenant_id, wrapped, _wrap(tenant_id, key)))
-
-
-async def bind_legacy_key(tenant_id: UUID) -> bool:
-    """Bind ``tenant_id``'s data key to it if it was wrapped before the binding (at deploy,
-    ``confide migrate``, so no key waits for its next use): whether it changed. A bound
-    key is left as it is (run again, it changes nothing); one bound to another tenant is
-    left for a person to look at (``DataKeyMisbound`` on use), never rebound here."""
-    wrapped = await queries.data_key(tenant_id)
-    if wrapped is None:
-        return False
-    try:
-        _, bound = _key_of(tenant_id, wrapped)
-    except DataKeyMisbound:
-        return False
-    return False if bound else await _bind(tenant_id, wrapped)
 
 
 async def rewrap_data_key() -> bool:
