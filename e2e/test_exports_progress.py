@@ -1,6 +1,7 @@
 """The export page's script (issue 16): it asks for the progress alone and stops, at a
 final state, when it is no longer answered with the progress (the session ended), and
-after ten minutes, when the page says to refresh it. No worker runs in this module, so an
+after ten minutes, when the page says to refresh it; a server error or a 429 is asked
+again, later. No worker runs in this module, so an
 export waits until the test finishes it with the worker's own service calls; the page's
 clock is Playwright's, so ten minutes pass at once. axe checks the page that stopped."""
 
@@ -156,3 +157,34 @@ def test_the_progress_script_stops_when_the_session_has_ended(
     watched.poll_once()
     expect(page.get_by_test_id("export-stopped")).to_be_visible()
     watched.quiet_for_a_minute()
+
+
+def test_the_progress_script_asks_again_after_a_server_error_or_a_429(
+    session_loop: asyncio.AbstractEventLoop,
+    base_url: str,
+    tenants: dict[str, TenantRef],
+    dev_idp: str,
+    page: Page,  # after the session's loop: Playwright's runs in this thread from here
+) -> None:
+    """A moment's trouble (a 503, then a 429) is not the end: the script waits longer and
+    asks again, the page never says to refresh, and the progress comes in once answered."""
+    token = _signed_in(page, base_url, session_loop, tenants, dev_idp)
+    _, export_id = _export(base_url, token)
+    troubles = [503, 429]
+
+    def answer(route: Any) -> None:
+        if troubles:
+            route.fulfill(status=troubles.pop(0), body="Try again later")
+        else:
+            route.continue_()
+
+    page.route("**/progress", answer)
+    watched = Watched(page, base_url, export_id)
+    watched.poll_once(30_000)
+    watched.poll_once(30_000)
+    assert troubles == []
+    expect(page.get_by_test_id("export-stopped")).to_be_hidden()
+    _on(session_loop, _finish(tenants["northmoor"], uuid.UUID(export_id)))
+    watched.poll_once(30_000)
+    expect(page.get_by_test_id("export-status")).to_have_text("Ready")
+    expect(page.get_by_test_id("export-stopped")).to_be_hidden()
