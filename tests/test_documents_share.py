@@ -186,3 +186,20 @@ async def test_a_share_names_only_its_own_cases_versions_each_one_exactly(
         "Document: Decision letter (version 1)",
         "Document: Decision letter (version 2)",
     ]
+
+
+async def test_a_document_named_twice_for_one_version_is_shared_once(
+    aisha: httpx.AsyncClient,
+) -> None:
+    """A document named by its id (the latest version) and by that version's number is one
+    version: the share records it once (the package would otherwise send it twice)."""
+    cid = (await new_case(aisha))["id"]
+    document = await _document(aisha, cid)
+    await record_consent(aisha, cid)
+    made = await post(
+        aisha,
+        f"{NM}/cases/{cid}/disclosures",
+        share_body("School or SENCO", [("document", document), ("document", f"{document}@1")]),
+    )
+    assert made.status_code == 201, made.text
+    assert [i["ref"] for i in made.json()["items"]] == [f"{document}@1"]
