@@ -124,3 +124,20 @@ async def test_the_progress_poll_leaves_the_idle_timer_and_the_session_still_end
     ended = await aisha.get(poll)
     assert ended.status_code == 303, ended.status_code  # to sign in: the session is over
     assert (await aisha.get(page)).status_code == 303
+
+
+async def test_an_exports_progress_is_not_found_for_anyone_else(
+    aisha: httpx.AsyncClient, tom: httpx.AsyncClient, priya: httpx.AsyncClient
+) -> None:
+    """The progress alone is the export's as its page is: another caseworker of the service
+    and someone at another service (asking at their own) are told it is not found."""
+    case = await new_case(aisha)
+    export_id = (await request_bundle(aisha, case["id"]))["id"]
+    mine = await aisha.get(f"{PAGES}/exports/{export_id}/progress")
+    assert mine.status_code == 200, mine.status_code
+    theirs = await tom.get(f"{PAGES}/exports/{export_id}/progress")
+    assert theirs.status_code == 404, theirs.status_code
+    assert "export-status" not in theirs.text
+    elsewhere = await priya.get(f"/t/eastdale/exports/{export_id}/progress")
+    assert elsewhere.status_code == 404, elsewhere.status_code
+    assert "export-status" not in elsewhere.text
