@@ -25,7 +25,7 @@ import subprocess
 import sys
 import uuid
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -283,15 +283,19 @@ from piccolo.apps.migrations.commands.forwards import run_forwards
 async def step():
     name = sys.argv[1]
     if name == "before":
+        # APP=ID: the app's migrations up to that one (retention's before 01:34:58 unless said)
+        last = dict(arg.split("=") for arg in sys.argv[2:])
+        last = last or {"retention": "2026-11-29T22:55:43:000000"}
         for app in BaseMigrationManager().get_sorted_app_names():
-            last = "2026-11-29T22:55:43:000000" if app == "retention" else "all"
-            assert (await run_forwards(app, migration_id=last)).success
+            assert (await run_forwards(app, migration_id=last.get(app, "all"))).success
         from confide.platform.core.schema import secure_schema
         await secure_schema(os.environ["DATABASE_APP_ROLE"])
     elif name == "forwards":
-        assert (await run_forwards("retention")).success
+        done = await run_forwards(sys.argv[2] if len(sys.argv) > 2 else "retention")
+        assert done.success, done.message
     elif name == "back":
-        back = await run_backwards("retention", migration_id=sys.argv[2], auto_agree=True)
+        app = sys.argv[3] if len(sys.argv) > 3 else "retention"
+        back = await run_backwards(app, migration_id=sys.argv[2], auto_agree=True)
         assert back.success, back.message
     else:
         from confide.platform.core.db import tenant_transaction
@@ -475,3 +479,137 @@ def test_retention_facts_are_converted_and_back_with_the_same_year_figures(
     back = _fact_step(url, "back", COARSER)
     assert back.returncode == 0, back.stderr
     assert run_async(_old_figures(url, tenants)) == old
+
+
+# The cases' first contact and reply (casework 2026-11-30T02:30:42) filled in for the cases
+# there are, as the statistics worked them out from each case's contacts before.
+FIRST_CONTACTS = "2026-11-30T02:30:41:512377"
+BEFORE_FIRST_CONTACTS = [
+    "casework=2026-11-30T01:59:32:906983",
+    "retention=2026-11-30T01:59:33:278342",
+]
+
+# Each case's contacts: (kind, direction, hour of its day) and the corrections of each, in
+# order. A correction can change the kind, the direction or the time; ties on the time
+# go by when the contact was recorded (the list's order).
+CASE_CONTACTS: dict[str, list[list[tuple[str, str, int, list[tuple[str, str, int]]]]]] = {
+    "a": [
+        [("phone", "incoming", 9, []), ("email", "outgoing", 11, [])],
+        [("email", "incoming", 12, []), ("letter", "incoming", 10, [("phone", "incoming", 10)])],
+        [("phone", "incoming", 9, [("email", "incoming", 14)]), ("text", "incoming", 11, [])],
+        [("video", "incoming", 9, []), ("meeting", "incoming", 9, [])],
+        [("email", "outgoing", 8, []), ("phone", "outgoing", 10, [("phone", "incoming", 10)])],
+        [("phone", "outgoing", 15, [("phone", "outgoing", 16), ("phone", "outgoing", 13)])],
+        [],
+    ],
+    "b": [
+        [("voicemail", "incoming", 9, [("phone", "incoming", 9)]), ("email", "outgoing", 9, [])],
+        [("meeting", "outgoing", 9, [("meeting", "incoming", 9)])],
+    ],
+}
+
+# The old per-case computation (statistics and retention's erase before 02:30:42): each
+# contact by its latest version; the first incoming one's kind, the first outgoing time.
+OLD_FIRST_CONTACTS = """
+SELECT c.id, k.first_kind, k.first_reply FROM cases c
+  LEFT JOIN LATERAL (
+      SELECT (array_agg(v.kind ORDER BY v.occurred_at, v.recorded_at)
+                  FILTER (WHERE v.direction = 'incoming'))[1] AS first_kind,
+             min(v.occurred_at) FILTER (WHERE v.direction = 'outgoing') AS first_reply
+        FROM (SELECT DISTINCT ON (coalesce(x.original_id, x.id))
+                     x.kind, x.direction, x.occurred_at, x.recorded_at
+                FROM case_contacts x
+               WHERE x.tenant_id = c.tenant_id AND x.case_id = c.id
+               ORDER BY coalesce(x.original_id, x.id), x.version DESC) v
+  ) k ON true
+ ORDER BY c.id
+"""
+
+
+async def _add_cases(
+    url: str, tenant: uuid.UUID, cases: list[list[tuple[str, str, int, list[Any]]]]
+) -> None:
+    """The tenant's staff member and its cases with their contacts, straight into the tables."""
+    staff = uuid.uuid4()
+    await _as(url, tenant, "INSERT INTO staff_users (tenant_id, id, issuer, subject, display_name,"
+              " roles) VALUES ($1, $2, 'https://test.invalid', $3, 'Staff', '[\"caseworker\"]')",
+              tenant, staff, f"sub-{staff}")  # fmt: skip
+    for n, contacts in enumerate(cases):
+        case = uuid.uuid4()
+        day = datetime(2024, 3, 1 + n, tzinfo=UTC)
+        await _as(url, tenant, "INSERT INTO cases (tenant_id, id, reference, anonymous,"
+                  " contacted_by, opened_on, created_by) VALUES ($1, $2, $3, true, 'parent',"
+                  " $4, $5)", tenant, case, f"T-{n}", day.date(), staff)  # fmt: skip
+        recorded = day + timedelta(days=1)
+        for kind, direction, hour, corrections in contacts:
+            first = None
+            for version, (k, d, h) in enumerate([(kind, direction, hour), *corrections], 1):
+                recorded += timedelta(minutes=1)
+                contact = uuid.uuid4()
+                await _as(
+                    url, tenant,
+                    "INSERT INTO case_contacts (tenant_id, id, case_id, kind, direction,"
+                    " occurred_at, summary, recorded_by, recorded_at, original_id, version,"
+                    " correction_reason) VALUES ($1, $2, $3, $4, $5, $6, 'Spoke', $7, $8, $9,"
+                    " $10, $11)",
+                    tenant, contact, case, k, d, day + timedelta(hours=h), staff, recorded,
+                    first, version, None if first is None else "Recorded wrongly",
+                )  # fmt: skip
+                first = first or contact
+
+
+def _first_contacts(url: str, tenants: list[uuid.UUID], sql: str) -> list[list[Any]]:
+    return [
+        [str(row[0]), row[1], row[2]]
+        for tenant in tenants
+        for row in run_async(_as(url, tenant, sql))
+    ]
+
+
+def test_the_cases_first_contacts_are_filled_in_as_the_old_per_case_computation(
+    scratch_database: str,
+) -> None:
+    url = scratch_database
+    before = _fact_step(url, "before", *BEFORE_FIRST_CONTACTS)
+    assert before.returncode == 0, before.stderr
+    tenants = {slug: uuid.uuid4() for slug in CASE_CONTACTS}
+    gone = uuid.uuid4()  # a tenant no longer in ``tenants``, whose cases stayed
+
+    async def setup() -> None:
+        conn = await asyncpg.connect(url)
+        try:
+            for slug, tenant in tenants.items():
+                await conn.execute(
+                    "INSERT INTO tenants (id, slug, display_name) VALUES ($1, $2, $3)",
+                    tenant, f"contacts-{slug}", f"Contacts {slug}",
+                )  # fmt: skip
+        finally:
+            await conn.close()
+        for slug, cases in [*CASE_CONTACTS.items(), ("gone", CASE_CONTACTS["b"][:1])]:
+            await _add_cases(url, tenants.get(slug, gone), cases)
+
+    run_async(setup())
+    old = _first_contacts(url, [*tenants.values()], OLD_FIRST_CONTACTS)
+    assert len(old) == 9
+    assert len({(k is None, r is None) for _, k, r in old}) == 4  # each with and without
+
+    # A case of a tenant not in ``tenants`` is hidden from every tenant's turn: refused,
+    # saying so, and nothing changed.
+    refused = _fact_step(url, "forwards", "casework")
+    assert refused.returncode != 0
+    assert "cases holds cases of a tenant not in tenants" in refused.stderr
+    for table in ("case_contacts", "cases", "staff_users"):
+        run_async(_as(url, gone, f"DELETE FROM {table}"))
+
+    forwards = _fact_step(url, "forwards", "casework")
+    assert forwards.returncode == 0, forwards.stderr
+    kept = "SELECT id, first_contact_kind, first_reply_at FROM cases ORDER BY id"
+    assert _first_contacts(url, [*tenants.values()], kept) == old
+
+    back = _fact_step(url, "back", FIRST_CONTACTS, "casework")
+    assert back.returncode == 0, back.stderr
+    columns = "SELECT column_name, 1, 1 FROM information_schema.columns WHERE table_name = 'cases'"
+    assert {c for c, *_ in _first_contacts(url, [tenants["a"]], columns)}.isdisjoint(
+        {"first_contact_kind", "first_reply_at"}
+    )
+    assert _first_contacts(url, [*tenants.values()], OLD_FIRST_CONTACTS) == old

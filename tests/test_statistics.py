@@ -396,3 +396,19 @@ async def test_channels_replies_school_phases_disclosures_and_requests_are_count
     assert annual.requests.tables[0].grand_total.suppressed
     assert "Stats" not in repr(annual)
     assert "Rang back" not in repr(annual)
+
+
+async def test_the_years_room_to_group_ends_with_its_statement(
+    tenants: dict[str, TenantRef],
+) -> None:
+    """The year's statement has room to group in memory (work_mem); the rest of the
+    caller's transaction has the configured value again, not that room for each of its
+    sorts and hashes."""
+    from confide.platform.core.db import tenant_transaction
+    from confide.platform.core.sql import connection
+    from confide.platform.statistics import services
+
+    async with tenant_transaction(tenants["northmoor"].id):
+        before = await connection().fetchval("SHOW work_mem")
+        await services.year_figures(2024, "calendar")
+        assert await connection().fetchval("SHOW work_mem") == before != "64MB"

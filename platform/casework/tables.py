@@ -87,6 +87,13 @@ class Case(TenantOwned, tablename="cases"):
     created_at = Timestamptz(default=TimestamptzNow())
     # A returning family's new case names the case it follows (shown on both).
     follows_case_id = ref(null=True)
+    # Kept by the database from the case's contacts, each by its latest version (trigger
+    # cases_first_contacts, casework's raw migration of 2026-11-30T02:30:42): how the
+    # family first made contact (the first incoming contact's kind) and when the service
+    # first replied (the first outgoing contact). The statistics read them for a year's
+    # cases at once (rule 12), where reading every case's contacts took seconds.
+    first_contact_kind = Varchar(length=16, null=True, default=None)
+    first_reply_at = Timestamptz(null=True, default=None)
     cases_tenant_id_id_key = Unique(["tenant_id", "id"])
     cases_reference_key = Unique(["tenant_id", "reference"])
     cases_referral_consent = Check(
@@ -101,6 +108,10 @@ class Case(TenantOwned, tablename="cases"):
         "status = 'open' OR (outcome IS NOT NULL AND closed_on IS NOT NULL)"
     )
     cases_follows_another = Check("follows_case_id IS NULL OR follows_case_id <> id")
+    # One of a contact's kinds (case_contacts_kind) or none yet (NULL passes a check).
+    cases_first_contact_kind = Check(
+        "first_contact_kind IN (" + ", ".join(f"'{kind.value}'" for kind in ContactKind) + ")"
+    )
 
 
 class CasePerson(TenantOwned, tablename="case_people"):

@@ -7,8 +7,10 @@ import csv
 import hashlib
 import io
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from datetime import date, timedelta
+from operator import attrgetter
+from typing import Any
 
 from openpyxl import Workbook
 
@@ -90,15 +92,21 @@ async def year_figures(year: int, kind: str = CALENDAR) -> YearFigures:
 
 
 def _table(
-    title: str,
-    dims: Sequence[Dimension],
-    counts: Sequence[CaseCount],
-    values: Sequence[Callable[[CaseCount], str]],
+    title: str, dims: Sequence[Dimension], counts: Sequence[CaseCount], fields: Sequence[str]
 ) -> CountTable:
-    tally: Counter[tuple[str, ...]] = Counter()
+    """The counts tallied by ``fields`` of theirs (each value as text). Tallied by the
+    values as they are, then made text once a key: a year of 1,000,000 cases has tens of
+    thousands of counts, and a Python function a count for each table took 0.5 s."""
+    value = attrgetter(*fields)
+    tally: Counter[Any] = Counter()
     for c in counts:
-        tally[tuple(v(c) for v in values)] += c.cases
-    return CountTable(title, tuple(dims), dict(tally))
+        tally[value(c)] += c.cases
+    one = len(fields) == 1  # attrgetter gives one field's value alone, not in a tuple
+    return CountTable(
+        title,
+        tuple(dims),
+        {((str(k),) if one else tuple(map(str, k))): n for k, n in tally.items()},
+    )
 
 
 def case_tables(figures: YearFigures, support_levels: Sequence[str]) -> list[CountTable]:
@@ -128,19 +136,17 @@ def case_tables(figures: YearFigures, support_levels: Sequence[str]) -> list[Cou
     counts = figures.counts
     return [
         _table("Cases by who made contact and referral route", (contacted, route), counts,
-               (lambda c: c.contacted_by, lambda c: c.referral_route)),
+               ("contacted_by", "referral_route")),
         _table("Cases by age at first contact and support level", (age, level), counts,
-               (lambda c: c.age_band, lambda c: str(c.support_level))),
+               ("age_band", "support_level")),
         _table("Cases by support level, open or closed at the end of the year",
-               (level, status), counts,
-               (lambda c: str(c.support_level), lambda c: c.year_end_status)),
-        _table("Cases by outcome", (outcome,), counts, (lambda c: c.outcome_class,)),
+               (level, status), counts, ("support_level", "year_end_status")),
+        _table("Cases by outcome", (outcome,), counts, ("outcome_class",)),
         _table("Cases by how the family first made contact", (channel,), counts,
-               (lambda c: c.channel,)),
+               ("channel",)),
         _table("Cases by the time from opening to the first reply", (response,), counts,
-               (lambda c: c.response,)),
-        _table("Cases by the phase of the child's school", (phase,), counts,
-               (lambda c: c.phase,)),
+               ("response",)),
+        _table("Cases by the phase of the child's school", (phase,), counts, ("phase",)),
     ]  # fmt: skip
 
 
