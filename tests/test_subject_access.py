@@ -19,7 +19,13 @@ from confide.platform.requests.routing import Route, WaitsFor, route
 from confide.platform.requests.schemas import Relation
 from tests.helpers.casework import NM, as_tenant, enquiry, new_case
 from tests.helpers.consent import TODAY, add_note
-from tests.helpers.exports import archive_texts, open_bundle, wait_until_finished
+from tests.helpers.exports import (
+    approve_release,
+    archive_texts,
+    open_bundle,
+    storage_keys_held,
+    wait_until_finished,
+)
 from tests.helpers.http import post
 from tests.helpers.tenants import TenantRef
 
@@ -476,7 +482,7 @@ async def test_a_parent_logged_as_self_gets_nothing_of_the_young_persons_confide
     built = await wait_until_finished(fiona, asked.json()["export_id"], worker)
     assert built["status"] == "ready", built
     assert (await post(fiona, f"{base}/review", {})).status_code == 200
-    assert (await post(fiona, f"{base}/approve", {})).status_code == 200
+    await approve_release(fiona, base, worker)
     for which in ("original", "released"):
         out = await fiona.get(f"{base}/{which}")
         assert out.status_code == 200, out.text
@@ -600,8 +606,20 @@ async def test_a_manager_redacts_approves_and_releases_the_bundle_and_the_origin
 
     refused = await post(fiona, f"{base}/release", {"method": "email"})
     assert set(refused.json()["errors"]) == {"method"}  # approval first
-    approved = await post(fiona, f"{base}/approve", {})
-    assert approved.status_code == 200, approved.text
+    # Approval records the decision and queues the redacted bundle for the worker; until
+    # it is built (the test holds the storage keys the worker reads the original with),
+    # nothing can be released or downloaded.
+    async with storage_keys_held():
+        approved = await post(fiona, f"{base}/approve", {})
+        assert approved.status_code == 202, approved.text
+        assert approved.json()["approved_at"] is not None
+        assert approved.json()["release_ready"] is False
+        waiting = await post(fiona, f"{base}/release", {"method": "email"})
+        assert (waiting.status_code, set(waiting.json()["errors"])) == (400, {"method"})
+        assert (await fiona.get(f"{base}/released")).status_code == 404
+    built = await wait_until_finished(fiona, approved.json()["release_export_id"], worker)
+    assert built["status"] == "ready", built
+    assert (await standing(fiona, rid))["release_ready"] is True
     late = await post(fiona, f"{base}/redactions", {"kind": "note", "item": note["item"]})
     assert set(late.json()["errors"]) == {"item"}
     early = await post(fiona, f"{NM}/requests/{rid}/close", {"outcome": "Released, redacted"})
@@ -621,7 +639,10 @@ async def test_a_manager_redacts_approves_and_releases_the_bundle_and_the_origin
     kept = open_bundle((await fiona.get(f"{base}/original")).content)
     assert body in kept.json_text
     audited = [code for _, code, _ in await steps_audited(owner_conn, tenants["northmoor"], rid)]
-    for code in ("sar_original_kept", "sar_redaction_marked", "sar_approved", "sar_released"):
+    for code in (
+        "sar_original_kept", "sar_redaction_marked", "sar_approved", "sar_release_built",
+        "sar_released",
+    ):  # fmt: skip
         assert code in audited
     closed = await post(fiona, f"{NM}/requests/{rid}/close", {"outcome": "Released, redacted"})
     assert closed.status_code == 200, closed.text
@@ -668,7 +689,7 @@ async def test_nothing_marked_survives_anywhere_in_the_released_bundle(
     for item in ({"kind": "note", "item": secret_note}, {"kind": "person", "item": str(person)}):
         done = await post(fiona, f"{base}/redactions", item)
         assert done.status_code == 201, done.text
-    assert (await post(fiona, f"{base}/approve", {})).status_code == 200
+    await approve_release(fiona, base, worker)
     released = await fiona.get(f"{base}/released")
     assert released.status_code == 200
     members = archive_texts(released.content)
@@ -704,7 +725,7 @@ async def test_retention_erases_the_files_kept_with_a_cases_subject_access_reque
     built = await wait_until_finished(fiona, asked.json()["export_id"], worker)
     assert built["status"] == "ready"
     assert (await post(fiona, f"{base}/review", {})).status_code == 200
-    assert (await post(fiona, f"{base}/approve", {})).status_code == 200
+    await approve_release(fiona, base, worker)
     assert (await post(fiona, f"{base}/release", {"method": "post"})).status_code == 200
     closed = await post(fiona, f"{NM}/requests/{rid}/close", {"outcome": "Released in full"})
     assert closed.status_code == 200, closed.text

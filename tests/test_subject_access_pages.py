@@ -13,7 +13,7 @@ import httpx
 from tests.helpers.casework import NM as API
 from tests.helpers.casework import enquiry, new_case
 from tests.helpers.consent import TODAY, add_note
-from tests.helpers.exports import open_bundle, wait_until_finished
+from tests.helpers.exports import open_bundle, storage_keys_held, wait_until_finished
 from tests.helpers.html import error_summary, parse, summary_list
 from tests.helpers.http import post
 from tests.helpers.pages import NM, submit, text
@@ -141,10 +141,28 @@ async def test_a_manager_reviews_redacts_a_name_approves_and_records_the_release
     [mark] = parse(page).select("[data-testid=mark]")
     assert third in mark.text
 
-    approved = await submit(fiona, review, f"{path}/subject-access/approve", [])
-    assert approved.status_code == 303, approved.text
-    page = await fiona.get(approved.headers["location"])
+    # Approval queues the redacted bundle for the worker: while it is built (the test
+    # holds the storage keys the worker reads the original with) the page shows its
+    # progress where JavaScript puts it in place, a link to look again, and no release.
+    async with storage_keys_held():
+        approved = await submit(fiona, path, f"{path}/subject-access/approve", [])
+        assert approved.status_code == 303, approved.text
+        page = await fiona.get(approved.headers["location"])
+        assert _tasks(page)["Approve and release"] == "In progress"
+        live = parse(page).one("[data-module=confide-export-progress]")
+        assert live.get("data-state") in ("queued", "running")
+        assert live.select("[data-testid=export-status]")
+        assert live.select("[data-testid=refresh]")
+        assert not parse(page).select("[data-testid=record-release]")
+        early = await submit(fiona, path, f"{path}/subject-access/release", [("method", "post")])
+        assert [href for href, _ in error_summary(early)] == ["#method"]
+    release_export = (await fiona.get(f"{API}/requests/{rid}/subject-access")).json()[
+        "release_export_id"
+    ]
+    assert (await wait_until_finished(fiona, release_export, worker))["status"] == "ready"
+    page = await fiona.get(path)
     assert _tasks(page)["Approve and release"] == "Incomplete"
+    assert parse(page).one("[data-module=confide-export-progress]").get("data-state") == "ready"
     wrong = await submit(fiona, path, f"{path}/subject-access/release", [])
     assert [href for href, _ in error_summary(wrong)] == ["#method"]
     released = await submit(fiona, path, f"{path}/subject-access/release", [("method", "post")])

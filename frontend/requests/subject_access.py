@@ -237,6 +237,20 @@ class SubjectAccessPages(Controller):
             )
         return await self._review_page(request, request_id, staff, form)
 
+    @post("/approve/rebuild", name="subject-access-rebuild")
+    async def rebuild(
+        self,
+        request: Request[Any, Any, Any],
+        request_id: FromPath[UUID],
+        staff: NamedDependency[StaffView],
+    ) -> Template | Redirect:
+        """An approved release's redacted bundle asked for again after its build failed."""
+        form = BundleForm.posted(await request.form())
+        return await self._after(
+            request, request_id, staff, form,
+            lambda: services.rebuild_release(request_id, staff), "approved",
+        )  # fmt: skip
+
     @post("/release", name="subject-access-release")
     async def release(
         self,

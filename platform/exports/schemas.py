@@ -24,6 +24,9 @@ class ExportKind(StrEnum):
     """What is exported; later issues (subject access, statistics) add kinds here."""
 
     CASE_BUNDLE = "case_bundle"
+    # A subject access request's redacted bundle (issue 17): made from the request's kept
+    # original and its marks, by the same worker, once a manager approves the release.
+    SAR_RELEASE = "sar_release"
 
 
 class ExportStatus(StrEnum):
@@ -85,7 +88,8 @@ class ExportView:
     def filename(self) -> str:
         """The download's name: the case reference and the export's id, never a name."""
         view = "parent-view" if self.view is BundleView.PARENT else "full"
-        return f"case-bundle-{self.case_reference}-{view}-{str(self.id)[:8]}.zip"
+        stem = "redacted-bundle" if self.kind is ExportKind.SAR_RELEASE else "case-bundle"
+        return f"{stem}-{self.case_reference}-{view}-{str(self.id)[:8]}.zip"
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,6 +31,7 @@ from confide.platform.core.db import current_tenant_id
 from confide.platform.core.pagination import Page, PageRequest
 from confide.platform.exports import bundle, queries
 from confide.platform.exports.schemas import (
+    BundleView,
     Download,
     ExportFailure,
     ExportKind,
@@ -71,19 +72,29 @@ async def request_case_bundle(case_id: UUID, staff: StaffView, data: NewCaseBund
     """Queue the case bundle for a worker to build. Need-to-know for the case, as for any
     act on it (break-glass opens a case to read on screen, not to take away); audited."""
     data.validate()
+    return await _queue_build(ExportKind.CASE_BUNDLE, case_id, staff, data)
+
+
+async def request_redacted_bundle(case_id: UUID, staff: StaffView, view: BundleView) -> ExportView:
+    """Queue a subject access request's redacted bundle (``ExportKind.SAR_RELEASE``) for
+    the same worker: the requests domain, which asks for it at approval, gives the worker
+    what it is made from. Need-to-know for the case, and audited, as for a case bundle."""
+    return await _queue_build(
+        ExportKind.SAR_RELEASE, case_id, staff, NewCaseBundle(view=view, include_documents=True)
+    )
+
+
+async def _queue_build(
+    kind: ExportKind, case_id: UUID, staff: StaffView, data: NewCaseBundle
+) -> ExportView:
     if not works_cases(staff):
         raise ExportNotPermitted("case work is for caseworkers and managers")
     access = await check_access(case_id, staff, purpose="export", allow_break_glass=False)
     export_id = uuid4()
     await queries.insert_export(
-        current_tenant_id(),
-        export_id,
-        ExportKind.CASE_BUNDLE,
-        case_id,
-        data.view,
-        data.include_documents,
+        current_tenant_id(), export_id, kind, case_id, data.view, data.include_documents,
         staff.id,
-    )
+    )  # fmt: skip
     await record_act(
         access, staff, Action.EXPORT_REQUESTED, reason_code=data.view.value, export_id=export_id
     )

@@ -260,6 +260,16 @@ async def subject_access(tenant_id: UUID, request_id: UUID) -> dict[str, Any] | 
     return rows[0] if rows else None
 
 
+async def subject_access_of_release(tenant_id: UUID, export_id: UUID) -> dict[str, Any] | None:
+    """The subject access row whose redacted bundle is the export ``export_id``."""
+    rows = await raw(
+        "SELECT * FROM subject_access_requests WHERE tenant_id = {} AND release_export_id = {}",
+        tenant_id,
+        export_id,
+    )
+    return rows[0] if rows else None
+
+
 # The columns a subject access step may write, each named once here (never from input).
 SUBJECT_ACCESS_COLUMNS = frozenset(
     {
@@ -274,6 +284,7 @@ SUBJECT_ACCESS_COLUMNS = frozenset(
         "released_sha256",
         "approved_by",
         "approved_at",
+        "release_export_id",
         "released_by",
         "released_at",
         "release_method",

@@ -17,7 +17,14 @@ from uuid import UUID, uuid4
 
 from confide.platform.audit import services as audit
 from confide.platform.audit.actions import Action
-from confide.platform.casework.access import check_access, open_case, record_act
+from confide.platform.casework.access import (
+    CaseNotFound,
+    CaseRestricted,
+    check_access,
+    is_manager,
+    open_case,
+    record_act,
+)
 from confide.platform.casework.queries import case_people_of
 from confide.platform.consent.capacity import age_on, current_capacity, record_capacity
 from confide.platform.consent.queries import case_subject
@@ -25,9 +32,11 @@ from confide.platform.consent.schemas import NewCapacityDecision
 from confide.platform.core.clock import service_today
 from confide.platform.core.db import current_tenant_id
 from confide.platform.core.errors import Invalid
+from confide.platform.exports import bundle
 from confide.platform.exports import services as exports
-from confide.platform.exports.schemas import ExportStatus, NewCaseBundle
-from confide.platform.identity.schemas import StaffView
+from confide.platform.exports.schemas import ExportStatus, ExportView, NewCaseBundle
+from confide.platform.identity.schemas import StaffStatus, StaffView
+from confide.platform.identity.staff import get_staff
 from confide.platform.requests import queries, redaction
 from confide.platform.requests.routing import Route, route
 from confide.platform.requests.schemas import (
@@ -88,6 +97,8 @@ async def _standing(found: RequestView, staff: StaffView, purpose: str) -> Subje
     routing = route(found.relation, has, row.get("agreed_on") is not None, about_young_person=about)
     export_id = row.get("export_id")
     export = await exports.find_export(export_id) if export_id else None
+    release_export_id = row.get("release_export_id")
+    built = await exports.find_export(release_export_id) if release_export_id else None
     identity = found.stage is not Stage.AWAITING_IDENTITY
     return SubjectAccessView(
         request_id=found.id,
@@ -107,6 +118,9 @@ async def _standing(found: RequestView, staff: StaffView, purpose: str) -> Subje
         original_kept=row.get("original_id") is not None,
         marks=len(await queries.redactions(current_tenant_id(), found.id)),
         approved_at=row.get("approved_at"),
+        release_export_id=release_export_id,
+        release_export=built,
+        release_ready=row.get("released_id") is not None,
         released_sha256=row.get("released_sha256"),
         released_at=row.get("released_at"),
         release_method=ReleaseMethod(row["release_method"]) if row.get("release_method") else None,
@@ -329,7 +343,7 @@ async def unmark(request_id: UUID, staff: StaffView, mark_id: UUID) -> ReviewVie
     return await review(request_id, staff)
 
 
-async def _still_proceeds(found: RequestView, staff: StaffView, field: str) -> None:
+async def _still_proceeds(found: RequestView, staff: StaffView, field: str) -> SubjectAccessView:
     """The route worked out again (the young person may have reached the capacity age, or
     a judgement changed, since the bundle was built): the step goes on only if it still
     proceeds, in the view the bundle was built in."""
@@ -339,34 +353,103 @@ async def _still_proceeds(found: RequestView, staff: StaffView, field: str) -> N
     export = await exports.find_export(standing.export_id) if standing.export_id else None
     if export is not None and export.view is not standing.view:
         raise Invalid({field: "The bundle was built in another view: build it again"})
+    return standing
 
 
 async def approve(request_id: UUID, staff: StaffView) -> SubjectAccessView:
-    """Approve the release: the redacted bundle is made from the kept original and the
-    marks (burned into the PDF, removed from the JSON and the documents) and kept with the
-    request; the marks stand from now on."""
+    """Approve the release: the decision is recorded (the marks stand from now on) and the
+    redacted bundle is queued for the export worker, which makes it from the kept original
+    and the marks (burned into the PDF, removed from the JSON and the documents) and keeps
+    a copy with the request (``finish_release``). It can be released once that is ready."""
     found = await _open(request_id, staff)
-    await _still_proceeds(found, staff, "approve")
-    row, content = await _original(found, staff)
+    standing = await _still_proceeds(found, staff, "approve")
+    row = await _row(found)
+    if row.get("original_id") is None:
+        raise Invalid({"approve": "Start the redaction review first"})
     if row.get("approved_at") is not None:
         raise Invalid({"approve": "The release is approved already"})
+    assert found.case_id is not None
+    export = await exports.request_redacted_bundle(found.case_id, staff, standing.view)
+    marks = len(await queries.redactions(current_tenant_id(), request_id))
+    await queries.set_subject_access(
+        current_tenant_id(), request_id,
+        {"release_export_id": export.id, "approved_by": staff.id,
+         "approved_at": datetime.now(UTC)},
+    )  # fmt: skip
+    await _audit_step(staff, found, "sar_approved", marks=marks, export_id=export.id)
+    return await _standing(found, staff, "subject_access")
+
+
+async def rebuild_release(request_id: UUID, staff: StaffView) -> SubjectAccessView:
+    """Ask the worker again for an approved release's redacted bundle whose build failed
+    (the approval and the marks stand as they were)."""
+    found = await _open(request_id, staff)
+    standing = await _still_proceeds(found, staff, "approve")
+    row = await _row(found)
+    if row.get("approved_at") is None or row.get("released_id") is not None:
+        raise Invalid({"approve": "There is no failed redacted bundle to build again"})
+    if standing.release_export is None or standing.release_export.status is not ExportStatus.FAILED:
+        raise Invalid({"approve": "The redacted bundle is being built: wait until it is ready"})
+    assert found.case_id is not None
+    export = await exports.request_redacted_bundle(found.case_id, staff, standing.view)
+    await queries.set_subject_access(
+        current_tenant_id(), request_id, {"release_export_id": export.id}
+    )
+    await _audit_step(staff, found, "sar_release_rebuilt", export_id=export.id)
+    return await _standing(found, staff, "subject_access")
+
+
+# The export worker's side of the release (``workers/exports.py``): what the redacted
+# bundle is made from, and its copy kept with the request once built.
+
+
+async def release_case_file(export: ExportView) -> bundle.CaseFile:
+    """The redacted bundle's record, for the worker building ``export`` (a release's): the
+    kept original with the request's marks applied, read as the manager who approved it
+    (an audited case read; they must still be an active manager with need-to-know, or
+    ``CaseRestricted``)."""
+    row = await queries.subject_access_of_release(current_tenant_id(), export.id)
+    if row is None or export.case_id is None or row.get("original_id") is None:
+        raise CaseNotFound()
+    staff = await get_staff(export.requested_by)
+    if staff is None or staff.status is not StaffStatus.ACTIVE or not is_manager(staff):
+        raise CaseRestricted(export.case_id)
+    content = await (await tenant_files()).get(row["original_id"])
+    await open_case(export.case_id, staff, purpose="subject_access_release")
     marks = [
         redaction.Mark(m.kind, m.item, m.start, m.end)
-        for m in _marks(await queries.redactions(current_tenant_id(), request_id))
+        for m in _marks(await queries.redactions(current_tenant_id(), row["request_id"]))
     ]
-    released = redaction.release(content, marks)
-    released_id = uuid4()
+    return redaction.case_file(redaction.redact(redaction.read_original(content), marks))
+
+
+async def finish_release(export_id: UUID, content: bytes) -> bool:
+    """The built redacted bundle: the export finished (``exports.finish_build``, once) and
+    a copy kept with the request under an id of its own (the export's file expires), its
+    checksum recorded. False when another attempt had finished it: nothing is kept twice."""
+    if not await exports.finish_build(export_id, content):
+        return False
+    row = await queries.subject_access_of_release(current_tenant_id(), export_id)
+    if row is None or row.get("released_id") is not None:
+        return True  # the request is gone (erased), or kept already
     files = await tenant_files()
-    await files.put(released_id, released)
-    sha = hashlib.sha256(released).hexdigest()
+    released_id = uuid4()
+    await files.put(released_id, content)  # sealed with the tenant's data key
+    sha = hashlib.sha256(content).hexdigest()
     async with _kept_only_if_recorded(files, released_id):
         await queries.set_subject_access(
-            current_tenant_id(), request_id,
-            {"released_id": released_id, "released_sha256": sha, "approved_by": staff.id,
-             "approved_at": datetime.now(UTC)},
+            current_tenant_id(), row["request_id"],
+            {"released_id": released_id, "released_sha256": sha},
         )  # fmt: skip
-        await _audit_step(staff, found, "sar_approved", marks=len(marks), sha256=sha)
-    return await _standing(found, staff, "subject_access")
+        await audit.record(
+            Action.REQUEST_STEP,
+            actor_kind="system",
+            subject_kind="information_request",
+            subject_id=row["request_id"],
+            reason_code="sar_release_built",
+            detail={"request_id": row["request_id"], "export_id": export_id, "sha256": sha},
+        )
+    return True
 
 
 async def release(request_id: UUID, staff: StaffView, data: Release) -> SubjectAccessView:
@@ -376,6 +459,8 @@ async def release(request_id: UUID, staff: StaffView, data: Release) -> SubjectA
     row = await _row(found)
     if row.get("approved_at") is None:
         raise Invalid({"method": "Approve the release first"})
+    if row.get("released_id") is None:
+        raise Invalid({"method": "Wait until the redacted bundle is ready"})
     if row.get("released_at") is not None:
         raise Invalid({"method": "It is released already"})
     await queries.set_subject_access(
