@@ -206,3 +206,53 @@ async def test_a_self_request_logged_on_the_page_names_whom_it_is_about(
     rid = logged.headers["location"].split("?")[0].rstrip("/").split("/")[-1]
     found = (await fiona.get(f"{API}/requests/{rid}/subject-access")).json()
     assert (found["route"], found["view"]) == ("needs_agreement", "parent")
+
+
+async def test_the_redaction_review_lists_the_bundles_items_a_page_at_a_time(
+    worker: subprocess.Popen[str], aisha: httpx.AsyncClient, fiona: httpx.AsyncClient
+) -> None:
+    """A long case file's review is paged (GOV.UK pagination, 20 items a page): a mark
+    made on a later page comes back to that page, a page past the last shows the last, and
+    a page number the lists do not take is the 400 page."""
+    rid = await _parents_request(aisha, fiona, 8)
+    case_id = (await fiona.get(f"{API}/requests/{rid}")).json()["case_id"]
+    last = f"Last note {uuid.uuid4().hex[:8]}"
+    for n in range(24):
+        await add_note(aisha, case_id, f"Note {n} about the plan")
+    await add_note(aisha, case_id, last)
+    path = f"{NM}/requests/{rid}"
+    assert (await submit(fiona, path, f"{path}/subject-access/bundle", [])).status_code == 303
+    export_id = (await fiona.get(f"{API}/requests/{rid}/subject-access")).json()["export_id"]
+    assert (await wait_until_finished(fiona, export_id, worker))["status"] == "ready"
+    assert (await submit(fiona, path, f"{path}/subject-access/review", [])).status_code == 303
+    review = f"{path}/subject-access/review"
+    total = len((await fiona.get(f"{API}/requests/{rid}/subject-access/review")).json()["items"])
+    assert total > 25
+
+    first = await fiona.get(review)
+    assert len(parse(first).select("[data-testid=review-item]")) == 20
+    assert parse(first).select("[data-testid=pagination]")
+    pages = -(-total // 20)
+    shown: list[str] = []
+    for number in range(1, pages + 1):
+        page = await fiona.get(review, params={"page": str(number)})
+        shown += [r.text for r in parse(page).select("[data-testid=review-item]")]
+    assert len(shown) == total  # every item once, across the pages
+    assert any(last in row for row in shown[20:])
+    past = await fiona.get(review, params={"page": "999"})
+    assert past.status_code == 200
+    assert [r.text for r in parse(past).select("[data-testid=review-item]")] == shown[
+        (pages - 1) * 20 :
+    ]
+    for bad in ("0", "x", "10001"):
+        assert (await fiona.get(review, params={"page": bad})).status_code == 400, bad
+
+    on_last = await fiona.get(review, params={"page": str(pages)})
+    [row] = [r for r in parse(on_last).select("[data-testid=review-item]") if last in r.text]
+    item = row.select("input[name=item]")[0].get("value") or ""
+    marked = await submit(
+        fiona, f"{review}?page={pages}", f"{path}/subject-access/redactions",
+        [("kind", "note"), ("item", item), ("page", str(pages))],
+    )  # fmt: skip
+    assert marked.status_code == 303, marked.text
+    assert marked.headers["location"].endswith(f"?page={pages}")
