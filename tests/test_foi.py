@@ -235,7 +235,8 @@ async def test_a_manager_logs_an_foi_request_on_a_page_of_its_own(
     done = await submit(fiona, form, form, pairs)
     assert done.status_code == 303, done.text
     shown = await fiona.get(done.headers["location"])
-    assert parse(shown).one("[data-testid=page-heading]").text.strip() == "Freedom of Information request"
+    heading = parse(shown).one("[data-testid=page-heading]").text.strip()
+    assert heading == "Freedom of Information request"
     assert asked in shown.text
     assert parse(shown).one("[data-testid=request-deadline]").text.strip()[:1].isdigit()
     rid = done.headers["location"].split("/requests/")[1].split("?")[0]
