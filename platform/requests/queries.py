@@ -570,18 +570,3 @@ async def foi_log(tenant_id: UUID, page: PageRequest) -> Page[FoiLogEntry]:
         page.limit,
         page.offset,
     )
-
-
-async def statistics_releases(tenant_id: UUID) -> dict[str, str]:
-    """The service's kept statistics releases (rule 12), id to a label, newest first: what
-    an FOI response may attach (the statistics domain keeps them; read only here)."""
-    rows = await raw(
-        "SELECT id, period_kind, period_start, period_end FROM statistics_releases"
-        " WHERE tenant_id = {} ORDER BY period_start DESC, period_kind",
-        tenant_id,
-    )
-    return {
-        str(r["id"]): f"{r['period_kind']} year {r['period_start']:%-d %B %Y}"
-        f" to {r['period_end']:%-d %B %Y}"
-        for r in rows
-    }
