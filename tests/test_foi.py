@@ -15,7 +15,7 @@ from confide.platform.core.clock import service_today
 from confide.platform.requests.foi_schemas import FoiAttachment, attachment_problem
 from tests.helpers.casework import new_case
 from tests.helpers.documents import LETTER
-from tests.helpers.html import error_summary, field_error, parse, table_rows
+from tests.helpers.html import error_summary, field_error, parse, summary_list, table_rows
 from tests.helpers.http import post
 from tests.helpers.pages import NM, submit
 
@@ -238,6 +238,8 @@ async def test_a_manager_logs_an_foi_request_on_a_page_of_its_own(
     heading = parse(shown).one("[data-testid=page-heading]").text.strip()
     assert heading == "Freedom of Information request"
     assert asked in shown.text
+    about = summary_list(shown, "[data-testid=request-summary]")["About"]
+    assert about.startswith("No one")
     assert parse(shown).one("[data-testid=request-deadline]").text.strip()[:1].isdigit()
     rid = done.headers["location"].split("/requests/")[1].split("?")[0]
     found = (await fiona.get(f"{API}/requests/{rid}")).json()

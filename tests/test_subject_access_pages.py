@@ -187,7 +187,8 @@ async def test_a_self_request_logged_on_the_page_names_whom_it_is_about(
     aisha: httpx.AsyncClient, fiona: httpx.AsyncClient
 ) -> None:
     """Rule 30: the log form offers the case's people as whom a subject access request is
-    about; "The young person themselves" about the parent is not the young person's own."""
+    about; "The young person themselves" about the parent is not the young person's own;
+    the request's page shows whom it is about."""
     young = {**enquiry()["young_person"], "date_of_birth": date(TODAY.year - 14, 1, 1).isoformat()}
     case = await new_case(aisha, young_person=young)
     [parent] = [p["person"]["id"] for p in case["people"] if p["relationship"] == "parent_or_carer"]
@@ -206,6 +207,20 @@ async def test_a_self_request_logged_on_the_page_names_whom_it_is_about(
     rid = logged.headers["location"].split("?")[0].rstrip("/").split("/")[-1]
     found = (await fiona.get(f"{API}/requests/{rid}/subject-access")).json()
     assert (found["route"], found["view"]) == ("needs_agreement", "parent")
+    # The request's page says whom it is about: here the parent, not the young person.
+    [named] = [p["person"] for p in case["people"] if p["person"]["id"] == parent]
+    page = await fiona.get(f"{NM}/requests/{rid}")
+    about = summary_list(page, "[data-testid=request-summary]")["About"]
+    assert about == f"{named['first_name']} {named['last_name']} (parent or carer on the case)"
+    # Logged with no one chosen, it is about the young person.
+    fields = [(k, v) for k, v in fields if k != "subject_person_id"]
+    logged = await submit(fiona, f"{path}/new", f"{path}/", fields)
+    assert logged.status_code == 303, logged.text
+    page = await fiona.get(logged.headers["location"])
+    young_person = case["subject"]
+    assert summary_list(page, "[data-testid=request-summary]")["About"] == (
+        f"{young_person['first_name']} {young_person['last_name']} (the young person)"
+    )
 
 
 async def test_the_redaction_review_lists_the_bundles_items_a_page_at_a_time(

@@ -19,6 +19,7 @@ from confide.platform.requests.foi_schemas import (
 from confide.platform.requests.schemas import (
     DUE_SOON_DAYS,
     Channel,
+    DataSubject,
     Relation,
     RequestFilter,
     RequestKind,
@@ -93,7 +94,11 @@ def _view(r: dict[str, Any], on: date) -> RequestView:
         logged_by=r["logged_by"],
         created_at=r["created_at"],
         closed_at=r["closed_at"],
-    )
+        subject=DataSubject(
+            r["subject_person_id"], str(r["subject_name"]), bool(r["subject_is_young_person"]),
+            r["subject_relationship"],
+        ) if r.get("subject_person_id") is not None else None,
+    )  # fmt: skip
 
 
 async def insert_request(
@@ -128,9 +133,29 @@ async def insert_request(
     )
 
 
+# Whom one request is about (rule 30): a subject access request's recorded data subject,
+# or else the case's young person; a person merged into another is shown as the survivor.
+_SUBJECT = (
+    ", coalesce(m.id, p.id) AS subject_person_id,"
+    " coalesce(m.first_name, p.first_name) || ' ' || coalesce(m.last_name, p.last_name)"
+    " AS subject_name, coalesce(m.id, p.id) = c.subject_id AS subject_is_young_person,"
+    " (SELECT cp.relationship FROM case_people cp WHERE cp.tenant_id = r.tenant_id"
+    " AND cp.case_id = r.case_id AND cp.person_id IN (p.id, m.id) LIMIT 1)"
+    " AS subject_relationship"
+)
+_SUBJECT_FROM = (
+    " LEFT JOIN subject_access_requests s ON s.tenant_id = r.tenant_id AND s.request_id = r.id"
+    " LEFT JOIN people p ON p.tenant_id = r.tenant_id"
+    " AND p.id = coalesce(s.subject_person_id, c.subject_id)"
+    " LEFT JOIN people m ON m.tenant_id = p.tenant_id AND m.id = p.merged_into"
+)
+
+
 async def request(tenant_id: UUID, request_id: UUID, on: date) -> RequestView | None:
+    """One request, with whom it is about (the lists leave that out)."""
     rows = await raw(
-        f"SELECT {_COLUMNS}{_FROM} WHERE r.tenant_id = {{}} AND r.id = {{}}",
+        f"SELECT {_COLUMNS}{_SUBJECT}{_FROM}{_SUBJECT_FROM}"
+        " WHERE r.tenant_id = {} AND r.id = {}",
         tenant_id,
         request_id,
     )
