@@ -26,6 +26,7 @@ from tests.helpers.exports import (
     storage_keys_held,
     wait_until_finished,
 )
+from tests.helpers.html import parse
 from tests.helpers.http import post
 from tests.helpers.tenants import TenantRef
 
@@ -745,3 +746,58 @@ async def test_retention_erases_the_files_kept_with_a_cases_subject_access_reque
         uuid.UUID(rid),
     )  # fmt: skip
     assert left == []
+
+
+async def test_a_failed_redacted_bundle_is_built_again_and_only_then_released(
+    worker: subprocess.Popen[str],
+    aisha: httpx.AsyncClient,
+    fiona: httpx.AsyncClient,
+    owner_conn: asyncpg.Connection,
+    tenants: dict[str, TenantRef],
+) -> None:
+    """Rule 30: when the worker cannot build the approved release's redacted bundle (here
+    its kept original is gone from the store while the build waits), the export fails, the
+    release stays refused, and the manager asks for it again: the approval and the marks
+    stand, and once the new build is ready it is released."""
+    from tests.helpers.environment import STORAGE_FOLDER
+
+    tenant = tenants["northmoor"]
+    case = await case_aged(aisha, 8)
+    rid = await log_sar(fiona, case["id"])
+    await confirm_identity(fiona, rid)
+    base = f"{NM}/requests/{rid}/subject-access"
+    asked = await post(fiona, f"{base}/bundle", {})
+    assert (await wait_until_finished(fiona, asked.json()["export_id"], worker))[
+        "status"
+    ] == "ready"
+    assert (await post(fiona, f"{base}/review", {})).status_code == 200
+    early = await post(fiona, f"{base}/approve/rebuild", {})
+    assert (early.status_code, set(early.json()["errors"])) == (400, {"approve"})
+    [row] = await as_tenant(
+        owner_conn, tenant,
+        "SELECT original_id FROM subject_access_requests WHERE request_id = $1", uuid.UUID(rid),
+    )  # fmt: skip
+    original = STORAGE_FOLDER / str(tenant.id) / str(row["original_id"])
+    aside = original.with_name(original.name + ".aside")
+    async with storage_keys_held():
+        approved = await post(fiona, f"{base}/approve", {})
+        assert approved.status_code == 202, approved.text
+        original.rename(aside)
+    failed = await wait_until_finished(fiona, approved.json()["release_export_id"], worker)
+    assert failed["status"] == "failed", failed
+    refused = await post(fiona, f"{base}/release", {"method": "post"})
+    assert (refused.status_code, set(refused.json()["errors"])) == (400, {"method"})
+    page = await fiona.get(f"/t/northmoor/requests/{rid}")
+    assert parse(page).select("[data-testid=rebuild-release]")
+
+    aside.rename(original)
+    again = await post(fiona, f"{base}/approve/rebuild", {})
+    assert again.status_code == 202, again.text
+    assert again.json()["release_export_id"] != approved.json()["release_export_id"]
+    assert again.json()["approved_at"] == approved.json()["approved_at"]
+    built = await wait_until_finished(fiona, again.json()["release_export_id"], worker)
+    assert built["status"] == "ready", built
+    released = await post(fiona, f"{base}/release", {"method": "post"})
+    assert released.status_code == 200, released.text
+    twice = await post(fiona, f"{base}/approve/rebuild", {})
+    assert (twice.status_code, set(twice.json()["errors"])) == (400, {"approve"})

@@ -83,7 +83,13 @@ class FolderStore:
         try:
             file = self._path(name).open("rb")
         except FileNotFoundError:
-            raise ObjectMissing(name) from None
+            file = None
+        if file is None:
+            # Raised outside the handler: chained to the FileNotFoundError (an OSError, as
+            # a server's refusal is), a missing object read as an outage
+            # (``core/outages.outage_of`` follows the chain) and a worker retried it for
+            # minutes instead of failing.
+            raise ObjectMissing(name)
         return _read(file)
 
     def delete(self, name: str) -> None:
