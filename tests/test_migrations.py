@@ -17,12 +17,15 @@ actor would silently point at a random one.
 from __future__ import annotations
 
 import importlib
+import json
 import os
 import signal
 import socket
 import subprocess
 import sys
+import uuid
 from collections.abc import Iterator
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -261,3 +264,214 @@ def test_confide_run_says_to_delete_an_older_embedded_data_folder() -> None:
         " have since been merged (see CHANGELOG.md): delete that folder"
         " (rm -r /srv/confide/.confide) and run again; it holds only what earlier runs made"
     )
+
+
+# Retention's facts made coarser (2026-11-30T01:34:58): the facts kept before it are
+# converted, and back, tenant by tenant. One process per step, as the owner, on a scratch
+# database secured as ``confide migrate`` secures it (the owner bound by row-level
+# security): "before" runs every app's migrations but retention's after 22:55:43;
+# "forwards" and "back" retention's; "figures" prints the statistics' year figures.
+COARSER = "2026-11-30T01:34:58:000000"
+FACT_STEPS = """
+import json, os, sys
+from uuid import UUID
+from confide.platform.core.commands import as_owner
+from piccolo.apps.migrations.commands.backwards import run_backwards
+from piccolo.apps.migrations.commands.base import BaseMigrationManager
+from piccolo.apps.migrations.commands.forwards import run_forwards
+
+async def step():
+    name = sys.argv[1]
+    if name == "before":
+        for app in BaseMigrationManager().get_sorted_app_names():
+            last = "2026-11-29T22:55:43:000000" if app == "retention" else "all"
+            assert (await run_forwards(app, migration_id=last)).success
+        from confide.platform.core.schema import secure_schema
+        await secure_schema(os.environ["DATABASE_APP_ROLE"])
+    elif name == "forwards":
+        assert (await run_forwards("retention")).success
+    elif name == "back":
+        back = await run_backwards("retention", migration_id=sys.argv[2], auto_agree=True)
+        assert back.success, back.message
+    else:
+        from confide.platform.core.db import tenant_transaction
+        from confide.platform.statistics import queries
+        from confide.platform.statistics.schemas import Period
+        figures = []
+        for tenant in sys.argv[2:]:
+            for kind in ("calendar", "financial", "academic"):
+                for year in (2022, 2023, 2024):
+                    period = Period(kind, year)
+                    async with tenant_transaction(UUID(tenant)):
+                        done = await queries.year_figures(
+                            UUID(tenant), year, period.start, period.end, kind=kind)
+                    figures.append([tenant, kind, year, sorted(
+                        [c.contacted_by, c.referral_route, c.age_band, c.support_level,
+                         c.outcome_class, c.year_end_status, c.channel, c.response,
+                         c.phase, c.cases] for c in done.counts), done.topics])
+        print(json.dumps(figures))
+
+as_owner(step)
+"""
+
+# The facts as the old shape kept them: (year, month) opened, (year, month) closed, the
+# channel, reply and phase; a month of None is a fact kept before months were (its
+# channel, reply and phase "unknown", the same cases). Each month part of a year, and
+# cases open at one kind's year end and closed by another's.
+OLD_FACTS = {
+    "a": [
+        (2023, 1, 2023, 5, "phone", "0-1", "primary"),
+        (2023, 3, 2023, 3, "email", "2-5", "unknown"),
+        (2023, 4, 2024, 3, "phone", "0-1", "primary"),
+        (2023, 8, 2023, 9, "letter", "none", "secondary"),
+        (2023, 9, 2024, 1, "phone", "0-1", "primary"),
+        (2023, 12, 2025, 6, "phone", "21+", "unknown"),
+        (2024, 2, 2024, 2, "phone", "0-1", "primary"),
+        (2022, 11, 2023, 4, "email", "6-20", "primary"),
+        (2023, None, 2023, None, "unknown", "unknown", "unknown"),
+        (2023, None, 2024, None, "unknown", "unknown", "unknown"),
+        (2022, None, 2022, None, "unknown", "unknown", "unknown"),
+    ],
+    "b": [
+        (2023, 6, 2023, 12, "phone", "0-1", "unknown"),
+        (2023, 10, 2023, 10, "meeting", "2-5", "post_16"),
+        (2023, None, 2025, None, "unknown", "unknown", "unknown"),
+    ],
+}
+
+# The figures as the statistics counted them from the old shape (the erased part of
+# ``statistics.queries._YEAR`` before 2026-11-30T01:34:58): a fact with a month by its
+# month in the period and closed by its closing month; one without, for a calendar year
+# only, closed by its closing year.
+OLD_FIGURES = """
+WITH p AS (SELECT $1::date AS start, $2::date AS finish, $3::integer AS year),
+y AS (
+    SELECT f.*, CASE WHEN f.month_closed IS NULL THEN coalesce(f.year_closed <= p.year, false)
+                     ELSE make_date(f.year_closed, f.month_closed, 1) <= p.finish END AS closed
+      FROM p, retention_facts f
+     WHERE CASE WHEN f.month_opened IS NULL THEN f.year_opened = p.year
+                ELSE make_date(f.year_opened, f.month_opened, 1) BETWEEN p.start AND p.finish END
+)
+SELECT 'case' AS kind, contacted_by, referral_route, age_band, support_level, outcome_class,
+       CASE WHEN closed THEN 'closed' ELSE 'open' END AS status, channel, response, phase,
+       NULL AS topic, count(*) AS n
+  FROM y GROUP BY 2, 3, 4, 5, 6, 7, 8, 9, 10
+UNION ALL
+SELECT 'topic', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, t, count(*)
+  FROM y, jsonb_array_elements_text(y.topics) AS t GROUP BY t
+"""
+
+_FIRST_MONTH = {"calendar": 1, "financial": 4, "academic": 9}
+
+
+def _fact_step(url: str, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", FACT_STEPS, *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "DATABASE_URL": url},
+        timeout=180,
+    )
+
+
+async def _as(url: str, tenant: uuid.UUID, sql: str, *args: Any) -> list[Any]:
+    conn = await asyncpg.connect(url)
+    try:
+        async with conn.transaction():
+            await conn.execute("SELECT set_config('app.tenant_id', $1, true)", str(tenant))
+            return list(await conn.fetch(sql, *args))
+    finally:
+        await conn.close()
+
+
+async def _old_figures(url: str, tenants: dict[str, uuid.UUID]) -> list[Any]:
+    """The year figures of each tenant, each kind of year 2022 to 2024, as the old shape
+    gave them (a fact kept before the months, for a calendar year only)."""
+    figures = []
+    for tenant in tenants.values():
+        for kind, first in _FIRST_MONTH.items():
+            for year in (2022, 2023, 2024):
+                start, finish = date(year, first, 1), date(year + 1, first, 1) - timedelta(1)
+                rows = await _as(url, tenant, OLD_FIGURES, start, finish,
+                                 year if kind == "calendar" else None)  # fmt: skip
+                cases = sorted([*[*r.values()][1:10], r["n"]] for r in rows if r["kind"] == "case")
+                topics = {r["topic"]: r["n"] for r in rows if r["kind"] == "topic"}
+                figures.append([str(tenant), kind, year, cases, topics])
+    return figures
+
+
+def _erased_phase(figures: list[Any]) -> list[Any]:
+    """The old figures with the erased-early group's phase "erased", not the kept cases'
+    "unknown" (the conversion's one intended change), in the order the statistics give."""
+    changed = []
+    for tenant, kind, year, cases, topics in figures:
+        cases = sorted([*c[:8], "erased" if c[6] == "unknown" else c[8], c[9]] for c in cases)
+        changed.append([tenant, kind, year, cases, topics])
+    return changed
+
+
+def test_retention_facts_are_converted_and_back_with_the_same_year_figures(
+    scratch_database: str,
+) -> None:
+    url = scratch_database
+    before = _fact_step(url, "before")
+    assert before.returncode == 0, before.stderr
+    tenants = {slug: uuid.uuid4() for slug in OLD_FACTS}
+    gone = uuid.uuid4()  # a tenant no longer in ``tenants``, whose facts stayed
+
+    async def setup() -> None:
+        conn = await asyncpg.connect(url)
+        try:
+            for slug, tenant in tenants.items():
+                await conn.execute(
+                    "INSERT INTO tenants (id, slug, display_name) VALUES ($1, $2, $3)",
+                    tenant, f"facts-{slug}", f"Facts {slug}",
+                )  # fmt: skip
+        finally:
+            await conn.close()
+        for slug, facts in [*OLD_FACTS.items(), ("gone", OLD_FACTS["b"][:1])]:
+            tenant = tenants.get(slug, gone)
+            for n, (year, month, closed, closed_month, channel, response, phase) in enumerate(
+                facts
+            ):
+                await _as(
+                    url, tenant,
+                    "INSERT INTO retention_facts (id, tenant_id, year_opened, month_opened,"
+                    " year_closed, month_closed, topics, age_band, support_level,"
+                    " outcome_class, referral_route, contacted_by, channel, response, phase,"
+                    " year_erased) VALUES (gen_random_uuid(), $1, $2, $3, $4, $5, $6, '5-10',"
+                    " $7, 'recorded', 'self', $8, $9, $10, $11, 2026)",
+                    tenant, year, month, closed, closed_month, '["Transport"]',
+                    1 + n % 4, ["parent", "young_person"][n % 2], channel, response, phase,
+                )  # fmt: skip
+
+    run_async(setup())
+    old = run_async(_old_figures(url, tenants))
+    assert sum(n for figure in old for *_, n in figure[3]) > 20  # the test counts something
+
+    # A fact of a tenant not in ``tenants`` is hidden from every tenant's turn: refused,
+    # saying so, and nothing converted.
+    refused = _fact_step(url, "forwards")
+    assert refused.returncode != 0
+    assert "retention_facts holds facts of a tenant not in tenants" in refused.stderr
+    assert run_async(_old_figures(url, tenants)) == old
+    run_async(_as(url, gone, "DELETE FROM retention_facts"))
+
+    forwards = _fact_step(url, "forwards")
+    assert forwards.returncode == 0, forwards.stderr
+    figures = _fact_step(url, "figures", *map(str, tenants.values()))
+    assert figures.returncode == 0, figures.stderr
+    assert json.loads(figures.stdout.splitlines()[-1]) == _erased_phase(old)
+
+    # Back again: a fact of an unknown tenant is refused the same way, then the old shape
+    # gives the same figures as before.
+    run_async(_as(url, gone, "INSERT INTO retention_facts (id, tenant_id, year_opened,"
+                  " age_band, support_level, outcome_class, referral_route, contacted_by)"
+                  " VALUES (gen_random_uuid(), $1, 2023, '5-10', 1, 'none', 'self', 'parent')",
+                  gone))  # fmt: skip
+    refused = _fact_step(url, "back", COARSER)
+    assert "retention_facts holds facts of a tenant not in tenants" in refused.stderr
+    run_async(_as(url, gone, "DELETE FROM retention_facts"))
+    back = _fact_step(url, "back", COARSER)
+    assert back.returncode == 0, back.stderr
+    assert run_async(_old_figures(url, tenants)) == old

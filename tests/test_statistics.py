@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 import asyncpg
@@ -98,24 +98,70 @@ async def test_a_years_figures_stay_the_same_after_retention_erases_its_cases(
     # Aged 26 or over when the case was opened: a band of its own, kept and erased alike.
     third = await old_case(aisha, 9, born="1980-01-01", topics=["Exclusion"])
     with_them = _cube(await _figures(northmoor, year))
-    every_year = {(y, kind): _cube(await _figures(northmoor, y, kind)) for y, kind in years}
     if await _opened_year(owner_conn, northmoor, second["id"]) == year:
         assert sum(with_them[0].values()) == sum(before[0].values()) + 2
         assert with_them[1]["Transport"] == before[1].get("Transport", 0) + 1
         assert sum(n for key, n in with_them[0].items() if key[2] == "26+") >= 1
         assert sum(n for key, n in with_them[0].items()
                    if key[6:] == ("phone", "2-5", "primary")) >= 1  # fmt: skip
+    # Opened in each part of the year the kinds of year divide differently, each still
+    # open at the end of one kind of year it was opened in and closed by the end of the
+    # others: opened in February, closed in May (open at the financial year's end); in
+    # June, closed in October (open at the academic year's); in November, closed in
+    # February (open at the calendar year's).
+    openings = [(date(year, 2, 10), date(year, 5, 10)), (date(year, 6, 10), date(year, 10, 10)),
+                (date(year, 11, 10), date(year + 1, 2, 10))]  # fmt: skip
+    # At each kind's boundaries: opened on the first or last day of a year of some kind,
+    # closed on the last day of its year (closed at its end) or on the day after (open).
+    openings += [
+        (date(year, 1, 1), date(year, 12, 31)),  # calendar: closed on its last day
+        (date(year, 12, 31), date(year + 1, 1, 1)),  # calendar: closed the day after
+        (date(year, 4, 1), date(year + 1, 3, 31)),  # financial: closed on its last day
+        (date(year, 3, 31), date(year, 4, 1)),  # financial: closed the day after
+        (date(year, 9, 1), date(year + 1, 8, 31)),  # academic: closed on its last day
+        (date(year, 8, 31), date(year, 9, 1)),  # academic: closed the day after
+    ]
+    parts = []
+    for day, closed in openings:
+        at = datetime(day.year, day.month, day.day, 11, tzinfo=UTC)
+        parts.append(await old_case(aisha, 9, at=at, open_for_days=(closed - day).days))
+        years += [k for k in _years_around(day) if k not in years]
+    with_all = _cube(await _figures(northmoor, year))
+    every_year = {(y, kind): _cube(await _figures(northmoor, y, kind)) for y, kind in years}
 
     counts = await confirm_and_sweep(owner_conn, northmoor, "northmoor-admin")
 
-    assert counts["erased"] >= 3
-    assert await _kept(owner_conn, northmoor, [first["id"], second["id"], third["id"]]) == 0
-    assert _cube(await _figures(northmoor, year)) == with_them
-    # A financial or academic year, too, from the month the facts keep.
+    assert counts["erased"] >= 12
+    ids = [first["id"], second["id"], third["id"], *(p["id"] for p in parts)]
+    assert await _kept(owner_conn, northmoor, ids) == 0
+    assert _cube(await _figures(northmoor, year)) == with_all
+    # A calendar, financial or academic year, too, each from the year of its kind the
+    # facts keep, open or closed at that year's end as the case was.
     for (y, kind), cube in every_year.items():
-        assert _cube(await _figures(northmoor, y, kind)) == cube, kind
+        assert _cube(await _figures(northmoor, y, kind)) == cube, (y, kind)
     # Another service's figures never held these cases.
     assert _cube(await _figures(eastdale, year)) == eastdale_before
+
+
+async def test_a_contact_is_of_a_kind_the_service_offers_in_the_database_too(
+    aisha: httpx.AsyncClient, owner_conn: asyncpg.Connection, tenants: dict[str, TenantRef]
+) -> None:
+    # The return's "not known (case erased)" channel is the erased-early group's own, one
+    # figure with their reply and phase: a kept case's channel (its first incoming
+    # contact's kind) can never be it, nor the "none" of a case with no incoming contact.
+    tenant = tenants["northmoor"]
+    case = await old_case(aisha, 1)
+    for kind in ("unknown", "none", "Phone"):
+        with pytest.raises(asyncpg.CheckViolationError, match="case_contacts_kind"):
+            await as_tenant(
+                owner_conn, tenant,
+                "INSERT INTO case_contacts (id, tenant_id, case_id, kind, direction,"
+                " occurred_at, summary, side, recorded_by, recorded_at, version)"
+                " SELECT gen_random_uuid(), tenant_id, case_id, $2, direction, occurred_at,"
+                " summary, side, recorded_by, recorded_at, 1 FROM case_contacts"
+                " WHERE case_id = $1 LIMIT 1",
+                uuid.UUID(case["id"]), kind,
+            )  # fmt: skip
 
 
 async def test_the_years_cases_are_counted_by_their_values(

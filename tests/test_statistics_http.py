@@ -464,13 +464,14 @@ async def test_a_financial_or_academic_year_is_its_own_period_once_it_has_ended(
 async def test_a_financial_year_is_refused_once_its_cases_may_have_been_erased(
     fiona: httpx.AsyncClient, owner_conn: asyncpg.Connection, tenants: dict[str, TenantRef]
 ) -> None:
-    # What retention keeps of an erased case has only its calendar year (rule 14).
+    # What retention kept of a case erased before it kept more than the calendar year
+    # (rule 14), and before the channel, first reply and school phase.
     await as_tenant(
         owner_conn, tenants["northmoor"],
-        "INSERT INTO retention_facts (id, tenant_id, year_opened, year_closed, topics, age_band,"
-        " support_level, outcome_class, referral_route, contacted_by, year_erased)"
-        " VALUES (gen_random_uuid(), $1, 2011, 2011, '[]', 'unknown', 1, 'none', 'self',"
-        " 'parent', 2018)",
+        "INSERT INTO retention_facts (id, tenant_id, year_opened, closed_by_calendar_year_end,"
+        " topics, age_band, support_level, outcome_class, referral_route, contacted_by, phase)"
+        " VALUES (gen_random_uuid(), $1, 2011, true, '[]', 'unknown', 1, 'none', 'self',"
+        " 'parent', 'erased')",
         tenants["northmoor"].id,
     )  # fmt: skip
     path = f"{NM}/api/statistics/annual-return"

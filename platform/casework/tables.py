@@ -154,6 +154,11 @@ class Contact(TenantOwned, tablename="case_contacts", tags=[APPEND_ONLY]):
         "(version = 1 AND original_id IS NULL AND correction_reason IS NULL)"
         " OR (version > 1 AND original_id IS NOT NULL AND correction_reason IS NOT NULL)"
     )
+    # A kind the service offers, never "unknown": the statistics' "not known (case
+    # erased)" channel is the erased cases' own, one figure with their reply and phase.
+    case_contacts_kind = Check(
+        "kind IN (" + ", ".join(f"'{kind.value}'" for kind in ContactKind) + ")"
+    )
 
 
 class Note(TenantOwned, tablename="case_notes", tags=[APPEND_ONLY]):

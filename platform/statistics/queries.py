@@ -27,16 +27,18 @@ from confide.platform.statistics.schemas import (
 from confide.tenants.policy.queries import OneKindOfYear, one_kind_of_year
 
 # A kept case's values, derived exactly as app_retention_erase derives an erased case's
-# facts (retention's raw migration of 2026-11-29T22:55:43), then the facts themselves: one
-# population, whether or not a case has been erased, so erasure moves no figure and makes
-# no "not known" group of its own. Nothing of free text: the outcome only as whether one
-# was recorded. Contacts by their latest version (a corrected contact counts once, as
-# corrected); days in London. A fact kept before its months were (month NULL) counts in
-# its calendar year only. Then the disclosures shared and the information requests
-# answered in the period (counts only, their codes).
+# facts (retention's raw migrations of 2026-11-29T22:55:43 and 2026-11-30T01:34:58), then
+# the facts themselves: one population, whether or not a case has been erased, so erasure
+# moves no figure and makes no "not known" group of its own. Nothing of free text: the
+# outcome only as whether one was recorded. Contacts by their latest version (a corrected
+# contact counts once, as corrected); days in London. An erased case counts in the year
+# of the period's kind it was opened in, open or closed at that year's end as its facts
+# say; one erased before its months were kept has a calendar year only (the other kinds
+# NULL: never counted in those, and refused by the service). Then the disclosures shared
+# and the information requests answered in the period (counts only, their codes).
 _YEAR = """
 WITH p AS (SELECT {}::uuid AS tenant, {}::date AS start, {}::date AS finish,
-                  {}::integer AS year),
+                  {}::integer AS year, {}::text AS kind),
 kept AS (
     SELECT c.contacted_by, c.referral_route,
            CASE WHEN s.date_of_birth IS NULL THEN 'unknown'
@@ -81,14 +83,15 @@ kept AS (
      WHERE c.tenant_id = p.tenant AND c.opened_on BETWEEN p.start AND p.finish
 ), erased AS (
     SELECT f.contacted_by, f.referral_route, f.age_band, f.support_level, f.outcome_class,
-           CASE WHEN f.month_closed IS NULL THEN coalesce(f.year_closed <= p.year, false)
-                ELSE make_date(f.year_closed, f.month_closed, 1) <= p.finish END,
+           CASE p.kind WHEN 'calendar' THEN f.closed_by_calendar_year_end
+                       WHEN 'financial' THEN f.closed_by_financial_year_end
+                       WHEN 'academic' THEN f.closed_by_academic_year_end END,
            f.topics, f.channel, f.response, f.phase
       FROM p, retention_facts f
      WHERE f.tenant_id = p.tenant
-       AND CASE WHEN f.month_opened IS NULL THEN f.year_opened = p.year
-                ELSE make_date(f.year_opened, f.month_opened, 1)
-                     BETWEEN date_trunc('month', p.start)::date AND p.finish END
+       AND p.year = CASE p.kind WHEN 'calendar' THEN f.year_opened
+                                WHEN 'financial' THEN f.financial_year_opened
+                                WHEN 'academic' THEN f.academic_year_opened END
 ), year_cases AS (
     SELECT * FROM kept UNION ALL SELECT * FROM erased
 )
@@ -122,12 +125,13 @@ SELECT 'request', r.kind, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
 
 
 async def year_figures(
-    tenant_id: UUID, year: int, start: date, end: date, *, calendar: bool
+    tenant_id: UUID, year: int, start: date, end: date, *, kind: str
 ) -> YearFigures:
-    """The period's counts in one statement: the cases opened from ``start`` to ``end``,
-    kept or erased (an erased one by the facts it left; one erased before the facts kept
-    its month, for a calendar year only)."""
-    rows = await raw(_YEAR, tenant_id, start, end, year if calendar else None)
+    """The period's counts in one statement: the cases opened from ``start`` to ``end``
+    (the ``kind`` of year beginning in ``year``), kept or erased (an erased one by the
+    facts it left; one erased before the facts kept more than its calendar year, for a
+    calendar year only)."""
+    rows = await raw(_YEAR, tenant_id, start, end, year, kind)
     counts = tuple(
         CaseCount(
             contacted_by=str(r["contacted_by"]),
@@ -290,10 +294,10 @@ def _stored(row: dict[str, Any]) -> StoredRelease:
 
 async def erased_in(tenant_id: UUID, years: list[int]) -> bool:
     """Whether any case opened in these calendar years was erased before the facts kept
-    the month it was opened in."""
+    the financial and academic year it was opened in."""
     rows = await raw(
         "SELECT EXISTS (SELECT 1 FROM retention_facts WHERE tenant_id = {}"
-        " AND year_opened = ANY({}::integer[]) AND month_opened IS NULL) AS erased",
+        " AND year_opened = ANY({}::integer[]) AND financial_year_opened IS NULL) AS erased",
         tenant_id, years,
     )  # fmt: skip
     return bool(rows[0]["erased"])

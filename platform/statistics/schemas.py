@@ -72,6 +72,7 @@ SCHOOL_PHASES: tuple[tuple[str, str], ...] = (
     ("post_16", "16 plus"),
     ("other", "Other or not applicable"),
     ("unknown", "No school from the directory, or not known"),
+    ("erased", "Not known (case erased before this was kept)"),
 )
 DISCLOSURE_BASES: tuple[tuple[str, str], ...] = (
     ("consent", "With consent"),
@@ -148,9 +149,10 @@ class CaseCount:
     outcome_class: str
     year_end_status: str
     cases: int
+    # Not given: as a case erased before these were kept (the same cases in all three).
     channel: str = "unknown"
     response: str = "unknown"
-    phase: str = "unknown"
+    phase: str = "erased"
 
 
 @dataclass(frozen=True, slots=True)

@@ -85,7 +85,7 @@ async def year_figures(year: int, kind: str = CALENDAR) -> YearFigures:
     check_year(year)
     period = Period(kind, year)
     return await queries.year_figures(
-        current_tenant_id(), year, period.start, period.end, calendar=kind == CALENDAR
+        current_tenant_id(), year, period.start, period.end, kind=kind
     )
 
 
@@ -114,12 +114,17 @@ def case_tables(figures: YearFigures, support_levels: Sequence[str]) -> list[Cou
     )
     status = Dimension("year_end_status", "Open or closed", YEAR_END_STATUS)
     outcome = Dimension("outcome_class", "Outcome", OUTCOME_CLASSES)
-    # A case erased before its channel and first reply were kept has neither: the two
-    # "not known" groups are the same cases, one figure (hidden in both or neither).
+    # A case erased before its channel, first reply and school phase were kept has none of
+    # them: the three "not known (case erased)" groups are the same cases (the facts' own
+    # check), one figure hidden in all or none. Its phase is not the kept cases' "not
+    # known", or that figure would bound the shared one: an inequality the audit would not
+    # see.
     erased_early = (("unknown", "erased_before_channel_kept"),)
     channel = Dimension("channel", "How the family first made contact", CHANNELS, erased_early)
     response = Dimension("response", "Time to the first reply", RESPONSE_BANDS, erased_early)
-    phase = Dimension("school_phase", "School phase", SCHOOL_PHASES)
+    phase = Dimension(
+        "school_phase", "School phase", SCHOOL_PHASES, (("erased", "erased_before_channel_kept"),)
+    )
     counts = figures.counts
     return [
         _table("Cases by who made contact and referral route", (contacted, route), counts,
@@ -224,10 +229,11 @@ def check_return_year(year: int, kind: str = CALENDAR) -> Period:
 
 
 async def _check_not_erased(period: Period) -> None:
-    """A financial or academic year counts an erased case by the month it was opened,
-    which retention keeps since 2026-11-29T22:55:43. A case erased before then kept only
-    its calendar year: such a year is refused once any case opened in a calendar year it
-    overlaps was erased so, and its figures never leave some out."""
+    """A financial or academic year counts an erased case by the year of that kind it was
+    opened in, which retention keeps since 2026-11-29T22:55:43 (as a month until
+    2026-11-30T01:34:58). A case erased before then kept only its calendar year: such a
+    year is refused once any case opened in a calendar year it overlaps was erased so,
+    and its figures never leave some out."""
     if period.kind == CALENDAR:
         return
     if await queries.erased_in(current_tenant_id(), [period.year, period.year + 1]):

@@ -23,12 +23,14 @@ async def old_case(
     *,
     born: str = "2000-03-02",
     reply_after_days: int | None = None,
+    at: datetime | None = None,
+    open_for_days: int = 0,
     **changes: Any,
 ) -> dict[str, Any]:
-    """A case recorded, contacted and closed ``years_ago`` with an outcome (replied to
-    ``reply_after_days`` after, if given, then closed): the case and the young person's
-    last name."""
-    then = datetime.now(UTC) - timedelta(days=366 * years_ago)
+    """A case recorded, contacted and closed ``years_ago`` (or ``at`` that instant) with
+    an outcome (replied to ``reply_after_days`` after, if given, then closed, at least
+    ``open_for_days`` after it was opened): the case and the young person's last name."""
+    opened = then = at or datetime.now(UTC) - timedelta(days=366 * years_ago)
     with time_machine.travel(then, tick=True):
         last_name = f"Oldcase{uuid.uuid4().hex[:6]}"
         young = {"first_name": "Rhiannon", "last_name": last_name,
@@ -51,6 +53,7 @@ async def old_case(
                  "summary": "Wrote back about the EHC plan"},
             )  # fmt: skip
             assert reply.status_code == 201, reply.text
+    then = max(then, opened + timedelta(days=open_for_days))
     with time_machine.travel(then, tick=True):
         closed = await post(http, f"{NM}/cases/{case['id']}/close", {"outcome": "Advice given"})
         assert closed.status_code == 200, closed.text
