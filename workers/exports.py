@@ -6,7 +6,8 @@ The build runs step by step, each step in a transaction of its own for the expor
 (``run_for_tenant``, the one place a task sets its tenant), so the page sees its progress:
 start (queued to running, from nought), the audited case read as the person who asked, the
 PDF's sections with the progress after each, the JSON and the ZIP, then the file stored and
-the export ready. A failure marks it failed with its kind and is logged by type; a worker
+the export ready. A failure marks it failed with its kind and is logged by type (an
+outage that outlasts the retries too, when they give up: ``unavailable``); a worker
 killed mid-build is redelivered (late acknowledgement, ``task_reject_on_worker_lost``) and
 builds it again from nought, and only one attempt marks it ready.
 """
@@ -103,7 +104,14 @@ def build_export(self: Task[Any, Any], tenant_id: str, export_id: str) -> str | 
             log.warning("export_not_found")
             return None
 
-    return with_retries(self, attempt, tenant_id)
+    def gave_up(error: BaseException) -> None:
+        # Nothing else would move the export on: mark it failed where its page (and a
+        # subject access release's request) shows it, so it can be asked for again.
+        failure = ExportFailure.UNAVAILABLE if outage_of(error) else ExportFailure.ERROR
+        log.error("export_failed", failure=failure.value, error=failure_kind(error))
+        asyncio.run(run_for_tenant(tenant_id, exports.fail_build, UUID(export_id), failure))
+
+    return with_retries(self, attempt, tenant_id, on_give_up=gave_up)
 
 
 async def _run(tenant_id: str, export_id: UUID) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -34,7 +34,12 @@ from confide.platform.core.db import current_tenant_id
 from confide.platform.core.errors import Invalid
 from confide.platform.exports import bundle
 from confide.platform.exports import services as exports
-from confide.platform.exports.schemas import ExportStatus, ExportView, NewCaseBundle
+from confide.platform.exports.schemas import (
+    ExportFailure,
+    ExportStatus,
+    ExportView,
+    NewCaseBundle,
+)
 from confide.platform.identity.schemas import StaffStatus, StaffView
 from confide.platform.identity.staff import get_staff
 from confide.platform.requests import queries, redaction
@@ -124,6 +129,9 @@ async def _standing(found: RequestView, staff: StaffView, purpose: str) -> Subje
         released_sha256=row.get("released_sha256"),
         released_at=row.get("released_at"),
         release_method=ReleaseMethod(row["release_method"]) if row.get("release_method") else None,
+        release_stalled=built is not None
+        and row.get("released_id") is None
+        and built.stalled(RELEASE_STALLED_AFTER, datetime.now(UTC)),
     )
 
 
@@ -380,17 +388,30 @@ async def approve(request_id: UUID, staff: StaffView) -> SubjectAccessView:
     return await _standing(found, staff, "subject_access")
 
 
+#: How long an approved release's redacted bundle may sit queued or running with no attempt
+#: begun before it may be asked for again. A build takes seconds to minutes, and the task's
+#: retries give up within about ten (``CONFIDE_TASK_MAX_RETRIES``, backoff capped at
+#: ``CONFIDE_TASK_RETRY_BACKOFF_MAX``), marking it failed when they can; this is for a
+#: task the broker lost, or an outage that also kept the failure from being recorded.
+RELEASE_STALLED_AFTER = timedelta(minutes=30)
+
+
 async def rebuild_release(request_id: UUID, staff: StaffView) -> SubjectAccessView:
-    """Ask the worker again for an approved release's redacted bundle whose build failed
-    (the approval and the marks stand as they were)."""
+    """Ask the worker again for an approved release's redacted bundle whose build failed,
+    or stalled (``RELEASE_STALLED_AFTER``: that export is marked failed, so a worker that
+    still finishes it keeps nothing with the request). The approval and the marks stand."""
     found = await _open(request_id, staff)
     standing = await _still_proceeds(found, staff, "approve")
     row = await _row(found)
     if row.get("approved_at") is None or row.get("released_id") is not None:
         raise Invalid({"approve": "There is no failed redacted bundle to build again"})
-    if standing.release_export is None or standing.release_export.status is not ExportStatus.FAILED:
+    current = standing.release_export
+    stalled = standing.release_stalled
+    if current is None or (current.status is not ExportStatus.FAILED and not stalled):
         raise Invalid({"approve": "The redacted bundle is being built: wait until it is ready"})
     assert found.case_id is not None
+    if stalled:
+        await exports.fail_build(current.id, ExportFailure.STALLED)
     export = await exports.request_redacted_bundle(found.case_id, staff, standing.view)
     await queries.set_subject_access(
         current_tenant_id(), request_id, {"release_export_id": export.id}

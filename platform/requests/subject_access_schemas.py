@@ -83,6 +83,8 @@ class SubjectAccessView:
     released_sha256: str | None
     released_at: datetime | None
     release_method: ReleaseMethod | None
+    # Its build made no progress for ``RELEASE_STALLED_AFTER``: it may be asked for again.
+    release_stalled: bool = False
 
 
 class ReleaseMethod(StrEnum):
