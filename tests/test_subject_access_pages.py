@@ -8,15 +8,17 @@ import subprocess
 import uuid
 from datetime import date, timedelta
 
+import asyncpg
 import httpx
 
 from tests.helpers.casework import NM as API
-from tests.helpers.casework import enquiry, new_case
+from tests.helpers.casework import as_tenant, enquiry, new_case
 from tests.helpers.consent import TODAY, add_note
 from tests.helpers.exports import open_bundle, storage_keys_held, wait_until_finished
 from tests.helpers.html import error_summary, parse, summary_list
 from tests.helpers.http import post
 from tests.helpers.pages import NM, submit, text
+from tests.helpers.tenants import TenantRef
 
 
 def _day(name: str, day: date) -> list[tuple[str, str]]:
@@ -37,6 +39,11 @@ async def _parents_request(aisha: httpx.AsyncClient, fiona: httpx.AsyncClient, a
     identity = {"confirmed_on": str(TODAY), "evidence": "Passport seen"}
     assert (await post(fiona, f"{API}/requests/{rid}/identity", identity)).status_code == 200
     return rid
+
+
+async def _audit_entries(owner: asyncpg.Connection, tenant: TenantRef) -> int:
+    [row] = await as_tenant(owner, tenant, "SELECT count(*) AS n FROM audit_entries")
+    return int(row["n"])
 
 
 def _tasks(page: httpx.Response) -> dict[str, str]:
@@ -105,7 +112,11 @@ async def test_a_parents_request_about_a_child_under_the_age_can_be_built_at_onc
 
 
 async def test_a_manager_reviews_redacts_a_name_approves_and_records_the_release_on_pages(
-    worker: subprocess.Popen[str], aisha: httpx.AsyncClient, fiona: httpx.AsyncClient
+    worker: subprocess.Popen[str],
+    aisha: httpx.AsyncClient,
+    fiona: httpx.AsyncClient,
+    owner_conn: asyncpg.Connection,
+    tenants: dict[str, TenantRef],
 ) -> None:
     rid = await _parents_request(aisha, fiona, 8)
     case_id = (await fiona.get(f"{API}/requests/{rid}")).json()["case_id"]
@@ -154,6 +165,19 @@ async def test_a_manager_reviews_redacts_a_name_approves_and_records_the_release
         assert live.select("[data-testid=export-status]")
         assert live.select("[data-testid=refresh]")
         assert not parse(page).select("[data-testid=record-release]")
+        # The script asks the export's own page, not this one: its status, read again
+        # and again, opens no case and writes no audit entry.
+        polled = live.get("data-progress-url") or ""
+        standing = (await fiona.get(f"{API}/requests/{rid}/subject-access")).json()
+        assert polled == f"{NM}/exports/{standing['release_export_id']}"
+        before = await _audit_entries(owner_conn, tenants["northmoor"])
+        for _ in range(3):
+            answer = await fiona.get(polled)
+            assert answer.status_code == 200
+            shown = parse(answer).one("[data-module=confide-export-progress]")
+            assert shown.get("data-state") in ("queued", "running")
+            assert shown.select("[data-export-status] [data-testid=export-status]")
+        assert await _audit_entries(owner_conn, tenants["northmoor"]) == before
         early = await submit(fiona, path, f"{path}/subject-access/release", [("method", "post")])
         assert [href for href, _ in error_summary(early)] == ["#method"]
     release_export = (await fiona.get(f"{API}/requests/{rid}/subject-access")).json()[
