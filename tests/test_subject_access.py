@@ -621,6 +621,28 @@ async def test_a_manager_redacts_approves_and_releases_the_bundle_and_the_origin
     built = await wait_until_finished(fiona, approved.json()["release_export_id"], worker)
     assert built["status"] == "ready", built
     assert (await standing(fiona, rid))["release_ready"] is True
+    # The release's export is no bundle to take away through /exports: its copy is
+    # downloaded from the request (audited as the request's), and only by a manager.
+    release = approved.json()["release_export_id"]
+    assert (await fiona.get(f"{NM}/exports/{release}/download")).status_code == 404
+    assert (await fiona.get(f"/t/northmoor/exports/{release}/download")).status_code == 404
+    page = parse(await fiona.get(f"/t/northmoor/exports/{release}"))
+    assert page.select("[data-testid=release-kept]")
+    assert not page.select("[data-testid=download]")
+    # Even were it a caseworker's own (here as though Aisha had asked for it), it is not
+    # in their list nor theirs to open.
+    await as_tenant(
+        owner_conn, tenants["northmoor"],
+        "UPDATE exports SET requested_by = (SELECT id FROM staff_users"
+        " WHERE subject = 'northmoor-cw-1') WHERE id = $1",
+        uuid.UUID(release),
+    )  # fmt: skip
+    listed = (await aisha.get(f"{NM}/exports", params={"limit": 100})).json()
+    assert release not in [e["id"] for e in listed["items"]]
+    assert (await aisha.get(f"{NM}/exports/{release}")).status_code == 404
+    assert release in [
+        e["id"] for e in (await fiona.get(f"{NM}/exports", params={"limit": 100})).json()["items"]
+    ]
     late = await post(fiona, f"{base}/redactions", {"kind": "note", "item": note["item"]})
     assert set(late.json()["errors"]) == {"item"}
     early = await post(fiona, f"{NM}/requests/{rid}/close", {"outcome": "Released, redacted"})

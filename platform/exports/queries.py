@@ -70,11 +70,19 @@ async def export(tenant_id: UUID, export_id: UUID) -> ExportView | None:
 
 
 async def exports(
-    tenant_id: UUID, requested_by: UUID | None, case_id: UUID | None, page: PageRequest
+    tenant_id: UUID,
+    requested_by: UUID | None,
+    case_id: UUID | None,
+    page: PageRequest,
+    without: ExportKind | None = None,
 ) -> Page[ExportView]:
-    """Exports newest first: one person's (or everyone's: None), of one case or all."""
+    """Exports newest first: one person's (or everyone's: None), of one case or all, and
+    of every kind but ``without``."""
     where = ""
     args: list[Any] = [tenant_id]
+    if without is not None:
+        where += " AND e.kind <> {}"
+        args.append(without.value)
     if requested_by is not None:
         where += " AND e.requested_by = {}"
         args.append(requested_by)

@@ -90,7 +90,7 @@ class ExportView:
 
     @property
     def downloadable(self) -> bool:
-        return self.status is ExportStatus.READY
+        return self.status is ExportStatus.READY and self.kind is ExportKind.CASE_BUNDLE
 
     @property
     def filename(self) -> str:

@@ -112,27 +112,38 @@ async def _found(export_id: UUID) -> ExportView:
 async def list_exports(
     staff: StaffView, page: PageRequest, *, case_id: UUID | None = None
 ) -> Page[ExportView]:
-    """One's own exports, newest first; a manager sees everyone's."""
+    """One's own exports, newest first; a manager sees everyone's, subject access releases
+    too (a caseworker never: they are the managers' work, rule 30)."""
     if not works_cases(staff):
         return Page([], total=0, limit=page.limit, offset=page.offset)
-    mine = None if is_manager(staff) else staff.id
-    return await queries.exports(current_tenant_id(), mine, case_id, page)
+    if is_manager(staff):
+        return await queries.exports(current_tenant_id(), None, case_id, page)
+    return await queries.exports(
+        current_tenant_id(), staff.id, case_id, page, without=ExportKind.SAR_RELEASE
+    )
 
 
 async def get_export(staff: StaffView, export_id: UUID) -> ExportView:
-    """One export, to whoever asked for it and the managers (anyone else: not found)."""
+    """One export, to whoever asked for it and the managers (anyone else: not found; a
+    subject access release to the managers only)."""
     found = await queries.export(current_tenant_id(), export_id)
     if found is None or not works_cases(staff):
         raise ExportNotFound()
-    if found.requested_by != staff.id and not is_manager(staff):
+    if is_manager(staff):
+        return found
+    if found.requested_by != staff.id or found.kind is ExportKind.SAR_RELEASE:
         raise ExportNotFound()
     return found
 
 
 async def download(staff: StaffView, export_id: UUID) -> Download:
     """The export's file, to whoever asked and the managers, while they have need-to-know
-    for the case (a refusal is audited); each download audited (rule 29)."""
+    for the case (a refusal is audited); each download audited (rule 29). A subject access
+    release is not downloaded here: its copy kept with the request is, from the request
+    (``requests.subject_access.download``, audited as the request's)."""
     export = await get_export(staff, export_id)
+    if export.kind is not ExportKind.CASE_BUNDLE:
+        raise ExportNotFound()
     if export.status is not ExportStatus.READY:
         raise ExportNotReady()
     if export.expires_at is not None and export.expires_at <= datetime.now(UTC):
