@@ -83,13 +83,9 @@ class FolderStore:
         try:
             file = self._path(name).open("rb")
         except FileNotFoundError:
-            file = None
-        if file is None:
-            # Raised outside the handler: chained to the FileNotFoundError (an OSError, as
-            # a server's refusal is), a missing object read as an outage
-            # (``core/outages.outage_of`` follows the chain) and a worker retried it for
-            # minutes instead of failing.
-            raise ObjectMissing(name)
+            # ``from None``: not an outage, though a FileNotFoundError is an OSError as a
+            # server's refusal is (``core/outages.outage_of`` stops there).
+            raise ObjectMissing(name) from None
         return _read(file)
 
     def delete(self, name: str) -> None:
