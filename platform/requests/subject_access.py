@@ -13,7 +13,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from uuid import UUID, uuid4
+from uuid import UUID, uuid4, uuid5
 
 from confide.platform.audit import services as audit
 from confide.platform.audit.actions import Action
@@ -257,9 +257,18 @@ async def _kept_only_if_recorded(files: Any, object_id: UUID) -> AsyncIterator[N
         raise
 
 
+def _copy_id(request_id: UUID, which: str, export_id: UUID) -> UUID:
+    """The id a copy kept with the request is stored under, derived from the request and
+    the export it is copied from: an attempt that stored it and then died before its
+    transaction committed is overwritten by the next, never left behind as an unnamed file
+    of personal data. (The request's row lock, or the export's, lets one attempt at a time
+    write it.)"""
+    return uuid5(request_id, f"sar_{which}:{export_id}")
+
+
 async def start_review(request_id: UUID, staff: StaffView) -> SubjectAccessView:
     """Keep the built bundle with the request as the unredacted original (a copy of the
-    export's file under an id of its own: the export itself expires), so the review can
+    export's file under an id derived from both: the export itself expires), so the review can
     begin. Once only."""
     found = await _open(request_id, staff)
     row = await _row(found)
@@ -277,7 +286,7 @@ async def start_review(request_id: UUID, staff: StaffView) -> SubjectAccessView:
         content = await files.get(export.id)
     except ObjectMissing:
         raise expired from None
-    original_id = uuid4()
+    original_id = _copy_id(request_id, "original", export.id)
     await files.put(original_id, content)  # sealed with the tenant's data key
     async with _kept_only_if_recorded(files, original_id):
         await queries.set_subject_access(
@@ -446,7 +455,7 @@ async def release_case_file(export: ExportView) -> bundle.CaseFile:
 
 async def finish_release(export_id: UUID, content: bytes) -> bool:
     """The built redacted bundle: the export finished (``exports.finish_build``, once) and
-    a copy kept with the request under an id of its own (the export's file expires), its
+    a copy kept with the request under an id derived from both (the export's file expires), its
     checksum recorded. False when another attempt had finished it: nothing is kept twice."""
     if not await exports.finish_build(export_id, content):
         return False
@@ -454,7 +463,7 @@ async def finish_release(export_id: UUID, content: bytes) -> bool:
     if row is None or row.get("released_id") is not None:
         return True  # the request is gone (erased), or kept already
     files = await tenant_files()
-    released_id = uuid4()
+    released_id = _copy_id(row["request_id"], "released", export_id)
     await files.put(released_id, content)  # sealed with the tenant's data key
     sha = hashlib.sha256(content).hexdigest()
     async with _kept_only_if_recorded(files, released_id):
