@@ -86,6 +86,8 @@ class SubjectAccess(TenantOwned, tablename="subject_access_requests", tags=[NO_D
     release_method = Varchar(length=16, null=True, default=None)
     release_export_id = ref(null=True)
     subject_access_requests_request_key = Unique(["tenant_id", "request_id"])
+    # One request per release build: the worker finds the request by its export.
+    subject_access_requests_release_export_key = Unique(["tenant_id", "release_export_id"])
     subject_access_requests_release_check = Check(
         "(released_at IS NULL OR released_id IS NOT NULL)"
         " AND (released_id IS NULL OR approved_at IS NOT NULL)"
