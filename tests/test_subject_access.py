@@ -331,6 +331,12 @@ async def test_the_route_is_worked_out_again_at_approval_and_release(
     assert (found["route"], found["proceeds"]) == ("needs_agreement", False)
     refused = await post(fiona, f"{base}/approve", {})
     assert (refused.status_code, set(refused.json()["errors"])) == (400, {"approve"})
+    # The refusal says what to do: the records that let the request go on.
+    said = refused.json()["errors"]["approve"]
+    assert "record their agreement" in said
+    assert "lack capacity" in said
+    refused = await post(fiona, f"{base}/approve/rebuild", {})
+    assert refused.json()["errors"]["approve"] == said
     refused = await post(fiona, f"{base}/release", {"method": "email"})
     assert (refused.status_code, set(refused.json()["errors"])) == (400, {"method"})
 
@@ -774,6 +780,7 @@ async def test_a_failed_redacted_bundle_is_built_again_and_only_then_released(
     worker: subprocess.Popen[str],
     aisha: httpx.AsyncClient,
     fiona: httpx.AsyncClient,
+    bronwen: httpx.AsyncClient,
     owner_conn: asyncpg.Connection,
     tenants: dict[str, TenantRef],
 ) -> None:
@@ -813,6 +820,12 @@ async def test_a_failed_redacted_bundle_is_built_again_and_only_then_released(
     assert parse(page).select("[data-testid=rebuild-release]")
 
     aside.rename(original)
+    # A caseworker does not handle requests; another service's manager does not find it.
+    assert (await post(aisha, f"{base}/approve/rebuild", {})).status_code == 403
+    ed_base = f"{ED}/requests/{rid}/subject-access"
+    assert (await post(bronwen, f"{ed_base}/approve/rebuild", {})).status_code == 404
+    assert (await post(aisha, f"{base}/approve", {})).status_code == 403
+    assert (await post(bronwen, f"{ed_base}/approve", {})).status_code == 404
     again = await post(fiona, f"{base}/approve/rebuild", {})
     assert again.status_code == 202, again.text
     assert again.json()["release_export_id"] != approved.json()["release_export_id"]

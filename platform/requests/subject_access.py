@@ -43,7 +43,7 @@ from confide.platform.exports.schemas import (
 from confide.platform.identity.schemas import StaffStatus, StaffView
 from confide.platform.identity.staff import get_staff
 from confide.platform.requests import queries, redaction
-from confide.platform.requests.routing import Route, route
+from confide.platform.requests.routing import Route, WaitsFor, route
 from confide.platform.requests.schemas import (
     Relation,
     RequestKind,
@@ -360,13 +360,26 @@ async def unmark(request_id: UUID, staff: StaffView, mark_id: UUID) -> ReviewVie
     return await review(request_id, staff)
 
 
+#: What to do when a step finds the request waiting again (the young person has reached
+#: the capacity age since, say): the records that let it go on, each on the request's page.
+_WAITS_AGAIN = {
+    WaitsFor.AGREEMENT: "The young person can now decide for themselves (they have reached"
+    " the capacity age): record their agreement to this request, or a manager's decision"
+    " that they lack capacity, then do this again",
+    WaitsFor.CAPACITY: "Record a judgement that the young person can decide for themselves,"
+    " then do this again",
+    WaitsFor.AGREEMENT_OR_CAPACITY: "Record the young person's agreement to this request, or"
+    " a manager's decision that they lack capacity, then do this again",
+}
+
+
 async def _still_proceeds(found: RequestView, staff: StaffView, field: str) -> SubjectAccessView:
     """The route worked out again (the young person may have reached the capacity age, or
     a judgement changed, since the bundle was built): the step goes on only if it still
     proceeds, in the view the bundle was built in."""
     standing = await _standing(found, staff, "subject_access")
     if not standing.proceeds:
-        raise Invalid({field: "The request waits again: record what it waits for first"})
+        raise Invalid({field: _WAITS_AGAIN[standing.waits_for or WaitsFor.AGREEMENT]})
     export = await exports.find_export(standing.export_id) if standing.export_id else None
     if export is not None and export.view is not standing.view:
         raise Invalid({field: "The bundle was built in another view: build it again"})

@@ -1,6 +1,11 @@
 """An export of a subject access release (issue 17): the redacted bundle, built by the
 export worker once a manager approves the release. A check Piccolo does not alter by
-itself, so it is dropped and added again here."""
+itself, so it is dropped and added again here.
+
+Undoing it deletes the release exports' rows, not their files: SQL cannot reach the object
+store, and the hourly expiry works from the rows, so a ready one's file (sealed with the
+tenant's data key, named by the export's id) stays in the store until removed by hand. The
+copy kept with its request (``released_id``) is the request's and stays with it."""
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 
@@ -22,6 +27,7 @@ def _check(kinds: str) -> list[str]:
 
 FORWARDS = _check("'case_bundle', 'sar_release'")
 
+# The rows only: see the module's note on their files.
 BACKWARDS = ["DELETE FROM exports WHERE kind = 'sar_release'", *_check("'case_bundle'")]
 
 
