@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
@@ -16,7 +15,7 @@ from litestar.status_codes import HTTP_303_SEE_OTHER, HTTP_400_BAD_REQUEST
 from litestar.template.config import TemplateConfig
 
 from confide.frontend.static import asset_url
-from confide.platform.core.clock import SERVICE_ZONE
+from confide.platform.core.clock import uk_datetime
 from confide.platform.identity.idempotency import new_key
 from confide.platform.identity.web import current_staff
 from confide.platform.notifications.services import header_unread
@@ -28,14 +27,6 @@ if TYPE_CHECKING:
 HERE = Path(__file__).parent
 TEMPLATES = HERE / "templates"
 PLATFORM_NAME = "Confide"
-
-
-def uk_datetime(moment: datetime | None) -> str:
-    """A moment as people in England read it: 25 November 2026 at 6:40pm."""
-    if moment is None:
-        return ""
-    local = moment.astimezone(SERVICE_ZONE)
-    return f"{local.day} {local:%B %Y} at {local:%-I:%M%p}".replace("AM", "am").replace("PM", "pm")
 
 
 def page_url(request: Request[Any, Any, Any], name: str, **params: Any) -> str:

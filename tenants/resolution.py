@@ -13,7 +13,7 @@ middleware holds the response back until it has decided, then sends it.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any, Protocol
 
 from litestar import Litestar, Request, Router
@@ -116,6 +116,7 @@ class TenantTransactionMiddleware(ASGIMiddleware):
 
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
         slug = str(scope.get("path_params", {}).get("tenant_slug", ""))
+        admitted = False
         if _large_body(scope) and self.body_gate is not None:
             # Before a large body is read: the tenant (kept by the process, or one short
             # read) and the gate's word (a session), so it is never taken in for nobody.
@@ -124,7 +125,11 @@ class TenantTransactionMiddleware(ASGIMiddleware):
                 raise NotFoundException()
             if not await self.body_gate.admits_body(scope, known):
                 raise NotAuthorizedException("Sign in to send this")
+            admitted = True
         await read_body(scope, receive)
+        before = _before_transaction(scope)
+        if before is not None and (admitted or await self._admits(scope, slug)):
+            await before(scope)  # CPU or a wait (an upload's checks): no connection held
         held: list[Message] = []
         status = 500
 
@@ -177,6 +182,24 @@ class TenantTransactionMiddleware(ASGIMiddleware):
             raise
         for message in held:
             await send(message)
+
+    async def _admits(self, scope: Scope, slug: str) -> bool:
+        """Whether the body gate admits this request's body (a live session here)."""
+        if self.body_gate is None:
+            return False
+        known = await get_active_tenant(slug)
+        return known is not None and await self.body_gate.admits_body(scope, known)
+
+
+#: Work a route does on its request before the tenant's transaction opens (its ``opt``
+#: ``before_transaction``): only for a request the body gate admits, with no database.
+BeforeTransaction = Callable[[Scope], Awaitable[None]]
+
+
+def _before_transaction(scope: Scope) -> BeforeTransaction | None:
+    opt = getattr(scope.get("route_handler"), "opt", None) or {}
+    hook = opt.get("before_transaction")
+    return hook if callable(hook) else None
 
 
 async def read_body(scope: Scope, receive: Receive) -> None:

@@ -68,6 +68,7 @@ async def start_session(name: str, tenants: dict[str, TenantRef], issuer: str) -
         idle_minutes=policy.session_idle_minutes,
         absolute_hours=policy.session_absolute_hours,
         id_token=None,
+        roles=user.roles,
     )
     return user, token
 

@@ -20,6 +20,7 @@ import httpx
 import pytest
 import time_machine
 
+from confide.platform.core.clock import service_today
 from tests.helpers.casework import NM, as_tenant, new_case
 from tests.helpers.documents import LETTER, upload
 from tests.helpers.environment import STORAGE_FOLDER
@@ -322,9 +323,12 @@ async def test_retention_erases_a_cases_documents_and_their_stored_objects(
 
 
 @contextlib.asynccontextmanager
-async def fake_clamd(verdict: bytes) -> AsyncIterator[tuple[int, list[bytes]]]:
+async def fake_clamd(
+    verdict: bytes, on_scan: Callable[[], Awaitable[None]] | None = None
+) -> AsyncIterator[tuple[int, list[bytes]]]:
     """A ClamAV daemon's side of INSTREAM on a loopback port: reads the chunks, answers
-    ``verdict``; what it was sent is kept for the test."""
+    ``verdict`` (after ``on_scan``, while the upload waits for it); what it was sent is
+    kept for the test."""
     received: list[bytes] = []
 
     async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -337,6 +341,8 @@ async def fake_clamd(verdict: bytes) -> AsyncIterator[tuple[int, list[bytes]]]:
                 break
             data += await reader.readexactly(length)
         received.append(data)
+        if on_scan is not None:
+            await on_scan()
         writer.write(verdict + b"\0")
         await writer.drain()
         writer.close()
@@ -402,3 +408,136 @@ async def test_a_scanner_that_cannot_be_reached_refuses_the_upload(
         reload_settings()
     assert answer.status_code == 400
     assert "could not be checked" in answer.json()["errors"]["file"]
+
+
+async def test_uploads_are_checked_before_the_transaction_opens(
+    aisha: httpx.AsyncClient,
+    fiona: httpx.AsyncClient,
+    owner_conn: asyncpg.Connection,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A file's type and the scanner's verdict are found before the request's database
+    transaction opens: while the scanner has the file (and while the bytes are sniffed,
+    just before), no transaction of the app is open, on the API's upload and new version,
+    on the page's upload, and on a request's files (a manager's, API and page)."""
+    from confide.platform.core.settings import reload_settings
+
+    open_then: list[int] = []
+
+    async def transactions_open() -> None:
+        open_then.append(
+            await owner_conn.fetchval(
+                # A transaction holds its own virtualxid lock while it lasts; pg_locks
+                # shows every role's (pg_stat_activity hides the app role's state).
+                "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a USING (pid)"
+                " WHERE l.locktype = 'virtualxid' AND a.datname = current_database()"
+                " AND l.pid <> pg_backend_pid()"
+            )
+        )
+
+    case = await new_case(aisha)
+    url = f"/t/northmoor/cases/{case['id']}/documents"
+    async with fake_clamd(b"stream: OK", transactions_open) as (port, received):
+        monkeypatch.setenv("CONFIDE_STORAGE_CLAMD_ADDRESS", f"127.0.0.1:{port}")
+        reload_settings()
+        try:
+            made = await upload(aisha, case["id"], [("letter.pdf", LETTER)])
+            assert made.status_code == 201, made.text
+            newer = await aisha.post(
+                f"{NM}/cases/{case['id']}/documents/{made.json()[0]['id']}/versions",
+                files=[("file", ("letter.pdf", LETTER + b"\n", "application/pdf"))],
+                headers={"x-csrftoken": aisha.cookies["confide_csrf"]},
+            )
+            assert newer.status_code == 201, newer.text
+            token = csrf_token((await aisha.get(url + "/")).text)
+            page = await aisha.post(
+                url + "/",
+                data={"_csrf_token": token, "kind": "report"},
+                files=[("file", ("report.pdf", LETTER, "application/pdf"))],
+            )
+            assert page.status_code == 303, page.text
+            rid = await _information_request(fiona, case["id"])
+            filed = await fiona.post(
+                f"{NM}/requests/{rid}/documents",
+                data={"kind": "signed_consent"},
+                files=[("file", ("consent.pdf", LETTER, "application/pdf"))],
+                headers={"x-csrftoken": fiona.cookies["confide_csrf"]},
+            )
+            assert filed.status_code == 201, filed.text
+            token = csrf_token(await fiona.get(f"/t/northmoor/requests/{rid}/case-file"))
+            filed_page = await fiona.post(
+                f"/t/northmoor/requests/{rid}/documents",
+                data={"_csrf_token": token, "kind": "signed_consent"},
+                files=[("file", ("consent.pdf", LETTER + b"\n", "application/pdf"))],
+            )
+            assert filed_page.status_code == 303, filed_page.text
+        finally:
+            monkeypatch.delenv("CONFIDE_STORAGE_CLAMD_ADDRESS")
+            reload_settings()
+    assert len(received) == 5
+    assert open_then == [0, 0, 0, 0, 0]
+
+
+async def _information_request(fiona: httpx.AsyncClient, case_id: str) -> str:
+    """A council's request for the case's file, logged by a manager: its id."""
+    made = await post(
+        fiona,
+        f"{NM}/requests",
+        {
+            "kind": "case_file",
+            "requester_name": "J. Clarke, SEN team",
+            "relation": "council_officer",
+            "received_on": service_today().isoformat(),
+            "channel": "email",
+            "case_id": case_id,
+            "summary": "The case notes for the annual review",
+        },
+    )
+    assert made.status_code == 201, made.text
+    return str(made.json()["id"])
+
+
+async def test_an_upload_its_route_will_refuse_is_never_scanned(
+    aisha: httpx.AsyncClient, fiona: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What the route's guards refuse is refused before any file is sniffed or scanned:
+    a caseworker's files on an information request (managers only), on the API and the
+    page, and a page's upload or new version without its CSRF token. The scanner is not
+    asked at all (an inspection before the transaction is for an upload that may stand)."""
+    from confide.platform.core.settings import reload_settings
+
+    case = await new_case(aisha)
+    made = await upload(aisha, case["id"], [("letter.pdf", LETTER)])
+    assert made.status_code == 201, made.text
+    rid = await _information_request(fiona, case["id"])
+    url = f"/t/northmoor/cases/{case['id']}/documents"
+    files = [("file", ("consent.pdf", LETTER, "application/pdf"))]
+    async with fake_clamd(b"stream: OK") as (port, received):
+        monkeypatch.setenv("CONFIDE_STORAGE_CLAMD_ADDRESS", f"127.0.0.1:{port}")
+        reload_settings()
+        try:
+            csrf = aisha.cookies["confide_csrf"]
+            api = await aisha.post(
+                f"{NM}/requests/{rid}/documents",
+                data={"kind": "signed_consent"},
+                files=files,
+                headers={"x-csrftoken": csrf},
+            )
+            page = await aisha.post(
+                f"/t/northmoor/requests/{rid}/documents",
+                data={"kind": "signed_consent"},
+                files=files,
+                headers={"x-csrftoken": csrf},
+            )
+            forged = await aisha.post(url + "/", data={"kind": "report"}, files=files)
+            forged_version = await aisha.post(
+                f"{url}/{made.json()[0]['id']}/versions",
+                data={"_csrf_token": "not-the-token"},
+                files=files,
+            )
+        finally:
+            monkeypatch.delenv("CONFIDE_STORAGE_CLAMD_ADDRESS")
+            reload_settings()
+    assert [api.status_code, page.status_code] == [403, 403]
+    assert [forged.status_code, forged_version.status_code] == [403, 403]
+    assert received == []

@@ -10,11 +10,14 @@ import asyncpg
 import httpx
 import pytest
 
+from confide.platform.core.db import tenant_transaction
+from confide.platform.storage.services import tenant_files
 from tests.helpers.casework import NM, as_tenant, new_case
 from tests.helpers.consent import add_note
 from tests.helpers.documents import LETTER, upload
 from tests.helpers.environment import STORAGE_FOLDER
 from tests.helpers.http import post
+from tests.helpers.pages import NM as PAGES
 from tests.helpers.tenants import TenantRef
 
 
@@ -236,3 +239,45 @@ async def test_the_migration_puts_documents_on_a_confidence_on_the_young_persons
     )  # fmt: skip
     sides = {str(r["document_id"]): r["side"] for r in rows}
     assert sides == {on_secret["id"]: "young_person_only", on_said["id"]: "shared"}
+
+
+async def test_a_data_key_bound_to_another_tenant_is_a_logged_409_not_a_500(
+    aisha: httpx.AsyncClient,
+    owner_conn: asyncpg.Connection,
+    tenants: dict[str, TenantRef],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Eastdale's wrapped key copied into Northmoor's row (a restore gone wrong): the
+    download is refused with a 409 naming the code, on the API and the page, and the log
+    says so with ids only; nothing is ever opened with another service's key, and no
+    download that never happened is audited."""
+    nm, ed = tenants["northmoor"], tenants["eastdale"]
+    case = await new_case(aisha)
+    made = await upload(aisha, case["id"], [("Robin Ashe letter.pdf", LETTER)])
+    document = made.json()[0]
+    async with tenant_transaction(ed.id):
+        await tenant_files()  # Eastdale's key, made if it has none yet
+    key = "SELECT wrapped_key FROM storage_data_keys"
+    [ours], [theirs] = await as_tenant(owner_conn, nm, key), await as_tenant(owner_conn, ed, key)
+    change = "UPDATE storage_data_keys SET wrapped_key = $1"
+    await as_tenant(owner_conn, nm, change, theirs["wrapped_key"])
+    try:
+        capsys.readouterr()
+        path = f"/cases/{case['id']}/documents/{document['id']}/file"
+        got = await aisha.get(f"{NM}{path}")
+        assert got.status_code == 409, got.status_code
+        assert got.json()["code"] == "data_key_misbound"
+        page = await aisha.get(f"{PAGES}{path}")
+        assert page.status_code == 409, page.status_code
+        logged = capsys.readouterr().out
+        assert "data_key_misbound" in logged
+        assert "Robin" not in logged
+        downloads = await as_tenant(
+            owner_conn, nm,
+            "SELECT count(*) AS n FROM audit_entries WHERE action = 'document_downloaded'"
+            " AND subject_id = $1", uuid.UUID(case["id"]),
+        )  # fmt: skip
+        assert downloads[0]["n"] == 0
+    finally:
+        await as_tenant(owner_conn, nm, change, ours["wrapped_key"])
+    assert (await aisha.get(f"{NM}{path}")).content == LETTER

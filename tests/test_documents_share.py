@@ -151,3 +151,55 @@ async def test_the_share_page_records_the_version_it_showed_not_a_newer_one(
     record = await aisha.get(record_path(answer, cid))
     assert "Document: Decision letter (version 1)" in record.text
     assert "version 2" not in record.text
+
+
+async def test_a_share_names_only_its_own_cases_versions_each_one_exactly(
+    aisha: httpx.AsyncClient,
+) -> None:
+    """A document version is found by the case and the document together: another case's
+    document (latest or at a version) is no item of this case, on the check and the share
+    alike, and two versions of one document shared together are each recorded exactly."""
+    mine, other = (await new_case(aisha))["id"], (await new_case(aisha))["id"]
+    document, elsewhere = await _document(aisha, mine), await _document(aisha, other)
+    newer = await aisha.post(
+        f"{NM}/cases/{mine}/documents/{document}/versions",
+        files=[("file", ("letter.pdf", SECOND, "application/pdf"))],
+        headers={"x-csrftoken": aisha.cookies["confide_csrf"]},
+    )
+    assert newer.status_code == 201, newer.text
+    await record_consent(aisha, mine)
+    for ref in (elsewhere, f"{elsewhere}@1"):
+        body = share_body("School or SENCO", [("document", ref)])
+        for path in ("disclosure-checks", "disclosures"):
+            refused = await post(aisha, f"{NM}/cases/{mine}/{path}", body)
+            assert refused.status_code == 400, (ref, path, refused.status_code)
+            assert "items" in refused.json()["errors"], refused.text
+    both = await post(
+        aisha,
+        f"{NM}/cases/{mine}/disclosures",
+        share_body("School or SENCO", [("document", f"{document}@1"), ("document", document)]),
+    )
+    assert both.status_code == 201, both.text
+    items = both.json()["items"]
+    assert [i["ref"] for i in items] == [f"{document}@1", f"{document}@2"]
+    assert [i["label"] for i in items] == [
+        "Document: Decision letter (version 1)",
+        "Document: Decision letter (version 2)",
+    ]
+
+
+async def test_a_document_named_twice_for_one_version_is_shared_once(
+    aisha: httpx.AsyncClient,
+) -> None:
+    """A document named by its id (the latest version) and by that version's number is one
+    version: the share records it once (the package would otherwise send it twice)."""
+    cid = (await new_case(aisha))["id"]
+    document = await _document(aisha, cid)
+    await record_consent(aisha, cid)
+    made = await post(
+        aisha,
+        f"{NM}/cases/{cid}/disclosures",
+        share_body("School or SENCO", [("document", document), ("document", f"{document}@1")]),
+    )
+    assert made.status_code == 201, made.text
+    assert [i["ref"] for i in made.json()["items"]] == [f"{document}@1"]

@@ -13,6 +13,8 @@ import zipfile
 import asyncpg
 import httpx
 
+from confide.platform.core.db import tenant_transaction
+from confide.platform.storage.services import tenant_files
 from tests.helpers.casework import NM, as_tenant, new_case
 from tests.helpers.consent import add_note, record_consent, send, share_body
 from tests.helpers.documents import LETTER, upload
@@ -158,3 +160,57 @@ async def test_no_package_for_a_share_that_was_not_allowed_or_went_nowhere(
         assert not page.content.startswith(b"PK")
         record = await aisha.get(f"{PAGES}/cases/{cid}/disclosures/{share['id']}")
         assert parse(record).first("[data-testid=package-link]") is None
+
+
+async def test_a_stored_file_that_is_not_the_one_shared_is_a_409_never_sent(
+    aisha: httpx.AsyncClient, owner_conn: asyncpg.Connection, tenants: dict[str, TenantRef]
+) -> None:
+    """The shared version's stored object replaced (as someone with the bucket could): its
+    SHA-256 is no longer the one the share recorded, so the package refuses (409
+    ``shared_file_changed``) on the API and the page, and nothing leaves the case: no
+    audit entry at all for a package, a read or a download that never happened."""
+    nm = tenants["northmoor"]
+    cid, share = await _shared(aisha)
+    [row] = await as_tenant(
+        owner_conn, nm, "SELECT object_id FROM case_documents WHERE case_id = $1", uuid.UUID(cid)
+    )
+    async with tenant_transaction(nm.id):
+        files = await tenant_files()
+    await files.put(row["object_id"], LETTER.replace(b"Jasmine", b"Someone"))
+    entries = "SELECT count(*) AS n FROM audit_entries WHERE subject_id = $1"
+    [before] = await as_tenant(owner_conn, nm, entries, uuid.UUID(cid))
+    got = await aisha.get(f"{NM}/cases/{cid}/disclosures/{share['id']}/package")
+    assert got.status_code == 409, got.status_code
+    assert got.json()["code"] == "shared_file_changed"
+    page = await aisha.get(f"{PAGES}/cases/{cid}/disclosures/{share['id']}/package")
+    assert page.status_code == 409, page.status_code
+    assert not page.content.startswith(b"PK")
+    [after] = await as_tenant(owner_conn, nm, entries, uuid.UUID(cid))
+    assert after["n"] == before["n"]
+
+
+async def test_the_package_gives_its_moments_in_england(
+    aisha: httpx.AsyncClient, owner_conn: asyncpg.Connection, tenants: dict[str, TenantRef]
+) -> None:
+    """A share asked for at 23:30 UTC on a summer's night was asked for at 00:30 the next
+    day in England: the record says so, as the share's page does."""
+    cid, share = await _shared(aisha)
+    async with owner_conn.transaction():  # past the guard that freezes a sent share
+        await owner_conn.execute("ALTER TABLE disclosures DISABLE TRIGGER disclosures_guard")
+        await owner_conn.execute(
+            "SELECT set_config('app.tenant_id', $1, true)", str(tenants["northmoor"].id)
+        )
+        await owner_conn.execute(
+            "UPDATE disclosures SET requested_at = '2026-07-01 23:30:00+00' WHERE id = $1",
+            uuid.UUID(str(share["id"])),
+        )
+        await owner_conn.execute("ALTER TABLE disclosures ENABLE TRIGGER disclosures_guard")
+    record = await aisha.get(f"{PAGES}/cases/{cid}/disclosures/{share['id']}")
+    asked = parse(record).one("[data-testid=step-asked]").text
+    assert "2 July 2026 at 12:30am" in asked, asked
+    got = await aisha.get(f"{NM}/cases/{cid}/disclosures/{share['id']}/package")
+    assert got.status_code == 200, got.text
+    files = _unzipped(got.content)
+    [record_pdf] = [n for n in files if n.endswith(".pdf") and "/" not in n]
+    first = pdf_pages(files[record_pdf])[0]
+    assert "2 July 2026 at 12:30am" in first, first

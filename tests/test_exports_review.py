@@ -16,7 +16,10 @@ from confide.platform.exports import services as exports
 from confide.platform.storage.services import tenant_files
 from tests.helpers.casework import NM, as_tenant, new_case
 from tests.helpers.exports import request_bundle
+from tests.helpers.html import parse
 from tests.helpers.http import post
+from tests.helpers.pages import NM as PAGES
+from tests.helpers.sessions import idle_for, stored_session
 from tests.helpers.tenants import TenantRef
 
 
@@ -90,3 +93,51 @@ async def test_an_exports_size_is_a_bigint(owner_conn: asyncpg.Connection) -> No
         " WHERE table_name = 'exports' AND column_name = 'size_bytes'"
     )
     assert kind == "bigint"
+
+
+async def test_the_progress_poll_leaves_the_idle_timer_and_the_session_still_ends(
+    aisha: httpx.AsyncClient,
+) -> None:
+    """The export page's script asks for the progress on its own: that never renews the
+    session's idle timer (a caseworker who walked away from a running export is signed out
+    on time, 30 minutes by default), while a page a person opens does."""
+    case = await new_case(aisha)
+    export_id = (await request_bundle(aisha, case["id"]))["id"]
+    token = aisha.cookies["confide_session"]
+    page = f"{PAGES}/exports/{export_id}"
+    shown = await aisha.get(page)
+    assert shown.status_code == 200
+    poll = parse(shown).one("[data-testid=export-live]").get("data-progress-url") or ""
+    assert poll.endswith(f"/exports/{export_id}/progress")
+    seen = await idle_for(token, 20)
+    polled = await aisha.get(poll)
+    assert polled.status_code == 200
+    assert parse(polled).one("[data-testid=export-status]").text == "Waiting to start"
+    assert polled.headers["cache-control"] == "no-store"
+    assert (await stored_session(token))["last_seen"] == seen  # not renewed
+    assert (await aisha.get(page)).status_code == 200
+    assert (await stored_session(token))["last_seen"] > seen + 19 * 60  # renewed
+    seen = await idle_for(token, 29)
+    assert (await aisha.get(poll)).status_code == 200
+    assert (await stored_session(token))["last_seen"] == seen
+    await idle_for(token, 30.5)
+    ended = await aisha.get(poll)
+    assert ended.status_code == 303, ended.status_code  # to sign in: the session is over
+    assert (await aisha.get(page)).status_code == 303
+
+
+async def test_an_exports_progress_is_not_found_for_anyone_else(
+    aisha: httpx.AsyncClient, tom: httpx.AsyncClient, priya: httpx.AsyncClient
+) -> None:
+    """The progress alone is the export's as its page is: another caseworker of the service
+    and someone at another service (asking at their own) are told it is not found."""
+    case = await new_case(aisha)
+    export_id = (await request_bundle(aisha, case["id"]))["id"]
+    mine = await aisha.get(f"{PAGES}/exports/{export_id}/progress")
+    assert mine.status_code == 200, mine.status_code
+    theirs = await tom.get(f"{PAGES}/exports/{export_id}/progress")
+    assert theirs.status_code == 404, theirs.status_code
+    assert "export-status" not in theirs.text
+    elsewhere = await priya.get(f"/t/eastdale/exports/{export_id}/progress")
+    assert elsewhere.status_code == 404, elsewhere.status_code
+    assert "export-status" not in elsewhere.text

@@ -13,7 +13,7 @@ import pytest
 from cryptography.fernet import Fernet
 
 from confide.platform.core.crypto import derived_key, secret_box
-from confide.platform.core.db import tenant_transaction
+from confide.platform.core.db import get_engine, tenant_transaction
 from confide.platform.core.outages import outage_of
 from confide.platform.core.settings import reload_settings
 from confide.platform.storage.backends import FolderStore, ObjectStore, S3Store
@@ -237,3 +237,82 @@ async def test_a_data_key_is_bound_to_its_tenant_and_an_old_one_is_bound_on_use(
     rebound = await _key_row(owner_conn, beta)
     assert rebound != legacy
     assert secret_box().decrypt(rebound) == opened
+
+
+async def test_the_deploy_binds_every_legacy_data_key_once(
+    tenants: dict[str, TenantRef], owner_conn: asyncpg.Connection, tmp_path: Path
+) -> None:
+    """The storage migration binds every tenant's key wrapped before the binding (not on
+    the tenant's next use: a tenant nobody uses would keep an unbound key); run again, it
+    changes nothing; a key bound to another tenant is left for a person, not rebound."""
+    from confide.platform.storage.piccolo_migrations import (
+        storage_2026_11_30t01_45_00_000000 as migration,
+    )
+
+    store = FolderStore(tmp_path)
+    alpha, beta = tenants["alpha"], tenants["beta"]
+    object_id = uuid4()
+    await (await _files(alpha, store)).put(object_id, LETTER)
+    await _files(beta, store)
+    bound = {t.id: await _key_row(owner_conn, t) for t in (alpha, beta)}
+    for tenant in (alpha, beta):  # as each was wrapped before the binding: the key alone
+        key = secret_box().decrypt(bound[tenant.id]).rsplit(":", 1)[1]
+        await _key_row(owner_conn, tenant, secret_box().encrypt(key))
+    async with get_engine().transaction():  # what the migration runs, in its transaction
+        assert (await migration.bind_all())[0] >= 2
+    for tenant in (alpha, beta):
+        rebound = await _key_row(owner_conn, tenant)
+        assert secret_box().decrypt(rebound) == secret_box().decrypt(bound[tenant.id])
+    now = {t.id: await _key_row(owner_conn, t) for t in (alpha, beta)}
+    async with get_engine().transaction():
+        assert (await migration.bind_all())[0] == 0
+    assert {t.id: await _key_row(owner_conn, t) for t in (alpha, beta)} == now
+    assert await (await _files(alpha, store)).get(object_id) == LETTER
+    # Alpha's key copied into Beta's row: not rebound to Beta.
+    await _key_row(owner_conn, beta, now[alpha.id])
+    try:
+        async with get_engine().transaction():
+            assert (await migration.bind_all())[0] == 0
+        assert await _key_row(owner_conn, beta) == now[alpha.id]
+    finally:
+        await _key_row(owner_conn, beta, now[beta.id])
+
+
+async def test_a_key_the_deploy_cannot_unwrap_is_skipped_not_fatal(
+    tenants: dict[str, TenantRef],
+    owner_conn: asyncpg.Connection,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Beta's key wrapped under a master key this deploy does not have: the migration logs
+    Beta's id alone, counts it as left to bind on use, leaves its row as it is, and still
+    binds Alpha's legacy key (one tenant never stops ``confide migrate`` for the others)."""
+    from confide.platform.storage.piccolo_migrations import (
+        storage_2026_11_30t01_45_00_000000 as migration,
+    )
+
+    store = FolderStore(tmp_path)
+    alpha, beta = tenants["alpha"], tenants["beta"]
+    await _files(alpha, store)
+    await _files(beta, store)
+    bound = {t.id: await _key_row(owner_conn, t) for t in (alpha, beta)}
+    key = secret_box().decrypt(bound[alpha.id]).rsplit(":", 1)[1]
+    await _key_row(owner_conn, alpha, secret_box().encrypt(key))  # wrapped before binding
+    unknown = Fernet(Fernet.generate_key()).encrypt(b"a key from elsewhere").decode()
+    await _key_row(owner_conn, beta, unknown)
+    try:
+        capsys.readouterr()
+        async with get_engine().transaction():
+            made, skipped = await migration.bind_all()
+        assert made >= 1
+        assert skipped == 1
+        logged = capsys.readouterr().out
+        assert "data_key_not_bound_at_deploy" in logged
+        assert str(beta.id) in logged
+        assert str(alpha.id) not in logged
+        assert await _key_row(owner_conn, beta) == unknown
+        assert secret_box().decrypt(await _key_row(owner_conn, alpha)) == secret_box().decrypt(
+            bound[alpha.id]
+        )
+    finally:
+        await _key_row(owner_conn, beta, bound[beta.id])

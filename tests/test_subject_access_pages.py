@@ -165,11 +165,12 @@ async def test_a_manager_reviews_redacts_a_name_approves_and_records_the_release
         assert live.select("[data-testid=export-status]")
         assert live.select("[data-testid=refresh]")
         assert not parse(page).select("[data-testid=record-release]")
-        # The script asks the export's own page, not this one: its status, read again
-        # and again, opens no case and writes no audit entry.
+        # The script asks for the export's progress, not this page: read again and
+        # again, it opens no case and writes no audit entry.
         polled = live.get("data-progress-url") or ""
         standing = (await fiona.get(f"{API}/requests/{rid}/subject-access")).json()
-        assert polled == f"{NM}/exports/{standing['release_export_id']}"
+        assert polled == f"{NM}/exports/{standing['release_export_id']}/progress"
+        assert live.get("data-progress-part") == "status"
         before = await _audit_entries(owner_conn, tenants["northmoor"])
         for _ in range(3):
             answer = await fiona.get(polled)

@@ -21,7 +21,8 @@ from confide.platform.documents import services
 from confide.platform.documents.schemas import MAX_FILES, NewDocuments
 from confide.platform.documents.sniff import PREVIEWABLE
 from confide.platform.documents.web import (
-    UNCHECKED_CSRF,
+    INSPECTED_PAGE_UPLOAD,
+    INSPECTED_PAGE_VERSION,
     UPLOAD_MAX_BODY,
     VERSION_MAX_BODY,
     carry_csrf_token,
@@ -83,7 +84,7 @@ class DocumentPages(Controller):
         "/",
         name="case-documents-upload",
         request_max_body_size=UPLOAD_MAX_BODY,
-        opt=UNCHECKED_CSRF,  # checked below, once the session and the size are
+        opt=INSPECTED_PAGE_UPLOAD,  # CSRF checked below, once the session and the size are
     )
     async def upload(
         self,
@@ -108,7 +109,7 @@ class DocumentPages(Controller):
         form.values.pop("file", None)
         when = form.date("document_date", "The document's date")
         data = NewDocuments(
-            files=await uploaded_files(posted),
+            files=await uploaded_files(request, posted),
             title=form.text("title"),
             kind=form.text("kind"),
             document_date=when,
@@ -143,7 +144,7 @@ class DocumentPages(Controller):
         "/{document_id:uuid}/versions",
         name="case-document-version",
         request_max_body_size=VERSION_MAX_BODY,
-        opt=UNCHECKED_CSRF,  # checked below, once the session and the size are
+        opt=INSPECTED_PAGE_VERSION,  # CSRF checked below, once the session and the size are
     )
     async def add_version(
         self,
@@ -160,7 +161,7 @@ class DocumentPages(Controller):
         if form.ok:
             posted = await request.form()
             check_csrf(request, posted)
-            files = await uploaded_files(posted)
+            files = await uploaded_files(request, posted)
             await form.save(
                 lambda: services.add_version(
                     case_id, document_id, staff, files[0] if files else None

@@ -28,7 +28,7 @@ from confide.platform.exports.schemas import (
 )
 from confide.platform.identity.idempotency import idempotent
 from confide.platform.identity.schemas import StaffView
-from confide.platform.identity.web import case_worker
+from confide.platform.identity.web import BACKGROUND_POLL, case_worker
 
 NEW = "exports/new.html"
 VIEWS = [
@@ -118,6 +118,26 @@ class ExportPages(Controller):
             export=found,
             status_text=STATUS_TEXT,
             failure=_failure(found.failure) if found.status is ExportStatus.FAILED else None,
+        )
+
+    @get("/exports/{export_id:uuid}/progress", name="export-progress", opt=BACKGROUND_POLL)
+    async def progress(
+        self,
+        request: Request[Any, Any, Any],
+        export_id: FromPath[UUID],
+        staff: NamedDependency[StaffView],
+    ) -> Template:
+        """The export's live part alone, for the page's script: asked for again and again
+        by no one's hand, so it leaves the session's idle timer as it is."""
+        found = await exports.get_export(staff, export_id)
+        return Template(
+            "exports/progress.html",
+            context={
+                "export": found,
+                "status_text": STATUS_TEXT,
+                "failure": _failure(found.failure) if found.status is ExportStatus.FAILED else None,
+            },
+            headers={"Cache-Control": "no-store"},
         )
 
     @get("/exports/{export_id:uuid}/download", name="export-download")

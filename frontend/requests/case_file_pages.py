@@ -21,7 +21,7 @@ from confide.frontend.templating import form_page, redirect_to
 from confide.platform.casework import records
 from confide.platform.consent.schemas import GivenBy, ItemKind, ItemRef, LegalBasis, SendMethod
 from confide.platform.documents.web import (
-    UNCHECKED_CSRF,
+    INSPECTED_PAGE_MANAGERS_UPLOAD,
     UPLOAD_MAX_BODY,
     carry_csrf_token,
     check_csrf,
@@ -177,7 +177,7 @@ class CaseFilePages(Controller):
         "/documents",
         name="request-upload",
         request_max_body_size=UPLOAD_MAX_BODY,
-        opt=UNCHECKED_CSRF,  # checked below, once the guard has found a manager's session
+        opt=INSPECTED_PAGE_MANAGERS_UPLOAD,  # CSRF checked below, once a manager's session is found
     )
     async def upload(
         self,
@@ -191,7 +191,7 @@ class CaseFilePages(Controller):
         form = Form.posted(posted)
         form.values.pop("file", None)
         data = attachments.NewRequestDocuments(
-            files=await uploaded_files(posted),
+            files=await uploaded_files(request, posted),
             kind=form.text("kind"),
             title=form.text("title"),
         )

@@ -17,6 +17,8 @@ from litestar.status_codes import HTTP_201_CREATED
 from confide.platform.documents import services
 from confide.platform.documents.schemas import MAX_FILES, DocumentView, NewDocuments
 from confide.platform.documents.web import (
+    INSPECTED_UPLOAD,
+    INSPECTED_VERSION,
     UPLOAD_MAX_BODY,
     VERSION_MAX_BODY,
     declared_length,
@@ -49,6 +51,7 @@ class DocumentsController(Controller):
         status_code=HTTP_201_CREATED,
         name="api-upload-documents",
         request_max_body_size=UPLOAD_MAX_BODY,
+        opt=INSPECTED_UPLOAD,
     )
     async def upload(
         self,
@@ -73,7 +76,7 @@ class DocumentsController(Controller):
             except ValueError:
                 when = None
         data = NewDocuments(
-            files=await uploaded_files(posted),
+            files=await uploaded_files(request, posted),
             title=form_text(posted, "title"),
             kind=form_text(posted, "kind"),
             document_date=when,
@@ -99,6 +102,7 @@ class DocumentsController(Controller):
         status_code=HTTP_201_CREATED,
         name="api-add-document-version",
         request_max_body_size=VERSION_MAX_BODY,
+        opt=INSPECTED_VERSION,
     )
     async def add_version(
         self,
@@ -109,7 +113,7 @@ class DocumentsController(Controller):
     ) -> DocumentView:
         """A new version (multipart, ``file``); the earlier versions are kept."""
         await services.check_declared_size(case_id, staff, declared_length(request), 1)
-        files = await uploaded_files(await read_form(request))
+        files = await uploaded_files(request, await read_form(request))
         return await services.add_version(case_id, document_id, staff, files[0] if files else None)
 
     @get("/{document_id:uuid}/file", name="api-download-document")

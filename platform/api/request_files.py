@@ -17,6 +17,7 @@ from confide.platform.api.schemas import Limit, Offset, PageOut
 from confide.platform.consent.schemas import DisclosureView
 from confide.platform.core.pagination import DEFAULT_PAGE_SIZE, PageRequest
 from confide.platform.documents.web import (
+    INSPECTED_MANAGERS_UPLOAD,
     UPLOAD_MAX_BODY,
     download_response,
     form_text,
@@ -49,6 +50,7 @@ class RequestFilesController(Controller):
         status_code=HTTP_201_CREATED,
         name="api-request-upload",
         request_max_body_size=UPLOAD_MAX_BODY,
+        opt=INSPECTED_MANAGERS_UPLOAD,
     )
     async def upload(
         self,
@@ -63,7 +65,7 @@ class RequestFilesController(Controller):
         managers_only(staff)
         posted = await read_form(request)
         data = attachments.NewRequestDocuments(
-            files=await uploaded_files(posted),
+            files=await uploaded_files(request, posted),
             kind=form_text(posted, "kind"),
             title=form_text(posted, "title"),
         )

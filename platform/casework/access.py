@@ -197,16 +197,25 @@ async def open_case(
     with the grounds found; ``purpose`` is the entry's reason code ("view", "api",
     "export", "parent_view"...). A refusal is audited and raises ``CaseRestricted``."""
     access = await check_access(case_id, staff, purpose=purpose)
+    await record_read(access, staff, purpose=purpose, action=action)
+    return access
+
+
+async def record_read(
+    access: CaseAccess, staff: StaffView, *, purpose: str, action: Action = Action.CASE_READ
+) -> None:
+    """The audit entry of a read checked with ``check_access``, as ``open_case`` writes it:
+    for a caller whose read may yet end in a refusal that sends nothing (a package whose
+    stored file is not the one shared), written once it is sure the read is answered."""
     await _audit_access(
         action,
         actor_kind="staff",
         actor_id=staff.id,
         subject_kind="case",
-        subject_id=case_id,
+        subject_id=access.case_id,
         grounds=access.grounds.value,
         reason_code=purpose,
     )
-    return access
 
 
 async def read_case(

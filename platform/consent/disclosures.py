@@ -330,10 +330,24 @@ def document_item(found: SharedVersion) -> SharedItem:
     )
 
 
-async def _documents(case: CaseView, refs: Sequence[ItemRef]) -> dict[str, SharedVersion]:
-    """The exact version of each document chosen, by its reference."""
-    chosen = [ref.id for ref in refs if ref.kind is ItemKind.DOCUMENT]
-    return await documents.versions_for_share(case, chosen) if chosen else {}
+async def _documents(
+    case: CaseView, refs: Sequence[ItemRef]
+) -> tuple[list[ItemRef], dict[str, SharedVersion]]:
+    """The exact version of each document chosen, by its reference, and the references
+    with each version once: a document named by its id and by its latest version's number
+    (``<id>`` and ``<id>@<n>``) is one item, recorded once."""
+    asked = [ref.id for ref in refs if ref.kind is ItemKind.DOCUMENT]
+    chosen = await documents.versions_for_share(case, asked) if asked else {}
+    distinct: list[ItemRef] = []
+    seen: set[tuple[UUID, int]] = set()
+    for ref in refs:
+        found = chosen.get(ref.id) if ref.kind is ItemKind.DOCUMENT else None
+        if found is not None:
+            if (found.document_id, found.version) in seen:
+                continue
+            seen.add((found.document_id, found.version))
+        distinct.append(ref)
+    return distinct, chosen
 
 
 def contact_detail(person: PersonView, kind: ItemKind) -> tuple[str, str | None]:
@@ -378,7 +392,7 @@ async def _what_may_go(
     document's side is its own, as a note's is (rule 15): one on the young person's side is
     not in the parent's view.
     """
-    chosen = await _documents(case, refs)
+    refs, chosen = await _documents(case, refs)
     everything = _snapshot(case, refs, chosen)
     if not _parents_side_only(consent, capacity):
         return everything, sum(item.young_person_only for item in everything)
@@ -582,7 +596,7 @@ async def record_release(
     if case.grounds is Grounds.BREAK_GLASS:
         raise NotPermitted("break-glass access does not extend to sharing a case")
     await queries.hold_case(current_tenant_id(), case_id)
-    shared = _snapshot(case, data.items, await _documents(case, data.items))
+    shared = _snapshot(case, *(await _documents(case, data.items)))
     sent.validate(service_today())
     if on_service_users_word:
         if given_by is None:
@@ -855,10 +869,18 @@ async def unsent(staff: StaffView, page: PageRequest) -> Page[DisclosureSummary]
 
 
 async def get_disclosure(
-    case_id: UUID, disclosure_id: UUID, staff: StaffView, *, purpose: str = "disclosure_record"
+    case_id: UUID,
+    disclosure_id: UUID,
+    staff: StaffView,
+    *,
+    purpose: str = "disclosure_record",
+    checked: CaseAccess | None = None,
 ) -> DisclosureView:
-    """One disclosure with exactly what was shared: the printable record (audited)."""
-    await open_case(case_id, staff, purpose=purpose)
+    """One disclosure with exactly what was shared: the printable record (audited).
+    ``checked``: the caller checked access itself and records the read
+    (``access.record_read``) once it answers (the package, after its files are verified)."""
+    if checked is None or checked.case_id != case_id:
+        await open_case(case_id, staff, purpose=purpose)
     return await _load(case_id, disclosure_id)
 
 

@@ -14,6 +14,15 @@ def service_date(moment: datetime) -> date:
     return moment.astimezone(SERVICE_ZONE).date()
 
 
+def uk_datetime(moment: datetime | None) -> str:
+    """A moment as people in England read it: 25 November 2026 at 6:40pm (the pages' and
+    the exports' one formatter of a moment, so a PDF says the time the page says)."""
+    if moment is None:
+        return ""
+    local = moment.astimezone(SERVICE_ZONE)
+    return f"{local.day} {local:%B %Y} at {local:%-I:%M%p}".replace("AM", "am").replace("PM", "pm")
+
+
 def service_today() -> date:
     """Today's date in England."""
     return service_date(datetime.now(UTC))

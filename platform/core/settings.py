@@ -142,6 +142,14 @@ class WebSettings(BaseSettings):
     body_timeout: float = Field(
         default=20, gt=0, le=600, description="seconds a client may take to send a body (408)"
     )
+    upload_inspections: int | None = Field(
+        default=None,
+        ge=1,
+        le=200,
+        description="uploads one web process sniffs and scans at once before their"
+        " transactions (the rest wait); unset: DATABASE_POOL_MAX_SIZE, the bound a scan"
+        " inside the transaction had",
+    )
 
 
 class TaskSettings(BaseSettings):

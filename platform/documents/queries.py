@@ -154,14 +154,15 @@ async def version_file(
 
 async def versions_for_share(
     case_id: UUID, items: list[tuple[UUID, int | None]]
-) -> dict[UUID, SharedVersion]:
-    """The exact version of each document given (the one named, or the latest), for those
-    that are the case's: document id to that version."""
-    found: dict[UUID, SharedVersion] = {}
+) -> dict[tuple[UUID, int | None], SharedVersion]:
+    """The exact version of each document given (the one named, or the latest) that is
+    this case's, found by the case and the document together: keyed by what was asked
+    (document id and version named), so two versions of one document are two entries."""
+    found: dict[tuple[UUID, int | None], SharedVersion] = {}
     for document_id, version in items:
         rows = await raw(
-            "SELECT document_id, version, title, side, filename, content_type, size, sha256"
-            " FROM case_documents WHERE case_id = {} AND document_id = {}"
+            "SELECT case_id, document_id, version, title, side, filename, content_type, size,"
+            " sha256 FROM case_documents WHERE case_id = {} AND document_id = {}"
             " AND ({}::integer IS NULL OR version = {}) ORDER BY version DESC LIMIT 1",
             case_id,
             document_id,
@@ -170,7 +171,8 @@ async def versions_for_share(
         )
         if rows:
             row = rows[0]
-            found[document_id] = SharedVersion(
+            found[document_id, version] = SharedVersion(
+                case_id=row["case_id"],
                 document_id=row["document_id"],
                 version=row["version"],
                 title=row["title"],

@@ -34,12 +34,24 @@ class DocumentKind(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class Inspection:
+    """What a file's bytes are (``content_type``, None: no type a document may have) and,
+    for a file of an allowed type, the scanner's word (``scan``: ``clean``, ``infected``
+    or ``failed``). Made before the request's transaction opens: CPU and a scanner's
+    wait must not hold a pooled database connection."""
+
+    content_type: str | None
+    scan: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class UploadedFile:
     """One file as it arrived: the name the browser gave (shown, never trusted for the
-    type) and its bytes."""
+    type) and its bytes; ``inspection`` when it was inspected before the transaction."""
 
     filename: str
     data: bytes
+    inspection: Inspection | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,8 +118,10 @@ class DocumentFile:
 
 @dataclass(frozen=True, slots=True)
 class SharedVersion:
-    """One exact version of a document chosen for a share: what the disclosure records."""
+    """One exact version of a document chosen for a share: what the disclosure records
+    (``case_id``: the case it was found on, checked against the share's)."""
 
+    case_id: UUID
     document_id: UUID
     version: int
     title: str

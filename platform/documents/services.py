@@ -17,7 +17,7 @@ import unicodedata
 from uuid import UUID, uuid4
 
 from confide.platform.audit.actions import Action
-from confide.platform.casework.access import check_access, open_case, record_act
+from confide.platform.casework.access import CaseAccess, check_access, open_case, record_act
 from confide.platform.casework.schemas import CaseView, Side
 from confide.platform.core.db import current_tenant_id
 from confide.platform.core.edge import check_text
@@ -32,6 +32,7 @@ from confide.platform.documents.schemas import (
     DocumentFile,
     DocumentKind,
     DocumentView,
+    Inspection,
     NewDocuments,
     SharedVersion,
     UploadedFile,
@@ -129,8 +130,8 @@ async def _check_files(files: list[UploadedFile], field: str) -> list[str]:
             raise Invalid({field: f"The file {name} is empty"})
         if len(file.data) > limit:
             raise Invalid({field: f"The file {name} must be smaller than {_megabytes(limit)}"})
-        # In a thread: a large compound file's directory is walked off the event loop.
-        kind = await asyncio.to_thread(sniff, file.data)
+        inspection = file.inspection or await inspect(file.data)
+        kind = inspection.content_type
         if kind is None:
             raise Invalid(
                 {
@@ -138,16 +139,32 @@ async def _check_files(files: list[UploadedFile], field: str) -> list[str]:
                     " or plain text"
                 }
             )
-        try:
-            await scanning.scan(file.data)
-        except scanning.Infected:
-            raise Invalid({field: f"The file {name} contains a virus"}) from None
-        except scanning.ScanFailed:
+        if inspection.scan == "infected":
+            raise Invalid({field: f"The file {name} contains a virus"})
+        if inspection.scan != "clean":
             raise Invalid(
                 {field: f"The file {name} could not be checked for viruses: try again later"}
-            ) from None
+            )
         found.append(kind)
     return found
+
+
+async def inspect(data: bytes) -> Inspection:
+    """A file's type from its bytes and, for an allowed type, the scanning hook's word.
+    No database: the upload routes run it before the request's transaction opens
+    (``documents.web.inspect_uploads``), and the checks fall back to it for a file that
+    was not."""
+    # In a thread: a large compound file's directory is walked off the event loop.
+    kind = await asyncio.to_thread(sniff, data)
+    if kind is None:
+        return Inspection(None)
+    try:
+        await scanning.scan(data)
+    except scanning.Infected:
+        return Inspection(kind, "infected")
+    except scanning.ScanFailed:
+        return Inspection(kind, "failed")
+    return Inspection(kind, "clean")
 
 
 async def _check_details(data: NewDocuments) -> tuple[DocumentKind, Side]:
@@ -342,25 +359,39 @@ async def open_download(
     The file is read from storage and opened whole (it is within the size limit)."""
     # Rule 29: break-glass reads the case on screen; it takes no file away.
     access = await check_access(case_id, staff, purpose="download", allow_break_glass=False)
-    found = await queries.version_file(case_id, document_id, version)
+    found, content = await read_version(access, document_id, version)
+    await record_download(access, staff, found)
+    return found, content
+
+
+async def read_version(
+    access: CaseAccess, document_id: UUID, version: int | None = None
+) -> tuple[DocumentFile, bytes]:
+    """One version's file, read and opened whole (within the size limit), for a caller
+    that has checked access (``access``) and records the download with
+    ``record_download`` only once it is sure the file is sent: a missing, damaged or
+    misbound object fails here (409), before any byte is sent or any download audited."""
+    found = await queries.version_file(access.case_id, document_id, version)
     if found is None:
         raise DocumentNotFound()
-    await record_act(
-        access,
-        staff,
-        Action.DOCUMENT_DOWNLOADED,
-        reason_code="download",
-        document_id=document_id,
-        version=found.version,
-    )
     files = await tenant_files()
-    # Whole, within the size limit: a missing or damaged object fails here, before any
-    # byte is sent.
     try:
         return found, await files.get(found.object_id)
     except ObjectMissing:
         log.error("stored_object_missing", stored="document")  # ids in context only
         raise DocumentFileMissing() from None
+
+
+async def record_download(access: CaseAccess, staff: StaffView, found: DocumentFile) -> None:
+    """The audit entry of a document's download, with the document and version."""
+    await record_act(
+        access,
+        staff,
+        Action.DOCUMENT_DOWNLOADED,
+        reason_code="download",
+        document_id=found.document_id,
+        version=found.version,
+    )
 
 
 async def of_opened_case(case: CaseView) -> list[DocumentView]:
@@ -386,14 +417,16 @@ def parse_share_ref(ref: str) -> tuple[UUID, int | None] | None:
 
 async def versions_for_share(case: CaseView, refs: list[str]) -> dict[str, SharedVersion]:
     """For a share on an opened case: the exact version of each document named (the
-    latest when none is), by the reference given, for the disclosure's snapshot. A
-    reference that is not one of the case's documents is left out."""
+    latest when none is), by the reference given, for the disclosure's snapshot. Looked up
+    by the case and the document together (and the version named), so a reference to
+    another case's document, or to a version the document does not have, is left out."""
     parsed = {ref: parse_share_ref(ref) for ref in refs}
     found = await queries.versions_for_share(case.id, [p for p in parsed.values() if p is not None])
+    chosen = {ref: found.get(p) for ref, p in parsed.items() if p is not None}
     return {
-        ref: found[p[0]]
-        for ref, p in parsed.items()
-        if p is not None and p[0] in found and p[1] in (None, found[p[0]].version)
+        ref: version
+        for ref, version in chosen.items()
+        if version is not None and version.case_id == case.id
     }
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import weakref
+from dataclasses import replace
 from hmac import compare_digest
 from typing import Any
 from urllib.parse import quote
@@ -9,16 +12,22 @@ from uuid import UUID
 
 from litestar import Request, Response
 from litestar.datastructures import UploadFile
-from litestar.exceptions import PermissionDeniedException
+from litestar.exceptions import ClientException, PermissionDeniedException
 from litestar.middleware.csrf import CSRF_SECRET_LENGTH, generate_csrf_hash
+from litestar.types import Scope
 from litestar.utils.scope.state import ScopeState
 
+from confide.platform.core.settings import get_settings
+from confide.platform.documents import services
 from confide.platform.documents.schemas import (
     FORM_ALLOWANCE,
     MAX_BYTES_CEILING,
+    MAX_FILES,
     UPLOAD_BODY_CAP,
     UploadedFile,
 )
+from confide.platform.identity.web import signed_in_without
+from confide.tenants.roles import StaffRole
 
 #: An upload's body: its files together at most ``UPLOAD_BODY_CAP`` (the body is read
 #: whole before the handler runs, so this bounds what one upload holds in memory), each
@@ -36,8 +45,88 @@ UPLOAD_MAX_BODY = UPLOAD_BODY_CAP + FORM_ALLOWANCE
 VERSION_MAX_BODY = MAX_BYTES_CEILING + FORM_ALLOWANCE
 
 
+_INSPECTED = "confide_inspected_uploads"  # scope state: the files inspect_uploads read
+
+# Per process and event loop: how many uploads are sniffed and scanned at once before
+# their transactions (``CONFIDE_UPLOAD_INSPECTIONS``). Inside the transaction the pool
+# bounded it; out of it, nothing else would, and a flood would overrun the scanner.
+_INSPECTIONS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _inspection_slots() -> asyncio.Semaphore:
+    loop = asyncio.get_running_loop()
+    slots = _INSPECTIONS.get(loop)
+    if slots is None:
+        settings = get_settings()
+        size = settings.web.upload_inspections or settings.database.pool_max_size
+        slots = _INSPECTIONS[loop] = asyncio.Semaphore(size)
+    return slots
+
+
+def _worth_inspecting(request: Request[Any, Any, Any], opt: dict[str, Any], posted: Any) -> bool:
+    """What the route's guards would refuse, as far as is known without the database: the
+    role the session signed in with, the CSRF token of a page's form, the body's declared
+    size and the number of files. Such a request is left to the route, whose guards answer
+    it before any file is read: only one the route may accept is inspected here."""
+    if opt.get(_MANAGERS_ONLY) and signed_in_without(request.scope, StaffRole.MANAGER):
+        return False
+    declared = declared_length(request)
+    most = opt.get(_MOST_FILES, MAX_FILES)
+    cap = MAX_BYTES_CEILING if most == 1 else UPLOAD_BODY_CAP
+    if declared is not None and declared > cap + FORM_ALLOWANCE:
+        return False
+    files = posted.getall("file", []) if hasattr(posted, "getall") else []
+    if len(files) > most:
+        return False
+    if opt.get("exclude_from_csrf"):
+        try:
+            check_csrf(request, posted)
+        except PermissionDeniedException:
+            return False
+    return True
+
+
+async def inspect_uploads(scope: Scope) -> None:
+    """Before the request's transaction (the tenant middleware's ``before_transaction``
+    hook, for a request it lets send a body): each uploaded file's type from its bytes,
+    and the scanning hook, so neither holds a pooled database connection. The checks
+    inside the transaction use what this found (``uploaded_files``). A request the route
+    would refuse without a file read (``_worth_inspecting``), and a body that is not a
+    form, are left to the route; at most ``CONFIDE_UPLOAD_INSPECTIONS`` run at once."""
+    request: Request[Any, Any, Any] = Request(scope)
+    if not request.headers.get("content-type", "").startswith("multipart/form-data"):
+        return
+    opt = getattr(scope.get("route_handler"), "opt", None) or {}
+    try:
+        posted = await request.form()
+    except ClientException:
+        return  # a broken body: the route answers it after its guards, as before
+    if not _worth_inspecting(request, opt, posted):
+        return
+    async with _inspection_slots():
+        files = await _read_files(posted, "file")
+        scope.setdefault("state", {})[_INSPECTED] = [
+            replace(f, inspection=await services.inspect(f.data)) if f.data else f for f in files
+        ]
+
+
+_MANAGERS_ONLY = "inspect_managers_only"  # opt: the route is for managers
+_MOST_FILES = "inspect_most_files"  # opt: the files the route takes at once
+
 #: A route's ``opt``: its CSRF token is checked by the handler (``check_csrf``).
 UNCHECKED_CSRF = {"exclude_from_csrf": True}
+#: An upload route's ``opt``: its files are inspected before the transaction.
+INSPECTED_UPLOAD: dict[str, Any] = {"before_transaction": inspect_uploads}
+#: A new version's (one file).
+INSPECTED_VERSION: dict[str, Any] = {**INSPECTED_UPLOAD, _MOST_FILES: 1}
+#: A request's files (managers only).
+INSPECTED_MANAGERS_UPLOAD: dict[str, Any] = {**INSPECTED_UPLOAD, _MANAGERS_ONLY: True}
+#: The same, for a page's upload route (which checks CSRF itself).
+INSPECTED_PAGE_UPLOAD = {**UNCHECKED_CSRF, **INSPECTED_UPLOAD}
+INSPECTED_PAGE_VERSION = {**UNCHECKED_CSRF, **INSPECTED_VERSION}
+INSPECTED_PAGE_MANAGERS_UPLOAD = {**UNCHECKED_CSRF, **INSPECTED_MANAGERS_UPLOAD}
 
 
 def carry_csrf_token(request: Request[Any, Any, Any]) -> None:
@@ -78,8 +167,16 @@ def declared_length(request: Request[Any, Any, Any]) -> int | None:
     return int(given) if given.isdigit() else None
 
 
-async def uploaded_files(posted: Any, field: str = "file") -> list[UploadedFile]:
-    """The files of a multipart form's ``field`` (its other values are text)."""
+async def uploaded_files(request: Request[Any, Any, Any], posted: Any) -> list[UploadedFile]:
+    """The files of the multipart form's ``file`` field (its other values are text), with
+    what ``inspect_uploads`` found before the transaction when it ran."""
+    inspected = request.scope.get("state", {}).get(_INSPECTED)
+    if inspected is not None:
+        return list(inspected)
+    return await _read_files(posted, "file")
+
+
+async def _read_files(posted: Any, field: str) -> list[UploadedFile]:
     found = []
     for value in posted.getall(field, []) if hasattr(posted, "getall") else []:
         if isinstance(value, UploadFile):

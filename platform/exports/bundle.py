@@ -41,6 +41,7 @@ from confide.platform.consent.schemas import (
     DisclosureView,
     NotAskedView,
 )
+from confide.platform.core.clock import uk_datetime
 from confide.platform.core.pagination import MAX_PAGE_SIZE, PageRequest
 from confide.platform.documents import services as documents
 from confide.platform.documents.schemas import DocumentFile, DocumentView
@@ -57,6 +58,7 @@ TEMPLATES = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
+TEMPLATES.filters["uk_datetime"] = uk_datetime  # the pages' formatter: times in England
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,7 +19,7 @@ from uuid import UUID
 from reportlab.platypus import PageBreak
 
 from confide.platform.audit.actions import Action
-from confide.platform.casework.access import check_access, record_act
+from confide.platform.casework.access import CaseAccess, check_access, record_act, record_read
 from confide.platform.consent import disclosures
 from confide.platform.consent.schemas import (
     DisclosureStatus,
@@ -27,7 +27,6 @@ from confide.platform.consent.schemas import (
     ItemKind,
     SharedItem,
 )
-from confide.platform.core.clock import SERVICE_ZONE
 from confide.platform.core.errors import Conflict, Invalid
 from confide.platform.core.logs import get_logger
 from confide.platform.documents import services as documents
@@ -60,7 +59,7 @@ def render(disclosure: DisclosureView, *, made_at: datetime, made_by: str) -> by
     """The PDF: the record on the first page, then every item exactly as recorded."""
     context = {
         "d": disclosure,
-        "made_at": made_at.astimezone(SERVICE_ZONE),
+        "made_at": made_at,
         "made_by": made_by,
         "legal_bases": disclosures.LEGAL_BASIS_LABELS,
         "bases": disclosures.BASIS_LABELS,
@@ -85,14 +84,13 @@ class SharedFileChanged(Conflict):
         super().__init__("shared_file_changed")
 
 
-async def _shared_file(
-    case_id: UUID, item: SharedItem, staff: StaffView
-) -> tuple[DocumentFile, bytes]:
-    """The exact version a share recorded (``<id>@<version>``), checked by its SHA-256."""
+async def _shared_file(access: CaseAccess, item: SharedItem) -> tuple[DocumentFile, bytes]:
+    """The exact version a share recorded (``<id>@<version>``), checked by its SHA-256
+    (its download is recorded by the caller, once every file is)."""
     parsed = documents.parse_share_ref(item.ref)
     if parsed is None:
         raise SharedFileChanged()
-    found, content = await documents.open_download(case_id, parsed[0], staff, parsed[1])
+    found, content = await documents.read_version(access, parsed[0], parsed[1])
     recorded = item.text.rsplit("SHA-256 ", 1)[-1].strip()
     if found.version != parsed[1] or hashlib.sha256(content).hexdigest() != recorded:
         log.error("shared_file_changed")  # ids in context only
@@ -104,21 +102,27 @@ async def disclosure_package(
     case_id: UUID, disclosure_id: UUID, staff: StaffView
 ) -> tuple[str, bytes]:
     """The package's name and PDF: need-to-know for the case (a refusal audited), not on
-    break-glass; the read and the download audited."""
-    access = await check_access(
-        case_id, staff, purpose="disclosure_package", allow_break_glass=False
-    )
+    break-glass; the read, each file's download and the package's audited once every
+    shared file is read and found to be the one shared (a 409 before then audits none)."""
+    purpose = "disclosure_package"
+    access = await check_access(case_id, staff, purpose=purpose, allow_break_glass=False)
     disclosure = await disclosures.get_disclosure(
-        case_id, disclosure_id, staff, purpose="disclosure_package"
+        case_id, disclosure_id, staff, purpose=purpose, checked=access
     )
     if disclosure.status not in _PACKAGED:
+        await record_read(access, staff, purpose=purpose)
         raise Invalid({"status": _UNPACKAGED.get(disclosure.status, "This share has no package")})
     record = render(disclosure, made_at=datetime.now(UTC), made_by=staff.display_name)
     files = {filename(disclosure).removesuffix(".zip") + ".pdf": record}
-    for item in disclosure.items:
-        if item.kind is ItemKind.DOCUMENT:  # each file's download audited, as the bundle's
-            found, content = await _shared_file(case_id, item, staff)
-            files[attachment_name(found)] = content
+    shared = [
+        await _shared_file(access, item)
+        for item in disclosure.items
+        if item.kind is ItemKind.DOCUMENT
+    ]
+    await record_read(access, staff, purpose=purpose)
+    for found, content in shared:  # each file's download audited, as the bundle's
+        await documents.record_download(access, staff, found)
+        files[attachment_name(found)] = content
     made = zip_bundle(files)
     await record_act(
         access,

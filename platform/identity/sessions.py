@@ -13,6 +13,7 @@ import hashlib
 import json
 import secrets
 import time
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from uuid import UUID
 
@@ -31,6 +32,9 @@ class StaffSession:
     idle_seconds: int
     expires: float  # absolute end, epoch seconds
     id_token: str | None = None  # for the provider's end-session endpoint
+    # The roles signed in with: a hint for checks made without the database (an upload's
+    # inspection before the transaction); None in a session from before it was kept.
+    roles: list[str] | None = None
 
     @property
     def user(self) -> UUID:
@@ -48,6 +52,7 @@ async def start(
     idle_minutes: int,
     absolute_hours: int,
     id_token: str | None,
+    roles: Iterable[str] | None = None,
 ) -> str:
     """A new session; returns the cookie token. The caller drops any old one (rotation)."""
     token = secrets.token_urlsafe(32)
@@ -60,6 +65,7 @@ async def start(
         idle_seconds=idle_minutes * 60,
         expires=now + absolute_hours * 3600,
         id_token=id_token,
+        roles=None if roles is None else sorted(str(r) for r in roles),
     )
     await store("sessions").set(
         _key(token), json.dumps(asdict(session)), expires_in=session.idle_seconds
@@ -67,8 +73,10 @@ async def start(
     return token
 
 
-async def load(token: str | None, tenant_id: UUID) -> StaffSession | None:
-    """The live session for ``token`` at this tenant, renewing its idle timer."""
+async def load(token: str | None, tenant_id: UUID, *, renew: bool = True) -> StaffSession | None:
+    """The live session for ``token`` at this tenant, renewing its idle timer unless
+    ``renew`` is false (a page's own background poll: someone who walked away from it is
+    idle, and their session ends on time)."""
     if not token or len(token) > 100:
         return None
     sessions = store("sessions")
@@ -82,7 +90,7 @@ async def load(token: str | None, tenant_id: UUID) -> StaffSession | None:
     if now >= session.expires or now - session.last_seen >= session.idle_seconds:
         await sessions.delete(_key(token))
         return None
-    if now - session.last_seen >= _RENEW_AFTER:
+    if renew and now - session.last_seen >= _RENEW_AFTER:
         renewed = StaffSession(**{**asdict(session), "last_seen": now})
         remaining = int(min(session.idle_seconds, session.expires - now)) + 1
         await sessions.set(_key(token), json.dumps(asdict(renewed)), expires_in=remaining)

@@ -174,6 +174,7 @@ async def _complete(
         idle_minutes=policy.session_idle_minutes,
         absolute_hours=policy.session_absolute_hours,
         id_token=id_token,
+        roles=user.roles,
     )
     await audit(Action.SIGN_IN, actor_kind="staff", actor_id=user.id)
     return SignedIn(user, token), pending["next"]

@@ -26,6 +26,17 @@ from confide.tenants.schemas import TenantView
 
 _SESSION = "confide_session"
 _PENDING = "confide_session_pending"  # scope state: what prepare found, for enter
+_GATED = "confide_session_gated"  # scope state: the session the body gate found
+
+#: A route's ``opt`` for what a page's script asks on its own, over and over (an export's
+#: progress): it never renews the session's idle timer, so a person who walked away from
+#: the page is signed out on time. Anything a person does renews it as before.
+BACKGROUND_POLL = {"renews_session": False}
+
+
+def _renews_session(scope: Any) -> bool:
+    handler = scope.get("route_handler")
+    return bool(getattr(handler, "opt", {}).get("renews_session", True))
 
 
 def _cookie(scope: Any, name: str) -> str | None:
@@ -47,7 +58,7 @@ class AttachStaff:
         row unchanged), which saves reading it again."""
         scope["user"] = None
         token = _cookie(scope, sessions.COOKIE)
-        session = await sessions.load(token, tenant.id)
+        session = await sessions.load(token, tenant.id, renew=_renews_session(scope))
         check = None if session is None else staff.session_check(tenant.id, session.user)
         scope.setdefault("state", {})[_PENDING] = (token, session, check and check[1])
         return check and check[0]
@@ -55,7 +66,9 @@ class AttachStaff:
     async def admits_body(self, scope: Any, tenant: TenantView) -> bool:
         """A large body is read only for a live session (``tenants.resolution.BodyGate``):
         an upload from nobody is refused before any of it is taken in."""
-        return await sessions.load(_cookie(scope, sessions.COOKIE), tenant.id) is not None
+        session = await sessions.load(_cookie(scope, sessions.COOKIE), tenant.id)
+        scope.setdefault("state", {})[_GATED] = session
+        return session is not None
 
     async def enter(self, scope: Any, tenant: TenantView, checked: bool) -> None:
         """Inside the transaction: the request's ``user`` (``request.user``) is the
@@ -77,6 +90,17 @@ class AttachStaff:
 
 
 attach_staff = AttachStaff()
+
+
+def signed_in_without(scope: Any, role: StaffRole) -> bool:
+    """Before the transaction, without the database: the session the body gate admitted
+    was signed in without ``role``. A hint only (roles are read again inside, and change
+    at a sign-in): it spares work for a request the guards will refuse, never admits one;
+    a session from before roles were kept in it says nothing (False)."""
+    session = scope.get("state", {}).get(_GATED)
+    if not isinstance(session, sessions.StaffSession) or session.roles is None:
+        return False
+    return role.value not in session.roles
 
 
 def pending_user_id(scope: Any) -> UUID | None:

@@ -159,5 +159,6 @@ async def open_download(
     found = await queries.document_file(current_tenant_id(), request_id, document_id)
     if found is None:
         raise RequestDocumentNotFound()
+    content = await (await tenant_files()).get(found.object_id)  # a 409 audits nothing
     await _audit(Action.REQUEST_DOCUMENT_DOWNLOADED, staff, request_id, document_id=document_id)
-    return found, await (await tenant_files()).get(found.object_id)
+    return found, content

@@ -13,8 +13,9 @@ The data key is made on the tenant's first file, wrapped by the master keys
 (``crypto.secret_box()``) together with the tenant's id, and unwrapped once per process:
 a wrapped key is bound to its tenant (Fernet has no associated data, so the tenant's id
 is inside the authenticated token and checked on unwrapping), and a wrapped key copied to
-another tenant's row is refused (``DataKeyMisbound``). A key wrapped before the binding is
-bound in place on its tenant's next use, or by ``rewrap_data_key``. Storage calls block, so they
+another tenant's row is refused (``DataKeyMisbound``, a 409). A key wrapped before the
+binding is bound at deploy (the storage migration ``storage_2026_11_30t01_45_00``), on its
+tenant's next use, or by ``rewrap_data_key``. Storage calls block, so they
 run in a thread; keep them out of a transaction where you can (a slow bucket must not
 hold a database connection).
 """
@@ -30,6 +31,8 @@ from uuid import UUID
 
 from confide.platform.core.crypto import secret_box
 from confide.platform.core.db import current_tenant_id
+from confide.platform.core.errors import Conflict
+from confide.platform.core.logs import get_logger
 from confide.platform.storage import queries
 from confide.platform.storage.backends import ObjectMissing, ObjectStore, configured_store
 from confide.platform.storage.cipher import CorruptObject, DataCipher
@@ -44,12 +47,20 @@ __all__ = [
 ]
 
 
+log = get_logger(__name__)
+
 #: What a bound wrapped key's plaintext starts with: then the tenant's id, ``:``, the key.
 _BOUND = "confide-data-key/2:"
 
 
-class DataKeyMisbound(ValueError):
-    """A wrapped data key that names another tenant: copied, never this tenant's."""
+class DataKeyMisbound(Conflict):
+    """A wrapped data key that names another tenant: copied, never this tenant's. A 409
+    at the edge (``core.errors``), logged with the ids only where it is found."""
+
+    detail = "This service's file key belongs to another service. Tell the platform operator."
+
+    def __init__(self) -> None:
+        super().__init__("data_key_misbound")
 
 
 def _wrap(tenant_id: UUID, key: str) -> str:
@@ -65,7 +76,8 @@ def _key_of(tenant_id: UUID, wrapped_key: str) -> tuple[str, bool]:
         return plain, False  # wrapped before the binding: bound on its next use
     bound, _, key = plain[len(_BOUND) :].partition(":")
     if bound != str(tenant_id):
-        raise DataKeyMisbound("the data key is bound to another tenant")
+        log.error("data_key_misbound", tenant_id=str(tenant_id))
+        raise DataKeyMisbound()
     return key, True
 
 
