@@ -116,7 +116,11 @@ def test_a_manager_answers_a_parents_request_about_an_8_year_old_with_a_name_red
     visit(page, "sar-review-marked")
     assert third in page.get_by_test_id("marks").inner_text()
     page.get_by_test_id("approve-release").click()
+    # The redacted bundle is built by the worker: the page puts its progress, then the
+    # release form, in place while it is open (JavaScript), as an export's own page does.
+    page.get_by_test_id("record-release").wait_for(timeout=60_000)
     visit(page, "sar-approved")
+    page.reload()
     assert _task(page, "Approve and release") == "Incomplete"
     page.get_by_test_id("method-secure_link").check()
     page.get_by_test_id("record-release").click()

@@ -22,6 +22,7 @@ from confide.platform.consent.schemas import (
     TellMethod,
 )
 from confide.platform.documents.schemas import DocumentKind
+from confide.platform.exports.schemas import ExportStatus
 from confide.platform.housekeeping.schemas import RunStatus
 from confide.platform.requests.schemas import Channel, Relation, RequestKind, Stage
 from confide.platform.tasks.schemas import TaskKind
@@ -271,6 +272,13 @@ RUN_STATUS_LABELS = {
     RunStatus.RETRYING: "Retrying",
     RunStatus.FAILED: "Failed",
 }
+EXPORT_STATUS_LABELS = {
+    ExportStatus.QUEUED: "Waiting to start",
+    ExportStatus.RUNNING: "Being built",
+    ExportStatus.READY: "Ready",
+    ExportStatus.FAILED: "Failed",
+    ExportStatus.EXPIRED: "Expired",
+}
 LABELS: dict[str, object] = {
     "contacted_by": CONTACTED_BY_LABELS,
     "referral": REFERRAL_LABELS,
@@ -296,4 +304,5 @@ LABELS: dict[str, object] = {
     "channel": CHANNEL_LABELS,
     "stage": STAGE_LABELS,
     "run_status": RUN_STATUS_LABELS,
+    "export_status": EXPORT_STATUS_LABELS,
 }

@@ -31,6 +31,8 @@ from confide.platform.identity import sessions
 from confide.platform.identity.web import attach_staff, provide_staff
 from confide.platform.notifications.services import unread_tally
 from confide.platform.operators import sessions as operator_sessions
+from confide.platform.requests import foi
+from confide.platform.statistics import services as statistics
 from confide.tenants.policy.services import keep_policy
 from confide.tenants.resolution import SubdomainTenants, document_tenant_slug, tenant_router
 
@@ -55,6 +57,7 @@ def create_litestar() -> Litestar:
     """The Litestar app: platform routes, and every tenant route under one middleware."""
     settings = get_settings()
     exports.set_queue(_queue_export)
+    foi.set_releases(statistics.attachable_releases)
     tenant_routes = tenant_router(
         [pages_router(), api_router()],
         on_enter=[attach_staff, keep_policy],

@@ -155,3 +155,21 @@ def test_transaction_level_constructs_are_not_flagged() -> None:
         " SET LOCAL plan_cache_mode = force_custom_plan; UPDATE people SET name = $1"
     )
     assert _session_state(source) == []
+
+
+def test_the_requests_domain_reads_statistics_releases_through_the_statistics_domain() -> None:
+    """Requests and statistics are peers under the import contract: an FOI response's
+    statistics releases come from the function the statistics domain exposes
+    (``attachable_releases``, handed over by the app's composition), never from the
+    requests domain's own SQL on the statistics domain's tables."""
+    from confide.platform.statistics.piccolo_app import APP_CONFIG
+
+    theirs = [table._meta.tablename for table in APP_CONFIG.table_classes]
+    assert theirs
+    named = {
+        str(path.relative_to(ROOT)): sorted(
+            name for name in theirs if re.search(rf"\b{name}\b", path.read_text())
+        )
+        for path in sorted((ROOT / "platform" / "requests").glob("*.py"))
+    }
+    assert {path: names for path, names in named.items() if names} == {}

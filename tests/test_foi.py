@@ -15,7 +15,7 @@ from confide.platform.core.clock import service_today
 from confide.platform.requests.foi_schemas import FoiAttachment, attachment_problem
 from tests.helpers.casework import new_case
 from tests.helpers.documents import LETTER
-from tests.helpers.html import error_summary, field_error, parse, table_rows
+from tests.helpers.html import error_summary, field_error, parse, summary_list, table_rows
 from tests.helpers.http import post
 from tests.helpers.pages import NM, submit
 
@@ -190,3 +190,61 @@ def test_what_an_foi_response_may_attach(kind: str, ref: str, refused: str | Non
     else:
         assert found is None
         assert refused in (problem or "")
+
+
+async def test_a_manager_logs_an_foi_request_on_a_page_of_its_own(
+    aisha: httpx.AsyncClient, fiona: httpx.AsyncClient
+) -> None:
+    """Rule 11: an FOI request is about no case, so it has its own page to log it, from the
+    register and the FOI log (GOV.UK form, no JavaScript, CSRF); each problem named."""
+    form = f"{NM}/requests/foi/new"
+    register = await fiona.get(f"{NM}/requests")
+    assert parse(register).one("[data-testid=foi-new-link]").get("href") == form
+    page = await fiona.get(form)
+    assert page.status_code == 200
+    assert parse(page).one("form[data-testid=foi-request-form]").get("action") == form
+
+    empty = await submit(fiona, form, form, [])
+    assert empty.status_code == 400
+    assert [f for f, _ in error_summary(empty)] == [
+        "#requester_name", "#received_on-day", "#channel", "#summary",
+    ]  # fmt: skip
+    future = TODAY + timedelta(days=3)
+    wrong = await submit(fiona, form, form, [
+        ("requester_name", "A journalist\x00"), ("received_on-day", str(future.day)),
+        ("received_on-month", str(future.month)), ("received_on-year", str(future.year)),
+        ("channel", "email"), ("summary", "How many families?"),
+    ])  # fmt: skip
+    assert wrong.status_code == 400
+    assert {f for f, _ in error_summary(wrong)} == {"#requester_name", "#received_on-day"}
+
+    received = TODAY - timedelta(days=1)
+    asked = f"How many tribunal appeals {uuid.uuid4().hex[:6]}?"
+    pairs = [
+        ("requester_name", "A journalist"), ("received_on-day", str(received.day)),
+        ("received_on-month", str(received.month)), ("received_on-year", str(received.year)),
+        ("channel", "email"), ("summary", asked),
+    ]  # fmt: skip
+    # Without the form's CSRF token the post is refused.
+    forged = await fiona.post(
+        form,
+        content=str(httpx.QueryParams(pairs)).encode(),
+        headers={"content-type": "application/x-www-form-urlencoded"},
+    )
+    assert forged.status_code == 403
+    done = await submit(fiona, form, form, pairs)
+    assert done.status_code == 303, done.text
+    shown = await fiona.get(done.headers["location"])
+    heading = parse(shown).one("[data-testid=page-heading]").text.strip()
+    assert heading == "Freedom of Information request"
+    assert asked in shown.text
+    about = summary_list(shown, "[data-testid=request-summary]")["About"]
+    assert about.startswith("No one")
+    assert parse(shown).one("[data-testid=request-deadline]").text.strip()[:1].isdigit()
+    rid = done.headers["location"].split("/requests/")[1].split("?")[0]
+    found = (await fiona.get(f"{API}/requests/{rid}")).json()
+    assert (found["kind"], found["case_id"], found["received_on"]) == (
+        "foi", None, received.isoformat(),
+    )  # fmt: skip
+    # A caseworker passes an FOI request to a manager: the page is not theirs.
+    assert (await aisha.get(form)).status_code == 403

@@ -2,7 +2,8 @@
 seen failing before its fix: identity is confirmed once (a second confirmation would
 restart the clock); the clarification asked date is never rewritten; no extension once the
 deadline has passed; managers are reminded of requests waiting for identity; reading the
-register is audited; the managers' queue task follows the request's deadline; a date
+register is audited; the managers' queue task follows the request's deadline (an
+extension, the clock stopped for clarification and restarted); a date
 received more than a year ago (or before 2000) is refused."""
 
 from __future__ import annotations
@@ -174,6 +175,46 @@ async def test_the_managers_queue_task_follows_the_requests_deadline(
     assert await task_due() == due
     extended = await post(fiona, f"{NM}/requests/{rid}/extension", {"months": 1, "reason": "Many"})
     assert await task_due() == extended.json()["due_on"]
+
+
+async def test_the_managers_queue_task_follows_the_deadline_when_the_clock_stops_and_restarts(
+    aisha: httpx.AsyncClient,
+    fiona: httpx.AsyncClient,
+    owner_conn: asyncpg.Connection,
+    tenants: dict[str, TenantRef],
+) -> None:
+    """Rule 26: while the clock is stopped for clarification the request has no deadline
+    and the task keeps the one it had; once the clarification comes the clock restarts
+    where it stopped, and the task is due on the new deadline."""
+    received = TODAY - timedelta(days=20)
+    case = await new_case(aisha)
+    rid = await logged(aisha, case["id"], received)  # a caseworker's: the managers' queue
+    step = {"confirmed_on": str(received), "evidence": "Passport"}
+    first = (await post(fiona, f"{NM}/requests/{rid}/identity", step)).json()["due_on"]
+
+    async def task_due() -> str:
+        [row] = await as_tenant(
+            owner_conn,
+            tenants["northmoor"],
+            "SELECT t.due_on FROM tasks t JOIN information_requests r"
+            " ON r.tenant_id = t.tenant_id AND r.task_id = t.id WHERE r.id = $1",
+            uuid.UUID(rid),
+        )
+        return str(row["due_on"])
+
+    assert await task_due() == first
+    asked = {"asked_on": str(received + timedelta(days=2))}
+    stopped = await post(fiona, f"{NM}/requests/{rid}/clarification", asked)
+    assert stopped.status_code == 200, stopped.text
+    assert stopped.json()["due_on"] is None  # the clock is stopped
+    assert await task_due() == first
+    answered = {**asked, "received_on": str(TODAY - timedelta(days=1))}
+    restarted = await post(fiona, f"{NM}/requests/{rid}/clarification", answered)
+    assert restarted.status_code == 200, restarted.text
+    later = restarted.json()["due_on"]
+    assert later is not None
+    assert later > first
+    assert await task_due() == later
 
 
 async def test_an_extension_is_recorded_once_within_the_deadline_before_any_extension(

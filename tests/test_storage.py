@@ -14,6 +14,7 @@ from cryptography.fernet import Fernet
 
 from confide.platform.core.crypto import derived_key, secret_box
 from confide.platform.core.db import get_engine, tenant_transaction
+from confide.platform.core.outages import outage_of
 from confide.platform.core.settings import reload_settings
 from confide.platform.storage.backends import FolderStore, ObjectStore, S3Store
 from confide.platform.storage.cipher import CHUNK
@@ -136,8 +137,10 @@ async def test_delete_removes_the_object_and_a_failed_put_leaves_nothing(
     assert await files.exists(object_id)
     await files.delete(object_id)
     assert not await files.exists(object_id)
-    with pytest.raises(ObjectMissing):
+    with pytest.raises(ObjectMissing) as missing:
         await files.get(object_id)
+    # A missing object is not an outage: a worker fails its task rather than retrying it.
+    assert outage_of(missing.value) is None
     await files.delete(object_id)  # nothing there: nothing happens
 
     def failing() -> Iterator[bytes]:

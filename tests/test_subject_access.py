@@ -19,7 +19,14 @@ from confide.platform.requests.routing import Route, WaitsFor, route
 from confide.platform.requests.schemas import Relation
 from tests.helpers.casework import NM, as_tenant, enquiry, new_case
 from tests.helpers.consent import TODAY, add_note
-from tests.helpers.exports import archive_texts, open_bundle, wait_until_finished
+from tests.helpers.exports import (
+    approve_release,
+    archive_texts,
+    open_bundle,
+    storage_keys_held,
+    wait_until_finished,
+)
+from tests.helpers.html import parse
 from tests.helpers.http import post
 from tests.helpers.tenants import TenantRef
 
@@ -324,6 +331,12 @@ async def test_the_route_is_worked_out_again_at_approval_and_release(
     assert (found["route"], found["proceeds"]) == ("needs_agreement", False)
     refused = await post(fiona, f"{base}/approve", {})
     assert (refused.status_code, set(refused.json()["errors"])) == (400, {"approve"})
+    # The refusal says what to do: the records that let the request go on.
+    said = refused.json()["errors"]["approve"]
+    assert "record their agreement" in said
+    assert "lack capacity" in said
+    refused = await post(fiona, f"{base}/approve/rebuild", {})
+    assert refused.json()["errors"]["approve"] == said
     refused = await post(fiona, f"{base}/release", {"method": "email"})
     assert (refused.status_code, set(refused.json()["errors"])) == (400, {"method"})
 
@@ -476,7 +489,7 @@ async def test_a_parent_logged_as_self_gets_nothing_of_the_young_persons_confide
     built = await wait_until_finished(fiona, asked.json()["export_id"], worker)
     assert built["status"] == "ready", built
     assert (await post(fiona, f"{base}/review", {})).status_code == 200
-    assert (await post(fiona, f"{base}/approve", {})).status_code == 200
+    await approve_release(fiona, base, worker)
     for which in ("original", "released"):
         out = await fiona.get(f"{base}/{which}")
         assert out.status_code == 200, out.text
@@ -600,8 +613,42 @@ async def test_a_manager_redacts_approves_and_releases_the_bundle_and_the_origin
 
     refused = await post(fiona, f"{base}/release", {"method": "email"})
     assert set(refused.json()["errors"]) == {"method"}  # approval first
-    approved = await post(fiona, f"{base}/approve", {})
-    assert approved.status_code == 200, approved.text
+    # Approval records the decision and queues the redacted bundle for the worker; until
+    # it is built (the test holds the storage keys the worker reads the original with),
+    # nothing can be released or downloaded.
+    async with storage_keys_held():
+        approved = await post(fiona, f"{base}/approve", {})
+        assert approved.status_code == 202, approved.text
+        assert approved.json()["approved_at"] is not None
+        assert approved.json()["release_ready"] is False
+        waiting = await post(fiona, f"{base}/release", {"method": "email"})
+        assert (waiting.status_code, set(waiting.json()["errors"])) == (400, {"method"})
+        assert (await fiona.get(f"{base}/released")).status_code == 404
+    built = await wait_until_finished(fiona, approved.json()["release_export_id"], worker)
+    assert built["status"] == "ready", built
+    assert (await standing(fiona, rid))["release_ready"] is True
+    # The release's export is no bundle to take away through /exports: its copy is
+    # downloaded from the request (audited as the request's), and only by a manager.
+    release = approved.json()["release_export_id"]
+    assert (await fiona.get(f"{NM}/exports/{release}/download")).status_code == 404
+    assert (await fiona.get(f"/t/northmoor/exports/{release}/download")).status_code == 404
+    page = parse(await fiona.get(f"/t/northmoor/exports/{release}"))
+    assert page.select("[data-testid=release-kept]")
+    assert not page.select("[data-testid=download]")
+    # Even were it a caseworker's own (here as though Aisha had asked for it), it is not
+    # in their list nor theirs to open.
+    await as_tenant(
+        owner_conn, tenants["northmoor"],
+        "UPDATE exports SET requested_by = (SELECT id FROM staff_users"
+        " WHERE subject = 'northmoor-cw-1') WHERE id = $1",
+        uuid.UUID(release),
+    )  # fmt: skip
+    listed = (await aisha.get(f"{NM}/exports", params={"limit": 100})).json()
+    assert release not in [e["id"] for e in listed["items"]]
+    assert (await aisha.get(f"{NM}/exports/{release}")).status_code == 404
+    assert release in [
+        e["id"] for e in (await fiona.get(f"{NM}/exports", params={"limit": 100})).json()["items"]
+    ]
     late = await post(fiona, f"{base}/redactions", {"kind": "note", "item": note["item"]})
     assert set(late.json()["errors"]) == {"item"}
     early = await post(fiona, f"{NM}/requests/{rid}/close", {"outcome": "Released, redacted"})
@@ -621,7 +668,10 @@ async def test_a_manager_redacts_approves_and_releases_the_bundle_and_the_origin
     kept = open_bundle((await fiona.get(f"{base}/original")).content)
     assert body in kept.json_text
     audited = [code for _, code, _ in await steps_audited(owner_conn, tenants["northmoor"], rid)]
-    for code in ("sar_original_kept", "sar_redaction_marked", "sar_approved", "sar_released"):
+    for code in (
+        "sar_original_kept", "sar_redaction_marked", "sar_approved", "sar_release_built",
+        "sar_released",
+    ):  # fmt: skip
         assert code in audited
     closed = await post(fiona, f"{NM}/requests/{rid}/close", {"outcome": "Released, redacted"})
     assert closed.status_code == 200, closed.text
@@ -668,7 +718,7 @@ async def test_nothing_marked_survives_anywhere_in_the_released_bundle(
     for item in ({"kind": "note", "item": secret_note}, {"kind": "person", "item": str(person)}):
         done = await post(fiona, f"{base}/redactions", item)
         assert done.status_code == 201, done.text
-    assert (await post(fiona, f"{base}/approve", {})).status_code == 200
+    await approve_release(fiona, base, worker)
     released = await fiona.get(f"{base}/released")
     assert released.status_code == 200
     members = archive_texts(released.content)
@@ -704,7 +754,7 @@ async def test_retention_erases_the_files_kept_with_a_cases_subject_access_reque
     built = await wait_until_finished(fiona, asked.json()["export_id"], worker)
     assert built["status"] == "ready"
     assert (await post(fiona, f"{base}/review", {})).status_code == 200
-    assert (await post(fiona, f"{base}/approve", {})).status_code == 200
+    await approve_release(fiona, base, worker)
     assert (await post(fiona, f"{base}/release", {"method": "post"})).status_code == 200
     closed = await post(fiona, f"{NM}/requests/{rid}/close", {"outcome": "Released in full"})
     assert closed.status_code == 200, closed.text
@@ -724,3 +774,65 @@ async def test_retention_erases_the_files_kept_with_a_cases_subject_access_reque
         uuid.UUID(rid),
     )  # fmt: skip
     assert left == []
+
+
+async def test_a_failed_redacted_bundle_is_built_again_and_only_then_released(
+    worker: subprocess.Popen[str],
+    aisha: httpx.AsyncClient,
+    fiona: httpx.AsyncClient,
+    bronwen: httpx.AsyncClient,
+    owner_conn: asyncpg.Connection,
+    tenants: dict[str, TenantRef],
+) -> None:
+    """Rule 30: when the worker cannot build the approved release's redacted bundle (here
+    its kept original is gone from the store while the build waits), the export fails, the
+    release stays refused, and the manager asks for it again: the approval and the marks
+    stand, and once the new build is ready it is released."""
+    from tests.helpers.environment import STORAGE_FOLDER
+
+    tenant = tenants["northmoor"]
+    case = await case_aged(aisha, 8)
+    rid = await log_sar(fiona, case["id"])
+    await confirm_identity(fiona, rid)
+    base = f"{NM}/requests/{rid}/subject-access"
+    asked = await post(fiona, f"{base}/bundle", {})
+    assert (await wait_until_finished(fiona, asked.json()["export_id"], worker))[
+        "status"
+    ] == "ready"
+    assert (await post(fiona, f"{base}/review", {})).status_code == 200
+    early = await post(fiona, f"{base}/approve/rebuild", {})
+    assert (early.status_code, set(early.json()["errors"])) == (400, {"approve"})
+    [row] = await as_tenant(
+        owner_conn, tenant,
+        "SELECT original_id FROM subject_access_requests WHERE request_id = $1", uuid.UUID(rid),
+    )  # fmt: skip
+    original = STORAGE_FOLDER / str(tenant.id) / str(row["original_id"])
+    aside = original.with_name(original.name + ".aside")
+    async with storage_keys_held():
+        approved = await post(fiona, f"{base}/approve", {})
+        assert approved.status_code == 202, approved.text
+        original.rename(aside)
+    failed = await wait_until_finished(fiona, approved.json()["release_export_id"], worker)
+    assert failed["status"] == "failed", failed
+    refused = await post(fiona, f"{base}/release", {"method": "post"})
+    assert (refused.status_code, set(refused.json()["errors"])) == (400, {"method"})
+    page = await fiona.get(f"/t/northmoor/requests/{rid}")
+    assert parse(page).select("[data-testid=rebuild-release]")
+
+    aside.rename(original)
+    # A caseworker does not handle requests; another service's manager does not find it.
+    assert (await post(aisha, f"{base}/approve/rebuild", {})).status_code == 403
+    ed_base = f"{ED}/requests/{rid}/subject-access"
+    assert (await post(bronwen, f"{ed_base}/approve/rebuild", {})).status_code == 404
+    assert (await post(aisha, f"{base}/approve", {})).status_code == 403
+    assert (await post(bronwen, f"{ed_base}/approve", {})).status_code == 404
+    again = await post(fiona, f"{base}/approve/rebuild", {})
+    assert again.status_code == 202, again.text
+    assert again.json()["release_export_id"] != approved.json()["release_export_id"]
+    assert again.json()["approved_at"] == approved.json()["approved_at"]
+    built = await wait_until_finished(fiona, again.json()["release_export_id"], worker)
+    assert built["status"] == "ready", built
+    released = await post(fiona, f"{base}/release", {"method": "post"})
+    assert released.status_code == 200, released.text
+    twice = await post(fiona, f"{base}/approve/rebuild", {})
+    assert (twice.status_code, set(twice.json()["errors"])) == (400, {"approve"})

@@ -8,15 +8,17 @@ import subprocess
 import uuid
 from datetime import date, timedelta
 
+import asyncpg
 import httpx
 
 from tests.helpers.casework import NM as API
-from tests.helpers.casework import enquiry, new_case
+from tests.helpers.casework import as_tenant, enquiry, new_case
 from tests.helpers.consent import TODAY, add_note
-from tests.helpers.exports import open_bundle, wait_until_finished
+from tests.helpers.exports import open_bundle, storage_keys_held, wait_until_finished
 from tests.helpers.html import error_summary, parse, summary_list
 from tests.helpers.http import post
 from tests.helpers.pages import NM, submit, text
+from tests.helpers.tenants import TenantRef
 
 
 def _day(name: str, day: date) -> list[tuple[str, str]]:
@@ -37,6 +39,11 @@ async def _parents_request(aisha: httpx.AsyncClient, fiona: httpx.AsyncClient, a
     identity = {"confirmed_on": str(TODAY), "evidence": "Passport seen"}
     assert (await post(fiona, f"{API}/requests/{rid}/identity", identity)).status_code == 200
     return rid
+
+
+async def _audit_entries(owner: asyncpg.Connection, tenant: TenantRef) -> int:
+    [row] = await as_tenant(owner, tenant, "SELECT count(*) AS n FROM audit_entries")
+    return int(row["n"])
 
 
 def _tasks(page: httpx.Response) -> dict[str, str]:
@@ -105,7 +112,11 @@ async def test_a_parents_request_about_a_child_under_the_age_can_be_built_at_onc
 
 
 async def test_a_manager_reviews_redacts_a_name_approves_and_records_the_release_on_pages(
-    worker: subprocess.Popen[str], aisha: httpx.AsyncClient, fiona: httpx.AsyncClient
+    worker: subprocess.Popen[str],
+    aisha: httpx.AsyncClient,
+    fiona: httpx.AsyncClient,
+    owner_conn: asyncpg.Connection,
+    tenants: dict[str, TenantRef],
 ) -> None:
     rid = await _parents_request(aisha, fiona, 8)
     case_id = (await fiona.get(f"{API}/requests/{rid}")).json()["case_id"]
@@ -141,10 +152,42 @@ async def test_a_manager_reviews_redacts_a_name_approves_and_records_the_release
     [mark] = parse(page).select("[data-testid=mark]")
     assert third in mark.text
 
-    approved = await submit(fiona, review, f"{path}/subject-access/approve", [])
-    assert approved.status_code == 303, approved.text
-    page = await fiona.get(approved.headers["location"])
+    # Approval queues the redacted bundle for the worker: while it is built (the test
+    # holds the storage keys the worker reads the original with) the page shows its
+    # progress where JavaScript puts it in place, a link to look again, and no release.
+    async with storage_keys_held():
+        approved = await submit(fiona, path, f"{path}/subject-access/approve", [])
+        assert approved.status_code == 303, approved.text
+        page = await fiona.get(approved.headers["location"])
+        assert _tasks(page)["Approve and release"] == "In progress"
+        live = parse(page).one("[data-module=confide-export-progress]")
+        assert live.get("data-state") in ("queued", "running")
+        assert live.select("[data-testid=export-status]")
+        assert live.select("[data-testid=refresh]")
+        assert not parse(page).select("[data-testid=record-release]")
+        # The script asks for the export's progress, not this page: read again and
+        # again, it opens no case and writes no audit entry.
+        polled = live.get("data-progress-url") or ""
+        standing = (await fiona.get(f"{API}/requests/{rid}/subject-access")).json()
+        assert polled == f"{NM}/exports/{standing['release_export_id']}/progress"
+        assert live.get("data-progress-part") == "status"
+        before = await _audit_entries(owner_conn, tenants["northmoor"])
+        for _ in range(3):
+            answer = await fiona.get(polled)
+            assert answer.status_code == 200
+            shown = parse(answer).one("[data-module=confide-export-progress]")
+            assert shown.get("data-state") in ("queued", "running")
+            assert shown.select("[data-export-status] [data-testid=export-status]")
+        assert await _audit_entries(owner_conn, tenants["northmoor"]) == before
+        early = await submit(fiona, path, f"{path}/subject-access/release", [("method", "post")])
+        assert [href for href, _ in error_summary(early)] == ["#method"]
+    release_export = (await fiona.get(f"{API}/requests/{rid}/subject-access")).json()[
+        "release_export_id"
+    ]
+    assert (await wait_until_finished(fiona, release_export, worker))["status"] == "ready"
+    page = await fiona.get(path)
     assert _tasks(page)["Approve and release"] == "Incomplete"
+    assert parse(page).one("[data-module=confide-export-progress]").get("data-state") == "ready"
     wrong = await submit(fiona, path, f"{path}/subject-access/release", [])
     assert [href for href, _ in error_summary(wrong)] == ["#method"]
     released = await submit(fiona, path, f"{path}/subject-access/release", [("method", "post")])
@@ -169,7 +212,8 @@ async def test_a_self_request_logged_on_the_page_names_whom_it_is_about(
     aisha: httpx.AsyncClient, fiona: httpx.AsyncClient
 ) -> None:
     """Rule 30: the log form offers the case's people as whom a subject access request is
-    about; "The young person themselves" about the parent is not the young person's own."""
+    about; "The young person themselves" about the parent is not the young person's own;
+    the request's page shows whom it is about."""
     young = {**enquiry()["young_person"], "date_of_birth": date(TODAY.year - 14, 1, 1).isoformat()}
     case = await new_case(aisha, young_person=young)
     [parent] = [p["person"]["id"] for p in case["people"] if p["relationship"] == "parent_or_carer"]
@@ -188,3 +232,67 @@ async def test_a_self_request_logged_on_the_page_names_whom_it_is_about(
     rid = logged.headers["location"].split("?")[0].rstrip("/").split("/")[-1]
     found = (await fiona.get(f"{API}/requests/{rid}/subject-access")).json()
     assert (found["route"], found["view"]) == ("needs_agreement", "parent")
+    # The request's page says whom it is about: here the parent, not the young person.
+    [named] = [p["person"] for p in case["people"] if p["person"]["id"] == parent]
+    page = await fiona.get(f"{NM}/requests/{rid}")
+    about = summary_list(page, "[data-testid=request-summary]")["About"]
+    assert about == f"{named['first_name']} {named['last_name']} (parent or carer on the case)"
+    # Logged with no one chosen, it is about the young person.
+    fields = [(k, v) for k, v in fields if k != "subject_person_id"]
+    logged = await submit(fiona, f"{path}/new", f"{path}/", fields)
+    assert logged.status_code == 303, logged.text
+    page = await fiona.get(logged.headers["location"])
+    young_person = case["subject"]
+    assert summary_list(page, "[data-testid=request-summary]")["About"] == (
+        f"{young_person['first_name']} {young_person['last_name']} (the young person)"
+    )
+
+
+async def test_the_redaction_review_lists_the_bundles_items_a_page_at_a_time(
+    worker: subprocess.Popen[str], aisha: httpx.AsyncClient, fiona: httpx.AsyncClient
+) -> None:
+    """A long case file's review is paged (GOV.UK pagination, 20 items a page): a mark
+    made on a later page comes back to that page, a page past the last shows the last, and
+    a page number the lists do not take is the 400 page."""
+    rid = await _parents_request(aisha, fiona, 8)
+    case_id = (await fiona.get(f"{API}/requests/{rid}")).json()["case_id"]
+    last = f"Last note {uuid.uuid4().hex[:8]}"
+    for n in range(24):
+        await add_note(aisha, case_id, f"Note {n} about the plan")
+    await add_note(aisha, case_id, last)
+    path = f"{NM}/requests/{rid}"
+    assert (await submit(fiona, path, f"{path}/subject-access/bundle", [])).status_code == 303
+    export_id = (await fiona.get(f"{API}/requests/{rid}/subject-access")).json()["export_id"]
+    assert (await wait_until_finished(fiona, export_id, worker))["status"] == "ready"
+    assert (await submit(fiona, path, f"{path}/subject-access/review", [])).status_code == 303
+    review = f"{path}/subject-access/review"
+    total = len((await fiona.get(f"{API}/requests/{rid}/subject-access/review")).json()["items"])
+    assert total > 25
+
+    first = await fiona.get(review)
+    assert len(parse(first).select("[data-testid=review-item]")) == 20
+    assert parse(first).select("[data-testid=pagination]")
+    pages = -(-total // 20)
+    shown: list[str] = []
+    for number in range(1, pages + 1):
+        page = await fiona.get(review, params={"page": str(number)})
+        shown += [r.text for r in parse(page).select("[data-testid=review-item]")]
+    assert len(shown) == total  # every item once, across the pages
+    assert any(last in row for row in shown[20:])
+    past = await fiona.get(review, params={"page": "999"})
+    assert past.status_code == 200
+    assert [r.text for r in parse(past).select("[data-testid=review-item]")] == shown[
+        (pages - 1) * 20 :
+    ]
+    for bad in ("0", "x", "10001"):
+        assert (await fiona.get(review, params={"page": bad})).status_code == 400, bad
+
+    on_last = await fiona.get(review, params={"page": str(pages)})
+    [row] = [r for r in parse(on_last).select("[data-testid=review-item]") if last in r.text]
+    item = row.select("input[name=item]")[0].get("value") or ""
+    marked = await submit(
+        fiona, f"{review}?page={pages}", f"{path}/subject-access/redactions",
+        [("kind", "note"), ("item", item), ("page", str(pages))],
+    )  # fmt: skip
+    assert marked.status_code == 303, marked.text
+    assert marked.headers["location"].endswith(f"?page={pages}")

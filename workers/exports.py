@@ -1,11 +1,13 @@
-"""Exports built by workers (issue 16): the case bundle task, and the daily job that deletes
+"""Exports built by workers (issue 16): the case bundle task (a subject access release's
+redacted bundle too, issue 17), and the daily job that deletes
 expired export files (``platform/exports``).
 
 The build runs step by step, each step in a transaction of its own for the export's tenant
 (``run_for_tenant``, the one place a task sets its tenant), so the page sees its progress:
 start (queued to running, from nought), the audited case read as the person who asked, the
 PDF's sections with the progress after each, the JSON and the ZIP, then the file stored and
-the export ready. A failure marks it failed with its kind and is logged by type; a worker
+the export ready. A failure marks it failed with its kind and is logged by type (an
+outage that outlasts the retries too, when they give up: ``unavailable``); a worker
 killed mid-build is redelivered (late acknowledgement, ``task_reject_on_worker_lost``) and
 builds it again from nought, and only one attempt marks it ready.
 """
@@ -24,7 +26,8 @@ from confide.platform.core.logs import get_logger
 from confide.platform.core.outages import outage_of
 from confide.platform.exports import bundle
 from confide.platform.exports import services as exports
-from confide.platform.exports.schemas import ExportFailure, ExportStatus
+from confide.platform.exports.schemas import ExportFailure, ExportKind, ExportStatus
+from confide.platform.requests import subject_access
 from confide.workers.celery_app import celery_app
 from confide.workers.jobs import Run, scheduled_job
 from confide.workers.retries import failure_kind, with_retries
@@ -59,17 +62,28 @@ async def _build(tenant_id: str, export_id: UUID) -> str:
             content: bytes = built.value
             break
         await run_for_tenant(tenant_id, exports.progress, export_id, done)
-    ready = await run_for_tenant(tenant_id, exports.finish_build, export_id, content)
+    # A subject access release's bundle is also kept with its request, in the same
+    # transaction as the export's finish.
+    finish = (
+        subject_access.finish_release
+        if found.kind is ExportKind.SAR_RELEASE
+        else exports.finish_build
+    )
+    ready = await run_for_tenant(tenant_id, finish, export_id, content)
     return ExportStatus.READY.value if ready else "already_ready"
 
 
 async def _start(export_id: UUID, now: datetime) -> bundle.CaseFile | str | None:
-    """Start the export and read the case file, in one transaction: a refusal (audited by
-    the read) marks the export failed in the same transaction, so both are kept."""
+    """Start the export and read what it is made from, in one transaction: a refusal
+    (audited by the read) marks the export failed in the same transaction, so both are
+    kept. A case bundle is the case file as the asker may read it now; a subject access
+    release is the request's kept original with its marks applied."""
     started = await exports.start_build(export_id, bundle.STEPS)
     if started is None:
         return None
     try:
+        if started.kind is ExportKind.SAR_RELEASE:
+            return await subject_access.release_case_file(started)
         return await exports.read_for_build(started, now)
     except (CaseRestricted, CaseNotFound):
         await exports.fail_build(export_id, ExportFailure.CASE_NOT_READABLE)
@@ -90,7 +104,14 @@ def build_export(self: Task[Any, Any], tenant_id: str, export_id: str) -> str | 
             log.warning("export_not_found")
             return None
 
-    return with_retries(self, attempt, tenant_id)
+    def gave_up(error: BaseException) -> None:
+        # Nothing else would move the export on: mark it failed where its page (and a
+        # subject access release's request) shows it, so it can be asked for again.
+        failure = ExportFailure.UNAVAILABLE if outage_of(error) else ExportFailure.ERROR
+        log.error("export_failed", failure=failure.value, error=failure_kind(error))
+        asyncio.run(run_for_tenant(tenant_id, exports.fail_build, UUID(export_id), failure))
+
+    return with_retries(self, attempt, tenant_id, on_give_up=gave_up)
 
 
 async def _run(tenant_id: str, export_id: UUID) -> str:

@@ -4,7 +4,11 @@ An outage of PostgreSQL or Redis (``core/outages.py``) is retried after 1, 2, 4 
 seconds, capped at ``CONFIDE_TASK_RETRY_BACKOFF_MAX``, up to
 ``CONFIDE_TASK_MAX_RETRIES`` times; bodies are idempotent, so running again is
 safe. Anything else, or an outage that outlasts the retries, is a task that gave
-up: it goes on the dead-letter list (``dead_letters.py``) and fails as before.
+up: it goes on the dead-letter list (``dead_letters.py``) and fails as before. A task
+whose record would otherwise stay half-done (an export left ``running``) passes
+``on_give_up``, which records the failure where the user sees it; it is tried once,
+and if the outage still holds, that is logged and the record stays as it was (the
+requests domain lets a stalled release be asked for again).
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from celery import Task
+from celery.exceptions import TaskPredicate
 
 from confide.platform.core.logs import get_logger
 from confide.platform.core.outages import outage_of
@@ -38,10 +43,18 @@ def failure_kind(error: BaseException) -> str:
     return type(outage_of(error) or error).__name__
 
 
-def with_retries(task: Task[Any, Any], work: Callable[[], R], tenant_id: str = "") -> R:
-    """Run ``work`` for ``task``, retrying it on an outage and dead-lettering it on giving up."""
+def with_retries(
+    task: Task[Any, Any],
+    work: Callable[[], R],
+    tenant_id: str = "",
+    on_give_up: Callable[[BaseException], None] | None = None,
+) -> R:
+    """Run ``work`` for ``task``, retrying it on an outage and dead-lettering it on giving
+    up, when ``on_give_up`` is called with the error (once; its own failure is logged)."""
     try:
         return work()
+    except TaskPredicate:
+        raise  # a retry (or reject) the work asked for itself: not a failure
     except Exception as error:
         attempt = task.request.retries
         kind = failure_kind(error)
@@ -51,4 +64,9 @@ def with_retries(task: Task[Any, Any], work: Callable[[], R], tenant_id: str = "
             raise task.retry(countdown=wait, max_retries=get_settings().tasks.max_retries) from None
         dead_letters.record(task.name, task.request.id or "", tenant_id, kind, attempt + 1)
         log.error("task_gave_up", error=kind, attempts=attempt + 1)
+        if on_give_up is not None:
+            try:
+                on_give_up(error)
+            except Exception as also:
+                log.error("task_give_up_failed", error=failure_kind(also))
         raise

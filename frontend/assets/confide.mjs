@@ -12,6 +12,11 @@ initAll()
 // page says to refresh it. A server error, 429 or no answer at all is a moment's trouble:
 // it asks again, waiting longer each time (within POLL_FOR_MS). Without JavaScript the
 // page's own "Check progress again" link does the same by a refresh.
+// A page that shows an export's progress as a part of something else (a subject access
+// request's page, issue 17: data-progress-part="status") asks the same route (it reads the
+// export, not the case: no audited case read each time), puts only the export's status
+// ([data-export-status]) in place, and once it has finished loads the page again, once,
+// for what follows.
 const BUILDING = ['queued', 'running']
 const POLL_FOR_MS = 10 * 60 * 1000
 const EVERY_MS = 5000 // the longest wait between polls that were answered
@@ -49,7 +54,15 @@ if (live && live.dataset.progressUrl && BUILDING.includes(live.dataset.state)) {
   }
   const poll = async () => {
     const [outcome, next] = await ask()
-    if (next) {
+    if (next && live.dataset.progressPart === 'status') {
+      if (!BUILDING.includes(next.dataset.state)) {
+        window.location.reload() // finished: the page shows what follows
+        return
+      }
+      const status = live.querySelector('[data-export-status]')
+      const shown = next.querySelector('[data-export-status]')
+      if (status && shown) status.replaceChildren(...shown.childNodes)
+    } else if (next) {
       live.replaceChildren(...next.childNodes)
       live.dataset.state = next.dataset.state
     }

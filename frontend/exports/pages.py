@@ -14,6 +14,7 @@ from litestar.response import Redirect, Template
 
 from confide.frontend.casework.case import case_form_page
 from confide.frontend.forms import Form
+from confide.frontend.labels import EXPORT_STATUS_LABELS
 from confide.frontend.paging import PageNumber, page_request, paged_template
 from confide.frontend.templating import form_page, redirect_to
 from confide.platform.exports import services as exports
@@ -37,13 +38,7 @@ VIEWS = [
         "The parent's view: without what the young person told us in confidence",
     ),
 ]
-STATUS_TEXT = {
-    ExportStatus.QUEUED: "Waiting to start",
-    ExportStatus.RUNNING: "Being built",
-    ExportStatus.READY: "Ready",
-    ExportStatus.FAILED: "Failed",
-    ExportStatus.EXPIRED: "Expired",
-}
+STATUS_TEXT = EXPORT_STATUS_LABELS
 
 
 class BundleForm(Form):

@@ -1,4 +1,5 @@
-"""FOI (rule 11): the FOI log (managers, paged) and an FOI request's response, free text with
+"""FOI (rule 11): logging an FOI request (a page of its own: it is about no case), the
+FOI log (managers, paged) and an FOI request's response, free text with
 only statistics releases and policy documents attached. What holds personal data is
 refused by the service, with the form again naming the field."""
 
@@ -15,7 +16,10 @@ from litestar.response import Redirect, Template
 from confide.frontend.forms import Form
 from confide.frontend.labels import LABELS
 from confide.frontend.paging import PageNumber, page_request, paged_template
+from confide.frontend.requests.forms import FoiRequestForm
 from confide.frontend.templating import form_page, redirect_to
+from confide.platform.core.clock import service_today
+from confide.platform.identity.idempotency import idempotent
 from confide.platform.identity.schemas import StaffView
 from confide.platform.identity.web import manager
 from confide.platform.requests import foi, services
@@ -24,8 +28,14 @@ from confide.platform.requests.foi_schemas import (
     FoiAttachmentKind,
     FoiResponseIn,
 )
+from confide.platform.requests.schemas import Channel
 
 RESPOND = "requests/foi_response.html"
+NEW = "requests/foi_new.html"
+
+
+def _channels() -> list[tuple[str, str]]:
+    return [(c.value, LABELS["channel"][c]) for c in Channel]  # type: ignore[index]
 
 
 class FoiResponseForm(Form):
@@ -94,6 +104,24 @@ class FoiPages(Controller):
             choices=await _choices(staff),
             response=await foi.response_of(request_id, staff),
         )
+
+    @get("/foi/new", name="foi-new")
+    async def new(self, request: Request[Any, Any, Any]) -> Template:
+        """The form to log an FOI request (the API's ``POST /api/requests``, kind ``foi``)."""
+        return form_page(request, NEW, FoiRequestForm(), channels=_channels())
+
+    @post("/foi/new", name="foi-log-request", middleware=[idempotent()])
+    async def log_request(
+        self, request: Request[Any, Any, Any], staff: NamedDependency[StaffView]
+    ) -> Template | Redirect:
+        form = FoiRequestForm.posted(await request.form())
+        data = form.request(service_today())
+        logged = None
+        if data is not None:
+            logged = await form.save(lambda: services.log_request(staff, data))
+        if form.ok and logged is not None:
+            return redirect_to(request, "request", request_id=logged.id, query={"done": "logged"})
+        return form_page(request, NEW, form, channels=_channels())
 
     @get("/{request_id:uuid}/foi-response", name="foi-response")
     async def form(

@@ -63,6 +63,34 @@ class LogRequestForm(Form):
         return data if self.ok else None
 
 
+class FoiRequestForm(Form):
+    """An FOI request as it arrived (rule 11): who asked, when and how, and what they asked
+    for. It is about no case and no one, so the requester is recorded as "other"."""
+
+    order = ("requester_name", "received_on", "channel", "summary")
+    dates = ("received_on",)
+
+    def request(self, today: date) -> NewRequest | None:
+        if not self.text("requester_name"):
+            self.fail("requester_name", "Enter the requester's name")
+        received = self.date("received_on", "The date received", required="Enter the date received")
+        channel = self.choice(Channel, "channel", "Choose how the request came")
+        if not self.text("summary"):
+            self.fail("summary", "Enter what was asked for")
+        if received is None or channel is None or not self.ok:
+            return None
+        data = NewRequest(
+            kind=RequestKind.FOI,
+            requester_name=self.text("requester_name"),
+            relation=Relation.OTHER,
+            received_on=received,
+            channel=channel,
+            summary=self.text("summary"),
+        )
+        self.check(lambda: data.validate(today))
+        return data if self.ok else None
+
+
 class IdentityForm(Form):
     """The day identity was confirmed and what was seen: the clock starts."""
 

@@ -17,8 +17,10 @@ from litestar.response import Redirect, Template
 
 from confide.frontend.forms import Form
 from confide.frontend.labels import LABELS
+from confide.frontend.paging import PAGE_SIZE, PageNumber, page_request
 from confide.frontend.templating import form_page, redirect_to
 from confide.platform.core.clock import service_today
+from confide.platform.core.pagination import Page
 from confide.platform.identity.schemas import StaffView
 from confide.platform.identity.web import manager
 from confide.platform.requests import services as requests
@@ -174,11 +176,26 @@ class SubjectAccessPages(Controller):
         return form_page(request, ONE, form, entry=found, labels=LABELS, done="", sar=sar)
 
     async def _review_page(
-        self, request: Request[Any, Any, Any], request_id: UUID, staff: StaffView, form: Form
+        self,
+        request: Request[Any, Any, Any],
+        request_id: UUID,
+        staff: StaffView,
+        form: Form,
+        page: int | None = None,
     ) -> Template:
+        """The review, its items a page at a time (``PAGE_SIZE``; a page past the last
+        shows the last); the marks standing all at once, each with its text."""
         found = await requests.get_request(request_id, staff)
         review = await services.review(request_id, staff)
-        return form_page(request, REVIEW, form, entry=found, review=review, texts=_texts(review))
+        total = len(review.items)
+        pages = Page([], total, PAGE_SIZE, 0).page_count
+        number = min(page or _page_of(form), pages)
+        at = page_request(number)
+        return form_page(
+            request, REVIEW, form, entry=found, review=review, texts=_texts(review),
+            entries=review.items[at.offset : at.offset + at.limit], total=total,
+            page=number, pages=pages,
+        )  # fmt: skip
 
     @get("/review", name="subject-access-review")
     async def review(
@@ -186,8 +203,9 @@ class SubjectAccessPages(Controller):
         request: Request[Any, Any, Any],
         request_id: FromPath[UUID],
         staff: NamedDependency[StaffView],
+        page: PageNumber = 1,
     ) -> Template:
-        return await self._review_page(request, request_id, staff, MarkForm())
+        return await self._review_page(request, request_id, staff, MarkForm(), page)
 
     @post("/redactions", name="subject-access-mark")
     async def mark(
@@ -205,7 +223,10 @@ class SubjectAccessPages(Controller):
             for data in marks:
                 await form.save(partial(services.mark, request_id, staff, data))
         if form.ok:
-            return redirect_to(request, "subject-access-review", request_id=request_id)
+            return redirect_to(
+                request, "subject-access-review", request_id=request_id,
+                query={"page": str(_page_of(form))},
+            )  # fmt: skip
         return await self._review_page(request, request_id, staff, form)
 
     @post("/redactions/{mark_id:uuid}/remove", name="subject-access-unmark")
@@ -219,7 +240,10 @@ class SubjectAccessPages(Controller):
         form = MarkForm.posted(await request.form())
         await form.save(lambda: services.unmark(request_id, staff, mark_id))
         if form.ok:
-            return redirect_to(request, "subject-access-review", request_id=request_id)
+            return redirect_to(
+                request, "subject-access-review", request_id=request_id,
+                query={"page": str(_page_of(form))},
+            )  # fmt: skip
         return await self._review_page(request, request_id, staff, form)
 
     @post("/approve", name="subject-access-approve")
@@ -236,6 +260,20 @@ class SubjectAccessPages(Controller):
                 request, "request", request_id=request_id, query={"done": "approved"}
             )
         return await self._review_page(request, request_id, staff, form)
+
+    @post("/approve/rebuild", name="subject-access-rebuild")
+    async def rebuild(
+        self,
+        request: Request[Any, Any, Any],
+        request_id: FromPath[UUID],
+        staff: NamedDependency[StaffView],
+    ) -> Template | Redirect:
+        """An approved release's redacted bundle asked for again after its build failed."""
+        form = BundleForm.posted(await request.form())
+        return await self._after(
+            request, request_id, staff, form,
+            lambda: services.rebuild_release(request_id, staff), "approved",
+        )  # fmt: skip
 
     @post("/release", name="subject-access-release")
     async def release(
@@ -268,6 +306,14 @@ class SubjectAccessPages(Controller):
 
 class MarkForm(Form):
     order = ("kind", "item", "phrase", "mark", "approve")
+
+
+def _page_of(form: Form) -> int:
+    """The review's page a form was posted from (its hidden ``page``), 1 when it is not a
+    page number the lists take."""
+    value = form.values.get("page", "")
+    number = int(value) if value.isascii() and value.isdigit() and len(value) <= 5 else 1
+    return number if 1 <= number <= 10_000 else 1
 
 
 class ReleaseForm(Form):

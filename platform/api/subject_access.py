@@ -102,12 +102,20 @@ class SubjectAccessController(Controller):
         """Take a mark back (before approval)."""
         return await services.unmark(request_id, staff, mark_id)
 
-    @post("/approve", status_code=HTTP_200_OK, name="api-subject-access-approve")
+    @post("/approve", status_code=HTTP_202_ACCEPTED, name="api-subject-access-approve")
     async def approve(
         self, request_id: FromPath[UUID], staff: NamedDependency[StaffView]
     ) -> SubjectAccessView:
-        """Approve the release: the redacted bundle is made and kept with the request."""
+        """Approve the release: the redacted bundle is queued for a worker
+        (``release_export_id``: follow it as any export), then kept with the request."""
         return await services.approve(request_id, staff)
+
+    @post("/approve/rebuild", status_code=HTTP_202_ACCEPTED, name="api-subject-access-rebuild")
+    async def rebuild(
+        self, request_id: FromPath[UUID], staff: NamedDependency[StaffView]
+    ) -> SubjectAccessView:
+        """Queue an approved release's redacted bundle again after its build failed."""
+        return await services.rebuild_release(request_id, staff)
 
     @post("/release", status_code=HTTP_200_OK, name="api-subject-access-release")
     async def release(

@@ -52,11 +52,19 @@ _OUTAGES: tuple[type[BaseException], ...] = (
 
 
 def _chain(exc: BaseException) -> list[BaseException]:
+    """``exc`` and what it was raised from or while handling, as a traceback shows it: an
+    error raised ``from None`` ends the chain (what it was raised while handling is put
+    aside on purpose: a missing file is not a server that is down)."""
     seen: list[BaseException] = []
     current: BaseException | None = exc
     while current is not None and current not in seen and len(seen) < 10:
         seen.append(current)
-        current = current.__cause__ or current.__context__
+        if current.__cause__ is not None:
+            current = current.__cause__
+        elif current.__suppress_context__:
+            current = None
+        else:
+            current = current.__context__
     return seen
 
 

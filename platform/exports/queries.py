@@ -13,7 +13,8 @@ from confide.platform.exports.schemas import BundleView, ExportKind, ExportStatu
 _SELECT = (
     "SELECT e.id, e.kind, e.case_id, coalesce(c.reference, '') AS case_reference, e.view,"
     " e.include_documents, e.status, e.progress_done, e.progress_total, e.failure,"
-    " e.size_bytes, e.sha256, e.requested_by, e.requested_at, e.finished_at, e.expires_at"
+    " e.size_bytes, e.sha256, e.requested_by, e.requested_at, e.finished_at, e.expires_at,"
+    " e.started_at"
     " FROM exports e LEFT JOIN cases c ON c.tenant_id = e.tenant_id AND c.id = e.case_id"
     " WHERE e.tenant_id = {}"
 )
@@ -37,6 +38,7 @@ def _view(row: dict[str, Any]) -> ExportView:
         requested_at=row["requested_at"],
         finished_at=row["finished_at"],
         expires_at=row["expires_at"],
+        started_at=row["started_at"],
     )
 
 
@@ -68,11 +70,19 @@ async def export(tenant_id: UUID, export_id: UUID) -> ExportView | None:
 
 
 async def exports(
-    tenant_id: UUID, requested_by: UUID | None, case_id: UUID | None, page: PageRequest
+    tenant_id: UUID,
+    requested_by: UUID | None,
+    case_id: UUID | None,
+    page: PageRequest,
+    without: ExportKind | None = None,
 ) -> Page[ExportView]:
-    """Exports newest first: one person's (or everyone's: None), of one case or all."""
+    """Exports newest first: one person's (or everyone's: None), of one case or all, and
+    of every kind but ``without``."""
     where = ""
     args: list[Any] = [tenant_id]
+    if without is not None:
+        where += " AND e.kind <> {}"
+        args.append(without.value)
     if requested_by is not None:
         where += " AND e.requested_by = {}"
         args.append(requested_by)

@@ -9,7 +9,7 @@ its file.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from uuid import UUID
 
@@ -24,6 +24,9 @@ class ExportKind(StrEnum):
     """What is exported; later issues (subject access, statistics) add kinds here."""
 
     CASE_BUNDLE = "case_bundle"
+    # A subject access request's redacted bundle (issue 17): made from the request's kept
+    # original and its marks, by the same worker, once a manager approves the release.
+    SAR_RELEASE = "sar_release"
 
 
 class ExportStatus(StrEnum):
@@ -70,6 +73,14 @@ class ExportView:
     requested_at: datetime
     finished_at: datetime | None
     expires_at: datetime | None
+    started_at: datetime | None = None  # the last attempt's start (a build starts from nought)
+
+    def stalled(self, after: timedelta, now: datetime) -> bool:
+        """Queued or running, with no attempt begun for ``after``: the broker lost its task,
+        or the retries gave up while the outage kept it from being marked failed."""
+        if self.status not in (ExportStatus.QUEUED, ExportStatus.RUNNING):
+            return False
+        return max(self.requested_at, self.started_at or self.requested_at) <= now - after
 
     @property
     def percent(self) -> int:
@@ -79,13 +90,14 @@ class ExportView:
 
     @property
     def downloadable(self) -> bool:
-        return self.status is ExportStatus.READY
+        return self.status is ExportStatus.READY and self.kind is ExportKind.CASE_BUNDLE
 
     @property
     def filename(self) -> str:
         """The download's name: the case reference and the export's id, never a name."""
         view = "parent-view" if self.view is BundleView.PARENT else "full"
-        return f"case-bundle-{self.case_reference}-{view}-{str(self.id)[:8]}.zip"
+        stem = "redacted-bundle" if self.kind is ExportKind.SAR_RELEASE else "case-bundle"
+        return f"{stem}-{self.case_reference}-{view}-{str(self.id)[:8]}.zip"
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,9 +135,16 @@ class ExportFailure(StrEnum):
 
     CASE_NOT_READABLE = "case_not_readable"  # the asker no longer has need-to-know
     ERROR = "error"  # anything else: the log has the error's type
+    # An outage (the database, Redis or the store) that outlasted the task's retries.
+    UNAVAILABLE = "unavailable"
+    # A release's build that made no progress for ``RELEASE_STALLED_AFTER`` and was asked
+    # for again (the requests domain): a worker finishing it later keeps nothing.
+    STALLED = "stalled"
 
 
 FAILURE_TEXT = {
     ExportFailure.CASE_NOT_READABLE: "You no longer have need-to-know for the case",
     ExportFailure.ERROR: "Something went wrong building it: ask for it again",
+    ExportFailure.UNAVAILABLE: "The service was unavailable while building it: ask for it again",
+    ExportFailure.STALLED: "It stopped without finishing and was asked for again",
 }

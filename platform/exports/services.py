@@ -31,6 +31,7 @@ from confide.platform.core.db import current_tenant_id
 from confide.platform.core.pagination import Page, PageRequest
 from confide.platform.exports import bundle, queries
 from confide.platform.exports.schemas import (
+    BundleView,
     Download,
     ExportFailure,
     ExportKind,
@@ -71,19 +72,29 @@ async def request_case_bundle(case_id: UUID, staff: StaffView, data: NewCaseBund
     """Queue the case bundle for a worker to build. Need-to-know for the case, as for any
     act on it (break-glass opens a case to read on screen, not to take away); audited."""
     data.validate()
+    return await _queue_build(ExportKind.CASE_BUNDLE, case_id, staff, data)
+
+
+async def request_redacted_bundle(case_id: UUID, staff: StaffView, view: BundleView) -> ExportView:
+    """Queue a subject access request's redacted bundle (``ExportKind.SAR_RELEASE``) for
+    the same worker: the requests domain, which asks for it at approval, gives the worker
+    what it is made from. Need-to-know for the case, and audited, as for a case bundle."""
+    return await _queue_build(
+        ExportKind.SAR_RELEASE, case_id, staff, NewCaseBundle(view=view, include_documents=True)
+    )
+
+
+async def _queue_build(
+    kind: ExportKind, case_id: UUID, staff: StaffView, data: NewCaseBundle
+) -> ExportView:
     if not works_cases(staff):
         raise ExportNotPermitted("case work is for caseworkers and managers")
     access = await check_access(case_id, staff, purpose="export", allow_break_glass=False)
     export_id = uuid4()
     await queries.insert_export(
-        current_tenant_id(),
-        export_id,
-        ExportKind.CASE_BUNDLE,
-        case_id,
-        data.view,
-        data.include_documents,
+        current_tenant_id(), export_id, kind, case_id, data.view, data.include_documents,
         staff.id,
-    )
+    )  # fmt: skip
     await record_act(
         access, staff, Action.EXPORT_REQUESTED, reason_code=data.view.value, export_id=export_id
     )
@@ -101,27 +112,38 @@ async def _found(export_id: UUID) -> ExportView:
 async def list_exports(
     staff: StaffView, page: PageRequest, *, case_id: UUID | None = None
 ) -> Page[ExportView]:
-    """One's own exports, newest first; a manager sees everyone's."""
+    """One's own exports, newest first; a manager sees everyone's, subject access releases
+    too (a caseworker never: they are the managers' work, rule 30)."""
     if not works_cases(staff):
         return Page([], total=0, limit=page.limit, offset=page.offset)
-    mine = None if is_manager(staff) else staff.id
-    return await queries.exports(current_tenant_id(), mine, case_id, page)
+    if is_manager(staff):
+        return await queries.exports(current_tenant_id(), None, case_id, page)
+    return await queries.exports(
+        current_tenant_id(), staff.id, case_id, page, without=ExportKind.SAR_RELEASE
+    )
 
 
 async def get_export(staff: StaffView, export_id: UUID) -> ExportView:
-    """One export, to whoever asked for it and the managers (anyone else: not found)."""
+    """One export, to whoever asked for it and the managers (anyone else: not found; a
+    subject access release to the managers only)."""
     found = await queries.export(current_tenant_id(), export_id)
     if found is None or not works_cases(staff):
         raise ExportNotFound()
-    if found.requested_by != staff.id and not is_manager(staff):
+    if is_manager(staff):
+        return found
+    if found.requested_by != staff.id or found.kind is ExportKind.SAR_RELEASE:
         raise ExportNotFound()
     return found
 
 
 async def download(staff: StaffView, export_id: UUID) -> Download:
     """The export's file, to whoever asked and the managers, while they have need-to-know
-    for the case (a refusal is audited); each download audited (rule 29)."""
+    for the case (a refusal is audited); each download audited (rule 29). A subject access
+    release is not downloaded here: its copy kept with the request is, from the request
+    (``requests.subject_access.download``, audited as the request's)."""
     export = await get_export(staff, export_id)
+    if export.kind is not ExportKind.CASE_BUNDLE:
+        raise ExportNotFound()
     if export.status is not ExportStatus.READY:
         raise ExportNotReady()
     if export.expires_at is not None and export.expires_at <= datetime.now(UTC):

@@ -31,7 +31,7 @@ class Export(TenantOwned, tablename="exports", tags=[NO_DELETE]):
     expires_at = Timestamptz(null=True, default=None)
     exports_tenant_id_id_key = Unique(["tenant_id", "id"])
     exports_kind_check = Check(
-        "kind IN ('case_bundle') AND view IN ('full', 'parent')"
+        "kind IN ('case_bundle', 'sar_release') AND view IN ('full', 'parent')"
         " AND status IN ('queued', 'running', 'ready', 'failed', 'expired')"
     )
     exports_progress_check = Check(

@@ -6,6 +6,7 @@ with ids and codes."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from uuid import UUID, uuid4
 
 from confide.platform.audit import services as audit
@@ -24,6 +25,22 @@ from confide.platform.requests.foi_schemas import (
 from confide.platform.requests.schemas import RequestKind, RequestStatus
 from confide.platform.requests.services import RequestNotFound, managers_only
 from confide.tenants.policy.document import get_policy_text
+
+#: The service's kept statistics releases, id to label (``statistics.services.
+#: attachable_releases``): the statistics domain is a peer of this one under the import
+#: contract, so the app's composition (``platform/app.py``) hands its function over once.
+Releases = Callable[[], Awaitable[dict[str, str]]]
+_releases: list[Releases] = []
+
+
+def set_releases(source: Releases) -> None:
+    _releases[:] = [source]
+
+
+async def _kept_releases() -> dict[str, str]:
+    if not _releases:
+        raise RuntimeError("no statistics releases: the app's composition sets them")
+    return await _releases[0]()
 
 
 async def policy_version() -> int:
@@ -44,7 +61,7 @@ async def respond(request_id: UUID, staff: StaffView, data: FoiResponseIn) -> Fo
     if row["status"] != RequestStatus.OPEN:
         raise Invalid({"request": "This request is closed"})
     version = await policy_version()
-    releases = await queries.statistics_releases(tenant_id)
+    releases = await _kept_releases()
     try:
         attached = check_response(data, releases=releases, policy_version=version)
     except Invalid:
@@ -80,7 +97,7 @@ async def respond(request_id: UUID, staff: StaffView, data: FoiResponseIn) -> Fo
 async def releases_to_attach(staff: StaffView) -> dict[str, str]:
     """The statistics releases an FOI response may attach, id to label (managers)."""
     managers_only(staff)
-    return await queries.statistics_releases(current_tenant_id())
+    return await _kept_releases()
 
 
 async def response_of(request_id: UUID, staff: StaffView) -> FoiResponseView | None:

@@ -19,6 +19,7 @@ from confide.platform.requests.foi_schemas import (
 from confide.platform.requests.schemas import (
     DUE_SOON_DAYS,
     Channel,
+    DataSubject,
     Relation,
     RequestFilter,
     RequestKind,
@@ -93,7 +94,11 @@ def _view(r: dict[str, Any], on: date) -> RequestView:
         logged_by=r["logged_by"],
         created_at=r["created_at"],
         closed_at=r["closed_at"],
-    )
+        subject=DataSubject(
+            r["subject_person_id"], str(r["subject_name"]), bool(r["subject_is_young_person"]),
+            r["subject_relationship"],
+        ) if r.get("subject_person_id") is not None else None,
+    )  # fmt: skip
 
 
 async def insert_request(
@@ -128,9 +133,29 @@ async def insert_request(
     )
 
 
+# Whom one request is about (rule 30): a subject access request's recorded data subject,
+# or else the case's young person; a person merged into another is shown as the survivor.
+_SUBJECT = (
+    ", coalesce(m.id, p.id) AS subject_person_id,"
+    " coalesce(m.first_name, p.first_name) || ' ' || coalesce(m.last_name, p.last_name)"
+    " AS subject_name, coalesce(m.id, p.id) = c.subject_id AS subject_is_young_person,"
+    " (SELECT cp.relationship FROM case_people cp WHERE cp.tenant_id = r.tenant_id"
+    " AND cp.case_id = r.case_id AND cp.person_id IN (p.id, m.id) LIMIT 1)"
+    " AS subject_relationship"
+)
+_SUBJECT_FROM = (
+    " LEFT JOIN subject_access_requests s ON s.tenant_id = r.tenant_id AND s.request_id = r.id"
+    " LEFT JOIN people p ON p.tenant_id = r.tenant_id"
+    " AND p.id = coalesce(s.subject_person_id, c.subject_id)"
+    " LEFT JOIN people m ON m.tenant_id = p.tenant_id AND m.id = p.merged_into"
+)
+
+
 async def request(tenant_id: UUID, request_id: UUID, on: date) -> RequestView | None:
+    """One request, with whom it is about (the lists leave that out)."""
     rows = await raw(
-        f"SELECT {_COLUMNS}{_FROM} WHERE r.tenant_id = {{}} AND r.id = {{}}",
+        f"SELECT {_COLUMNS}{_SUBJECT}{_FROM}{_SUBJECT_FROM}"
+        " WHERE r.tenant_id = {} AND r.id = {}",
         tenant_id,
         request_id,
     )
@@ -260,6 +285,16 @@ async def subject_access(tenant_id: UUID, request_id: UUID) -> dict[str, Any] | 
     return rows[0] if rows else None
 
 
+async def subject_access_of_release(tenant_id: UUID, export_id: UUID) -> dict[str, Any] | None:
+    """The subject access row whose redacted bundle is the export ``export_id``."""
+    rows = await raw(
+        "SELECT * FROM subject_access_requests WHERE tenant_id = {} AND release_export_id = {}",
+        tenant_id,
+        export_id,
+    )
+    return rows[0] if rows else None
+
+
 # The columns a subject access step may write, each named once here (never from input).
 SUBJECT_ACCESS_COLUMNS = frozenset(
     {
@@ -274,6 +309,7 @@ SUBJECT_ACCESS_COLUMNS = frozenset(
         "released_sha256",
         "approved_by",
         "approved_at",
+        "release_export_id",
         "released_by",
         "released_at",
         "release_method",
@@ -559,18 +595,3 @@ async def foi_log(tenant_id: UUID, page: PageRequest) -> Page[FoiLogEntry]:
         page.limit,
         page.offset,
     )
-
-
-async def statistics_releases(tenant_id: UUID) -> dict[str, str]:
-    """The service's kept statistics releases (rule 12), id to a label, newest first: what
-    an FOI response may attach (the statistics domain keeps them; read only here)."""
-    rows = await raw(
-        "SELECT id, period_kind, period_start, period_end FROM statistics_releases"
-        " WHERE tenant_id = {} ORDER BY period_start DESC, period_kind",
-        tenant_id,
-    )
-    return {
-        str(r["id"]): f"{r['period_kind']} year {r['period_start']:%-d %B %Y}"
-        f" to {r['period_end']:%-d %B %Y}"
-        for r in rows
-    }

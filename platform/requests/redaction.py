@@ -441,9 +441,3 @@ def case_file(redacted: Original) -> bundle.CaseFile:
         documents=msgspec.convert(data["documents"], list[DocumentView]),
         attachments=redacted.attachments,
     )
-
-
-def release(archive: bytes, marks: list[Mark]) -> bytes:
-    """The released bundle: the original's ZIP with ``marks`` burned in (PDF) and removed
-    (JSON, documents), laid out again with a new manifest."""
-    return bundle.build_all(case_file(redact(read_original(archive), marks)))

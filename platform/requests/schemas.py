@@ -196,6 +196,17 @@ class Closing(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 
 
 @dataclass(frozen=True, slots=True)
+class DataSubject:
+    """Whom a request is about: a subject access request's recorded data subject, or the
+    case's young person (rule 30). FOI is about no one."""
+
+    person_id: UUID
+    name: str
+    young_person: bool  # the case's young person
+    relationship: str | None  # otherwise their part on the case (``parent_or_carer``...)
+
+
+@dataclass(frozen=True, slots=True)
 class RequestView:
     id: UUID
     kind: RequestKind
@@ -224,6 +235,7 @@ class RequestView:
     logged_by: UUID
     created_at: datetime
     closed_at: datetime | None
+    subject: DataSubject | None = None  # on one request's read only, not in the lists
 
 
 @dataclass(frozen=True, slots=True)

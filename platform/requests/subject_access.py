@@ -11,13 +11,20 @@ from __future__ import annotations
 import hashlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
-from uuid import UUID, uuid4
+from uuid import UUID, uuid4, uuid5
 
 from confide.platform.audit import services as audit
 from confide.platform.audit.actions import Action
-from confide.platform.casework.access import check_access, open_case, record_act
+from confide.platform.casework.access import (
+    CaseNotFound,
+    CaseRestricted,
+    check_access,
+    is_manager,
+    open_case,
+    record_act,
+)
 from confide.platform.casework.queries import case_people_of
 from confide.platform.consent.capacity import age_on, current_capacity, record_capacity
 from confide.platform.consent.queries import case_subject
@@ -25,11 +32,18 @@ from confide.platform.consent.schemas import NewCapacityDecision
 from confide.platform.core.clock import service_today
 from confide.platform.core.db import current_tenant_id
 from confide.platform.core.errors import Invalid
+from confide.platform.exports import bundle
 from confide.platform.exports import services as exports
-from confide.platform.exports.schemas import ExportStatus, NewCaseBundle
-from confide.platform.identity.schemas import StaffView
+from confide.platform.exports.schemas import (
+    ExportFailure,
+    ExportStatus,
+    ExportView,
+    NewCaseBundle,
+)
+from confide.platform.identity.schemas import StaffStatus, StaffView
+from confide.platform.identity.staff import get_staff
 from confide.platform.requests import queries, redaction
-from confide.platform.requests.routing import Route, route
+from confide.platform.requests.routing import Route, WaitsFor, route
 from confide.platform.requests.schemas import (
     Relation,
     RequestKind,
@@ -88,6 +102,8 @@ async def _standing(found: RequestView, staff: StaffView, purpose: str) -> Subje
     routing = route(found.relation, has, row.get("agreed_on") is not None, about_young_person=about)
     export_id = row.get("export_id")
     export = await exports.find_export(export_id) if export_id else None
+    release_export_id = row.get("release_export_id")
+    built = await exports.find_export(release_export_id) if release_export_id else None
     identity = found.stage is not Stage.AWAITING_IDENTITY
     return SubjectAccessView(
         request_id=found.id,
@@ -107,9 +123,15 @@ async def _standing(found: RequestView, staff: StaffView, purpose: str) -> Subje
         original_kept=row.get("original_id") is not None,
         marks=len(await queries.redactions(current_tenant_id(), found.id)),
         approved_at=row.get("approved_at"),
+        release_export_id=release_export_id,
+        release_export=built,
+        release_ready=row.get("released_id") is not None,
         released_sha256=row.get("released_sha256"),
         released_at=row.get("released_at"),
         release_method=ReleaseMethod(row["release_method"]) if row.get("release_method") else None,
+        release_stalled=built is not None
+        and row.get("released_id") is None
+        and built.stalled(RELEASE_STALLED_AFTER, datetime.now(UTC)),
     )
 
 
@@ -235,9 +257,18 @@ async def _kept_only_if_recorded(files: Any, object_id: UUID) -> AsyncIterator[N
         raise
 
 
+def _copy_id(request_id: UUID, which: str, export_id: UUID) -> UUID:
+    """The id a copy kept with the request is stored under, derived from the request and
+    the export it is copied from: an attempt that stored it and then died before its
+    transaction committed is overwritten by the next, never left behind as an unnamed file
+    of personal data. (The request's row lock, or the export's, lets one attempt at a time
+    write it.)"""
+    return uuid5(request_id, f"sar_{which}:{export_id}")
+
+
 async def start_review(request_id: UUID, staff: StaffView) -> SubjectAccessView:
     """Keep the built bundle with the request as the unredacted original (a copy of the
-    export's file under an id of its own: the export itself expires), so the review can
+    export's file under an id derived from both: the export itself expires), so the review can
     begin. Once only."""
     found = await _open(request_id, staff)
     row = await _row(found)
@@ -255,7 +286,7 @@ async def start_review(request_id: UUID, staff: StaffView) -> SubjectAccessView:
         content = await files.get(export.id)
     except ObjectMissing:
         raise expired from None
-    original_id = uuid4()
+    original_id = _copy_id(request_id, "original", export.id)
     await files.put(original_id, content)  # sealed with the tenant's data key
     async with _kept_only_if_recorded(files, original_id):
         await queries.set_subject_access(
@@ -329,44 +360,139 @@ async def unmark(request_id: UUID, staff: StaffView, mark_id: UUID) -> ReviewVie
     return await review(request_id, staff)
 
 
-async def _still_proceeds(found: RequestView, staff: StaffView, field: str) -> None:
+#: What to do when a step finds the request waiting again (the young person has reached
+#: the capacity age since, say): the records that let it go on, each on the request's page.
+_WAITS_AGAIN = {
+    WaitsFor.AGREEMENT: "The young person can now decide for themselves (they have reached"
+    " the capacity age): record their agreement to this request, or a manager's decision"
+    " that they lack capacity, then do this again",
+    WaitsFor.CAPACITY: "Record a judgement that the young person can decide for themselves,"
+    " then do this again",
+    WaitsFor.AGREEMENT_OR_CAPACITY: "Record the young person's agreement to this request, or"
+    " a manager's decision that they lack capacity, then do this again",
+}
+
+
+async def _still_proceeds(found: RequestView, staff: StaffView, field: str) -> SubjectAccessView:
     """The route worked out again (the young person may have reached the capacity age, or
     a judgement changed, since the bundle was built): the step goes on only if it still
     proceeds, in the view the bundle was built in."""
     standing = await _standing(found, staff, "subject_access")
     if not standing.proceeds:
-        raise Invalid({field: "The request waits again: record what it waits for first"})
+        raise Invalid({field: _WAITS_AGAIN[standing.waits_for or WaitsFor.AGREEMENT]})
     export = await exports.find_export(standing.export_id) if standing.export_id else None
     if export is not None and export.view is not standing.view:
         raise Invalid({field: "The bundle was built in another view: build it again"})
+    return standing
 
 
 async def approve(request_id: UUID, staff: StaffView) -> SubjectAccessView:
-    """Approve the release: the redacted bundle is made from the kept original and the
-    marks (burned into the PDF, removed from the JSON and the documents) and kept with the
-    request; the marks stand from now on."""
+    """Approve the release: the decision is recorded (the marks stand from now on) and the
+    redacted bundle is queued for the export worker, which makes it from the kept original
+    and the marks (burned into the PDF, removed from the JSON and the documents) and keeps
+    a copy with the request (``finish_release``). It can be released once that is ready."""
     found = await _open(request_id, staff)
-    await _still_proceeds(found, staff, "approve")
-    row, content = await _original(found, staff)
+    standing = await _still_proceeds(found, staff, "approve")
+    row = await _row(found)
+    if row.get("original_id") is None:
+        raise Invalid({"approve": "Start the redaction review first"})
     if row.get("approved_at") is not None:
         raise Invalid({"approve": "The release is approved already"})
+    assert found.case_id is not None
+    export = await exports.request_redacted_bundle(found.case_id, staff, standing.view)
+    marks = len(await queries.redactions(current_tenant_id(), request_id))
+    await queries.set_subject_access(
+        current_tenant_id(), request_id,
+        {"release_export_id": export.id, "approved_by": staff.id,
+         "approved_at": datetime.now(UTC)},
+    )  # fmt: skip
+    await _audit_step(staff, found, "sar_approved", marks=marks, export_id=export.id)
+    return await _standing(found, staff, "subject_access")
+
+
+#: How long an approved release's redacted bundle may sit queued or running with no attempt
+#: begun before it may be asked for again. A build takes seconds to minutes, and the task's
+#: retries give up within about ten (``CONFIDE_TASK_MAX_RETRIES``, backoff capped at
+#: ``CONFIDE_TASK_RETRY_BACKOFF_MAX``), marking it failed when they can; this is for a
+#: task the broker lost, or an outage that also kept the failure from being recorded.
+RELEASE_STALLED_AFTER = timedelta(minutes=30)
+
+
+async def rebuild_release(request_id: UUID, staff: StaffView) -> SubjectAccessView:
+    """Ask the worker again for an approved release's redacted bundle whose build failed,
+    or stalled (``RELEASE_STALLED_AFTER``: that export is marked failed, so a worker that
+    still finishes it keeps nothing with the request). The approval and the marks stand."""
+    found = await _open(request_id, staff)
+    standing = await _still_proceeds(found, staff, "approve")
+    row = await _row(found)
+    if row.get("approved_at") is None or row.get("released_id") is not None:
+        raise Invalid({"approve": "There is no failed redacted bundle to build again"})
+    current = standing.release_export
+    stalled = standing.release_stalled
+    if current is None or (current.status is not ExportStatus.FAILED and not stalled):
+        raise Invalid({"approve": "The redacted bundle is being built: wait until it is ready"})
+    assert found.case_id is not None
+    if stalled:
+        await exports.fail_build(current.id, ExportFailure.STALLED)
+    export = await exports.request_redacted_bundle(found.case_id, staff, standing.view)
+    await queries.set_subject_access(
+        current_tenant_id(), request_id, {"release_export_id": export.id}
+    )
+    await _audit_step(staff, found, "sar_release_rebuilt", export_id=export.id)
+    return await _standing(found, staff, "subject_access")
+
+
+# The export worker's side of the release (``workers/exports.py``): what the redacted
+# bundle is made from, and its copy kept with the request once built.
+
+
+async def release_case_file(export: ExportView) -> bundle.CaseFile:
+    """The redacted bundle's record, for the worker building ``export`` (a release's): the
+    kept original with the request's marks applied, read as the manager who approved it
+    (an audited case read; they must still be an active manager with need-to-know, or
+    ``CaseRestricted``)."""
+    row = await queries.subject_access_of_release(current_tenant_id(), export.id)
+    if row is None or export.case_id is None or row.get("original_id") is None:
+        raise CaseNotFound()
+    staff = await get_staff(export.requested_by)
+    if staff is None or staff.status is not StaffStatus.ACTIVE or not is_manager(staff):
+        raise CaseRestricted(export.case_id)
+    content = await (await tenant_files()).get(row["original_id"])
+    await open_case(export.case_id, staff, purpose="subject_access_release")
     marks = [
         redaction.Mark(m.kind, m.item, m.start, m.end)
-        for m in _marks(await queries.redactions(current_tenant_id(), request_id))
+        for m in _marks(await queries.redactions(current_tenant_id(), row["request_id"]))
     ]
-    released = redaction.release(content, marks)
-    released_id = uuid4()
+    return redaction.case_file(redaction.redact(redaction.read_original(content), marks))
+
+
+async def finish_release(export_id: UUID, content: bytes) -> bool:
+    """The built redacted bundle: the export finished (``exports.finish_build``, once) and
+    a copy kept with the request under an id derived from both (the export's file expires), its
+    checksum recorded. False when another attempt had finished it: nothing is kept twice."""
+    if not await exports.finish_build(export_id, content):
+        return False
+    row = await queries.subject_access_of_release(current_tenant_id(), export_id)
+    if row is None or row.get("released_id") is not None:
+        return True  # the request is gone (erased), or kept already
     files = await tenant_files()
-    await files.put(released_id, released)
-    sha = hashlib.sha256(released).hexdigest()
+    released_id = _copy_id(row["request_id"], "released", export_id)
+    await files.put(released_id, content)  # sealed with the tenant's data key
+    sha = hashlib.sha256(content).hexdigest()
     async with _kept_only_if_recorded(files, released_id):
         await queries.set_subject_access(
-            current_tenant_id(), request_id,
-            {"released_id": released_id, "released_sha256": sha, "approved_by": staff.id,
-             "approved_at": datetime.now(UTC)},
+            current_tenant_id(), row["request_id"],
+            {"released_id": released_id, "released_sha256": sha},
         )  # fmt: skip
-        await _audit_step(staff, found, "sar_approved", marks=len(marks), sha256=sha)
-    return await _standing(found, staff, "subject_access")
+        await audit.record(
+            Action.REQUEST_STEP,
+            actor_kind="system",
+            subject_kind="information_request",
+            subject_id=row["request_id"],
+            reason_code="sar_release_built",
+            detail={"request_id": row["request_id"], "export_id": export_id, "sha256": sha},
+        )
+    return True
 
 
 async def release(request_id: UUID, staff: StaffView, data: Release) -> SubjectAccessView:
@@ -376,6 +502,8 @@ async def release(request_id: UUID, staff: StaffView, data: Release) -> SubjectA
     row = await _row(found)
     if row.get("approved_at") is None:
         raise Invalid({"method": "Approve the release first"})
+    if row.get("released_id") is None:
+        raise Invalid({"method": "Wait until the redacted bundle is ready"})
     if row.get("released_at") is not None:
         raise Invalid({"method": "It is released already"})
     await queries.set_subject_access(

@@ -12,7 +12,7 @@ import msgspec
 
 from confide.platform.core.edge import check_text
 from confide.platform.core.errors import Invalid
-from confide.platform.exports.schemas import BundleView, ExportStatus
+from confide.platform.exports.schemas import BundleView, ExportStatus, ExportView
 from confide.platform.requests.redaction import ItemKind
 from confide.platform.requests.routing import Route, WaitsFor
 from confide.platform.requests.schemas import EVIDENCE_MAX
@@ -75,9 +75,16 @@ class SubjectAccessView:
     original_kept: bool  # the unredacted original is kept with the request
     marks: int  # redactions marked and standing
     approved_at: datetime | None
+    # The redacted bundle the export worker builds once the release is approved: its
+    # export, how it stands, and whether the copy kept with the request is there.
+    release_export_id: UUID | None
+    release_export: ExportView | None
+    release_ready: bool
     released_sha256: str | None
     released_at: datetime | None
     release_method: ReleaseMethod | None
+    # Its build made no progress for ``RELEASE_STALLED_AFTER``: it may be asked for again.
+    release_stalled: bool = False
 
 
 class ReleaseMethod(StrEnum):

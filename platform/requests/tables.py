@@ -73,7 +73,9 @@ class SubjectAccess(TenantOwned, tablename="subject_access_requests", tags=[NO_D
     capacity_decision_id = ref(null=True)
     created_at = Timestamptz(default=TimestamptzNow())
     # The redaction review: the unredacted original kept with the request (an object of
-    # the tenant's store, ids only), the redacted bundle made at approval, and its release.
+    # the tenant's store, ids only), the redacted bundle built by the export worker once
+    # the release is approved (``release_export_id``: its build; ``released_id``: the copy
+    # kept with the request), and its release.
     original_id = ref(null=True)
     released_id = ref(null=True)
     released_sha256 = Varchar(length=64, null=True, default=None)
@@ -82,10 +84,15 @@ class SubjectAccess(TenantOwned, tablename="subject_access_requests", tags=[NO_D
     released_by = ref(null=True)
     released_at = Timestamptz(null=True, default=None)
     release_method = Varchar(length=16, null=True, default=None)
+    release_export_id = ref(null=True)
     subject_access_requests_request_key = Unique(["tenant_id", "request_id"])
+    # One request per release build: the worker finds the request by its export.
+    subject_access_requests_release_export_key = Unique(["tenant_id", "release_export_id"])
     subject_access_requests_release_check = Check(
-        "(released_at IS NULL OR approved_at IS NOT NULL)"
-        " AND (approved_at IS NULL OR released_id IS NOT NULL)"
+        "(released_at IS NULL OR released_id IS NOT NULL)"
+        " AND (released_id IS NULL OR approved_at IS NOT NULL)"
+        " AND (released_id IS NULL) = (released_sha256 IS NULL)"
+        " AND (approved_at IS NULL OR released_id IS NOT NULL OR release_export_id IS NOT NULL)"
     )
 
 

@@ -20,7 +20,7 @@ from confide.platform.casework.access import NotPermitted, is_manager
 from confide.platform.core.clock import service_today
 from confide.platform.core.db import current_tenant_id
 from confide.platform.core.errors import Conflict, Invalid, NotFound
-from confide.platform.core.pagination import Page, PageRequest
+from confide.platform.core.pagination import MAX_PAGE_SIZE, Page, PageRequest
 from confide.platform.identity.schemas import StaffView
 from confide.platform.statistics import queries
 from confide.platform.statistics.disclosure import (
@@ -375,6 +375,25 @@ async def releases(staff: StaffView, page: PageRequest) -> Page[ReleaseView]:
     """Every kept release, the latest period first (managers)."""
     _manager(staff)
     return await queries.releases(current_tenant_id(), page)
+
+
+async def attachable_releases() -> dict[str, str]:
+    """Every kept release, id to a label, the latest period first: what an FOI response may
+    attach (rule 11). Read by the requests domain, a peer that cannot import this one,
+    through the function the app's composition gives it (``requests.foi.set_releases``);
+    its caller checks who is asking."""
+    found: dict[str, str] = {}
+    page = PageRequest(limit=MAX_PAGE_SIZE, offset=0)
+    while True:
+        kept = await queries.releases(current_tenant_id(), page)
+        found |= {
+            str(r.id): f"{r.period_kind} year {r.period_start:%-d %B %Y}"
+            f" to {r.period_end:%-d %B %Y}"
+            for r in kept.items
+        }
+        if kept.next_offset is None:
+            return found
+        page = PageRequest(limit=MAX_PAGE_SIZE, offset=kept.next_offset)
 
 
 TOTAL = "Total"

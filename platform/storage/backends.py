@@ -83,6 +83,8 @@ class FolderStore:
         try:
             file = self._path(name).open("rb")
         except FileNotFoundError:
+            # ``from None``: not an outage, though a FileNotFoundError is an OSError as a
+            # server's refusal is (``core/outages.outage_of`` stops there).
             raise ObjectMissing(name) from None
         return _read(file)
 

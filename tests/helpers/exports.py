@@ -14,12 +14,15 @@ import subprocess
 import time
 import zipfile
 import zlib
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
+import asyncpg
 import httpx
 
 from tests.helpers.casework import NM
+from tests.helpers.environment import OWNER_URL
 from tests.helpers.http import post
 
 _STREAM = re.compile(rb"stream\r?\n(.*?)\r?\n?endstream", re.DOTALL)
@@ -52,6 +55,35 @@ async def wait_until_finished(
         assert worker is None or worker.poll() is None, "the worker died"
         await asyncio.sleep(0.2)
     raise AssertionError(f"export {export_id} never finished")
+
+
+@contextlib.asynccontextmanager
+async def storage_keys_held() -> AsyncIterator[None]:
+    """The storage keys' table locked for the block: a worker that reads or writes a
+    stored file waits until it ends (what it does before that is done)."""
+    holder = await asyncpg.connect(OWNER_URL)
+    try:
+        await holder.execute("BEGIN; LOCK TABLE storage_data_keys IN ACCESS EXCLUSIVE MODE")
+        yield
+    finally:
+        await holder.execute("ROLLBACK")
+        await holder.close()
+
+
+async def approve_release(
+    http: httpx.AsyncClient, base: str, worker: subprocess.Popen[str] | None = None
+) -> dict[str, Any]:
+    """Approve a subject access release (``base``: its API path) and wait for the worker's
+    redacted bundle: the request's view once it is ready."""
+    approved = await post(http, f"{base}/approve", {})
+    assert approved.status_code == 202, approved.text
+    built = await wait_until_finished(http, approved.json()["release_export_id"], worker)
+    assert built["status"] == "ready", built
+    standing = await http.get(base)
+    assert standing.status_code == 200, standing.text
+    found: dict[str, Any] = standing.json()
+    assert found["release_ready"] is True, found
+    return found
 
 
 @dataclass
