@@ -430,6 +430,7 @@ def _bodies(ids: dict[str, str]) -> dict[str, dict[str, Any]]:
         },
         "/api/requests/{request_id:uuid}/subject-access/redactions/{mark_id:uuid}/remove": {},
         "/api/requests/{request_id:uuid}/subject-access/approve": {},
+        "/api/requests/{request_id:uuid}/subject-access/approve/rebuild": {},
         "/api/requests/{request_id:uuid}/subject-access/release": {"method": "email"},
         "/requests/{request_id:uuid}/subject-access/agreement": {
             "agreement_evidence": "Signed letter",
@@ -447,6 +448,7 @@ def _bodies(ids: dict[str, str]) -> dict[str, dict[str, Any]]:
         },
         "/requests/{request_id:uuid}/subject-access/redactions/{mark_id:uuid}/remove": {},
         "/requests/{request_id:uuid}/subject-access/approve": {},
+        "/requests/{request_id:uuid}/subject-access/approve/rebuild": {},
         "/requests/{request_id:uuid}/subject-access/release": {"method": "email"},
         # Issue 15: legal holds (the API and the pages).
         "/api/cases/{case_id:uuid}/legal-hold": {"reason": "A claim is expected"},
@@ -483,6 +485,7 @@ _OWN_TENANT_ONLY = {
     "/admin/sso",
     "/api/enquiries",
     "/enquiries/new",
+    "/requests/foi/new",  # an FOI request logged at the signed-in service, no ids in it
     # Ids in the body only, refused as ids that do not exist (tests/test_people_api.py).
     "/api/households",
     "/api/people/duplicate-checks",
