@@ -145,8 +145,10 @@ async def _settle(tenant_id: UUID, request_id: UUID, today: date) -> RequestView
     due_on = standing(queries.steps_of(row)).due_on
     if row["status"] == RequestStatus.OPEN and row["due_on"] != due_on:
         await queries.set_steps(tenant_id, request_id, {"due_on": due_on})
-        if row["task_id"] is not None and due_on is not None:
-            # Review finding: the managers' queue task is due when the request is.
+        if row["task_id"] is not None:
+            # Review finding: the managers' queue task is due when the request is, and has
+            # no due date while the clock is stopped for clarification (never overdue then).
+            # A request logged waiting for identity keeps its task due the day it was logged.
             await tasks.move_due(row["task_id"], due_on)
     view = await queries.request(tenant_id, request_id, today)
     assert view is not None
