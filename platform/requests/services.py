@@ -39,6 +39,7 @@ from confide.platform.requests.schemas import (
     RequestFilter,
     RequestKind,
     RequestStatus,
+    RequestSummary,
     RequestView,
 )
 from confide.platform.tasks import services as tasks
@@ -189,7 +190,7 @@ async def get_request(request_id: UUID, staff: StaffView) -> RequestView:
 
 async def list_requests(
     staff: StaffView, filters: RequestFilter, page: PageRequest
-) -> Page[RequestView]:
+) -> Page[RequestSummary]:
     """The register, soonest deadline first, for managers: due soon and overdue flagged."""
     _managers_only(staff)
     found = await queries.requests(current_tenant_id(), filters, service_today(), page)
