@@ -13,15 +13,15 @@ from litestar.params import QueryParameter
 from litestar.response import Template
 
 from confide.frontend.templating import page_context
-from confide.platform.core.pagination import Page, PageRequest
+from confide.platform.core.pagination import MAX_PAGE_NUMBER, Page, PageRequest
 
 PAGE_SIZE = 20
-PageNumber = Annotated[int, QueryParameter(ge=1, le=10_000)]
+PageNumber = Annotated[int, QueryParameter(ge=1, le=MAX_PAGE_NUMBER)]
 
 
 def page_request(page: int, size: int = PAGE_SIZE) -> PageRequest:
     """The ``page``-th page (from 1) of ``size`` entries."""
-    return PageRequest(limit=size, offset=(page - 1) * size)
+    return PageRequest.numbered(page, size)
 
 
 def paged_template(

@@ -266,3 +266,24 @@ async def test_another_tenants_requests_are_not_found_nor_listed(
     # Logging at Eastdale about Northmoor's case: no such case there.
     assert (await post(bronwen, f"{ED}/requests", sar(case["id"]))).status_code == 404
     assert (await fiona.get(f"{NM}/requests/{rid}")).json()["stage"] == "awaiting_identity"
+
+
+async def test_the_register_lists_leave_out_whom_a_request_is_about_the_single_read_names_them(
+    aisha: httpx.AsyncClient, fiona: httpx.AsyncClient
+) -> None:
+    """Review finding: the lists served ``subject`` as null, which read as "about no one".
+    Whom a request is about is named on the one request's audited read only: the lists'
+    items, and their schema, have no such field."""
+    case = await new_case(aisha)
+    rid = (await post(fiona, f"{NM}/requests", sar(case["id"]))).json()["id"]
+    [item] = [r for r in await listed(fiona) if r["id"] == rid]
+    assert "subject" not in item
+    one = (await fiona.get(f"{NM}/requests/{rid}")).json()
+    assert one["subject"] is not None
+    assert one["subject"]["young_person"] is True
+    document = (await fiona.get("/schema/openapi.json")).json()
+    listing = document["paths"]["/t/{tenant_slug}/api/requests"]["get"]["responses"]["200"]
+    page = listing["content"]["application/json"]["schema"]
+    schemas = document["components"]["schemas"]
+    items = schemas[page["$ref"].rsplit("/", 1)[-1]]["properties"]["items"]["items"]
+    assert "subject" not in schemas[items["$ref"].rsplit("/", 1)[-1]]["properties"]

@@ -18,7 +18,9 @@ import httpx
 from confide.platform.core.clock import service_today
 from confide.platform.core.deadlines import Pause, subject_access_clock
 from tests.helpers.casework import NM, as_tenant, new_case
+from tests.helpers.html import summary_list
 from tests.helpers.http import post
+from tests.helpers.pages import NM as PAGES
 from tests.helpers.tenants import TenantRef
 
 TODAY = service_today()
@@ -183,31 +185,44 @@ async def test_the_managers_queue_task_follows_the_deadline_when_the_clock_stops
     owner_conn: asyncpg.Connection,
     tenants: dict[str, TenantRef],
 ) -> None:
-    """Rule 26: while the clock is stopped for clarification the request has no deadline
-    and the task keeps the one it had; once the clarification comes the clock restarts
-    where it stopped, and the task is due on the new deadline."""
-    received = TODAY - timedelta(days=20)
+    """Rule 26: while the clock is stopped for clarification the request has no deadline,
+    nor has its task: the managers' queue does not show it overdue (review finding: it kept
+    the passed date); once the clarification comes the clock restarts where it stopped,
+    and the task is due on the new deadline."""
+    received = TODAY - timedelta(days=40)  # the first deadline has passed by today
     case = await new_case(aisha)
     rid = await logged(aisha, case["id"], received)  # a caseworker's: the managers' queue
     step = {"confirmed_on": str(received), "evidence": "Passport"}
     first = (await post(fiona, f"{NM}/requests/{rid}/identity", step)).json()["due_on"]
 
-    async def task_due() -> str:
-        [row] = await as_tenant(
-            owner_conn,
-            tenants["northmoor"],
-            "SELECT t.due_on FROM tasks t JOIN information_requests r"
-            " ON r.tenant_id = t.tenant_id AND r.task_id = t.id WHERE r.id = $1",
-            uuid.UUID(rid),
-        )
-        return str(row["due_on"])
+    [link] = await as_tenant(
+        owner_conn,
+        tenants["northmoor"],
+        "SELECT task_id FROM information_requests WHERE id = $1",
+        uuid.UUID(rid),
+    )
 
-    assert await task_due() == first
+    async def task() -> dict[str, Any]:
+        shown = await fiona.get(f"{NM}/tasks/{link['task_id']}")
+        assert shown.status_code == 200, shown.text
+        return dict(shown.json())
+
+    async def task_due() -> str:
+        return str((await task())["due_on"])
+
+    assert first < str(TODAY)
+    assert (await task())["overdue"] is True
     asked = {"asked_on": str(received + timedelta(days=2))}
     stopped = await post(fiona, f"{NM}/requests/{rid}/clarification", asked)
     assert stopped.status_code == 200, stopped.text
     assert stopped.json()["due_on"] is None  # the clock is stopped
-    assert await task_due() == first
+    waiting = await task()
+    assert waiting["due_on"] is None
+    assert waiting["overdue"] is False
+    overdue = await fiona.get(f"{NM}/tasks", params={"scope": "team", "overdue": "true"})
+    assert link["task_id"] not in {uuid.UUID(t["id"]) for t in overdue.json()["items"]}
+    page = await fiona.get(f"{PAGES}/task-list/{link['task_id']}")
+    assert summary_list(page)["Due"] == "No due date while the clock is stopped"
     answered = {**asked, "received_on": str(TODAY - timedelta(days=1))}
     restarted = await post(fiona, f"{NM}/requests/{rid}/clarification", answered)
     assert restarted.status_code == 200, restarted.text

@@ -253,7 +253,9 @@ async def test_the_redaction_review_lists_the_bundles_items_a_page_at_a_time(
 ) -> None:
     """A long case file's review is paged (GOV.UK pagination, 20 items a page): a mark
     made on a later page comes back to that page, a page past the last shows the last, and
-    a page number the lists do not take is the 400 page."""
+    a page number the lists do not take is the 400 page. The API's review is paged the same
+    way (review finding: it sent every item): the same items on the same ``page``, and a
+    bad ``page`` is a 400 naming it."""
     rid = await _parents_request(aisha, fiona, 8)
     case_id = (await fiona.get(f"{API}/requests/{rid}")).json()["case_id"]
     last = f"Last note {uuid.uuid4().hex[:8]}"
@@ -266,8 +268,11 @@ async def test_the_redaction_review_lists_the_bundles_items_a_page_at_a_time(
     assert (await wait_until_finished(fiona, export_id, worker))["status"] == "ready"
     assert (await submit(fiona, path, f"{path}/subject-access/review", [])).status_code == 303
     review = f"{path}/subject-access/review"
-    total = len((await fiona.get(f"{API}/requests/{rid}/subject-access/review")).json()["items"])
+    api = f"{API}/requests/{rid}/subject-access/review"
+    served = (await fiona.get(api)).json()
+    total = served["total"]
     assert total > 25
+    assert (len(served["items"]), served["page"], served["pages"]) == (20, 1, -(-total // 20))
 
     first = await fiona.get(review)
     assert len(parse(first).select("[data-testid=review-item]")) == 20
@@ -286,6 +291,19 @@ async def test_the_redaction_review_lists_the_bundles_items_a_page_at_a_time(
     ]
     for bad in ("0", "x", "10001"):
         assert (await fiona.get(review, params={"page": bad})).status_code == 400, bad
+        refused = await fiona.get(api, params={"page": bad})
+        assert refused.status_code == 400, bad
+        assert [e["key"] for e in refused.json()["errors"]] == ["page"], refused.text
+    by_api: list[dict[str, str]] = []
+    for number in range(1, pages + 1):
+        served = (await fiona.get(api, params={"page": str(number)})).json()
+        assert served["page"] == number
+        by_api += served["items"]
+    assert len(by_api) == total
+    assert [i["text"] for i in by_api[20:] if last in i["text"]]  # on the page's later page
+    past_api = (await fiona.get(api, params={"page": "999"})).json()
+    assert past_api["page"] == pages
+    assert past_api["items"] == by_api[(pages - 1) * 20 :]
 
     on_last = await fiona.get(review, params={"page": str(pages)})
     [row] = [r for r in parse(on_last).select("[data-testid=review-item]") if last in r.text]

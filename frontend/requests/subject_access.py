@@ -17,10 +17,9 @@ from litestar.response import Redirect, Template
 
 from confide.frontend.forms import Form
 from confide.frontend.labels import LABELS
-from confide.frontend.paging import PAGE_SIZE, PageNumber, page_request
+from confide.frontend.paging import PageNumber
 from confide.frontend.templating import form_page, redirect_to
 from confide.platform.core.clock import service_today
-from confide.platform.core.pagination import Page
 from confide.platform.identity.schemas import StaffView
 from confide.platform.identity.web import manager
 from confide.platform.requests import services as requests
@@ -183,18 +182,14 @@ class SubjectAccessPages(Controller):
         form: Form,
         page: int | None = None,
     ) -> Template:
-        """The review, its items a page at a time (``PAGE_SIZE``; a page past the last
+        """The review, its items a page at a time (``REVIEW_PAGE_SIZE``; a page past the last
         shows the last); the marks standing all at once, each with its text."""
         found = await requests.get_request(request_id, staff)
         review = await services.review(request_id, staff)
-        total = len(review.items)
-        pages = Page([], total, PAGE_SIZE, 0).page_count
-        number = min(page or _page_of(form), pages)
-        at = page_request(number)
+        shown = services.review_page(review, page or _page_of(form))
         return form_page(
             request, REVIEW, form, entry=found, review=review, texts=_texts(review),
-            entries=review.items[at.offset : at.offset + at.limit], total=total,
-            page=number, pages=pages,
+            entries=shown.items, total=shown.total, page=shown.page, pages=shown.pages,
         )  # fmt: skip
 
     @get("/review", name="subject-access-review")

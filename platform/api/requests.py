@@ -25,6 +25,7 @@ from confide.platform.requests.schemas import (
     NewRequest,
     RequestFilter,
     RequestKind,
+    RequestSummary,
     RequestView,
 )
 
@@ -44,7 +45,7 @@ class RequestsController(Controller):
         closed: Annotated[bool, QueryParameter()] = False,
         limit: Limit = DEFAULT_PAGE_SIZE,
         offset: Offset = 0,
-    ) -> PageOut[RequestView]:
+    ) -> PageOut[RequestSummary]:
         """The register, soonest deadline first (managers): open requests, or
         ``closed=true`` for all; ``kind=`` one kind."""
         filters = RequestFilter(open_only=not closed, kind=kind)

@@ -8,7 +8,7 @@ from typing import Annotated, Generic, TypeVar
 from litestar.params import QueryParameter
 
 from confide.platform.core.edge import INT8_MAX
-from confide.platform.core.pagination import MAX_PAGE_SIZE, Page
+from confide.platform.core.pagination import MAX_PAGE_NUMBER, MAX_PAGE_SIZE, Page
 
 T = TypeVar("T")
 
@@ -16,6 +16,8 @@ T = TypeVar("T")
 # than PostgreSQL's OFFSET takes: past it, a 400 rather than a database error).
 Limit = Annotated[int, QueryParameter(ge=1, le=MAX_PAGE_SIZE)]
 Offset = Annotated[int, QueryParameter(ge=0, le=INT8_MAX)]
+# A list paged as its page is (the redaction review): ``?page=`` from 1.
+PageNumber = Annotated[int, QueryParameter(ge=1, le=MAX_PAGE_NUMBER)]
 
 
 @dataclass(frozen=True, slots=True)

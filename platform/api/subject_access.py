@@ -12,6 +12,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_202_ACCEPTED
 
+from confide.platform.api.schemas import PageNumber
 from confide.platform.identity.schemas import StaffView
 from confide.platform.identity.web import case_worker
 from confide.platform.requests import subject_access as services
@@ -20,6 +21,7 @@ from confide.platform.requests.subject_access_schemas import (
     LacksCapacity,
     NewMark,
     Release,
+    ReviewPage,
     ReviewView,
     SubjectAccessView,
 )
@@ -73,10 +75,11 @@ class SubjectAccessController(Controller):
 
     @get("/review", name="api-subject-access-review")
     async def review(
-        self, request_id: FromPath[UUID], staff: NamedDependency[StaffView]
-    ) -> ReviewView:
-        """What the kept original holds, item by item, and the marks standing."""
-        return await services.review(request_id, staff)
+        self, request_id: FromPath[UUID], staff: NamedDependency[StaffView], page: PageNumber = 1
+    ) -> ReviewPage:
+        """What the kept original holds, item by item, ``page`` by ``page`` as the review's
+        page shows it (20 items each; past the last, the last), and the marks standing."""
+        return services.review_page(await services.review(request_id, staff), page)
 
     @post("/redactions", status_code=HTTP_201_CREATED, name="api-subject-access-mark")
     async def mark(

@@ -755,7 +755,7 @@ class NextAction:
 
     kind: str
     task_id: UUID
-    due_on: date
+    due_on: date | None  # None: no due date while a request's clock is stopped
     overdue: bool
     title: str = ""
 

@@ -944,7 +944,7 @@ _CONSENT_AND_TIMELINE = _TIMELINE_CTE + _CONSENT_NOW.replace(
 class TimelineRows:
     total: int
     items: list[tuple[str, Any, UUID, str, dict[str, Any]]]
-    tasks: list[tuple[UUID, date, str, str]]  # id, due, kind, title
+    tasks: list[tuple[UUID, date | None, str, str]]  # id, due (None: none for now), kind, title
 
 
 async def case_timeline(

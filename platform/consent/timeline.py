@@ -99,7 +99,13 @@ def _built(
         offset=page.offset,
         kinds=chosen,
         next_actions=[
-            NextAction(kind=kind, task_id=task_id, due_on=due, overdue=due < today, title=title)
+            NextAction(
+                kind=kind,
+                task_id=task_id,
+                due_on=due,
+                overdue=due is not None and due < today,
+                title=title,
+            )
             for task_id, due, kind, title in rows.tasks
         ],
     )

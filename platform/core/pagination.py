@@ -9,6 +9,9 @@ T = TypeVar("T")
 
 DEFAULT_PAGE_SIZE = 25
 MAX_PAGE_SIZE = 100
+#: The highest ``?page=`` a list taking page numbers accepts (past it a 400, never a
+#: database error).
+MAX_PAGE_NUMBER = 10_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +26,12 @@ class PageRequest:
             raise ValueError(f"limit must be between 1 and {MAX_PAGE_SIZE}")
         if self.offset < 0:
             raise ValueError("offset must not be negative")
+
+    @classmethod
+    def numbered(cls, page: int, size: int) -> PageRequest:
+        """The ``page``-th page (from 1) of ``size`` entries: the pages' and the API's
+        lists taking a page number."""
+        return cls(limit=size, offset=(page - 1) * size)
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID
 
 from confide.platform.core.pagination import Page, PageRequest
@@ -24,6 +24,7 @@ from confide.platform.requests.schemas import (
     RequestFilter,
     RequestKind,
     RequestStatus,
+    RequestSummary,
     RequestView,
 )
 from confide.platform.requests.third_party_schemas import (
@@ -33,6 +34,8 @@ from confide.platform.requests.third_party_schemas import (
     RequestDocumentKind,
     RequestDocumentView,
 )
+
+V = TypeVar("V", bound=RequestSummary)
 
 _COLUMNS = (
     "r.id, r.kind, r.requester_name, r.relation, r.case_id, c.reference, r.received_on,"
@@ -61,12 +64,14 @@ def steps_of(r: dict[str, Any]) -> Steps:
     )
 
 
-def _view(r: dict[str, Any], on: date) -> RequestView:
+def _view(r: dict[str, Any], on: date, shape: type[V], **extra: Any) -> V:
+    """A request's row as ``shape`` (the lists' summary, or one request's view with
+    ``extra``), the clock worked out again."""
     status = RequestStatus(r["status"])
     found = standing(steps_of(r))
     due = found.due_on
     live = status is RequestStatus.OPEN and due is not None
-    return RequestView(
+    return shape(
         id=r["id"],
         kind=RequestKind(r["kind"]),
         requester_name=r["requester_name"],
@@ -94,10 +99,16 @@ def _view(r: dict[str, Any], on: date) -> RequestView:
         logged_by=r["logged_by"],
         created_at=r["created_at"],
         closed_at=r["closed_at"],
-        subject=DataSubject(
-            r["subject_person_id"], str(r["subject_name"]), bool(r["subject_is_young_person"]),
-            r["subject_relationship"],
-        ) if r.get("subject_person_id") is not None else None,
+        **extra,
+    )
+
+
+def _subject(r: dict[str, Any]) -> DataSubject | None:
+    if r.get("subject_person_id") is None:
+        return None
+    return DataSubject(
+        r["subject_person_id"], str(r["subject_name"]), bool(r["subject_is_young_person"]),
+        r["subject_relationship"],
     )  # fmt: skip
 
 
@@ -159,7 +170,7 @@ async def request(tenant_id: UUID, request_id: UUID, on: date) -> RequestView | 
         tenant_id,
         request_id,
     )
-    return _view(rows[0], on) if rows else None
+    return _view(rows[0], on, RequestView, subject=_subject(rows[0])) if rows else None
 
 
 async def lock_request(tenant_id: UUID, request_id: UUID) -> dict[str, Any] | None:
@@ -222,7 +233,7 @@ async def close_request(
 
 async def requests(
     tenant_id: UUID, filters: RequestFilter, on: date, page: PageRequest
-) -> Page[RequestView]:
+) -> Page[RequestSummary]:
     """Requests, those with the soonest deadline first (a waiting clock's last), then the
     oldest received."""
     result = await paged(
@@ -235,7 +246,12 @@ async def requests(
         filters.kind.value if filters.kind else None,
         page=page,
     )
-    return Page([_view(r, on) for r in result.items], result.total, page.limit, page.offset)
+    return Page(
+        [_view(r, on, RequestSummary) for r in result.items],
+        result.total,
+        page.limit,
+        page.offset,
+    )
 
 
 async def due_requests(tenant_id: UUID, until: date) -> list[dict[str, Any]]:

@@ -207,7 +207,10 @@ class DataSubject:
 
 
 @dataclass(frozen=True, slots=True)
-class RequestView:
+class RequestSummary:
+    """A request as the register's lists show it: no data subject (review finding: a
+    null there misled; naming each request's subject is for the audited single read)."""
+
     id: UUID
     kind: RequestKind
     requester_name: str
@@ -235,7 +238,13 @@ class RequestView:
     logged_by: UUID
     created_at: datetime
     closed_at: datetime | None
-    subject: DataSubject | None = None  # on one request's read only, not in the lists
+
+
+@dataclass(frozen=True, slots=True)
+class RequestView(RequestSummary):
+    """One request, as its audited read and each step return it: with whom it is about."""
+
+    subject: DataSubject | None = None  # None: FOI, about no one
 
 
 @dataclass(frozen=True, slots=True)

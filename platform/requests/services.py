@@ -39,6 +39,7 @@ from confide.platform.requests.schemas import (
     RequestFilter,
     RequestKind,
     RequestStatus,
+    RequestSummary,
     RequestView,
 )
 from confide.platform.tasks import services as tasks
@@ -145,8 +146,10 @@ async def _settle(tenant_id: UUID, request_id: UUID, today: date) -> RequestView
     due_on = standing(queries.steps_of(row)).due_on
     if row["status"] == RequestStatus.OPEN and row["due_on"] != due_on:
         await queries.set_steps(tenant_id, request_id, {"due_on": due_on})
-        if row["task_id"] is not None and due_on is not None:
-            # Review finding: the managers' queue task is due when the request is.
+        if row["task_id"] is not None:
+            # Review finding: the managers' queue task is due when the request is, and has
+            # no due date while the clock is stopped for clarification (never overdue then).
+            # A request logged waiting for identity keeps its task due the day it was logged.
             await tasks.move_due(row["task_id"], due_on)
     view = await queries.request(tenant_id, request_id, today)
     assert view is not None
@@ -187,7 +190,7 @@ async def get_request(request_id: UUID, staff: StaffView) -> RequestView:
 
 async def list_requests(
     staff: StaffView, filters: RequestFilter, page: PageRequest
-) -> Page[RequestView]:
+) -> Page[RequestSummary]:
     """The register, soonest deadline first, for managers: due soon and overdue flagged."""
     _managers_only(staff)
     found = await queries.requests(current_tenant_id(), filters, service_today(), page)

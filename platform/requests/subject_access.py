@@ -32,6 +32,7 @@ from confide.platform.consent.schemas import NewCapacityDecision
 from confide.platform.core.clock import service_today
 from confide.platform.core.db import current_tenant_id
 from confide.platform.core.errors import Invalid
+from confide.platform.core.pagination import Page, PageRequest
 from confide.platform.exports import bundle
 from confide.platform.exports import services as exports
 from confide.platform.exports.schemas import (
@@ -53,6 +54,7 @@ from confide.platform.requests.schemas import (
 )
 from confide.platform.requests.services import RequestNotFound, _managers_only
 from confide.platform.requests.subject_access_schemas import (
+    REVIEW_PAGE_SIZE,
     Agreement,
     LacksCapacity,
     MarkView,
@@ -60,6 +62,7 @@ from confide.platform.requests.subject_access_schemas import (
     Release,
     ReleaseMethod,
     ReviewItem,
+    ReviewPage,
     ReviewView,
     SubjectAccessView,
 )
@@ -325,6 +328,24 @@ async def review(request_id: UUID, staff: StaffView) -> ReviewView:
         for i in redaction.items(redaction.read_original(content))
     ]
     return ReviewView(request_id, items, marks, row.get("approved_at") is not None)
+
+
+def review_page(review: ReviewView, number: int) -> ReviewPage:
+    """The review's ``number``-th page of items (a page past the last: the last), as its
+    page shows it and the API serves it: a long case file is never sent whole."""
+    total = len(review.items)
+    pages = Page([], total, REVIEW_PAGE_SIZE, 0).page_count
+    number = min(number, pages)
+    at = PageRequest.numbered(number, REVIEW_PAGE_SIZE)
+    return ReviewPage(
+        review.request_id,
+        review.items[at.offset : at.offset + at.limit],
+        review.marks,
+        review.approved,
+        total,
+        number,
+        pages,
+    )
 
 
 async def mark(request_id: UUID, staff: StaffView, data: NewMark) -> ReviewView:

@@ -155,3 +155,21 @@ class ReviewView:
     items: list[ReviewItem]
     marks: list[MarkView]
     approved: bool
+
+
+#: The review's items a page at a time, the same on its page and through the API.
+REVIEW_PAGE_SIZE = 20
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewPage:
+    """One page of the review's items (``page`` of ``pages``; a page past the last is the
+    last); the marks standing all at once."""
+
+    request_id: UUID
+    items: list[ReviewItem]
+    marks: list[MarkView]
+    approved: bool
+    total: int
+    page: int
+    pages: int

@@ -27,7 +27,7 @@ def _view(r: dict[str, Any], on: date) -> TaskView:
         assignee_id=r["assignee_id"],
         due_on=r["due_on"],
         status=status,
-        overdue=status is TaskState.OPEN and r["due_on"] < on,
+        overdue=status is TaskState.OPEN and r["due_on"] is not None and r["due_on"] < on,
         done_by=r["done_by"],
         done_at=r["done_at"],
         created_at=r["created_at"],
@@ -193,7 +193,7 @@ async def close_kind_on_case(
     )
 
 
-async def set_due(tenant_id: UUID, task_id: UUID, due_on: date) -> None:
+async def set_due(tenant_id: UUID, task_id: UUID, due_on: date | None) -> None:
     await raw(
         "UPDATE tasks SET due_on = {} WHERE tenant_id = {} AND id = {}",
         due_on,

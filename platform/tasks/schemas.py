@@ -44,7 +44,7 @@ class TaskView:
     case_reference: str
     title: str
     assignee_id: UUID | None  # None: the managers' queue
-    due_on: date
+    due_on: date | None  # None: no due date while its request's clock is stopped
     status: TaskState
     overdue: bool
     done_by: UUID | None

@@ -102,8 +102,9 @@ async def close_consent_reviews(case_id: UUID, done_by: UUID) -> None:
     await queries.close_kind_on_case(current_tenant_id(), case_id, TaskKind.CONSENT_REVIEW, done_by)
 
 
-async def move_due(task_id: UUID, due_on: date) -> None:
-    """For the domain that owns a kind's rules (a manager's delay of telling)."""
+async def move_due(task_id: UUID, due_on: date | None) -> None:
+    """For the domain that owns a kind's rules (a manager's delay of telling; a request's
+    deadline, None while its clock is stopped: a task with no due date is never overdue)."""
     await queries.set_due(current_tenant_id(), task_id, due_on)
 
 

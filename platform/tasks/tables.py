@@ -22,7 +22,8 @@ class Task(TenantOwned, tablename="tasks", tags=[NO_DELETE]):
     case_id = ref()
     title = Varchar(length=200, default="")
     assignee_id = ref(null=True)
-    due_on = Date()
+    # Null: no due date for now (an information request's clock stopped for clarification).
+    due_on = Date(null=True, default=None)
     status = Varchar(length=8, choices=TaskState, default=TaskState.OPEN)
     source_key = Varchar(length=100, null=True, default=None)
     created_by = ref(null=True)  # null: made by the service (a job, a share)
