@@ -67,18 +67,14 @@ def _inspection_slots() -> asyncio.Semaphore:
 
 def _worth_inspecting(request: Request[Any, Any, Any], opt: dict[str, Any], posted: Any) -> bool:
     """What the route's guards would refuse, as far as is known without the database: the
-    role the session signed in with, the CSRF token of a page's form, the body's declared
-    size and the number of files. Such a request is left to the route, whose guards answer
-    it before any file is read: only one the route may accept is inspected here."""
+    role the session signed in with, the CSRF token of a page's form and the number of
+    files. Such a request is left to the route, whose guards answer it before any file is
+    read: only one the route may accept is inspected here. (A body over the route's
+    ``request_max_body_size`` never gets here: reading it was a 413.)"""
     if opt.get(_MANAGERS_ONLY) and signed_in_without(request.scope, StaffRole.MANAGER):
         return False
-    declared = declared_length(request)
-    most = opt.get(_MOST_FILES, MAX_FILES)
-    cap = MAX_BYTES_CEILING if most == 1 else UPLOAD_BODY_CAP
-    if declared is not None and declared > cap + FORM_ALLOWANCE:
-        return False
     files = posted.getall("file", []) if hasattr(posted, "getall") else []
-    if len(files) > most:
+    if len(files) > opt.get(_MOST_FILES, MAX_FILES):
         return False
     if opt.get("exclude_from_csrf"):
         try:
