@@ -378,6 +378,19 @@ def _fact_step(url: str, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+async def _add_tenants(url: str, tenants: dict[str, uuid.UUID], prefix: str) -> None:
+    """The scratch database's tenants, made as the owner (slugs ``<prefix>-<name>``)."""
+    conn = await asyncpg.connect(url)
+    try:
+        for slug, tenant in tenants.items():
+            await conn.execute(
+                "INSERT INTO tenants (id, slug, display_name) VALUES ($1, $2, $3)",
+                tenant, f"{prefix}-{slug}", f"{prefix.title()} {slug}",
+            )  # fmt: skip
+    finally:
+        await conn.close()
+
+
 async def _as(url: str, tenant: uuid.UUID, sql: str, *args: Any) -> list[Any]:
     conn = await asyncpg.connect(url)
     try:
@@ -424,15 +437,7 @@ def test_retention_facts_are_converted_and_back_with_the_same_year_figures(
     gone = uuid.uuid4()  # a tenant no longer in ``tenants``, whose facts stayed
 
     async def setup() -> None:
-        conn = await asyncpg.connect(url)
-        try:
-            for slug, tenant in tenants.items():
-                await conn.execute(
-                    "INSERT INTO tenants (id, slug, display_name) VALUES ($1, $2, $3)",
-                    tenant, f"facts-{slug}", f"Facts {slug}",
-                )  # fmt: skip
-        finally:
-            await conn.close()
+        await _add_tenants(url, tenants, "facts")
         for slug, facts in [*OLD_FACTS.items(), ("gone", OLD_FACTS["b"][:1])]:
             tenant = tenants.get(slug, gone)
             for n, (year, month, closed, closed_month, channel, response, phase) in enumerate(
@@ -576,15 +581,7 @@ def test_the_cases_first_contacts_are_filled_in_as_the_old_per_case_computation(
     gone = uuid.uuid4()  # a tenant no longer in ``tenants``, whose cases stayed
 
     async def setup() -> None:
-        conn = await asyncpg.connect(url)
-        try:
-            for slug, tenant in tenants.items():
-                await conn.execute(
-                    "INSERT INTO tenants (id, slug, display_name) VALUES ($1, $2, $3)",
-                    tenant, f"contacts-{slug}", f"Contacts {slug}",
-                )  # fmt: skip
-        finally:
-            await conn.close()
+        await _add_tenants(url, tenants, "contacts")
         for slug, cases in [*CASE_CONTACTS.items(), ("gone", CASE_CONTACTS["b"][:1])]:
             await _add_cases(url, tenants.get(slug, gone), cases)
 
