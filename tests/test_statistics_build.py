@@ -256,6 +256,7 @@ async def test_a_wrong_year_is_refused_at_once_and_the_page_goes_to_the_progress
     small_inline: None,
     aisha: httpx.AsyncClient,
     fiona: httpx.AsyncClient,
+    bronwen: httpx.AsyncClient,
     owner_conn: asyncpg.Connection,
     tenants: dict[str, TenantRef],
 ) -> None:
@@ -295,3 +296,47 @@ async def test_a_wrong_year_is_refused_at_once_and_the_page_goes_to_the_progress
     # A manager's exports list names it (no case, no download).
     listed = await fiona.get(f"{NM}/exports")
     assert f"Annual return {year}" in page_text(listed)
+    # Another service's manager: not found, by page or API.
+    ed = "/t/eastdale"
+    assert (await bronwen.get(f"{ed}/statistics/annual-return/builds/{export_id}")).status_code == (
+        404
+    )
+    assert (await bronwen.get(f"{ed}/api/exports/{export_id}")).status_code == 404
+
+
+async def test_a_release_kept_meanwhile_makes_the_export_ready_and_nothing_twice(
+    worker: subprocess.Popen[str],
+    small_inline: None,
+    aisha: httpx.AsyncClient,
+    fiona: httpx.AsyncClient,
+    owner_conn: asyncpg.Connection,
+    tenants: dict[str, TenantRef],
+) -> None:
+    northmoor, busy_year, year = tenants["northmoor"], 2001, 2002
+    await _cases_in(aisha, busy_year, 3)
+    await _cases_in(aisha, year, 3)
+    async with figures_held():
+        # The worker (one task at a time) is busy with another period's figures, so this
+        # period's build waits in the queue.
+        busy = await _release(fiona, busy_year)
+        assert busy.status_code == 202, busy.text
+        await _until_running(fiona, busy.json()["export"]["id"], worker)
+        asked = await _release(fiona, year)
+        assert asked.status_code == 202, asked.text
+        export_id = asked.json()["export"]["id"]
+        assert (await _export_of(fiona, export_id))["status"] == "queued"
+        # Meanwhile another release of the period is kept (as by a request, say).
+        await as_tenant(
+            owner_conn, northmoor,
+            "INSERT INTO statistics_releases (id, tenant_id, period_kind, period_start,"
+            " period_end, produced_by, published, csv, csv_sha256, xlsx, xlsx_sha256)"
+            " SELECT gen_random_uuid(), $1, 'calendar', $2, $3, id, '{}'::jsonb, ''::bytea,"
+            " 'meanwhile', ''::bytea, 'meanwhile' FROM staff_users"
+            " WHERE subject = 'northmoor-manager'",
+            northmoor.id, date(year, 1, 1), date(year, 12, 31),
+        )  # fmt: skip
+    done = await wait_until_finished(fiona, export_id, worker)
+    assert done["status"] == "ready", done
+    [kept] = await _kept(owner_conn, northmoor, year)
+    assert kept["csv_sha256"] == "meanwhile"
+    assert await _made_audits(owner_conn, northmoor, str(kept["id"])) == []
