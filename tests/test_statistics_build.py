@@ -235,6 +235,10 @@ async def test_an_asker_who_is_no_longer_a_manager_when_it_is_built_fails_it(
             assert time.monotonic() < deadline
             assert worker.poll() is None
             await asyncio.sleep(0.2)
+        # A caseworker now: her own annual return is the managers' (not listed, not found).
+        assert (await fiona.get(f"{API}/exports/{export_id}")).status_code == 404
+        listed = (await fiona.get(f"{API}/exports")).json()
+        assert export_id not in [e["id"] for e in listed["items"]]
     finally:
         await as_tenant(owner_conn, northmoor, demote, roles)
     assert (found["status"], found["failure"]) == ("failed", "not_a_manager")
