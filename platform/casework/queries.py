@@ -490,22 +490,25 @@ async def on_case(tenant_id: UUID, case_id: UUID, person_id: UUID) -> bool:
 
 async def contact_targets(tenant_id: UUID, case_id: UUID) -> list[ContactTarget]:
     """Everyone on the case (its subject and the people linked to it) with their
-    safe-contact preferences: one round trip."""
+    safe-contact preferences: one round trip. The case's people are found first, then
+    looked up (two ``IN`` lists joined by ``OR`` read every person of the tenant: 200 ms
+    a contact recorded at 2,000,000 people)."""
     rows = await raw(
         "SELECT p.id, p.first_name, p.last_name, p.may_phone, p.may_leave_voicemail,"
         " p.may_text, p.may_email, p.may_post, p.preferred_times, p.safe_contact_note,"
         " coalesce((SELECT bool_or(cp.must_not_be_told) FROM case_people cp"
         " WHERE cp.tenant_id = p.tenant_id AND cp.case_id = {} AND cp.person_id = p.id),"
         " false) AS must_not_be_told"
-        " FROM people p WHERE p.tenant_id = {} AND (p.id IN (SELECT subject_id FROM cases"
-        " WHERE tenant_id = {} AND id = {}) OR p.id IN (SELECT person_id FROM case_people"
-        " WHERE tenant_id = {} AND case_id = {})) ORDER BY p.last_name, p.first_name, p.id",
+        " FROM (SELECT subject_id AS person_id FROM cases WHERE tenant_id = {} AND id = {}"
+        " UNION SELECT person_id FROM case_people WHERE tenant_id = {} AND case_id = {}) w"
+        " JOIN people p ON p.tenant_id = {} AND p.id = w.person_id"
+        " ORDER BY p.last_name, p.first_name, p.id",
         case_id,
         tenant_id,
-        tenant_id,
         case_id,
         tenant_id,
         case_id,
+        tenant_id,
     )
     return [
         ContactTarget(
