@@ -63,7 +63,7 @@ async def figures_held() -> AsyncIterator[asyncpg.Connection]:
 
 #: Calendar years no other test names (they share the services' database); each test takes
 #: the first ones not released yet (the e2e journey takes any not released).
-FREE_YEARS = (2009, 2007, 2006, 2004, 2002, 2001, 2000)
+FREE_YEARS = (2016, 2009, 2007, 2006, 2004, 2002, 2001, 2000)
 
 
 async def _free_years(owner: asyncpg.Connection, tenant: TenantRef, n: int = 1) -> list[int]:
@@ -363,3 +363,40 @@ async def test_a_release_kept_meanwhile_makes_the_export_ready_and_nothing_twice
     [kept] = await _kept(owner_conn, northmoor, year)
     assert kept["csv_sha256"] == "meanwhile"
     assert await _made_audits(owner_conn, northmoor, str(kept["id"])) == []
+
+
+async def test_a_stalled_build_is_asked_for_again_and_only_the_new_one_keeps_the_release(
+    worker: subprocess.Popen[str],
+    small_inline: None,
+    aisha: httpx.AsyncClient,
+    fiona: httpx.AsyncClient,
+    owner_conn: asyncpg.Connection,
+    tenants: dict[str, TenantRef],
+) -> None:
+    northmoor = tenants["northmoor"]
+    [year] = await _free_years(owner_conn, northmoor)
+    await _cases_in(aisha, year, 3)
+    async with figures_held():
+        first = await _release(fiona, year)
+        assert first.status_code == 202, first.text
+        stalled_id = first.json()["export"]["id"]
+        await _until_running(fiona, stalled_id, worker)
+        # No attempt begun for over half an hour, as a build whose task the broker lost.
+        await as_tenant(
+            owner_conn, northmoor,
+            "UPDATE exports SET requested_at = now() - interval '31 minutes',"
+            " started_at = now() - interval '31 minutes' WHERE id = $1",
+            uuid.UUID(stalled_id),
+        )  # fmt: skip
+        again = await _release(fiona, year)
+        assert again.status_code == 202, again.text
+        export_id = again.json()["export"]["id"]
+        assert export_id != stalled_id
+        stalled = await _export_of(fiona, stalled_id)
+        assert (stalled["status"], stalled["failure"]) == ("failed", "stalled")
+    done = await wait_until_finished(fiona, export_id, worker)
+    assert done["status"] == "ready", done
+    # The stalled attempt, finishing after all, kept nothing: one release, made once.
+    assert (await _export_of(fiona, stalled_id))["status"] == "failed"
+    [kept] = await _kept(owner_conn, northmoor, year)
+    assert len(await _made_audits(owner_conn, northmoor, str(kept["id"]))) == 1
