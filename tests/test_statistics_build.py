@@ -78,9 +78,11 @@ async def _free_years(owner: asyncpg.Connection, tenant: TenantRef, n: int = 1) 
 
 
 async def _cases_in(http: httpx.AsyncClient, year: int, n: int) -> None:
+    """``n`` (at most 4) cases opened from September to December of ``year``: in its
+    calendar, financial and academic year alike, none in another test's."""
     for i in range(n):
         await old_case(
-            http, 0, at=datetime(year, 3 + i, 10, 12, tzinfo=UTC), topics=["Transport"],
+            http, 0, at=datetime(year, 9 + i, 10, 12, tzinfo=UTC), topics=["Transport"],
             contacted_by="parent" if i % 2 else "young_person",
         )  # fmt: skip
 
