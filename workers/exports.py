@@ -97,11 +97,15 @@ async def _build_annual_return(tenant_id: str, export_id: UUID) -> str:
     files = statistics.return_files(annual)
     await run_for_tenant(tenant_id, exports.progress, export_id, 3)
     try:
-        done = await run_for_tenant(tenant_id, statistics.finish_build, build, annual, files)
+        done = await run_for_tenant(
+            tenant_id, statistics.finish_build, build, figures, annual, files
+        )
     except Invalid:  # the service's kind of year changed meanwhile: nothing was kept
         failure = ExportFailure.NOT_RELEASABLE
         await run_for_tenant(tenant_id, exports.fail_build, export_id, failure)
         return _failed(failure)
+    if done is None:
+        return "gone"  # the tenant was suspended meanwhile: nothing kept, as at the start
     if isinstance(done, ExportFailure):
         return _failed(done)
     return ExportStatus.READY.value if done else "already_ready"
