@@ -17,6 +17,7 @@ import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import asyncpg
@@ -614,3 +615,68 @@ def test_an_annual_return_asked_for_is_labelled_so_in_the_audit_trail() -> None:
     assert action_label(Action.EXPORT_REQUESTED, "full") == "Asked for the case bundle"
     assert action_label(Action.EXPORT_REQUESTED, None) == "Asked for the case bundle"
     assert action_label("no_such_action") == "no_such_action"
+
+
+def _build_outcome(log: str) -> str | None:
+    """What the first build the worker's log tells of came to, if it has finished."""
+    for line in log.splitlines():
+        if line.startswith("{") and (entry := json.loads(line))["event"] == "export_build_done":
+            found: str = entry["outcome"]
+            return found
+    return None
+
+
+async def test_a_tenant_suspended_before_the_build_is_kept_leaves_it_gone_not_ready(
+    worker: subprocess.Popen[str],
+    worker_log: Path,
+    small_inline: None,
+    aisha: httpx.AsyncClient,
+    fiona: httpx.AsyncClient,
+    owner_conn: asyncpg.Connection,
+    tenants: dict[str, TenantRef],
+) -> None:
+    """The service suspended after the figures are counted and before the release is kept:
+    the finish step does nothing and the task says "gone" (the export stays running until
+    it stalls, as when the start step meets a suspended service). Seen red: it said
+    "already_ready"."""
+    from tests.helpers.command import confide
+
+    northmoor = tenants["northmoor"]
+    [year] = await _free_years(owner_conn, northmoor)
+    await _cases_in(aisha, year, 3)
+    holder = await asyncpg.connect(OWNER_URL)
+    try:
+        async with figures_held():
+            asked = await _release(fiona, year)
+            assert asked.status_code == 202, asked.text
+            export_id = uuid.UUID(asked.json()["export"]["id"])
+            await _until_running(fiona, str(export_id), worker)
+            # The export's row held: the figures' step, once counted, waits to say so.
+            await holder.execute("BEGIN")
+            await holder.execute("SELECT set_config('app.tenant_id', $1, true)", str(northmoor.id))
+            await holder.execute("SELECT 1 FROM exports WHERE id = $1 FOR UPDATE", export_id)
+            xid = await holder.fetchval("SELECT pg_current_xact_id()::text")
+        deadline = time.monotonic() + 30
+        while not await owner_conn.fetchval(
+            "SELECT count(*) FROM pg_locks WHERE NOT granted AND locktype = 'transactionid'"
+            " AND transactionid::text = $1",
+            xid,
+        ):
+            assert time.monotonic() < deadline
+            await asyncio.sleep(0.05)
+        confide("tenants", "suspend", "northmoor")
+        try:
+            seen = len(await asyncio.to_thread(worker_log.read_text))
+            await holder.execute("COMMIT")
+            deadline = time.monotonic() + 30
+            while not _build_outcome((await asyncio.to_thread(worker_log.read_text))[seen:]):
+                assert time.monotonic() < deadline
+                assert worker.poll() is None
+                await asyncio.sleep(0.1)
+        finally:
+            confide("tenants", "restore", "northmoor")
+    finally:
+        await holder.close()
+    assert _build_outcome((await asyncio.to_thread(worker_log.read_text))[seen:]) == "gone"
+    assert await _status(owner_conn, northmoor, export_id) == ("running", None)
+    assert await _kept(owner_conn, northmoor, year) == []

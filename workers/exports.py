@@ -159,7 +159,7 @@ def build_export(self: Task[Any, Any], tenant_id: str, export_id: str) -> str | 
 
 async def _run(tenant_id: str, export_id: UUID) -> str:
     try:
-        return await _build(tenant_id, export_id)
+        outcome = await _build(tenant_id, export_id)
     except _NotThereYet:
         raise
     except Exception as error:
@@ -168,6 +168,9 @@ async def _run(tenant_id: str, export_id: UUID) -> str:
         log.error("export_failed", failure=ExportFailure.ERROR.value, error=failure_kind(error))
         await run_for_tenant(tenant_id, exports.fail_build, export_id, ExportFailure.ERROR)
         return ExportStatus.FAILED.value
+    # What the attempt came to, in a word: ready, failed, gone, already_ready or a status.
+    log.info("export_build_done", outcome=outcome)
+    return outcome
 
 
 @scheduled_job("exports.expire", every=timedelta(hours=1))
