@@ -191,6 +191,7 @@ def action_label(action: str, reason_code: str | None = None) -> str:
     except ValueError:
         return action
 
+
 DECISION_LABELS = {
     Decision.FULL: "Yes, with any of the service's professional roles that need it",
     Decision.RESTRICTED: "Only with named professional roles",
