@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from jinja2 import pass_context
-from litestar import Request
+from litestar import MediaType, Request
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_303_SEE_OTHER, HTTP_400_BAD_REQUEST
@@ -130,5 +130,6 @@ def form_page(
     return Template(
         template,
         context=page_context(request, form=form, errors=errors, anchors=form.anchors, **extra),
+        media_type=MediaType.HTML,  # not guessed again from the name at every response
         status_code=HTTP_400_BAD_REQUEST if errors else status_code or 200,
     )

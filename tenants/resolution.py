@@ -202,13 +202,23 @@ def _before_transaction(scope: Scope) -> BeforeTransaction | None:
     return hook if callable(hook) else None
 
 
+_BODILESS = frozenset({"GET", "HEAD"})
+_FRAMING = frozenset({b"content-length", b"transfer-encoding"})
+
+
 async def read_body(scope: Scope, receive: Receive) -> None:
     """Read the whole body before any database connection is taken, within
     ``CONFIDE_BODY_TIMEOUT`` (else 408) and the size limit (else 413).
 
     Litestar keeps the body in the scope's state, where the handler finds it. A
     client sending a byte a second then holds a socket, never a pool connection.
+    A ``GET`` or ``HEAD`` that declares no body (neither length nor chunks: HTTP/1.1 then
+    has none) has nothing to wait for, and skips the request object and timer.
     """
+    if scope.get("method") in _BODILESS and not any(
+        name in _FRAMING for name, _ in scope.get("headers", ())
+    ):
+        return
     request: Request[Any, Any, Any] = Request(scope, receive)
     try:
         async with asyncio.timeout(get_settings().web.body_timeout):
