@@ -383,8 +383,9 @@ async def test_a_cases_first_contact_kind_is_a_contacts_kind_or_none(
 async def test_a_contact_changed_moved_or_deleted_outside_the_application_moves_the_firsts(
     aisha: httpx.AsyncClient, owner_conn: asyncpg.Connection, tenants: dict[str, TenantRef]
 ) -> None:
-    """The application only inserts contacts, but retention's erase deletes them and the
-    owner can repair one: the case a contact was on, and the one it is on, follow."""
+    """The application only inserts contacts, but retention's erase deletes them (many
+    cases' in one statement) and the owner can repair one: the case a contact was on, and
+    the one it is on, follow."""
     first, second = await new_case(aisha), await new_case(aisha)
     start = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=5)
     ids = {}
@@ -421,6 +422,9 @@ async def test_a_contact_changed_moved_or_deleted_outside_the_application_moves_
         ("email", None),
         (None, start + timedelta(hours=3)),
     ]
+    # As retention erases: the contacts of several cases deleted in one statement.
+    both = f"DELETE FROM case_contacts WHERE id = $1 OR case_id = '{second['id']}'"
+    assert await change(both, "mail") == [(None, None), (None, None)]
 
 
 async def test_a_closed_case_reopens_with_a_reason_kept_as_a_version(

@@ -490,22 +490,25 @@ async def on_case(tenant_id: UUID, case_id: UUID, person_id: UUID) -> bool:
 
 async def contact_targets(tenant_id: UUID, case_id: UUID) -> list[ContactTarget]:
     """Everyone on the case (its subject and the people linked to it) with their
-    safe-contact preferences: one round trip."""
+    safe-contact preferences: one round trip. The case's people are found first, then
+    looked up (two ``IN`` lists joined by ``OR`` read every person of the tenant: 200 ms
+    a contact recorded at 2,000,000 people)."""
     rows = await raw(
         "SELECT p.id, p.first_name, p.last_name, p.may_phone, p.may_leave_voicemail,"
         " p.may_text, p.may_email, p.may_post, p.preferred_times, p.safe_contact_note,"
         " coalesce((SELECT bool_or(cp.must_not_be_told) FROM case_people cp"
         " WHERE cp.tenant_id = p.tenant_id AND cp.case_id = {} AND cp.person_id = p.id),"
         " false) AS must_not_be_told"
-        " FROM people p WHERE p.tenant_id = {} AND (p.id IN (SELECT subject_id FROM cases"
-        " WHERE tenant_id = {} AND id = {}) OR p.id IN (SELECT person_id FROM case_people"
-        " WHERE tenant_id = {} AND case_id = {})) ORDER BY p.last_name, p.first_name, p.id",
+        " FROM (SELECT subject_id AS person_id FROM cases WHERE tenant_id = {} AND id = {}"
+        " UNION SELECT person_id FROM case_people WHERE tenant_id = {} AND case_id = {}) w"
+        " JOIN people p ON p.tenant_id = {} AND p.id = w.person_id"
+        " ORDER BY p.last_name, p.first_name, p.id",
         case_id,
         tenant_id,
-        tenant_id,
         case_id,
         tenant_id,
         case_id,
+        tenant_id,
     )
     return [
         ContactTarget(
@@ -559,10 +562,14 @@ async def _insert_contact_row(
 
 
 async def contact(contact_id: UUID) -> ContactView:
-    """The contact with every version of it (``contact_id``: any of its versions' ids)."""
+    """The contact with every version of it (``contact_id``: any of its versions' ids).
+    Its versions are found among its case's contacts (a correction is made on the contact's
+    own case): matched on the first version's id alone, this read every contact of every
+    case, a second and more at 5,000,000 contacts."""
     rows = await raw(
-        "SELECT x.* FROM case_contacts x JOIN case_contacts y ON y.tenant_id = x.tenant_id"
-        " AND coalesce(y.original_id, y.id) = coalesce(x.original_id, x.id) WHERE y.id = {}",
+        "SELECT x.* FROM case_contacts y JOIN case_contacts x ON x.tenant_id = y.tenant_id"
+        " AND x.case_id = y.case_id"
+        " AND coalesce(x.original_id, x.id) = coalesce(y.original_id, y.id) WHERE y.id = {}",
         contact_id,
     )
     [view] = contact_views(rows)
