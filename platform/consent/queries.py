@@ -330,9 +330,13 @@ async def reviews_due(
         " ORDER BY r.reviewed_at DESC, r.id LIMIT 1), k.review_due) AS due FROM consents k"
         " WHERE k.tenant_id = {} AND k.case_id = s.case_id ORDER BY k.version DESC LIMIT 1)"
         " cur ON true"
-        " JOIN cases c ON c.tenant_id = {} AND c.id = s.case_id"
+        # The open case looked up from it the same way: joined, a planner expecting the
+        # scope to hold every open case (it cannot tell how many have nobody assigned)
+        # read them all into a hash, 565 ms at 90,000 open cases (47 ms looked up).
+        " JOIN LATERAL (SELECT c.tenant_id, c.id, c.reference, c.subject_id FROM cases c"
+        " WHERE c.tenant_id = {} AND c.id = s.case_id AND c.status = 'open' LIMIT 1) c ON true"
         " LEFT JOIN people p ON p.tenant_id = c.tenant_id AND p.id = c.subject_id"
-        " WHERE c.status = 'open' AND cur.due <= {} ORDER BY cur.due, c.reference",
+        " WHERE cur.due <= {} ORDER BY cur.due, c.reference",
         *args,
         tenant_id,
         tenant_id,
