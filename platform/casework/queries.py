@@ -235,12 +235,18 @@ async def lock_references(tenant_id: UUID, year: int) -> None:
 
 
 async def highest_reference(tenant_id: UUID, prefix: str) -> int:
-    """The highest number after ``prefix`` among the tenant's case references (0: none)."""
+    """The highest number after ``prefix`` among the tenant's case references (0: none).
+    The prefix's references are one range of ``cases_reference_c`` (the C collation), so
+    only the prefix's own are read, not every case of the tenant."""
+    after = prefix[:-1] + chr(ord(prefix[-1]) + 1)  # the first string past the prefix's
     [row] = await raw(
         "SELECT coalesce(max(substring(reference from length({}) + 1)::int), 0) AS n FROM cases"
-        " WHERE tenant_id = {} AND starts_with(reference, {})",
+        ' WHERE tenant_id = {} AND reference COLLATE "C" >= {}'
+        ' AND reference COLLATE "C" < {} AND starts_with(reference, {})',
         prefix,
         tenant_id,
+        prefix,
+        after,
         prefix,
     )
     return int(row["n"])
