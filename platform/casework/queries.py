@@ -567,7 +567,7 @@ async def _insert_contact_row(
     return UUID(str(row.id))
 
 
-async def contact(contact_id: UUID) -> ContactView:
+async def contact(tenant_id: UUID, contact_id: UUID) -> ContactView:
     """The contact with every version of it (``contact_id``: any of its versions' ids).
     Its versions are found among its case's contacts (a correction is made on the contact's
     own case): matched on the first version's id alone, this read every contact of every
@@ -575,7 +575,9 @@ async def contact(contact_id: UUID) -> ContactView:
     rows = await raw(
         "SELECT x.* FROM case_contacts y JOIN case_contacts x ON x.tenant_id = y.tenant_id"
         " AND x.case_id = y.case_id"
-        " AND coalesce(x.original_id, x.id) = coalesce(y.original_id, y.id) WHERE y.id = {}",
+        " AND coalesce(x.original_id, x.id) = coalesce(y.original_id, y.id)"
+        " WHERE y.tenant_id = {} AND y.id = {}",
+        tenant_id,
         contact_id,
     )
     [view] = contact_views(rows)
@@ -602,10 +604,12 @@ async def latest_contact_version(
     tenant_id: UUID, case_id: UUID, contact_id: UUID
 ) -> ContactVersion | None:
     """The latest version of the contact whose first version is ``contact_id`` on the case
-    (None: no such contact there)."""
+    (None: no such contact there, or ``contact_id`` a later version's: a correction of it
+    would start a second chain of versions, the contact shown twice)."""
     rows = await raw(
         "SELECT version, side FROM case_contacts WHERE tenant_id = {} AND case_id = {}"
-        " AND (id = {} OR original_id = {}) ORDER BY version DESC LIMIT 1",
+        " AND ((id = {} AND original_id IS NULL) OR original_id = {})"
+        " ORDER BY version DESC LIMIT 1",
         tenant_id,
         case_id,
         contact_id,
