@@ -57,7 +57,9 @@ def base_url(database: Any) -> Iterator[str]:
     log = open(ARTIFACTS.parent / "artifacts" / "server.log", "w")  # noqa: SIM115
     proc = subprocess.Popen(
         [sys.executable, "-m", "confide.platform.cli", "serve", "--port", str(port)],
-        env=dict(os.environ),
+        # A period of more than 50 cases is released by the export worker (the statistics
+        # journey makes one of each: tests/test_statistics_build.py has the rest).
+        env={**os.environ, "CONFIDE_STATISTICS_INLINE_CASES": "50"},
         stdout=log,
         stderr=subprocess.STDOUT,
     )

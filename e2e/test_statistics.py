@@ -1,7 +1,9 @@
 """Journey (rule 12): a manager opens the annual return from the menu, picks a year,
 sees the tables with hidden figures marked and explained, and downloads the CSV (read
 and checked); no other kind of year offered (the service's is calendar), and the list of
-releases. axe on the pages, and on
+releases. A large year (more cases than the served app's
+``CONFIDE_STATISTICS_INLINE_CASES``) is released by the export worker: its progress page,
+updated by the exports' script, then links to the return. axe on the pages, and on
 the form shown again for a wrong year."""
 
 from __future__ import annotations
@@ -11,11 +13,12 @@ import csv
 import secrets
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 from uuid import uuid4
 
 import asyncpg
 from openpyxl import load_workbook
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 from e2e.artifacts import ARTIFACTS
 from e2e.pages import ConfidePage
@@ -23,10 +26,10 @@ from tests.helpers.environment import OWNER_URL
 from tests.helpers.tenants import TenantRef
 
 
-async def _cases_of_a_year(tenant: TenantRef) -> tuple[int, list[str]]:
+async def _cases_of_a_year(tenant: TenantRef, cases: int = 13) -> tuple[int, list[str]]:
     """A year no other test has released a return for (the tests share the service's
-    database), and twelve cases opened in it from parents and one from a professional:
-    the year and the references."""
+    database), and ``cases`` opened in it, from parents but one from a professional: the
+    year and the references."""
     references = []
     conn = await asyncpg.connect(OWNER_URL)
     try:
@@ -43,7 +46,7 @@ async def _cases_of_a_year(tenant: TenantRef) -> tuple[int, list[str]]:
             staff = await conn.fetchval(
                 "SELECT id FROM staff_users WHERE subject = 'northmoor-cw-1'"
             )
-            for n in range(13):
+            for n in range(cases):
                 reference = f"NM-{year}-S{secrets.randbelow(10**6):06d}"
                 await conn.execute(
                     "INSERT INTO cases (id, tenant_id, reference, contacted_by, topics,"
@@ -131,6 +134,38 @@ def test_a_manager_previews_the_annual_return_and_downloads_the_csv(
     page.get_by_test_id("releases-link").click()
     assert statistics.heading() == "Releases of the annual return"
     assert page.get_by_test_id("release-row").count() >= 1
+    statistics.assert_accessible()
+
+
+def test_a_large_year_is_released_by_the_worker_and_its_progress_shown(
+    sign_in_as: Callable[[Page, str], None],
+    page: Page,
+    tenants: dict[str, TenantRef],
+    export_worker: Any,
+) -> None:
+    with ThreadPoolExecutor(1) as thread:  # Playwright's loop runs in this one
+        year, references = thread.submit(
+            asyncio.run, _cases_of_a_year(tenants["northmoor"], cases=60)
+        ).result()
+    sign_in_as(page, "fiona")
+    page.get_by_test_id("nav-annual-return").click()
+    statistics = ConfidePage(page)
+    page.get_by_test_id("field-year").fill(str(year))
+    page.get_by_test_id("show").click()
+    page.get_by_test_id("release-link").click()
+    page.get_by_test_id("release").click()
+    # Its progress page: the export's live part, put in place by the script as it changes.
+    assert statistics.heading() == f"The return for {year}"
+    assert page.get_by_test_id("export-live").is_visible()
+    statistics.assert_accessible()
+    expect(page.get_by_test_id("view-return")).to_be_visible(timeout=60_000)
+    expect(page.get_by_test_id("export-status")).to_have_text("Ready")
+    statistics.assert_accessible()
+    statistics.screenshot(ARTIFACTS, "annual-return-built")
+    page.get_by_test_id("view-return").click()
+    assert page.get_by_test_id("year-heading").inner_text() == f"Cases opened in {year}"
+    assert "Released" in page.get_by_test_id("released").inner_text()
+    assert not any(reference in page.content() for reference in references)
     statistics.assert_accessible()
 
 

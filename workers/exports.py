@@ -1,6 +1,6 @@
 """Exports built by workers (issue 16): the case bundle task (a subject access release's
-redacted bundle too, issue 17), and the daily job that deletes
-expired export files (``platform/exports``).
+redacted bundle too, issue 17; a large period's annual return too, issue 18), and the
+daily job that deletes expired export files (``platform/exports``).
 
 The build runs step by step, each step in a transaction of its own for the export's tenant
 (``run_for_tenant``, the one place a task sets its tenant), so the page sees its progress:
@@ -10,6 +10,12 @@ the export ready. A failure marks it failed with its kind and is logged by type 
 outage that outlasts the retries too, when they give up: ``unavailable``); a worker
 killed mid-build is redelivered (late acknowledgement, ``task_reject_on_worker_lost``) and
 builds it again from nought, and only one attempt marks it ready.
+
+An annual return (``statistics.services``) runs the same way in its own steps: start (the
+asker still an active manager, the period still releasable, not released meanwhile), the
+period's figures, the disclosure control and the CSV and workbook (both outside a
+transaction: pure), each followed by its progress, then the release kept and audited with
+the export ready in one transaction.
 """
 
 from __future__ import annotations
@@ -22,12 +28,15 @@ from uuid import UUID
 from celery import Task
 
 from confide.platform.casework.access import CaseNotFound, CaseRestricted
+from confide.platform.core.errors import Invalid
 from confide.platform.core.logs import get_logger
 from confide.platform.core.outages import outage_of
 from confide.platform.exports import bundle
 from confide.platform.exports import services as exports
 from confide.platform.exports.schemas import ExportFailure, ExportKind, ExportStatus
 from confide.platform.requests import subject_access
+from confide.platform.statistics import services as statistics
+from confide.platform.statistics.schemas import ReleaseBuild
 from confide.workers.celery_app import celery_app
 from confide.workers.jobs import Run, scheduled_job
 from confide.workers.retries import failure_kind, with_retries
@@ -51,6 +60,8 @@ async def _build(tenant_id: str, export_id: UUID) -> str:
         raise _NotThereYet()
     if found.status not in (ExportStatus.QUEUED, ExportStatus.RUNNING):
         return found.status.value  # built (or failed, or expired) already: nothing again
+    if found.kind is ExportKind.ANNUAL_RETURN:
+        return await _build_annual_return(tenant_id, export_id)
     case_file = await run_for_tenant(tenant_id, _start, export_id, datetime.now(UTC))
     if not isinstance(case_file, bundle.CaseFile):
         return case_file or "gone"
@@ -71,6 +82,34 @@ async def _build(tenant_id: str, export_id: UUID) -> str:
     )
     ready = await run_for_tenant(tenant_id, finish, export_id, content)
     return ExportStatus.READY.value if ready else "already_ready"
+
+
+async def _build_annual_return(tenant_id: str, export_id: UUID) -> str:
+    """A period's annual return, step by step, its progress committed after each."""
+    build = await run_for_tenant(tenant_id, statistics.start_build, export_id)
+    if not isinstance(build, ReleaseBuild):
+        return _failed(build) if isinstance(build, ExportFailure) else build or "gone"
+    figures = await run_for_tenant(tenant_id, statistics.build_figures, build)
+    if figures is None:
+        return "gone"  # the tenant was suspended meanwhile
+    annual = statistics.protected(build.period, figures, build.policy)
+    await run_for_tenant(tenant_id, exports.progress, export_id, 2)
+    files = statistics.return_files(annual)
+    await run_for_tenant(tenant_id, exports.progress, export_id, 3)
+    try:
+        done = await run_for_tenant(tenant_id, statistics.finish_build, build, annual, files)
+    except Invalid:  # the service's kind of year changed meanwhile: nothing was kept
+        failure = ExportFailure.NOT_RELEASABLE
+        await run_for_tenant(tenant_id, exports.fail_build, export_id, failure)
+        return _failed(failure)
+    if isinstance(done, ExportFailure):
+        return _failed(done)
+    return ExportStatus.READY.value if done else "already_ready"
+
+
+def _failed(failure: ExportFailure) -> str:
+    log.warning("export_failed", failure=failure.value)
+    return ExportStatus.FAILED.value
 
 
 async def _start(export_id: UUID, now: datetime) -> bundle.CaseFile | str | None:

@@ -51,7 +51,8 @@ class BundleForm(Form):
         return NewCaseBundle(view=view, include_documents=self.ticked("include_documents"))
 
 
-def _failure(value: str | None) -> str:
+def failure_text(value: str | None) -> str:
+    """Why an export failed, in words (never an error's message)."""
     try:
         return FAILURE_TEXT[ExportFailure(value or "")]
     except ValueError:
@@ -117,7 +118,7 @@ class ExportPages(Controller):
             Form(),
             export=found,
             status_text=STATUS_TEXT,
-            failure=_failure(found.failure) if found.status is ExportStatus.FAILED else None,
+            failure=failure_text(found.failure) if found.status is ExportStatus.FAILED else None,
         )
 
     @get("/exports/{export_id:uuid}/progress", name="export-progress", opt=BACKGROUND_POLL)
@@ -130,12 +131,13 @@ class ExportPages(Controller):
         """The export's live part alone, for the page's script: asked for again and again
         by no one's hand, so it leaves the session's idle timer as it is."""
         found = await exports.get_export(staff, export_id)
+        failed = found.status is ExportStatus.FAILED
         return Template(
             "exports/progress.html",
             context={
                 "export": found,
                 "status_text": STATUS_TEXT,
-                "failure": _failure(found.failure) if found.status is ExportStatus.FAILED else None,
+                "failure": failure_text(found.failure) if failed else None,
             },
             headers={"Cache-Control": "no-store"},
         )

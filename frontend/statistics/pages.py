@@ -5,18 +5,21 @@ from __future__ import annotations
 
 from datetime import timedelta
 from typing import Annotated, Any
+from uuid import UUID
 
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
-from litestar.params import QueryParameter
+from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect, Template
 
-from confide.frontend.forms import date_fields
+from confide.frontend.exports.pages import STATUS_TEXT, failure_text
+from confide.frontend.forms import Form, date_fields
 from confide.frontend.labels import TASK_KIND_LABELS
 from confide.frontend.paging import PageNumber, page_request, paged_template
 from confide.frontend.statistics.forms import PeriodForm, YearForm
 from confide.frontend.templating import form_page, redirect_to
 from confide.platform.core.clock import service_today
+from confide.platform.exports.schemas import ExportStatus
 from confide.platform.identity.schemas import StaffView
 from confide.platform.identity.web import manager
 from confide.platform.statistics import services
@@ -26,6 +29,7 @@ from confide.platform.statistics.schemas import CALENDAR, PERIOD_KINDS, Period
 PAGE = "statistics/annual_return.html"
 CONFIRM = "statistics/release_confirm.html"
 REPORT = "statistics/service_report.html"
+BUILD = "statistics/release_build.html"
 PERIOD = ("start-", "end-")
 YearText = Annotated[str, QueryParameter(name="year", max_length=20)]
 KindText = Annotated[str, QueryParameter(name="period", max_length=20)]
@@ -62,10 +66,15 @@ class StatisticsPages(Controller):
             else None
         )
         unreleased = Period(form.kind(), chosen) if chosen is not None and form.ok else None
+        building = (
+            await services.building_release(unreleased.year, staff, unreleased.kind)
+            if unreleased is not None and kept is None
+            else None
+        )
         return form_page(
             request, PAGE, form, annual=kept.annual if kept else None, kept=kept,
             mark=SUPPRESSED_MARK, chart=chart, kinds=await _offered(),
-            unreleased=None if kept else unreleased,
+            unreleased=None if kept else unreleased, building=building,
         )  # fmt: skip
 
     @get("/annual-return/release", name="annual-return-release")
@@ -92,13 +101,17 @@ class StatisticsPages(Controller):
             )  # fmt: skip
         if kept is not None:
             return _to_return(request, chosen, form.kind())
+        building = await services.building_release(chosen, staff, form.kind())
+        if building is not None:
+            return redirect_to(request, "annual-return-build", export_id=building.id)
         return form_page(request, CONFIRM, form, period=Period(form.kind(), chosen))
 
     @post("/annual-return/release", name="annual-return-make-release")
     async def make_release(
         self, request: Request[Any, Any, Any], staff: NamedDependency[StaffView]
     ) -> Template | Redirect:
-        """Release it (confirmed): made, kept and audited, then shown."""
+        """Release it (confirmed): made, kept and audited, then shown; a large period is
+        built by the export worker, and its progress shown."""
         posted = await request.form()
         form = YearForm(
             {
@@ -107,14 +120,34 @@ class StatisticsPages(Controller):
             }
         )
         chosen = form.year()
+        done = None
         if chosen is not None:
-            await form.save(lambda: services.make_release(chosen, staff, form.kind()))
-        if chosen is None or not form.ok:
+            done = await form.save(lambda: services.make_release(chosen, staff, form.kind()))
+        if chosen is None or done is None or not form.ok:
             return form_page(
                 request, PAGE, form, annual=None, kept=None, mark=SUPPRESSED_MARK,
                 kinds=await _offered(), unreleased=None,
             )  # fmt: skip
+        if done.building is not None:
+            return redirect_to(request, "annual-return-build", export_id=done.building.id)
         return _to_return(request, chosen, form.kind())
+
+    @get("/annual-return/builds/{export_id:uuid}", name="annual-return-build")
+    async def build(
+        self,
+        request: Request[Any, Any, Any],
+        export_id: FromPath[UUID],
+        staff: NamedDependency[StaffView],
+    ) -> Template:
+        """A large period's return being built by the export worker: its progress (a link
+        to look again; with JavaScript, the exports' polling script), then the link to the
+        return once released, or what failed."""
+        found = await services.release_build(export_id, staff)
+        failed = found.status is ExportStatus.FAILED
+        return form_page(
+            request, BUILD, Form(), export=found, status_text=STATUS_TEXT,
+            failure=failure_text(found.failure) if failed else None,
+        )  # fmt: skip
 
     @get("/releases", name="statistics-releases")
     async def releases(

@@ -5,20 +5,22 @@ as the one tidy CSV the council gets (managers). Thin handlers over
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
 import msgspec
-from litestar import Controller, Response, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import JSONBody, QueryParameter
-from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_202_ACCEPTED
 
 from confide.platform.api.schemas import Limit, Offset, PageOut
 from confide.platform.core.pagination import DEFAULT_PAGE_SIZE, PageRequest
+from confide.platform.exports.schemas import ExportView
 from confide.platform.identity.schemas import StaffView
 from confide.platform.identity.web import manager
 from confide.platform.statistics import services
 from confide.platform.statistics.schemas import AnnualReturn, ReleaseView, ServiceReport
+from confide.tenants.resolution import route_path
 
 Year = Annotated[int, QueryParameter(ge=services.YEARS[0], le=services.YEARS[1])]
 # The kind of year: checked by the service (400 naming ``period`` for another); none
@@ -31,6 +33,14 @@ class ReleaseIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 
     year: int
     period: str = ""  # the service's kind of year (its statistics settings)
+
+
+class ReleaseBuilding(msgspec.Struct, kw_only=True):
+    """A period too large to release in a request, being built by the export worker: the
+    export (``status``, ``progress_done`` of ``progress_total``) and where to follow it."""
+
+    export: ExportView
+    poll: str  # GET it until ``status`` is ``ready`` (then the release is kept) or ``failed``
 
 
 class StatisticsController(Controller):
@@ -53,16 +63,24 @@ class StatisticsController(Controller):
 
     @post("/releases", name="api-statistics-release", status_code=HTTP_201_CREATED)
     async def release(
-        self, data: JSONBody[ReleaseIn], staff: NamedDependency[StaffView]
-    ) -> Response[AnnualReturn]:
+        self,
+        request: Request[Any, Any, Any],
+        data: JSONBody[ReleaseIn],
+        staff: NamedDependency[StaffView],
+    ) -> Response[AnnualReturn | ReleaseBuilding]:
         """Release the return of an ended period (managers): made once, kept and audited
         (201); it cannot be changed afterwards (asked again: the one kept, 200, its read
-        audited). 400 naming ``year`` or ``period`` when wrong."""
-        kept, made = await services.make_release(data.year, staff, data.period)
-        annual = services.readable(kept)
-        if not made:
-            await services.audit_read(kept, staff, "json")
-        return Response(annual, status_code=HTTP_201_CREATED if made else HTTP_200_OK)
+        audited). A period of more cases than the service makes in a request is built by
+        the export worker instead: 202 with the export and ``poll``, its address (asked
+        again while it is built: the same export). 400 naming ``year`` or ``period`` when
+        wrong, at once either way."""
+        done = await services.make_release(data.year, staff, data.period)
+        if done.building is not None:
+            poll = route_path(request, "api-export", export_id=done.building.id)
+            building = ReleaseBuilding(export=done.building, poll=poll)
+            return Response(building, status_code=HTTP_202_ACCEPTED)
+        annual = await services.released_read(done, staff)
+        return Response(annual, status_code=HTTP_201_CREATED if done.made else HTTP_200_OK)
 
     @get("/releases", name="api-statistics-releases")
     async def releases(

@@ -202,7 +202,9 @@ MEANINGS: dict[Action, str] = {
     ),
     Action.CASE_ERASED: "a case past retention was erased, its facts kept de-identified",
     # Issue 16, exports
-    Action.EXPORT_REQUESTED: "a case's bundle was asked for, to be built by a worker",
+    Action.EXPORT_REQUESTED: (
+        "a case's bundle, or a large period's annual return, was asked for, to be built by a worker"
+    ),
     Action.EXPORT_BUILT: "a worker built an export and stored it encrypted, with its checksum",
     Action.EXPORT_DOWNLOADED: "an export's file was downloaded by its asker or a manager",
     Action.DISCLOSURE_PACKAGE_DOWNLOADED: (

@@ -241,6 +241,21 @@ class StorageSettings(BaseSettings):
         return value or None
 
 
+class StatisticsSettings(BaseSettings):
+    """The annual return (rule 12): how large a period is made in the manager's request."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="CONFIDE_STATISTICS_", extra="ignore", env_ignore_empty=True
+    )
+
+    inline_cases: int = Field(
+        default=20_000,
+        ge=0,
+        description="a period with more cases than this (kept and erased) is released by the"
+        " export worker, with progress, instead of in the manager's request",
+    )
+
+
 class Settings:
     """All settings, one object per concern."""
 
@@ -251,6 +266,7 @@ class Settings:
         self.web = _load(WebSettings, "CONFIDE_")
         self.tasks = _load(TaskSettings, "CONFIDE_TASK_")
         self.storage = _load(StorageSettings, "CONFIDE_STORAGE_")
+        self.statistics = _load(StatisticsSettings, "CONFIDE_STATISTICS_")
 
 
 def _load(kind: type[_S], prefix: str) -> _S:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
@@ -14,7 +14,7 @@ _SELECT = (
     "SELECT e.id, e.kind, e.case_id, coalesce(c.reference, '') AS case_reference, e.view,"
     " e.include_documents, e.status, e.progress_done, e.progress_total, e.failure,"
     " e.size_bytes, e.sha256, e.requested_by, e.requested_at, e.finished_at, e.expires_at,"
-    " e.started_at"
+    " e.started_at, e.period_kind, e.period_start"
     " FROM exports e LEFT JOIN cases c ON c.tenant_id = e.tenant_id AND c.id = e.case_id"
     " WHERE e.tenant_id = {}"
 )
@@ -39,6 +39,8 @@ def _view(row: dict[str, Any]) -> ExportView:
         finished_at=row["finished_at"],
         expires_at=row["expires_at"],
         started_at=row["started_at"],
+        period_kind=row["period_kind"],
+        period_start=row["period_start"],
     )
 
 
@@ -64,6 +66,35 @@ async def insert_export(
     )
 
 
+async def insert_annual_return(
+    tenant_id: UUID, export_id: UUID, period_kind: str, period_start: date, requested_by: UUID
+) -> bool:
+    """A queued annual return of the period; False when one is queued or running already
+    (the partial unique index ``exports_annual_return_building``: two requests at once
+    make one)."""
+    rows = await raw(
+        "INSERT INTO exports (id, tenant_id, kind, case_id, status, requested_by, period_kind,"
+        " period_start) VALUES ({}, {}, 'annual_return', NULL, 'queued', {}, {}, {})"
+        " ON CONFLICT (tenant_id, period_kind, period_start)"
+        " WHERE kind = 'annual_return' AND status IN ('queued', 'running') DO NOTHING"
+        " RETURNING id",
+        export_id, tenant_id, requested_by, period_kind, period_start,
+    )  # fmt: skip
+    return bool(rows)
+
+
+async def building_annual_return(
+    tenant_id: UUID, period_kind: str, period_start: date
+) -> ExportView | None:
+    """The period's annual return queued or running, if any (at most one: the index)."""
+    rows = await raw(
+        _SELECT + " AND e.kind = 'annual_return' AND e.period_kind = {}"
+        " AND e.period_start = {} AND e.status IN ('queued', 'running')",
+        tenant_id, period_kind, period_start,
+    )  # fmt: skip
+    return _view(rows[0]) if rows else None
+
+
 async def export(tenant_id: UUID, export_id: UUID) -> ExportView | None:
     rows = await raw(_SELECT + " AND e.id = {}", tenant_id, export_id)
     return _view(rows[0]) if rows else None
@@ -74,15 +105,15 @@ async def exports(
     requested_by: UUID | None,
     case_id: UUID | None,
     page: PageRequest,
-    without: ExportKind | None = None,
+    without: tuple[ExportKind, ...] = (),
 ) -> Page[ExportView]:
     """Exports newest first: one person's (or everyone's: None), of one case or all, and
-    of every kind but ``without``."""
+    of every kind but those ``without``."""
     where = ""
     args: list[Any] = [tenant_id]
-    if without is not None:
-        where += " AND e.kind <> {}"
-        args.append(without.value)
+    if without:
+        where += " AND e.kind <> ALL({}::text[])"
+        args.append([kind.value for kind in without])
     if requested_by is not None:
         where += " AND e.requested_by = {}"
         args.append(requested_by)
@@ -146,6 +177,19 @@ async def finish(
         size_bytes,
         sha256,
         expires_at,
+        tenant_id,
+        export_id,
+    )
+    return bool(rows)
+
+
+async def finish_kept(tenant_id: UUID, export_id: UUID) -> bool:
+    """Running to ready with no file (what it built is kept elsewhere: an annual return's
+    release), once: False when another attempt finished it first."""
+    rows = await raw(
+        "UPDATE exports SET status = 'ready', progress_done = progress_total,"
+        " finished_at = now() WHERE tenant_id = {} AND id = {} AND status = 'running'"
+        " RETURNING id",
         tenant_id,
         export_id,
     )

@@ -9,7 +9,7 @@ its file.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from uuid import UUID
 
@@ -27,6 +27,9 @@ class ExportKind(StrEnum):
     # A subject access request's redacted bundle (issue 17): made from the request's kept
     # original and its marks, by the same worker, once a manager approves the release.
     SAR_RELEASE = "sar_release"
+    # A large period's annual return (issue 18): built by the same worker with progress,
+    # kept as the statistics' release (no file of its own, no case); the managers' only.
+    ANNUAL_RETURN = "annual_return"
 
 
 class ExportStatus(StrEnum):
@@ -74,6 +77,9 @@ class ExportView:
     finished_at: datetime | None
     expires_at: datetime | None
     started_at: datetime | None = None  # the last attempt's start (a build starts from nought)
+    # An annual return's period: its kind of year and first day (None for the others).
+    period_kind: str | None = None
+    period_start: date | None = None
 
     def stalled(self, after: timedelta, now: datetime) -> bool:
         """Queued or running, with no attempt begun for ``after``: the broker lost its task,
@@ -87,6 +93,16 @@ class ExportView:
         if self.progress_total <= 0:
             return 0
         return min(100, self.progress_done * 100 // self.progress_total)
+
+    @property
+    def period_label(self) -> str:
+        """An annual return's period as written: "2024", "the financial year 2024-25"."""
+        if self.period_kind is None or self.period_start is None:
+            return ""
+        year = self.period_start.year
+        if self.period_kind == "calendar":
+            return str(year)
+        return f"the {self.period_kind} year {year}-{(year + 1) % 100:02d}"
 
     @property
     def downloadable(self) -> bool:
@@ -140,6 +156,11 @@ class ExportFailure(StrEnum):
     # A release's build that made no progress for ``RELEASE_STALLED_AFTER`` and was asked
     # for again (the requests domain): a worker finishing it later keeps nothing.
     STALLED = "stalled"
+    # An annual return's asker who is no longer an active manager when it is built.
+    NOT_A_MANAGER = "not_a_manager"
+    # An annual return's period that can no longer be released as asked (the service's
+    # kind of year changed, or its cases were erased before the facts kept that kind).
+    NOT_RELEASABLE = "not_releasable"
 
 
 FAILURE_TEXT = {
@@ -147,4 +168,10 @@ FAILURE_TEXT = {
     ExportFailure.ERROR: "Something went wrong building it: ask for it again",
     ExportFailure.UNAVAILABLE: "The service was unavailable while building it: ask for it again",
     ExportFailure.STALLED: "It stopped without finishing and was asked for again",
+    ExportFailure.NOT_A_MANAGER: (
+        "The person who asked for it is no longer a manager: a manager can release it again"
+    ),
+    ExportFailure.NOT_RELEASABLE: (
+        "The period can no longer be released as it was asked for: choose the year again"
+    ),
 }

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from uuid import UUID, uuid4
 
 from confide.platform.audit import services as audit
@@ -53,6 +53,8 @@ Queue = Callable[[UUID, UUID], None]
 _queue: list[Queue] = []
 
 EXPIRED_AT_ONCE = 100
+#: Kinds only managers see (one who asked and is no longer a manager does not either).
+MANAGERS_ONLY = (ExportKind.SAR_RELEASE, ExportKind.ANNUAL_RETURN)
 
 
 def set_queue(queue: Queue) -> None:
@@ -102,6 +104,36 @@ async def _queue_build(
     return await _found(export_id)
 
 
+async def request_annual_return(
+    period_kind: str, period_start: date, staff: StaffView
+) -> ExportView:
+    """Queue a period's annual return (``ExportKind.ANNUAL_RETURN``) for the worker, or the
+    one queued or running already (one per period: two requests at once make one). The
+    statistics domain, which decides a period is too large to release in a request, checks
+    who asks and the period first, and gives the worker what it is made from; audited."""
+    tenant_id = current_tenant_id()
+    export_id = uuid4()
+    if not await queries.insert_annual_return(
+        tenant_id, export_id, period_kind, period_start, staff.id
+    ):
+        building = await queries.building_annual_return(tenant_id, period_kind, period_start)
+        if building is not None:
+            return building
+        raise ExportNotReady()  # it finished between the two statements: asked again, kept
+    await audit.record(
+        Action.EXPORT_REQUESTED, actor_kind="staff", actor_id=staff.id,
+        subject_kind="export", subject_id=export_id, reason_code=ExportKind.ANNUAL_RETURN.value,
+        detail={"period": period_kind, "year": period_start.year},
+    )  # fmt: skip
+    _enqueue(export_id)
+    return await _found(export_id)
+
+
+async def building_annual_return(period_kind: str, period_start: date) -> ExportView | None:
+    """The period's annual return queued or running, if any (its caller checks who asks)."""
+    return await queries.building_annual_return(current_tenant_id(), period_kind, period_start)
+
+
 async def _found(export_id: UUID) -> ExportView:
     found = await queries.export(current_tenant_id(), export_id)
     if found is None:
@@ -113,25 +145,26 @@ async def list_exports(
     staff: StaffView, page: PageRequest, *, case_id: UUID | None = None
 ) -> Page[ExportView]:
     """One's own exports, newest first; a manager sees everyone's, subject access releases
-    too (a caseworker never: they are the managers' work, rule 30)."""
+    and annual returns too (a caseworker never: they are the managers' work, rules 12 and
+    30)."""
     if not works_cases(staff):
         return Page([], total=0, limit=page.limit, offset=page.offset)
     if is_manager(staff):
         return await queries.exports(current_tenant_id(), None, case_id, page)
     return await queries.exports(
-        current_tenant_id(), staff.id, case_id, page, without=ExportKind.SAR_RELEASE
+        current_tenant_id(), staff.id, case_id, page, without=MANAGERS_ONLY
     )
 
 
 async def get_export(staff: StaffView, export_id: UUID) -> ExportView:
     """One export, to whoever asked for it and the managers (anyone else: not found; a
-    subject access release to the managers only)."""
+    subject access release or an annual return to the managers only)."""
     found = await queries.export(current_tenant_id(), export_id)
     if found is None or not works_cases(staff):
         raise ExportNotFound()
     if is_manager(staff):
         return found
-    if found.requested_by != staff.id or found.kind is ExportKind.SAR_RELEASE:
+    if found.requested_by != staff.id or found.kind in MANAGERS_ONLY:
         raise ExportNotFound()
     return found
 
@@ -234,6 +267,19 @@ async def finish_build(export_id: UUID, content: bytes) -> bool:
             detail={"bytes": len(content), "sha256": sha},
         )
     return done
+
+
+async def finish_kept(export_id: UUID) -> bool:
+    """Mark a build ready whose result is kept elsewhere, with no file (an annual return:
+    its release), once: False when another attempt had finished it. Its caller keeps the
+    result in the same transaction, after ``hold_build``."""
+    return await queries.finish_kept(current_tenant_id(), export_id)
+
+
+async def hold_build(export_id: UUID) -> bool:
+    """The export's row held to the end of the transaction if it is still being built
+    (running); False otherwise: two attempts finishing at once take turns."""
+    return await queries.hold_running(current_tenant_id(), export_id)
 
 
 async def fail_build(export_id: UUID, failure: ExportFailure) -> None:

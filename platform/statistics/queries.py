@@ -296,6 +296,21 @@ def _stored(row: dict[str, Any]) -> StoredRelease:
     )
 
 
+async def period_cases(tenant_id: UUID, start: date, end: date, year: int, kind: str) -> int:
+    """How many cases the period's return counts: the kept cases opened in it (from the
+    ``cases_opened`` index alone) and the erased cases' facts of that year (by the tenant's
+    index), as ``year_figures`` counts them. Cheap: it decides whether the return is made in
+    the request or by the export worker."""
+    rows = await raw(
+        "SELECT (SELECT count(*) FROM cases WHERE tenant_id = {} AND opened_on BETWEEN {} AND {})"
+        " + (SELECT count(*) FROM retention_facts WHERE tenant_id = {} AND {} = CASE {}"
+        " WHEN 'calendar' THEN year_opened WHEN 'financial' THEN financial_year_opened"
+        " WHEN 'academic' THEN academic_year_opened END) AS n",
+        tenant_id, start, end, tenant_id, year, kind,
+    )  # fmt: skip
+    return int(rows[0]["n"])
+
+
 async def erased_in(tenant_id: UUID, years: list[int]) -> bool:
     """Whether any case opened in these calendar years was erased before the facts kept
     the financial and academic year it was opened in."""

@@ -8,7 +8,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from uuid import UUID
 
+from confide.platform.exports.schemas import ExportView
+from confide.platform.identity.schemas import StaffView
 from confide.platform.statistics.disclosure import Release
+from confide.tenants.policy.schemas import PolicyView
 
 # Age of the child or young person when the case was opened; "unknown" for an anonymous
 # enquiry or no date of birth. The same bands as the facts an erased case leaves
@@ -214,6 +217,27 @@ class StoredRelease:
     csv_sha256: str
     xlsx: bytes
     xlsx_sha256: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReleaseMade:
+    """What releasing a period did: the release (made now, ``made``; or kept before), or,
+    for a period too large to make in a request, the export the worker builds it in."""
+
+    kept: StoredRelease | None = None
+    made: bool = False
+    building: ExportView | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ReleaseBuild:
+    """An annual return the export worker builds: the export, its period, and the manager
+    who asked (the release is theirs, audited as made by them)."""
+
+    export: ExportView
+    period: Period
+    staff: StaffView
+    policy: PolicyView  # the service's settings at the start: threshold, rounding, labels
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,9 +8,10 @@ import hashlib
 import io
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from operator import attrgetter
 from typing import Any
+from uuid import UUID
 
 from openpyxl import Workbook
 
@@ -21,7 +22,16 @@ from confide.platform.core.clock import service_today
 from confide.platform.core.db import current_tenant_id
 from confide.platform.core.errors import Conflict, Invalid, NotFound
 from confide.platform.core.pagination import MAX_PAGE_SIZE, Page, PageRequest
-from confide.platform.identity.schemas import StaffView
+from confide.platform.core.settings import get_settings
+from confide.platform.exports import services as exports
+from confide.platform.exports.schemas import (
+    ExportFailure,
+    ExportKind,
+    ExportNotFound,
+    ExportView,
+)
+from confide.platform.identity.schemas import StaffStatus, StaffView
+from confide.platform.identity.staff import get_staff
 from confide.platform.statistics import queries
 from confide.platform.statistics.disclosure import (
     SUPPRESSED_MARK,
@@ -52,12 +62,15 @@ from confide.platform.statistics.schemas import (
     CaseCount,
     Download,
     Period,
+    ReleaseBuild,
+    ReleaseMade,
     ReleaseView,
     ServiceReport,
     StoredRelease,
     YearFigures,
 )
 from confide.tenants.policy.queries import OneKindOfYear
+from confide.tenants.policy.schemas import PolicyView
 from confide.tenants.policy.services import get_policy
 
 #: The years a return can be asked for (the service's records begin long after 2000).
@@ -201,7 +214,12 @@ def topic_table(figures: YearFigures, topics: Sequence[str]) -> CountTable:
 async def _computed(period: Period) -> AnnualReturn:
     """The return computed from the records now: only ever kept as a period's release."""
     figures = await year_figures(period.year, period.kind)
-    policy = await get_policy()
+    return protected(period, figures, await get_policy())
+
+
+def protected(period: Period, figures: YearFigures, policy: PolicyView) -> AnnualReturn:
+    """The period's figures in the return's tables under the service's disclosure control
+    (its threshold and rounding): pure, so the worker runs it outside a transaction."""
     threshold, rounded = policy.stats_suppression_threshold, policy.stats_round_to_5
     return AnnualReturn(
         year=period.year,
@@ -309,26 +327,112 @@ async def audit_read(kept: StoredRelease, staff: StaffView, fmt: str) -> None:
     )  # fmt: skip
 
 
-async def make_release(year: int, staff: StaffView, kind: str = "") -> tuple[StoredRelease, bool]:
-    """Release the return of a completed period (managers, after confirming): made now,
-    kept and audited (rule 12); the one kept already when it was released before (then
-    False: nothing made, and the caller shows it as a read). Never made again: every
-    later preview and download is the kept release byte for byte."""
+#: How long a period's annual return may sit queued or running with no attempt begun
+#: before a manager's request to release the period asks for it again (as a subject access
+#: release's, ``requests.subject_access.RELEASE_STALLED_AFTER``): a task the broker lost,
+#: or an outage that also kept the failure from being recorded.
+BUILD_STALLED_AFTER = timedelta(minutes=30)
+#: The worker's steps: the figures, the disclosure control, the CSV and workbook, kept.
+BUILD_STEPS = 4
+
+
+async def _checked(year: int, staff: StaffView, kind: str) -> Period:
+    """A period a manager may release: a kind offered, within range, ended, the service's
+    own kind of year (400 naming ``year`` or ``period`` otherwise)."""
     _manager(staff)
     kind = kind or await year_kind()
     period = check_return_year(year, kind)
     await _check_tenant_kind(kind)
-    tenant = current_tenant_id()
-    kept = await queries.release_of(tenant, kind, period.start)
+    return period
+
+
+async def make_release(year: int, staff: StaffView, kind: str = "") -> ReleaseMade:
+    """Release the return of a completed period (managers, after confirming): made, kept
+    and audited (rule 12); the one kept already when it was released before (then not
+    ``made``: the caller shows it as a read). A period with more cases than
+    ``CONFIDE_STATISTICS_INLINE_CASES`` is not made here but by the export worker, with
+    progress (``building``: the export, the one already queued or running when there is
+    one). Every check is made here first, so a wrong period is refused at once. Never made
+    again: every later preview and download is the kept release byte for byte."""
+    period = await _checked(year, staff, kind)
+    kept = await queries.release_of(current_tenant_id(), period.kind, period.start)
+    if kept is not None:
+        return ReleaseMade(kept=kept)
+    await _check_not_erased(period)
+    building = await _building(period)
+    if building is None and await _large(period):
+        building = await exports.request_annual_return(period.kind, period.start, staff)
+    if building is not None:
+        return ReleaseMade(building=building)
+    kept, made = await _made_now(period, staff)
+    return ReleaseMade(kept=kept, made=made)
+
+
+async def release_now(year: int, staff: StaffView, kind: str = "") -> tuple[StoredRelease, bool]:
+    """``make_release`` made in this transaction whatever the period's size (the benchmark
+    measures it so): the release and whether it was made now."""
+    period = await _checked(year, staff, kind)
+    kept = await queries.release_of(current_tenant_id(), period.kind, period.start)
     if kept is not None:
         return kept, False
     await _check_not_erased(period)
+    return await _made_now(period, staff)
+
+
+async def _large(period: Period) -> bool:
+    """More cases in the period (kept and erased) than a request makes a return of."""
+    cases = await queries.period_cases(
+        current_tenant_id(), period.start, period.end, period.year, period.kind
+    )
+    return cases > get_settings().statistics.inline_cases
+
+
+async def _building(period: Period) -> ExportView | None:
+    """The period's annual return queued or running, unless it stalled (then it is marked
+    failed, and a worker that still finishes it finds the period kept or keeps it once)."""
+    building = await exports.building_annual_return(period.kind, period.start)
+    if building is not None and building.stalled(BUILD_STALLED_AFTER, datetime.now(UTC)):
+        await exports.fail_build(building.id, ExportFailure.STALLED)
+        return None
+    return building
+
+
+async def building_release(year: int, staff: StaffView, kind: str = "") -> ExportView | None:
+    """The period's annual return being built by the worker, if any (managers)."""
+    period = await _checked(year, staff, kind)
+    return await exports.building_annual_return(period.kind, period.start)
+
+
+async def release_build(export_id: UUID, staff: StaffView) -> ExportView:
+    """An annual return's export, for its progress page (managers; another kind: not
+    found)."""
+    _manager(staff)
+    found = await exports.get_export(staff, export_id)
+    if found.kind is not ExportKind.ANNUAL_RETURN:
+        raise ExportNotFound()
+    return found
+
+
+async def _made_now(period: Period, staff: StaffView) -> tuple[StoredRelease, bool]:
     annual = await _computed(period)
+    return await _keep(period, staff, annual, return_files(annual))
+
+
+def return_files(annual: AnnualReturn) -> tuple[bytes, str, bytes, str]:
+    """The release's CSV and workbook and their SHA-256: pure (the worker's own step)."""
     csv_bytes, xlsx_bytes = return_csv(annual).encode(), return_xlsx(annual)
-    files = (csv_bytes, _sha256(csv_bytes), xlsx_bytes, _sha256(xlsx_bytes))
+    return (csv_bytes, _sha256(csv_bytes), xlsx_bytes, _sha256(xlsx_bytes))
+
+
+async def _keep(
+    period: Period, staff: StaffView, annual: AnnualReturn, files: tuple[bytes, str, bytes, str]
+) -> tuple[StoredRelease, bool]:
+    """Keep the period's release as made by ``staff`` and audit it; the one kept first when
+    another request or build kept one meanwhile (then not made: nothing twice)."""
+    tenant = current_tenant_id()
     try:
         made = await queries.add_release(
-            tenant, staff.id, period.start, period.end, annual, files, kind
+            tenant, staff.id, period.start, period.end, annual, files, period.kind
         )
     except OneKindOfYear:  # the policy's kind changed meanwhile (the database holds it)
         raise Invalid(
@@ -336,16 +440,76 @@ async def make_release(year: int, staff: StaffView, kind: str = "") -> tuple[Sto
                        "kind its statistics settings name"}
         ) from None  # fmt: skip
     if made is None:  # another manager's request kept it first: theirs is the release
-        raced = await queries.release_of(tenant, kind, period.start)
+        raced = await queries.release_of(tenant, period.kind, period.start)
         assert raced is not None
         return raced, False
     await audit.record(
         Action.STATISTICS_RELEASE_MADE, actor_kind="staff", actor_id=staff.id,
         subject_kind="statistics_release", subject_id=made.id,
-        detail={"period": kind, "year": year, "csv_sha256": made.csv_sha256,
+        detail={"period": period.kind, "year": period.year, "csv_sha256": made.csv_sha256,
                 "xlsx_sha256": made.xlsx_sha256},
     )  # fmt: skip
     return made, True
+
+
+# The export worker's side (``workers/exports.py``): a large period's return built step by
+# step, each step's progress committed, the release kept and the export ready together.
+
+
+async def start_build(export_id: UUID) -> ReleaseBuild | ExportFailure | str:
+    """Start building the annual return of export ``export_id`` (queued to running, from
+    nought): what it is built for, or why not: "gone" (finished by another attempt, or
+    not there), "already_ready" (the period was released meanwhile: the export is ready
+    and nothing is made twice), or the failure it was marked failed with, in this
+    transaction (the asker no longer an active manager; the period no longer releasable
+    as asked)."""
+    started = await exports.start_build(export_id, BUILD_STEPS)
+    if started is None or started.kind is not ExportKind.ANNUAL_RETURN:
+        return "gone"
+    assert started.period_kind is not None
+    assert started.period_start is not None
+    period = Period(started.period_kind, started.period_start.year)
+    staff = await get_staff(started.requested_by)
+    if staff is None or staff.status is not StaffStatus.ACTIVE or not is_manager(staff):
+        await exports.fail_build(export_id, ExportFailure.NOT_A_MANAGER)
+        return ExportFailure.NOT_A_MANAGER
+    if await queries.release_of(current_tenant_id(), period.kind, period.start) is not None:
+        await exports.finish_kept(export_id)
+        return "already_ready"
+    try:
+        check_completed(period)
+        await _check_tenant_kind(period.kind)
+        await _check_not_erased(period)
+    except Invalid:
+        await exports.fail_build(export_id, ExportFailure.NOT_RELEASABLE)
+        return ExportFailure.NOT_RELEASABLE
+    return ReleaseBuild(export=started, period=period, staff=staff, policy=await get_policy())
+
+
+async def build_figures(build: ReleaseBuild) -> YearFigures:
+    """The period's figures (one statement), then the first step's progress."""
+    figures = await year_figures(build.period.year, build.period.kind)
+    await exports.progress(build.export.id, 1)
+    return figures
+
+
+async def finish_build(
+    build: ReleaseBuild, annual: AnnualReturn, files: tuple[bytes, str, bytes, str]
+) -> bool | ExportFailure:
+    """The built return kept as the period's release, audited as made by the manager who
+    asked, and the export ready, in this one transaction; False when another attempt had
+    finished the export (nothing kept). A release kept meanwhile is the period's: the
+    export is ready and nothing is made twice. The asker no longer an active manager
+    (checked again): failed, nothing kept. ``Invalid`` when the service's kind of year
+    changed meanwhile (the statement failed: the caller marks it failed afresh)."""
+    if not await exports.hold_build(build.export.id):
+        return False
+    staff = await get_staff(build.staff.id)
+    if staff is None or staff.status is not StaffStatus.ACTIVE or not is_manager(staff):
+        await exports.fail_build(build.export.id, ExportFailure.NOT_A_MANAGER)
+        return ExportFailure.NOT_A_MANAGER
+    await _keep(build.period, staff, annual, files)
+    return await exports.finish_kept(build.export.id)
 
 
 def _sha256(content: bytes) -> str:
@@ -360,6 +524,16 @@ async def annual_return(year: int, staff: StaffView, kind: str = "") -> AnnualRe
     kept = await released(year, staff, kind)
     annual = readable(kept)
     await audit_read(kept, staff, "json")
+    return annual
+
+
+async def released_read(done: ReleaseMade, staff: StaffView) -> AnnualReturn:
+    """A release just made, or the one kept before, as the API answers it: the latter's
+    read audited."""
+    assert done.kept is not None
+    annual = readable(done.kept)
+    if not done.made:
+        await audit_read(done.kept, staff, "json")
     return annual
 
 
