@@ -8,18 +8,18 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from jinja2 import pass_context
-from litestar import Request
+from litestar import MediaType, Request
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_303_SEE_OTHER, HTTP_400_BAD_REQUEST
 from litestar.template.config import TemplateConfig
 
 from confide.frontend.static import asset_url
-from confide.platform.core.clock import uk_datetime
+from confide.platform.core.clock import uk_date, uk_datetime
 from confide.platform.identity.idempotency import new_key
 from confide.platform.identity.web import current_staff
 from confide.platform.notifications.services import header_unread
-from confide.tenants.resolution import request_tenant, route_path
+from confide.tenants.resolution import request_tenant, route_path, route_paths
 
 if TYPE_CHECKING:
     from confide.frontend.forms import Form
@@ -50,7 +50,11 @@ def redirect_to(
 
 @pass_context
 def _url(context: Mapping[str, Any], name: str, **params: Any) -> str:
-    """Templates: ``url("case", case_id=case.id)``, as ``page_url``."""
+    """Templates: ``url("case", case_id=case.id)``, as ``page_url``. A page made with
+    ``page_context`` has its own ``url`` instead, which Jinja calls without its context:
+    for a function marked ``pass_context`` Jinja copies the whole context at each call
+    made in a loop or after a block's ``set`` (``Context.derived``), and a page makes
+    dozens of links (a twelfth of the case page's CPU with this one)."""
     return page_url(context["request"], name, **params)
 
 
@@ -62,6 +66,7 @@ def _start_url(context: Mapping[str, Any], slug: str) -> str:
 
 def _register_filters(engine: JinjaTemplateEngine) -> None:
     engine.engine.filters["uk_datetime"] = uk_datetime
+    engine.engine.filters["uk_date"] = uk_date
     engine.engine.globals["url"] = _url
     engine.engine.globals["start_url"] = _start_url
     engine.engine.globals["asset_url"] = asset_url
@@ -97,9 +102,11 @@ def tenant_site(request: Request[Any, Any, Any]) -> str:
 
 
 def page_context(request: Request[Any, Any, Any] | None, **extra: Any) -> dict[str, Any]:
-    """What every page template needs: the service name, where home is, who is signed in."""
+    """What every page template needs: the service name, where home is, who is signed
+    in, and ``url`` for this request (``route_paths``; see ``_url``)."""
     tenant = request_tenant(request) if request is not None else None
     return {
+        **({"url": route_paths(request)} if request is not None else {}),
         "tenant": tenant,
         "service_name": tenant.display_name if tenant else PLATFORM_NAME,
         "home_url": home_url(request) if request is not None else "/",
@@ -123,5 +130,6 @@ def form_page(
     return Template(
         template,
         context=page_context(request, form=form, errors=errors, anchors=form.anchors, **extra),
+        media_type=MediaType.HTML,  # not guessed again from the name at every response
         status_code=HTTP_400_BAD_REQUEST if errors else status_code or 200,
     )

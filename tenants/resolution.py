@@ -202,13 +202,23 @@ def _before_transaction(scope: Scope) -> BeforeTransaction | None:
     return hook if callable(hook) else None
 
 
+_BODILESS = frozenset({"GET", "HEAD"})
+_FRAMING = frozenset({b"content-length", b"transfer-encoding"})
+
+
 async def read_body(scope: Scope, receive: Receive) -> None:
     """Read the whole body before any database connection is taken, within
     ``CONFIDE_BODY_TIMEOUT`` (else 408) and the size limit (else 413).
 
     Litestar keeps the body in the scope's state, where the handler finds it. A
     client sending a byte a second then holds a socket, never a pool connection.
+    A ``GET`` or ``HEAD`` that declares no body (neither length nor chunks: HTTP/1.1 then
+    has none) has nothing to wait for, and skips the request object and timer.
     """
+    if scope.get("method") in _BODILESS and not any(
+        name in _FRAMING for name, _ in scope.get("headers", ())
+    ):
+        return
     request: Request[Any, Any, Any] = Request(scope, receive)
     try:
         async with asyncio.timeout(get_settings().web.body_timeout):
@@ -262,9 +272,16 @@ def reverse(app: Litestar, name: str, **params: Any) -> str:
     """``app.route_reverse``, remembered: Litestar sorts and walks the route's variants on
     every call, a twelfth of the dashboard's CPU with a link per case. The path is cut
     once around marked parameters; each later call fills the marks."""
+    return _reverse(app, app.state.setdefault(_TEMPLATES, {}), name, params)
+
+
+def _reverse(
+    app: Litestar,
+    templates: dict[tuple[str, frozenset[str]], list[str] | None],
+    name: str,
+    params: Mapping[str, Any],
+) -> str:
     key = (name, frozenset(params))
-    templates: dict[tuple[str, frozenset[str]], list[str] | None]
-    templates = app.state.setdefault(_TEMPLATES, {})
     if key not in templates:
         try:
             marked = app.route_reverse(name, **{p: f"{_MARK}{p}{_MARK}" for p in params})
@@ -277,18 +294,31 @@ def reverse(app: Litestar, name: str, **params: Any) -> str:
     return "".join(piece if n % 2 == 0 else str(params[piece]) for n, piece in enumerate(pieces))
 
 
+def route_paths(request: Request[Any, Any, Any]) -> Callable[..., str]:
+    """``route_path`` for the many links of one request (a page has dozens): the tenant,
+    how the browser addresses it and the remembered routes are looked up once."""
+    app = request.app
+    templates = app.state.setdefault(_TEMPLATES, {})
+    tenant = request_tenant(request)
+    if tenant is None:
+        return lambda name, **params: _reverse(app, templates, name, params)
+    slug = tenant.slug
+    prefix = "" if tenant_base_path(request, tenant) else f"/t/{slug}"
+
+    def path(name: str, **params: Any) -> str:
+        found = _reverse(app, templates, name, {"tenant_slug": slug, **params})
+        if prefix and found.startswith(prefix):
+            return found[len(prefix) :] or "/"
+        return found
+
+    return path
+
+
 def route_path(request: Request[Any, Any, Any], name: str, **params: Any) -> str:
     """The path the browser uses for the tenant page (or API route) named ``name``: built
     from the route's name, never by joining strings, so a moved route moves every link.
     On the tenant's own host (``<slug>.<base domain>``) the ``/t/<slug>`` part is left out."""
-    tenant = request_tenant(request)
-    if tenant is None:
-        return reverse(request.app, name, **params)
-    path = reverse(request.app, name, tenant_slug=tenant.slug, **params)
-    prefix = f"/t/{tenant.slug}"
-    if not tenant_base_path(request, tenant) and path.startswith(prefix):
-        return path[len(prefix) :] or "/"
-    return path
+    return route_paths(request)(name, **params)
 
 
 def provide_tenant(request: Request[Any, Any, Any], tenant_slug: FromPath[str]) -> TenantView:

@@ -219,6 +219,10 @@ async def test_a_contact_recorded_in_error_is_corrected_by_a_new_version(
     assert (first["version"], first["kind"], first["summary"]) == (1, "phone", "Mum rang")
     unknown = await post(aisha, f"{path}/contacts/{uuid.uuid4()}/corrections", correction)
     assert unknown.status_code == 404
+    # A correction names the contact by its first version: a later version's id would
+    # start a second chain of versions (the contact shown twice).
+    by_version = await post(aisha, f"{path}/contacts/{view['id']}/corrections", correction)
+    assert by_version.status_code == 404
 
     [only] = (await aisha.get(path)).json()["contacts"]
     assert only["version"] == 2

@@ -10,7 +10,7 @@ from uuid import uuid4
 
 from litestar import Request
 
-from confide.frontend.templating import page_url
+from confide.frontend.templating import page_context, page_url
 from confide.platform.core.db import tenant_transaction
 from confide.tenants.resolution import VIA_HOST
 from tests.helpers.tenants import TenantRef
@@ -44,6 +44,11 @@ async def test_a_link_is_the_named_routes_path_on_either_address(
     by_host = _request(app, northmoor, via_host=True)
     assert page_url(by_host, "case", case_id=case_id) == f"/cases/{case_id}"
     assert page_url(by_host, "dashboard") == "/dashboard"
+    # A page's own url() (page_context), which templates call without Jinja's context.
+    for request in (by_path, by_host):
+        url = page_context(request)["url"]
+        assert url("case", case_id=case_id) == page_url(request, "case", case_id=case_id)
+        assert url("start") == page_url(request, "start")
 
 
 def test_every_route_has_a_name(pool: None) -> None:

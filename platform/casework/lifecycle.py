@@ -205,7 +205,7 @@ async def correct_contact(
         contact_id=contact_id,
         version=latest.version + 1,
     )
-    return await queries.contact(version_id)
+    return await queries.contact(tenant_id, version_id)
 
 
 async def reopen(case_id: UUID, staff: StaffView, data: Reopen) -> CaseView:

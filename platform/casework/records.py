@@ -233,7 +233,7 @@ async def add_contact(case_id: UUID, staff: StaffView, data: NewContact) -> Cont
             access, staff, Action.SAFE_CONTACT_EXCEPTION, reason_code=data.kind.value,
             contact_id=contact_id,
         )  # fmt: skip
-    return await queries.contact(contact_id)
+    return await queries.contact(current_tenant_id(), contact_id)
 
 
 async def add_note(case_id: UUID, staff: StaffView, data: NewNote) -> NoteView:

@@ -330,9 +330,13 @@ async def reviews_due(
         " ORDER BY r.reviewed_at DESC, r.id LIMIT 1), k.review_due) AS due FROM consents k"
         " WHERE k.tenant_id = {} AND k.case_id = s.case_id ORDER BY k.version DESC LIMIT 1)"
         " cur ON true"
-        " JOIN cases c ON c.tenant_id = {} AND c.id = s.case_id"
+        # The open case looked up from it the same way: joined, a planner expecting the
+        # scope to hold every open case (it cannot tell how many have nobody assigned)
+        # read them all into a hash, 565 ms at 90,000 open cases (47 ms looked up).
+        " JOIN LATERAL (SELECT c.tenant_id, c.id, c.reference, c.subject_id FROM cases c"
+        " WHERE c.tenant_id = {} AND c.id = s.case_id AND c.status = 'open' LIMIT 1) c ON true"
         " LEFT JOIN people p ON p.tenant_id = c.tenant_id AND p.id = c.subject_id"
-        " WHERE c.status = 'open' AND cur.due <= {} ORDER BY cur.due, c.reference",
+        " WHERE cur.due <= {} ORDER BY cur.due, c.reference",
         *args,
         tenant_id,
         tenant_id,
@@ -850,7 +854,10 @@ async def disclosure_row(
 # it newest first, how many there are, and the case's open tasks (every kind). It reads
 # case work's tables beside consent's, so it lives with the later domain. Each branch is
 # skipped unless its kind is asked for ($3). $1 tenant, $2 case, $3 kinds, $4 limit,
-# $5 offset, $6 a parent's view (shared side only).
+# $5 offset, $6 a parent's view (shared side only). A contact's later versions are looked
+# for among its own case's contacts (a correction is made on the contact's case): matched
+# on the first version's id alone, the planner hashed every contact of the tenant, a second
+# a case page at 5,000,000 contacts.
 _TIMELINE_COLUMNS = """(SELECT count(*) FROM t) AS total__,
        ARRAY(SELECT ROW(t.kind, t.at, t.item_id, t.by_name, t.detail::text) FROM t
               ORDER BY t.at DESC, t.item_id LIMIT $4 OFFSET $5) AS items__,
@@ -870,6 +877,7 @@ WITH t AS (
      WHERE 'contact' = ANY($3) AND x.tenant_id = $1 AND x.case_id = $2
        AND (NOT $6 OR x.side = 'shared')
        AND NOT EXISTS (SELECT 1 FROM case_contacts y WHERE y.tenant_id = x.tenant_id
+                          AND y.case_id = x.case_id
                           AND y.original_id = coalesce(x.original_id, x.id)
                           AND y.version > x.version)
     UNION ALL

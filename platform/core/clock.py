@@ -23,6 +23,11 @@ def uk_datetime(moment: datetime | None) -> str:
     return f"{local.day} {local:%B %Y} at {local:%-I:%M%p}".replace("AM", "am").replace("PM", "pm")
 
 
+def uk_date(day: date) -> str:
+    """A date as people in England read it: 25 November 2026 (the pages' ``uk_date`` filter)."""
+    return f"{day.day} {day:%B %Y}"
+
+
 def service_today() -> date:
     """Today's date in England."""
     return service_date(datetime.now(UTC))

@@ -146,6 +146,9 @@ async def insert_request(
 
 # Whom one request is about (rule 30): a subject access request's recorded data subject,
 # or else the case's young person; a person merged into another is shown as the survivor.
+# The person is joined on a CASE, not a coalesce: under row-level security PostgreSQL
+# treats a coalesce as possibly leaky and will not make it an index condition, so the
+# join read every person of the tenant (900 ms a request at 2,200,000 people).
 _SUBJECT = (
     ", coalesce(m.id, p.id) AS subject_person_id,"
     " coalesce(m.first_name, p.first_name) || ' ' || coalesce(m.last_name, p.last_name)"
@@ -157,7 +160,8 @@ _SUBJECT = (
 _SUBJECT_FROM = (
     " LEFT JOIN subject_access_requests s ON s.tenant_id = r.tenant_id AND s.request_id = r.id"
     " LEFT JOIN people p ON p.tenant_id = r.tenant_id"
-    " AND p.id = coalesce(s.subject_person_id, c.subject_id)"
+    " AND p.id = CASE WHEN s.subject_person_id IS NULL THEN c.subject_id"
+    " ELSE s.subject_person_id END"
     " LEFT JOIN people m ON m.tenant_id = p.tenant_id AND m.id = p.merged_into"
 )
 
