@@ -618,6 +618,7 @@ async def test_a_threshold_changed_while_it_is_built_is_the_one_the_release_is_k
         if not rows:
             await as_tenant(owner_conn, northmoor, "DELETE FROM tenant_policies")
     assert kept["t"] == before + 3
+    await _give_back(owner_conn, northmoor, year)
 
 
 def test_an_annual_return_asked_for_is_labelled_so_in_the_audit_trail() -> None:
