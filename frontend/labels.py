@@ -174,6 +174,24 @@ FIELD_LABELS = {
 }
 if _unlabelled := set(Action) - set(ACTION_LABELS):
     raise RuntimeError(f"audit actions without a label: {sorted(_unlabelled)}")
+# An action whose words depend on its entry's reason code (an export's kind, where the
+# service records it so): these first, then ``ACTION_LABELS``.
+ACTION_REASON_LABELS: dict[tuple[str, str], str] = {
+    (Action.EXPORT_REQUESTED, "annual_return"): "Asked for the annual return",
+}
+
+
+def action_label(action: str, reason_code: str | None = None) -> str:
+    """An audit entry's action in words, by its reason code where that changes them (an
+    annual return asked for is not a case bundle); an unknown action as it is."""
+    if reason_code is not None and (action, reason_code) in ACTION_REASON_LABELS:
+        return ACTION_REASON_LABELS[(action, reason_code)]
+    try:
+        return ACTION_LABELS[Action(action)]
+    except ValueError:
+        return action
+
+
 DECISION_LABELS = {
     Decision.FULL: "Yes, with any of the service's professional roles that need it",
     Decision.RESTRICTED: "Only with named professional roles",
@@ -286,6 +304,7 @@ LABELS: dict[str, object] = {
     "direction": DIRECTION_LABELS,
     "grounds": GROUNDS_LABELS,
     "action": ACTION_LABELS,
+    "action_label": action_label,
     "decision": DECISION_LABELS,
     "decision_summary": DECISION_SUMMARY_LABELS,
     "given_by": GIVEN_BY_LABELS,

@@ -610,3 +610,52 @@ def test_the_cases_first_contacts_are_filled_in_as_the_old_per_case_computation(
         {"first_contact_kind", "first_reply_at"}
     )
     assert _first_contacts(url, [*tenants.values()], OLD_FIRST_CONTACTS) == old
+
+
+# The annual return's export undone (exports 2026-11-30T04:51:42): its rows deleted tenant by
+# tenant, since the owner is bound by the row-level policy too, and the checks added back.
+ANNUAL_RETURN_EXPORTS = "2026-11-30T04:51:42:000000"
+
+
+def test_the_annual_return_exports_are_undone_with_rows_present(scratch_database: str) -> None:
+    """Seen red: a plain DELETE, as the owner with no tenant set, deleted nothing, and the
+    kind check added back failed on the annual return's row."""
+    url = scratch_database
+    before = _fact_step(url, "before", "exports=all")
+    assert before.returncode == 0, before.stderr
+    tenants = {"a": uuid.uuid4(), "b": uuid.uuid4()}
+
+    async def setup() -> None:
+        await _add_tenants(url, tenants, "exports")
+        for tenant in tenants.values():
+            staff = uuid.uuid4()
+            await _as(
+                url, tenant,
+                "INSERT INTO staff_users (id, tenant_id, issuer, subject, display_name)"
+                " VALUES ($1, $2, 'https://idp.example', 'manager', 'A manager')",
+                staff, tenant,
+            )  # fmt: skip
+            for status in ("ready", "running"):
+                await _as(
+                    url, tenant,
+                    "INSERT INTO exports (id, tenant_id, kind, status, requested_by,"
+                    " period_kind, period_start) VALUES ($1, $2, 'annual_return', $3, $4,"
+                    " 'calendar', DATE '2024-01-01')",
+                    uuid.uuid4(), tenant, status, staff,
+                )  # fmt: skip
+
+    run_async(setup())
+    back = _fact_step(url, "back", ANNUAL_RETURN_EXPORTS, "exports")
+    assert back.returncode == 0, back.stderr
+    for tenant in tenants.values():
+        assert run_async(_as(url, tenant, "SELECT id FROM exports")) == []
+    checks = run_async(
+        _as(
+            url, tenants["a"],
+            "SELECT pg_get_constraintdef(oid) AS d FROM pg_constraint"
+            " WHERE conname = 'exports_kind_check'",
+        )
+    )  # fmt: skip
+    assert "annual_return" not in checks[0]["d"]
+    again = _fact_step(url, "forwards", "exports")
+    assert again.returncode == 0, again.stderr

@@ -97,11 +97,15 @@ async def _build_annual_return(tenant_id: str, export_id: UUID) -> str:
     files = statistics.return_files(annual)
     await run_for_tenant(tenant_id, exports.progress, export_id, 3)
     try:
-        done = await run_for_tenant(tenant_id, statistics.finish_build, build, annual, files)
+        done = await run_for_tenant(
+            tenant_id, statistics.finish_build, build, figures, annual, files
+        )
     except Invalid:  # the service's kind of year changed meanwhile: nothing was kept
         failure = ExportFailure.NOT_RELEASABLE
         await run_for_tenant(tenant_id, exports.fail_build, export_id, failure)
         return _failed(failure)
+    if done is None:
+        return "gone"  # the tenant was suspended meanwhile: nothing kept, as at the start
     if isinstance(done, ExportFailure):
         return _failed(done)
     return ExportStatus.READY.value if done else "already_ready"
@@ -155,7 +159,7 @@ def build_export(self: Task[Any, Any], tenant_id: str, export_id: str) -> str | 
 
 async def _run(tenant_id: str, export_id: UUID) -> str:
     try:
-        return await _build(tenant_id, export_id)
+        outcome = await _build(tenant_id, export_id)
     except _NotThereYet:
         raise
     except Exception as error:
@@ -164,6 +168,9 @@ async def _run(tenant_id: str, export_id: UUID) -> str:
         log.error("export_failed", failure=ExportFailure.ERROR.value, error=failure_kind(error))
         await run_for_tenant(tenant_id, exports.fail_build, export_id, ExportFailure.ERROR)
         return ExportStatus.FAILED.value
+    # What the attempt came to, in a word: ready, failed, gone, already_ready or a status.
+    log.info("export_build_done", outcome=outcome)
+    return outcome
 
 
 @scheduled_job("exports.expire", every=timedelta(hours=1))

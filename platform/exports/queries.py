@@ -14,7 +14,7 @@ _SELECT = (
     "SELECT e.id, e.kind, e.case_id, coalesce(c.reference, '') AS case_reference, e.view,"
     " e.include_documents, e.status, e.progress_done, e.progress_total, e.failure,"
     " e.size_bytes, e.sha256, e.requested_by, e.requested_at, e.finished_at, e.expires_at,"
-    " e.started_at, e.period_kind, e.period_start"
+    " e.started_at, e.progressed_at, e.period_kind, e.period_start"
     " FROM exports e LEFT JOIN cases c ON c.tenant_id = e.tenant_id AND c.id = e.case_id"
     " WHERE e.tenant_id = {}"
 )
@@ -39,6 +39,7 @@ def _view(row: dict[str, Any]) -> ExportView:
         finished_at=row["finished_at"],
         expires_at=row["expires_at"],
         started_at=row["started_at"],
+        progressed_at=row["progressed_at"],
         period_kind=row["period_kind"],
         period_start=row["period_start"],
     )
@@ -142,7 +143,7 @@ async def start(tenant_id: UUID, export_id: UUID, total: int) -> ExportView | No
 
 async def progress(tenant_id: UUID, export_id: UUID, done: int) -> None:
     await raw(
-        "UPDATE exports SET progress_done = least({}, progress_total)"
+        "UPDATE exports SET progress_done = least({}, progress_total), progressed_at = now()"
         " WHERE tenant_id = {} AND id = {} AND status = 'running'",
         done,
         tenant_id,
@@ -193,6 +194,19 @@ async def finish_kept(tenant_id: UUID, export_id: UUID) -> bool:
         tenant_id,
         export_id,
     )
+    return bool(rows)
+
+
+async def fail_stalled(tenant_id: UUID, export_id: UUID, failure: str, before: datetime) -> bool:
+    """Queued or running and showing no life since ``before`` (asked for, started or its
+    last step) to failed: False when it is no longer so (it finished, failed or moved on
+    meanwhile)."""
+    rows = await raw(
+        "UPDATE exports SET status = 'failed', failure = {}, finished_at = now()"
+        " WHERE tenant_id = {} AND id = {} AND status IN ('queued', 'running')"
+        " AND greatest(requested_at, started_at, progressed_at) <= {} RETURNING id",
+        failure, tenant_id, export_id, before,
+    )  # fmt: skip
     return bool(rows)
 
 

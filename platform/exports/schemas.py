@@ -77,16 +77,19 @@ class ExportView:
     finished_at: datetime | None
     expires_at: datetime | None
     started_at: datetime | None = None  # the last attempt's start (a build starts from nought)
+    progressed_at: datetime | None = None  # its last step done (``progress``)
     # An annual return's period: its kind of year and first day (None for the others).
     period_kind: str | None = None
     period_start: date | None = None
 
     def stalled(self, after: timedelta, now: datetime) -> bool:
-        """Queued or running, with no attempt begun for ``after``: the broker lost its task,
-        or the retries gave up while the outage kept it from being marked failed."""
+        """Queued or running, with no attempt begun and no step done for ``after``: the
+        broker lost its task, or the retries gave up while the outage kept it from being
+        marked failed. A build still making progress is not stalled, however long it runs."""
         if self.status not in (ExportStatus.QUEUED, ExportStatus.RUNNING):
             return False
-        return max(self.requested_at, self.started_at or self.requested_at) <= now - after
+        signs = (self.requested_at, self.started_at, self.progressed_at)
+        return max(s for s in signs if s is not None) <= now - after
 
     @property
     def percent(self) -> int:

@@ -113,13 +113,19 @@ async def request_annual_return(
     who asks and the period first, and gives the worker what it is made from; audited."""
     tenant_id = current_tenant_id()
     export_id = uuid4()
-    if not await queries.insert_annual_return(
-        tenant_id, export_id, period_kind, period_start, staff.id
-    ):
+    for attempt in range(2):
+        if await queries.insert_annual_return(
+            tenant_id, export_id, period_kind, period_start, staff.id
+        ):
+            break
         building = await queries.building_annual_return(tenant_id, period_kind, period_start)
         if building is not None:
             return building
-        raise ExportNotReady()  # it finished between the two statements: asked again, kept
+        # It finished or failed between the two statements: a failed one leaves the period
+        # free, so the insert is tried once more (a finished one was kept: the caller,
+        # asked again, shows it).
+        if attempt:
+            raise ExportNotReady()
     await audit.record(
         Action.EXPORT_REQUESTED, actor_kind="staff", actor_id=staff.id,
         subject_kind="export", subject_id=export_id, reason_code=ExportKind.ANNUAL_RETURN.value,
@@ -280,6 +286,15 @@ async def hold_build(export_id: UUID) -> bool:
     """The export's row held to the end of the transaction if it is still being built
     (running); False otherwise: two attempts finishing at once take turns."""
     return await queries.hold_running(current_tenant_id(), export_id)
+
+
+async def fail_stalled(export_id: UUID, after: timedelta) -> bool:
+    """Mark a build failed as stalled if it still is (queued or running, no sign of life
+    for ``after``): False when it finished, failed or made progress meanwhile."""
+    before = datetime.now(UTC) - after
+    return await queries.fail_stalled(
+        current_tenant_id(), export_id, ExportFailure.STALLED.value, before
+    )
 
 
 async def fail_build(export_id: UUID, failure: ExportFailure) -> None:

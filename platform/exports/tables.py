@@ -27,6 +27,9 @@ class Export(TenantOwned, tablename="exports", tags=[NO_DELETE]):
     requested_by = ref()
     requested_at = Timestamptz(default=TimestamptzNow())
     started_at = Timestamptz(null=True, default=None)
+    # The build's last step done (``progress``): with ``started_at``, when it last showed
+    # life, so a build genuinely running long is never taken for a stalled one.
+    progressed_at = Timestamptz(null=True, default=None)
     finished_at = Timestamptz(null=True, default=None)
     expires_at = Timestamptz(null=True, default=None)
     # An annual return's period (issue 18): its kind of year and first day; only for that

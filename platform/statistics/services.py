@@ -360,6 +360,8 @@ async def make_release(year: int, staff: StaffView, kind: str = "") -> ReleaseMa
         return ReleaseMade(kept=kept)
     await _check_not_erased(period)
     building = await _building(period)
+    if isinstance(building, StoredRelease):  # its stalled build finished after all
+        return ReleaseMade(kept=building)
     if building is None and await _large(period):
         building = await exports.request_annual_return(period.kind, period.start, staff)
     if building is not None:
@@ -387,20 +389,32 @@ async def _large(period: Period) -> bool:
     return cases > get_settings().statistics.inline_cases
 
 
-async def _building(period: Period) -> ExportView | None:
+async def _building(period: Period) -> ExportView | StoredRelease | None:
     """The period's annual return queued or running, unless it stalled (then it is marked
-    failed, and a worker that still finishes it finds the period kept or keeps it once)."""
+    failed, and a worker that still finishes it finds the period kept or keeps it once).
+    When it was no longer stalled by the time it was to be marked (it finished, failed or
+    made progress meanwhile), the period's release if it is kept now, or the build as it
+    is now."""
     building = await exports.building_annual_return(period.kind, period.start)
-    if building is not None and building.stalled(BUILD_STALLED_AFTER, datetime.now(UTC)):
-        await exports.fail_build(building.id, ExportFailure.STALLED)
+    if building is None or not building.stalled(BUILD_STALLED_AFTER, datetime.now(UTC)):
+        return building
+    if await exports.fail_stalled(building.id, BUILD_STALLED_AFTER):
         return None
-    return building
+    kept = await queries.release_of(current_tenant_id(), period.kind, period.start)
+    if kept is not None:
+        return kept
+    return await exports.building_annual_return(period.kind, period.start)
 
 
 async def building_release(year: int, staff: StaffView, kind: str = "") -> ExportView | None:
-    """The period's annual return being built by the worker, if any (managers)."""
+    """The period's annual return being built by the worker, if any (managers). A stalled
+    one is not: the pages then offer to release the period again, and releasing it marks
+    the stalled one failed and queues another (``make_release``)."""
     period = await _checked(year, staff, kind)
-    return await exports.building_annual_return(period.kind, period.start)
+    building = await exports.building_annual_return(period.kind, period.start)
+    if building is not None and building.stalled(BUILD_STALLED_AFTER, datetime.now(UTC)):
+        return None
+    return building
 
 
 async def release_build(export_id: UUID, staff: StaffView) -> ExportView:
@@ -494,22 +508,40 @@ async def build_figures(build: ReleaseBuild) -> YearFigures:
 
 
 async def finish_build(
-    build: ReleaseBuild, annual: AnnualReturn, files: tuple[bytes, str, bytes, str]
+    build: ReleaseBuild,
+    figures: YearFigures,
+    annual: AnnualReturn,
+    files: tuple[bytes, str, bytes, str],
 ) -> bool | ExportFailure:
     """The built return kept as the period's release, audited as made by the manager who
     asked, and the export ready, in this one transaction; False when another attempt had
     finished the export (nothing kept). A release kept meanwhile is the period's: the
     export is ready and nothing is made twice. The asker no longer an active manager
     (checked again): failed, nothing kept. ``Invalid`` when the service's kind of year
-    changed meanwhile (the statement failed: the caller marks it failed afresh)."""
+    changed meanwhile (the statement failed: the caller marks it failed afresh). The
+    policy is read again: an admin who changed the disclosure control (threshold,
+    rounding) or the lists it labels while the return was built gets it under the
+    settings there are when it is kept, made again from ``figures`` (pure)."""
     if not await exports.hold_build(build.export.id):
         return False
     staff = await get_staff(build.staff.id)
     if staff is None or staff.status is not StaffStatus.ACTIVE or not is_manager(staff):
         await exports.fail_build(build.export.id, ExportFailure.NOT_A_MANAGER)
         return ExportFailure.NOT_A_MANAGER
+    policy = await get_policy()
+    if _controls(policy) != _controls(build.policy):
+        annual = protected(build.period, figures, policy)
+        files = return_files(annual)
     await _keep(build.period, staff, annual, files)
     return await exports.finish_kept(build.export.id)
+
+
+def _controls(policy: PolicyView) -> tuple[object, ...]:
+    """What of the policy ``protected`` makes the return with."""
+    return (
+        policy.stats_suppression_threshold, policy.stats_round_to_5,
+        tuple(policy.support_levels), tuple(policy.topics),
+    )  # fmt: skip
 
 
 def _sha256(content: bytes) -> str:

@@ -6,7 +6,10 @@ at a time: a partial unique index over the annual returns queued or running, whi
 second request's insert meets (``ON CONFLICT DO NOTHING``) and then finds.
 
 Undoing it deletes the annual return exports' rows (they have no file; the releases they
-built are the statistics' and stay)."""
+built are the statistics' and stay), tenant by tenant: the owner is bound by the row-level
+policy too, so a plain DELETE deletes nothing and the checks added again would fail on
+any database that has built one. (Corrected in place the day it landed, before any
+database but this project's tests had run it: see CHANGELOG.md.)"""
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 
@@ -36,9 +39,24 @@ FORWARDS = [
     " WHERE kind = 'annual_return' AND status IN ('queued', 'running')",
 ]
 
+# Each tenant's rows in turn, as retention's 2026-11-30T01:34:58 converts its facts.
+_DELETE_EACH_TENANT = """
+DO $$
+DECLARE
+    v_tenant uuid;
+BEGIN
+    FOR v_tenant IN SELECT t.id FROM public.tenants t ORDER BY t.id LOOP
+        PERFORM set_config('app.tenant_id', v_tenant::text, true);
+        DELETE FROM public.exports WHERE tenant_id = v_tenant AND kind = 'annual_return';
+    END LOOP;
+    PERFORM set_config('app.tenant_id', '', true);
+END
+$$
+"""
+
 BACKWARDS = [
     "DROP INDEX exports_annual_return_building",
-    "DELETE FROM exports WHERE kind = 'annual_return'",
+    _DELETE_EACH_TENANT,
     *_checks("'case_bundle', 'sar_release'", ""),
 ]
 
