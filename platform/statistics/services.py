@@ -30,7 +30,7 @@ from confide.platform.exports.schemas import (
     ExportNotFound,
     ExportView,
 )
-from confide.platform.identity.schemas import StaffStatus, StaffView
+from confide.platform.identity.schemas import StaffView
 from confide.platform.identity.staff import get_staff
 from confide.platform.statistics import queries
 from confide.platform.statistics.disclosure import (
@@ -470,6 +470,13 @@ async def _keep(
 # step, each step's progress committed, the release kept and the export ready together.
 
 
+async def _still_manager(staff_id: UUID) -> StaffView | None:
+    """The asker as they are now, while still an active manager (``is_manager``); None once
+    suspended, gone or no longer a manager."""
+    staff = await get_staff(staff_id)
+    return staff if staff is not None and is_manager(staff) else None
+
+
 async def start_build(export_id: UUID) -> ReleaseBuild | ExportFailure | str:
     """Start building the annual return of export ``export_id`` (queued to running, from
     nought): what it is built for, or why not: "gone" (finished by another attempt, or
@@ -483,8 +490,8 @@ async def start_build(export_id: UUID) -> ReleaseBuild | ExportFailure | str:
     assert started.period_kind is not None
     assert started.period_start is not None
     period = Period(started.period_kind, started.period_start.year)
-    staff = await get_staff(started.requested_by)
-    if staff is None or staff.status is not StaffStatus.ACTIVE or not is_manager(staff):
+    staff = await _still_manager(started.requested_by)
+    if staff is None:
         await exports.fail_build(export_id, ExportFailure.NOT_A_MANAGER)
         return ExportFailure.NOT_A_MANAGER
     if await queries.release_of(current_tenant_id(), period.kind, period.start) is not None:
@@ -524,8 +531,8 @@ async def finish_build(
     settings there are when it is kept, made again from ``figures`` (pure)."""
     if not await exports.hold_build(build.export.id):
         return False
-    staff = await get_staff(build.staff.id)
-    if staff is None or staff.status is not StaffStatus.ACTIVE or not is_manager(staff):
+    staff = await _still_manager(build.staff.id)
+    if staff is None:
         await exports.fail_build(build.export.id, ExportFailure.NOT_A_MANAGER)
         return ExportFailure.NOT_A_MANAGER
     policy = await get_policy()
