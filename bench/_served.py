@@ -32,21 +32,26 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-async def sessions(tenants: dict[UUID, dict[str, Any]]) -> dict[UUID, list[str]]:
-    """A session token for every caseworker, then the manager, in the store the server uses."""
+async def staff_session(tenant_id: UUID, staff_id: UUID, idle_minutes: int = 60) -> str:
+    """A session token for one member of staff, in the store the server uses (as signing
+    in makes one, without the identity provider)."""
     from confide.platform.identity import sessions as staff_sessions
 
+    return await staff_sessions.start(
+        tenant_id=tenant_id,
+        user_id=staff_id,
+        idle_minutes=idle_minutes,
+        absolute_hours=4,
+        id_token=None,
+    )
+
+
+async def sessions(tenants: dict[UUID, dict[str, Any]]) -> dict[UUID, list[str]]:
+    """A session token for every caseworker, then the manager, in the store the server uses."""
     tokens: dict[UUID, list[str]] = {}
     for tenant, info in tenants.items():
         tokens[tenant] = [
-            await staff_sessions.start(
-                tenant_id=tenant,
-                user_id=staff,
-                idle_minutes=60,
-                absolute_hours=4,
-                id_token=None,
-            )
-            for staff in info["staff"][: CASEWORKERS + 1]
+            await staff_session(tenant, staff) for staff in info["staff"][: CASEWORKERS + 1]
         ]
     return tokens
 

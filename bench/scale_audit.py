@@ -384,10 +384,8 @@ def main() -> None:
 
     import asyncpg
     import httpx
-    from _served import clear_redis, free_port, serve, stop
+    from _served import clear_redis, free_port, serve, staff_session, stop
     from suite import _cookie
-
-    from confide.platform.identity import sessions as staff_sessions
 
     async def tenant() -> UUID:
         admin = await asyncpg.connect(_setup.BENCH_URL)
@@ -404,8 +402,7 @@ def main() -> None:
 
     async def tokens() -> list[str]:
         return [
-            await staff_sessions.start(tenant_id=tenant_id, user_id=who, idle_minutes=120,
-                                       absolute_hours=4, id_token=None)
+            await staff_session(tenant_id, who, idle_minutes=120)
             for who in (ids["caseworker_id"], ids["manager_id"], ids["other_id"])
         ]  # fmt: skip
 

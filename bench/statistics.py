@@ -174,17 +174,10 @@ def _served_report(tenant_id: UUID, info: dict[str, Any], requests: int = 10) ->
     """The managers' report page's HTTP time (ms) for each of ``requests`` GETs, one at a
     time on one connection, from ``confide serve`` signed in as the manager."""
     import httpx
-    from _served import clear_redis, free_port, serve, stop
+    from _served import clear_redis, free_port, serve, staff_session, stop
     from suite import _cookie
 
-    from confide.platform.identity import sessions as staff_sessions
-
-    token = asyncio.run(
-        staff_sessions.start(
-            tenant_id=tenant_id, user_id=info["staff"][-1], idle_minutes=60,
-            absolute_hours=4, id_token=None,
-        )
-    )  # fmt: skip
+    token = asyncio.run(staff_session(tenant_id, info["staff"][-1]))
     port = free_port()
     server = serve(port)
     try:
