@@ -112,6 +112,7 @@ async def _build_annual_return(tenant_id: str, export_id: UUID) -> str:
 
 
 def _failed(failure: ExportFailure) -> str:
+    """A build marked failed with ``failure``: logged by its kind, and the outcome."""
     log.warning("export_failed", failure=failure.value)
     return ExportStatus.FAILED.value
 
@@ -130,8 +131,7 @@ async def _start(export_id: UUID, now: datetime) -> bundle.CaseFile | str | None
         return await exports.read_for_build(started, now)
     except (CaseRestricted, CaseNotFound):
         await exports.fail_build(export_id, ExportFailure.CASE_NOT_READABLE)
-        log.warning("export_failed", failure=ExportFailure.CASE_NOT_READABLE.value)
-        return ExportStatus.FAILED.value
+        return _failed(ExportFailure.CASE_NOT_READABLE)
 
 
 @celery_app.task(name="confide.exports.build", bind=True, acks_late=True)
