@@ -8,6 +8,9 @@ tenant-scoped read can do) with the same processes, pool and protocol. Each path
 then loaded at ``--connections`` for ``--seconds`` and, for latency, one request at a
 time. The table gives requests a second, the ratio to the bare endpoint (the goal
 beside it), p50/p99 one at a time, and CPU per request of the app and of PostgreSQL.
+The ``floor`` row is the bare read plus only what the policy makes every case read do
+(session, checks, need-to-know, the audit entry: ``bench/bare.py``): the case API's
+ceiling, however lean the app around it becomes.
 
 The load comes from ``wrk`` (a compiled client that costs the server little CPU) when
 it is installed; otherwise from a Python client, with a warning: on a small machine that
@@ -94,6 +97,8 @@ def _paths(
         token = tokens[tenant][worker]
         if name == "bare":
             chosen.append((f"/t/{slug}/bare", ""))
+        elif name == "floor":
+            chosen.append((f"/t/{slug}/floor/{case_id}", token))
         elif name == "case-api":
             chosen.append((f"/t/{slug}/api/cases/{case_id}", token))
         elif name == "case-page":
@@ -299,7 +304,7 @@ def table(rows: list[Figures], options: argparse.Namespace) -> str:
     return "\n".join(lines)
 
 
-PATHS = ("bare", "case-api", "case-page", "dashboard", "search")
+PATHS = ("bare", "floor", "case-api", "case-page", "dashboard", "search")
 
 
 def main() -> None:
@@ -374,8 +379,9 @@ def main() -> None:
         servers.append(bare := serve(bare_port, bare_command))
         rows = []
         for name in paths:
-            if name.startswith("bare"):
-                server, port, pairs = bare, bare_port, _paths("bare", tenants, tokens, rng)
+            if name.startswith("bare") or name == "floor":
+                pairs = _paths(name.split(",")[0], tenants, tokens, rng)
+                server, port = bare, bare_port
             else:
                 server, port, pairs = confide, confide_port, _paths(name, tenants, tokens, rng)
             figures = measure(name, f"http://127.0.0.1:{port}", pairs, server.pid, options)

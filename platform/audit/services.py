@@ -251,13 +251,16 @@ def record_at_commit(
     entry = _entry(
         action, actor_kind, actor_id, subject_kind, subject_id, grounds, reason_code, detail
     )
-    tenant_id = current_tenant_id()
-    # Locked, chained and inserted by the database in COMMIT's own round trip: the hash is
-    # computed there from the same canonical text (``entry_hash`` checks it on verify).
-    with_commit(
-        queries.append_entry_sql(
-            tenant_id, entry, _hash_pieces(tenant_id, entry), genesis=GENESIS_HASH
-        )
+    with_commit(commit_statement(current_tenant_id(), entry))
+
+
+def commit_statement(tenant_id: UUID, entry: Mapping[str, Any]) -> str:
+    """The statement that chains ``entry`` (made by ``entry``) in ``tenant_id``'s chain,
+    sent in COMMIT's own round trip: the database locks the chain, reads its head and
+    computes the hash from the same canonical text (``entry_hash`` checks it on verify).
+    ``record_at_commit`` sends it; the benchmark's floor (``bench/bare.py``) too."""
+    return queries.append_entry_sql(
+        tenant_id, entry, _hash_pieces(tenant_id, entry), genesis=GENESIS_HASH
     )
 
 
