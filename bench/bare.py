@@ -97,7 +97,7 @@ async def floor(slug: str, case_id: UUID, request: Request[Any, Any, Any]) -> di
                     "SELECT md5(s::text) FROM staff_users s WHERE s.id = $1", staff_id
                 )
             _versions[(tenant_id, staff_id)] = version
-        check = still_active(tenant_id, [session_user_unchanged(tenant_id, staff_id, version)])
+        check = still_active([session_user_unchanged(staff_id, version)])
         status = await conn.execute(
             f"BEGIN; SELECT set_config('app.tenant_id', '{tenant_id}', true); {check}"
         )

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
-from confide.platform.core.sql import literal, raw
+from confide.platform.core.sql import raw
 from confide.tenants.schemas import ControllerKind, TenantStatus, TenantView
 from confide.tenants.tables import Tenant
 
@@ -85,15 +85,15 @@ async def active_tenant_by_id(tenant_id: UUID) -> TenantView | None:
     return _view(row) if row else None
 
 
-def still_active(tenant_id: UUID, also: Sequence[str] = (), tally: str | None = None) -> str:
+def still_active(also: Sequence[str] = (), tally: str | None = None) -> str:
     """The check a request's transaction sends with its ``BEGIN`` (``tenant_transaction``'s
-    ``check``): one row while the tenant is active and each condition in ``also`` holds
-    (what the request's hooks kept, still current), none otherwise. With ``tally`` (a
-    bounded ``SELECT`` of plain literals), one row more for each row it finds: the
-    status "SELECT n" then says n - 1 (the header's unread notifications)."""
-    active = (
-        "EXISTS (SELECT 1 FROM tenants"  # noqa: S608 - a literal only
-        f" WHERE id = {literal(tenant_id)} AND status = 'active')"
-    )
+    ``check``): one row while the transaction's tenant is active and each condition in
+    ``also`` holds (what the request's hooks kept, still current), none otherwise. With
+    ``tally`` (a bounded ``SELECT`` of plain literals), one row more for each row it finds:
+    the status "SELECT n" then says n - 1 (the header's unread notifications).
+
+    Each condition is a call of an ``app_`` function (``app_tenant_active`` here): plpgsql,
+    whose statements the session plans once, where subqueries written here were parsed and
+    planned at every request. They read the tenant from the transaction's setting."""
     rows = "" if tally is None else f" FROM (SELECT 1 UNION ALL ({tally})) AS tally"
-    return f"SELECT 1{rows} WHERE " + " AND ".join([active, *also])
+    return f"SELECT 1{rows} WHERE " + " AND ".join(["app_tenant_active()", *also])

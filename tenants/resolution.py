@@ -141,7 +141,7 @@ class TenantTransactionMiddleware(ASGIMiddleware):
 
         async def run(tenant: TenantView, also: list[str]) -> None:
             tally = None if self.tally is None else self.tally.prepare_tally(scope, tenant)
-            check = request_check(tenant, also, tally)
+            check = request_check(also, tally)
             async with tenant_transaction(tenant.id, check=check) as tx:
                 if self.tally is not None and tally is not None:
                     self.tally.counted(scope, tx.check_rows - 1)

@@ -116,11 +116,11 @@ async def get_active_tenant(slug: str) -> TenantView | None:
     return tenant
 
 
-def request_check(tenant: TenantView, also: Sequence[str] = (), tally: str | None = None) -> str:
-    """What a request's transaction sends with its BEGIN: a row only while ``tenant`` is
-    active and the conditions ``also`` hold (``tenant_transaction``'s ``check``), and one
-    more for each row ``tally`` finds."""
-    return queries.still_active(tenant.id, also, tally)
+def request_check(also: Sequence[str] = (), tally: str | None = None) -> str:
+    """What a request's transaction sends with its BEGIN: a row only while the tenant it
+    is set to is active and the conditions ``also`` hold (``tenant_transaction``'s
+    ``check``), and one more for each row ``tally`` finds."""
+    return queries.still_active(also, tally)
 
 
 def forget_tenant(slug: str) -> None:

@@ -168,6 +168,10 @@ APP_FUNCTIONS = {
     "app_operator_signed_in(uuid,bigint)",
     "app_tenant_create(uuid,text,text,text)",
     "app_tenant_set_status(text,text)",
+    # Every request's checks with its BEGIN, for the transaction's tenant only (issue 13).
+    "app_tenant_active()",
+    "app_staff_unchanged(uuid,text)",
+    "app_policy_unchanged(text)",
 }
 TABLE_PRIVILEGES = ("SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER")
 

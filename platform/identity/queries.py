@@ -123,14 +123,12 @@ async def session_user(tenant_id: UUID, user_id: UUID) -> SessionUser | None:
     return SessionUser(_view(row), row["sessions_valid_after"], row["version"])
 
 
-def session_user_unchanged(tenant_id: UUID, user_id: UUID, version: str) -> str:
+def session_user_unchanged(user_id: UUID, version: str) -> str:
     """A condition (for the request's BEGIN, see ``tenant_transaction``'s check): the
-    member of staff's row is still at ``version``, so what a process kept of it holds."""
-    return (
-        "EXISTS (SELECT 1 FROM staff_users s"  # noqa: S608 - literals only
-        f" WHERE s.tenant_id = {literal(tenant_id)} AND s.id = {literal(user_id)}"
-        f" AND md5(s::text) = {literal(version)})"
-    )
+    member of staff's row is still at ``version``, so what a process kept of it holds.
+    ``app_staff_unchanged`` (identity's raw migration 2026-11-30T07:10:01) looks in the
+    transaction's tenant only, with a plan the session keeps."""
+    return f"app_staff_unchanged({literal(user_id)}, {literal(version)})"
 
 
 async def staff_page(page: PageRequest) -> Page[StaffView]:

@@ -74,7 +74,7 @@ def session_check(tenant_id: UUID, user_id: UUID) -> tuple[str, str] | None:
     kept = _KEPT.get((tenant_id, user_id))
     if kept is None:
         return None
-    return queries.session_user_unchanged(tenant_id, user_id, kept.version), kept.version
+    return queries.session_user_unchanged(user_id, kept.version), kept.version
 
 
 async def session_allowed(

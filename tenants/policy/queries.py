@@ -29,15 +29,12 @@ async def policy_row() -> dict[str, Any] | None:
     return rows[0] if rows else None
 
 
-def policy_unchanged(tenant_id: UUID, version: str | None) -> str:
+def policy_unchanged(version: str | None) -> str:
     """A condition (for the request's BEGIN, see ``tenant_transaction``'s check): the
-    tenant's policy row is still at ``version`` (None: there is still no row)."""
-    if version is None:
-        return f"NOT EXISTS (SELECT 1 FROM tenant_policies WHERE tenant_id = {literal(tenant_id)})"  # noqa: S608
-    return (
-        "EXISTS (SELECT 1 FROM tenant_policies p"  # noqa: S608 - literals only
-        f" WHERE p.tenant_id = {literal(tenant_id)} AND md5(p::text) = {literal(version)})"
-    )
+    transaction's tenant's policy row is still at ``version`` (None: there is still no
+    row). ``app_policy_unchanged`` (the tenants app's raw migration 2026-11-30T07:10:00),
+    with a plan the session keeps."""
+    return f"app_policy_unchanged({literal(version)})"
 
 
 async def any_statistics_release() -> bool:

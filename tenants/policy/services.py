@@ -101,7 +101,7 @@ class KeepPolicy:
     async def prepare(self, scope: Any, tenant: TenantView) -> str | None:
         kept = _KEPT.get(tenant.id)
         scope.setdefault("state", {})[_PENDING] = kept
-        return None if kept is None else queries.policy_unchanged(tenant.id, kept[1])
+        return None if kept is None else queries.policy_unchanged(kept[1])
 
     async def enter(self, scope: Any, tenant: TenantView, checked: bool) -> None:
         kept = scope["state"].pop(_PENDING, None)
