@@ -101,7 +101,7 @@ async def test_a_worker_builds_the_bundle_with_progress_and_its_asker_downloads_
 
     entries = await _audit(owner_conn, tenants["northmoor"], case_id)
     actions = [(e["action"], e["reason_code"]) for e in entries]
-    assert ("export_requested", "full") in actions
+    assert ("export_requested", "case_bundle") in actions  # its kind (the view: its detail)
     assert ("case_read", "export") in actions  # the worker's read, as the asker
     assert ("export_downloaded", "full") in actions
 
