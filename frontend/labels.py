@@ -188,7 +188,17 @@ if _unlabelled := set(Action) - set(ACTION_LABELS):
 # An action whose words depend on its entry's reason code: these first, then
 # ``ACTION_LABELS``.
 ACTION_REASON_LABELS: dict[tuple[str, str], str] = {
-    (Action.EXPORT_REQUESTED, kind.value): label for kind, label in EXPORT_REQUESTED_LABELS.items()
+    **{
+        (Action.EXPORT_REQUESTED, kind.value): label
+        for kind, label in EXPORT_REQUESTED_LABELS.items()
+    },
+    # A subject access request's files, downloaded (``requests.subject_access``).
+    (Action.EXPORT_DOWNLOADED, "sar_original"): (
+        "Downloaded the original bundle of a subject access request"
+    ),
+    (Action.EXPORT_DOWNLOADED, "sar_released"): (
+        "Downloaded the released bundle of a subject access request"
+    ),
 }
 
 

@@ -698,6 +698,22 @@ def test_each_kind_of_export_asked_for_is_labelled_as_its_kind(kind: ExportKind)
         assert action_label(Action.EXPORT_REQUESTED, before) == "Asked for the case bundle"
 
 
+def test_a_subject_access_requests_files_downloaded_are_not_labelled_the_case_bundle() -> None:
+    """Seen red: the request's original and released files, downloaded, read "Downloaded
+    the case bundle" (``requests.subject_access`` records them as ``sar_<which>``)."""
+    from confide.frontend.labels import action_label
+    from confide.platform.audit.actions import Action
+
+    assert action_label(Action.EXPORT_DOWNLOADED, "sar_original") == (
+        "Downloaded the original bundle of a subject access request"
+    )
+    assert action_label(Action.EXPORT_DOWNLOADED, "sar_released") == (
+        "Downloaded the released bundle of a subject access request"
+    )
+    for view in ("full", "parent", None):
+        assert action_label(Action.EXPORT_DOWNLOADED, view) == "Downloaded the case bundle"
+
+
 async def test_the_cases_access_history_names_each_export_asked_for_by_its_kind(
     worker: subprocess.Popen[str], aisha: httpx.AsyncClient, fiona: httpx.AsyncClient
 ) -> None:
