@@ -9,12 +9,16 @@ same processes and protocol as ``confide serve``.
 Beside it, the floor of a case read (``/t/<slug>/floor/<case id>``): the bare read plus
 only what the policy makes every case read do, written as plainly: the session's Redis
 ``GET`` (sign-out takes effect at once), the tenant and the member of staff checked with
-``BEGIN`` (a suspension takes effect at once), the case's row where the member of staff is
-assigned (need-to-know), and the read's audit entry chained in ``COMMIT``'s round trip
-(every read audited, tamper-evident, durable before the answer). Each through the app's
-own builders (``still_active``, ``session_user_unchanged``, ``audit.commit_statement``),
-so it costs what the app's own statements cost. No framework layers, case file or view:
-the app's case API can approach it, not pass it.
+``BEGIN`` as the case API's request checks them (a suspension takes effect at once; the
+member of staff read once, active and with a session not made void, and again after a
+failed check), the case's row where the member of staff is assigned (need-to-know), and
+the read's audit entry chained in ``COMMIT``'s round trip (every read audited,
+tamper-evident, durable before the answer). Each through the app's own builders
+(``still_active``, ``session_user_unchanged``, ``audit.commit_statement``), so it costs
+what the app's own statements cost. Left out, as what a floor need not do: the case file
+and its view, managers' and break-glass grounds (only an assignment opens a case here),
+and the audited refusal (a case not open to the caller is a plain 404). No framework
+layers: the app's case API can approach it, not pass it.
 """
 
 from __future__ import annotations
@@ -40,6 +44,10 @@ _tenants: dict[str, str] = {}
 # The version (digest) of each member of staff's row, read at their first request, as the
 # app keeps it per process.
 _versions: dict[tuple[UUID, UUID], str] = {}
+_STAFF = (
+    "SELECT md5(s::text) AS version, s.status, s.sessions_valid_after FROM staff_users s"
+    " WHERE s.id = $1"
+)
 _CASE = (
     "SELECT c.id, c.reference, c.status FROM cases c WHERE c.tenant_id = $1 AND c.id = $2"
     " AND EXISTS (SELECT 1 FROM case_assignments a WHERE a.tenant_id = c.tenant_id"
@@ -89,20 +97,25 @@ async def floor(slug: str, case_id: UUID, request: Request[Any, Any, Any]) -> di
         raise NotAuthorizedException()
     staff_id = session.user
     async with _pool.acquire() as conn:
-        version = _versions.get((tenant_id, staff_id))
-        if version is None:
+        key = (tenant_id, staff_id)
+        if key not in _versions:
+            # As the app reads a member of staff it does not keep (``session_allowed``):
+            # active, and the session not older than the moment before which theirs are void.
             async with conn.transaction():
                 await conn.execute("SELECT set_config('app.tenant_id', $1, true)", str(tenant_id))
-                version = await conn.fetchval(
-                    "SELECT md5(s::text) FROM staff_users s WHERE s.id = $1", staff_id
-                )
-            _versions[(tenant_id, staff_id)] = version
-        check = still_active([session_user_unchanged(staff_id, version)])
+                found = await conn.fetchrow(_STAFF, staff_id)
+            if found is None or found["status"] != "active":
+                raise NotAuthorizedException()
+            if session.started < found["sessions_valid_after"].timestamp():
+                raise NotAuthorizedException()
+            _versions[key] = found["version"]
+        check = still_active([session_user_unchanged(staff_id, _versions[key])])
         status = await conn.execute(
             f"BEGIN; SELECT set_config('app.tenant_id', '{tenant_id}', true); {check}"
         )
         if status != "SELECT 1":
             await conn.execute("ROLLBACK")
+            _versions.pop(key, None)  # read again at the next request, as the app does
             raise NotAuthorizedException()
         row = await conn.fetchrow(_CASE, tenant_id, case_id, staff_id)
         if row is None:

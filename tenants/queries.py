@@ -94,6 +94,9 @@ def still_active(also: Sequence[str] = (), tally: str | None = None) -> str:
 
     Each condition is a call of an ``app_`` function (``app_tenant_active`` here): plpgsql,
     whose statements the session plans once, where subqueries written here were parsed and
-    planned at every request. They read the tenant from the transaction's setting."""
+    planned at every request. They read the tenant from the transaction's setting. The
+    conditions are one scalar subquery, evaluated once: as a bare ``WHERE`` PostgreSQL
+    copies them into both arms of the tally's ``UNION ALL`` and calls each function twice."""
     rows = "" if tally is None else f" FROM (SELECT 1 UNION ALL ({tally})) AS tally"
-    return f"SELECT 1{rows} WHERE " + " AND ".join(["app_tenant_active()", *also])
+    conditions = " AND ".join(["app_tenant_active()", *also])
+    return f"SELECT 1{rows} WHERE (SELECT {conditions})"

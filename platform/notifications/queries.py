@@ -206,8 +206,10 @@ def unread_rows(recipient_id: UUID) -> str:
     """The unread notifications as rows (at most ``UNREAD_SHOWN`` + 1), as plain SQL with
     literals: the request's ``BEGIN`` counts them with its check, at no round trip.
     ``app_unread_notifications`` (notifications' raw migration 2026-11-30T07:50) counts in
-    the transaction's tenant, with a plan the session keeps."""
+    the transaction's tenant, with a plan the session keeps. In a scalar subquery, so that
+    it runs once: as ``generate_series``'s bare argument the planner calls it as well, to
+    estimate the rows."""
     return (
-        "SELECT generate_series(1, app_unread_notifications("
-        f"{literal(recipient_id)}, {UNREAD_SHOWN + 1}))"
+        "SELECT generate_series(1, (SELECT app_unread_notifications("
+        f"{literal(recipient_id)}, {UNREAD_SHOWN + 1})))"
     )
