@@ -22,7 +22,7 @@ from confide.platform.consent.schemas import (
     TellMethod,
 )
 from confide.platform.documents.schemas import DocumentKind
-from confide.platform.exports.schemas import ExportStatus
+from confide.platform.exports.schemas import ExportKind, ExportStatus
 from confide.platform.housekeeping.schemas import RunStatus
 from confide.platform.requests.schemas import Channel, Relation, RequestKind, Stage
 from confide.platform.tasks.schemas import TaskKind
@@ -53,6 +53,16 @@ GROUNDS_LABELS = {
     Grounds.ASSIGNED.value: "Assigned caseworker",
     Grounds.BREAK_GLASS.value: "Break-glass",
 }
+# Each kind of export asked for, as its request's entry says it: the entry's reason code
+# is the export's kind. (Entries from before the kind was recorded name a case bundle's
+# view, "full" or "parent", and read as a case bundle: ``ACTION_LABELS``.)
+EXPORT_REQUESTED_LABELS: dict[ExportKind, str] = {
+    ExportKind.CASE_BUNDLE: "Asked for the case bundle",
+    ExportKind.SAR_RELEASE: "Asked for the redacted bundle of a subject access request",
+    ExportKind.ANNUAL_RETURN: "Asked for the annual return",
+}
+if _unlabelled_kinds := set(ExportKind) - set(EXPORT_REQUESTED_LABELS):
+    raise RuntimeError(f"export kinds without a label: {sorted(_unlabelled_kinds)}")
 ACTION_LABELS: dict[Action, str] = {
     Action.CASE_READ: "Opened the case",
     Action.CASE_CREATED: "Recorded the enquiry",
@@ -112,7 +122,8 @@ ACTION_LABELS: dict[Action, str] = {
     Action.STATISTICS_RELEASED: "Downloaded the annual return",
     Action.STATISTICS_RELEASE_MADE: "Made the annual return's release",
     Action.CASE_ERASED: "Erased the case after its retention period",
-    Action.EXPORT_REQUESTED: "Asked for the case bundle",
+    # By its kind: ``ACTION_REASON_LABELS``; this for entries that name no kind.
+    Action.EXPORT_REQUESTED: EXPORT_REQUESTED_LABELS[ExportKind.CASE_BUNDLE],
     Action.EXPORT_BUILT: "Built an export",
     Action.EXPORT_DOWNLOADED: "Downloaded the case bundle",
     Action.DISCLOSURE_PACKAGE_DOWNLOADED: "Downloaded a share's printable package",
@@ -174,16 +185,26 @@ FIELD_LABELS = {
 }
 if _unlabelled := set(Action) - set(ACTION_LABELS):
     raise RuntimeError(f"audit actions without a label: {sorted(_unlabelled)}")
-# An action whose words depend on its entry's reason code (an export's kind, where the
-# service records it so): these first, then ``ACTION_LABELS``.
+# An action whose words depend on its entry's reason code: these first, then
+# ``ACTION_LABELS``.
 ACTION_REASON_LABELS: dict[tuple[str, str], str] = {
-    (Action.EXPORT_REQUESTED, "annual_return"): "Asked for the annual return",
+    **{
+        (Action.EXPORT_REQUESTED, kind.value): label
+        for kind, label in EXPORT_REQUESTED_LABELS.items()
+    },
+    # A subject access request's files, downloaded (``requests.subject_access``).
+    (Action.EXPORT_DOWNLOADED, "sar_original"): (
+        "Downloaded the original bundle of a subject access request"
+    ),
+    (Action.EXPORT_DOWNLOADED, "sar_released"): (
+        "Downloaded the released bundle of a subject access request"
+    ),
 }
 
 
 def action_label(action: str, reason_code: str | None = None) -> str:
-    """An audit entry's action in words, by its reason code where that changes them (an
-    annual return asked for is not a case bundle); an unknown action as it is."""
+    """An audit entry's action in words, by its reason code where that changes them (the
+    kind of export asked for); an unknown action as it is."""
     if reason_code is not None and (action, reason_code) in ACTION_REASON_LABELS:
         return ACTION_REASON_LABELS[(action, reason_code)]
     try:

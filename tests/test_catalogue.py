@@ -172,6 +172,8 @@ APP_FUNCTIONS = {
     "app_tenant_active()",
     "app_staff_unchanged(uuid,text)",
     "app_policy_unchanged(text)",
+    # A page's header count with the same BEGIN, in the transaction's tenant only.
+    "app_unread_notifications(uuid,integer)",
 }
 TABLE_PRIVILEGES = ("SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER")
 

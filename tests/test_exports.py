@@ -9,9 +9,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import os
+import signal
 import subprocess
 import time
 import uuid
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -19,6 +22,7 @@ import asyncpg
 import httpx
 import time_machine
 
+from confide.platform.exports.schemas import FAILURE_TEXT, ExportFailure
 from tests.helpers.casework import NM, as_tenant, new_case
 from tests.helpers.consent import TODAY, add_note, record_consent
 from tests.helpers.environment import STORAGE_FOLDER
@@ -101,9 +105,71 @@ async def test_a_worker_builds_the_bundle_with_progress_and_its_asker_downloads_
 
     entries = await _audit(owner_conn, tenants["northmoor"], case_id)
     actions = [(e["action"], e["reason_code"]) for e in entries]
-    assert ("export_requested", "full") in actions
+    assert ("export_requested", "case_bundle") in actions  # its kind (the view: its detail)
     assert ("case_read", "export") in actions  # the worker's read, as the asker
     assert ("export_downloaded", "full") in actions
+
+
+@contextlib.contextmanager
+def paused(proc: subprocess.Popen[str]) -> Iterator[None]:
+    """The worker stopped for the block (it picks up nothing queued meanwhile), then let go
+    on: it is idle when paused (each test waits for what it asked)."""
+    os.kill(proc.pid, signal.SIGSTOP)
+    try:
+        yield
+    finally:
+        os.kill(proc.pid, signal.SIGCONT)
+
+
+async def test_an_asker_unassigned_before_the_build_gets_a_failed_export_and_nothing_read(
+    worker: subprocess.Popen[str],
+    aisha: httpx.AsyncClient,
+    fiona: httpx.AsyncClient,
+    owner_conn: asyncpg.Connection,
+    tenants: dict[str, TenantRef],
+) -> None:
+    """Rule 29: the worker reads the case as the person who asked, when it builds. Aisha
+    asks, then a manager unassigns her before the worker starts: the build fails as
+    ``case_not_readable``, her page says why, nothing is stored, and the worker's read is
+    audited as her refusal, never as a read. Seen red with the worker not handling the
+    refusal (failed as ``error``) and with it reading with a manager's grounds (ready)."""
+    north = tenants["northmoor"]
+    case_id, _, _ = await _case_with_notes(aisha)
+    [aisha_id] = [
+        r["id"] for r in await as_tenant(
+            owner_conn, north, "SELECT id FROM staff_users WHERE subject = 'northmoor-cw-1'"
+        )
+    ]  # fmt: skip
+    with paused(worker):
+        asked = await request_bundle(aisha, case_id)
+        unassigned = await post(
+            fiona, f"{NM}/cases/{case_id}/assignments",
+            {"staff_id": str(aisha_id), "assigned": False},
+        )  # fmt: skip
+        assert unassigned.status_code == 200, unassigned.text
+    done = await wait_until_finished(aisha, asked["id"], worker)
+    assert (done["status"], done["failure"]) == ("failed", "case_not_readable"), done
+    assert (done["size_bytes"], done["sha256"]) == (None, None)
+    page = parse(await aisha.get(f"{PAGES}/exports/{asked['id']}"))
+    assert page.one("[data-testid=export-status]").text == "Failed"
+    shown = page.one("[data-testid=export-failure]").text
+    assert shown == f"Warning{FAILURE_TEXT[ExportFailure.CASE_NOT_READABLE]}", shown
+    assert not page.select("[data-testid=download]")
+    assert (await aisha.get(f"{NM}/exports/{asked['id']}/download")).status_code == 409
+    # Nothing stored: no object key, no file under the export's name.
+    [row] = await as_tenant(
+        owner_conn, north, "SELECT object_key FROM exports WHERE id = $1", uuid.UUID(asked["id"])
+    )
+    assert row["object_key"] is None
+    assert not [p for p in STORAGE_FOLDER.rglob("*") if asked["id"] in str(p)]
+    # Aisha's entries on the case from her request on: the worker's read refused, no read.
+    entries = await _audit(owner_conn, north, case_id)
+    [requested] = [i for i, e in enumerate(entries) if e["action"] == "export_requested"]
+    theirs = [
+        (e["action"], e["reason_code"]) for e in entries[requested + 1 :]
+        if e["actor_id"] == aisha_id
+    ]  # fmt: skip
+    assert theirs == [("case_access_refused", "export")], theirs
 
 
 async def test_the_parents_view_leaves_out_the_young_persons_side_everywhere(

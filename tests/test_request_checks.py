@@ -68,6 +68,7 @@ async def _staff(conn: asyncpg.Connection, tenant: TenantRef) -> tuple[uuid.UUID
 
 
 ACTIVE = "SELECT app_tenant_active()"
+UNREAD = "SELECT app_unread_notifications($1, $2)"
 STAFF = "SELECT app_staff_unchanged($1, $2)"
 POLICY = "SELECT app_policy_unchanged($1)"
 
@@ -126,6 +127,35 @@ async def test_a_policy_is_unchanged_only_in_its_tenant_and_at_its_version(
         await _set(app_conn, alpha)
         await app_conn.execute("UPDATE tenant_policies SET capacity_age = capacity_age + 1")
         assert await app_conn.fetchval(POLICY, version) is False
+
+
+async def test_unread_notifications_are_counted_only_in_the_transactions_tenant(
+    app_conn: asyncpg.Connection, tenants: dict[str, TenantRef]
+) -> None:
+    """The header's count (``notifications.queries.unread_rows``): at most the limit, of
+    the recipient's unread rows in the transaction's tenant; 0 elsewhere and with none."""
+    north, east = tenants["northmoor"], tenants["eastdale"]
+    staff, _ = await _staff(app_conn, north)
+    async with _rolled_back(app_conn, north):
+        before = await app_conn.fetchval(UNREAD, staff, 1000)
+        for n in range(3):
+            await app_conn.execute(
+                "INSERT INTO notifications (id, tenant_id, recipient_id, kind, subject_key)"
+                " VALUES (gen_random_uuid(), $1, $2, 'policy_review_due', $3)",
+                north.id,
+                staff,
+                f"check-{n}",
+            )
+        assert await app_conn.fetchval(UNREAD, staff, 1000) == before + 3
+        assert await app_conn.fetchval(UNREAD, staff, before + 2) == before + 2
+        await app_conn.execute(
+            "UPDATE notifications SET read_at = now() WHERE subject_key = 'check-0'"
+        )
+        assert await app_conn.fetchval(UNREAD, staff, 1000) == before + 2
+        await _set(app_conn, east)
+        assert await app_conn.fetchval(UNREAD, staff, 1000) == 0
+        await _set(app_conn, None)
+        assert await app_conn.fetchval(UNREAD, staff, 1000) == 0
 
 
 async def test_the_requests_check_is_one_row_while_everything_holds(

@@ -14,7 +14,7 @@ import asyncpg
 import httpx
 import pytest
 
-from confide.platform.exports.schemas import BundleView
+from confide.platform.exports.schemas import BundleView, ExportKind
 from confide.platform.requests.routing import Route, WaitsFor, route
 from confide.platform.requests.schemas import Relation
 from tests.helpers.casework import NM, as_tenant, enquiry, new_case
@@ -26,7 +26,7 @@ from tests.helpers.exports import (
     storage_keys_held,
     wait_until_finished,
 )
-from tests.helpers.html import parse
+from tests.helpers.html import parse, table_rows
 from tests.helpers.http import post
 from tests.helpers.tenants import TenantRef
 
@@ -692,6 +692,77 @@ async def test_a_manager_redacts_approves_and_releases_the_bundle_and_the_origin
         assert code in audited
     closed = await post(fiona, f"{NM}/requests/{rid}/close", {"outcome": "Released, redacted"})
     assert closed.status_code == 200, closed.text
+
+
+#: What the audit trail says of each kind of export asked for (its request entry).
+ASKED_FOR = {
+    ExportKind.CASE_BUNDLE: "Asked for the case bundle",
+    ExportKind.SAR_RELEASE: "Asked for the redacted bundle of a subject access request",
+    ExportKind.ANNUAL_RETURN: "Asked for the annual return",
+}
+
+
+@pytest.mark.parametrize("kind", list(ExportKind))
+def test_each_kind_of_export_asked_for_is_labelled_as_its_kind(kind: ExportKind) -> None:
+    """Seen red: a subject access release asked for read "Asked for the case bundle". The
+    entry names the export's kind as its reason code (entries from before then named a case
+    bundle's view, and read as a case bundle still)."""
+    from confide.frontend.labels import action_label
+    from confide.platform.audit.actions import Action
+
+    assert action_label(Action.EXPORT_REQUESTED, kind.value) == ASKED_FOR[kind]
+    for before in ("full", "parent", None):
+        assert action_label(Action.EXPORT_REQUESTED, before) == "Asked for the case bundle"
+
+
+def test_a_subject_access_requests_files_downloaded_are_not_labelled_the_case_bundle() -> None:
+    """Seen red: the request's original and released files, downloaded, read "Downloaded
+    the case bundle" (``requests.subject_access`` records them as ``sar_<which>``)."""
+    from confide.frontend.labels import action_label
+    from confide.platform.audit.actions import Action
+
+    assert action_label(Action.EXPORT_DOWNLOADED, "sar_original") == (
+        "Downloaded the original bundle of a subject access request"
+    )
+    assert action_label(Action.EXPORT_DOWNLOADED, "sar_released") == (
+        "Downloaded the released bundle of a subject access request"
+    )
+    for view in ("full", "parent", None):
+        assert action_label(Action.EXPORT_DOWNLOADED, view) == "Downloaded the case bundle"
+
+
+async def test_the_cases_access_history_names_each_export_asked_for_by_its_kind(
+    worker: subprocess.Popen[str], aisha: httpx.AsyncClient, fiona: httpx.AsyncClient
+) -> None:
+    """The page that shows a case's audit entries: a case bundle, a subject access
+    request's original (a case bundle in the request's view) and its redacted release, each
+    asked for and shown as what it is. (An annual return is of no case: no case's history
+    shows it.) Seen red: the release read "Asked for the case bundle"."""
+    case = await case_aged(aisha, 8)
+    asked = await post(aisha, f"{NM}/cases/{case['id']}/exports/bundle", {"view": "full"})
+    assert asked.status_code == 202, asked.text
+    assert (await wait_until_finished(aisha, asked.json()["id"], worker))["status"] == "ready"
+    rid = await log_sar(fiona, case["id"])
+    await confirm_identity(fiona, rid)
+    base = f"{NM}/requests/{rid}/subject-access"
+    original = await post(fiona, f"{base}/bundle", {})
+    assert original.status_code == 202, original.text
+    built = await wait_until_finished(fiona, original.json()["export_id"], worker)
+    assert built["status"] == "ready", built
+    assert (await post(fiona, f"{base}/review", {})).status_code == 200
+    await approve_release(fiona, base, worker)
+
+    page = await fiona.get(f"/t/northmoor/cases/{case['id']}/access-history")
+    assert page.status_code == 200, page.text
+    asked_for = [
+        (who, what) for _, who, what, _ in table_rows(page, "[data-testid=access-table]")
+        if what.startswith("Asked for")
+    ]  # fmt: skip
+    assert asked_for == [  # newest first
+        ("Fiona MacLeod", ASKED_FOR[ExportKind.SAR_RELEASE]),
+        ("Fiona MacLeod", ASKED_FOR[ExportKind.CASE_BUNDLE]),
+        ("Aisha Rahman", ASKED_FOR[ExportKind.CASE_BUNDLE]),
+    ]
 
 
 async def test_nothing_marked_survives_anywhere_in_the_released_bundle(

@@ -97,9 +97,12 @@ async def _queue_build(
         current_tenant_id(), export_id, kind, case_id, data.view, data.include_documents,
         staff.id,
     )  # fmt: skip
+    # The reason code names the export's kind (the audit trail says which was asked for),
+    # as an annual return's does; the view is in the detail.
     await record_act(
-        access, staff, Action.EXPORT_REQUESTED, reason_code=data.view.value, export_id=export_id
-    )
+        access, staff, Action.EXPORT_REQUESTED, reason_code=kind.value, export_id=export_id,
+        view=data.view.value,
+    )  # fmt: skip
     _enqueue(export_id)
     return await _found(export_id)
 

@@ -202,11 +202,12 @@ async def unread_count(tenant_id: UUID, recipient_id: UUID) -> int:
     return int(row["n"])
 
 
-def unread_rows(tenant_id: UUID, recipient_id: UUID) -> str:
+def unread_rows(recipient_id: UUID) -> str:
     """The unread notifications as rows (at most ``UNREAD_SHOWN`` + 1), as plain SQL with
-    literals: the request's ``BEGIN`` counts them with its check, at no round trip."""
+    literals: the request's ``BEGIN`` counts them with its check, at no round trip.
+    ``app_unread_notifications`` (notifications' raw migration 2026-11-30T07:50) counts in
+    the transaction's tenant, with a plan the session keeps."""
     return (
-        "SELECT 1 FROM notifications"  # noqa: S608 - literals only
-        f" WHERE tenant_id = {literal(tenant_id)} AND recipient_id = {literal(recipient_id)}"
-        f" AND read_at IS NULL LIMIT {UNREAD_SHOWN + 1}"
+        "SELECT generate_series(1, app_unread_notifications("
+        f"{literal(recipient_id)}, {UNREAD_SHOWN + 1}))"
     )

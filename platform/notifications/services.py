@@ -192,7 +192,7 @@ class UnreadTally:
         user_id = pending_user_id(scope)
         if user_id is None or "/api/" in str(scope.get("path", "")):
             return None
-        return queries.unread_rows(tenant.id, user_id)
+        return queries.unread_rows(user_id)
 
     def counted(self, scope: Any, rows: int) -> None:
         scope.setdefault("state", {})[_UNREAD] = rows
