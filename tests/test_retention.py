@@ -8,95 +8,32 @@ in the catalogue), its de-identified facts remain, and the audit chain still ver
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import subprocess
 import time
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 import asyncpg
 import httpx
 import pytest
-import time_machine
 
 from tests.helpers.casework import NM, as_tenant, new_case
 from tests.helpers.command import confide
 from tests.helpers.html import parse
 from tests.helpers.http import post
 from tests.helpers.pages import submit
+from tests.helpers.retention import confirm, confirm_and_sweep, old_case, staff_of
 from tests.helpers.tenants import TenantRef
 
 ID_COLUMNS = ("case_id", "person_id", "with_person_id", "subject_id", "record_id")
 
 
-async def _old_case(
-    aisha: httpx.AsyncClient, years_ago: int, *, born: str = "2000-03-02", **changes: Any
-) -> dict[str, Any]:
-    """A case recorded, contacted and closed ``years_ago`` (the application's clock moved
-    back for it): its case and the young person's id."""
-    then = datetime.now(UTC) - timedelta(days=366 * years_ago)
-    with time_machine.travel(then, tick=True):
-        last_name = f"Oldcase{uuid.uuid4().hex[:6]}"
-        young = {"first_name": "Rhiannon", "last_name": last_name,
-                 "date_of_birth": born, "phone": "07700 900555"}  # fmt: skip
-        case = await new_case(aisha, young_person=young, **changes)
-        case_id = case["id"]
-        contact = await post(
-            aisha,
-            f"{NM}/cases/{case_id}/contacts",
-            {"kind": "phone", "direction": "incoming", "occurred_at": then.isoformat(),
-             "summary": "Talked about the EHC plan"},
-        )  # fmt: skip
-        assert contact.status_code == 201, contact.text
-        note = await post(aisha, f"{NM}/cases/{case_id}/notes", {"body": "A note about Rhiannon"})
-        assert note.status_code == 201, note.text
-        closed = await post(aisha, f"{NM}/cases/{case_id}/close", {"outcome": "Advice given"})
-        assert closed.status_code == 200, closed.text
-    return {**case, "last_name": last_name}
-
-
-async def _staff(tenant: TenantRef, subject: str) -> Any:
-    from confide.platform.core.db import tenant_transaction
-    from confide.platform.identity.staff import get_staff
-
-    conn = await asyncpg.connect(_owner_url())
-    try:
-        [row] = await as_tenant(
-            conn, tenant, "SELECT id FROM staff_users WHERE subject = $1", subject
-        )
-    finally:
-        await conn.close()
-    async with tenant_transaction(tenant.id):
-        return await get_staff(row["id"])
-
-
-def _owner_url() -> str:
-    from tests.helpers.environment import OWNER_URL
-
-    return OWNER_URL
-
-
-async def _confirm(tenant: TenantRef) -> None:
-    """The tenant admin confirms the sweep (an earlier test may have: once is enough)."""
-    from confide.platform.core.db import tenant_transaction
-    from confide.platform.core.errors import Conflict
-    from confide.platform.retention import services
-
-    admin = await _staff(tenant, f"{tenant.slug}-admin")
-    async with tenant_transaction(tenant.id):
-        with contextlib.suppress(Conflict):
-            await services.confirm(admin)
-
-
-async def _confirm_and_sweep(tenant: TenantRef) -> dict[str, int]:
-    from confide.platform.core.db import tenant_transaction
-    from confide.platform.retention import services
-
-    await _confirm(tenant)
-    async with tenant_transaction(tenant.id):
-        return await services.sweep()
+#: Each old case here carries a note too, so that erasing one erases its notes.
+NOTE = "A note about Rhiannon"
+#: Northmoor's tenant admin, who confirms its sweep.
+ADMIN = "northmoor-admin"
 
 
 async def _people_of(owner: asyncpg.Connection, tenant: TenantRef, case_id: str) -> set[uuid.UUID]:
@@ -164,7 +101,7 @@ async def test_a_case_past_retention_is_erased_everywhere_its_facts_kept_the_cha
     from confide.platform.core.clock import service_today
 
     tenant = tenants["northmoor"]
-    case = await _old_case(aisha, 8)
+    case = await old_case(aisha, 8, note=NOTE)
     people = await _people_of(owner_conn, tenant, case["id"])
     assert len(people) == 2  # the young person and the parent
     ids = people | {uuid.UUID(case["id"])}
@@ -173,7 +110,7 @@ async def test_a_case_past_retention_is_erased_everywhere_its_facts_kept_the_cha
     its_facts = _its_facts(service_today().year - 8)
     like_it = await _facts(owner_conn, tenant, its_facts)
 
-    counts = await _confirm_and_sweep(tenant)
+    counts = await confirm_and_sweep(owner_conn, tenant, ADMIN)
 
     assert counts["erased"] >= 1
     assert await _rows_naming(owner_conn, tenant, ids) == {}
@@ -236,13 +173,13 @@ async def test_nothing_on_hold_or_within_its_period_is_touched_until_a_hold_is_l
     tenants: dict[str, TenantRef],
 ) -> None:  # fmt: skip
     tenant = tenants["northmoor"]
-    recent = await _old_case(aisha, 2)  # within 6 years of closure
-    young = await _old_case(aisha, 8, born="2014-03-02")  # 25th birthday in 2039
-    held = await _old_case(aisha, 8)
+    recent = await old_case(aisha, 2, note=NOTE)  # within 6 years of closure
+    young = await old_case(aisha, 8, born="2014-03-02", note=NOTE)  # 25th birthday in 2039
+    held = await old_case(aisha, 8, note=NOTE)
     placed = await post(fiona, f"{NM}/cases/{held['id']}/legal-hold", {"reason": "Tribunal"})
     assert placed.status_code == 201, placed.text
 
-    await _confirm_and_sweep(tenant)
+    await confirm_and_sweep(owner_conn, tenant, ADMIN)
 
     for kept in (recent, young, held):
         people = await _people_of(owner_conn, tenant, kept["id"])
@@ -252,7 +189,7 @@ async def test_nothing_on_hold_or_within_its_period_is_touched_until_a_hold_is_l
     lifted = await post(fiona, f"{NM}/cases/{held['id']}/legal-hold/lift", {})
     assert lifted.status_code == 200, lifted.text
     ids = await _people_of(owner_conn, tenant, held["id"]) | {uuid.UUID(held["id"])}
-    await _confirm_and_sweep(tenant)
+    await confirm_and_sweep(owner_conn, tenant, ADMIN)
     assert await _rows_naming(owner_conn, tenant, ids) == {}
     actions = await as_tenant(
         owner_conn, tenant,
@@ -268,7 +205,7 @@ async def test_a_case_with_an_open_information_request_is_kept_until_it_is_close
     tenants: dict[str, TenantRef],
 ) -> None:  # fmt: skip
     tenant = tenants["northmoor"]
-    asked = await _old_case(aisha, 8)  # past retention, but a parent has asked for it
+    asked = await old_case(aisha, 8, note=NOTE)  # past retention, but a parent has asked for it
     body = {"kind": "subject_access", "requester_name": "A parent", "relation": "parent",
             "received_on": str(datetime.now(UTC).date()), "channel": "email",
             "case_id": asked["id"]}  # fmt: skip
@@ -276,13 +213,13 @@ async def test_a_case_with_an_open_information_request_is_kept_until_it_is_close
     assert logged.status_code == 201, logged.text
     ids = await _people_of(owner_conn, tenant, asked["id"]) | {uuid.UUID(asked["id"])}
 
-    await _confirm_and_sweep(tenant)
+    await confirm_and_sweep(owner_conn, tenant, ADMIN)
     assert len(await _rows_naming(owner_conn, tenant, ids)) > 5  # erasing it is an offence
 
     closing = {"outcome": "Released in full", "released": "The case file"}
     closed = await post(fiona, f"{NM}/requests/{logged.json()['id']}/close", closing)
     assert closed.status_code == 200, closed.text
-    await _confirm_and_sweep(tenant)
+    await confirm_and_sweep(owner_conn, tenant, ADMIN)
     assert await _rows_naming(owner_conn, tenant, ids) == {}
 
 
@@ -290,7 +227,7 @@ async def test_a_person_on_a_kept_case_is_not_erased_with_an_old_one(
     aisha: httpx.AsyncClient, owner_conn: asyncpg.Connection, tenants: dict[str, TenantRef]
 ) -> None:
     tenant = tenants["northmoor"]
-    old = await _old_case(aisha, 8)
+    old = await old_case(aisha, 8, note=NOTE)
     kept = await new_case(aisha)
     [parent] = await as_tenant(
         owner_conn, tenant, "SELECT person_id FROM case_people WHERE case_id = $1",
@@ -304,7 +241,7 @@ async def test_a_person_on_a_kept_case_is_not_erased_with_an_old_one(
     )  # fmt: skip
     young = (await _people_of(owner_conn, tenant, old["id"])) - {parent["person_id"]}
 
-    await _confirm_and_sweep(tenant)
+    await confirm_and_sweep(owner_conn, tenant, ADMIN)
 
     assert await _rows_naming(owner_conn, tenant, young | {uuid.UUID(old["id"])}) == {}
     [still] = await as_tenant(
@@ -323,7 +260,7 @@ async def test_the_sweep_waits_for_the_admins_confirmation_after_the_dry_run(
     tenant = tenants["alpha"]
     async with tenant_transaction(tenant.id):
         assert await services.sweep() == {"erased": 0, "not_confirmed": 1}
-    case = await _old_case(aisha, 8)
+    case = await old_case(aisha, 8, note=NOTE)
     dry = await gareth.get(f"{NM}/retention/dry-run")
     assert dry.status_code == 200, dry.text
     assert dry.json()["total"] >= 1
@@ -337,7 +274,7 @@ async def test_the_application_role_erases_only_what_the_database_finds_due_in_i
 ) -> None:  # fmt: skip
     recent = await new_case(aisha)
     await post(aisha, f"{NM}/cases/{recent['id']}/close", {"outcome": "Advice given"})
-    old = await _old_case(aisha, 8)
+    old = await old_case(aisha, 8, note=NOTE)
     for tenant, case_id, expected in (
         (tenants["northmoor"], recent["id"], 0),  # closed today: within its period
         (tenants["eastdale"], old["id"], 0),  # another tenant's case: not seen at all
@@ -377,8 +314,10 @@ async def test_a_real_worker_runs_the_sweep_as_a_scheduled_job_once_per_period(
     from confide.workers.retention import retention_sweep
 
     tenant = tenants["northmoor"]
-    await _confirm_and_sweep(tenant)  # confirmed, and nothing left from other tests
-    case = await _old_case(aisha, 9)
+    await confirm_and_sweep(
+        owner_conn, tenant, ADMIN
+    )  # confirmed, and nothing left from other tests
+    case = await old_case(aisha, 9, note=NOTE)
     ids = await _people_of(owner_conn, tenant, case["id"]) | {uuid.UUID(case["id"])}
     period = datetime(1991, 1, 1, tzinfo=UTC)
     retention_sweep.delay(str(tenant.id), period.isoformat())
@@ -452,7 +391,7 @@ async def test_erasing_a_case_removes_its_notifications_break_glass_reviews_and_
     owner_conn: asyncpg.Connection, tenants: dict[str, TenantRef],
 ) -> None:  # fmt: skip
     tenant = tenants["northmoor"]
-    case = await _old_case(aisha, 8)
+    case = await old_case(aisha, 8, note=NOTE)
     case_id = uuid.UUID(case["id"])
     grant = await post(
         tom, f"{NM}/cases/{case['id']}/break-glass", {"reason": "Covering while Aisha is away"}
@@ -471,20 +410,23 @@ async def test_erasing_a_case_removes_its_notifications_break_glass_reviews_and_
     assert before["break_glass_reviews.grant_id"] == 1
     assert before["notifications.case_id"] >= 1
 
-    await _confirm_and_sweep(tenant)
+    await confirm_and_sweep(owner_conn, tenant, ADMIN)
 
     assert await _rows_naming_any_uuid(owner_conn, tenant, ids) == {}
     confide("audit", "verify", "--tenant", "northmoor")
 
 
 async def test_the_database_refuses_to_erase_before_the_tenant_admin_has_confirmed(
-    aisha: httpx.AsyncClient, app_conn: asyncpg.Connection, tenants: dict[str, TenantRef]
-) -> None:
+    aisha: httpx.AsyncClient, owner_conn: asyncpg.Connection, app_conn: asyncpg.Connection,
+    tenants: dict[str, TenantRef],
+) -> None:  # fmt: skip
     """The confirmation is the database's rule too, not only the service's: under the
     application role, the erase function refuses a tenant whose sweep nobody confirmed
     (beta: no test confirms it), and runs for one confirmed."""
-    old = await _old_case(aisha, 8)
-    await _confirm_and_sweep(tenants["northmoor"])  # confirmed (and swept) the normal way
+    old = await old_case(aisha, 8, note=NOTE)
+    await confirm_and_sweep(
+        owner_conn, tenants["northmoor"], ADMIN
+    )  # confirmed (and swept) the normal way
     erase = "SELECT app_retention_erase($1::uuid[])"
     async with app_conn.transaction():
         await app_conn.execute(
@@ -500,8 +442,8 @@ async def test_the_database_refuses_to_erase_before_the_tenant_admin_has_confirm
 
 
 async def test_a_change_of_the_retention_settings_stops_the_sweep_until_the_admin_confirms_again(
-    aisha: httpx.AsyncClient, gareth: httpx.AsyncClient, app_conn: asyncpg.Connection,
-    tenants: dict[str, TenantRef],
+    aisha: httpx.AsyncClient, gareth: httpx.AsyncClient, owner_conn: asyncpg.Connection,
+    app_conn: asyncpg.Connection, tenants: dict[str, TenantRef],
 ) -> None:  # fmt: skip
     """Rule 14: the admin confirmed what the sweep erases under the settings they saw. A
     shorter period would erase cases nobody looked at, so a change of the settings stops
@@ -512,8 +454,8 @@ async def test_a_change_of_the_retention_settings_stops_the_sweep_until_the_admi
     from confide.tenants.policy.services import set_retention_settings
 
     northmoor = tenants["northmoor"]
-    await _confirm(northmoor)
-    old = await _old_case(aisha, 8)
+    await confirm(owner_conn, northmoor, ADMIN)
+    old = await old_case(aisha, 8, note=NOTE)
     page = "/t/northmoor/admin/retention"
     try:
         async with tenant_transaction(northmoor.id):
@@ -547,14 +489,14 @@ async def test_a_change_of_the_retention_settings_stops_the_sweep_until_the_admi
 
 
 async def test_only_an_active_admin_of_the_tenant_can_confirm_the_sweep_and_only_through_the_door(
-    app_conn: asyncpg.Connection, tenants: dict[str, TenantRef]
+    owner_conn: asyncpg.Connection, app_conn: asyncpg.Connection, tenants: dict[str, TenantRef]
 ) -> None:
     """The application role cannot write a confirmation (or an erased case's facts) itself,
     and the one function that writes it refuses anyone but an active admin of the tenant."""
     northmoor = tenants["northmoor"]
-    admin = await _staff(northmoor, "northmoor-admin")
-    caseworker = await _staff(northmoor, "northmoor-cw-1")
-    eastdale_admin = await _staff(tenants["eastdale"], "eastdale-admin")
+    admin = await staff_of(owner_conn, northmoor, ADMIN)
+    caseworker = await staff_of(owner_conn, northmoor, "northmoor-cw-1")
+    eastdale_admin = await staff_of(owner_conn, tenants["eastdale"], "eastdale-admin")
 
     async def refused(statement: str, *args: Any, match: str | None = None) -> None:
         async with app_conn.transaction():

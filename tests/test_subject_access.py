@@ -609,7 +609,24 @@ async def test_a_manager_redacts_approves_and_releases_the_bundle_and_the_origin
         {"kind": "note", "item": note["item"], "start": start, "end": start + len(third)},
     )  # fmt: skip
     assert marked.status_code == 201, marked.text
-    assert len(marked.json()["marks"]) == 1
+    # Marking and taking a mark back answer with the one mark changed and the marks
+    # standing, never the review's items (they are read a page at a time).
+    assert set(marked.json()) == {"request_id", "mark", "removed", "marks"}
+    assert marked.json()["marks"] == 1
+    assert marked.json()["removed"] is False
+    assert {k: marked.json()["mark"][k] for k in ("kind", "item", "start", "end")} == {
+        "kind": "note", "item": note["item"], "start": start, "end": start + len(third),
+    }  # fmt: skip
+    extra = await post(fiona, f"{base}/redactions", {"kind": "note", "item": note["item"]})
+    assert (extra.status_code, extra.json()["marks"]) == (201, 2), extra.text
+    taken = await post(fiona, f"{base}/redactions/{extra.json()['mark']['id']}/remove", {})
+    assert taken.status_code == 200, taken.text
+    assert set(taken.json()) == {"request_id", "mark", "removed", "marks"}
+    assert (taken.json()["mark"], taken.json()["removed"], taken.json()["marks"]) == (
+        extra.json()["mark"], True, 1,
+    )  # fmt: skip
+    again = await post(fiona, f"{base}/redactions/{extra.json()['mark']['id']}/remove", {})
+    assert (again.status_code, set(again.json()["errors"])) == (400, {"mark"})
 
     refused = await post(fiona, f"{base}/release", {"method": "email"})
     assert set(refused.json()["errors"]) == {"method"}  # approval first

@@ -19,10 +19,10 @@ from confide.platform.requests import subject_access as services
 from confide.platform.requests.subject_access_schemas import (
     Agreement,
     LacksCapacity,
+    MarkChange,
     NewMark,
     Release,
     ReviewPage,
-    ReviewView,
     SubjectAccessView,
 )
 
@@ -87,8 +87,9 @@ class SubjectAccessController(Controller):
         request_id: FromPath[UUID],
         data: JSONBody[NewMark],
         staff: NamedDependency[StaffView],
-    ) -> ReviewView:
-        """Mark an item, or a range of a note's text, for redaction."""
+    ) -> MarkChange:
+        """Mark an item, or a range of a note's text, for redaction: the mark made (its
+        ``id`` takes it back) and how many marks stand; the items are ``GET review``'s."""
         return await services.mark(request_id, staff, data)
 
     @post(
@@ -101,8 +102,8 @@ class SubjectAccessController(Controller):
         request_id: FromPath[UUID],
         mark_id: FromPath[UUID],
         staff: NamedDependency[StaffView],
-    ) -> ReviewView:
-        """Take a mark back (before approval)."""
+    ) -> MarkChange:
+        """Take a mark back (before approval): the mark taken back and how many stand."""
         return await services.unmark(request_id, staff, mark_id)
 
     @post("/approve", status_code=HTTP_202_ACCEPTED, name="api-subject-access-approve")

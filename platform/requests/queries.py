@@ -364,6 +364,10 @@ async def set_subject_access(tenant_id: UUID, request_id: UUID, values: dict[str
     )
 
 
+#: A redaction mark's columns, as every statement here reads one.
+_MARK_COLUMNS = "id, kind, item, range_start, range_end, marked_by, marked_at"
+
+
 async def insert_redaction(
     tenant_id: UUID,
     mark_id: UUID,
@@ -373,10 +377,12 @@ async def insert_redaction(
     start: int | None,
     end: int | None,
     marked_by: UUID,
-) -> None:
-    await raw(
-        "INSERT INTO subject_access_redactions (id, tenant_id, request_id, kind, item,"
-        " range_start, range_end, marked_by) VALUES ({}, {}, {}, {}, {}, {}, {}, {})",
+) -> dict[str, Any]:
+    """The mark made, as ``redactions`` reads one."""
+    [row] = await raw(
+        "INSERT INTO subject_access_redactions (id, tenant_id, request_id, kind, item,"  # noqa: S608
+        " range_start, range_end, marked_by) VALUES ({}, {}, {}, {}, {}, {}, {}, {})"
+        f" RETURNING {_MARK_COLUMNS}",
         mark_id,
         tenant_id,
         request_id,
@@ -386,12 +392,13 @@ async def insert_redaction(
         end,
         marked_by,
     )
+    return row
 
 
 async def redactions(tenant_id: UUID, request_id: UUID) -> list[dict[str, Any]]:
     """A request's marks still standing, in the order they were made."""
     return await raw(
-        "SELECT id, kind, item, range_start, range_end, marked_by, marked_at"
+        f"SELECT {_MARK_COLUMNS}"  # noqa: S608
         " FROM subject_access_redactions WHERE tenant_id = {} AND request_id = {}"
         " AND removed_at IS NULL ORDER BY marked_at, id",
         tenant_id,
@@ -401,17 +408,18 @@ async def redactions(tenant_id: UUID, request_id: UUID) -> list[dict[str, Any]]:
 
 async def remove_redaction(
     tenant_id: UUID, request_id: UUID, mark_id: UUID, removed_by: UUID
-) -> bool:
+) -> dict[str, Any] | None:
+    """The mark taken back (as ``redactions`` read it), or None: no such mark standing."""
     rows = await raw(
-        "UPDATE subject_access_redactions SET removed_at = now(), removed_by = {}"
+        "UPDATE subject_access_redactions SET removed_at = now(), removed_by = {}"  # noqa: S608
         " WHERE tenant_id = {} AND request_id = {} AND id = {} AND removed_at IS NULL"
-        " RETURNING id",
+        f" RETURNING {_MARK_COLUMNS}",
         removed_by,
         tenant_id,
         request_id,
         mark_id,
     )
-    return bool(rows)
+    return rows[0] if rows else None
 
 
 # Documents on a request and case-file releases (rule 10).

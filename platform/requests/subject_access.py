@@ -57,6 +57,7 @@ from confide.platform.requests.subject_access_schemas import (
     REVIEW_PAGE_SIZE,
     Agreement,
     LacksCapacity,
+    MarkChange,
     MarkView,
     NewMark,
     Release,
@@ -348,8 +349,17 @@ def review_page(review: ReviewView, number: int) -> ReviewPage:
     )
 
 
-async def mark(request_id: UUID, staff: StaffView, data: NewMark) -> ReviewView:
-    """Mark an item, or a range of a note's text, for redaction (before approval)."""
+async def _changed(request_id: UUID, row: dict[str, Any], *, removed: bool) -> MarkChange:
+    """The one mark changed and the marks standing after it (never the review's items: a
+    long case file is read a page at a time)."""
+    [mark] = _marks([row])
+    standing = len(await queries.redactions(current_tenant_id(), request_id))
+    return MarkChange(request_id, mark, removed, standing)
+
+
+async def mark(request_id: UUID, staff: StaffView, data: NewMark) -> MarkChange:
+    """Mark an item, or a range of a note's text, for redaction (before approval): the mark
+    made and the marks standing."""
     data.validate()
     found = await _open(request_id, staff)
     row, content = await _original(found, staff)
@@ -362,23 +372,24 @@ async def mark(request_id: UUID, staff: StaffView, data: NewMark) -> ReviewView:
     if data.end is not None and data.end > len(item.text):
         raise Invalid({"end": f"The note has {len(item.text)} characters"})
     mark_id = uuid4()
-    await queries.insert_redaction(
+    made = await queries.insert_redaction(
         current_tenant_id(), mark_id, request_id, data.kind.value, data.item,
         data.start, data.end, staff.id,
     )  # fmt: skip
     await _audit_step(staff, found, "sar_redaction_marked", mark_id=mark_id, kind=data.kind.value)
-    return await review(request_id, staff)
+    return await _changed(request_id, made, removed=False)
 
 
-async def unmark(request_id: UUID, staff: StaffView, mark_id: UUID) -> ReviewView:
-    """Take a mark back (before approval)."""
+async def unmark(request_id: UUID, staff: StaffView, mark_id: UUID) -> MarkChange:
+    """Take a mark back (before approval): the mark taken back and the marks standing."""
     found = await _open(request_id, staff)
     if (await _row(found)).get("approved_at") is not None:
         raise Invalid({"mark": "The release is approved: its marks stand"})
-    if not await queries.remove_redaction(current_tenant_id(), request_id, mark_id, staff.id):
+    taken = await queries.remove_redaction(current_tenant_id(), request_id, mark_id, staff.id)
+    if taken is None:
         raise Invalid({"mark": "No such mark on this request"})
     await _audit_step(staff, found, "sar_redaction_removed", mark_id=mark_id)
-    return await review(request_id, staff)
+    return await _changed(request_id, taken, removed=True)
 
 
 #: What to do when a step finds the request waiting again (the young person has reached

@@ -139,6 +139,17 @@ class MarkView:
 
 
 @dataclass(frozen=True, slots=True)
+class MarkChange:
+    """What marking an item (or taking a mark back) changed: the one mark, and the review's
+    count of marks standing after it; the review itself is read a page at a time."""
+
+    request_id: UUID
+    mark: MarkView
+    removed: bool  # the mark was taken back
+    marks: int  # marks standing now
+
+
+@dataclass(frozen=True, slots=True)
 class ReviewItem:
     kind: ItemKind
     item: str

@@ -26,6 +26,19 @@ from confide.platform.statistics.schemas import (
 )
 from confide.tenants.policy.queries import OneKindOfYear, one_kind_of_year
 
+
+def _year_opened(kind: str, facts: str) -> str:
+    """The year an erased case's facts (the table ``facts`` names) count in under the kind
+    of year ``kind`` (calendar, financial or academic): one expression for every statement
+    that reads the facts by year, so they cannot drift. ``kind`` is SQL (a column, or the
+    ``{}`` a bound value takes), written here, never taken from input."""
+    return (
+        f"CASE {kind} WHEN 'calendar' THEN {facts}.year_opened"
+        f" WHEN 'financial' THEN {facts}.financial_year_opened"
+        f" WHEN 'academic' THEN {facts}.academic_year_opened END"
+    )
+
+
 # A kept case's values, derived exactly as app_retention_erase derives an erased case's
 # facts (retention's raw migrations of 2026-11-29T22:55:43 and 2026-11-30T01:34:58), then
 # the facts themselves: one population, whether or not a case has been erased, so erasure
@@ -38,7 +51,8 @@ from confide.tenants.policy.queries import OneKindOfYear, one_kind_of_year
 # only (the other kinds NULL: never counted in those, and refused by the service). Then the
 # disclosures shared and the information requests answered in the period (counts only,
 # their codes).
-_YEAR = """
+_YEAR = (
+    """
 WITH p AS (SELECT {}::uuid AS tenant, {}::date AS start, {}::date AS finish,
                   {}::integer AS year, {}::text AS kind),
 kept AS (
@@ -89,9 +103,9 @@ kept AS (
            f.topics, f.channel, f.response, f.phase
       FROM p, retention_facts f
      WHERE f.tenant_id = p.tenant
-       AND p.year = CASE p.kind WHEN 'calendar' THEN f.year_opened
-                                WHEN 'financial' THEN f.financial_year_opened
-                                WHEN 'academic' THEN f.academic_year_opened END
+       AND p.year = """  # noqa: S608 (its expression is this module's, never input)
+    + _year_opened("p.kind", "f")
+    + """
 ), year_cases AS (
     SELECT * FROM kept UNION ALL SELECT * FROM erased
 )
@@ -122,6 +136,7 @@ SELECT 'request', r.kind, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
    AND (r.closed_at AT TIME ZONE 'Europe/London')::date BETWEEN p.start AND p.finish
  GROUP BY 2, 11
 """
+)
 
 
 #: Room for a year's cases to be grouped in memory: with the server's default, 1,000,000
@@ -302,10 +317,10 @@ async def period_cases(tenant_id: UUID, start: date, end: date, year: int, kind:
     index), as ``year_figures`` counts them. Cheap: it decides whether the return is made in
     the request or by the export worker."""
     rows = await raw(
-        "SELECT (SELECT count(*) FROM cases WHERE tenant_id = {} AND opened_on BETWEEN {} AND {})"
-        " + (SELECT count(*) FROM retention_facts WHERE tenant_id = {} AND {} = CASE {}"
-        " WHEN 'calendar' THEN year_opened WHEN 'financial' THEN financial_year_opened"
-        " WHEN 'academic' THEN academic_year_opened END) AS n",
+        "SELECT (SELECT count(*) FROM cases WHERE tenant_id = {} AND opened_on BETWEEN {} AND {})"  # noqa: S608
+        " + (SELECT count(*) FROM retention_facts f WHERE f.tenant_id = {} AND {} = "
+        + _year_opened("{}", "f")  # the kind's value bound ({}), the expression this module's
+        + ") AS n",
         tenant_id, start, end, tenant_id, year, kind,
     )  # fmt: skip
     return int(rows[0]["n"])

@@ -25,11 +25,13 @@ async def old_case(
     reply_after_days: int | None = None,
     at: datetime | None = None,
     open_for_days: int = 0,
+    note: str | None = None,
     **changes: Any,
 ) -> dict[str, Any]:
-    """A case recorded, contacted and closed ``years_ago`` (or ``at`` that instant) with
-    an outcome (replied to ``reply_after_days`` after, if given, then closed, at least
-    ``open_for_days`` after it was opened): the case and the young person's last name."""
+    """A case recorded, contacted (and given the ``note``, if any) and closed ``years_ago``
+    (or ``at`` that instant) with an outcome (replied to ``reply_after_days`` after, if
+    given, then closed, at least ``open_for_days`` after it was opened): the case and the
+    young person's last name."""
     opened = then = at or datetime.now(UTC) - timedelta(days=366 * years_ago)
     with time_machine.travel(then, tick=True):
         last_name = f"Oldcase{uuid.uuid4().hex[:6]}"
@@ -43,6 +45,9 @@ async def old_case(
              "summary": "Talked about the EHC plan"},
         )  # fmt: skip
         assert contact.status_code == 201, contact.text
+        if note is not None:
+            noted = await post(http, f"{NM}/cases/{case['id']}/notes", {"body": note})
+            assert noted.status_code == 201, noted.text
     if reply_after_days is not None:
         then += timedelta(days=reply_after_days)
         with time_machine.travel(then, tick=True):
@@ -70,10 +75,8 @@ async def staff_of(owner: asyncpg.Connection, tenant: TenantRef, subject: str) -
         return await get_staff(row["id"])
 
 
-async def confirm_and_sweep(
-    owner: asyncpg.Connection, tenant: TenantRef, admin: str
-) -> dict[str, int]:
-    """The tenant admin confirms the dry run (once is enough), then the sweep runs."""
+async def confirm(owner: asyncpg.Connection, tenant: TenantRef, admin: str) -> None:
+    """The tenant admin confirms the dry run (an earlier test may have: once is enough)."""
     from confide.platform.core.db import tenant_transaction
     from confide.platform.core.errors import Conflict
     from confide.platform.retention import services
@@ -82,5 +85,15 @@ async def confirm_and_sweep(
     async with tenant_transaction(tenant.id):
         with contextlib.suppress(Conflict):
             await services.confirm(staff)
+
+
+async def confirm_and_sweep(
+    owner: asyncpg.Connection, tenant: TenantRef, admin: str
+) -> dict[str, int]:
+    """The tenant admin confirms the dry run (once is enough), then the sweep runs."""
+    from confide.platform.core.db import tenant_transaction
+    from confide.platform.retention import services
+
+    await confirm(owner, tenant, admin)
     async with tenant_transaction(tenant.id):
         return await services.sweep()
