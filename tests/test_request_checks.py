@@ -67,6 +67,21 @@ async def _staff(conn: asyncpg.Connection, tenant: TenantRef) -> tuple[uuid.UUID
     return row["id"], row["version"]
 
 
+async def _notify(
+    conn: asyncpg.Connection, tenant: TenantRef, staff: uuid.UUID, n: int, key: str
+) -> None:
+    """``n`` unread notifications for ``staff``, keyed ``<key>-0`` on (in the transaction)."""
+    await conn.execute(
+        "INSERT INTO notifications (id, tenant_id, recipient_id, kind, subject_key)"
+        " SELECT gen_random_uuid(), $1, $2, 'policy_review_due', $3 || '-' || g"
+        " FROM generate_series(0, $4::int - 1) AS g",
+        tenant.id,
+        staff,
+        key,
+        n,
+    )
+
+
 ACTIVE = "SELECT app_tenant_active()"
 UNREAD = "SELECT app_unread_notifications($1, $2)"
 STAFF = "SELECT app_staff_unchanged($1, $2)"
@@ -140,14 +155,7 @@ async def test_unread_notifications_are_counted_only_in_the_transactions_tenant(
     staff, _ = await _staff(app_conn, north)
     async with _rolled_back(app_conn, north):
         before = await app_conn.fetchval(UNREAD, staff, 1000)
-        for n in range(3):
-            await app_conn.execute(
-                "INSERT INTO notifications (id, tenant_id, recipient_id, kind, subject_key)"
-                " VALUES (gen_random_uuid(), $1, $2, 'policy_review_due', $3)",
-                north.id,
-                staff,
-                f"check-{n}",
-            )
+        await _notify(app_conn, north, staff, 3, "check")
         assert await app_conn.fetchval(UNREAD, staff, 1000) == before + 3
         assert await app_conn.fetchval(UNREAD, staff, before + 2) == before + 2
         await app_conn.execute(
@@ -207,29 +215,13 @@ async def test_a_pages_check_counts_the_unread_notifications_up_to_the_cap(
     async def status(sql: str) -> str:
         return str(await app_conn.execute(sql))
 
-    await app_conn.execute("BEGIN")
-    try:
-        await _set(app_conn, north)
+    async with _rolled_back(app_conn, north):
         await app_conn.execute(
             "UPDATE notifications SET read_at = now() WHERE recipient_id = $1", staff
         )
         assert await status(check) == "SELECT 1"
-
-        async def add(n: int, first: int) -> None:
-            await app_conn.execute(
-                "INSERT INTO notifications (id, tenant_id, recipient_id, kind, subject_key)"
-                " SELECT gen_random_uuid(), $1, $2, 'policy_review_due', 'tally-' || g"
-                " FROM generate_series($3::int, $3::int + $4::int - 1) AS g",
-                north.id,
-                staff,
-                first,
-                n,
-            )
-
-        await add(1, 0)
+        await _notify(app_conn, north, staff, 1, "one")
         assert await status(check) == "SELECT 2"
-        await add(UNREAD_SHOWN + 5, 1)
+        await _notify(app_conn, north, staff, UNREAD_SHOWN + 5, "more")
         assert await status(check) == f"SELECT {UNREAD_SHOWN + 2}"
         assert await status(stale) == "SELECT 0"
-    finally:
-        await app_conn.execute("ROLLBACK")
