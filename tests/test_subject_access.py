@@ -111,6 +111,23 @@ async def confirm_identity(http: httpx.AsyncClient, rid: str) -> None:
     assert confirmed.status_code == 200, confirmed.text
 
 
+async def under_review(
+    http: httpx.AsyncClient, case_id: str, worker: subprocess.Popen[str], **log: Any
+) -> tuple[str, str]:
+    """A subject access request logged for the case (``log_sar``'s ``log``), its identity
+    confirmed, its original built by the worker and its review begun: the request's id and
+    its steps' API path."""
+    rid = await log_sar(http, case_id, **log)
+    await confirm_identity(http, rid)
+    base = f"{NM}/requests/{rid}/subject-access"
+    asked = await post(http, f"{base}/bundle", {})
+    assert asked.status_code == 202, asked.text
+    built = await wait_until_finished(http, asked.json()["export_id"], worker)
+    assert built["status"] == "ready", built
+    assert (await post(http, f"{base}/review", {})).status_code == 200
+    return rid, base
+
+
 async def standing(http: httpx.AsyncClient, rid: str, api: str = NM) -> dict[str, Any]:
     found = await http.get(f"{api}/requests/{rid}/subject-access")
     assert found.status_code == 200, found.text
@@ -742,14 +759,7 @@ async def test_the_cases_access_history_names_each_export_asked_for_by_its_kind(
     asked = await post(aisha, f"{NM}/cases/{case['id']}/exports/bundle", {"view": "full"})
     assert asked.status_code == 202, asked.text
     assert (await wait_until_finished(aisha, asked.json()["id"], worker))["status"] == "ready"
-    rid = await log_sar(fiona, case["id"])
-    await confirm_identity(fiona, rid)
-    base = f"{NM}/requests/{rid}/subject-access"
-    original = await post(fiona, f"{base}/bundle", {})
-    assert original.status_code == 202, original.text
-    built = await wait_until_finished(fiona, original.json()["export_id"], worker)
-    assert built["status"] == "ready", built
-    assert (await post(fiona, f"{base}/review", {})).status_code == 200
+    _, base = await under_review(fiona, case["id"], worker)
     await approve_release(fiona, base, worker)
 
     page = await fiona.get(f"/t/northmoor/cases/{case['id']}/access-history")
@@ -793,14 +803,7 @@ async def test_nothing_marked_survives_anywhere_in_the_released_bundle(
     sent = await send(aisha, cid, shared.json()["id"])
     assert sent.status_code == 200, sent.text
 
-    rid = await log_sar(fiona, cid)
-    await confirm_identity(fiona, rid)
-    base = f"{NM}/requests/{rid}/subject-access"
-    asked = await post(fiona, f"{base}/bundle", {})
-    assert asked.status_code == 202, asked.text
-    built = await wait_until_finished(fiona, asked.json()["export_id"], worker)
-    assert built["status"] == "ready", built
-    assert (await post(fiona, f"{base}/review", {})).status_code == 200
+    _, base = await under_review(fiona, cid, worker)
     original = await fiona.get(f"{base}/original")
     assert marked in open_bundle(original.content).json_text
     for item in ({"kind": "note", "item": secret_note}, {"kind": "person", "item": str(person)}):
@@ -834,14 +837,7 @@ async def test_retention_erases_the_files_kept_with_a_cases_subject_access_reque
         return {p.name for p in folder.iterdir()} if folder.exists() else set()
 
     case = await old_case(aisha, 9)
-    rid = await log_sar(fiona, case["id"], relation="self")
-    await confirm_identity(fiona, rid)
-    base = f"{NM}/requests/{rid}/subject-access"
-    asked = await post(fiona, f"{base}/bundle", {})
-    assert asked.status_code == 202, asked.text
-    built = await wait_until_finished(fiona, asked.json()["export_id"], worker)
-    assert built["status"] == "ready"
-    assert (await post(fiona, f"{base}/review", {})).status_code == 200
+    rid, base = await under_review(fiona, case["id"], worker, relation="self")
     await approve_release(fiona, base, worker)
     assert (await post(fiona, f"{base}/release", {"method": "post"})).status_code == 200
     closed = await post(fiona, f"{NM}/requests/{rid}/close", {"outcome": "Released in full"})
@@ -880,14 +876,7 @@ async def test_a_failed_redacted_bundle_is_built_again_and_only_then_released(
 
     tenant = tenants["northmoor"]
     case = await case_aged(aisha, 8)
-    rid = await log_sar(fiona, case["id"])
-    await confirm_identity(fiona, rid)
-    base = f"{NM}/requests/{rid}/subject-access"
-    asked = await post(fiona, f"{base}/bundle", {})
-    assert (await wait_until_finished(fiona, asked.json()["export_id"], worker))[
-        "status"
-    ] == "ready"
-    assert (await post(fiona, f"{base}/review", {})).status_code == 200
+    rid, base = await under_review(fiona, case["id"], worker)
     early = await post(fiona, f"{base}/approve/rebuild", {})
     assert (early.status_code, set(early.json()["errors"])) == (400, {"approve"})
     [row] = await as_tenant(
